@@ -1,0 +1,65 @@
+import type * as t from 'io-ts';
+import type { Logger } from '../log';
+import type { NormalizedFlag, EnvironmentType } from '../model/flag';
+
+/**
+ * The adapter contract, version 1. A platform team's adapter implements `AdapterFactory`.
+ *
+ * Rules every adapter keeps:
+ * - `snapshot()` resolves with the COMPLETE list of flags, or rejects. Never a partial list: the core deletes in
+ *   Jira whatever is missing from a successful snapshot.
+ * - Adapters never retry and never talk to Jira; the core owns retries, timeouts, batching and state.
+ * - Errors thrown should say what failed (URL, HTTP status, environment) and never include tokens.
+ */
+export const ADAPTER_CONTRACT_VERSION = 1;
+
+/** One environment as configured for a provider: its name in the provider, its Jira type and adapter options. */
+export interface EnvironmentConfig {
+  readonly name: string;
+  readonly type?: EnvironmentType;
+  readonly [option: string]: unknown;
+}
+
+export interface AdapterContext {
+  /** The provider's name from config; put it in every NormalizedFlag.provider. */
+  readonly providerName: string;
+  /** Directory of the config file, to resolve relative paths in options. */
+  readonly configDir: string;
+  readonly logger: Logger;
+}
+
+export interface FlagSnapshot {
+  readonly flags: readonly NormalizedFlag[];
+}
+
+export interface SourceAdapter {
+  /** Names of the environments this adapter reads (for reports and checks). */
+  readonly environments: readonly string[];
+  /** Reads everything; `signal` aborts when the core's timeout fires or the process is stopping. */
+  snapshot(signal: AbortSignal): Promise<FlagSnapshot>;
+  close?(): Promise<void>;
+}
+
+export interface AdapterFactory<Options = unknown> {
+  readonly name: string;
+  readonly version: string;
+  readonly contractVersion: typeof ADAPTER_CONTRACT_VERSION;
+  /**
+   * Decodes the provider's whole config entry (`name`, `adapter`, `environments` and the adapter's own keys),
+   * with secrets already resolved. Decoding errors are reported with their path by the config loader.
+   */
+  readonly optionsCodec: t.Type<Options, unknown, unknown>;
+  create(options: Options, context: AdapterContext): SourceAdapter;
+}
+
+/** A source failed: carries the provider name so the run summary can say which and why. */
+export class SourceError extends Error {
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(`${provider}: ${message}`);
+    this.name = 'SourceError';
+  }
+}

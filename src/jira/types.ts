@@ -1,0 +1,96 @@
+/**
+ * The public face of the Jira DevOps client. One generic engine submits every kind; each kind is a small
+ * description (src/jira/kinds/*). The reconciler and the `send` commands depend only on this file.
+ */
+export type KindName = 'featureflags' | 'builds' | 'deployments' | 'devinfo';
+
+/** Jira's answer for one entity of a bulk submit, or what happened to it on the way. */
+export type EntityOutcome =
+  | { readonly id: string; readonly status: 'accepted'; readonly unknownIssueKeys: readonly string[] }
+  /** Jira looked at the entity and refused it (messages from Jira). */
+  | { readonly id: string; readonly status: 'rejected'; readonly messages: readonly string[]; readonly unknownIssueKeys: readonly string[] }
+  /** The request carrying it failed (400 for the whole batch, retries exhausted, network, aborted before sending). */
+  | { readonly id: string; readonly status: 'failed'; readonly error: string };
+
+export interface SubmitReport {
+  readonly outcomes: readonly EntityOutcome[];
+  readonly requests: number;
+}
+
+export interface DeleteOutcome {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+export interface SubmitOptions {
+  /** Jira `properties` put on every request (≤5 pairs); used later for delete-by-property cleanup. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** When aborted, no new batch starts; batches in flight finish and are reported. Unsent entities are 'failed'. */
+  readonly signal?: AbortSignal;
+  /** Called after each batch completes, so callers can record accepted entities as they land. */
+  readonly onBatch?: (outcomes: readonly EntityOutcome[]) => void | Promise<void>;
+}
+
+/** A kind description: everything the generic engine needs to know about one entity kind. */
+export interface KindDescription<E> {
+  readonly kind: KindName;
+  /** API version in the 2LO path (devinfo is 0.1 on api.atlassian.com, not 0.10). */
+  readonly version: string;
+  /** Name of the array in the bulk request body: flags, builds, deployments, repositories. */
+  readonly arrayField: string;
+  /** Entities per request (API limit). */
+  readonly maxPerRequest: number;
+  /** Stable id of an entity, as used in state and outcomes. */
+  idOf(entity: E): string;
+  /** Issue keys the entity is associated with (to attribute the response's unknownIssueKeys). */
+  issueKeysOf(entity: E): readonly string[];
+  /** Turns a 202 body into per-entity outcomes for the entities that were sent. Throws on a malformed body. */
+  parseResponse(body: unknown, sent: readonly E[]): readonly EntityOutcome[];
+  /** Path (after `/jira/{kind}/{version}/cloud/{cloudId}`) to GET or DELETE one entity by its id. */
+  entityPath(id: string): string;
+}
+
+export interface JiraClient {
+  /** Bulk-submits, batching at the kind's limits, with bounded concurrency and retries. Never throws for Jira/network
+   *  errors: every entity gets an outcome. Throws only for fatal auth errors (bad credentials). */
+  submit<E>(kind: KindDescription<E>, entities: readonly E[], options?: SubmitOptions): Promise<SubmitReport>;
+  /** Deletes by id (202 even when absent), with retries. */
+  deleteById<E>(kind: KindDescription<E>, ids: readonly string[], options?: { signal?: AbortSignal }): Promise<readonly DeleteOutcome[]>;
+  /** DELETE …/bulkByProperties?k=v; at least one property. */
+  deleteByProperties<E>(kind: KindDescription<E>, properties: Readonly<Record<string, string>>): Promise<void>;
+  /** GET one entity; undefined on 404. */
+  get<E>(kind: KindDescription<E>, id: string): Promise<unknown | undefined>;
+}
+
+/** Fatal: Jira refused the credentials (token endpoint 401/403), or the cloud id cannot be resolved. */
+export class JiraAuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JiraAuthError';
+  }
+}
+
+export interface JiraClientSettings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Default https://api.atlassian.com/oauth/token */
+  readonly tokenUrl: string;
+  /** Default https://api.atlassian.com */
+  readonly apiBaseUrl: string;
+  /** Either cloudId, or site (host like acme.atlassian.net or full base URL) to look it up via /_edge/tenant_info. */
+  readonly cloudId?: string;
+  readonly site?: string;
+  /** Concurrent requests (default 4). */
+  readonly concurrency?: number;
+  /** Attempts per request including the first (default 6). */
+  readonly maxAttempts?: number;
+  /** Backoff base and cap in ms (default 500 ms, 30 s); Retry-After is honoured up to maxRetryAfterMs (default 120 s). */
+  readonly backoffBaseMs?: number;
+  readonly backoffCapMs?: number;
+  readonly maxRetryAfterMs?: number;
+  /** Per-request timeout in ms (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** Payload byte cap per request before splitting (default 1 MiB); 413 also splits. */
+  readonly maxPayloadBytes?: number;
+}
