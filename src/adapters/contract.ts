@@ -63,3 +63,9 @@ export class SourceError extends Error {
     this.name = 'SourceError';
   }
 }
+
+/** Looks adapters up by the name used in config (`adapter: flagd`). */
+export interface AdapterRegistry {
+  get(name: string): AdapterFactory | undefined;
+  names(): readonly string[];
+}
