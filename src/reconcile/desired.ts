@@ -1,0 +1,31 @@
+import type { KindName } from '../jira/types';
+
+/**
+ * One entity a provider wants Jira to hold, before it is stamped with a sequence id. `hash` covers the payload
+ * only; `fields` names the parts a plan reports as changed.
+ */
+export interface DesiredEntity<P = unknown> {
+  readonly kind: KindName;
+  readonly id: string;
+  readonly provider: string;
+  readonly hash: string;
+  readonly payload: P;
+  readonly issueKeys: readonly string[];
+  /** Called only for entities that changed (it is the costly part). */
+  fields(): Readonly<Record<string, unknown>>;
+}
+
+/** A provider's contribution to one run. A failed provider contributes nothing and deletes nothing. */
+export type ProviderDesired =
+  | {
+      readonly provider: string;
+      readonly ok: true;
+      readonly entities: readonly DesiredEntity[];
+      /** Ids present in the source but not sendable this run (bad data): never deleted because of that. */
+      readonly keep: ReadonlySet<string>;
+      /** Flags seen in the source, and how many had no issue key. */
+      readonly seen: number;
+      readonly unlinked: number;
+      readonly warnings: readonly string[];
+    }
+  | { readonly provider: string; readonly ok: false; readonly error: string };

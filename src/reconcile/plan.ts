@@ -1,0 +1,109 @@
+import type { KindName } from '../jira/types';
+import type { DesiredEntity, ProviderDesired } from './desired';
+import { fieldHashes } from './hash';
+import { recordsOf, type SyncState } from './state';
+
+export interface PlannedWrite {
+  readonly entity: DesiredEntity;
+  readonly action: 'create' | 'update';
+  /** For updates: names of the fields that differ from what Jira last accepted (when known). */
+  readonly changedFields: readonly string[];
+  readonly fieldHashes: Readonly<Record<string, string>>;
+  /** Sequence id Jira last accepted (0 when none is known). */
+  readonly previousSequence: number;
+}
+
+export interface ProviderPlan {
+  readonly provider: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly seen: number;
+  readonly unlinked: number;
+  readonly warnings: readonly string[];
+  readonly writes: readonly PlannedWrite[];
+  readonly deletes: readonly string[];
+  /** Deletes held back by the mass-delete guard. */
+  readonly refusedDeletes: readonly string[];
+  readonly unchanged: number;
+  /** Entities of this provider Jira holds according to state (the guard's base). */
+  readonly known: number;
+}
+
+export interface Plan {
+  readonly kind: KindName;
+  readonly providers: readonly ProviderPlan[];
+}
+
+export interface PlanOptions {
+  /** Share 0..1 of one provider's known entities that may be deleted in one run. */
+  readonly massDeleteThreshold: number;
+  readonly allowMassDelete: boolean;
+}
+
+function changedFieldNames(before: Readonly<Record<string, string>> | undefined, after: Readonly<Record<string, string>>): string[] {
+  if (before === undefined) return [];
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((n) => before[n] !== after[n]).sort();
+}
+
+/**
+ * The diff between what providers want and what Jira last accepted. Pure and linear: one hash comparison per
+ * entity, field fingerprints only for entities that changed.
+ */
+export function planRun(kind: KindName, desired: readonly ProviderDesired[], state: SyncState, options: PlanOptions): Plan {
+  const records = recordsOf(state, kind);
+  const byProvider = new Map<string, string[]>();
+  for (const [id, record] of Object.entries(records)) {
+    let ids = byProvider.get(record.p);
+    if (ids === undefined) byProvider.set(record.p, (ids = []));
+    ids.push(id);
+  }
+
+  const providers = desired.map((source): ProviderPlan => {
+    const knownIds = byProvider.get(source.provider) ?? [];
+    if (!source.ok) {
+      return { provider: source.provider, ok: false, error: source.error, seen: 0, unlinked: 0, warnings: [], writes: [], deletes: [], refusedDeletes: [], unchanged: 0, known: knownIds.length };
+    }
+    const writes: PlannedWrite[] = [];
+    const wanted = new Set<string>();
+    let unchanged = 0;
+    for (const entity of source.entities) {
+      wanted.add(entity.id);
+      const record = records[entity.id];
+      // Same content but filed under another provider (a renamed provider) still needs a write to move it.
+      if (record !== undefined && record.h === entity.hash && record.p === entity.provider) {
+        unchanged++;
+        continue;
+      }
+      const hashes = fieldHashes(entity.fields());
+      writes.push({
+        entity,
+        action: record === undefined ? 'create' : 'update',
+        changedFields: changedFieldNames(record?.f, hashes),
+        fieldHashes: hashes,
+        previousSequence: record?.s ?? 0,
+      });
+    }
+    const vanished = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
+    const tooMany = knownIds.length > 0 && vanished.length / knownIds.length > options.massDeleteThreshold;
+    const refuse = tooMany && !options.allowMassDelete;
+    return {
+      provider: source.provider,
+      ok: true,
+      seen: source.seen,
+      unlinked: source.unlinked,
+      warnings: source.warnings,
+      writes,
+      deletes: refuse ? [] : vanished,
+      refusedDeletes: refuse ? vanished : [],
+      unchanged,
+      known: knownIds.length,
+    };
+  });
+  return { kind, providers };
+}
+
+/** updateSequenceId for a change: time-based so it grows across restarts and state loss, and always above the last. */
+export function nextSequence(previous: number, nowMs: number): number {
+  return Math.max(nowMs, previous + 1);
+}

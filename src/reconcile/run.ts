@@ -1,0 +1,95 @@
+import type { SourceAdapter } from '../adapters/contract';
+import type { JiraClient } from '../jira/types';
+import type { Logger } from '../log';
+import type { EnvironmentType } from '../model/flag';
+import type { LinkingOptions } from '../model/issue-keys';
+import { applyPlan, resultOk, type ProviderResult, type ReconcileKind } from './apply';
+import { collectSnapshots } from './collect';
+import type { ProviderDesired } from './desired';
+import { desiredFlags } from './desired-flags';
+import { planRun, type Plan } from './plan';
+import type { FileStateStore } from './state-store';
+
+export interface ProviderRuntime {
+  readonly name: string;
+  readonly adapter: SourceAdapter;
+  readonly timeoutMs: number;
+  readonly linking: LinkingOptions;
+  readonly environmentTypes: ReadonlyMap<string, EnvironmentType | undefined>;
+}
+
+export interface RunInput {
+  readonly providers: readonly ProviderRuntime[];
+  readonly client: JiraClient;
+  readonly kind: ReconcileKind;
+  readonly store: FileStateStore;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly signal?: AbortSignal;
+  readonly massDeleteThreshold: number;
+  readonly allowMassDelete: boolean;
+  readonly dryRun: boolean;
+  readonly properties?: Readonly<Record<string, string>>;
+  /** Minimum time between intermediate state saves during a long submit. */
+  readonly saveIntervalMs?: number;
+}
+
+export interface RunReport {
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+  readonly plan: Plan;
+  /** Empty for a dry run. */
+  readonly results: readonly ProviderResult[];
+}
+
+/** Snapshot every provider, diff against state, and (unless dry-run) send the changes and record what Jira accepted. */
+export async function runOnce(input: RunInput): Promise<RunReport> {
+  const now = input.now ?? Date.now;
+  const { logger } = input;
+  const snapshots = await collectSnapshots(
+    input.providers.map((p) => ({ name: p.name, adapter: p.adapter, timeoutMs: p.timeoutMs })),
+    input.signal,
+  );
+  const desired: ProviderDesired[] = snapshots.map((snapshot) => {
+    const provider = input.providers.find((p) => p.name === snapshot.provider)!;
+    if (!snapshot.ok) {
+      logger.error({ provider: snapshot.provider, error: snapshot.error }, 'provider failed: it contributes nothing and deletes nothing this run');
+      return { provider: snapshot.provider, ok: false, error: snapshot.error };
+    }
+    logger.debug({ provider: snapshot.provider, flags: snapshot.flags.length, ms: snapshot.ms }, 'snapshot read');
+    const result = desiredFlags(snapshot.flags, { provider: provider.name, linking: provider.linking, environmentTypes: provider.environmentTypes });
+    for (const warning of result.warnings) logger.warn({ provider: provider.name }, warning);
+    return result;
+  });
+
+  const state = await input.store.load();
+  const plan = planRun(input.kind.description.kind, desired, state, {
+    massDeleteThreshold: input.massDeleteThreshold,
+    allowMassDelete: input.allowMassDelete,
+  });
+  if (input.dryRun) {
+    const ok = plan.providers.every((p) => p.ok && p.refusedDeletes.length === 0);
+    return { ok, dryRun: true, plan, results: [] };
+  }
+
+  const interval = input.saveIntervalMs ?? 5000;
+  let lastSave = now();
+  let saving: Promise<void> = Promise.resolve();
+  const results = await applyPlan(plan, state, {
+    client: input.client,
+    kind: input.kind,
+    logger,
+    now,
+    signal: input.signal,
+    properties: input.properties,
+    onStateChange: async () => {
+      if (now() - lastSave < interval) return;
+      lastSave = now();
+      saving = saving.then(() => input.store.save(state));
+      await saving;
+    },
+  });
+  await saving;
+  await input.store.save(state);
+  return { ok: results.every(resultOk), dryRun: false, plan, results };
+}
