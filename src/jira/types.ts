@@ -49,6 +49,12 @@ export interface KindDescription<E> {
   parseResponse(body: unknown, sent: readonly E[]): readonly EntityOutcome[];
   /** Path (after `/jira/{kind}/{version}/cloud/{cloudId}`) to GET or DELETE one entity by its id. */
   entityPath(id: string): string;
+  /** Weight of one entity toward maxWeightPerRequest (devinfo: its nested commits, branches and pull requests). */
+  weightOf?(entity: E): number;
+  /** Cap on the summed weight of one request (devinfo: 1000 nested entities). */
+  readonly maxWeightPerRequest?: number;
+  /** The data-type permission a Jira admin grants on the OAuth credential; named when Jira answers 403. */
+  readonly permission?: string;
 }
 
 export interface JiraClient {

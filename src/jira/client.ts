@@ -1,0 +1,146 @@
+import axios from 'axios';
+import { silentLogger, type Logger } from '../log';
+import { CloudIdResolver } from './cloud-id';
+import { errorMessagesOf } from './codecs';
+import { JiraHttp, type JiraResult } from './http';
+import { runPool } from './pool';
+import { forbiddenMessage, submitEntities } from './submit';
+import { TokenProvider } from './token';
+import type { DeleteOutcome, JiraClient, JiraClientSettings, KindDescription } from './types';
+
+export const DEFAULT_TOKEN_URL = 'https://api.atlassian.com/oauth/token';
+export const DEFAULT_API_BASE_URL = 'https://api.atlassian.com';
+
+export interface JiraClientDeps {
+  readonly logger?: Logger;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/** A GET or DELETE that Jira answered with something other than success; names the request, never the token. */
+export class JiraRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'JiraRequestError';
+  }
+}
+
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function describeFailure(result: JiraResult, where: string): string {
+  if (result.type === 'gave-up') return result.reason;
+  const messages = errorMessagesOf(result.body);
+  return `${where}: HTTP ${result.status}${messages.length === 0 ? '' : `: ${messages.join('; ')}`}`;
+}
+
+const isSuccess = (result: JiraResult) => result.type === 'answer' && result.status >= 200 && result.status < 300;
+
+export function createJiraClient(settings: JiraClientSettings, deps: JiraClientDeps = {}): JiraClient {
+  const logger = deps.logger ?? silentLogger;
+  const now = deps.now ?? Date.now;
+  const requestTimeoutMs = settings.requestTimeoutMs ?? 30_000;
+  const instance = axios.create();
+  const tokens = new TokenProvider({
+    tokenUrl: settings.tokenUrl || DEFAULT_TOKEN_URL,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    http: instance,
+    now,
+    logger,
+    timeoutMs: requestTimeoutMs,
+  });
+  const http = new JiraHttp({
+    axios: instance,
+    tokens,
+    logger,
+    now,
+    sleep: deps.sleep ?? realSleep,
+    random: deps.random ?? Math.random,
+    policy: {
+      maxAttempts: Math.max(1, settings.maxAttempts ?? 6),
+      backoffBaseMs: settings.backoffBaseMs ?? 500,
+      backoffCapMs: settings.backoffCapMs ?? 30_000,
+      maxRetryAfterMs: settings.maxRetryAfterMs ?? 120_000,
+      requestTimeoutMs,
+    },
+  });
+  const cloudIds = new CloudIdResolver(settings, http);
+  const apiBaseUrl = (settings.apiBaseUrl || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+  const concurrency = Math.max(1, settings.concurrency ?? 4);
+  const baseUrlOf = async (kind: KindDescription<unknown>) =>
+    `${apiBaseUrl}/jira/${kind.kind}/${kind.version}/cloud/${encodeURIComponent(await cloudIds.get())}`;
+
+  return {
+    async submit(kind, entities, options) {
+      if (entities.length === 0) return { outcomes: [], requests: 0 };
+      const ctx = { http, logger, concurrency, maxPayloadBytes: settings.maxPayloadBytes ?? 1024 * 1024 };
+      return submitEntities(ctx, kind, await baseUrlOf(kind as KindDescription<unknown>), entities, options);
+    },
+
+    async deleteById(kind, ids, options) {
+      if (ids.length === 0) return [];
+      const base = await baseUrlOf(kind as KindDescription<unknown>);
+      const outcomes = new Map<string, DeleteOutcome>();
+      let forbidden: string | undefined;
+      const unstarted = await runPool(
+        ids,
+        concurrency,
+        async (id) => {
+          let url: string;
+          try {
+            url = `${base}${kind.entityPath(id)}`;
+          } catch (error) {
+            outcomes.set(id, { id, ok: false, error: error instanceof Error ? error.message : String(error) });
+            return;
+          }
+          if (forbidden !== undefined) return void outcomes.set(id, { id, ok: false, error: forbidden });
+          const result = await http.send({ method: 'DELETE', url, auth: true });
+          // Deletes are asynchronous and idempotent: a 404 means there is nothing left to delete.
+          if (isSuccess(result) || (result.type === 'answer' && result.status === 404)) return void outcomes.set(id, { id, ok: true });
+          if (result.type === 'answer' && result.status === 403) forbidden ??= forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`);
+          outcomes.set(id, { id, ok: false, error: result.type === 'answer' && result.status === 403 ? forbidden : describeFailure(result, `DELETE ${url}`) });
+        },
+        () => options?.signal?.aborted === true,
+      );
+      for (const id of unstarted) outcomes.set(id, { id, ok: false, error: 'aborted' });
+      return ids.map((id) => outcomes.get(id)!);
+    },
+
+    async deleteByProperties(kind, properties) {
+      if (Object.keys(properties).length === 0) throw new Error(`deleteByProperties for ${kind.kind} needs at least one property`);
+      const url = `${await baseUrlOf(kind as KindDescription<unknown>)}/bulkByProperties`;
+      const result = await http.send({ method: 'DELETE', url, params: properties, auth: true });
+      if (isSuccess(result)) return;
+      const status = result.type === 'answer' ? result.status : undefined;
+      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`), status);
+      throw new JiraRequestError(describeFailure(result, `DELETE ${url}`), status);
+    },
+
+    async get(kind, id) {
+      const url = `${await baseUrlOf(kind as KindDescription<unknown>)}${kind.entityPath(id)}`;
+      const result = await http.send({ method: 'GET', url, auth: true });
+      if (result.type === 'answer' && result.status === 200) return result.body;
+      if (result.type === 'answer' && result.status === 404) return undefined;
+      const status = result.type === 'answer' ? result.status : undefined;
+      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind as KindDescription<unknown>, `GET ${url}`), status);
+      throw new JiraRequestError(describeFailure(result, `GET ${url}`), status);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import * as t from 'io-ts';
+import { isRight } from 'fp-ts/Either';
+
+/**
+ * io-ts codecs for every body Jira (or its OAuth endpoint) answers with. Fields Jira documents but flagsync never
+ * reads (unknownAssociations, errorTraceId, scope) are left out: io-ts interfaces tolerate extra keys.
+ */
+
+export const TokenResponseCodec = t.intersection([
+  t.type({ access_token: t.string }),
+  // expires_in is standard but unconfirmed for Atlassian; without it the token lives until a 401.
+  t.partial({ expires_in: t.number, token_type: t.string }),
+]);
+export type TokenResponse = t.TypeOf<typeof TokenResponseCodec>;
+
+export const TenantInfoCodec = t.type({ cloudId: t.string });
+
+export const ErrorMessageCodec = t.type({ message: t.string });
+const ErrorMessagesCodec = t.readonlyArray(ErrorMessageCodec);
+
+/** Flags, builds and deployments answer errors as an array; devinfo as an object; the proxy and OAuth differ again. */
+const ErrorBodyCodec = t.union([
+  ErrorMessagesCodec,
+  t.type({ errorMessages: ErrorMessagesCodec }),
+  t.type({ message: t.string }),
+  t.intersection([t.type({ error: t.string }), t.partial({ error_description: t.string })]),
+]);
+
+// Array.isArray does not narrow readonly arrays.
+const isMessageList = (value: unknown): value is readonly { message: string }[] => Array.isArray(value);
+
+/** Jira's messages from an error body of any documented shape; [] when the body has none of them. */
+export function errorMessagesOf(body: unknown): readonly string[] {
+  const decoded = ErrorBodyCodec.decode(body);
+  if (!isRight(decoded)) return typeof body === 'string' && body.trim() !== '' ? [body.trim().slice(0, 500)] : [];
+  const value = decoded.right;
+  if (isMessageList(value)) return value.map((m) => m.message);
+  if ('errorMessages' in value) return value.errorMessages.map((m) => m.message);
+  if ('message' in value) return [value.message];
+  return [value.error_description ?? value.error];
+}
+
+const UnknownKeys = t.partial({ unknownIssueKeys: t.readonlyArray(t.string) });
+
+export const FeatureFlagsResponseCodec = t.intersection([
+  t.partial({
+    acceptedFeatureFlags: t.readonlyArray(t.string),
+    failedFeatureFlags: t.record(t.string, ErrorMessagesCodec),
+  }),
+  UnknownKeys,
+]);
+
+const BuildKeyCodec = t.type({ pipelineId: t.string, buildNumber: t.number });
+export const BuildsResponseCodec = t.intersection([
+  t.partial({
+    acceptedBuilds: t.readonlyArray(BuildKeyCodec),
+    rejectedBuilds: t.readonlyArray(t.type({ key: BuildKeyCodec, errors: ErrorMessagesCodec })),
+  }),
+  UnknownKeys,
+]);
+
+const DeploymentKeyCodec = t.type({ pipelineId: t.string, environmentId: t.string, deploymentSequenceNumber: t.number });
+export const DeploymentsResponseCodec = t.intersection([
+  t.partial({
+    acceptedDeployments: t.readonlyArray(DeploymentKeyCodec),
+    rejectedDeployments: t.readonlyArray(t.type({ key: DeploymentKeyCodec, errors: ErrorMessagesCodec })),
+  }),
+  UnknownKeys,
+]);
+
+const NestedErrorsCodec = t.readonlyArray(
+  t.intersection([t.type({ id: t.string }), t.partial({ errorMessages: ErrorMessagesCodec })]),
+);
+export const DevinfoResponseCodec = t.intersection([
+  t.partial({
+    acceptedDevinfoEntities: t.record(
+      t.string,
+      t.partial({ commits: t.readonlyArray(t.string), branches: t.readonlyArray(t.string), pullRequests: t.readonlyArray(t.string) }),
+    ),
+    failedDevinfoEntities: t.record(
+      t.string,
+      t.partial({ errorMessages: ErrorMessagesCodec, commits: NestedErrorsCodec, branches: NestedErrorsCodec, pullRequests: NestedErrorsCodec }),
+    ),
+  }),
+  UnknownKeys,
+]);
+export type DevinfoResponse = t.TypeOf<typeof DevinfoResponseCodec>;

@@ -1,0 +1,118 @@
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { Logger } from '../log';
+import { describeNetworkError } from './network-error';
+import { backoffDelay, parseRetryAfter } from './retry-after';
+import { TokenProvider, TokenUnavailableError } from './token';
+
+/**
+ * The one place that sends requests to Jira and decides about retries:
+ * - 429, 5xx, network errors and timeouts are retried with full-jitter exponential backoff, or after Retry-After
+ *   (seconds or HTTP date) when Jira gives one; a Retry-After beyond the cap ends the attempts instead of hammering.
+ * - a 401 drops the token and retries once with a fresh one (not counted as an attempt);
+ * - any other status is the final answer, classified by the caller (400/403/404/413 are never retried here).
+ */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export interface JiraRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly url: string;
+  readonly data?: unknown;
+  readonly params?: Readonly<Record<string, string>>;
+  /** false for the unauthenticated tenant_info lookup. */
+  readonly auth: boolean;
+}
+
+export type JiraResult =
+  | { readonly type: 'answer'; readonly status: number; readonly body: unknown; readonly attempts: number }
+  | { readonly type: 'gave-up'; readonly reason: string; readonly attempts: number };
+
+export interface JiraHttpDeps {
+  readonly axios: AxiosInstance;
+  readonly tokens: TokenProvider;
+  readonly policy: RetryPolicy;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+}
+
+const isRetryableStatus = (status: number) => status === 429 || status >= 500;
+
+export class JiraHttp {
+  constructor(private readonly deps: JiraHttpDeps) {}
+
+  /** Sends with retries. Resolves with the final answer or the reason it gave up; throws only JiraAuthError. */
+  async send(request: JiraRequest): Promise<JiraResult> {
+    const { policy, logger, tokens } = this.deps;
+    const where = `${request.method} ${request.url}`;
+    let attempts = 0;
+    let refreshed = false;
+    for (;;) {
+      attempts++;
+      let token: string | undefined;
+      let response: AxiosResponse | undefined;
+      let failure: string;
+      try {
+        token = request.auth ? await tokens.getToken() : undefined;
+        response = await this.attempt(request, token);
+        failure = `HTTP ${response.status}`;
+      } catch (error) {
+        if (!(error instanceof TokenUnavailableError) && !isNetworkFailure(error)) throw error;
+        failure = error instanceof TokenUnavailableError ? error.message : describeNetworkError(error);
+      }
+      logger.debug({ method: request.method, url: request.url, attempt: attempts, result: failure }, 'jira: request');
+
+      if (response !== undefined && response.status === 401 && token !== undefined && !refreshed) {
+        tokens.invalidate(token);
+        refreshed = true;
+        attempts--;
+        logger.warn({ method: request.method, url: request.url }, 'jira: 401, retrying once with a fresh token');
+        continue;
+      }
+      if (response !== undefined && !isRetryableStatus(response.status)) {
+        return { type: 'answer', status: response.status, body: response.data, attempts };
+      }
+      if (attempts >= policy.maxAttempts) {
+        return { type: 'gave-up', reason: `${where}: ${failure} after ${attempts} attempt(s)`, attempts };
+      }
+      const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
+      if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+        return {
+          type: 'gave-up',
+          reason: `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
+          attempts,
+        };
+      }
+      const delay = retryAfter ?? backoffDelay(attempts, policy.backoffBaseMs, policy.backoffCapMs, this.deps.random);
+      logger.warn({ method: request.method, url: request.url, attempt: attempts, result: failure, delayMs: delay }, 'jira: retrying');
+      await this.deps.sleep(delay);
+    }
+  }
+
+  private attempt(request: JiraRequest, token: string | undefined): Promise<AxiosResponse> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+    if (request.data !== undefined) headers['Content-Type'] = 'application/json';
+    return this.deps.axios.request({
+      method: request.method,
+      url: request.url,
+      data: request.data,
+      params: request.params,
+      headers,
+      timeout: this.deps.policy.requestTimeoutMs,
+      // Statuses are classified above, not thrown by axios.
+      validateStatus: () => true,
+    });
+  }
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  // validateStatus accepts every status, so an axios error here means no HTTP answer arrived.
+  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
+}

@@ -1,0 +1,25 @@
+import { decodeOrThrow } from '../../codec/decode';
+import { FeatureFlagsResponseCodec } from '../codecs';
+import type { JiraFeatureFlag } from '../payloads';
+import type { KindDescription } from '../types';
+import { issueKeysFrom, outcomesFor } from './outcomes';
+
+/** Feature flags: the id is Jira's own `id` field, so nothing needs encoding beyond the URL segment. */
+export const featureFlagsKind: KindDescription<JiraFeatureFlag> = {
+  kind: 'featureflags',
+  version: '0.1',
+  arrayField: 'flags',
+  maxPerRequest: 100,
+  permission: 'Feature flags',
+  idOf: (flag) => flag.id,
+  issueKeysOf: (flag) => issueKeysFrom(flag),
+  parseResponse(body, sent) {
+    const answer = decodeOrThrow(FeatureFlagsResponseCodec, body, 'feature flags submit response');
+    return outcomesFor(featureFlagsKind, sent, {
+      accepted: new Set(answer.acceptedFeatureFlags ?? []),
+      rejected: new Map(Object.entries(answer.failedFeatureFlags ?? {}).map(([id, errors]) => [id, errors.map((e) => e.message)])),
+      unknownIssueKeys: answer.unknownIssueKeys ?? [],
+    });
+  },
+  entityPath: (id) => `/flag/${encodeURIComponent(id)}`,
+};

@@ -1,0 +1,49 @@
+import type { EntityOutcome } from '../types';
+
+/** What a 202 body said, already keyed by flagsync's entity ids. */
+export interface ParsedAnswer {
+  readonly accepted: ReadonlySet<string>;
+  readonly rejected: ReadonlyMap<string, readonly string[]>;
+  readonly unknownIssueKeys: readonly string[];
+}
+
+export interface OutcomeIdentity<E> {
+  idOf(entity: E): string;
+  issueKeysOf(entity: E): readonly string[];
+}
+
+/**
+ * Turns one answer into an outcome per SENT entity. The response's unknownIssueKeys are for the whole request, so
+ * each entity gets the ones it carried. An entity the answer does not mention is 'failed': it is not known to be stored.
+ */
+export function outcomesFor<E>(kind: OutcomeIdentity<E>, sent: readonly E[], answer: ParsedAnswer): EntityOutcome[] {
+  const unknown = new Set(answer.unknownIssueKeys.map((k) => k.toUpperCase()));
+  return sent.map((entity): EntityOutcome => {
+    const id = kind.idOf(entity);
+    const unknownIssueKeys = unknown.size === 0 ? [] : [...new Set(kind.issueKeysOf(entity))].filter((k) => unknown.has(k.toUpperCase()));
+    const messages = answer.rejected.get(id);
+    if (messages !== undefined) return { id, status: 'rejected', messages, unknownIssueKeys };
+    if (answer.accepted.has(id)) return { id, status: 'accepted', unknownIssueKeys };
+    return { id, status: 'failed', error: "Jira's answer lists this entity neither as accepted nor as rejected" };
+  });
+}
+
+interface AssociationLike {
+  readonly associationType: string;
+  readonly values: readonly unknown[];
+}
+
+/** Issue keys (or numeric issue ids) from issue associations and the deprecated issueKeys field. */
+export function issueKeysFrom(entity: { readonly associations?: readonly AssociationLike[]; readonly issueKeys?: readonly string[] }): string[] {
+  const keys: string[] = [...(entity.issueKeys ?? [])];
+  for (const a of entity.associations ?? []) {
+    if (a.associationType !== 'issueIdOrKeys' && a.associationType !== 'issueKeys') continue;
+    for (const v of a.values) if (typeof v === 'string') keys.push(v);
+  }
+  return keys;
+}
+
+/** URL-encodes one path segment; ids that arrive already encoded are normalised first so they are not encoded twice. */
+export function pathSegment(encoded: string): string {
+  return encodeURIComponent(decodeURIComponent(encoded));
+}

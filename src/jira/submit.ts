@@ -1,0 +1,102 @@
+import type { Logger } from '../log';
+import { halve, jsonBytes, splitIntoBatches } from './batch';
+import { errorMessagesOf } from './codecs';
+import type { JiraHttp } from './http';
+import { runPool } from './pool';
+import type { EntityOutcome, KindDescription, SubmitOptions, SubmitReport } from './types';
+
+export interface SubmitContext {
+  readonly http: JiraHttp;
+  readonly logger: Logger;
+  readonly concurrency: number;
+  readonly maxPayloadBytes: number;
+}
+
+const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string): EntityOutcome[] =>
+  batch.map((entity) => ({ id: kind.idOf(entity), status: 'failed', error }));
+
+/** Why a 403 happened and what to do about it: the OAuth credential lacks this data type's permission. */
+export function forbiddenMessage(kind: KindDescription<unknown>, where: string): string {
+  const permission = kind.permission ?? kind.kind;
+  return `Jira answered 403 to ${where}: the OAuth credential lacks the "${permission}" permission; a Jira admin must grant it ` +
+    'to this credential (Jira settings > Apps > OAuth credentials)';
+}
+
+/**
+ * The generic bulk submitter behind every kind. Batches at the kind's limits and the byte cap, sends with bounded
+ * concurrency, and turns every answer (or failure) into per-entity outcomes; only JiraAuthError escapes.
+ */
+export async function submitEntities<E>(
+  ctx: SubmitContext,
+  kind: KindDescription<E>,
+  baseUrl: string,
+  entities: readonly E[],
+  options: SubmitOptions = {},
+): Promise<SubmitReport> {
+  const url = `${baseUrl}/bulk`;
+  const where = `POST ${url}`;
+  // A fresh body (and array) per request: chunks must never share one mutable payload object.
+  const bodyFor = (batch: readonly E[]) => ({
+    [kind.arrayField]: [...batch],
+    ...(options.properties === undefined ? {} : { properties: { ...options.properties } }),
+  });
+  const batches = splitIntoBatches(entities, {
+    maxCount: kind.maxPerRequest,
+    maxWeight: kind.maxWeightPerRequest,
+    weightOf: kind.weightOf?.bind(kind),
+    maxBytes: ctx.maxPayloadBytes,
+    envelopeBytes: jsonBytes(bodyFor([])),
+  });
+  let requests = 0;
+  let forbidden: string | undefined;
+
+  const send = async (batch: readonly E[]): Promise<EntityOutcome[]> => {
+    if (forbidden !== undefined) return failedAll(kind, batch, forbidden);
+    const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true });
+    requests += result.attempts;
+    if (result.type === 'gave-up') return failedAll(kind, batch, result.reason);
+    const { status, body } = result;
+    if (status >= 200 && status < 300) {
+      try {
+        return [...kind.parseResponse(body, batch)];
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return failedAll(kind, batch, `malformed answer to ${where} (HTTP ${status}): ${reason}`);
+      }
+    }
+    if (status === 413 && batch.length > 1) {
+      const [first, second] = halve(batch);
+      ctx.logger.warn({ kind: kind.kind, size: batch.length }, 'jira: 413, splitting the batch in half');
+      return [...(await send(first)), ...(await send(second))];
+    }
+    if (status === 403) {
+      forbidden ??= forbiddenMessage(kind, where);
+      return failedAll(kind, batch, forbidden);
+    }
+    const messages = errorMessagesOf(body);
+    const detail = messages.length === 0 ? '' : `: ${messages.join('; ')}`;
+    if (status === 401) return failedAll(kind, batch, `${where}: HTTP 401 even with a freshly issued token${detail}`);
+    if (status === 413) return failedAll(kind, batch, `${where}: HTTP 413, too large even as a single entity${detail}`);
+    return failedAll(kind, batch, `${where}: HTTP ${status}${detail}`);
+  };
+
+  const results: EntityOutcome[][] = batches.map(() => []);
+  const indexes = batches.map((_, i) => i);
+  const unstarted = await runPool(
+    indexes,
+    ctx.concurrency,
+    async (i) => {
+      const outcomes = await send(batches[i]!);
+      results[i] = outcomes;
+      await options.onBatch?.(outcomes);
+    },
+    () => options.signal?.aborted === true,
+  );
+  for (const i of unstarted) results[i] = failedAll(kind, batches[i]!, 'aborted');
+  const outcomes = results.flat();
+  ctx.logger.debug(
+    { kind: kind.kind, entities: entities.length, batches: batches.length, requests, aborted: unstarted.length },
+    'jira: submit finished',
+  );
+  return { outcomes, requests };
+}
