@@ -1,0 +1,61 @@
+/** Everything one simulator instance holds; shared by the server, the /__sim controls and the Simulator object. */
+import type { KindName } from '../jira/types';
+import { TokenIssuer } from './auth';
+import { FaultQueue } from './faults';
+import { createBuildsKind } from './kinds/builds';
+import { createDeploymentsKind } from './kinds/deployments';
+import { createDevinfoKind } from './kinds/devinfo';
+import { createFeatureFlagsKind } from './kinds/featureflags';
+import type { KindHandler, RecordedRequest, ResolvedOptions, SimulatorOptions } from './types';
+
+export const ALL_KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
+
+export interface SimulatorState {
+  readonly options: ResolvedOptions;
+  readonly tokens: TokenIssuer;
+  readonly faults: FaultQueue;
+  readonly kinds: ReadonlyMap<KindName, KindHandler>;
+  readonly requests: RecordedRequest[];
+  /** Store, requests, faults and tokens. */
+  reset(): void;
+}
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    clientId: options.clientId ?? 'flagsync-demo',
+    clientSecret: options.clientSecret ?? 'flagsync-demo-secret',
+    cloudId: options.cloudId ?? '11111111-2222-3333-4444-555555555555',
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    projects: new Set((options.projects ?? ['PROJ', 'DEMO', 'WEB', 'OPS']).map((p) => p.toUpperCase())),
+    permissions: new Set(options.permissions ?? ALL_KINDS),
+    maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
+    now: options.now ?? Date.now,
+  };
+}
+
+export function createState(options: ResolvedOptions): SimulatorState {
+  const tokens = new TokenIssuer(options.tokenTtlSeconds, options.now);
+  const faults = new FaultQueue();
+  const kinds = new Map<KindName, KindHandler>([
+    ['featureflags', createFeatureFlagsKind(options.projects)],
+    ['builds', createBuildsKind(options.projects)],
+    ['deployments', createDeploymentsKind(options.projects)],
+    ['devinfo', createDevinfoKind(options.projects)],
+  ]);
+  const requests: RecordedRequest[] = [];
+  return {
+    options,
+    tokens,
+    faults,
+    kinds,
+    requests,
+    reset() {
+      for (const kind of kinds.values()) kind.reset();
+      requests.length = 0;
+      faults.clear();
+      tokens.expireAll();
+    },
+  };
+}

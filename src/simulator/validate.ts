@@ -1,0 +1,76 @@
+/**
+ * JSON Schema validation of request bodies with Ajv (draft 2020-12). Schemas are the ones in schemas/jira, derived
+ * from Atlassian's spec; compiled once per process because compiling dominates a simulator's start-up time.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+/** Finds schemas/jira walking up from this file, so it works from src/ (tsx) and from dist/src/ alike. */
+export function schemaDir(): string {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, 'schemas', 'jira');
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`schemas/jira not found above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+export function loadSchema(file: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(schemaDir(), file), 'utf8')) as Record<string, unknown>;
+}
+
+export function createAjv(): Ajv2020 {
+  // strict: false because the derived schemas keep OpenAPI leftovers (e.g. `required` beside untyped objects).
+  const instance = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  addFormats(instance);
+  // The builds schema uses the spec's non-standard `URL` format; Atlassian means an absolute URI.
+  instance.addFormat('URL', { type: 'string', validate: (value: string) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value) });
+  return instance;
+}
+
+export function compileSchema(file: string): ValidateFunction {
+  const cached = compiled.get(file);
+  if (cached !== undefined) return cached;
+  ajv ??= createAjv();
+  const validate = ajv.compile(loadSchema(file));
+  compiled.set(file, validate);
+  return validate;
+}
+
+/** `/flags/0/summary/status` → `flags[0].summary.status`, the way Jira names fields in its messages. */
+export function jsonPath(instancePath: string): string {
+  if (instancePath === '') return '(root)';
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc === '' ? seg : `${acc}.${seg}`), '');
+}
+
+export function describeAjvError(error: ErrorObject): string {
+  let message = error.message ?? 'is invalid';
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties' && typeof params['additionalProperty'] === 'string') {
+    message += ` ('${params['additionalProperty']}')`;
+  } else if (error.keyword === 'enum' && Array.isArray(params['allowedValues'])) {
+    message += `: ${params['allowedValues'].map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return `${jsonPath(error.instancePath)}: ${message}`;
+}
+
+/** Problems found by every listed schema, deduplicated, in order. Empty when the body is valid against all. */
+export function schemaProblems(body: unknown, files: readonly string[]): string[] {
+  const problems = new Set<string>();
+  for (const file of files) {
+    const validate = compileSchema(file);
+    if (!validate(body)) for (const error of validate.errors ?? []) problems.add(describeAjvError(error));
+  }
+  return [...problems];
+}
