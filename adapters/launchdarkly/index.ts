@@ -1,0 +1,125 @@
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/adapters/contract';
+import axios from 'axios';
+import type { LDOptions } from '@launchdarkly/node-server-sdk';
+import type { RestFlag } from './codecs';
+import { normalizeLaunchDarklyFlags, type EnvironmentFlags, type MapSettings } from './map';
+import {
+  DEFAULT_INIT_TIMEOUT_SECONDS,
+  DEFAULT_PROJECT_KEY,
+  DEFAULT_UI_BASE_URL,
+  LaunchDarklyOptionsCodec,
+  type LaunchDarklyOptions,
+  type LdEnvironmentOptions,
+} from './options';
+import { fetchFlagMetadata, realClock, type Clock } from './rest-api';
+import { readEnvironmentFlags } from './sdk-source';
+
+export { LaunchDarklyOptionsCodec, type LaunchDarklyOptions } from './options';
+export { normalizeLaunchDarklyFlags } from './map';
+
+const DEFAULT_REST_BASE_URL = 'https://app.launchdarkly.com';
+
+/** What tests (or an embedding program) may swap in; the config-driven factory uses the real things. */
+export interface LaunchDarklyDependencies {
+  /** Per environment, a data source replacing polling/streaming, e.g. the SDK's TestData `getFactory()`. */
+  readonly updateProcessorFor?: (environment: LdEnvironmentOptions) => LDOptions['updateProcessor'] | undefined;
+  readonly clock?: Clock;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reads every configured environment through its own short-lived SDK client (started, initialized, read, closed per
+ * snapshot, in polling or streaming mode) and, when `api` is configured, the REST API's metadata. Any failure rejects
+ * the whole snapshot, naming the environment, so the core never deletes flags because a source was unreachable.
+ */
+export function createLaunchDarklySource(options: LaunchDarklyOptions, context: AdapterContext, deps: LaunchDarklyDependencies = {}): SourceAdapter {
+  const provider = context.providerName;
+  const projectKey = options.projectKey ?? DEFAULT_PROJECT_KEY;
+  const initTimeoutSeconds = options.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
+  const envKey = (env: LdEnvironmentOptions) => env.key ?? env.name;
+  const settings: MapSettings = {
+    provider,
+    projectKey,
+    uiBaseUrl: options.uiBaseUrl ?? DEFAULT_UI_BASE_URL,
+    onValues: options.onValues ?? {},
+    ...(options.api?.issueKeysProperty !== undefined ? { issueKeysProperty: options.api.issueKeysProperty } : {}),
+  };
+
+  async function readAll(signal: AbortSignal): Promise<{ envs: EnvironmentFlags[]; metadata?: Map<string, RestFlag> }> {
+    // One failure stops the other reads early; allSettled still waits for every SDK client to close.
+    const inner = new AbortController();
+    const stop = () => inner.abort();
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    const failures: string[] = [];
+    const fail = (what: string) => (error: unknown) => {
+      // Reads we cancelled after another failure only echo "aborted"; the first real cause is what matters.
+      const cancelledByUs = inner.signal.aborted && !signal.aborted && (axios.isCancel(error) || messageOf(error) === 'aborted');
+      if (!cancelledByUs) failures.push(`${what}: ${messageOf(error)}`);
+      inner.abort();
+      return undefined;
+    };
+    const envReads = options.environments.map((env) => {
+      const updateProcessor = deps.updateProcessorFor?.(env);
+      return readEnvironmentFlags(
+        env.sdkKey,
+        {
+          ...(options.baseUri !== undefined ? { baseUri: options.baseUri } : {}),
+          ...((options.streamUri ?? options.baseUri) !== undefined ? { streamUri: options.streamUri ?? options.baseUri } : {}),
+          stream: options.stream ?? false,
+          initTimeoutSeconds,
+          ...(updateProcessor !== undefined ? { updateProcessor } : {}),
+        },
+        inner.signal,
+        context.logger.child({ environment: env.name }),
+      ).then(
+        (flags): EnvironmentFlags => ({ name: env.name, key: envKey(env), flags }),
+        fail(`environment "${env.name}"`),
+      );
+    });
+    const api = options.api;
+    const metadataRead = api
+      ? fetchFlagMetadata(
+          {
+            baseUrl: api.baseUrl ?? DEFAULT_REST_BASE_URL,
+            token: api.token,
+            projectKey,
+            environmentKeys: options.environments.map(envKey),
+            pageSize: api.pageSize ?? 100,
+            maxRateLimitWaitSeconds: api.maxRateLimitWaitSeconds ?? 60,
+          },
+          inner.signal,
+          deps.clock ?? realClock,
+        ).catch(fail('REST API'))
+      : Promise.resolve(undefined);
+    try {
+      const [envs, metadata] = await Promise.all([Promise.all(envReads), metadataRead]);
+      if (signal.aborted) throw new SourceError(provider, 'snapshot aborted');
+      if (failures.length > 0) throw new SourceError(provider, failures.join('; '));
+      return { envs: envs as EnvironmentFlags[], ...(metadata !== undefined ? { metadata } : {}) };
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  return {
+    environments: options.environments.map((env) => env.name),
+    async snapshot(signal: AbortSignal) {
+      const { envs, metadata } = await readAll(signal);
+      const flags = normalizeLaunchDarklyFlags(envs, metadata, settings);
+      context.logger.debug({ flags: flags.length, environments: envs.length }, 'LaunchDarkly snapshot read');
+      return { flags };
+    },
+  };
+}
+
+export const launchdarklyAdapter: AdapterFactory<LaunchDarklyOptions> = {
+  name: 'launchdarkly',
+  version: '1.0.0',
+  contractVersion: ADAPTER_CONTRACT_VERSION,
+  optionsCodec: LaunchDarklyOptionsCodec,
+  create: (options, context) => createLaunchDarklySource(options, context),
+};

@@ -1,0 +1,109 @@
+import { init, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
+import type { Logger } from '../../src/log';
+import { decodeOrThrow } from '../../src/codec/decode';
+import { LdFlagMapCodec, type LdFlag } from './codecs';
+import { CapturingFeatureStore } from './store';
+
+export interface SdkSourceSettings {
+  /** Polling base URI (Relay Proxy or LaunchDarkly); the SDK's default when undefined. */
+  readonly baseUri?: string;
+  readonly streamUri?: string;
+  readonly stream: boolean;
+  readonly initTimeoutSeconds: number;
+  /** Replaces the polling/streaming data source, e.g. with the SDK's TestData (`td.getFactory()`). */
+  readonly updateProcessor?: LDOptions['updateProcessor'];
+}
+
+/** One environment failed to deliver flag data; the message names the cause but never the SDK key. */
+export class EnvironmentReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentReadError';
+  }
+}
+
+/**
+ * SDK log lines go to our logger at debug (the adapter's error is what gets reported); the last warning or error is
+ * kept to explain a failed start, except the SDK's own timeout line, which would hide the real cause.
+ */
+function sdkLogger(logger: Logger, lastProblem: { message?: string }): LDLogger {
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  const problem = (level: string) => (...args: unknown[]) => {
+    const line = text(args);
+    if (!line.startsWith('waitForInitialization')) lastProblem.message = line;
+    logger.debug({ sdk: level }, line);
+  };
+  return {
+    error: problem('error'),
+    warn: problem('warn'),
+    info: (...args: unknown[]) => logger.debug({ sdk: 'info' }, text(args)),
+    debug: (...args: unknown[]) => logger.trace({ sdk: 'debug' }, text(args)),
+  };
+}
+
+function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new EnvironmentReadError('aborted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => {});
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * Starts an SDK client for one SDK key, waits (bounded) until it has the environment's full data set, returns the
+ * flag configurations (deleted ones excluded) and always closes the client: a one-shot run never hangs on it.
+ */
+export async function readEnvironmentFlags(
+  sdkKey: string,
+  settings: SdkSourceSettings,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<LdFlag[]> {
+  if (signal.aborted) throw new EnvironmentReadError('aborted');
+  const store = new CapturingFeatureStore();
+  const lastProblem: { message?: string } = {};
+  const source = settings.baseUri ?? 'LaunchDarkly';
+  const client = init(sdkKey, {
+    ...(settings.baseUri !== undefined ? { baseUri: settings.baseUri } : {}),
+    ...(settings.streamUri !== undefined ? { streamUri: settings.streamUri } : {}),
+    stream: settings.stream,
+    sendEvents: false,
+    diagnosticOptOut: true,
+    timeout: settings.initTimeoutSeconds,
+    featureStore: store,
+    logger: sdkLogger(logger, lastProblem),
+    ...(settings.updateProcessor !== undefined ? { updateProcessor: settings.updateProcessor } : {}),
+  });
+  const aborted = abortPromise(signal);
+  try {
+    await Promise.race([client.waitForInitialization({ timeout: settings.initTimeoutSeconds }), aborted.promise]);
+  } catch (error) {
+    throw new EnvironmentReadError(scrub(explain(error, source, settings, lastProblem.message), sdkKey));
+  } finally {
+    aborted.dispose();
+    client.close();
+  }
+  const flags = decodeOrThrow(LdFlagMapCodec, store.live('features'), `flag data from ${source}`);
+  return Object.values(flags);
+}
+
+function explain(error: unknown, source: string, settings: SdkSourceSettings, lastProblem: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof EnvironmentReadError) return message;
+  if (/authentication failed|invalid sdk key|\b401\b/i.test(`${message} ${lastProblem ?? ''}`)) {
+    return `SDK key rejected (401) by ${source}`;
+  }
+  if (/timed out/i.test(message)) {
+    const why = lastProblem ? ` (last problem: ${lastProblem})` : '';
+    return `no flag data from ${source} within ${settings.initTimeoutSeconds} s${why}`;
+  }
+  return `SDK failed to initialize from ${source}: ${message}${lastProblem ? ` (${lastProblem})` : ''}`;
+}
+
+/** Belt and braces: the SDK's messages do not contain the key, but nothing we throw ever may. */
+function scrub(text: string, secret: string): string {
+  return secret.length > 0 ? text.split(secret).join('[REDACTED]') : text;
+}

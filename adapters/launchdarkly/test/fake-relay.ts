@@ -1,0 +1,73 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A stand-in for the LaunchDarkly Relay Proxy on loopback, speaking the server-side SDK endpoints:
+ * GET /sdk/latest-all (polling) and GET /all (streaming, one `put` event). Each SDK key maps to one environment's
+ * data set `{flags, segments}`; any other Authorization header gets 401, as the Relay does.
+ */
+export interface EnvironmentData {
+  readonly flags: Record<string, unknown>;
+  readonly segments?: Record<string, unknown>;
+}
+
+export interface FakeRelay {
+  readonly url: string;
+  readonly requests: { path: string; authorization: string | undefined }[];
+  /** Answers every request for this SDK key with this status instead of data. */
+  failWith(sdkKey: string, status: number): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeRelay(environments: Record<string, EnvironmentData>): Promise<FakeRelay> {
+  const requests: FakeRelay['requests'] = [];
+  const failures = new Map<string, number>();
+  const streams = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    const authorization = req.headers.authorization;
+    const path = new URL(req.url ?? '/', 'http://relay').pathname;
+    requests.push({ path, authorization });
+    const data = authorization === undefined ? undefined : environments[authorization];
+    if (data === undefined) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"invalid SDK key"}');
+      return;
+    }
+    const failure = failures.get(authorization!);
+    if (failure !== undefined) {
+      res.writeHead(failure).end();
+      return;
+    }
+    const body = JSON.stringify({ flags: data.flags, segments: data.segments ?? {} });
+    if (req.method === 'GET' && path === '/sdk/latest-all') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    } else if (req.method === 'GET' && path === '/all') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(`event: put\ndata: ${JSON.stringify({ path: '/', data: JSON.parse(body) })}\n\n`);
+      streams.add(res);
+      res.on('close', () => streams.delete(res));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failWith: (sdkKey, status) => failures.set(sdkKey, status),
+    close: async () => {
+      for (const res of streams) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A loopback port with nothing listening: "the Relay Proxy is down". */
+export async function unusedPortUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
