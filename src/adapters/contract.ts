@@ -57,7 +57,7 @@ export class SourceError extends Error {
   constructor(
     readonly provider: string,
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(`${provider}: ${message}`);
     this.name = 'SourceError';

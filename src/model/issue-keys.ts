@@ -40,15 +40,18 @@ export interface LinkSource {
   readonly issueKeys: readonly string[];
 }
 
-/** Keys from one tag: "PROJ-1", "jira:PROJ-1", "jira:PROJ-1,PROJ-2". */
+/**
+ * Keys from one tag: "PROJ-1", "jira:proj-1", "jira:PROJ-1,PROJ-2". An untyped tag counts only in upper case:
+ * lower-case tags such as "release-2024" are usually not issue keys.
+ */
 function keysFromTag(tag: string, tagTypes: readonly string[] | undefined, out: string[]): void {
   const colon = tag.indexOf(':');
   const type = colon > 0 ? tag.slice(0, colon) : undefined;
   const value = colon > 0 ? tag.slice(colon + 1) : tag;
   if (tagTypes !== undefined && (type === undefined || !tagTypes.includes(type))) return;
   for (const part of value.split(/[,\s]+/)) {
-    const upper = part.trim().toUpperCase();
-    if (isIssueKey(upper)) out.push(upper);
+    const candidate = type === undefined ? part.trim() : part.trim().toUpperCase();
+    if (isIssueKey(candidate)) out.push(candidate);
   }
 }
 

@@ -1,0 +1,13 @@
+import { jsonPlan, renderPlan } from '../../reconcile/report';
+import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { EXIT_FAILED, EXIT_OK } from '../exit';
+import { syncOnce } from './sync';
+
+/** `flagsync plan`: what a run would change; nothing is sent and state is not written. */
+export async function planCommand(options: GlobalOptions & { allowMassDelete?: boolean }): Promise<number> {
+  const config = await loadConfigOrExit(options.config);
+  const logger = loggerFor(options, config);
+  const report = await syncOnce(config, logger, { dryRun: true, allowMassDelete: options.allowMassDelete === true });
+  process.stdout.write(options.json === true ? `${JSON.stringify(jsonPlan(report.plan))}\n` : `${renderPlan(report.plan)}\n`);
+  return report.ok ? EXIT_OK : EXIT_FAILED;
+}

@@ -1,0 +1,43 @@
+import { startDaemon } from '../../daemon/daemon';
+import { jsonRunSummary, renderRunSummary } from '../../reconcile/report';
+import { abortOnSignals, loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { EXIT_FAILED, EXIT_OK } from '../exit';
+import { syncOnce } from './sync';
+
+export interface RunOptions extends GlobalOptions {
+  readonly once?: boolean;
+  readonly allowMassDelete?: boolean;
+}
+
+/** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
+export async function runCommand(options: RunOptions): Promise<number> {
+  const config = await loadConfigOrExit(options.config);
+  const logger = loggerFor(options, config);
+  const controller = new AbortController();
+  const release = abortOnSignals(controller, logger);
+  try {
+    if (options.once === true) {
+      const report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal: controller.signal });
+      process.stdout.write(options.json === true ? `${JSON.stringify(jsonRunSummary(report))}\n` : `${renderRunSummary(report)}\n`);
+      if (controller.signal.aborted) logger.info('stopped by signal; state saved');
+      return report.ok ? EXIT_OK : EXIT_FAILED;
+    }
+    logger.info({ schedule: config.schedule, providers: config.providers.map((p) => p.name) }, 'daemon started');
+    const daemon = startDaemon({
+      schedule: config.schedule,
+      logger,
+      run: async (signal) => {
+        const report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal });
+        const summary = jsonRunSummary(report);
+        logger.info({ ok: summary.ok, providers: summary.providers.map(({ rejections, failures, warnings, ...counts }) => counts) }, 'run finished');
+        return report;
+      },
+    });
+    await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await daemon.stop();
+    logger.info('daemon stopped; state saved');
+    return EXIT_OK;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,50 @@
+import { startSimulator } from '../../simulator';
+import type { KindName } from '../../jira/types';
+import { createLogger } from '../../log';
+import { EXIT_OK } from '../exit';
+
+export interface SimulateOptions {
+  readonly port: string;
+  readonly host: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly cloudId?: string;
+  readonly tokenTtl?: string;
+  readonly projects?: string;
+  readonly permissions?: string;
+}
+
+/** `flagsync simulate-jira`: the spec-validating Jira stand-in, in the foreground until SIGINT/SIGTERM. */
+export async function simulateCommand(options: SimulateOptions): Promise<number> {
+  const logger = createLogger('info');
+  const sim = await startSimulator({
+    host: options.host,
+    port: Number(options.port),
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    cloudId: options.cloudId,
+    tokenTtlSeconds: options.tokenTtl === undefined ? undefined : Number(options.tokenTtl),
+    projects: options.projects?.split(',').map((p) => p.trim()).filter((p) => p !== ''),
+    permissions: options.permissions?.split(',').map((p) => p.trim() as KindName),
+  });
+  // The client id and secret are the simulator's own test credentials, printed so a local config can use them.
+  process.stdout.write(
+    [
+      `Jira simulator listening on ${sim.url}`,
+      `  cloudId:      ${sim.cloudId}`,
+      `  tokenUrl:     ${sim.url}/oauth/token`,
+      `  apiBaseUrl:   ${sim.url}`,
+      `  clientId:     ${sim.clientId}`,
+      `  clientSecret: ${sim.clientSecret}`,
+      `  inspect:      ${sim.url}/__sim/store/featureflags`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sim.close();
+  logger.info('simulator stopped');
+  return EXIT_OK;
+}

@@ -1,0 +1,51 @@
+import { loadConfig, ConfigError, type FlagsyncConfig } from '../config';
+import { builtInRegistry } from '../adapters/registry';
+import { createLogger, type Logger, type LogLevel } from '../log';
+import { EXIT_USAGE, ExitError } from './exit';
+
+export interface GlobalOptions {
+  readonly config: string;
+  readonly logLevel?: LogLevel;
+  readonly json?: boolean;
+}
+
+/** Loads the config or ends with exit code 2 and one line per problem. */
+export async function loadConfigOrExit(path: string): Promise<FlagsyncConfig> {
+  try {
+    return await loadConfig(path, builtInRegistry());
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ExitError(EXIT_USAGE, error.problems.map((p) => `config error: ${p}`));
+    throw error;
+  }
+}
+
+export function loggerFor(options: GlobalOptions, config?: FlagsyncConfig): Logger {
+  return createLogger(options.logLevel ?? config?.log.level ?? 'info');
+}
+
+/**
+ * Aborts `controller` on SIGTERM/SIGINT so the run finishes the batch in flight and saves state; a second signal,
+ * or the grace period running out, ends the process at once.
+ */
+export function abortOnSignals(controller: AbortController, logger: Logger, graceMs = 30_000): () => void {
+  let signalled = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'stopping: finishing the batch in flight and saving state');
+    controller.abort(new Error(`received ${signal}`));
+    setTimeout(() => {
+      logger.error({ graceMs }, 'shutdown took too long: exiting');
+      process.exit(1);
+    }, graceMs).unref();
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  return () => {
+    process.off('SIGTERM', handler);
+    process.off('SIGINT', handler);
+  };
+}

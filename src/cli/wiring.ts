@@ -1,0 +1,69 @@
+import type { FlagsyncConfig } from '../config';
+import { createJiraClient, featureFlagsKind } from '../jira';
+import type { JiraClient, JiraFeatureFlag } from '../jira';
+import type { Logger } from '../log';
+import type { EnvironmentType } from '../model/flag';
+import { stampFlag, type UnstampedFlag } from '../model/to-jira-flag';
+import type { ReconcileKind } from '../reconcile/apply';
+import type { ProviderRuntime } from '../reconcile/run';
+import { FileStateStore } from '../reconcile/state-store';
+
+/** Feature flags as the reconciler handles them. */
+export const flagReconcileKind: ReconcileKind<UnstampedFlag, JiraFeatureFlag> = {
+  description: featureFlagsKind,
+  stamp: stampFlag,
+};
+
+export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient {
+  const { jira } = config;
+  return createJiraClient(
+    {
+      clientId: jira.clientId,
+      clientSecret: jira.clientSecret,
+      tokenUrl: jira.tokenUrl,
+      apiBaseUrl: jira.apiBaseUrl,
+      cloudId: jira.cloudId,
+      site: jira.site,
+      concurrency: jira.concurrency,
+      maxAttempts: jira.maxAttempts,
+      requestTimeoutMs: jira.requestTimeoutSeconds * 1000,
+    },
+    { logger: logger.child({ component: 'jira' }) },
+  );
+}
+
+/** Creates each provider's adapter from its decoded options. */
+export function createProviders(config: FlagsyncConfig, logger: Logger): ProviderRuntime[] {
+  return config.providers.map((provider) => {
+    const environmentTypes = new Map<string, EnvironmentType | undefined>();
+    for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
+    const adapter = provider.factory.create(provider.options, {
+      providerName: provider.name,
+      configDir: config.dir,
+      logger: logger.child({ provider: provider.name }),
+    });
+    return {
+      name: provider.name,
+      adapter,
+      timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
+      linking: provider.linking,
+      environmentTypes,
+    };
+  });
+}
+
+export function createStateStore(config: FlagsyncConfig): FileStateStore {
+  return new FileStateStore(config.state.path);
+}
+
+export async function closeProviders(providers: readonly ProviderRuntime[], logger: Logger): Promise<void> {
+  await Promise.all(
+    providers.map(async (p) => {
+      try {
+        await p.adapter.close?.();
+      } catch (error) {
+        logger.warn({ provider: p.name, err: error }, 'adapter close failed');
+      }
+    }),
+  );
+}

@@ -1,0 +1,56 @@
+import { strict as assert } from 'node:assert';
+import { issueKeysInText, linkIssueKeys, MAX_ISSUE_KEYS, DEFAULT_LINKING } from '../../src/model/issue-keys';
+
+const base = { key: 'x', tags: [] as string[], issueKeys: [] as string[] };
+
+describe('issue-key linking', () => {
+  const cases: Array<[string, Parameters<typeof linkIssueKeys>[0], string[]]> = [
+    ['key prefix, lower case', { ...base, key: 'proj-123-new-checkout' }, ['PROJ-123']],
+    ['key prefix, upper case', { ...base, key: 'PROJ-1-alpha' }, ['PROJ-1']],
+    ['key in the middle with underscores', { ...base, key: 'new_checkout_WEB-42_v2' }, ['WEB-42']],
+    ['typed tag', { ...base, tags: ['jira:DEMO-3'] }, ['DEMO-3']],
+    ['plain tag that is a key', { ...base, tags: ['DEMO-4'] }, ['DEMO-4']],
+    ['typed tag in lower case', { ...base, tags: ['jira:demo-5'] }, ['DEMO-5']],
+    ['tag with several keys', { ...base, tags: ['jira:PROJ-1,PROJ-2'] }, ['PROJ-1', 'PROJ-2']],
+    ['tag that is not a key', { ...base, tags: ['team:payments', 'release-2024'] }, []],
+    ['description prose, upper case only', { ...base, description: 'Implements OPS-7; see covid-19 notes' }, ['OPS-7']],
+    ['name', { ...base, name: 'Checkout (PROJ-9)' }, ['PROJ-9']],
+    ['explicit keys first, de-duplicated', { ...base, key: 'proj-1-x', issueKeys: ['PROJ-1'], tags: ['jira:PROJ-1'] }, ['PROJ-1']],
+    ['leading zero is not a key', { ...base, key: 'proj-012-x' }, []],
+    ['single-letter project is not a key', { ...base, key: 'a-1' }, []],
+    ['digits before the dash are not a key', { ...base, key: '22-123' }, []],
+  ];
+  for (const [name, source, expected] of cases) {
+    it(name, () => assert.deepEqual(linkIssueKeys(source).keys, expected));
+  }
+
+  it('honours switched-off sources', () => {
+    const source = { ...base, key: 'proj-1-x', name: 'PROJ-2', description: 'PROJ-3', tags: ['PROJ-4'] };
+    assert.deepEqual(linkIssueKeys(source, { tags: false, key: false, name: true, description: false }).keys, ['PROJ-2']);
+    assert.deepEqual(linkIssueKeys(source, DEFAULT_LINKING).keys, ['PROJ-4', 'PROJ-1', 'PROJ-2', 'PROJ-3']);
+  });
+
+  it('counts only tags of the configured types when tagTypes is set', () => {
+    const source = { ...base, tags: ['jira:PROJ-1', 'other:PROJ-2', 'PROJ-3'] };
+    assert.deepEqual(linkIssueKeys(source, { ...DEFAULT_LINKING, key: false, tagTypes: ['jira'] }).keys, ['PROJ-1']);
+  });
+
+  it('reports explicit keys that are not Jira keys', () => {
+    const result = linkIssueKeys({ ...base, issueKeys: ['PROJ-1', 'nonsense'] });
+    assert.deepEqual(result.keys, ['PROJ-1']);
+    assert.deepEqual(result.invalid, ['nonsense']);
+  });
+
+  it(`caps at ${MAX_ISSUE_KEYS} keys and says how many were found`, () => {
+    const issueKeys = Array.from({ length: 600 }, (_, i) => `PROJ-${i + 1}`);
+    const result = linkIssueKeys({ ...base, issueKeys });
+    assert.equal(result.keys.length, MAX_ISSUE_KEYS);
+    assert.equal(result.found, 600);
+  });
+
+  it('finds keys in branch names and commit messages', () => {
+    assert.deepEqual(issueKeysInText('feature/PROJ-9-login'), ['PROJ-9']);
+    assert.deepEqual(issueKeysInText('Fix WEB-1 and web-2 [OPS-3]'), ['WEB-1', 'WEB-2', 'OPS-3']);
+    assert.deepEqual(issueKeysInText('Fix WEB-1 and web-2', true), ['WEB-1']);
+  });
+});

@@ -1,0 +1,94 @@
+import { strict as assert } from 'node:assert';
+import type { NormalizedFlag } from '../../src/model/flag';
+import { DEFAULT_LINKING } from '../../src/model/issue-keys';
+import { defaultEnvironmentType } from '../../src/model/environment-type';
+import { stampFlag, toJiraFlag, type MappingContext } from '../../src/model/to-jira-flag';
+
+const ctx: MappingContext = { environmentTypes: new Map([['live-eu', 'production' as const]]), linking: DEFAULT_LINKING };
+
+function flag(overrides: Partial<NormalizedFlag> = {}): NormalizedFlag {
+  return {
+    provider: 'demo',
+    key: 'PROJ-1-alpha',
+    name: 'Alpha',
+    tags: [],
+    issueKeys: [],
+    url: 'https://flags.example/alpha',
+    lastUpdated: '2026-11-01T10:00:00.000Z',
+    environments: [
+      { name: 'production', enabled: true, rollout: { percentage: 25 }, defaultValue: 'false', url: 'https://flags.example/alpha?env=production' },
+      { name: 'staging', enabled: false, defaultValue: 'false', url: 'https://flags.example/alpha?env=staging' },
+    ],
+    ...overrides,
+  };
+}
+
+function mapped(f: NormalizedFlag) {
+  const m = toJiraFlag(f, ctx);
+  if (m.kind !== 'mapped') throw new Error(`expected mapped, got ${m.kind}`);
+  return m;
+}
+
+describe('normalized flag → Jira feature flag', () => {
+  it('maps the issue example: production 25% linked to PROJ-1', () => {
+    const m = mapped(flag());
+    assert.equal(m.id, 'demo:PROJ-1-alpha');
+    assert.deepEqual(m.flag.associations, [{ associationType: 'issueIdOrKeys', values: ['PROJ-1'] }]);
+    const production = m.flag.details.find((d) => d.environment.name === 'production')!;
+    assert.deepEqual(production.environment, { name: 'production', type: 'production' });
+    assert.deepEqual(production.status, { enabled: true, defaultValue: 'false', rollout: { percentage: 25 } });
+    assert.deepEqual(m.flag.details[1]!.status, { enabled: false, defaultValue: 'false' });
+  });
+
+  it('summary: enabled when on in any production env, rollout of the most production-like env', () => {
+    const m = mapped(flag());
+    assert.deepEqual(m.flag.summary.status, { enabled: true, defaultValue: 'false', rollout: { percentage: 25 } });
+    assert.equal(m.flag.summary.url, 'https://flags.example/alpha');
+  });
+
+  it('summary follows staging when there is no production env', () => {
+    const m = mapped(flag({ environments: [{ name: 'dev', enabled: true, url: 'https://x.example/d' }, { name: 'staging', enabled: false, url: 'https://x.example/s' }] }));
+    assert.equal(m.flag.summary.status.enabled, false);
+  });
+
+  it('config mapping wins over names; unknown names leave the type out', () => {
+    const m = mapped(flag({ environments: [{ name: 'live-eu', enabled: true, url: 'https://x.example/a' }, { name: 'blue', enabled: true, url: 'https://x.example/b' }] }));
+    assert.deepEqual(m.flag.details.map((d) => d.environment), [{ name: 'live-eu', type: 'production' }, { name: 'blue' }]);
+  });
+
+  it('a flag without issue keys is unlinked, not sent', () => {
+    assert.equal(toJiraFlag(flag({ key: 'dark-mode', name: 'Dark mode' }), ctx).kind, 'unlinked');
+  });
+
+  it('skips (with a reason) a flag whose environment has no usable URL', () => {
+    const m = toJiraFlag(flag({ url: undefined, environments: [{ name: 'production', enabled: true, url: 'not a url' }] }), ctx);
+    assert.equal(m.kind, 'skipped');
+  });
+
+  it('trims over-long text to 255 with a warning and drops out-of-range percentages', () => {
+    const m = mapped(flag({ name: 'n'.repeat(300), environments: [{ name: 'production', enabled: true, rollout: { percentage: 140 }, defaultValue: 'v'.repeat(400), url: 'https://x.example' }] }));
+    assert.equal(m.flag.displayName!.length, 255);
+    assert.equal(m.flag.details[0]!.status.defaultValue!.length, 255);
+    assert.equal(m.flag.details[0]!.status.rollout, undefined);
+    assert.equal(m.warnings.length, 3);
+  });
+
+  it('text rollouts and rule counts pass through', () => {
+    const m = mapped(flag({ environments: [{ name: 'production', enabled: true, rollout: { rules: 2, text: '2 rules; 3 targeted users' }, url: 'https://x.example' }] }));
+    assert.deepEqual(m.flag.details[0]!.status.rollout, { text: '2 rules; 3 targeted users' });
+  });
+
+  it('stamping sets the sequence id and fills unknown times with the send time', () => {
+    const m = mapped(flag({ lastUpdated: undefined }));
+    const stamped = stampFlag(m.flag, 42, '2026-11-23T00:00:00.000Z');
+    assert.equal(stamped.updateSequenceId, 42);
+    assert.equal(stamped.summary.lastUpdated, '2026-11-23T00:00:00.000Z');
+    assert.ok(stamped.details.every((d) => d.lastUpdated === '2026-11-23T00:00:00.000Z'));
+  });
+
+  const names: Array<[string, string | undefined]> = [
+    ['production', 'production'], ['prod-eu', 'production'], ['live', 'production'], ['staging', 'staging'],
+    ['stg', 'staging'], ['qa', 'testing'], ['test', 'testing'], ['development', 'development'], ['dev', 'development'], ['blue', undefined],
+  ];
+  for (const [name, type] of names) it(`environment "${name}" defaults to ${String(type)}`, () => assert.equal(defaultEnvironmentType(name), type));
+});

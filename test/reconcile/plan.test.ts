@@ -1,0 +1,87 @@
+import { strict as assert } from 'node:assert';
+import type { DesiredEntity, ProviderDesired } from '../../src/reconcile/desired';
+import { contentHash, fieldHashes } from '../../src/reconcile/hash';
+import { nextSequence, planRun } from '../../src/reconcile/plan';
+import { emptyState, type SyncState } from '../../src/reconcile/state';
+
+function entity(provider: string, id: string, content: Record<string, unknown>): DesiredEntity {
+  return { kind: 'featureflags', id, provider, hash: contentHash(content), payload: content, issueKeys: ['PROJ-1'], fields: () => content };
+}
+
+function source(provider: string, entities: DesiredEntity[], keep: string[] = []): ProviderDesired {
+  return { provider, ok: true, entities, keep: new Set(keep), seen: entities.length, unlinked: 0, warnings: [] };
+}
+
+function stateWith(records: Array<[string, string, Record<string, unknown>]>): SyncState {
+  const state = emptyState();
+  const flags: Record<string, { h: string; s: number; p: string; f: Record<string, string> }> = {};
+  for (const [provider, id, content] of records) {
+    flags[id] = { h: contentHash(content), s: 100, p: provider, f: fieldHashes(content) };
+  }
+  (state.entities as Record<string, unknown>).featureflags = flags;
+  return state;
+}
+
+const options = { massDeleteThreshold: 0.2, allowMassDelete: false };
+const ten = Array.from({ length: 10 }, (_, i): [string, string, Record<string, unknown>] => ['a', `a:${i}`, { v: i }]);
+
+describe('planRun (pure diff against last-accepted state)', () => {
+  it('creates everything on an empty state', () => {
+    const plan = planRun('featureflags', [source('a', [entity('a', 'a:1', { v: 1 })])], emptyState(), options);
+    assert.deepEqual(plan.providers[0]!.writes.map((w) => [w.entity.id, w.action]), [['a:1', 'create']]);
+  });
+
+  it('sends nothing when nothing changed', () => {
+    const plan = planRun('featureflags', [source('a', ten.map(([p, id, c]) => entity(p, id, c)))], stateWith(ten), options);
+    assert.equal(plan.providers[0]!.writes.length, 0);
+    assert.equal(plan.providers[0]!.unchanged, 10);
+    assert.equal(plan.providers[0]!.deletes.length, 0);
+  });
+
+  it('updates exactly the changed entity and names the changed fields', () => {
+    const entities = ten.map(([p, id, c]) => entity(p, id, id === 'a:3' ? { ...c, v: 'changed' } : c));
+    const plan = planRun('featureflags', [source('a', entities)], stateWith(ten), options);
+    const writes = plan.providers[0]!.writes;
+    assert.deepEqual(writes.map((w) => [w.entity.id, w.action, w.changedFields]), [['a:3', 'update', ['v']]]);
+    assert.equal(writes[0]!.previousSequence, 100);
+  });
+
+  it('deletes entities that vanished from a successful snapshot', () => {
+    const entities = ten.filter(([, id]) => id !== 'a:4').map(([p, id, c]) => entity(p, id, c));
+    const plan = planRun('featureflags', [source('a', entities)], stateWith(ten), options);
+    assert.deepEqual(plan.providers[0]!.deletes, ['a:4']);
+  });
+
+  it('a failed provider deletes nothing and leaves other providers alone', () => {
+    const b: Array<[string, string, Record<string, unknown>]> = [['b', 'b:1', { v: 1 }]];
+    const plan = planRun('featureflags', [{ provider: 'a', ok: false, error: 'down' }, source('b', [])], stateWith([...ten, ...b]), { ...options, allowMassDelete: true });
+    assert.equal(plan.providers[0]!.deletes.length, 0);
+    assert.equal(plan.providers[0]!.ok, false);
+    assert.deepEqual(plan.providers[1]!.deletes, ['b:1']);
+  });
+
+  it('never deletes an entity skipped for bad data', () => {
+    const entities = ten.filter(([, id]) => id !== 'a:4').map(([p, id, c]) => entity(p, id, c));
+    const plan = planRun('featureflags', [source('a', entities, ['a:4'])], stateWith(ten), options);
+    assert.deepEqual(plan.providers[0]!.deletes, []);
+  });
+
+  it('refuses deletes above the mass-delete share unless allowed', () => {
+    const entities = ten.slice(0, 7).map(([p, id, c]) => entity(p, id, c));
+    const guarded = planRun('featureflags', [source('a', entities)], stateWith(ten), options).providers[0]!;
+    assert.deepEqual(guarded.deletes, []);
+    assert.deepEqual(guarded.refusedDeletes, ['a:7', 'a:8', 'a:9']);
+    const allowed = planRun('featureflags', [source('a', entities)], stateWith(ten), { ...options, allowMassDelete: true }).providers[0]!;
+    assert.deepEqual(allowed.deletes, ['a:7', 'a:8', 'a:9']);
+  });
+
+  it('deletes exactly at the threshold are allowed (20% of 10 = 2)', () => {
+    const entities = ten.slice(0, 8).map(([p, id, c]) => entity(p, id, c));
+    assert.equal(planRun('featureflags', [source('a', entities)], stateWith(ten), options).providers[0]!.deletes.length, 2);
+  });
+
+  it('sequence ids come from the clock and always grow', () => {
+    assert.equal(nextSequence(0, 1_700_000_000_000), 1_700_000_000_000);
+    assert.equal(nextSequence(1_800_000_000_000, 1_700_000_000_000), 1_800_000_000_001);
+  });
+});
