@@ -1,0 +1,236 @@
+import { strict as assert } from 'node:assert';
+import { flag, startHarness, type Harness } from './helpers';
+
+describe('simulator: feature flags API', () => {
+  let h: Harness;
+  let headers: { Authorization: string };
+  before(async () => {
+    h = await startHarness({ maxBodyBytes: 64 * 1024 });
+  });
+  after(() => h.sim.close());
+  beforeEach(async () => {
+    h.sim.reset();
+    headers = await h.auth();
+  });
+
+  const submit = (body: unknown) => h.http.post(`${h.base('featureflags')}/bulk`, body, { headers });
+  const messages = (data: unknown) => (data as { message: string }[]).map((m) => m.message);
+
+  describe('storing', () => {
+    it('stores a valid flag and returns it from GET field by field', async () => {
+      const sent = flag('ff-1');
+      const response = await submit({ flags: [sent] });
+      assert.equal(response.status, 202);
+      const got = await h.http.get(`${h.base('featureflags')}/flag/ff-1`, { headers });
+      assert.equal(got.status, 200);
+      for (const field of Object.keys(sent)) assert.deepEqual(got.data[field], sent[field], field);
+      assert.deepEqual(Object.keys(got.data).sort(), Object.keys(sent).sort());
+    });
+
+    it('answers 202 with the flag id in acceptedFeatureFlags', async () => {
+      const response = await submit({ flags: [flag('ff-1')] });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
+      assert.deepEqual(response.data.failedFeatureFlags, {});
+      assert.deepEqual(response.data.unknownIssueKeys, []);
+    });
+
+    it('never returns the request properties from GET', async () => {
+      await submit({ flags: [flag('ff-1')], properties: { source: 'flagsync' } });
+      const got = await h.http.get(`${h.base('featureflags')}/flag/ff-1`, { headers });
+      assert.equal('properties' in got.data, false);
+      assert.equal(JSON.stringify(got.data).includes('flagsync'), false);
+    });
+
+    it('URL-decodes the flag id in the path', async () => {
+      await submit({ flags: [flag('team/a b')] });
+      const got = await h.http.get(`${h.base('featureflags')}/flag/${encodeURIComponent('team/a b')}`, { headers });
+      assert.equal(got.status, 200);
+      assert.equal(got.data.id, 'team/a b');
+    });
+
+    it('answers 404 for a flag it does not hold', async () => {
+      assert.equal((await h.http.get(`${h.base('featureflags')}/flag/nope`, { headers })).status, 404);
+    });
+
+    it('exposes stored flags through storedFlag() and stored()', async () => {
+      await submit({ flags: [flag('ff-1'), flag('ff-2')] });
+      assert.equal((h.sim.storedFlag('ff-2') as { key: string }).key, 'key-ff-2');
+      assert.equal(h.sim.stored('featureflags').length, 2);
+      assert.equal(h.sim.storedFlag('ff-3'), undefined);
+    });
+  });
+
+  describe('ordering by updateSequenceId', () => {
+    it('ignores a lower updateSequenceId but still lists the flag as accepted', async () => {
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 10, displayName: 'new' })] });
+      const response = await submit({ flags: [flag('ff-1', { updateSequenceId: 9, displayName: 'old' })] });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
+      assert.equal((h.sim.storedFlag('ff-1') as { displayName: string }).displayName, 'new');
+    });
+
+    it('ignores an equal updateSequenceId', async () => {
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 10, displayName: 'first' })] });
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 10, displayName: 'second' })] });
+      assert.equal((h.sim.storedFlag('ff-1') as { displayName: string }).displayName, 'first');
+    });
+
+    it('replaces the flag for a greater updateSequenceId', async () => {
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 10, displayName: 'first' })] });
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 11, displayName: 'second' })] });
+      assert.equal((h.sim.storedFlag('ff-1') as { displayName: string }).displayName, 'second');
+    });
+  });
+
+  describe('issue keys', () => {
+    it('reports unknown keys and keeps the flag against the known ones', async () => {
+      const response = await submit({ flags: [flag('ff-1', { associations: [{ associationType: 'issueIdOrKeys', values: ['PROJ-1', 'NOPE-9'] }] })] });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
+      assert.deepEqual(response.data.unknownIssueKeys, ['NOPE-9']);
+      assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'issueIdOrKeys', values: ['NOPE-9'] }]);
+      assert.notEqual(h.sim.storedFlag('ff-1'), undefined);
+    });
+
+    it('rejects and does not store a flag whose keys are all unknown', async () => {
+      const response = await submit({ flags: [flag('ff-1', { associations: [{ associationType: 'issueKeys', values: ['NOPE-9'] }] }), flag('ff-2')] });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
+      assert.deepEqual(response.data.failedFeatureFlags, { 'ff-1': [{ message: 'No valid issues found for feature flag' }] });
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+
+    it('resolves the deprecated issueKeys field too', async () => {
+      const { associations: _, ...withoutAssociations } = flag('ff-1');
+      const response = await submit({ flags: [{ ...withoutAssociations, issueKeys: ['WEB-1', 'UTF-8'] }] });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
+      assert.deepEqual(response.data.unknownIssueKeys, ['UTF-8']);
+    });
+
+    it('uses the configured projects to decide which keys exist', async () => {
+      const other = await startHarness({ projects: ['NOPE'] });
+      try {
+        const response = await other.http.post(`${other.base('featureflags')}/bulk`, { flags: [flag('ff-1', { associations: [{ associationType: 'issueKeys', values: ['NOPE-9'] }] })] }, { headers: await other.auth() });
+        assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
+      } finally {
+        await other.sim.close();
+      }
+    });
+  });
+
+  describe('request validation', () => {
+    it('answers 400 with an array body naming the path of a schema violation', async () => {
+      const bad = flag('ff-1', { summary: { status: {}, lastUpdated: '2024-05-01T10:00:00Z' } });
+      const response = await submit({ flags: [bad] });
+      assert.equal(response.status, 400);
+      assert.ok(Array.isArray(response.data));
+      assert.ok(messages(response.data).includes("flags[0].summary.status: must have required property 'enabled'"), messages(response.data).join('\n'));
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+
+    it('rejects a misspelt field through the strict schema', async () => {
+      const response = await submit({ flags: [flag('ff-1', { dispalyName: 'typo' })] });
+      assert.equal(response.status, 400);
+      assert.ok(messages(response.data).some((m) => m.startsWith('flags[0]:') && m.includes('dispalyName')));
+    });
+
+    it('rejects an environment type flags do not allow (unmapped)', async () => {
+      const bad = flag('ff-1');
+      (bad['details'] as { environment: { type: string } }[])[0]!.environment.type = 'unmapped';
+      const response = await submit({ flags: [bad] });
+      assert.equal(response.status, 400);
+      assert.ok(messages(response.data).some((m) => m.startsWith('flags[0].details[0].environment.type:')));
+    });
+
+    it('answers 400 for 101 flags in one request', async () => {
+      const flags = Array.from({ length: 101 }, (_, i) => flag(`ff-${i}`));
+      const response = await submit({ flags });
+      assert.equal(response.status, 400);
+      assert.ok(messages(response.data).some((m) => m.startsWith('flags:')));
+    });
+
+    it('accepts exactly 100 flags in one request', async () => {
+      const response = await submit({ flags: Array.from({ length: 100 }, (_, i) => flag(`ff-${i}`)) });
+      assert.equal(response.status, 202);
+      assert.equal(response.data.acceptedFeatureFlags.length, 100);
+    });
+
+    it('answers 400 for an empty flags array', async () => {
+      assert.equal((await submit({ flags: [] })).status, 400);
+    });
+
+    it('answers 400 for a duplicate flag id', async () => {
+      const response = await submit({ flags: [flag('ff-1'), flag('ff-1')] });
+      assert.equal(response.status, 400);
+      assert.ok(messages(response.data).some((m) => m.startsWith('flags[1]:') && m.includes('duplicate')));
+    });
+
+    it('answers 400 when association values sum to more than 500', async () => {
+      const values = (n: number, project: string) => Array.from({ length: n }, (_, i) => `${project}-${i + 1}`);
+      const associations = [
+        { associationType: 'issueKeys', values: values(300, 'PROJ') },
+        { associationType: 'issueIdOrKeys', values: values(201, 'WEB') },
+      ];
+      const response = await submit({ flags: [flag('ff-1', { associations })] });
+      assert.equal(response.status, 400);
+      assert.ok(messages(response.data).some((m) => m.includes('maximum of 500 elements. Found 501')));
+    });
+
+    it('answers 400 for a property key containing a colon', async () => {
+      const response = await submit({ flags: [flag('ff-1')], properties: { 'a:b': 'x' } });
+      assert.equal(response.status, 400);
+    });
+
+    it('answers 400 for a property key starting with an underscore', async () => {
+      const response = await submit({ flags: [flag('ff-1')], properties: { _source: 'x' } });
+      assert.equal(response.status, 400);
+    });
+
+    it('answers 400 for more than 5 properties', async () => {
+      const properties = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`k${i}`, 'v']));
+      assert.equal((await submit({ flags: [flag('ff-1')], properties })).status, 400);
+    });
+
+    it('answers 400 with the array body for malformed JSON', async () => {
+      const response = await h.http.post(`${h.base('featureflags')}/bulk`, '{"flags": [', {
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        transformRequest: [(data: unknown) => data], // send the broken text as is
+      });
+      assert.equal(response.status, 400);
+      assert.ok(messages(response.data)[0]!.startsWith('Malformed JSON'));
+    });
+
+    it('answers 413 with the array body for a body over maxBodyBytes', async () => {
+      const response = await submit({ flags: [flag('ff-1', { displayName: 'x'.repeat(70 * 1024) })] });
+      assert.equal(response.status, 413);
+      assert.ok(Array.isArray(response.data));
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+  });
+
+  describe('deleting', () => {
+    it('deletes a flag by id with 202', async () => {
+      await submit({ flags: [flag('ff-1')] });
+      const response = await h.http.delete(`${h.base('featureflags')}/flag/ff-1`, { headers });
+      assert.equal(response.status, 202);
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+
+    it('answers 202 when deleting a flag that does not exist', async () => {
+      assert.equal((await h.http.delete(`${h.base('featureflags')}/flag/never`, { headers })).status, 202);
+    });
+
+    it('deletes by properties only the flags tagged with ALL given properties', async () => {
+      await submit({ flags: [flag('both')], properties: { source: 'flagsync', env: 'prod' } });
+      await submit({ flags: [flag('source-only')], properties: { source: 'flagsync', env: 'dev' } });
+      await submit({ flags: [flag('untagged')] });
+      const response = await h.http.delete(`${h.base('featureflags')}/bulkByProperties`, { headers, params: { source: 'flagsync', env: 'prod' } });
+      assert.equal(response.status, 202);
+      assert.deepEqual(h.sim.stored('featureflags').map((f) => (f as { id: string }).id).sort(), ['source-only', 'untagged']);
+    });
+
+    it('answers 400 for bulkByProperties without any property', async () => {
+      await submit({ flags: [flag('ff-1')], properties: { source: 'flagsync' } });
+      const response = await h.http.delete(`${h.base('featureflags')}/bulkByProperties`, { headers });
+      assert.equal(response.status, 400);
+      assert.notEqual(h.sim.storedFlag('ff-1'), undefined);
+    });
+  });
+});
