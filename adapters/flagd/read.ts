@@ -1,0 +1,87 @@
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import axios from 'axios';
+import type { FlagdFormat } from './parse';
+
+/** Where one flag definition file lives. `label` is safe to print (no credentials, no query string). */
+export type SourceLocation =
+  | { readonly kind: 'file'; readonly path: string; readonly url: string; readonly label: string; readonly format: FlagdFormat }
+  | { readonly kind: 'http'; readonly url: string; readonly label: string; readonly format: FlagdFormat };
+
+export interface SourceContent {
+  readonly text: string;
+  /** File mtime or HTTP Last-Modified, when known. */
+  readonly lastModified?: Date;
+}
+
+/** Reading failed: the message names the source (by its label) and the reason, never header values. */
+export class SourceReadError extends Error {
+  override readonly name = 'SourceReadError';
+}
+
+const formatOf = (p: string): FlagdFormat => (/\.ya?ml$/i.test(p) ? 'yaml' : 'json');
+
+/** URL for messages: credentials and query string could carry secrets, so both are left out. */
+export function safeUrlLabel(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}${url.search === '' ? '' : '?…'}`;
+}
+
+/** Resolves a configured `source` (relative paths against the config file's directory). */
+export function locateSource(source: string, configDir: string): SourceLocation {
+  if (/^https?:\/\//i.test(source)) {
+    const url = new URL(source);
+    return { kind: 'http', url: url.href, label: safeUrlLabel(url), format: formatOf(url.pathname) };
+  }
+  const absolute = /^file:\/\//i.test(source) ? fileURLToPath(source) : path.resolve(configDir, source);
+  return { kind: 'file', path: absolute, url: pathToFileURL(absolute).href, label: absolute, format: formatOf(absolute) };
+}
+
+async function readLocalFile(location: Extract<SourceLocation, { kind: 'file' }>, signal: AbortSignal): Promise<SourceContent> {
+  try {
+    const [text, info] = await Promise.all([readFile(location.path, { encoding: 'utf8', signal }), stat(location.path)]);
+    return { text, lastModified: info.mtime };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.name === 'AbortError') throw new SourceReadError(`reading ${location.label} was aborted`);
+    // Node's message repeats the path ("ENOENT: no such file or directory, open '/x'"); keep the reason only.
+    const reason = e.code !== undefined ? e.message.split(', ')[0] : e.message;
+    throw new SourceReadError(`cannot read ${location.label} (${reason})`);
+  }
+}
+
+async function readOverHttp(
+  location: Extract<SourceLocation, { kind: 'http' }>,
+  signal: AbortSignal,
+  headers: Readonly<Record<string, string>>,
+): Promise<SourceContent> {
+  let response;
+  try {
+    response = await axios.get<unknown>(location.url, {
+      signal,
+      headers: { Accept: 'application/json, application/yaml;q=0.9, */*;q=0.5', ...headers },
+      responseType: 'text',
+      // Keep the body as text: the parser reports syntax errors with positions.
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+    });
+  } catch (err) {
+    if (axios.isCancel(err) || signal.aborted) throw new SourceReadError(`GET ${location.label} was aborted`);
+    const reason = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
+    throw new SourceReadError(`GET ${location.label} failed (${reason})`);
+  }
+  if (response.status < 200 || response.status > 299) {
+    throw new SourceReadError(`GET ${location.label} answered HTTP ${response.status}`);
+  }
+  if (typeof response.data !== 'string') throw new SourceReadError(`GET ${location.label} returned no text body`);
+  const lastModifiedHeader: unknown = response.headers['last-modified'];
+  const lastModified = typeof lastModifiedHeader === 'string' ? new Date(lastModifiedHeader) : undefined;
+  return {
+    text: response.data,
+    ...(lastModified !== undefined && !Number.isNaN(lastModified.getTime()) && { lastModified }),
+  };
+}
+
+export function readSource(location: SourceLocation, signal: AbortSignal, headers: Readonly<Record<string, string>> = {}): Promise<SourceContent> {
+  return location.kind === 'file' ? readLocalFile(location, signal) : readOverHttp(location, signal, headers);
+}
