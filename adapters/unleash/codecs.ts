@@ -1,0 +1,100 @@
+import * as t from 'io-ts';
+
+/**
+ * io-ts codecs for what Unleash 7.x sends (Admin API and the client API as the SDK hands it over). Only the fields
+ * flagsync reads are declared; codecs are not exact, so Unleash may add fields freely.
+ */
+const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null, t.undefined]);
+
+export const TagCodec = t.type({ type: t.string, value: t.string }, 'an Unleash tag');
+
+export const ConstraintCodec = t.type({ contextName: t.string, operator: t.string }, 'an Unleash constraint');
+
+export const StrategyVariantCodec = t.type({ name: t.string }, 'an Unleash variant');
+
+/** Strategy parameters are strings in Unleash, but older data and custom strategies hold numbers too. */
+const ParametersCodec = t.record(t.string, t.union([t.string, t.number, t.boolean, t.null]));
+
+const StrategyBase = t.intersection([
+  t.type({ name: t.string }),
+  t.partial({
+    title: nullable(t.string),
+    disabled: nullable(t.boolean),
+    parameters: nullable(ParametersCodec),
+    constraints: nullable(t.array(ConstraintCodec)),
+    variants: nullable(t.array(StrategyVariantCodec)),
+  }),
+]);
+
+/** Admin API strategy: `segments` are segment ids. */
+export const AdminStrategyCodec = t.intersection([StrategyBase, t.partial({ segments: nullable(t.array(t.number)) })], 'an Unleash strategy');
+
+export const AdminFeatureEnvironmentCodec = t.intersection(
+  [t.type({ name: t.string, enabled: t.boolean }), t.partial({ strategies: nullable(t.array(AdminStrategyCodec)) })],
+  'an Unleash feature environment',
+);
+
+/** GET /api/admin/projects/{project}/features/{feature} */
+export const AdminFeatureCodec = t.intersection(
+  [
+    t.type({ name: t.string, project: t.string, environments: t.array(AdminFeatureEnvironmentCodec) }),
+    t.partial({
+      description: nullable(t.string),
+      type: nullable(t.string),
+      stale: nullable(t.boolean),
+      archived: nullable(t.boolean),
+      createdAt: nullable(t.string),
+    }),
+  ],
+  'an Unleash feature',
+);
+export type AdminFeature = t.TypeOf<typeof AdminFeatureCodec>;
+
+/** One row of GET /api/admin/search/features. */
+export const SearchFeatureCodec = t.intersection(
+  [t.type({ name: t.string, project: t.string }), t.partial({ tags: nullable(t.array(TagCodec)), archivedAt: nullable(t.string) })],
+  'an Unleash search result',
+);
+export type SearchFeature = t.TypeOf<typeof SearchFeatureCodec>;
+
+export const SearchPageCodec = t.type({ features: t.array(SearchFeatureCodec), total: t.number }, 'an Unleash feature search page');
+
+/** GET /api/admin/search/events (newest first). */
+export const EventsPageCodec = t.type(
+  { events: t.array(t.type({ createdAt: t.string })), total: t.number },
+  'an Unleash event search page',
+);
+
+/** GET /api/admin/segments */
+export const SegmentsCodec = t.type({ segments: t.array(t.type({ id: t.number, name: t.string })) }, 'an Unleash segment list');
+
+/** GET /api/admin/environments */
+export const EnvironmentsCodec = t.type(
+  { environments: t.array(t.intersection([t.type({ name: t.string }), t.partial({ enabled: t.boolean })])) },
+  'an Unleash environment list',
+);
+
+/** unleash-client `getFeatureToggleDefinitions(true)`: strategies carry the segment objects themselves. */
+export const ClientSegmentCodec = t.intersection([t.type({ id: t.number }), t.partial({ name: nullable(t.string) })], 'an Unleash segment');
+
+export const ClientStrategyCodec = t.intersection(
+  [StrategyBase, t.partial({ segments: nullable(t.array(t.union([ClientSegmentCodec, t.undefined]))) })],
+  'an Unleash strategy',
+);
+
+export const ClientFeatureCodec = t.intersection(
+  [
+    t.type({ name: t.string, enabled: t.boolean }),
+    t.partial({
+      project: nullable(t.string),
+      description: nullable(t.string),
+      type: nullable(t.string),
+      stale: nullable(t.boolean),
+      strategies: nullable(t.array(ClientStrategyCodec)),
+    }),
+  ],
+  'an Unleash client feature',
+);
+
+export const ClientFeaturesCodec = t.array(ClientFeatureCodec, 'Unleash client features');
+export type ClientFeature = t.TypeOf<typeof ClientFeatureCodec>;

@@ -1,0 +1,89 @@
+import type { AdapterFactory, SourceAdapter } from '../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, SourceError } from '../../src/adapters/contract';
+import { readAdminFeatures } from './admin-reader';
+import { readClientFeatures } from './client-reader';
+import { normalizeUnleashFeature } from './map';
+import type { UnleashFeatureView } from './model';
+import { UnleashOptionsCodec, type UnleashOptions } from './options';
+import { clientFeatureViews } from './views';
+
+export { UnleashOptionsCodec, type UnleashOptions } from './options';
+export { normalizeUnleashFeature } from './map';
+
+const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CLIENT_TIMEOUT_MS = 30_000;
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** `http://host:4242/api` → `http://host:4242`: Unleash serves its UI beside the API. */
+export function defaultUiUrl(apiRoot: string): string {
+  return trimSlash(apiRoot).replace(/\/api$/, '');
+}
+
+async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<UnleashFeatureView[]> {
+  const apiRoot = trimSlash(options.url);
+  const environments = options.environments.map((e) => e.name);
+  if (options.adminToken !== undefined) {
+    return readAdminFeatures(
+      {
+        apiRoot,
+        token: options.adminToken,
+        ...(options.project !== undefined ? { project: options.project } : {}),
+        environments,
+        pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      },
+      signal,
+    );
+  }
+  // One environment failing ends the others' reads too: the snapshot fails as a whole anyway.
+  const stopAll = new AbortController();
+  const onAbort = () => stopAll.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const perEnvironment = await Promise.all(
+    options.environments.map(async (env) => ({
+      environment: env.name,
+      features: await readClientFeatures(
+        {
+          apiRoot,
+          environment: env.name,
+          // The codec guarantees a clientToken on every environment when there is no adminToken.
+          token: env.clientToken!,
+          ...(options.project !== undefined ? { project: options.project } : {}),
+          timeoutMs: DEFAULT_CLIENT_TIMEOUT_MS,
+        },
+        stopAll.signal,
+      ).catch((err: unknown) => {
+        stopAll.abort();
+        throw err;
+      }),
+    })),
+  ).finally(() => signal.removeEventListener('abort', onAbort));
+  return clientFeatureViews(perEnvironment);
+}
+
+export const unleashAdapter: AdapterFactory<UnleashOptions> = {
+  name: 'unleash',
+  version: '1.0.0',
+  contractVersion: ADAPTER_CONTRACT_VERSION,
+  optionsCodec: UnleashOptionsCodec,
+  create(options, ctx): SourceAdapter {
+    const uiUrl = trimSlash(options.uiUrl ?? defaultUiUrl(options.url));
+    const mode = options.adminToken !== undefined ? 'Admin API' : 'client tokens';
+    return {
+      environments: options.environments.map((e) => e.name),
+      async snapshot(signal) {
+        let views: UnleashFeatureView[];
+        try {
+          views = await readViews(options, signal);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          throw new SourceError(ctx.providerName, `Unleash (${mode}): ${message}`, err);
+        }
+        ctx.logger.debug({ provider: ctx.providerName, flags: views.length, mode }, 'unleash snapshot read');
+        return { flags: views.map((v) => normalizeUnleashFeature(v, { provider: ctx.providerName, uiUrl })) };
+      },
+    };
+  },
+};

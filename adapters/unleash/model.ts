@@ -1,0 +1,33 @@
+/**
+ * What flagsync keeps of an Unleash feature, whichever way it was read (Admin API or client SDK). Both readers
+ * produce this; map.ts turns it into a NormalizedFlag. Plain readonly data.
+ */
+export interface UnleashStrategyView {
+  readonly name: string;
+  readonly title?: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly constraints: number;
+  /** Segment names (or `#<id>` when the name is unknown). */
+  readonly segments: readonly string[];
+  readonly variants: readonly string[];
+}
+
+export interface UnleashEnvironmentView {
+  readonly name: string;
+  readonly enabled: boolean;
+  /** Active strategies only: strategies switched off in Unleash (`disabled: true`) are left out. */
+  readonly strategies: readonly UnleashStrategyView[];
+}
+
+export interface UnleashFeatureView {
+  readonly name: string;
+  readonly project?: string;
+  readonly description?: string;
+  readonly type?: string;
+  readonly stale?: boolean;
+  readonly createdAt?: string;
+  /** Time of the newest event about the feature (Admin API only). */
+  readonly lastChangedAt?: string;
+  readonly tags: readonly { readonly type: string; readonly value: string }[];
+  readonly environments: readonly UnleashEnvironmentView[];
+}

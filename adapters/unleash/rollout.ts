@@ -1,0 +1,86 @@
+import type { Rollout } from '../../src/model/flag';
+import type { UnleashEnvironmentView, UnleashStrategyView } from './model';
+
+/**
+ * Turns an enabled environment's active strategies into a Jira rollout: one percentage when a single unconstrained
+ * strategy describes it, else a rule count plus short readable text. Pure.
+ */
+const MAX_TEXT = 255;
+
+/** Strategies whose one parameter is the share of users that get the flag. */
+const PERCENTAGE_STRATEGIES: Readonly<Record<string, { readonly param: string; readonly stickiness?: string }>> = {
+  flexibleRollout: { param: 'rollout' },
+  gradualRolloutUserId: { param: 'percentage', stickiness: 'userId' },
+  gradualRolloutSessionId: { param: 'percentage', stickiness: 'sessionId' },
+  gradualRolloutRandom: { param: 'percentage', stickiness: 'random' },
+};
+
+function parsePercentage(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? Math.min(100, Math.max(0, n)) : undefined;
+}
+
+function countOf(value: string | undefined): number {
+  return (value ?? '').split(',').filter((v) => v.trim() !== '').length;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What the strategy itself targets, without constraints/segments/variants. */
+function targetText(s: UnleashStrategyView): string {
+  const pct = PERCENTAGE_STRATEGIES[s.name];
+  if (pct !== undefined) {
+    const value = parsePercentage(s.parameters[pct.param]);
+    const stickiness = pct.stickiness ?? s.parameters.stickiness ?? 'default';
+    return `${value ?? '?'}% of users (${stickiness})`;
+  }
+  switch (s.name) {
+    case 'default':
+      return 'everyone';
+    case 'userWithId':
+      return plural(countOf(s.parameters.userIds), 'targeted user');
+    case 'remoteAddress':
+      return plural(countOf(s.parameters.IPs), 'IP address', 'IP addresses');
+    case 'applicationHostname':
+      return plural(countOf(s.parameters.hostNames), 'hostname');
+    default:
+      return `custom strategy ${s.name}`;
+  }
+}
+
+export function describeStrategy(s: UnleashStrategyView): string {
+  const parts = [s.title ? `${s.title}: ${targetText(s)}` : targetText(s)];
+  if (s.constraints > 0) parts.push(plural(s.constraints, 'constraint'));
+  if (s.segments.length > 0) parts.push(`${s.segments.length === 1 ? 'segment' : 'segments'} ${s.segments.join(', ')}`);
+  if (s.variants.length > 0) parts.push(`variants ${s.variants.join(', ')}`);
+  return parts.join('; ');
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+}
+
+/** The single percentage a lone, unconstrained strategy gives, if it gives one. */
+function singlePercentage(s: UnleashStrategyView): number | undefined {
+  if (s.constraints > 0 || s.segments.length > 0) return undefined;
+  if (s.name === 'default') return 100;
+  const pct = PERCENTAGE_STRATEGIES[s.name];
+  return pct === undefined ? undefined : parsePercentage(s.parameters[pct.param]);
+}
+
+/** Undefined for a disabled environment: Jira shows it as off, a rollout would say nothing more. */
+export function rolloutOf(env: UnleashEnvironmentView): Rollout | undefined {
+  if (!env.enabled) return undefined;
+  const strategies = env.strategies;
+  // Unleash serves an enabled flag without strategies to everyone.
+  if (strategies.length === 0) return { percentage: 100 };
+  if (strategies.length === 1) {
+    const only = strategies[0]!;
+    const percentage = singlePercentage(only);
+    if (percentage !== undefined) return { percentage };
+    return { rules: 1, text: clip(describeStrategy(only)) };
+  }
+  // Strategies are OR-ed: the flag is on for a user when any of them matches.
+  return { rules: strategies.length, text: clip(`${strategies.length} strategies: ${strategies.map(describeStrategy).join(' | ')}`) };
+}

@@ -1,0 +1,114 @@
+import type { AdminFeature, ClientFeature, SearchFeature } from './codecs';
+import type { UnleashEnvironmentView, UnleashFeatureView, UnleashStrategyView } from './model';
+
+/** Pure conversions from decoded Unleash payloads to the adapter's own view of a feature. */
+
+type RawParameters = Readonly<Record<string, string | number | boolean | null>> | null | undefined;
+
+function stringParameters(raw: RawParameters): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw ?? {})) if (value !== null) out[key] = String(value);
+  return out;
+}
+
+interface RawStrategy {
+  readonly name: string;
+  readonly title?: string | null;
+  readonly disabled?: boolean | null;
+  readonly parameters?: RawParameters;
+  readonly constraints?: readonly unknown[] | null;
+  readonly variants?: readonly { readonly name: string }[] | null;
+}
+
+function strategyView(raw: RawStrategy, segments: readonly string[]): UnleashStrategyView {
+  return {
+    name: raw.name,
+    ...(raw.title ? { title: raw.title } : {}),
+    parameters: stringParameters(raw.parameters),
+    constraints: raw.constraints?.length ?? 0,
+    segments,
+    variants: (raw.variants ?? []).map((v) => v.name),
+  };
+}
+
+const segmentLabel = (id: number, names: ReadonlyMap<number, string>): string => names.get(id) ?? `#${id}`;
+
+const optionalText = (key: 'description' | 'type' | 'createdAt', value: string | null | undefined) =>
+  value !== null && value !== undefined && value !== '' ? { [key]: value } : {};
+
+/**
+ * A feature as read through the Admin API: the search row (tags) plus the feature's own document (environments and
+ * strategies). Only the configured environments are kept, in config order; an environment the feature's project
+ * does not have is left out.
+ */
+export function adminFeatureView(
+  row: SearchFeature,
+  feature: AdminFeature,
+  environments: readonly string[],
+  segmentNames: ReadonlyMap<number, string>,
+  lastChangedAt?: string,
+): UnleashFeatureView {
+  const envViews: UnleashEnvironmentView[] = [];
+  for (const name of environments) {
+    const env = feature.environments.find((e) => e.name === name);
+    if (env === undefined) continue;
+    envViews.push({
+      name,
+      enabled: env.enabled,
+      strategies: (env.strategies ?? [])
+        .filter((s) => s.disabled !== true)
+        .map((s) => strategyView(s, (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)))),
+    });
+  }
+  return {
+    name: feature.name,
+    project: feature.project,
+    ...optionalText('description', feature.description),
+    ...optionalText('type', feature.type),
+    ...(typeof feature.stale === 'boolean' ? { stale: feature.stale } : {}),
+    ...optionalText('createdAt', feature.createdAt),
+    ...(lastChangedAt !== undefined ? { lastChangedAt } : {}),
+    tags: (row.tags ?? []).map((tag) => ({ type: tag.type, value: tag.value })),
+    environments: envViews,
+  };
+}
+
+/** One environment's view of a feature, from the client SDK's definitions. */
+export function clientEnvironmentView(environment: string, feature: ClientFeature): UnleashEnvironmentView {
+  return {
+    name: environment,
+    enabled: feature.enabled,
+    strategies: (feature.strategies ?? [])
+      .filter((s) => s.disabled !== true)
+      .map((s) =>
+        strategyView(
+          s,
+          (s.segments ?? []).flatMap((seg) => (seg === undefined ? ['unknown segment'] : [seg.name ? seg.name : `#${seg.id}`])),
+        ),
+      ),
+  };
+}
+
+/**
+ * Joins the per-environment client definitions into one view per feature. A feature absent from an environment's
+ * data is absent from that environment (a client token sees only its own environment and projects).
+ */
+export function clientFeatureViews(perEnvironment: ReadonlyArray<{ readonly environment: string; readonly features: readonly ClientFeature[] }>): UnleashFeatureView[] {
+  const byName = new Map<string, { first: ClientFeature; environments: UnleashEnvironmentView[] }>();
+  for (const { environment, features } of perEnvironment) {
+    for (const feature of features) {
+      const entry = byName.get(feature.name) ?? { first: feature, environments: [] };
+      entry.environments.push(clientEnvironmentView(environment, feature));
+      byName.set(feature.name, entry);
+    }
+  }
+  return [...byName.values()].map(({ first, environments }) => ({
+    name: first.name,
+    ...(first.project ? { project: first.project } : {}),
+    ...optionalText('description', first.description),
+    ...optionalText('type', first.type),
+    ...(typeof first.stale === 'boolean' ? { stale: first.stale } : {}),
+    tags: [],
+    environments,
+  }));
+}
