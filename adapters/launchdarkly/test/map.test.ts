@@ -1,0 +1,171 @@
+import { strict as assert } from 'node:assert';
+import type { LdFlag } from '../codecs';
+import { environmentUrl, normalizeFlagEnvironment, normalizeLaunchDarklyFlags, onVariation, valueText, type MapSettings } from '../map';
+import { describeRollout, onShare } from '../rollout';
+import production from './fixtures/production.json';
+
+const settings: MapSettings = { provider: 'ld', projectKey: 'default', uiBaseUrl: 'https://app.launchdarkly.com', onValues: {} };
+const prod = { name: 'production', key: 'production' };
+
+function bool(overrides: Partial<LdFlag>): LdFlag {
+  return { key: 'f', version: 1, on: true, variations: [true, false], offVariation: 1, fallthrough: { variation: 0 }, ...overrides };
+}
+
+const rollout = (...weights: [number, number][]) => ({ rollout: { variations: weights.map(([variation, weight]) => ({ variation, weight })) } });
+
+describe('LaunchDarkly mapping: one environment', () => {
+  const cases: { name: string; flag: LdFlag; settings?: Partial<MapSettings>; expected: object }[] = [
+    {
+      name: 'off → disabled, default value is the off variation',
+      flag: bool({ on: false }),
+      expected: { enabled: false, defaultValue: 'false' },
+    },
+    {
+      name: 'on with a 40/60 fallthrough rollout → percentage 40',
+      flag: bool({ fallthrough: rollout([0, 40000], [1, 60000]) }),
+      expected: { enabled: true, defaultValue: 'false', rollout: { percentage: 40 } },
+    },
+    {
+      name: 'on serving true to everyone → 100%',
+      flag: bool({ fallthrough: { variation: 0 } }),
+      expected: { enabled: true, rollout: { percentage: 100 } },
+    },
+    {
+      name: 'on serving false to everyone → 0%',
+      flag: bool({ fallthrough: { variation: 1 } }),
+      expected: { enabled: true, rollout: { percentage: 0 } },
+    },
+    {
+      name: 'fractional weights keep their thousandths of a percent',
+      flag: bool({ fallthrough: rollout([0, 12345], [1, 87655]) }),
+      expected: { rollout: { percentage: 12.345 } },
+    },
+    {
+      name: 'multivariate without configuration: everything but the off variation is "on"',
+      flag: { key: 'm', version: 1, on: true, variations: ['control', 'a', 'b'], offVariation: 0, fallthrough: rollout([0, 50000], [1, 25000], [2, 25000]) },
+      expected: { defaultValue: 'control', rollout: { percentage: 50 } },
+    },
+    {
+      name: 'multivariate with configured on values',
+      flag: { key: 'm', version: 1, on: true, variations: ['control', 'a', 'b'], offVariation: 0, fallthrough: rollout([0, 50000], [1, 25000], [2, 25000]) },
+      settings: { onValues: { m: ['b'] } },
+      expected: { rollout: { percentage: 25 } },
+    },
+    {
+      name: 'JSON variation values become JSON text',
+      flag: { key: 'j', version: 1, on: false, variations: [{ limit: 10 }, { limit: 50 }], offVariation: 0 },
+      expected: { enabled: false, defaultValue: '{"limit":10}' },
+    },
+    {
+      name: 'no off variation → no default value',
+      flag: bool({ on: false, offVariation: null }),
+      expected: { enabled: false, defaultValue: undefined },
+    },
+    {
+      name: 'rules and targets → rule count and text',
+      flag: bool({
+        fallthrough: rollout([0, 40000], [1, 60000]),
+        rules: [{ variation: 0, clauses: [{ attribute: 'email', op: 'endsWith', values: ['@x.com'] }] }],
+        targets: [{ values: ['a', 'b'], variation: 0 }],
+        contextTargets: [{ contextKind: 'organization', values: ['acme'], variation: 0 }],
+      }),
+      expected: { rollout: { rules: 1, text: '3 targeted contexts; 1 rule; default rule: 40% true' } },
+    },
+    {
+      name: 'a prerequisite alone makes the percentage conditional',
+      flag: bool({ prerequisites: [{ key: 'checkout-v2', variation: 0 }] }),
+      expected: { rollout: { rules: 0, text: 'requires checkout-v2; default rule: 100% true' } },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const env = normalizeFlagEnvironment(c.flag, prod, { ...settings, ...c.settings });
+      for (const [field, value] of Object.entries(c.expected)) assert.deepEqual(env[field as keyof typeof env], value, field);
+    });
+  }
+
+  it('links to the flag targeting page of the environment', () => {
+    assert.equal(
+      environmentUrl('PROJ-5-banner', 'production', settings),
+      'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production',
+    );
+  });
+
+  it('uses a configured UI base (EU or federal instances)', () => {
+    const env = normalizeFlagEnvironment(bool({}), { name: 'prod', key: 'prd' }, { ...settings, uiBaseUrl: 'https://app.eu.launchdarkly.com/' });
+    assert.equal(env.url, 'https://app.eu.launchdarkly.com/projects/default/flags/f/targeting?env=prd');
+  });
+});
+
+describe('LaunchDarkly mapping: rollout helpers', () => {
+  const isTrue = onVariation(bool({}), {});
+  const table: { name: string; served: Parameters<typeof onShare>[0]; expected: number | undefined }[] = [
+    { name: 'weights short of 100% go to the last variation, as the SDK buckets them', served: rollout([1, 50000], [0, 30000]), expected: 50 },
+    { name: 'nothing served (malformed) → unknown', served: {}, expected: undefined },
+    { name: 'negative weights count as zero', served: rollout([0, -5], [1, 100000]), expected: 0 },
+  ];
+  for (const c of table) it(c.name, () => assert.equal(onShare(c.served, isTrue), c.expected));
+
+  it('cuts the text at 255 characters', () => {
+    const prerequisites = Array.from({ length: 40 }, (_, i) => ({ key: `prerequisite-flag-${i}`, variation: 0 }));
+    const text = describeRollout(bool({ prerequisites }), isTrue, 'true').text!;
+    assert.equal(text.length, 255);
+  });
+
+  it('says so when the default rule is missing', () => {
+    assert.equal(describeRollout(bool({ fallthrough: null, rules: [{ variation: 0 }] }), isTrue, 'true').text, '1 rule; default rule: not set');
+  });
+
+  it('writes strings as they are and other values as JSON', () => {
+    assert.deepEqual([valueText('x'), valueText(true), valueText(3), valueText(null), valueText(undefined)], ['x', 'true', '3', 'null', undefined]);
+  });
+});
+
+describe('LaunchDarkly mapping: all environments', () => {
+  const prodFlags = Object.values(production.flags) as LdFlag[];
+
+  it('leaves deleted flags out', () => {
+    const flags = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings);
+    assert.deepEqual(flags.map((f) => f.key), ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking']);
+  });
+
+  it('merges environments into one flag with one detail each', () => {
+    const off = prodFlags.map((f) => ({ ...f, on: false }));
+    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }, { name: 'staging', key: 'stg', flags: off }], undefined, settings);
+    assert.deepEqual(banner!.environments.map((e) => [e.name, e.enabled, e.url]), [
+      ['production', true, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production'],
+      ['staging', false, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=stg'],
+    ]);
+  });
+
+  it('without REST metadata: no name, no tags, no issue keys, provider from settings', () => {
+    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings);
+    assert.deepEqual(
+      { provider: banner!.provider, name: banner!.name, tags: banner!.tags, issueKeys: banner!.issueKeys, url: banner!.url },
+      { provider: 'ld', name: undefined, tags: [], issueKeys: [], url: 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner' },
+    );
+  });
+
+  it('with REST metadata: name, description, tags, maintainer, change time and issue keys from the configured property', () => {
+    const meta = new Map([
+      [
+        'checkout-v2',
+        {
+          key: 'checkout-v2',
+          name: 'Checkout v2',
+          description: 'New checkout (DEMO-12)',
+          tags: ['team-payments', 'WEB-9'],
+          _maintainer: { email: 'pat@example.com' },
+          customProperties: { 'jira.issues': { name: 'Jira issues', value: ['OPS-4', ' ', 'OPS-4'] } },
+          environments: { production: { lastModified: 1767225600000 } },
+        },
+      ],
+    ]);
+    const flags = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], meta, { ...settings, issueKeysProperty: 'jira.issues' });
+    const checkout = flags.find((f) => f.key === 'checkout-v2')!;
+    assert.deepEqual(
+      [checkout.name, checkout.description, checkout.tags, checkout.issueKeys, checkout.lastUpdated, checkout.environments[0]!.lastUpdated],
+      ['Checkout v2', 'New checkout (DEMO-12)', ['team-payments', 'WEB-9', 'maintainer:pat@example.com'], ['OPS-4'], '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+    );
+  });
+});
