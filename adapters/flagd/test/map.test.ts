@@ -1,0 +1,241 @@
+import { strict as assert } from 'node:assert';
+import type { FlagEnvironment } from '../../../src/model/flag';
+import type { FlagdFile, FlagdFlag } from '../codecs';
+import { FlagdFileError } from '../errors';
+import { expandUrlTemplate, mapFlagdDefinitions, mapFlagEnvironment, readFlagMetadata, type EnvironmentDefinitions, type FlagdMapSettings } from '../map';
+
+const BOOL = { on: true, off: false } as const;
+const T1 = '2026-01-02T03:04:05.000Z';
+const T2 = '2026-02-03T04:05:06.000Z';
+const settings: FlagdMapSettings = { provider: 'demo' };
+
+function defs(environment: string, file: FlagdFile, lastUpdated = T1): EnvironmentDefinitions {
+  return { environment, file, sourceUrl: `file:///flags/${environment}.flagd.json`, lastUpdated };
+}
+
+function env(flag: FlagdFlag, extra: Partial<FlagdMapSettings> = {}): FlagEnvironment {
+  return mapFlagEnvironment('f', flag, defs('production', { flags: { f: flag } }), { ...settings, ...extra });
+}
+
+describe('flagd map: state and targeting → environment status', () => {
+  const rows: { name: string; flag: FlagdFlag; onVariants?: string[]; expect: Partial<FlagEnvironment> }[] = [
+    {
+      name: 'DISABLED → enabled false, default value of the default variant, no rollout',
+      flag: { state: 'DISABLED', variants: BOOL, defaultVariant: 'on' },
+      expect: { enabled: false, defaultValue: 'true', rollout: undefined },
+    },
+    {
+      name: 'ENABLED boolean without targeting serving true → 100%',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' },
+      expect: { enabled: true, defaultValue: 'true', rollout: { percentage: 100 } },
+    },
+    {
+      name: 'ENABLED boolean without targeting serving false → 0%',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off' },
+      expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 0 } },
+    },
+    {
+      name: 'empty targeting object counts as no targeting',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: {} },
+      expect: { rollout: { percentage: 100 } },
+    },
+    {
+      name: 'top-level fractional on a boolean flag → percentage of the true variants',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 25], ['off', 75]] } },
+      expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
+    },
+    {
+      name: 'fractional weights are relative, not percentages',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 1], ['off', 2]] } },
+      expect: { rollout: { percentage: 33.33 } },
+    },
+    {
+      name: 'fractional with a bucketing expression first and a weightless bucket (weight 1)',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [{ var: 'email' }, ['on'], ['off', 3]] } },
+      expect: { rollout: { percentage: 25 } },
+    },
+    {
+      name: 'several true variants add up',
+      flag: { state: 'ENABLED', variants: { a: true, b: true, c: false }, defaultVariant: 'c', targeting: { fractional: [['a', 10], ['b', 20], ['c', 70]] } },
+      expect: { rollout: { percentage: 30 } },
+    },
+    {
+      name: 'string flag fractional without onVariants → one rule and the split as text',
+      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', 60], ['green', 40]] } },
+      expect: { defaultValue: 'b', rollout: { rules: 1, text: 'fractional blue 60%, green 40%' } },
+    },
+    {
+      name: 'string flag fractional with onVariants → percentage of those variants',
+      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', 60], ['green', 40]] } },
+      onVariants: ['green'],
+      expect: { rollout: { percentage: 40 } },
+    },
+    {
+      name: 'onVariants naming none of the flag\'s variants is ignored',
+      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue' },
+      onVariants: ['on'],
+      expect: { rollout: { text: 'everyone gets blue' } },
+    },
+    {
+      name: 'string flag without targeting and onVariants → 100% when the default variant is on',
+      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'green' },
+      onVariants: ['green'],
+      expect: { rollout: { percentage: 100 } },
+    },
+    {
+      name: 'number flag: default value is the number as text',
+      flag: { state: 'ENABLED', variants: { small: 10, large: 100 }, defaultVariant: 'large' },
+      expect: { defaultValue: '100', rollout: { text: 'everyone gets large' } },
+    },
+    {
+      name: 'object flag: default value is JSON',
+      flag: { state: 'DISABLED', variants: { v1: { color: 'red', size: 2 } }, defaultVariant: 'v1' },
+      expect: { enabled: false, defaultValue: '{"color":"red","size":2}' },
+    },
+    {
+      name: 'null default variant: no default value, everyone gets the application default',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: null },
+      expect: { defaultValue: undefined, rollout: { text: 'everyone gets the application default' } },
+    },
+    {
+      name: 'if with two conditions and a fallback → 2 rules, fallback named',
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: { if: [{ '==': [{ var: 'plan' }, 'beta'] }, 'on', { ends_with: [{ var: 'email' }, '@x.io'] }, 'on', 'off'] },
+      },
+      expect: { rollout: { rules: 2, text: '2 rules; else off' } },
+    },
+    {
+      name: 'if with a fractional fallback → rule count and the fractional share',
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: { if: [{ in: [{ var: 'email' }, ['a@x.io']] }, 'on', { fractional: [['on', 25], ['off', 75]] }] },
+      },
+      expect: { rollout: { rules: 1, text: '1 rule; fractional on 25%' } },
+    },
+    {
+      name: 'nested if in a branch counts its conditions too',
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: { if: [{ var: 'beta' }, { if: [{ var: 'staff' }, 'on', 'off'] }, 'off'] },
+      },
+      expect: { rollout: { rules: 2, text: '2 rules; else off' } },
+    },
+    {
+      name: 'another operator computing the variant → 1 rule',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { var: 'variantName' } },
+      expect: { rollout: { rules: 1, text: '1 rule' } },
+    },
+  ];
+
+  for (const row of rows) {
+    it(row.name, () => {
+      const actual = env(row.flag, row.onVariants === undefined ? {} : { onVariants: row.onVariants });
+      for (const [field, value] of Object.entries(row.expect)) {
+        assert.deepEqual(actual[field as keyof FlagEnvironment], value, field);
+      }
+    });
+  }
+
+  it('rejects a fractional bucket naming a variant the flag does not have', () => {
+    const flag: FlagdFlag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['yes', 50], ['off', 50]] } };
+    assert.throws(() => env(flag), (err: unknown) => err instanceof FlagdFileError && /flags\.f\.targeting: .*"yes"/.test(err.message));
+  });
+
+  it('clips rollout text to 255 characters', () => {
+    const variants = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`variant-number-${i}`, `v${i}`]));
+    const flag: FlagdFlag = { state: 'ENABLED', variants, defaultVariant: 'variant-number-0', targeting: { fractional: Object.keys(variants).map((v) => [v, 1]) } };
+    const text = env(flag).rollout?.text ?? '';
+    assert.equal(text.length, 255);
+    assert.ok(text.endsWith('…'));
+  });
+});
+
+describe('flagd map: metadata → flag fields', () => {
+  const rows: { name: string; metadata: Record<string, string | number | boolean>; expect: ReturnType<typeof readFlagMetadata> }[] = [
+    { name: 'no metadata', metadata: {}, expect: { tags: [], issueKeys: [] } },
+    {
+      name: 'name, description, url',
+      metadata: { name: 'Checkout', description: 'New checkout', url: 'https://docs.example/checkout' },
+      expect: { name: 'Checkout', description: 'New checkout', url: 'https://docs.example/checkout', tags: [], issueKeys: [] },
+    },
+    { name: 'tags: comma-separated, trimmed, de-duplicated', metadata: { tags: ' ui, jira:DEMO-3 ,ui,, ' }, expect: { tags: ['ui', 'jira:DEMO-3'], issueKeys: [] } },
+    { name: 'jira and issueKeys → issue keys (commas or spaces)', metadata: { jira: 'PROJ-1, PROJ-2', issueKeys: 'PROJ-2 DEMO-9' }, expect: { tags: [], issueKeys: ['PROJ-1', 'PROJ-2', 'DEMO-9'] } },
+    { name: 'non-string values are read as text', metadata: { name: 42 }, expect: { name: '42', tags: [], issueKeys: [] } },
+    { name: 'blank values are ignored', metadata: { description: '  ', jira: '' }, expect: { tags: [], issueKeys: [] } },
+  ];
+  for (const row of rows) {
+    it(row.name, () => assert.deepEqual(readFlagMetadata(row.metadata), row.expect));
+  }
+});
+
+describe('flagd map: environments → normalized flags', () => {
+  const prod: FlagdFile = {
+    metadata: { tags: 'team:shop' },
+    flags: {
+      a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { description: 'prod text', jira: 'PROJ-1' } },
+      b: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' },
+    },
+  };
+  const staging: FlagdFile = {
+    flags: { a: { state: 'DISABLED', variants: BOOL, defaultVariant: 'off', metadata: { description: 'staging text', jira: 'DEMO-2', name: 'A' } } },
+  };
+  const flags = mapFlagdDefinitions([defs('production', prod, T1), defs('staging', staging, T2)], settings);
+  const a = flags.find((f) => f.key === 'a')!;
+
+  it('joins environments by flag key, in configured order', () => {
+    assert.deepEqual(flags.map((f) => f.key), ['a', 'b']);
+    assert.deepEqual(a.environments.map((e) => [e.name, e.enabled]), [['production', true], ['staging', false]]);
+  });
+
+  it('sets the provider name from settings', () => {
+    assert.ok(flags.every((f) => f.provider === 'demo'));
+  });
+
+  it('takes name and description from the first environment that has them', () => {
+    assert.equal(a.description, 'prod text');
+    assert.equal(a.name, 'A');
+  });
+
+  it('unions issue keys over environments', () => {
+    assert.deepEqual(a.issueKeys, ['PROJ-1', 'DEMO-2']);
+  });
+
+  it('inherits flag-set metadata (flag metadata wins)', () => {
+    assert.deepEqual(flags.find((f) => f.key === 'b')!.tags, ['team:shop']);
+  });
+
+  it('uses the latest environment time as the flag\'s lastUpdated', () => {
+    assert.equal(a.lastUpdated, T2);
+    assert.deepEqual(a.environments.map((e) => e.lastUpdated), [T1, T2]);
+  });
+
+  it('links each environment to its source file by default, the flag to the first', () => {
+    assert.deepEqual(a.environments.map((e) => e.url), ['file:///flags/production.flagd.json', 'file:///flags/staging.flagd.json']);
+    assert.equal(a.url, 'file:///flags/production.flagd.json');
+  });
+
+  it('prefers metadata.url for the flag link', () => {
+    const withUrl: FlagdFile = { flags: { a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { url: 'https://docs.example/a' } } } };
+    assert.equal(mapFlagdDefinitions([defs('production', withUrl)], settings)[0]!.url, 'https://docs.example/a');
+  });
+
+  it('fills urlTemplate per environment and key', () => {
+    const [flag] = mapFlagdDefinitions([defs('production', prod)], { ...settings, urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}' });
+    assert.equal(flag!.environments[0]!.url, 'https://git.example/flags/blob/main/production.flagd.json#a');
+  });
+
+  it('percent-encodes template values', () => {
+    assert.equal(expandUrlTemplate('https://x.example/{provider}/{environment}/{key}', { provider: 'p', environment: 'eu west', key: 'a/b' }), 'https://x.example/p/eu%20west/a%2Fb');
+  });
+
+  it('a flag missing from one environment lists only the others', () => {
+    assert.deepEqual(flags.find((f) => f.key === 'b')!.environments.map((e) => e.name), ['production']);
+  });
+});
