@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { SourceAdapter } from '../../../src/adapters/contract';
+import { decodeOrThrow } from '../../../src/codec/decode';
+import { silentLogger } from '../../../src/log';
+import { flagdAdapter } from '../index';
+
+export const FIXTURES = path.join(__dirname, 'fixtures');
+
+/** Decodes options with the adapter's own codec (as the config loader would) and creates the source. */
+export function flagdSource(options: Record<string, unknown>, configDir = FIXTURES, providerName = 'flags'): SourceAdapter {
+  const decoded = decodeOrThrow(flagdAdapter.optionsCodec, { name: providerName, adapter: 'flagd', ...options }, 'flagd options');
+  return flagdAdapter.create(decoded, { providerName, configDir, logger: silentLogger });
+}
+
+export const liveSignal = () => new AbortController().signal;
+
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof Error);
+    return err;
+  }
+  assert.fail('expected the promise to reject');
+}
+
+export interface Route {
+  readonly status?: number;
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Never answer (for abort tests). */
+  readonly hang?: boolean;
+}
+
+export interface FileServer {
+  readonly url: string;
+  readonly server: http.Server;
+  readonly requests: { readonly url: string; readonly headers: http.IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+/** A tiny HTTP server on loopback answering fixed routes (path without query); anything else is 404. */
+export async function serveRoutes(routes: Readonly<Record<string, Route>>): Promise<FileServer> {
+  const requests: FileServer['requests'] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({ url: req.url ?? '', headers: req.headers });
+    const route = routes[(req.url ?? '').split('?')[0]!];
+    if (route === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (route.hang === true) return;
+    res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(route.body ?? '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,133 @@
+import { strict as assert } from 'node:assert';
+import { copyFile, mkdtemp, rm, utimes } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SourceError } from '../../../src/adapters/contract';
+import { FIXTURES, flagdSource, liveSignal, rejectionOf } from './helpers';
+
+const twoEnvironments = {
+  environments: [
+    { name: 'production', type: 'production', source: './production.flagd.json' },
+    { name: 'staging', type: 'staging', source: './staging.flagd.json' },
+  ],
+};
+
+describe('flagd snapshot from local files', () => {
+  let dir: string;
+  const MTIME = new Date('2026-03-04T05:06:07.000Z');
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'flagd-files-'));
+    for (const name of ['production.flagd.json', 'staging.flagd.json', 'shared.flagd.yaml', 'invalid-state.flagd.json', 'unknown-bucket.flagd.json']) {
+      await copyFile(path.join(FIXTURES, name), path.join(dir, name));
+      await utimes(path.join(dir, name), MTIME, MTIME);
+    }
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('reads one file per environment, sources relative to the config folder', async () => {
+    const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    const alpha = flags.find((f) => f.key === 'PROJ-1-alpha')!;
+    assert.deepEqual(
+      alpha.environments.map((e) => ({ name: e.name, enabled: e.enabled, defaultValue: e.defaultValue, rollout: e.rollout })),
+      [
+        { name: 'production', enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
+        { name: 'staging', enabled: false, defaultValue: 'false', rollout: undefined },
+      ],
+    );
+  });
+
+  it('returns every flag of the files, tagged with the provider name', async () => {
+    const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    assert.deepEqual(flags.map((f) => [f.provider, f.key]), [['flags', 'PROJ-1-alpha'], ['flags', 'banner-color']]);
+  });
+
+  it('reports the environments it reads', () => {
+    assert.deepEqual(flagdSource(twoEnvironments, dir).environments, ['production', 'staging']);
+  });
+
+  it('uses the file modification time as lastUpdated', async () => {
+    const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    assert.deepEqual(flags[0]!.environments.map((e) => e.lastUpdated), [MTIME.toISOString(), MTIME.toISOString()]);
+  });
+
+  it('links each environment to the file:// URL of its absolute path', async () => {
+    const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    assert.equal(flags[0]!.environments[1]!.url, pathToFileURL(path.join(dir, 'staging.flagd.json')).href);
+  });
+
+  it('accepts absolute paths and file:// URLs as sources', async () => {
+    const options = {
+      environments: [
+        { name: 'production', source: path.join(dir, 'production.flagd.json') },
+        { name: 'staging', source: pathToFileURL(path.join(dir, 'staging.flagd.json')).href },
+      ],
+    };
+    const { flags } = await flagdSource(options, os.tmpdir()).snapshot(liveSignal());
+    assert.equal(flags[0]!.environments.length, 2);
+  });
+
+  it('uses urlTemplate for links when configured', async () => {
+    const options = { ...twoEnvironments, urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}' };
+    const { flags } = await flagdSource(options, dir).snapshot(liveSignal());
+    assert.equal(flags[0]!.environments[0]!.url, 'https://git.example/flags/blob/main/production.flagd.json#PROJ-1-alpha');
+  });
+
+  it('applies onVariants to non-boolean flags', async () => {
+    const { flags } = await flagdSource({ ...twoEnvironments, onVariants: ['blue'] }, dir).snapshot(liveSignal());
+    const banner = flags.find((f) => f.key === 'banner-color')!;
+    assert.deepEqual(banner.environments.map((e) => e.rollout), [{ percentage: 20 }, { percentage: 100 }]);
+  });
+
+  it('reads one provider-level source (YAML) for every environment listed', async () => {
+    const options = { source: './shared.flagd.yaml', environments: [{ name: 'production' }, { name: 'staging' }] };
+    const { flags } = await flagdSource(options, dir).snapshot(liveSignal());
+    assert.deepEqual(flags.map((f) => [f.key, f.issueKeys, f.environments.map((e) => e.name)]), [['ops-kill-switch', ['OPS-3'], ['production', 'staging']]]);
+  });
+
+  it('lets an environment\'s own source override the provider-level one', async () => {
+    const options = { source: './shared.flagd.yaml', environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging' }] };
+    const { flags } = await flagdSource(options, dir).snapshot(liveSignal());
+    assert.deepEqual(flags.map((f) => [f.key, f.environments.map((e) => e.name)]), [
+      ['PROJ-1-alpha', ['production']],
+      ['banner-color', ['production']],
+      ['ops-kill-switch', ['staging']],
+    ]);
+  });
+
+  it('rejects an invalid file with a SourceError naming provider, environment, file and problem', async () => {
+    const options = { environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging', source: './invalid-state.flagd.json' }] };
+    const err = await rejectionOf(flagdSource(options, dir).snapshot(liveSignal()));
+    assert.ok(err instanceof SourceError);
+    assert.equal(err.provider, 'flags');
+    assert.match(err.message, /^flags: environment "staging": .*invalid-state\.flagd\.json is not a valid flagd file: flags\.broken\.state: must be one of "ENABLED", "DISABLED"$/);
+  });
+
+  it('rejects a file whose fractional bucket names no variant, naming the file', async () => {
+    const err = await rejectionOf(flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(liveSignal()));
+    assert.ok(err instanceof SourceError);
+    assert.match(err.message, /environment "production": .*unknown-bucket\.flagd\.json is not a valid flagd file: flags\.typo\.targeting: .*"onn"/);
+  });
+
+  it('rejects a missing file with a SourceError naming the path and the reason', async () => {
+    const options = { environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging', source: './nope.flagd.json' }] };
+    const err = await rejectionOf(flagdSource(options, dir).snapshot(liveSignal()));
+    assert.ok(err instanceof SourceError);
+    assert.equal(err.message, `flags: environment "staging": cannot read ${path.join(dir, 'nope.flagd.json')} (ENOENT: no such file or directory)`);
+  });
+
+  it('names every environment a shared file stands for when it fails', async () => {
+    const options = { source: './gone.yaml', environments: [{ name: 'production' }, { name: 'staging' }] };
+    const err = await rejectionOf(flagdSource(options, dir).snapshot(liveSignal()));
+    assert.match(err.message, /^flags: environments "production", "staging": cannot read /);
+  });
+
+  it('rejects when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const err = await rejectionOf(flagdSource(twoEnvironments, dir).snapshot(controller.signal));
+    assert.ok(err instanceof SourceError);
+    assert.match(err.message, /was aborted/);
+  });
+});
