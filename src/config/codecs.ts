@@ -1,0 +1,152 @@
+import * as t from 'io-ts';
+import { annotate, annotationOf, describe, refine, withDefault } from './annotations';
+import {
+  Bool,
+  CloudId,
+  CronExpression,
+  EnvironmentTypeCodec,
+  HttpUrl,
+  integerRange,
+  JiraPropertyKey,
+  JiraPropertyValue,
+  LogLevelCodec,
+  Name,
+  NonEmptyString,
+  numberRange,
+  PositiveSeconds,
+  SiteHost,
+} from './scalars';
+
+/**
+ * The config file's shape, as io-ts codecs. They decode the file (after secret references are resolved), fill
+ * defaults, and are the single source of config/flagsync.schema.json (see json-schema.ts).
+ */
+export const DEFAULT_TOKEN_URL = 'https://api.atlassian.com/oauth/token';
+export const DEFAULT_API_BASE_URL = 'https://api.atlassian.com';
+export const DEFAULT_SCHEDULE = '*/5 * * * *';
+export const DEFAULT_STATE_PATH = './.flagsync/state.json';
+
+const MAPPING = 'a mapping';
+
+/** An object with required and optional keys; both halves share one name so a non-object gives one problem line. */
+function section<R extends t.Props, O extends t.Props>(required: R, optional: O, description?: string) {
+  const codec = t.intersection([t.type(required, MAPPING), t.partial(optional, MAPPING)], MAPPING);
+  return description === undefined ? codec : annotate(codec, { description });
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+// t.record silently drops keys its domain rejects, so bad keys are reported here.
+const JiraPropertiesCodec = refine(
+  t.record(t.string, JiraPropertyValue, MAPPING),
+  (u) => {
+    if (!isRecord(u)) return [];
+    const keys = Object.keys(u);
+    const bad = keys.filter((k) => !JiraPropertyKey.is(k)).map((k) => ({ at: k, value: k, expected: JiraPropertyKey.name }));
+    return keys.length > 5 ? [...bad, { expected: 'at most 5 properties' }] : bad;
+  },
+  { maxProperties: 5, propertyNames: annotationOf(JiraPropertyKey).schema },
+);
+
+export const JiraCodec = refine(
+  section(
+    {
+      clientId: describe(NonEmptyString, 'OAuth 2.0 client id of the Jira "OAuth credentials"; e.g. ${env:JIRA_CLIENT_ID}'),
+      clientSecret: describe(NonEmptyString, 'OAuth 2.0 client secret; use a reference: ${env:NAME} or ${file:path}'),
+      tokenUrl: withDefault(HttpUrl, DEFAULT_TOKEN_URL, 'OAuth 2.0 token endpoint'),
+      apiBaseUrl: withDefault(HttpUrl, DEFAULT_API_BASE_URL, 'Base URL of the Jira DevOps APIs (2LO proxy)'),
+      concurrency: withDefault(integerRange(1, 16), 4, 'Concurrent requests to Jira'),
+      maxAttempts: withDefault(integerRange(1, 20), 6, 'Attempts per request, including the first'),
+      requestTimeoutSeconds: withDefault(PositiveSeconds, 30, 'Timeout of one request to Jira'),
+    },
+    {
+      site: describe(SiteHost, 'Jira site (acme.atlassian.net or its URL), used to look the cloud id up; or set cloudId'),
+      cloudId: describe(CloudId, 'Cloud id of the Jira site; or set site'),
+      properties: describe(JiraPropertiesCodec, 'Jira `properties` put on everything sent (at most 5), for cleanup by property'),
+    },
+    'Jira Software Cloud site and OAuth 2.0 client credentials (2LO)',
+  ),
+  (u) =>
+    isRecord(u) && u['site'] === undefined && u['cloudId'] === undefined
+      ? [{ expected: 'site or cloudId (one of the two is required)' }]
+      : [],
+  { anyOf: [{ required: ['site'] }, { required: ['cloudId'] }] },
+);
+
+const StateCodec = section(
+  { path: withDefault(NonEmptyString, DEFAULT_STATE_PATH, 'State file; relative to the config file\'s folder') },
+  {},
+  'Where flagsync records what it sent',
+);
+
+const SyncCodec = section(
+  {
+    massDeleteThreshold: withDefault(
+      numberRange(0, 1),
+      0.2,
+      "Share (0..1) of one provider's flags a run may delete without --allow-mass-delete",
+    ),
+    providerTimeoutSeconds: withDefault(PositiveSeconds, 120, 'How long one provider may take to read its flags'),
+  },
+  {},
+);
+
+const LogCodec = section({ level: withDefault(LogLevelCodec, 'info') }, {});
+
+const LinkingCodec = section(
+  {
+    tags: withDefault(Bool, true, 'Look for issue keys in tags'),
+    key: withDefault(Bool, true, 'Look for issue keys in the flag key'),
+    name: withDefault(Bool, true, 'Look for issue keys in the flag name'),
+    description: withDefault(Bool, true, 'Look for issue keys in the flag description'),
+  },
+  {
+    tagTypes: describe(
+      t.array(NonEmptyString, 'a list of tag types'),
+      'When set, only tags of these types ("type:value") count',
+    ),
+  },
+  'Where to look for Jira issue keys',
+);
+
+export const EnvironmentCodec = annotate(
+  section(
+    { name: describe(NonEmptyString, "The environment's name in the provider") },
+    { type: describe(EnvironmentTypeCodec, 'Jira environment type') },
+  ),
+  { open: true, description: 'An environment; adapter-specific keys are allowed' },
+);
+
+export const ProviderCodec = annotate(
+  section(
+    {
+      name: describe(Name, 'Unique name of this provider'),
+      adapter: describe(NonEmptyString, 'Adapter name from the adapter registry (e.g. flagd, unleash, launchdarkly)'),
+      linking: withDefault(LinkingCodec, {}),
+      environments: withDefault(t.array(EnvironmentCodec, 'a list of environments'), []),
+    },
+    { timeoutSeconds: describe(PositiveSeconds, 'Overrides sync.providerTimeoutSeconds') },
+  ),
+  { open: true, description: "A flag source; adapter-specific keys (url, adminToken, baseUri, ...) are allowed" },
+);
+
+const ProvidersCodec = refine(
+  t.array(ProviderCodec, 'a list of providers'),
+  (u) => (Array.isArray(u) && u.length === 0 ? [{ expected: 'at least one provider' }] : []),
+  { minItems: 1 },
+);
+
+export const ConfigFileCodec = section(
+  {
+    jira: JiraCodec,
+    schedule: withDefault(CronExpression, DEFAULT_SCHEDULE, 'When the daemon syncs (node-cron syntax)'),
+    state: withDefault(StateCodec, {}),
+    sync: withDefault(SyncCodec, {}),
+    log: withDefault(LogCodec, {}),
+    providers: ProvidersCodec,
+  },
+  {},
+);
+
+export type ConfigFile = t.TypeOf<typeof ConfigFileCodec>;
+export type ProviderEntry = t.TypeOf<typeof ProviderCodec>;

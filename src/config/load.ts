@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { isLeft } from 'fp-ts/Either';
+import type { AdapterRegistry } from '../adapters/contract';
+import { describeErrors } from '../codec/decode';
+import { ConfigFileCodec, type ConfigFile } from './codecs';
+import { checkProviders, type AdapterOptions } from './providers';
+import { valuePolicy } from './reveal';
+import { resolveReferences } from './secrets';
+import { ConfigError, type FlagsyncConfig, type ProviderConfig } from './types';
+import { unknownKeys } from './unknown-keys';
+import { parseYaml } from './yaml';
+
+export interface ParseContext {
+  /** Where the text came from; relative paths in the file resolve against its folder. */
+  readonly path: string;
+  readonly registry: AdapterRegistry;
+  /** Environment for `${env:NAME}` (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A problem about a path whose secret reference failed only repeats that failure ("expected a URL" for ""). */
+function about(line: string, paths: ReadonlySet<string>): boolean {
+  for (const p of paths) if (line.startsWith(`${p}: `)) return true;
+  return false;
+}
+
+/**
+ * One line per path: the core and the adapter's codec may both reject a field (an environment type, say) in
+ * different words; the first is enough.
+ */
+function firstPerPath(lines: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return lines.filter((line) => {
+    const at = line.slice(0, line.indexOf(': '));
+    if (seen.has(at)) return false;
+    seen.add(at);
+    return true;
+  });
+}
+
+function build(file: string, decoded: ConfigFile, adapters: ReadonlyMap<number, AdapterOptions>): FlagsyncConfig {
+  const dir = path.dirname(file);
+  const providers = decoded.providers.map((p, i): ProviderConfig => {
+    const adapter = adapters.get(i);
+    // checkProviders reported a problem for every provider without an adapter, so this cannot happen here.
+    if (adapter === undefined) throw new Error(`providers[${i}]: adapter options were not decoded`);
+    return { ...p, factory: adapter.factory, options: adapter.options };
+  });
+  return {
+    path: file,
+    dir,
+    jira: decoded.jira,
+    schedule: decoded.schedule,
+    state: { path: path.resolve(dir, decoded.state.path) },
+    sync: decoded.sync,
+    log: decoded.log,
+    providers,
+  };
+}
+
+/** Parses config text. Throws ConfigError listing every problem at once (syntax, secrets, shape, adapters). */
+export async function parseConfig(text: string, ctx: ParseContext): Promise<FlagsyncConfig> {
+  const file = path.resolve(ctx.path);
+  const parsed = parseYaml(text);
+  if (!parsed.ok) throw new ConfigError(file, parsed.problems);
+  if (parsed.value === null || parsed.value === undefined) {
+    throw new ConfigError(file, ['(root): the file is empty; expected a mapping with jira and providers']);
+  }
+  const resolved = await resolveReferences(parsed.value, { dir: path.dirname(file), env: ctx.env ?? process.env });
+  const policy = valuePolicy(resolved.secretPaths, resolved.secretValues);
+  const decoded = ConfigFileCodec.decode(resolved.value);
+  const root = resolved.value as { providers?: unknown } | null;
+  const providers = checkProviders(typeof root === 'object' && root !== null ? root.providers : undefined, ctx.registry, policy);
+  const found = [
+    ...unknownKeys([ConfigFileCodec], resolved.value),
+    ...(isLeft(decoded) ? describeErrors(decoded.left, { showValue: policy }) : []),
+    ...providers.problems,
+  ].filter((line) => !about(line, resolved.failedPaths));
+  const problems = [...resolved.problems, ...firstPerPath(found)];
+  if (problems.length > 0 || isLeft(decoded)) throw new ConfigError(file, problems);
+  return build(file, decoded.right, providers.adapters);
+}
+
+/** Reads and parses the config file at `file` (the CLI's `--config`, default ./flagsync.yaml). */
+export async function loadConfig(file: string, registry: AdapterRegistry, env?: NodeJS.ProcessEnv): Promise<FlagsyncConfig> {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(absolute, [`cannot read the config file (${code})`]);
+  }
+  return parseConfig(text, env === undefined ? { path: absolute, registry } : { path: absolute, registry, env });
+}

@@ -1,0 +1,100 @@
+import * as t from 'io-ts';
+import { validate as isValidCron } from 'node-cron';
+import { leaf } from './annotations';
+
+/** Leaf codecs of the config file. Their names complete "expected …" in problem lines, so they read as English. */
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const PROPERTY_KEY = /^(?!_)[^:]{1,255}$/;
+
+const isString = (u: unknown): u is string => typeof u === 'string';
+
+export const NonEmptyString = leaf('a non-empty string', (u): u is string => isString(u) && u.length > 0, {
+  type: 'string',
+  minLength: 1,
+});
+
+export const Bool = leaf('true or false', (u): u is boolean => typeof u === 'boolean', { type: 'boolean' });
+
+export const HttpUrl = leaf('a URL', (u): u is string => isString(u) && isHttpUrl(u), {
+  type: 'string',
+  format: 'uri',
+  pattern: '^https?://',
+});
+
+export const SiteHost = leaf(
+  'a host name (acme.atlassian.net) or URL',
+  (u): u is string => isString(u) && (HOST.test(u) || isHttpUrl(u)),
+  { type: 'string', minLength: 1 },
+);
+
+export const CloudId = leaf('a UUID', (u): u is string => isString(u) && UUID.test(u), {
+  type: 'string',
+  pattern: UUID.source,
+});
+
+export const CronExpression = leaf(
+  'a cron expression (node-cron syntax, e.g. "*/5 * * * *")',
+  (u): u is string => isString(u) && isValidCron(u),
+  { type: 'string', minLength: 1 },
+);
+
+export const Name = leaf("a name of 1 to 64 letters, digits, '_' or '-'", (u): u is string => isString(u) && NAME.test(u), {
+  type: 'string',
+  pattern: NAME.source,
+});
+
+export const JiraPropertyKey = leaf(
+  "a property key without ':' that does not start with '_'",
+  (u): u is string => isString(u) && PROPERTY_KEY.test(u),
+  { type: 'string', pattern: PROPERTY_KEY.source },
+);
+
+export const JiraPropertyValue = leaf(
+  'a string of at most 255 characters',
+  (u): u is string => isString(u) && u.length <= 255,
+  { type: 'string', maxLength: 255 },
+);
+
+export function integerRange(min: number, max: number): t.Type<number, number, unknown> {
+  return leaf(
+    `an integer from ${min} to ${max}`,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+    { type: 'integer', minimum: min, maximum: max },
+  );
+}
+
+export function numberRange(min: number, max: number): t.Type<number, number, unknown> {
+  return leaf(
+    `a number from ${min} to ${max}`,
+    (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= min && u <= max,
+    { type: 'number', minimum: min, maximum: max },
+  );
+}
+
+export const PositiveSeconds = leaf(
+  'a number of seconds greater than 0',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
+  { type: 'number', exclusiveMinimum: 0 },
+);
+
+export const LogLevelCodec = t.keyof(
+  { trace: null, debug: null, info: null, warn: null, error: null, silent: null },
+  'one of trace, debug, info, warn, error, silent',
+);
+
+export const EnvironmentTypeCodec = t.keyof(
+  { production: null, staging: null, testing: null, development: null },
+  'one of production, staging, testing, development',
+);

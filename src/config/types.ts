@@ -1,0 +1,61 @@
+import type { AdapterFactory, EnvironmentConfig } from '../adapters/contract';
+import type { LogLevel } from '../log';
+
+/** flagsync's configuration after loading: secrets resolved, defaults filled, paths absolute, adapters looked up. */
+export interface JiraConfig {
+  readonly site?: string;
+  readonly cloudId?: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenUrl: string;
+  readonly apiBaseUrl: string;
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly requestTimeoutSeconds: number;
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+export interface LinkingConfig {
+  readonly tags: boolean;
+  readonly key: boolean;
+  readonly name: boolean;
+  readonly description: boolean;
+  /** When set, only tags of these types ("type:value") count. */
+  readonly tagTypes?: readonly string[];
+}
+
+export interface ProviderConfig {
+  readonly name: string;
+  readonly adapter: string;
+  readonly timeoutSeconds?: number;
+  readonly linking: LinkingConfig;
+  /** As written (secrets resolved), including adapter-specific keys. */
+  readonly environments: readonly EnvironmentConfig[];
+  readonly factory: AdapterFactory;
+  /** The provider entry decoded by `factory.optionsCodec`; pass it to `factory.create`. */
+  readonly options: unknown;
+}
+
+export interface FlagsyncConfig {
+  /** Absolute path of the config file, and its folder (relative paths in the file resolve against it). */
+  readonly path: string;
+  readonly dir: string;
+  readonly jira: JiraConfig;
+  readonly schedule: string;
+  readonly state: { readonly path: string };
+  readonly sync: { readonly massDeleteThreshold: number; readonly providerTimeoutSeconds: number };
+  readonly log: { readonly level: LogLevel };
+  readonly providers: readonly ProviderConfig[];
+}
+
+/** The config cannot be used. `problems` holds one readable line per problem (`path: what is wrong`), never a secret. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(`${file}: ${count}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}

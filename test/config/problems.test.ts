@@ -1,0 +1,195 @@
+import { strict as assert } from 'node:assert';
+import { SECRET, VALID, baseEnv, problemsOf, withTempDir, writeFileIn } from './helpers';
+import { ConfigError, parseConfig } from '../../src/config';
+import { testRegistry } from './helpers';
+
+const UNLEASH = `
+  - name: flags
+    adapter: unleash
+    url: https://unleash.example.com/api
+    adminToken: \${env:UNLEASH_TOKEN}
+`;
+const envWithUnleash = { ...baseEnv, UNLEASH_TOKEN: 'unleash-admin-token-77' };
+
+describe('config problems', () => {
+  it('reports a YAML syntax error with its line and column', async () => {
+    const problems = await problemsOf(VALID.replace('  clientSecret:', '  clientId: again\n  clientSecret:'));
+    assert.deepEqual(problems, ['line 4, column 3: Map keys must be unique']);
+  });
+
+  it('does not quote the source line of a YAML error (it may hold a plain-text secret)', async () => {
+    const problems = await problemsOf(`jira:\n  clientSecret: "${SECRET}\n`);
+    assert.deepEqual(problems, ['line 3, column 1: Missing closing "quote']);
+  });
+
+  it('reports an empty file', async () => {
+    assert.deepEqual(await problemsOf('# nothing yet\n'), ['(root): the file is empty; expected a mapping with jira and providers']);
+  });
+
+  it('reports an unknown top-level key and suggests the likely one', async () => {
+    assert.deepEqual(await problemsOf(`${VALID}schedul: "* * * * *"\n`), ['schedul: unknown key (did you mean "schedule"?)']);
+  });
+
+  it('reports a misspelt jira key and the required key it left missing', async () => {
+    const problems = await problemsOf(VALID.replace('clientSecret:', 'clientSecert:'));
+    assert.deepEqual(problems, [
+      'jira.clientSecert: unknown key (did you mean "clientSecret"?)',
+      'jira.clientSecret: expected a non-empty string, but it is missing',
+    ]);
+  });
+
+  it('reports unknown keys in state, sync and log', async () => {
+    const problems = await problemsOf(`${VALID}state: { file: x }\nsync: { threshold: 1 }\nlog: { lvl: debug }\n`);
+    assert.deepEqual(problems, ['state.file: unknown key', 'sync.threshold: unknown key', 'log.lvl: unknown key (did you mean "level"?)']);
+  });
+
+  it('reports an unknown adapter with the known ones', async () => {
+    const problems = await problemsOf(VALID.replace('adapter: flagd', 'adapter: flagdd'));
+    assert.deepEqual(problems, ['providers[0].adapter: unknown adapter "flagdd"; expected one of flagd, unleash']);
+  });
+
+  it('reports duplicate provider names at the second one', async () => {
+    const problems = await problemsOf(`${VALID}${UNLEASH.replace('name: flags', 'name: demo')}`, envWithUnleash);
+    assert.deepEqual(problems, ['providers[1].name: "demo" is already the name of providers[0]']);
+  });
+
+  it('reports an environment variable that is not set', async () => {
+    const problems = await problemsOf(VALID, { JIRA_CLIENT_ID: 'client-id-1234' });
+    assert.deepEqual(problems, ['jira.clientSecret: environment variable JIRA_CLIENT_SECRET is not set']);
+  });
+
+  it('reports a secret file that cannot be read, with its absolute path', async () => {
+    const problems = await problemsOf(VALID.replace('${env:JIRA_CLIENT_SECRET}', '${file:secrets/missing}'));
+    assert.deepEqual(problems, ['jira.clientSecret: cannot read secret file /srv/flagsync/secrets/missing (ENOENT)']);
+  });
+
+  it('reports an unsupported reference kind', async () => {
+    const problems = await problemsOf(VALID.replace('${env:JIRA_CLIENT_SECRET}', '${vault:jira}'));
+    assert.deepEqual(problems, ['jira.clientSecret: unsupported reference "${vault:jira}"; use ${env:NAME} or ${file:PATH}']);
+  });
+
+  it('reports a bad cron expression', async () => {
+    const problems = await problemsOf(`${VALID}schedule: "61 * * * *"\n`);
+    assert.deepEqual(problems, ['schedule: expected a cron expression (node-cron syntax, e.g. "*/5 * * * *"), got "61 * * * *"']);
+  });
+
+  it("reports a bad URL in an adapter's options with the provider's path", async () => {
+    const problems = await problemsOf(`${VALID}${UNLEASH.replace('https://unleash.example.com/api', 'foo')}`, envWithUnleash);
+    assert.deepEqual(problems, ['providers[1].url: expected a URL, got "foo"']);
+  });
+
+  it('reports a bad core URL', async () => {
+    const problems = await problemsOf(VALID.replace('jira:\n', 'jira:\n  tokenUrl: ftp://example.com/token\n'));
+    assert.deepEqual(problems, ['jira.tokenUrl: expected a URL, got "ftp://example.com/token"']);
+  });
+
+  it('reports neither site nor cloudId', async () => {
+    const problems = await problemsOf(VALID.replace('  cloudId: 11111111-2222-3333-4444-555555555555\n', ''));
+    assert.deepEqual(problems, ['jira: expected site or cloudId (one of the two is required)']);
+  });
+
+  it('reports a cloud id that is not a UUID', async () => {
+    const problems = await problemsOf(VALID.replace('11111111-2222-3333-4444-555555555555', 'acme'));
+    assert.deepEqual(problems, ['jira.cloudId: expected a UUID, got "acme"']);
+  });
+
+  it('reports a bad environment type once, though core and adapter both reject it', async () => {
+    const problems = await problemsOf(VALID.replace('type: production', 'type: prod'));
+    assert.deepEqual(problems, ['providers[0].environments[0].type: expected one of production, staging, testing, development, got "prod"']);
+  });
+
+  it('reports a mass-delete threshold out of range', async () => {
+    const problems = await problemsOf(`${VALID}sync:\n  massDeleteThreshold: 1.5\n`);
+    assert.deepEqual(problems, ['sync.massDeleteThreshold: expected a number from 0 to 1, got 1.5']);
+  });
+
+  it('reports an empty provider list', async () => {
+    const problems = await problemsOf(VALID.replace(/providers:[\s\S]*$/, 'providers: []\n'));
+    assert.deepEqual(problems, ['providers: expected at least one provider']);
+  });
+
+  it('reports a missing providers key', async () => {
+    const problems = await problemsOf(VALID.replace(/providers:[\s\S]*$/, ''));
+    assert.deepEqual(problems, ['providers: expected a list of providers, but it is missing']);
+  });
+
+  it('reports concurrency out of range and a bad log level', async () => {
+    const problems = await problemsOf(`${VALID.replace('jira:\n', 'jira:\n  concurrency: 17\n')}log:\n  level: verbose\n`);
+    assert.deepEqual(problems, [
+      'jira.concurrency: expected an integer from 1 to 16, got 17',
+      'log.level: expected one of trace, debug, info, warn, error, silent, got "verbose"',
+    ]);
+  });
+
+  it('reports bad Jira property keys and more than 5 properties', async () => {
+    const properties = '  properties: { _hidden: a, "a:b": b, c: c, d: d, e: e, f: f }\n';
+    const problems = await problemsOf(VALID.replace('jira:\n', `jira:\n${properties}`));
+    assert.deepEqual(problems, [
+      `jira.properties._hidden: expected a property key without ':' that does not start with '_', got "_hidden"`,
+      `jira.properties.a:b: expected a property key without ':' that does not start with '_', got "a:b"`,
+      'jira.properties: expected at most 5 properties',
+    ]);
+  });
+
+  it('reports a bad provider name and a misspelt linking key', async () => {
+    const problems = await problemsOf(VALID.replace('name: demo', 'name: my demo\n    linking: { tag: false }'));
+    assert.deepEqual(problems, [
+      'providers[0].linking.tag: unknown key (did you mean "tags"?)',
+      `providers[0].name: expected a name of 1 to 64 letters, digits, '_' or '-', got "my demo"`,
+    ]);
+  });
+
+  it('reports every problem of the file at once', async () => {
+    const text = `${VALID.replace('adapter: flagd', 'adapter: nope')}schedule: nope\nsync: { massDeleteThreshold: -1 }\n`;
+    const problems = await problemsOf(text, { JIRA_CLIENT_ID: 'x' });
+    assert.deepEqual(problems, [
+      'jira.clientSecret: environment variable JIRA_CLIENT_SECRET is not set',
+      'schedule: expected a cron expression (node-cron syntax, e.g. "*/5 * * * *"), got "nope"',
+      'sync.massDeleteThreshold: expected a number from 0 to 1, got -1',
+      'providers[0].adapter: unknown adapter "nope"; expected one of flagd, unleash',
+    ]);
+  });
+});
+
+describe('config problems never show secret values', () => {
+  it('hides a value that came from an environment reference', async () => {
+    const problems = await problemsOf(VALID.replace('11111111-2222-3333-4444-555555555555', '${env:CLOUD_ID}'), {
+      ...baseEnv,
+      CLOUD_ID: 'not-a-uuid-secret',
+    }, ['not-a-uuid-secret']);
+    assert.deepEqual(problems, ['jira.cloudId: expected a UUID']);
+  });
+
+  it('hides a value that came from a secret file', async () => {
+    await withTempDir(async (dir) => {
+      await writeFileIn(dir, 'url.txt', 'still-not-a-url\n');
+      const text = `${VALID}${UNLEASH.replace('https://unleash.example.com/api', '${file:url.txt}')}`;
+      await assert.rejects(
+        parseConfig(text, { path: `${dir}/flagsync.yaml`, registry: testRegistry, env: envWithUnleash }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.deepEqual(error.problems, ['providers[1].url: expected a URL']);
+          return true;
+        },
+      );
+    });
+  });
+
+  it('hides a value embedded in a longer string', async () => {
+    const problems = await problemsOf(VALID.replace('jira:\n', 'jira:\n  apiBaseUrl: "ftp://${env:HOST}"\n'), {
+      ...baseEnv,
+      HOST: 'internal-host-name',
+    }, ['internal-host-name']);
+    assert.deepEqual(problems, ['jira.apiBaseUrl: expected a URL']);
+  });
+
+  it('hides a plain value under a secret-looking key', async () => {
+    const problems = await problemsOf(`${VALID}${UNLEASH.replace('${env:UNLEASH_TOKEN}', '12345678')}`, envWithUnleash, ['12345678']);
+    assert.deepEqual(problems, ['providers[1].adminToken: expected string']);
+  });
+
+  it('hides the value of the section when site and cloudId are both missing', async () => {
+    const problems = await problemsOf(VALID.replace('  cloudId: 11111111-2222-3333-4444-555555555555\n', ''));
+    assert.ok(problems.every((line) => !line.includes('client-id-1234')), problems.join('\n'));
+  });
+});
