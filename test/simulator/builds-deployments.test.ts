@@ -1,0 +1,129 @@
+import { strict as assert } from 'node:assert';
+import { build, deployment, startHarness, type Harness } from './helpers';
+
+describe('simulator: builds and deployments APIs', () => {
+  let h: Harness;
+  let headers: { Authorization: string };
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.sim.close());
+  beforeEach(async () => {
+    h.sim.reset();
+    headers = await h.auth();
+  });
+
+  describe('builds', () => {
+    const submit = (builds: unknown[], properties?: Record<string, string>) =>
+      h.http.post(`${h.base('builds')}/bulk`, { builds, ...(properties ? { properties } : {}) }, { headers });
+    const buildPath = (pipelineId: string, n: number | string) => `${h.base('builds')}/pipelines/${encodeURIComponent(pipelineId)}/builds/${n}`;
+
+    it('stores a build and returns it by pipeline id (with spaces) and build number', async () => {
+      const sent = build('Test Pipeline Build', 36);
+      const response = await submit([sent]);
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedBuilds, [{ pipelineId: 'Test Pipeline Build', buildNumber: 36 }]);
+      const got = await h.http.get(buildPath('Test Pipeline Build', 36), { headers });
+      assert.equal(got.status, 200);
+      assert.deepEqual(got.data, sent);
+    });
+
+    it('rejects a build whose issue keys are all unknown with Jira\'s observed message', async () => {
+      const response = await submit([build('p', 1, { associations: [{ associationType: 'issueIdOrKeys', values: ['TEST-110'] }] })]);
+      assert.deepEqual(response.data.rejectedBuilds, [{ key: { pipelineId: 'p', buildNumber: 1 }, errors: [{ message: 'No valid issues found for build' }] }]);
+      assert.deepEqual(response.data.unknownIssueKeys, ['TEST-110']);
+      assert.deepEqual(h.sim.stored('builds'), []);
+    });
+
+    it('rejects a build with no issue association at all', async () => {
+      const { associations: _, ...bare } = build('p', 1);
+      const response = await submit([bare]);
+      assert.equal(response.data.rejectedBuilds.length, 1);
+    });
+
+    it('ignores an equal updateSequenceNumber', async () => {
+      await submit([build('p', 1, { updateSequenceNumber: 5, state: 'in_progress' })]);
+      const response = await submit([build('p', 1, { updateSequenceNumber: 5, state: 'failed' })]);
+      assert.equal(response.data.acceptedBuilds.length, 1);
+      assert.equal((h.sim.stored('builds')[0] as { state: string }).state, 'in_progress');
+    });
+
+    it('answers 400 naming the path for an unknown state', async () => {
+      const response = await submit([build('p', 1, { state: 'green' })]);
+      assert.equal(response.status, 400);
+      assert.ok(response.data.some((m: { message: string }) => m.message.startsWith('builds[0].state:')));
+    });
+
+    it('answers 400 for two builds with the same key', async () => {
+      assert.equal((await submit([build('p', 1), build('p', 1)])).status, 400);
+    });
+
+    it('deletes a build by key with 202', async () => {
+      await submit([build('p', 1), build('p', 2)]);
+      assert.equal((await h.http.delete(buildPath('p', 1), { headers })).status, 202);
+      assert.deepEqual(h.sim.stored('builds').map((b) => (b as { buildNumber: number }).buildNumber), [2]);
+    });
+
+    it('answers 400 for a build number that is not an integer', async () => {
+      assert.equal((await h.http.get(buildPath('p', 'latest'), { headers })).status, 400);
+    });
+
+    it('deletes builds by properties', async () => {
+      await submit([build('p', 1)], { source: 'a' });
+      await submit([build('p', 2)], { source: 'b' });
+      await h.http.delete(`${h.base('builds')}/bulkByProperties`, { headers, params: { source: 'a' } });
+      assert.deepEqual(h.sim.stored('builds').map((b) => (b as { buildNumber: number }).buildNumber), [2]);
+    });
+  });
+
+  describe('deployments', () => {
+    const submit = (deployments: unknown[]) => h.http.post(`${h.base('deployments')}/bulk`, { deployments }, { headers });
+    const deploymentPath = (n: number) => `${h.base('deployments')}/pipelines/pipe/environments/prod-eu/deployments/${n}`;
+
+    it('stores a deployment and returns it by pipeline, environment and sequence number', async () => {
+      const sent = deployment(7);
+      const response = await submit([sent]);
+      assert.deepEqual(response.data.acceptedDeployments, [{ pipelineId: 'pipe', environmentId: 'prod-eu', deploymentSequenceNumber: 7 }]);
+      const got = await h.http.get(deploymentPath(7), { headers });
+      assert.deepEqual(got.data, sent);
+    });
+
+    it('accepts a deployment linked only through a service association', async () => {
+      const response = await submit([deployment(7, { associations: [{ associationType: 'serviceIdOrKeys', values: ['svc-1'] }] })]);
+      assert.equal(response.data.acceptedDeployments.length, 1);
+    });
+
+    it('rejects a deployment whose issue keys are all unknown', async () => {
+      const response = await submit([deployment(7, { associations: [{ associationType: 'issueKeys', values: ['NOPE-1'] }] })]);
+      assert.equal(response.data.rejectedDeployments[0].errors[0].message, 'No valid issues found for deployment');
+    });
+
+    it('answers 400 naming the path for an unknown environment type', async () => {
+      const response = await submit([deployment(7, { environment: { id: 'e', displayName: 'E', type: 'prod' } })]);
+      assert.equal(response.status, 400);
+      assert.ok(response.data.some((m: { message: string }) => m.message.startsWith('deployments[0].environment.type:')));
+    });
+
+    it('replaces the whole deployment for a greater updateSequenceNumber', async () => {
+      await submit([deployment(7, { updateSequenceNumber: 1, state: 'in_progress', label: 'v1' })]);
+      await submit([deployment(7, { updateSequenceNumber: 2, state: 'successful' })]);
+      const got = (await h.http.get(deploymentPath(7), { headers })).data;
+      assert.equal(got.state, 'successful');
+      assert.equal('label' in got, false);
+    });
+
+    it('answers the gating status of a stored deployment', async () => {
+      await submit([deployment(7)]);
+      const got = await h.http.get(`${deploymentPath(7)}/gating-status`, { headers });
+      assert.equal(got.status, 200);
+      assert.equal(got.data.gatingStatus, 'allowed');
+      assert.deepEqual(got.data.details.map((d: { issueKey: string }) => d.issueKey), ['OPS-3']);
+    });
+
+    it('deletes a deployment by key', async () => {
+      await submit([deployment(7)]);
+      assert.equal((await h.http.delete(deploymentPath(7), { headers })).status, 202);
+      assert.equal((await h.http.get(deploymentPath(7), { headers })).status, 404);
+    });
+  });
+});
