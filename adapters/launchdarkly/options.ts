@@ -49,15 +49,15 @@ export const LdEnvironmentCodec = t.intersection([
   }),
 ]);
 
-const NonEmptyEnvironments = new t.Type<t.TypeOf<typeof LdEnvironmentCodec>[], unknown, unknown>(
+const NonEmptyList = new t.Type<readonly unknown[], readonly unknown[], unknown>(
   'a non-empty list of environments',
-  (u): u is t.TypeOf<typeof LdEnvironmentCodec>[] => Array.isArray(u) && u.length > 0 && u.every(LdEnvironmentCodec.is),
-  (u, c) => {
-    if (!Array.isArray(u) || u.length === 0) return t.failure(u, c);
-    return t.array(LdEnvironmentCodec).validate(u, c);
-  },
+  (u): u is readonly unknown[] => Array.isArray(u) && u.length > 0,
+  (u, c) => (Array.isArray(u) && u.length > 0 ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
+
+// An intersection keeps the array's own error paths (environments[0].sdkKey) while adding the emptiness check.
+const NonEmptyEnvironments = t.intersection([t.array(LdEnvironmentCodec), NonEmptyList]);
 
 export const LdRestApiCodec = t.intersection([
   t.type({ token: NonEmptyString }),
