@@ -15,7 +15,7 @@ export function flagdSource(options: Record<string, unknown>, configDir = FIXTUR
   return flagdAdapter.create(decoded, { providerName, configDir, logger: silentLogger });
 }
 
-export const liveSignal = () => new AbortController().signal;
+export const liveSignal = (): AbortSignal => new AbortController().signal;
 
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
   try {
