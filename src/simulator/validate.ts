@@ -65,6 +65,9 @@ export function describeAjvError(error: ErrorObject): string {
   return `${jsonPath(error.instancePath)}: ${message}`;
 }
 
+/** Enough to fix a payload; a 100-entity batch of bad entities would otherwise answer thousands of lines. */
+export const MAX_REPORTED_PROBLEMS = 50;
+
 /** Problems found by every listed schema, deduplicated, in order. Empty when the body is valid against all. */
 export function schemaProblems(body: unknown, files: readonly string[]): string[] {
   const problems = new Set<string>();
@@ -72,5 +75,7 @@ export function schemaProblems(body: unknown, files: readonly string[]): string[
     const validate = compileSchema(file);
     if (!validate(body)) for (const error of validate.errors ?? []) problems.add(describeAjvError(error));
   }
-  return [...problems];
+  const all = [...problems];
+  if (all.length <= MAX_REPORTED_PROBLEMS) return all;
+  return [...all.slice(0, MAX_REPORTED_PROBLEMS), `... and ${all.length - MAX_REPORTED_PROBLEMS} more problems`];
 }

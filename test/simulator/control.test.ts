@@ -19,8 +19,8 @@ describe('simulator: /__sim controls over HTTP', () => {
     await submitFlag();
     const response = await h.http.get('/__sim/store/featureflags');
     assert.equal(response.status, 200);
-    assert.deepEqual(response.data, h.sim.stored('featureflags'));
     assert.equal(response.data[0].id, 'ff-1');
+    assert.deepEqual(response.data, h.sim.stored('featureflags'));
   });
 
   it('GET /__sim/store/{kind} answers 404 for an unknown kind', async () => {

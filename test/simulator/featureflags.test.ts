@@ -146,6 +146,14 @@ describe('simulator: feature flags API', () => {
       assert.ok(messages(response.data).some((m) => m.startsWith('flags:')));
     });
 
+    it('caps the listed problems at 50 and says how many more there are', async () => {
+      const flags = Array.from({ length: 60 }, (_, i) => flag(`ff-${i}`, { key: 7 }));
+      const response = await submit({ flags });
+      assert.equal(response.status, 400);
+      assert.equal(response.data.length, 51);
+      assert.match(messages(response.data)[50]!, /^\.\.\. and \d+ more problems$/);
+    });
+
     it('accepts exactly 100 flags in one request', async () => {
       const response = await submit({ flags: Array.from({ length: 100 }, (_, i) => flag(`ff-${i}`)) });
       assert.equal(response.status, 202);
