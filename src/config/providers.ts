@@ -45,7 +45,8 @@ function checkAdapter(entry: Record<string, unknown>, at: string, registry: Adap
       problems: [`${at}.adapter: unknown adapter ${shown(policy, `${at}.adapter`, adapter)}; expected one of ${known}`],
     };
   }
-  const decoded = factory.optionsCodec.decode(entry);
+  // `environments` is optional for the core; adapters get the list they would otherwise have to default themselves.
+  const decoded = factory.optionsCodec.decode({ ...entry, environments: entry['environments'] ?? [] });
   const problems = [
     ...unknownKeys([ProviderCodec, factory.optionsCodec], entry, at),
     ...(isRight(decoded) ? [] : describeErrors(decoded.left, { prefix: at, showValue: policy })),
