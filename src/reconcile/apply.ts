@@ -53,19 +53,31 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
     return deps.kind.stamp(write.entity.payload, sequence, nowIso);
   });
 
+  // State is recorded batch by batch (so a stop mid-run keeps what landed); counts come from the full report,
+  // which also holds the entities that were never sent.
+  const recordAccepted = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
+    for (const outcome of outcomes) {
+      const entry = pending.get(outcome.id);
+      if (entry === undefined || outcome.status !== 'accepted') continue;
+      // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
+      records[outcome.id] = { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f: entry.write.fieldHashes };
+    }
+    await deps.onStateChange?.();
+  };
+
   let created = 0;
   let updated = 0;
   const rejected: { id: string; messages: readonly string[] }[] = [];
   const failed: { id: string; error: string }[] = [];
   const unknownIssueKeys: Record<string, readonly string[]> = {};
-  const record = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
-    for (const outcome of outcomes) {
+  if (payloads.length > 0) {
+    const properties = { ...deps.properties, flagsyncProvider: plan.provider };
+    const report = await deps.client.submit(deps.kind.description, payloads, { properties, signal: deps.signal, onBatch: recordAccepted });
+    for (const outcome of report.outcomes) {
       const entry = pending.get(outcome.id);
       if (entry === undefined) continue;
       if (outcome.status !== 'failed' && outcome.unknownIssueKeys.length > 0) unknownIssueKeys[outcome.id] = outcome.unknownIssueKeys;
       if (outcome.status === 'accepted') {
-        // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
-        records[outcome.id] = { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f: entry.write.fieldHashes };
         if (entry.write.action === 'create') created++;
         else updated++;
       } else if (outcome.status === 'rejected') {
@@ -74,12 +86,6 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
         failed.push({ id: outcome.id, error: outcome.error });
       }
     }
-    await deps.onStateChange?.();
-  };
-
-  if (payloads.length > 0) {
-    const properties = { ...deps.properties, flagsyncProvider: plan.provider };
-    await deps.client.submit(deps.kind.description, payloads, { properties, signal: deps.signal, onBatch: record });
   }
 
   let deleted = 0;

@@ -10,15 +10,28 @@ export interface FlagMappingSettings {
   readonly environmentTypes: ReadonlyMap<string, EnvironmentType | undefined>;
 }
 
+/**
+ * What counts as a change: everything but timestamps. A source's time can move without any real change (a flag
+ * file's mtime covers every flag in it), and re-sending unchanged flags would spend requests on nothing; when a
+ * flag does change, the current times go with it.
+ */
+function comparable(flag: UnstampedFlag): unknown {
+  return {
+    ...flag,
+    summary: { ...flag.summary, lastUpdated: undefined },
+    details: flag.details.map((d) => ({ ...d, lastUpdated: undefined })),
+  };
+}
+
 /** Parts of a flag a plan names when they change. */
 function flagFields(flag: UnstampedFlag): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     key: flag.key,
     displayName: flag.displayName,
     issueKeys: flag.associations,
-    summary: flag.summary,
+    summary: { ...flag.summary, lastUpdated: undefined },
   };
-  for (const detail of flag.details) fields[`env:${detail.environment.name}`] = detail;
+  for (const detail of flag.details) fields[`env:${detail.environment.name}`] = { ...detail, lastUpdated: undefined };
   return fields;
 }
 
@@ -51,7 +64,7 @@ export function desiredFlags(flags: readonly NormalizedFlag[], settings: FlagMap
       kind: 'featureflags',
       id: mapping.id,
       provider: settings.provider,
-      hash: contentHash(payload),
+      hash: contentHash(comparable(payload)),
       payload,
       issueKeys: mapping.issueKeys,
       fields: () => flagFields(payload),

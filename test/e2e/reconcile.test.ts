@@ -1,0 +1,188 @@
+import { strict as assert } from 'node:assert';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { builtInRegistry } from '../../src/adapters/registry';
+import { syncOnce } from '../../src/cli/commands/sync';
+import { loadConfig } from '../../src/config';
+import type { JiraFeatureFlag } from '../../src/jira/payloads';
+import { silentLogger } from '../../src/log';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../helpers/flagd-fixtures';
+import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
+
+const writes = (sim: Simulator) =>
+  sim.requests.filter((r) => r.path.includes('/featureflags/') && (r.method === 'DELETE' || (r.method === 'POST' && r.path.endsWith('/bulk'))));
+const sentFlags = (sim: Simulator) =>
+  writes(sim)
+    .filter((r) => r.method === 'POST')
+    .flatMap((r) => (r.body as { flags: JiraFeatureFlag[] }).flags);
+
+describe('reconciler end to end (flagd files → simulator over loopback)', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let dir: string;
+  let configFile: string;
+
+  async function sync(allowMassDelete = false) {
+    const config = await loadConfig(configFile, builtInRegistry());
+    return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete });
+  }
+
+  beforeEach(async () => {
+    sim = await startSimulator({});
+    dir = await tempDir();
+    await writeEnvironments(dir, linkedFlags(12), linkedFlags(12).map((f) => ({ ...f, enabled: false })));
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
+  });
+  afterEach(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('first run creates every linked flag, and Jira holds them field by field', async () => {
+    const report = await sync();
+    assert.equal(report.ok, true);
+    assert.equal(report.results[0]!.created, 12);
+    const stored = sim.stored('featureflags') as JiraFeatureFlag[];
+    assert.equal(stored.length, 12);
+    const flag = sim.storedFlag('files:PROJ-3-flag') as JiraFeatureFlag;
+    assert.equal(flag.key, 'PROJ-3-flag');
+    assert.deepEqual(flag.associations, [{ associationType: 'issueIdOrKeys', values: ['PROJ-3'] }]);
+    const production = flag.details.find((d) => d.environment.name === 'production')!;
+    assert.deepEqual(production.environment, { name: 'production', type: 'production' });
+    assert.deepEqual(production.status, { enabled: true, defaultValue: 'false', rollout: { percentage: 14 } });
+    const staging = flag.details.find((d) => d.environment.name === 'staging')!;
+    assert.deepEqual(staging.environment, { name: 'staging', type: 'staging' });
+    assert.equal(staging.status.enabled, false);
+    assert.equal(flag.summary.status.enabled, true);
+    assert.deepEqual(flag.summary.status.rollout, { percentage: 14 });
+  });
+
+  it('a second run with no change sends zero write requests', async () => {
+    await sync();
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.ok, true);
+    assert.equal(writes(sim).length, 0);
+    assert.equal(report.results[0]!.unchanged, 12);
+  });
+
+  it('changing one flag sends exactly one update with a greater sequence id', async () => {
+    await sync();
+    const before = sim.storedFlag('files:PROJ-5-flag') as JiraFeatureFlag;
+    const production = linkedFlags(12).map((f) => (f.key === 'PROJ-5-flag' ? { ...f, percent: 90 } : f));
+    await writeEnvironments(dir, production, linkedFlags(12).map((f) => ({ ...f, enabled: false })));
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.results[0]!.updated, 1);
+    assert.deepEqual(sentFlags(sim).map((f) => f.id), ['files:PROJ-5-flag']);
+    assert.equal(writes(sim).length, 1);
+    const after = sim.storedFlag('files:PROJ-5-flag') as JiraFeatureFlag;
+    assert.ok(after.updateSequenceId > before.updateSequenceId);
+    assert.deepEqual(after.details.find((d) => d.environment.name === 'production')!.status.rollout, { percentage: 90 });
+  });
+
+  it('removing one flag sends exactly one delete', async () => {
+    await sync();
+    await writeEnvironments(dir, linkedFlags(11), linkedFlags(11));
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.results[0]!.deleted, 1);
+    const deletes = writes(sim).filter((r) => r.method === 'DELETE');
+    assert.equal(deletes.length, 1);
+    assert.match(deletes[0]!.path, /flag\/files%3APROJ-12-flag$|flag\/files:PROJ-12-flag$/);
+    assert.equal(sim.storedFlag('files:PROJ-12-flag'), undefined);
+    // the remaining flags changed too (staging now enabled), so they were updated, not deleted
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 11);
+  });
+
+  it('a failing provider deletes nothing while another provider still syncs', async () => {
+    const other = await tempDir();
+    await writeEnvironments(other, [{ key: 'WEB-1-banner', percent: 10 }]);
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir), flagdProvider('web', other)]);
+    await sync();
+    await rm(path.join(dir, 'production.flagd.json'));
+    await writeEnvironments(other, [{ key: 'WEB-1-banner', percent: 60 }]);
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.ok, false);
+    const files = report.results.find((r) => r.provider === 'files')!;
+    assert.equal(files.ok, false);
+    assert.match(files.error!, /production\.flagd\.json/);
+    assert.equal(writes(sim).filter((r) => r.method === 'DELETE').length, 0);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 13);
+    assert.equal(report.results.find((r) => r.provider === 'web')!.updated, 1);
+    await rm(other, { recursive: true, force: true });
+  });
+
+  it('a batch rejected by Jira stays dirty and is sent again next run', async () => {
+    sim.injectFault({ type: 'status', status: 400, method: 'POST', path: '/featureflags/0.1/', times: 1 });
+    const first = await sync();
+    assert.equal(first.ok, false);
+    assert.equal(first.results[0]!.failed.length, 12);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 0);
+    const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags?: object } };
+    assert.equal(Object.keys(state.entities.featureflags ?? {}).length, 0);
+    sim.clearRequests();
+    const second = await sync();
+    assert.equal(second.ok, true);
+    assert.equal(second.results[0]!.created, 12);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 12);
+  });
+
+  it('unknown issue keys are reported per flag; a flag with only unknown keys is rejected and retried', async () => {
+    const flags: FixtureFlag[] = [
+      { key: 'PROJ-1-mixed', description: 'Also NOPE-2' },
+      { key: 'NOPE-7-only', percent: 5 },
+    ];
+    await writeEnvironments(dir, flags);
+    const report = await sync(true);
+    const result = report.results[0]!;
+    assert.deepEqual(result.unknownIssueKeys['files:PROJ-1-mixed'], ['NOPE-2']);
+    assert.deepEqual(result.rejected.map((r) => r.id), ['files:NOPE-7-only']);
+    assert.equal(report.ok, false);
+    assert.ok(sim.storedFlag('files:PROJ-1-mixed'));
+    sim.clearRequests();
+    await sync(true);
+    assert.deepEqual(sentFlags(sim).map((f) => f.id), ['files:NOPE-7-only']);
+  });
+
+  it('the mass-delete guard refuses to delete most of a provider\'s flags unless allowed', async () => {
+    await sync();
+    await writeEnvironments(dir, linkedFlags(6), linkedFlags(6).map((f) => ({ ...f, enabled: false })));
+    const guarded = await sync();
+    assert.equal(guarded.ok, false);
+    assert.equal(guarded.results[0]!.deletesRefused, 6);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 12);
+    const allowed = await sync(true);
+    assert.equal(allowed.results[0]!.deleted, 6);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 6);
+  });
+
+  it('a lost state file only causes harmless resubmission with greater sequence ids', async () => {
+    await sync();
+    const before = sim.storedFlag('files:PROJ-1-flag') as JiraFeatureFlag;
+    await rm(path.join(dir, 'state.json'));
+    const report = await sync();
+    assert.equal(report.ok, true);
+    const after = sim.storedFlag('files:PROJ-1-flag') as JiraFeatureFlag;
+    assert.ok(after.updateSequenceId > before.updateSequenceId);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 12);
+  });
+
+  it('plan (dry run) sends nothing and writes no state', async () => {
+    const config = await loadConfig(configFile, builtInRegistry());
+    const report = await syncOnce(config, silentLogger, { dryRun: true, allowMassDelete: false });
+    assert.equal(report.plan.providers[0]!.writes.length, 12);
+    assert.equal(sim.requests.length, 0);
+    await assert.rejects(readFile(path.join(dir, 'state.json')), /ENOENT/);
+  });
+
+  it('writes state atomically as valid JSON recording only accepted entities', async () => {
+    await writeFile(path.join(dir, 'staging.flagd.json'), '{"flags": {}}');
+    await sync(true);
+    const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: Record<string, { p: string }> } };
+    assert.equal(Object.keys(state.entities.featureflags).length, 12);
+    assert.ok(Object.values(state.entities.featureflags).every((r) => r.p === 'files'));
+  });
+});

@@ -1,0 +1,42 @@
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import type { Simulator } from '../../src/simulator';
+
+/** A config file pointing at `sim`, with the given providers; returns its path. */
+export async function writeSyncConfig(
+  dir: string,
+  sim: Simulator,
+  providers: readonly Record<string, unknown>[],
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const file = path.join(dir, 'flagsync.yaml');
+  const config = {
+    jira: {
+      cloudId: sim.cloudId,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      tokenUrl: `${sim.url}/oauth/token`,
+      apiBaseUrl: sim.url,
+      concurrency: 1,
+      maxAttempts: 2,
+      requestTimeoutSeconds: 10,
+    },
+    state: { path: path.join(dir, 'state.json') },
+    providers,
+    ...extra,
+  };
+  await writeFile(file, stringify(config));
+  return file;
+}
+
+export function flagdProvider(name: string, dir: string): Record<string, unknown> {
+  return {
+    name,
+    adapter: 'flagd',
+    environments: [
+      { name: 'production', type: 'production', source: path.join(dir, 'production.flagd.json') },
+      { name: 'staging', type: 'staging', source: path.join(dir, 'staging.flagd.json') },
+    ],
+  };
+}
