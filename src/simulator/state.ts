@@ -31,7 +31,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     projects: new Set((options.projects ?? ['PROJ', 'DEMO', 'WEB', 'OPS']).map((p) => p.toUpperCase())),
     permissions: new Set(options.permissions ?? ALL_KINDS),
     maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
-    now: options.now ?? Date.now,
+    // Read Date.now at call time, so fake timers installed after start still drive expiry.
+    now: options.now ?? (() => Date.now()),
   };
 }
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as sinon from 'sinon';
 import { startHarness, type Harness } from './helpers';
 
 describe('simulator: OAuth 2LO and the proxy checks', () => {
@@ -107,5 +108,23 @@ describe('simulator: OAuth 2LO and the proxy checks', () => {
   it('answers 404 for an unknown API version', async () => {
     const response = await h.http.get(`/jira/featureflags/0.2/cloud/${h.sim.cloudId}/flag/x`, { headers: await h.auth() });
     assert.equal(response.status, 404);
+  });
+
+  describe('with the default clock', () => {
+    let clockless: Harness;
+    let fake: sinon.SinonFakeTimers | undefined;
+    before(async () => {
+      clockless = await startHarness({ tokenTtlSeconds: 30 });
+    });
+    after(() => clockless.sim.close());
+    afterEach(() => fake?.restore());
+
+    it('expires tokens by Date.now (fake Date only, so sockets keep real timers)', async () => {
+      fake = sinon.useFakeTimers({ now: Date.now(), toFake: ['Date'] });
+      const headers = await clockless.auth();
+      fake.tick(30_000);
+      const response = await clockless.http.get(`${clockless.base('featureflags')}/flag/x`, { headers });
+      assert.equal(response.status, 401);
+    });
   });
 });
