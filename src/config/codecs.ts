@@ -89,9 +89,10 @@ const SyncCodec = section(
     providerTimeoutSeconds: withDefault(PositiveSeconds, 120, 'How long one provider may take to read its flags'),
   },
   {},
+  'Safety limits of a sync run',
 );
 
-const LogCodec = section({ level: withDefault(LogLevelCodec, 'info') }, {});
+const LogCodec = section({ level: withDefault(LogLevelCodec, 'info', 'Least severe level written') }, {}, 'Logging (JSON on stderr)');
 
 const LinkingCodec = section(
   {
@@ -130,10 +131,13 @@ export const ProviderCodec = annotate(
   { open: true, description: "A flag source; adapter-specific keys (url, adminToken, baseUri, ...) are allowed" },
 );
 
-const ProvidersCodec = refine(
-  t.array(ProviderCodec, 'a list of providers'),
-  (u) => (Array.isArray(u) && u.length === 0 ? [{ expected: 'at least one provider' }] : []),
-  { minItems: 1 },
+const ProvidersCodec = annotate(
+  refine(
+    t.array(ProviderCodec, 'a list of providers'),
+    (u) => (Array.isArray(u) && u.length === 0 ? [{ expected: 'at least one provider' }] : []),
+    { minItems: 1 },
+  ),
+  { description: 'Flag sources (at least one), each read by the adapter it names' },
 );
 
 export const ConfigFileCodec = section(

@@ -52,7 +52,7 @@ describe('value policy of problem lines', () => {
   });
 
   it('hides values under keys that look secret', () => {
-    const keys = ['jira.clientSecret', 'p.adminToken', 'p.password', 'p.environments[0].sdkKey', 'p.apiKey', 'p.headers.Authorization', 'p.token'];
+    const keys = ['jira.clientSecret', 'p.adminToken', 'p.password', 'p.environments[0].sdkKey', 'p.apiKey', 'p.headers.Authorization', 'p.headers.X-Custom', 'p.X-Api-Key', 'p.token', 'p.secrets[0]'];
     assert.deepEqual(keys.filter((k) => policy(k, 'x')), []);
   });
 
