@@ -41,17 +41,27 @@ export function readClientFeatures(options: ClientReadOptions, signal: AbortSign
       storageProvider: new InMemStorageProvider(),
     });
     let settled = false;
-    const finish = (outcome: () => void): void => {
+    let started: Promise<void> = Promise.resolve();
+    /**
+     * The SDK schedules its next poll in a `finally` after the fetch that emitted our event, even when stopped
+     * meanwhile; waiting for start() to settle before destroy() leaves no timer behind. Abort and timeout do not
+     * wait: the fetch may hang, and the SDK's late timer is unref'd and a no-op once stopped.
+     */
+    const finish = (outcome: () => void, waitForFetch: boolean): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      client.destroy();
-      outcome();
+      const done = () => {
+        client.destroy();
+        outcome();
+      };
+      if (waitForFetch) void started.then(done, done);
+      else done();
     };
-    const fail = (message: string) => finish(() => reject(new Error(`${message} (${where})`)));
-    const onAbort = () => fail('reading aborted');
-    const timer = setTimeout(() => fail(`no answer from Unleash within ${options.timeoutMs} ms`), options.timeoutMs);
+    const fail = (message: string, waitForFetch = true) => finish(() => reject(new Error(`${message} (${where})`)), waitForFetch);
+    const onAbort = () => fail('reading aborted', false);
+    const timer = setTimeout(() => fail(`no answer from Unleash within ${options.timeoutMs} ms`, false), options.timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
 
     client.on(UnleashEvents.Error, (err: unknown) => fail(clientErrorMessage(err)));
@@ -60,12 +70,13 @@ export function readClientFeatures(options: ClientReadOptions, signal: AbortSign
     client.on(UnleashEvents.Synchronized, () => {
       try {
         const features = decodeOrThrow(ClientFeaturesCodec, client.getFeatureToggleDefinitions(true), `Unleash client features for ${options.environment}`);
-        finish(() => resolve(features));
+        finish(() => resolve(features), true);
       } catch (err) {
         fail(err instanceof Error ? err.message : String(err));
       }
     });
-    client.start().catch((err: unknown) => fail(clientErrorMessage(err)));
+    started = client.start();
+    started.catch((err: unknown) => fail(clientErrorMessage(err)));
   });
 }
 

@@ -8,7 +8,6 @@ import * as path from 'node:path';
  * PostgreSQL database, started by PID and stopped by PID. Tokens are seeded at start through INIT_*_API_TOKENS.
  */
 const SERVICE_DIR = path.resolve(__dirname, '../services/unleash-server');
-const SERVER_ENTRY = path.join(SERVICE_DIR, 'node_modules/unleash-server/dist/server.js');
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 
 export interface UnleashServer {
@@ -23,10 +22,18 @@ export interface UnleashServer {
   stop(): Promise<void>;
 }
 
-/** Installs the server when missing (about a minute the first time) and makes sure PostgreSQL is up. */
-export function ensureServices(): void {
+let serverEntry: string | undefined;
+
+/**
+ * Makes sure PostgreSQL is up and the server is installed (about a minute the first time); returns the server's
+ * entry point. ensure.sh prints the install directory, which lives outside the repository.
+ */
+export function ensureServices(): string {
+  if (serverEntry !== undefined) return serverEntry;
   execFileSync('sh', [path.resolve(__dirname, '../services/postgres.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync('sh', [path.join(SERVICE_DIR, 'ensure.sh')], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+  const dir = execFileSync('sh', [path.join(SERVICE_DIR, 'ensure.sh')], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 }).toString().trim();
+  serverEntry = path.join(dir, 'node_modules/unleash-server/dist/server.js');
+  return serverEntry;
 }
 
 function psql(sql: string): void {
@@ -68,6 +75,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 export async function startUnleash(): Promise<UnleashServer> {
+  const entry = ensureServices();
   const database = `flagsync_unleash_${process.pid}_${randomBytes(4).toString('hex')}`;
   psql(`CREATE DATABASE ${database}`);
   const port = await freePort();
@@ -75,8 +83,8 @@ export async function startUnleash(): Promise<UnleashServer> {
   const adminToken = `*:*.${secret()}`;
   const clientTokens = { production: `default:production.${secret()}`, development: `default:development.${secret()}` };
   const output: string[] = [];
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: path.dirname(SERVER_ENTRY),
+  const child = spawn(process.execPath, [entry], {
+    cwd: path.dirname(entry),
     env: {
       PATH: process.env.PATH ?? '',
       TZ: 'UTC',

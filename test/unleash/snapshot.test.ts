@@ -1,0 +1,186 @@
+import { strict as assert } from 'node:assert';
+import { SourceError } from '../../src/adapters/contract';
+import type { NormalizedFlag } from '../../src/model/flag';
+import { adapterFrom, adminEntry, clientEntry, rejectionOf, snapshotOf } from './adapter-under-test';
+import { seedCatalogue } from './fixture-data';
+import { startUnleash, type UnleashServer } from './harness';
+import { UnleashSeeder } from './seed';
+
+/** Both read modes against a real Unleash 7.5 server seeded through the Admin API. */
+describe('Unleash adapter against a real Unleash server', function () {
+  let server: UnleashServer;
+  let seededAt: number;
+
+  before(async function () {
+    this.timeout(180_000);
+    server = await startUnleash();
+    seededAt = Date.now() - 1000;
+    await seedCatalogue(new UnleashSeeder(server));
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await server?.stop();
+  });
+
+  const off = (name: string, url: string) => ({ name, enabled: false, defaultValue: 'false', url });
+  const on = (name: string, url: string, rollout: NormalizedFlag['environments'][number]['rollout']) => ({ name, enabled: true, defaultValue: 'false', rollout, url });
+
+  /** What both modes must agree on; admin mode adds tags and lastUpdated. */
+  function expectedFlags(): Array<Omit<NormalizedFlag, 'lastUpdated'>> {
+    const url = (key: string) => `${server.uiUrl}/projects/default/features/${key}`;
+    return [
+      {
+        provider: 'unleash',
+        key: 'PROJ-7-checkout',
+        description: 'New checkout flow',
+        tags: ['simple:team-checkout', 'jira:DEMO-3'],
+        url: url('PROJ-7-checkout'),
+        issueKeys: [],
+        environments: [on('production', url('PROJ-7-checkout'), { percentage: 30 }), off('development', url('PROJ-7-checkout'))],
+      },
+      {
+        provider: 'unleash',
+        key: 'search-v2',
+        description: 'Search rewrite, see WEB-12',
+        tags: [],
+        url: url('search-v2'),
+        issueKeys: [],
+        environments: [
+          on('production', url('search-v2'), { rules: 1, text: '30% of users (userId); 2 constraints; segment beta-testers; variants blue, green' }),
+          on('development', url('search-v2'), { percentage: 100 }),
+        ],
+      },
+      {
+        provider: 'unleash',
+        key: 'ops-kill-switch',
+        description: 'Turns payments off',
+        tags: [],
+        url: url('ops-kill-switch'),
+        issueKeys: [],
+        environments: [
+          on('production', url('ops-kill-switch'), { percentage: 100 }),
+          on('development', url('ops-kill-switch'), { rules: 2, text: '2 strategies: 3 targeted users | 2 IP addresses' }),
+        ],
+      },
+      {
+        provider: 'unleash',
+        key: 'hosts-and-regions',
+        tags: [],
+        url: url('hosts-and-regions'),
+        issueKeys: [],
+        environments: [on('production', url('hosts-and-regions'), { rules: 1, text: '1 hostname' }), off('development', url('hosts-and-regions'))],
+      },
+      {
+        provider: 'unleash',
+        key: 'half-rollout',
+        tags: [],
+        url: url('half-rollout'),
+        issueKeys: [],
+        environments: [on('production', url('half-rollout'), { percentage: 50 }), off('development', url('half-rollout'))],
+      },
+    ];
+  }
+
+  const byKey = (flags: readonly NormalizedFlag[]) => new Map(flags.map((f) => [f.key, f]));
+
+  describe('Admin API mode', function () {
+    let flags: ReadonlyMap<string, NormalizedFlag>;
+    before(async function () {
+      flags = byKey((await snapshotOf(adapterFrom(adminEntry(server)))).flags);
+    });
+
+    it('returns exactly the active flags (the archived one is absent)', function () {
+      assert.deepEqual([...flags.keys()].sort(), expectedFlags().map((f) => f.key).sort());
+    });
+
+    for (const key of ['PROJ-7-checkout', 'search-v2', 'ops-kill-switch', 'hosts-and-regions', 'half-rollout']) {
+      it(`maps ${key} field by field`, function () {
+        const { lastUpdated, ...rest } = flags.get(key)!;
+        assert.deepEqual(rest, expectedFlags().find((f) => f.key === key));
+        assert.ok(lastUpdated !== undefined && Date.parse(lastUpdated) >= seededAt, `lastUpdated ${lastUpdated} is the time of the flag's newest event`);
+      });
+    }
+
+    it('limits the read to the configured project', async function () {
+      const snapshot = await snapshotOf(adapterFrom(adminEntry(server, { project: 'no-such-project' })));
+      assert.deepEqual(snapshot.flags, []);
+    });
+
+    it('links to the configured uiUrl', async function () {
+      const snapshot = await snapshotOf(adapterFrom(adminEntry(server, { uiUrl: 'https://unleash.example.com/' })));
+      const flag = snapshot.flags.find((f) => f.key === 'half-rollout')!;
+      assert.equal(flag.url, 'https://unleash.example.com/projects/default/features/half-rollout');
+    });
+
+    it('reads only the configured environments', async function () {
+      const snapshot = await snapshotOf(adapterFrom(adminEntry(server, { environments: [{ name: 'development' }] })));
+      assert.deepEqual(new Set(snapshot.flags.flatMap((f) => f.environments.map((e) => e.name))), new Set(['development']));
+    });
+
+    it('rejects an environment Unleash does not have, naming it', async function () {
+      const err = await rejectionOf(snapshotOf(adapterFrom(adminEntry(server, { environments: [{ name: 'prod' }] }))));
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /^unleash: .*environment\(s\) prod not found/);
+    });
+
+    it('rejects a wrong admin token with 401, naming the provider and not the token', async function () {
+      const wrong = '*:*.0123456789abcdef0123456789abcdef';
+      const err = await rejectionOf(snapshotOf(adapterFrom(adminEntry(server, { name: 'unleash-eu', adminToken: wrong }))));
+      assert.ok(err instanceof SourceError);
+      assert.equal(err.provider, 'unleash-eu');
+      assert.match(err.message, /^unleash-eu: .*answered 401/);
+      assert.ok(!err.message.includes(wrong) && !err.message.includes('0123456789abcdef'));
+    });
+
+    it('rejects a client token used as admin token with 403, naming the provider and not the token', async function () {
+      const err = await rejectionOf(snapshotOf(adapterFrom(adminEntry(server, { adminToken: server.clientTokens.production }))));
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /^unleash: .*answered 403/);
+      assert.ok(!err.message.includes(server.clientTokens.production.split('.')[1]!));
+    });
+
+    it('rejects when the signal aborts, instead of returning a partial list', async function () {
+      const controller = new AbortController();
+      const pending = snapshotOf(adapterFrom(adminEntry(server)), controller.signal);
+      controller.abort();
+      const err = await rejectionOf(pending);
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /aborted/);
+    });
+  });
+
+  describe('client-token mode (unleash-client SDK)', function () {
+    let flags: ReadonlyMap<string, NormalizedFlag>;
+    before(async function () {
+      flags = byKey((await snapshotOf(adapterFrom(clientEntry(server)))).flags);
+    });
+
+    it('returns exactly the active flags (the archived one is absent)', function () {
+      assert.deepEqual([...flags.keys()].sort(), expectedFlags().map((f) => f.key).sort());
+    });
+
+    for (const key of ['PROJ-7-checkout', 'search-v2', 'ops-kill-switch', 'hosts-and-regions', 'half-rollout']) {
+      it(`maps ${key} field by field (no tags and no change time: the client API has none)`, function () {
+        assert.deepEqual(flags.get(key), { ...expectedFlags().find((f) => f.key === key)!, tags: [] });
+      });
+    }
+
+    it('rejects a wrong client token with 401, naming the provider and environment, not the token', async function () {
+      const wrong = 'default:production.fedcba9876543210fedcba9876543210';
+      const entry = clientEntry(server);
+      const environments = [{ name: 'production', clientToken: wrong }, (entry.environments as unknown[])[1]];
+      const err = await rejectionOf(snapshotOf(adapterFrom({ ...entry, environments })));
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /^unleash: .*401.*environment production/);
+      assert.ok(!err.message.includes('fedcba9876543210'));
+    });
+
+    it('leaves no polling client behind', async function () {
+      const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      await snapshotOf(adapterFrom(clientEntry(server)));
+      const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      assert.ok(after <= before, `timers before ${before}, after ${after}`);
+    });
+  });
+});
