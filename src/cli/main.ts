@@ -83,9 +83,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI with this process's arguments and exits with its code. */
+export function runFromProcess(): void {
   void main(process.argv).then((code) => {
     // Adapters' SDK clients may hold sockets open; the exit code is decided, so leave now (after stdout drains).
     process.stdout.write('', () => process.exit(code));
   });
 }
+
+if (require.main === module) runFromProcess();
