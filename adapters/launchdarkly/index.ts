@@ -123,3 +123,6 @@ export const launchdarklyAdapter: AdapterFactory<LaunchDarklyOptions> = {
   optionsCodec: LaunchDarklyOptionsCodec,
   create: (options, context) => createLaunchDarklySource(options, context),
 };
+
+/** The name src/adapters/registry.ts loads; same factory. */
+export const launchDarklyAdapter = launchdarklyAdapter;

@@ -55,6 +55,7 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: 
 /**
  * Starts an SDK client for one SDK key, waits (bounded) until it has the environment's full data set, returns the
  * flag configurations (deleted ones excluded) and always closes the client: a one-shot run never hangs on it.
+ * The store is read right after initialization, before the (background) close.
  */
 export async function readEnvironmentFlags(
   sdkKey: string,
@@ -72,22 +73,34 @@ export async function readEnvironmentFlags(
     stream: settings.stream,
     sendEvents: false,
     diagnosticOptOut: true,
-    timeout: settings.initTimeoutSeconds,
+    timeout: requestTimeoutSeconds(settings.initTimeoutSeconds),
     featureStore: store,
     logger: sdkLogger(logger, lastProblem),
     ...(settings.updateProcessor !== undefined ? { updateProcessor: settings.updateProcessor } : {}),
   });
+  const initialized = client.waitForInitialization({ timeout: settings.initTimeoutSeconds });
+  // The SDK's poller schedules its next poll when a response lands, even after close(); closing only once
+  // initialization has settled (at the latest after the init timeout, when no request is in flight any more)
+  // leaves no timer behind. An abort therefore rejects at once, and the client closes in the background.
+  void initialized.then(
+    () => client.close(),
+    () => client.close(),
+  );
   const aborted = abortPromise(signal);
   try {
-    await Promise.race([client.waitForInitialization({ timeout: settings.initTimeoutSeconds }), aborted.promise]);
+    await Promise.race([initialized, aborted.promise]);
   } catch (error) {
     throw new EnvironmentReadError(scrub(explain(error, source, settings, lastProblem.message), sdkKey));
   } finally {
     aborted.dispose();
-    client.close();
   }
   const flags = decodeOrThrow(LdFlagMapCodec, store.live('features'), `flag data from ${source}`);
   return Object.values(flags);
+}
+
+/** Each SDK request ends before the init timeout does, so a poll is never in flight when the client closes. */
+function requestTimeoutSeconds(initTimeoutSeconds: number): number {
+  return Math.max(0.1, initTimeoutSeconds * 0.8);
 }
 
 function explain(error: unknown, source: string, settings: SdkSourceSettings, lastProblem: string | undefined): string {

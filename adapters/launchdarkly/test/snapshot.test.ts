@@ -128,7 +128,7 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
     const controller = new AbortController();
     relay.failWith(PROD_KEY, 503);
     relay.failWith(STAGING_KEY, 503);
-    const pending = createLaunchDarklySource(options(relay.url, { initTimeoutSeconds: 30 }), context).snapshot(controller.signal);
+    const pending = createLaunchDarklySource(options(relay.url, { initTimeoutSeconds: 2 }), context).snapshot(controller.signal);
     controller.abort();
     const error = await rejection(pending);
     assert.equal(error.message, 'ld: snapshot aborted');
