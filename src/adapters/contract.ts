@@ -1,6 +1,7 @@
 import type * as t from 'io-ts';
 import type { Logger } from '../log';
 import type { NormalizedFlag, EnvironmentType } from '../model/flag';
+import type { DevinfoSnapshotData } from '../model/devinfo';
 
 /**
  * The adapter contract, version 1. A platform team's adapter implements `AdapterFactory`.
@@ -32,11 +33,20 @@ export interface FlagSnapshot {
   readonly flags: readonly NormalizedFlag[];
 }
 
+/** Development information (repositories with branches and commits), e.g. from adapters/git. */
+export type DevinfoSnapshot = DevinfoSnapshotData;
+
 export interface SourceAdapter {
   /** Names of the environments this adapter reads (for reports and checks). */
   readonly environments: readonly string[];
+  /**
+   * What the adapter produces; absent means 'flags'. A 'devinfo' adapter implements `snapshotDevinfo` (complete or
+   * rejected, like `snapshot`) and its `snapshot` rejects, so it can never be mistaken for an empty flag source.
+   */
+  readonly produces?: 'flags' | 'devinfo';
   /** Reads everything; `signal` aborts when the core's timeout fires or the process is stopping. */
   snapshot(signal: AbortSignal): Promise<FlagSnapshot>;
+  snapshotDevinfo?(signal: AbortSignal): Promise<DevinfoSnapshot>;
   close?(): Promise<void>;
 }
 

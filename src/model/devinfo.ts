@@ -1,0 +1,83 @@
+import * as t from 'io-ts';
+
+/**
+ * Provider-neutral development information: what a source adapter (adapters/git) reads from a repository. The core
+ * alone turns it into Jira's devinfo payloads (src/reconcile/devinfo-desired.ts).
+ */
+export interface DevCommit {
+  /** Full hash; Jira's commit id (only [A-Za-z0-9~.-_] allowed, which a hex hash satisfies). */
+  readonly sha: string;
+  readonly message: string;
+  readonly authorName: string;
+  readonly authorEmail: string;
+  /** Author time, ISO-8601 UTC. */
+  readonly timestamp: string;
+  readonly filesChanged: number;
+  readonly url: string;
+  readonly merge: boolean;
+  /** Keys found in the message (the adapter extracts them with the core's issueKeysInText). */
+  readonly issueKeys: readonly string[];
+}
+
+export interface DevBranch {
+  readonly name: string;
+  readonly url: string;
+  readonly lastCommit: DevCommit;
+  /** Keys found in the branch name. */
+  readonly issueKeys: readonly string[];
+}
+
+export interface DevRepository {
+  /** Jira repository id: [A-Za-z0-9~.-_], unique across providers. */
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  /** Only branches and commits that carry issue keys; everything else is of no use to Jira. */
+  readonly branches: readonly DevBranch[];
+  readonly commits: readonly DevCommit[];
+}
+
+export interface DevinfoSnapshotData {
+  readonly repositories: readonly DevRepository[];
+}
+
+export const REPOSITORY_ID_PATTERN = /^[A-Za-z0-9~.\-_]{1,1024}$/;
+
+const RepositoryId = new t.Type<string, string, unknown>(
+  'a repository id of [A-Za-z0-9~.-_]',
+  (u): u is string => typeof u === 'string' && REPOSITORY_ID_PATTERN.test(u),
+  (u, c) => (typeof u === 'string' && REPOSITORY_ID_PATTERN.test(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const DevCommitCodec = t.type({
+  sha: t.string,
+  message: t.string,
+  authorName: t.string,
+  authorEmail: t.string,
+  timestamp: t.string,
+  filesChanged: t.number,
+  url: t.string,
+  merge: t.boolean,
+  issueKeys: t.readonlyArray(t.string),
+});
+
+export const DevBranchCodec = t.type({
+  name: t.string,
+  url: t.string,
+  lastCommit: DevCommitCodec,
+  issueKeys: t.readonlyArray(t.string),
+});
+
+/** The core validates every devinfo snapshot with this, as it does flag snapshots. */
+export const DevinfoSnapshotCodec = t.type({
+  repositories: t.readonlyArray(
+    t.type({
+      id: RepositoryId,
+      name: t.string,
+      url: t.string,
+      branches: t.readonlyArray(DevBranchCodec),
+      commits: t.readonlyArray(DevCommitCodec),
+    }),
+  ),
+});
