@@ -4,3 +4,6 @@ export type { FlagsyncConfig, JiraConfig, LinkingConfig, ProviderConfig } from '
 export { loadConfig, parseConfig } from './load';
 export type { ParseContext } from './load';
 export { configJsonSchema } from './json-schema';
+
+/** The CLI's `--config` default, relative to the current directory. */
+export const DEFAULT_CONFIG_PATH = './flagsync.yaml';
