@@ -2,11 +2,12 @@ import { createAdminHttp, type AdminHttp } from './admin-http';
 import { AdminFeatureCodec, EnvironmentsCodec, EventsPageCodec, SearchPageCodec, SegmentsCodec, type SearchFeature } from './codecs';
 import { mapWithConcurrency } from './concurrency';
 import type { UnleashFeatureView } from './model';
-import { adminFeatureView } from './views';
+import { adminFeatureView, needsStrategies } from './views';
 
 /**
  * Admin API mode: one admin (or personal access) token reads every environment. Reads the paged feature search,
- * then each feature's document (environments with strategies) and its newest event (last change time).
+ * then each feature's newest event (last change time) and, when a configured environment is on, the feature's
+ * document (environments with strategies).
  */
 export interface AdminReadOptions {
   readonly apiRoot: string;
@@ -67,9 +68,13 @@ export async function readAdminFeatures(options: AdminReadOptions, signal: Abort
   const rows = await listFeatures(http, options.project, options.pageSize);
   const views = await mapWithConcurrency(rows, options.concurrency, async (row) => {
     const path = `admin/projects/${encodeURIComponent(row.project)}/features/${encodeURIComponent(row.name)}`;
-    const [feature, changed] = await Promise.all([http.get(path, {}, AdminFeatureCodec, { allow404: true }), lastChangedAt(http, row.name)]);
+    const wantDetail = needsStrategies(row, options.environments);
+    const [feature, changed] = await Promise.all([
+      wantDetail ? http.get(path, {}, AdminFeatureCodec, { allow404: true }) : Promise.resolve(undefined),
+      lastChangedAt(http, row.name),
+    ]);
     // Archived or deleted between the list and this read: it is gone, like the issue asks.
-    if (feature === undefined || feature.archived === true) return undefined;
+    if (wantDetail && (feature === undefined || feature.archived === true)) return undefined;
     return adminFeatureView(row, feature, options.environments, segments, changed);
   });
   return views.filter((v): v is UnleashFeatureView => v !== undefined);

@@ -52,7 +52,17 @@ export type AdminFeature = t.TypeOf<typeof AdminFeatureCodec>;
 
 /** One row of GET /api/admin/search/features. */
 export const SearchFeatureCodec = t.intersection(
-  [t.type({ name: t.string, project: t.string }), t.partial({ tags: nullable(t.array(TagCodec)), archivedAt: nullable(t.string) })],
+  [
+    t.type({ name: t.string, project: t.string }),
+    t.partial({
+      tags: nullable(t.array(TagCodec)),
+      environments: nullable(t.array(t.type({ name: t.string, enabled: t.boolean }))),
+      description: nullable(t.string),
+      type: nullable(t.string),
+      stale: nullable(t.boolean),
+      createdAt: nullable(t.string),
+    }),
+  ],
   'an Unleash search result',
 );
 export type SearchFeature = t.TypeOf<typeof SearchFeatureCodec>;

@@ -37,20 +37,21 @@ const optionalText = (key: 'description' | 'type' | 'createdAt', value: string |
   value !== null && value !== undefined && value !== '' ? { [key]: value } : {};
 
 /**
- * A feature as read through the Admin API: the search row (tags) plus the feature's own document (environments and
- * strategies). Only the configured environments are kept, in config order; an environment the feature's project
- * does not have is left out.
+ * A feature as read through the Admin API: the search row (tags, per-environment on/off) plus, when any configured
+ * environment is on, the feature's own document (strategies). Only the configured environments are kept, in config
+ * order; an environment the feature's project does not have is left out.
  */
 export function adminFeatureView(
   row: SearchFeature,
-  feature: AdminFeature,
+  feature: AdminFeature | undefined,
   environments: readonly string[],
   segmentNames: ReadonlyMap<number, string>,
   lastChangedAt?: string,
 ): UnleashFeatureView {
+  const source = feature?.environments ?? (row.environments ?? []).map((e) => ({ name: e.name, enabled: e.enabled, strategies: [] }));
   const envViews: UnleashEnvironmentView[] = [];
   for (const name of environments) {
-    const env = feature.environments.find((e) => e.name === name);
+    const env = source.find((e) => e.name === name);
     if (env === undefined) continue;
     envViews.push({
       name,
@@ -60,17 +61,24 @@ export function adminFeatureView(
         .map((s) => strategyView(s, (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)))),
     });
   }
+  const doc = feature ?? row;
   return {
-    name: feature.name,
-    project: feature.project,
-    ...optionalText('description', feature.description),
-    ...optionalText('type', feature.type),
-    ...(typeof feature.stale === 'boolean' ? { stale: feature.stale } : {}),
-    ...optionalText('createdAt', feature.createdAt),
+    name: row.name,
+    project: row.project,
+    ...optionalText('description', doc.description),
+    ...optionalText('type', doc.type),
+    ...(typeof doc.stale === 'boolean' ? { stale: doc.stale } : {}),
+    ...optionalText('createdAt', doc.createdAt),
     ...(lastChangedAt !== undefined ? { lastChangedAt } : {}),
     tags: (row.tags ?? []).map((tag) => ({ type: tag.type, value: tag.value })),
     environments: envViews,
   };
+}
+
+/** Strategies matter only where a configured environment is on: a disabled one maps to "off" whatever it holds. */
+export function needsStrategies(row: SearchFeature, environments: readonly string[]): boolean {
+  if (row.environments === undefined || row.environments === null) return true;
+  return row.environments.some((e) => e.enabled && environments.includes(e.name));
 }
 
 /** One environment's view of a feature, from the client SDK's definitions. */
