@@ -66,7 +66,7 @@ export async function readEnvironmentFlags(
   if (signal.aborted) throw new EnvironmentReadError('aborted');
   const store = new CapturingFeatureStore();
   const lastProblem: { message?: string } = {};
-  const source = settings.baseUri ?? 'LaunchDarkly';
+  const source = (settings.stream ? (settings.streamUri ?? settings.baseUri) : settings.baseUri) ?? 'LaunchDarkly';
   const client = init(sdkKey, {
     ...(settings.baseUri !== undefined ? { baseUri: settings.baseUri } : {}),
     ...(settings.streamUri !== undefined ? { streamUri: settings.streamUri } : {}),

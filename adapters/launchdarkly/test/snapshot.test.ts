@@ -118,6 +118,12 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
     assert.ok(!error.message.includes('sdk-wrong-0000'));
   });
 
+  it('rejects a bad SDK key in streaming mode too', async () => {
+    const bad = options(relay.url, { stream: true, environments: [{ name: 'production', sdkKey: 'sdk-wrong-1111' }] });
+    const error = await rejection(createLaunchDarklySource(bad, context).snapshot(new AbortController().signal));
+    assert.match(error.message, /^ld: environment "production": SDK key rejected \(401\) by http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
   it('rejects when the Relay Proxy keeps answering 500, within the init timeout', async () => {
     relay.failWith(PROD_KEY, 500);
     const error = await rejection(createLaunchDarklySource(options(relay.url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal));
