@@ -3,6 +3,7 @@ import { redact } from '../log';
 import { demoCommand } from './commands/demo';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
+import { registerSendCommands } from './commands/send';
 import { simulateCommand } from './commands/simulate';
 import { validateCommand } from './commands/validate';
 import { EXIT_FAILED, EXIT_USAGE, ExitError } from './exit';
@@ -57,6 +58,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('sync the bundled demo flags into a built-in Jira simulator and show what Jira received (npm start)')
     .addOption(new Option('--log-level <level>', 'log level').choices(levels))
     .action(async (opts) => setExit(await demoCommand(opts)));
+
+  registerSendCommands(program, setExit);
 
   return program;
 }

@@ -1,0 +1,110 @@
+import type { JiraBuild, JiraBuildReference } from '../jira/payloads';
+import type { CiDefaults } from './ci-env';
+import type { PreparedEvent } from './event';
+import { findIssueKeys } from './issue-keys';
+import { countJunitFiles, JunitError, type TestCounts } from './junit';
+import { UsageError } from './usage-error';
+import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
+
+export const BUILD_STATES = ['pending', 'in_progress', 'successful', 'failed', 'cancelled', 'unknown'] as const;
+
+/** Options shared by `send build` and `send deployment`, as commander hands them over (strings). */
+export interface CommonSendOptions {
+  readonly pipelineId?: string;
+  readonly displayName?: string;
+  readonly url?: string;
+  readonly state?: string;
+  readonly description?: string;
+  readonly label?: string;
+  readonly branch?: string;
+  readonly commit?: string;
+  readonly repositoryUri?: string;
+  readonly issueKeys?: string;
+  readonly commits?: string;
+  readonly repo?: string;
+  readonly lastUpdated?: string;
+}
+
+export interface BuildSendOptions extends CommonSendOptions {
+  readonly buildNumber?: string;
+  readonly junit?: readonly string[];
+  readonly testsTotal?: string;
+  readonly testsPassed?: string;
+  readonly testsFailed?: string;
+  readonly testsSkipped?: string;
+}
+
+export interface SendContext {
+  readonly ci?: CiDefaults;
+  /** Epoch ms; also the updateSequenceNumber (milliseconds, so two updates in one second still order). */
+  readonly now: number;
+  readonly cwd: string;
+}
+
+const ciHint = (ci: CiDefaults | undefined) => (ci === undefined ? '' : ` (not set by ${ci.ci} either)`);
+
+async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCounts | undefined> {
+  const flags = [options.testsTotal, options.testsPassed, options.testsFailed, options.testsSkipped];
+  const junit = options.junit ?? [];
+  if (junit.length > 0 && flags.some((f) => f !== undefined)) throw new UsageError('--junit and --tests-* cannot be combined');
+  if (junit.length > 0) {
+    try {
+      return await countJunitFiles(junit, cwd);
+    } catch (error) {
+      if (error instanceof JunitError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (flags.every((f) => f === undefined)) return undefined;
+  const total = wholeNumber(required(options.testsTotal, '--tests-total', ' with --tests-passed/--tests-failed/--tests-skipped'), '--tests-total');
+  const failed = options.testsFailed === undefined ? 0 : wholeNumber(options.testsFailed, '--tests-failed');
+  const skipped = options.testsSkipped === undefined ? 0 : wholeNumber(options.testsSkipped, '--tests-skipped');
+  const passed = options.testsPassed === undefined ? total - failed - skipped : wholeNumber(options.testsPassed, '--tests-passed');
+  if (passed < 0 || passed + failed + skipped > total) throw new UsageError('--tests-*: passed + failed + skipped exceed --tests-total');
+  return { totalNumber: total, numberPassed: passed, numberFailed: failed, numberSkipped: skipped };
+}
+
+/**
+ * Build references Jira accepts: each needs the repository URI (any string: ssh and scp-like remotes such as
+ * git@host:org/repo.git are fine), so without one there are none.
+ */
+export function references(branch: string | undefined, commit: string | undefined, repositoryUri: string | undefined): JiraBuildReference[] | undefined {
+  if (repositoryUri === undefined || (branch === undefined && commit === undefined)) return undefined;
+  return [
+    {
+      ...(commit !== undefined && { commit: { id: maxLength(commit, '--commit'), repositoryUri } }),
+      ...(branch !== undefined && { ref: { name: clip(branch), uri: repositoryUri } }),
+    },
+  ];
+}
+
+export async function prepareBuild(options: BuildSendOptions, ctx: SendContext): Promise<PreparedEvent> {
+  const ci = ctx.ci;
+  const pipelineId = maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ci)), '--pipeline-id');
+  const buildNumber = wholeNumber(required(options.buildNumber ?? ci?.buildNumber, '--build-number', ciHint(ci)), '--build-number');
+  const state = oneOf(required(options.state, '--state', ` (one of ${BUILD_STATES.join(', ')})`), '--state', BUILD_STATES);
+  const url = httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ci)), '--url');
+  const branch = options.branch ?? ci?.branch;
+  const commit = options.commit ?? ci?.commit;
+  const repositoryUri = options.repositoryUri ?? ci?.repositoryUri;
+  const tests = await testInfo(options, ctx.cwd);
+  const keys = await findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd });
+  const warnings = keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
+  const refs = references(branch, commit, repositoryUri);
+  const build: JiraBuild = {
+    schemaVersion: '1.0',
+    pipelineId,
+    buildNumber,
+    updateSequenceNumber: ctx.now,
+    displayName: clip(options.displayName ?? ci?.displayName ?? `${pipelineId} #${buildNumber}`),
+    ...(options.description !== undefined && { description: clip(options.description) }),
+    ...((options.label ?? ci?.label) !== undefined && { label: clip((options.label ?? ci?.label)!) }),
+    url,
+    state,
+    lastUpdated: options.lastUpdated === undefined ? new Date(ctx.now).toISOString() : isoTime(options.lastUpdated, '--last-updated'),
+    ...(keys.keys.length > 0 && { associations: [{ associationType: 'issueIdOrKeys', values: keys.keys }] }),
+    ...(tests !== undefined && { testInfo: tests }),
+    ...(refs !== undefined && { references: refs }),
+  };
+  return { event: { kind: 'builds', entity: build }, issueKeys: keys.keys, warnings };
+}

@@ -1,0 +1,56 @@
+import { buildsKind, deploymentsKind } from '../jira';
+import { JiraAuthError, type EntityOutcome, type JiraClient } from '../jira/types';
+import type { SendEvent } from './event';
+
+export type Delivery =
+  | { readonly status: 'accepted'; readonly id: string; readonly unknownIssueKeys: readonly string[] }
+  | { readonly status: 'rejected'; readonly id: string; readonly messages: readonly string[]; readonly unknownIssueKeys: readonly string[] }
+  /** Jira answered, but not with a verdict on the entity (400, 401, 403, 413, malformed answer): sending again won't help. */
+  | { readonly status: 'failed'; readonly id: string; readonly error: string }
+  /** Jira could not be reached (network, 5xx/429 after every retry): worth spooling and trying later. */
+  | { readonly status: 'unreachable'; readonly id: string; readonly error: string };
+
+/**
+ * The client gives up with "<request>: <reason> after N attempt(s)" (or on a Retry-After beyond its cap) only when no
+ * final answer came: network errors, timeouts, 429 and 5xx. Everything else is a final answer.
+ */
+// TODO(jira client): an explicit `retryable` flag on failed outcomes would replace this reading of the reason text.
+export function isUnreachableReason(error: string): boolean {
+  return / after \d+ attempt\(s\)$/.test(error) || /\(Retry-After\), over the \d+ s cap$/.test(error);
+}
+
+function fromOutcome(outcome: EntityOutcome): Delivery {
+  switch (outcome.status) {
+    case 'accepted':
+      return { status: 'accepted', id: outcome.id, unknownIssueKeys: outcome.unknownIssueKeys };
+    case 'rejected':
+      return { status: 'rejected', id: outcome.id, messages: outcome.messages, unknownIssueKeys: outcome.unknownIssueKeys };
+    default:
+      return isUnreachableReason(outcome.error)
+        ? { status: 'unreachable', id: outcome.id, error: outcome.error }
+        : { status: 'failed', id: outcome.id, error: outcome.error };
+  }
+}
+
+export function eventId(event: SendEvent): string {
+  return event.kind === 'builds' ? buildsKind.idOf(event.entity) : deploymentsKind.idOf(event.entity);
+}
+
+/** Submits one build or deployment through the shared client and says what became of it. Never throws for Jira. */
+export async function deliver(client: JiraClient, event: SendEvent, properties?: Readonly<Record<string, string>>): Promise<Delivery> {
+  const id = eventId(event);
+  const options = properties === undefined ? {} : { properties };
+  try {
+    const report =
+      event.kind === 'builds' ? await client.submit(buildsKind, [event.entity], options) : await client.submit(deploymentsKind, [event.entity], options);
+    const outcome = report.outcomes.find((o) => o.id === id);
+    if (outcome === undefined) return { status: 'failed', id, error: "Jira's answer does not mention this entity" };
+    return fromOutcome(outcome);
+  } catch (error) {
+    // Only JiraAuthError escapes submit: refused credentials (final), or a cloud-id lookup that never got an answer
+    // (an outage like any other).
+    const message = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof JiraAuthError)) throw error;
+    return isUnreachableReason(message) ? { status: 'unreachable', id, error: message } : { status: 'failed', id, error: message };
+  }
+}

@@ -1,0 +1,72 @@
+import type { DeploymentAssociation, DeploymentEnvironmentType, JiraDeployment } from '../jira/payloads';
+import { defaultEnvironmentType } from '../model/environment-type';
+import type { CommonSendOptions, SendContext } from './build-payload';
+import type { PreparedEvent } from './event';
+import { findIssueKeys } from './issue-keys';
+import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
+
+export const DEPLOYMENT_STATES = ['pending', 'in_progress', 'successful', 'failed', 'cancelled', 'rolled_back', 'unknown'] as const;
+export const DEPLOYMENT_ENVIRONMENT_TYPES = ['production', 'staging', 'testing', 'development', 'unmapped'] as const;
+
+export interface DeploymentSendOptions extends CommonSendOptions {
+  readonly pipelineName?: string;
+  readonly pipelineUrl?: string;
+  readonly environment?: string;
+  readonly environmentName?: string;
+  readonly environmentType?: string;
+  readonly sequence?: string;
+  readonly duration?: string;
+  readonly serviceKeys?: string;
+}
+
+const ciHint = (ctx: SendContext) => (ctx.ci === undefined ? '' : ` (not set by ${ctx.ci.ci} either)`);
+
+/** GitLab's tiers and the usual names map onto Jira's types; anything else is `unmapped`, never guessed wrong. */
+function environmentType(options: DeploymentSendOptions, ctx: SendContext, name: string): DeploymentEnvironmentType {
+  const given = options.environmentType ?? ctx.ci?.environmentType;
+  if (given === undefined) return defaultEnvironmentType(name) ?? 'unmapped';
+  if (options.environmentType === undefined && given === 'other') return 'unmapped';
+  return oneOf(given, '--environment-type', DEPLOYMENT_ENVIRONMENT_TYPES);
+}
+
+export async function prepareDeployment(options: DeploymentSendOptions, ctx: SendContext): Promise<PreparedEvent> {
+  const ci = ctx.ci;
+  const pipelineId = maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ctx)), '--pipeline-id');
+  const environmentId = maxLength(required(options.environment ?? ci?.environment, '--environment', ciHint(ctx)), '--environment');
+  // In CI the build number is the natural deployment sequence: unique and increasing within a pipeline.
+  const sequence = wholeNumber(required(options.sequence ?? ci?.buildNumber, '--sequence', ciHint(ctx)), '--sequence');
+  const state = oneOf(required(options.state, '--state', ` (one of ${DEPLOYMENT_STATES.join(', ')})`), '--state', DEPLOYMENT_STATES);
+  const url = httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ctx)), '--url');
+  const pipelineUrl = httpUrl(options.pipelineUrl ?? ci?.pipelineUrl ?? url, '--pipeline-url');
+  const environmentName = clip(options.environmentName ?? environmentId);
+  const type = environmentType(options, ctx, environmentName);
+  const keys = await findIssueKeys({
+    explicit: list(options.issueKeys),
+    branch: options.branch ?? ci?.branch,
+    commits: options.commits,
+    cwd: options.repo ?? ctx.cwd,
+  });
+  const services = list(options.serviceKeys);
+  const associations: DeploymentAssociation[] = [];
+  if (keys.keys.length > 0) associations.push({ associationType: 'issueIdOrKeys', values: keys.keys });
+  if (services.length > 0) associations.push({ associationType: 'serviceIdOrKeys', values: services.map((s) => maxLength(s, '--service-keys')) });
+  const warnings = keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
+  const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId);
+  const label = options.label ?? ci?.label;
+  const deployment: JiraDeployment = {
+    schemaVersion: '1.0',
+    deploymentSequenceNumber: sequence,
+    updateSequenceNumber: ctx.now,
+    displayName: clip(options.displayName ?? `${pipelineName} #${sequence} to ${environmentName}`),
+    url,
+    description: clip(options.description ?? `Deployment ${sequence} of ${pipelineName} to ${environmentName}`),
+    ...(label !== undefined && { label: clip(label) }),
+    ...(options.duration !== undefined && { duration: wholeNumber(options.duration, '--duration') }),
+    lastUpdated: options.lastUpdated === undefined ? new Date(ctx.now).toISOString() : isoTime(options.lastUpdated, '--last-updated'),
+    state,
+    pipeline: { id: pipelineId, displayName: pipelineName, url: pipelineUrl },
+    environment: { id: environmentId, displayName: environmentName, type },
+    ...(associations.length > 0 && { associations }),
+  };
+  return { event: { kind: 'deployments', entity: deployment }, issueKeys: keys.keys, warnings };
+}

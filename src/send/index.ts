@@ -1,0 +1,12 @@
+/** `flagsync send`: one build or deployment from a pipeline, through the shared Jira client, with a spool for outages. */
+export { ciDefaults, detectCi, type CiDefaults, type CiName } from './ci-env';
+export { prepareBuild, BUILD_STATES, type BuildSendOptions, type CommonSendOptions, type SendContext } from './build-payload';
+export { prepareDeployment, DEPLOYMENT_STATES, DEPLOYMENT_ENVIRONMENT_TYPES, type DeploymentSendOptions } from './deployment-payload';
+export { deliver, eventId, isUnreachableReason, type Delivery } from './deliver';
+export { describeEvent, type PreparedEvent, type SendEvent } from './event';
+export { countJunitFiles, countJunitXml, JunitError, type TestCounts } from './junit';
+export { commitMessagesInRange, isGitRange, GitRangeError } from './git-range';
+export { findIssueKeys } from './issue-keys';
+export { drainSpool, spoolEvent, spooledFiles, REJECTED_FOLDER, type DrainReport } from './spool';
+export { spoolDirOf } from './spool-dir';
+export { UsageError } from './usage-error';

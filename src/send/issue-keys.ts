@@ -1,0 +1,44 @@
+import { isIssueKey, issueKeysInText, MAX_ISSUE_KEYS } from '../model/issue-keys';
+import { commitMessagesInRange } from './git-range';
+import { UsageError } from './usage-error';
+
+export interface IssueKeySources {
+  /** --issue-keys as given. */
+  readonly explicit: readonly string[];
+  readonly branch?: string;
+  /** --commits FROM..TO, read with git in `cwd`. */
+  readonly commits?: string;
+  readonly cwd: string;
+}
+
+export interface FoundIssueKeys {
+  readonly keys: readonly string[];
+  /** Keys found before capping at Jira's 500; reported, never dropped silently. */
+  readonly found: number;
+}
+
+/**
+ * Issue keys the way the Jenkins plugin finds them, for any CI: explicit keys, then the branch name, then the
+ * messages of the commits in the range. De-duplicated in that order and capped at Jira's 500.
+ */
+export async function findIssueKeys(sources: IssueKeySources): Promise<FoundIssueKeys> {
+  const keys: string[] = [];
+  for (const raw of sources.explicit) {
+    const key = raw.trim().toUpperCase();
+    if (!isIssueKey(key)) throw new UsageError(`--issue-keys: "${raw}" is not a Jira issue key (like PROJ-123)`);
+    keys.push(key);
+  }
+  if (sources.branch !== undefined) keys.push(...issueKeysInText(sources.branch));
+  if (sources.commits !== undefined) {
+    let messages: string[];
+    try {
+      messages = await commitMessagesInRange(sources.commits, sources.cwd);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    // Commit prose: upper-case keys only, so "utf-8" or "covid-19" in a message is not taken for a key.
+    for (const message of messages) keys.push(...issueKeysInText(message, true));
+  }
+  const unique = [...new Set(keys)];
+  return { keys: unique.slice(0, MAX_ISSUE_KEYS), found: unique.length };
+}

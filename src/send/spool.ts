@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { isLeft } from 'fp-ts/Either';
+import type { JiraClient } from '../jira/types';
+import type { Logger } from '../log';
+import { deliver } from './deliver';
+import { describeEvent, SpooledEventCodec, type SendEvent } from './event';
+
+/**
+ * The spool: builds and deployments that could not reach Jira, one JSON file each, written durably (temp file,
+ * fsync, rename, fsync of the folder) so a crash leaves a whole event or none. Files are named by time so they drain
+ * in the order they were sent; each keeps its original updateSequenceNumber, so a late delivery never overwrites
+ * newer data in Jira. Events Jira refuses (rejected, or a 400/413 for the event itself) move to `rejected/`, kept for
+ * a person to look at and never retried.
+ */
+const SUFFIX = '.event.json';
+export const REJECTED_FOLDER = 'rejected';
+
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeDurably(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  const handle = await fs.open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(temp, file);
+  await syncFolder(path.dirname(file));
+}
+
+/** Writes one event to `dir` (created if needed); resolves with the file once it is on disk. */
+export async function spoolEvent(dir: string, event: SendEvent, now: number): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  const name = `${String(now).padStart(15, '0')}-${event.kind}-${randomBytes(4).toString('hex')}${SUFFIX}`;
+  const file = path.join(dir, name);
+  await writeDurably(file, JSON.stringify({ version: 1, spooledAt: new Date(now).toISOString(), event }));
+  return file;
+}
+
+/** Spooled event files in send order; a missing folder is an empty spool. */
+export async function spooledFiles(dir: string): Promise<string[]> {
+  try {
+    const names = await fs.readdir(dir);
+    return names.filter((n) => n.endsWith(SUFFIX)).sort().map((n) => path.join(dir, n));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+export interface DrainReport {
+  readonly delivered: number;
+  readonly rejected: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
+  /** Still in the spool: Jira was unreachable (draining stops at the first such event) or not tried yet. */
+  readonly remaining: number;
+  readonly stoppedBy?: string;
+}
+
+async function moveToRejected(file: string, reason: string): Promise<string> {
+  const folder = path.join(path.dirname(file), REJECTED_FOLDER);
+  await fs.mkdir(folder, { recursive: true });
+  const target = path.join(folder, path.basename(file));
+  await fs.rename(file, target);
+  await writeDurably(`${target}.reason.txt`, `${reason}\n`);
+  return target;
+}
+
+async function readEvent(file: string): Promise<SendEvent | string> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (error) {
+    return `not a readable spool file: ${(error as Error).message}`;
+  }
+  const decoded = SpooledEventCodec.decode(json);
+  if (isLeft(decoded)) return 'not a flagsync spool file (version 1)';
+  return (json as { event: SendEvent }).event;
+}
+
+/**
+ * Submits every spooled event, oldest first, removing each only once Jira accepted it. Stops at the first event Jira
+ * cannot be reached for (the rest would fail the same way); an event Jira refuses moves to `rejected/`.
+ */
+export async function drainSpool(dir: string, client: JiraClient, logger: Logger, properties?: Readonly<Record<string, string>>): Promise<DrainReport> {
+  const files = await spooledFiles(dir);
+  let delivered = 0;
+  const rejected: { file: string; reason: string }[] = [];
+  for (const [index, file] of files.entries()) {
+    const event = await readEvent(file);
+    if (typeof event === 'string') {
+      rejected.push({ file: await moveToRejected(file, event), reason: event });
+      continue;
+    }
+    const result = await deliver(client, event, properties);
+    if (result.status === 'accepted') {
+      await fs.unlink(file);
+      await syncFolder(dir);
+      delivered++;
+      logger.info({ file: path.basename(file), id: result.id }, `spool: ${describeEvent(event)} delivered`);
+    } else if (result.status === 'unreachable') {
+      logger.warn({ remaining: files.length - index, error: result.error }, 'spool: Jira unreachable; events stay spooled');
+      return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };
+    } else if (result.status === 'failed' && !/: HTTP (400|413)\b/.test(result.error)) {
+      // Refused credentials or a missing permission: an admin can fix that, so the events wait for them.
+      logger.error({ error: result.error }, 'spool: Jira refused the request; events stay spooled');
+      return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };
+    } else {
+      const reason = result.status === 'rejected' ? `rejected by Jira: ${result.messages.join('; ')}` : result.error;
+      rejected.push({ file: await moveToRejected(file, reason), reason });
+      logger.error({ file: path.basename(file), id: result.id, reason }, `spool: ${describeEvent(event)} refused; moved to ${REJECTED_FOLDER}/`);
+    }
+  }
+  return { delivered, rejected, remaining: 0 };
+}

@@ -1,0 +1,52 @@
+import { UsageError } from './usage-error';
+
+/** Checked conversions of command-line strings; each failure names the option. */
+export function required(value: string | undefined, option: string, hint = ''): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`${option} is required${hint}`);
+  return value.trim();
+}
+
+export function wholeNumber(value: string, option: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${option}: expected a whole number ≥ 0, got "${value}"`);
+  return n;
+}
+
+export function oneOf<T extends string>(value: string, option: string, allowed: readonly T[]): T {
+  const v = value.trim().toLowerCase().replace(/-/g, '_');
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${option}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  return v as T;
+}
+
+export function httpUrl(value: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option}: expected an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option}: expected an http(s) URL, got "${value}"`);
+  if (value.length > 2000) throw new UsageError(`${option}: at most 2000 characters (Jira's limit)`);
+  return value;
+}
+
+/** Jira caps names and descriptions at 255 characters; cut with an ellipsis rather than be rejected. */
+export function clip(value: string, max = 255): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+export function maxLength(value: string, option: string, max = 255): string {
+  if (value.length > max) throw new UsageError(`${option}: at most ${max} characters (Jira's limit), got ${value.length}`);
+  return value;
+}
+
+export function isoTime(value: string, option: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new UsageError(`${option}: expected an ISO-8601 date-time, got "${value}"`);
+  return new Date(ms).toISOString();
+}
+
+/** "A-1, B-2 C-3" → ["A-1","B-2","C-3"]. */
+export function list(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
+}
