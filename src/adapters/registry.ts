@@ -1,25 +1,49 @@
 import type { AdapterFactory, AdapterRegistry } from './contract';
+import { loadExternalAdapter } from './external';
+import { factoryFromModule } from './factory-shape';
 
 /**
- * Built-in adapters by the name used in config. Loaded on first use so a run that only reads flagd files never
- * loads the LaunchDarkly or Unleash SDKs.
+ * Built-in adapters by the name used in config, each with the export that holds its factory. Loaded on first use
+ * so a run that only reads flagd files never loads the LaunchDarkly or Unleash SDKs.
  */
 const builtIn: Readonly<Record<string, () => AdapterFactory>> = {
-  flagd: () => (require('../../adapters/flagd') as { flagdAdapter: AdapterFactory }).flagdAdapter,
-  unleash: () => (require('../../adapters/unleash') as { unleashAdapter: AdapterFactory }).unleashAdapter,
-  launchdarkly: () => (require('../../adapters/launchdarkly') as { launchDarklyAdapter: AdapterFactory }).launchDarklyAdapter,
+  flagd: () => factoryFromModule(require('../../adapters/flagd'), 'flagd', ['flagdAdapter']),
+  unleash: () => factoryFromModule(require('../../adapters/unleash'), 'unleash', ['unleashAdapter']),
+  launchdarkly: () => factoryFromModule(require('../../adapters/launchdarkly'), 'launchdarkly', ['launchDarklyAdapter', 'launchdarklyAdapter']),
+  flipt: () => factoryFromModule(require('../../adapters/flipt'), 'flipt', ['fliptAdapter']),
 };
 
-export function builtInRegistry(): AdapterRegistry {
-  const loaded = new Map<string, AdapterFactory>();
+export const BUILT_IN_ADAPTERS: readonly string[] = Object.keys(builtIn);
+
+export interface RegistryOptions {
+  /**
+   * Folders external adapters resolve from: the config file's folder first (local paths are relative to it),
+   * then the process's cwd for npm packages. Without it, only built-ins are known.
+   */
+  readonly baseDirs?: readonly string[];
+}
+
+/**
+ * Built-ins by name; with `baseDirs`, also external adapters by npm package name or local path. `get` throws
+ * AdapterLoadError when an external adapter cannot be found or does not export an AdapterFactory of this contract.
+ */
+export function createAdapterRegistry(options: RegistryOptions = {}): AdapterRegistry {
+  const loaded = new Map<string, AdapterFactory | undefined>();
   return {
-    names: () => Object.keys(builtIn),
+    names: () => BUILT_IN_ADAPTERS,
     get(name) {
+      if (loaded.has(name)) return loaded.get(name);
       const load = builtIn[name];
-      if (load === undefined) return undefined;
-      let factory = loaded.get(name);
-      if (factory === undefined) loaded.set(name, (factory = load()));
+      let factory: AdapterFactory | undefined;
+      if (load !== undefined) factory = load();
+      else if (options.baseDirs !== undefined && options.baseDirs.length > 0) factory = loadExternalAdapter(name, { baseDirs: options.baseDirs });
+      loaded.set(name, factory);
       return factory;
     },
   };
+}
+
+/** Built-in adapters only (kept for callers that have no config file). */
+export function builtInRegistry(): AdapterRegistry {
+  return createAdapterRegistry();
 }

@@ -1,0 +1,77 @@
+import { decodeOrThrow } from '../../src/codec/decode';
+import { FliptFlagListCodec, type FliptFlag } from './codecs';
+
+/**
+ * Reads one namespace's complete flag list, page by page. Errors name the URL (never the token) and the status;
+ * a list that changed while paging is an error, not a shorter snapshot.
+ */
+export class FliptReadError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'FliptReadError';
+  }
+}
+
+export interface NamespaceRead {
+  readonly baseUrl: string;
+  readonly namespace: string;
+  readonly token?: string;
+  readonly pageSize: number;
+}
+
+/** Flipt pages with an opaque token; a server that keeps handing out tokens must not loop forever. */
+const MAX_PAGES = 10_000;
+
+function hint(status: number): string {
+  if (status === 401) return ' (the token is missing, wrong or expired)';
+  if (status === 403) return ' (the token may not read this namespace)';
+  if (status === 404) return ' (no such namespace)';
+  return '';
+}
+
+async function getPage(url: URL, token: string | undefined, signal: AbortSignal): Promise<unknown> {
+  const shown = `${url.origin}${url.pathname}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { Accept: 'application/json', ...(token !== undefined && { Authorization: `Bearer ${token}` }) }, signal });
+  } catch (error) {
+    if (signal.aborted) throw new FliptReadError(`GET ${shown} aborted`);
+    const cause = (error as { cause?: { code?: string } }).cause;
+    throw new FliptReadError(`cannot reach Flipt at ${shown}: ${cause?.code ?? (error as Error).message}`);
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new FliptReadError(`GET ${shown} answered ${res.status}${hint(res.status)}`, res.status);
+  }
+  try {
+    return await res.json();
+  } catch {
+    if (signal.aborted) throw new FliptReadError(`GET ${shown} aborted`);
+    throw new FliptReadError(`GET ${shown} answered ${res.status} with a body that is not JSON`);
+  }
+}
+
+export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSignal): Promise<FliptFlag[]> {
+  const base = read.baseUrl.replace(/\/+$/, '');
+  const byKey = new Map<string, FliptFlag>();
+  let pageToken = '';
+  let total: number | undefined;
+  for (let page = 0; ; page++) {
+    if (page >= MAX_PAGES) throw new FliptReadError(`namespace "${read.namespace}": more than ${MAX_PAGES} pages; giving up`);
+    const url = new URL(`${base}/api/v1/namespaces/${encodeURIComponent(read.namespace)}/flags`);
+    url.searchParams.set('limit', String(read.pageSize));
+    if (pageToken !== '') url.searchParams.set('pageToken', pageToken);
+    const body = decodeOrThrow(FliptFlagListCodec, await getPage(url, read.token, signal), `Flipt GET ${url.origin}${url.pathname} response`);
+    for (const flag of body.flags) byKey.set(flag.key, flag);
+    total = body.totalCount ?? total;
+    pageToken = body.nextPageToken ?? '';
+    if (pageToken === '' || body.flags.length === 0) break;
+  }
+  if (total !== undefined && total !== byKey.size) {
+    throw new FliptReadError(`namespace "${read.namespace}": flag list changed while paging (read ${byKey.size}, Flipt reports ${total}); try again`);
+  }
+  return [...byKey.values()];
+}

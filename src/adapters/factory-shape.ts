@@ -1,0 +1,65 @@
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from './contract';
+
+/**
+ * Checks that a value (usually an external module's export) really is an AdapterFactory for this contract version,
+ * before the core calls into it. An adapter written for another contract version is refused by name, not
+ * half-run.
+ */
+export class AdapterLoadError extends Error {
+  constructor(
+    /** The adapter as written in config: a built-in name, an npm package or a local path. */
+    readonly adapter: string,
+    readonly problem: string,
+    override readonly cause?: unknown,
+  ) {
+    super(`adapter ${adapter}: ${problem}`);
+    this.name = 'AdapterLoadError';
+  }
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => (typeof u === 'object' || typeof u === 'function') && u !== null;
+
+/** The first missing or malformed member of the factory, in the order an author writes them; undefined when sound. */
+function shapeProblem(value: Record<string, unknown>): string | undefined {
+  const codec = value['optionsCodec'];
+  if (!isRecord(codec) || typeof codec['decode'] !== 'function') return 'missing optionsCodec';
+  if (typeof value['create'] !== 'function') return 'missing create';
+  if (typeof value['name'] !== 'string' || value['name'] === '') return 'missing name';
+  if (typeof value['version'] !== 'string' || value['version'] === '') return 'missing version';
+  if (typeof value['contractVersion'] !== 'number') return 'missing contractVersion';
+  return undefined;
+}
+
+/** Throws AdapterLoadError unless `value` is an AdapterFactory for ADAPTER_CONTRACT_VERSION. */
+export function assertAdapterFactory(value: unknown, adapter: string): AdapterFactory {
+  if (!isRecord(value)) throw new AdapterLoadError(adapter, 'module does not export an AdapterFactory (its export is not an object)');
+  const problem = shapeProblem(value);
+  if (problem !== undefined) throw new AdapterLoadError(adapter, `module does not export an AdapterFactory (${problem})`);
+  if (value['contractVersion'] !== ADAPTER_CONTRACT_VERSION) {
+    throw new AdapterLoadError(
+      adapter,
+      `"${String(value['name'])}" ${String(value['version'])} implements adapter contract version ${String(value['contractVersion'])}; ` +
+        `this flagsync supports version ${ADAPTER_CONTRACT_VERSION} (use an adapter release for contract ${ADAPTER_CONTRACT_VERSION}, or upgrade flagsync)`,
+    );
+  }
+  return value as unknown as AdapterFactory;
+}
+
+/**
+ * The factory a module exports: its default export, else a named export `adapter`, else the module itself
+ * (`module.exports = factory`). `extraNames` lets built-ins name their own export.
+ */
+export function factoryFromModule(mod: unknown, adapter: string, extraNames: readonly string[] = []): AdapterFactory {
+  if (!isRecord(mod)) throw new AdapterLoadError(adapter, 'module does not export an AdapterFactory (it exports nothing)');
+  const candidates = ['default', 'adapter', ...extraNames].map((name) => mod[name]).filter(isRecord);
+  // A transpiled ES module may nest its default one level deeper (`default.default`).
+  const nested = candidates.flatMap((c) => (isRecord(c['default']) ? [c['default']] : []));
+  const sound = [...candidates, ...nested, mod].find((c) => shapeProblem(c) === undefined);
+  if (sound !== undefined) return assertAdapterFactory(sound, adapter);
+  const first = candidates[0];
+  if (first !== undefined) return assertAdapterFactory(first, adapter);
+  throw new AdapterLoadError(
+    adapter,
+    'module does not export an AdapterFactory (expected a default export or a named export `adapter`)',
+  );
+}

@@ -1,0 +1,77 @@
+import * as t from 'io-ts';
+import { isLeft } from 'fp-ts/Either';
+import { describeErrors } from '../codec/decode';
+import { NormalizedFlagCodec } from '../model/codecs';
+import type { NormalizedFlag } from '../model/flag';
+
+/**
+ * What the core checks in every snapshot an adapter returns, as one readable line per problem
+ * (`flags[3].environments[0].enabled: expected boolean`). Values are never printed: a flag's fields may hold
+ * anything the source stored.
+ */
+export const FlagSnapshotCodec = t.type({ flags: t.readonlyArray(NormalizedFlagCodec) }, 'FlagSnapshot');
+
+export interface SnapshotExpectations {
+  /** The provider name from config; every flag must carry it. */
+  readonly provider: string;
+  /** When given, every flag environment must be one of these (the adapter's `environments`). */
+  readonly environments?: readonly string[];
+  /**
+   * Also refuse what the core tolerates with a warning (a key twice, an empty key, an environment twice in one
+   * flag). The contract kit and `flagsync adapter check` are strict; a sync run is not, so it keeps working.
+   */
+  readonly strict?: boolean;
+}
+
+/** At most this many lines are kept: a systematically broken adapter would otherwise print one per flag. */
+const MAX_PROBLEMS = 20;
+
+function contentProblems(flags: readonly NormalizedFlag[], expect: SnapshotExpectations): string[] {
+  const problems: string[] = [];
+  const firstIndex = new Map<string, number>();
+  const known = expect.environments === undefined ? undefined : new Set(expect.environments);
+  flags.forEach((flag, i) => {
+    if (flag.provider !== expect.provider) problems.push(`flags[${i}].provider: expected "${expect.provider}" (the provider's name from config)`);
+    if (expect.strict !== true) return;
+    if (flag.key.trim() === '') problems.push(`flags[${i}].key: expected a non-empty key`);
+    const seen = firstIndex.get(flag.key);
+    if (seen !== undefined) problems.push(`flags[${i}].key: "${flag.key}" already appears at flags[${seen}] (one entry per flag, environments inside it)`);
+    else firstIndex.set(flag.key, i);
+    const names = new Set<string>();
+    flag.environments.forEach((env, k) => {
+      if (known !== undefined && !known.has(env.name)) {
+        problems.push(`flags[${i}].environments[${k}].name: "${env.name}" is not one of the adapter's environments (${[...known].join(', ')})`);
+      }
+      if (names.has(env.name)) problems.push(`flags[${i}].environments[${k}].name: "${env.name}" appears twice in flag "${flag.key}"`);
+      names.add(env.name);
+    });
+  });
+  return problems;
+}
+
+/** Every problem with a snapshot, or an empty list when the core can use it. */
+export function snapshotProblems(value: unknown, expect: SnapshotExpectations): string[] {
+  const decoded = FlagSnapshotCodec.decode(value);
+  const problems = isLeft(decoded) ? describeErrors(decoded.left) : contentProblems(decoded.right.flags as NormalizedFlag[], expect);
+  return problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : problems;
+}
+
+/** An adapter returned something the core cannot trust; names the provider, the adapter and each field. */
+export class InvalidSnapshotError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly adapter: string | undefined,
+    readonly problems: readonly string[],
+  ) {
+    const who = adapter === undefined ? `provider "${provider}"` : `provider "${provider}" (adapter ${adapter})`;
+    super(`${who}: invalid snapshot: ${problems.join('; ')}`);
+    this.name = 'InvalidSnapshotError';
+  }
+}
+
+/** The snapshot's flags, or InvalidSnapshotError listing every problem. */
+export function validateSnapshot(value: unknown, expect: SnapshotExpectations & { readonly adapter?: string }): NormalizedFlag[] {
+  const problems = snapshotProblems(value, expect);
+  if (problems.length > 0) throw new InvalidSnapshotError(expect.provider, expect.adapter, problems);
+  return [...(value as { flags: readonly NormalizedFlag[] }).flags];
+}

@@ -1,0 +1,245 @@
+import * as assert from 'node:assert/strict';
+import { isLeft } from 'fp-ts/Either';
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type FlagSnapshot, type SourceAdapter } from '../adapters/contract';
+import { assertAdapterFactory } from '../adapters/factory-shape';
+import { previewSnapshot } from '../adapters/preview';
+import { snapshotProblems } from '../adapters/snapshot-check';
+import { describeErrors } from '../codec/decode';
+import { silentLogger } from '../log';
+import type { EnvironmentType, NormalizedFlag } from '../model/flag';
+import { DEFAULT_LINKING, isIssueKey, linkIssueKeys } from '../model/issue-keys';
+import { jiraFlagId } from '../model/to-jira-flag';
+import type { AdapterContractFixtures, ContractSource } from './fixtures';
+
+/**
+ * The adapter contract as mocha tests: call it inside a test file and every rule of the contract becomes one `it`.
+ * A failing check says which rule and why, so an adapter author can fix one thing at a time.
+ */
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Rejects when `promise` has not settled within `ms` (a deadline, not a wait: it ends as soon as work settles). */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The rejection, or an assertion failure naming what the adapter resolved with instead. */
+async function rejectionOf(promise: Promise<FlagSnapshot>, ms: number, rule: string): Promise<unknown> {
+  let result: FlagSnapshot;
+  try {
+    result = await within(promise, ms, 'snapshot()');
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('snapshot() did not settle')) throw error;
+    return error;
+  }
+  return assert.fail(`${rule}: snapshot() resolved with ${Array.isArray(result?.flags) ? result.flags.length : 'no'} flag(s) instead of rejecting`);
+}
+
+/** Every message in an error's cause chain: secrets must not hide in a nested cause either. */
+function errorTexts(error: unknown, depth = 0): string[] {
+  if (depth > 5 || error === undefined || error === null) return [];
+  if (!(error instanceof Error)) return [String(error)];
+  return [error.message, ...errorTexts((error as { cause?: unknown }).cause, depth + 1)];
+}
+
+function sorted(values: Iterable<string>): string[] {
+  return [...values].sort();
+}
+
+interface Running {
+  source: ContractSource;
+  adapter: SourceAdapter;
+}
+
+export function runAdapterContract(factory: AdapterFactory, fixtures: AdapterContractFixtures): void {
+  const providerName = fixtures.providerName ?? 'contract-test';
+  const timeoutMs = fixtures.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const linking = fixtures.linking ?? DEFAULT_LINKING;
+  let running: Running | undefined;
+
+  function entryOf(source: ContractSource): Record<string, unknown> {
+    // As the config loader hands it over: name and adapter set, environments defaulted to [].
+    return { name: providerName, adapter: factory.name, ...source.entry, environments: source.entry['environments'] ?? [] };
+  }
+
+  function decodeOptions(source: ContractSource): unknown {
+    const decoded = factory.optionsCodec.decode(entryOf(source));
+    if (isLeft(decoded)) assert.fail(`the options codec rejects the fixture entry: ${describeErrors(decoded.left).join('; ')}`);
+    return decoded.right;
+  }
+
+  function configuredTypes(source: ContractSource): Map<string, EnvironmentType | undefined> {
+    const types = new Map<string, EnvironmentType | undefined>();
+    const environments = source.entry['environments'];
+    if (Array.isArray(environments)) {
+      for (const env of environments as { name?: unknown; type?: unknown }[]) {
+        if (typeof env.name === 'string' && typeof env.type === 'string') types.set(env.name, env.type as EnvironmentType);
+      }
+    }
+    return types;
+  }
+
+  async function start(): Promise<Running> {
+    const source = await fixtures.start();
+    running = { source, adapter: undefined as unknown as SourceAdapter };
+    running.adapter = factory.create(decodeOptions(source), { providerName, configDir: fixtures.configDir ?? process.cwd(), logger: silentLogger });
+    return running;
+  }
+
+  async function snapshotOf(adapter: SourceAdapter): Promise<NormalizedFlag[]> {
+    const snapshot = await within(adapter.snapshot(new AbortController().signal), timeoutMs, 'snapshot()');
+    const problems = snapshotProblems(snapshot, { provider: providerName, environments: adapter.environments, strict: true });
+    if (problems.length > 0) assert.fail(`the snapshot breaks the contract: ${problems.join('; ')}`);
+    return [...snapshot.flags];
+  }
+
+  describe(`adapter contract v${ADAPTER_CONTRACT_VERSION}: ${factory.name}`, function () {
+    this.timeout(timeoutMs * 3 + 5000);
+
+    afterEach(async () => {
+      const current = running;
+      running = undefined;
+      if (current === undefined) return;
+      try {
+        await current.adapter?.close?.();
+      } finally {
+        await current.source.close();
+      }
+    });
+
+    it(`exports an AdapterFactory for contract version ${ADAPTER_CONTRACT_VERSION}`, () => {
+      assertAdapterFactory(factory, factory.name);
+    });
+
+    it('accepts the fixture config entry with its options codec', async () => {
+      const source = await fixtures.start();
+      running = { source, adapter: { environments: [], snapshot: () => Promise.reject(new Error('unused')) } };
+      decodeOptions(source);
+    });
+
+    it('lists the configured environments', async () => {
+      const { adapter, source } = await start();
+      const configured = (source.entry['environments'] as { name: string }[] | undefined ?? []).map((e) => e.name);
+      assert.deepEqual(sorted(adapter.environments), sorted(configured));
+    });
+
+    it('returns every flag the source holds, and only those', async () => {
+      const { adapter } = await start();
+      const flags = await snapshotOf(adapter);
+      assert.deepEqual(sorted(flags.map((f) => f.key)), sorted(fixtures.flagKeys));
+    });
+
+    it('puts the provider name from config on every flag', async () => {
+      const { adapter } = await start();
+      const flags = await snapshotOf(adapter);
+      assert.ok(flags.length > 0, 'the fixture source should hold flags');
+      for (const flag of flags) assert.equal(flag.provider, providerName, `flag "${flag.key}"`);
+    });
+
+    it('keeps flag ids and content stable across two snapshots', async () => {
+      const { adapter } = await start();
+      const first = await snapshotOf(adapter);
+      const second = await snapshotOf(adapter);
+      const ids = (flags: NormalizedFlag[]) => sorted(flags.map((f) => jiraFlagId(f.provider, f.key)));
+      assert.deepEqual(ids(second), ids(first));
+      // Timestamps may move (a file's mtime, "now" when unknown); everything else must not.
+      const shape = (flags: NormalizedFlag[]) =>
+        [...flags]
+          .sort((a, b) => (a.key < b.key ? -1 : 1))
+          .map((f) => ({ ...f, lastUpdated: undefined, environments: f.environments.map((e) => ({ ...e, lastUpdated: undefined })) }));
+      assert.deepEqual(shape(second), shape(first));
+    });
+
+    it('maps environments to the expected Jira environment types', async () => {
+      const { adapter, source } = await start();
+      const flags = await snapshotOf(adapter);
+      const preview = previewSnapshot(
+        flags.map((f) => ({ ...f, issueKeys: ['CONTRACT-1'] })), // linked, so every flag shows its environments
+        { environmentTypes: configuredTypes(source), linking },
+      );
+      const seen = new Map<string, EnvironmentType | undefined>();
+      for (const entity of preview.entities) for (const d of entity.flag.details) seen.set(d.environment.name, d.environment.type);
+      assert.deepEqual(Object.fromEntries([...seen].sort()), Object.fromEntries(Object.entries(fixtures.environments).sort()));
+    });
+
+    it('gives the core valid issue keys, and the expected ones per flag', async () => {
+      const { adapter } = await start();
+      const flags = await snapshotOf(adapter);
+      for (const flag of flags) {
+        const bad = flag.issueKeys.filter((k) => !isIssueKey(k));
+        assert.deepEqual(bad, [], `flag "${flag.key}": issueKeys must be Jira issue keys (PROJ-123)`);
+      }
+      for (const [key, expected] of Object.entries(fixtures.issueKeys)) {
+        const flag = flags.find((f) => f.key === key);
+        assert.ok(flag !== undefined, `flag "${key}" is missing from the snapshot`);
+        assert.deepEqual(sorted(linkIssueKeys(flag, linking).keys), sorted(expected), `issue keys of flag "${key}"`);
+      }
+    });
+
+    it('produces Jira feature flags that pass Jira\'s schemas', async () => {
+      const { adapter, source } = await start();
+      const flags = await snapshotOf(adapter);
+      const preview = previewSnapshot(flags, { environmentTypes: configuredTypes(source), linking });
+      assert.deepEqual(preview.skipped, [], 'flags the core would skip');
+      const problems = preview.entities.flatMap((e) => e.problems.map((p) => `${e.id}: ${p}`));
+      assert.deepEqual(problems, []);
+    });
+
+    it('rejects when the source is down, instead of resolving with no flags', async () => {
+      const { adapter, source } = await start();
+      await source.fail();
+      const error = await rejectionOf(adapter.snapshot(new AbortController().signal), timeoutMs, 'source down');
+      assert.ok(error instanceof Error, 'snapshot() should reject with an Error');
+    });
+
+    it('rejects when the source fails part-way, instead of resolving with a partial list', async function () {
+      const { adapter, source } = await start();
+      if (source.failPartly === undefined) this.skip();
+      await source.failPartly!();
+      const error = await rejectionOf(adapter.snapshot(new AbortController().signal), timeoutMs, 'source failing part-way');
+      assert.ok(error instanceof Error, 'snapshot() should reject with an Error');
+    });
+
+    it('keeps secrets out of its errors', async function () {
+      if ((fixtures.secrets ?? []).length === 0) this.skip();
+      const { adapter, source } = await start();
+      await source.fail();
+      const error = await rejectionOf(adapter.snapshot(new AbortController().signal), timeoutMs, 'source down');
+      const texts = errorTexts(error).join('\n');
+      for (const secret of fixtures.secrets ?? []) assert.ok(!texts.includes(secret), 'an error message contains a secret from the fixtures');
+    });
+
+    it(`finishes a snapshot of the fixture source within ${timeoutMs} ms`, async () => {
+      const { adapter } = await start();
+      await within(adapter.snapshot(new AbortController().signal), timeoutMs, 'snapshot()');
+    });
+
+    it('settles promptly with a rejection when its AbortSignal aborts', async function () {
+      const { adapter, source } = await start();
+      if (source.hang === undefined) this.skip();
+      await source.hang!();
+      const controller = new AbortController();
+      const pending = adapter.snapshot(controller.signal);
+      // Let the adapter send its first request before aborting.
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort(new Error('contract test abort'));
+      const error = await rejectionOf(pending, timeoutMs, 'aborted snapshot');
+      assert.ok(error instanceof Error, 'snapshot() should reject with an Error');
+    });
+
+    it('closes cleanly when it has close()', async function () {
+      const { adapter } = await start();
+      if (adapter.close === undefined) this.skip();
+      await snapshotOf(adapter);
+      await within(adapter.close!(), timeoutMs, 'close()');
+      running!.adapter = { environments: [], snapshot: () => Promise.reject(new Error('closed')) };
+    });
+  });
+}

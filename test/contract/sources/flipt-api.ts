@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../../../src/testing';
+
+/**
+ * A stand-in for Flipt's v1 REST API on loopback: GET /api/v1/namespaces/{ns}/flags with `limit` and `pageToken`
+ * paging (`nextPageToken`, `totalCount`), bearer-token auth, serving the documented JSON from fixtures/flipt.
+ */
+export const FLIPT_TOKEN = 'flipt-contract-token-5b1e9c';
+
+type FlagList = { flags: unknown[] };
+
+const load = (file: string) => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'flipt', file), 'utf8')) as FlagList;
+
+export const fliptNamespaces: Readonly<Record<string, FlagList>> = {
+  prod: load('prod.flags.json'),
+  staging: load('staging.flags.json'),
+};
+
+function answer(namespaces: Readonly<Record<string, FlagList>>, request: FixtureRequest) {
+  if (request.headers.authorization !== `Bearer ${FLIPT_TOKEN}`) return { status: 401, body: { code: 16, message: 'request was not authenticated' } };
+  const match = /^\/api\/v1\/namespaces\/([^/]+)\/flags$/.exec(request.path);
+  const list = match === null ? undefined : namespaces[decodeURIComponent(match[1]!)];
+  if (list === undefined) return undefined;
+  const limit = Number(request.query.get('limit') ?? '25');
+  // Flipt's page token is opaque; an offset in base64 plays the part.
+  const offset = Number(Buffer.from(request.query.get('pageToken') ?? '', 'base64').toString() || '0');
+  const flags = list.flags.slice(offset, offset + limit);
+  const next = offset + limit < list.flags.length ? Buffer.from(String(offset + limit)).toString('base64') : '';
+  return { body: { flags, nextPageToken: next, totalCount: list.flags.length } };
+}
+
+export function startFliptApi(namespaces: Readonly<Record<string, FlagList>> = fliptNamespaces): Promise<FixtureServer> {
+  return startFixtureServer((request) => answer(namespaces, request));
+}
