@@ -99,7 +99,8 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
       const [envs, metadata] = await Promise.all([Promise.all(envReads), metadataRead]);
       if (signal.aborted) throw new SourceError(provider, 'snapshot aborted');
       if (failures.length > 0) throw new SourceError(provider, failures.join('; '));
-      return { envs: envs as EnvironmentFlags[], ...(metadata !== undefined ? { metadata } : {}) };
+      const read = envs.filter((env): env is EnvironmentFlags => env !== undefined);
+      return { envs: read, ...(metadata !== undefined ? { metadata } : {}) };
     } finally {
       signal.removeEventListener('abort', stop);
     }
