@@ -3,13 +3,13 @@ import { createJiraClient, featureFlagsKind } from '../jira';
 import type { JiraClient, JiraFeatureFlag } from '../jira';
 import type { Logger } from '../log';
 import type { EnvironmentType } from '../model/flag';
-import { stampFlag, type UnstampedFlag } from '../model/to-jira-flag';
+import { stampFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { ReconcileKind } from '../reconcile/apply';
 import type { ProviderRuntime } from '../reconcile/run';
 import { FileStateStore } from '../reconcile/state-store';
 
 /** Feature flags as the reconciler handles them. */
-export const flagReconcileKind: ReconcileKind<UnstampedFlag, JiraFeatureFlag> = {
+export const flagReconcileKind: ReconcileKind<UnstampedFlagWithTimes, JiraFeatureFlag> = {
   description: featureFlagsKind,
   stamp: stampFlag,
 };

@@ -3,8 +3,29 @@ import type { JiraFeatureFlag, JiraFlagDetail, JiraFlagStatus } from '../jira/pa
 import { defaultEnvironmentType, environmentRank } from './environment-type';
 import { linkIssueKeys, MAX_ISSUE_KEYS, type LinkingOptions } from './issue-keys';
 
-/** A Jira feature flag before it is stamped with an updateSequenceId (and a send time for missing timestamps). */
-export type UnstampedFlag = Omit<JiraFeatureFlag, 'updateSequenceId'>;
+type Detail = JiraFlagDetail;
+type Summary = JiraFeatureFlag['summary'];
+
+/**
+ * A Jira feature flag before it is stamped: no updateSequenceId and no timestamps. Times live apart (FlagTimes) so
+ * the flag itself can be hashed as it is — a source's time moving without a real change (a flag file's mtime
+ * covers every flag in it) must not count as a change — and are only worked out for flags that are sent.
+ */
+export interface UnstampedFlag extends Omit<JiraFeatureFlag, 'updateSequenceId' | 'summary' | 'details'> {
+  readonly summary: Omit<Summary, 'lastUpdated'>;
+  readonly details: ReadonlyArray<Omit<Detail, 'lastUpdated'>>;
+}
+
+export interface FlagTimes {
+  readonly flag: string | undefined;
+  /** Per detail, in the same order; undefined when the source does not know. */
+  readonly details: ReadonlyArray<string | undefined>;
+}
+
+export interface UnstampedFlagWithTimes {
+  readonly flag: UnstampedFlag;
+  readonly times: FlagTimes;
+}
 
 export interface MappingContext {
   /** Environment name → Jira type from the provider's config; unknown names fall back to defaults by name. */
@@ -13,7 +34,14 @@ export interface MappingContext {
 }
 
 export type FlagMapping =
-  | { readonly kind: 'mapped'; readonly id: string; readonly flag: UnstampedFlag; readonly issueKeys: readonly string[]; readonly warnings: readonly string[] }
+  | {
+      readonly kind: 'mapped';
+      readonly id: string;
+      readonly flag: UnstampedFlag;
+      readonly times: FlagTimes;
+      readonly issueKeys: readonly string[];
+      readonly warnings: readonly string[];
+    }
   | { readonly kind: 'unlinked'; readonly id: string }
   | { readonly kind: 'skipped'; readonly id: string; readonly reason: string };
 
@@ -32,13 +60,7 @@ function clip(value: string, field: string, warnings: string[]): string {
 }
 
 function isUri(value: string | undefined): value is string {
-  if (value === undefined || value.length > MAX_URL) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return value !== undefined && value.length <= MAX_URL && URL.canParse(value);
 }
 
 function mapRollout(rollout: Rollout | undefined, where: string, warnings: string[]): JiraFlagStatus['rollout'] {
@@ -68,12 +90,6 @@ function typeOf(env: FlagEnvironment, ctx: MappingContext): EnvironmentType | un
   return ctx.environmentTypes.has(env.name) ? ctx.environmentTypes.get(env.name) : defaultEnvironmentType(env.name);
 }
 
-function latest(a: string | undefined, b: string | undefined): string | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
-}
-
 /** Normalized flag → Jira feature flag. Pure; warnings name what was trimmed. */
 export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMapping {
   const id = jiraFlagId(flag.provider, flag.key);
@@ -85,7 +101,8 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
   if (id.length > MAX_TEXT) return { kind: 'skipped', id, reason: `id longer than ${MAX_TEXT} characters` };
   if (flag.environments.length === 0) return { kind: 'skipped', id, reason: 'no environments' };
 
-  const details: JiraFlagDetail[] = [];
+  const details: Array<Omit<Detail, 'lastUpdated'>> = [];
+  const detailTimes: Array<string | undefined> = [];
   const seen = new Set<string>();
   for (const env of flag.environments) {
     const where = `environment ${env.name}`;
@@ -97,11 +114,9 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
     const url = isUri(env.url) ? env.url : flag.url;
     if (!isUri(url)) return { kind: 'skipped', id, reason: `${where} has no valid URL (Jira requires one)` };
     const type = typeOf(env, ctx);
+    detailTimes.push(env.lastUpdated);
     details.push({
       url,
-      // Filled with the send time by the submitter when the source does not know it; left out of the hash so
-      // an unknown time never looks like a change.
-      lastUpdated: env.lastUpdated ?? flag.lastUpdated ?? '',
       environment: { name: clip(env.name, `${where}: name`, warnings), ...(type !== undefined ? { type } : {}) },
       status: mapStatus(env, where, warnings),
     });
@@ -114,25 +129,34 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
   const production = details.filter((d) => d.environment.type === 'production');
   const enabled = production.length > 0 ? production.some((d) => d.status.enabled) : lead.status.enabled;
   const summaryUrl = isUri(flag.url) ? flag.url : lead.url;
-  const lastUpdated = details.reduce<string | undefined>((acc, d) => latest(acc, d.lastUpdated || undefined), flag.lastUpdated) ?? '';
 
   const jiraFlag: UnstampedFlag = {
     id,
     key: clip(flag.key, 'key', warnings),
     ...(flag.name !== undefined && flag.name !== '' ? { displayName: clip(flag.name, 'name', warnings) } : {}),
     associations: [{ associationType: 'issueIdOrKeys', values: link.keys }],
-    summary: { url: summaryUrl, status: { ...lead.status, enabled }, lastUpdated },
+    summary: { url: summaryUrl, status: lead.status.enabled === enabled ? lead.status : { ...lead.status, enabled } },
     details,
   };
-  return { kind: 'mapped', id, flag: jiraFlag, issueKeys: link.keys, warnings };
+  return { kind: 'mapped', id, flag: jiraFlag, times: { flag: flag.lastUpdated, details: detailTimes }, issueKeys: link.keys, warnings };
 }
 
-/** Stamps sequence id and fills unknown timestamps with the send time. */
-export function stampFlag(flag: UnstampedFlag, updateSequenceId: number, nowIso: string): JiraFeatureFlag {
+function later(a: string, b: string): string {
+  return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+/**
+ * What Jira receives: the sequence id, and times from the source (an environment's own, else the flag's, else the
+ * send time). The summary carries the latest of them.
+ */
+export function stampFlag(payload: UnstampedFlagWithTimes, updateSequenceId: number, nowIso: string): JiraFeatureFlag {
+  const { flag, times } = payload;
+  const detailTimes = flag.details.map((_, i) => times.details[i] ?? times.flag ?? nowIso);
+  const summaryTime = detailTimes.reduce(later, times.flag ?? detailTimes[0] ?? nowIso);
   return {
     ...flag,
     updateSequenceId,
-    summary: { ...flag.summary, lastUpdated: flag.summary.lastUpdated || nowIso },
-    details: flag.details.map((d) => (d.lastUpdated ? d : { ...d, lastUpdated: nowIso })),
+    summary: { ...flag.summary, lastUpdated: summaryTime },
+    details: flag.details.map((d, i) => ({ ...d, lastUpdated: detailTimes[i]! })),
   };
 }

@@ -1,5 +1,6 @@
 import type { EntityOutcome, JiraClient, KindDescription } from '../jira/types';
 import type { Logger } from '../log';
+import { fieldHashes } from './hash';
 import { nextSequence, type Plan, type PlannedWrite, type ProviderPlan } from './plan';
 import { recordsOf, type SyncState } from './state';
 
@@ -60,7 +61,8 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
       const entry = pending.get(outcome.id);
       if (entry === undefined || outcome.status !== 'accepted') continue;
       // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
-      records[outcome.id] = { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f: entry.write.fieldHashes };
+      const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
+      records[outcome.id] = { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f };
     }
     await deps.onStateChange?.();
   };

@@ -1,15 +1,15 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Content hash of a JSON-able value. Objects are built in a fixed key order by the mappers, so JSON is canonical. */
 export function contentHash(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
+  return hash('sha1', JSON.stringify(value), 'base64url').slice(0, 22);
 }
 
 /** Short per-field fingerprints: only computed for entities that changed, to name the changed fields. */
 export function fieldHashes(fields: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(fields)) {
-    out[name] = createHash('sha1').update(JSON.stringify(value) ?? '').digest('base64url').slice(0, 10);
+    out[name] = hash('md5', JSON.stringify(value) ?? '', 'base64url').slice(0, 10);
   }
   return out;
 }

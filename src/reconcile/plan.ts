@@ -8,7 +8,8 @@ export interface PlannedWrite {
   readonly action: 'create' | 'update';
   /** For updates: names of the fields that differ from what Jira last accepted (when known). */
   readonly changedFields: readonly string[];
-  readonly fieldHashes: Readonly<Record<string, string>>;
+  /** Per-field fingerprints for state; computed here for updates (to name changed fields), on acceptance for creates. */
+  readonly fieldHashes?: Readonly<Record<string, string>>;
   /** Sequence id Jira last accepted (0 when none is known). */
   readonly previousSequence: number;
 }
@@ -75,14 +76,12 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
         unchanged++;
         continue;
       }
+      if (record === undefined) {
+        writes.push({ entity, action: 'create', changedFields: [], previousSequence: 0 });
+        continue;
+      }
       const hashes = fieldHashes(entity.fields());
-      writes.push({
-        entity,
-        action: record === undefined ? 'create' : 'update',
-        changedFields: changedFieldNames(record?.f, hashes),
-        fieldHashes: hashes,
-        previousSequence: record?.s ?? 0,
-      });
+      writes.push({ entity, action: 'update', changedFields: changedFieldNames(record.f, hashes), fieldHashes: hashes, previousSequence: record.s });
     }
     const vanished = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
     const tooMany = knownIds.length > 0 && vanished.length / knownIds.length > options.massDeleteThreshold;

@@ -78,9 +78,19 @@ describe('normalized flag → Jira feature flag', () => {
     assert.deepEqual(m.flag.details[0]!.status.rollout, { text: '2 rules; 3 targeted users' });
   });
 
+  it('stamping uses environment times, else the flag time, and the summary carries the latest', () => {
+    const m = mapped(flag({ environments: [
+      { name: 'production', enabled: true, url: 'https://x.example/p', lastUpdated: '2026-11-02T00:00:00.000Z' },
+      { name: 'staging', enabled: true, url: 'https://x.example/s' },
+    ] }));
+    const stamped = stampFlag({ flag: m.flag, times: m.times }, 7, '2026-11-23T00:00:00.000Z');
+    assert.deepEqual(stamped.details.map((d) => d.lastUpdated), ['2026-11-02T00:00:00.000Z', '2026-11-01T10:00:00.000Z']);
+    assert.equal(stamped.summary.lastUpdated, '2026-11-02T00:00:00.000Z');
+  });
+
   it('stamping sets the sequence id and fills unknown times with the send time', () => {
     const m = mapped(flag({ lastUpdated: undefined }));
-    const stamped = stampFlag(m.flag, 42, '2026-11-23T00:00:00.000Z');
+    const stamped = stampFlag({ flag: m.flag, times: m.times }, 42, '2026-11-23T00:00:00.000Z');
     assert.equal(stamped.updateSequenceId, 42);
     assert.equal(stamped.summary.lastUpdated, '2026-11-23T00:00:00.000Z');
     assert.ok(stamped.details.every((d) => d.lastUpdated === '2026-11-23T00:00:00.000Z'));
