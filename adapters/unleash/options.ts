@@ -44,19 +44,26 @@ const UnleashOptionsShape = t.intersection([
 
 type Shape = t.TypeOf<typeof UnleashOptionsShape>;
 
-function hasCredentials(o: Shape): boolean {
-  if (o.adminToken !== undefined) return true;
-  return o.environments.every((e) => e.clientToken !== undefined);
+/** Cross-field rules, each with its own message (a refinement would only print the outermost name). */
+function crossFieldProblem(o: Shape): string | undefined {
+  if (o.environments.length === 0) return 'at least one environment';
+  if (new Set(o.environments.map((e) => e.name)).size !== o.environments.length) return 'unique environment names';
+  if (o.adminToken === undefined && !o.environments.every((e) => e.clientToken !== undefined)) {
+    return 'an adminToken, or a clientToken on every environment';
+  }
+  return undefined;
 }
 
-function hasUniqueEnvironments(o: Shape): boolean {
-  return new Set(o.environments.map((e) => e.name)).size === o.environments.length && o.environments.length > 0;
-}
-
-export const UnleashOptionsCodec = t.refinement(
-  t.refinement(UnleashOptionsShape, hasUniqueEnvironments, 'at least one environment, with unique names'),
-  hasCredentials,
-  'an adminToken, or a clientToken on every environment',
+export const UnleashOptionsCodec = new t.Type<Shape, Shape, unknown>(
+  'Unleash provider options',
+  (u): u is Shape => UnleashOptionsShape.is(u) && crossFieldProblem(u) === undefined,
+  (u, c) => {
+    const shaped = UnleashOptionsShape.validate(u, c);
+    if (shaped._tag === 'Left') return shaped;
+    const problem = crossFieldProblem(shaped.right);
+    return problem === undefined ? t.success(shaped.right) : t.failure(u, c, problem);
+  },
+  t.identity,
 );
 
 export type UnleashOptions = t.TypeOf<typeof UnleashOptionsCodec>;

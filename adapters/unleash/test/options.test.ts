@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import { isLeft, isRight } from 'fp-ts/Either';
+import { describeErrors } from '../../../src/codec/decode';
+import { unleashAdapter } from '..';
+
+/** The provider entry the issue documents, as the config loader hands it over (secrets resolved). */
+const issueEntry = {
+  name: 'unleash',
+  adapter: 'unleash',
+  url: 'http://127.0.0.1:4242/api',
+  adminToken: '*:*.resolved-secret',
+  project: 'default',
+  uiUrl: 'http://127.0.0.1:4242',
+  environments: [
+    { name: 'production', type: 'production' },
+    { name: 'development', type: 'development' },
+  ],
+};
+
+const problems = (value: unknown) => {
+  const result = unleashAdapter.optionsCodec.decode(value);
+  return isLeft(result) ? describeErrors(result.left, { prefix: 'providers[0]' }) : [];
+};
+
+describe('Unleash adapter options', function () {
+  it('accepts the Admin API config of the issue as written', function () {
+    assert.ok(isRight(unleashAdapter.optionsCodec.decode(issueEntry)));
+  });
+
+  it('accepts client-token mode with a clientToken on every environment', function () {
+    const { adminToken: _, ...rest } = issueEntry;
+    const environments = rest.environments.map((e) => ({ ...e, clientToken: `default:${e.name}.x` }));
+    assert.ok(isRight(unleashAdapter.optionsCodec.decode({ ...rest, environments })));
+  });
+
+  it('rejects client-token mode with an environment lacking its clientToken', function () {
+    const { adminToken: _, ...rest } = issueEntry;
+    const environments = [{ name: 'production', clientToken: 'default:production.x' }, { name: 'development' }];
+    assert.deepEqual(problems({ ...rest, environments }), ['providers[0]: expected an adminToken, or a clientToken on every environment']);
+  });
+
+  it('names a bad URL readably', function () {
+    assert.deepEqual(problems({ ...issueEntry, url: 'foo' }), ['providers[0].url: expected a URL (http or https)']);
+  });
+
+  it('rejects duplicate environment names', function () {
+    assert.deepEqual(problems({ ...issueEntry, environments: [{ name: 'production' }, { name: 'production' }] }), [
+      'providers[0]: expected unique environment names',
+    ]);
+  });
+
+  it('rejects a page size above what Unleash serves', function () {
+    assert.deepEqual(problems({ ...issueEntry, pageSize: 500 }), ['providers[0].pageSize: expected an integer 1..100']);
+  });
+});

@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import type { UnleashEnvironmentView, UnleashStrategyView } from '../model';
+import { rolloutOf } from '../rollout';
+
+const strategy = (name: string, extra: Partial<UnleashStrategyView> = {}): UnleashStrategyView => ({ name, parameters: {}, constraints: 0, segments: [], variants: [], ...extra });
+const enabled = (...strategies: UnleashStrategyView[]): UnleashEnvironmentView => ({ name: 'production', enabled: true, strategies });
+
+describe('Unleash rollout mapping', function () {
+  const cases: Array<[string, UnleashEnvironmentView, ReturnType<typeof rolloutOf>]> = [
+    ['disabled environment → no rollout', { name: 'production', enabled: false, strategies: [strategy('default')] }, undefined],
+    ['enabled without strategies → 100%', enabled(), { percentage: 100 }],
+    ['default strategy → 100%', enabled(strategy('default')), { percentage: 100 }],
+    ['lone flexibleRollout → its percentage', enabled(strategy('flexibleRollout', { parameters: { rollout: '30', stickiness: 'userId' } })), { percentage: 30 }],
+    ['lone flexibleRollout with variants → still its percentage', enabled(strategy('flexibleRollout', { parameters: { rollout: '5' }, variants: ['a', 'b'] })), { percentage: 5 }],
+    ['legacy gradualRolloutUserId → its percentage', enabled(strategy('gradualRolloutUserId', { parameters: { percentage: '15' } })), { percentage: 15 }],
+    [
+      'flexibleRollout with constraints and a segment → 1 rule and text',
+      enabled(strategy('flexibleRollout', { parameters: { rollout: '30', stickiness: 'userId' }, constraints: 2, segments: ['beta-testers'] })),
+      { rules: 1, text: '30% of users (userId); 2 constraints; segment beta-testers' },
+    ],
+    ['default with one constraint → 1 rule', enabled(strategy('default', { constraints: 1 })), { rules: 1, text: 'everyone; 1 constraint' }],
+    ['userWithId → targeted users', enabled(strategy('userWithId', { parameters: { userIds: 'a, b,c' } })), { rules: 1, text: '3 targeted users' }],
+    ['remoteAddress → IP addresses', enabled(strategy('remoteAddress', { parameters: { IPs: '10.0.0.1' } })), { rules: 1, text: '1 IP address' }],
+    ['applicationHostname → hostnames', enabled(strategy('applicationHostname', { parameters: { hostNames: 'a,b' } })), { rules: 1, text: '2 hostnames' }],
+    ['custom strategy with a title', enabled(strategy('region', { title: 'EU only' })), { rules: 1, text: 'EU only: custom strategy region' }],
+    [
+      'several strategies → their count and each one described',
+      enabled(strategy('flexibleRollout', { parameters: { rollout: '10' } }), strategy('userWithId', { parameters: { userIds: 'x' } })),
+      { rules: 2, text: '2 strategies: 10% of users (default) | 1 targeted user' },
+    ],
+    ['out-of-range rollout is clamped', enabled(strategy('flexibleRollout', { parameters: { rollout: '140' } })), { percentage: 100 }],
+  ];
+  for (const [title, env, expected] of cases) {
+    it(title, function () {
+      assert.deepEqual(rolloutOf(env), expected);
+    });
+  }
+
+  it('cuts the text at 255 characters', function () {
+    const many = Array.from({ length: 30 }, (_, i) => strategy(`custom-strategy-number-${i}`));
+    const rollout = rolloutOf(enabled(...many))!;
+    assert.equal(rollout.rules, 30);
+    assert.equal(rollout.text!.length, 255);
+    assert.ok(rollout.text!.endsWith('…'));
+  });
+});
