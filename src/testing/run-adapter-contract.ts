@@ -58,7 +58,7 @@ interface Running {
   adapter: SourceAdapter;
 }
 
-export function runAdapterContract(factory: AdapterFactory, fixtures: AdapterContractFixtures): void {
+export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fixtures: AdapterContractFixtures): void {
   const providerName = fixtures.providerName ?? 'contract-test';
   const timeoutMs = fixtures.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const linking = fixtures.linking ?? DEFAULT_LINKING;
@@ -69,7 +69,7 @@ export function runAdapterContract(factory: AdapterFactory, fixtures: AdapterCon
     return { name: providerName, adapter: factory.name, ...source.entry, environments: source.entry['environments'] ?? [] };
   }
 
-  function decodeOptions(source: ContractSource): unknown {
+  function decodeOptions(source: ContractSource): Options {
     const decoded = factory.optionsCodec.decode(entryOf(source));
     if (isLeft(decoded)) assert.fail(`the options codec rejects the fixture entry: ${describeErrors(decoded.left).join('; ')}`);
     return decoded.right;

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startFixtureServer, type FixtureServer } from '../../../src/testing';
+
+/**
+ * A stand-in for the LaunchDarkly Relay Proxy's polling endpoint (GET /sdk/latest-all, `{flags, segments}` per SDK
+ * key, 401 for an unknown key), serving server-side SDK flag data from fixtures/launchdarkly.
+ */
+export const LD_SDK_KEYS = { production: 'sdk-contract-prod-7d1e0a', staging: 'sdk-contract-stg-42b9c1' } as const;
+
+const load = (file: string) => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'launchdarkly', file), 'utf8')) as unknown;
+const byKey = new Map<string, unknown>([
+  [LD_SDK_KEYS.production, load('production.json')],
+  [LD_SDK_KEYS.staging, load('staging.json')],
+]);
+
+export function startLdRelay(): Promise<FixtureServer> {
+  return startFixtureServer((request) => {
+    const data = byKey.get(request.headers.authorization ?? '');
+    if (data === undefined) return { status: 401, body: { message: 'invalid SDK key' } };
+    return request.path === '/sdk/latest-all' ? { body: data } : undefined;
+  });
+}
