@@ -122,12 +122,23 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
     });
   }
 
-  const ranked = [...details].sort(
-    (a, b) => (b.environment.type ? environmentRank[b.environment.type] : 0) - (a.environment.type ? environmentRank[a.environment.type] : 0),
-  );
-  const lead = ranked[0]!;
-  const production = details.filter((d) => d.environment.type === 'production');
-  const enabled = production.length > 0 ? production.some((d) => d.status.enabled) : lead.status.enabled;
+  // The most production-like environment leads the summary; "enabled" if on in any production environment.
+  let lead = details[0]!;
+  let leadRank = -1;
+  let anyProduction = false;
+  let productionOn = false;
+  for (const d of details) {
+    const rank = d.environment.type === undefined ? 0 : environmentRank[d.environment.type];
+    if (rank > leadRank) {
+      lead = d;
+      leadRank = rank;
+    }
+    if (d.environment.type === 'production') {
+      anyProduction = true;
+      productionOn ||= d.status.enabled;
+    }
+  }
+  const enabled = anyProduction ? productionOn : lead.status.enabled;
   const summaryUrl = isUri(flag.url) ? flag.url : lead.url;
 
   const jiraFlag: UnstampedFlag = {
