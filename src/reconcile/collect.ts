@@ -19,7 +19,7 @@ const SnapshotCodec = t.type({ flags: t.readonlyArray(NormalizedFlagCodec) });
 
 class TimeoutError extends Error {}
 
-function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, outer?: AbortSignal): Promise<T> {
+export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, outer?: AbortSignal): Promise<T> {
   const controller = new AbortController();
   const onOuter = (): void => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuter, { once: true });

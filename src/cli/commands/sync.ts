@@ -1,6 +1,9 @@
 import type { FlagsyncConfig } from '../../config';
+import type { JiraClient } from '../../jira/types';
 import type { Logger } from '../../log';
+import { runDevinfoOnce } from '../../reconcile/devinfo-run';
 import { runOnce, type RunReport } from '../../reconcile/run';
+import { drainSpool, spoolDirOf } from '../../send';
 import { closeProviders, createClient, createProviders, createStateStore, flagReconcileKind } from '../wiring';
 
 export interface SyncOptions {
@@ -9,22 +12,54 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One full sync (or plan) of every configured provider. */
+/** Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run. */
+async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, logger: Logger, signal?: AbortSignal): Promise<void> {
+  const dir = spoolDirOf(config);
+  if (signal?.aborted === true) return;
+  try {
+    const report = await drainSpool(dir, client, logger, config.jira.properties);
+    if (report.delivered + report.rejected.length + report.remaining > 0) {
+      logger.info({ dir, delivered: report.delivered, refused: report.rejected.length, remaining: report.remaining }, 'spool drained');
+    }
+  } catch (error) {
+    logger.error({ dir, err: error }, 'spool: cannot be read; events stay where they are');
+  }
+}
+
+/**
+ * One full sync (or plan) of every configured provider: flag sources through the flag reconciler, devinfo sources
+ * (adapter `produces: 'devinfo'`) through the devinfo reconciler, one after the other on the same state file and
+ * client; then the spool. The report lists both kinds of providers.
+ */
 export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport> {
   const providers = createProviders(config, logger);
+  const client = createClient(config, logger);
+  const store = createStateStore(config);
+  const common = {
+    client,
+    store,
+    logger,
+    signal: options.signal,
+    massDeleteThreshold: config.sync.massDeleteThreshold,
+    allowMassDelete: options.allowMassDelete,
+    dryRun: options.dryRun,
+    properties: config.jira.properties,
+  };
   try {
-    return await runOnce({
-      providers,
-      client: createClient(config, logger),
-      kind: flagReconcileKind,
-      store: createStateStore(config),
-      logger,
-      signal: options.signal,
-      massDeleteThreshold: config.sync.massDeleteThreshold,
-      allowMassDelete: options.allowMassDelete,
-      dryRun: options.dryRun,
-      properties: config.jira.properties,
-    });
+    const devinfo = providers.filter((p) => p.adapter.produces === 'devinfo');
+    const flags = await runOnce({ ...common, providers: providers.filter((p) => p.adapter.produces !== 'devinfo'), kind: flagReconcileKind });
+    if (devinfo.length === 0) {
+      if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
+      return flags;
+    }
+    const dev = await runDevinfoOnce({ ...common, providers: devinfo });
+    if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
+    return {
+      ok: flags.ok && dev.ok,
+      dryRun: flags.dryRun,
+      plan: { kind: flags.plan.kind, providers: [...flags.plan.providers, ...dev.plan.providers] },
+      results: [...flags.results, ...dev.results],
+    };
   } finally {
     await closeProviders(providers, logger);
   }

@@ -1,0 +1,73 @@
+import * as path from 'node:path';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  SourceError,
+  type AdapterContext,
+  type AdapterFactory,
+  type DevinfoSnapshot,
+  type FlagSnapshot,
+  type SourceAdapter,
+} from '../../src/adapters/contract';
+import { GitError, hideCredentials } from './git';
+import { updateMirror } from './mirror';
+import { GitOptionsCodec, type GitOptions, type RepositoryOptions } from './options';
+import { readRepository } from './read';
+import { urlBuilder } from './urls';
+
+export type { GitOptions } from './options';
+export { URL_PRESETS } from './urls';
+
+const DEFAULT_MAX_COMMITS = 200;
+
+function gitDirOf(repo: RepositoryOptions, id: string, configDir: string): string {
+  if (repo.path !== undefined) return path.resolve(configDir, repo.path);
+  return path.resolve(configDir, repo.mirror ?? path.join('.flagsync', 'mirrors', `${id}.git`));
+}
+
+/**
+ * The git devinfo adapter: reads local repositories (or bare mirrors it keeps of remotes) with the git CLI and
+ * produces repositories with their issue-linked branches and recent commits. Any repository failing fails the whole
+ * snapshot: a partial list would make the core delete the missing repository's branches in Jira.
+ */
+export function createGitSource(options: GitOptions, context: AdapterContext): SourceAdapter {
+  const provider = context.providerName;
+  const maxCommits = options.maxCommits ?? DEFAULT_MAX_COMMITS;
+
+  async function readOne(repo: RepositoryOptions, signal: AbortSignal) {
+    const id = repo.id ?? repo.name;
+    const gitDir = gitDirOf(repo, id, context.configDir);
+    const where = `repository "${repo.name}"`;
+    try {
+      if (repo.remote !== undefined) await updateMirror(repo.remote, gitDir, signal);
+      const result = await readRepository(gitDir, { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits }, signal);
+      context.logger.debug({ provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length }, 'read git repository');
+      return result;
+    } catch (error) {
+      if (error instanceof GitError) throw new SourceError(provider, `${where}: ${error.message}`, error);
+      if (signal.aborted) throw new SourceError(provider, `${where}: aborted`, error);
+      throw new SourceError(provider, `${where}: ${hideCredentials(error instanceof Error ? error.message : String(error))}`, error);
+    }
+  }
+
+  return {
+    environments: [],
+    produces: 'devinfo',
+    snapshot(): Promise<FlagSnapshot> {
+      return Promise.reject(new SourceError(provider, 'the git adapter produces development information, not feature flags'));
+    },
+    async snapshotDevinfo(signal: AbortSignal): Promise<DevinfoSnapshot> {
+      const repositories = [];
+      // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
+      for (const repo of options.repositories) repositories.push(await readOne(repo, signal));
+      return { repositories };
+    },
+  };
+}
+
+export const gitAdapter: AdapterFactory<GitOptions> = {
+  name: 'git',
+  version: '1.0.0',
+  contractVersion: ADAPTER_CONTRACT_VERSION,
+  optionsCodec: GitOptionsCodec,
+  create: createGitSource,
+};

@@ -1,0 +1,96 @@
+import * as t from 'io-ts';
+import { chain } from 'fp-ts/Either';
+import { pipe } from 'fp-ts/function';
+import { REPOSITORY_ID_PATTERN } from '../../src/model/devinfo';
+
+function checkedString(name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> {
+  return new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string' && ok(u),
+    (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
+}
+
+const isHttpUrl = (s: string) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+};
+
+const NonEmpty = checkedString('a non-empty string', (s) => s.trim() !== '');
+const BrowseUrl = checkedString('an http(s) URL', isHttpUrl);
+const RepositoryId = checkedString('an id of letters, digits and ~ . - _ (Jira repository id)', (s) => REPOSITORY_ID_PATTERN.test(s));
+/** A template becomes a URL once its placeholders are filled in. */
+const UrlTemplate = checkedString('a URL template using {url}, {sha}, {branch} or {branchEncoded}', (s) =>
+  isHttpUrl(s.replace(/\{(sha|branch|branchEncoded)\}/g, 'x').replace('{url}', 'https://x.example')),
+);
+
+export const PRESETS = { gitea: null, forgejo: null, gitlab: null, github: null, 'bitbucket-server': null } as const;
+export type Preset = keyof typeof PRESETS;
+
+const RepositoryShape = t.intersection([
+  t.type({
+    name: NonEmpty,
+    /** Browse URL of the repository; commit and branch URLs derive from it. */
+    url: BrowseUrl,
+  }),
+  t.partial({
+    /** A local repository (bare or working copy), read in place. */
+    path: NonEmpty,
+    /** Or a remote to keep a bare mirror of (`git clone --mirror`, then `git fetch --prune` on every run). */
+    remote: NonEmpty,
+    /** Folder of the mirror (default: .flagsync/mirrors/<id>.git beside the config file). */
+    mirror: NonEmpty,
+    /** Jira repository id (default: the name, which must then be a valid id). Must stay stable. */
+    id: RepositoryId,
+    preset: t.keyof(PRESETS, 'gitea, forgejo, gitlab, github or bitbucket-server'),
+    commitUrl: UrlTemplate,
+    branchUrl: UrlTemplate,
+  }),
+]);
+export type RepositoryOptions = t.TypeOf<typeof RepositoryShape>;
+
+const GitOptionsShape = t.intersection([
+  t.type({
+    name: t.string,
+    adapter: t.string,
+    environments: t.array(t.unknown),
+    repositories: t.array(RepositoryShape, 'a list of repositories'),
+  }),
+  t.partial({
+    /** Most recent commits looked at per repository, across all branches (default 200). */
+    maxCommits: t.number,
+  }),
+]);
+export type GitOptions = t.TypeOf<typeof GitOptionsShape>;
+
+function crossFieldProblem(options: GitOptions): string | undefined {
+  if (options.repositories.length === 0) return 'at least one repository';
+  if (options.maxCommits !== undefined && !(Number.isInteger(options.maxCommits) && options.maxCommits >= 1)) return 'maxCommits to be a whole number ≥ 1';
+  const ids: string[] = [];
+  for (const [i, repo] of options.repositories.entries()) {
+    if ((repo.path === undefined) === (repo.remote === undefined)) return `repositories[${i}] to have either path or remote (one of the two)`;
+    const id = repo.id ?? repo.name;
+    if (!REPOSITORY_ID_PATTERN.test(id)) return `repositories[${i}] to have an id (letters, digits, ~ . - _) since its name "${repo.name}" is not one`;
+    if (ids.includes(id)) return `repository ids to be unique ("${id}" appears twice)`;
+    ids.push(id);
+  }
+  return undefined;
+}
+
+export const GitOptionsCodec: t.Type<GitOptions, unknown, unknown> = new t.Type<GitOptions, unknown, unknown>(
+  'git provider options',
+  (u): u is GitOptions => GitOptionsShape.is(u) && crossFieldProblem(u) === undefined,
+  (u, c) =>
+    pipe(
+      GitOptionsShape.validate(u, c),
+      chain((options) => {
+        const problem = crossFieldProblem(options);
+        return problem === undefined ? t.success(options) : t.failure(u, c, problem);
+      }),
+    ),
+  GitOptionsShape.encode,
+);

@@ -1,0 +1,109 @@
+import type { DevBranch, DevCommit, DevRepository } from '../../src/model/devinfo';
+import { issueKeysInText } from '../../src/model/issue-keys';
+import { runGit } from './git';
+import type { UrlBuilder } from './urls';
+
+const FIELDS = ['%H', '%an', '%ae', '%at', '%P', '%B'].join('%x00');
+// %x1e starts each record; --shortstat follows the fields ("N files changed, ..."); merges show no stat.
+const LOG_FORMAT = `--format=%x1e${FIELDS}%x00`;
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly authorName: string;
+  readonly authorEmail: string;
+  readonly timestamp: string;
+  readonly parents: number;
+  readonly message: string;
+  readonly filesChanged: number;
+}
+
+/** Parses `git log` output written with LOG_FORMAT and --shortstat. */
+export function parseLog(stdout: string): CommitInfo[] {
+  const commits: CommitInfo[] = [];
+  for (const record of stdout.split('\x1e')) {
+    if (record.trim() === '') continue;
+    const [sha, authorName, authorEmail, time, parents, message, stat] = record.split('\x00');
+    if (sha === undefined || message === undefined) continue;
+    const files = /(\d+) files? changed/.exec(stat ?? '');
+    commits.push({
+      sha,
+      authorName: authorName ?? '',
+      authorEmail: authorEmail ?? '',
+      timestamp: new Date(Number(time) * 1000).toISOString(),
+      parents: (parents ?? '').split(' ').filter((p) => p !== '').length,
+      message: message.trim(),
+      filesChanged: files === null ? 0 : Number(files[1]),
+    });
+  }
+  return commits;
+}
+
+/** Local branches and their tips: `refs/heads` in a working copy and in a mirror alike. */
+async function branchTips(gitDir: string, signal: AbortSignal): Promise<{ name: string; sha: string }[]> {
+  const out = await runGit(['for-each-ref', '--format=%(refname:short)%00%(objectname)', 'refs/heads'], { cwd: gitDir, signal });
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [name, sha] = line.split('\x00');
+      return { name: name!, sha: sha! };
+    });
+}
+
+async function commitsBySha(gitDir: string, shas: readonly string[], signal: AbortSignal): Promise<Map<string, CommitInfo>> {
+  const found = new Map<string, CommitInfo>();
+  // Chunks keep the argument list far below the OS limit for repositories with thousands of branches.
+  for (let i = 0; i < shas.length; i += 500) {
+    const chunk = shas.slice(i, i + 500);
+    const out = await runGit(['log', '--no-walk=unsorted', '--shortstat', LOG_FORMAT, ...chunk, '--'], { cwd: gitDir, signal });
+    for (const commit of parseLog(out)) found.set(commit.sha, commit);
+  }
+  return found;
+}
+
+function toDevCommit(info: CommitInfo, urls: UrlBuilder): DevCommit {
+  return {
+    sha: info.sha,
+    message: info.message,
+    authorName: info.authorName,
+    authorEmail: info.authorEmail,
+    timestamp: info.timestamp,
+    filesChanged: info.filesChanged,
+    url: urls.commit(info.sha),
+    merge: info.parents > 1,
+    // Upper case only in prose, so "utf-8" in a message is not taken for an issue key.
+    issueKeys: issueKeysInText(info.message, true),
+  };
+}
+
+export interface ReadSettings {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+  readonly urls: UrlBuilder;
+  readonly maxCommits: number;
+}
+
+/**
+ * One repository's devinfo: every branch whose name or tip commit carries an issue key, and those of the
+ * `maxCommits` most recent commits (on any branch) whose message carries one.
+ */
+export async function readRepository(gitDir: string, settings: ReadSettings, signal: AbortSignal): Promise<DevRepository> {
+  const tips = await branchTips(gitDir, signal);
+  const recent =
+    tips.length === 0
+      ? []
+      : parseLog(await runGit(['log', '--branches', '--date-order', `--max-count=${settings.maxCommits}`, '--shortstat', LOG_FORMAT, '--'], { cwd: gitDir, signal }));
+  const tipInfo = await commitsBySha(gitDir, [...new Set(tips.map((t) => t.sha))], signal);
+  const branches: DevBranch[] = [];
+  for (const tip of tips) {
+    const info = tipInfo.get(tip.sha);
+    if (info === undefined) continue;
+    const lastCommit = toDevCommit(info, settings.urls);
+    const issueKeys = issueKeysInText(tip.name);
+    if (issueKeys.length === 0 && lastCommit.issueKeys.length === 0) continue;
+    branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit, issueKeys });
+  }
+  const commits = recent.map((info) => toDevCommit(info, settings.urls)).filter((c) => c.issueKeys.length > 0);
+  return { id: settings.id, name: settings.name, url: settings.url, branches, commits };
+}

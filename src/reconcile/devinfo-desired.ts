@@ -1,0 +1,109 @@
+import type { IssueAssociation, JiraBranch, JiraCommit } from '../jira/payloads';
+import type { DevBranch, DevCommit, DevRepository } from '../model/devinfo';
+import { MAX_ISSUE_KEYS } from '../model/issue-keys';
+import type { DesiredEntity, ProviderDesired } from './desired';
+import { contentHash } from './hash';
+
+/**
+ * Development information as the reconciler handles it: one state entity per branch and per commit (ids
+ * `<repoId>/branch/<name>`, `<repoId>/commit/<sha>`), so only changed ones are sent and vanished branches deleted;
+ * apply groups them back into repositories (devinfo-apply.ts).
+ */
+export type Unstamped<T> = Omit<T, 'updateSequenceId'>;
+export type UnstampedBranch = Omit<JiraBranch, 'updateSequenceId' | 'lastCommit'> & { readonly lastCommit: Unstamped<JiraCommit> };
+
+export interface RepositoryHeader {
+  readonly id: string;
+  readonly name: string;
+  readonly url: string;
+}
+
+export type DevinfoPayload =
+  | { readonly repository: RepositoryHeader; readonly type: 'commit'; readonly jiraId: string; readonly entity: Unstamped<JiraCommit> }
+  | { readonly repository: RepositoryHeader; readonly type: 'branch'; readonly jiraId: string; readonly entity: UnstampedBranch };
+
+const MAX_MESSAGE = 1024;
+
+export const devinfoEntityId = (repositoryId: string, type: 'branch' | 'commit', name: string) => `${repositoryId}/${type}/${name}`;
+
+/** A branch's Jira id: its name with '/' and other characters encoded, so the delete path carries it as one segment. */
+export const branchJiraId = (name: string) => encodeURIComponent(name);
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+const association = (keys: readonly string[]): IssueAssociation[] => [{ associationType: 'issueIdOrKeys', values: keys.slice(0, MAX_ISSUE_KEYS) }];
+
+function jiraCommit(commit: DevCommit): Omit<Unstamped<JiraCommit>, 'associations' | 'issueKeys'> {
+  return {
+    id: commit.sha,
+    message: clip(commit.message, MAX_MESSAGE),
+    author: { name: clip(commit.authorName, 255), email: clip(commit.authorEmail, 255) },
+    fileCount: commit.filesChanged,
+    url: commit.url,
+    authorTimestamp: commit.timestamp,
+    displayId: commit.sha.slice(0, 7),
+    hash: commit.sha,
+    ...(commit.merge && { flags: ['MERGE_COMMIT' as const] }),
+  };
+}
+
+function branchPayload(branch: DevBranch): { entity: UnstampedBranch; keys: string[] } {
+  const keys = [...new Set([...branch.issueKeys, ...branch.lastCommit.issueKeys])];
+  // In this position Jira requires issueKeys on the commit; a tip without keys of its own carries the branch's.
+  const tipKeys = branch.lastCommit.issueKeys.length > 0 ? branch.lastCommit.issueKeys : keys;
+  return {
+    keys,
+    entity: {
+      id: branchJiraId(branch.name),
+      name: clip(branch.name, 512),
+      url: branch.url,
+      lastCommit: { ...jiraCommit(branch.lastCommit), issueKeys: tipKeys.slice(0, MAX_ISSUE_KEYS) },
+      associations: association(keys),
+    },
+  };
+}
+
+function entity(provider: string, id: string, payload: DevinfoPayload, keys: readonly string[]): DesiredEntity<DevinfoPayload> {
+  return {
+    kind: 'devinfo',
+    id,
+    provider,
+    hash: contentHash(payload),
+    payload,
+    issueKeys: keys,
+    fields: () => ({ ...payload.entity, repository: payload.repository }),
+  };
+}
+
+/** A provider's complete devinfo snapshot → one desired entity per linked branch and commit. */
+export function desiredDevinfo(repositories: readonly DevRepository[], provider: string): ProviderDesired & { ok: true } {
+  const entities: DesiredEntity<DevinfoPayload>[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  let count = 0;
+  for (const repo of repositories) {
+    const repository: RepositoryHeader = { id: repo.id, name: clip(repo.name, 255), url: repo.url };
+    for (const commit of repo.commits) {
+      count++;
+      const id = devinfoEntityId(repo.id, 'commit', commit.sha);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const payload: DevinfoPayload = { repository, type: 'commit', jiraId: commit.sha, entity: { ...jiraCommit(commit), associations: association(commit.issueKeys) } };
+      entities.push(entity(provider, id, payload, commit.issueKeys));
+    }
+    for (const branch of repo.branches) {
+      count++;
+      const id = devinfoEntityId(repo.id, 'branch', branch.name);
+      if (seen.has(id)) {
+        warnings.push(`${id}: appears twice, second copy ignored`);
+        continue;
+      }
+      seen.add(id);
+      const { entity: jira, keys } = branchPayload(branch);
+      entities.push(entity(provider, id, { repository, type: 'branch', jiraId: jira.id, entity: jira }, keys));
+    }
+  }
+  return { provider, ok: true, entities, keep: new Set(), seen: count, unlinked: 0, warnings };
+}

@@ -1,0 +1,92 @@
+import { isLeft } from 'fp-ts/Either';
+import type { SourceAdapter } from '../adapters/contract';
+import { describeErrors } from '../codec/decode';
+import type { JiraClient } from '../jira/types';
+import type { Logger } from '../log';
+import { DevinfoSnapshotCodec, type DevRepository } from '../model/devinfo';
+import { resultOk } from './apply';
+import { withTimeout } from './collect';
+import type { ProviderDesired } from './desired';
+import { applyDevinfoPlan } from './devinfo-apply';
+import { desiredDevinfo } from './devinfo-desired';
+import { isCommitEntityId } from './devinfo-kind';
+import { planRun } from './plan';
+import type { RunReport } from './run';
+import { recordsOf, type SyncState } from './state';
+import type { FileStateStore } from './state-store';
+
+export interface DevinfoProviderRuntime {
+  readonly name: string;
+  readonly adapter: SourceAdapter;
+  readonly timeoutMs: number;
+}
+
+export interface DevinfoRunInput {
+  readonly providers: readonly DevinfoProviderRuntime[];
+  readonly client: JiraClient;
+  readonly store: FileStateStore;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly signal?: AbortSignal;
+  readonly massDeleteThreshold: number;
+  readonly allowMassDelete: boolean;
+  readonly dryRun: boolean;
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** Validates what an adapter returned, as checkSnapshot does for flags. */
+export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
+  const decoded = DevinfoSnapshotCodec.decode(value);
+  if (isLeft(decoded)) throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
+  return decoded.right.repositories;
+}
+
+async function collect(provider: DevinfoProviderRuntime, signal?: AbortSignal): Promise<ProviderDesired> {
+  try {
+    const read = provider.adapter.snapshotDevinfo;
+    if (read === undefined) throw new Error('adapter does not implement snapshotDevinfo');
+    const snapshot = await withTimeout((s) => read.call(provider.adapter, s), provider.timeoutMs, signal);
+    return desiredDevinfo(checkDevinfoSnapshot(snapshot), provider.name);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const message = text.startsWith(`${provider.name}: `) ? text.slice(provider.name.length + 2) : text;
+    return { provider: provider.name, ok: false, error: message };
+  }
+}
+
+/**
+ * Commits that left a provider's window (older than its most recent N) are forgotten, not deleted: they are still
+ * history. Only a provider that was read successfully forgets anything.
+ */
+function forgetOldCommits(state: SyncState, desired: readonly ProviderDesired[]): void {
+  const records = recordsOf(state, 'devinfo');
+  for (const source of desired) {
+    if (!source.ok) continue;
+    const wanted = new Set(source.entities.map((e) => e.id));
+    for (const [id, record] of Object.entries(records)) {
+      if (record.p === source.provider && isCommitEntityId(id) && !wanted.has(id)) delete records[id];
+    }
+  }
+}
+
+/** Reads every devinfo provider, diffs branches and commits against state, sends changes and deletes vanished branches. */
+export async function runDevinfoOnce(input: DevinfoRunInput): Promise<RunReport> {
+  const now = input.now ?? Date.now;
+  const desired = await Promise.all(input.providers.map((p) => collect(p, input.signal)));
+  for (const d of desired) {
+    if (!d.ok) input.logger.error({ provider: d.provider, error: d.error }, 'provider failed: it contributes nothing and deletes nothing this run');
+  }
+  const state = await input.store.load();
+  forgetOldCommits(state, desired);
+  const plan = planRun('devinfo', desired, state, { massDeleteThreshold: input.massDeleteThreshold, allowMassDelete: input.allowMassDelete });
+  if (input.dryRun) return { ok: plan.providers.every((p) => p.ok && p.refusedDeletes.length === 0), dryRun: true, plan, results: [] };
+  const results = await applyDevinfoPlan(plan, state, {
+    client: input.client,
+    logger: input.logger,
+    now,
+    signal: input.signal,
+    properties: input.properties,
+  });
+  await input.store.save(state);
+  return { ok: results.every(resultOk), dryRun: false, plan, results };
+}
