@@ -11,6 +11,8 @@ const builtIn: Readonly<Record<string, () => AdapterFactory>> = {
   unleash: () => factoryFromModule(require('../../adapters/unleash'), 'unleash', ['unleashAdapter']),
   launchdarkly: () => factoryFromModule(require('../../adapters/launchdarkly'), 'launchdarkly', ['launchDarklyAdapter', 'launchdarklyAdapter']),
   flipt: () => factoryFromModule(require('../../adapters/flipt'), 'flipt', ['fliptAdapter']),
+  // Development information (repositories, branches, commits), not flags: `produces: 'devinfo'`.
+  git: () => factoryFromModule(require('../../adapters/git'), 'git', ['gitAdapter']),
 };
 
 export const BUILT_IN_ADAPTERS: readonly string[] = Object.keys(builtIn);

@@ -1,0 +1,78 @@
+import * as t from 'io-ts';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory } from '../../../src/adapters/contract';
+import type { NormalizedFlag } from '../../../src/model/flag';
+import { startFixtureServer, type AdapterContractFixtures } from '../../../src/testing';
+
+/**
+ * A tiny adapter over GET /flags (`{flags: [{key, on: {env: boolean}}]}`), sound by default, with switches that
+ * each break one rule of the contract. The kit's own tests run it to prove every check can fail.
+ */
+export type Fault = 'none' | 'swallows-outage' | 'ignores-abort' | 'wrong-provider' | 'unstable-ids' | 'bad-issue-key' | 'invalid-field' | 'leaks-token';
+
+const Options = t.type({ name: t.string, url: t.string, token: t.string, environments: t.array(t.type({ name: t.string })) });
+const Body = t.type({ flags: t.array(t.type({ key: t.string, on: t.record(t.string, t.boolean) })) });
+
+export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Options>> {
+  let calls = 0;
+  return {
+    name: `tiny-${fault}`,
+    version: '0.0.1',
+    contractVersion: ADAPTER_CONTRACT_VERSION,
+    optionsCodec: Options,
+    create(options, context) {
+      const environments = options.environments.map((e) => e.name);
+      return {
+        environments,
+        async snapshot(signal) {
+          calls++;
+          let body: t.TypeOf<typeof Body>;
+          try {
+            const res = await fetch(`${options.url}/flags`, { headers: { authorization: options.token }, ...(fault === 'ignores-abort' ? {} : { signal }) });
+            if (!res.ok) throw new Error(`GET ${options.url}/flags answered ${res.status}${fault === 'leaks-token' ? ` for token ${options.token}` : ''}`);
+            const decoded = Body.decode(await res.json());
+            if (decoded._tag === 'Left') throw new Error('bad body');
+            body = decoded.right;
+          } catch (error) {
+            if (fault === 'swallows-outage') return { flags: [] };
+            throw new SourceError(context.providerName, (error as Error).message, error);
+          }
+          const flags = body.flags.map((f): NormalizedFlag => ({
+            provider: fault === 'wrong-provider' ? 'someone-else' : context.providerName,
+            key: fault === 'unstable-ids' ? `${f.key}-${calls}` : f.key,
+            tags: [],
+            issueKeys: fault === 'bad-issue-key' ? ['see the wiki'] : [],
+            url: `${options.url}/ui/${f.key}`,
+            environments: environments.map((name) => ({ name, enabled: f.on[name] ?? false })),
+          }));
+          if (fault === 'invalid-field') return { flags: flags.map((f) => ({ ...f, environments: f.environments.map((e) => ({ ...e, enabled: 'yes' })) })) } as never;
+          return { flags };
+        },
+      };
+    },
+  };
+}
+
+export const TINY_TOKEN = 'tiny-secret-token-99a1';
+
+export const tinyFixtures: AdapterContractFixtures = {
+  async start() {
+    const server = await startFixtureServer((req) =>
+      req.headers.authorization !== TINY_TOKEN
+        ? { status: 401 }
+        : req.path === '/flags'
+          ? { body: { flags: [{ key: 'PROJ-3-dark-mode', on: { production: true, staging: false } }, { key: 'plain', on: { production: false } }] } }
+          : undefined,
+    );
+    return {
+      entry: { url: server.url, token: TINY_TOKEN, environments: [{ name: 'production' }, { name: 'staging' }] },
+      fail: () => server.fail(),
+      hang: () => server.hang(),
+      close: () => server.close(),
+    };
+  },
+  flagKeys: ['PROJ-3-dark-mode', 'plain'],
+  issueKeys: { 'PROJ-3-dark-mode': ['PROJ-3'], plain: [] },
+  environments: { production: 'production', staging: 'staging' },
+  secrets: [TINY_TOKEN],
+  timeoutMs: 1000,
+};
