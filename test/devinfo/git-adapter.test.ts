@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { isLeft, isRight } from 'fp-ts/Either';
+import { gitAdapter } from '../../adapters/git';
+import type { GitOptions } from '../../adapters/git';
+import { silentLogger } from '../../src/log';
+import { tempDir } from '../helpers/flagd-fixtures';
+import { TestRepo } from './git-fixture';
+
+function source(options: Partial<GitOptions> & Pick<GitOptions, 'repositories'>, configDir: string) {
+  return gitAdapter.create({ name: 'code', adapter: 'git', environments: [], ...options }, { providerName: 'code', configDir, logger: silentLogger });
+}
+
+const signal = () => new AbortController().signal;
+
+describe('git devinfo adapter', () => {
+  let dir: string;
+  let repo: TestRepo;
+  let sha: { keyed: string; plain: string; feature: string; merge: string };
+
+  before(async () => {
+    dir = await tempDir('flagsync-git-');
+    repo = new TestRepo(path.join(dir, 'web'));
+    repo.commit('Initial import');
+    const keyed = repo.commit('PROJ-1 add readme', { 'README.md': 'hi', 'a.txt': 'a', 'b.txt': 'b' });
+    repo.checkout('feature/PROJ-9-login', true);
+    const feature = repo.commit('login form');
+    repo.checkout('main');
+    const plain = repo.commit('tidy up, utf-8 everywhere');
+    const merge = repo.merge('feature/PROJ-9-login', 'Merge PROJ-9 login');
+    repo.checkout('chore/no-key', true);
+    repo.commit('just a chore');
+    repo.checkout('main');
+    sha = { keyed, plain, feature, merge };
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const read = async (extra: Record<string, unknown> = {}) => {
+    const snapshot = await source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir).snapshotDevinfo!(signal());
+    return snapshot.repositories[0]!;
+  };
+
+  it('lists branches whose name carries an issue key, with the tip commit', async () => {
+    const web = await read();
+    const feature = web.branches.find((b) => b.name === 'feature/PROJ-9-login');
+    assert.deepEqual(feature?.issueKeys, ['PROJ-9']);
+    assert.equal(feature?.lastCommit.sha, sha.feature);
+  });
+
+  it('lists branches without a key in the name when the tip commit message has one', async () => {
+    const web = await read();
+    assert.deepEqual(web.branches.find((b) => b.name === 'main')?.lastCommit.issueKeys, ['PROJ-9']);
+  });
+
+  it('leaves out branches with no issue key anywhere', async () => {
+    const web = await read();
+    assert.equal(web.branches.find((b) => b.name === 'chore/no-key'), undefined);
+  });
+
+  it('lists only commits whose message carries an issue key (upper case in prose)', async () => {
+    const web = await read();
+    assert.deepEqual(web.commits.map((c) => c.sha).sort(), [sha.keyed, sha.merge].sort());
+  });
+
+  it('reads author, UTC timestamp and files changed count', async () => {
+    const commit = (await read()).commits.find((c) => c.sha === sha.keyed)!;
+    assert.deepEqual(
+      { name: commit.authorName, email: commit.authorEmail, files: commit.filesChanged, merge: commit.merge },
+      { name: 'Ada Dev', email: 'ada@example.com', files: 3, merge: false },
+    );
+    // The fixture's clock: 1_700_000_000 s plus one minute per commit; this is the second commit.
+    assert.equal(commit.timestamp, new Date((1_700_000_000 + 120) * 1000).toISOString());
+  });
+
+  it('flags merge commits', async () => {
+    assert.equal((await read()).commits.find((c) => c.sha === sha.merge)?.merge, true);
+  });
+
+  it('builds commit and branch URLs from the Gitea preset by default', async () => {
+    const web = await read();
+    assert.equal(web.commits.find((c) => c.sha === sha.keyed)?.url, `https://git.example/acme/web/commit/${sha.keyed}`);
+    assert.equal(web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url, 'https://git.example/acme/web/src/branch/feature/PROJ-9-login');
+  });
+
+  it('uses the GitLab preset when asked', async () => {
+    const web = await read({ preset: 'gitlab' });
+    assert.equal(web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url, 'https://git.example/acme/web/-/tree/feature/PROJ-9-login');
+  });
+
+  it('encodes the branch for Bitbucket Server query-style URLs', async () => {
+    const web = await read({ preset: 'bitbucket-server' });
+    assert.equal(
+      web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url,
+      'https://git.example/acme/web/browse?at=refs%2Fheads%2Ffeature%2FPROJ-9-login',
+    );
+  });
+
+  it('honours maxCommits (most recent first)', async () => {
+    const web = await source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshotDevinfo!(signal());
+    // The two most recent commits are the chore and the merge; only the merge carries a key.
+    assert.deepEqual(web.repositories[0]!.commits.map((c) => c.sha), [sha.merge]);
+  });
+
+  it('rejects, naming the repository, when the repository is missing', async () => {
+    const missing = source({ repositories: [{ name: 'gone', path: 'nowhere', url: 'https://git.example/acme/gone' }] }, dir);
+    await assert.rejects(missing.snapshotDevinfo!(signal()), /code: repository "gone": git for-each-ref in .*nowhere failed/);
+  });
+
+  it('refuses to act as a flag source', async () => {
+    await assert.rejects(source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshot(signal()), /not feature flags/);
+  });
+
+  describe('mirrors of remotes', () => {
+    it('clones a mirror on first read and prunes deleted branches on the next', async () => {
+      const remoteDir = await tempDir('flagsync-remote-');
+      try {
+        const remote = new TestRepo(remoteDir);
+        remote.commit('PROJ-2 start');
+        remote.checkout('PROJ-3-gone', true);
+        remote.commit('more');
+        remote.checkout('main');
+        const mirrored = source({ repositories: [{ name: 'svc', remote: remoteDir, mirror: 'mirrors/svc.git', url: 'https://git.example/acme/svc' }] }, dir);
+        const first = await mirrored.snapshotDevinfo!(signal());
+        assert.deepEqual(first.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-3-gone', 'main']);
+        remote.deleteBranch('PROJ-3-gone');
+        const second = await mirrored.snapshotDevinfo!(signal());
+        assert.deepEqual(second.repositories[0]!.branches.map((b) => b.name), ['main']);
+      } finally {
+        await rm(remoteDir, { recursive: true, force: true });
+      }
+    });
+
+    it('never shows credentials of a remote in errors', async () => {
+      const broken = source({ repositories: [{ name: 'x', remote: 'https://user:s3cr3t-token@127.0.0.1:1/x.git', mirror: 'mirrors/x.git', url: 'https://git.example/x' }] }, dir);
+      await assert.rejects(broken.snapshotDevinfo!(signal()), (error: Error) => !error.message.includes('s3cr3t-token') && /repository "x"/.test(error.message));
+    });
+  });
+
+  describe('options', () => {
+    const decode = (repositories: unknown[]) => gitAdapter.optionsCodec.decode({ name: 'code', adapter: 'git', environments: [], repositories });
+
+    it('accepts the issue example (path, name, url)', () => {
+      assert.ok(isRight(decode([{ path: '/srv/git/web.git', name: 'web', url: 'https://git.example/acme/web' }])));
+    });
+
+    it('refuses a repository with both path and remote', () => {
+      assert.ok(isLeft(decode([{ path: '/a', remote: 'https://x/y.git', name: 'web', url: 'https://git.example/acme/web' }])));
+    });
+
+    it('refuses a name that is no Jira repository id unless an id is given', () => {
+      assert.ok(isLeft(decode([{ path: '/a', name: 'web app', url: 'https://git.example/acme/web' }])));
+      assert.ok(isRight(decode([{ path: '/a', name: 'web app', id: 'web-app', url: 'https://git.example/acme/web' }])));
+    });
+  });
+});

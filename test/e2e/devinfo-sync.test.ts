@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { rename, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { syncOnce } from '../../src/cli/commands/sync';
+import { loadConfig } from '../../src/config';
+import type { JiraRepository } from '../../src/jira/payloads';
+import { silentLogger } from '../../src/log';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
+import { tempDir } from '../helpers/flagd-fixtures';
+import { writeSyncConfig } from '../helpers/sync-config';
+
+const devinfoPosts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'POST' && r.path.includes('/devinfo/') && r.path.endsWith('/bulk'));
+const sentRepositories = (sim: Simulator) => devinfoPosts(sim).flatMap((r) => (r.body as { repositories: JiraRepository[] }).repositories);
+const stored = (sim: Simulator, id: string) => (sim.stored('devinfo') as unknown as JiraRepository[]).find((r) => r.id === id);
+
+describe('devinfo end to end (real git repository → reconciler → simulator)', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let dir: string;
+  let repo: TestRepo;
+  let configFile: string;
+
+  const sync = async () => syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, { dryRun: false, allowMassDelete: false });
+  const provider = (repoPath: string) => ({ name: 'code', adapter: 'git', repositories: [{ path: repoPath, name: 'web', url: 'https://git.example/acme/web' }] });
+
+  beforeEach(async () => {
+    sim = await startSimulator({});
+    dir = await tempDir('flagsync-devinfo-');
+    repo = new TestRepo(path.join(dir, 'web'));
+    repo.commit('PROJ-1 first');
+    repo.commit('PROJ-2 second');
+    repo.checkout('feature/PROJ-9-login', true);
+    repo.commit('PROJ-9 login form');
+    repo.checkout('main');
+    repo.merge('feature/PROJ-9-login', 'Merge branch for PROJ-9');
+    repo.checkout('PROJ-4-cleanup', true);
+    repo.commit('cleanup');
+    repo.checkout('main');
+    configFile = await writeSyncConfig(dir, sim, [provider(path.join(dir, 'web'))], { sync: { massDeleteThreshold: 0.5 } });
+  });
+  afterEach(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('first run stores the repository with its linked branches and commits', async () => {
+    const report = await sync();
+    assert.equal(report.ok, true);
+    const web = stored(sim, 'web')!;
+    assert.deepEqual(web.branches?.map((b) => b.name).sort(), ['PROJ-4-cleanup', 'feature/PROJ-9-login', 'main']);
+    assert.deepEqual(web.commits?.map((c) => c.message).sort(), ['Merge branch for PROJ-9', 'PROJ-1 first', 'PROJ-2 second', 'PROJ-9 login form']);
+    assert.equal(report.results[0]!.created, 7);
+  });
+
+  it('every request is valid for Jira (the simulator answers 400 otherwise)', async () => {
+    await sync();
+    assert.deepEqual(devinfoPosts(sim).map((r) => r.status), [202]);
+  });
+
+  it('a second run with nothing changed sends nothing', async () => {
+    await sync();
+    const before = devinfoPosts(sim).length;
+    const report = await sync();
+    assert.equal(devinfoPosts(sim).length, before);
+    assert.equal(report.results[0]!.unchanged, 7);
+  });
+
+  it('a new commit sends only that commit and its branch', async () => {
+    await sync();
+    sim.clearRequests();
+    repo.checkout('feature/PROJ-9-login');
+    const sha = repo.commit('PROJ-9 validation');
+    await sync();
+    const [sent] = sentRepositories(sim);
+    assert.deepEqual(sent?.commits?.map((c) => c.id), [sha]);
+    assert.deepEqual(sent?.branches?.map((b) => b.name), ['feature/PROJ-9-login']);
+  });
+
+  it('a deleted branch is deleted in Jira with deleteEntity', async () => {
+    await sync();
+    repo.deleteBranch('PROJ-4-cleanup');
+    const report = await sync();
+    assert.equal(report.results[0]!.deleted, 1);
+    assert.ok(sim.requests.some((r) => r.method === 'DELETE' && r.path.endsWith('/repository/web/branch/PROJ-4-cleanup')));
+    assert.deepEqual(stored(sim, 'web')!.branches?.map((b) => b.name).sort(), ['feature/PROJ-9-login', 'main']);
+  });
+
+  it('a missing repository fails the provider and deletes nothing', async () => {
+    await sync();
+    await rename(path.join(dir, 'web'), path.join(dir, 'moved'));
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.ok, false);
+    assert.match(report.results[0]!.error ?? '', /repository "web"/);
+    assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
+    assert.equal(stored(sim, 'web')!.branches?.length, 3);
+  });
+
+  it('a commit whose only key is unknown to Jira is rejected alone; the rest is stored', async () => {
+    repo.checkout('PROJ-4-cleanup');
+    const sha = repo.commit('NOPE-5 foreign key');
+    const report = await sync();
+    const result = report.results[0]!;
+    assert.deepEqual(result.rejected.map((r) => r.id), [`web/commit/${sha}`]);
+    // The branch also carries PROJ-4, so Jira keeps it and names the unknown key.
+    assert.deepEqual(result.unknownIssueKeys['web/branch/PROJ-4-cleanup'], ['NOPE-5']);
+    assert.ok(stored(sim, 'web')!.commits?.some((c) => c.message === 'PROJ-1 first'));
+  });
+
+  it('sends at most 400 commits of one repository per request', async () => {
+    // 450 linked commits in one go with fast-import: one git process instead of 450.
+    const lines: string[] = [];
+    for (let i = 1; i <= 450; i++) {
+      const message = `PROJ-${i} bulk change`;
+      const content = String(i);
+      lines.push('commit refs/heads/bulk', `committer Ada Dev <ada@example.com> ${1_700_100_000 + i} +0000`, `data ${Buffer.byteLength(message)}`, message);
+      lines.push(`M 644 inline bulk.txt`, `data ${content.length}`, content, '');
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: path.join(dir, 'web'), input: `${lines.join('\n')}\n` });
+    configFile = await writeSyncConfig(dir, sim, [{ ...provider(path.join(dir, 'web')), maxCommits: 1000 }], { sync: { massDeleteThreshold: 0.5 } });
+    const report = await sync();
+    assert.equal(report.ok, true);
+    const counts = sentRepositories(sim).map((r) => r.commits?.length ?? 0);
+    assert.ok(counts.every((n) => n <= 400), `commits per request: ${counts.join(', ')}`);
+    assert.equal(stored(sim, 'web')!.commits!.length >= 400, true);
+    assert.equal(counts.reduce((a, b) => a + b, 0), 454);
+  });
+});
