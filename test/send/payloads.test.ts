@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { ciDefaults, prepareBuild, prepareDeployment, UsageError, type SendContext } from '../../src/send';
+import type { JiraBuild, JiraDeployment } from '../../src/jira/payloads';
+import { TestRepo } from '../devinfo/git-fixture';
+import { tempDir } from '../helpers/flagd-fixtures';
+
+const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+const ctx: SendContext = { now: NOW, cwd: process.cwd() };
+const buildArgs = { pipelineId: 'web', buildNumber: '7', state: 'successful', url: 'http://ci.example/web/7', branch: 'feature/PROJ-9-login' };
+const deployArgs = { pipelineId: 'web', environment: 'production', sequence: '12', state: 'successful', url: 'http://ci.example/web/deploy/12', branch: 'feature/PROJ-9-login' };
+
+const build = async (extra: Record<string, unknown> = {}, context = ctx) => (await prepareBuild({ ...buildArgs, ...extra }, context)).event.entity as JiraBuild;
+const deployment = async (extra: Record<string, unknown> = {}, context = ctx) =>
+  (await prepareDeployment({ ...deployArgs, ...extra }, context)).event.entity as JiraDeployment;
+
+describe('send payloads', () => {
+  describe('build', () => {
+    it('links the issue key in the branch name', async () => {
+      assert.deepEqual((await build()).associations, [{ associationType: 'issueIdOrKeys', values: ['PROJ-9'] }]);
+    });
+
+    it('uses milliseconds for updateSequenceNumber', async () => {
+      assert.equal((await build()).updateSequenceNumber, NOW);
+    });
+
+    it('defaults the display name and lastUpdated', async () => {
+      const b = await build();
+      assert.deepEqual([b.displayName, b.lastUpdated], ['web #7', new Date(NOW).toISOString()]);
+    });
+
+    it('adds explicit --issue-keys before the branch keys, de-duplicated', async () => {
+      assert.deepEqual((await build({ issueKeys: 'ops-1, PROJ-9' })).associations?.[0]?.values, ['OPS-1', 'PROJ-9']);
+    });
+
+    it('refuses a state outside the closed set, naming --state', async () => {
+      await assert.rejects(build({ state: 'green' }), (e: Error) => e instanceof UsageError && /^--state: expected one of pending, in_progress/.test(e.message));
+    });
+
+    it('refuses a missing --url, naming it', async () => {
+      await assert.rejects(build({ url: undefined }), /^UsageError: --url is required/);
+    });
+
+    it('refuses a malformed issue key', async () => {
+      await assert.rejects(build({ issueKeys: 'not a key' }), /--issue-keys: "not" is not a Jira issue key/);
+    });
+
+    it('takes test counts from flags', async () => {
+      assert.deepEqual((await build({ testsTotal: '10', testsFailed: '2', testsSkipped: '1' })).testInfo, { totalNumber: 10, numberPassed: 7, numberFailed: 2, numberSkipped: 1 });
+    });
+
+    it('adds commit and branch references when the repository is known', async () => {
+      assert.deepEqual((await build({ commit: 'abc', repositoryUri: 'https://git.example/acme/web' })).references, [
+        { commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web' }, ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web' } },
+      ]);
+    });
+
+    it('fills absent flags from CI variables; flags win', async () => {
+      const ci = ciDefaults({ GITLAB_CI: 'true', CI_PROJECT_PATH: 'acme/web', CI_PIPELINE_IID: '42', CI_PIPELINE_URL: 'https://gitlab.example/p/42', CI_COMMIT_REF_NAME: 'PROJ-5-x' })!;
+      const b = await prepareBuild({ state: 'failed', buildNumber: '43' }, { ...ctx, ci });
+      const e = b.event.entity as JiraBuild;
+      assert.deepEqual([e.pipelineId, e.buildNumber, e.url, b.issueKeys], ['acme/web', 43, 'https://gitlab.example/p/42', ['PROJ-5']]);
+    });
+
+    it('names the CI when neither flag nor CI variable gives a required value', async () => {
+      const ci = ciDefaults({ GITLAB_CI: 'true' })!;
+      await assert.rejects(prepareBuild({ state: 'failed' }, { ...ctx, ci }), /--pipeline-id is required \(not set by gitlab either\)/);
+    });
+  });
+
+  describe('issue keys from a git range', () => {
+    let dir: string;
+    let repo: TestRepo;
+    let from: string;
+
+    before(async () => {
+      dir = await tempDir('flagsync-range-');
+      repo = new TestRepo(path.join(dir, 'r'));
+      from = repo.commit('PROJ-1 before the range');
+      repo.commit('WEB-2 inside the range');
+      repo.commit('fix utf-8 handling for OPS-3\n\nAlso DEMO-4 in the body');
+    });
+    after(() => rm(dir, { recursive: true, force: true }));
+
+    it('reads the messages of FROM..TO with git', async () => {
+      const b = await prepareBuild({ ...buildArgs, branch: 'main', commits: `${from}..HEAD`, repo: repo.dir }, ctx);
+      assert.deepEqual([...b.issueKeys].sort(), ['DEMO-4', 'OPS-3', 'WEB-2']);
+    });
+
+    it('refuses something that is not a range', async () => {
+      await assert.rejects(prepareBuild({ ...buildArgs, commits: '--all', repo: repo.dir }, ctx), /--commits: expected FROM\.\.TO/);
+    });
+
+    it('reports what git says about an unknown revision', async () => {
+      await assert.rejects(prepareBuild({ ...buildArgs, commits: 'nope..HEAD', repo: repo.dir }, ctx), /--commits nope\.\.HEAD: git log failed/);
+    });
+  });
+
+  describe('deployment', () => {
+    it('builds pipeline, environment and a default description', async () => {
+      const d = await deployment({ environmentType: 'production' });
+      assert.deepEqual(
+        { pipeline: d.pipeline, environment: d.environment, description: d.description, sequence: d.deploymentSequenceNumber },
+        {
+          pipeline: { id: 'web', displayName: 'web', url: 'http://ci.example/web/deploy/12' },
+          environment: { id: 'production', displayName: 'production', type: 'production' },
+          description: 'Deployment 12 of web to production',
+          sequence: 12,
+        },
+      );
+    });
+
+    it('guesses the environment type from its name when not given', async () => {
+      assert.equal((await deployment({ environment: 'stg-eu' })).environment.type, 'staging');
+    });
+
+    it('falls back to unmapped rather than guessing wrong', async () => {
+      assert.equal((await deployment({ environment: 'blue' })).environment.type, 'unmapped');
+    });
+
+    it('accepts rolled_back, which builds do not have', async () => {
+      assert.equal((await deployment({ state: 'rolled-back' })).state, 'rolled_back');
+    });
+
+    it('refuses a non-numeric --sequence, naming it', async () => {
+      await assert.rejects(deployment({ sequence: '12a' }), /--sequence: expected a whole number/);
+    });
+  });
+});
