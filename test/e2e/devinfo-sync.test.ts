@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import type { JiraRepository } from '../../src/jira/payloads';
 import { silentLogger } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { prepareBuild, spoolDirOf, spoolEvent, spooledFiles } from '../../src/send';
 import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { writeSyncConfig } from '../helpers/sync-config';
@@ -126,5 +127,14 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     assert.ok(counts.every((n) => n <= 400), `commits per request: ${counts.join(', ')}`);
     assert.equal(stored(sim, 'web')!.commits!.length >= 400, true);
     assert.equal(counts.reduce((a, b) => a + b, 0), 454);
+  });
+
+  it('each run also delivers builds spooled beside the state file, removing them once accepted', async () => {
+    const config = await loadConfig(configFile, registryWithGit());
+    const prepared = await prepareBuild({ pipelineId: 'web', buildNumber: '3', state: 'failed', url: 'http://ci.example/web/3', branch: 'PROJ-2-x' }, { now: Date.now(), cwd: dir });
+    await spoolEvent(spoolDirOf(config), prepared.event, Date.now());
+    await syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
+    assert.deepEqual((sim.stored('builds') as { buildNumber: number }[]).map((b) => b.buildNumber), [3]);
+    assert.deepEqual(await spooledFiles(spoolDirOf(config)), []);
   });
 });

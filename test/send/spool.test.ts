@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import { readdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { createJiraClient } from '../../src/jira';
+import type { JiraBuild } from '../../src/jira/payloads';
+import { silentLogger } from '../../src/log';
+import { deliver, drainSpool, prepareBuild, spooledFiles, spoolEvent, type SendEvent } from '../../src/send';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { tempDir } from '../helpers/flagd-fixtures';
+
+async function buildEvent(number: number, branch = 'feature/PROJ-9-login'): Promise<SendEvent> {
+  const prepared = await prepareBuild({ pipelineId: 'web', buildNumber: String(number), state: 'successful', url: 'http://ci.example/web/1', branch }, { now: Date.now(), cwd: process.cwd() });
+  return prepared.event;
+}
+
+const clientFor = (sim: Simulator, url = sim.url) =>
+  createJiraClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, tokenUrl: `${url}/oauth/token`, apiBaseUrl: url, cloudId: sim.cloudId, maxAttempts: 2, backoffBaseMs: 1, backoffCapMs: 5 });
+
+describe('spool: nothing lost while Jira is unreachable', () => {
+  let sim: Simulator;
+  let dir: string;
+
+  beforeEach(async () => {
+    sim = await startSimulator({});
+    dir = await tempDir('flagsync-spool-');
+  });
+  afterEach(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a 503 after every retry counts as unreachable, not as rejected', async () => {
+    sim.injectFault({ type: 'status', status: 503, path: '/builds/', times: 10 });
+    const result = await deliver(clientFor(sim), await buildEvent(1));
+    assert.equal(result.status, 'unreachable');
+  });
+
+  it('a closed server counts as unreachable', async () => {
+    const url = sim.url;
+    await sim.close();
+    const result = await deliver(clientFor(sim, url), await buildEvent(1));
+    sim = await startSimulator({});
+    assert.equal(result.status, 'unreachable');
+  });
+
+  it('an unknown issue key is a rejection (never spooled)', async () => {
+    const result = await deliver(clientFor(sim), await buildEvent(1, 'NOPE-1-x'));
+    assert.deepEqual(result.status === 'rejected' && result.messages, ['No valid issues found for build']);
+  });
+
+  it('spooled events survive the outage and drain in order once Jira is back', async () => {
+    sim.injectFault({ type: 'status', status: 503, path: '/builds/', times: 100 });
+    for (const n of [1, 2]) await spoolEvent(dir, await buildEvent(n), Date.now() + n);
+    const during = await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.deepEqual([during.delivered, during.remaining], [0, 2]);
+    sim.reset();
+    const after = await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.deepEqual([after.delivered, after.remaining], [2, 0]);
+    assert.deepEqual((sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber).sort(), [1, 2]);
+  });
+
+  it('removes a spool file only once Jira accepted its event', async () => {
+    await spoolEvent(dir, await buildEvent(3), Date.now());
+    sim.injectFault({ type: 'status', status: 503, path: '/builds/', times: 100 });
+    await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.equal((await spooledFiles(dir)).length, 1);
+    sim.reset();
+    await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.equal((await spooledFiles(dir)).length, 0);
+  });
+
+  it('moves an event Jira rejects to rejected/ with the reason, and goes on', async () => {
+    await spoolEvent(dir, await buildEvent(4, 'NOPE-4-x'), 1);
+    await spoolEvent(dir, await buildEvent(5), 2);
+    const report = await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.deepEqual([report.delivered, report.rejected.length], [1, 1]);
+    assert.match(report.rejected[0]!.reason, /No valid issues found/);
+    assert.equal((await readdir(path.join(dir, 'rejected'))).filter((f) => f.endsWith('.event.json')).length, 1);
+  });
+
+  it('leaves no temp files behind after writing', async () => {
+    await spoolEvent(dir, await buildEvent(6), Date.now());
+    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+  });
+});
