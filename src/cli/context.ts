@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import { loadConfig, ConfigError, type FlagsyncConfig } from '../config';
-import { builtInRegistry } from '../adapters/registry';
+import { AdapterLoadError } from '../adapters/factory-shape';
+import { createAdapterRegistry } from '../adapters/registry';
 import { createLogger, type Logger, type LogLevel } from '../log';
 import { EXIT_USAGE, ExitError } from './exit';
 
@@ -9,12 +11,17 @@ export interface GlobalOptions {
   readonly json?: boolean;
 }
 
-/** Loads the config or ends with exit code 2 and one line per problem. */
-export async function loadConfigOrExit(path: string): Promise<FlagsyncConfig> {
+/**
+ * Loads the config or ends with exit code 2 and one line per problem. External adapters resolve from the config
+ * file's folder (local paths are relative to it), then from the current directory (npm packages).
+ */
+export async function loadConfigOrExit(file: string): Promise<FlagsyncConfig> {
+  const registry = createAdapterRegistry({ baseDirs: [path.dirname(path.resolve(file)), process.cwd()] });
   try {
-    return await loadConfig(path, builtInRegistry());
+    return await loadConfig(file, registry);
   } catch (error) {
     if (error instanceof ConfigError) throw new ExitError(EXIT_USAGE, error.problems.map((p) => `config error: ${p}`));
+    if (error instanceof AdapterLoadError) throw new ExitError(EXIT_USAGE, [`config error: ${error.message}`]);
     throw error;
   }
 }

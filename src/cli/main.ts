@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { redact } from '../log';
+import { registerAdapterCommands } from './commands/adapter';
 import { demoCommand } from './commands/demo';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
@@ -60,6 +61,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts) => setExit(await demoCommand(opts)));
 
   registerSendCommands(program, setExit);
+
+  registerAdapterCommands(program, setExit);
 
   return program;
 }

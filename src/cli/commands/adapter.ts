@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import { Command, Option } from 'commander';
+import { checkPassed, checkProvider } from '../../adapters/check-provider';
+import { jsonCheck, renderCheck } from '../../adapters/check-report';
+import { scaffoldAdapter, ScaffoldError } from '../../adapters/scaffold';
+import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import { packageRoot } from '../package-root';
+
+/** `flagsync adapter new NAME` and `flagsync adapter check`: the adapter authoring commands. */
+const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export async function adapterNewCommand(name: string, options: { dir?: string }): Promise<number> {
+  const dir = options.dir ?? path.join('adapters', name);
+  let files: string[];
+  try {
+    files = await scaffoldAdapter({ name, dir, packageRoot: packageRoot() });
+  } catch (error) {
+    if (error instanceof ScaffoldError) throw new ExitError(EXIT_USAGE, [`flagsync adapter new: ${error.message}`]);
+    throw error;
+  }
+  const shown = (f: string) => path.relative(process.cwd(), f) || f;
+  process.stdout.write(
+    [
+      `created adapter "${name}" in ${shown(path.resolve(dir))}:`,
+      ...files.map((f) => `  ${shown(f)}`),
+      '',
+      'next:',
+      `  npx mocha '${shown(path.resolve(dir))}/test/**/*.test.ts'   # the contract kit against a local server`,
+      `  add a provider with "adapter: ./${shown(path.resolve(dir))}" to flagsync.yaml, then: flagsync adapter check --provider <name>`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT_OK;
+}
+
+export async function adapterCheckCommand(options: GlobalOptions & { provider?: string }): Promise<number> {
+  const config = await loadConfigOrExit(options.config);
+  const names = config.providers.map((p) => p.name);
+  const provider =
+    options.provider !== undefined ? config.providers.find((p) => p.name === options.provider) : config.providers.length === 1 ? config.providers[0] : undefined;
+  if (provider === undefined) {
+    const why = options.provider !== undefined ? `no provider named "${options.provider}"` : 'several providers; choose one with --provider';
+    throw new ExitError(EXIT_USAGE, [`flagsync adapter check: ${why} (providers: ${names.join(', ')})`]);
+  }
+  const logger = loggerFor(options, config);
+  const report = await checkProvider(provider, {
+    configDir: config.dir,
+    timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
+    logger,
+  });
+  process.stdout.write(options.json === true ? `${JSON.stringify(jsonCheck(report))}\n` : `${renderCheck(report)}\n`);
+  return checkPassed(report) ? EXIT_OK : EXIT_FAILED;
+}
+
+export function registerAdapterCommands(program: Command, setExit: (code: number) => void): void {
+  const adapter = program.command('adapter').description('write and check adapters for other flag systems');
+  adapter
+    .command('new')
+    .argument('<name>', 'adapter name: lower-case words joined by "-"')
+    .description('scaffold a working adapter folder (code, README, contract test)')
+    .option('--dir <dir>', 'folder to create (default ./adapters/<name>)')
+    .action(async (name: string, opts: { dir?: string }) => setExit(await adapterNewCommand(name, opts)));
+  adapter
+    .command('check')
+    .description("run one provider's snapshot and show the flags and the Jira entities they become; sends nothing")
+    .option('-c, --config <path>', 'config file', './flagsync.yaml')
+    .option('--provider <name>', 'provider to check (required when the config has several)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(levels))
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (opts: GlobalOptions & { provider?: string }) => setExit(await adapterCheckCommand(opts)));
+}
