@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import type { FixtureServer } from '../../src/testing';
+import { FLIPT_TOKEN, startFliptApi } from '../contract/sources/flipt-api';
+import { runCli } from '../helpers/cli';
+
+/** `flagsync adapter new` and `flagsync adapter check` as real processes. */
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+const jira = { cloudId: '6f8e2c1a-3b4d-4e5f-8a9b-0c1d2e3f4a5b', clientId: 'kit-client', clientSecret: 'kit-client-secret-value' };
+
+async function writeConfig(dir: string, providers: unknown[]): Promise<string> {
+  const file = path.join(dir, 'flagsync.yaml');
+  await writeFile(file, stringify({ jira, state: { path: './state.json' }, providers }));
+  return file;
+}
+
+function fliptProvider(api: FixtureServer) {
+  return {
+    name: 'shop',
+    adapter: 'flipt',
+    url: api.url,
+    token: FLIPT_TOKEN,
+    environments: [{ name: 'production', namespace: 'prod', type: 'production' }, { name: 'staging' }],
+  };
+}
+
+describe('flagsync adapter commands', function () {
+  this.timeout(60_000);
+  let dir: string;
+
+  beforeEach(async () => {
+    // Inside the repository, so scaffolded TypeScript resolves flagsync and io-ts.
+    dir = await mkdtemp(path.join(repoRoot, 'test', 'kit', '.tmp-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('adapter new scaffolds an adapter that passes its own contract test', async () => {
+    const target = path.join(dir, 'acme-flags');
+    const created = await runCli(['adapter', 'new', 'acme-flags', '--dir', target]);
+    assert.equal(created.code, 0, created.stderr);
+    const tested = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = execFile(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), `${target}/test/**/*.test.ts`], { cwd: repoRoot }, (error, stdout) =>
+        resolve({ code: error === null ? 0 : (child.exitCode ?? 1), out: stdout }),
+      );
+    });
+    assert.equal(tested.code, 0, tested.out);
+    assert.match(tested.out, /13 passing/);
+  });
+
+  it('adapter new refuses a name that is not lower-case words (exit 2)', async () => {
+    const result = await runCli(['adapter', 'new', 'Acme_Flags', '--dir', path.join(dir, 'x')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /expected lower-case words joined by "-"/);
+  });
+
+  it('adapter new refuses a folder that is not empty (exit 2)', async () => {
+    await writeFile(path.join(dir, 'keep.txt'), 'x');
+    const result = await runCli(['adapter', 'new', 'acme', '--dir', dir]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /already exists and is not empty/);
+  });
+
+  describe('adapter check', () => {
+    let api: FixtureServer;
+    beforeEach(async () => {
+      api = await startFliptApi();
+    });
+    afterEach(() => api.close());
+
+    it('prints the normalized flags, the Jira flags with their issue keys, and the unlinked ones', async () => {
+      const config = await writeConfig(dir, [fliptProvider(api)]);
+      const result = await runCli(['adapter', 'check', '--config', config]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /provider "shop" \(adapter flipt 1\.0\.0, contract v1\)/);
+      assert.match(result.stdout, /shop:new-checkout → PROJ-12: production\[production\]=on staging\[staging\]=on/);
+      assert.match(result.stdout, /Unlinked \(no issue key, not sent\): dark-mode/);
+      assert.match(result.stdout, /check passed/);
+    });
+
+    it('exits 1 with the error when the source is down', async () => {
+      const config = await writeConfig(dir, [fliptProvider(api)]);
+      api.fail(503);
+      const result = await runCli(['adapter', 'check', '--config', config, '--json']);
+      assert.equal(result.code, 1);
+      const report = JSON.parse(result.stdout) as { ok: boolean; error: string };
+      assert.equal(report.ok, false);
+      assert.match(report.error, /answered 503/);
+    });
+
+    it('reports a bad adapter\'s output by field and exits 1 (--json)', async () => {
+      await writeFile(
+        path.join(dir, 'bad.js'),
+        `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
+module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCodec: identity,
+  create: (o, ctx) => ({ environments: ['production'], snapshot: async () => ({ flags: [
+    { provider: ctx.providerName, key: 'PROJ-1-x', tags: [], issueKeys: [], environments: [{ name: 'production', enabled: 'yes' }] } ] }) }) };`,
+      );
+      const config = await writeConfig(dir, [{ name: 'inhouse', adapter: './bad.js', environments: [{ name: 'production' }] }]);
+      const result = await runCli(['adapter', 'check', '--config', config, '--json']);
+      assert.equal(result.code, 1, result.stderr);
+      const report = JSON.parse(result.stdout) as { problems: string[] };
+      assert.deepEqual(report.problems, ['flags[0].environments[0].enabled: expected boolean']);
+    });
+
+    it('asks for --provider when the config has several (exit 2)', async () => {
+      const config = await writeConfig(dir, [fliptProvider(api), { ...fliptProvider(api), name: 'other' }]);
+      const result = await runCli(['adapter', 'check', '--config', config]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /choose one with --provider \(providers: shop, other\)/);
+    });
+  });
+
+  describe('external adapters in config', () => {
+    it('refuses a module without an AdapterFactory as a config error (exit 2)', async () => {
+      await mkdir(path.join(dir, 'adapters', 'foo'), { recursive: true });
+      await writeFile(path.join(dir, 'adapters', 'foo', 'index.js'), `exports.adapter = { name: 'foo', version: '1', contractVersion: 1, create() {} };`);
+      const config = await writeConfig(dir, [{ name: 'foo', adapter: './adapters/foo', environments: [{ name: 'production' }] }]);
+      const result = await runCli(['validate', '--config', config]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /config error: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/);
+    });
+
+    it('loads a scaffolded TypeScript adapter by path relative to the config file', async () => {
+      await runCli(['adapter', 'new', 'inhouse', '--dir', path.join(dir, 'adapters', 'inhouse')]);
+      const config = await writeConfig(dir, [{ name: 'mine', adapter: './adapters/inhouse', url: 'http://127.0.0.1:9', environments: [{ name: 'production' }] }]);
+      const result = await runCli(['validate', '--config', config]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /mine \(\.\/adapters\/inhouse\)/);
+    });
+  });
+});
