@@ -45,7 +45,7 @@ export function readClientFeatures(options: ClientReadOptions, signal: AbortSign
     /**
      * The SDK schedules its next poll in a `finally` after the fetch that emitted our event, even when stopped
      * meanwhile; waiting for start() to settle before destroy() leaves no timer behind. Abort and timeout do not
-     * wait: the fetch may hang, and the SDK's late timer is unref'd and a no-op once stopped.
+     * wait (the fetch may hang): they destroy at once, and once more when the fetch settles, to clear that timer.
      */
     const finish = (outcome: () => void, waitForFetch: boolean): void => {
       if (settled) return;
@@ -57,7 +57,11 @@ export function readClientFeatures(options: ClientReadOptions, signal: AbortSign
         outcome();
       };
       if (waitForFetch) void started.then(done, done);
-      else done();
+      else {
+        done();
+        const clearLateTimer = () => client.destroy();
+        void started.then(clearLateTimer, clearLateTimer);
+      }
     };
     const fail = (message: string, waitForFetch = true) => finish(() => reject(new Error(`${message} (${where})`)), waitForFetch);
     const onAbort = () => fail('reading aborted', false);
