@@ -60,7 +60,7 @@ describe('CI environment variables', () => {
     it(`${row.ci}: detected and mapped`, () => {
       const defaults = ciDefaults(row.env);
       assert.equal(defaults?.ci, row.ci);
-      const picked = Object.fromEntries(Object.keys(row.expected).map((k) => [k, (defaults as Record<string, unknown>)[k]]));
+      const picked = Object.fromEntries(Object.keys(row.expected).map((k) => [k, (defaults as unknown as Record<string, unknown>)[k]]));
       assert.deepEqual(picked, row.expected);
     });
   }
