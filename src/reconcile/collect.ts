@@ -1,21 +1,18 @@
-import * as t from 'io-ts';
 import type { SourceAdapter } from '../adapters/contract';
-import { NormalizedFlagCodec } from '../model/codecs';
+import { validateSnapshot } from '../adapters/snapshot-check';
 import type { NormalizedFlag } from '../model/flag';
-import { describeErrors } from '../codec/decode';
-import { isLeft } from 'fp-ts/Either';
 
 export interface ProviderSource {
   readonly name: string;
   readonly adapter: SourceAdapter;
   readonly timeoutMs: number;
+  /** The adapter as written in config (`flipt`, `./adapters/foo`), named when its output is invalid. */
+  readonly adapterName?: string;
 }
 
 export type CollectedSnapshot =
   | { readonly provider: string; readonly ok: true; readonly flags: readonly NormalizedFlag[]; readonly ms: number }
   | { readonly provider: string; readonly ok: false; readonly error: string; readonly ms: number };
-
-const SnapshotCodec = t.type({ flags: t.readonlyArray(NormalizedFlagCodec) });
 
 class TimeoutError extends Error {}
 
@@ -41,17 +38,12 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Validates what an adapter returned; a bad adapter is reported naming the field, never trusted. */
-export function checkSnapshot(provider: string, value: unknown): NormalizedFlag[] {
-  const result = SnapshotCodec.decode(value);
-  if (isLeft(result)) {
-    const problems = describeErrors(result.left).slice(0, 5);
-    throw new Error(`adapter returned an invalid snapshot: ${problems.join('; ')}`);
-  }
-  const flags = result.right.flags as NormalizedFlag[];
-  const foreign = flags.find((f) => f.provider !== provider);
-  if (foreign !== undefined) throw new Error(`adapter returned flag "${foreign.key}" with provider "${foreign.provider}", expected "${provider}"`);
-  return flags;
+/**
+ * Validates what an adapter returned; a bad adapter is reported naming the provider, the adapter and the field
+ * (`provider "x" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean`).
+ */
+export function checkSnapshot(provider: string, value: unknown, adapterName?: string): NormalizedFlag[] {
+  return validateSnapshot(value, { provider, ...(adapterName !== undefined ? { adapter: adapterName } : {}) });
 }
 
 /** Asks every provider for a complete snapshot in parallel, each with its own timeout. Never throws. */
@@ -61,7 +53,7 @@ export async function collectSnapshots(sources: readonly ProviderSource[], signa
       const started = Date.now();
       try {
         const snapshot = await withTimeout((s) => source.adapter.snapshot(s), source.timeoutMs, signal);
-        return { provider: source.name, ok: true, flags: checkSnapshot(source.name, snapshot), ms: Date.now() - started };
+        return { provider: source.name, ok: true, flags: checkSnapshot(source.name, snapshot, source.adapterName), ms: Date.now() - started };
       } catch (error) {
         const text = errorText(error);
         // SourceError messages already start with the provider name.
