@@ -1,3 +1,4 @@
+/// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import { isLeft } from 'fp-ts/Either';
 import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type FlagSnapshot, type SourceAdapter } from '../adapters/contract';
