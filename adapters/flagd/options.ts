@@ -1,6 +1,5 @@
 import * as t from 'io-ts';
-import { chain } from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import { crossChecked } from '../../src/codec/cross-checked';
 
 /** A string that passes `ok`, reported by the config loader as "expected <name>". */
 function checkedString(name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> {
@@ -74,16 +73,4 @@ function crossFieldProblem(options: FlagdOptions): string | undefined {
   return undefined;
 }
 
-export const FlagdOptionsCodec: t.Type<FlagdOptions, unknown, unknown> = new t.Type<FlagdOptions, unknown, unknown>(
-  'flagd provider options',
-  (u): u is FlagdOptions => FlagdOptionsShape.is(u) && crossFieldProblem(u) === undefined,
-  (u, c) =>
-    pipe(
-      FlagdOptionsShape.validate(u, c),
-      chain((options) => {
-        const problem = crossFieldProblem(options);
-        return problem === undefined ? t.success(options) : t.failure(u, c, problem);
-      }),
-    ),
-  FlagdOptionsShape.encode,
-);
+export const FlagdOptionsCodec = crossChecked(FlagdOptionsShape, 'flagd provider options', crossFieldProblem);

@@ -1,6 +1,5 @@
 import * as t from 'io-ts';
-import { chain } from 'fp-ts/Either';
-import { pipe } from 'fp-ts/function';
+import { crossChecked } from '../../src/codec/cross-checked';
 import { REPOSITORY_ID_PATTERN } from '../../src/model/devinfo';
 
 function checkedString(name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> {
@@ -81,16 +80,4 @@ function crossFieldProblem(options: GitOptions): string | undefined {
   return undefined;
 }
 
-export const GitOptionsCodec: t.Type<GitOptions, unknown, unknown> = new t.Type<GitOptions, unknown, unknown>(
-  'git provider options',
-  (u): u is GitOptions => GitOptionsShape.is(u) && crossFieldProblem(u) === undefined,
-  (u, c) =>
-    pipe(
-      GitOptionsShape.validate(u, c),
-      chain((options) => {
-        const problem = crossFieldProblem(options);
-        return problem === undefined ? t.success(options) : t.failure(u, c, problem);
-      }),
-    ),
-  GitOptionsShape.encode,
-);
+export const GitOptionsCodec = crossChecked(GitOptionsShape, 'git provider options', crossFieldProblem);

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { crossChecked } from '../../src/codec/cross-checked';
 
 /**
  * The provider's config entry. Admin mode when `adminToken` is present (one token, all environments);
@@ -54,17 +55,7 @@ function crossFieldProblem(o: Shape): string | undefined {
   return undefined;
 }
 
-export const UnleashOptionsCodec = new t.Type<Shape, Shape, unknown>(
-  'Unleash provider options',
-  (u): u is Shape => UnleashOptionsShape.is(u) && crossFieldProblem(u) === undefined,
-  (u, c) => {
-    const shaped = UnleashOptionsShape.validate(u, c);
-    if (shaped._tag === 'Left') return shaped;
-    const problem = crossFieldProblem(shaped.right);
-    return problem === undefined ? t.success(shaped.right) : t.failure(u, c, problem);
-  },
-  t.identity,
-);
+export const UnleashOptionsCodec = crossChecked(UnleashOptionsShape, 'Unleash provider options', crossFieldProblem);
 
 export type UnleashOptions = t.TypeOf<typeof UnleashOptionsCodec>;
 export type UnleashEnvironmentOption = UnleashOptions['environments'][number];
