@@ -38,7 +38,7 @@ export class CloudIdResolver {
     }
     const url = `${siteBaseUrl(this.source.site)}/_edge/tenant_info`;
     const result = await this.http.send({ method: 'GET', url, auth: false });
-    if (result.type === 'gave-up') throw new JiraAuthError(`cannot resolve the Jira cloud id: ${result.reason}`);
+    if (result.type === 'gave-up') throw new JiraAuthError(`cannot resolve the Jira cloud id: ${result.reason}`, true);
     if (result.status !== 200) throw new JiraAuthError(`cannot resolve the Jira cloud id: GET ${url} answered HTTP ${result.status}`);
     const decoded = TenantInfoCodec.decode(result.body);
     if (!isRight(decoded)) throw new JiraAuthError(`cannot resolve the Jira cloud id: GET ${url} answered without a cloudId string`);

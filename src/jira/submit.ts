@@ -12,8 +12,8 @@ export interface SubmitContext {
   readonly maxPayloadBytes: number;
 }
 
-const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string): EntityOutcome[] =>
-  batch.map((entity) => ({ id: kind.idOf(entity), status: 'failed', error }));
+const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string, retryable = false): EntityOutcome[] =>
+  batch.map((entity) => ({ id: kind.idOf(entity), status: 'failed', error, retryable }));
 
 /** Why a 403 happened and what to do about it: the OAuth credential lacks this data type's permission. */
 export function forbiddenMessage(kind: KindDescription<unknown>, where: string): string {
@@ -54,7 +54,7 @@ export async function submitEntities<E>(
     if (forbidden !== undefined) return failedAll(kind, batch, forbidden);
     const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true });
     requests += result.attempts;
-    if (result.type === 'gave-up') return failedAll(kind, batch, result.reason);
+    if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, true);
     const { status, body } = result;
     if (status >= 200 && status < 300) {
       try {
@@ -92,7 +92,7 @@ export async function submitEntities<E>(
     },
     () => options.signal?.aborted === true,
   );
-  for (const i of unstarted) results[i] = failedAll(kind, batches[i]!, 'aborted');
+  for (const i of unstarted) results[i] = failedAll(kind, batches[i]!, 'aborted', true);
   const outcomes = results.flat();
   ctx.logger.debug(
     { kind: kind.kind, entities: entities.length, batches: batches.length, requests, aborted: unstarted.length },

@@ -10,7 +10,13 @@ export type EntityOutcome =
   /** Jira looked at the entity and refused it (messages from Jira). */
   | { readonly id: string; readonly status: 'rejected'; readonly messages: readonly string[]; readonly unknownIssueKeys: readonly string[] }
   /** The request carrying it failed (400 for the whole batch, retries exhausted, network, aborted before sending). */
-  | { readonly id: string; readonly status: 'failed'; readonly error: string };
+  | {
+      readonly id: string;
+      readonly status: 'failed';
+      readonly error: string;
+      /** True when no final answer came (network, timeouts, 429/5xx after every retry, aborted): worth trying later. */
+      readonly retryable: boolean;
+    };
 
 export interface SubmitReport {
   readonly outcomes: readonly EntityOutcome[];
@@ -71,7 +77,11 @@ export interface JiraClient {
 
 /** Fatal: Jira refused the credentials (token endpoint 401/403), or the cloud id cannot be resolved. */
 export class JiraAuthError extends Error {
-  constructor(message: string) {
+  /** `retryable`: the cloud-id lookup got no answer at all (an outage), rather than a refusal. */
+  constructor(
+    message: string,
+    readonly retryable = false,
+  ) {
     super(message);
     this.name = 'JiraAuthError';
   }

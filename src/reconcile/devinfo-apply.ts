@@ -85,7 +85,7 @@ export function memberOutcomes(outcome: EntityOutcome, members: readonly Stamped
     return s.write.entity.issueKeys.filter((k) => unknown.has(k));
   };
   const id = (s: Stamped) => s.write.entity.id;
-  if (outcome.status === 'failed') return members.map((s) => ({ id: id(s), status: 'failed', error: outcome.error }));
+  if (outcome.status === 'failed') return members.map((s) => ({ id: id(s), status: 'failed', error: outcome.error, retryable: outcome.retryable }));
   if (outcome.status === 'accepted') return members.map((s) => ({ id: id(s), status: 'accepted', unknownIssueKeys: unknownFor(s) }));
   const named = new Map<string, string[]>();
   let general = false;
@@ -138,7 +138,7 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
     await deps.client.submit(devinfoKind, round.map((c) => c.repository), { properties, signal: deps.signal, onBatch });
     // Entities of batches never started (aborted) have no outcome from onBatch; the client reports them 'failed'.
     const reported = new Set(outcomes.map((o) => o.id));
-    for (const chunk of round) for (const m of chunk.members) if (!reported.has(m.write.entity.id)) outcomes.push({ id: m.write.entity.id, status: 'failed', error: 'aborted' });
+    for (const chunk of round) for (const m of chunk.members) if (!reported.has(m.write.entity.id)) outcomes.push({ id: m.write.entity.id, status: 'failed', error: 'aborted', retryable: true });
     const actionOf = new Map(round.flatMap((c) => c.members.map((m) => [m.write.entity.id, m.write.action] as const)));
     for (const outcome of outcomes) {
       if (outcome.status !== 'failed' && outcome.unknownIssueKeys.length > 0) unknownIssueKeys[outcome.id] = outcome.unknownIssueKeys;

@@ -10,15 +10,6 @@ export type Delivery =
   /** Jira could not be reached (network, 5xx/429 after every retry): worth spooling and trying later. */
   | { readonly status: 'unreachable'; readonly id: string; readonly error: string };
 
-/**
- * The client gives up with "<request>: <reason> after N attempt(s)" (or on a Retry-After beyond its cap) only when no
- * final answer came: network errors, timeouts, 429 and 5xx. Everything else is a final answer.
- */
-// TODO(jira client): an explicit `retryable` flag on failed outcomes would replace this reading of the reason text.
-export function isUnreachableReason(error: string): boolean {
-  return / after \d+ attempt\(s\)$/.test(error) || /\(Retry-After\), over the \d+ s cap$/.test(error);
-}
-
 function fromOutcome(outcome: EntityOutcome): Delivery {
   switch (outcome.status) {
     case 'accepted':
@@ -26,7 +17,7 @@ function fromOutcome(outcome: EntityOutcome): Delivery {
     case 'rejected':
       return { status: 'rejected', id: outcome.id, messages: outcome.messages, unknownIssueKeys: outcome.unknownIssueKeys };
     default:
-      return isUnreachableReason(outcome.error)
+      return outcome.retryable
         ? { status: 'unreachable', id: outcome.id, error: outcome.error }
         : { status: 'failed', id: outcome.id, error: outcome.error };
   }
@@ -51,6 +42,6 @@ export async function deliver(client: JiraClient, event: SendEvent, properties?:
     // (an outage like any other).
     const message = error instanceof Error ? error.message : String(error);
     if (!(error instanceof JiraAuthError)) throw error;
-    return isUnreachableReason(message) ? { status: 'unreachable', id, error: message } : { status: 'failed', id, error: message };
+    return error.retryable ? { status: 'unreachable', id, error: message } : { status: 'failed', id, error: message };
   }
 }

@@ -2,7 +2,7 @@
 export { ciDefaults, detectCi, type CiDefaults, type CiName } from './ci-env';
 export { prepareBuild, BUILD_STATES, type BuildSendOptions, type CommonSendOptions, type SendContext } from './build-payload';
 export { prepareDeployment, DEPLOYMENT_STATES, DEPLOYMENT_ENVIRONMENT_TYPES, type DeploymentSendOptions } from './deployment-payload';
-export { deliver, eventId, isUnreachableReason, type Delivery } from './deliver';
+export { deliver, eventId, type Delivery } from './deliver';
 export { describeEvent, type PreparedEvent, type SendEvent } from './event';
 export { countJunitFiles, countJunitXml, JunitError, type TestCounts } from './junit';
 export { commitMessagesInRange, isGitRange, GitRangeError } from './git-range';

@@ -58,6 +58,7 @@ describe('jira retries', () => {
     assert.equal(sleeps.length, 6);
     assert.equal(report.outcomes.filter((o) => o.status !== 'failed').length, 0);
     assert.match(errorOf(report.outcomes[0]), /POST http:.*\/bulk: HTTP 503 after 4 attempt\(s\)/);
+    assert.ok(report.outcomes.every((o) => o.status === 'failed' && o.retryable), 'no final answer: worth trying later');
   });
 
   it('caps each backoff at backoffCapMs', async () => {

@@ -122,6 +122,7 @@ describe('jira submit engine', () => {
       // Batches are [ok-0..ok-99] and [bad-0, late-0..late-49]; only the second is refused.
       assert.deepEqual(failed.map((o) => o.id), ['bad-0', ...flags(50, 'late').map((f) => f.id)]);
       assert.match(errorOf(failed[0]), /HTTP 400: flags\[0\]\.key is required/);
+      assert.ok(failed.every((o) => o.status === 'failed' && !o.retryable), 'a 400 is a final answer');
       assert.deepEqual(report.outcomes.filter((o) => o.status === 'accepted').map((o) => o.id), flags(100, 'ok').map((f) => f.id));
     });
 
