@@ -44,6 +44,7 @@ export function createProviders(config: FlagsyncConfig, logger: Logger): Provide
     });
     return {
       name: provider.name,
+      adapterName: provider.adapter,
       adapter,
       timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
       linking: provider.linking,

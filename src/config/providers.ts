@@ -38,7 +38,13 @@ function duplicateNames(entries: readonly unknown[], at: (i: number) => string, 
 function checkAdapter(entry: Record<string, unknown>, at: string, registry: AdapterRegistry, policy: ValuePolicy) {
   const adapter = entry['adapter'];
   if (typeof adapter !== 'string' || adapter === '') return { problems: [] }; // the core codec reports it
-  const factory = registry.get(adapter);
+  let factory: AdapterFactory | undefined;
+  try {
+    factory = registry.get(adapter);
+  } catch (error) {
+    // An external adapter that cannot be loaded is a config problem of this provider, listed with the others.
+    return { problems: [`${at}.adapter: ${error instanceof Error ? error.message : String(error)}`] };
+  }
   if (factory === undefined) {
     const known = [...registry.names()].sort().join(', ');
     return {

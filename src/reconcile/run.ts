@@ -12,6 +12,8 @@ import type { FileStateStore } from './state-store';
 
 export interface ProviderRuntime {
   readonly name: string;
+  /** The adapter's name from config, so a bad snapshot is reported naming it. */
+  readonly adapterName?: string;
   readonly adapter: SourceAdapter;
   readonly timeoutMs: number;
   readonly linking: LinkingOptions;
@@ -47,7 +49,7 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
   const now = input.now ?? Date.now;
   const { logger } = input;
   const snapshots = await collectSnapshots(
-    input.providers.map((p) => ({ name: p.name, adapter: p.adapter, timeoutMs: p.timeoutMs })),
+    input.providers.map((p) => ({ name: p.name, adapter: p.adapter, timeoutMs: p.timeoutMs, adapterName: p.adapterName })),
     input.signal,
   );
   const desired: ProviderDesired[] = snapshots.map((snapshot) => {

@@ -118,10 +118,15 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCod
     it('refuses a module without an AdapterFactory as a config error (exit 2)', async () => {
       await mkdir(path.join(dir, 'adapters', 'foo'), { recursive: true });
       await writeFile(path.join(dir, 'adapters', 'foo', 'index.js'), `exports.adapter = { name: 'foo', version: '1', contractVersion: 1, create() {} };`);
-      const config = await writeConfig(dir, [{ name: 'foo', adapter: './adapters/foo', environments: [{ name: 'production' }] }]);
+      const config = await writeConfig(dir, [
+        { name: 'foo', adapter: './adapters/foo', environments: [{ name: 'production' }] },
+        { name: 'gone', adapter: './adapters/missing', environments: [{ name: 'production' }] },
+      ]);
       const result = await runCli(['validate', '--config', config]);
       assert.equal(result.code, 2);
-      assert.match(result.stderr, /config error: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/);
+      // Every provider's problem is listed, each with its path.
+      assert.match(result.stderr, /config error: providers\[0\]\.adapter: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/);
+      assert.match(result.stderr, /config error: providers\[1\]\.adapter: .*\.\/adapters\/missing/);
     });
 
     it('loads a scaffolded TypeScript adapter by path relative to the config file', async () => {
