@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 import { SourceError } from '../../src/adapters/contract';
 import type { NormalizedFlag } from '../../src/model/flag';
 import { adapterFrom, adminEntry, clientEntry, rejectionOf, snapshotOf } from './adapter-under-test';
@@ -176,23 +177,53 @@ describe('Unleash adapter against a real Unleash server', function () {
       assert.ok(!err.message.includes('fedcba9876543210'));
     });
 
-    // PENDING, open finding: with NODE_ENV=test (SDK timers ref'd) one ref'd timer outlives the snapshot by more than
-    // 3 s even though the client is destroyed after its first fetch settled; not yet traced (SDK poll timer, or
-    // minipass-fetch's request timer). Without NODE_ENV=test the SDK's timers are unref'd and do not hold the process.
-    it.skip('leaves no polling client behind', async function () {
-      // The SDK unrefs its poll timer unless NODE_ENV is 'test'; ref'd, a leftover poll shows up as an active timer.
+    it('leaves no polling client behind', async function () {
+      // The SDK unrefs its poll timer unless NODE_ENV is 'test'; ref'd, a leftover poll is a pending ref'd timer.
       const saved = process.env.NODE_ENV;
       process.env.NODE_ENV = 'test';
-      const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+      const timers = timersStartedWithin();
       try {
-        const before = timers();
-        await snapshotOf(adapterFrom(clientEntry(server)));
-        // Sockets and request timers wind down within moments; a 60 s poll timer would still be there.
-        await waitFor('timers to wind down', 3_000, async () => (timers() <= before ? true : undefined));
+        await timers.run(() => snapshotOf(adapterFrom(clientEntry(server))));
+        // The reader's own deadline timer at least: proof the tracking sees timers started inside the snapshot.
+        assert.ok(timers.started() > 0, 'no timer was tracked during the snapshot');
+        // Request timers end with their response (async_hooks reports cleared timers a moment later); a leftover
+        // poll would wait the SDK's 60 s refresh interval.
+        await waitFor('timers started by the snapshot to end', 2_000, async () => (timers.pendingRefd() === 0 ? true : undefined));
       } finally {
+        timers.stop();
         if (saved === undefined) delete process.env.NODE_ENV;
         else process.env.NODE_ENV = saved;
       }
     });
   });
 });
+
+/**
+ * Tracks only the timers created inside `run` (and whatever it starts asynchronously). A before/after count of all
+ * active timers is wrong here: mocha arms its own per-test timeout timer only after the test function returned its
+ * promise, so that timer appears between the counts and lives until the test ends; timers of earlier tests ending
+ * meanwhile hid it now and then.
+ */
+function timersStartedWithin() {
+  const scope = new AsyncLocalStorage<true>();
+  const pending = new Map<number, NodeJS.Timeout>();
+  let started = 0;
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (type === 'Timeout' && scope.getStore() === true) {
+        started += 1;
+        pending.set(id, resource as NodeJS.Timeout);
+      }
+    },
+    // Emitted once a Timeout fired (non-repeating) or was cleared.
+    destroy(id) {
+      pending.delete(id);
+    },
+  }).enable();
+  return {
+    run: <T>(fn: () => Promise<T>): Promise<T> => scope.run(true, fn),
+    started: () => started,
+    pendingRefd: () => [...pending.values()].filter((t) => t.hasRef()).length,
+    stop: () => hook.disable(),
+  };
+}
