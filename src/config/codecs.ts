@@ -79,6 +79,17 @@ const StateCodec = section(
   'Where flagsync records what it sent',
 );
 
+const SpoolCodec = section(
+  {},
+  {
+    path: describe(
+      NonEmptyString,
+      "Folder where `send --spool` keeps builds and deployments while Jira is unreachable, and from which every run delivers them; default: a spool folder beside the state file",
+    ),
+  },
+  'Where undeliverable builds and deployments wait',
+);
+
 const SyncCodec = section(
   {
     massDeleteThreshold: withDefault(
@@ -145,6 +156,7 @@ export const ConfigFileCodec = section(
     jira: JiraCodec,
     schedule: withDefault(CronExpression, DEFAULT_SCHEDULE, 'When the daemon syncs (node-cron syntax)'),
     state: withDefault(StateCodec, {}),
+    spool: withDefault(SpoolCodec, {}),
     sync: withDefault(SyncCodec, {}),
     log: withDefault(LogCodec, {}),
     providers: ProvidersCodec,

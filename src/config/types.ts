@@ -43,6 +43,8 @@ export interface FlagsyncConfig {
   readonly jira: JiraConfig;
   readonly schedule: string;
   readonly state: { readonly path: string };
+  /** Absolute folder of spooled builds and deployments. */
+  readonly spool: { readonly path: string };
   readonly sync: { readonly massDeleteThreshold: number; readonly providerTimeoutSeconds: number };
   readonly log: { readonly level: LogLevel };
   readonly providers: readonly ProviderConfig[];

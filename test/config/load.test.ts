@@ -103,6 +103,13 @@ log: { level: debug }
     assert.equal(config.state.path, '/etc/data/state.json');
   });
 
+  it('puts the spool beside the state file unless spool.path says otherwise', async () => {
+    const byDefault = await parse(`${VALID}state:\n  path: ../data/state.json\n`, baseEnv, '/etc/flagsync/flagsync.yaml');
+    assert.equal(byDefault.spool.path, '/etc/data/spool');
+    const configured = await parse(`${VALID}spool:\n  path: ./outbox\n`, baseEnv, '/etc/flagsync/flagsync.yaml');
+    assert.equal(configured.spool.path, '/etc/flagsync/outbox');
+  });
+
   it('keeps an absolute state path', async () => {
     const config = await parse(`${VALID}state:\n  path: /var/lib/flagsync/state.json\n`);
     assert.equal(config.state.path, '/var/lib/flagsync/state.json');
