@@ -63,31 +63,43 @@ function isUri(value: string | undefined): value is string {
   return value !== undefined && value.length <= MAX_URL && URL.canParse(value);
 }
 
-function mapRollout(rollout: Rollout | undefined, where: string, warnings: string[]): JiraFlagStatus['rollout'] {
+/** Over-long text is cut with a warning naming the field; the check is inline so the common case allocates nothing. */
+function fit(value: string, field: () => string, warnings: string[]): string {
+  return value.length <= MAX_TEXT ? value : clip(value, field(), warnings);
+}
+
+function mapRollout(rollout: Rollout | undefined, where: () => string, warnings: string[]): JiraFlagStatus['rollout'] {
   if (rollout === undefined) return undefined;
   // Jira reads percentage, then text, then rules; send the one that describes the rollout best.
   if (rollout.percentage !== undefined) {
     if (Number.isFinite(rollout.percentage) && rollout.percentage >= 0 && rollout.percentage <= 100) {
       return { percentage: Math.round(rollout.percentage * 100) / 100 };
     }
-    warnings.push(`${where}: rollout percentage ${String(rollout.percentage)} is outside 0..100, left out`);
+    warnings.push(`${where()}: rollout percentage ${String(rollout.percentage)} is outside 0..100, left out`);
   }
-  if (rollout.text !== undefined && rollout.text !== '') return { text: clip(rollout.text, `${where}: rollout text`, warnings) };
+  if (rollout.text !== undefined && rollout.text !== '') return { text: fit(rollout.text, () => `${where()}: rollout text`, warnings) };
   if (rollout.rules !== undefined && Number.isInteger(rollout.rules) && rollout.rules >= 0) return { rules: rollout.rules };
   return undefined;
 }
 
-function mapStatus(env: FlagEnvironment, where: string, warnings: string[]): JiraFlagStatus {
+function mapStatus(env: FlagEnvironment, where: () => string, warnings: string[]): JiraFlagStatus {
+  const status: { enabled: boolean; defaultValue?: string; rollout?: JiraFlagStatus['rollout'] } = { enabled: env.enabled };
+  if (env.defaultValue !== undefined) status.defaultValue = fit(env.defaultValue, () => `${where()}: defaultValue`, warnings);
   const rollout = mapRollout(env.rollout, where, warnings);
-  return {
-    enabled: env.enabled,
-    ...(env.defaultValue !== undefined ? { defaultValue: clip(env.defaultValue, `${where}: defaultValue`, warnings) } : {}),
-    ...(rollout !== undefined ? { rollout } : {}),
-  };
+  if (rollout !== undefined) status.rollout = rollout;
+  return status;
 }
 
+// Environment names repeat across every flag of a provider; their default types are worked out once.
+const defaultTypes = new Map<string, EnvironmentType | undefined>();
+
 function typeOf(env: FlagEnvironment, ctx: MappingContext): EnvironmentType | undefined {
-  return ctx.environmentTypes.has(env.name) ? ctx.environmentTypes.get(env.name) : defaultEnvironmentType(env.name);
+  if (ctx.environmentTypes.has(env.name)) return ctx.environmentTypes.get(env.name);
+  if (!defaultTypes.has(env.name)) {
+    if (defaultTypes.size > 1000) defaultTypes.clear();
+    defaultTypes.set(env.name, defaultEnvironmentType(env.name));
+  }
+  return defaultTypes.get(env.name);
 }
 
 /** Normalized flag → Jira feature flag. Pure; warnings name what was trimmed. */
@@ -103,23 +115,22 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
 
   const details: Array<Omit<Detail, 'lastUpdated'>> = [];
   const detailTimes: Array<string | undefined> = [];
-  const seen = new Set<string>();
+  const seen: string[] = [];
+  const flagUrl = isUri(flag.url) ? flag.url : undefined;
   for (const env of flag.environments) {
-    const where = `environment ${env.name}`;
-    if (seen.has(env.name)) {
-      warnings.push(`${where} appears twice, second left out`);
+    const where = (): string => `environment ${env.name}`;
+    if (seen.includes(env.name)) {
+      warnings.push(`${where()} appears twice, second left out`);
       continue;
     }
-    seen.add(env.name);
-    const url = isUri(env.url) ? env.url : flag.url;
-    if (!isUri(url)) return { kind: 'skipped', id, reason: `${where} has no valid URL (Jira requires one)` };
+    seen.push(env.name);
+    const url = env.url !== undefined && isUri(env.url) ? env.url : flagUrl;
+    if (url === undefined) return { kind: 'skipped', id, reason: `${where()} has no valid URL (Jira requires one)` };
     const type = typeOf(env, ctx);
+    const environment: { name: string; type?: EnvironmentType } = { name: fit(env.name, () => `${where()}: name`, warnings) };
+    if (type !== undefined) environment.type = type;
     detailTimes.push(env.lastUpdated);
-    details.push({
-      url,
-      environment: { name: clip(env.name, `${where}: name`, warnings), ...(type !== undefined ? { type } : {}) },
-      status: mapStatus(env, where, warnings),
-    });
+    details.push({ url, environment, status: mapStatus(env, where, warnings) });
   }
 
   // The most production-like environment leads the summary; "enabled" if on in any production environment.
@@ -139,14 +150,14 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
     }
   }
   const enabled = anyProduction ? productionOn : lead.status.enabled;
-  const summaryUrl = isUri(flag.url) ? flag.url : lead.url;
 
   const jiraFlag: UnstampedFlag = {
     id,
-    key: clip(flag.key, 'key', warnings),
-    ...(flag.name !== undefined && flag.name !== '' ? { displayName: clip(flag.name, 'name', warnings) } : {}),
+    key: fit(flag.key, () => 'key', warnings),
+    // undefined is left out of the JSON (hash and request alike).
+    displayName: flag.name !== undefined && flag.name !== '' ? fit(flag.name, () => 'name', warnings) : undefined,
     associations: [{ associationType: 'issueIdOrKeys', values: link.keys }],
-    summary: { url: summaryUrl, status: lead.status.enabled === enabled ? lead.status : { ...lead.status, enabled } },
+    summary: { url: flagUrl ?? lead.url, status: lead.status.enabled === enabled ? lead.status : { ...lead.status, enabled } },
     details,
   };
   return { kind: 'mapped', id, flag: jiraFlag, times: { flag: flag.lastUpdated, details: detailTimes }, issueKeys: link.keys, warnings };
