@@ -14,6 +14,8 @@ export type { RegistryOptions } from './adapters/registry';
 export { previewSnapshot } from './adapters/preview';
 export type { PreviewEntity, PreviewSettings, SnapshotPreview } from './adapters/preview';
 export { DecodeError, decodeOrThrow, describeErrors } from './codec/decode';
+export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './codec/options';
+export { crossChecked } from './codec/cross-checked';
 export { DEFAULT_LINKING, isIssueKey, linkIssueKeys } from './model/issue-keys';
 export type { LinkingOptions } from './model/issue-keys';
 export { silentLogger } from './log';

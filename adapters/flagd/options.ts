@@ -1,16 +1,8 @@
 import * as t from 'io-ts';
 import { crossChecked } from '../../src/codec/cross-checked';
+import { checkedString, EnvironmentTypeCodec } from '../../src/codec/options';
 
 /** A string that passes `ok`, reported by the config loader as "expected <name>". */
-function checkedString(name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> {
-  return new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && ok(u),
-    (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
-    t.identity,
-  );
-}
-
 function parsesAsUrl(s: string): URL | undefined {
   try {
     return new URL(s);
@@ -35,7 +27,6 @@ export const UrlTemplateCodec = checkedString('a URL template such as "https://g
 
 const NameCodec = checkedString('a non-empty name', (s) => s.trim() !== '');
 
-const EnvironmentTypeCodec = t.keyof({ production: null, staging: null, testing: null, development: null }, 'production, staging, testing or development');
 
 export const FlagdEnvironmentCodec = t.intersection([
   t.type({ name: NameCodec }),

@@ -1,25 +1,8 @@
 import * as t from 'io-ts';
 import { crossChecked } from '../../src/codec/cross-checked';
+import { checkedString, isHttpUrl, NonEmptyString } from '../../src/codec/options';
 import { REPOSITORY_ID_PATTERN } from '../../src/model/devinfo';
 
-function checkedString(name: string, ok: (s: string) => boolean): t.Type<string, string, unknown> {
-  return new t.Type<string, string, unknown>(
-    name,
-    (u): u is string => typeof u === 'string' && ok(u),
-    (u, c) => (typeof u === 'string' && ok(u) ? t.success(u) : t.failure(u, c)),
-    t.identity,
-  );
-}
-
-const isHttpUrl = (s: string) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(s).protocol);
-  } catch {
-    return false;
-  }
-};
-
-const NonEmpty = checkedString('a non-empty string', (s) => s.trim() !== '');
 const BrowseUrl = checkedString('an http(s) URL', isHttpUrl);
 const RepositoryId = checkedString('an id of letters, digits and ~ . - _ (Jira repository id)', (s) => REPOSITORY_ID_PATTERN.test(s));
 /** A template becomes a URL once its placeholders are filled in. */
@@ -32,17 +15,17 @@ export type Preset = keyof typeof PRESETS;
 
 const RepositoryShape = t.intersection([
   t.type({
-    name: NonEmpty,
+    name: NonEmptyString,
     /** Browse URL of the repository; commit and branch URLs derive from it. */
     url: BrowseUrl,
   }),
   t.partial({
     /** A local repository (bare or working copy), read in place. */
-    path: NonEmpty,
+    path: NonEmptyString,
     /** Or a remote to keep a bare mirror of (`git clone --mirror`, then `git fetch --prune` on every run). */
-    remote: NonEmpty,
+    remote: NonEmptyString,
     /** Folder of the mirror (default: .flagsync/mirrors/<id>.git beside the config file). */
-    mirror: NonEmpty,
+    mirror: NonEmptyString,
     /** Jira repository id (default: the name, which must then be a valid id). Must stay stable. */
     id: RepositoryId,
     preset: t.keyof(PRESETS, 'gitea, forgejo, gitlab, github or bitbucket-server'),

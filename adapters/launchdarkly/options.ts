@@ -1,32 +1,10 @@
 import * as t from 'io-ts';
+import { HttpUrl, NonEmptyString } from '../../src/codec/options';
 
 /**
  * The provider's config entry. Non-exact codecs: the core checks its own keys (`timeoutSeconds`, `linking`) and
  * unknown keys. Branded/refined codecs carry readable names because the config loader prints them.
  */
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-export const HttpUrl = new t.Type<string, string, unknown>(
-  'a URL',
-  (u): u is string => typeof u === 'string' && isHttpUrl(u),
-  (u, c) => (typeof u === 'string' && isHttpUrl(u) ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
-const NonEmptyString = new t.Type<string, string, unknown>(
-  'a non-empty string',
-  (u): u is string => typeof u === 'string' && u.length > 0,
-  (u, c) => (typeof u === 'string' && u.length > 0 ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
 const PositiveNumber = new t.Type<number, number, unknown>(
   'a positive number',
   (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,

@@ -1,29 +1,14 @@
 import * as t from 'io-ts';
 import { crossChecked } from '../../src/codec/cross-checked';
+import { EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/codec/options';
 
 /**
  * The provider's config entry. Admin mode when `adminToken` is present (one token, all environments);
  * otherwise client mode, where every environment brings its own `clientToken`.
  */
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-// The name is what the config loader prints: `providers[0].url: expected a URL (http or https)`.
-export const HttpUrl = t.refinement(t.string, isHttpUrl, 'a URL (http or https)');
-
-const NonEmptyString = t.refinement(t.string, (s) => s.trim() !== '', 'a non-empty string');
-
-const EnvironmentType = t.keyof({ production: null, staging: null, testing: null, development: null }, 'production | staging | testing | development');
-
 const UnleashEnvironmentOptions = t.intersection([
   t.type({ name: NonEmptyString }),
-  t.partial({ type: EnvironmentType, clientToken: NonEmptyString }),
+  t.partial({ type: EnvironmentTypeCodec, clientToken: NonEmptyString }),
 ]);
 
 const UnleashOptionsShape = t.intersection([

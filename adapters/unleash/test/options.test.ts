@@ -40,7 +40,7 @@ describe('Unleash adapter options', function () {
   });
 
   it('names a bad URL readably', function () {
-    assert.deepEqual(problems({ ...issueEntry, url: 'foo' }), ['providers[0].url: expected a URL (http or https)']);
+    assert.deepEqual(problems({ ...issueEntry, url: 'foo' }), ['providers[0].url: expected a URL']);
   });
 
   it('rejects duplicate environment names', function () {
