@@ -59,7 +59,7 @@ function mb(bytes: number): number {
 function stateFrom(entities: ReturnType<typeof desiredFlags>['entities']): SyncState {
   const state = emptyState();
   const records = recordsOf(state, 'featureflags');
-  for (const e of entities) records[e.id] = { h: e.hash, s: 1, p: e.provider, f: fieldHashes(e.fields()) };
+  for (const e of entities) records[e.id] = { h: e.hash, s: 1, p: e.provider, f: fieldHashes(e.fields()), ...(e.inputHash ? { i: e.inputHash } : {}) };
   return state;
 }
 
@@ -99,19 +99,35 @@ async function main(): Promise<void> {
   const count = arg('flags', 100_000);
   const e2e = arg('e2e', 5000);
   const settings = { provider: 'bench', linking: DEFAULT_LINKING, environmentTypes: new Map() };
-  const flags = syntheticFlags(count);
-  const changedFlags = syntheticFlags(count, 1);
+  const options = { massDeleteThreshold: 0.2, allowMassDelete: false };
   const rows: Row[] = [];
 
+  // First run: no state, every flag is mapped and becomes a create.
+  let flags: NormalizedFlag[] | undefined = syntheticFlags(count);
   let desired = desiredFlags(flags, settings);
-  rows.push(measure(`map + hash ${count} flags × ${ENVS.length} envs`, () => (desired = desiredFlags(flags, settings)).entities.length));
+  rows.push(measure(`first run: map + hash + plan ${count} flags × ${ENVS.length} envs`, () => {
+    desired = desiredFlags(flags!, settings);
+    return planRun('featureflags', [desired], emptyState(), options).providers[0]!.writes.length;
+  }));
   const state = stateFrom(desired.entities);
-  const options = { massDeleteThreshold: 0.2, allowMassDelete: false };
-  rows.push(measure('plan: first run (empty state)', () => planRun('featureflags', [desired], emptyState(), options).providers[0]!.writes.length));
-  rows.push(measure('plan: steady state (no change)', () => planRun('featureflags', [desired], state, options).providers[0]!.writes.length));
-  rows.push(measure('map + hash + plan: 1% changed', () => planRun('featureflags', [desiredFlags(changedFlags, settings)], state, options).providers[0]!.writes.length));
-  const full = measure('map + hash + plan: steady state, whole run', () => planRun('featureflags', [desiredFlags(flags, settings)], state, options).providers[0]!.writes.length);
+  desired = desiredFlags([], settings);
+  const acceptedInput = (id: string): string | undefined => recordsOf(state, 'featureflags')[id]?.i;
+  const wholePlan = (input: readonly NormalizedFlag[]) => planRun('featureflags', [desiredFlags(input, settings, acceptedInput)], state, options).providers[0]!.writes.length;
+
+  // Steady state, as a daemon sees it most of the time: the snapshot, the state and the plan in memory.
+  const full = measure('steady state: snapshot → plan (nothing changed)', () => wholePlan(flags!));
   rows.push(full);
+  flags = undefined;
+
+  let changed: NormalizedFlag[] | undefined = syntheticFlags(count, 1);
+  rows.push(measure('1% of flags changed', () => wholePlan(changed!)));
+  changed = undefined;
+
+  // A flag file touched without a change: every source timestamp moves, nothing Jira shows changes.
+  let touched: NormalizedFlag[] | undefined = syntheticFlags(count).map((f) => ({ ...f, lastUpdated: '2026-11-02T00:00:00.000Z' }));
+  rows.push(measure('every source timestamp moved (all re-mapped, nothing sent)', () => wholePlan(touched!)));
+  touched = undefined;
+
   const e2eRow = e2e > 0 ? await endToEnd(e2e) : undefined;
 
   const goals = [

@@ -45,6 +45,10 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
   if (!plan.ok) {
     return { ...base, ok: false, error: plan.error, created: 0, updated: 0, deleted: 0, rejected: [], failed: [], deletesRefused: 0, unknownIssueKeys: {} };
   }
+  for (const [id, inputHash] of plan.refresh) {
+    const known = records[id];
+    if (known !== undefined) records[id] = { ...known, i: inputHash };
+  }
   const nowMs = deps.now();
   const nowIso = new Date(nowMs).toISOString();
   const pending = new Map<string, { write: PlannedWrite; sequence: number }>();
@@ -62,7 +66,8 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
       if (entry === undefined || outcome.status !== 'accepted') continue;
       // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
       const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
-      records[outcome.id] = { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f };
+      const i = entry.write.entity.inputHash;
+      records[outcome.id] = i === undefined ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f } : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i };
     }
     await deps.onStateChange?.();
   };

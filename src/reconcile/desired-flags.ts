@@ -1,5 +1,5 @@
 import type { NormalizedFlag, EnvironmentType } from '../model/flag';
-import { toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
+import { jiraFlagId, toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
 import { contentHash } from './hash';
@@ -8,6 +8,17 @@ export interface FlagMappingSettings {
   readonly provider: string;
   readonly linking: LinkingOptions;
   readonly environmentTypes: ReadonlyMap<string, EnvironmentType | undefined>;
+}
+
+/**
+ * Bump whenever the normalized-flag → Jira mapping changes what it produces (src/model/to-jira-flag.ts,
+ * issue-keys.ts, environment-type.ts): flags whose source did not change are otherwise not mapped again.
+ */
+export const MAPPING_VERSION = 1;
+
+/** Everything besides the flag itself that decides what the flag becomes in Jira. */
+function mappingSeed(settings: FlagMappingSettings): string {
+  return JSON.stringify([MAPPING_VERSION, settings.provider, settings.linking, [...settings.environmentTypes].sort()]);
 }
 
 /** Parts of a flag a plan names when they change. */
@@ -22,20 +33,38 @@ function flagFields(flag: UnstampedFlag): Record<string, unknown> {
   return fields;
 }
 
-/** A provider's complete snapshot → the Jira feature flags it wants, with per-flag warnings. */
-export function desiredFlags(flags: readonly NormalizedFlag[], settings: FlagMappingSettings): ProviderDesired & { ok: true } {
+/**
+ * A provider's complete snapshot → the Jira feature flags it wants, with per-flag warnings.
+ *
+ * `acceptedInput(id)` gives the source fingerprint of what Jira last accepted for a flag. A flag whose source data
+ * and mapping settings are unchanged is recognised by that fingerprint alone: one serialization instead of mapping
+ * and serializing its Jira form, which is what keeps a steady-state plan of 100k flags fast.
+ */
+export function desiredFlags(
+  flags: readonly NormalizedFlag[],
+  settings: FlagMappingSettings,
+  acceptedInput: (id: string) => string | undefined = () => undefined,
+): ProviderDesired & { ok: true } {
+  const seed = mappingSeed(settings);
   const entities: DesiredEntity<UnstampedFlagWithTimes>[] = [];
+  const unchanged: string[] = [];
   const keep = new Set<string>();
   const warnings: string[] = [];
   const ids = new Set<string>();
   let unlinked = 0;
   for (const flag of flags) {
-    const mapping = toJiraFlag(flag, settings);
-    if (ids.has(mapping.id)) {
-      warnings.push(`flag ${mapping.id}: appears twice in the snapshot, second copy ignored`);
+    const id = jiraFlagId(settings.provider, flag.key);
+    if (ids.has(id)) {
+      warnings.push(`flag ${id}: appears twice in the snapshot, second copy ignored`);
       continue;
     }
-    ids.add(mapping.id);
+    ids.add(id);
+    const inputHash = contentHash([seed, flag]);
+    if (acceptedInput(id) === inputHash) {
+      unchanged.push(id);
+      continue;
+    }
+    const mapping = toJiraFlag(flag, settings);
     if (mapping.kind === 'unlinked') {
       unlinked++;
       continue;
@@ -55,8 +84,9 @@ export function desiredFlags(flags: readonly NormalizedFlag[], settings: FlagMap
       hash: contentHash(jiraFlag),
       payload: { flag: jiraFlag, times: mapping.times },
       issueKeys: mapping.issueKeys,
+      inputHash,
       fields: () => flagFields(jiraFlag),
     });
   }
-  return { provider: settings.provider, ok: true, entities, keep, seen: flags.length, unlinked, warnings };
+  return { provider: settings.provider, ok: true, entities, keep, unchanged, seen: flags.length, unlinked, warnings };
 }

@@ -11,6 +11,8 @@ export interface DesiredEntity<P = unknown> {
   readonly hash: string;
   readonly payload: P;
   readonly issueKeys: readonly string[];
+  /** Fingerprint of the source data and mapping settings this entity came from (see desired-flags.ts). */
+  readonly inputHash?: string;
   /** Called only for entities that changed (it is the costly part). */
   fields(): Readonly<Record<string, unknown>>;
 }
@@ -23,6 +25,8 @@ export type ProviderDesired =
       readonly entities: readonly DesiredEntity[];
       /** Ids present in the source but not sendable this run (bad data): never deleted because of that. */
       readonly keep: ReadonlySet<string>;
+      /** Ids whose source data is exactly what Jira last accepted: unchanged, recognised without mapping them. */
+      readonly unchanged?: readonly string[];
       /** Flags seen in the source, and how many had no issue key. */
       readonly seen: number;
       readonly unlinked: number;

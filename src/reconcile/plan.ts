@@ -26,6 +26,8 @@ export interface ProviderPlan {
   /** Deletes held back by the mass-delete guard. */
   readonly refusedDeletes: readonly string[];
   readonly unchanged: number;
+  /** Unchanged entities whose source fingerprint moved (e.g. only a timestamp): state takes the new one, Jira nothing. */
+  readonly refresh: ReadonlyArray<readonly [id: string, inputHash: string]>;
   /** Entities of this provider Jira holds according to state (the guard's base). */
   readonly known: number;
 }
@@ -63,17 +65,32 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
   const providers = desired.map((source): ProviderPlan => {
     const knownIds = byProvider.get(source.provider) ?? [];
     if (!source.ok) {
-      return { provider: source.provider, ok: false, error: source.error, seen: 0, unlinked: 0, warnings: [], writes: [], deletes: [], refusedDeletes: [], unchanged: 0, known: knownIds.length };
+      return {
+        provider: source.provider,
+        ok: false,
+        error: source.error,
+        seen: 0,
+        unlinked: 0,
+        warnings: [],
+        writes: [],
+        deletes: [],
+        refusedDeletes: [],
+        unchanged: 0,
+        refresh: [],
+        known: knownIds.length,
+      };
     }
     const writes: PlannedWrite[] = [];
-    const wanted = new Set<string>();
-    let unchanged = 0;
+    const refresh: Array<readonly [string, string]> = [];
+    const wanted = new Set<string>(source.unchanged);
+    let unchanged = source.unchanged?.length ?? 0;
     for (const entity of source.entities) {
       wanted.add(entity.id);
       const record = records[entity.id];
       // Same content but filed under another provider (a renamed provider) still needs a write to move it.
       if (record !== undefined && record.h === entity.hash && record.p === entity.provider) {
         unchanged++;
+        if (entity.inputHash !== undefined && entity.inputHash !== record.i) refresh.push([entity.id, entity.inputHash]);
         continue;
       }
       if (record === undefined) {
@@ -96,6 +113,7 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
       deletes: refuse ? [] : vanished,
       refusedDeletes: refuse ? vanished : [],
       unchanged,
+      refresh,
       known: knownIds.length,
     };
   });

@@ -9,6 +9,7 @@ import type { ProviderDesired } from './desired';
 import { desiredFlags } from './desired-flags';
 import { planRun, type Plan } from './plan';
 import type { FileStateStore } from './state-store';
+import { recordsOf } from './state';
 
 export interface ProviderRuntime {
   readonly name: string;
@@ -52,6 +53,9 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
     input.providers.map((p) => ({ name: p.name, adapter: p.adapter, timeoutMs: p.timeoutMs, adapterName: p.adapterName })),
     input.signal,
   );
+  const state = await input.store.load();
+  const accepted = recordsOf(state, input.kind.description.kind);
+  const acceptedInput = (id: string): string | undefined => accepted[id]?.i;
   const desired: ProviderDesired[] = snapshots.map((snapshot) => {
     const provider = input.providers.find((p) => p.name === snapshot.provider)!;
     if (!snapshot.ok) {
@@ -59,12 +63,12 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
       return { provider: snapshot.provider, ok: false, error: snapshot.error };
     }
     logger.debug({ provider: snapshot.provider, flags: snapshot.flags.length, ms: snapshot.ms }, 'snapshot read');
-    const result = desiredFlags(snapshot.flags, { provider: provider.name, linking: provider.linking, environmentTypes: provider.environmentTypes });
+    const settings = { provider: provider.name, linking: provider.linking, environmentTypes: provider.environmentTypes };
+    const result = desiredFlags(snapshot.flags, settings, acceptedInput);
     for (const warning of result.warnings) logger.warn({ provider: provider.name }, warning);
     return result;
   });
 
-  const state = await input.store.load();
   const plan = planRun(input.kind.description.kind, desired, state, {
     massDeleteThreshold: input.massDeleteThreshold,
     allowMassDelete: input.allowMassDelete,

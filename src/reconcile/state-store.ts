@@ -6,7 +6,7 @@ import { emptyState, type SyncState } from './state';
 
 const EntityRecordCodec = t.intersection([
   t.type({ h: t.string, s: t.number, p: t.string }),
-  t.partial({ f: t.record(t.string, t.string) }),
+  t.partial({ f: t.record(t.string, t.string), i: t.string }),
 ]);
 const StateCodec = t.type({
   version: t.literal(1),

@@ -10,6 +10,8 @@ export interface EntityRecord {
   readonly p: string;
   /** Per-field fingerprints, to name changed fields in plans. */
   readonly f?: Readonly<Record<string, string>>;
+  /** Fingerprint of the source data (and mapping settings) the accepted payload was made from. */
+  readonly i?: string;
 }
 
 export interface SyncState {

@@ -170,6 +170,35 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.equal((sim.stored('featureflags') as unknown[]).length, 12);
   });
 
+  it('a source touched without a change (only times moved) sends nothing and refreshes state', async () => {
+    await sync();
+    const readState = async () =>
+      JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: Record<string, { i?: string; s: number }> } };
+    const before = await readState();
+    await new Promise((r) => setTimeout(r, 20)); // a later mtime
+    await writeEnvironments(dir, linkedFlags(12), linkedFlags(12).map((f) => ({ ...f, enabled: false })));
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(writes(sim).length, 0);
+    assert.equal(report.results[0]!.unchanged, 12);
+    const after = await readState();
+    const id = 'files:PROJ-1-flag';
+    assert.notEqual(after.entities.featureflags[id]!.i, before.entities.featureflags[id]!.i, 'source fingerprint refreshed');
+    assert.equal(after.entities.featureflags[id]!.s, before.entities.featureflags[id]!.s, 'nothing was sent, same sequence id');
+  });
+
+  it('a change of the environment mapping in config re-sends the affected flags', async () => {
+    await sync();
+    const provider = flagdProvider('files', dir) as { environments: Array<{ type: string }> };
+    provider.environments[1]!.type = 'testing';
+    configFile = await writeSyncConfig(dir, sim, [provider]);
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.results[0]!.updated, 12);
+    const flag = sim.storedFlag('files:PROJ-2-flag') as JiraFeatureFlag;
+    assert.deepEqual(flag.details.find((d) => d.environment.name === 'staging')!.environment, { name: 'staging', type: 'testing' });
+  });
+
   it('plan (dry run) sends nothing and writes no state', async () => {
     const config = await loadConfig(configFile, builtInRegistry());
     const report = await syncOnce(config, silentLogger, { dryRun: true, allowMassDelete: false });

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from '../../src/reconcile/desired';
+import { desiredFlags } from '../../src/reconcile/desired-flags';
 import { contentHash, fieldHashes } from '../../src/reconcile/hash';
 import { nextSequence, planRun } from '../../src/reconcile/plan';
 import { emptyState, type SyncState } from '../../src/reconcile/state';
@@ -80,8 +82,40 @@ describe('planRun (pure diff against last-accepted state)', () => {
     assert.equal(planRun('featureflags', [source('a', entities)], stateWith(ten), options).providers[0]!.deletes.length, 2);
   });
 
+  it('counts ids recognised as unchanged by their source fingerprint, and never deletes them', () => {
+    const recognised: ProviderDesired = { ...source('a', []), unchanged: ten.map(([, id]) => id) } as ProviderDesired;
+    const plan = planRun('featureflags', [recognised], stateWith(ten), options).providers[0]!;
+    assert.equal(plan.unchanged, 10);
+    assert.deepEqual(plan.deletes, []);
+    assert.deepEqual(plan.refusedDeletes, []);
+  });
+
   it('sequence ids come from the clock and always grow', () => {
     assert.equal(nextSequence(0, 1_700_000_000_000), 1_700_000_000_000);
     assert.equal(nextSequence(1_800_000_000_000, 1_700_000_000_000), 1_800_000_000_001);
+  });
+});
+
+describe('desiredFlags source fingerprints', () => {
+  const flag = {
+    provider: 'p', key: 'PROJ-1-x', tags: [], issueKeys: [], url: 'https://x.example/f',
+    environments: [{ name: 'production', enabled: true, rollout: { percentage: 5 } }],
+  };
+  const settings = { provider: 'p', linking: DEFAULT_LINKING, environmentTypes: new Map() };
+
+  it('skips mapping a flag whose fingerprint matches what Jira accepted', () => {
+    const first = desiredFlags([flag], settings);
+    const fingerprint = first.entities[0]!.inputHash!;
+    const second = desiredFlags([flag], settings, () => fingerprint);
+    assert.deepEqual(second.unchanged, ['p:PROJ-1-x']);
+    assert.equal(second.entities.length, 0);
+  });
+
+  it('maps again when the flag or the mapping settings change', () => {
+    const fingerprint = desiredFlags([flag], settings).entities[0]!.inputHash!;
+    const changedFlag = { ...flag, environments: [{ name: 'production', enabled: false }] };
+    assert.equal(desiredFlags([changedFlag], settings, () => fingerprint).entities.length, 1);
+    const changedSettings = { ...settings, environmentTypes: new Map([['production', 'staging' as const]]) };
+    assert.equal(desiredFlags([flag], changedSettings, () => fingerprint).entities.length, 1);
   });
 });
