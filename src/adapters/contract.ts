@@ -29,8 +29,19 @@ export interface AdapterContext {
   readonly logger: Logger;
 }
 
+/** A flag the source has but the adapter could not read (bad data): reported, and never deleted in Jira for that. */
+export interface SkippedFlag {
+  readonly key: string;
+  readonly reason: string;
+}
+
 export interface FlagSnapshot {
   readonly flags: readonly NormalizedFlag[];
+  /**
+   * Flags present in the source whose data was unusable. Listing them (rather than leaving them out) keeps the rest
+   * of the snapshot usable without the core taking the missing flags for deleted ones.
+   */
+  readonly skipped?: readonly SkippedFlag[];
 }
 
 /** Development information (repositories with branches and commits), e.g. from adapters/git. */

@@ -3,13 +3,18 @@ import { isLeft } from 'fp-ts/Either';
 import { describeErrors } from '../codec/decode';
 import { NormalizedFlagCodec } from '../model/codecs';
 import type { NormalizedFlag } from '../model/flag';
+import type { FlagSnapshot, SkippedFlag } from './contract';
 
 /**
  * What the core checks in every snapshot an adapter returns, as one readable line per problem
  * (`flags[3].environments[0].enabled: expected boolean`). Values are never printed: a flag's fields may hold
  * anything the source stored.
  */
-export const FlagSnapshotCodec = t.type({ flags: t.readonlyArray(NormalizedFlagCodec) }, 'FlagSnapshot');
+const SkippedFlagCodec = t.type({ key: t.string, reason: t.string });
+export const FlagSnapshotCodec = t.intersection(
+  [t.type({ flags: t.readonlyArray(NormalizedFlagCodec) }), t.partial({ skipped: t.union([t.readonlyArray(SkippedFlagCodec), t.undefined]) })],
+  'FlagSnapshot',
+);
 
 export interface SnapshotExpectations {
   /** The provider name from config; every flag must carry it. */
@@ -67,6 +72,11 @@ export class InvalidSnapshotError extends Error {
     super(`${who}: invalid snapshot: ${problems.join('; ')}`);
     this.name = 'InvalidSnapshotError';
   }
+}
+
+/** The flags an (already validated) snapshot lists as present but unreadable. */
+export function skippedFlagsOf(value: unknown): readonly SkippedFlag[] {
+  return (value as FlagSnapshot).skipped ?? [];
 }
 
 /** The snapshot's flags, or InvalidSnapshotError listing every problem. */

@@ -1,5 +1,5 @@
-import type { SourceAdapter } from '../adapters/contract';
-import { validateSnapshot } from '../adapters/snapshot-check';
+import type { SkippedFlag, SourceAdapter } from '../adapters/contract';
+import { skippedFlagsOf, validateSnapshot } from '../adapters/snapshot-check';
 import type { NormalizedFlag } from '../model/flag';
 
 export interface ProviderSource {
@@ -11,7 +11,14 @@ export interface ProviderSource {
 }
 
 export type CollectedSnapshot =
-  | { readonly provider: string; readonly ok: true; readonly flags: readonly NormalizedFlag[]; readonly ms: number }
+  | {
+      readonly provider: string;
+      readonly ok: true;
+      readonly flags: readonly NormalizedFlag[];
+      /** Present in the source but unreadable: warned about, never deleted for that. */
+      readonly skipped: readonly SkippedFlag[];
+      readonly ms: number;
+    }
   | { readonly provider: string; readonly ok: false; readonly error: string; readonly ms: number };
 
 class TimeoutError extends Error {}
@@ -53,7 +60,8 @@ export async function collectSnapshots(sources: readonly ProviderSource[], signa
       const started = Date.now();
       try {
         const snapshot = await withTimeout((s) => source.adapter.snapshot(s), source.timeoutMs, signal);
-        return { provider: source.name, ok: true, flags: checkSnapshot(source.name, snapshot, source.adapterName), ms: Date.now() - started };
+        const flags = checkSnapshot(source.name, snapshot, source.adapterName);
+        return { provider: source.name, ok: true, flags, skipped: skippedFlagsOf(snapshot), ms: Date.now() - started };
       } catch (error) {
         const text = errorText(error);
         // SourceError messages already start with the provider name.

@@ -1,3 +1,4 @@
+import type { SkippedFlag } from '../adapters/contract';
 import type { NormalizedFlag, EnvironmentType } from '../model/flag';
 import { jiraFlagId, toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
@@ -44,6 +45,7 @@ export function desiredFlags(
   flags: readonly NormalizedFlag[],
   settings: FlagMappingSettings,
   acceptedInput: (id: string) => string | undefined = () => undefined,
+  skipped: readonly SkippedFlag[] = [],
 ): ProviderDesired & { ok: true } {
   const seed = mappingSeed(settings);
   const entities: DesiredEntity<UnstampedFlagWithTimes>[] = [];
@@ -52,6 +54,11 @@ export function desiredFlags(
   const warnings: string[] = [];
   const ids = new Set<string>();
   let unlinked = 0;
+  for (const { key, reason } of skipped) {
+    const id = jiraFlagId(settings.provider, key);
+    warnings.push(`flag ${id}: skipped, the source's data could not be used: ${reason}`);
+    keep.add(id);
+  }
   for (const flag of flags) {
     const id = jiraFlagId(settings.provider, flag.key);
     if (ids.has(id)) {
@@ -88,5 +95,5 @@ export function desiredFlags(
       fields: () => flagFields(jiraFlag),
     });
   }
-  return { provider: settings.provider, ok: true, entities, keep, unchanged, seen: flags.length, unlinked, warnings };
+  return { provider: settings.provider, ok: true, entities, keep, unchanged, seen: flags.length + skipped.length, unlinked, warnings };
 }

@@ -119,3 +119,15 @@ describe('desiredFlags source fingerprints', () => {
     assert.equal(desiredFlags([flag], changedSettings, () => fingerprint).entities.length, 1);
   });
 });
+
+describe('flags the adapter skipped for bad data', () => {
+  it('are warned about by name and never deleted because of that', () => {
+    const state = stateWith([['p', 'p:PROJ-1-x', { v: 1 }]]);
+    const desired = desiredFlags([], { provider: 'p', linking: DEFAULT_LINKING, environmentTypes: new Map() }, () => undefined, [
+      { key: 'PROJ-1-x', reason: 'strategy "flexibleRollout" has rollout "abc"' },
+    ]);
+    assert.deepEqual(desired.warnings, ['flag p:PROJ-1-x: skipped, the source\'s data could not be used: strategy "flexibleRollout" has rollout "abc"']);
+    const plan = planRun('featureflags', [desired], state, { massDeleteThreshold: 0.2, allowMassDelete: true }).providers[0]!;
+    assert.deepEqual(plan.deletes, []);
+  });
+});
