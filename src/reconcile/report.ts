@@ -60,10 +60,13 @@ function count(result: ProviderResult): string[] {
   ];
 }
 
-/** The table `run --once` ends with, followed by the reasons for anything that went wrong. */
+/**
+ * The table `run --once` ends with, followed by the reasons for anything that went wrong. "seen" counts flags for
+ * flag providers and branches + commits for devinfo providers.
+ */
 export function renderRunSummary(report: RunReport): string {
   const table = new Table({
-    head: ['provider', 'status', 'flags', 'unlinked', 'created', 'updated', 'deleted', 'rejected', 'unknown keys'],
+    head: ['provider', 'status', 'seen', 'unlinked', 'created', 'updated', 'deleted', 'rejected', 'unknown keys'],
     style: { head: [], border: [] },
   });
   for (const result of report.results) table.push([result.provider, ...count(result)]);
@@ -73,6 +76,7 @@ export function renderRunSummary(report: RunReport): string {
     for (const x of r.rejected) lines.push(`${r.provider}: ${x.id} rejected by Jira: ${x.messages.join('; ')}`);
     for (const x of r.failed) lines.push(`${r.provider}: ${x.id} not sent: ${x.error}`);
     for (const [id, keys] of Object.entries(r.unknownIssueKeys)) lines.push(`${r.provider}: ${id}: issue keys unknown to Jira: ${keys.join(', ')}`);
+    for (const w of r.warnings) lines.push(`${r.provider}: warning: ${w}`);
     if (r.deletesRefused > 0) {
       lines.push(`${r.provider}: ${r.deletesRefused} deletes refused by the mass-delete guard (use --allow-mass-delete if intended)`);
     }
