@@ -63,8 +63,8 @@ export type LdFlag = t.TypeOf<typeof LdFlagCodec>;
 export type LdRollout = t.TypeOf<typeof RolloutCodec>;
 export type LdVariationOrRollout = t.TypeOf<typeof VariationOrRolloutCodec>;
 
-/** The features namespace of an SDK data set: flag key → flag configuration. */
-export const LdFlagMapCodec = t.record(t.string, LdFlagCodec);
+/** Just enough of a listed item to know which flag it is; the rest is decoded per item. */
+export const KeyedItemCodec = t.type({ key: t.string });
 
 const LinkCodec = t.type({ href: t.string });
 
@@ -92,8 +92,9 @@ export const RestFlagCodec = t.intersection([
   }),
 ]);
 
+/** The page envelope only: each item is decoded on its own so one bad flag costs only its own metadata. */
 export const RestFlagsPageCodec = t.intersection([
-  t.type({ items: t.array(RestFlagCodec) }),
+  t.type({ items: t.array(t.unknown) }),
   t.partial({
     totalCount: nullable(t.number),
     _links: nullable(t.partial({ next: nullable(LinkCodec) })),

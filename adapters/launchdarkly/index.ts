@@ -76,7 +76,7 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
         inner.signal,
         context.logger.child({ environment: env.name }),
       ).then(
-        (flags): EnvironmentFlags => ({ name: env.name, key: envKey(env), flags }),
+        ({ flags, skipped }): EnvironmentFlags => ({ name: env.name, key: envKey(env), flags, skipped }),
         fail(`environment "${env.name}"`),
       );
     });
@@ -93,6 +93,7 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
           },
           inner.signal,
           deps.clock ?? realClock,
+          (key, reason) => context.logger.warn({ flag: key }, `flag ${provider}:${key}: REST API metadata unusable, synced without it: ${reason}`),
         ).catch(fail('REST API'))
       : Promise.resolve(undefined);
     try {
@@ -110,9 +111,9 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
     environments: options.environments.map((env) => env.name),
     async snapshot(signal: AbortSignal) {
       const { envs, metadata } = await readAll(signal);
-      const flags = normalizeLaunchDarklyFlags(envs, metadata, settings);
-      context.logger.debug({ flags: flags.length, environments: envs.length }, 'LaunchDarkly snapshot read');
-      return { flags };
+      const { flags, skipped } = normalizeLaunchDarklyFlags(envs, metadata, settings);
+      context.logger.debug({ flags: flags.length, skipped: skipped.length, environments: envs.length }, 'LaunchDarkly snapshot read');
+      return { flags, skipped };
     },
   };
 }

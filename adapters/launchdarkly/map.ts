@@ -1,3 +1,4 @@
+import type { SkippedFlag } from '../../src/adapters/contract';
 import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
 import type { LdFlag, RestFlag } from './codecs';
 import { describeRollout, type OnVariation } from './rollout';
@@ -20,6 +21,8 @@ export interface EnvironmentFlags {
   /** Environment key in LaunchDarkly (for links and REST data). */
   readonly key: string;
   readonly flags: readonly LdFlag[];
+  /** Flags listed in this environment whose configuration could not be read. */
+  readonly skipped?: readonly SkippedFlag[];
 }
 
 /** Flag variation values become text: strings as they are, everything else as JSON ("true", "42", '{"a":1}'). */
@@ -101,41 +104,78 @@ function issueKeysOf(meta: RestFlag | undefined, settings: MapSettings): string[
   return [...new Set(values.map((v) => v.trim()).filter((v) => v.length > 0))];
 }
 
+/** Reasons per flag key from every environment; one unreadable environment makes the whole flag unusable. */
+function skippedByKey(environments: readonly EnvironmentFlags[]): Map<string, string[]> {
+  const reasons = new Map<string, string[]>();
+  for (const env of environments) {
+    for (const { key, reason } of env.skipped ?? []) {
+      const list = reasons.get(key) ?? [];
+      list.push(`environment "${env.name}": ${reason}`);
+      reasons.set(key, list);
+    }
+  }
+  return reasons;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * All environments' flags → one NormalizedFlag per flag key (sorted by key). Deleted flags are left out; a flag
  * missing from an environment simply has no detail for it. REST metadata, when given, supplies name, description,
- * tags, maintainer, change times and issue keys from the configured custom property.
+ * tags, maintainer, change times and issue keys from the configured custom property. A flag unreadable in any
+ * environment, or one the mapping fails on, is listed in `skipped` once instead: a partial flag would send wrong data.
  */
 export function normalizeLaunchDarklyFlags(
   environments: readonly EnvironmentFlags[],
   metadata: ReadonlyMap<string, RestFlag> | undefined,
   settings: MapSettings,
-): NormalizedFlag[] {
-  const byKey = new Map<string, { flag: LdFlag; envs: FlagEnvironment[] }>();
+): { flags: NormalizedFlag[]; skipped: SkippedFlag[] } {
+  const unreadable = skippedByKey(environments);
+  const byKey = new Map<string, { flag: LdFlag; envs: { flag: LdFlag; env: EnvironmentFlags }[] }>();
   for (const env of environments) {
     for (const flag of env.flags) {
-      if (flag.deleted === true) continue;
+      if (flag.deleted === true || unreadable.has(flag.key)) continue;
       const entry = byKey.get(flag.key) ?? { flag, envs: [] };
-      entry.envs.push(normalizeFlagEnvironment(flag, env, settings, metadata?.get(flag.key)));
+      entry.envs.push({ flag, env });
       byKey.set(flag.key, entry);
     }
   }
-  return [...byKey.keys()].sort().map((key) => {
+  const flags: NormalizedFlag[] = [];
+  const skipped: SkippedFlag[] = [...unreadable].map(([key, reasons]) => ({ key, reason: reasons.join('; ') }));
+  for (const key of [...byKey.keys()].sort()) {
     const { flag, envs } = byKey.get(key)!;
-    const meta = metadata?.get(key);
-    const name = meta?.name ?? flag.name ?? undefined;
-    const description = meta?.description ?? flag.description ?? undefined;
-    const times = envs.map((e) => e.lastUpdated).filter((v): v is string => v !== undefined).sort();
-    return {
-      provider: settings.provider,
-      key,
-      ...(name ? { name } : {}),
-      ...(description ? { description } : {}),
-      tags: tagsOf(flag, meta),
-      url: flagUrl(key, settings),
-      ...(times.length > 0 ? { lastUpdated: times[times.length - 1]! } : {}),
-      issueKeys: issueKeysOf(meta, settings),
-      environments: envs,
-    };
-  });
+    try {
+      flags.push(normalizeFlag(flag, envs, metadata?.get(key), settings));
+    } catch (error) {
+      skipped.push({ key, reason: `could not be mapped: ${messageOf(error)}` });
+    }
+  }
+  skipped.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { flags, skipped };
+}
+
+function normalizeFlag(
+  flag: LdFlag,
+  perEnvironment: readonly { flag: LdFlag; env: EnvironmentFlags }[],
+  meta: RestFlag | undefined,
+  settings: MapSettings,
+): NormalizedFlag {
+  const envs = perEnvironment.map((e) => normalizeFlagEnvironment(e.flag, e.env, settings, meta));
+  const key = flag.key;
+  const name = meta?.name ?? flag.name ?? undefined;
+  const description = meta?.description ?? flag.description ?? undefined;
+  const times = envs.map((e) => e.lastUpdated).filter((v): v is string => v !== undefined).sort();
+  return {
+    provider: settings.provider,
+    key,
+    ...(name ? { name } : {}),
+    ...(description ? { description } : {}),
+    tags: tagsOf(flag, meta),
+    url: flagUrl(key, settings),
+    ...(times.length > 0 ? { lastUpdated: times[times.length - 1]! } : {}),
+    issueKeys: issueKeysOf(meta, settings),
+    environments: envs,
+  };
 }

@@ -1,6 +1,7 @@
 import axios, { type AxiosResponse } from 'axios';
-import { decodeOrThrow } from '../../src/codec/decode';
-import { RestFlagsPageCodec, type RestFlag, type RestFlagsPage } from './codecs';
+import { isLeft } from 'fp-ts/Either';
+import { decodeOrThrow, describeErrors } from '../../src/codec/decode';
+import { KeyedItemCodec, RestFlagCodec, RestFlagsPageCodec, type RestFlag, type RestFlagsPage } from './codecs';
 
 /**
  * Flag metadata from LaunchDarkly's REST API (`GET /api/v2/flags/{projectKey}`): name, description, tags,
@@ -75,7 +76,28 @@ function describe(url: string): string {
   return `${u.origin}${u.pathname}`;
 }
 
-export async function fetchFlagMetadata(settings: RestApiSettings, signal: AbortSignal, clock: Clock = realClock): Promise<Map<string, RestFlag>> {
+/** Told about a flag whose metadata failed its codec; that flag simply gets none. */
+export type UnusableMetadata = (key: string, reason: string) => void;
+
+/**
+ * Each page is decoded strictly, each item on its own: an item without a readable key rejects (we could not say
+ * which flag lost its metadata), an item that fails otherwise is reported and left out.
+ */
+function addPageItems(items: readonly unknown[], flags: Map<string, RestFlag>, what: string, onUnusable: UnusableMetadata): void {
+  items.forEach((item, index) => {
+    const { key } = decodeOrThrow(KeyedItemCodec, item, what, { prefix: `items[${index}]` });
+    const result = RestFlagCodec.decode(item);
+    if (isLeft(result)) onUnusable(key, describeErrors(result.left).join('; '));
+    else flags.set(key, result.right);
+  });
+}
+
+export async function fetchFlagMetadata(
+  settings: RestApiSettings,
+  signal: AbortSignal,
+  clock: Clock = realClock,
+  onUnusable: UnusableMetadata = () => {},
+): Promise<Map<string, RestFlag>> {
   const maxWaitMs = settings.maxRateLimitWaitSeconds * 1000;
   const waitOrFail = async (ms: number | undefined, url: string, why: string) => {
     const wait = ms ?? maxWaitMs;
@@ -108,8 +130,9 @@ export async function fetchFlagMetadata(settings: RestApiSettings, signal: Abort
     if (response.status !== 200) throw new Error(`LaunchDarkly REST API ${describe(url)}: HTTP ${response.status}`);
     seen.add(url);
     waitedForThisPage = false;
-    const page: RestFlagsPage = decodeOrThrow(RestFlagsPageCodec, response.data, `LaunchDarkly REST API ${describe(url)} response`);
-    for (const flag of page.items) flags.set(flag.key, flag);
+    const what = `LaunchDarkly REST API ${describe(url)} response`;
+    const page: RestFlagsPage = decodeOrThrow(RestFlagsPageCodec, response.data, what);
+    addPageItems(page.items, flags, what, onUnusable);
     const next: string | undefined | null = page._links?.next?.href;
     url = next && page.items.length > 0 ? new URL(next, settings.baseUrl).toString() : undefined;
     if (url !== undefined && limitExhausted(response)) {

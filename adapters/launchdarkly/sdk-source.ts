@@ -1,7 +1,6 @@
 import { init, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
 import type { Logger } from '../../src/log';
-import { decodeOrThrow } from '../../src/codec/decode';
-import { LdFlagMapCodec, type LdFlag } from './codecs';
+import { decodeFlagEntries, type DecodedFlags } from './flag-entries';
 import { CapturingFeatureStore } from './store';
 
 export interface SdkSourceSettings {
@@ -54,15 +53,16 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: 
 
 /**
  * Starts an SDK client for one SDK key, waits (bounded) until it has the environment's full data set, returns the
- * flag configurations (deleted ones excluded) and always closes the client: a one-shot run never hangs on it.
- * The store is read right after initialization, before the (background) close.
+ * flag configurations (deleted ones excluded; unreadable ones as skipped, by key) and always closes the client: a
+ * one-shot run never hangs on it. The store is read right after initialization, before the (background) close.
+ * A data set whose `flags` is not a key → flag map rejects: it must never read as "no flags".
  */
 export async function readEnvironmentFlags(
   sdkKey: string,
   settings: SdkSourceSettings,
   signal: AbortSignal,
   logger: Logger,
-): Promise<LdFlag[]> {
+): Promise<DecodedFlags> {
   if (signal.aborted) throw new EnvironmentReadError('aborted');
   const store = new CapturingFeatureStore();
   const lastProblem: { message?: string } = {};
@@ -94,8 +94,9 @@ export async function readEnvironmentFlags(
   } finally {
     aborted.dispose();
   }
-  const flags = decodeOrThrow(LdFlagMapCodec, store.live('features'), `flag data from ${source}`);
-  return Object.values(flags);
+  const entries = store.received('features');
+  if (entries === undefined) throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
+  return decodeFlagEntries(entries);
 }
 
 /** Each SDK request ends before the init timeout does, so a poll is never in flight when the client closes. */

@@ -15,6 +15,8 @@ import type {
 export class CapturingFeatureStore implements LDFeatureStore {
   private data: LDFeatureStoreDataStorage = {};
   private initCalled = false;
+  /** Namespaces the last full data set carried as something other than a key → item map. */
+  private malformed = new Set<string>();
 
   get(kind: DataKind, key: string, callback: (res: LDFeatureStoreItem | null) => void): void {
     const item = this.data[kind.namespace]?.[key];
@@ -27,7 +29,12 @@ export class CapturingFeatureStore implements LDFeatureStore {
 
   init(allData: LDFeatureStoreDataStorage, callback: (err?: Error) => void): void {
     const copy: LDFeatureStoreDataStorage = {};
-    for (const [namespace, items] of Object.entries(allData)) copy[namespace] = { ...items };
+    this.malformed = new Set();
+    // The SDK passes a payload's namespaces on unchecked: a missing or non-map `flags` must not read as "no flags".
+    for (const [namespace, items] of Object.entries(allData)) {
+      if (isItemMap(items)) copy[namespace] = { ...items };
+      else this.malformed.add(namespace);
+    }
     this.data = copy;
     this.initCalled = true;
     callback();
@@ -54,10 +61,23 @@ export class CapturingFeatureStore implements LDFeatureStore {
     return 'flagsync-capture';
   }
 
+  /**
+   * Every item of a namespace as received, tombstones included and unchecked (the SDK stores whatever JSON it got),
+   * or undefined when the full data set did not carry the namespace as a key → item map.
+   */
+  received(namespace: string): Readonly<Record<string, unknown>> | undefined {
+    if (!this.initCalled || this.malformed.has(namespace) || this.data[namespace] === undefined) return undefined;
+    return this.data[namespace];
+  }
+
   /** Items of a namespace ("features", "segments") that are not deleted, keyed by item key. */
   live(namespace: string): LDFeatureStoreKindData {
     const result: LDFeatureStoreKindData = {};
-    for (const [key, item] of Object.entries(this.data[namespace] ?? {})) if (!item.deleted) result[key] = item;
+    for (const [key, item] of Object.entries(this.data[namespace] ?? {})) if (!item?.deleted) result[key] = item;
     return result;
   }
+}
+
+function isItemMap(value: unknown): value is LDFeatureStoreKindData {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -125,13 +125,13 @@ describe('LaunchDarkly mapping: all environments', () => {
   const prodFlags = Object.values(production.flags) as LdFlag[];
 
   it('leaves deleted flags out', () => {
-    const flags = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings);
+    const { flags } = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings);
     assert.deepEqual(flags.map((f) => f.key), ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking']);
   });
 
   it('merges environments into one flag with one detail each', () => {
     const off = prodFlags.map((f) => ({ ...f, on: false }));
-    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }, { name: 'staging', key: 'stg', flags: off }], undefined, settings);
+    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }, { name: 'staging', key: 'stg', flags: off }], undefined, settings).flags;
     assert.deepEqual(banner!.environments.map((e) => [e.name, e.enabled, e.url]), [
       ['production', true, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production'],
       ['staging', false, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=stg'],
@@ -139,7 +139,7 @@ describe('LaunchDarkly mapping: all environments', () => {
   });
 
   it('without REST metadata: no name, no tags, no issue keys, provider from settings', () => {
-    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings);
+    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings).flags;
     assert.deepEqual(
       { provider: banner!.provider, name: banner!.name, tags: banner!.tags, issueKeys: banner!.issueKeys, url: banner!.url },
       { provider: 'ld', name: undefined, tags: [], issueKeys: [], url: 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner' },
@@ -161,7 +161,7 @@ describe('LaunchDarkly mapping: all environments', () => {
         },
       ],
     ]);
-    const flags = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], meta, { ...settings, issueKeysProperty: 'jira.issues' });
+    const { flags } = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], meta, { ...settings, issueKeysProperty: 'jira.issues' });
     const checkout = flags.find((f) => f.key === 'checkout-v2')!;
     assert.deepEqual(
       [checkout.name, checkout.description, checkout.tags, checkout.issueKeys, checkout.lastUpdated, checkout.environments[0]!.lastUpdated],

@@ -1,0 +1,36 @@
+import { isLeft } from 'fp-ts/Either';
+import type { SkippedFlag } from '../../src/adapters/contract';
+import { describeErrors } from '../../src/codec/decode';
+import { LdFlagCodec, type LdFlag } from './codecs';
+
+/** One environment's usable flags and the ones whose configuration could not be read. */
+export interface DecodedFlags {
+  readonly flags: readonly LdFlag[];
+  readonly skipped: readonly SkippedFlag[];
+}
+
+function isTombstone(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && (item as { deleted?: unknown }).deleted === true;
+}
+
+/**
+ * The flag configurations of one SDK data set, each decoded on its own. The key a flag is listed under is the one
+ * the SDK evaluates by, so it names a skipped flag even when the configuration inside is unreadable. Deleted flags
+ * (tombstones) are left out; values are never quoted in a reason.
+ */
+export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>): DecodedFlags {
+  const flags: LdFlag[] = [];
+  const skipped: SkippedFlag[] = [];
+  for (const [key, item] of Object.entries(entries)) {
+    if (isTombstone(item)) continue;
+    const result = LdFlagCodec.decode(item);
+    if (isLeft(result)) {
+      skipped.push({ key, reason: describeErrors(result.left).join('; ') });
+    } else if (result.right.key !== key) {
+      skipped.push({ key, reason: 'key: differs from the key the flag is listed under' });
+    } else if (result.right.deleted !== true) {
+      flags.push(result.right);
+    }
+  }
+  return { flags, skipped };
+}
