@@ -9,7 +9,7 @@ const optional = <C extends t.Mixed>(c: C) => t.union([c, t.undefined, t.null]);
 export const FliptVariantCodec = t.intersection([
   t.type({ key: t.string }),
   t.partial({ name: optional(t.string) }),
-]);
+], 'a Flipt variant');
 
 export const FliptFlagCodec = t.intersection([
   t.type({
@@ -28,10 +28,11 @@ export const FliptFlagCodec = t.intersection([
     /** Free-form (google.protobuf.Struct); string values become "key:value" tags. */
     metadata: optional(t.UnknownRecord),
   }),
-]);
+], 'a Flipt flag');
 
+/** The page itself; each flag is decoded on its own with FliptFlagCodec, so one bad flag skips one flag. */
 export const FliptFlagListCodec = t.intersection([
-  t.type({ flags: t.array(FliptFlagCodec) }),
+  t.type({ flags: t.array(t.unknown) }),
   t.partial({
     /** Empty or absent on the last page. */
     nextPageToken: optional(t.string),

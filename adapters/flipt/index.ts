@@ -1,17 +1,17 @@
 import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/adapters/contract';
-import { normalizeFliptFlags, type NamespaceFlags } from './map';
+import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions } from './options';
 import { readNamespaceFlags } from './read';
 
 export { FliptOptionsCodec, type FliptOptions } from './options';
-export { normalizeFliptFlags } from './map';
+export { mapFliptFlags, normalizeFliptFlags } from './map';
 
 const DEFAULT_PAGE_SIZE = 100;
 
 /**
  * The Flipt adapter (Flipt v1 REST API): each configured environment reads one Flipt namespace. The worked
  * example of docs/adapters.md: options codec, paged reads decoded with io-ts, a pure mapping, and a snapshot that
- * is complete or rejects.
+ * is complete (malformed flags listed in `skipped`) or rejects.
  */
 export function createFliptSource(options: FliptOptions, context: AdapterContext): SourceAdapter {
   const provider = context.providerName;
@@ -30,19 +30,20 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
           options.environments.map(async (env): Promise<NamespaceFlags> => {
             const namespace = env.namespace ?? env.name;
             try {
-              const flags = await readNamespaceFlags(
+              const { flags, skipped } = await readNamespaceFlags(
                 { baseUrl, namespace, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE, ...(options.token !== undefined && { token: options.token }) },
                 inner.signal,
               );
-              return { environment: env.name, namespace, flags };
+              return { environment: env.name, namespace, flags, skipped };
             } catch (error) {
               inner.abort();
               throw new SourceError(provider, `environment "${env.name}" (namespace "${namespace}"): ${(error as Error).message}`, error);
             }
           }),
         );
-        context.logger.debug({ provider, namespaces: perNamespace.length }, 'read Flipt flags');
-        return { flags: normalizeFliptFlags(perNamespace, { provider, uiUrl }) };
+        const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
+        context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
+        return skipped.length > 0 ? { flags, skipped } : { flags };
       } finally {
         signal.removeEventListener('abort', stop);
       }

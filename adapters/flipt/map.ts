@@ -1,3 +1,4 @@
+import type { SkippedFlag } from '../../src/adapters/contract';
 import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
 import type { FliptFlag } from './codecs';
 
@@ -7,6 +8,8 @@ export interface NamespaceFlags {
   readonly environment: string;
   readonly namespace: string;
   readonly flags: readonly FliptFlag[];
+  /** Flags of this namespace whose data could not be used. */
+  readonly skipped?: readonly { readonly key: string; readonly reason: string }[];
 }
 
 export interface FliptMapSettings {
@@ -43,31 +46,66 @@ function environmentOf(flag: FliptFlag, ns: NamespaceFlags, settings: FliptMapSe
   };
 }
 
-export function normalizeFliptFlags(perNamespace: readonly NamespaceFlags[], settings: FliptMapSettings): NormalizedFlag[] {
-  const byKey = new Map<string, { first: FliptFlag; environments: FlagEnvironment[]; tags: Set<string> }>();
+type Occurrence = { readonly flag: FliptFlag; readonly ns: NamespaceFlags };
+
+/** Occurrences per flag key, keys sorted; keys in `exclude` are left out. */
+function groupByKey(perNamespace: readonly NamespaceFlags[], exclude: ReadonlySet<string> = new Set()): [string, Occurrence[]][] {
+  const byKey = new Map<string, Occurrence[]>();
   for (const ns of perNamespace) {
     for (const flag of ns.flags) {
-      let entry = byKey.get(flag.key);
-      if (entry === undefined) byKey.set(flag.key, (entry = { first: flag, environments: [], tags: new Set() }));
-      entry.environments.push(environmentOf(flag, ns, settings));
-      for (const tag of metadataTags(flag.metadata)) entry.tags.add(tag);
+      if (exclude.has(flag.key)) continue;
+      const list = byKey.get(flag.key) ?? [];
+      list.push({ flag, ns });
+      byKey.set(flag.key, list);
     }
   }
-  return [...byKey.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, { first, environments, tags }]): NormalizedFlag => {
-      // The newest change in any environment stands for the flag.
-      const lastUpdated = environments.map((e) => e.lastUpdated).filter(present).sort().at(-1);
-      return {
-        provider: settings.provider,
-        key,
-        ...(present(first.name) ? { name: first.name } : {}),
-        ...(present(first.description) ? { description: first.description } : {}),
-        tags: [...tags].sort(),
-        issueKeys: [],
-        url: environments[0]!.url!,
-        ...(lastUpdated !== undefined ? { lastUpdated } : {}),
-        environments,
-      };
-    });
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function flagOf(key: string, occurrences: readonly Occurrence[], settings: FliptMapSettings): NormalizedFlag {
+  const first = occurrences[0]!.flag;
+  const environments = occurrences.map(({ flag, ns }) => environmentOf(flag, ns, settings));
+  const tags = new Set(occurrences.flatMap(({ flag }) => metadataTags(flag.metadata)));
+  // The newest change in any environment stands for the flag.
+  const lastUpdated = environments.map((e) => e.lastUpdated).filter(present).sort().at(-1);
+  return {
+    provider: settings.provider,
+    key,
+    ...(present(first.name) ? { name: first.name } : {}),
+    ...(present(first.description) ? { description: first.description } : {}),
+    tags: [...tags].sort(),
+    issueKeys: [],
+    url: environments[0]!.url!,
+    ...(lastUpdated !== undefined ? { lastUpdated } : {}),
+    environments,
+  };
+}
+
+export function normalizeFliptFlags(perNamespace: readonly NamespaceFlags[], settings: FliptMapSettings): NormalizedFlag[] {
+  return groupByKey(perNamespace).map(([key, occurrences]) => flagOf(key, occurrences, settings));
+}
+
+/** Flags that could be read, and those skipped in any namespace (skipped as a whole, listed once). */
+export interface FliptMapResult {
+  readonly flags: NormalizedFlag[];
+  readonly skipped: SkippedFlag[];
+}
+
+/**
+ * Like normalizeFliptFlags, for a snapshot: a flag skipped while reading any namespace, or whose mapping throws, is
+ * skipped in every environment (a flag missing one environment's data would send wrong data).
+ */
+export function mapFliptFlags(perNamespace: readonly NamespaceFlags[], settings: FliptMapSettings): FliptMapResult {
+  const reasons = new Map<string, string[]>();
+  const skip = (key: string, reason: string) => reasons.set(key, [...(reasons.get(key) ?? []), reason]);
+  for (const ns of perNamespace) for (const s of ns.skipped ?? []) skip(s.key, `environment ${ns.environment}: ${s.reason}`);
+  const flags: NormalizedFlag[] = [];
+  for (const [key, occurrences] of groupByKey(perNamespace, new Set(reasons.keys()))) {
+    try {
+      flags.push(flagOf(key, occurrences, settings));
+    } catch (error) {
+      skip(key, error instanceof Error ? error.message : String(error));
+    }
+  }
+  return { flags, skipped: [...reasons].map(([key, list]) => ({ key, reason: list.join('; ') })) };
 }

@@ -1,9 +1,11 @@
 import { decodeOrThrow } from '../../src/codec/decode';
 import { FliptFlagListCodec, type FliptFlag } from './codecs';
+import { decodeFliptFlag, type FlagDecode } from './entity';
 
 /**
  * Reads one namespace's complete flag list, page by page. Errors name the URL (never the token) and the status;
- * a list that changed while paging is an error, not a shorter snapshot.
+ * a list that changed while paging is an error, not a shorter snapshot. Flags that do not decode are returned in
+ * `skipped` by key.
  */
 export class FliptReadError extends Error {
   constructor(
@@ -20,6 +22,11 @@ export interface NamespaceRead {
   readonly namespace: string;
   readonly token?: string;
   readonly pageSize: number;
+}
+
+export interface NamespaceFlagsRead {
+  readonly flags: readonly FliptFlag[];
+  readonly skipped: readonly { readonly key: string; readonly reason: string }[];
 }
 
 /** Flipt pages with an opaque token; a server that keeps handing out tokens must not loop forever. */
@@ -54,9 +61,10 @@ async function getPage(url: URL, token: string | undefined, signal: AbortSignal)
   }
 }
 
-export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSignal): Promise<FliptFlag[]> {
+export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSignal): Promise<NamespaceFlagsRead> {
   const base = read.baseUrl.replace(/\/+$/, '');
-  const byKey = new Map<string, FliptFlag>();
+  const byKey = new Map<string, FlagDecode>();
+  let seen = 0;
   let pageToken = '';
   let total: number | undefined;
   for (let page = 0; ; page++) {
@@ -64,8 +72,12 @@ export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSigna
     const url = new URL(`${base}/api/v1/namespaces/${encodeURIComponent(read.namespace)}/flags`);
     url.searchParams.set('limit', String(read.pageSize));
     if (pageToken !== '') url.searchParams.set('pageToken', pageToken);
-    const body = decodeOrThrow(FliptFlagListCodec, await getPage(url, read.token, signal), `Flipt GET ${url.origin}${url.pathname} response`);
-    for (const flag of body.flags) byKey.set(flag.key, flag);
+    const shown = `${url.origin}${url.pathname}`;
+    const body = decodeOrThrow(FliptFlagListCodec, await getPage(url, read.token, signal), `Flipt GET ${shown} response`);
+    for (const raw of body.flags) {
+      const decoded = decodeFliptFlag(raw, `Flipt GET ${shown} response, flags[${seen++}]`);
+      byKey.set(decoded.ok ? decoded.flag.key : decoded.key, decoded);
+    }
     total = body.totalCount ?? total;
     pageToken = body.nextPageToken ?? '';
     if (pageToken === '' || body.flags.length === 0) break;
@@ -73,5 +85,11 @@ export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSigna
   if (total !== undefined && total !== byKey.size) {
     throw new FliptReadError(`namespace "${read.namespace}": flag list changed while paging (read ${byKey.size}, Flipt reports ${total}); try again`);
   }
-  return [...byKey.values()];
+  const flags: FliptFlag[] = [];
+  const skipped: { key: string; reason: string }[] = [];
+  for (const decoded of byKey.values()) {
+    if (decoded.ok) flags.push(decoded.flag);
+    else skipped.push({ key: decoded.key, reason: decoded.reason });
+  }
+  return { flags, skipped };
 }
