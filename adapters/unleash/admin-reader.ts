@@ -1,13 +1,16 @@
+import * as t from 'io-ts';
 import { createAdminHttp, type AdminHttp } from './admin-http';
-import { AdminFeatureCodec, EnvironmentsCodec, EventsPageCodec, SearchPageCodec, SegmentsCodec, type SearchFeature } from './codecs';
+import { AdminFeatureCodec, EnvironmentsCodec, EventsPageCodec, SearchFeatureCodec, SearchPageCodec, SegmentsCodec, type SearchFeature } from './codecs';
 import { mapWithConcurrency } from './concurrency';
-import type { UnleashFeatureView } from './model';
+import { addSkip, attempt, decodeEntity, featureNameOf, skippedList, type EntityResult } from './entity';
+import type { UnleashFeatureView, UnleashRead } from './model';
 import { adminFeatureView, needsStrategies } from './views';
 
 /**
  * Admin API mode: one admin (or personal access) token reads every environment. Reads the paged feature search,
  * then each feature's newest event (last change time) and, when a configured environment is on, the feature's
- * document (environments with strategies).
+ * document (environments with strategies). A feature whose row or document does not decode is skipped by name; the
+ * pages, lists and events around it are decoded strictly and fail the read.
  */
 export interface AdminReadOptions {
   readonly apiRoot: string;
@@ -32,13 +35,19 @@ async function segmentNames(http: AdminHttp): Promise<Map<number, string>> {
   return new Map(segments.map((s) => [s.id, s.name]));
 }
 
+/** One row of the feature search: its name (always readable) and the decoded row, or why it could not be used. */
+export interface ListedFeature {
+  readonly name: string;
+  readonly row: EntityResult<SearchFeature>;
+}
+
 /**
  * Every active (not archived) feature, paged in Unleash's default order (created, then name). A feature archived
  * or created while paging shifts the pages; the final count check turns that into an error rather than a
  * snapshot that silently lacks a flag.
  */
-export async function listFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<SearchFeature[]> {
-  const byName = new Map<string, SearchFeature>();
+export async function listFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<ListedFeature[]> {
+  const byName = new Map<string, ListedFeature>();
   let offset = 0;
   let total = 0;
   do {
@@ -46,7 +55,11 @@ export async function listFeatures(http: AdminHttp, project: string | undefined,
     if (project !== undefined) query.project = `IS:${project}`;
     const page = (await http.get('admin/search/features', query, SearchPageCodec))!;
     total = page.total;
-    for (const row of page.features) byName.set(`${row.project}\u0000${row.name}`, row);
+    page.features.forEach((raw, i) => {
+      const name = featureNameOf(raw, `feature search row ${offset + i}`);
+      const rowProject: unknown = (raw as { project?: unknown }).project;
+      byName.set(`${String(rowProject)}\u0000${name}`, { name, row: decodeEntity(SearchFeatureCodec, raw) });
+    });
     if (page.features.length === 0) break;
     offset += page.features.length;
   } while (offset < total);
@@ -61,21 +74,38 @@ async function lastChangedAt(http: AdminHttp, name: string): Promise<string | un
   return page.events[0]?.createdAt;
 }
 
-export async function readAdminFeatures(options: AdminReadOptions, signal: AbortSignal): Promise<UnleashFeatureView[]> {
+type FeatureOutcome = { readonly kind: 'view'; readonly view: UnleashFeatureView } | { readonly kind: 'gone' } | { readonly kind: 'skipped'; readonly name: string; readonly reason: string };
+
+async function readFeature(http: AdminHttp, listed: ListedFeature, options: AdminReadOptions, segments: ReadonlyMap<number, string>): Promise<FeatureOutcome> {
+  const { name } = listed;
+  if (!listed.row.ok) return { kind: 'skipped', name, reason: listed.row.reason };
+  const row = listed.row.value;
+  const path = `admin/projects/${encodeURIComponent(row.project)}/features/${encodeURIComponent(row.name)}`;
+  const wantDetail = needsStrategies(row, options.environments);
+  const [raw, changed] = await Promise.all([
+    wantDetail ? http.get(path, {}, t.unknown, { allow404: true }) : Promise.resolve(undefined),
+    lastChangedAt(http, row.name),
+  ]);
+  // Archived or deleted between the list and this read: it is gone, like the issue asks.
+  if (wantDetail && raw === undefined) return { kind: 'gone' };
+  const feature = wantDetail ? decodeEntity(AdminFeatureCodec, raw) : undefined;
+  if (feature !== undefined && !feature.ok) return { kind: 'skipped', name, reason: feature.reason };
+  if (feature?.value.archived === true) return { kind: 'gone' };
+  const view = attempt(() => adminFeatureView(row, feature?.value, options.environments, segments, changed));
+  return view.ok ? { kind: 'view', view: view.value } : { kind: 'skipped', name, reason: view.reason };
+}
+
+export async function readAdminFeatures(options: AdminReadOptions, signal: AbortSignal): Promise<UnleashRead> {
   const http = createAdminHttp(options.apiRoot, options.token, signal);
   await checkEnvironments(http, options.environments);
   const segments = await segmentNames(http);
-  const rows = await listFeatures(http, options.project, options.pageSize);
-  const views = await mapWithConcurrency(rows, options.concurrency, async (row) => {
-    const path = `admin/projects/${encodeURIComponent(row.project)}/features/${encodeURIComponent(row.name)}`;
-    const wantDetail = needsStrategies(row, options.environments);
-    const [feature, changed] = await Promise.all([
-      wantDetail ? http.get(path, {}, AdminFeatureCodec, { allow404: true }) : Promise.resolve(undefined),
-      lastChangedAt(http, row.name),
-    ]);
-    // Archived or deleted between the list and this read: it is gone, like the issue asks.
-    if (wantDetail && (feature === undefined || feature.archived === true)) return undefined;
-    return adminFeatureView(row, feature, options.environments, segments, changed);
-  });
-  return views.filter((v): v is UnleashFeatureView => v !== undefined);
+  const listed = await listFeatures(http, options.project, options.pageSize);
+  const outcomes = await mapWithConcurrency(listed, options.concurrency, (feature) => readFeature(http, feature, options, segments));
+  const views: UnleashFeatureView[] = [];
+  const skips = new Map<string, string[]>();
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'view') views.push(outcome.view);
+    else if (outcome.kind === 'skipped') addSkip(skips, outcome.name, outcome.reason);
+  }
+  return { views, skipped: skippedList(skips) };
 }

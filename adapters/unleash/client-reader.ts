@@ -1,11 +1,13 @@
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
 import { decodeOrThrow } from '../../src/codec/decode';
-import { ClientFeaturesCodec, type ClientFeature } from './codecs';
+import { ClientFeatureCodec, ClientFeaturesCodec, type ClientFeature } from './codecs';
+import { decodeEntity, featureNameOf } from './entity';
 
 /**
  * Client-token mode: one unleash-client per environment, used for exactly one synchronisation. The SDK's own
  * repository fetches; flagsync reads `getFeatureToggleDefinitions(true)` (segments resolved) once the client says
- * 'synchronized', then destroys the client so no polling is left behind.
+ * 'synchronized', then destroys the client so no polling is left behind. Each feature is decoded on its own: a
+ * malformed one is listed in `skipped`, a nameless one (or a list that is not a list) fails the read.
  */
 export interface ClientReadOptions {
   readonly apiRoot: string;
@@ -16,12 +18,31 @@ export interface ClientReadOptions {
   readonly timeoutMs: number;
 }
 
+export interface ClientEnvironmentRead {
+  readonly environment: string;
+  readonly features: readonly ClientFeature[];
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+}
+
+function decodeFeatures(environment: string, definitions: unknown): ClientEnvironmentRead {
+  const raw = decodeOrThrow(ClientFeaturesCodec, definitions, `Unleash client features for ${environment}`);
+  const features: ClientFeature[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  raw.forEach((item, i) => {
+    const name = featureNameOf(item, `Unleash client feature ${i} for ${environment}`);
+    const decoded = decodeEntity(ClientFeatureCodec, item);
+    if (decoded.ok) features.push(decoded.value);
+    else skipped.push({ name, reason: decoded.reason });
+  });
+  return { environment, features, skipped };
+}
+
 // The SDK polls on this interval; the client is destroyed long before a second fetch.
 const REFRESH_INTERVAL_MS = 60_000;
 
-export function readClientFeatures(options: ClientReadOptions, signal: AbortSignal): Promise<ClientFeature[]> {
+export function readClientFeatures(options: ClientReadOptions, signal: AbortSignal): Promise<ClientEnvironmentRead> {
   const where = `${options.apiRoot} (environment ${options.environment})`;
-  return new Promise<ClientFeature[]>((resolve, reject) => {
+  return new Promise<ClientEnvironmentRead>((resolve, reject) => {
     if (signal.aborted) {
       reject(new Error(`reading ${where} aborted`));
       return;
@@ -68,13 +89,15 @@ export function readClientFeatures(options: ClientReadOptions, signal: AbortSign
     const timer = setTimeout(() => fail(`no answer from Unleash within ${options.timeoutMs} ms`, false), options.timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
 
-    client.on(UnleashEvents.Error, (err: unknown) => fail(clientErrorMessage(err)));
+    client.on(UnleashEvents.Error, (err: unknown) => {
+      if (!isSdkFeatureCheck(err)) fail(clientErrorMessage(err));
+    });
     // The SDK reports 404/429/5xx as warnings and keeps polling; for a one-shot read they are failures.
     client.on(UnleashEvents.Warn, (msg: unknown) => fail(`Unleash client warning: ${String(msg)}`));
     client.on(UnleashEvents.Synchronized, () => {
       try {
-        const features = decodeOrThrow(ClientFeaturesCodec, client.getFeatureToggleDefinitions(true), `Unleash client features for ${options.environment}`);
-        finish(() => resolve(features), true);
+        const read = decodeFeatures(options.environment, client.getFeatureToggleDefinitions(true));
+        finish(() => resolve(read), true);
       } catch (err) {
         fail(err instanceof Error ? err.message : String(err));
       }
@@ -82,6 +105,14 @@ export function readClientFeatures(options: ClientReadOptions, signal: AbortSign
     started = client.start();
     started.catch((err: unknown) => fail(clientErrorMessage(err)));
   });
+}
+
+/**
+ * The SDK checks each feature as it stores it and reports a bad one (`feature.enabled should be an boolean, ...`)
+ * as an error, without its name, then carries on. The per-feature decode names and skips that feature instead.
+ */
+function isSdkFeatureCheck(err: unknown): boolean {
+  return err instanceof Error && /^(Unleash Repository error: )?feature\.(strategies|variants|enabled) should be /.test(err.message);
 }
 
 function clientErrorMessage(err: unknown): string {

@@ -67,7 +67,8 @@ export const SearchFeatureCodec = t.intersection(
 );
 export type SearchFeature = t.TypeOf<typeof SearchFeatureCodec>;
 
-export const SearchPageCodec = t.type({ features: t.array(SearchFeatureCodec), total: t.number }, 'an Unleash feature search page');
+/** The page itself; each row is decoded on its own with SearchFeatureCodec, so one bad row skips one flag. */
+export const SearchPageCodec = t.type({ features: t.array(t.unknown), total: t.number }, 'an Unleash feature search page');
 
 /** GET /api/admin/search/events (newest first). */
 export const EventsPageCodec = t.type(
@@ -106,5 +107,6 @@ export const ClientFeatureCodec = t.intersection(
   'an Unleash client feature',
 );
 
-export const ClientFeaturesCodec = t.array(ClientFeatureCodec, 'Unleash client features');
+/** The list itself; each feature is decoded on its own with ClientFeatureCodec. */
+export const ClientFeaturesCodec = t.array(t.unknown, 'Unleash client features');
 export type ClientFeature = t.TypeOf<typeof ClientFeatureCodec>;

@@ -1,9 +1,11 @@
 import type { AdapterFactory, SourceAdapter } from '../../src/adapters/contract';
+import type { NormalizedFlag } from '../../src/model/flag';
 import { ADAPTER_CONTRACT_VERSION, SourceError } from '../../src/adapters/contract';
 import { readAdminFeatures } from './admin-reader';
 import { readClientFeatures } from './client-reader';
+import { addSkip, attempt } from './entity';
 import { normalizeUnleashFeature } from './map';
-import type { UnleashFeatureView } from './model';
+import type { UnleashRead } from './model';
 import { UnleashOptionsCodec, type UnleashOptions } from './options';
 import { clientFeatureViews } from './views';
 
@@ -21,7 +23,7 @@ export function defaultUiUrl(apiRoot: string): string {
   return trimSlash(apiRoot).replace(/\/api$/, '');
 }
 
-async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<UnleashFeatureView[]> {
+async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<UnleashRead> {
   const apiRoot = trimSlash(options.url);
   const environments = options.environments.map((e) => e.name);
   if (options.adminToken !== undefined) {
@@ -42,9 +44,8 @@ async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<
   const onAbort = () => stopAll.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   const perEnvironment = await Promise.all(
-    options.environments.map(async (env) => ({
-      environment: env.name,
-      features: await readClientFeatures(
+    options.environments.map((env) =>
+      readClientFeatures(
         {
           apiRoot,
           environment: env.name,
@@ -58,7 +59,7 @@ async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<
         stopAll.abort();
         throw err;
       }),
-    })),
+    ),
   ).finally(() => signal.removeEventListener('abort', onAbort));
   return clientFeatureViews(perEnvironment);
 }
@@ -74,15 +75,23 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
     return {
       environments: options.environments.map((e) => e.name),
       async snapshot(signal) {
-        let views: UnleashFeatureView[];
+        let read: UnleashRead;
         try {
-          views = await readViews(options, signal);
+          read = await readViews(options, signal);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           throw new SourceError(ctx.providerName, `Unleash (${mode}): ${message}`, err);
         }
-        ctx.logger.debug({ provider: ctx.providerName, flags: views.length, mode }, 'unleash snapshot read');
-        return { flags: views.map((v) => normalizeUnleashFeature(v, { provider: ctx.providerName, uiUrl })) };
+        const skips = new Map(read.skipped.map((s) => [s.key, [s.reason]]));
+        const flags: NormalizedFlag[] = [];
+        for (const view of read.views) {
+          const flag = attempt(() => normalizeUnleashFeature(view, { provider: ctx.providerName, uiUrl }));
+          if (flag.ok) flags.push(flag.value);
+          else addSkip(skips, view.name, flag.reason);
+        }
+        const skipped = [...skips].map(([key, reasons]) => ({ key, reason: reasons.join('; ') }));
+        ctx.logger.debug({ provider: ctx.providerName, flags: flags.length, skipped: skipped.length, mode }, 'unleash snapshot read');
+        return skipped.length > 0 ? { flags, skipped } : { flags };
       },
     };
   },

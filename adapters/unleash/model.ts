@@ -1,3 +1,5 @@
+import type { SkippedFlag } from '../../src/adapters/contract';
+
 /**
  * What flagsync keeps of an Unleash feature, whichever way it was read (Admin API or client SDK). Both readers
  * produce this; map.ts turns it into a NormalizedFlag. Plain readonly data.
@@ -30,4 +32,10 @@ export interface UnleashFeatureView {
   readonly lastChangedAt?: string;
   readonly tags: readonly { readonly type: string; readonly value: string }[];
   readonly environments: readonly UnleashEnvironmentView[];
+}
+
+/** What a reader hands back: the features it could read, and those whose data it could not use. */
+export interface UnleashRead {
+  readonly views: readonly UnleashFeatureView[];
+  readonly skipped: readonly SkippedFlag[];
 }

@@ -1,5 +1,7 @@
 import type { AdminFeature, ClientFeature, SearchFeature } from './codecs';
-import type { UnleashEnvironmentView, UnleashFeatureView, UnleashStrategyView } from './model';
+import type { ClientEnvironmentRead } from './client-reader';
+import { addSkip, attempt, skippedList } from './entity';
+import type { UnleashEnvironmentView, UnleashFeatureView, UnleashRead, UnleashStrategyView } from './model';
 
 /** Pure conversions from decoded Unleash payloads to the adapter's own view of a feature. */
 
@@ -99,18 +101,30 @@ export function clientEnvironmentView(environment: string, feature: ClientFeatur
 
 /**
  * Joins the per-environment client definitions into one view per feature. A feature absent from an environment's
- * data is absent from that environment (a client token sees only its own environment and projects).
+ * data is absent from that environment (a client token sees only its own environment and projects). A feature
+ * skipped in any environment is skipped as a whole: a flag missing one environment's data would send wrong data.
  */
-export function clientFeatureViews(perEnvironment: ReadonlyArray<{ readonly environment: string; readonly features: readonly ClientFeature[] }>): UnleashFeatureView[] {
+export function clientFeatureViews(perEnvironment: readonly ClientEnvironmentRead[]): UnleashRead {
+  const skips = new Map<string, string[]>();
+  for (const { environment, skipped } of perEnvironment) {
+    for (const { name, reason } of skipped) addSkip(skips, name, `environment ${environment}: ${reason}`);
+  }
   const byName = new Map<string, { first: ClientFeature; environments: UnleashEnvironmentView[] }>();
   for (const { environment, features } of perEnvironment) {
     for (const feature of features) {
+      if (skips.has(feature.name)) continue;
+      const view = attempt(() => clientEnvironmentView(environment, feature));
+      if (!view.ok) {
+        addSkip(skips, feature.name, `environment ${environment}: ${view.reason}`);
+        byName.delete(feature.name);
+        continue;
+      }
       const entry = byName.get(feature.name) ?? { first: feature, environments: [] };
-      entry.environments.push(clientEnvironmentView(environment, feature));
+      entry.environments.push(view.value);
       byName.set(feature.name, entry);
     }
   }
-  return [...byName.values()].map(({ first, environments }) => ({
+  const views = [...byName.values()].map(({ first, environments }) => ({
     name: first.name,
     ...(first.project ? { project: first.project } : {}),
     ...optionalText('description', first.description),
@@ -119,4 +133,5 @@ export function clientFeatureViews(perEnvironment: ReadonlyArray<{ readonly envi
     tags: [],
     environments,
   }));
+  return { views, skipped: skippedList(skips) };
 }

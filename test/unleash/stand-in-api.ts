@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type FixtureServer } from '../../src/testing';
+
+/**
+ * A loopback stand-in for Unleash 7's Admin API and client API, for data the real server never produces (a malformed
+ * feature). Serves `data` as it is at request time, so a test can change a feature between two reads. Client tokens
+ * are `<project>:<environment>.<secret>`; the client API answers that environment's view of every feature.
+ */
+export const STAND_IN_ADMIN_TOKEN = '*:*.stand-in-admin-7d21c4';
+export const STAND_IN_CLIENT_TOKENS = { production: 'default:production.stand-in-prod-91ab', development: 'default:development.stand-in-dev-52ef' } as const;
+
+export interface StandInFeature {
+  search: Record<string, unknown>;
+  feature: { name: string; project: string; environments: Array<Record<string, unknown>>; [field: string]: unknown };
+  changedAt: string;
+}
+
+export interface StandInData {
+  environments: unknown[];
+  segments: Array<{ id: number; name: string }>;
+  features: StandInFeature[];
+}
+
+const FIXTURE = path.resolve(__dirname, '../contract/fixtures/unleash/features.json');
+
+/** A fresh copy of the contract fixtures: three features in development and production. */
+export function standInData(): StandInData {
+  return JSON.parse(readFileSync(FIXTURE, 'utf8')) as StandInData;
+}
+
+/** The feature named `name` in `data` (throws when absent, so a typo fails the test). */
+export function featureIn(data: StandInData, name: string): StandInFeature {
+  const found = data.features.find((f) => f.feature.name === name);
+  if (found === undefined) throw new Error(`no feature ${name} in the stand-in data`);
+  return found;
+}
+
+function adminAnswer(data: StandInData, request: FixtureRequest) {
+  const p = request.path;
+  if (p === '/api/admin/environments') return { body: { version: 1, environments: data.environments } };
+  if (p === '/api/admin/segments') return { body: { segments: data.segments } };
+  if (p === '/api/admin/search/features') {
+    const offset = Number(request.query.get('offset') ?? '0');
+    const limit = Number(request.query.get('limit') ?? '50');
+    return { body: { features: data.features.slice(offset, offset + limit).map((f) => f.search), total: data.features.length } };
+  }
+  if (p === '/api/admin/search/events') {
+    const name = (request.query.get('feature') ?? '').replace(/^IS:/, '');
+    const found = data.features.find((f) => f.feature.name === name);
+    return { body: { events: found === undefined ? [] : [{ id: 1, type: 'feature-updated', createdAt: found.changedAt }], total: found === undefined ? 0 : 1 } };
+  }
+  const match = /^\/api\/admin\/projects\/([^/]+)\/features\/([^/]+)$/.exec(p);
+  const found = match === null ? undefined : data.features.find((f) => f.feature.project === decodeURIComponent(match[1]!) && f.feature.name === decodeURIComponent(match[2]!));
+  return found === undefined ? undefined : { body: found.feature };
+}
+
+/** The client API's view of every feature in one environment (what /api/client/features sends). */
+function clientFeatures(data: StandInData, environment: string) {
+  return data.features.flatMap(({ feature }) => {
+    const env = feature.environments.find((e) => e.name === environment);
+    if (env === undefined) return [];
+    const { environments: _all, ...rest } = feature;
+    return [{ ...rest, enabled: env.enabled, strategies: env.strategies, variants: [] }];
+  });
+}
+
+function answer(data: StandInData, request: FixtureRequest) {
+  const token = request.headers.authorization;
+  if (token === STAND_IN_ADMIN_TOKEN && request.path.startsWith('/api/admin/')) return adminAnswer(data, request);
+  const environment = Object.entries(STAND_IN_CLIENT_TOKENS).find(([, t]) => t === token)?.[0];
+  if (environment === undefined) return { status: 401, body: { name: 'AuthenticationRequired', message: 'You must log in' } };
+  if (request.path === '/api/client/features') return { body: { version: 2, features: clientFeatures(data, environment), segments: data.segments } };
+  if (request.path === '/api/client/register') return { status: 202, body: {} };
+  return undefined;
+}
+
+/** `override` answers first (for a malformed page); undefined from it falls through to the normal answer. */
+export function startUnleashStandIn(data: StandInData, override?: (request: FixtureRequest) => FixtureAnswer | undefined): Promise<FixtureServer> {
+  return startFixtureServer((request) => override?.(request) ?? answer(data, request));
+}
