@@ -5,43 +5,53 @@ import * as t from 'io-ts';
  * the same JSON the Relay Proxy serves on /sdk/latest-all) and pages of the REST API's flag list. Only the fields the
  * mapping reads are declared; everything else passes through untouched.
  */
-const nullable = <C extends t.Mixed>(c: C) => t.union([c, t.null, t.undefined]);
+/**
+ * Absent or null, else `c`. Not a `t.union`: a failed union is reported at its own path with its whole type as the
+ * expectation, while delegating keeps the inner path ("fallthrough.rollout.variations[0].weight: expected number").
+ */
+const nullable = <C extends t.Mixed>(c: C) =>
+  new t.Type<t.TypeOf<C> | null | undefined, t.OutputOf<C> | null | undefined, unknown>(
+    `${c.name} | null`,
+    (u): u is t.TypeOf<C> | null | undefined => u === null || u === undefined || c.is(u),
+    (u, context) => (u === null || u === undefined ? t.success(u) : c.validate(u, t.appendContext(context, '', c, u))),
+    (a) => (a === null || a === undefined ? a : c.encode(a)),
+  );
 
 export const WeightedVariationCodec = t.intersection([
-  t.type({ variation: t.number, weight: t.number }),
-  t.partial({ untracked: nullable(t.boolean) }),
-]);
+  t.type({ variation: t.number, weight: t.number }, 'a weighted variation'),
+  t.partial({ untracked: nullable(t.boolean) }, 'a weighted variation'),
+], 'a weighted variation');
 
 export const RolloutCodec = t.intersection([
-  t.type({ variations: t.array(WeightedVariationCodec) }),
-  t.partial({ kind: nullable(t.string), bucketBy: nullable(t.string), contextKind: nullable(t.string) }),
-]);
+  t.type({ variations: t.array(WeightedVariationCodec) }, 'a rollout'),
+  t.partial({ kind: nullable(t.string), bucketBy: nullable(t.string), contextKind: nullable(t.string) }, 'a rollout'),
+], 'a rollout');
 
 /** Fallthrough and rules serve either a fixed variation or a rollout. */
 export const VariationOrRolloutCodec = t.partial({
   variation: nullable(t.number),
   rollout: nullable(RolloutCodec),
-});
+}, 'a variation or rollout');
 
 export const ClauseCodec = t.intersection([
-  t.type({ attribute: t.string, op: t.string, values: t.array(t.unknown) }),
-  t.partial({ negate: nullable(t.boolean), contextKind: nullable(t.string) }),
-]);
+  t.type({ attribute: t.string, op: t.string, values: t.array(t.unknown) }, 'a clause'),
+  t.partial({ negate: nullable(t.boolean), contextKind: nullable(t.string) }, 'a clause'),
+], 'a clause');
 
 export const RuleCodec = t.intersection([
   VariationOrRolloutCodec,
-  t.partial({ id: nullable(t.string), clauses: nullable(t.array(ClauseCodec)), description: nullable(t.string) }),
-]);
+  t.partial({ id: nullable(t.string), clauses: nullable(t.array(ClauseCodec)), description: nullable(t.string) }, 'a rule'),
+], 'a rule');
 
 export const TargetCodec = t.intersection([
-  t.type({ values: t.array(t.string), variation: t.number }),
-  t.partial({ contextKind: nullable(t.string) }),
-]);
+  t.type({ values: t.array(t.string), variation: t.number }, 'a target'),
+  t.partial({ contextKind: nullable(t.string) }, 'a target'),
+], 'a target');
 
-export const PrerequisiteCodec = t.type({ key: t.string, variation: t.number });
+export const PrerequisiteCodec = t.type({ key: t.string, variation: t.number }, 'a prerequisite');
 
 export const LdFlagCodec = t.intersection([
-  t.type({ key: t.string, version: t.number }),
+  t.type({ key: t.string, version: t.number }, 'a flag object'),
   t.partial({
     on: nullable(t.boolean),
     variations: nullable(t.array(t.unknown)),
@@ -56,8 +66,8 @@ export const LdFlagCodec = t.intersection([
     name: nullable(t.string),
     description: nullable(t.string),
     tags: nullable(t.array(t.string)),
-  }),
-]);
+  }, 'a flag object'),
+], 'a flag object');
 
 export type LdFlag = t.TypeOf<typeof LdFlagCodec>;
 export type LdRollout = t.TypeOf<typeof RolloutCodec>;
@@ -72,15 +82,15 @@ export const RestMaintainerCodec = t.partial({
   email: nullable(t.string),
   firstName: nullable(t.string),
   lastName: nullable(t.string),
-});
+}, 'a maintainer');
 
 export const RestFlagEnvironmentCodec = t.partial({
   lastModified: nullable(t.number),
   on: nullable(t.boolean),
-});
+}, 'an environment');
 
 export const RestFlagCodec = t.intersection([
-  t.type({ key: t.string }),
+  t.type({ key: t.string }, 'a flag object'),
   t.partial({
     name: nullable(t.string),
     description: nullable(t.string),
@@ -89,8 +99,8 @@ export const RestFlagCodec = t.intersection([
     _maintainer: nullable(RestMaintainerCodec),
     customProperties: nullable(t.record(t.string, t.partial({ name: nullable(t.string), value: nullable(t.array(t.string)) }))),
     environments: nullable(t.record(t.string, RestFlagEnvironmentCodec)),
-  }),
-]);
+  }, 'a flag object'),
+], 'a flag object');
 
 /** The page envelope only: each item is decoded on its own so one bad flag costs only its own metadata. */
 export const RestFlagsPageCodec = t.intersection([

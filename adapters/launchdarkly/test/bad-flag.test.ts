@@ -1,0 +1,169 @@
+import { strict as assert } from 'node:assert';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { AdapterContext } from '../../../src/adapters/contract';
+import { silentLogger } from '../../../src/log';
+import { decodeFlagEntries } from '../flag-entries';
+import { createLaunchDarklySource } from '../index';
+import type { LaunchDarklyOptions } from '../options';
+import { fetchFlagMetadata, realClock } from '../rest-api';
+import { startFakeRelay, type EnvironmentData, type FakeRelay } from './fake-relay';
+import { startFakeRestApi, type FakeRestApi } from './fake-rest-api';
+import page2 from './fixtures/rest-flags-page2.json';
+import production from './fixtures/production.json';
+import staging from './fixtures/staging.json';
+
+/**
+ * One malformed flag among good ones, as the SDK stores it: the snapshot keeps the good flags and lists the bad one
+ * in `skipped` by key, so the core neither syncs wrong data nor deletes the flag in Jira.
+ */
+const PROD_KEY = 'sdk-3a7c-prod-bad-flag';
+const STAGING_KEY = 'sdk-8e2d-stg-bad-flag';
+const TOKEN = 'api-bad-flag-0000';
+const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger };
+const banner = production.flags['PROJ-5-banner'];
+const GOOD_KEYS = ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking'];
+
+function options(baseUri: string, overrides: Partial<LaunchDarklyOptions> = {}): LaunchDarklyOptions {
+  return {
+    name: 'ld',
+    baseUri,
+    stream: false,
+    initTimeoutSeconds: 2,
+    environments: [
+      { name: 'production', sdkKey: PROD_KEY },
+      { name: 'staging', sdkKey: STAGING_KEY },
+    ],
+    ...overrides,
+  };
+}
+
+function withFlag(data: EnvironmentData, key: string, flag: unknown): EnvironmentData {
+  return { ...data, flags: { ...data.flags, [key]: flag } };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the snapshot to reject');
+}
+
+describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
+  let relay: FakeRelay | undefined;
+  afterEach(async () => {
+    await relay?.close();
+    relay = undefined;
+  });
+
+  async function snapshotWith(prod: EnvironmentData, stg: EnvironmentData = staging, overrides: Partial<LaunchDarklyOptions> = {}) {
+    relay = await startFakeRelay({ [PROD_KEY]: prod, [STAGING_KEY]: stg });
+    return createLaunchDarklySource(options(relay.url, overrides), context).snapshot(new AbortController().signal);
+  }
+
+  // Shapes the SDK passes on to the feature store unchanged (found by serving them to the real SDK).
+  const cases: { name: string; flag: unknown; reason: RegExp }[] = [
+    { name: 'a fallthrough that is a string', flag: { ...banner, key: 'bad', fallthrough: 'oops' }, reason: /^environment "production": fallthrough: expected / },
+    { name: 'variations that are not a list', flag: { ...banner, key: 'bad', variations: 'true,false' }, reason: /^environment "production": variations: expected / },
+    {
+      name: 'a rollout weight given as a string',
+      flag: { ...banner, key: 'bad', fallthrough: { rollout: { variations: [{ variation: 0, weight: '40000' }, { variation: 1, weight: 60000 }] } } },
+      reason: /^environment "production": fallthrough\.rollout\.variations\[0\]\.weight: expected number/,
+    },
+    { name: 'a version that is not a number', flag: { ...banner, key: 'bad', version: '14' }, reason: /^environment "production": version: expected number/ },
+    { name: 'a flag that is not an object', flag: 'on', reason: /^environment "production": \(root\): expected / },
+    { name: 'a flag without its key', flag: { version: 3, on: true }, reason: /^environment "production": key: expected string, but it is missing$/ },
+    { name: 'a flag whose key differs from the one it is listed under', flag: { ...banner, key: 'other' }, reason: /key: differs from the key the flag is listed under/ },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: the good flags sync, the bad one is skipped by key with the field named`, async () => {
+      const { flags, skipped } = await snapshotWith(withFlag(production, 'bad', c.flag));
+      assert.deepEqual(flags.map((f) => f.key), GOOD_KEYS);
+      assert.equal(skipped?.length, 1);
+      assert.equal(skipped![0]!.key, 'bad');
+      assert.match(skipped![0]!.reason, c.reason);
+    });
+  }
+
+  it('never quotes the bad value in the reason', async () => {
+    const { skipped } = await snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', offVariation: 'secret-looking-value' }));
+    assert.ok(!skipped![0]!.reason.includes('secret-looking-value'), skipped![0]!.reason);
+  });
+
+  it('a flag fine in production but malformed in staging is skipped as a whole, listed once', async () => {
+    const stagingBanner = { ...staging.flags['PROJ-5-banner'], rules: [{ variation: 'zero' }] };
+    const { flags, skipped } = await snapshotWith(production, withFlag(staging, 'PROJ-5-banner', stagingBanner));
+    assert.deepEqual(
+      [flags.some((f) => f.key === 'PROJ-5-banner'), skipped?.map((s) => s.key), skipped?.[0]?.reason],
+      [false, ['PROJ-5-banner'], 'environment "staging": rules[0].variation: expected number'],
+    );
+  });
+
+  it('a flag marked deleted with a non-boolean is skipped, not taken for deleted', async () => {
+    const { skipped } = await snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', deleted: 'yes' }));
+    assert.deepEqual(skipped?.map((s) => s.key), ['bad']);
+  });
+
+  it('skips the malformed flag in streaming mode too', async () => {
+    const { flags, skipped } = await snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', fallthrough: 'oops' }), staging, { stream: true });
+    assert.deepEqual([flags.length, skipped?.map((s) => s.key)], [GOOD_KEYS.length, ['bad']]);
+  });
+
+  it('a data set whose flags are not a map rejects instead of reading as no flags', async () => {
+    const error = await rejection(snapshotWith({ flags: [] as unknown as Record<string, unknown> }));
+    assert.match(error.message, /^ld: environment "production": flag data from http:\/\/127\.0\.0\.1:\d+: flags: expected a map/);
+  });
+
+  it('a flag the SDK itself cannot load (rules not a list) fails the environment, never an empty list', async () => {
+    const error = await rejection(snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', rules: 'none' }), staging, { initTimeoutSeconds: 0.5 }));
+    assert.match(error.message, /^ld: environment "production": no flag data from http:\/\/127\.0\.0\.1:\d+ within 0\.5 s/);
+  });
+});
+
+describe('LaunchDarkly flag entries decoded one by one', () => {
+  it('leaves tombstones out without reading the rest of them', () => {
+    const { flags, skipped } = decodeFlagEntries({ gone: { key: 'gone', version: 'x', deleted: true } });
+    assert.deepEqual([flags, skipped], [[], []]);
+  });
+});
+
+describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
+  let api: FakeRestApi | undefined;
+  let relay: FakeRelay | undefined;
+  afterEach(async () => {
+    await api?.close();
+    await relay?.close();
+    api = relay = undefined;
+  });
+  const badItem = { key: 'PROJ-5-banner', name: 'Banner', tags: 'not-a-list' };
+  const settings = (url: string) => ({ baseUrl: url, token: TOKEN, projectKey: 'default', environmentKeys: ['production'], pageSize: 100, maxRateLimitWaitSeconds: 60 });
+
+  it('keeps the other flags\' metadata and reports the bad one by key and field', async () => {
+    api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [badItem, ...page2.items] } }]);
+    const reported: string[] = [];
+    const metadata = await fetchFlagMetadata(settings(api.url), new AbortController().signal, realClock, (key, reason) => reported.push(`${key}: ${reason}`));
+    assert.deepEqual([[...metadata.keys()], reported], [['checkout-v2'], ['PROJ-5-banner: tags: expected Array<string>']]);
+  });
+
+  it('rejects a page with an item whose key cannot be read', async () => {
+    api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [{ name: 'no key' }, ...page2.items] } }]);
+    const error = await rejection(fetchFlagMetadata(settings(api.url), new AbortController().signal, realClock));
+    assert.match(error.message, /response: items\[0\]\.key: expected string, but it is missing$/);
+  });
+
+  it('the snapshot syncs that flag without metadata and logs a warning naming it', async () => {
+    api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [badItem, ...page2.items] } }]);
+    relay = await startFakeRelay({ [PROD_KEY]: production, [STAGING_KEY]: staging });
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(chunk.toString()), done()) }));
+    const source = createLaunchDarklySource(options(relay.url, { api: { token: TOKEN, baseUrl: api.url } }), { ...context, logger });
+    const { flags, skipped } = await source.snapshot(new AbortController().signal);
+    const bannerFlag = flags.find((f) => f.key === 'PROJ-5-banner');
+    assert.deepEqual(
+      [bannerFlag?.name, flags.find((f) => f.key === 'checkout-v2')?.name, skipped, lines.map((l) => (JSON.parse(l) as { msg: string }).msg)],
+      [undefined, 'Checkout v2', [], ['flag ld:PROJ-5-banner: REST API metadata unusable, synced without it: tags: expected Array<string>']],
+    );
+  });
+});
