@@ -96,6 +96,23 @@ describe('LaunchDarkly adapter end to end (flagsync run --once)', function () {
     assert.ok(!`${result.stdout}${result.stderr}`.includes('sdk-revoked-9999'));
   });
 
+  it('a flag already in Jira becomes malformed: kept in Jira (no DELETE), the warning names it, the rest syncs', async () => {
+    assert.equal((await syncOnce(relay.url)).code, 0);
+    await relay.close();
+    const banner = { ...production.flags['PROJ-5-banner'], fallthrough: 'oops' };
+    relay = await startFakeRelay({ [PROD_KEY]: { ...production, flags: { ...production.flags, 'PROJ-5-banner': banner } }, [STAGING_KEY]: staging });
+    sim.clearRequests();
+    const result = await syncOnce(relay.url);
+    assert.deepEqual(
+      [result.code, sim.requests.filter((r) => r.method === 'DELETE').length, sim.storedFlag('ld:PROJ-5-banner') !== undefined],
+      [0, 0, true],
+    );
+    assert.match(
+      `${result.stdout}${result.stderr}`,
+      /flag ld:PROJ-5-banner: skipped, the source's data could not be used: environment \\?"production\\?": fallthrough: expected a variation or rollout/,
+    );
+  });
+
   it('the Relay Proxy down: exit 1 within the init timeout, nothing deleted', async () => {
     assert.equal((await syncOnce(relay.url)).code, 0);
     sim.clearRequests();
