@@ -1,4 +1,4 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SkippedFlag, type SourceAdapter } from '../../src/adapters/contract';
 import axios from 'axios';
 import type { LDOptions } from '@launchdarkly/node-server-sdk';
 import type { RestFlag } from './codecs';
@@ -48,7 +48,12 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
     ...(options.api?.issueKeysProperty !== undefined ? { issueKeysProperty: options.api.issueKeysProperty } : {}),
   };
 
-  async function readAll(signal: AbortSignal): Promise<{ envs: EnvironmentFlags[]; metadata?: Map<string, RestFlag> }> {
+  async function readAll(
+    signal: AbortSignal,
+  ): Promise<{ envs: EnvironmentFlags[]; metadata?: Map<string, RestFlag>; unusableMetadata: SkippedFlag[] }> {
+    // A flag whose metadata is unusable may owe its only issue key to it (name, description, tags): synced without
+    // it, the flag would look unlinked and be deleted in Jira. It is skipped instead, so Jira keeps it as it was.
+    const unusableMetadata: SkippedFlag[] = [];
     // One failure stops the other reads early; allSettled still waits for every SDK client to close.
     const inner = new AbortController();
     const stop = () => inner.abort();
@@ -93,7 +98,7 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
           },
           inner.signal,
           deps.clock ?? realClock,
-          (key, reason) => context.logger.warn({ flag: key }, `flag ${provider}:${key}: REST API metadata unusable, synced without it: ${reason}`),
+          (key, reason) => unusableMetadata.push({ key, reason: `REST API metadata unusable: ${reason}` }),
         ).catch(fail('REST API'))
       : Promise.resolve(undefined);
     try {
@@ -101,7 +106,7 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
       if (signal.aborted) throw new SourceError(provider, 'snapshot aborted');
       if (failures.length > 0) throw new SourceError(provider, failures.join('; '));
       const read = envs.filter((env): env is EnvironmentFlags => env !== undefined);
-      return { envs: read, ...(metadata !== undefined ? { metadata } : {}) };
+      return { envs: read, ...(metadata !== undefined ? { metadata } : {}), unusableMetadata };
     } finally {
       signal.removeEventListener('abort', stop);
     }
@@ -110,8 +115,13 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
   return {
     environments: options.environments.map((env) => env.name),
     async snapshot(signal: AbortSignal) {
-      const { envs, metadata } = await readAll(signal);
-      const { flags, skipped } = normalizeLaunchDarklyFlags(envs, metadata, settings);
+      const { envs, metadata, unusableMetadata } = await readAll(signal);
+      const normalized = normalizeLaunchDarklyFlags(envs, metadata, settings);
+      const present = new Set(normalized.flags.map((f) => f.key));
+      const badMetadata = unusableMetadata.filter((u) => present.has(u.key));
+      const withoutMetadata = new Set(badMetadata.map((u) => u.key));
+      const flags = normalized.flags.filter((f) => !withoutMetadata.has(f.key));
+      const skipped = [...normalized.skipped, ...badMetadata];
       context.logger.debug({ flags: flags.length, skipped: skipped.length, environments: envs.length }, 'LaunchDarkly snapshot read');
       return { flags, skipped };
     },

@@ -153,7 +153,7 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
     assert.match(error.message, /response: items\[0\]\.key: expected string, but it is missing$/);
   });
 
-  it('the snapshot syncs that flag without metadata and logs a warning naming it', async () => {
+  it('the snapshot skips that flag (its issue keys may come from the metadata), naming it and the field', async () => {
     api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [badItem, ...page2.items] } }]);
     relay = await startFakeRelay({ [PROD_KEY]: production, [STAGING_KEY]: staging });
     const lines: string[] = [];
@@ -163,7 +163,7 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
     const bannerFlag = flags.find((f) => f.key === 'PROJ-5-banner');
     assert.deepEqual(
       [bannerFlag?.name, flags.find((f) => f.key === 'checkout-v2')?.name, skipped, lines.map((l) => (JSON.parse(l) as { msg: string }).msg)],
-      [undefined, 'Checkout v2', [], ['flag ld:PROJ-5-banner: REST API metadata unusable, synced without it: tags: expected Array<string>']],
+      [undefined, 'Checkout v2', [{ key: 'PROJ-5-banner', reason: 'REST API metadata unusable: tags: expected Array<string>' }], []],
     );
   });
 });
