@@ -11,8 +11,9 @@ import type { FlagSnapshot, SkippedFlag } from './contract';
  * anything the source stored.
  */
 const SkippedFlagCodec = t.type({ key: t.string, reason: t.string });
-export const FlagSnapshotCodec = t.intersection(
-  [t.type({ flags: t.readonlyArray(NormalizedFlagCodec) }), t.partial({ skipped: t.union([t.readonlyArray(SkippedFlagCodec), t.undefined]) })],
+// `skipped` may be left out: t.type reads a missing key as undefined.
+export const FlagSnapshotCodec = t.type(
+  { flags: t.readonlyArray(NormalizedFlagCodec), skipped: t.union([t.readonlyArray(SkippedFlagCodec), t.undefined]) },
   'FlagSnapshot',
 );
 

@@ -142,13 +142,11 @@ export const ProviderCodec = annotate(
   { open: true, description: "A flag source; adapter-specific keys (url, adminToken, baseUri, ...) are allowed" },
 );
 
-const ProvidersCodec = annotate(
-  refine(
-    t.array(ProviderCodec, 'a list of providers'),
-    (u) => (Array.isArray(u) && u.length === 0 ? [{ expected: 'at least one provider' }] : []),
-    { minItems: 1 },
-  ),
-  { description: 'Flag sources (at least one), each read by the adapter it names' },
+// `run` and `plan` need at least one provider; a config used only by `flagsync send` in CI jobs needs none.
+const ProvidersCodec = withDefault(
+  t.array(ProviderCodec, 'a list of providers'),
+  [],
+  'Flag and devinfo sources, each read by the adapter it names (run and plan need at least one)',
 );
 
 export const ConfigFileCodec = section(

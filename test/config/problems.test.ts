@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { SECRET, VALID, baseEnv, problemsOf, withTempDir, writeFileIn } from './helpers';
+import { SECRET, VALID, baseEnv, parse, problemsOf, withTempDir, writeFileIn } from './helpers';
 import { ConfigError, parseConfig } from '../../src/config';
 import { testRegistry } from './helpers';
 
@@ -103,14 +103,14 @@ describe('config problems', () => {
     assert.deepEqual(problems, ['sync.massDeleteThreshold: expected a number from 0 to 1, got 1.5']);
   });
 
-  it('reports an empty provider list', async () => {
-    const problems = await problemsOf(VALID.replace(/providers:[\s\S]*$/, 'providers: []\n'));
-    assert.deepEqual(problems, ['providers: expected at least one provider']);
+  it('accepts a config without providers (enough for flagsync send; run and plan check for one)', async () => {
+    assert.deepEqual((await parse(VALID.replace(/providers:[\s\S]*$/, 'providers: []\n'))).providers, []);
+    assert.deepEqual((await parse(VALID.replace(/providers:[\s\S]*$/, ''))).providers, []);
   });
 
-  it('reports a missing providers key', async () => {
-    const problems = await problemsOf(VALID.replace(/providers:[\s\S]*$/, ''));
-    assert.deepEqual(problems, ['providers: expected a list of providers, but it is missing']);
+  it('reports providers that are not a list', async () => {
+    const problems = await problemsOf(VALID.replace(/providers:[\s\S]*$/, 'providers: demo\n'));
+    assert.deepEqual(problems, ['providers: expected a list of providers, got "demo"']);
   });
 
   it('reports concurrency out of range and a bad log level', async () => {

@@ -55,6 +55,19 @@ describe('flagsync CLI as a process', function () {
     assert.equal(sim.requests.length, 0);
   });
 
+  it('a config without providers is enough for validate (send-only) but not for run or plan', async () => {
+    const sendOnly = await writeSyncConfig(dir, sim, []);
+    const validated = await runCli(['validate', '--config', sendOnly]);
+    assert.equal(validated.code, 0, validated.stderr);
+    assert.match(validated.stdout, /no providers \(enough for `flagsync send`/);
+    for (const command of ['run', 'plan']) {
+      const result = await runCli([command, '--once', '--config', sendOnly].filter((a) => command === 'run' || a !== '--once'));
+      assert.equal(result.code, 2, `${command}: ${result.stderr}`);
+      assert.match(result.stderr, /config error: providers: expected at least one provider/);
+    }
+    assert.equal(sim.requests.length, 0);
+  });
+
   it('unknown option: exit 2', async () => {
     assert.equal((await runCli(['run', '--bogus'])).code, 2);
   });

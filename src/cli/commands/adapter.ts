@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { checkPassed, checkProvider } from '../../adapters/check-provider';
 import { jsonCheck, renderCheck } from '../../adapters/check-report';
 import { scaffoldAdapter, ScaffoldError } from '../../adapters/scaffold';
-import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { packageRoot } from '../package-root';
 
@@ -35,7 +35,7 @@ export async function adapterNewCommand(name: string, options: { dir?: string })
 }
 
 export async function adapterCheckCommand(options: GlobalOptions & { provider?: string }): Promise<number> {
-  const config = await loadConfigOrExit(options.config);
+  const config = requireProviders(await loadConfigOrExit(options.config), 'adapter check');
   const names = config.providers.map((p) => p.name);
   const provider =
     options.provider !== undefined ? config.providers.find((p) => p.name === options.provider) : config.providers.length === 1 ? config.providers[0] : undefined;

@@ -1,11 +1,11 @@
 import { jsonPlan, renderPlan } from '../../reconcile/report';
-import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK } from '../exit';
 import { syncOnce } from './sync';
 
 /** `flagsync plan`: what a run would change; nothing is sent and state is not written. */
 export async function planCommand(options: GlobalOptions & { allowMassDelete?: boolean }): Promise<number> {
-  const config = await loadConfigOrExit(options.config);
+  const config = requireProviders(await loadConfigOrExit(options.config), 'plan');
   const logger = loggerFor(options, config);
   const report = await syncOnce(config, logger, { dryRun: true, allowMassDelete: options.allowMassDelete === true });
   process.stdout.write(options.json === true ? `${JSON.stringify(jsonPlan(report.plan))}\n` : `${renderPlan(report.plan)}\n`);

@@ -1,6 +1,6 @@
 import { startDaemon } from '../../daemon/daemon';
 import { jsonRunSummary, renderRunSummary } from '../../reconcile/report';
-import { abortOnSignals, loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { abortOnSignals, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK } from '../exit';
 import { syncOnce } from './sync';
 
@@ -11,7 +11,7 @@ export interface RunOptions extends GlobalOptions {
 
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
 export async function runCommand(options: RunOptions): Promise<number> {
-  const config = await loadConfigOrExit(options.config);
+  const config = requireProviders(await loadConfigOrExit(options.config), 'run');
   const logger = loggerFor(options, config);
   const controller = new AbortController();
   const release = abortOnSignals(controller, logger);

@@ -5,7 +5,10 @@ import { EXIT_OK } from '../exit';
 export async function validateCommand(options: GlobalOptions): Promise<number> {
   const config = await loadConfigOrExit(options.config);
   const names = config.providers.map((p) => `${p.name} (${p.adapter})`).join(', ');
-  const line = `config OK: ${config.path}: ${config.providers.length} provider(s): ${names}; schedule "${config.schedule}"`;
+  const line =
+    config.providers.length === 0
+      ? `config OK: ${config.path}: no providers (enough for \`flagsync send\`; run and plan need at least one)`
+      : `config OK: ${config.path}: ${config.providers.length} provider(s): ${names}; schedule "${config.schedule}"`;
   process.stdout.write(options.json === true ? `${JSON.stringify({ ok: true, providers: config.providers.map((p) => p.name) })}\n` : `${line}\n`);
   return EXIT_OK;
 }
