@@ -117,6 +117,26 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
       known: knownIds.length,
     };
   });
+  // A provider that is no longer in the config left its entities in Jira: they vanish as from an empty snapshot,
+  // so the mass-delete guard holds them back unless the removal is confirmed with --allow-mass-delete.
+  const configured = new Set(desired.map((d) => d.provider));
+  for (const [provider, ids] of byProvider) {
+    if (configured.has(provider)) continue;
+    const refuse = ids.length / Math.max(ids.length, 1) > options.massDeleteThreshold && !options.allowMassDelete;
+    providers.push({
+      provider,
+      ok: true,
+      seen: 0,
+      unlinked: 0,
+      warnings: [`provider "${provider}" is no longer in the config; Jira still holds ${ids.length} of its entities`],
+      writes: [],
+      deletes: refuse ? [] : ids,
+      refusedDeletes: refuse ? ids : [],
+      unchanged: 0,
+      refresh: [],
+      known: ids.length,
+    });
+  }
   return { kind, providers };
 }
 

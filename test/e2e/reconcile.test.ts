@@ -199,6 +199,20 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual(flag.details.find((d) => d.environment.name === 'staging')!.environment, { name: 'staging', type: 'testing' });
   });
 
+  it('a provider removed from the config: its flags stay until the removal is confirmed', async () => {
+    await sync();
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('renamed', dir)]);
+    const guarded = await sync();
+    assert.equal(guarded.ok, false);
+    const old = guarded.results.find((r) => r.provider === 'files')!;
+    assert.equal(old.deletesRefused, 12);
+    assert.equal(guarded.results.find((r) => r.provider === 'renamed')!.created, 12);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 24);
+    const confirmed = await sync(true);
+    assert.equal(confirmed.results.find((r) => r.provider === 'files')!.deleted, 12);
+    assert.deepEqual((sim.stored('featureflags') as JiraFeatureFlag[]).map((f) => f.id.split(':')[0]).filter((p) => p !== 'renamed'), []);
+  });
+
   it('plan (dry run) sends nothing and writes no state', async () => {
     const config = await loadConfig(configFile, builtInRegistry());
     const report = await syncOnce(config, silentLogger, { dryRun: true, allowMassDelete: false });

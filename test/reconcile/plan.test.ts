@@ -131,3 +131,15 @@ describe('flags the adapter skipped for bad data', () => {
     assert.deepEqual(plan.deletes, []);
   });
 });
+
+describe('providers removed from the config', () => {
+  it('plan the removal of their entities, held back by the mass-delete guard unless allowed', () => {
+    const state = stateWith([...ten, ['gone', 'gone:1', { v: 1 }], ['gone', 'gone:2', { v: 2 }]]);
+    const keep = source('a', ten.map(([p, id, c]) => entity(p, id, c)));
+    const guarded = planRun('featureflags', [keep], state, options).providers.find((p) => p.provider === 'gone')!;
+    assert.deepEqual([guarded.deletes, guarded.refusedDeletes], [[], ['gone:1', 'gone:2']]);
+    assert.match(guarded.warnings[0]!, /no longer in the config/);
+    const allowed = planRun('featureflags', [keep], state, { ...options, allowMassDelete: true }).providers.find((p) => p.provider === 'gone')!;
+    assert.deepEqual(allowed.deletes, ['gone:1', 'gone:2']);
+  });
+});
