@@ -91,6 +91,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Runs the CLI with this process's arguments and exits with its code. */
 export function runFromProcess(): void {
+  // An error escaping every handler (e.g. thrown inside an SDK's event listener) ends the process like Node would,
+  // but its text goes through the same secret scrubbing as every other line.
+  const fatal = (error: unknown): void => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`flagsync: fatal: ${redact(text)}\n`);
+    process.exit(EXIT_FAILED);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   void main(process.argv).then((code) => {
     // Adapters' SDK clients may hold sockets open; the exit code is decided, so leave now (after stdout drains).
     process.stdout.write('', () => process.exit(code));

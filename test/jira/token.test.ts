@@ -108,18 +108,21 @@ describe('jira token handling', () => {
     assert.equal(fake.tokenRequests().length, 1);
   });
 
-  it('turns a token endpoint 401 into a JiraAuthError naming the client id and not the secret', async () => {
-    fake = await startFakeJira({ token: () => ({ status: 401, body: { error: 'access_denied', error_description: 'Unauthorized' } }) });
-    const client = createJiraClient(fake.settings(), fastDeps().deps);
-    const error = await client.submit(featureFlagsKind, [flag('a')]).then(
-      () => assert.fail('expected a JiraAuthError'),
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof JiraAuthError);
-    assert.match(error.message, new RegExp(CLIENT_ID));
-    assert.doesNotMatch(error.message, new RegExp(CLIENT_SECRET));
-    assert.equal(fake.apiRequests().length, 0);
-  });
+  for (const status of [401, 403]) {
+    it(`turns a token endpoint ${status} into a JiraAuthError naming the client id and not the secret`, async () => {
+      fake = await startFakeJira({ token: () => ({ status, body: { error: 'access_denied', error_description: 'Unauthorized' } }) });
+      const client = createJiraClient(fake.settings(), fastDeps().deps);
+      const error = await client.submit(featureFlagsKind, [flag('a')]).then(
+        () => assert.fail('expected a JiraAuthError'),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof JiraAuthError);
+      assert.match(error.message, new RegExp(CLIENT_ID));
+      assert.match(error.message, new RegExp(`HTTP ${status}`));
+      assert.doesNotMatch(error.message, new RegExp(CLIENT_SECRET));
+      assert.equal(fake.apiRequests().length, 0);
+    });
+  }
 
   it('retries a token endpoint 503 instead of failing at once', async () => {
     let calls = 0;
