@@ -28,6 +28,7 @@ COPY --from=build /app/dist dist
 COPY bin bin
 COPY schemas schemas
 COPY config config
+COPY templates templates
 USER node
 VOLUME ["/var/lib/flagsync"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/flagsync.js"]
