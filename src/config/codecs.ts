@@ -90,6 +90,12 @@ const SpoolCodec = section(
   'Where undeliverable builds and deployments wait',
 );
 
+const MetricsCodec = section(
+  { host: withDefault(NonEmptyString, '0.0.0.0', 'Address the metrics server listens on') },
+  { port: describe(integerRange(0, 65535), 'Port of GET /metrics (Prometheus) and GET /healthz for `flagsync run`; off when not set') },
+  'Prometheus metrics and a health check for the daemon',
+);
+
 const SyncCodec = section(
   {
     massDeleteThreshold: withDefault(
@@ -157,6 +163,7 @@ export const ConfigFileCodec = section(
     spool: withDefault(SpoolCodec, {}),
     sync: withDefault(SyncCodec, {}),
     log: withDefault(LogCodec, {}),
+    metrics: withDefault(MetricsCodec, {}),
     providers: ProvidersCodec,
   },
   {},

@@ -56,6 +56,7 @@ function build(file: string, decoded: ConfigFile, adapters: ReadonlyMap<number, 
     spool: { path: path.resolve(dir, decoded.spool.path ?? path.join(path.dirname(decoded.state.path), 'spool')) },
     sync: decoded.sync,
     log: decoded.log,
+    metrics: decoded.metrics,
     providers,
   };
 }

@@ -47,6 +47,8 @@ export interface FlagsyncConfig {
   readonly spool: { readonly path: string };
   readonly sync: { readonly massDeleteThreshold: number; readonly providerTimeoutSeconds: number };
   readonly log: { readonly level: LogLevel };
+  /** The daemon's metrics server; off when `port` is not set. */
+  readonly metrics: { readonly host: string; readonly port?: number };
   readonly providers: readonly ProviderConfig[];
 }
 

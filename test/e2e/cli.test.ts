@@ -1,11 +1,21 @@
 import { strict as assert } from 'node:assert';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as net from 'node:net';
 import * as path from 'node:path';
+import axios from 'axios';
 import type { JiraFeatureFlag } from '../../src/jira/payloads';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { runCli, startCli, waitFor } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 const acceptedBulks = (sim: Simulator) => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bulk') && r.status === 202);
 
@@ -123,14 +133,18 @@ describe('flagsync CLI as a process', function () {
     assert.equal((JSON.parse(rerun.stdout) as { providers: Array<{ created: number }> }).providers[0]!.created, 50);
   });
 
-  it('daemon: syncs on the cron schedule, picks up changes, exits 0 on SIGTERM with state saved', async () => {
+  it('daemon: syncs on the cron schedule, picks up changes, serves metrics, exits 0 on SIGTERM with state saved', async () => {
     await writeEnvironments(dir, linkedFlags(5));
-    config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { schedule: '*/1 * * * * *' });
+    const port = await freePort();
+    config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { schedule: '*/1 * * * * *', metrics: { host: '127.0.0.1', port } });
     const { child, done } = startCli(['run', '--config', config]);
     await waitFor(() => (sim.stored('featureflags') as unknown[]).length === 5, 20_000, 'first daemon run');
     await writeEnvironments(dir, linkedFlags(5).map((f) => (f.key === 'PROJ-2-flag' ? { ...f, percent: 77 } : f)));
     const rolledOut = () => (sim.storedFlag('files:PROJ-2-flag') as JiraFeatureFlag).details[0]!.status.rollout?.percentage === 77;
     await waitFor(rolledOut, 20_000, 'scheduled run to send the change');
+    const metrics = (await axios.get<string>(`http://127.0.0.1:${port}/metrics`)).data.split('\n');
+    assert.ok(metrics.includes('flagsync_entities_total{provider="files",outcome="created"} 5'), 'created counted');
+    assert.ok(metrics.includes('flagsync_provider_up{provider="files"} 1'));
     child.kill('SIGTERM');
     const result = await done;
     assert.equal(result.code, 0, result.stderr);

@@ -1,4 +1,6 @@
 import { startDaemon } from '../../daemon/daemon';
+import { startMetricsServer, SyncMetrics } from '../../daemon/metrics';
+import type { RunReport } from '../../reconcile/run';
 import { jsonRunSummary, renderRunSummary } from '../../reconcile/report';
 import { abortOnSignals, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK } from '../exit';
@@ -23,11 +25,20 @@ export async function runCommand(options: RunOptions): Promise<number> {
       return report.ok ? EXIT_OK : EXIT_FAILED;
     }
     logger.info({ schedule: config.schedule, providers: config.providers.map((p) => p.name) }, 'daemon started');
+    const metrics = new SyncMetrics();
+    const server = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
+    if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
     const daemon = startDaemon({
       schedule: config.schedule,
       logger,
       run: async (signal) => {
-        const report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal });
+        const started = Date.now();
+        let report: RunReport | undefined;
+        try {
+          report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal });
+        } finally {
+          metrics.recordRun(report, (Date.now() - started) / 1000, Date.now());
+        }
         const summary = jsonRunSummary(report);
         logger.info({ ok: summary.ok, providers: summary.providers.map(({ rejections, failures, warnings, ...counts }) => counts) }, 'run finished');
         return report;
@@ -35,6 +46,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     });
     await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
     await daemon.stop();
+    await server?.close();
     logger.info('daemon stopped; state saved');
     return EXIT_OK;
   } finally {

@@ -1,0 +1,95 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RunReport } from '../reconcile/run';
+
+/**
+ * Prometheus metrics of the daemon: what an on-call engineer asks first ("is it syncing, is Jira accepting, which
+ * source is down"). Served with /healthz on a port of its own, only when `metrics.port` is configured.
+ */
+export class SyncMetrics {
+  readonly registry = new Registry();
+  private readonly runs = new Counter({ name: 'flagsync_runs_total', help: 'Sync runs by result', labelNames: ['result'] as const, registers: [this.registry] });
+  private readonly duration = new Histogram({
+    name: 'flagsync_run_duration_seconds',
+    help: 'Duration of a sync run',
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  private readonly lastSuccess = new Gauge({
+    name: 'flagsync_last_success_timestamp_seconds',
+    help: 'When a run last finished with everything accepted (Unix time)',
+    registers: [this.registry],
+  });
+  private readonly providerUp = new Gauge({
+    name: 'flagsync_provider_up',
+    help: '1 when the provider was read in the last run, 0 when it failed',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  private readonly entities = new Counter({
+    name: 'flagsync_entities_total',
+    help: 'Entities by provider and outcome (created, updated, deleted, rejected, failed, deletes_refused)',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'flagsync_' });
+  }
+
+  recordRun(report: RunReport | undefined, seconds: number, nowMs: number): void {
+    this.duration.observe(seconds);
+    if (report === undefined) {
+      this.runs.inc({ result: 'error' });
+      return;
+    }
+    this.runs.inc({ result: report.ok ? 'ok' : 'failed' });
+    if (report.ok) this.lastSuccess.set(nowMs / 1000);
+    for (const r of report.results) {
+      this.providerUp.set({ provider: r.provider }, r.ok ? 1 : 0);
+      const counts: Record<string, number> = {
+        created: r.created,
+        updated: r.updated,
+        deleted: r.deleted,
+        rejected: r.rejected.length,
+        failed: r.failed.length,
+        deletes_refused: r.deletesRefused,
+      };
+      for (const [outcome, n] of Object.entries(counts)) if (n > 0) this.entities.inc({ provider: r.provider, outcome }, n);
+    }
+  }
+}
+
+export interface MetricsServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** GET /metrics (Prometheus text format) and GET /healthz (200 while the process runs). */
+export async function startMetricsServer(metrics: SyncMetrics, port: number, host: string): Promise<MetricsServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics') {
+      void metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,54 @@
+import { strict as assert } from 'node:assert';
+import axios from 'axios';
+import { SyncMetrics, startMetricsServer, type MetricsServer } from '../../src/daemon/metrics';
+import type { ProviderResult } from '../../src/reconcile/apply';
+import type { RunReport } from '../../src/reconcile/run';
+
+function result(provider: string, overrides: Partial<ProviderResult> = {}): ProviderResult {
+  return {
+    provider, ok: true, seen: 3, unlinked: 0, created: 0, updated: 0, deleted: 0, unchanged: 0,
+    rejected: [], failed: [], deletesRefused: 0, unknownIssueKeys: {}, warnings: [], ...overrides,
+  };
+}
+
+function report(ok: boolean, results: ProviderResult[]): RunReport {
+  return { ok, dryRun: false, plan: { kind: 'featureflags', providers: [] }, results };
+}
+
+describe('daemon metrics', () => {
+  let server: MetricsServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('serves runs, provider health and entity outcomes in Prometheus format', async () => {
+    const metrics = new SyncMetrics();
+    server = await startMetricsServer(metrics, 0, '127.0.0.1');
+    metrics.recordRun(report(true, [result('files', { created: 5 })]), 1.5, 1_800_000_000_000);
+    metrics.recordRun(report(false, [result('files', { updated: 1, rejected: [{ id: 'x', messages: ['no'] }] }), result('ld', { ok: false })]), 0.2, 1_800_000_060_000);
+    metrics.recordRun(undefined, 0.1, 1_800_000_120_000);
+    const { status, data, headers } = await axios.get<string>(`${server.url}/metrics`);
+    assert.equal(status, 200);
+    assert.match(String(headers['content-type']), /text\/plain/);
+    for (const line of [
+      'flagsync_runs_total{result="ok"} 1',
+      'flagsync_runs_total{result="failed"} 1',
+      'flagsync_runs_total{result="error"} 1',
+      'flagsync_last_success_timestamp_seconds 1800000000',
+      'flagsync_provider_up{provider="files"} 1',
+      'flagsync_provider_up{provider="ld"} 0',
+      'flagsync_entities_total{provider="files",outcome="created"} 5',
+      'flagsync_entities_total{provider="files",outcome="rejected"} 1',
+      'flagsync_run_duration_seconds_count 3',
+    ]) {
+      assert.ok(data.split('\n').includes(line), `missing: ${line}`);
+    }
+  });
+
+  it('answers /healthz with 200 and anything else with 404', async () => {
+    server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1');
+    assert.equal((await axios.get(`${server.url}/healthz`)).status, 200);
+    assert.equal((await axios.get(`${server.url}/nope`, { validateStatus: () => true })).status, 404);
+  });
+});
