@@ -31,5 +31,7 @@ COPY config config
 COPY templates templates
 USER node
 VOLUME ["/var/lib/flagsync"]
+# metrics.port in the config serves /metrics and /healthz here
+EXPOSE 9464
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/flagsync.js"]
 CMD ["run", "--config", "/etc/flagsync/flagsync.yaml"]
