@@ -1,8 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
 import type { SourceAdapter } from '../adapters/contract';
 import { describeErrors } from '../codec/decode';
-import type { JiraClient } from '../jira/types';
-import type { Logger } from '../log';
 import { DevinfoSnapshotCodec, type DevRepository } from '../model/devinfo';
 import { resultOk } from './apply';
 import { withTimeout } from './collect';
@@ -11,9 +9,8 @@ import { applyDevinfoPlan } from './devinfo-apply';
 import { desiredDevinfo } from './devinfo-desired';
 import { isCommitEntityId } from './devinfo-kind';
 import { planRun } from './plan';
-import type { RunReport } from './run';
+import type { RunInput, RunReport } from './run';
 import { recordsOf, type SyncState } from './state';
-import type { FileStateStore } from './state-store';
 
 export interface DevinfoProviderRuntime {
   readonly name: string;
@@ -21,17 +18,9 @@ export interface DevinfoProviderRuntime {
   readonly timeoutMs: number;
 }
 
-export interface DevinfoRunInput {
+/** The flag run's input, with devinfo providers (the reconcile kind is fixed). */
+export interface DevinfoRunInput extends Omit<RunInput, 'providers' | 'kind' | 'saveIntervalMs'> {
   readonly providers: readonly DevinfoProviderRuntime[];
-  readonly client: JiraClient;
-  readonly store: FileStateStore;
-  readonly logger: Logger;
-  readonly now?: () => number;
-  readonly signal?: AbortSignal;
-  readonly massDeleteThreshold: number;
-  readonly allowMassDelete: boolean;
-  readonly dryRun: boolean;
-  readonly properties?: Readonly<Record<string, string>>;
 }
 
 /** Validates what an adapter returned, as checkSnapshot does for flags. */
