@@ -20,7 +20,10 @@ export async function loadConfigOrExit(file: string): Promise<FlagsyncConfig> {
   try {
     return await loadConfig(file, registry);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ExitError(EXIT_USAGE, error.problems.map((p) => `config error: ${p}`));
+    if (error instanceof ConfigError) {
+      const header = error.problems.length > 1 ? [`flagsync: ${error.problems.length} problems in ${error.file}; nothing was sent`] : [];
+      throw new ExitError(EXIT_USAGE, [...header, ...error.problems.map((p) => `config error: ${p}`)]);
+    }
     if (error instanceof AdapterLoadError) throw new ExitError(EXIT_USAGE, [`config error: ${error.message}`]);
     throw error;
   }

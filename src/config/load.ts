@@ -92,7 +92,8 @@ export async function loadConfig(file: string, registry: AdapterRegistry, env?: 
     text = await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError(absolute, [`cannot read the config file (${code})`]);
+    const hint = code === 'ENOENT' ? ': start from config/example.yaml, or try `flagsync demo`' : '';
+    throw new ConfigError(absolute, [`cannot read the config file ${absolute} (${code})${hint}`]);
   }
   return parseConfig(text, env === undefined ? { path: absolute, registry } : { path: absolute, registry, env });
 }

@@ -166,7 +166,10 @@ log: { level: debug }
       const missing = path.join(dir, 'flagsync.yaml');
       await assert.rejects(loadConfig(missing, testRegistry, baseEnv), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.deepEqual([error.file, error.problems], [missing, ['cannot read the config file (ENOENT)']]);
+        assert.deepEqual(
+          [error.file, error.problems],
+          [missing, [`cannot read the config file ${missing} (ENOENT): start from config/example.yaml, or try \`flagsync demo\``]],
+        );
         return true;
       });
     });
