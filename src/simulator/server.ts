@@ -18,10 +18,13 @@ export interface SimulatorServer {
   cancelDelays(): void;
 }
 
+/** Stands in for a token request body that could not be parsed: its raw text may hold the client secret. */
+export const UNPARSED_TOKEN_BODY = '[unparsed token request body]';
+
 function recordedBody(pathname: string, body: RequestBody, contentType: string | undefined): unknown {
   if (body.tooLarge) return `[${body.bytes} bytes, over maxBodyBytes]`;
   if (body.text === '') return undefined;
-  if (pathname === '/oauth/token') return redactTokenFields(parseTokenBody(body.text, contentType)) ?? body.text;
+  if (pathname === '/oauth/token') return redactTokenFields(parseTokenBody(body.text, contentType)) ?? UNPARSED_TOKEN_BODY;
   try {
     return JSON.parse(body.text) as unknown;
   } catch {

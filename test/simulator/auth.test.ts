@@ -61,6 +61,15 @@ describe('simulator: OAuth 2LO and the proxy checks', () => {
     assert.equal(JSON.stringify(h.sim.requests).includes(h.sim.clientSecret), false);
   });
 
+  it('records an unparseable token request body as a placeholder, not its raw text', async () => {
+    const raw = `{"grant_type":"client_credentials","client_id":"${h.sim.clientId}","client_secret":"${h.sim.clientSecret}"`;
+    const response = await h.http.post('/oauth/token', raw, { headers: { 'Content-Type': 'application/json' }, transformRequest: (d: unknown) => d });
+    assert.equal(response.status, 400);
+    const recorded = (await h.http.get('/__sim/requests')).data as unknown;
+    assert.equal(JSON.stringify(recorded).includes(h.sim.clientSecret), false);
+    assert.deepEqual(h.sim.requests.map((r) => r.body), ['[unparsed token request body]']);
+  });
+
   it('serves the cloud id on /_edge/tenant_info without authentication', async () => {
     const response = await h.http.get('/_edge/tenant_info');
     assert.equal(response.status, 200);
