@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import * as path from 'node:path';
 
 /** A git command failed; the message names the command and folder, with any credentials in URLs removed. */
 export class GitError extends Error {
@@ -13,18 +15,28 @@ export function hideCredentials(text: string): string {
   return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
 }
 
+/** Inherited from a CI job or a git hook, these would point git at another repository than the folder it runs in. */
+const REPOSITORY_OVERRIDES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_NAMESPACE'];
+
+/**
+ * The environment git runs with. With a folder, the parent is a ceiling: git must read that folder's repository or
+ * fail, never walk up into an enclosing one (an empty mount would otherwise stand for the parent repository).
+ */
+export function gitEnvironment(cwd: string | undefined, inherited: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...inherited, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  for (const name of REPOSITORY_OVERRIDES) delete env[name];
+  if (cwd === undefined) delete env.GIT_CEILING_DIRECTORIES;
+  else env.GIT_CEILING_DIRECTORIES = path.dirname(path.resolve(cwd));
+  return env;
+}
+
 /** Runs git without a shell; resolves with stdout. Never prompts for credentials (a daemon has no terminal). */
 export function runGit(args: readonly string[], options: { cwd?: string; signal?: AbortSignal } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
       [...args],
-      {
-        cwd: options.cwd,
-        signal: options.signal,
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-      },
+      { cwd: options.cwd, signal: options.signal, maxBuffer: 256 * 1024 * 1024, env: gitEnvironment(options.cwd) },
       (error, stdout, stderr) => {
         if (error === null) return resolve(stdout);
         const detail = stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? error.message;
@@ -33,4 +45,35 @@ export function runGit(args: readonly string[], options: { cwd?: string; signal?
       },
     );
   });
+}
+
+async function realOrSame(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/**
+ * Fails with "<dir> is not a git repository" unless `dir` is a repository itself: a bare one, a working copy
+ * (dir/.git), or a linked worktree whose top level is `dir`. Reading anything else would put another repository's
+ * branches in Jira and delete this one's.
+ */
+export async function assertRepository(dir: string, signal?: AbortSignal): Promise<void> {
+  const notRepository = (why: string) => new GitError(`${dir} is not a git repository (${why})`);
+  let gitDir: string;
+  try {
+    gitDir = (await runGit(['rev-parse', '--absolute-git-dir'], { cwd: dir, signal })).trim();
+  } catch (error) {
+    if (signal?.aborted === true) throw error;
+    throw notRepository(error instanceof Error ? error.message : String(error));
+  }
+  const real = await realOrSame(dir);
+  const found = await realOrSame(gitDir);
+  if (found === real || found === path.join(real, '.git')) return;
+  // A linked worktree or submodule has a .git file pointing elsewhere; its top level is still the folder itself.
+  const topLevel = await runGit(['rev-parse', '--show-toplevel'], { cwd: dir, signal }).then((out) => out.trim(), () => '');
+  if (topLevel !== '' && (await realOrSame(topLevel)) === real) return;
+  throw notRepository(`git found the repository ${gitDir} instead`);
 }

@@ -1,6 +1,6 @@
 import type { DevBranch, DevCommit, DevRepository } from '../../src/model/devinfo';
 import { issueKeysInText } from '../../src/model/issue-keys';
-import { runGit } from './git';
+import { assertRepository, runGit } from './git';
 import type { UrlBuilder } from './urls';
 
 const FIELDS = ['%H', '%an', '%ae', '%at', '%P', '%B'].join('%x00');
@@ -89,6 +89,7 @@ export interface ReadSettings {
  * `maxCommits` most recent commits (on any branch) whose message carries one.
  */
 export async function readRepository(gitDir: string, settings: ReadSettings, signal: AbortSignal): Promise<DevRepository> {
+  await assertRepository(gitDir, signal);
   const tips = await branchTips(gitDir, signal);
   const recent =
     tips.length === 0

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { gitAdapter } from '../../adapters/git';
 import type { GitOptions } from '../../adapters/git';
+import { gitEnvironment } from '../../adapters/git/git';
 import { silentLogger } from '../../src/log';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { TestRepo } from './git-fixture';
@@ -104,7 +106,50 @@ describe('git devinfo adapter', () => {
 
   it('rejects, naming the repository, when the repository is missing', async () => {
     const missing = source({ repositories: [{ name: 'gone', path: 'nowhere', url: 'https://git.example/acme/gone' }] }, dir);
-    await assert.rejects(missing.snapshotDevinfo!(signal()), /code: repository "gone": git for-each-ref in .*nowhere failed/);
+    await assert.rejects(missing.snapshotDevinfo!(signal()), /code: repository "gone": .*nowhere is not a git repository/);
+  });
+
+  describe('a configured path that is not a repository itself', () => {
+    it('rejects a plain folder inside another repository instead of reading the enclosing one', async () => {
+      mkdirSync(path.join(dir, 'web', 'empty-mount'), { recursive: true });
+      const inner = source({ repositories: [{ name: 'mount', path: 'web/empty-mount', url: 'https://git.example/acme/mount' }] }, dir);
+      await assert.rejects(inner.snapshotDevinfo!(signal()), /repository "mount": .*empty-mount is not a git repository/);
+    });
+
+    it('reads the configured repository even when GIT_DIR and GIT_WORK_TREE point at another one', async () => {
+      const otherDir = await tempDir('flagsync-other-');
+      const saved = { GIT_DIR: process.env.GIT_DIR, GIT_WORK_TREE: process.env.GIT_WORK_TREE };
+      try {
+        const other = new TestRepo(otherDir);
+        other.checkout('OTHER-1-elsewhere', true);
+        other.commit('OTHER-1 elsewhere');
+        process.env.GIT_DIR = path.join(otherDir, '.git');
+        process.env.GIT_WORK_TREE = otherDir;
+        const web = await read();
+        assert.deepEqual(web.branches.map((b) => b.name).sort(), ['feature/PROJ-9-login', 'main']);
+      } finally {
+        for (const [name, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        await rm(otherDir, { recursive: true, force: true });
+      }
+    });
+
+    it('runs git with the parent folder as ceiling and without inherited repository overrides', () => {
+      const env = gitEnvironment('/srv/git/web', { PATH: '/bin', GIT_DIR: '/x/.git', GIT_INDEX_FILE: '/x/i', GIT_OBJECT_DIRECTORY: '/x/o', GIT_COMMON_DIR: '/x' });
+      assert.deepEqual(
+        { ceiling: env.GIT_CEILING_DIRECTORIES, dir: env.GIT_DIR, index: env.GIT_INDEX_FILE, objects: env.GIT_OBJECT_DIRECTORY, common: env.GIT_COMMON_DIR, path: env.PATH },
+        { ceiling: '/srv/git', dir: undefined, index: undefined, objects: undefined, common: undefined, path: '/bin' },
+      );
+    });
+
+    it('accepts a bare repository given by its own folder', async () => {
+      const bare = path.join(dir, 'web-bare.git');
+      repo.git('clone', '--quiet', '--bare', repo.dir, bare);
+      const snapshot = await source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir).snapshotDevinfo!(signal());
+      assert.ok(snapshot.repositories[0]!.branches.some((b) => b.name === 'feature/PROJ-9-login'));
+    });
   });
 
   it('refuses to act as a flag source', async () => {
