@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
-import { annotate, annotationOf, describe, refine, withDefault } from './annotations';
+import { MAX_CONFIG_PROPERTIES, PROVIDER_PROPERTY } from '../model/properties';
+import { annotate, annotationOf, describe, refine, withDefault, type CheckProblem } from './annotations';
 import {
   Bool,
   CloudId,
@@ -42,10 +43,12 @@ const JiraPropertiesCodec = refine(
   (u) => {
     if (!isRecord(u)) return [];
     const keys = Object.keys(u);
-    const bad = keys.filter((k) => !JiraPropertyKey.is(k)).map((k) => ({ at: k, value: k, expected: JiraPropertyKey.name }));
-    return keys.length > 5 ? [...bad, { expected: 'at most 5 properties' }] : bad;
+    const bad: CheckProblem[] = keys.filter((k) => !JiraPropertyKey.is(k)).map((k) => ({ at: k, value: k, expected: JiraPropertyKey.name }));
+    if (keys.includes(PROVIDER_PROPERTY)) bad.push({ at: PROVIDER_PROPERTY, value: PROVIDER_PROPERTY, expected: 'another key (flagsync sets this one itself)' });
+    const tooMany = keys.length > MAX_CONFIG_PROPERTIES;
+    return tooMany ? [...bad, { expected: `at most ${MAX_CONFIG_PROPERTIES} properties (Jira takes 5; flagsync adds ${PROVIDER_PROPERTY})` }] : bad;
   },
-  { maxProperties: 5, propertyNames: annotationOf(JiraPropertyKey).schema },
+  { maxProperties: MAX_CONFIG_PROPERTIES, propertyNames: { ...annotationOf(JiraPropertyKey).schema, not: { const: PROVIDER_PROPERTY } } },
 );
 
 export const JiraCodec = refine(

@@ -3,6 +3,7 @@ import type { Logger } from '../log';
 import { fieldHashes } from './hash';
 import { nextSequence, type Plan, type PlannedWrite, type ProviderPlan } from './plan';
 import { recordsOf, type SyncState } from './state';
+import { PROVIDER_PROPERTY } from '../model/properties';
 
 /** How the reconciler turns one kind's unstamped payload into what Jira receives. */
 export interface ReconcileKind<P = unknown, E = unknown> {
@@ -78,7 +79,7 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
   const failed: { id: string; error: string }[] = [];
   const unknownIssueKeys: Record<string, readonly string[]> = {};
   if (payloads.length > 0) {
-    const properties = { ...deps.properties, flagsyncProvider: plan.provider };
+    const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
     const report = await deps.client.submit(deps.kind.description, payloads, { properties, signal: deps.signal, onBatch: recordAccepted });
     for (const outcome of report.outcomes) {
       const entry = pending.get(outcome.id);

@@ -7,6 +7,7 @@ import type { DevinfoPayload, RepositoryHeader } from './devinfo-desired';
 import { devinfoEntityKind, isCommitEntityId } from './devinfo-kind';
 import { nextSequence, type Plan, type PlannedWrite, type ProviderPlan } from './plan';
 import { recordsOf, type SyncState } from './state';
+import { PROVIDER_PROPERTY } from '../model/properties';
 
 /** Jira's cap per entity type in one repository of one request (FACTS.md section 6). */
 export const MAX_PER_TYPE_PER_REPOSITORY = 400;
@@ -115,7 +116,7 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
   const rejected: { id: string; messages: readonly string[] }[] = [];
   const failed: { id: string; error: string }[] = [];
   const unknownIssueKeys: Record<string, readonly string[]> = {};
-  const properties = { ...deps.properties, flagsyncProvider: plan.provider };
+  const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
 
   for (const round of devinfoRounds(stamped, nowMs)) {
     const chunks = new Map(round.map((chunk) => [chunk.repository.id, chunk]));

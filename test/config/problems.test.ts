@@ -121,13 +121,14 @@ describe('config problems', () => {
     ]);
   });
 
-  it('reports bad Jira property keys and more than 5 properties', async () => {
-    const properties = '  properties: { _hidden: a, "a:b": b, c: c, d: d, e: e, f: f }\n';
+  it('reports bad Jira property keys, the reserved key and more than 4 properties', async () => {
+    const properties = '  properties: { _hidden: a, "a:b": b, c: c, flagsyncProvider: d, e: e }\n';
     const problems = await problemsOf(VALID.replace('jira:\n', `jira:\n${properties}`));
     assert.deepEqual(problems, [
       `jira.properties._hidden: expected a property key without ':' that does not start with '_', got "_hidden"`,
       `jira.properties.a:b: expected a property key without ':' that does not start with '_', got "a:b"`,
-      'jira.properties: expected at most 5 properties',
+      'jira.properties.flagsyncProvider: expected another key (flagsync sets this one itself), got "flagsyncProvider"',
+      'jira.properties: expected at most 4 properties (Jira takes 5; flagsync adds flagsyncProvider)',
     ]);
   });
 

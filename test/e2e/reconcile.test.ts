@@ -213,6 +213,15 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual((sim.stored('featureflags') as JiraFeatureFlag[]).map((f) => f.id.split(':')[0]).filter((p) => p !== 'renamed'), []);
   });
 
+  it('config properties (4 at most) go on every request with the provider\'s own, and Jira accepts them', async () => {
+    const properties = { team: 'platform', source: 'flagsync', region: 'eu', tier: 'gold' };
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { jira: { properties } });
+    const report = await sync();
+    assert.equal(report.ok, true);
+    const bulk = sim.requests.find((r) => r.method === 'POST' && r.path.endsWith('/bulk'))!;
+    assert.deepEqual((bulk.body as { properties: object }).properties, { ...properties, flagsyncProvider: 'files' });
+  });
+
   it('plan (dry run) sends nothing and writes no state', async () => {
     const config = await loadConfig(configFile, builtInRegistry());
     const report = await syncOnce(config, silentLogger, { dryRun: true, allowMassDelete: false });

@@ -11,7 +11,9 @@ export async function writeSyncConfig(
   extra: Record<string, unknown> = {},
 ): Promise<string> {
   const file = path.join(dir, 'flagsync.yaml');
+  const { jira: jiraExtra, ...rest } = extra;
   const config = {
+    // Keys given under `jira` in `extra` add to the simulator's settings instead of replacing them.
     jira: {
       cloudId: sim.cloudId,
       clientId: sim.clientId,
@@ -21,10 +23,11 @@ export async function writeSyncConfig(
       concurrency: 1,
       maxAttempts: 2,
       requestTimeoutSeconds: 10,
+      ...(typeof jiraExtra === 'object' && jiraExtra !== null ? jiraExtra : {}),
     },
     state: { path: path.join(dir, 'state.json') },
     providers,
-    ...extra,
+    ...rest,
   };
   await writeFile(file, stringify(config));
   return file;
