@@ -27,6 +27,8 @@ export interface Resolved {
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Never quotes the text: what follows an unclosed "${" may be a pasted secret.
+const UNTERMINATED = '"${" without a closing "}"';
 
 type Lookup = { ok: true; value: string } | { ok: false; problem: string };
 
@@ -58,8 +60,13 @@ async function resolveString(text: string, ctx: ResolveContext): Promise<{ value
   const problems: string[] = [];
   const parts: string[] = [];
   let last = 0;
+  // Text between references that still holds "${" opened a reference it never closed: a typo, not a literal.
+  const literal = (segment: string) => {
+    if (segment.includes('${') && !problems.includes(UNTERMINATED)) problems.push(UNTERMINATED);
+    parts.push(segment);
+  };
   for (const match of text.matchAll(REFERENCE)) {
-    parts.push(text.slice(last, match.index));
+    literal(text.slice(last, match.index));
     last = match.index + match[0].length;
     if (match[1] === undefined) {
       parts.push('${');
@@ -71,7 +78,7 @@ async function resolveString(text: string, ctx: ResolveContext): Promise<{ value
       parts.push(result.value);
     } else problems.push(result.problem);
   }
-  parts.push(text.slice(last));
+  literal(text.slice(last));
   return { value: parts.join(''), found, problems };
 }
 

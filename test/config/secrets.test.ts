@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { resolveReferences } from '../../src/config/secrets';
 import { valuePolicy } from '../../src/config/reveal';
+import { VALID, baseEnv, problemsOf } from './helpers';
 
 const ctx = { dir: '/nowhere', env: { A: 'alpha-value', B: 'beta-value' } };
 
@@ -32,6 +33,26 @@ describe('secret references', () => {
   it('rejects an invalid environment variable name', async () => {
     const resolved = await resolveReferences({ x: '${env:1-bad}' }, ctx);
     assert.deepEqual(resolved.problems, ['x: "${env:1-bad}" is not a valid environment variable name']);
+  });
+
+  it('reports an unterminated reference at its path without echoing the text', async () => {
+    const resolved = await resolveReferences({ jira: { clientSecret: '${env:JIRA_CLIENT_SECRET' } }, ctx);
+    assert.deepEqual(resolved.problems, ['jira.clientSecret: "${" without a closing "}"']);
+  });
+
+  it('makes a config with an unterminated reference fail with that one problem, never quoting it', async () => {
+    const text = VALID.replace('${env:JIRA_CLIENT_SECRET}', '${env:JIRA_CLIENT_SECRET');
+    assert.deepEqual(await problemsOf(text, baseEnv, ['env:JIRA_CLIENT_SECRET']), ['jira.clientSecret: "${" without a closing "}"']);
+  });
+
+  it('reports an unclosed "${" after a good reference, and hides the path', async () => {
+    const resolved = await resolveReferences({ url: '${env:A}/${pasted-s3cret' }, ctx);
+    assert.deepEqual([resolved.problems, [...resolved.failedPaths]], [['url: "${" without a closing "}"'], ['url']]);
+  });
+
+  it('keeps an escaped "$${" as a literal "${" without a problem', async () => {
+    const resolved = await resolveReferences({ x: 'cost $${total' }, ctx);
+    assert.deepEqual([resolved.value, resolved.problems], [{ x: 'cost ${total' }, []]);
   });
 
   it('treats a set but empty variable as set', async () => {
