@@ -67,7 +67,11 @@ export async function runDevinfoOnce(input: DevinfoRunInput): Promise<RunReport>
   }
   const state = await input.store.load();
   forgetOldCommits(state, desired);
-  const plan = planRun('devinfo', desired, state, { massDeleteThreshold: input.massDeleteThreshold, allowMassDelete: input.allowMassDelete });
+  const plan = planRun('devinfo', desired, state, {
+    massDeleteThreshold: input.massDeleteThreshold,
+    allowMassDelete: input.allowMassDelete,
+    guarded: (id) => !isCommitEntityId(id),
+  });
   if (input.dryRun) return { ok: plan.providers.every((p) => p.ok && p.refusedDeletes.length === 0), dryRun: true, plan, results: [] };
   const results = await applyDevinfoPlan(plan, state, {
     client: input.client,

@@ -41,6 +41,17 @@ export interface PlanOptions {
   /** Share 0..1 of one provider's known entities that may be deleted in one run. */
   readonly massDeleteThreshold: number;
   readonly allowMassDelete: boolean;
+  /**
+   * Which entity ids the guard's share is about (default: all). Devinfo counts branches only: commits are never
+   * deleted, and counting them would let every branch vanish under the threshold.
+   */
+  readonly guarded?: (id: string) => boolean;
+}
+
+function tooManyDeletes(vanished: readonly string[], known: readonly string[], options: PlanOptions): boolean {
+  const counts = options.guarded ?? ((): boolean => true);
+  const base = known.filter(counts).length;
+  return base > 0 && vanished.filter(counts).length / base > options.massDeleteThreshold;
 }
 
 function changedFieldNames(before: Readonly<Record<string, string>> | undefined, after: Readonly<Record<string, string>>): string[] {
@@ -101,8 +112,7 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
       writes.push({ entity, action: 'update', changedFields: changedFieldNames(record.f, hashes), fieldHashes: hashes, previousSequence: record.s });
     }
     const vanished = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
-    const tooMany = knownIds.length > 0 && vanished.length / knownIds.length > options.massDeleteThreshold;
-    const refuse = tooMany && !options.allowMassDelete;
+    const refuse = tooManyDeletes(vanished, knownIds, options) && !options.allowMassDelete;
     return {
       provider: source.provider,
       ok: true,
@@ -122,7 +132,7 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
   const configured = new Set(desired.map((d) => d.provider));
   for (const [provider, ids] of byProvider) {
     if (configured.has(provider)) continue;
-    const refuse = ids.length / Math.max(ids.length, 1) > options.massDeleteThreshold && !options.allowMassDelete;
+    const refuse = tooManyDeletes(ids, ids, options) && !options.allowMassDelete;
     providers.push({
       provider,
       ok: true,

@@ -143,3 +143,18 @@ describe('providers removed from the config', () => {
     assert.deepEqual(allowed.deletes, ['gone:1', 'gone:2']);
   });
 });
+
+describe('mass-delete guard over part of the entities', () => {
+  it('counts only the guarded ids (devinfo: branches, not commits)', () => {
+    const branches: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 10 }, (_, i) => ['git', `web/branch/b${i}`, { b: i }]);
+    const commits: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 200 }, (_, i) => ['git', `web/commit/c${i}`, { c: i }]);
+    const state = stateWith([...branches, ...commits]);
+    const keepCommits = source('git', commits.map(([p, id, c]) => entity(p, id, c)));
+    const guarded = { massDeleteThreshold: 0.2, allowMassDelete: false, guarded: (id: string) => !id.includes('/commit/') };
+    const plan = planRun('featureflags', [keepCommits], state, guarded).providers[0]!;
+    assert.equal(plan.deletes.length, 0, 'all 10 branches vanishing is 100% of branches, not 10/210');
+    assert.equal(plan.refusedDeletes.length, 10);
+    const unguarded = planRun('featureflags', [keepCommits], state, { massDeleteThreshold: 0.2, allowMassDelete: false }).providers[0]!;
+    assert.equal(unguarded.deletes.length, 10);
+  });
+});
