@@ -27,6 +27,26 @@ function messagesOf(errors: RepositoryErrors): string[] {
   return messages;
 }
 
+type RepositoryAccepted = NonNullable<DevinfoResponse['acceptedDevinfoEntities']>[string];
+
+/**
+ * A nested entity Jira lists neither as accepted nor as failed is not known to be stored: it gets a message naming
+ * it, so the reconciler keeps it dirty and sends it again instead of recording it as in Jira.
+ */
+function unlistedMessages(repo: JiraRepository, accepted: RepositoryAccepted, errors: RepositoryErrors | undefined): string[] {
+  const nested = [
+    ['commit', repo.commits, accepted.commits, errors?.commits],
+    ['branch', repo.branches, accepted.branches, errors?.branches],
+    ['pull request', repo.pullRequests, accepted.pullRequests, errors?.pullRequests],
+  ] as const;
+  const messages: string[] = [];
+  for (const [label, sent, acceptedIds, failed] of nested) {
+    const listed = new Set([...(acceptedIds ?? []), ...(failed ?? []).map((f) => f.id)]);
+    for (const entity of sent ?? []) if (!listed.has(entity.id)) messages.push(`${label} ${entity.id}: not listed as accepted by Jira`);
+  }
+  return messages;
+}
+
 function nestedCount(repo: JiraRepository): number {
   return (repo.commits?.length ?? 0) + (repo.branches?.length ?? 0) + (repo.pullRequests?.length ?? 0);
 }
@@ -53,13 +73,18 @@ export const devinfoKind: KindDescription<JiraRepository> = {
   },
   parseResponse(body, sent) {
     const answer = decodeOrThrow(DevinfoResponseCodec, body, 'devinfo store response');
+    const failed = answer.failedDevinfoEntities ?? {};
+    const acceptedRepos = answer.acceptedDevinfoEntities ?? {};
     const rejected = new Map<string, readonly string[]>();
-    for (const [id, errors] of Object.entries(answer.failedDevinfoEntities ?? {})) {
-      const messages = messagesOf(errors);
-      if (messages.length > 0) rejected.set(id, messages);
+    for (const repo of sent) {
+      const errors = Object.hasOwn(failed, repo.id) ? failed[repo.id] : undefined;
+      const messages = errors === undefined ? [] : messagesOf(errors);
+      // A repository Jira does not mention at all stays 'failed' (outcomesFor); one it mentions is checked entity by entity.
+      if (Object.hasOwn(acceptedRepos, repo.id) || messages.length > 0) messages.push(...unlistedMessages(repo, acceptedRepos[repo.id] ?? {}, errors));
+      if (messages.length > 0) rejected.set(repo.id, messages);
     }
     return outcomesFor(devinfoKind, sent, {
-      accepted: new Set(Object.keys(answer.acceptedDevinfoEntities ?? {})),
+      accepted: new Set(Object.keys(acceptedRepos)),
       rejected,
       unknownIssueKeys: answer.unknownIssueKeys ?? [],
     });
