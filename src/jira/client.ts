@@ -50,6 +50,17 @@ function describeFailure(result: JiraResult, where: string): string {
   return `${where}: HTTP ${result.status}${messages.length === 0 ? '' : `: ${messages.join('; ')}`}`;
 }
 
+/**
+ * Jira answers 202 to a delete even when nothing is stored (deletes are asynchronous), so a 404 never means "already
+ * gone": the request missed the API, usually a wrong cloud id or apiBaseUrl.
+ */
+function describeDeleteFailure(result: JiraResult, url: string): string {
+  if (result.type === 'answer' && result.status === 404) {
+    return `DELETE ${url}: HTTP 404, the URL was not found (check jira.cloudId / site and jira.apiBaseUrl); nothing was deleted`;
+  }
+  return describeFailure(result, `DELETE ${url}`);
+}
+
 const isSuccess = (result: JiraResult) => result.type === 'answer' && result.status >= 200 && result.status < 300;
 
 export function createJiraClient(settings: JiraClientSettings, deps: JiraClientDeps = {}): JiraClient {
@@ -112,10 +123,9 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
           }
           if (forbidden !== undefined) return void outcomes.set(id, { id, ok: false, error: forbidden });
           const result = await http.send({ method: 'DELETE', url, auth: true });
-          // Deletes are asynchronous and idempotent: a 404 means there is nothing left to delete.
-          if (isSuccess(result) || (result.type === 'answer' && result.status === 404)) return void outcomes.set(id, { id, ok: true });
+          if (isSuccess(result)) return void outcomes.set(id, { id, ok: true });
           if (result.type === 'answer' && result.status === 403) forbidden ??= forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`);
-          outcomes.set(id, { id, ok: false, error: result.type === 'answer' && result.status === 403 ? forbidden : describeFailure(result, `DELETE ${url}`) });
+          outcomes.set(id, { id, ok: false, error: result.type === 'answer' && result.status === 403 ? forbidden : describeDeleteFailure(result, url) });
         },
         () => options?.signal?.aborted === true,
       );

@@ -138,6 +138,13 @@ describe('jira client against the simulator', () => {
     assert.deepEqual(await client.deleteById(buildsKind, [buildId('Test Pipeline/main', 36)]), [{ id: buildId('Test Pipeline/main', 36), ok: true }]);
   });
 
+  it('fails a delete by id that the simulator answers 404 for a wrong cloud id, naming the cause', async () => {
+    sim = await startSimulator();
+    const outcomes = await createJiraClient(settingsFor(sim, { cloudId: 'wrong-cloud', site: undefined }), fastDeps().deps).deleteById(featureFlagsKind, ['a']);
+    assert.equal(outcomes[0]?.ok, false);
+    assert.match(outcomes[0]?.error ?? '', /HTTP 404, the URL was not found \(check jira\.cloudId/);
+  });
+
   it('stores deployments', async () => {
     sim = await startSimulator();
     const report = await createJiraClient(settingsFor(sim), fastDeps().deps).submit(deploymentsKind, [deployment(1), deployment(2)]);
