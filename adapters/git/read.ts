@@ -101,7 +101,9 @@ export async function readRepository(gitDir: string, settings: ReadSettings, sig
     const info = tipInfo.get(tip.sha);
     if (info === undefined) continue;
     const lastCommit = toDevCommit(info, settings.urls);
-    const issueKeys = issueKeysInText(tip.name);
+    // Upper case only: "renovate/node-20.x" or "release-2025" are no issue keys, and a branch Jira rejects would be
+    // sent again on every run.
+    const issueKeys = issueKeysInText(tip.name, true);
     if (issueKeys.length === 0 && lastCommit.issueKeys.length === 0) continue;
     branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit, issueKeys });
   }

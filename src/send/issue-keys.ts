@@ -19,7 +19,7 @@ export interface FoundIssueKeys {
 
 /**
  * Issue keys the way the Jenkins plugin finds them, for any CI: explicit keys, then the branch name, then the
- * messages of the commits in the range. De-duplicated in that order and capped at Jira's 500.
+ * messages of the commits in the range; keys in branch names and messages count only in upper case. De-duplicated in that order and capped at Jira's 500.
  */
 export async function findIssueKeys(sources: IssueKeySources): Promise<FoundIssueKeys> {
   const keys: string[] = [];
@@ -28,7 +28,9 @@ export async function findIssueKeys(sources: IssueKeySources): Promise<FoundIssu
     if (!isIssueKey(key)) throw new UsageError(`--issue-keys: "${raw}" is not a Jira issue key (like PROJ-123)`);
     keys.push(key);
   }
-  if (sources.branch !== undefined) keys.push(...issueKeysInText(sources.branch));
+  // Upper case only, in branch names too (as the Jenkins plugin does): "renovate/node-20.x" or
+  // "dependabot/npm_and_yarn/axios-1.6.0" would otherwise name NODE-20 or AXIOS-1, and Jira rejects the whole build.
+  if (sources.branch !== undefined) keys.push(...issueKeysInText(sources.branch, true));
   if (sources.commits !== undefined) {
     let messages: string[];
     try {

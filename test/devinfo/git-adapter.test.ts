@@ -60,6 +60,15 @@ describe('git devinfo adapter', () => {
     assert.equal(web.branches.find((b) => b.name === 'chore/no-key'), undefined);
   });
 
+  it('takes no issue key from lower-case words in branch names', async () => {
+    const bots = new TestRepo(path.join(dir, 'bots'));
+    bots.commit('Initial import');
+    for (const name of ['renovate/node-20.x', 'dependabot/npm_and_yarn/axios-1.6.0', 'release-2025', 'feature/proj-9-login']) bots.git('branch', name);
+    bots.git('branch', 'feature/PROJ-10-real');
+    const snapshot = await source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir).snapshotDevinfo!(signal());
+    assert.deepEqual(snapshot.repositories[0]!.branches.map((b) => b.name), ['feature/PROJ-10-real']);
+  });
+
   it('lists only commits whose message carries an issue key (upper case in prose)', async () => {
     const web = await read();
     assert.deepEqual(web.commits.map((c) => c.sha).sort(), [sha.keyed, sha.merge].sort());

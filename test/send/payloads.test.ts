@@ -21,6 +21,14 @@ describe('send payloads', () => {
       assert.deepEqual((await build()).associations, [{ associationType: 'issueIdOrKeys', values: ['PROJ-9'] }]);
     });
 
+    it('takes no issue key from lower-case words in a branch name (renovate, dependabot, release branches)', async () => {
+      const keysOf = async (branch: string) => (await prepareBuild({ ...buildArgs, branch }, ctx)).issueKeys;
+      assert.deepEqual(
+        [await keysOf('renovate/node-20.x'), await keysOf('dependabot/npm_and_yarn/axios-1.6.0'), await keysOf('release-2025'), await keysOf('feature/proj-9-login')],
+        [[], [], [], []],
+      );
+    });
+
     it('uses milliseconds for updateSequenceNumber', async () => {
       assert.equal((await build()).updateSequenceNumber, NOW);
     });
