@@ -26,6 +26,21 @@ async function syncFolder(dir: string): Promise<void> {
   }
 }
 
+/** Creates `dir` and any missing parents; each new folder's entry is fsynced in its parent, so it survives a crash. */
+async function makeFolderDurably(dir: string): Promise<void> {
+  const first = await fs.mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+    await syncFolder(path.dirname(folder));
+    if (folder === path.resolve(first) || folder === path.dirname(folder)) break;
+  }
+}
+
+/** Another drain (the daemon and `send drain` at once) already delivered or moved this file. */
+function goneAlready(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
 async function writeDurably(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`;
   const handle = await fs.open(temp, 'wx', 0o600);
@@ -41,7 +56,7 @@ async function writeDurably(file: string, text: string): Promise<void> {
 
 /** Writes one event to `dir` (created if needed); resolves with the file once it is on disk. */
 export async function spoolEvent(dir: string, event: SendEvent, now: number): Promise<string> {
-  await fs.mkdir(dir, { recursive: true });
+  await makeFolderDurably(dir);
   const name = `${String(now).padStart(15, '0')}-${event.kind}-${randomBytes(4).toString('hex')}${SUFFIX}`;
   const file = path.join(dir, name);
   await writeDurably(file, JSON.stringify({ version: 1, spooledAt: new Date(now).toISOString(), event }));
@@ -67,11 +82,20 @@ export interface DrainReport {
   readonly stoppedBy?: string;
 }
 
-async function moveToRejected(file: string, reason: string): Promise<string> {
+/** Resolves with the new place, or undefined when another drain already moved the file. */
+async function moveToRejected(file: string, reason: string): Promise<string | undefined> {
   const folder = path.join(path.dirname(file), REJECTED_FOLDER);
-  await fs.mkdir(folder, { recursive: true });
+  await makeFolderDurably(folder);
   const target = path.join(folder, path.basename(file));
-  await fs.rename(file, target);
+  try {
+    await fs.rename(file, target);
+  } catch (error) {
+    if (goneAlready(error)) return undefined;
+    throw error;
+  }
+  // Both entries changed: the file left the spool and arrived in rejected/.
+  await syncFolder(path.dirname(file));
+  await syncFolder(folder);
   await writeDurably(`${target}.reason.txt`, `${reason}\n`);
   return target;
 }
@@ -81,6 +105,7 @@ async function readEvent(file: string): Promise<SendEvent | string> {
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8'));
   } catch (error) {
+    if (goneAlready(error)) throw error;
     return `not a readable spool file: ${(error as Error).message}`;
   }
   const decoded = SpooledEventCodec.decode(json);
@@ -91,21 +116,37 @@ async function readEvent(file: string): Promise<SendEvent | string> {
 /**
  * Submits every spooled event, oldest first, removing each only once Jira accepted it. Stops at the first event Jira
  * cannot be reached for (the rest would fail the same way); an event Jira refuses moves to `rejected/`.
+ * Two drains may run at once (the daemon and `send drain`): a file the other one already removed is skipped, and an
+ * event both sent arrives twice with the same updateSequenceNumber, which Jira ignores.
  */
 export async function drainSpool(dir: string, client: JiraClient, logger: Logger, properties?: Readonly<Record<string, string>>): Promise<DrainReport> {
   const files = await spooledFiles(dir);
   let delivered = 0;
   const rejected: { file: string; reason: string }[] = [];
+  const reject = async (file: string, reason: string) => {
+    const target = await moveToRejected(file, reason);
+    if (target !== undefined) rejected.push({ file: target, reason });
+  };
   for (const [index, file] of files.entries()) {
-    const event = await readEvent(file);
+    let event: SendEvent | string;
+    try {
+      event = await readEvent(file);
+    } catch (error) {
+      if (goneAlready(error)) continue;
+      throw error;
+    }
     if (typeof event === 'string') {
-      rejected.push({ file: await moveToRejected(file, event), reason: event });
+      await reject(file, event);
       continue;
     }
     const result = await deliver(client, event, properties);
     if (result.status === 'accepted') {
-      await fs.unlink(file);
-      await syncFolder(dir);
+      try {
+        await fs.unlink(file);
+        await syncFolder(dir);
+      } catch (error) {
+        if (!goneAlready(error)) throw error;
+      }
       delivered++;
       logger.info({ file: path.basename(file), id: result.id }, `spool: ${describeEvent(event)} delivered`);
     } else if (result.status === 'unreachable') {
@@ -117,7 +158,7 @@ export async function drainSpool(dir: string, client: JiraClient, logger: Logger
       return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };
     } else {
       const reason = result.status === 'rejected' ? `rejected by Jira: ${result.messages.join('; ')}` : result.error;
-      rejected.push({ file: await moveToRejected(file, reason), reason });
+      await reject(file, reason);
       logger.error({ file: path.basename(file), id: result.id, reason }, `spool: ${describeEvent(event)} refused; moved to ${REJECTED_FOLDER}/`);
     }
   }

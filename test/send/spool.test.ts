@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { promises as fsp } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
+import sinon from 'sinon';
 import * as path from 'node:path';
 import { createJiraClient } from '../../src/jira';
 import type { JiraBuild } from '../../src/jira/payloads';
@@ -76,6 +78,36 @@ describe('spool: nothing lost while Jira is unreachable', () => {
     assert.deepEqual([report.delivered, report.rejected.length], [1, 1]);
     assert.match(report.rejected[0]!.reason, /No valid issues found/);
     assert.equal((await readdir(path.join(dir, 'rejected'))).filter((f) => f.endsWith('.event.json')).length, 1);
+  });
+
+  it('two drains at once both finish; every event is stored and the spool ends empty', async () => {
+    for (const n of [11, 12, 13, 14, 15]) await spoolEvent(dir, await buildEvent(n), n);
+    const reports = await Promise.all([drainSpool(dir, clientFor(sim), silentLogger), drainSpool(dir, clientFor(sim), silentLogger)]);
+    assert.deepEqual(
+      { remaining: reports.map((r) => r.remaining), files: await spooledFiles(dir), stored: (sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber).sort() },
+      { remaining: [0, 0], files: [], stored: [11, 12, 13, 14, 15] },
+    );
+  });
+
+  describe('durability of folders', () => {
+    afterEach(() => sinon.restore());
+    const foldersOpened = (open: sinon.SinonSpy) => open.getCalls().filter((c) => c.args[1] === 'r').map((c) => String(c.args[0]));
+
+    it('fsyncs the parents of a spool folder it creates', async () => {
+      const open = sinon.spy(fsp, 'open');
+      const spool = path.join(dir, 'new', 'spool');
+      await spoolEvent(spool, await buildEvent(7), Date.now());
+      const opened = foldersOpened(open);
+      assert.ok(opened.includes(dir) && opened.includes(path.join(dir, 'new')), `folders fsynced: ${opened.join(', ')}`);
+    });
+
+    it('fsyncs both the spool and rejected/ after moving a refused event', async () => {
+      await spoolEvent(dir, await buildEvent(8, 'NOPE-8-x'), 1);
+      const open = sinon.spy(fsp, 'open');
+      await drainSpool(dir, clientFor(sim), silentLogger);
+      const opened = foldersOpened(open);
+      assert.ok(opened.includes(dir) && opened.includes(path.join(dir, 'rejected')), `folders fsynced: ${opened.join(', ')}`);
+    });
   });
 
   it('leaves no temp files behind after writing', async () => {
