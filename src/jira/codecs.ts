@@ -6,12 +6,44 @@ import { isRight } from 'fp-ts/Either';
  * reads (unknownAssociations, errorTraceId, scope) are left out: io-ts interfaces tolerate extra keys.
  */
 
-export const TokenResponseCodec = t.intersection([
-  t.type({ access_token: t.string }),
-  // expires_in is standard but unconfirmed for Atlassian; without it the token lives until a 401.
-  t.partial({ expires_in: t.number, token_type: t.string }),
-]);
-export type TokenResponse = t.TypeOf<typeof TokenResponseCodec>;
+/** The token itself, decoded apart from its companions so that an odd expires_in never hides a good token. */
+export const AccessTokenCodec = t.type({ access_token: t.string });
+
+const toPositiveSeconds = (u: unknown): number | undefined => {
+  const n = typeof u === 'string' && u.trim() !== '' ? Number(u) : u;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
+};
+
+/** A positive lifetime in seconds, as a number or a numeric string (RFC 6749 servers differ). */
+const PositiveSeconds = new t.Type<number, number, unknown>(
+  'positive seconds',
+  (u): u is number => typeof u === 'number' && toPositiveSeconds(u) === u,
+  (u, c) => {
+    const seconds = toPositiveSeconds(u);
+    return seconds === undefined ? t.failure(u, c) : t.success(seconds);
+  },
+  t.identity,
+);
+const ExpiresInCodec = t.type({ expires_in: PositiveSeconds });
+
+/**
+ * The token's lifetime in seconds; undefined when missing, unreadable or not positive. expires_in is standard but
+ * unconfirmed for Atlassian; without it the token lives until a 401.
+ */
+export function expiresInOf(body: unknown): number | undefined {
+  const decoded = ExpiresInCodec.decode(body);
+  return isRight(decoded) ? decoded.right.expires_in : undefined;
+}
+
+const OAuthErrorCodec = t.intersection([t.type({ error: t.string }), t.partial({ error_description: t.string })]);
+
+/** An OAuth error body as `error: description` (both parts tell something); other shapes as errorMessagesOf. */
+export function oauthErrorText(body: unknown): string {
+  const decoded = OAuthErrorCodec.decode(body);
+  if (!isRight(decoded)) return errorMessagesOf(body).join('; ');
+  const { error, error_description: description } = decoded.right;
+  return description === undefined || description === error ? error : `${error}: ${description}`;
+}
 
 export const TenantInfoCodec = t.type({ cloudId: t.string });
 

@@ -1,11 +1,11 @@
 import type { AxiosInstance } from 'axios';
 import { isRight } from 'fp-ts/Either';
 import type { Logger } from '../log';
-import { TokenResponseCodec, errorMessagesOf } from './codecs';
+import { AccessTokenCodec, expiresInOf, oauthErrorText } from './codecs';
 import { describeNetworkError } from './network-error';
 import { JiraAuthError } from './types';
 
-/** The token endpoint could not give a token this time (network, 5xx, 429, malformed body): worth retrying. */
+/** The token endpoint could not give a token this time (network, 5xx, 408, 429, malformed body): worth retrying. */
 export class TokenUnavailableError extends Error {
   constructor(message: string) {
     super(message);
@@ -71,24 +71,40 @@ export class TokenProvider {
       throw new TokenUnavailableError(`token request to ${tokenUrl} failed: ${describeNetworkError(error)}`);
     }
     const { status, data } = response;
-    if (status === 401 || status === 403) {
-      const detail = errorMessagesOf(data).join('; ');
-      throw new JiraAuthError(
-        `the token endpoint ${tokenUrl} refused OAuth client id "${clientId}" (HTTP ${status}${detail === '' ? '' : `: ${detail}`}); ` +
-          'check the client id and secret of the Jira OAuth credential',
-      );
-    }
-    if (status < 200 || status >= 300) throw new TokenUnavailableError(`token request to ${tokenUrl} answered HTTP ${status}`);
-    const decoded = TokenResponseCodec.decode(data);
+    if (status < 200 || status >= 300) throw this.failure(status, data);
+    const decoded = AccessTokenCodec.decode(data);
     if (!isRight(decoded)) throw new TokenUnavailableError(`token response from ${tokenUrl} has no access_token string`);
-    const lifetimeMs = decoded.right.expires_in === undefined ? undefined : decoded.right.expires_in * 1000;
+    const expiresIn = expiresInOf(data);
+    const lifetimeMs = expiresIn === undefined ? undefined : expiresIn * 1000;
     const margin = lifetimeMs === undefined ? 0 : Math.min(this.options.refreshMarginMs ?? 60_000, lifetimeMs / 2);
     const token: CachedToken = {
       value: decoded.right.access_token,
       refreshAt: lifetimeMs === undefined ? undefined : requestedAt + lifetimeMs - margin,
     };
-    logger.debug({ tokenUrl, expiresInS: decoded.right.expires_in }, 'jira: obtained access token');
+    logger.debug({ tokenUrl, expiresInS: expiresIn }, 'jira: obtained access token');
     this.cached = token;
     return token;
+  }
+
+  /**
+   * Only 408, 429 and 5xx are outages worth retrying; any other refusal (401/403 bad credentials, 400
+   * invalid_client, 404 wrong tokenUrl) stays the same on every retry, so it is fatal and says why.
+   */
+  private failure(status: number, data: unknown): Error {
+    const { tokenUrl, clientId, clientSecret } = this.options;
+    // An endpoint may echo the request back; the secret must not ride along in the message.
+    const raw = oauthErrorText(data);
+    const text = clientSecret === '' ? raw : raw.split(clientSecret).join('[REDACTED]');
+    const detail = text === '' ? '' : `: ${text}`;
+    if (status < 400 || status >= 500 || status === 408 || status === 429) {
+      return new TokenUnavailableError(`token request to ${tokenUrl} answered HTTP ${status}${detail}`);
+    }
+    const hint =
+      status === 401 || status === 403
+        ? 'check the client id and secret of the Jira OAuth credential'
+        : status === 404
+          ? 'check jira.tokenUrl'
+          : 'check jira.tokenUrl and the client id and secret of the Jira OAuth credential';
+    return new JiraAuthError(`the token endpoint ${tokenUrl} refused OAuth client id "${clientId}" (HTTP ${status}${detail}); ${hint}`);
   }
 }

@@ -124,6 +124,74 @@ describe('jira token handling', () => {
     });
   }
 
+  const authErrorOf = async (fake: FakeJira) =>
+    createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]).then(
+      () => assert.fail('expected a JiraAuthError'),
+      (e: unknown) => e,
+    );
+
+  it('turns a token endpoint 400 invalid_client into a fatal JiraAuthError with the OAuth error, asking once', async () => {
+    fake = await startFakeJira({ token: () => ({ status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed' } }) });
+    const error = await authErrorOf(fake);
+    assert.ok(error instanceof JiraAuthError && !error.retryable);
+    assert.match(error.message, /HTTP 400: invalid_client: Client authentication failed/);
+    assert.equal(fake.tokenRequests().length, 1);
+  });
+
+  it('names the token URL, status and client id of a refused token request, never the secret it echoes', async () => {
+    fake = await startFakeJira({ token: (req) => ({ status: 400, body: { error: 'invalid_request', error_description: `bad body ${JSON.stringify(req.body)}` } }) });
+    const error = await authErrorOf(fake);
+    assert.ok(error instanceof JiraAuthError);
+    assert.ok(error.message.includes(`${fake.url}/oauth/token`) && error.message.includes(CLIENT_ID), error.message);
+    assert.doesNotMatch(error.message, new RegExp(CLIENT_SECRET));
+  });
+
+  it('turns a token endpoint 404 (wrong tokenUrl) into a fatal JiraAuthError instead of retrying', async () => {
+    fake = await startFakeJira({ token: () => ({ status: 404, body: { message: 'No route' } }) });
+    const error = await authErrorOf(fake);
+    assert.ok(error instanceof JiraAuthError && !error.retryable);
+    assert.match(error.message, /HTTP 404: No route\); check jira\.tokenUrl/);
+    assert.equal(fake.tokenRequests().length, 1);
+  });
+
+  for (const status of [408, 429]) {
+    it(`retries a token endpoint ${status} as an outage`, async () => {
+      let calls = 0;
+      fake = await startFakeJira({ token: () => (++calls === 1 ? { status } : { status: 200, body: { access_token: 'ok', expires_in: 3600 } }) });
+      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
+      assert.equal(report.outcomes[0]?.status, 'accepted');
+    });
+  }
+
+  it('keeps the OAuth error text of a token endpoint 5xx in the retryable failure', async () => {
+    fake = await startFakeJira({ token: () => ({ status: 503, body: { error: 'temporarily_unavailable', error_description: 'try later' } }) });
+    const report = await createJiraClient(fake.settings({ maxAttempts: 2 }), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
+    const outcome = report.outcomes[0];
+    assert.ok(outcome?.status === 'failed' && outcome.retryable);
+    assert.match(outcome.error, /HTTP 503: temporarily_unavailable: try later/);
+  });
+
+  it('reads a numeric-string expires_in as seconds', async () => {
+    clock = sinon.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+    fake = await startFakeJira({ token: () => ({ status: 200, body: { access_token: `t-${Date.now()}`, expires_in: '600' } }) });
+    const client = createJiraClient(fake.settings(), { ...fastDeps().deps, now: () => Date.now() });
+    await client.submit(featureFlagsKind, [flag('a')]);
+    clock.tick(540_000);
+    await client.submit(featureFlagsKind, [flag('b')]);
+    assert.equal(fake.tokenRequests().length, 2);
+  });
+
+  for (const expiresIn of ['soon', -5, 0, null]) {
+    it(`uses the access_token and treats expires_in ${JSON.stringify(expiresIn)} as missing`, async () => {
+      fake = await startFakeJira({ token: () => ({ status: 200, body: { access_token: 'tok-odd', expires_in: expiresIn } }) });
+      const client = createJiraClient(fake.settings(), fastDeps().deps);
+      await client.submit(featureFlagsKind, [flag('a')]);
+      const report = await client.submit(featureFlagsKind, [flag('b')]);
+      assert.equal(report.outcomes[0]?.status, 'accepted');
+      assert.deepEqual([fake.tokenRequests().length, fake.apiRequests().map((r) => r.authorization)], [1, ['Bearer tok-odd', 'Bearer tok-odd']]);
+    });
+  }
+
   it('retries a token endpoint 503 instead of failing at once', async () => {
     let calls = 0;
     fake = await startFakeJira({ token: () => (++calls === 1 ? { status: 503 } : { status: 200, body: { access_token: 'ok', expires_in: 3600 } }) });
