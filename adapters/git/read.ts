@@ -38,9 +38,10 @@ export function parseLog(stdout: string): CommitInfo[] {
   return commits;
 }
 
-/** Local branches and their tips: `refs/heads` in a working copy and in a mirror alike. */
+/** Local branches and their tips: `refs/heads` in a working copy and in a mirror alike. lstrip, not :short, which
+ * turns a branch into `heads/<name>` when a tag has the same name. */
 async function branchTips(gitDir: string, signal: AbortSignal): Promise<{ name: string; sha: string }[]> {
-  const out = await runGit(['for-each-ref', '--format=%(refname:short)%00%(objectname)', 'refs/heads'], { cwd: gitDir, signal });
+  const out = await runGit(['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)', 'refs/heads'], { cwd: gitDir, signal });
   return out
     .split('\n')
     .filter((line) => line !== '')

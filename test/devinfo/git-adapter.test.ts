@@ -69,6 +69,15 @@ describe('git devinfo adapter', () => {
     assert.deepEqual(snapshot.repositories[0]!.branches.map((b) => b.name), ['feature/PROJ-10-real']);
   });
 
+  it('names a branch by its own name when a tag has the same name', async () => {
+    const tagged = new TestRepo(path.join(dir, 'tagged'));
+    tagged.commit('Initial import');
+    tagged.git('branch', 'PROJ-5-release');
+    tagged.git('tag', 'PROJ-5-release');
+    const snapshot = await source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir).snapshotDevinfo!(signal());
+    assert.deepEqual(snapshot.repositories[0]!.branches.map((b) => b.name), ['PROJ-5-release']);
+  });
+
   it('lists only commits whose message carries an issue key (upper case in prose)', async () => {
     const web = await read();
     assert.deepEqual(web.commits.map((c) => c.sha).sort(), [sha.keyed, sha.merge].sort());
