@@ -65,6 +65,15 @@ async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCou
 }
 
 /**
+ * `https://ci:TOKEN@git/x.git` → `https://git/x.git`: CI variables such as Jenkins' GIT_URL often carry credentials,
+ * which must reach neither Jira nor --dry-run output. The whole user part goes (a bare token is often the user).
+ * scp-like remotes (`git@host:org/x.git`) carry no credentials and stay as they are.
+ */
+export function withoutCredentials(uri: string): string {
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+
+/**
  * Build references Jira accepts: each needs the repository URI (any string: ssh and scp-like remotes such as
  * git@host:org/repo.git are fine), so without one there are none.
  */
@@ -86,7 +95,8 @@ export async function prepareBuild(options: BuildSendOptions, ctx: SendContext):
   const url = httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ci)), '--url');
   const branch = options.branch ?? ci?.branch;
   const commit = options.commit ?? ci?.commit;
-  const repositoryUri = options.repositoryUri ?? ci?.repositoryUri;
+  const givenUri = options.repositoryUri ?? ci?.repositoryUri;
+  const repositoryUri = givenUri === undefined ? undefined : withoutCredentials(givenUri);
   const tests = await testInfo(options, ctx.cwd);
   const keys = await findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd });
   const warnings = keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];

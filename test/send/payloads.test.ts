@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ciDefaults, prepareBuild, prepareDeployment, UsageError, type SendContext } from '../../src/send';
+import { withoutCredentials } from '../../src/send/build-payload';
 import type { JiraBuild, JiraDeployment } from '../../src/jira/payloads';
 import { TestRepo } from '../devinfo/git-fixture';
 import { tempDir } from '../helpers/flagd-fixtures';
@@ -62,6 +63,21 @@ describe('send payloads', () => {
       assert.deepEqual((await build({ commit: 'abc', repositoryUri: 'https://git.example/acme/web' })).references, [
         { commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web' }, ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web' } },
       ]);
+    });
+
+    it('strips user and password from a --repository-uri before it goes into references', async () => {
+      const refs = (await build({ commit: 'abc', repositoryUri: 'https://ci:s3cr3t@git.example/acme/web.git' })).references;
+      assert.deepEqual(refs, [{ commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web.git' }, ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web.git' } }]);
+    });
+
+    it('strips a bare token user from a CI repository URL (Jenkins GIT_URL)', async () => {
+      const ci = ciDefaults({ JENKINS_URL: 'http://ci', JOB_NAME: 'web', BUILD_NUMBER: '7', BUILD_URL: 'http://ci.example/web/7', GIT_URL: 'https://ghp_token123@git.example/acme/web.git' })!;
+      const b = await build({ commit: 'abc' }, { ...ctx, ci });
+      assert.equal(b.references?.[0]?.commit?.repositoryUri, 'https://git.example/acme/web.git');
+    });
+
+    it('keeps an scp-like remote as it is', () => {
+      assert.equal(withoutCredentials('git@git.example:acme/web.git'), 'git@git.example:acme/web.git');
     });
 
     it('fills absent flags from CI variables; flags win', async () => {
