@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IssueAssociation, JiraBranch, JiraCommit } from '../jira/payloads';
 import type { DevBranch, DevCommit, DevRepository } from '../model/devinfo';
 import { MAX_ISSUE_KEYS } from '../model/issue-keys';
@@ -26,8 +27,20 @@ const MAX_MESSAGE = 1024;
 
 export const devinfoEntityId = (repositoryId: string, type: 'branch' | 'commit', name: string) => `${repositoryId}/${type}/${name}`;
 
-/** A branch's Jira id: its name with '/' and other characters encoded, so the delete path carries it as one segment. */
-export const branchJiraId = (name: string) => encodeURIComponent(name);
+/** Jira's caps on a branch (schema): id ≤1024 characters, name ≤512. */
+export const MAX_BRANCH_ID = 1024;
+export const MAX_BRANCH_NAME = 512;
+
+/**
+ * A branch's Jira id: its name with '/' and other characters encoded, so the delete path carries it as one segment.
+ * A long name (CJK characters take 9 encoded characters each) would pass Jira's 1024 and fail the whole request on
+ * every run, so such a name gets a stable id from its hash instead (the delete path derives it the same way).
+ */
+export function branchJiraId(name: string): string {
+  const encoded = encodeURIComponent(name);
+  if (encoded.length <= MAX_BRANCH_ID) return encoded;
+  return `sha256-${createHash('sha256').update(name, 'utf8').digest('hex')}`;
+}
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -49,15 +62,16 @@ function jiraCommit(commit: DevCommit): Omit<Unstamped<JiraCommit>, 'association
   };
 }
 
-function branchPayload(branch: DevBranch): { entity: UnstampedBranch; keys: string[] } {
+function branchPayload(branch: DevBranch): { entity: UnstampedBranch; keys: string[]; nameCut: boolean } {
   const keys = [...new Set([...branch.issueKeys, ...branch.lastCommit.issueKeys])];
   // In this position Jira requires issueKeys on the commit; a tip without keys of its own carries the branch's.
   const tipKeys = branch.lastCommit.issueKeys.length > 0 ? branch.lastCommit.issueKeys : keys;
   return {
     keys,
+    nameCut: branch.name.length > MAX_BRANCH_NAME,
     entity: {
       id: branchJiraId(branch.name),
-      name: clip(branch.name, 512),
+      name: clip(branch.name, MAX_BRANCH_NAME),
       url: branch.url,
       lastCommit: { ...jiraCommit(branch.lastCommit), issueKeys: tipKeys.slice(0, MAX_ISSUE_KEYS) },
       associations: association(keys),
@@ -101,7 +115,8 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
         continue;
       }
       seen.add(id);
-      const { entity: jira, keys } = branchPayload(branch);
+      const { entity: jira, keys, nameCut } = branchPayload(branch);
+      if (nameCut) warnings.push(`${clip(id, 120)}: branch name longer than ${MAX_BRANCH_NAME} characters, cut for Jira`);
       entities.push(entity(provider, id, { repository, type: 'branch', jiraId: jira.id, entity: jira }, keys));
     }
   }

@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import type { DevBranch, DevRepository } from '../../src/model/devinfo';
+import { desiredDevinfo, type DevinfoPayload } from '../../src/reconcile/devinfo-desired';
+import { devinfoEntityKind } from '../../src/reconcile/devinfo-kind';
+
+const tip = { sha: 'a'.repeat(40), message: 'PROJ-1 work', authorName: 'Ada', authorEmail: 'ada@example.com', timestamp: '2026-01-02T03:04:05.000Z', filesChanged: 1, url: 'https://git.example/c/a', merge: false, issueKeys: ['PROJ-1'] };
+const branch = (name: string): DevBranch => ({ name, url: `https://git.example/b/${encodeURIComponent(name)}`, lastCommit: tip, issueKeys: ['PROJ-1'] });
+const repo = (...names: string[]): DevRepository => ({ id: 'web', name: 'web', url: 'https://git.example/web', branches: names.map(branch), commits: [] });
+
+const branchPayloads = (...names: string[]) => desiredDevinfo([repo(...names)], 'code').entities.map((e) => e.payload as DevinfoPayload);
+
+// 300 CJK characters: 900 UTF-8 bytes, 2700 characters once percent-encoded.
+const longCjk = `feature/PROJ-1-${'機能'.repeat(150)}`;
+
+describe('devinfo branches within Jira limits', () => {
+  it('keeps the percent-encoded name as the id of an ordinary branch', () => {
+    assert.equal(branchPayloads('feature/PROJ-1-x')[0]!.entity.id, 'feature%2FPROJ-1-x');
+  });
+
+  it('gives a branch whose encoded name passes 1024 characters an id of at most 1024', () => {
+    assert.ok(branchPayloads(longCjk)[0]!.entity.id.length <= 1024);
+  });
+
+  it('derives that id from the name, the same on every run and different per name', () => {
+    const ids = [branchPayloads(longCjk)[0]!.entity.id, branchPayloads(longCjk)[0]!.entity.id, branchPayloads(`${longCjk}2`)[0]!.entity.id];
+    assert.deepEqual([ids[0] === ids[1], ids[0] === ids[2]], [true, false]);
+  });
+
+  it('deletes such a branch under the same id it was sent with', () => {
+    const [payload] = branchPayloads(longCjk);
+    assert.ok(devinfoEntityKind.entityPath(`web/branch/${longCjk}`).endsWith(`/branch/${encodeURIComponent(payload!.entity.id)}`));
+  });
+
+  it('sends the branch name as it is when it fits 512 characters', () => {
+    assert.equal((branchPayloads(longCjk)[0]!.entity as { name: string }).name, longCjk);
+  });
+
+  it('cuts a name over 512 characters and warns about it', () => {
+    const name = `PROJ-1-${'x'.repeat(600)}`;
+    const desired = desiredDevinfo([repo(name)], 'code');
+    const sent = (desired.entities[0]!.payload as DevinfoPayload).entity as { name: string };
+    assert.deepEqual([sent.name.length <= 512, desired.warnings.some((w) => /branch name longer than 512 characters/.test(w))], [true, true]);
+  });
+});
