@@ -30,17 +30,42 @@ export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
   return decoded.right.repositories;
 }
 
-async function collect(provider: DevinfoProviderRuntime, signal?: AbortSignal): Promise<ProviderDesired> {
+interface Collected {
+  readonly desired: ProviderDesired;
+  /** Every repository the provider listed, linked branches or not. */
+  readonly repositoryIds: readonly string[];
+}
+
+async function collect(provider: DevinfoProviderRuntime, signal?: AbortSignal): Promise<Collected> {
   try {
     const read = provider.adapter.snapshotDevinfo;
     if (read === undefined) throw new Error('adapter does not implement snapshotDevinfo');
     const snapshot = await withTimeout((s) => read.call(provider.adapter, s), provider.timeoutMs, signal);
-    return desiredDevinfo(checkDevinfoSnapshot(snapshot), provider.name);
+    const repositories = checkDevinfoSnapshot(snapshot);
+    return { desired: desiredDevinfo(repositories, provider.name), repositoryIds: repositories.map((r) => r.id) };
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const message = text.startsWith(`${provider.name}: `) ? text.slice(provider.name.length + 2) : text;
-    return { provider: provider.name, ok: false, error: message };
+    return { desired: { provider: provider.name, ok: false, error: message }, repositoryIds: [] };
   }
+}
+
+/**
+ * A Jira repository id belongs to one provider: two providers listing the same id would take its state records from
+ * each other every run, and one's vanished branch would delete the other's. The earlier provider (config order)
+ * keeps the id; a later one listing it fails as a whole, so it sends and deletes nothing.
+ */
+export function claimRepositories(collected: readonly Collected[]): ProviderDesired[] {
+  const owner = new Map<string, string>();
+  return collected.map(({ desired, repositoryIds }) => {
+    if (!desired.ok) return desired;
+    const taken = repositoryIds.find((id) => owner.has(id) && owner.get(id) !== desired.provider);
+    if (taken !== undefined) {
+      return { provider: desired.provider, ok: false, error: `repository id "${taken}" is already listed by provider "${owner.get(taken)}"; provider "${desired.provider}" must give its repository another id` };
+    }
+    for (const id of repositoryIds) owner.set(id, desired.provider);
+    return desired;
+  });
 }
 
 /**
@@ -61,7 +86,7 @@ function forgetOldCommits(state: SyncState, desired: readonly ProviderDesired[])
 /** Reads every devinfo provider, diffs branches and commits against state, sends changes and deletes vanished branches. */
 export async function runDevinfoOnce(input: DevinfoRunInput): Promise<RunReport> {
   const now = input.now ?? Date.now;
-  const desired = await Promise.all(input.providers.map((p) => collect(p, input.signal)));
+  const desired = claimRepositories(await Promise.all(input.providers.map((p) => collect(p, input.signal))));
   for (const d of desired) {
     if (!d.ok) input.logger.error({ provider: d.provider, error: d.error }, 'provider failed: it contributes nothing and deletes nothing this run');
   }

@@ -99,6 +99,18 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     assert.equal(stored(sim, 'web')!.branches?.length, 3);
   });
 
+  it('a second provider listing a repository id the first already lists fails, naming both, and changes nothing', async () => {
+    await sync();
+    const other = new TestRepo(path.join(dir, 'other'));
+    other.commit('PROJ-7 other start');
+    configFile = await writeSyncConfig(dir, sim, [provider(path.join(dir, 'web')), { ...provider(path.join(dir, 'other')), name: 'code2' }], { sync: { massDeleteThreshold: 0.5 } });
+    sim.clearRequests();
+    const report = await sync();
+    const second = report.results.find((r) => r.provider === 'code2');
+    assert.match(second?.error ?? '', /repository id "web" is already listed by provider "code"/);
+    assert.equal(sim.requests.filter((r) => r.method === 'DELETE' || (r.method === 'POST' && r.path.includes('/devinfo/'))).length, 0);
+  });
+
   it('a commit whose only key is unknown to Jira is rejected alone; the rest is stored', async () => {
     repo.checkout('PROJ-4-cleanup');
     const sha = repo.commit('NOPE-5 foreign key');
