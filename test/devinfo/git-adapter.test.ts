@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { gitAdapter } from '../../adapters/git';
 import type { GitOptions } from '../../adapters/git';
-import { gitEnvironment } from '../../adapters/git/git';
+import { GitError, gitEnvironment } from '../../adapters/git/git';
 import { silentLogger } from '../../src/log';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { TestRepo } from './git-fixture';
@@ -194,9 +194,14 @@ describe('git devinfo adapter', () => {
       }
     });
 
-    it('never shows credentials of a remote in errors', async () => {
+    it('names the repository when a remote cannot be reached', async () => {
       const broken = source({ repositories: [{ name: 'x', remote: 'https://user:s3cr3t-token@127.0.0.1:1/x.git', mirror: 'mirrors/x.git', url: 'https://git.example/x' }] }, dir);
-      await assert.rejects(broken.snapshotDevinfo!(signal()), (error: Error) => !error.message.includes('s3cr3t-token') && /repository "x"/.test(error.message));
+      await assert.rejects(broken.snapshotDevinfo!(signal()), /repository "x"/);
+    });
+
+    it('never shows credentials of a remote in a git error, even when git prints the raw URL', () => {
+      const error = new GitError("git clone failed: fatal: unable to access 'https://user:s3cr3t-token@git.example/x.git/': Could not resolve host");
+      assert.equal(error.message, "git clone failed: fatal: unable to access 'https://***@git.example/x.git/': Could not resolve host");
     });
   });
 

@@ -23,7 +23,7 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
   let repo: TestRepo;
   let configFile: string;
 
-  const sync = async () => syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, { dryRun: false, allowMassDelete: false });
+  const sync = async (allowMassDelete = false) => syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, { dryRun: false, allowMassDelete });
   const provider = (repoPath: string) => ({ name: 'code', adapter: 'git', repositories: [{ path: repoPath, name: 'web', url: 'https://git.example/acme/web' }] });
 
   beforeEach(async () => {
@@ -92,7 +92,8 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     await sync();
     await rename(path.join(dir, 'web'), path.join(dir, 'moved'));
     sim.clearRequests();
-    const report = await sync();
+    // The mass-delete guard is off, so only the failed-provider rule can keep the branches.
+    const report = await sync(true);
     assert.equal(report.ok, false);
     assert.match(report.results[0]!.error ?? '', /repository "web"/);
     assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
