@@ -9,7 +9,8 @@ import { TokenProvider, TokenUnavailableError } from './token';
  * - 429, 5xx, network errors and timeouts are retried with full-jitter exponential backoff, or after Retry-After
  *   (seconds or HTTP date) when Jira gives one; a Retry-After beyond the cap ends the attempts instead of hammering.
  * - a 401 drops the token and retries once with a fresh one (not counted as an attempt);
- * - any other status is the final answer, classified by the caller (400/403/404/413 are never retried here).
+ * - any other status is the final answer, classified by the caller (400/403/404/413 are never retried here);
+ * - an aborted request's signal ends any wait at once and sends no further attempt.
  */
 export interface RetryPolicy {
   readonly maxAttempts: number;
@@ -26,6 +27,11 @@ export interface JiraRequest {
   readonly params?: Readonly<Record<string, string>>;
   /** false for the unauthenticated tenant_info lookup. */
   readonly auth: boolean;
+  /**
+   * Once aborted, no retry is sent and a backoff or Retry-After wait ends at once (gave-up, reason 'aborted'). An
+   * exchange already on the wire is left to finish, so its answer (what Jira stored) is not lost.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type JiraResult =
@@ -42,6 +48,9 @@ export interface JiraHttpDeps {
   readonly random: () => number;
 }
 
+// A function, not an inline test: TypeScript would keep `aborted` narrowed to false across the awaits in between.
+const isAborted = (signal: AbortSignal | undefined) => signal?.aborted === true;
+
 const isRetryableStatus = (status: number) => status === 429 || status >= 500;
 
 export class JiraHttp {
@@ -53,7 +62,9 @@ export class JiraHttp {
     const where = `${request.method} ${request.url}`;
     let attempts = 0;
     let refreshed = false;
+    const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts });
     for (;;) {
+      if (isAborted(request.signal)) return aborted();
       attempts++;
       let token: string | undefined;
       let response: AxiosResponse | undefined;
@@ -89,9 +100,10 @@ export class JiraHttp {
           attempts,
         };
       }
+      if (isAborted(request.signal)) return aborted();
       const delay = retryAfter ?? backoffDelay(attempts, policy.backoffBaseMs, policy.backoffCapMs, this.deps.random);
       logger.warn({ method: request.method, url: request.url, attempt: attempts, result: failure, delayMs: delay }, 'jira: retrying');
-      await this.deps.sleep(delay);
+      await this.deps.sleep(delay, request.signal);
     }
   }
 

@@ -52,7 +52,9 @@ export async function submitEntities<E>(
 
   const send = async (batch: readonly E[]): Promise<EntityOutcome[]> => {
     if (forbidden !== undefined) return failedAll(kind, batch, forbidden);
-    const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true });
+    // The pool starts no batch after an abort; this also stops the halves of a 413 split.
+    if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', true);
+    const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true, signal: options.signal });
     requests += result.attempts;
     if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, true);
     const { status, body } = result;

@@ -137,5 +137,44 @@ describe('jira retries', () => {
       });
       assert.deepEqual(report.outcomes.map((o) => o.status), [...Array(100).fill('accepted'), ...Array(50).fill('failed')]);
     });
+
+    // The real sleep: the abort must cut a 20 s Retry-After wait short.
+    const realSleepDeps = { random: () => 0.5 };
+    const abortAfter = (ms: number) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), ms);
+      return controller.signal;
+    };
+
+    it('ends a Retry-After wait at once when aborted, failing the batch as retryable without another request', async () => {
+      fake = await startFakeJira({ api: () => ({ status: 429, headers: { 'Retry-After': '20' } }) });
+      const started = Date.now();
+      const report = await createJiraClient(fake.settings(), realSleepDeps).submit(featureFlagsKind, [flag('a')], { signal: abortAfter(100) });
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(report.outcomes, [{ id: 'a', status: 'failed', error: 'aborted', retryable: true }]);
+      assert.equal(fake.apiRequests().length, 1);
+    });
+
+    it('ends a delete\'s Retry-After wait at once when aborted', async () => {
+      fake = await startFakeJira({ api: () => ({ status: 503, headers: { 'Retry-After': '20' } }) });
+      const started = Date.now();
+      const outcomes = await createJiraClient(fake.settings(), realSleepDeps).deleteById(featureFlagsKind, ['a'], { signal: abortAfter(100) });
+      assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+      assert.deepEqual([outcomes, fake.apiRequests().length], [[{ id: 'a', ok: false, error: 'aborted' }], 1]);
+    });
+
+    it('sends no second 413 half once aborted', async () => {
+      const controller = new AbortController();
+      fake = await startFakeJira({
+        api: (req, i) => {
+          if ((req.body as { flags: unknown[] }).flags.length > 1) return { status: 413, body: [{ message: 'too large' }] };
+          controller.abort();
+          return acceptAll(req, i);
+        },
+      });
+      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, flags(2), { signal: controller.signal });
+      assert.equal(fake.apiRequests().length, 2);
+      assert.deepEqual(report.outcomes.map((o) => [o.status, errorOf(o)]), [['accepted', ''], ['failed', 'aborted']]);
+    });
   });
 });
