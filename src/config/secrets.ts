@@ -4,9 +4,9 @@ import { registerSecret } from '../log';
 
 /**
  * Resolves `${env:NAME}` and `${file:PATH}` references in every string of the parsed YAML tree. A reference may be
- * the whole value or part of it (`https://${env:HOST}/api`); `$${` writes a literal `${`. Every resolved value is
- * registered with the logger's redaction, and the paths that held a reference are recorded so problem lines never
- * print them.
+ * the whole value or part of it (`https://${env:HOST}/api`); `$${` writes a literal `${`. Every resolved value but
+ * the OAuth client id (an identifier errors must name) is registered with the logger's redaction, and the paths that
+ * held a reference are recorded so problem lines never print them.
  */
 export interface ResolveContext {
   /** Folder of the config file: relative `file:` paths resolve against it. */
@@ -24,6 +24,9 @@ export interface Resolved {
   readonly failedPaths: ReadonlySet<string>;
   readonly problems: readonly string[];
 }
+
+/** Paths whose referenced values are identifiers, not secrets: never registered for redaction. */
+const IDENTIFIER_PATHS: ReadonlySet<string> = new Set(['jira.clientId']);
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -93,9 +96,12 @@ export async function resolveReferences(tree: unknown, ctx: ResolveContext): Pro
       if (!node.includes('${')) return node;
       const { value, found, problems: own } = await resolveString(node, ctx);
       if (found.length > 0 || own.length > 0) secretPaths.add(at);
-      for (const secret of found) {
-        registerSecret(secret);
-        secretValues.push(secret);
+      // The OAuth client id is an identifier that token errors must name; every other reference is redacted.
+      if (!IDENTIFIER_PATHS.has(at)) {
+        for (const secret of found) {
+          registerSecret(secret);
+          secretValues.push(secret);
+        }
       }
       if (own.length > 0) failedPaths.add(at);
       for (const problem of own) problems.push(`${at === '' ? '(root)' : at}: ${problem}`);

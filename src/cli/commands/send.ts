@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { FlagsyncConfig } from '../../config';
-import type { Logger } from '../../log';
+import { redact, type Logger } from '../../log';
 import {
   BUILD_STATES,
   ciDefaults,
@@ -31,8 +31,9 @@ interface SendFlags extends GlobalOptions {
   readonly ci?: boolean;
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+// Scrubbed like every other CLI output: a Jira or git message may quote a configured secret.
+const out = (line: string) => process.stdout.write(`${redact(line)}\n`);
+const err = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
 function withGlobals(command: Command): Command {
   return command

@@ -1,0 +1,69 @@
+/**
+ * The OAuth client id is an identifier the token errors must name; the secret never shows. Both `run` and `send`
+ * print through the same redaction, so a client id given as `${env:JIRA_CLIENT_ID}` reads the same in both.
+ */
+import { strict as assert } from 'node:assert';
+import { rm } from 'node:fs/promises';
+import { resolveReferences } from '../../src/config/secrets';
+import { redact } from '../../src/log';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { runCli } from '../helpers/cli';
+import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
+import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
+
+const REFUSED_SECRET = 'refused-s3cret-value-77';
+/** Blank out CI markers so only the command line counts. */
+const noCi = { GITHUB_ACTIONS: '', GITEA_ACTIONS: '', FORGEJO_ACTIONS: '', GITLAB_CI: '', JENKINS_URL: '', JENKINS_HOME: '', bamboo_buildKey: '' };
+
+describe('client id and secret in output', function () {
+  this.timeout(60_000);
+
+  it('does not register a referenced jira.clientId for redaction, but still the secret beside it', async () => {
+    const id = `client-id-${process.hrtime.bigint()}`;
+    const secret = `secret-${process.hrtime.bigint()}`;
+    await resolveReferences({ jira: { clientId: '${env:ID}', clientSecret: '${env:SECRET}' } }, { dir: '/nowhere', env: { ID: id, SECRET: secret } });
+    assert.deepEqual([redact(id), redact(secret)], [id, '[REDACTED]']);
+  });
+
+  describe('as a process', () => {
+    let sim: Simulator;
+    let dir: string;
+    let config: string;
+    const env = () => ({ ...noCi, JIRA_CLIENT_ID: sim.clientId, JIRA_CLIENT_SECRET: REFUSED_SECRET });
+
+    beforeEach(async () => {
+      sim = await startSimulator({ clientId: `flagsync-client-${process.pid}` });
+      dir = await tempDir('flagsync-client-id-');
+      await writeEnvironments(dir, linkedFlags(2));
+      config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], {
+        jira: { clientId: '${env:JIRA_CLIENT_ID}', clientSecret: '${env:JIRA_CLIENT_SECRET}', properties: { team: '${env:JIRA_CLIENT_SECRET}' } },
+      });
+    });
+    afterEach(async () => {
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('run --once with a refused secret names the client id and never prints the secret', async () => {
+      const result = await runCli(['run', '--once', '--config', config], env());
+      assert.notEqual(result.code, 0);
+      assert.ok((result.stdout + result.stderr).includes(`"${sim.clientId}"`), result.stdout + result.stderr);
+      assert.doesNotMatch(result.stdout + result.stderr, new RegExp(REFUSED_SECRET));
+    });
+
+    it('send build with a refused secret names the client id and never prints the secret', async () => {
+      const args = ['send', 'build', '--config', config, '--pipeline-id', 'web', '--build-number', '7', '--state', 'successful', '--url', 'http://ci.example/web/7', '--issue-keys', 'PROJ-1'];
+      const result = await runCli(args, env());
+      assert.notEqual(result.code, 0);
+      assert.ok((result.stdout + result.stderr).includes(`"${sim.clientId}"`), result.stdout + result.stderr);
+      assert.doesNotMatch(result.stdout + result.stderr, new RegExp(REFUSED_SECRET));
+    });
+
+    it('send --dry-run prints a referenced value as [REDACTED], like the rest of the CLI', async () => {
+      const args = ['send', 'build', '--config', config, '--pipeline-id', 'web', '--build-number', '7', '--state', 'successful', '--url', 'http://ci.example/web/7', '--issue-keys', 'PROJ-1', '--dry-run'];
+      const result = await runCli(args, env());
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual((JSON.parse(result.stdout) as { properties: unknown }).properties, { team: '[REDACTED]' });
+    });
+  });
+});
