@@ -16,7 +16,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const config = requireProviders(await loadConfigOrExit(options.config), 'run');
   const logger = loggerFor(options, config);
   const controller = new AbortController();
-  const release = abortOnSignals(controller, logger);
+  // Grace for the shutdown: the request in flight may take its whole timeout, then state is saved.
+  const release = abortOnSignals(controller, logger, config.jira.requestTimeoutSeconds * 1000 + 10_000);
   try {
     if (options.once === true) {
       const report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal: controller.signal });
