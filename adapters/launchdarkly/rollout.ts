@@ -13,6 +13,8 @@ export type OnVariation = (index: number) => boolean;
  * flag serves neither (malformed; the SDK would return the application's default).
  */
 export function onShare(served: LdVariationOrRollout | null | undefined, isOn: OnVariation): number | undefined {
+  // The SDK serves a numeric variation whenever one is given and only then looks at the rollout (a null one it skips).
+  if (typeof served?.variation === 'number') return isOn(served.variation) ? 100 : 0;
   const rollout = served?.rollout;
   if (rollout && rollout.variations.length > 0) {
     let on = 0;
@@ -27,7 +29,6 @@ export function onShare(served: LdVariationOrRollout | null | undefined, isOn: O
     if (sum < FULL_WEIGHT && isOn(last.variation)) on += FULL_WEIGHT - sum;
     return Math.round(Math.min(on, FULL_WEIGHT)) / 1000;
   }
-  if (typeof served?.variation === 'number') return isOn(served.variation) ? 100 : 0;
   return undefined;
 }
 

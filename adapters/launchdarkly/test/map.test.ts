@@ -103,6 +103,8 @@ describe('LaunchDarkly mapping: rollout helpers', () => {
     { name: 'weights short of 100% go to the last variation, as the SDK buckets them', served: rollout([1, 50000], [0, 30000]), expected: 50 },
     { name: 'nothing served (malformed) → unknown', served: {}, expected: undefined },
     { name: 'negative weights count as zero', served: rollout([0, -5], [1, 100000]), expected: 0 },
+    { name: 'a fixed variation wins over a rollout given beside it, as the SDK serves it', served: { variation: 1, ...rollout([0, 100000]) }, expected: 0 },
+    { name: 'a null variation beside a rollout leaves the rollout to decide, as the SDK does', served: { variation: null, ...rollout([0, 100000]) }, expected: 100 },
   ];
   for (const c of table) it(c.name, () => assert.equal(onShare(c.served, isTrue), c.expected));
 
