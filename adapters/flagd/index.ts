@@ -56,17 +56,11 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     const loaded = await Promise.all(plan.map((p) => reads.get(p.location.url)!));
     const perEnvironment = plan.map(({ environment, location }, i) => {
       const { file, lastModified } = loaded[i]!;
-      const definitions = { environment, file, sourceUrl: location.url, lastUpdated: lastModified?.toISOString() ?? snapshotTime };
-      try {
-        return mapEnvironmentFlags(definitions, settings);
-      } catch (err) {
-        if (err instanceof FlagdFileError) {
-          throw new SourceError(provider, `${describeEnvironments([environment])}: ${location.label} is not a valid flagd file: ${err.message}`, err);
-        }
-        throw err;
-      }
+      const lastUpdated = lastModified?.toISOString() ?? snapshotTime;
+      return mapEnvironmentFlags({ environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated }, settings);
     });
-    return { flags: mergeEnvironmentFlags(provider, perEnvironment) };
+    const { flags, skipped } = mergeEnvironmentFlags(provider, perEnvironment);
+    return skipped.length > 0 ? { flags, skipped } : { flags };
   }
 
   return { environments: plan.map((p) => p.environment), snapshot };

@@ -1,5 +1,7 @@
+import type { SkippedFlag } from '../../src/adapters/contract';
 import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
 import type { FlagdFile, FlagdFlag, FlagdMetadata, FlagdVariantValue } from './codecs';
+import { FlagdFileError } from './errors';
 import { describeRollout } from './rollout';
 
 /**
@@ -13,6 +15,8 @@ export interface EnvironmentDefinitions {
   readonly file: FlagdFile;
   /** http(s) URL, or file:// URL of the absolute path. */
   readonly sourceUrl: string;
+  /** The source as messages name it (no credentials, no query string); put in the reason of a skipped flag. */
+  readonly sourceLabel?: string;
   /** ISO-8601: file mtime, HTTP Last-Modified, or the snapshot time. */
   readonly lastUpdated: string;
 }
@@ -94,27 +98,63 @@ export function mapFlagEnvironment(key: string, flag: FlagdFlag, defs: Environme
   };
 }
 
-/** Every flag of one environment's file. Throws FlagdFileError for an inconsistent flag. */
-export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: FlagdMapSettings): EnvironmentFlag[] {
-  return Object.entries(defs.file.flags).map(([key, flag]) => ({
-    key,
-    metadata: readFlagMetadata({ ...defs.file.metadata, ...flag.metadata }),
-    environment: mapFlagEnvironment(key, flag, defs, settings),
-  }));
+/** One environment's flags, and those of its flags the mapping could not make sense of. */
+export interface EnvironmentMapping {
+  readonly flags: readonly EnvironmentFlag[];
+  readonly skipped: readonly SkippedFlag[];
+}
+
+/** Flags of a whole snapshot, and the flags skipped in any environment (each listed once). */
+export interface MappedFlags {
+  readonly flags: NormalizedFlag[];
+  readonly skipped: SkippedFlag[];
+}
+
+/**
+ * Every flag of one environment's file. A flag the mapping rejects (FlagdFileError, e.g. a fractional bucket
+ * naming no variant) is skipped rather than failing the file: the core keeps it in Jira as it was.
+ */
+export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: FlagdMapSettings): EnvironmentMapping {
+  const where = `environment "${defs.environment}": ${defs.sourceLabel === undefined ? '' : `${defs.sourceLabel}: `}`;
+  const flags: EnvironmentFlag[] = [];
+  const skipped: SkippedFlag[] = [];
+  for (const [key, flag] of Object.entries(defs.file.flags)) {
+    try {
+      flags.push({ key, metadata: readFlagMetadata({ ...defs.file.metadata, ...flag.metadata }), environment: mapFlagEnvironment(key, flag, defs, settings) });
+    } catch (err) {
+      if (!(err instanceof FlagdFileError)) throw err;
+      skipped.push({ key, reason: `${where}${err.message}` });
+    }
+  }
+  return { flags, skipped };
 }
 
 const latest = (times: readonly string[]) => times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 
+/** One entry per key; the reasons of several environments are joined. */
+function mergeSkipped(perEnvironment: readonly EnvironmentMapping[]): SkippedFlag[] {
+  const reasons = new Map<string, string[]>();
+  for (const { skipped } of perEnvironment) {
+    for (const { key, reason } of skipped) reasons.set(key, [...(reasons.get(key) ?? []), reason]);
+  }
+  return [...reasons].map(([key, list]) => ({ key, reason: list.join('; ') }));
+}
+
 /**
  * Joins environments by flag key (environments in the order given). Name, description and url come from the
- * first environment that has them; tags and issue keys are the union over environments.
+ * first environment that has them; tags and issue keys are the union over environments. A flag skipped in any
+ * environment is skipped as a whole: half a flag would tell Jira the other environments no longer exist.
  */
-export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly (readonly EnvironmentFlag[])[]): NormalizedFlag[] {
+export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly EnvironmentMapping[]): MappedFlags {
+  const skipped = mergeSkipped(perEnvironment);
+  const skippedKeys = new Set(skipped.map((s) => s.key));
   const byKey = new Map<string, EnvironmentFlag[]>();
-  for (const flags of perEnvironment) {
-    for (const flag of flags) byKey.set(flag.key, [...(byKey.get(flag.key) ?? []), flag]);
+  for (const { flags } of perEnvironment) {
+    for (const flag of flags) {
+      if (!skippedKeys.has(flag.key)) byKey.set(flag.key, [...(byKey.get(flag.key) ?? []), flag]);
+    }
   }
-  return [...byKey].map(([key, parts]) => {
+  const flags = [...byKey].map(([key, parts]): NormalizedFlag => {
     const first = <K extends 'name' | 'description' | 'url'>(field: K) => parts.find((p) => p.metadata[field] !== undefined)?.metadata[field];
     const name = first('name');
     const description = first('description');
@@ -132,10 +172,11 @@ export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly
       environments: parts.map((p) => p.environment),
     };
   });
+  return { flags, skipped };
 }
 
 /** All environments at once (mapEnvironmentFlags + mergeEnvironmentFlags). */
-export function mapFlagdDefinitions(definitions: readonly EnvironmentDefinitions[], settings: FlagdMapSettings): NormalizedFlag[] {
+export function mapFlagdDefinitions(definitions: readonly EnvironmentDefinitions[], settings: FlagdMapSettings): MappedFlags {
   return mergeEnvironmentFlags(
     settings.provider,
     definitions.map((defs) => mapEnvironmentFlags(defs, settings)),

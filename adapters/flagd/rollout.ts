@@ -12,8 +12,11 @@ type IsOn = (variant: string) => boolean;
 
 interface Bucket {
   readonly variant: string;
-  readonly weight: number;
+  /** undefined: a JSONLogic expression (e.g. a ramp over `$flagd.timestamp`), known only when evaluated. */
+  readonly weight: number | undefined;
 }
+
+const COMPUTED_SPLIT = 'fractional split (computed weights)';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -51,25 +54,39 @@ function fractionalBuckets(flagKey: string, flag: FlagdFlag, args: unknown): Buc
       throw new FlagdFileError([`flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`]);
     }
     // flagd clamps negative weights to 0 and defaults a missing weight to 1.
-    buckets.push({ variant: name, weight: typeof weight === 'number' ? Math.max(0, weight) : 0 });
+    buckets.push({ variant: name, weight: typeof weight === 'number' ? Math.max(0, weight) : undefined });
   }
   return buckets;
 }
 
+/** The weights, or undefined when any of them is computed: then no share of the split is known. */
+function knownWeights(buckets: readonly Bucket[]): { readonly variant: string; readonly weight: number }[] | undefined {
+  const known: { variant: string; weight: number }[] = [];
+  for (const { variant, weight } of buckets) {
+    if (weight === undefined) return undefined;
+    known.push({ variant, weight });
+  }
+  return known;
+}
+
 function onPercentage(buckets: readonly Bucket[], isOn: IsOn): number | undefined {
-  const total = buckets.reduce((sum, b) => sum + b.weight, 0);
+  const known = knownWeights(buckets);
+  if (known === undefined) return undefined;
+  const total = known.reduce((sum, b) => sum + b.weight, 0);
   if (total === 0) return undefined;
-  return round2((buckets.filter((b) => isOn(b.variant)).reduce((sum, b) => sum + b.weight, 0) / total) * 100);
+  return round2((known.filter((b) => isOn(b.variant)).reduce((sum, b) => sum + b.weight, 0) / total) * 100);
 }
 
 function describeFractional(flagKey: string, flag: FlagdFlag, args: unknown, isOn: IsOn | undefined): string {
   const buckets = fractionalBuckets(flagKey, flag, args);
   if (buckets === undefined) return 'fractional split';
+  const known = knownWeights(buckets);
+  if (known === undefined) return COMPUTED_SPLIT;
   const on = isOn === undefined ? undefined : onPercentage(buckets, isOn);
   if (on !== undefined) return `fractional on ${on}%`;
-  const total = buckets.reduce((sum, b) => sum + b.weight, 0);
+  const total = known.reduce((sum, b) => sum + b.weight, 0);
   if (total === 0) return 'fractional split';
-  return `fractional ${buckets.map((b) => `${b.variant} ${round2((b.weight / total) * 100)}%`).join(', ')}`;
+  return `fractional ${known.map((b) => `${b.variant} ${round2((b.weight / total) * 100)}%`).join(', ')}`;
 }
 
 interface RuleSummary {

@@ -60,6 +60,32 @@ describe('flagd map: state and targeting → environment status', () => {
       expect: { rollout: { percentage: 30 } },
     },
     {
+      name: 'fractional with a computed weight (progressive rollout) → no percentage, a rule and text',
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: { fractional: [['on', { '-': [{ var: '$flagd.timestamp' }, 1700000000] }], ['off', 100]] },
+      },
+      expect: { rollout: { rules: 1, text: 'fractional split (computed weights)' } },
+    },
+    {
+      name: 'fractional with a computed weight and onVariants → no percentage either',
+      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', { var: 'ramp' }], ['green', 40]] } },
+      onVariants: ['green'],
+      expect: { rollout: { rules: 1, text: 'fractional split (computed weights)' } },
+    },
+    {
+      name: 'fractional with a computed weight inside an if → described, not counted as 0',
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: { if: [{ var: 'beta' }, 'on', { fractional: [['on', { var: 'ramp' }], ['off', 100]] }] },
+      },
+      expect: { rollout: { rules: 1, text: '1 rule; fractional split (computed weights)' } },
+    },
+    {
       name: 'string flag fractional without onVariants → one rule and the split as text',
       flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', 60], ['green', 40]] } },
       expect: { defaultValue: 'b', rollout: { rules: 1, text: 'fractional blue 60%, green 40%' } },
@@ -186,7 +212,7 @@ describe('flagd map: environments → normalized flags', () => {
   const staging: FlagdFile = {
     flags: { a: { state: 'DISABLED', variants: BOOL, defaultVariant: 'off', metadata: { description: 'staging text', jira: 'DEMO-2', name: 'A' } } },
   };
-  const flags = mapFlagdDefinitions([defs('production', prod, T1), defs('staging', staging, T2)], settings);
+  const { flags } = mapFlagdDefinitions([defs('production', prod, T1), defs('staging', staging, T2)], settings);
   const a = flags.find((f) => f.key === 'a')!;
 
   it('joins environments by flag key, in configured order', () => {
@@ -223,11 +249,11 @@ describe('flagd map: environments → normalized flags', () => {
 
   it('prefers metadata.url for the flag link', () => {
     const withUrl: FlagdFile = { flags: { a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { url: 'https://docs.example/a' } } } };
-    assert.equal(mapFlagdDefinitions([defs('production', withUrl)], settings)[0]!.url, 'https://docs.example/a');
+    assert.equal(mapFlagdDefinitions([defs('production', withUrl)], settings).flags[0]!.url, 'https://docs.example/a');
   });
 
   it('fills urlTemplate per environment and key', () => {
-    const [flag] = mapFlagdDefinitions([defs('production', prod)], { ...settings, urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}' });
+    const [flag] = mapFlagdDefinitions([defs('production', prod)], { ...settings, urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}' }).flags;
     assert.equal(flag!.environments[0]!.url, 'https://git.example/flags/blob/main/production.flagd.json#a');
   });
 
@@ -237,5 +263,37 @@ describe('flagd map: environments → normalized flags', () => {
 
   it('a flag missing from one environment lists only the others', () => {
     assert.deepEqual(flags.find((f) => f.key === 'b')!.environments.map((e) => e.name), ['production']);
+  });
+});
+
+describe('flagd map: a flag the mapping cannot use → skipped', () => {
+  const good: FlagdFlag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' };
+  const typo: FlagdFlag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['yes', 50], ['off', 50]] } };
+
+  it('lists the flag with its environment and the problem', () => {
+    const { skipped } = mapFlagdDefinitions([defs('production', { flags: { typo, good } })], settings);
+    assert.deepEqual(skipped.map((s) => s.key), ['typo']);
+    assert.match(skipped[0]!.reason, /^environment "production": flags\.typo\.targeting: .*"yes"/);
+  });
+
+  it('names the source in the reason when a label is given', () => {
+    const { skipped } = mapFlagdDefinitions([{ ...defs('production', { flags: { typo } }), sourceLabel: '/srv/flags/prod.json' }], settings);
+    assert.match(skipped[0]!.reason, /^environment "production": \/srv\/flags\/prod\.json: flags\.typo\.targeting: /);
+  });
+
+  it('maps the other flags as usual', () => {
+    const { flags } = mapFlagdDefinitions([defs('production', { flags: { typo, good } })], settings);
+    assert.deepEqual(flags.map((f) => [f.key, f.environments[0]!.rollout]), [['good', { percentage: 100 }]]);
+  });
+
+  it('leaves out every environment of a flag bad in one of them', () => {
+    const { flags } = mapFlagdDefinitions([defs('production', { flags: { typo: good, good } }), defs('staging', { flags: { typo } })], settings);
+    assert.deepEqual(flags.map((f) => f.key), ['good']);
+  });
+
+  it('lists a flag bad in several environments once, with each environment\'s problem', () => {
+    const { skipped } = mapFlagdDefinitions([defs('production', { flags: { typo } }), defs('staging', { flags: { typo } })], settings);
+    assert.equal(skipped.length, 1);
+    assert.match(skipped[0]!.reason, /^environment "production": .*; environment "staging": /);
   });
 });

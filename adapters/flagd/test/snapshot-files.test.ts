@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFile, mkdtemp, rm, utimes } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,10 +104,25 @@ describe('flagd snapshot from local files', () => {
     assert.match(err.message, /^flags: environment "staging": .*invalid-state\.flagd\.json is not a valid flagd file: flags\.broken\.state: must be one of "ENABLED", "DISABLED"$/);
   });
 
-  it('rejects a file whose fractional bucket names no variant, naming the file', async () => {
-    const err = await rejectionOf(flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(liveSignal()));
-    assert.ok(err instanceof SourceError);
-    assert.match(err.message, /environment "production": .*unknown-bucket\.flagd\.json is not a valid flagd file: flags\.typo\.targeting: .*"onn"/);
+  it('lists a flag whose fractional bucket names no variant as skipped, naming environment, file and problem', async () => {
+    const { skipped } = await flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(liveSignal());
+    assert.equal(skipped?.length, 1);
+    assert.equal(skipped[0]!.key, 'typo');
+    assert.match(skipped[0]!.reason, /^environment "production": .*unknown-bucket\.flagd\.json: flags\.typo\.targeting: .*"onn"/);
+  });
+
+  it('still returns the file\'s other flags when one is skipped', async () => {
+    const { flags } = await flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(liveSignal());
+    assert.deepEqual(flags.map((f) => [f.key, f.environments.map((e) => e.rollout)]), [['fine', [{ percentage: 100 }]]]);
+  });
+
+  it('skips a flag bad in one environment as a whole, listed once', async () => {
+    // Staging defines "typo" correctly; production's broken definition still keeps it out of the flags.
+    await writeFile(path.join(dir, 'typo-fixed.flagd.json'), JSON.stringify({ flags: { typo: { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' } } }));
+    const options = { environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }, { name: 'staging', source: './typo-fixed.flagd.json' }] };
+    const { flags, skipped } = await flagdSource(options, dir).snapshot(liveSignal());
+    assert.deepEqual(skipped?.map((s) => s.key), ['typo']);
+    assert.ok(!flags.some((f) => f.key === 'typo'));
   });
 
   it('rejects a missing file with a SourceError naming the path and the reason', async () => {
