@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { createAdminHttp, type AdminHttp } from './admin-http';
-import { AdminFeatureCodec, EnvironmentsCodec, EventsPageCodec, SearchFeatureCodec, SearchPageCodec, SegmentsCodec, type SearchFeature } from './codecs';
+import { AdminFeatureCodec, EnvironmentsCodec, EventsPageCodec, NewestEventPageCodec, SearchFeatureCodec, SearchPageCodec, SegmentsCodec, type SearchFeature } from './codecs';
 import { mapWithConcurrency } from './concurrency';
 import { addSkip, attempt, decodeEntity, featureNameOf, skippedList, type EntityResult } from './entity';
 import type { UnleashFeatureView, UnleashRead } from './model';
@@ -41,12 +41,29 @@ export interface ListedFeature {
   readonly row: EntityResult<SearchFeature>;
 }
 
+/** Id of the newest event in the instance (null when it has none); every archive, revive, create or move writes one. */
+async function newestEventId(http: AdminHttp): Promise<number | null> {
+  const page = (await http.get('admin/search/events', { limit: '1', offset: '0' }, NewestEventPageCodec))!;
+  return page.events[0]?.id ?? null;
+}
+
 /**
- * Every active (not archived) feature, paged in Unleash's default order (created, then name). A feature archived
- * or created while paging shifts the pages; the final count check turns that into an error rather than a
- * snapshot that silently lacks a flag.
+ * Every active (not archived) feature, paged in Unleash's default order (created, then name). The search pages by
+ * offset, so a feature archived on an already-read page shifts the next page's first feature onto it, unread, while
+ * the distinct count still matches the new total. Any event written while paging therefore rejects the list: a
+ * partial list would delete live flags in Jira. The count check stays for sources whose events do not tell.
  */
 export async function listFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<ListedFeature[]> {
+  const before = await newestEventId(http);
+  const listed = await pageFeatures(http, project, pageSize);
+  const after = await newestEventId(http);
+  if (after !== before) {
+    throw new Error(`flags changed while reading; try again next run (Unleash's newest event went from #${before ?? 'none'} to #${after ?? 'none'} while the feature list was paged)`);
+  }
+  return listed;
+}
+
+async function pageFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<ListedFeature[]> {
   const byName = new Map<string, ListedFeature>();
   let offset = 0;
   let total = 0;

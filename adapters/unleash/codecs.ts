@@ -76,6 +76,9 @@ export const EventsPageCodec = t.type(
   'an Unleash event search page',
 );
 
+/** GET /api/admin/search/events?limit=1 without filters: the instance's newest event, whose id grows with every change. */
+export const NewestEventPageCodec = t.type({ events: t.array(t.type({ id: t.number })) }, 'an Unleash event search page');
+
 /** GET /api/admin/segments */
 export const SegmentsCodec = t.type({ segments: t.array(t.type({ id: t.number, name: t.string })) }, 'an Unleash segment list');
 

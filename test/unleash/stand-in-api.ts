@@ -20,6 +20,8 @@ export interface StandInData {
   environments: unknown[];
   segments: Array<{ id: number; name: string }>;
   features: StandInFeature[];
+  /** Id of the newest event in the whole instance; every change made through Unleash raises it. */
+  newestEventId?: number;
 }
 
 const FIXTURE = path.resolve(__dirname, '../contract/fixtures/unleash/features.json');
@@ -27,6 +29,14 @@ const FIXTURE = path.resolve(__dirname, '../contract/fixtures/unleash/features.j
 /** A fresh copy of the contract fixtures: three features in development and production. */
 export function standInData(): StandInData {
   return JSON.parse(readFileSync(FIXTURE, 'utf8')) as StandInData;
+}
+
+/** Archives `name` as Unleash does: it leaves the active list and a new event is written. */
+export function archiveIn(data: StandInData, name: string): void {
+  const index = data.features.findIndex((f) => f.feature.name === name);
+  if (index < 0) throw new Error(`no feature ${name} in the stand-in data`);
+  data.features.splice(index, 1);
+  data.newestEventId = (data.newestEventId ?? 1) + 1;
 }
 
 /** The feature named `name` in `data` (throws when absent, so a typo fails the test). */
@@ -44,6 +54,10 @@ function adminAnswer(data: StandInData, request: FixtureRequest) {
     const offset = Number(request.query.get('offset') ?? '0');
     const limit = Number(request.query.get('limit') ?? '50');
     return { body: { features: data.features.slice(offset, offset + limit).map((f) => f.search), total: data.features.length } };
+  }
+  if (p === '/api/admin/search/events' && !request.query.has('feature')) {
+    const id = data.newestEventId ?? 1;
+    return { body: { events: [{ id, type: 'feature-updated', createdAt: '2024-06-04T00:00:00.000Z' }], total: id } };
   }
   if (p === '/api/admin/search/events') {
     const name = (request.query.get('feature') ?? '').replace(/^IS:/, '');
