@@ -22,6 +22,8 @@ export interface LinkingConfig {
   readonly description: boolean;
   /** When set, only tags of these types ("type:value") count. */
   readonly tagTypes?: readonly string[];
+  /** Also accept a lower-case key at the start of the flag key. */
+  readonly ignoreCase?: boolean;
 }
 
 export interface ProviderConfig {

@@ -1,16 +1,19 @@
 /**
- * Finding Jira issue keys in flag metadata. Jira accepts `^[A-Z][A-Z0-9_]*-[1-9][0-9]*$`-style keys
- * (FACTS.md section 7 and the strict schema); extraction follows github-for-jira's proven pattern: project part of
- * at least two characters, number without a leading zero, bounded by non-alphanumerics. Flag keys and names are
- * matched case-insensitively (flag keys are usually lower case: `proj-12-checkout`); prose in descriptions only in
- * upper case, to avoid false positives such as "covid-19".
+ * Finding Jira issue keys in flag metadata. Jira project keys have at least two characters; issue numbers have no
+ * leading zero (FACTS.md section 7, the strict schema). Text is matched in UPPER CASE only, like the Jenkins plugin:
+ * matched case-insensitively, ordinary names invent keys Jira then rejects ("release-2024-q1" → RELEASE-2024,
+ * "onboarding-step-2" → STEP-2, "gpt-4" → GPT-4). Teams whose flag keys carry keys in lower case
+ * (`proj-12-checkout`) switch on `linking.ignoreCase`, which accepts a key in any case at the START of the flag key.
  */
-export const ISSUE_KEY_PATTERN = /^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/;
+export const ISSUE_KEY_PATTERN = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
 /** Jira's cap on association values per entity (FACTS.md: 500 in total). */
 export const MAX_ISSUE_KEYS = 500;
 
 const inText = /(?:^|[^A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/g;
 const inProse = /(?:^|[^A-Za-z0-9])([A-Z][A-Z0-9]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/g;
+const atStart = /^([A-Za-z][A-Za-z0-9]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/;
+/** Tag types whose values are issue references, in any case, when `tagTypes` is not configured. */
+const ISSUE_TAG_TYPES = ['jira', 'issue', 'issues', 'ticket'];
 
 export function isIssueKey(candidate: string): boolean {
   return ISSUE_KEY_PATTERN.test(candidate);
@@ -26,8 +29,10 @@ export interface LinkingOptions {
   readonly key: boolean;
   readonly name: boolean;
   readonly description: boolean;
-  /** When set, only "type:value" tags of these types count. */
+  /** When set, only "type:value" tags of these types count (their values in any case). */
   readonly tagTypes?: readonly string[];
+  /** Also accept a lower-case key at the start of the flag key (`proj-12-checkout` → PROJ-12). */
+  readonly ignoreCase?: boolean;
 }
 
 export const DEFAULT_LINKING: LinkingOptions = { tags: true, key: true, name: true, description: true };
@@ -41,16 +46,18 @@ export interface LinkSource {
 }
 
 /**
- * Keys from one tag: "PROJ-1", "jira:proj-1", "jira:PROJ-1,PROJ-2". An untyped tag counts only in upper case:
- * lower-case tags such as "release-2024" are usually not issue keys.
+ * Keys from one tag: "PROJ-1", "jira:proj-1", "jira:PROJ-1,PROJ-2". Values of issue-typed tags (`tagTypes`, else
+ * jira/issue/issues/ticket) count in any case; any other tag only when written as a key in upper case, so
+ * "owner:team-42" or "release-2024" link nothing.
  */
 function keysFromTag(tag: string, tagTypes: readonly string[] | undefined, out: string[]): void {
   const colon = tag.indexOf(':');
   const type = colon > 0 ? tag.slice(0, colon) : undefined;
   const value = colon > 0 ? tag.slice(colon + 1) : tag;
   if (tagTypes !== undefined && (type === undefined || !tagTypes.includes(type))) return;
+  const anyCase = type !== undefined && (tagTypes ?? ISSUE_TAG_TYPES).includes(type.toLowerCase());
   for (const part of value.split(/[,\s]+/)) {
-    const candidate = type === undefined ? part.trim() : part.trim().toUpperCase();
+    const candidate = anyCase ? part.trim().toUpperCase() : part.trim();
     if (isIssueKey(candidate)) out.push(candidate);
   }
 }
@@ -73,8 +80,12 @@ export function linkIssueKeys(source: LinkSource, options: LinkingOptions = DEFA
     else invalid.push(k);
   }
   if (options.tags) for (const tag of source.tags) keysFromTag(tag, options.tagTypes, raw);
-  if (options.key) collect(source.key, inText, raw);
-  if (options.name) collect(source.name, inText, raw);
+  if (options.key) {
+    const lead = options.ignoreCase === true ? atStart.exec(source.key) : null;
+    if (lead !== null) raw.push(lead[1]!.toUpperCase());
+    collect(source.key, inProse, raw);
+  }
+  if (options.name) collect(source.name, inProse, raw);
   if (options.description) collect(source.description, inProse, raw);
   const unique = [...new Set(raw.filter(isIssueKey))];
   return { keys: unique.slice(0, MAX_ISSUE_KEYS), found: unique.length, invalid };

@@ -97,8 +97,9 @@ describe('normalized flag → Jira feature flag', () => {
   });
 
   const names: Array<[string, string | undefined]> = [
-    ['production', 'production'], ['prod-eu', 'production'], ['live', 'production'], ['staging', 'staging'],
-    ['stg', 'staging'], ['qa', 'testing'], ['test', 'testing'], ['development', 'development'], ['dev', 'development'], ['blue', undefined],
+    ['production', 'production'], ['prod-eu', 'production'], ['eu_prod', 'production'], ['live', 'production'], ['staging', 'staging'],
+    ['stg', 'staging'], ['preprod', 'staging'], ['pre-prod', 'staging'], ['non-prod', undefined], ['products', undefined],
+    ['qa', 'testing'], ['test', 'testing'], ['qa2', 'testing'], ['development', 'development'], ['dev', 'development'], ['blue', undefined],
   ];
   for (const [name, type] of names) it(`environment "${name}" defaults to ${String(type)}`, () => assert.equal(defaultEnvironmentType(name), type));
 });
