@@ -1,4 +1,4 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SkippedFlag, type SourceAdapter } from '../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/adapters/contract';
 import axios from 'axios';
 import type { LDOptions } from '@launchdarkly/node-server-sdk';
 import type { RestFlag } from './codecs';
@@ -50,10 +50,9 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
 
   async function readAll(
     signal: AbortSignal,
-  ): Promise<{ envs: EnvironmentFlags[]; metadata?: Map<string, RestFlag>; unusableMetadata: SkippedFlag[] }> {
-    // A flag whose metadata is unusable may owe its only issue key to it (name, description, tags): synced without
-    // it, the flag would look unlinked and be deleted in Jira. It is skipped instead, so Jira keeps it as it was.
-    const unusableMetadata: SkippedFlag[] = [];
+  ): Promise<{ envs: EnvironmentFlags[]; metadata?: Map<string, RestFlag>; unusableMetadata: Map<string, string> }> {
+    // Per flag key, why its REST item failed its codec; the mapping skips such a flag with this reason.
+    const unusableMetadata = new Map<string, string>();
     // One failure stops the other reads early; allSettled still waits for every SDK client to close.
     const inner = new AbortController();
     const stop = () => inner.abort();
@@ -98,7 +97,7 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
           },
           inner.signal,
           deps.clock ?? realClock,
-          (key, reason) => unusableMetadata.push({ key, reason: `REST API metadata unusable: ${reason}` }),
+          (key, reason) => unusableMetadata.set(key, reason),
         ).catch(fail('REST API'))
       : Promise.resolve(undefined);
     try {
@@ -116,12 +115,7 @@ export function createLaunchDarklySource(options: LaunchDarklyOptions, context: 
     environments: options.environments.map((env) => env.name),
     async snapshot(signal: AbortSignal) {
       const { envs, metadata, unusableMetadata } = await readAll(signal);
-      const normalized = normalizeLaunchDarklyFlags(envs, metadata, settings);
-      const present = new Set(normalized.flags.map((f) => f.key));
-      const badMetadata = unusableMetadata.filter((u) => present.has(u.key));
-      const withoutMetadata = new Set(badMetadata.map((u) => u.key));
-      const flags = normalized.flags.filter((f) => !withoutMetadata.has(f.key));
-      const skipped = [...normalized.skipped, ...badMetadata];
+      const { flags, skipped } = normalizeLaunchDarklyFlags(envs, metadata, settings, unusableMetadata);
       context.logger.debug({ flags: flags.length, skipped: skipped.length, environments: envs.length }, 'LaunchDarkly snapshot read');
       return { flags, skipped };
     },

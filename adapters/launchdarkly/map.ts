@@ -122,15 +122,31 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * Why a flag lacks the REST metadata that was read (undefined: it has it, or none was read). Mapped without it, a flag
+ * whose only issue link came from it would look unlinked and be deleted in Jira; skipped, Jira keeps it as it was.
+ */
+function missingMetadata(
+  key: string,
+  metadata: ReadonlyMap<string, RestFlag> | undefined,
+  unusable: ReadonlyMap<string, string> | undefined,
+): string | undefined {
+  if (metadata === undefined || metadata.has(key)) return undefined;
+  const reason = unusable?.get(key);
+  return reason === undefined ? 'no REST metadata for this flag' : `REST API metadata unusable: ${reason}`;
+}
+
+/**
  * All environments' flags → one NormalizedFlag per flag key (sorted by key). Deleted flags are left out; a flag
  * missing from an environment simply has no detail for it. REST metadata, when given, supplies name, description,
  * tags, maintainer, change times and issue keys from the configured custom property. A flag unreadable in any
- * environment, or one the mapping fails on, is listed in `skipped` once instead: a partial flag would send wrong data.
+ * environment, lacking its REST item (`unusableMetadata` says why, if it failed its codec), or one the mapping fails
+ * on, is listed in `skipped` once instead: a partial flag would send wrong data.
  */
 export function normalizeLaunchDarklyFlags(
   environments: readonly EnvironmentFlags[],
   metadata: ReadonlyMap<string, RestFlag> | undefined,
   settings: MapSettings,
+  unusableMetadata?: ReadonlyMap<string, string>,
 ): { flags: NormalizedFlag[]; skipped: SkippedFlag[] } {
   const unreadable = skippedByKey(environments);
   const byKey = new Map<string, { flag: LdFlag; envs: { flag: LdFlag; env: EnvironmentFlags }[] }>();
@@ -146,6 +162,11 @@ export function normalizeLaunchDarklyFlags(
   const skipped: SkippedFlag[] = [...unreadable].map(([key, reasons]) => ({ key, reason: reasons.join('; ') }));
   for (const key of [...byKey.keys()].sort()) {
     const { flag, envs } = byKey.get(key)!;
+    const noMetadata = missingMetadata(key, metadata, unusableMetadata);
+    if (noMetadata !== undefined) {
+      skipped.push({ key, reason: noMetadata });
+      continue;
+    }
     try {
       flags.push(normalizeFlag(flag, envs, metadata?.get(key), settings));
     } catch (error) {

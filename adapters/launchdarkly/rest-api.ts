@@ -83,9 +83,10 @@ export type UnusableMetadata = (key: string, reason: string) => void;
  * Each page is decoded strictly, each item on its own: an item without a readable key rejects (we could not say
  * which flag lost its metadata), an item that fails otherwise is reported and left out.
  */
-function addPageItems(items: readonly unknown[], flags: Map<string, RestFlag>, what: string, onUnusable: UnusableMetadata): void {
+function addPageItems(items: readonly unknown[], flags: Map<string, RestFlag>, keysRead: Set<string>, what: string, onUnusable: UnusableMetadata): void {
   items.forEach((item, index) => {
     const { key } = decodeOrThrow(KeyedItemCodec, item, what, { prefix: `items[${index}]` });
+    keysRead.add(key);
     const result = RestFlagCodec.decode(item);
     if (isLeft(result)) onUnusable(key, describeErrors(result.left).join('; '));
     else flags.set(key, result.right);
@@ -107,8 +108,13 @@ export async function fetchFlagMetadata(
     await clock.sleep(wait, signal);
   };
   const flags = new Map<string, RestFlag>();
+  // Offset paging over a list that changes in between skips or repeats flags; totalCount is how we notice.
+  const keysRead = new Set<string>();
+  let totalCount: number | undefined;
+  const listChanged = (url: string, detail: string) => new Error(`LaunchDarkly REST API ${describe(url)}: flag list changed while paging (${detail})`);
   const seen = new Set<string>();
-  let url: string | undefined = firstPageUrl(settings);
+  const first = firstPageUrl(settings);
+  let url: string | undefined = first;
   let waitedForThisPage = false;
   while (url !== undefined) {
     if (seen.size >= MAX_PAGES || seen.has(url)) throw new Error(`LaunchDarkly REST API ${describe(url)}: paging does not end (next link repeats)`);
@@ -132,12 +138,17 @@ export async function fetchFlagMetadata(
     waitedForThisPage = false;
     const what = `LaunchDarkly REST API ${describe(url)} response`;
     const page: RestFlagsPage = decodeOrThrow(RestFlagsPageCodec, response.data, what);
-    addPageItems(page.items, flags, what, onUnusable);
+    if (typeof page.totalCount === 'number') {
+      if (totalCount !== undefined && page.totalCount !== totalCount) throw listChanged(url, `totalCount went from ${totalCount} to ${page.totalCount}`);
+      totalCount = page.totalCount;
+    }
+    addPageItems(page.items, flags, keysRead, what, onUnusable);
     const next: string | undefined | null = page._links?.next?.href;
     url = next && page.items.length > 0 ? new URL(next, settings.baseUrl).toString() : undefined;
     if (url !== undefined && limitExhausted(response)) {
       await waitOrFail(rateLimitWaitMs(response, clock.now()), url, 'rate limit used up');
     }
   }
+  if (totalCount !== undefined && keysRead.size !== totalCount) throw listChanged(first, `totalCount ${totalCount}, ${keysRead.size} distinct flags read`);
   return flags;
 }

@@ -138,6 +138,9 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
     api = relay = undefined;
   });
   const badItem = { key: 'PROJ-5-banner', name: 'Banner', tags: 'not-a-list' };
+  // With the REST API configured every flag the SDK has needs its item: one without it is skipped, not stripped.
+  const restItem = (key: string) => ({ key, name: `Name of ${key}` });
+  const OTHER_KEYS = ['new-pricing', 'rate-limits', 'search-ranking'];
   const settings = (url: string) => ({ baseUrl: url, token: TOKEN, projectKey: 'default', environmentKeys: ['production'], pageSize: 100, maxRateLimitWaitSeconds: 60 });
 
   it('keeps the other flags\' metadata and reports the bad one by key and field', async () => {
@@ -153,17 +156,35 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
     assert.match(error.message, /response: items\[0\]\.key: expected string, but it is missing$/);
   });
 
-  it('the snapshot skips that flag (its issue keys may come from the metadata), naming it and the field', async () => {
-    api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [badItem, ...page2.items] } }]);
+  async function snapshotWithRestItems(items: unknown[], lines: string[] = []) {
+    api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items, totalCount: items.length } }]);
     relay = await startFakeRelay({ [PROD_KEY]: production, [STAGING_KEY]: staging });
-    const lines: string[] = [];
     const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(chunk.toString()), done()) }));
     const source = createLaunchDarklySource(options(relay.url, { api: { token: TOKEN, baseUrl: api.url } }), { ...context, logger });
-    const { flags, skipped } = await source.snapshot(new AbortController().signal);
-    const bannerFlag = flags.find((f) => f.key === 'PROJ-5-banner');
+    return source.snapshot(new AbortController().signal);
+  }
+
+  it('the snapshot skips that flag (its issue keys may come from the metadata), naming it and the field', async () => {
+    const lines: string[] = [];
+    const { flags, skipped } = await snapshotWithRestItems([badItem, ...page2.items, ...OTHER_KEYS.map(restItem)], lines);
     assert.deepEqual(
-      [bannerFlag?.name, flags.find((f) => f.key === 'checkout-v2')?.name, skipped, lines.map((l) => (JSON.parse(l) as { msg: string }).msg)],
-      [undefined, 'Checkout v2', [{ key: 'PROJ-5-banner', reason: 'REST API metadata unusable: tags: expected Array<string>' }], []],
+      [flags.map((f) => [f.key, f.name]), skipped, lines.map((l) => (JSON.parse(l) as { msg: string }).msg)],
+      [
+        [['checkout-v2', 'Checkout v2'], ...OTHER_KEYS.map((k) => [k, `Name of ${k}`])],
+        [{ key: 'PROJ-5-banner', reason: 'REST API metadata unusable: tags: expected Array<string>' }],
+        [],
+      ],
+    );
+  });
+
+  it('the snapshot skips a flag the SDK has but the REST list lacks, instead of syncing it without its metadata', async () => {
+    const { flags, skipped } = await snapshotWithRestItems([restItem('PROJ-5-banner'), ...page2.items, restItem('new-pricing'), restItem('search-ranking')]);
+    assert.deepEqual(
+      [flags.map((f) => [f.key, f.name]), skipped],
+      [
+        [['PROJ-5-banner', 'Name of PROJ-5-banner'], ['checkout-v2', 'Checkout v2'], ['new-pricing', 'Name of new-pricing'], ['search-ranking', 'Name of search-ranking']],
+        [{ key: 'rate-limits', reason: 'no REST metadata for this flag' }],
+      ],
     );
   });
 });

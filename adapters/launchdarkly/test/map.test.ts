@@ -148,6 +148,12 @@ describe('LaunchDarkly mapping: all environments', () => {
     );
   });
 
+  it('with REST metadata read but none for a flag: that flag is skipped, not mapped without it', () => {
+    const meta = new Map(prodFlags.filter((f) => f.key !== 'rate-limits').map((f) => [f.key, { key: f.key }]));
+    const { flags, skipped } = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], meta, settings);
+    assert.deepEqual([flags.some((f) => f.key === 'rate-limits'), skipped], [false, [{ key: 'rate-limits', reason: 'no REST metadata for this flag' }]]);
+  });
+
   it('with REST metadata: name, description, tags, maintainer, change time and issue keys from the configured property', () => {
     const meta = new Map([
       [

@@ -12,6 +12,8 @@ import production from './fixtures/production.json';
 import staging from './fixtures/staging.json';
 
 const TOKEN = 'api-0d9f8e7c-6b5a-4321-9fed-cba987654321';
+/** page2 as the whole list: one flag, no next link. */
+const onlyPage = { ...page2, totalCount: 1 };
 
 /** Records requested waits and returns at once: time is simulated, never slept. */
 function recordingClock(now = 1_700_000_000_000): Clock & { waits: number[] } {
@@ -41,7 +43,7 @@ describe('LaunchDarkly REST API metadata', () => {
   });
 
   it('asks for the project with env filters, a page size and the token in Authorization', async () => {
-    await start([{ status: 200, body: page2 }]);
+    await start([{ status: 200, body: onlyPage }]);
     await fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock());
     assert.deepEqual(api!.requests, [{ url: '/api/v2/flags/default?limit=1&summary=true&env=production&env=staging', authorization: TOKEN }]);
   });
@@ -52,8 +54,26 @@ describe('LaunchDarkly REST API metadata', () => {
     assert.deepEqual([[...flags.keys()], api!.requests[1]!.url], [['PROJ-5-banner', 'checkout-v2'], page1._links.next.href]);
   });
 
+  it('rejects when fewer flags were read than totalCount announced (a page lost or the list shifted)', async () => {
+    await start([{ status: 200, body: { ...page1, totalCount: 3 } }, { status: 200, body: { ...page2, totalCount: 3 } }]);
+    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    assert.match(error.message, /^LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging \(totalCount 3, 2 distinct flags read\)$/);
+  });
+
+  it('rejects when a flag comes again on the next page (the list shifted), though the item count matches', async () => {
+    await start([{ status: 200, body: page1 }, { status: 200, body: { ...page2, items: page1.items } }]);
+    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    assert.match(error.message, /flag list changed while paging \(totalCount 2, 1 distinct flags read\)$/);
+  });
+
+  it('rejects when totalCount changes from one page to the next', async () => {
+    await start([{ status: 200, body: page1 }, { status: 200, body: { ...page2, items: [...page1.items, ...page2.items], totalCount: 3 } }]);
+    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    assert.match(error.message, /flag list changed while paging \(totalCount went from 2 to 3\)$/);
+  });
+
   it('waits out Retry-After on a 429 and asks for the same page again', async () => {
-    await start([{ status: 429, headers: { 'retry-after': '7' } }, { status: 200, body: page2 }]);
+    await start([{ status: 429, headers: { 'retry-after': '7' } }, { status: 200, body: onlyPage }]);
     const clock = recordingClock();
     const flags = await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
     assert.deepEqual([clock.waits, api!.requests.length, flags.size], [[7000], 2, 1]);
@@ -165,6 +185,12 @@ describe('LaunchDarkly snapshot with REST enrichment', () => {
       [checkout.name, checkout.description, checkout.tags, checkout.issueKeys, checkout.lastUpdated],
       ['Checkout v2', 'New checkout flow, see DEMO-12', ['payments', 'WEB-9', 'maintainer:pat@acme.com'], ['OPS-4'], '2026-01-02T00:00:00.000Z'],
     );
+  });
+
+  it('rejects the whole snapshot when the flag list changed while paging', async () => {
+    api = await startFakeRestApi(TOKEN, [{ status: 200, body: page1 }, { status: 200, body: { ...page2, totalCount: 3 } }]);
+    const error = await rejection(source(api.url).snapshot(new AbortController().signal));
+    assert.match(error.message, /^ld: REST API: LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging/);
   });
 
   it('rejects the whole snapshot when the REST API fails, naming it', async () => {
