@@ -26,6 +26,16 @@ const StrategyBase = t.intersection([
   }),
 ]);
 
+/**
+ * A parent flag (Unleash 7 dependent features): the child is served only when the parent is on (or off when
+ * `enabled` is false) and, when `variants` are listed, resolves to one of them. `enabled` defaults to true.
+ */
+export const DependencyCodec = t.intersection(
+  [t.type({ feature: t.string }), t.partial({ enabled: nullable(t.boolean), variants: nullable(t.array(t.string)) })],
+  'an Unleash dependency',
+);
+export type Dependency = t.TypeOf<typeof DependencyCodec>;
+
 /** Admin API strategy: `segments` are segment ids. */
 export const AdminStrategyCodec = t.intersection([StrategyBase, t.partial({ segments: nullable(t.array(t.number)) })], 'an Unleash strategy');
 
@@ -44,6 +54,7 @@ export const AdminFeatureCodec = t.intersection(
       stale: nullable(t.boolean),
       archived: nullable(t.boolean),
       createdAt: nullable(t.string),
+      dependencies: nullable(t.array(DependencyCodec)),
     }),
   ],
   'an Unleash feature',
@@ -105,6 +116,7 @@ export const ClientFeatureCodec = t.intersection(
       type: nullable(t.string),
       stale: nullable(t.boolean),
       strategies: nullable(t.array(ClientStrategyCodec)),
+      dependencies: nullable(t.array(DependencyCodec)),
     }),
   ],
   'an Unleash client feature',

@@ -14,11 +14,20 @@ export interface UnleashStrategyView {
   readonly variants: readonly string[];
 }
 
+/** A parent flag the feature requires: on (or off when `enabled` is false), and one of `variants` when listed. */
+export interface UnleashDependencyView {
+  readonly feature: string;
+  readonly enabled: boolean;
+  readonly variants: readonly string[];
+}
+
 export interface UnleashEnvironmentView {
   readonly name: string;
   readonly enabled: boolean;
   /** Active strategies only: strategies switched off in Unleash (`disabled: true`) are left out. */
   readonly strategies: readonly UnleashStrategyView[];
+  /** Parent flags. Unleash keeps them per feature; each environment carries them because the SDK checks them there. */
+  readonly dependencies?: readonly UnleashDependencyView[];
 }
 
 export interface UnleashFeatureView {

@@ -1,5 +1,5 @@
 import type { Rollout } from '../../src/model/flag';
-import type { UnleashEnvironmentView, UnleashStrategyView } from './model';
+import type { UnleashDependencyView, UnleashEnvironmentView, UnleashStrategyView } from './model';
 
 /**
  * Turns an enabled environment's active strategies into a Jira rollout: one percentage when a single unconstrained
@@ -69,18 +69,32 @@ function singlePercentage(s: UnleashStrategyView): number | undefined {
   return pct === undefined ? undefined : parsePercentage(s.parameters[pct.param]);
 }
 
+function describeDependency(d: UnleashDependencyView): string {
+  if (!d.enabled) return `${d.feature} off`;
+  return d.variants.length > 0 ? `${d.feature} (${d.variants.length === 1 ? 'variant' : 'variants'} ${d.variants.join(', ')})` : d.feature;
+}
+
+/** What the strategies alone say; strategies are OR-ed: the flag is on for a user when any of them matches. */
+function describeStrategies(strategies: readonly UnleashStrategyView[]): string {
+  if (strategies.length === 0) return 'everyone';
+  if (strategies.length === 1) return describeStrategy(strategies[0]!);
+  return `${strategies.length} strategies: ${strategies.map(describeStrategy).join(' | ')}`;
+}
+
 /** Undefined for a disabled environment: Jira shows it as off, a rollout would say nothing more. */
 export function rolloutOf(env: UnleashEnvironmentView): Rollout | undefined {
   if (!env.enabled) return undefined;
   const strategies = env.strategies;
+  const dependencies = env.dependencies ?? [];
+  // The SDK answers false whenever a parent is not satisfied, so no percentage holds for a child flag.
+  if (dependencies.length > 0) {
+    return { rules: strategies.length, text: clip(`requires ${dependencies.map(describeDependency).join(', ')}; ${describeStrategies(strategies)}`) };
+  }
   // Unleash serves an enabled flag without strategies to everyone.
   if (strategies.length === 0) return { percentage: 100 };
   if (strategies.length === 1) {
-    const only = strategies[0]!;
-    const percentage = singlePercentage(only);
+    const percentage = singlePercentage(strategies[0]!);
     if (percentage !== undefined) return { percentage };
-    return { rules: 1, text: clip(describeStrategy(only)) };
   }
-  // Strategies are OR-ed: the flag is on for a user when any of them matches.
-  return { rules: strategies.length, text: clip(`${strategies.length} strategies: ${strategies.map(describeStrategy).join(' | ')}`) };
+  return { rules: strategies.length, text: clip(describeStrategies(strategies)) };
 }

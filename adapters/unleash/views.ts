@@ -1,7 +1,7 @@
-import type { AdminFeature, ClientFeature, SearchFeature } from './codecs';
+import type { AdminFeature, ClientFeature, Dependency, SearchFeature } from './codecs';
 import type { ClientEnvironmentRead } from './client-reader';
 import { addSkip, attempt, skippedList } from './entity';
-import type { UnleashEnvironmentView, UnleashFeatureView, UnleashRead, UnleashStrategyView } from './model';
+import type { UnleashDependencyView, UnleashEnvironmentView, UnleashFeatureView, UnleashRead, UnleashStrategyView } from './model';
 
 /** Pure conversions from decoded Unleash payloads to the adapter's own view of a feature. */
 
@@ -33,6 +33,12 @@ function strategyView(raw: RawStrategy, segments: readonly string[]): UnleashStr
   };
 }
 
+/** Unleash treats a missing `enabled` as "parent must be on". */
+function dependencyViews(raw: readonly Dependency[] | null | undefined): { dependencies?: UnleashDependencyView[] } {
+  if (raw === null || raw === undefined || raw.length === 0) return {};
+  return { dependencies: raw.map((d) => ({ feature: d.feature, enabled: d.enabled !== false, variants: d.variants ?? [] })) };
+}
+
 const segmentLabel = (id: number, names: ReadonlyMap<number, string>): string => names.get(id) ?? `#${id}`;
 
 const optionalText = (key: 'description' | 'type' | 'createdAt', value: string | null | undefined) =>
@@ -61,6 +67,7 @@ export function adminFeatureView(
       strategies: (env.strategies ?? [])
         .filter((s) => s.disabled !== true)
         .map((s) => strategyView(s, (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)))),
+      ...dependencyViews(feature?.dependencies),
     });
   }
   const doc = feature ?? row;
@@ -96,6 +103,7 @@ export function clientEnvironmentView(environment: string, feature: ClientFeatur
           (s.segments ?? []).flatMap((seg) => (seg === undefined ? ['unknown segment'] : [seg.name ? seg.name : `#${seg.id}`])),
         ),
       ),
+    ...dependencyViews(feature.dependencies),
   };
 }
 

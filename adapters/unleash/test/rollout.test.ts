@@ -29,6 +29,23 @@ describe('Unleash rollout mapping', function () {
       { rules: 2, text: '2 strategies: 10% of users (default) | 1 targeted user' },
     ],
     ['out-of-range rollout is clamped', enabled(strategy('flexibleRollout', { parameters: { rollout: '140' } })), { percentage: 100 }],
+    [
+      'a parent flag → requires it, not a bare percentage',
+      { ...enabled(strategy('flexibleRollout', { parameters: { rollout: '40' } })), dependencies: [{ feature: 'checkout-v2', enabled: true, variants: [] }] },
+      { rules: 1, text: 'requires checkout-v2; 40% of users (default)' },
+    ],
+    [
+      'a parent required off and one required on a variant, no strategy → everyone after them',
+      { ...enabled(), dependencies: [{ feature: 'old-ui', enabled: false, variants: [] }, { feature: 'theme', enabled: true, variants: ['dark', 'dim'] }] },
+      { rules: 0, text: 'requires old-ui off, theme (variants dark, dim); everyone' },
+    ],
+    [
+      'a parent flag with several strategies → requires it, then the strategies',
+      { ...enabled(strategy('default'), strategy('userWithId', { parameters: { userIds: 'x' } })), dependencies: [{ feature: 'p', enabled: true, variants: [] }] },
+      { rules: 2, text: 'requires p; 2 strategies: everyone | 1 targeted user' },
+    ],
+    ['a parent flag on a disabled environment → no rollout', { name: 'production', enabled: false, strategies: [], dependencies: [{ feature: 'p', enabled: true, variants: [] }] }, undefined],
+    ['an empty dependency list → the percentage as before', { ...enabled(strategy('default')), dependencies: [] }, { percentage: 100 }],
   ];
   for (const [title, env, expected] of cases) {
     it(title, function () {
