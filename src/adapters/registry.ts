@@ -35,7 +35,8 @@ export function createAdapterRegistry(options: RegistryOptions = {}): AdapterReg
     names: () => BUILT_IN_ADAPTERS,
     get(name) {
       if (loaded.has(name)) return loaded.get(name);
-      const load = builtIn[name];
+      // Own keys only: "constructor" or "toString" are not adapters.
+      const load = Object.hasOwn(builtIn, name) ? builtIn[name] : undefined;
       let factory: AdapterFactory | undefined;
       if (load !== undefined) factory = load();
       else if (options.baseDirs !== undefined && options.baseDirs.length > 0) factory = loadExternalAdapter(name, { baseDirs: options.baseDirs });

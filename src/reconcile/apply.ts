@@ -61,14 +61,21 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
 
   // State is recorded batch by batch (so a stop mid-run keeps what landed); counts come from the full report,
   // which also holds the entities that were never sent.
-  const recordAccepted = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
+  const recordOutcomes = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
     for (const outcome of outcomes) {
       const entry = pending.get(outcome.id);
-      if (entry === undefined || outcome.status !== 'accepted') continue;
-      // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
-      const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
-      const i = entry.write.entity.inputHash;
-      records[outcome.id] = i === undefined ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f } : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i };
+      if (entry === undefined) continue;
+      if (outcome.status === 'accepted') {
+        // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
+        const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
+        const i = entry.write.entity.inputHash;
+        records[outcome.id] = i === undefined ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f } : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i };
+      } else if (outcome.status === 'failed' && outcome.retryable) {
+        // No final answer (timeout, 5xx): Jira may hold the new content after all. Forget the old hash so the next
+        // run sends again even if the source went back to what the record says (the sequence id is kept: it only grows).
+        const known = records[outcome.id];
+        if (known !== undefined) records[outcome.id] = { h: '', s: Math.max(known.s, entry.sequence), p: known.p };
+      }
     }
     await deps.onStateChange?.();
   };
@@ -80,7 +87,7 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
   const unknownIssueKeys: Record<string, readonly string[]> = {};
   if (payloads.length > 0) {
     const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
-    const report = await deps.client.submit(deps.kind.description, payloads, { properties, signal: deps.signal, onBatch: recordAccepted });
+    const report = await deps.client.submit(deps.kind.description, payloads, { properties, signal: deps.signal, onBatch: recordOutcomes });
     for (const outcome of report.outcomes) {
       const entry = pending.get(outcome.id);
       if (entry === undefined) continue;

@@ -24,6 +24,8 @@ export type CollectedSnapshot =
 class TimeoutError extends Error {}
 
 export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, outer?: AbortSignal): Promise<T> {
+  // Stopped before this work began (a stop during an earlier phase of the run): do not start it.
+  if (outer?.aborted === true) return Promise.reject(new Error('not read: flagsync is stopping'));
   const controller = new AbortController();
   const onOuter = (): void => controller.abort(outer?.reason);
   outer?.addEventListener('abort', onOuter, { once: true });

@@ -9,6 +9,8 @@ export interface FlagMappingSettings {
   readonly provider: string;
   readonly linking: LinkingOptions;
   readonly environmentTypes: ReadonlyMap<string, EnvironmentType | undefined>;
+  /** Jira `properties` sent with the flags: a change must reach flags already in Jira (cleanup by property). */
+  readonly properties?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -19,7 +21,11 @@ export const MAPPING_VERSION = 2;
 
 /** Everything besides the flag itself that decides what the flag becomes in Jira. */
 function mappingSeed(settings: FlagMappingSettings): string {
-  return JSON.stringify([MAPPING_VERSION, settings.provider, settings.linking, [...settings.environmentTypes].sort()]);
+  return JSON.stringify([MAPPING_VERSION, settings.provider, settings.linking, [...settings.environmentTypes].sort(), propertiesKey(settings)]);
+}
+
+function propertiesKey(settings: FlagMappingSettings): string {
+  return settings.properties === undefined ? '' : JSON.stringify(Object.entries(settings.properties).sort());
 }
 
 /** Parts of a flag a plan names when they change. */
@@ -48,6 +54,7 @@ export function desiredFlags(
   skipped: readonly SkippedFlag[] = [],
 ): ProviderDesired & { ok: true } {
   const seed = mappingSeed(settings);
+  const sentWith = propertiesKey(settings);
   const entities: DesiredEntity<UnstampedFlagWithTimes>[] = [];
   const unchanged: string[] = [];
   const keep = new Set<string>();
@@ -88,7 +95,7 @@ export function desiredFlags(
       id: mapping.id,
       provider: settings.provider,
       // Times are not part of the flag: only real changes change the hash.
-      hash: contentHash(jiraFlag),
+      hash: sentWith === '' ? contentHash(jiraFlag) : contentHash([sentWith, jiraFlag]),
       payload: { flag: jiraFlag, times: mapping.times },
       issueKeys: mapping.issueKeys,
       inputHash,

@@ -63,7 +63,7 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
       return { provider: snapshot.provider, ok: false, error: snapshot.error };
     }
     logger.debug({ provider: snapshot.provider, flags: snapshot.flags.length, ms: snapshot.ms }, 'snapshot read');
-    const settings = { provider: provider.name, linking: provider.linking, environmentTypes: provider.environmentTypes };
+    const settings = { provider: provider.name, linking: provider.linking, environmentTypes: provider.environmentTypes, properties: input.properties };
     const result = desiredFlags(snapshot.flags, settings, acceptedInput, snapshot.skipped);
     for (const warning of result.warnings) logger.warn({ provider: provider.name }, warning);
     return result;

@@ -222,6 +222,29 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual((bulk.body as { properties: object }).properties, { ...properties, flagsyncProvider: 'files' });
   });
 
+  it('a send that got no final answer is sent again even when the source goes back to what Jira had before', async () => {
+    await sync();
+    const changed = linkedFlags(12).map((f) => (f.key === 'PROJ-3-flag' ? { ...f, percent: 99 } : f));
+    const staging = linkedFlags(12).map((f) => ({ ...f, enabled: false }));
+    await writeEnvironments(dir, changed, staging);
+    sim.injectFault({ type: 'status', status: 503, method: 'POST', path: '/bulk', times: 2 }); // maxAttempts is 2
+    const failed = await sync();
+    assert.equal(failed.results[0]!.failed.length, 1);
+    await writeEnvironments(dir, linkedFlags(12), staging); // back to what the record says Jira holds
+    sim.clearRequests();
+    await sync();
+    assert.deepEqual(sentFlags(sim).map((f) => f.id), ['files:PROJ-3-flag'], 'Jira may hold the 99% version: resend');
+  });
+
+  it('changed Jira properties in config reach the flags already in Jira', async () => {
+    await sync();
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { jira: { properties: { team: 'platform' } } });
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.results[0]!.updated, 12);
+    assert.ok(writes(sim).every((r) => (r.body as { properties?: Record<string, string> }).properties?.['team'] === 'platform'));
+  });
+
   it('plan (dry run) sends nothing and writes no state', async () => {
     const config = await loadConfig(configFile, builtInRegistry());
     const report = await syncOnce(config, silentLogger, { dryRun: true, allowMassDelete: false });
@@ -230,11 +253,13 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     await assert.rejects(readFile(path.join(dir, 'state.json')), /ENOENT/);
   });
 
-  it('writes state atomically as valid JSON recording only accepted entities', async () => {
+  it('writes state as valid JSON recording only what Jira accepted', async () => {
+    await writeEnvironments(dir, [...linkedFlags(3), { key: 'NOPE-1-rejected', percent: 5 }]);
     await writeFile(path.join(dir, 'staging.flagd.json'), '{"flags": {}}');
-    await sync(true);
+    const report = await sync(true);
+    assert.deepEqual(report.results[0]!.rejected.map((r) => r.id), ['files:NOPE-1-rejected']);
     const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: Record<string, { p: string }> } };
-    assert.equal(Object.keys(state.entities.featureflags).length, 12);
+    assert.deepEqual(Object.keys(state.entities.featureflags).sort(), ['files:PROJ-1-flag', 'files:PROJ-2-flag', 'files:PROJ-3-flag']);
     assert.ok(Object.values(state.entities.featureflags).every((r) => r.p === 'files'));
   });
 });

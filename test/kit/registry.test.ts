@@ -13,6 +13,10 @@ describe('built-in adapter registry', () => {
     assert.deepEqual([...BUILT_IN_ADAPTERS].sort(), folders.sort());
   });
 
+  it('does not take Object.prototype members for adapters', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.equal(createAdapterRegistry().get(name), undefined, name);
+  });
+
   for (const name of BUILT_IN_ADAPTERS) {
     it(`loads "${name}" as a contract v${ADAPTER_CONTRACT_VERSION} factory named "${name}"`, () => {
       const factory = createAdapterRegistry().get(name);
