@@ -9,8 +9,9 @@ import { adminFeatureView, needsStrategies } from './views';
 /**
  * Admin API mode: one admin (or personal access) token reads every environment. Reads the paged feature search,
  * then each feature's newest event (last change time) and, when a configured environment is on, the feature's
- * document (environments with strategies). A feature whose row or document does not decode is skipped by name; the
- * pages, lists and events around it are decoded strictly and fail the read.
+ * document (environments with strategies). A feature whose row or document does not decode, or whose document is
+ * gone (404) by the time it is read, is skipped by name; the pages, lists and events around it are decoded strictly
+ * and fail the read.
  */
 export interface AdminReadOptions {
   readonly apiRoot: string;
@@ -81,7 +82,7 @@ async function pageFeatures(http: AdminHttp, project: string | undefined, pageSi
     offset += page.features.length;
   } while (offset < total);
   if (byName.size !== total) {
-    throw new Error(`feature list changed while paging (read ${byName.size} distinct features, Unleash reports ${total}); try again`);
+    throw new Error(`flags changed while reading; try again next run (read ${byName.size} distinct features, Unleash reports ${total})`);
   }
   return [...byName.values()];
 }
@@ -103,8 +104,9 @@ async function readFeature(http: AdminHttp, listed: ListedFeature, options: Admi
     wantDetail ? http.get(path, {}, t.unknown, { allow404: true }) : Promise.resolve(undefined),
     lastChangedAt(http, row.name),
   ]);
-  // Archived or deleted between the list and this read: it is gone, like the issue asks.
-  if (wantDetail && raw === undefined) return { kind: 'gone' };
+  // A 404 also answers a flag moved to another project after the list: skipped, Jira keeps it one more run; a flag
+  // truly archived is absent from the next run's list and deleted then.
+  if (wantDetail && raw === undefined) return { kind: 'skipped', name, reason: 'archived or moved while reading' };
   const feature = wantDetail ? decodeEntity(AdminFeatureCodec, raw) : undefined;
   if (feature !== undefined && !feature.ok) return { kind: 'skipped', name, reason: feature.reason };
   if (feature?.value.archived === true) return { kind: 'gone' };

@@ -36,6 +36,8 @@ async function rejectionWith(data: StandInData, override: Override): Promise<Err
 const isSearchPage = (request: FixtureRequest, offset: string) =>
   request.path === '/api/admin/search/features' && request.query.get('offset') === offset;
 
+const isDocumentOf = (request: FixtureRequest, name: string) => request.path === `/api/admin/projects/default/features/${name}`;
+
 describe('Unleash adapter: flags that change while the Admin API read is under way', function () {
   it('rejects when a flag on an already-read page is archived before the next page (the shifted flag would be lost)', async function () {
     const data = standInData();
@@ -50,5 +52,13 @@ describe('Unleash adapter: flags that change while the Admin API read is under w
   it('resolves with every flag when nothing changes while paging', async function () {
     const snapshot = await readWith(standInData(), () => undefined);
     assert.deepEqual(snapshot.flags.map((f) => f.key).sort(), ['PROJ-7-new-onboarding', 'checkout-redesign', 'old-banner']);
+  });
+
+  it('lists a flag whose document answers 404 after the list (moved to another project, or archived) as skipped, so Jira keeps it', async function () {
+    // The move: the list named it in project default, its document there is gone by the time it is read.
+    const snapshot = await readWith(standInData(), (request) =>
+      isDocumentOf(request, 'PROJ-7-new-onboarding') ? { status: 404, body: { name: 'NotFoundError', message: 'Could not find feature' } } : undefined,
+    );
+    assert.deepEqual(snapshot.skipped, [{ key: 'PROJ-7-new-onboarding', reason: 'archived or moved while reading' }]);
   });
 });
