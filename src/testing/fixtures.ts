@@ -14,6 +14,12 @@ export interface ContractSource {
   failPartly?(): void | Promise<void>;
   /** Optional: later reads hang (never answer), to check that snapshot() honours its AbortSignal. */
   hang?(): void | Promise<void>;
+  /**
+   * Optional: later reads serve one flag with malformed data (a field of the wrong type, as the system's API could
+   * plausibly send it); resolves with that flag's key. The snapshot must still resolve, list the flag in `skipped`
+   * and keep every other fixture flag: a flag silently left out would be deleted in Jira.
+   */
+  corruptOne?(): { key: string } | Promise<{ key: string }>;
   /** Stops whatever start() started. */
   close(): Promise<void>;
 }

@@ -94,11 +94,15 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
     return running;
   }
 
-  async function snapshotOf(adapter: SourceAdapter): Promise<NormalizedFlag[]> {
+  async function checkedSnapshot(adapter: SourceAdapter): Promise<FlagSnapshot> {
     const snapshot = await within(adapter.snapshot(new AbortController().signal), timeoutMs, 'snapshot()');
     const problems = snapshotProblems(snapshot, { provider: providerName, environments: adapter.environments, strict: true });
     if (problems.length > 0) assert.fail(`the snapshot breaks the contract: ${problems.join('; ')}`);
-    return [...snapshot.flags];
+    return snapshot;
+  }
+
+  async function snapshotOf(adapter: SourceAdapter): Promise<NormalizedFlag[]> {
+    return [...(await checkedSnapshot(adapter)).flags];
   }
 
   describe(`adapter contract v${ADAPTER_CONTRACT_VERSION}: ${factory.name}`, function () {
@@ -206,6 +210,28 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
       await source.failPartly!();
       const error = await rejectionOf(adapter.snapshot(new AbortController().signal), timeoutMs, 'source failing part-way');
       assert.ok(error instanceof Error, 'snapshot() should reject with an Error');
+    });
+
+    it('lists a flag with malformed data in skipped, and still returns every other flag', async function () {
+      const { adapter, source } = await start();
+      if (source.corruptOne === undefined) this.skip();
+      const { key } = await source.corruptOne!();
+      let snapshot: FlagSnapshot;
+      try {
+        snapshot = await checkedSnapshot(adapter);
+      } catch (error) {
+        if (error instanceof assert.AssertionError) throw error;
+        return assert.fail(`snapshot() rejected over one malformed flag ("${key}") instead of listing it in skipped: ${errorTexts(error)[0]}`);
+      }
+      const keys = new Set(snapshot.flags.map((f) => f.key));
+      const listed = (snapshot.skipped ?? []).find((s) => s.key === key);
+      assert.ok(
+        listed !== undefined,
+        `flag "${key}" with malformed data is not in skipped${keys.has(key) ? '' : ' (left out silently: the core would delete it in Jira)'}`,
+      );
+      assert.ok(listed.reason.trim() !== '', `skipped flag "${key}" needs a reason`);
+      assert.ok(!keys.has(key), `flag "${key}" is in skipped and also in flags`);
+      assert.deepEqual(sorted(fixtures.flagKeys.filter((k) => k !== key && !keys.has(k))), [], 'fixture flags missing beside the malformed one');
     });
 
     it('keeps secrets out of its errors', async function () {

@@ -18,6 +18,7 @@ describe('flagd adapter', () => {
         // Production's file answers, staging's does not.
         failPartly: () => files.failAfter(1),
         hang: () => files.hang(),
+        corruptOne: () => files.corruptOne(),
         close: () => files.close(),
       };
     },

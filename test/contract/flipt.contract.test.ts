@@ -1,11 +1,13 @@
 import { fliptAdapter } from '../../adapters/flipt';
 import { runAdapterContract } from '../../src/testing';
-import { FLIPT_TOKEN, startFliptApi } from './sources/flipt-api';
+import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from './sources/flipt-api';
 
 describe('flipt adapter', () => {
   runAdapterContract(fliptAdapter, {
     async start() {
-      const api = await startFliptApi();
+      // A copy per test: corruptOne edits what this server serves.
+      const namespaces = structuredClone(fliptNamespaces) as Record<string, { flags: Record<string, unknown>[] }>;
+      const api = await startFliptApi(namespaces);
       return {
         entry: {
           url: api.url,
@@ -21,6 +23,12 @@ describe('flipt adapter', () => {
         // The first page answers, the second does not.
         failPartly: () => api.failAfter(1),
         hang: () => api.hang(),
+        corruptOne: () => {
+          // A wrong-typed field, as a Flipt version with another flag shape could send it.
+          const darkMode = namespaces['prod']!.flags.find((f) => f['key'] === 'dark-mode')!;
+          darkMode['enabled'] = 'yes';
+          return { key: 'dark-mode' };
+        },
         close: () => api.close(),
       };
     },

@@ -27,6 +27,7 @@ describe('launchdarkly adapter', () => {
         // The first environment's request answers, the second's does not.
         failPartly: () => relay.failAfter(1),
         hang: () => relay.hang(),
+        corruptOne: () => relay.corruptOne(),
         close: () => relay.close(),
       };
     },

@@ -25,6 +25,7 @@ describe('unleash adapter', () => {
         // Environments, segments and the first search page answer; the rest fail.
         failPartly: () => api.failAfter(3),
         hang: () => api.hang(),
+        corruptOne: () => api.corruptOne(),
         close: () => api.close(),
       };
     },

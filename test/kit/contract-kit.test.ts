@@ -34,17 +34,42 @@ function runBrokenContracts(): Promise<MochaJson> {
   return results;
 }
 
-async function failedChecks(fault: string): Promise<string[]> {
+function checksOf(tests: { fullTitle: string }[], fault: string): string[] {
   const prefix = `adapter contract v1: tiny-${fault} `;
-  const json = await runBrokenContracts();
-  return json.failures.filter((f) => f.fullTitle.startsWith(prefix)).map((f) => f.fullTitle.slice(prefix.length)).sort();
+  return tests.filter((f) => f.fullTitle.startsWith(prefix)).map((f) => f.fullTitle.slice(prefix.length)).sort();
 }
+
+async function failedChecks(fault: string): Promise<string[]> {
+  return checksOf((await runBrokenContracts()).failures, fault);
+}
+
+async function passedChecks(fault: string): Promise<string[]> {
+  return checksOf((await runBrokenContracts()).passes, fault);
+}
+
+const MALFORMED_CHECK = 'lists a flag with malformed data in skipped, and still returns every other flag';
 
 describe('runAdapterContract', function () {
   this.timeout(60_000);
 
   it('passes a sound adapter on every check', async () => {
     assert.deepEqual(await failedChecks('none'), []);
+  });
+
+  it('runs the sound adapter\'s checks, including the malformed-flag one, rather than skipping them', async () => {
+    const passed = await passedChecks('none');
+    assert.ok(passed.length > 0, 'no check of the sound adapter passed');
+    assert.ok(passed.includes(MALFORMED_CHECK), passed.join('\n'));
+  });
+
+  it('fails an adapter that silently leaves out a flag with malformed data', async () => {
+    assert.deepEqual(await failedChecks('drops-bad-flag'), [MALFORMED_CHECK]);
+  });
+
+  it('fails an adapter that rejects the whole snapshot over one malformed flag, saying so', async () => {
+    const json = await runBrokenContracts();
+    const failure = json.failures.find((f) => f.fullTitle === `adapter contract v1: tiny-rejects-bad-flag ${MALFORMED_CHECK}`);
+    assert.match(failure?.err.message ?? '', /rejected over one malformed flag \("plain"\)/);
   });
 
   it('fails an adapter that resolves with no flags when the source is down or the read is aborted', async () => {

@@ -4,11 +4,28 @@ import { startFixtureServer, type FixtureServer } from '../../../src/testing';
 
 /** flagd definition files served over HTTP on loopback (flagd's http source), one per environment. */
 const files = ['production.flagd.json', 'staging.flagd.json'];
-const bodies = new Map(files.map((f) => [`/${f}`, JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'flagd', f), 'utf8')) as unknown]));
+const load = (file: string) => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'flagd', file), 'utf8')) as FlagdFile;
 
-export function startFlagdFiles(): Promise<FixtureServer> {
-  return startFixtureServer((request) => {
+type FlagdFile = { flags: Record<string, Record<string, unknown>> };
+
+export interface FlagdFiles extends FixtureServer {
+  /** Later reads of production's file give "PROJ-1-alpha" a fractional bucket naming a variant it does not have. */
+  corruptOne(): { key: string };
+}
+
+export async function startFlagdFiles(): Promise<FlagdFiles> {
+  // A fresh copy per server, so one test's corruption never leaks into the next.
+  const bodies = new Map(files.map((f) => [`/${f}`, load(f)]));
+  const server = await startFixtureServer((request) => {
     const body = bodies.get(request.path);
     return body === undefined ? undefined : { body };
   });
+  return {
+    ...server,
+    corruptOne() {
+      const alpha = bodies.get('/production.flagd.json')!.flags['PROJ-1-alpha']!;
+      alpha['targeting'] = { fractional: [['onn', 25], ['off', 75]] };
+      return { key: 'PROJ-1-alpha' };
+    },
+  };
 }

@@ -9,15 +9,29 @@ import { startFixtureServer, type FixtureServer } from '../../../src/testing';
 export const LD_SDK_KEYS = { production: 'sdk-contract-prod-7d1e0a', staging: 'sdk-contract-stg-42b9c1' } as const;
 
 const load = (file: string) => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'launchdarkly', file), 'utf8')) as unknown;
-const byKey = new Map<string, unknown>([
-  [LD_SDK_KEYS.production, load('production.json')],
-  [LD_SDK_KEYS.staging, load('staging.json')],
-]);
+type EnvironmentData = { flags: Record<string, Record<string, unknown>> };
 
-export function startLdRelay(): Promise<FixtureServer> {
-  return startFixtureServer((request) => {
+export interface LdRelay extends FixtureServer {
+  /** Later polls give production's "pricing-v2" a string `fallthrough` instead of a variation or rollout object. */
+  corruptOne(): { key: string };
+}
+
+export async function startLdRelay(): Promise<LdRelay> {
+  // A fresh copy per server, so one test's corruption never leaks into the next.
+  const byKey = new Map<string, EnvironmentData>([
+    [LD_SDK_KEYS.production, load('production.json') as EnvironmentData],
+    [LD_SDK_KEYS.staging, load('staging.json') as EnvironmentData],
+  ]);
+  const server = await startFixtureServer((request) => {
     const data = byKey.get(request.headers.authorization ?? '');
     if (data === undefined) return { status: 401, body: { message: 'invalid SDK key' } };
     return request.path === '/sdk/latest-all' ? { body: data } : undefined;
   });
+  return {
+    ...server,
+    corruptOne() {
+      byKey.get(LD_SDK_KEYS.production)!.flags['pricing-v2']!['fallthrough'] = 'variation 0';
+      return { key: 'pricing-v2' };
+    },
+  };
 }

@@ -10,17 +10,19 @@ export const UNLEASH_ADMIN_TOKEN = '*:*.contract-admin-token-3c7f0e';
 
 interface FeatureFixture {
   readonly search: { readonly name: string; readonly project: string };
-  readonly feature: unknown;
+  readonly feature: { environments: Record<string, unknown>[] };
   readonly changedAt: string;
 }
 
-const data = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'unleash', 'features.json'), 'utf8')) as {
+interface AdminData {
   environments: unknown[];
   segments: unknown[];
   features: FeatureFixture[];
-};
+}
 
-function answer(request: FixtureRequest) {
+const load = () => JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'unleash', 'features.json'), 'utf8')) as AdminData;
+
+function answer(data: AdminData, request: FixtureRequest) {
   if (request.headers.authorization !== UNLEASH_ADMIN_TOKEN) return { status: 401, body: { name: 'AuthenticationRequired', message: 'You must log in' } };
   const p = request.path;
   if (p === '/api/admin/environments') return { body: { version: 1, environments: data.environments } };
@@ -40,6 +42,24 @@ function answer(request: FixtureRequest) {
   return found === undefined ? undefined : { body: found.feature };
 }
 
-export function startUnleashAdminApi(): Promise<FixtureServer> {
-  return startFixtureServer(answer);
+export interface UnleashAdminApi extends FixtureServer {
+  /**
+   * Later reads of "checkout-redesign"'s feature document give its development environment a string `enabled` (the
+   * adapter reads the document only for a feature enabled somewhere, so the disabled "old-banner" would not do).
+   */
+  corruptOne(): { key: string };
+}
+
+export async function startUnleashAdminApi(): Promise<UnleashAdminApi> {
+  // A fresh copy per server, so one test's corruption never leaks into the next.
+  const data = load();
+  const server = await startFixtureServer((request) => answer(data, request));
+  return {
+    ...server,
+    corruptOne() {
+      const checkout = data.features.find((f) => f.search.name === 'checkout-redesign')!;
+      checkout.feature.environments.find((e) => e['name'] === 'development')!['enabled'] = 'true';
+      return { key: 'checkout-redesign' };
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory } from '../../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory, type SkippedFlag } from '../../../src/adapters/contract';
 import type { NormalizedFlag } from '../../../src/model/flag';
 import { startFixtureServer, type AdapterContractFixtures } from '../../../src/testing';
 
@@ -7,10 +7,21 @@ import { startFixtureServer, type AdapterContractFixtures } from '../../../src/t
  * A tiny adapter over GET /flags (`{flags: [{key, on: {env: boolean}}]}`), sound by default, with switches that
  * each break one rule of the contract. The kit's own tests run it to prove every check can fail.
  */
-export type Fault = 'none' | 'swallows-outage' | 'ignores-abort' | 'wrong-provider' | 'unstable-ids' | 'bad-issue-key' | 'invalid-field' | 'leaks-token';
+export type Fault =
+  | 'none'
+  | 'swallows-outage'
+  | 'ignores-abort'
+  | 'wrong-provider'
+  | 'unstable-ids'
+  | 'bad-issue-key'
+  | 'invalid-field'
+  | 'leaks-token'
+  | 'drops-bad-flag'
+  | 'rejects-bad-flag';
 
 const Options = t.type({ name: t.string, url: t.string, token: t.string, environments: t.array(t.type({ name: t.string })) });
-const Body = t.type({ flags: t.array(t.type({ key: t.string, on: t.record(t.string, t.boolean) })) });
+const Flag = t.type({ key: t.string, on: t.record(t.string, t.boolean) });
+const Body = t.type({ flags: t.array(t.unknown) });
 
 export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Options>> {
   let calls = 0;
@@ -26,17 +37,26 @@ export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Option
         async snapshot(signal) {
           calls++;
           let body: t.TypeOf<typeof Body>;
+          const good: t.TypeOf<typeof Flag>[] = [];
+          const skipped: SkippedFlag[] = [];
           try {
             const res = await fetch(`${options.url}/flags`, { headers: { authorization: options.token }, ...(fault === 'ignores-abort' ? {} : { signal }) });
             if (!res.ok) throw new Error(`GET ${options.url}/flags answered ${res.status}${fault === 'leaks-token' ? ` for token ${options.token}` : ''}`);
             const decoded = Body.decode(await res.json());
             if (decoded._tag === 'Left') throw new Error('bad body');
             body = decoded.right;
+            for (const raw of body.flags) {
+              const flag = Flag.decode(raw);
+              if (flag._tag === 'Right') good.push(flag.right);
+              else if (fault === 'rejects-bad-flag') throw new Error('bad flag');
+              // The fault under test: the malformed flag vanishes instead of being listed.
+              else if (fault !== 'drops-bad-flag') skipped.push({ key: String((raw as { key?: unknown }).key), reason: 'on: expected booleans' });
+            }
           } catch (error) {
             if (fault === 'swallows-outage') return { flags: [] };
             throw new SourceError(context.providerName, (error as Error).message, error);
           }
-          const flags = body.flags.map((f): NormalizedFlag => ({
+          const flags = good.map((f): NormalizedFlag => ({
             provider: fault === 'wrong-provider' ? 'someone-else' : context.providerName,
             key: fault === 'unstable-ids' ? `${f.key}-${calls}` : f.key,
             tags: [],
@@ -45,7 +65,7 @@ export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Option
             environments: environments.map((name) => ({ name, enabled: f.on[name] ?? false })),
           }));
           if (fault === 'invalid-field') return { flags: flags.map((f) => ({ ...f, environments: f.environments.map((e) => ({ ...e, enabled: 'yes' })) })) } as never;
-          return { flags };
+          return skipped.length > 0 ? { flags, skipped } : { flags };
         },
       };
     },
@@ -56,17 +76,18 @@ export const TINY_TOKEN = 'tiny-secret-token-99a1';
 
 export const tinyFixtures: AdapterContractFixtures = {
   async start() {
+    const flags: { key: string; on: Record<string, unknown> }[] = [{ key: 'PROJ-3-dark-mode', on: { production: true, staging: false } }, { key: 'plain', on: { production: false } }];
     const server = await startFixtureServer((req) =>
-      req.headers.authorization !== TINY_TOKEN
-        ? { status: 401 }
-        : req.path === '/flags'
-          ? { body: { flags: [{ key: 'PROJ-3-dark-mode', on: { production: true, staging: false } }, { key: 'plain', on: { production: false } }] } }
-          : undefined,
+      req.headers.authorization !== TINY_TOKEN ? { status: 401 } : req.path === '/flags' ? { body: { flags } } : undefined,
     );
     return {
       entry: { url: server.url, token: TINY_TOKEN, environments: [{ name: 'production' }, { name: 'staging' }] },
       fail: () => server.fail(),
       hang: () => server.hang(),
+      corruptOne: () => {
+        flags[1] = { key: 'plain', on: { production: 'no' } };
+        return { key: 'plain' };
+      },
       close: () => server.close(),
     };
   },
