@@ -48,7 +48,8 @@ describe('flagsync adapter commands', function () {
       );
     });
     assert.equal(tested.code, 0, tested.out);
-    assert.match(tested.out, /13 passing/);
+    assert.match(tested.out, /14 passing/);
+    assert.match(tested.out, /✔ lists a flag with malformed data in skipped/);
   });
 
   it('adapter new refuses a name that is not lower-case words (exit 2)', async () => {
