@@ -43,7 +43,7 @@ describe('flagsync adapter commands', function () {
     const created = await runCli(['adapter', 'new', 'acme-flags', '--dir', target]);
     assert.equal(created.code, 0, created.stderr);
     const tested = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = execFile(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), `${target}/test/**/*.test.ts`], { cwd: repoRoot }, (error, stdout) =>
+      const child = execFile(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-color', `${target}/test/**/*.test.ts`], { cwd: repoRoot }, (error, stdout) =>
         resolve({ code: error === null ? 0 : (child.exitCode ?? 1), out: stdout }),
       );
     });
