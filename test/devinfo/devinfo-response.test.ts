@@ -1,21 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { devinfoKind } from '../../src/jira';
-import type { JiraBranch, JiraCommit, JiraRepository } from '../../src/jira/payloads';
+import type { JiraBranch, JiraRepository } from '../../src/jira/payloads';
 import { memberOutcomes } from '../../src/reconcile/devinfo-apply';
-
-function commit(id: string): JiraCommit {
-  return {
-    id,
-    updateSequenceId: 1,
-    message: `PROJ-1 ${id}`,
-    author: { email: 'dev@example.com' },
-    fileCount: 0,
-    url: `https://git.example/c/${id}`,
-    authorTimestamp: '2026-01-02T03:04:05.000Z',
-    displayId: id.slice(0, 7),
-    issueKeys: ['PROJ-1'],
-  };
-}
+import { commit } from '../jira/entities';
 
 const branch = (name: string): JiraBranch => ({ id: name, updateSequenceId: 1, name, url: `https://git.example/b/${name}`, lastCommit: commit(`tip-${name}`) });
 

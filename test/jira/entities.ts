@@ -18,7 +18,8 @@ export function flag(id: string, issueKeys: readonly string[] = ['PROJ-1'], extr
 
 export const flags = (count: number, prefix = 'flag') => Array.from({ length: count }, (_, i) => flag(`${prefix}-${i}`));
 
-function commit(id: string): JiraCommit {
+/** A minimal valid devinfo commit linked to PROJ-1. */
+export function commit(id: string): JiraCommit {
   return {
     id,
     updateSequenceId: 1,

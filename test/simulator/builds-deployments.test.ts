@@ -1,16 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { build, deployment, startHarness, type Harness } from './helpers';
+import { build, deployment, type Harness, useHarness } from './helpers';
 
 describe('simulator: builds and deployments APIs', () => {
   let h: Harness;
   let headers: { Authorization: string };
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.sim.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    headers = await h.auth();
+  useHarness((harness, auth) => {
+    h = harness;
+    headers = auth;
   });
 
   describe('builds', () => {

@@ -1,16 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { flag, startHarness, type Harness } from './helpers';
+import { flag, type Harness, useHarness } from './helpers';
 
 describe('simulator: /__sim controls over HTTP', () => {
   let h: Harness;
   let headers: { Authorization: string };
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.sim.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    headers = await h.auth();
+  useHarness((harness, auth) => {
+    h = harness;
+    headers = auth;
   });
 
   const submitFlag = () => h.http.post(`${h.base('featureflags')}/bulk`, { flags: [flag('ff-1')] }, { headers });

@@ -1,16 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { commit, repository, startHarness, type Harness } from './helpers';
+import { commit, repository, type Harness, useHarness } from './helpers';
 
 describe('simulator: devinfo API', () => {
   let h: Harness;
   let headers: { Authorization: string };
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.sim.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    headers = await h.auth();
+  useHarness((harness, auth) => {
+    h = harness;
+    headers = auth;
   });
 
   const submit = (body: unknown) => h.http.post(`${h.base('devinfo')}/bulk`, body, { headers });

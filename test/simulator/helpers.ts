@@ -36,6 +36,22 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
   };
 }
 
+/**
+ * Mocha hooks for a suite: one simulator for the suite, closed after it; before each test a reset and fresh auth
+ * headers, handed to `use`.
+ */
+export function useHarness(use: (harness: Harness, headers: { Authorization: string }) => void): void {
+  let harness: Harness;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(() => harness.sim.close());
+  beforeEach(async () => {
+    harness.sim.reset();
+    use(harness, await harness.auth());
+  });
+}
+
 const T = '2024-05-01T10:00:00.000Z';
 
 export function flag(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {

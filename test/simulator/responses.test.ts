@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { createAjv, loadSchema } from '../../src/simulator/validate';
-import { build, commit, deployment, flag, repository, startHarness, type Harness } from './helpers';
+import { build, commit, deployment, flag, repository, type Harness, useHarness } from './helpers';
 
 /**
  * The spec's response schemas leave objects open, so a misspelt field (`acceptedFlags`) would pass; closing every
@@ -34,13 +34,9 @@ const onlyUnknown = [{ associationType: 'issueKeys', values: ['NOPE-2'] }];
 describe('simulator: answers match Jira\'s response schemas', () => {
   let h: Harness;
   let headers: { Authorization: string };
-  before(async () => {
-    h = await startHarness();
-  });
-  after(() => h.sim.close());
-  beforeEach(async () => {
-    h.sim.reset();
-    headers = await h.auth();
+  useHarness((harness, auth) => {
+    h = harness;
+    headers = auth;
   });
 
   const post = (kind: 'featureflags' | 'builds' | 'deployments' | 'devinfo', body: unknown) =>
