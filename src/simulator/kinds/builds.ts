@@ -4,7 +4,7 @@ import type { LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
 import type { KindHandler, KindRequest, SimResponse } from '../types';
 import { submitBulk, type BulkKindSpec } from './bulk';
-import { propertiesFromQuery } from './query';
+import { deleteByProperties } from './query';
 
 interface BuildEntity extends LinkedEntity {
   readonly pipelineId: string;
@@ -59,12 +59,7 @@ export function createBuildsKind(projects: ReadonlySet<string>): KindHandler {
       const answer = byKey(method, pipelineId, buildNumber);
       if (answer !== undefined) return answer;
     }
-    if (method === 'DELETE' && first === 'bulkByProperties' && segments.length === 1) {
-      const query = propertiesFromQuery(request.query, false);
-      if (!query.ok) return jiraError('array', 400, query.problems);
-      store.deleteMatching(query.properties);
-      return { status: 202 };
-    }
+    if (method === 'DELETE' && first === 'bulkByProperties' && segments.length === 1) return deleteByProperties(request.query, store);
     return jiraError('array', 404, [`No builds operation for ${method} ${segments.join('/')}`]);
   }
 

@@ -4,7 +4,7 @@ import { issueExists, type LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
 import type { KindHandler, KindRequest, SimResponse } from '../types';
 import { submitBulk, type BulkKindSpec } from './bulk';
-import { propertiesFromQuery } from './query';
+import { deleteByProperties } from './query';
 
 interface DeploymentEntity extends LinkedEntity {
   readonly deploymentSequenceNumber: number;
@@ -85,12 +85,7 @@ export function createDeploymentsKind(projects: ReadonlySet<string>): KindHandle
       const answer = byKey(method, { pipelineId, environmentId }, number, gating !== undefined);
       if (answer !== undefined) return answer;
     }
-    if (method === 'DELETE' && first === 'bulkByProperties' && segments.length === 1) {
-      const query = propertiesFromQuery(request.query, false);
-      if (!query.ok) return jiraError('array', 400, query.problems);
-      store.deleteMatching(query.properties);
-      return { status: 202 };
-    }
+    if (method === 'DELETE' && first === 'bulkByProperties' && segments.length === 1) return deleteByProperties(request.query, store);
     return jiraError('array', 404, [`No deployments operation for ${method} ${segments.join('/')}`]);
   }
 

@@ -4,7 +4,7 @@ import type { LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
 import type { KindHandler, KindRequest, SimResponse } from '../types';
 import { submitBulk, type BulkKindSpec } from './bulk';
-import { propertiesFromQuery } from './query';
+import { deleteByProperties } from './query';
 
 interface FlagEntity extends LinkedEntity {
   readonly id: string;
@@ -44,12 +44,7 @@ export function createFeatureFlagsKind(projects: ReadonlySet<string>): KindHandl
         return { status: 202 };
       }
     }
-    if (method === 'DELETE' && first === 'bulkByProperties' && second === undefined) {
-      const query = propertiesFromQuery(request.query, false);
-      if (!query.ok) return jiraError('array', 400, query.problems);
-      store.deleteMatching(query.properties);
-      return { status: 202 };
-    }
+    if (method === 'DELETE' && first === 'bulkByProperties' && second === undefined) return deleteByProperties(request.query, store);
     return jiraError('array', 404, [`No feature flag operation for ${method} ${segments.join('/')}`]);
   }
 

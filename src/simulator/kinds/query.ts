@@ -1,5 +1,7 @@
 /** Query-string handling for bulkByProperties / existsByProperties. */
+import { jiraError } from '../errors';
 import type { Properties } from '../store';
+import type { SimResponse } from '../types';
 
 export type PropertyQuery = { readonly ok: true; readonly properties: Properties } | { readonly ok: false; readonly problems: string[] };
 
@@ -25,4 +27,12 @@ export function updateSequenceIdFromQuery(query: URLSearchParams): { ok: true; v
   if (raw === null) return { ok: true };
   if (!/^-?\d+$/.test(raw)) return { ok: false, problem: `_updateSequenceId must be a number, got '${raw}'` };
   return { ok: true, value: Number(raw) };
+}
+
+/** DELETE …/bulkByProperties for the APIs with array error bodies (flags, builds, deployments): 202, or 400. */
+export function deleteByProperties(query: URLSearchParams, store: { deleteMatching(wanted: Properties): number }): SimResponse {
+  const parsed = propertiesFromQuery(query, false);
+  if (!parsed.ok) return jiraError('array', 400, parsed.problems);
+  store.deleteMatching(parsed.properties);
+  return { status: 202 };
 }
