@@ -34,8 +34,8 @@ function syntheticFlags(count: number, variant = 0): NormalizedFlag[] {
       provider: 'bench',
       key: `PROJ-${(i % 5000) + 1}-flag-${i}`,
       name: `Flag number ${i}`,
-      description: i % 3 === 0 ? `Implements WEB-${i % 900 + 1} for the checkout team` : undefined,
-      tags: i % 2 === 0 ? ['team:checkout', `jira:OPS-${i % 700 + 1}`] : [],
+      description: i % 3 === 0 ? `Implements WEB-${(i % 900) + 1} for the checkout team` : undefined,
+      tags: i % 2 === 0 ? ['team:checkout', `jira:OPS-${(i % 700) + 1}`] : [],
       issueKeys: [],
       url: `https://flags.example/flags/${i}`,
       lastUpdated: '2026-11-01T00:00:00.000Z',
@@ -43,7 +43,8 @@ function syntheticFlags(count: number, variant = 0): NormalizedFlag[] {
         name,
         enabled: (i + e) % 4 !== 0,
         defaultValue: 'false',
-        rollout: (i + e) % 5 === 0 ? { rules: 2, text: '25% of users; 2 rules' } : { percentage: ((i * 7 + e) % 101) + (changed ? 0.5 : 0) },
+        rollout:
+          (i + e) % 5 === 0 ? { rules: 2, text: '25% of users; 2 rules' } : { percentage: ((i * 7 + e) % 101) + (changed ? 0.5 : 0) },
         url: `https://flags.example/flags/${i}?env=${name}`,
         lastUpdated: '2026-11-01T00:00:00.000Z',
       })),
@@ -59,11 +60,18 @@ function mb(bytes: number): number {
 function stateFrom(entities: ReturnType<typeof desiredFlags>['entities']): SyncState {
   const state = emptyState();
   const records = recordsOf(state, 'featureflags');
-  for (const e of entities) records[e.id] = { h: e.hash, s: 1, p: e.provider, f: fieldHashes(e.fields()), ...(e.inputHash ? { i: e.inputHash } : {}) };
+  for (const e of entities)
+    records[e.id] = { h: e.hash, s: 1, p: e.provider, f: fieldHashes(e.fields()), ...(e.inputHash ? { i: e.inputHash } : {}) };
   return state;
 }
 
-interface Row { readonly scenario: string; readonly ms: number; readonly writes: number; readonly heapMb: number; readonly rssMb: number }
+interface Row {
+  readonly scenario: string;
+  readonly ms: number;
+  readonly writes: number;
+  readonly heapMb: number;
+  readonly rssMb: number;
+}
 
 function measure(scenario: string, work: () => number): Row {
   global.gc?.();
@@ -77,9 +85,17 @@ function measure(scenario: string, work: () => number): Row {
 async function endToEnd(count: number): Promise<Row & { requests: number; flagsPerSecond: number }> {
   const sim = await startSimulator({});
   try {
-    const client = createJiraClient({
-      clientId: sim.clientId, clientSecret: sim.clientSecret, tokenUrl: `${sim.url}/oauth/token`, apiBaseUrl: sim.url, cloudId: sim.cloudId, concurrency: 4,
-    }, { logger: silentLogger });
+    const client = createJiraClient(
+      {
+        clientId: sim.clientId,
+        clientSecret: sim.clientSecret,
+        tokenUrl: `${sim.url}/oauth/token`,
+        apiBaseUrl: sim.url,
+        cloudId: sim.cloudId,
+        concurrency: 4,
+      },
+      { logger: silentLogger },
+    );
     const desired = desiredFlags(syntheticFlags(count), { provider: 'bench', linking: DEFAULT_LINKING, environmentTypes: new Map() });
     const state = emptyState();
     const plan = planRun('featureflags', [desired], state, { massDeleteThreshold: 0.2, allowMassDelete: false });
@@ -89,7 +105,15 @@ async function endToEnd(count: number): Promise<Row & { requests: number; flagsP
     const requests = sim.requests.filter((r) => r.path.endsWith('/bulk')).length;
     const mem = process.memoryUsage();
     if (result!.created !== count) throw new Error(`end-to-end: expected ${count} created, got ${result!.created}`);
-    return { scenario: `submit ${count} flags to the simulator`, ms, writes: result!.created, heapMb: mb(mem.heapUsed), rssMb: mb(mem.rss), requests, flagsPerSecond: Math.round((count / ms) * 1000) };
+    return {
+      scenario: `submit ${count} flags to the simulator`,
+      ms,
+      writes: result!.created,
+      heapMb: mb(mem.heapUsed),
+      rssMb: mb(mem.rss),
+      requests,
+      flagsPerSecond: Math.round((count / ms) * 1000),
+    };
   } finally {
     await sim.close();
   }
@@ -105,14 +129,17 @@ async function main(): Promise<void> {
   // First run: no state, every flag is mapped and becomes a create.
   let flags: NormalizedFlag[] | undefined = syntheticFlags(count);
   let desired = desiredFlags(flags, settings);
-  rows.push(measure(`first run: map + hash + plan ${count} flags × ${ENVS.length} envs`, () => {
-    desired = desiredFlags(flags!, settings);
-    return planRun('featureflags', [desired], emptyState(), options).providers[0]!.writes.length;
-  }));
+  rows.push(
+    measure(`first run: map + hash + plan ${count} flags × ${ENVS.length} envs`, () => {
+      desired = desiredFlags(flags!, settings);
+      return planRun('featureflags', [desired], emptyState(), options).providers[0]!.writes.length;
+    }),
+  );
   const state = stateFrom(desired.entities);
   desired = desiredFlags([], settings);
   const acceptedInput = (id: string): string | undefined => recordsOf(state, 'featureflags')[id]?.i;
-  const wholePlan = (input: readonly NormalizedFlag[]) => planRun('featureflags', [desiredFlags(input, settings, acceptedInput)], state, options).providers[0]!.writes.length;
+  const wholePlan = (input: readonly NormalizedFlag[]) =>
+    planRun('featureflags', [desiredFlags(input, settings, acceptedInput)], state, options).providers[0]!.writes.length;
 
   // Steady state, as a daemon sees it most of the time: the snapshot, the state and the plan in memory.
   const full = measure('steady state: snapshot → plan (nothing changed)', () => wholePlan(flags!));
@@ -139,7 +166,10 @@ async function main(): Promise<void> {
   } else {
     console.log(`flagsync bench (node ${process.version}, ${count} flags × ${ENVS.length} environments)`);
     console.table(rows);
-    if (e2eRow) console.log(`end to end: ${e2eRow.writes} flags in ${e2eRow.ms} ms over ${e2eRow.requests} bulk requests (${e2eRow.flagsPerSecond} flags/s, simulator validating every request)`);
+    if (e2eRow)
+      console.log(
+        `end to end: ${e2eRow.writes} flags in ${e2eRow.ms} ms over ${e2eRow.requests} bulk requests (${e2eRow.flagsPerSecond} flags/s, simulator validating every request)`,
+      );
     for (const g of goals) console.log(`${g.ok ? 'PASS' : 'FAIL'}  ${g.goal}`);
   }
   process.exitCode = goals.every((g) => g.ok) ? 0 : 1;

@@ -3,7 +3,15 @@
  * output with, helpers for decoding a source's JSON, and the contract test kit. See docs/adapters.md.
  */
 export { ADAPTER_CONTRACT_VERSION, SourceError } from './adapters/contract';
-export type { AdapterContext, AdapterFactory, AdapterRegistry, EnvironmentConfig, FlagSnapshot, SkippedFlag, SourceAdapter } from './adapters/contract';
+export type {
+  AdapterContext,
+  AdapterFactory,
+  AdapterRegistry,
+  EnvironmentConfig,
+  FlagSnapshot,
+  SkippedFlag,
+  SourceAdapter,
+} from './adapters/contract';
 export type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from './model/flag';
 export { FlagEnvironmentCodec, NormalizedFlagCodec, RolloutCodec } from './model/codecs';
 export { FlagSnapshotCodec, InvalidSnapshotError, snapshotProblems, validateSnapshot } from './adapters/snapshot-check';

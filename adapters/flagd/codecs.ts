@@ -11,7 +11,11 @@ export const FlagdVariantValueCodec = t.union([t.boolean, t.number, t.string, t.
 export type FlagdVariantValue = t.TypeOf<typeof FlagdVariantValueCodec>;
 
 /** Flag and flag-set metadata: flat key → scalar. */
-export const FlagdMetadataCodec = t.record(t.string, t.union([t.string, t.number, t.boolean]), 'metadata (string, number or boolean values)');
+export const FlagdMetadataCodec = t.record(
+  t.string,
+  t.union([t.string, t.number, t.boolean]),
+  'metadata (string, number or boolean values)',
+);
 export type FlagdMetadata = t.TypeOf<typeof FlagdMetadataCodec>;
 
 export const FlagdStateCodec = t.keyof({ ENABLED: null, DISABLED: null }, '"ENABLED" or "DISABLED"');

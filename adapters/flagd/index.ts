@@ -1,4 +1,11 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type FlagSnapshot, type SourceAdapter } from '../../src/adapters/contract';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  SourceError,
+  type AdapterContext,
+  type AdapterFactory,
+  type FlagSnapshot,
+  type SourceAdapter,
+} from '../../src/adapters/contract';
 import type { FlagdFile } from './codecs';
 import { FlagdFileError } from './errors';
 import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } from './map';
@@ -41,7 +48,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
       return { file, ...(content.lastModified !== undefined && { lastModified: content.lastModified }) };
     } catch (err) {
       if (err instanceof SourceReadError) throw new SourceError(provider, `${where}: ${err.message}`, err);
-      if (err instanceof FlagdFileError) throw new SourceError(provider, `${where}: ${location.label} is not a valid flagd file: ${err.message}`, err);
+      if (err instanceof FlagdFileError)
+        throw new SourceError(provider, `${where}: ${location.label} is not a valid flagd file: ${err.message}`, err);
       throw err;
     }
   }

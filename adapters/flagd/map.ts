@@ -75,11 +75,19 @@ export function readFlagMetadata(metadata: FlagdMetadata): FlagMetadataFields {
   };
 }
 
-export function expandUrlTemplate(template: string, values: { readonly environment: string; readonly key: string; readonly provider: string }): string {
+export function expandUrlTemplate(
+  template: string,
+  values: { readonly environment: string; readonly key: string; readonly provider: string },
+): string {
   return template.replace(/\{(environment|key|provider)\}/g, (_, name: keyof typeof values) => encodeURIComponent(values[name]));
 }
 
-export function mapFlagEnvironment(key: string, flag: FlagdFlag, defs: EnvironmentDefinitions, settings: FlagdMapSettings): FlagEnvironment {
+export function mapFlagEnvironment(
+  key: string,
+  flag: FlagdFlag,
+  defs: EnvironmentDefinitions,
+  settings: FlagdMapSettings,
+): FlagEnvironment {
   const defaultVariant = flag.defaultVariant ?? undefined;
   const defaultRaw = defaultVariant === undefined ? undefined : flag.variants[defaultVariant];
   const enabled = flag.state === 'ENABLED';
@@ -120,7 +128,11 @@ export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: Flag
   const skipped: SkippedFlag[] = [];
   for (const [key, flag] of Object.entries(defs.file.flags)) {
     try {
-      flags.push({ key, metadata: readFlagMetadata({ ...defs.file.metadata, ...flag.metadata }), environment: mapFlagEnvironment(key, flag, defs, settings) });
+      flags.push({
+        key,
+        metadata: readFlagMetadata({ ...defs.file.metadata, ...flag.metadata }),
+        environment: mapFlagEnvironment(key, flag, defs, settings),
+      });
     } catch (err) {
       if (!(err instanceof FlagdFileError)) throw err;
       skipped.push({ key, reason: `${where}${err.message}` });
@@ -155,7 +167,8 @@ export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly
     }
   }
   const flags = [...byKey].map(([key, parts]): NormalizedFlag => {
-    const first = <K extends 'name' | 'description' | 'url'>(field: K) => parts.find((p) => p.metadata[field] !== undefined)?.metadata[field];
+    const first = <K extends 'name' | 'description' | 'url'>(field: K) =>
+      parts.find((p) => p.metadata[field] !== undefined)?.metadata[field];
     const name = first('name');
     const description = first('description');
     const url = first('url') ?? parts[0]!.environment.url;

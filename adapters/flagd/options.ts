@@ -27,7 +27,6 @@ export const UrlTemplateCodec = checkedString('a URL template such as "https://g
 
 const NameCodec = checkedString('a non-empty name', (s) => s.trim() !== '');
 
-
 export const FlagdEnvironmentCodec = t.intersection([
   t.type({ name: NameCodec }),
   t.partial({ type: EnvironmentTypeCodec, source: SourceCodec }),

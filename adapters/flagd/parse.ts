@@ -40,7 +40,9 @@ function checkDefaultVariants(document: unknown): void {
     const variants = Object.keys(flag['variants']);
     if (!variants.includes(flag['defaultVariant'])) {
       const names = variants.map((v) => JSON.stringify(v)).join(', ');
-      throw new FlagdFileError([`flags.${key}.defaultVariant: ${JSON.stringify(flag['defaultVariant'])} is not one of the variants (${names})`]);
+      throw new FlagdFileError([
+        `flags.${key}.defaultVariant: ${JSON.stringify(flag['defaultVariant'])} is not one of the variants (${names})`,
+      ]);
     }
   }
 }

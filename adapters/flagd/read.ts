@@ -82,6 +82,10 @@ async function readOverHttp(
   };
 }
 
-export function readSource(location: SourceLocation, signal: AbortSignal, headers: Readonly<Record<string, string>> = {}): Promise<SourceContent> {
+export function readSource(
+  location: SourceLocation,
+  signal: AbortSignal,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<SourceContent> {
   return location.kind === 'file' ? readLocalFile(location, signal) : readOverHttp(location, signal, headers);
 }

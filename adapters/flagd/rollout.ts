@@ -51,7 +51,9 @@ function fractionalBuckets(flagKey: string, flag: FlagdFlag, args: unknown): Buc
     if (typeof variant !== 'string' && typeof variant !== 'number' && typeof variant !== 'boolean') return undefined;
     const name = String(variant);
     if (!(name in flag.variants)) {
-      throw new FlagdFileError([`flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`]);
+      throw new FlagdFileError([
+        `flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`,
+      ]);
     }
     // flagd clamps negative weights to 0 and defaults a missing weight to 1.
     buckets.push({ variant: name, weight: typeof weight === 'number' ? Math.max(0, weight) : undefined });

@@ -6,29 +6,29 @@ import * as t from 'io-ts';
  */
 const optional = <C extends t.Mixed>(c: C) => t.union([c, t.undefined, t.null]);
 
-export const FliptVariantCodec = t.intersection([
-  t.type({ key: t.string }),
-  t.partial({ name: optional(t.string) }),
-], 'a Flipt variant');
+export const FliptVariantCodec = t.intersection([t.type({ key: t.string }), t.partial({ name: optional(t.string) })], 'a Flipt variant');
 
-export const FliptFlagCodec = t.intersection([
-  t.type({
-    key: t.string,
-    enabled: t.boolean,
-  }),
-  t.partial({
-    name: optional(t.string),
-    description: optional(t.string),
-    namespaceKey: optional(t.string),
-    /** VARIANT_FLAG_TYPE or BOOLEAN_FLAG_TYPE. */
-    type: optional(t.string),
-    createdAt: optional(t.string),
-    updatedAt: optional(t.string),
-    defaultVariant: optional(FliptVariantCodec),
-    /** Free-form (google.protobuf.Struct); string values become "key:value" tags. */
-    metadata: optional(t.UnknownRecord),
-  }),
-], 'a Flipt flag');
+export const FliptFlagCodec = t.intersection(
+  [
+    t.type({
+      key: t.string,
+      enabled: t.boolean,
+    }),
+    t.partial({
+      name: optional(t.string),
+      description: optional(t.string),
+      namespaceKey: optional(t.string),
+      /** VARIANT_FLAG_TYPE or BOOLEAN_FLAG_TYPE. */
+      type: optional(t.string),
+      createdAt: optional(t.string),
+      updatedAt: optional(t.string),
+      defaultVariant: optional(FliptVariantCodec),
+      /** Free-form (google.protobuf.Struct); string values become "key:value" tags. */
+      metadata: optional(t.UnknownRecord),
+    }),
+  ],
+  'a Flipt flag',
+);
 
 /** The page itself; each flag is decoded on its own with FliptFlagCodec, so one bad flag skips one flag. */
 export const FliptFlagListCodec = t.intersection([

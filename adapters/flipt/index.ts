@@ -1,4 +1,10 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/adapters/contract';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  SourceError,
+  type AdapterContext,
+  type AdapterFactory,
+  type SourceAdapter,
+} from '../../src/adapters/contract';
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions } from './options';
 import { readNamespaceFlags } from './read';
@@ -31,7 +37,12 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
             const namespace = env.namespace ?? env.name;
             try {
               const { flags, skipped } = await readNamespaceFlags(
-                { baseUrl, namespace, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE, ...(options.token !== undefined && { token: options.token }) },
+                {
+                  baseUrl,
+                  namespace,
+                  pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+                  ...(options.token !== undefined && { token: options.token }),
+                },
                 inner.signal,
               );
               return { environment: env.name, namespace, flags, skipped };

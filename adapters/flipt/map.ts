@@ -67,7 +67,11 @@ function flagOf(key: string, occurrences: readonly Occurrence[], settings: Flipt
   const environments = occurrences.map(({ flag, ns }) => environmentOf(flag, ns, settings));
   const tags = new Set(occurrences.flatMap(({ flag }) => metadataTags(flag.metadata)));
   // The newest change in any environment stands for the flag.
-  const lastUpdated = environments.map((e) => e.lastUpdated).filter(present).sort().at(-1);
+  const lastUpdated = environments
+    .map((e) => e.lastUpdated)
+    .filter(present)
+    .sort()
+    .at(-1);
   return {
     provider: settings.provider,
     key,

@@ -43,7 +43,10 @@ async function getPage(url: URL, token: string | undefined, signal: AbortSignal)
   const shown = `${url.origin}${url.pathname}`;
   let res: Response;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/json', ...(token !== undefined && { Authorization: `Bearer ${token}` }) }, signal });
+    res = await fetch(url, {
+      headers: { Accept: 'application/json', ...(token !== undefined && { Authorization: `Bearer ${token}` }) },
+      signal,
+    });
   } catch (error) {
     if (signal.aborted) throw new FliptReadError(`GET ${shown} aborted`);
     const cause = (error as { cause?: { code?: string } }).cause;
@@ -83,7 +86,9 @@ export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSigna
     if (pageToken === '' || body.flags.length === 0) break;
   }
   if (total !== undefined && total !== byKey.size) {
-    throw new FliptReadError(`namespace "${read.namespace}": flag list changed while paging (read ${byKey.size}, Flipt reports ${total}); try again`);
+    throw new FliptReadError(
+      `namespace "${read.namespace}": flag list changed while paging (read ${byKey.size}, Flipt reports ${total}); try again`,
+    );
   }
   const flags: FliptFlag[] = [];
   const skipped: { key: string; reason: string }[] = [];

@@ -39,7 +39,12 @@ export function runGit(args: readonly string[], options: { cwd?: string; signal?
       { cwd: options.cwd, signal: options.signal, maxBuffer: 256 * 1024 * 1024, env: gitEnvironment(options.cwd) },
       (error, stdout, stderr) => {
         if (error === null) return resolve(stdout);
-        const detail = stderr.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? error.message;
+        const detail =
+          stderr
+            .trim()
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .pop() ?? error.message;
         const where = options.cwd === undefined ? '' : ` in ${options.cwd}`;
         reject(new GitError(`git ${args[0] ?? ''}${where} failed: ${detail}`));
       },
@@ -73,7 +78,10 @@ export async function assertRepository(dir: string, signal?: AbortSignal): Promi
   const found = await realOrSame(gitDir);
   if (found === real || found === path.join(real, '.git')) return;
   // A linked worktree or submodule has a .git file pointing elsewhere; its top level is still the folder itself.
-  const topLevel = await runGit(['rev-parse', '--show-toplevel'], { cwd: dir, signal }).then((out) => out.trim(), () => '');
+  const topLevel = await runGit(['rev-parse', '--show-toplevel'], { cwd: dir, signal }).then(
+    (out) => out.trim(),
+    () => '',
+  );
   if (topLevel !== '' && (await realOrSame(topLevel)) === real) return;
   throw notRepository(`git found the repository ${gitDir} instead`);
 }

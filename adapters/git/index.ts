@@ -40,7 +40,10 @@ export function createGitSource(options: GitOptions, context: AdapterContext): S
     try {
       if (repo.remote !== undefined) await updateMirror(repo.remote, gitDir, signal);
       const result = await readRepository(gitDir, { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits }, signal);
-      context.logger.debug({ provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length }, 'read git repository');
+      context.logger.debug(
+        { provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length },
+        'read git repository',
+      );
       return result;
     } catch (error) {
       if (error instanceof GitError) throw new SourceError(provider, `${where}: ${error.message}`, error);

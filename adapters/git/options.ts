@@ -51,12 +51,15 @@ export type GitOptions = t.TypeOf<typeof GitOptionsShape>;
 
 function crossFieldProblem(options: GitOptions): string | undefined {
   if (options.repositories.length === 0) return 'at least one repository';
-  if (options.maxCommits !== undefined && !(Number.isInteger(options.maxCommits) && options.maxCommits >= 1)) return 'maxCommits to be a whole number ≥ 1';
+  if (options.maxCommits !== undefined && !(Number.isInteger(options.maxCommits) && options.maxCommits >= 1))
+    return 'maxCommits to be a whole number ≥ 1';
   const ids: string[] = [];
   for (const [i, repo] of options.repositories.entries()) {
-    if ((repo.path === undefined) === (repo.remote === undefined)) return `repositories[${i}] to have either path or remote (one of the two)`;
+    if ((repo.path === undefined) === (repo.remote === undefined))
+      return `repositories[${i}] to have either path or remote (one of the two)`;
     const id = repo.id ?? repo.name;
-    if (!REPOSITORY_ID_PATTERN.test(id)) return `repositories[${i}] to have an id (letters, digits, ~ . - _) since its name "${repo.name}" is not one`;
+    if (!REPOSITORY_ID_PATTERN.test(id))
+      return `repositories[${i}] to have an id (letters, digits, ~ . - _) since its name "${repo.name}" is not one`;
     if (ids.includes(id)) return `repository ids to be unique ("${id}" appears twice)`;
     ids.push(id);
   }

@@ -95,7 +95,12 @@ export async function readRepository(gitDir: string, settings: ReadSettings, sig
   const recent =
     tips.length === 0
       ? []
-      : parseLog(await runGit(['log', '--branches', '--date-order', `--max-count=${settings.maxCommits}`, '--shortstat', LOG_FORMAT, '--'], { cwd: gitDir, signal }));
+      : parseLog(
+          await runGit(['log', '--branches', '--date-order', `--max-count=${settings.maxCommits}`, '--shortstat', LOG_FORMAT, '--'], {
+            cwd: gitDir,
+            signal,
+          }),
+        );
   const tipInfo = await commitsBySha(gitDir, [...new Set(tips.map((t) => t.sha))], signal);
   const branches: DevBranch[] = [];
   for (const tip of tips) {

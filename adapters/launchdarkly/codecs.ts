@@ -17,57 +17,78 @@ const nullable = <C extends t.Mixed>(c: C) =>
     (a) => (a === null || a === undefined ? a : c.encode(a)),
   );
 
-export const WeightedVariationCodec = t.intersection([
-  t.type({ variation: t.number, weight: t.number }, 'a weighted variation'),
-  t.partial({ untracked: nullable(t.boolean) }, 'a weighted variation'),
-], 'a weighted variation');
+export const WeightedVariationCodec = t.intersection(
+  [
+    t.type({ variation: t.number, weight: t.number }, 'a weighted variation'),
+    t.partial({ untracked: nullable(t.boolean) }, 'a weighted variation'),
+  ],
+  'a weighted variation',
+);
 
-export const RolloutCodec = t.intersection([
-  t.type({ variations: t.array(WeightedVariationCodec) }, 'a rollout'),
-  t.partial({ kind: nullable(t.string), bucketBy: nullable(t.string), contextKind: nullable(t.string) }, 'a rollout'),
-], 'a rollout');
+export const RolloutCodec = t.intersection(
+  [
+    t.type({ variations: t.array(WeightedVariationCodec) }, 'a rollout'),
+    t.partial({ kind: nullable(t.string), bucketBy: nullable(t.string), contextKind: nullable(t.string) }, 'a rollout'),
+  ],
+  'a rollout',
+);
 
 /** Fallthrough and rules serve either a fixed variation or a rollout. */
-export const VariationOrRolloutCodec = t.partial({
-  variation: nullable(t.number),
-  rollout: nullable(RolloutCodec),
-}, 'a variation or rollout');
+export const VariationOrRolloutCodec = t.partial(
+  {
+    variation: nullable(t.number),
+    rollout: nullable(RolloutCodec),
+  },
+  'a variation or rollout',
+);
 
-export const ClauseCodec = t.intersection([
-  t.type({ attribute: t.string, op: t.string, values: t.array(t.unknown) }, 'a clause'),
-  t.partial({ negate: nullable(t.boolean), contextKind: nullable(t.string) }, 'a clause'),
-], 'a clause');
+export const ClauseCodec = t.intersection(
+  [
+    t.type({ attribute: t.string, op: t.string, values: t.array(t.unknown) }, 'a clause'),
+    t.partial({ negate: nullable(t.boolean), contextKind: nullable(t.string) }, 'a clause'),
+  ],
+  'a clause',
+);
 
-export const RuleCodec = t.intersection([
-  VariationOrRolloutCodec,
-  t.partial({ id: nullable(t.string), clauses: nullable(t.array(ClauseCodec)), description: nullable(t.string) }, 'a rule'),
-], 'a rule');
+export const RuleCodec = t.intersection(
+  [
+    VariationOrRolloutCodec,
+    t.partial({ id: nullable(t.string), clauses: nullable(t.array(ClauseCodec)), description: nullable(t.string) }, 'a rule'),
+  ],
+  'a rule',
+);
 
-export const TargetCodec = t.intersection([
-  t.type({ values: t.array(t.string), variation: t.number }, 'a target'),
-  t.partial({ contextKind: nullable(t.string) }, 'a target'),
-], 'a target');
+export const TargetCodec = t.intersection(
+  [t.type({ values: t.array(t.string), variation: t.number }, 'a target'), t.partial({ contextKind: nullable(t.string) }, 'a target')],
+  'a target',
+);
 
 export const PrerequisiteCodec = t.type({ key: t.string, variation: t.number }, 'a prerequisite');
 
-export const LdFlagCodec = t.intersection([
-  t.type({ key: t.string, version: t.number }, 'a flag object'),
-  t.partial({
-    on: nullable(t.boolean),
-    variations: nullable(t.array(t.unknown)),
-    offVariation: nullable(t.number),
-    fallthrough: nullable(VariationOrRolloutCodec),
-    rules: nullable(t.array(RuleCodec)),
-    targets: nullable(t.array(TargetCodec)),
-    contextTargets: nullable(t.array(TargetCodec)),
-    prerequisites: nullable(t.array(PrerequisiteCodec)),
-    deleted: nullable(t.boolean),
-    // Not part of the SDK payload today; read when a source includes them.
-    name: nullable(t.string),
-    description: nullable(t.string),
-    tags: nullable(t.array(t.string)),
-  }, 'a flag object'),
-], 'a flag object');
+export const LdFlagCodec = t.intersection(
+  [
+    t.type({ key: t.string, version: t.number }, 'a flag object'),
+    t.partial(
+      {
+        on: nullable(t.boolean),
+        variations: nullable(t.array(t.unknown)),
+        offVariation: nullable(t.number),
+        fallthrough: nullable(VariationOrRolloutCodec),
+        rules: nullable(t.array(RuleCodec)),
+        targets: nullable(t.array(TargetCodec)),
+        contextTargets: nullable(t.array(TargetCodec)),
+        prerequisites: nullable(t.array(PrerequisiteCodec)),
+        deleted: nullable(t.boolean),
+        // Not part of the SDK payload today; read when a source includes them.
+        name: nullable(t.string),
+        description: nullable(t.string),
+        tags: nullable(t.array(t.string)),
+      },
+      'a flag object',
+    ),
+  ],
+  'a flag object',
+);
 
 export type LdFlag = t.TypeOf<typeof LdFlagCodec>;
 export type LdRollout = t.TypeOf<typeof RolloutCodec>;
@@ -78,29 +99,41 @@ export const KeyedItemCodec = t.type({ key: t.string });
 
 const LinkCodec = t.type({ href: t.string });
 
-export const RestMaintainerCodec = t.partial({
-  email: nullable(t.string),
-  firstName: nullable(t.string),
-  lastName: nullable(t.string),
-}, 'a maintainer');
+export const RestMaintainerCodec = t.partial(
+  {
+    email: nullable(t.string),
+    firstName: nullable(t.string),
+    lastName: nullable(t.string),
+  },
+  'a maintainer',
+);
 
-export const RestFlagEnvironmentCodec = t.partial({
-  lastModified: nullable(t.number),
-  on: nullable(t.boolean),
-}, 'an environment');
+export const RestFlagEnvironmentCodec = t.partial(
+  {
+    lastModified: nullable(t.number),
+    on: nullable(t.boolean),
+  },
+  'an environment',
+);
 
-export const RestFlagCodec = t.intersection([
-  t.type({ key: t.string }, 'a flag object'),
-  t.partial({
-    name: nullable(t.string),
-    description: nullable(t.string),
-    tags: nullable(t.array(t.string)),
-    archived: nullable(t.boolean),
-    _maintainer: nullable(RestMaintainerCodec),
-    customProperties: nullable(t.record(t.string, t.partial({ name: nullable(t.string), value: nullable(t.array(t.string)) }))),
-    environments: nullable(t.record(t.string, RestFlagEnvironmentCodec)),
-  }, 'a flag object'),
-], 'a flag object');
+export const RestFlagCodec = t.intersection(
+  [
+    t.type({ key: t.string }, 'a flag object'),
+    t.partial(
+      {
+        name: nullable(t.string),
+        description: nullable(t.string),
+        tags: nullable(t.array(t.string)),
+        archived: nullable(t.boolean),
+        _maintainer: nullable(RestMaintainerCodec),
+        customProperties: nullable(t.record(t.string, t.partial({ name: nullable(t.string), value: nullable(t.array(t.string)) }))),
+        environments: nullable(t.record(t.string, RestFlagEnvironmentCodec)),
+      },
+      'a flag object',
+    ),
+  ],
+  'a flag object',
+);
 
 /** The page envelope only: each item is decoded on its own so one bad flag costs only its own metadata. */
 export const RestFlagsPageCodec = t.intersection([

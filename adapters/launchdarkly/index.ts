@@ -1,4 +1,10 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/adapters/contract';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  SourceError,
+  type AdapterContext,
+  type AdapterFactory,
+  type SourceAdapter,
+} from '../../src/adapters/contract';
 import axios from 'axios';
 import type { LDOptions } from '@launchdarkly/node-server-sdk';
 import type { RestFlag } from './codecs';
@@ -35,7 +41,11 @@ function messageOf(error: unknown): string {
  * snapshot, in polling or streaming mode) and, when `api` is configured, the REST API's metadata. Any failure rejects
  * the whole snapshot, naming the environment, so the core never deletes flags because a source was unreachable.
  */
-export function createLaunchDarklySource(options: LaunchDarklyOptions, context: AdapterContext, deps: LaunchDarklyDependencies = {}): SourceAdapter {
+export function createLaunchDarklySource(
+  options: LaunchDarklyOptions,
+  context: AdapterContext,
+  deps: LaunchDarklyDependencies = {},
+): SourceAdapter {
   const provider = context.providerName;
   const projectKey = options.projectKey ?? DEFAULT_PROJECT_KEY;
   const initTimeoutSeconds = options.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;

@@ -69,7 +69,12 @@ function isoFromMillis(ms: number | null | undefined): string | undefined {
 }
 
 /** One environment's state of one flag. Off → disabled; on → a rollout; defaultValue is always the off value. */
-export function normalizeFlagEnvironment(flag: LdFlag, env: Omit<EnvironmentFlags, 'flags'>, settings: MapSettings, meta?: RestFlag): FlagEnvironment {
+export function normalizeFlagEnvironment(
+  flag: LdFlag,
+  env: Omit<EnvironmentFlags, 'flags'>,
+  settings: MapSettings,
+  meta?: RestFlag,
+): FlagEnvironment {
   const offIndex = flag.offVariation;
   const defaultValue = typeof offIndex === 'number' ? valueText((flag.variations ?? [])[offIndex]) : undefined;
   const enabled = flag.on === true;
@@ -187,7 +192,10 @@ function normalizeFlag(
   const key = flag.key;
   const name = meta?.name ?? flag.name ?? undefined;
   const description = meta?.description ?? flag.description ?? undefined;
-  const times = envs.map((e) => e.lastUpdated).filter((v): v is string => v !== undefined).sort();
+  const times = envs
+    .map((e) => e.lastUpdated)
+    .filter((v): v is string => v !== undefined)
+    .sort();
   return {
     provider: settings.provider,
     key,

@@ -83,7 +83,13 @@ export type UnusableMetadata = (key: string, reason: string) => void;
  * Each page is decoded strictly, each item on its own: an item without a readable key rejects (we could not say
  * which flag lost its metadata), an item that fails otherwise is reported and left out.
  */
-function addPageItems(items: readonly unknown[], flags: Map<string, RestFlag>, keysRead: Set<string>, what: string, onUnusable: UnusableMetadata): void {
+function addPageItems(
+  items: readonly unknown[],
+  flags: Map<string, RestFlag>,
+  keysRead: Set<string>,
+  what: string,
+  onUnusable: UnusableMetadata,
+): void {
   items.forEach((item, index) => {
     const { key } = decodeOrThrow(KeyedItemCodec, item, what, { prefix: `items[${index}]` });
     keysRead.add(key);
@@ -103,7 +109,9 @@ export async function fetchFlagMetadata(
   const waitOrFail = async (ms: number | undefined, url: string, why: string) => {
     const wait = ms ?? maxWaitMs;
     if (wait > maxWaitMs) {
-      throw new Error(`LaunchDarkly REST API ${describe(url)}: ${why}; it resets in ${Math.ceil(wait / 1000)} s, more than the ${settings.maxRateLimitWaitSeconds} s allowed`);
+      throw new Error(
+        `LaunchDarkly REST API ${describe(url)}: ${why}; it resets in ${Math.ceil(wait / 1000)} s, more than the ${settings.maxRateLimitWaitSeconds} s allowed`,
+      );
     }
     await clock.sleep(wait, signal);
   };
@@ -111,13 +119,15 @@ export async function fetchFlagMetadata(
   // Offset paging over a list that changes in between skips or repeats flags; totalCount is how we notice.
   const keysRead = new Set<string>();
   let totalCount: number | undefined;
-  const listChanged = (url: string, detail: string) => new Error(`LaunchDarkly REST API ${describe(url)}: flag list changed while paging (${detail})`);
+  const listChanged = (url: string, detail: string) =>
+    new Error(`LaunchDarkly REST API ${describe(url)}: flag list changed while paging (${detail})`);
   const seen = new Set<string>();
   const first = firstPageUrl(settings);
   let url: string | undefined = first;
   let waitedForThisPage = false;
   while (url !== undefined) {
-    if (seen.size >= MAX_PAGES || seen.has(url)) throw new Error(`LaunchDarkly REST API ${describe(url)}: paging does not end (next link repeats)`);
+    if (seen.size >= MAX_PAGES || seen.has(url))
+      throw new Error(`LaunchDarkly REST API ${describe(url)}: paging does not end (next link repeats)`);
     const response: AxiosResponse<unknown> = await axios.get<unknown>(url, {
       headers: { Authorization: settings.token, Accept: 'application/json' },
       validateStatus: () => true,
@@ -139,7 +149,8 @@ export async function fetchFlagMetadata(
     const what = `LaunchDarkly REST API ${describe(url)} response`;
     const page: RestFlagsPage = decodeOrThrow(RestFlagsPageCodec, response.data, what);
     if (typeof page.totalCount === 'number') {
-      if (totalCount !== undefined && page.totalCount !== totalCount) throw listChanged(url, `totalCount went from ${totalCount} to ${page.totalCount}`);
+      if (totalCount !== undefined && page.totalCount !== totalCount)
+        throw listChanged(url, `totalCount went from ${totalCount} to ${page.totalCount}`);
       totalCount = page.totalCount;
     }
     addPageItems(page.items, flags, keysRead, what, onUnusable);
@@ -149,6 +160,7 @@ export async function fetchFlagMetadata(
       await waitOrFail(rateLimitWaitMs(response, clock.now()), url, 'rate limit used up');
     }
   }
-  if (totalCount !== undefined && keysRead.size !== totalCount) throw listChanged(first, `totalCount ${totalCount}, ${keysRead.size} distinct flags read`);
+  if (totalCount !== undefined && keysRead.size !== totalCount)
+    throw listChanged(first, `totalCount ${totalCount}, ${keysRead.size} distinct flags read`);
   return flags;
 }

@@ -27,11 +27,13 @@ export class EnvironmentReadError extends Error {
  */
 function sdkLogger(logger: Logger, lastProblem: { message?: string }): LDLogger {
   const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
-  const problem = (level: string) => (...args: unknown[]) => {
-    const line = text(args);
-    if (!line.startsWith('waitForInitialization')) lastProblem.message = line;
-    logger.debug({ sdk: level }, line);
-  };
+  const problem =
+    (level: string) =>
+    (...args: unknown[]) => {
+      const line = text(args);
+      if (!line.startsWith('waitForInitialization')) lastProblem.message = line;
+      logger.debug({ sdk: level }, line);
+    };
   return {
     error: problem('error'),
     warn: problem('warn'),
@@ -95,7 +97,8 @@ export async function readEnvironmentFlags(
     aborted.dispose();
   }
   const entries = store.received('features');
-  if (entries === undefined) throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
+  if (entries === undefined)
+    throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
   return decodeFlagEntries(entries);
 }
 

@@ -17,7 +17,12 @@ export class UnleashHttpError extends Error {
 
 export interface AdminHttp {
   /** `path` is relative to the API root (e.g. `admin/segments`); resolves with undefined on 404 when allowed. */
-  get<A>(path: string, query: Readonly<Record<string, string>>, codec: t.Type<A, unknown, unknown>, options?: { allow404?: boolean }): Promise<A | undefined>;
+  get<A>(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    codec: t.Type<A, unknown, unknown>,
+    options?: { allow404?: boolean },
+  ): Promise<A | undefined>;
 }
 
 function hintFor(status: number): string {

@@ -1,6 +1,15 @@
 import * as t from 'io-ts';
 import { createAdminHttp, type AdminHttp } from './admin-http';
-import { AdminFeatureCodec, EnvironmentsCodec, EventsPageCodec, NewestEventPageCodec, SearchFeatureCodec, SearchPageCodec, SegmentsCodec, type SearchFeature } from './codecs';
+import {
+  AdminFeatureCodec,
+  EnvironmentsCodec,
+  EventsPageCodec,
+  NewestEventPageCodec,
+  SearchFeatureCodec,
+  SearchPageCodec,
+  SegmentsCodec,
+  type SearchFeature,
+} from './codecs';
 import { mapWithConcurrency } from './concurrency';
 import { addSkip, attempt, decodeEntity, featureNameOf, skippedList, type EntityResult } from './entity';
 import type { UnleashFeatureView, UnleashRead } from './model';
@@ -59,7 +68,9 @@ export async function listFeatures(http: AdminHttp, project: string | undefined,
   const listed = await pageFeatures(http, project, pageSize);
   const after = await newestEventId(http);
   if (after !== before) {
-    throw new Error(`flags changed while reading; try again next run (Unleash's newest event went from #${before ?? 'none'} to #${after ?? 'none'} while the feature list was paged)`);
+    throw new Error(
+      `flags changed while reading; try again next run (Unleash's newest event went from #${before ?? 'none'} to #${after ?? 'none'} while the feature list was paged)`,
+    );
   }
   return listed;
 }
@@ -67,7 +78,7 @@ export async function listFeatures(http: AdminHttp, project: string | undefined,
 async function pageFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<ListedFeature[]> {
   const byName = new Map<string, ListedFeature>();
   let offset = 0;
-  let total = 0;
+  let total: number;
   do {
     const query: Record<string, string> = { offset: String(offset), limit: String(pageSize), archived: 'IS:false' };
     if (project !== undefined) query.project = `IS:${project}`;
@@ -92,9 +103,17 @@ async function lastChangedAt(http: AdminHttp, name: string): Promise<string | un
   return page.events[0]?.createdAt;
 }
 
-type FeatureOutcome = { readonly kind: 'view'; readonly view: UnleashFeatureView } | { readonly kind: 'gone' } | { readonly kind: 'skipped'; readonly name: string; readonly reason: string };
+type FeatureOutcome =
+  | { readonly kind: 'view'; readonly view: UnleashFeatureView }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'skipped'; readonly name: string; readonly reason: string };
 
-async function readFeature(http: AdminHttp, listed: ListedFeature, options: AdminReadOptions, segments: ReadonlyMap<number, string>): Promise<FeatureOutcome> {
+async function readFeature(
+  http: AdminHttp,
+  listed: ListedFeature,
+  options: AdminReadOptions,
+  segments: ReadonlyMap<number, string>,
+): Promise<FeatureOutcome> {
   const { name } = listed;
   if (!listed.row.ok) return { kind: 'skipped', name, reason: listed.row.reason };
   const row = listed.row.value;

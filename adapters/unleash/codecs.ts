@@ -37,7 +37,10 @@ export const DependencyCodec = t.intersection(
 export type Dependency = t.TypeOf<typeof DependencyCodec>;
 
 /** Admin API strategy: `segments` are segment ids. */
-export const AdminStrategyCodec = t.intersection([StrategyBase, t.partial({ segments: nullable(t.array(t.number)) })], 'an Unleash strategy');
+export const AdminStrategyCodec = t.intersection(
+  [StrategyBase, t.partial({ segments: nullable(t.array(t.number)) })],
+  'an Unleash strategy',
+);
 
 export const AdminFeatureEnvironmentCodec = t.intersection(
   [t.type({ name: t.string, enabled: t.boolean }), t.partial({ strategies: nullable(t.array(AdminStrategyCodec)) })],

@@ -88,7 +88,10 @@ export function rolloutOf(env: UnleashEnvironmentView): Rollout | undefined {
   const dependencies = env.dependencies ?? [];
   // The SDK answers false whenever a parent is not satisfied, so no percentage holds for a child flag.
   if (dependencies.length > 0) {
-    return { rules: strategies.length, text: clip(`requires ${dependencies.map(describeDependency).join(', ')}; ${describeStrategies(strategies)}`) };
+    return {
+      rules: strategies.length,
+      text: clip(`requires ${dependencies.map(describeDependency).join(', ')}; ${describeStrategies(strategies)}`),
+    };
   }
   // Unleash serves an enabled flag without strategies to everyone.
   if (strategies.length === 0) return { percentage: 100 };

@@ -66,7 +66,12 @@ export function adminFeatureView(
       enabled: env.enabled,
       strategies: (env.strategies ?? [])
         .filter((s) => s.disabled !== true)
-        .map((s) => strategyView(s, (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)))),
+        .map((s) =>
+          strategyView(
+            s,
+            (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)),
+          ),
+        ),
       ...dependencyViews(feature?.dependencies),
     });
   }

@@ -45,7 +45,11 @@ export async function checkProvider(
   settings: { readonly configDir: string; readonly timeoutMs: number; readonly logger: Logger },
 ): Promise<ProviderCheckReport> {
   const { factory } = provider;
-  const adapter = factory.create(provider.options, { providerName: provider.name, configDir: settings.configDir, logger: settings.logger.child({ provider: provider.name }) });
+  const adapter = factory.create(provider.options, {
+    providerName: provider.name,
+    configDir: settings.configDir,
+    logger: settings.logger.child({ provider: provider.name }),
+  });
   const environmentTypes = new Map<string, EnvironmentType | undefined>();
   for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
   const base = {

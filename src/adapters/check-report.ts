@@ -9,7 +9,9 @@ function environmentsOf(report: ProviderCheckReport, key: string): string {
 
 export function renderCheck(report: ProviderCheckReport): string {
   const { adapter } = report;
-  const lines = [`provider "${report.provider}" (adapter ${adapter.name} ${adapter.version}, contract v${adapter.contractVersion}); environments: ${report.environments.join(', ') || 'none'}`];
+  const lines = [
+    `provider "${report.provider}" (adapter ${adapter.name} ${adapter.version}, contract v${adapter.contractVersion}); environments: ${report.environments.join(', ') || 'none'}`,
+  ];
   if (report.error !== undefined) {
     lines.push(`snapshot FAILED after ${report.ms} ms: ${report.error}`);
     return lines.join('\n');
@@ -17,11 +19,15 @@ export function renderCheck(report: ProviderCheckReport): string {
   lines.push(`snapshot: ${report.flags.length} flag(s) in ${report.ms} ms`, '', 'Normalized flags:');
   for (const flag of report.flags) {
     const keys = flag.issueKeys.length > 0 ? `; issueKeys ${flag.issueKeys.join(',')}` : '';
-    lines.push(`  ${flag.key}${flag.name !== undefined ? ` "${flag.name}"` : ''}: ${environmentsOf(report, flag.key)}${flag.tags.length > 0 ? `; tags ${flag.tags.join(',')}` : ''}${keys}`);
+    lines.push(
+      `  ${flag.key}${flag.name !== undefined ? ` "${flag.name}"` : ''}: ${environmentsOf(report, flag.key)}${flag.tags.length > 0 ? `; tags ${flag.tags.join(',')}` : ''}${keys}`,
+    );
   }
   lines.push('', 'Jira feature flags (not sent):');
   for (const entity of report.preview.entities) {
-    const details = entity.flag.details.map((d) => `${d.environment.name}[${d.environment.type ?? 'no type'}]=${d.status.enabled ? 'on' : 'off'}`).join(' ');
+    const details = entity.flag.details
+      .map((d) => `${d.environment.name}[${d.environment.type ?? 'no type'}]=${d.status.enabled ? 'on' : 'off'}`)
+      .join(' ');
     lines.push(`  ${entity.id} → ${entity.issueKeys.join(', ')}: ${details}`);
   }
   if (report.preview.entities.length === 0) lines.push('  (none)');

@@ -58,8 +58,5 @@ export function factoryFromModule(mod: unknown, adapter: string, extraNames: rea
   if (sound !== undefined) return assertAdapterFactory(sound, adapter);
   const first = candidates[0];
   if (first !== undefined) return assertAdapterFactory(first, adapter);
-  throw new AdapterLoadError(
-    adapter,
-    'module does not export an AdapterFactory (expected a default export or a named export `adapter`)',
-  );
+  throw new AdapterLoadError(adapter, 'module does not export an AdapterFactory (expected a default export or a named export `adapter`)');
 }

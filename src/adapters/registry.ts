@@ -9,7 +9,8 @@ import { factoryFromModule } from './factory-shape';
 const builtIn: Readonly<Record<string, () => AdapterFactory>> = {
   flagd: () => factoryFromModule(require('../../adapters/flagd'), 'flagd', ['flagdAdapter']),
   unleash: () => factoryFromModule(require('../../adapters/unleash'), 'unleash', ['unleashAdapter']),
-  launchdarkly: () => factoryFromModule(require('../../adapters/launchdarkly'), 'launchdarkly', ['launchDarklyAdapter', 'launchdarklyAdapter']),
+  launchdarkly: () =>
+    factoryFromModule(require('../../adapters/launchdarkly'), 'launchdarkly', ['launchDarklyAdapter', 'launchdarklyAdapter']),
   flipt: () => factoryFromModule(require('../../adapters/flipt'), 'flipt', ['fliptAdapter']),
   // Development information (repositories, branches, commits), not flags: `produces: 'devinfo'`.
   git: () => factoryFromModule(require('../../adapters/git'), 'git', ['gitAdapter']),
@@ -39,7 +40,8 @@ export function createAdapterRegistry(options: RegistryOptions = {}): AdapterReg
       const load = Object.hasOwn(builtIn, name) ? builtIn[name] : undefined;
       let factory: AdapterFactory | undefined;
       if (load !== undefined) factory = load();
-      else if (options.baseDirs !== undefined && options.baseDirs.length > 0) factory = loadExternalAdapter(name, { baseDirs: options.baseDirs });
+      else if (options.baseDirs !== undefined && options.baseDirs.length > 0)
+        factory = loadExternalAdapter(name, { baseDirs: options.baseDirs });
       loaded.set(name, factory);
       return factory;
     },

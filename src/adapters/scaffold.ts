@@ -21,19 +21,28 @@ export class ScaffoldError extends Error {
   override readonly name = 'ScaffoldError';
 }
 
-const pascal = (name: string) => name.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
 
 function importFrom(fromDir: string, packageRoot: string): string {
   const inside = !path.relative(packageRoot, fromDir).startsWith('..') && !path.isAbsolute(path.relative(packageRoot, fromDir));
   if (!inside) return 'flagsync';
-  const relative = path.relative(fromDir, path.join(packageRoot, 'src', 'index')).split(path.sep).join('/');
+  const relative = path
+    .relative(fromDir, path.join(packageRoot, 'src', 'index'))
+    .split(path.sep)
+    .join('/');
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
 async function templateFiles(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? templateFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : Promise.resolve([`${prefix}${e.name}`]))),
+    entries.map((e) =>
+      e.isDirectory() ? templateFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : Promise.resolve([`${prefix}${e.name}`]),
+    ),
   );
   return nested.flat().sort();
 }
@@ -44,7 +53,8 @@ export async function scaffoldAdapter(request: ScaffoldRequest): Promise<string[
     throw new ScaffoldError(`adapter name "${request.name}": expected lower-case words joined by "-" (e.g. "flagsmith" or "acme-flags")`);
   }
   const dir = path.resolve(request.dir);
-  if (existsSync(dir) && (await readdir(dir)).length > 0) throw new ScaffoldError(`${dir} already exists and is not empty; choose another --dir`);
+  if (existsSync(dir) && (await readdir(dir)).length > 0)
+    throw new ScaffoldError(`${dir} already exists and is not empty; choose another --dir`);
   const templates = path.join(request.packageRoot, 'templates', 'adapter');
   const values: Record<string, string> = {
     name: request.name,
@@ -58,7 +68,10 @@ export async function scaffoldAdapter(request: ScaffoldRequest): Promise<string[
     const text = await readFile(path.join(templates, file), 'utf8');
     const target = path.join(dir, file.replace(/\.tmpl$/, '').replace(/(^|\/)contract\.test\.ts$/, `$1${request.name}.contract.test.ts`));
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole));
+    await writeFile(
+      target,
+      text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole),
+    );
     written.push(target);
   }
   return written;

@@ -37,16 +37,20 @@ function contentProblems(flags: readonly NormalizedFlag[], expect: SnapshotExpec
   const firstIndex = new Map<string, number>();
   const known = expect.environments === undefined ? undefined : new Set(expect.environments);
   flags.forEach((flag, i) => {
-    if (flag.provider !== expect.provider) problems.push(`flags[${i}].provider: expected "${expect.provider}" (the provider's name from config)`);
+    if (flag.provider !== expect.provider)
+      problems.push(`flags[${i}].provider: expected "${expect.provider}" (the provider's name from config)`);
     if (expect.strict !== true) return;
     if (flag.key.trim() === '') problems.push(`flags[${i}].key: expected a non-empty key`);
     const seen = firstIndex.get(flag.key);
-    if (seen !== undefined) problems.push(`flags[${i}].key: "${flag.key}" already appears at flags[${seen}] (one entry per flag, environments inside it)`);
+    if (seen !== undefined)
+      problems.push(`flags[${i}].key: "${flag.key}" already appears at flags[${seen}] (one entry per flag, environments inside it)`);
     else firstIndex.set(flag.key, i);
     const names = new Set<string>();
     flag.environments.forEach((env, k) => {
       if (known !== undefined && !known.has(env.name)) {
-        problems.push(`flags[${i}].environments[${k}].name: "${env.name}" is not one of the adapter's environments (${[...known].join(', ')})`);
+        problems.push(
+          `flags[${i}].environments[${k}].name: "${env.name}" is not one of the adapter's environments (${[...known].join(', ')})`,
+        );
       }
       if (names.has(env.name)) problems.push(`flags[${i}].environments[${k}].name: "${env.name}" appears twice in flag "${flag.key}"`);
       names.add(env.name);

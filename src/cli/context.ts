@@ -32,7 +32,9 @@ export async function loadConfigOrExit(file: string): Promise<FlagsyncConfig> {
 /** `run` and `plan` read providers; a config without any (fine for `send`) is a config error for them. */
 export function requireProviders(config: FlagsyncConfig, command: string): FlagsyncConfig {
   if (config.providers.length > 0) return config;
-  throw new ExitError(EXIT_USAGE, [`config error: providers: expected at least one provider (${command} reads flags and devinfo from them)`]);
+  throw new ExitError(EXIT_USAGE, [
+    `config error: providers: expected at least one provider (${command} reads flags and devinfo from them)`,
+  ]);
 }
 
 export function loggerFor(options: GlobalOptions, config?: FlagsyncConfig): Logger {

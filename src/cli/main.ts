@@ -29,7 +29,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withGlobals(program.command('run'))
     .description('sync every provider into Jira: once (--once) or as a daemon on the configured cron schedule')
     .option('--once', 'run one sync and exit (0 all accepted, 1 something failed)')
-    .option('--allow-mass-delete', 'allow deleting more than sync.massDeleteThreshold of a provider\'s flags')
+    .option('--allow-mass-delete', "allow deleting more than sync.massDeleteThreshold of a provider's flags")
     .action(async (opts) => setExit(await runCommand(opts)));
 
   withGlobals(program.command('plan'))

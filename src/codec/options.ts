@@ -23,7 +23,12 @@ export function checkedString(name: string, ok: (s: string) => boolean): t.Type<
 /** A whole number within [min, max]. */
 export function integerBetween(min: number, max: number): t.Type<number, number, unknown> {
   const ok = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max;
-  return new t.Type<number, number, unknown>(`an integer ${min}..${max}`, ok, (u, c) => (ok(u) ? t.success(u) : t.failure(u, c)), t.identity);
+  return new t.Type<number, number, unknown>(
+    `an integer ${min}..${max}`,
+    ok,
+    (u, c) => (ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
 }
 
 export const HttpUrl = checkedString('a URL', isHttpUrl);

@@ -43,10 +43,15 @@ const JiraPropertiesCodec = refine(
   (u) => {
     if (!isRecord(u)) return [];
     const keys = Object.keys(u);
-    const bad: CheckProblem[] = keys.filter((k) => !JiraPropertyKey.is(k)).map((k) => ({ at: k, value: k, expected: JiraPropertyKey.name }));
-    if (keys.includes(PROVIDER_PROPERTY)) bad.push({ at: PROVIDER_PROPERTY, value: PROVIDER_PROPERTY, expected: 'another key (flagsync sets this one itself)' });
+    const bad: CheckProblem[] = keys
+      .filter((k) => !JiraPropertyKey.is(k))
+      .map((k) => ({ at: k, value: k, expected: JiraPropertyKey.name }));
+    if (keys.includes(PROVIDER_PROPERTY))
+      bad.push({ at: PROVIDER_PROPERTY, value: PROVIDER_PROPERTY, expected: 'another key (flagsync sets this one itself)' });
     const tooMany = keys.length > MAX_CONFIG_PROPERTIES;
-    return tooMany ? [...bad, { expected: `at most ${MAX_CONFIG_PROPERTIES} properties (Jira takes 5; flagsync adds ${PROVIDER_PROPERTY})` }] : bad;
+    return tooMany
+      ? [...bad, { expected: `at most ${MAX_CONFIG_PROPERTIES} properties (Jira takes 5; flagsync adds ${PROVIDER_PROPERTY})` }]
+      : bad;
   },
   { maxProperties: MAX_CONFIG_PROPERTIES, propertyNames: { ...annotationOf(JiraPropertyKey).schema, not: { const: PROVIDER_PROPERTY } } },
 );
@@ -77,7 +82,7 @@ export const JiraCodec = refine(
 );
 
 const StateCodec = section(
-  { path: withDefault(NonEmptyString, DEFAULT_STATE_PATH, 'State file; relative to the config file\'s folder') },
+  { path: withDefault(NonEmptyString, DEFAULT_STATE_PATH, "State file; relative to the config file's folder") },
   {},
   'Where flagsync records what it sent',
 );
@@ -87,7 +92,7 @@ const SpoolCodec = section(
   {
     path: describe(
       NonEmptyString,
-      "Folder where `send --spool` keeps builds and deployments while Jira is unreachable, and from which every run delivers them; default: a spool folder beside the state file",
+      'Folder where `send --spool` keeps builds and deployments while Jira is unreachable, and from which every run delivers them; default: a spool folder beside the state file',
     ),
   },
   'Where undeliverable builds and deployments wait',
@@ -149,7 +154,7 @@ export const ProviderCodec = annotate(
     },
     { timeoutSeconds: describe(PositiveSeconds, 'Overrides sync.providerTimeoutSeconds') },
   ),
-  { open: true, description: "A flag source; adapter-specific keys (url, adminToken, baseUri, ...) are allowed" },
+  { open: true, description: 'A flag source; adapter-specific keys (url, adminToken, baseUri, ...) are allowed' },
 );
 
 // `run` and `plan` need at least one provider; a config used only by `flagsync send` in CI jobs needs none.

@@ -3,7 +3,8 @@
  * reference, sits under a key whose name looks secret, is not a plain scalar (it could hold a secret deeper down),
  * or contains any resolved secret (a reference embedded in a longer string).
  */
-const SECRET_NAME = /(secrets?|tokens?|password|passwd|passphrase|sdk[_-]?key|api[_-]?key|private[_-]?key|credentials?|authorization|cookie)$|^headers$/i;
+const SECRET_NAME =
+  /(secrets?|tokens?|password|passwd|passphrase|sdk[_-]?key|api[_-]?key|private[_-]?key|credentials?|authorization|cookie)$|^headers$/i;
 
 function segments(path: string): string[] {
   return path.split(/[.[\]]+/).filter((s) => s !== '');

@@ -5,7 +5,8 @@ import { isHttpUrl } from '../codec/options';
 
 /** Leaf codecs of the config file. Their names complete "expected …" in problem lines, so they read as English. */
 
-const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+const HOST =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const PROPERTY_KEY = /^(?!_)[^:]{1,255}$/;
@@ -25,11 +26,10 @@ export const HttpUrl = leaf('a URL', (u): u is string => isString(u) && isHttpUr
   pattern: '^https?://',
 });
 
-export const SiteHost = leaf(
-  'a host name (acme.atlassian.net) or URL',
-  (u): u is string => isString(u) && (HOST.test(u) || isHttpUrl(u)),
-  { type: 'string', minLength: 1 },
-);
+export const SiteHost = leaf('a host name (acme.atlassian.net) or URL', (u): u is string => isString(u) && (HOST.test(u) || isHttpUrl(u)), {
+  type: 'string',
+  minLength: 1,
+});
 
 export const CloudId = leaf('a UUID', (u): u is string => isString(u) && UUID.test(u), {
   type: 'string',
@@ -53,11 +53,10 @@ export const JiraPropertyKey = leaf(
   { type: 'string', pattern: PROPERTY_KEY.source },
 );
 
-export const JiraPropertyValue = leaf(
-  'a string of at most 255 characters',
-  (u): u is string => isString(u) && u.length <= 255,
-  { type: 'string', maxLength: 255 },
-);
+export const JiraPropertyValue = leaf('a string of at most 255 characters', (u): u is string => isString(u) && u.length <= 255, {
+  type: 'string',
+  maxLength: 255,
+});
 
 export function integerRange(min: number, max: number): t.Type<number, number, unknown> {
   return leaf(
@@ -68,11 +67,11 @@ export function integerRange(min: number, max: number): t.Type<number, number, u
 }
 
 export function numberRange(min: number, max: number): t.Type<number, number, unknown> {
-  return leaf(
-    `a number from ${min} to ${max}`,
-    (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= min && u <= max,
-    { type: 'number', minimum: min, maximum: max },
-  );
+  return leaf(`a number from ${min} to ${max}`, (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= min && u <= max, {
+    type: 'number',
+    minimum: min,
+    maximum: max,
+  });
 }
 
 export const PositiveSeconds = leaf(

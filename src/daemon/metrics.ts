@@ -9,7 +9,12 @@ import type { RunReport } from '../reconcile/run';
  */
 export class SyncMetrics {
   readonly registry = new Registry();
-  private readonly runs = new Counter({ name: 'flagsync_runs_total', help: 'Sync runs by result', labelNames: ['result'] as const, registers: [this.registry] });
+  private readonly runs = new Counter({
+    name: 'flagsync_runs_total',
+    help: 'Sync runs by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   private readonly duration = new Histogram({
     name: 'flagsync_run_duration_seconds',
     help: 'Duration of a sync run',

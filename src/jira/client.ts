@@ -124,8 +124,13 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
           if (forbidden !== undefined) return void outcomes.set(id, { id, ok: false, error: forbidden });
           const result = await http.send({ method: 'DELETE', url, auth: true, signal: options?.signal });
           if (isSuccess(result)) return void outcomes.set(id, { id, ok: true });
-          if (result.type === 'answer' && result.status === 403) forbidden ??= forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`);
-          outcomes.set(id, { id, ok: false, error: result.type === 'answer' && result.status === 403 ? forbidden : describeDeleteFailure(result, url) });
+          if (result.type === 'answer' && result.status === 403)
+            forbidden ??= forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`);
+          outcomes.set(id, {
+            id,
+            ok: false,
+            error: result.type === 'answer' && result.status === 403 ? forbidden : describeDeleteFailure(result, url),
+          });
         },
         () => options?.signal?.aborted === true,
       );

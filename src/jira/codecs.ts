@@ -100,9 +100,7 @@ export const DeploymentsResponseCodec = t.intersection([
   UnknownKeys,
 ]);
 
-const NestedErrorsCodec = t.readonlyArray(
-  t.intersection([t.type({ id: t.string }), t.partial({ errorMessages: ErrorMessagesCodec })]),
-);
+const NestedErrorsCodec = t.readonlyArray(t.intersection([t.type({ id: t.string }), t.partial({ errorMessages: ErrorMessagesCodec })]));
 export const DevinfoResponseCodec = t.intersection([
   t.partial({
     acceptedDevinfoEntities: t.record(
@@ -111,7 +109,12 @@ export const DevinfoResponseCodec = t.intersection([
     ),
     failedDevinfoEntities: t.record(
       t.string,
-      t.partial({ errorMessages: ErrorMessagesCodec, commits: NestedErrorsCodec, branches: NestedErrorsCodec, pullRequests: NestedErrorsCodec }),
+      t.partial({
+        errorMessages: ErrorMessagesCodec,
+        commits: NestedErrorsCodec,
+        branches: NestedErrorsCodec,
+        pullRequests: NestedErrorsCodec,
+      }),
     ),
   }),
   UnknownKeys,

@@ -18,8 +18,10 @@ const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: stri
 /** Why a 403 happened and what to do about it: the OAuth credential lacks this data type's permission. */
 export function forbiddenMessage(kind: KindDescription<unknown>, where: string): string {
   const permission = kind.permission ?? kind.kind;
-  return `Jira answered 403 to ${where}: the OAuth credential lacks the "${permission}" permission; a Jira admin must grant it ` +
-    'to this credential (Jira settings > Apps > OAuth credentials)';
+  return (
+    `Jira answered 403 to ${where}: the OAuth credential lacks the "${permission}" permission; a Jira admin must grant it ` +
+    'to this credential (Jira settings > Apps > OAuth credentials)'
+  );
 }
 
 /**

@@ -16,7 +16,11 @@ const rules: ReadonlyArray<readonly [RegExp, EnvironmentType | undefined]> = [
 
 export function defaultEnvironmentType(name: string): EnvironmentType | undefined {
   // "pre-prod" and "non-prod" are one word here, as they are to a reader.
-  const words = name.toLowerCase().replace(/\b(pre|non)[-_ .]+(?=pr)/g, '$1').split(/[^a-z0-9]+/).filter((w) => w !== '');
+  const words = name
+    .toLowerCase()
+    .replace(/\b(pre|non)[-_ .]+(?=pr)/g, '$1')
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
   for (const [pattern, type] of rules) if (words.some((w) => pattern.test(w))) return type;
   return undefined;
 }

@@ -44,7 +44,18 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
   const records = recordsOf(state, deps.kind.description.kind);
   const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
   if (!plan.ok) {
-    return { ...base, ok: false, error: plan.error, created: 0, updated: 0, deleted: 0, rejected: [], failed: [], deletesRefused: 0, unknownIssueKeys: {} };
+    return {
+      ...base,
+      ok: false,
+      error: plan.error,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      rejected: [],
+      failed: [],
+      deletesRefused: 0,
+      unknownIssueKeys: {},
+    };
   }
   for (const [id, inputHash] of plan.refresh) {
     const known = records[id];
@@ -69,7 +80,10 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
         // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
         const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
         const i = entry.write.entity.inputHash;
-        records[outcome.id] = i === undefined ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f } : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i };
+        records[outcome.id] =
+          i === undefined
+            ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f }
+            : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i };
       } else if (outcome.status === 'failed' && outcome.retryable) {
         // No final answer (timeout, 5xx): Jira may hold the new content after all. Forget the old hash so the next
         // run sends again even if the source went back to what the record says (the sequence id is kept: it only grows).

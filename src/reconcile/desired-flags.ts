@@ -21,7 +21,13 @@ export const MAPPING_VERSION = 2;
 
 /** Everything besides the flag itself that decides what the flag becomes in Jira. */
 function mappingSeed(settings: FlagMappingSettings): string {
-  return JSON.stringify([MAPPING_VERSION, settings.provider, settings.linking, [...settings.environmentTypes].sort(), propertiesKey(settings)]);
+  return JSON.stringify([
+    MAPPING_VERSION,
+    settings.provider,
+    settings.linking,
+    [...settings.environmentTypes].sort(),
+    propertiesKey(settings),
+  ]);
 }
 
 function propertiesKey(settings: FlagMappingSettings): string {

@@ -59,7 +59,10 @@ export function devinfoRounds(stamped: readonly Stamped[], nowMs: number): Chunk
   }
   const rounds: Chunk[][] = [];
   for (const { header, commits, branches } of byRepo.values()) {
-    const count = Math.max(Math.ceil(commits.length / MAX_PER_TYPE_PER_REPOSITORY), Math.ceil(branches.length / MAX_PER_TYPE_PER_REPOSITORY));
+    const count = Math.max(
+      Math.ceil(commits.length / MAX_PER_TYPE_PER_REPOSITORY),
+      Math.ceil(branches.length / MAX_PER_TYPE_PER_REPOSITORY),
+    );
     for (let k = 0; k < count; k++) {
       const c = commits.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
       const b = branches.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
@@ -86,7 +89,8 @@ export function memberOutcomes(outcome: EntityOutcome, members: readonly Stamped
     return s.write.entity.issueKeys.filter((k) => unknown.has(k));
   };
   const id = (s: Stamped) => s.write.entity.id;
-  if (outcome.status === 'failed') return members.map((s) => ({ id: id(s), status: 'failed', error: outcome.error, retryable: outcome.retryable }));
+  if (outcome.status === 'failed')
+    return members.map((s) => ({ id: id(s), status: 'failed', error: outcome.error, retryable: outcome.retryable }));
   if (outcome.status === 'accepted') return members.map((s) => ({ id: id(s), status: 'accepted', unknownIssueKeys: unknownFor(s) }));
   const named = new Map<string, string[]>();
   let general = false;
@@ -107,7 +111,18 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
   const records = recordsOf(state, 'devinfo');
   const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
   if (!plan.ok) {
-    return { ...base, ok: false, error: plan.error, created: 0, updated: 0, deleted: 0, rejected: [], failed: [], deletesRefused: 0, unknownIssueKeys: {} };
+    return {
+      ...base,
+      ok: false,
+      error: plan.error,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      rejected: [],
+      failed: [],
+      deletesRefused: 0,
+      unknownIssueKeys: {},
+    };
   }
   const nowMs = deps.now();
   const stamped = plan.writes.map((w) => stamp(w, nowMs));
@@ -136,10 +151,16 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
       }
       await deps.onStateChange?.();
     };
-    await deps.client.submit(devinfoKind, round.map((c) => c.repository), { properties, signal: deps.signal, onBatch });
+    await deps.client.submit(
+      devinfoKind,
+      round.map((c) => c.repository),
+      { properties, signal: deps.signal, onBatch },
+    );
     // Entities of batches never started (aborted) have no outcome from onBatch; the client reports them 'failed'.
     const reported = new Set(outcomes.map((o) => o.id));
-    for (const chunk of round) for (const m of chunk.members) if (!reported.has(m.write.entity.id)) outcomes.push({ id: m.write.entity.id, status: 'failed', error: 'aborted', retryable: true });
+    for (const chunk of round)
+      for (const m of chunk.members)
+        if (!reported.has(m.write.entity.id)) outcomes.push({ id: m.write.entity.id, status: 'failed', error: 'aborted', retryable: true });
     const actionOf = new Map(round.flatMap((c) => c.members.map((m) => [m.write.entity.id, m.write.action] as const)));
     for (const outcome of outcomes) {
       if (outcome.status !== 'failed' && outcome.unknownIssueKeys.length > 0) unknownIssueKeys[outcome.id] = outcome.unknownIssueKeys;
@@ -167,7 +188,10 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
     await deps.onStateChange?.();
   }
   if (plan.refusedDeletes.length > 0) {
-    deps.logger.warn({ provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known }, 'mass-delete guard: branch deletes refused');
+    deps.logger.warn(
+      { provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known },
+      'mass-delete guard: branch deletes refused',
+    );
   }
   return { ...base, ok: true, created, updated, deleted, rejected, failed, deletesRefused: plan.refusedDeletes.length, unknownIssueKeys };
 }

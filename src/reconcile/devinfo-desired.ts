@@ -46,7 +46,9 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-const association = (keys: readonly string[]): IssueAssociation[] => [{ associationType: 'issueIdOrKeys', values: keys.slice(0, MAX_ISSUE_KEYS) }];
+const association = (keys: readonly string[]): IssueAssociation[] => [
+  { associationType: 'issueIdOrKeys', values: keys.slice(0, MAX_ISSUE_KEYS) },
+];
 
 function jiraCommit(commit: DevCommit): Omit<Unstamped<JiraCommit>, 'associations' | 'issueKeys'> {
   return {
@@ -104,7 +106,12 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
       const id = devinfoEntityId(repo.id, 'commit', commit.sha);
       if (seen.has(id)) continue;
       seen.add(id);
-      const payload: DevinfoPayload = { repository, type: 'commit', jiraId: commit.sha, entity: { ...jiraCommit(commit), associations: association(commit.issueKeys) } };
+      const payload: DevinfoPayload = {
+        repository,
+        type: 'commit',
+        jiraId: commit.sha,
+        entity: { ...jiraCommit(commit), associations: association(commit.issueKeys) },
+      };
       entities.push(entity(provider, id, payload, commit.issueKeys));
     }
     for (const branch of repo.branches) {

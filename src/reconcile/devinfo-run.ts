@@ -26,7 +26,8 @@ export interface DevinfoRunInput extends Omit<RunInput, 'providers' | 'kind' | '
 /** Validates what an adapter returned, as checkSnapshot does for flags. */
 export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
   const decoded = DevinfoSnapshotCodec.decode(value);
-  if (isLeft(decoded)) throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
+  if (isLeft(decoded))
+    throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
   return decoded.right.repositories;
 }
 
@@ -61,7 +62,11 @@ export function claimRepositories(collected: readonly Collected[]): ProviderDesi
     if (!desired.ok) return desired;
     const taken = repositoryIds.find((id) => owner.has(id) && owner.get(id) !== desired.provider);
     if (taken !== undefined) {
-      return { provider: desired.provider, ok: false, error: `repository id "${taken}" is already listed by provider "${owner.get(taken)}"; provider "${desired.provider}" must give its repository another id` };
+      return {
+        provider: desired.provider,
+        ok: false,
+        error: `repository id "${taken}" is already listed by provider "${owner.get(taken)}"; provider "${desired.provider}" must give its repository another id`,
+      };
     }
     for (const id of repositoryIds) owner.set(id, desired.provider);
     return desired;
@@ -88,7 +93,8 @@ export async function runDevinfoOnce(input: DevinfoRunInput): Promise<RunReport>
   const now = input.now ?? Date.now;
   const desired = claimRepositories(await Promise.all(input.providers.map((p) => collect(p, input.signal))));
   for (const d of desired) {
-    if (!d.ok) input.logger.error({ provider: d.provider, error: d.error }, 'provider failed: it contributes nothing and deletes nothing this run');
+    if (!d.ok)
+      input.logger.error({ provider: d.provider, error: d.error }, 'provider failed: it contributes nothing and deletes nothing this run');
   }
   const state = await input.store.load();
   forgetOldCommits(state, desired);

@@ -109,7 +109,13 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
         continue;
       }
       const hashes = fieldHashes(entity.fields());
-      writes.push({ entity, action: 'update', changedFields: changedFieldNames(record.f, hashes), fieldHashes: hashes, previousSequence: record.s });
+      writes.push({
+        entity,
+        action: 'update',
+        changedFields: changedFieldNames(record.f, hashes),
+        fieldHashes: hashes,
+        previousSequence: record.s,
+      });
     }
     const vanished = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
     const refuse = tooManyDeletes(vanished, knownIds, options) && !options.allowMassDelete;

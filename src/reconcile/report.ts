@@ -75,7 +75,8 @@ export function renderRunSummary(report: RunReport): string {
     if (!r.ok) lines.push(`${r.provider}: source failed, nothing sent and nothing deleted: ${r.error ?? 'unknown error'}`);
     for (const x of r.rejected) lines.push(`${r.provider}: ${x.id} rejected by Jira: ${x.messages.join('; ')}`);
     for (const x of r.failed) lines.push(`${r.provider}: ${x.id} not sent: ${x.error}`);
-    for (const [id, keys] of Object.entries(r.unknownIssueKeys)) lines.push(`${r.provider}: ${id}: issue keys unknown to Jira: ${keys.join(', ')}`);
+    for (const [id, keys] of Object.entries(r.unknownIssueKeys))
+      lines.push(`${r.provider}: ${id}: issue keys unknown to Jira: ${keys.join(', ')}`);
     for (const w of r.warnings) lines.push(`${r.provider}: warning: ${w}`);
     if (r.deletesRefused > 0) {
       lines.push(`${r.provider}: ${r.deletesRefused} deletes refused by the mass-delete guard (use --allow-mass-delete if intended)`);

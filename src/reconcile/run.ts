@@ -59,11 +59,19 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
   const desired: ProviderDesired[] = snapshots.map((snapshot) => {
     const provider = input.providers.find((p) => p.name === snapshot.provider)!;
     if (!snapshot.ok) {
-      logger.error({ provider: snapshot.provider, error: snapshot.error }, 'provider failed: it contributes nothing and deletes nothing this run');
+      logger.error(
+        { provider: snapshot.provider, error: snapshot.error },
+        'provider failed: it contributes nothing and deletes nothing this run',
+      );
       return { provider: snapshot.provider, ok: false, error: snapshot.error };
     }
     logger.debug({ provider: snapshot.provider, flags: snapshot.flags.length, ms: snapshot.ms }, 'snapshot read');
-    const settings = { provider: provider.name, linking: provider.linking, environmentTypes: provider.environmentTypes, properties: input.properties };
+    const settings = {
+      provider: provider.name,
+      linking: provider.linking,
+      environmentTypes: provider.environmentTypes,
+      properties: input.properties,
+    };
     const result = desiredFlags(snapshot.flags, settings, acceptedInput, snapshot.skipped);
     for (const warning of result.warnings) logger.warn({ provider: provider.name }, warning);
     return result;

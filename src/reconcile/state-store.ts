@@ -32,13 +32,15 @@ export class FileStateStore {
       text = await fs.readFile(this.file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-      throw new Error(`cannot read state file ${this.file}: ${(error as Error).message}`);
+      throw new Error(`cannot read state file ${this.file}: ${(error as Error).message}`, { cause: error });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new Error(`state file ${this.file} is not valid JSON (${(error as Error).message}); move it away to start over`);
+      throw new Error(`state file ${this.file} is not valid JSON (${(error as Error).message}); move it away to start over`, {
+        cause: error,
+      });
     }
     return decodeOrThrow(StateCodec, json, `state file ${this.file}`) as SyncState;
   }

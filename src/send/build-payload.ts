@@ -56,7 +56,10 @@ async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCou
     }
   }
   if (flags.every((f) => f === undefined)) return undefined;
-  const total = wholeNumber(required(options.testsTotal, '--tests-total', ' with --tests-passed/--tests-failed/--tests-skipped'), '--tests-total');
+  const total = wholeNumber(
+    required(options.testsTotal, '--tests-total', ' with --tests-passed/--tests-failed/--tests-skipped'),
+    '--tests-total',
+  );
   const failed = options.testsFailed === undefined ? 0 : wholeNumber(options.testsFailed, '--tests-failed');
   const skipped = options.testsSkipped === undefined ? 0 : wholeNumber(options.testsSkipped, '--tests-skipped');
   const passed = options.testsPassed === undefined ? total - failed - skipped : wholeNumber(options.testsPassed, '--tests-passed');
@@ -77,7 +80,11 @@ export function withoutCredentials(uri: string): string {
  * Build references Jira accepts: each needs the repository URI (any string: ssh and scp-like remotes such as
  * git@host:org/repo.git are fine), so without one there are none.
  */
-export function references(branch: string | undefined, commit: string | undefined, repositoryUri: string | undefined): JiraBuildReference[] | undefined {
+export function references(
+  branch: string | undefined,
+  commit: string | undefined,
+  repositoryUri: string | undefined,
+): JiraBuildReference[] | undefined {
   if (repositoryUri === undefined || (branch === undefined && commit === undefined)) return undefined;
   return [
     {
@@ -99,7 +106,8 @@ export async function prepareBuild(options: BuildSendOptions, ctx: SendContext):
   const repositoryUri = givenUri === undefined ? undefined : withoutCredentials(givenUri);
   const tests = await testInfo(options, ctx.cwd);
   const keys = await findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd });
-  const warnings = keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
+  const warnings =
+    keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
   const refs = references(branch, commit, repositoryUri);
   const build: JiraBuild = {
     schemaVersion: '1.0',

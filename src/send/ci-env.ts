@@ -48,7 +48,10 @@ function jenkins(env: Env): CiDefaults {
     pipelineName: job,
     pipelineUrl: get(env, 'JOB_URL'),
     buildNumber: number,
-    displayName: first(get(env, 'BUILD_DISPLAY_NAME') === `#${number}` ? undefined : get(env, 'BUILD_DISPLAY_NAME'), job && number ? `${job} #${number}` : undefined),
+    displayName: first(
+      get(env, 'BUILD_DISPLAY_NAME') === `#${number}` ? undefined : get(env, 'BUILD_DISPLAY_NAME'),
+      job && number ? `${job} #${number}` : undefined,
+    ),
     url: get(env, 'BUILD_URL'),
     branch: first(get(env, 'CHANGE_BRANCH'), get(env, 'BRANCH_NAME'), gitBranch),
     commit: get(env, 'GIT_COMMIT'),

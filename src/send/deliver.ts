@@ -33,7 +33,9 @@ export async function deliver(client: JiraClient, event: SendEvent, properties?:
   const options = properties === undefined ? {} : { properties };
   try {
     const report =
-      event.kind === 'builds' ? await client.submit(buildsKind, [event.entity], options) : await client.submit(deploymentsKind, [event.entity], options);
+      event.kind === 'builds'
+        ? await client.submit(buildsKind, [event.entity], options)
+        : await client.submit(deploymentsKind, [event.entity], options);
     const outcome = report.outcomes.find((o) => o.id === id);
     if (outcome === undefined) return { status: 'failed', id, error: "Jira's answer does not mention this entity" };
     return fromOutcome(outcome);

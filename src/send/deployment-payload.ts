@@ -49,8 +49,10 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
   const services = list(options.serviceKeys);
   const associations: DeploymentAssociation[] = [];
   if (keys.keys.length > 0) associations.push({ associationType: 'issueIdOrKeys', values: keys.keys });
-  if (services.length > 0) associations.push({ associationType: 'serviceIdOrKeys', values: services.map((s) => maxLength(s, '--service-keys')) });
-  const warnings = keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
+  if (services.length > 0)
+    associations.push({ associationType: 'serviceIdOrKeys', values: services.map((s) => maxLength(s, '--service-keys')) });
+  const warnings =
+    keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
   const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId);
   const label = options.label ?? ci?.label;
   const deployment: JiraDeployment = {

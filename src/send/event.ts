@@ -3,8 +3,7 @@ import type { JiraBuild, JiraDeployment } from '../jira/payloads';
 
 /** One build or deployment as `flagsync send` submits it, and as the spool keeps it until Jira accepts it. */
 export type SendEvent =
-  | { readonly kind: 'builds'; readonly entity: JiraBuild }
-  | { readonly kind: 'deployments'; readonly entity: JiraDeployment };
+  { readonly kind: 'builds'; readonly entity: JiraBuild } | { readonly kind: 'deployments'; readonly entity: JiraDeployment };
 
 /** What `send build|deployment` worked out besides the payload, to report to the user. */
 export interface PreparedEvent {

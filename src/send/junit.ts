@@ -25,7 +25,8 @@ const parser = new XMLParser({
   isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
 });
 
-const asNodes = (value: unknown): Node[] => (Array.isArray(value) ? (value.filter((v) => typeof v === 'object' && v !== null) as Node[]) : []);
+const asNodes = (value: unknown): Node[] =>
+  Array.isArray(value) ? (value.filter((v) => typeof v === 'object' && v !== null) as Node[]) : [];
 
 function countCases(suite: Node, totals: { total: number; failed: number; skipped: number }): void {
   for (const testcase of asNodes(suite['testcase'])) {
@@ -51,7 +52,12 @@ export function countJunitXml(xml: string, where: string): TestCounts {
   }
   const totals = { total: 0, failed: 0, skipped: 0 };
   countCases(typeof root === 'object' && root !== null ? root : {}, totals);
-  return { totalNumber: totals.total, numberFailed: totals.failed, numberSkipped: totals.skipped, numberPassed: totals.total - totals.failed - totals.skipped };
+  return {
+    totalNumber: totals.total,
+    numberFailed: totals.failed,
+    numberSkipped: totals.skipped,
+    numberPassed: totals.total - totals.failed - totals.skipped,
+  };
 }
 
 /** Sums the counts of every file matching `patterns` (relative to `cwd`); no match is an error, not zero tests. */

@@ -67,7 +67,10 @@ export async function spoolEvent(dir: string, event: SendEvent, now: number): Pr
 export async function spooledFiles(dir: string): Promise<string[]> {
   try {
     const names = await fs.readdir(dir);
-    return names.filter((n) => n.endsWith(SUFFIX)).sort().map((n) => path.join(dir, n));
+    return names
+      .filter((n) => n.endsWith(SUFFIX))
+      .sort()
+      .map((n) => path.join(dir, n));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -119,7 +122,12 @@ async function readEvent(file: string): Promise<SendEvent | string> {
  * Two drains may run at once (the daemon and `send drain`): a file the other one already removed is skipped, and an
  * event both sent arrives twice with the same updateSequenceNumber, which Jira ignores.
  */
-export async function drainSpool(dir: string, client: JiraClient, logger: Logger, properties?: Readonly<Record<string, string>>): Promise<DrainReport> {
+export async function drainSpool(
+  dir: string,
+  client: JiraClient,
+  logger: Logger,
+  properties?: Readonly<Record<string, string>>,
+): Promise<DrainReport> {
   const files = await spooledFiles(dir);
   let delivered = 0;
   const rejected: { file: string; reason: string }[] = [];
@@ -159,7 +167,10 @@ export async function drainSpool(dir: string, client: JiraClient, logger: Logger
     } else {
       const reason = result.status === 'rejected' ? `rejected by Jira: ${result.messages.join('; ')}` : result.error;
       await reject(file, reason);
-      logger.error({ file: path.basename(file), id: result.id, reason }, `spool: ${describeEvent(event)} refused; moved to ${REJECTED_FOLDER}/`);
+      logger.error(
+        { file: path.basename(file), id: result.id, reason },
+        `spool: ${describeEvent(event)} refused; moved to ${REJECTED_FOLDER}/`,
+      );
     }
   }
   return { delivered, rejected, remaining: 0 };

@@ -8,7 +8,8 @@ export function required(value: string | undefined, option: string, hint = ''): 
 
 export function wholeNumber(value: string, option: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${option}: expected a whole number ≥ 0, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${option}: expected a whole number ≥ 0, got "${value}"`);
   return n;
 }
 
@@ -48,5 +49,10 @@ export function isoTime(value: string, option: string): string {
 
 /** "A-1, B-2 C-3" → ["A-1","B-2","C-3"]. */
 export function list(value: string | undefined): string[] {
-  return value === undefined ? [] : value.split(/[,\s]+/).map((v) => v.trim()).filter((v) => v !== '');
+  return value === undefined
+    ? []
+    : value
+        .split(/[,\s]+/)
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
 }

@@ -5,13 +5,14 @@ import { decodeFault } from './faults';
 import type { SimulatorState } from './state';
 import type { SimResponse } from './types';
 
-
 export function handleControl(state: SimulatorState, method: string, pathname: string, bodyText: string): SimResponse {
   const route = `${method} ${pathname.replace(/\/+$/, '')}`;
   const storeMatch = /^GET \/__sim\/store\/([^/]+)$/.exec(route);
   if (storeMatch !== null) {
     const handler = state.kinds.get(decodeURIComponent(storeMatch[1] ?? '') as KindName);
-    return handler === undefined ? { status: 404, body: { error: `unknown kind ${storeMatch[1]}` } } : { status: 200, body: handler.stored() };
+    return handler === undefined
+      ? { status: 404, body: { error: `unknown kind ${storeMatch[1]}` } }
+      : { status: 200, body: handler.stored() };
   }
   switch (route) {
     case 'GET /__sim/requests':

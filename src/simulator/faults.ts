@@ -12,10 +12,7 @@ const HttpStatus = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 100
 export const FaultCodec: t.Type<Fault, unknown, unknown> = t.intersection([
   t.partial({ method: t.string, path: t.string, times: PositiveInt }),
   t.union([
-    t.intersection([
-      t.type({ type: t.literal('status'), status: HttpStatus }),
-      t.partial({ retryAfter: NonNegative, body: t.unknown }),
-    ]),
+    t.intersection([t.type({ type: t.literal('status'), status: HttpStatus }), t.partial({ retryAfter: NonNegative, body: t.unknown })]),
     t.type({ type: t.literal('delay'), ms: NonNegative }),
     t.type({ type: t.literal('drop') }),
   ]),

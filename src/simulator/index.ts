@@ -40,7 +40,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return state.requests;
     },
     stored: (name) => kind(name).stored(),
-    storedFlag: (id) => kind('featureflags').stored().find((flag) => (flag as { id?: unknown }).id === id),
+    storedFlag: (id) =>
+      kind('featureflags')
+        .stored()
+        .find((flag) => (flag as { id?: unknown }).id === id),
     // Same checks as POST /__sim/faults, so a typo'd fault fails loudly instead of never matching.
     injectFault: (fault: Fault) => state.faults.add(decodeFault(fault)),
     expireTokens: () => state.tokens.expireAll(),

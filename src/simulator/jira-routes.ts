@@ -18,13 +18,21 @@ export interface JiraCall {
 
 function decodeSegments(pathname: string): string[] | undefined {
   try {
-    return pathname.split('/').slice(1).map((segment) => decodeURIComponent(segment));
+    return pathname
+      .split('/')
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     return undefined;
   }
 }
 
-const ARRAY_NAMES: Record<KindName, string> = { featureflags: 'flags', builds: 'builds', deployments: 'deployments', devinfo: 'repositories or entities' };
+const ARRAY_NAMES: Record<KindName, string> = {
+  featureflags: 'flags',
+  builds: 'builds',
+  deployments: 'deployments',
+  devinfo: 'repositories or entities',
+};
 
 export function routeJira(state: SimulatorState, call: JiraCall): SimResponse {
   const segments = decodeSegments(call.url.pathname);

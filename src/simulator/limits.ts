@@ -24,10 +24,15 @@ export function propertyProblems(properties: unknown, path = 'properties'): stri
 }
 
 /** The sum of association values across ALL association types of one entity is capped (observed Jira wording). */
-export function associationCountProblems(entity: { readonly associations?: readonly { readonly values: readonly unknown[] }[] }, path: string): string[] {
+export function associationCountProblems(
+  entity: { readonly associations?: readonly { readonly values: readonly unknown[] }[] },
+  path: string,
+): string[] {
   const total = (entity.associations ?? []).reduce((sum, association) => sum + association.values.length, 0);
   if (total <= MAX_ASSOCIATION_VALUES) return [];
-  return [`${path}.associations: Sum of Association values across all association types can have a maximum of ${MAX_ASSOCIATION_VALUES} elements. Found ${total}.`];
+  return [
+    `${path}.associations: Sum of Association values across all association types can have a maximum of ${MAX_ASSOCIATION_VALUES} elements. Found ${total}.`,
+  ];
 }
 
 /** One message per key that occurs more than once, naming the later occurrences. */

@@ -40,7 +40,9 @@ async function rejectionOf(promise: Promise<FlagSnapshot>, ms: number, rule: str
     if (error instanceof Error && error.message.startsWith('snapshot() did not settle')) throw error;
     return error;
   }
-  return assert.fail(`${rule}: snapshot() resolved with ${Array.isArray(result?.flags) ? result.flags.length : 'no'} flag(s) instead of rejecting`);
+  return assert.fail(
+    `${rule}: snapshot() resolved with ${Array.isArray(result?.flags) ? result.flags.length : 'no'} flag(s) instead of rejecting`,
+  );
 }
 
 /** Every message in an error's cause chain: secrets must not hide in a nested cause either. */
@@ -90,7 +92,11 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
   async function start(): Promise<Running> {
     const source = await fixtures.start();
     running = { source, adapter: undefined as unknown as SourceAdapter };
-    running.adapter = factory.create(decodeOptions(source), { providerName, configDir: fixtures.configDir ?? process.cwd(), logger: silentLogger });
+    running.adapter = factory.create(decodeOptions(source), {
+      providerName,
+      configDir: fixtures.configDir ?? process.cwd(),
+      logger: silentLogger,
+    });
     return running;
   }
 
@@ -131,7 +137,7 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
 
     it('lists the configured environments', async () => {
       const { adapter, source } = await start();
-      const configured = (source.entry['environments'] as { name: string }[] | undefined ?? []).map((e) => e.name);
+      const configured = ((source.entry['environments'] as { name: string }[] | undefined) ?? []).map((e) => e.name);
       assert.deepEqual(sorted(adapter.environments), sorted(configured));
     });
 
@@ -188,7 +194,7 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
       }
     });
 
-    it('produces Jira feature flags that pass Jira\'s schemas', async () => {
+    it("produces Jira feature flags that pass Jira's schemas", async () => {
       const { adapter, source } = await start();
       const flags = await snapshotOf(adapter);
       const preview = previewSnapshot(flags, { environmentTypes: configuredTypes(source), linking });
@@ -221,7 +227,9 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
         snapshot = await checkedSnapshot(adapter);
       } catch (error) {
         if (error instanceof assert.AssertionError) throw error;
-        return assert.fail(`snapshot() rejected over one malformed flag ("${key}") instead of listing it in skipped: ${errorTexts(error)[0]}`);
+        return assert.fail(
+          `snapshot() rejected over one malformed flag ("${key}") instead of listing it in skipped: ${errorTexts(error)[0]}`,
+        );
       }
       const keys = new Set(snapshot.flags.map((f) => f.key));
       const listed = (snapshot.skipped ?? []).find((s) => s.key === key);
@@ -231,7 +239,11 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
       );
       assert.ok(listed.reason.trim() !== '', `skipped flag "${key}" needs a reason`);
       assert.ok(!keys.has(key), `flag "${key}" is in skipped and also in flags`);
-      assert.deepEqual(sorted(fixtures.flagKeys.filter((k) => k !== key && !keys.has(k))), [], 'fixture flags missing beside the malformed one');
+      assert.deepEqual(
+        sorted(fixtures.flagKeys.filter((k) => k !== key && !keys.has(k))),
+        [],
+        'fixture flags missing beside the malformed one',
+      );
     });
 
     it('keeps secrets out of its errors', async function () {
@@ -240,7 +252,8 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
       await source.fail();
       const error = await rejectionOf(adapter.snapshot(new AbortController().signal), timeoutMs, 'source down');
       const texts = errorTexts(error).join('\n');
-      for (const secret of fixtures.secrets ?? []) assert.ok(!texts.includes(secret), 'an error message contains a secret from the fixtures');
+      for (const secret of fixtures.secrets ?? [])
+        assert.ok(!texts.includes(secret), 'an error message contains a secret from the fixtures');
     });
 
     it(`finishes a snapshot of the fixture source within ${timeoutMs} ms`, async () => {

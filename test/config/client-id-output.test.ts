@@ -13,7 +13,15 @@ import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 const REFUSED_SECRET = 'refused-s3cret-value-77';
 /** Blank out CI markers so only the command line counts. */
-const noCi = { GITHUB_ACTIONS: '', GITEA_ACTIONS: '', FORGEJO_ACTIONS: '', GITLAB_CI: '', JENKINS_URL: '', JENKINS_HOME: '', bamboo_buildKey: '' };
+const noCi = {
+  GITHUB_ACTIONS: '',
+  GITEA_ACTIONS: '',
+  FORGEJO_ACTIONS: '',
+  GITLAB_CI: '',
+  JENKINS_URL: '',
+  JENKINS_HOME: '',
+  bamboo_buildKey: '',
+};
 
 describe('client id and secret in output', function () {
   this.timeout(60_000);
@@ -21,7 +29,10 @@ describe('client id and secret in output', function () {
   it('does not register a referenced jira.clientId for redaction, but still the secret beside it', async () => {
     const id = `client-id-${process.hrtime.bigint()}`;
     const secret = `secret-${process.hrtime.bigint()}`;
-    await resolveReferences({ jira: { clientId: '${env:ID}', clientSecret: '${env:SECRET}' } }, { dir: '/nowhere', env: { ID: id, SECRET: secret } });
+    await resolveReferences(
+      { jira: { clientId: '${env:ID}', clientSecret: '${env:SECRET}' } },
+      { dir: '/nowhere', env: { ID: id, SECRET: secret } },
+    );
     assert.deepEqual([redact(id), redact(secret)], [id, '[REDACTED]']);
   });
 
@@ -36,7 +47,11 @@ describe('client id and secret in output', function () {
       dir = await tempDir('flagsync-client-id-');
       await writeEnvironments(dir, linkedFlags(2));
       config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], {
-        jira: { clientId: '${env:JIRA_CLIENT_ID}', clientSecret: '${env:JIRA_CLIENT_SECRET}', properties: { team: '${env:JIRA_CLIENT_SECRET}' } },
+        jira: {
+          clientId: '${env:JIRA_CLIENT_ID}',
+          clientSecret: '${env:JIRA_CLIENT_SECRET}',
+          properties: { team: '${env:JIRA_CLIENT_SECRET}' },
+        },
       });
     });
     afterEach(async () => {
@@ -52,7 +67,22 @@ describe('client id and secret in output', function () {
     });
 
     it('send build with a refused secret names the client id and never prints the secret', async () => {
-      const args = ['send', 'build', '--config', config, '--pipeline-id', 'web', '--build-number', '7', '--state', 'successful', '--url', 'http://ci.example/web/7', '--issue-keys', 'PROJ-1'];
+      const args = [
+        'send',
+        'build',
+        '--config',
+        config,
+        '--pipeline-id',
+        'web',
+        '--build-number',
+        '7',
+        '--state',
+        'successful',
+        '--url',
+        'http://ci.example/web/7',
+        '--issue-keys',
+        'PROJ-1',
+      ];
       const result = await runCli(args, env());
       assert.notEqual(result.code, 0);
       assert.ok((result.stdout + result.stderr).includes(`"${sim.clientId}"`), result.stdout + result.stderr);
@@ -60,7 +90,23 @@ describe('client id and secret in output', function () {
     });
 
     it('send --dry-run prints a referenced value as [REDACTED], like the rest of the CLI', async () => {
-      const args = ['send', 'build', '--config', config, '--pipeline-id', 'web', '--build-number', '7', '--state', 'successful', '--url', 'http://ci.example/web/7', '--issue-keys', 'PROJ-1', '--dry-run'];
+      const args = [
+        'send',
+        'build',
+        '--config',
+        config,
+        '--pipeline-id',
+        'web',
+        '--build-number',
+        '7',
+        '--state',
+        'successful',
+        '--url',
+        'http://ci.example/web/7',
+        '--issue-keys',
+        'PROJ-1',
+        '--dry-run',
+      ];
       const result = await runCli(args, env());
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual((JSON.parse(result.stdout) as { properties: unknown }).properties, { team: '[REDACTED]' });

@@ -9,7 +9,12 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { permissiveRegistry, registryOf, withTempDir, writeFileIn } from './helpers';
 
 const EXAMPLE = readFileSync(path.resolve(__dirname, '../../config/example.yaml'), 'utf8');
-const ENV = { JIRA_CLIENT_ID: 'id-1', JIRA_CLIENT_SECRET: 'jira-secret-1', UNLEASH_ADMIN_TOKEN: 'unleash-token-1', LD_API_TOKEN: 'ld-api-token-1' };
+const ENV = {
+  JIRA_CLIENT_ID: 'id-1',
+  JIRA_CLIENT_SECRET: 'jira-secret-1',
+  UNLEASH_ADMIN_TOKEN: 'unleash-token-1',
+  LD_API_TOKEN: 'ld-api-token-1',
+};
 // AdapterFactory<Options> is invariant in Options (codec in, options out), so a registry widens it explicitly.
 const widen = <O>(factory: AdapterFactory<O>) => factory as unknown as AdapterFactory;
 const realAdapters = registryOf(widen(flagdAdapter), widen(unleashAdapter), widen(launchdarklyAdapter));
@@ -25,16 +30,22 @@ function loadExample(text: string, registry = permissiveRegistry) {
 describe('config/example.yaml', () => {
   it('loads with its secrets set', async () => {
     const config = await loadExample(EXAMPLE);
-    assert.deepEqual(config.providers.map((p) => [p.name, p.adapter]), [
-      ['demo', 'flagd'],
-      ['unleash-main', 'unleash'],
-      ['launchdarkly', 'launchdarkly'],
-    ]);
+    assert.deepEqual(
+      config.providers.map((p) => [p.name, p.adapter]),
+      [
+        ['demo', 'flagd'],
+        ['unleash-main', 'unleash'],
+        ['launchdarkly', 'launchdarkly'],
+      ],
+    );
   });
 
   it("is accepted by the real adapters' option codecs", async () => {
     const config = await loadExample(EXAMPLE, realAdapters);
-    assert.deepEqual(config.providers.map((p) => p.factory.name), ['flagd', 'unleash', 'launchdarkly']);
+    assert.deepEqual(
+      config.providers.map((p) => p.factory.name),
+      ['flagd', 'unleash', 'launchdarkly'],
+    );
   });
 
   it("reports misspelt adapter keys with the real adapters' codecs", async () => {

@@ -18,17 +18,17 @@ const isHttpUrl = (u: unknown): u is string => {
 const Url = new t.Type<string, string, unknown>('a URL', isHttpUrl, (u, c) => (isHttpUrl(u) ? t.success(u) : t.failure(u, c)), t.identity);
 
 // Words its problems differently from the core on purpose, as real adapters may.
-const EnvType = t.keyof({ production: null, staging: null, testing: null, development: null }, 'production | staging | testing | development');
+const EnvType = t.keyof(
+  { production: null, staging: null, testing: null, development: null },
+  'production | staging | testing | development',
+);
 
 const FileOptions = t.type({
   name: t.string,
   environments: t.array(t.intersection([t.type({ name: t.string, source: t.string }), t.partial({ type: EnvType })])),
 });
 
-const HttpOptions = t.intersection([
-  t.type({ name: t.string, url: Url, adminToken: t.string }),
-  t.partial({ project: t.string }),
-]);
+const HttpOptions = t.intersection([t.type({ name: t.string, url: Url, adminToken: t.string }), t.partial({ project: t.string })]);
 
 function factory<O>(name: string, optionsCodec: t.Type<O, unknown, unknown>): AdapterFactory {
   return {
@@ -49,9 +49,7 @@ export function registryOf(...factories: AdapterFactory[]): AdapterRegistry {
 export const testRegistry = registryOf(factory('flagd', FileOptions), factory('unleash', HttpOptions));
 
 /** Accepts any options: for files whose adapter keys belong to adapters not under test here. */
-export const permissiveRegistry = registryOf(
-  ...['flagd', 'unleash', 'launchdarkly'].map((name) => factory(name, t.UnknownRecord)),
-);
+export const permissiveRegistry = registryOf(...['flagd', 'unleash', 'launchdarkly'].map((name) => factory(name, t.UnknownRecord)));
 
 export const SECRET = 'sup3r-s3cret-Value-9f81';
 
@@ -76,7 +74,11 @@ export function parse(text: string, env: NodeJS.ProcessEnv = baseEnv, file = '/s
 }
 
 /** The problem lines of a config that must fail; also checks that no secret leaked into them. */
-export async function problemsOf(text: string, env: NodeJS.ProcessEnv = baseEnv, secrets: readonly string[] = [SECRET]): Promise<readonly string[]> {
+export async function problemsOf(
+  text: string,
+  env: NodeJS.ProcessEnv = baseEnv,
+  secrets: readonly string[] = [SECRET],
+): Promise<readonly string[]> {
   try {
     await parse(text, env);
   } catch (error) {

@@ -37,7 +37,10 @@ describe('config JSON Schema', () => {
     example.jira['clientSecert'] = example.jira['clientSecret'];
     const validate = validator();
     assert.equal(validate(example), false);
-    assert.deepEqual(validate.errors?.map((e) => [e.instancePath, e.keyword]), [['/jira', 'additionalProperties']]);
+    assert.deepEqual(
+      validate.errors?.map((e) => [e.instancePath, e.keyword]),
+      [['/jira', 'additionalProperties']],
+    );
   });
 
   it('accepts a secret reference where a URL is expected', () => {

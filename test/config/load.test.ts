@@ -32,10 +32,16 @@ describe('config loading', () => {
     assert.equal(config.jira.apiBaseUrl, 'http://127.0.0.1:8080');
     assert.deepEqual(
       config.providers.map((p) => [p.name, p.adapter, p.environments.map((e) => [e.name, e.type, e['source']])]),
-      [['demo', 'flagd', [
-        ['production', 'production', './config/demo/production.flagd.json'],
-        ['staging', 'staging', './config/demo/staging.flagd.json'],
-      ]]],
+      [
+        [
+          'demo',
+          'flagd',
+          [
+            ['production', 'production', './config/demo/production.flagd.json'],
+            ['staging', 'staging', './config/demo/staging.flagd.json'],
+          ],
+        ],
+      ],
     );
   });
 
@@ -126,7 +132,13 @@ log: { level: debug }
     const config = await parse(text, { ...baseEnv, TOKEN: 'unleash-token-1234' });
     const unleash = config.providers[1]!;
     assert.equal(unleash.factory, testRegistry.get('unleash'));
-    assert.deepEqual(unleash.options, { name: 'flags', adapter: 'unleash', url: 'https://u.example/api', adminToken: 'unleash-token-1234', environments: [] });
+    assert.deepEqual(unleash.options, {
+      name: 'flags',
+      adapter: 'unleash',
+      url: 'https://u.example/api',
+      adminToken: 'unleash-token-1234',
+      environments: [],
+    });
   });
 
   it('accepts a site instead of a cloud id', async () => {
@@ -152,7 +164,10 @@ log: { level: debug }
   });
 
   it('resolves a reference inside a longer string', async () => {
-    const config = await parse(VALID.replace('jira:\n', 'jira:\n  apiBaseUrl: "https://${env:HOST}:8443"\n'), { ...baseEnv, HOST: 'jira-proxy' });
+    const config = await parse(VALID.replace('jira:\n', 'jira:\n  apiBaseUrl: "https://${env:HOST}:8443"\n'), {
+      ...baseEnv,
+      HOST: 'jira-proxy',
+    });
     assert.equal(config.jira.apiBaseUrl, 'https://jira-proxy:8443');
   });
 

@@ -95,7 +95,9 @@ describe('config problems', () => {
 
   it('reports a bad environment type once, though core and adapter both reject it', async () => {
     const problems = await problemsOf(VALID.replace('type: production', 'type: prod'));
-    assert.deepEqual(problems, ['providers[0].environments[0].type: expected one of production, staging, testing, development, got "prod"']);
+    assert.deepEqual(problems, [
+      'providers[0].environments[0].type: expected one of production, staging, testing, development, got "prod"',
+    ]);
   });
 
   it('reports a mass-delete threshold out of range', async () => {
@@ -154,10 +156,14 @@ describe('config problems', () => {
 
 describe('config problems never show secret values', () => {
   it('hides a value that came from an environment reference', async () => {
-    const problems = await problemsOf(VALID.replace('11111111-2222-3333-4444-555555555555', '${env:CLOUD_ID}'), {
-      ...baseEnv,
-      CLOUD_ID: 'not-a-uuid-secret',
-    }, ['not-a-uuid-secret']);
+    const problems = await problemsOf(
+      VALID.replace('11111111-2222-3333-4444-555555555555', '${env:CLOUD_ID}'),
+      {
+        ...baseEnv,
+        CLOUD_ID: 'not-a-uuid-secret',
+      },
+      ['not-a-uuid-secret'],
+    );
     assert.deepEqual(problems, ['jira.cloudId: expected a UUID']);
   });
 
@@ -177,10 +183,14 @@ describe('config problems never show secret values', () => {
   });
 
   it('hides a value embedded in a longer string', async () => {
-    const problems = await problemsOf(VALID.replace('jira:\n', 'jira:\n  apiBaseUrl: "ftp://${env:HOST}"\n'), {
-      ...baseEnv,
-      HOST: 'internal-host-name',
-    }, ['internal-host-name']);
+    const problems = await problemsOf(
+      VALID.replace('jira:\n', 'jira:\n  apiBaseUrl: "ftp://${env:HOST}"\n'),
+      {
+        ...baseEnv,
+        HOST: 'internal-host-name',
+      },
+      ['internal-host-name'],
+    );
     assert.deepEqual(problems, ['jira.apiBaseUrl: expected a URL']);
   });
 
@@ -191,6 +201,9 @@ describe('config problems never show secret values', () => {
 
   it('hides the value of the section when site and cloudId are both missing', async () => {
     const problems = await problemsOf(VALID.replace('  cloudId: 11111111-2222-3333-4444-555555555555\n', ''));
-    assert.ok(problems.every((line) => !line.includes('client-id-1234')), problems.join('\n'));
+    assert.ok(
+      problems.every((line) => !line.includes('client-id-1234')),
+      problems.join('\n'),
+    );
   });
 });

@@ -7,7 +7,10 @@ const ctx = { dir: '/nowhere', env: { A: 'alpha-value', B: 'beta-value' } };
 
 describe('secret references', () => {
   it('records the path of every string that held a reference, in problem-line notation', async () => {
-    const resolved = await resolveReferences({ jira: { clientSecret: '${env:A}' }, providers: [{ url: 'x' }, { token: 'x${env:B}' }] }, ctx);
+    const resolved = await resolveReferences(
+      { jira: { clientSecret: '${env:A}' }, providers: [{ url: 'x' }, { token: 'x${env:B}' }] },
+      ctx,
+    );
     assert.deepEqual([...resolved.secretPaths], ['jira.clientSecret', 'providers[1].token']);
   });
 
@@ -73,8 +76,22 @@ describe('value policy of problem lines', () => {
   });
 
   it('hides values under keys that look secret', () => {
-    const keys = ['jira.clientSecret', 'p.adminToken', 'p.password', 'p.environments[0].sdkKey', 'p.apiKey', 'p.headers.Authorization', 'p.headers.X-Custom', 'p.X-Api-Key', 'p.token', 'p.secrets[0]'];
-    assert.deepEqual(keys.filter((k) => policy(k, 'x')), []);
+    const keys = [
+      'jira.clientSecret',
+      'p.adminToken',
+      'p.password',
+      'p.environments[0].sdkKey',
+      'p.apiKey',
+      'p.headers.Authorization',
+      'p.headers.X-Custom',
+      'p.X-Api-Key',
+      'p.token',
+      'p.secrets[0]',
+    ];
+    assert.deepEqual(
+      keys.filter((k) => policy(k, 'x')),
+      [],
+    );
   });
 
   it('hides values that contain a resolved secret', () => {

@@ -14,10 +14,7 @@ describe('flipt adapter', () => {
           token: FLIPT_TOKEN,
           // Two flags per page, so the three production flags take two pages.
           pageSize: 2,
-          environments: [
-            { name: 'production', namespace: 'prod', type: 'production' },
-            { name: 'staging' },
-          ],
+          environments: [{ name: 'production', namespace: 'prod', type: 'production' }, { name: 'staging' }],
         },
         fail: () => api.fail(503),
         // The first page answers, the second does not.

@@ -6,8 +6,20 @@ import type { RunReport } from '../../src/reconcile/run';
 
 function result(provider: string, overrides: Partial<ProviderResult> = {}): ProviderResult {
   return {
-    provider, ok: true, seen: 3, unlinked: 0, created: 0, updated: 0, deleted: 0, unchanged: 0,
-    rejected: [], failed: [], deletesRefused: 0, unknownIssueKeys: {}, warnings: [], ...overrides,
+    provider,
+    ok: true,
+    seen: 3,
+    unlinked: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 0,
+    rejected: [],
+    failed: [],
+    deletesRefused: 0,
+    unknownIssueKeys: {},
+    warnings: [],
+    ...overrides,
   };
 }
 
@@ -26,7 +38,11 @@ describe('daemon metrics', () => {
     const metrics = new SyncMetrics();
     server = await startMetricsServer(metrics, 0, '127.0.0.1');
     metrics.recordRun(report(true, [result('files', { created: 5 })]), 1.5, 1_800_000_000_000);
-    metrics.recordRun(report(false, [result('files', { updated: 1, rejected: [{ id: 'x', messages: ['no'] }] }), result('ld', { ok: false })]), 0.2, 1_800_000_060_000);
+    metrics.recordRun(
+      report(false, [result('files', { updated: 1, rejected: [{ id: 'x', messages: ['no'] }] }), result('ld', { ok: false })]),
+      0.2,
+      1_800_000_060_000,
+    );
     metrics.recordRun(undefined, 0.1, 1_800_000_120_000);
     const { status, data, headers } = await axios.get<string>(`${server.url}/metrics`);
     assert.equal(status, 200);

@@ -3,9 +3,30 @@ import type { DevBranch, DevRepository } from '../../src/model/devinfo';
 import { desiredDevinfo, type DevinfoPayload } from '../../src/reconcile/devinfo-desired';
 import { devinfoEntityKind } from '../../src/reconcile/devinfo-kind';
 
-const tip = { sha: 'a'.repeat(40), message: 'PROJ-1 work', authorName: 'Ada', authorEmail: 'ada@example.com', timestamp: '2026-01-02T03:04:05.000Z', filesChanged: 1, url: 'https://git.example/c/a', merge: false, issueKeys: ['PROJ-1'] };
-const branch = (name: string): DevBranch => ({ name, url: `https://git.example/b/${encodeURIComponent(name)}`, lastCommit: tip, issueKeys: ['PROJ-1'] });
-const repo = (...names: string[]): DevRepository => ({ id: 'web', name: 'web', url: 'https://git.example/web', branches: names.map(branch), commits: [] });
+const tip = {
+  sha: 'a'.repeat(40),
+  message: 'PROJ-1 work',
+  authorName: 'Ada',
+  authorEmail: 'ada@example.com',
+  timestamp: '2026-01-02T03:04:05.000Z',
+  filesChanged: 1,
+  url: 'https://git.example/c/a',
+  merge: false,
+  issueKeys: ['PROJ-1'],
+};
+const branch = (name: string): DevBranch => ({
+  name,
+  url: `https://git.example/b/${encodeURIComponent(name)}`,
+  lastCommit: tip,
+  issueKeys: ['PROJ-1'],
+});
+const repo = (...names: string[]): DevRepository => ({
+  id: 'web',
+  name: 'web',
+  url: 'https://git.example/web',
+  branches: names.map(branch),
+  commits: [],
+});
 
 const branchPayloads = (...names: string[]) => desiredDevinfo([repo(...names)], 'code').entities.map((e) => e.payload as DevinfoPayload);
 
@@ -39,6 +60,9 @@ describe('devinfo branches within Jira limits', () => {
     const name = `PROJ-1-${'x'.repeat(600)}`;
     const desired = desiredDevinfo([repo(name)], 'code');
     const sent = (desired.entities[0]!.payload as DevinfoPayload).entity as { name: string };
-    assert.deepEqual([sent.name.length <= 512, desired.warnings.some((w) => /branch name longer than 512 characters/.test(w))], [true, true]);
+    assert.deepEqual(
+      [sent.name.length <= 512, desired.warnings.some((w) => /branch name longer than 512 characters/.test(w))],
+      [true, true],
+    );
   });
 });

@@ -11,7 +11,10 @@ import { tempDir } from '../helpers/flagd-fixtures';
 import { TestRepo } from './git-fixture';
 
 function source(options: Partial<GitOptions> & Pick<GitOptions, 'repositories'>, configDir: string) {
-  return gitAdapter.create({ name: 'code', adapter: 'git', environments: [], ...options }, { providerName: 'code', configDir, logger: silentLogger });
+  return gitAdapter.create(
+    { name: 'code', adapter: 'git', environments: [], ...options },
+    { providerName: 'code', configDir, logger: silentLogger },
+  );
 }
 
 const signal = () => new AbortController().signal;
@@ -39,7 +42,8 @@ describe('git devinfo adapter', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   const read = async (extra: Record<string, unknown> = {}) => {
-    const snapshot = await source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir).snapshotDevinfo!(signal());
+    const snapshot = await source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir)
+      .snapshotDevinfo!(signal());
     return snapshot.repositories[0]!;
   };
 
@@ -57,16 +61,24 @@ describe('git devinfo adapter', () => {
 
   it('leaves out branches with no issue key anywhere', async () => {
     const web = await read();
-    assert.equal(web.branches.find((b) => b.name === 'chore/no-key'), undefined);
+    assert.equal(
+      web.branches.find((b) => b.name === 'chore/no-key'),
+      undefined,
+    );
   });
 
   it('takes no issue key from lower-case words in branch names', async () => {
     const bots = new TestRepo(path.join(dir, 'bots'));
     bots.commit('Initial import');
-    for (const name of ['renovate/node-20.x', 'dependabot/npm_and_yarn/axios-1.6.0', 'release-2025', 'feature/proj-9-login']) bots.git('branch', name);
+    for (const name of ['renovate/node-20.x', 'dependabot/npm_and_yarn/axios-1.6.0', 'release-2025', 'feature/proj-9-login'])
+      bots.git('branch', name);
     bots.git('branch', 'feature/PROJ-10-real');
-    const snapshot = await source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir).snapshotDevinfo!(signal());
-    assert.deepEqual(snapshot.repositories[0]!.branches.map((b) => b.name), ['feature/PROJ-10-real']);
+    const snapshot = await source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir)
+      .snapshotDevinfo!(signal());
+    assert.deepEqual(
+      snapshot.repositories[0]!.branches.map((b) => b.name),
+      ['feature/PROJ-10-real'],
+    );
   });
 
   it('names a branch by its own name when a tag has the same name', async () => {
@@ -74,8 +86,12 @@ describe('git devinfo adapter', () => {
     tagged.commit('Initial import');
     tagged.git('branch', 'PROJ-5-release');
     tagged.git('tag', 'PROJ-5-release');
-    const snapshot = await source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir).snapshotDevinfo!(signal());
-    assert.deepEqual(snapshot.repositories[0]!.branches.map((b) => b.name), ['PROJ-5-release']);
+    const snapshot = await source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir)
+      .snapshotDevinfo!(signal());
+    assert.deepEqual(
+      snapshot.repositories[0]!.branches.map((b) => b.name),
+      ['PROJ-5-release'],
+    );
   });
 
   it('lists only commits whose message carries an issue key (upper case in prose)', async () => {
@@ -100,12 +116,18 @@ describe('git devinfo adapter', () => {
   it('builds commit and branch URLs from the Gitea preset by default', async () => {
     const web = await read();
     assert.equal(web.commits.find((c) => c.sha === sha.keyed)?.url, `https://git.example/acme/web/commit/${sha.keyed}`);
-    assert.equal(web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url, 'https://git.example/acme/web/src/branch/feature/PROJ-9-login');
+    assert.equal(
+      web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url,
+      'https://git.example/acme/web/src/branch/feature/PROJ-9-login',
+    );
   });
 
   it('uses the GitLab preset when asked', async () => {
     const web = await read({ preset: 'gitlab' });
-    assert.equal(web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url, 'https://git.example/acme/web/-/tree/feature/PROJ-9-login');
+    assert.equal(
+      web.branches.find((b) => b.name === 'feature/PROJ-9-login')?.url,
+      'https://git.example/acme/web/-/tree/feature/PROJ-9-login',
+    );
   });
 
   it('encodes the branch for Bitbucket Server query-style URLs', async () => {
@@ -117,9 +139,13 @@ describe('git devinfo adapter', () => {
   });
 
   it('honours maxCommits (most recent first)', async () => {
-    const web = await source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshotDevinfo!(signal());
+    const web = await source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir)
+      .snapshotDevinfo!(signal());
     // The two most recent commits are the chore and the merge; only the merge carries a key.
-    assert.deepEqual(web.repositories[0]!.commits.map((c) => c.sha), [sha.merge]);
+    assert.deepEqual(
+      web.repositories[0]!.commits.map((c) => c.sha),
+      [sha.merge],
+    );
   });
 
   it('rejects, naming the repository, when the repository is missing', async () => {
@@ -155,9 +181,22 @@ describe('git devinfo adapter', () => {
     });
 
     it('runs git with the parent folder as ceiling and without inherited repository overrides', () => {
-      const env = gitEnvironment('/srv/git/web', { PATH: '/bin', GIT_DIR: '/x/.git', GIT_INDEX_FILE: '/x/i', GIT_OBJECT_DIRECTORY: '/x/o', GIT_COMMON_DIR: '/x' });
+      const env = gitEnvironment('/srv/git/web', {
+        PATH: '/bin',
+        GIT_DIR: '/x/.git',
+        GIT_INDEX_FILE: '/x/i',
+        GIT_OBJECT_DIRECTORY: '/x/o',
+        GIT_COMMON_DIR: '/x',
+      });
       assert.deepEqual(
-        { ceiling: env.GIT_CEILING_DIRECTORIES, dir: env.GIT_DIR, index: env.GIT_INDEX_FILE, objects: env.GIT_OBJECT_DIRECTORY, common: env.GIT_COMMON_DIR, path: env.PATH },
+        {
+          ceiling: env.GIT_CEILING_DIRECTORIES,
+          dir: env.GIT_DIR,
+          index: env.GIT_INDEX_FILE,
+          objects: env.GIT_OBJECT_DIRECTORY,
+          common: env.GIT_COMMON_DIR,
+          path: env.PATH,
+        },
         { ceiling: '/srv/git', dir: undefined, index: undefined, objects: undefined, common: undefined, path: '/bin' },
       );
     });
@@ -165,13 +204,17 @@ describe('git devinfo adapter', () => {
     it('accepts a bare repository given by its own folder', async () => {
       const bare = path.join(dir, 'web-bare.git');
       repo.git('clone', '--quiet', '--bare', repo.dir, bare);
-      const snapshot = await source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir).snapshotDevinfo!(signal());
+      const snapshot = await source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir)
+        .snapshotDevinfo!(signal());
       assert.ok(snapshot.repositories[0]!.branches.some((b) => b.name === 'feature/PROJ-9-login'));
     });
   });
 
   it('refuses to act as a flag source', async () => {
-    await assert.rejects(source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshot(signal()), /not feature flags/);
+    await assert.rejects(
+      source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshot(signal()),
+      /not feature flags/,
+    );
   });
 
   describe('mirrors of remotes', () => {
@@ -183,30 +226,46 @@ describe('git devinfo adapter', () => {
         remote.checkout('PROJ-3-gone', true);
         remote.commit('more');
         remote.checkout('main');
-        const mirrored = source({ repositories: [{ name: 'svc', remote: remoteDir, mirror: 'mirrors/svc.git', url: 'https://git.example/acme/svc' }] }, dir);
+        const mirrored = source(
+          { repositories: [{ name: 'svc', remote: remoteDir, mirror: 'mirrors/svc.git', url: 'https://git.example/acme/svc' }] },
+          dir,
+        );
         const first = await mirrored.snapshotDevinfo!(signal());
         assert.deepEqual(first.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-3-gone', 'main']);
         remote.deleteBranch('PROJ-3-gone');
         const second = await mirrored.snapshotDevinfo!(signal());
-        assert.deepEqual(second.repositories[0]!.branches.map((b) => b.name), ['main']);
+        assert.deepEqual(
+          second.repositories[0]!.branches.map((b) => b.name),
+          ['main'],
+        );
       } finally {
         await rm(remoteDir, { recursive: true, force: true });
       }
     });
 
     it('names the repository when a remote cannot be reached', async () => {
-      const broken = source({ repositories: [{ name: 'x', remote: 'https://user:s3cr3t-token@127.0.0.1:1/x.git', mirror: 'mirrors/x.git', url: 'https://git.example/x' }] }, dir);
+      const broken = source(
+        {
+          repositories: [
+            { name: 'x', remote: 'https://user:s3cr3t-token@127.0.0.1:1/x.git', mirror: 'mirrors/x.git', url: 'https://git.example/x' },
+          ],
+        },
+        dir,
+      );
       await assert.rejects(broken.snapshotDevinfo!(signal()), /repository "x"/);
     });
 
     it('never shows credentials of a remote in a git error, even when git prints the raw URL', () => {
-      const error = new GitError("git clone failed: fatal: unable to access 'https://user:s3cr3t-token@git.example/x.git/': Could not resolve host");
+      const error = new GitError(
+        "git clone failed: fatal: unable to access 'https://user:s3cr3t-token@git.example/x.git/': Could not resolve host",
+      );
       assert.equal(error.message, "git clone failed: fatal: unable to access 'https://***@git.example/x.git/': Could not resolve host");
     });
   });
 
   describe('options', () => {
-    const decode = (repositories: unknown[]) => gitAdapter.optionsCodec.decode({ name: 'code', adapter: 'git', environments: [], repositories });
+    const decode = (repositories: unknown[]) =>
+      gitAdapter.optionsCodec.decode({ name: 'code', adapter: 'git', environments: [], repositories });
 
     it('accepts the issue example (path, name, url)', () => {
       assert.ok(isRight(decode([{ path: '/srv/git/web.git', name: 'web', url: 'https://git.example/acme/web' }])));

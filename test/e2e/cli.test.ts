@@ -41,7 +41,10 @@ describe('flagsync CLI as a process', function () {
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout) as { ok: boolean; providers: Array<{ name: string; created: number; flags: number }> };
     assert.equal(summary.ok, true);
-    assert.deepEqual(summary.providers.map((p) => [p.name, p.flags, p.created]), [['files', 250, 250]]);
+    assert.deepEqual(
+      summary.providers.map((p) => [p.name, p.flags, p.created]),
+      [['files', 250, 250]],
+    );
   });
 
   it('exit 1 naming the failed provider, and nothing deleted', async () => {
@@ -56,7 +59,19 @@ describe('flagsync CLI as a process', function () {
   });
 
   it('bad config: exit 2, one line per problem with its path, nothing sent', async () => {
-    await writeFile(config, ['jira:', '  cloudId: nope', '  clientId: x', '  clientSecret: hunter22', 'providers:', '  - name: files', '    adapter: nosuch', ''].join('\n'));
+    await writeFile(
+      config,
+      [
+        'jira:',
+        '  cloudId: nope',
+        '  clientId: x',
+        '  clientSecret: hunter22',
+        'providers:',
+        '  - name: files',
+        '    adapter: nosuch',
+        '',
+      ].join('\n'),
+    );
     const result = await runCli(['run', '--once', '--config', config]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /jira\.cloudId: expected a UUID/);
@@ -110,7 +125,11 @@ describe('flagsync CLI as a process', function () {
     assert.equal(stored.length, 250);
     for (const [i, f] of linkedFlags(250).entries()) {
       const flag = stored.find((s) => s.id === `files:${f.key}`)!;
-      assert.deepEqual(flag.details.find((d) => d.environment.name === 'production')!.status.rollout, { percentage: f.percent }, `flag ${i}`);
+      assert.deepEqual(
+        flag.details.find((d) => d.environment.name === 'production')!.status.rollout,
+        { percentage: f.percent },
+        `flag ${i}`,
+      );
     }
     sim.clearRequests();
     assert.equal((await runCli(['run', '--once', '--config', config])).code, 0);
@@ -136,10 +155,16 @@ describe('flagsync CLI as a process', function () {
   it('daemon: syncs on the cron schedule, picks up changes, serves metrics, exits 0 on SIGTERM with state saved', async () => {
     await writeEnvironments(dir, linkedFlags(5));
     const port = await freePort();
-    config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { schedule: '*/1 * * * * *', metrics: { host: '127.0.0.1', port } });
+    config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], {
+      schedule: '*/1 * * * * *',
+      metrics: { host: '127.0.0.1', port },
+    });
     const { child, done } = startCli(['run', '--config', config]);
     await waitFor(() => (sim.stored('featureflags') as unknown[]).length === 5, 20_000, 'first daemon run');
-    await writeEnvironments(dir, linkedFlags(5).map((f) => (f.key === 'PROJ-2-flag' ? { ...f, percent: 77 } : f)));
+    await writeEnvironments(
+      dir,
+      linkedFlags(5).map((f) => (f.key === 'PROJ-2-flag' ? { ...f, percent: 77 } : f)),
+    );
     const rolledOut = () => (sim.storedFlag('files:PROJ-2-flag') as JiraFeatureFlag).details[0]!.status.rollout?.percentage === 77;
     await waitFor(rolledOut, 20_000, 'scheduled run to send the change');
     const metrics = (await axios.get<string>(`http://127.0.0.1:${port}/metrics`)).data.split('\n');

@@ -8,15 +8,54 @@ import { tempDir } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 /** The tests run inside whatever CI runs them: blank out every CI marker so only the command line counts. */
-const noCi = { GITHUB_ACTIONS: '', GITEA_ACTIONS: '', FORGEJO_ACTIONS: '', GITLAB_CI: '', JENKINS_URL: '', JENKINS_HOME: '', bamboo_buildKey: '' };
+const noCi = {
+  GITHUB_ACTIONS: '',
+  GITEA_ACTIONS: '',
+  FORGEJO_ACTIONS: '',
+  GITLAB_CI: '',
+  JENKINS_URL: '',
+  JENKINS_HOME: '',
+  bamboo_buildKey: '',
+};
 
-const BUILD = (c: string) =>
-  ['send', 'build', '--config', c, '--pipeline-id', 'web', '--build-number', '7', '--state', 'successful',
-    '--display-name', 'web #7', '--url', 'http://ci.example/web/7', '--branch', 'feature/PROJ-9-login'];
-const DEPLOYMENT = (c: string) =>
-  ['send', 'deployment', '--config', c, '--pipeline-id', 'web', '--environment', 'production',
-    '--environment-type', 'production', '--sequence', '12', '--state', 'successful', '--url', 'http://ci.example/web/deploy/12',
-    '--branch', 'feature/PROJ-9-login'];
+const BUILD = (c: string) => [
+  'send',
+  'build',
+  '--config',
+  c,
+  '--pipeline-id',
+  'web',
+  '--build-number',
+  '7',
+  '--state',
+  'successful',
+  '--display-name',
+  'web #7',
+  '--url',
+  'http://ci.example/web/7',
+  '--branch',
+  'feature/PROJ-9-login',
+];
+const DEPLOYMENT = (c: string) => [
+  'send',
+  'deployment',
+  '--config',
+  c,
+  '--pipeline-id',
+  'web',
+  '--environment',
+  'production',
+  '--environment-type',
+  'production',
+  '--sequence',
+  '12',
+  '--state',
+  'successful',
+  '--url',
+  'http://ci.example/web/deploy/12',
+  '--branch',
+  'feature/PROJ-9-login',
+];
 
 describe('flagsync send (CLI as a process)', function () {
   this.timeout(60_000);
@@ -35,7 +74,7 @@ describe('flagsync send (CLI as a process)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('the issue\'s build command line sends one build linked to PROJ-9 and exits 0', async () => {
+  it("the issue's build command line sends one build linked to PROJ-9 and exits 0", async () => {
     const result = await runCli(BUILD(c), noCi);
     assert.equal(result.code, 0, result.stderr);
     const builds = sim.stored('builds') as JiraBuild[];
@@ -45,17 +84,24 @@ describe('flagsync send (CLI as a process)', function () {
     );
   });
 
-  it('the issue\'s deployment command line sends one deployment linked to PROJ-9 and exits 0', async () => {
+  it("the issue's deployment command line sends one deployment linked to PROJ-9 and exits 0", async () => {
     const result = await runCli(DEPLOYMENT(c), noCi);
     assert.equal(result.code, 0, result.stderr);
     const deployments = sim.stored('deployments') as JiraDeployment[];
     assert.deepEqual(
       deployments.map((d) => [d.pipeline.id, d.environment, d.deploymentSequenceNumber, d.associations]),
-      [['web', { id: 'production', displayName: 'production', type: 'production' }, 12, [{ associationType: 'issueIdOrKeys', values: ['PROJ-9'] }]]],
+      [
+        [
+          'web',
+          { id: 'production', displayName: 'production', type: 'production' },
+          12,
+          [{ associationType: 'issueIdOrKeys', values: ['PROJ-9'] }],
+        ],
+      ],
     );
   });
 
-  it('exits 1 with Jira\'s message when Jira rejects the build', async () => {
+  it("exits 1 with Jira's message when Jira rejects the build", async () => {
     const args = BUILD(c).map((a) => (a === 'feature/PROJ-9-login' ? 'feature/NOPE-9-login' : a));
     const result = await runCli(args, noCi);
     assert.equal(result.code, 1);
@@ -65,7 +111,16 @@ describe('flagsync send (CLI as a process)', function () {
   it('exits 2 with one line naming the bad option, sending nothing', async () => {
     const args = BUILD(c).map((a) => (a === 'successful' ? 'green' : a));
     const result = await runCli(args, noCi);
-    assert.deepEqual([result.code, result.stderr.trim().split('\n').filter((l) => l.includes('--state')).length], [2, 1]);
+    assert.deepEqual(
+      [
+        result.code,
+        result.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes('--state')).length,
+      ],
+      [2, 1],
+    );
     assert.equal(sim.requests.length, 0);
   });
 
@@ -89,7 +144,13 @@ describe('flagsync send (CLI as a process)', function () {
     sim = await startSimulator({ port });
     const drained = await runCli(['send', 'drain', '--config', c, '--spool', spool], noCi);
     assert.equal(drained.code, 0, drained.stderr);
-    assert.deepEqual((sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber), [7]);
-    assert.deepEqual((await readdir(spool)).filter((f) => f.endsWith('.event.json')), []);
+    assert.deepEqual(
+      (sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber),
+      [7],
+    );
+    assert.deepEqual(
+      (await readdir(spool)).filter((f) => f.endsWith('.event.json')),
+      [],
+    );
   });
 });

@@ -12,7 +12,8 @@ import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { writeSyncConfig } from '../helpers/sync-config';
 
-const devinfoPosts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'POST' && r.path.includes('/devinfo/') && r.path.endsWith('/bulk'));
+const devinfoPosts = (sim: Simulator) =>
+  sim.requests.filter((r) => r.method === 'POST' && r.path.includes('/devinfo/') && r.path.endsWith('/bulk'));
 const sentRepositories = (sim: Simulator) => devinfoPosts(sim).flatMap((r) => (r.body as { repositories: JiraRepository[] }).repositories);
 const stored = (sim: Simulator, id: string) => (sim.stored('devinfo') as unknown as JiraRepository[]).find((r) => r.id === id);
 
@@ -23,8 +24,13 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
   let repo: TestRepo;
   let configFile: string;
 
-  const sync = async (allowMassDelete = false) => syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, { dryRun: false, allowMassDelete });
-  const provider = (repoPath: string) => ({ name: 'code', adapter: 'git', repositories: [{ path: repoPath, name: 'web', url: 'https://git.example/acme/web' }] });
+  const sync = async (allowMassDelete = false) =>
+    syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, { dryRun: false, allowMassDelete });
+  const provider = (repoPath: string) => ({
+    name: 'code',
+    adapter: 'git',
+    repositories: [{ path: repoPath, name: 'web', url: 'https://git.example/acme/web' }],
+  });
 
   beforeEach(async () => {
     sim = await startSimulator({});
@@ -51,13 +57,21 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     assert.equal(report.ok, true);
     const web = stored(sim, 'web')!;
     assert.deepEqual(web.branches?.map((b) => b.name).sort(), ['PROJ-4-cleanup', 'feature/PROJ-9-login', 'main']);
-    assert.deepEqual(web.commits?.map((c) => c.message).sort(), ['Merge branch for PROJ-9', 'PROJ-1 first', 'PROJ-2 second', 'PROJ-9 login form']);
+    assert.deepEqual(web.commits?.map((c) => c.message).sort(), [
+      'Merge branch for PROJ-9',
+      'PROJ-1 first',
+      'PROJ-2 second',
+      'PROJ-9 login form',
+    ]);
     assert.equal(report.results[0]!.created, 7);
   });
 
   it('every request is valid for Jira (the simulator answers 400 otherwise)', async () => {
     await sync();
-    assert.deepEqual(devinfoPosts(sim).map((r) => r.status), [202]);
+    assert.deepEqual(
+      devinfoPosts(sim).map((r) => r.status),
+      [202],
+    );
   });
 
   it('a second run with nothing changed sends nothing', async () => {
@@ -75,8 +89,14 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     const sha = repo.commit('PROJ-9 validation');
     await sync();
     const [sent] = sentRepositories(sim);
-    assert.deepEqual(sent?.commits?.map((c) => c.id), [sha]);
-    assert.deepEqual(sent?.branches?.map((b) => b.name), ['feature/PROJ-9-login']);
+    assert.deepEqual(
+      sent?.commits?.map((c) => c.id),
+      [sha],
+    );
+    assert.deepEqual(
+      sent?.branches?.map((b) => b.name),
+      ['feature/PROJ-9-login'],
+    );
   });
 
   it('a deleted branch is deleted in Jira with deleteEntity', async () => {
@@ -85,7 +105,12 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     const report = await sync();
     assert.equal(report.results[0]!.deleted, 1);
     assert.ok(sim.requests.some((r) => r.method === 'DELETE' && r.path.endsWith('/repository/web/branch/PROJ-4-cleanup')));
-    assert.deepEqual(stored(sim, 'web')!.branches?.map((b) => b.name).sort(), ['feature/PROJ-9-login', 'main']);
+    assert.deepEqual(
+      stored(sim, 'web')!
+        .branches?.map((b) => b.name)
+        .sort(),
+      ['feature/PROJ-9-login', 'main'],
+    );
   });
 
   it('a missing repository fails the provider and deletes nothing', async () => {
@@ -104,7 +129,12 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     await sync();
     const other = new TestRepo(path.join(dir, 'other'));
     other.commit('PROJ-7 other start');
-    configFile = await writeSyncConfig(dir, sim, [provider(path.join(dir, 'web')), { ...provider(path.join(dir, 'other')), name: 'code2' }], { sync: { massDeleteThreshold: 0.5 } });
+    configFile = await writeSyncConfig(
+      dir,
+      sim,
+      [provider(path.join(dir, 'web')), { ...provider(path.join(dir, 'other')), name: 'code2' }],
+      { sync: { massDeleteThreshold: 0.5 } },
+    );
     sim.clearRequests();
     const report = await sync();
     const second = report.results.find((r) => r.provider === 'code2');
@@ -117,7 +147,10 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     const sha = repo.commit('NOPE-5 foreign key');
     const report = await sync();
     const result = report.results[0]!;
-    assert.deepEqual(result.rejected.map((r) => r.id), [`web/commit/${sha}`]);
+    assert.deepEqual(
+      result.rejected.map((r) => r.id),
+      [`web/commit/${sha}`],
+    );
     // The branch also carries PROJ-4, so Jira keeps it and names the unknown key.
     assert.deepEqual(result.unknownIssueKeys['web/branch/PROJ-4-cleanup'], ['NOPE-5']);
     assert.ok(stored(sim, 'web')!.commits?.some((c) => c.message === 'PROJ-1 first'));
@@ -129,25 +162,44 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     for (let i = 1; i <= 450; i++) {
       const message = `PROJ-${i} bulk change`;
       const content = String(i);
-      lines.push('commit refs/heads/bulk', `committer Ada Dev <ada@example.com> ${1_700_100_000 + i} +0000`, `data ${Buffer.byteLength(message)}`, message);
+      lines.push(
+        'commit refs/heads/bulk',
+        `committer Ada Dev <ada@example.com> ${1_700_100_000 + i} +0000`,
+        `data ${Buffer.byteLength(message)}`,
+        message,
+      );
       lines.push(`M 644 inline bulk.txt`, `data ${content.length}`, content, '');
     }
     execFileSync('git', ['fast-import', '--quiet'], { cwd: path.join(dir, 'web'), input: `${lines.join('\n')}\n` });
-    configFile = await writeSyncConfig(dir, sim, [{ ...provider(path.join(dir, 'web')), maxCommits: 1000 }], { sync: { massDeleteThreshold: 0.5 } });
+    configFile = await writeSyncConfig(dir, sim, [{ ...provider(path.join(dir, 'web')), maxCommits: 1000 }], {
+      sync: { massDeleteThreshold: 0.5 },
+    });
     const report = await sync();
     assert.equal(report.ok, true);
     const counts = sentRepositories(sim).map((r) => r.commits?.length ?? 0);
-    assert.ok(counts.every((n) => n <= 400), `commits per request: ${counts.join(', ')}`);
+    assert.ok(
+      counts.every((n) => n <= 400),
+      `commits per request: ${counts.join(', ')}`,
+    );
     assert.equal(stored(sim, 'web')!.commits!.length >= 400, true);
-    assert.equal(counts.reduce((a, b) => a + b, 0), 454);
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      454,
+    );
   });
 
   it('each run also delivers builds spooled beside the state file, removing them once accepted', async () => {
     const config = await loadConfig(configFile, registryWithGit());
-    const prepared = await prepareBuild({ pipelineId: 'web', buildNumber: '3', state: 'failed', url: 'http://ci.example/web/3', branch: 'PROJ-2-x' }, { now: Date.now(), cwd: dir });
+    const prepared = await prepareBuild(
+      { pipelineId: 'web', buildNumber: '3', state: 'failed', url: 'http://ci.example/web/3', branch: 'PROJ-2-x' },
+      { now: Date.now(), cwd: dir },
+    );
     await spoolEvent(spoolDirOf(config), prepared.event, Date.now());
     await syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
-    assert.deepEqual((sim.stored('builds') as { buildNumber: number }[]).map((b) => b.buildNumber), [3]);
+    assert.deepEqual(
+      (sim.stored('builds') as { buildNumber: number }[]).map((b) => b.buildNumber),
+      [3],
+    );
     assert.deepEqual(await spooledFiles(spoolDirOf(config)), []);
   });
 });

@@ -11,7 +11,9 @@ import { linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../he
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 const writes = (sim: Simulator) =>
-  sim.requests.filter((r) => r.path.includes('/featureflags/') && (r.method === 'DELETE' || (r.method === 'POST' && r.path.endsWith('/bulk'))));
+  sim.requests.filter(
+    (r) => r.path.includes('/featureflags/') && (r.method === 'DELETE' || (r.method === 'POST' && r.path.endsWith('/bulk'))),
+  );
 const sentFlags = (sim: Simulator) =>
   writes(sim)
     .filter((r) => r.method === 'POST')
@@ -31,7 +33,11 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
   beforeEach(async () => {
     sim = await startSimulator({});
     dir = await tempDir();
-    await writeEnvironments(dir, linkedFlags(12), linkedFlags(12).map((f) => ({ ...f, enabled: false })));
+    await writeEnvironments(
+      dir,
+      linkedFlags(12),
+      linkedFlags(12).map((f) => ({ ...f, enabled: false })),
+    );
     configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
   });
   afterEach(async () => {
@@ -71,11 +77,18 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     await sync();
     const before = sim.storedFlag('files:PROJ-5-flag') as JiraFeatureFlag;
     const production = linkedFlags(12).map((f) => (f.key === 'PROJ-5-flag' ? { ...f, percent: 90 } : f));
-    await writeEnvironments(dir, production, linkedFlags(12).map((f) => ({ ...f, enabled: false })));
+    await writeEnvironments(
+      dir,
+      production,
+      linkedFlags(12).map((f) => ({ ...f, enabled: false })),
+    );
     sim.clearRequests();
     const report = await sync();
     assert.equal(report.results[0]!.updated, 1);
-    assert.deepEqual(sentFlags(sim).map((f) => f.id), ['files:PROJ-5-flag']);
+    assert.deepEqual(
+      sentFlags(sim).map((f) => f.id),
+      ['files:PROJ-5-flag'],
+    );
     assert.equal(writes(sim).length, 1);
     const after = sim.storedFlag('files:PROJ-5-flag') as JiraFeatureFlag;
     assert.ok(after.updateSequenceId > before.updateSequenceId);
@@ -139,17 +152,27 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     const report = await sync(true);
     const result = report.results[0]!;
     assert.deepEqual(result.unknownIssueKeys['files:PROJ-1-mixed'], ['NOPE-2']);
-    assert.deepEqual(result.rejected.map((r) => r.id), ['files:NOPE-7-only']);
+    assert.deepEqual(
+      result.rejected.map((r) => r.id),
+      ['files:NOPE-7-only'],
+    );
     assert.equal(report.ok, false);
     assert.ok(sim.storedFlag('files:PROJ-1-mixed'));
     sim.clearRequests();
     await sync(true);
-    assert.deepEqual(sentFlags(sim).map((f) => f.id), ['files:NOPE-7-only']);
+    assert.deepEqual(
+      sentFlags(sim).map((f) => f.id),
+      ['files:NOPE-7-only'],
+    );
   });
 
-  it('the mass-delete guard refuses to delete most of a provider\'s flags unless allowed', async () => {
+  it("the mass-delete guard refuses to delete most of a provider's flags unless allowed", async () => {
     await sync();
-    await writeEnvironments(dir, linkedFlags(6), linkedFlags(6).map((f) => ({ ...f, enabled: false })));
+    await writeEnvironments(
+      dir,
+      linkedFlags(6),
+      linkedFlags(6).map((f) => ({ ...f, enabled: false })),
+    );
     const guarded = await sync();
     assert.equal(guarded.ok, false);
     assert.equal(guarded.results[0]!.deletesRefused, 6);
@@ -173,10 +196,16 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
   it('a source touched without a change (only times moved) sends nothing and refreshes state', async () => {
     await sync();
     const readState = async () =>
-      JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: Record<string, { i?: string; s: number }> } };
+      JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as {
+        entities: { featureflags: Record<string, { i?: string; s: number }> };
+      };
     const before = await readState();
     await new Promise((r) => setTimeout(r, 20)); // a later mtime
-    await writeEnvironments(dir, linkedFlags(12), linkedFlags(12).map((f) => ({ ...f, enabled: false })));
+    await writeEnvironments(
+      dir,
+      linkedFlags(12),
+      linkedFlags(12).map((f) => ({ ...f, enabled: false })),
+    );
     sim.clearRequests();
     const report = await sync();
     assert.equal(writes(sim).length, 0);
@@ -210,10 +239,13 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.equal((sim.stored('featureflags') as unknown[]).length, 24);
     const confirmed = await sync(true);
     assert.equal(confirmed.results.find((r) => r.provider === 'files')!.deleted, 12);
-    assert.deepEqual((sim.stored('featureflags') as JiraFeatureFlag[]).map((f) => f.id.split(':')[0]).filter((p) => p !== 'renamed'), []);
+    assert.deepEqual(
+      (sim.stored('featureflags') as JiraFeatureFlag[]).map((f) => f.id.split(':')[0]).filter((p) => p !== 'renamed'),
+      [],
+    );
   });
 
-  it('config properties (4 at most) go on every request with the provider\'s own, and Jira accepts them', async () => {
+  it("config properties (4 at most) go on every request with the provider's own, and Jira accepts them", async () => {
     const properties = { team: 'platform', source: 'flagsync', region: 'eu', tier: 'gold' };
     configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { jira: { properties } });
     const report = await sync();
@@ -233,7 +265,11 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     await writeEnvironments(dir, linkedFlags(12), staging); // back to what the record says Jira holds
     sim.clearRequests();
     await sync();
-    assert.deepEqual(sentFlags(sim).map((f) => f.id), ['files:PROJ-3-flag'], 'Jira may hold the 99% version: resend');
+    assert.deepEqual(
+      sentFlags(sim).map((f) => f.id),
+      ['files:PROJ-3-flag'],
+      'Jira may hold the 99% version: resend',
+    );
   });
 
   it('changed Jira properties in config reach the flags already in Jira', async () => {
@@ -257,8 +293,13 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     await writeEnvironments(dir, [...linkedFlags(3), { key: 'NOPE-1-rejected', percent: 5 }]);
     await writeFile(path.join(dir, 'staging.flagd.json'), '{"flags": {}}');
     const report = await sync(true);
-    assert.deepEqual(report.results[0]!.rejected.map((r) => r.id), ['files:NOPE-1-rejected']);
-    const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: Record<string, { p: string }> } };
+    assert.deepEqual(
+      report.results[0]!.rejected.map((r) => r.id),
+      ['files:NOPE-1-rejected'],
+    );
+    const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as {
+      entities: { featureflags: Record<string, { p: string }> };
+    };
     assert.deepEqual(Object.keys(state.entities.featureflags).sort(), ['files:PROJ-1-flag', 'files:PROJ-2-flag', 'files:PROJ-3-flag']);
     assert.ok(Object.values(state.entities.featureflags).every((r) => r.p === 'files'));
   });

@@ -19,7 +19,16 @@ export function flagdFile(flags: readonly FixtureFlag[]): string {
       state: f.enabled === false ? 'DISABLED' : 'ENABLED',
       variants: { on: true, off: false },
       defaultVariant: f.defaultOn === true ? 'on' : 'off',
-      ...(f.percent !== undefined ? { targeting: { fractional: [['on', f.percent], ['off', 100 - f.percent]] } } : {}),
+      ...(f.percent !== undefined
+        ? {
+            targeting: {
+              fractional: [
+                ['on', f.percent],
+                ['off', 100 - f.percent],
+              ],
+            },
+          }
+        : {}),
       ...(f.description !== undefined ? { metadata: { description: f.description } } : {}),
     };
   }
@@ -31,7 +40,11 @@ export async function tempDir(prefix = 'flagsync-test-'): Promise<string> {
 }
 
 /** Writes production and staging flag files into `dir`. */
-export async function writeEnvironments(dir: string, production: readonly FixtureFlag[], staging: readonly FixtureFlag[] = production): Promise<void> {
+export async function writeEnvironments(
+  dir: string,
+  production: readonly FixtureFlag[],
+  staging: readonly FixtureFlag[] = production,
+): Promise<void> {
   await writeFile(path.join(dir, 'production.flagd.json'), flagdFile(production));
   await writeFile(path.join(dir, 'staging.flagd.json'), flagdFile(staging));
 }

@@ -6,11 +6,17 @@ const noBytesCap = { maxBytes: Number.MAX_SAFE_INTEGER, envelopeBytes: 0 };
 
 describe('jira batching (pure)', () => {
   it('keeps exactly maxCount entities in one batch', () => {
-    assert.deepEqual(splitIntoBatches(numbers(100), { maxCount: 100, ...noBytesCap }).map((b) => b.length), [100]);
+    assert.deepEqual(
+      splitIntoBatches(numbers(100), { maxCount: 100, ...noBytesCap }).map((b) => b.length),
+      [100],
+    );
   });
 
   it('starts a second batch at maxCount + 1', () => {
-    assert.deepEqual(splitIntoBatches(numbers(101), { maxCount: 100, ...noBytesCap }).map((b) => b.length), [100, 1]);
+    assert.deepEqual(
+      splitIntoBatches(numbers(101), { maxCount: 100, ...noBytesCap }).map((b) => b.length),
+      [100, 1],
+    );
   });
 
   it('keeps the entities in order across batches', () => {

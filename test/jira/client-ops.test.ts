@@ -17,7 +17,10 @@ describe('jira client: cloud id, delete and get', () => {
     await client.submit(featureFlagsKind, [flag('a')]);
     await client.submit(featureFlagsKind, [flag('b')]);
     assert.equal(fake.requests.filter((r) => r.path === '/_edge/tenant_info').length, 1);
-    assert.deepEqual(fake.apiRequests().map((r) => r.path), Array(2).fill('/jira/featureflags/0.1/cloud/looked-up/bulk'));
+    assert.deepEqual(
+      fake.apiRequests().map((r) => r.path),
+      Array(2).fill('/jira/featureflags/0.1/cloud/looked-up/bulk'),
+    );
   });
 
   it('reads a bare site host as https://host', () => {
@@ -31,7 +34,10 @@ describe('jira client: cloud id, delete and get', () => {
   it('fails with JiraAuthError when tenant_info has no cloudId', async () => {
     fake = await startFakeJira({ tenant: () => ({ status: 200, body: { nope: true } }) });
     const client = createJiraClient(fake.settings({ cloudId: undefined, site: fake.url }), fastDeps().deps);
-    await assert.rejects(client.submit(featureFlagsKind, [flag('a')]), (e: unknown) => e instanceof JiraAuthError && /tenant_info/.test(e.message));
+    await assert.rejects(
+      client.submit(featureFlagsKind, [flag('a')]),
+      (e: unknown) => e instanceof JiraAuthError && /tenant_info/.test(e.message),
+    );
   });
 
   it('deletes by id on the encoded entity path', async () => {
@@ -44,9 +50,14 @@ describe('jira client: cloud id, delete and get', () => {
   });
 
   it('reports a delete Jira refused without losing the others', async () => {
-    fake = await startFakeJira({ api: (req) => (req.path.endsWith('/bad') ? { status: 400, body: [{ message: 'nope' }] } : { status: 202 }) });
+    fake = await startFakeJira({
+      api: (req) => (req.path.endsWith('/bad') ? { status: 400, body: [{ message: 'nope' }] } : { status: 202 }),
+    });
     const outcomes = await createJiraClient(fake.settings(), fastDeps().deps).deleteById(featureFlagsKind, ['good', 'bad']);
-    assert.deepEqual(outcomes.map((o) => o.ok), [true, false]);
+    assert.deepEqual(
+      outcomes.map((o) => o.ok),
+      [true, false],
+    );
     assert.match(outcomes[1]?.error ?? '', /HTTP 400: nope/);
   });
 
@@ -60,7 +71,10 @@ describe('jira client: cloud id, delete and get', () => {
 
   it('refuses deleteByProperties without properties', async () => {
     fake = await startFakeJira();
-    await assert.rejects(createJiraClient(fake.settings(), fastDeps().deps).deleteByProperties(featureFlagsKind, {}), /at least one property/);
+    await assert.rejects(
+      createJiraClient(fake.settings(), fastDeps().deps).deleteByProperties(featureFlagsKind, {}),
+      /at least one property/,
+    );
   });
 
   it('get returns the stored entity', async () => {

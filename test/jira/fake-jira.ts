@@ -31,7 +31,10 @@ export interface FakeJira {
 }
 
 let tokenCounter = 0;
-const defaultToken: Handler = () => ({ status: 200, body: { access_token: `tok-${++tokenCounter}`, expires_in: 3600, token_type: 'Bearer' } });
+const defaultToken: Handler = () => ({
+  status: 200,
+  body: { access_token: `tok-${++tokenCounter}`, expires_in: 3600, token_type: 'Bearer' },
+});
 const defaultTenant: Handler = () => ({ status: 200, body: { cloudId: CLOUD_ID } });
 
 /** Accepts every entity of a bulk request (flags by id, devinfo by repository id). */
@@ -58,19 +61,28 @@ export async function startFakeJira(handlers: { token?: Handler; tenant?: Handle
       } catch {
         // keep raw text
       }
-      const seen: SeenRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body };
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        authorization: req.headers.authorization,
+        body,
+      };
       requests.push(seen);
       const route = url.pathname === '/oauth/token' ? 'token' : url.pathname === '/_edge/tenant_info' ? 'tenant' : 'api';
       const handler = handlers[route] ?? (route === 'token' ? defaultToken : route === 'tenant' ? defaultTenant : acceptAll);
-      Promise.resolve(handler(seen, counts[route]++)).then((reply) => {
-        if (reply === 'drop') return void req.socket.destroy();
-        const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-        res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
-        res.end(payload);
-      }, (error: unknown) => {
-        res.writeHead(500);
-        res.end(String(error));
-      });
+      Promise.resolve(handler(seen, counts[route]++)).then(
+        (reply) => {
+          if (reply === 'drop') return void req.socket.destroy();
+          const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+          res.writeHead(reply.status, { 'Content-Type': 'application/json', ...reply.headers });
+          res.end(payload);
+        },
+        (error: unknown) => {
+          res.writeHead(500);
+          res.end(String(error));
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

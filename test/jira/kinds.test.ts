@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { buildId, buildsKind, deploymentId, deploymentsKind, devinfoKind, featureFlagsKind, type JiraBuild, type JiraDeployment } from '../../src/jira';
+import {
+  buildId,
+  buildsKind,
+  deploymentId,
+  deploymentsKind,
+  devinfoKind,
+  featureFlagsKind,
+  type JiraBuild,
+  type JiraDeployment,
+} from '../../src/jira';
 import { flag, repository } from './entities';
 
 function build(pipelineId: string, buildNumber: number, issueKeys: string[] = ['PROJ-1']): JiraBuild {
@@ -94,6 +103,9 @@ describe('jira kind descriptions', () => {
   });
 
   it('throws a readable error for a malformed devinfo answer', () => {
-    assert.throws(() => devinfoKind.parseResponse({ acceptedDevinfoEntities: [1] }, [repository('r', 1)]), /devinfo store response: acceptedDevinfoEntities/);
+    assert.throws(
+      () => devinfoKind.parseResponse({ acceptedDevinfoEntities: [1] }, [repository('r', 1)]),
+      /devinfo store response: acceptedDevinfoEntities/,
+    );
   });
 });

@@ -22,10 +22,16 @@ describe('Retry-After and backoff', () => {
 
   it('backs off exponentially up to the cap with full jitter', () => {
     const half = () => 0.5;
-    assert.deepEqual([1, 2, 3, 4, 5].map((r) => backoffDelay(r, 100, 500, half)), [50, 100, 200, 250, 250]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((r) => backoffDelay(r, 100, 500, half)),
+      [50, 100, 200, 250, 250],
+    );
   });
 
   it('can draw any delay down to zero (full jitter)', () => {
-    assert.equal(backoffDelay(3, 100, 500, () => 0), 0);
+    assert.equal(
+      backoffDelay(3, 100, 500, () => 0),
+      0,
+    );
   });
 });

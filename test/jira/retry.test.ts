@@ -58,13 +58,18 @@ describe('jira retries', () => {
     assert.equal(sleeps.length, 6);
     assert.equal(report.outcomes.filter((o) => o.status !== 'failed').length, 0);
     assert.match(errorOf(report.outcomes[0]), /POST http:.*\/bulk: HTTP 503 after 4 attempt\(s\)/);
-    assert.ok(report.outcomes.every((o) => o.status === 'failed' && o.retryable), 'no final answer: worth trying later');
+    assert.ok(
+      report.outcomes.every((o) => o.status === 'failed' && o.retryable),
+      'no final answer: worth trying later',
+    );
   });
 
   it('caps each backoff at backoffCapMs', async () => {
     fake = await startFakeJira({ api: () => ({ status: 503 }) });
     const { deps, sleeps } = fastDeps(() => 0.999);
-    await createJiraClient(fake.settings({ maxAttempts: 6, backoffBaseMs: 1000, backoffCapMs: 3000 }), deps).submit(featureFlagsKind, [flag('a')]);
+    await createJiraClient(fake.settings({ maxAttempts: 6, backoffBaseMs: 1000, backoffCapMs: 3000 }), deps).submit(featureFlagsKind, [
+      flag('a'),
+    ]);
     assert.ok(Math.max(...sleeps) <= 3000 && Math.max(...sleeps) > 2900, `sleeps ${sleeps.join(',')}`);
   });
 
@@ -120,7 +125,10 @@ describe('jira retries', () => {
         onBatch: () => controller.abort(),
       });
       assert.equal(fake.apiRequests().length, 1);
-      assert.deepEqual(report.outcomes.slice(0, 100).map((o) => o.status), Array(100).fill('accepted'));
+      assert.deepEqual(
+        report.outcomes.slice(0, 100).map((o) => o.status),
+        Array(100).fill('accepted'),
+      );
       assert.deepEqual(report.outcomes.slice(100).map(errorOf), Array(200).fill('aborted'));
     });
 
@@ -135,7 +143,10 @@ describe('jira retries', () => {
       const report = await createJiraClient(fake.settings({ concurrency: 1 }), fastDeps().deps).submit(featureFlagsKind, flags(150), {
         signal: controller.signal,
       });
-      assert.deepEqual(report.outcomes.map((o) => o.status), [...Array(100).fill('accepted'), ...Array(50).fill('failed')]);
+      assert.deepEqual(
+        report.outcomes.map((o) => o.status),
+        [...Array(100).fill('accepted'), ...Array(50).fill('failed')],
+      );
     });
 
     // The real sleep: the abort must cut a 20 s Retry-After wait short.
@@ -149,16 +160,20 @@ describe('jira retries', () => {
     it('ends a Retry-After wait at once when aborted, failing the batch as retryable without another request', async () => {
       fake = await startFakeJira({ api: () => ({ status: 429, headers: { 'Retry-After': '20' } }) });
       const started = Date.now();
-      const report = await createJiraClient(fake.settings(), realSleepDeps).submit(featureFlagsKind, [flag('a')], { signal: abortAfter(100) });
+      const report = await createJiraClient(fake.settings(), realSleepDeps).submit(featureFlagsKind, [flag('a')], {
+        signal: abortAfter(100),
+      });
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
       assert.deepEqual(report.outcomes, [{ id: 'a', status: 'failed', error: 'aborted', retryable: true }]);
       assert.equal(fake.apiRequests().length, 1);
     });
 
-    it('ends a delete\'s Retry-After wait at once when aborted', async () => {
+    it("ends a delete's Retry-After wait at once when aborted", async () => {
       fake = await startFakeJira({ api: () => ({ status: 503, headers: { 'Retry-After': '20' } }) });
       const started = Date.now();
-      const outcomes = await createJiraClient(fake.settings(), realSleepDeps).deleteById(featureFlagsKind, ['a'], { signal: abortAfter(100) });
+      const outcomes = await createJiraClient(fake.settings(), realSleepDeps).deleteById(featureFlagsKind, ['a'], {
+        signal: abortAfter(100),
+      });
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
       assert.deepEqual([outcomes, fake.apiRequests().length], [[{ id: 'a', ok: false, error: 'aborted' }], 1]);
     });
@@ -172,9 +187,17 @@ describe('jira retries', () => {
           return acceptAll(req, i);
         },
       });
-      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, flags(2), { signal: controller.signal });
+      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, flags(2), {
+        signal: controller.signal,
+      });
       assert.equal(fake.apiRequests().length, 2);
-      assert.deepEqual(report.outcomes.map((o) => [o.status, errorOf(o)]), [['accepted', ''], ['failed', 'aborted']]);
+      assert.deepEqual(
+        report.outcomes.map((o) => [o.status, errorOf(o)]),
+        [
+          ['accepted', ''],
+          ['failed', 'aborted'],
+        ],
+      );
     });
   });
 });

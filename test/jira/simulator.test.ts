@@ -72,8 +72,14 @@ describe('jira client against the simulator', () => {
 
   it('reports unknown issue keys per flag', async () => {
     sim = await startSimulator();
-    const report = await createJiraClient(settingsFor(sim), fastDeps().deps).submit(featureFlagsKind, [flag('a', ['PROJ-1', 'NOPE-9']), flag('b', ['PROJ-2'])]);
-    assert.deepEqual(report.outcomes.map((o) => (o.status === 'failed' ? [] : o.unknownIssueKeys)), [['NOPE-9'], []]);
+    const report = await createJiraClient(settingsFor(sim), fastDeps().deps).submit(featureFlagsKind, [
+      flag('a', ['PROJ-1', 'NOPE-9']),
+      flag('b', ['PROJ-2']),
+    ]);
+    assert.deepEqual(
+      report.outcomes.map((o) => (o.status === 'failed' ? [] : o.unknownIssueKeys)),
+      [['NOPE-9'], []],
+    );
   });
 
   it('recovers from expired tokens with one refresh', async () => {
@@ -134,13 +140,18 @@ describe('jira client against the simulator', () => {
     const client = createJiraClient(settingsFor(sim), fastDeps().deps);
     const report = await client.submit(buildsKind, [build('Test Pipeline/main', 36)]);
     assert.deepEqual(report.outcomes, [{ id: buildId('Test Pipeline/main', 36), status: 'accepted', unknownIssueKeys: [] }]);
-    assert.equal((await client.get(buildsKind, buildId('Test Pipeline/main', 36)) as { buildNumber: number }).buildNumber, 36);
-    assert.deepEqual(await client.deleteById(buildsKind, [buildId('Test Pipeline/main', 36)]), [{ id: buildId('Test Pipeline/main', 36), ok: true }]);
+    assert.equal(((await client.get(buildsKind, buildId('Test Pipeline/main', 36))) as { buildNumber: number }).buildNumber, 36);
+    assert.deepEqual(await client.deleteById(buildsKind, [buildId('Test Pipeline/main', 36)]), [
+      { id: buildId('Test Pipeline/main', 36), ok: true },
+    ]);
   });
 
   it('fails a delete by id that the simulator answers 404 for a wrong cloud id, naming the cause', async () => {
     sim = await startSimulator();
-    const outcomes = await createJiraClient(settingsFor(sim, { cloudId: 'wrong-cloud', site: undefined }), fastDeps().deps).deleteById(featureFlagsKind, ['a']);
+    const outcomes = await createJiraClient(settingsFor(sim, { cloudId: 'wrong-cloud', site: undefined }), fastDeps().deps).deleteById(
+      featureFlagsKind,
+      ['a'],
+    );
     assert.equal(outcomes[0]?.ok, false);
     assert.match(outcomes[0]?.error ?? '', /HTTP 404, the URL was not found \(check jira\.cloudId/);
   });
@@ -148,14 +159,20 @@ describe('jira client against the simulator', () => {
   it('stores deployments', async () => {
     sim = await startSimulator();
     const report = await createJiraClient(settingsFor(sim), fastDeps().deps).submit(deploymentsKind, [deployment(1), deployment(2)]);
-    assert.deepEqual(report.outcomes.map((o) => o.status), ['accepted', 'accepted']);
+    assert.deepEqual(
+      report.outcomes.map((o) => o.status),
+      ['accepted', 'accepted'],
+    );
   });
 
   it('stores devinfo repositories, splitting at 1000 nested entities', async () => {
     sim = await startSimulator();
     const repos = [repository('r1', 400), repository('r2', 400), repository('r3', 201)];
     const report = await createJiraClient(settingsFor(sim), fastDeps().deps).submit(devinfoKind, repos);
-    assert.deepEqual(report.outcomes.map((o) => o.status), ['accepted', 'accepted', 'accepted']);
+    assert.deepEqual(
+      report.outcomes.map((o) => o.status),
+      ['accepted', 'accepted', 'accepted'],
+    );
     assert.equal(bulkPosts(sim).length, 2);
   });
 });

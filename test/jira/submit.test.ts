@@ -31,7 +31,13 @@ describe('jira submit engine', () => {
     it('sends 101 flags in two requests', async () => {
       fake = await startFakeJira();
       await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, flags(101));
-      assert.deepEqual(fake.apiRequests().map((r) => idsIn(r).length).sort((a, b) => b - a), [100, 1]);
+      assert.deepEqual(
+        fake
+          .apiRequests()
+          .map((r) => idsIn(r).length)
+          .sort((a, b) => b - a),
+        [100, 1],
+      );
     });
 
     it('gives each request its own entities', async () => {
@@ -46,7 +52,10 @@ describe('jira submit engine', () => {
     it('puts the properties on every request', async () => {
       fake = await startFakeJira();
       await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, flags(101), { properties: { source: 'flagsync' } });
-      assert.deepEqual(fake.apiRequests().map((r) => (r.body as { properties: unknown }).properties), [{ source: 'flagsync' }, { source: 'flagsync' }]);
+      assert.deepEqual(
+        fake.apiRequests().map((r) => (r.body as { properties: unknown }).properties),
+        [{ source: 'flagsync' }, { source: 'flagsync' }],
+      );
     });
 
     it('splits devinfo at 1000 nested entities per request', async () => {
@@ -54,7 +63,10 @@ describe('jira submit engine', () => {
       const repos = [repository('r1', 400), repository('r2', 400), repository('r3', 200), repository('r4', 1)];
       await createJiraClient(fake.settings(), fastDeps().deps).submit(devinfoKind, repos);
       const sent = fake.apiRequests().map((r) => (r.body as { repositories: { id: string }[] }).repositories.map((x) => x.id));
-      assert.deepEqual(sent.sort((a, b) => b.length - a.length), [['r1', 'r2', 'r3'], ['r4']]);
+      assert.deepEqual(
+        sent.sort((a, b) => b.length - a.length),
+        [['r1', 'r2', 'r3'], ['r4']],
+      );
     });
 
     it('posts devinfo to version 0.1 on the proxy', async () => {
@@ -75,10 +87,14 @@ describe('jira submit engine', () => {
 
     it('on a 413 splits the batch in half and retries both halves', async () => {
       fake = await startFakeJira({
-        api: (req) => (idsIn(req).length > 25 ? { status: 413, body: [{ message: 'Submit fewer flags in each payload' }] } : acceptAll(req, 0)),
+        api: (req) =>
+          idsIn(req).length > 25 ? { status: 413, body: [{ message: 'Submit fewer flags in each payload' }] } : acceptAll(req, 0),
       });
       const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, flags(100));
-      assert.deepEqual(fake.apiRequests().map((r) => idsIn(r).length), [100, 50, 25, 25, 50, 25, 25]);
+      assert.deepEqual(
+        fake.apiRequests().map((r) => idsIn(r).length),
+        [100, 50, 25, 25, 50, 25, 25],
+      );
       assert.deepEqual(new Set(statuses(report.outcomes)), new Set(['accepted']));
     });
 
@@ -86,7 +102,10 @@ describe('jira submit engine', () => {
       fake = await startFakeJira();
       const all = flags(230);
       const report = await createJiraClient(fake.settings({ concurrency: 4 }), fastDeps().deps).submit(featureFlagsKind, all);
-      assert.deepEqual(report.outcomes.map((o) => o.id), all.map((f) => f.id));
+      assert.deepEqual(
+        report.outcomes.map((o) => o.id),
+        all.map((f) => f.id),
+      );
     });
   });
 
@@ -95,10 +114,17 @@ describe('jira submit engine', () => {
       fake = await startFakeJira({
         api: () => ({
           status: 202,
-          body: { acceptedFeatureFlags: ['a'], failedFeatureFlags: { b: [{ message: "'url' is required" }] }, unknownIssueKeys: ['NOPE-9'] },
+          body: {
+            acceptedFeatureFlags: ['a'],
+            failedFeatureFlags: { b: [{ message: "'url' is required" }] },
+            unknownIssueKeys: ['NOPE-9'],
+          },
         }),
       });
-      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a', ['PROJ-1', 'NOPE-9']), flag('b', ['PROJ-2'])]);
+      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [
+        flag('a', ['PROJ-1', 'NOPE-9']),
+        flag('b', ['PROJ-2']),
+      ]);
       assert.deepEqual(report.outcomes, [
         { id: 'a', status: 'accepted', unknownIssueKeys: ['NOPE-9'] },
         { id: 'b', status: 'rejected', messages: ["'url' is required"], unknownIssueKeys: [] },
@@ -109,7 +135,10 @@ describe('jira submit engine', () => {
       fake = await startFakeJira({ api: () => ({ status: 202, body: { acceptedFeatureFlags: 'a' } }) });
       const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
       assert.equal(report.outcomes[0]?.status, 'failed');
-      assert.match(errorOf(report.outcomes[0]), /malformed answer to POST http:\/\/127\.0\.0\.1:\d+\/jira\/featureflags.*acceptedFeatureFlags/);
+      assert.match(
+        errorOf(report.outcomes[0]),
+        /malformed answer to POST http:\/\/127\.0\.0\.1:\d+\/jira\/featureflags.*acceptedFeatureFlags/,
+      );
     });
 
     it('a 400 for one batch fails only its entities, with Jira messages', async () => {
@@ -120,10 +149,19 @@ describe('jira submit engine', () => {
       const report = await createJiraClient(fake.settings({ maxPayloadBytes: 10_000_000 }), fastDeps().deps).submit(featureFlagsKind, all);
       const failed = report.outcomes.filter((o) => o.status === 'failed');
       // Batches are [ok-0..ok-99] and [bad-0, late-0..late-49]; only the second is refused.
-      assert.deepEqual(failed.map((o) => o.id), ['bad-0', ...flags(50, 'late').map((f) => f.id)]);
+      assert.deepEqual(
+        failed.map((o) => o.id),
+        ['bad-0', ...flags(50, 'late').map((f) => f.id)],
+      );
       assert.match(errorOf(failed[0]), /HTTP 400: flags\[0\]\.key is required/);
-      assert.ok(failed.every((o) => o.status === 'failed' && !o.retryable), 'a 400 is a final answer');
-      assert.deepEqual(report.outcomes.filter((o) => o.status === 'accepted').map((o) => o.id), flags(100, 'ok').map((f) => f.id));
+      assert.ok(
+        failed.every((o) => o.status === 'failed' && !o.retryable),
+        'a 400 is a final answer',
+      );
+      assert.deepEqual(
+        report.outcomes.filter((o) => o.status === 'accepted').map((o) => o.id),
+        flags(100, 'ok').map((f) => f.id),
+      );
     });
 
     it('a 403 fails the kind with the permission a Jira admin must grant, sending nothing more', async () => {
@@ -143,7 +181,10 @@ describe('jira submit engine', () => {
           seen.push(outcomes.map((o) => o.id));
         },
       });
-      assert.deepEqual(seen.map((ids) => ids.length), [100, 50]);
+      assert.deepEqual(
+        seen.map((ids) => ids.length),
+        [100, 50],
+      );
     });
   });
 });

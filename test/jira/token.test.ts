@@ -43,7 +43,10 @@ describe('jira token handling', () => {
     await client.submit(featureFlagsKind, [flag('a')]);
     await client.submit(featureFlagsKind, [flag('b')]);
     assert.equal(fake.tokenRequests().length, 1);
-    assert.deepEqual(fake.apiRequests().map((r) => r.authorization), ['Bearer token-1', 'Bearer token-1']);
+    assert.deepEqual(
+      fake.apiRequests().map((r) => r.authorization),
+      ['Bearer token-1', 'Bearer token-1'],
+    );
   });
 
   it('keeps the token until 60 s before expires_in runs out', async () => {
@@ -70,11 +73,17 @@ describe('jira token handling', () => {
   it('on a 401 fetches a new token and retries the call once', async () => {
     fake = await startFakeJira({
       token: issuing(3600),
-      api: (req) => (req.authorization === 'Bearer token-1' ? { status: 401, body: { code: 401, message: 'Unauthorized' } } : { status: 202, body: { acceptedFeatureFlags: ['a'] } }),
+      api: (req) =>
+        req.authorization === 'Bearer token-1'
+          ? { status: 401, body: { code: 401, message: 'Unauthorized' } }
+          : { status: 202, body: { acceptedFeatureFlags: ['a'] } },
     });
     const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
     assert.deepEqual(report.outcomes, [{ id: 'a', status: 'accepted', unknownIssueKeys: [] }]);
-    assert.deepEqual(fake.apiRequests().map((r) => r.authorization), ['Bearer token-1', 'Bearer token-2']);
+    assert.deepEqual(
+      fake.apiRequests().map((r) => r.authorization),
+      ['Bearer token-1', 'Bearer token-2'],
+    );
   });
 
   it('fails the entities when the retried call gets a second 401', async () => {
@@ -125,13 +134,17 @@ describe('jira token handling', () => {
   }
 
   const authErrorOf = async (fake: FakeJira) =>
-    createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]).then(
-      () => assert.fail('expected a JiraAuthError'),
-      (e: unknown) => e,
-    );
+    createJiraClient(fake.settings(), fastDeps().deps)
+      .submit(featureFlagsKind, [flag('a')])
+      .then(
+        () => assert.fail('expected a JiraAuthError'),
+        (e: unknown) => e,
+      );
 
   it('turns a token endpoint 400 invalid_client into a fatal JiraAuthError with the OAuth error, asking once', async () => {
-    fake = await startFakeJira({ token: () => ({ status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed' } }) });
+    fake = await startFakeJira({
+      token: () => ({ status: 400, body: { error: 'invalid_client', error_description: 'Client authentication failed' } }),
+    });
     const error = await authErrorOf(fake);
     assert.ok(error instanceof JiraAuthError && !error.retryable);
     assert.match(error.message, /HTTP 400: invalid_client: Client authentication failed/);
@@ -139,7 +152,9 @@ describe('jira token handling', () => {
   });
 
   it('names the token URL, status and client id of a refused token request, never the secret it echoes', async () => {
-    fake = await startFakeJira({ token: (req) => ({ status: 400, body: { error: 'invalid_request', error_description: `bad body ${JSON.stringify(req.body)}` } }) });
+    fake = await startFakeJira({
+      token: (req) => ({ status: 400, body: { error: 'invalid_request', error_description: `bad body ${JSON.stringify(req.body)}` } }),
+    });
     const error = await authErrorOf(fake);
     assert.ok(error instanceof JiraAuthError);
     assert.ok(error.message.includes(`${fake.url}/oauth/token`) && error.message.includes(CLIENT_ID), error.message);
@@ -157,14 +172,18 @@ describe('jira token handling', () => {
   for (const status of [408, 429]) {
     it(`retries a token endpoint ${status} as an outage`, async () => {
       let calls = 0;
-      fake = await startFakeJira({ token: () => (++calls === 1 ? { status } : { status: 200, body: { access_token: 'ok', expires_in: 3600 } }) });
+      fake = await startFakeJira({
+        token: () => (++calls === 1 ? { status } : { status: 200, body: { access_token: 'ok', expires_in: 3600 } }),
+      });
       const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
       assert.equal(report.outcomes[0]?.status, 'accepted');
     });
   }
 
   it('keeps the OAuth error text of a token endpoint 5xx in the retryable failure', async () => {
-    fake = await startFakeJira({ token: () => ({ status: 503, body: { error: 'temporarily_unavailable', error_description: 'try later' } }) });
+    fake = await startFakeJira({
+      token: () => ({ status: 503, body: { error: 'temporarily_unavailable', error_description: 'try later' } }),
+    });
     const report = await createJiraClient(fake.settings({ maxAttempts: 2 }), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
     const outcome = report.outcomes[0];
     assert.ok(outcome?.status === 'failed' && outcome.retryable);
@@ -188,13 +207,18 @@ describe('jira token handling', () => {
       await client.submit(featureFlagsKind, [flag('a')]);
       const report = await client.submit(featureFlagsKind, [flag('b')]);
       assert.equal(report.outcomes[0]?.status, 'accepted');
-      assert.deepEqual([fake.tokenRequests().length, fake.apiRequests().map((r) => r.authorization)], [1, ['Bearer tok-odd', 'Bearer tok-odd']]);
+      assert.deepEqual(
+        [fake.tokenRequests().length, fake.apiRequests().map((r) => r.authorization)],
+        [1, ['Bearer tok-odd', 'Bearer tok-odd']],
+      );
     });
   }
 
   it('retries a token endpoint 503 instead of failing at once', async () => {
     let calls = 0;
-    fake = await startFakeJira({ token: () => (++calls === 1 ? { status: 503 } : { status: 200, body: { access_token: 'ok', expires_in: 3600 } }) });
+    fake = await startFakeJira({
+      token: () => (++calls === 1 ? { status: 503 } : { status: 200, body: { access_token: 'ok', expires_in: 3600 } }),
+    });
     const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
     assert.equal(report.outcomes[0]?.status, 'accepted');
   });

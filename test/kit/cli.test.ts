@@ -43,8 +43,11 @@ describe('flagsync adapter commands', function () {
     const created = await runCli(['adapter', 'new', 'acme-flags', '--dir', target]);
     assert.equal(created.code, 0, created.stderr);
     const tested = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = execFile(process.execPath, [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-color', `${target}/test/**/*.test.ts`], { cwd: repoRoot }, (error, stdout) =>
-        resolve({ code: error === null ? 0 : (child.exitCode ?? 1), out: stdout }),
+      const child = execFile(
+        process.execPath,
+        [path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-color', `${target}/test/**/*.test.ts`],
+        { cwd: repoRoot },
+        (error, stdout) => resolve({ code: error === null ? 0 : (child.exitCode ?? 1), out: stdout }),
       );
     });
     assert.equal(tested.code, 0, tested.out);
@@ -92,7 +95,7 @@ describe('flagsync adapter commands', function () {
       assert.match(report.error, /answered 503/);
     });
 
-    it('reports a bad adapter\'s output by field and exits 1 (--json)', async () => {
+    it("reports a bad adapter's output by field and exits 1 (--json)", async () => {
       await writeFile(
         path.join(dir, 'bad.js'),
         `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
@@ -118,7 +121,10 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCod
   describe('external adapters in config', () => {
     it('refuses a module without an AdapterFactory as a config error (exit 2)', async () => {
       await mkdir(path.join(dir, 'adapters', 'foo'), { recursive: true });
-      await writeFile(path.join(dir, 'adapters', 'foo', 'index.js'), `exports.adapter = { name: 'foo', version: '1', contractVersion: 1, create() {} };`);
+      await writeFile(
+        path.join(dir, 'adapters', 'foo', 'index.js'),
+        `exports.adapter = { name: 'foo', version: '1', contractVersion: 1, create() {} };`,
+      );
       const config = await writeConfig(dir, [
         { name: 'foo', adapter: './adapters/foo', environments: [{ name: 'production' }] },
         { name: 'gone', adapter: './adapters/missing', environments: [{ name: 'production' }] },
@@ -126,13 +132,18 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCod
       const result = await runCli(['validate', '--config', config]);
       assert.equal(result.code, 2);
       // Every provider's problem is listed, each with its path.
-      assert.match(result.stderr, /config error: providers\[0\]\.adapter: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/);
+      assert.match(
+        result.stderr,
+        /config error: providers\[0\]\.adapter: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/,
+      );
       assert.match(result.stderr, /config error: providers\[1\]\.adapter: .*\.\/adapters\/missing/);
     });
 
     it('loads a scaffolded TypeScript adapter by path relative to the config file', async () => {
       await runCli(['adapter', 'new', 'inhouse', '--dir', path.join(dir, 'adapters', 'inhouse')]);
-      const config = await writeConfig(dir, [{ name: 'mine', adapter: './adapters/inhouse', url: 'http://127.0.0.1:9', environments: [{ name: 'production' }] }]);
+      const config = await writeConfig(dir, [
+        { name: 'mine', adapter: './adapters/inhouse', url: 'http://127.0.0.1:9', environments: [{ name: 'production' }] },
+      ]);
       const result = await runCli(['validate', '--config', config]);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /mine \(\.\/adapters\/inhouse\)/);

@@ -20,7 +20,12 @@ function runBrokenContracts(): Promise<MochaJson> {
   results ??= new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--reporter', 'json', path.join(__dirname, 'broken', 'contract-runs.ts')],
+      [
+        path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+        '--reporter',
+        'json',
+        path.join(__dirname, 'broken', 'contract-runs.ts'),
+      ],
       { cwd: root, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout) => {
         try {
@@ -36,7 +41,10 @@ function runBrokenContracts(): Promise<MochaJson> {
 
 function checksOf(tests: { fullTitle: string }[], fault: string): string[] {
   const prefix = `adapter contract v1: tiny-${fault} `;
-  return tests.filter((f) => f.fullTitle.startsWith(prefix)).map((f) => f.fullTitle.slice(prefix.length)).sort();
+  return tests
+    .filter((f) => f.fullTitle.startsWith(prefix))
+    .map((f) => f.fullTitle.slice(prefix.length))
+    .sort();
 }
 
 async function failedChecks(fault: string): Promise<string[]> {
@@ -56,7 +64,7 @@ describe('runAdapterContract', function () {
     assert.deepEqual(await failedChecks('none'), []);
   });
 
-  it('runs the sound adapter\'s checks, including the malformed-flag one, rather than skipping them', async () => {
+  it("runs the sound adapter's checks, including the malformed-flag one, rather than skipping them", async () => {
     const passed = await passedChecks('none');
     assert.ok(passed.length > 0, 'no check of the sound adapter passed');
     assert.ok(passed.includes(MALFORMED_CHECK), passed.join('\n'));
@@ -73,14 +81,11 @@ describe('runAdapterContract', function () {
   });
 
   it('fails an adapter that resolves with no flags when the source is down or the read is aborted', async () => {
-    assert.deepEqual(
-      await failedChecks('swallows-outage'),
-      [
-        'keeps secrets out of its errors',
-        'rejects when the source is down, instead of resolving with no flags',
-        'settles promptly with a rejection when its AbortSignal aborts',
-      ],
-    );
+    assert.deepEqual(await failedChecks('swallows-outage'), [
+      'keeps secrets out of its errors',
+      'rejects when the source is down, instead of resolving with no flags',
+      'settles promptly with a rejection when its AbortSignal aborts',
+    ]);
   });
 
   it('fails an adapter that ignores its AbortSignal', async () => {
@@ -103,7 +108,9 @@ describe('runAdapterContract', function () {
 
   it('fails an adapter whose output the core codecs refuse, naming the field', async () => {
     const json = await runBrokenContracts();
-    const failure = json.failures.find((f) => f.fullTitle === 'adapter contract v1: tiny-invalid-field returns every flag the source holds, and only those');
+    const failure = json.failures.find(
+      (f) => f.fullTitle === 'adapter contract v1: tiny-invalid-field returns every flag the source holds, and only those',
+    );
     assert.match(failure?.err.message ?? '', /flags\[0\]\.environments\[0\]\.enabled: expected boolean/);
   });
 

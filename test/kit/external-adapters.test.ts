@@ -39,7 +39,7 @@ describe('external adapters', () => {
     await rm(inRepo, { recursive: true, force: true });
   });
 
-  it('loads a local JavaScript adapter folder relative to the config file\'s folder', async () => {
+  it("loads a local JavaScript adapter folder relative to the config file's folder", async () => {
     await mkdir(path.join(dir, 'adapters', 'foo'), { recursive: true });
     await writeFile(path.join(dir, 'adapters', 'foo', 'index.js'), jsAdapter('foo'));
     const factory = createAdapterRegistry({ baseDirs: [dir, os.tmpdir()] }).get('./adapters/foo');
@@ -60,7 +60,7 @@ export default adapter;
     assert.equal(factory?.name, 'ts-foo');
   });
 
-  it('loads an npm package from the config file\'s folder', async () => {
+  it("loads an npm package from the config file's folder", async () => {
     const pkg = path.join(dir, 'node_modules', '@acme', 'flagsync-adapter-foo');
     await mkdir(pkg, { recursive: true });
     await writeFile(path.join(pkg, 'package.json'), JSON.stringify({ name: '@acme/flagsync-adapter-foo', main: 'lib/main.js' }));
@@ -79,7 +79,10 @@ export default adapter;
   it('refuses an adapter written for another contract version, naming both versions', async () => {
     await writeFile(path.join(dir, 'future.js'), jsAdapter('future', 2));
     const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./future.js'));
-    assert.match(error.message, /^adapter \.\/future\.js: "future" 1\.2\.3 implements adapter contract version 2; this flagsync supports version 1/);
+    assert.match(
+      error.message,
+      /^adapter \.\/future\.js: "future" 1\.2\.3 implements adapter contract version 2; this flagsync supports version 1/,
+    );
   });
 
   it('reports a local path with no module behind it', () => {

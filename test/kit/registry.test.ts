@@ -14,7 +14,8 @@ describe('built-in adapter registry', () => {
   });
 
   it('does not take Object.prototype members for adapters', () => {
-    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.equal(createAdapterRegistry().get(name), undefined, name);
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty'])
+      assert.equal(createAdapterRegistry().get(name), undefined, name);
   });
 
   for (const name of BUILT_IN_ADAPTERS) {

@@ -12,12 +12,20 @@ const flag = (extra: Record<string, unknown> = {}) => ({
 
 describe('snapshot check', () => {
   it('names the provider, the adapter and the field of a wrongly typed value', () => {
-    const bad = { flags: [flag(), flag({ key: 'b' }), flag({ key: 'c' }), flag({ key: 'd', environments: [{ name: 'production', enabled: 'yes' }] })] };
-    assert.throws(() => validateSnapshot(bad, { provider: 'shop', adapter: 'flipt' }), (error: unknown) => {
-      assert.ok(error instanceof InvalidSnapshotError);
-      assert.equal(error.message, 'provider "shop" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean');
-      return true;
-    });
+    const bad = {
+      flags: [flag(), flag({ key: 'b' }), flag({ key: 'c' }), flag({ key: 'd', environments: [{ name: 'production', enabled: 'yes' }] })],
+    };
+    assert.throws(
+      () => validateSnapshot(bad, { provider: 'shop', adapter: 'flipt' }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidSnapshotError);
+        assert.equal(
+          error.message,
+          'provider "shop" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean',
+        );
+        return true;
+      },
+    );
   });
 
   it('never prints the offending value', () => {
@@ -44,7 +52,10 @@ describe('snapshot check', () => {
   });
 
   it('when strict, reports an environment the adapter does not list', () => {
-    const problems = snapshotProblems({ flags: [flag({ environments: [{ name: 'qa', enabled: true }] })] }, { provider: 'shop', environments: ['production'], strict: true });
+    const problems = snapshotProblems(
+      { flags: [flag({ environments: [{ name: 'qa', enabled: true }] })] },
+      { provider: 'shop', environments: ['production'], strict: true },
+    );
     assert.deepEqual(problems, ['flags[0].environments[0].name: "qa" is not one of the adapter\'s environments (production)']);
   });
 });

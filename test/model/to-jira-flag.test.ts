@@ -16,7 +16,13 @@ function flag(overrides: Partial<NormalizedFlag> = {}): NormalizedFlag {
     url: 'https://flags.example/alpha',
     lastUpdated: '2026-11-01T10:00:00.000Z',
     environments: [
-      { name: 'production', enabled: true, rollout: { percentage: 25 }, defaultValue: 'false', url: 'https://flags.example/alpha?env=production' },
+      {
+        name: 'production',
+        enabled: true,
+        rollout: { percentage: 25 },
+        defaultValue: 'false',
+        url: 'https://flags.example/alpha?env=production',
+      },
       { name: 'staging', enabled: false, defaultValue: 'false', url: 'https://flags.example/alpha?env=staging' },
     ],
     ...overrides,
@@ -47,13 +53,30 @@ describe('normalized flag → Jira feature flag', () => {
   });
 
   it('summary follows staging when there is no production env', () => {
-    const m = mapped(flag({ environments: [{ name: 'dev', enabled: true, url: 'https://x.example/d' }, { name: 'staging', enabled: false, url: 'https://x.example/s' }] }));
+    const m = mapped(
+      flag({
+        environments: [
+          { name: 'dev', enabled: true, url: 'https://x.example/d' },
+          { name: 'staging', enabled: false, url: 'https://x.example/s' },
+        ],
+      }),
+    );
     assert.equal(m.flag.summary.status.enabled, false);
   });
 
   it('config mapping wins over names; unknown names leave the type out', () => {
-    const m = mapped(flag({ environments: [{ name: 'live-eu', enabled: true, url: 'https://x.example/a' }, { name: 'blue', enabled: true, url: 'https://x.example/b' }] }));
-    assert.deepEqual(m.flag.details.map((d) => d.environment), [{ name: 'live-eu', type: 'production' }, { name: 'blue' }]);
+    const m = mapped(
+      flag({
+        environments: [
+          { name: 'live-eu', enabled: true, url: 'https://x.example/a' },
+          { name: 'blue', enabled: true, url: 'https://x.example/b' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      m.flag.details.map((d) => d.environment),
+      [{ name: 'live-eu', type: 'production' }, { name: 'blue' }],
+    );
   });
 
   it('a flag without issue keys is unlinked, not sent', () => {
@@ -66,7 +89,14 @@ describe('normalized flag → Jira feature flag', () => {
   });
 
   it('trims over-long text to 255 with a warning and drops out-of-range percentages', () => {
-    const m = mapped(flag({ name: 'n'.repeat(300), environments: [{ name: 'production', enabled: true, rollout: { percentage: 140 }, defaultValue: 'v'.repeat(400), url: 'https://x.example' }] }));
+    const m = mapped(
+      flag({
+        name: 'n'.repeat(300),
+        environments: [
+          { name: 'production', enabled: true, rollout: { percentage: 140 }, defaultValue: 'v'.repeat(400), url: 'https://x.example' },
+        ],
+      }),
+    );
     assert.equal(m.flag.displayName!.length, 255);
     assert.equal(m.flag.details[0]!.status.defaultValue!.length, 255);
     assert.equal(m.flag.details[0]!.status.rollout, undefined);
@@ -74,17 +104,30 @@ describe('normalized flag → Jira feature flag', () => {
   });
 
   it('text rollouts and rule counts pass through', () => {
-    const m = mapped(flag({ environments: [{ name: 'production', enabled: true, rollout: { rules: 2, text: '2 rules; 3 targeted users' }, url: 'https://x.example' }] }));
+    const m = mapped(
+      flag({
+        environments: [
+          { name: 'production', enabled: true, rollout: { rules: 2, text: '2 rules; 3 targeted users' }, url: 'https://x.example' },
+        ],
+      }),
+    );
     assert.deepEqual(m.flag.details[0]!.status.rollout, { text: '2 rules; 3 targeted users' });
   });
 
   it('stamping uses environment times, else the flag time, and the summary carries the latest', () => {
-    const m = mapped(flag({ environments: [
-      { name: 'production', enabled: true, url: 'https://x.example/p', lastUpdated: '2026-11-02T00:00:00.000Z' },
-      { name: 'staging', enabled: true, url: 'https://x.example/s' },
-    ] }));
+    const m = mapped(
+      flag({
+        environments: [
+          { name: 'production', enabled: true, url: 'https://x.example/p', lastUpdated: '2026-11-02T00:00:00.000Z' },
+          { name: 'staging', enabled: true, url: 'https://x.example/s' },
+        ],
+      }),
+    );
     const stamped = stampFlag({ flag: m.flag, times: m.times }, 7, '2026-11-23T00:00:00.000Z');
-    assert.deepEqual(stamped.details.map((d) => d.lastUpdated), ['2026-11-02T00:00:00.000Z', '2026-11-01T10:00:00.000Z']);
+    assert.deepEqual(
+      stamped.details.map((d) => d.lastUpdated),
+      ['2026-11-02T00:00:00.000Z', '2026-11-01T10:00:00.000Z'],
+    );
     assert.equal(stamped.summary.lastUpdated, '2026-11-02T00:00:00.000Z');
   });
 
@@ -97,9 +140,23 @@ describe('normalized flag → Jira feature flag', () => {
   });
 
   const names: Array<[string, string | undefined]> = [
-    ['production', 'production'], ['prod-eu', 'production'], ['eu_prod', 'production'], ['live', 'production'], ['staging', 'staging'],
-    ['stg', 'staging'], ['preprod', 'staging'], ['pre-prod', 'staging'], ['non-prod', undefined], ['products', undefined],
-    ['qa', 'testing'], ['test', 'testing'], ['qa2', 'testing'], ['development', 'development'], ['dev', 'development'], ['blue', undefined],
+    ['production', 'production'],
+    ['prod-eu', 'production'],
+    ['eu_prod', 'production'],
+    ['live', 'production'],
+    ['staging', 'staging'],
+    ['stg', 'staging'],
+    ['preprod', 'staging'],
+    ['pre-prod', 'staging'],
+    ['non-prod', undefined],
+    ['products', undefined],
+    ['qa', 'testing'],
+    ['test', 'testing'],
+    ['qa2', 'testing'],
+    ['development', 'development'],
+    ['dev', 'development'],
+    ['blue', undefined],
   ];
-  for (const [name, type] of names) it(`environment "${name}" defaults to ${String(type)}`, () => assert.equal(defaultEnvironmentType(name), type));
+  for (const [name, type] of names)
+    it(`environment "${name}" defaults to ${String(type)}`, () => assert.equal(defaultEnvironmentType(name), type));
 });

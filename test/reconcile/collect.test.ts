@@ -9,7 +9,10 @@ describe('collectSnapshots', () => {
     controller.abort(new Error('SIGTERM'));
     const [result] = await collectSnapshots([{ name: 'git', adapter, timeoutMs: 60_000 }], controller.signal);
     assert.equal(called, false);
-    assert.deepEqual(result && { ok: result.ok, error: !result.ok && result.error }, { ok: false, error: 'not read: flagsync is stopping' });
+    assert.deepEqual(result && { ok: result.ok, error: !result.ok && result.error }, {
+      ok: false,
+      error: 'not read: flagsync is stopping',
+    });
   });
 
   it('fails a provider whose snapshot outlives its timeout, even when the adapter ignores the signal', async () => {

@@ -30,11 +30,24 @@ const ten = Array.from({ length: 10 }, (_, i): [string, string, Record<string, u
 describe('planRun (pure diff against last-accepted state)', () => {
   it('creates everything on an empty state', () => {
     const plan = planRun('featureflags', [source('a', [entity('a', 'a:1', { v: 1 })])], emptyState(), options);
-    assert.deepEqual(plan.providers[0]!.writes.map((w) => [w.entity.id, w.action]), [['a:1', 'create']]);
+    assert.deepEqual(
+      plan.providers[0]!.writes.map((w) => [w.entity.id, w.action]),
+      [['a:1', 'create']],
+    );
   });
 
   it('sends nothing when nothing changed', () => {
-    const plan = planRun('featureflags', [source('a', ten.map(([p, id, c]) => entity(p, id, c)))], stateWith(ten), options);
+    const plan = planRun(
+      'featureflags',
+      [
+        source(
+          'a',
+          ten.map(([p, id, c]) => entity(p, id, c)),
+        ),
+      ],
+      stateWith(ten),
+      options,
+    );
     assert.equal(plan.providers[0]!.writes.length, 0);
     assert.equal(plan.providers[0]!.unchanged, 10);
     assert.equal(plan.providers[0]!.deletes.length, 0);
@@ -44,7 +57,10 @@ describe('planRun (pure diff against last-accepted state)', () => {
     const entities = ten.map(([p, id, c]) => entity(p, id, id === 'a:3' ? { ...c, v: 'changed' } : c));
     const plan = planRun('featureflags', [source('a', entities)], stateWith(ten), options);
     const writes = plan.providers[0]!.writes;
-    assert.deepEqual(writes.map((w) => [w.entity.id, w.action, w.changedFields]), [['a:3', 'update', ['v']]]);
+    assert.deepEqual(
+      writes.map((w) => [w.entity.id, w.action, w.changedFields]),
+      [['a:3', 'update', ['v']]],
+    );
     assert.equal(writes[0]!.previousSequence, 100);
   });
 
@@ -56,7 +72,10 @@ describe('planRun (pure diff against last-accepted state)', () => {
 
   it('a failed provider deletes nothing and leaves other providers alone', () => {
     const b: Array<[string, string, Record<string, unknown>]> = [['b', 'b:1', { v: 1 }]];
-    const plan = planRun('featureflags', [{ provider: 'a', ok: false, error: 'down' }, source('b', [])], stateWith([...ten, ...b]), { ...options, allowMassDelete: true });
+    const plan = planRun('featureflags', [{ provider: 'a', ok: false, error: 'down' }, source('b', [])], stateWith([...ten, ...b]), {
+      ...options,
+      allowMassDelete: true,
+    });
     assert.equal(plan.providers[0]!.deletes.length, 0);
     assert.equal(plan.providers[0]!.ok, false);
     assert.deepEqual(plan.providers[1]!.deletes, ['b:1']);
@@ -98,7 +117,11 @@ describe('planRun (pure diff against last-accepted state)', () => {
 
 describe('desiredFlags source fingerprints', () => {
   const flag = {
-    provider: 'p', key: 'PROJ-1-x', tags: [], issueKeys: [], url: 'https://x.example/f',
+    provider: 'p',
+    key: 'PROJ-1-x',
+    tags: [],
+    issueKeys: [],
+    url: 'https://x.example/f',
     environments: [{ name: 'production', enabled: true, rollout: { percentage: 5 } }],
   };
   const settings = { provider: 'p', linking: DEFAULT_LINKING, environmentTypes: new Map() };
@@ -126,7 +149,9 @@ describe('flags the adapter skipped for bad data', () => {
     const desired = desiredFlags([], { provider: 'p', linking: DEFAULT_LINKING, environmentTypes: new Map() }, () => undefined, [
       { key: 'PROJ-1-x', reason: 'strategy "flexibleRollout" has rollout "abc"' },
     ]);
-    assert.deepEqual(desired.warnings, ['flag p:PROJ-1-x: skipped, the source\'s data could not be used: strategy "flexibleRollout" has rollout "abc"']);
+    assert.deepEqual(desired.warnings, [
+      'flag p:PROJ-1-x: skipped, the source\'s data could not be used: strategy "flexibleRollout" has rollout "abc"',
+    ]);
     const plan = planRun('featureflags', [desired], state, { massDeleteThreshold: 0.2, allowMassDelete: true }).providers[0]!;
     assert.deepEqual(plan.deletes, []);
   });
@@ -135,21 +160,37 @@ describe('flags the adapter skipped for bad data', () => {
 describe('providers removed from the config', () => {
   it('plan the removal of their entities, held back by the mass-delete guard unless allowed', () => {
     const state = stateWith([...ten, ['gone', 'gone:1', { v: 1 }], ['gone', 'gone:2', { v: 2 }]]);
-    const keep = source('a', ten.map(([p, id, c]) => entity(p, id, c)));
+    const keep = source(
+      'a',
+      ten.map(([p, id, c]) => entity(p, id, c)),
+    );
     const guarded = planRun('featureflags', [keep], state, options).providers.find((p) => p.provider === 'gone')!;
     assert.deepEqual([guarded.deletes, guarded.refusedDeletes], [[], ['gone:1', 'gone:2']]);
     assert.match(guarded.warnings[0]!, /no longer in the config/);
-    const allowed = planRun('featureflags', [keep], state, { ...options, allowMassDelete: true }).providers.find((p) => p.provider === 'gone')!;
+    const allowed = planRun('featureflags', [keep], state, { ...options, allowMassDelete: true }).providers.find(
+      (p) => p.provider === 'gone',
+    )!;
     assert.deepEqual(allowed.deletes, ['gone:1', 'gone:2']);
   });
 });
 
 describe('mass-delete guard over part of the entities', () => {
   it('counts only the guarded ids (devinfo: branches, not commits)', () => {
-    const branches: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 10 }, (_, i) => ['git', `web/branch/b${i}`, { b: i }]);
-    const commits: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 200 }, (_, i) => ['git', `web/commit/c${i}`, { c: i }]);
+    const branches: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 10 }, (_, i) => [
+      'git',
+      `web/branch/b${i}`,
+      { b: i },
+    ]);
+    const commits: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 200 }, (_, i) => [
+      'git',
+      `web/commit/c${i}`,
+      { c: i },
+    ]);
     const state = stateWith([...branches, ...commits]);
-    const keepCommits = source('git', commits.map(([p, id, c]) => entity(p, id, c)));
+    const keepCommits = source(
+      'git',
+      commits.map(([p, id, c]) => entity(p, id, c)),
+    );
     const guarded = { massDeleteThreshold: 0.2, allowMassDelete: false, guarded: (id: string) => !id.includes('/commit/') };
     const plan = planRun('featureflags', [keepCommits], state, guarded).providers[0]!;
     assert.equal(plan.deletes.length, 0, 'all 10 branches vanishing is 100% of branches, not 10/210');

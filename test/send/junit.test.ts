@@ -8,11 +8,21 @@ const fixtures = path.join(__dirname, 'fixtures');
 
 describe('JUnit XML test counts', () => {
   it('counts a single <testsuite> report (failures and skipped)', async () => {
-    assert.deepEqual(await countJunitFiles(['maven-surefire.xml'], fixtures), { totalNumber: 4, numberPassed: 2, numberFailed: 1, numberSkipped: 1 });
+    assert.deepEqual(await countJunitFiles(['maven-surefire.xml'], fixtures), {
+      totalNumber: 4,
+      numberPassed: 2,
+      numberFailed: 1,
+      numberSkipped: 1,
+    });
   });
 
   it('counts <testsuites> with nested suites, errors as failures', async () => {
-    assert.deepEqual(await countJunitFiles(['jest-junit.xml'], fixtures), { totalNumber: 3, numberPassed: 2, numberFailed: 1, numberSkipped: 0 });
+    assert.deepEqual(await countJunitFiles(['jest-junit.xml'], fixtures), {
+      totalNumber: 3,
+      numberPassed: 2,
+      numberFailed: 1,
+      numberSkipped: 0,
+    });
   });
 
   it('sums every file a glob matches', async () => {

@@ -9,10 +9,24 @@ import { tempDir } from '../helpers/flagd-fixtures';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 const ctx: SendContext = { now: NOW, cwd: process.cwd() };
-const buildArgs = { pipelineId: 'web', buildNumber: '7', state: 'successful', url: 'http://ci.example/web/7', branch: 'feature/PROJ-9-login' };
-const deployArgs = { pipelineId: 'web', environment: 'production', sequence: '12', state: 'successful', url: 'http://ci.example/web/deploy/12', branch: 'feature/PROJ-9-login' };
+const buildArgs = {
+  pipelineId: 'web',
+  buildNumber: '7',
+  state: 'successful',
+  url: 'http://ci.example/web/7',
+  branch: 'feature/PROJ-9-login',
+};
+const deployArgs = {
+  pipelineId: 'web',
+  environment: 'production',
+  sequence: '12',
+  state: 'successful',
+  url: 'http://ci.example/web/deploy/12',
+  branch: 'feature/PROJ-9-login',
+};
 
-const build = async (extra: Record<string, unknown> = {}, context = ctx) => (await prepareBuild({ ...buildArgs, ...extra }, context)).event.entity as JiraBuild;
+const build = async (extra: Record<string, unknown> = {}, context = ctx) =>
+  (await prepareBuild({ ...buildArgs, ...extra }, context)).event.entity as JiraBuild;
 const deployment = async (extra: Record<string, unknown> = {}, context = ctx) =>
   (await prepareDeployment({ ...deployArgs, ...extra }, context)).event.entity as JiraDeployment;
 
@@ -25,7 +39,12 @@ describe('send payloads', () => {
     it('takes no issue key from lower-case words in a branch name (renovate, dependabot, release branches)', async () => {
       const keysOf = async (branch: string) => (await prepareBuild({ ...buildArgs, branch }, ctx)).issueKeys;
       assert.deepEqual(
-        [await keysOf('renovate/node-20.x'), await keysOf('dependabot/npm_and_yarn/axios-1.6.0'), await keysOf('release-2025'), await keysOf('feature/proj-9-login')],
+        [
+          await keysOf('renovate/node-20.x'),
+          await keysOf('dependabot/npm_and_yarn/axios-1.6.0'),
+          await keysOf('release-2025'),
+          await keysOf('feature/proj-9-login'),
+        ],
         [[], [], [], []],
       );
     });
@@ -44,7 +63,10 @@ describe('send payloads', () => {
     });
 
     it('refuses a state outside the closed set, naming --state', async () => {
-      await assert.rejects(build({ state: 'green' }), (e: Error) => e instanceof UsageError && /^--state: expected one of pending, in_progress/.test(e.message));
+      await assert.rejects(
+        build({ state: 'green' }),
+        (e: Error) => e instanceof UsageError && /^--state: expected one of pending, in_progress/.test(e.message),
+      );
     });
 
     it('refuses a missing --url, naming it', async () => {
@@ -56,22 +78,41 @@ describe('send payloads', () => {
     });
 
     it('takes test counts from flags', async () => {
-      assert.deepEqual((await build({ testsTotal: '10', testsFailed: '2', testsSkipped: '1' })).testInfo, { totalNumber: 10, numberPassed: 7, numberFailed: 2, numberSkipped: 1 });
+      assert.deepEqual((await build({ testsTotal: '10', testsFailed: '2', testsSkipped: '1' })).testInfo, {
+        totalNumber: 10,
+        numberPassed: 7,
+        numberFailed: 2,
+        numberSkipped: 1,
+      });
     });
 
     it('adds commit and branch references when the repository is known', async () => {
       assert.deepEqual((await build({ commit: 'abc', repositoryUri: 'https://git.example/acme/web' })).references, [
-        { commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web' }, ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web' } },
+        {
+          commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web' },
+          ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web' },
+        },
       ]);
     });
 
     it('strips user and password from a --repository-uri before it goes into references', async () => {
       const refs = (await build({ commit: 'abc', repositoryUri: 'https://ci:s3cr3t@git.example/acme/web.git' })).references;
-      assert.deepEqual(refs, [{ commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web.git' }, ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web.git' } }]);
+      assert.deepEqual(refs, [
+        {
+          commit: { id: 'abc', repositoryUri: 'https://git.example/acme/web.git' },
+          ref: { name: 'feature/PROJ-9-login', uri: 'https://git.example/acme/web.git' },
+        },
+      ]);
     });
 
     it('strips a bare token user from a CI repository URL (Jenkins GIT_URL)', async () => {
-      const ci = ciDefaults({ JENKINS_URL: 'http://ci', JOB_NAME: 'web', BUILD_NUMBER: '7', BUILD_URL: 'http://ci.example/web/7', GIT_URL: 'https://ghp_token123@git.example/acme/web.git' })!;
+      const ci = ciDefaults({
+        JENKINS_URL: 'http://ci',
+        JOB_NAME: 'web',
+        BUILD_NUMBER: '7',
+        BUILD_URL: 'http://ci.example/web/7',
+        GIT_URL: 'https://ghp_token123@git.example/acme/web.git',
+      })!;
       const b = await build({ commit: 'abc' }, { ...ctx, ci });
       assert.equal(b.references?.[0]?.commit?.repositoryUri, 'https://git.example/acme/web.git');
     });
@@ -81,7 +122,13 @@ describe('send payloads', () => {
     });
 
     it('fills absent flags from CI variables; flags win', async () => {
-      const ci = ciDefaults({ GITLAB_CI: 'true', CI_PROJECT_PATH: 'acme/web', CI_PIPELINE_IID: '42', CI_PIPELINE_URL: 'https://gitlab.example/p/42', CI_COMMIT_REF_NAME: 'PROJ-5-x' })!;
+      const ci = ciDefaults({
+        GITLAB_CI: 'true',
+        CI_PROJECT_PATH: 'acme/web',
+        CI_PIPELINE_IID: '42',
+        CI_PIPELINE_URL: 'https://gitlab.example/p/42',
+        CI_COMMIT_REF_NAME: 'PROJ-5-x',
+      })!;
       const b = await prepareBuild({ state: 'failed', buildNumber: '43' }, { ...ctx, ci });
       const e = b.event.entity as JiraBuild;
       assert.deepEqual([e.pipelineId, e.buildNumber, e.url, b.issueKeys], ['acme/web', 43, 'https://gitlab.example/p/42', ['PROJ-5']]);
@@ -117,7 +164,10 @@ describe('send payloads', () => {
     });
 
     it('reports what git says about an unknown revision', async () => {
-      await assert.rejects(prepareBuild({ ...buildArgs, commits: 'nope..HEAD', repo: repo.dir }, ctx), /--commits nope\.\.HEAD: git log failed/);
+      await assert.rejects(
+        prepareBuild({ ...buildArgs, commits: 'nope..HEAD', repo: repo.dir }, ctx),
+        /--commits nope\.\.HEAD: git log failed/,
+      );
     });
   });
 

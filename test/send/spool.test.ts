@@ -11,12 +11,24 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { tempDir } from '../helpers/flagd-fixtures';
 
 async function buildEvent(number: number, branch = 'feature/PROJ-9-login'): Promise<SendEvent> {
-  const prepared = await prepareBuild({ pipelineId: 'web', buildNumber: String(number), state: 'successful', url: 'http://ci.example/web/1', branch }, { now: Date.now(), cwd: process.cwd() });
+  const prepared = await prepareBuild(
+    { pipelineId: 'web', buildNumber: String(number), state: 'successful', url: 'http://ci.example/web/1', branch },
+    { now: Date.now(), cwd: process.cwd() },
+  );
   return prepared.event;
 }
 
 const clientFor = (sim: Simulator, url = sim.url) =>
-  createJiraClient({ clientId: sim.clientId, clientSecret: sim.clientSecret, tokenUrl: `${url}/oauth/token`, apiBaseUrl: url, cloudId: sim.cloudId, maxAttempts: 2, backoffBaseMs: 1, backoffCapMs: 5 });
+  createJiraClient({
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    tokenUrl: `${url}/oauth/token`,
+    apiBaseUrl: url,
+    cloudId: sim.cloudId,
+    maxAttempts: 2,
+    backoffBaseMs: 1,
+    backoffCapMs: 5,
+  });
 
 describe('spool: nothing lost while Jira is unreachable', () => {
   let sim: Simulator;
@@ -84,14 +96,22 @@ describe('spool: nothing lost while Jira is unreachable', () => {
     for (const n of [11, 12, 13, 14, 15]) await spoolEvent(dir, await buildEvent(n), n);
     const reports = await Promise.all([drainSpool(dir, clientFor(sim), silentLogger), drainSpool(dir, clientFor(sim), silentLogger)]);
     assert.deepEqual(
-      { remaining: reports.map((r) => r.remaining), files: await spooledFiles(dir), stored: (sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber).sort() },
+      {
+        remaining: reports.map((r) => r.remaining),
+        files: await spooledFiles(dir),
+        stored: (sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber).sort(),
+      },
       { remaining: [0, 0], files: [], stored: [11, 12, 13, 14, 15] },
     );
   });
 
   describe('durability of folders', () => {
     afterEach(() => sinon.restore());
-    const foldersOpened = (open: sinon.SinonSpy) => open.getCalls().filter((c) => c.args[1] === 'r').map((c) => String(c.args[0]));
+    const foldersOpened = (open: sinon.SinonSpy) =>
+      open
+        .getCalls()
+        .filter((c) => c.args[1] === 'r')
+        .map((c) => String(c.args[0]));
 
     it('fsyncs the parents of a spool folder it creates', async () => {
       const open = sinon.spy(fsp, 'open');
@@ -112,6 +132,9 @@ describe('spool: nothing lost while Jira is unreachable', () => {
 
   it('leaves no temp files behind after writing', async () => {
     await spoolEvent(dir, await buildEvent(6), Date.now());
-    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(dir)).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 });

@@ -63,11 +63,17 @@ describe('simulator: OAuth 2LO and the proxy checks', () => {
 
   it('records an unparseable token request body as a placeholder, not its raw text', async () => {
     const raw = `{"grant_type":"client_credentials","client_id":"${h.sim.clientId}","client_secret":"${h.sim.clientSecret}"`;
-    const response = await h.http.post('/oauth/token', raw, { headers: { 'Content-Type': 'application/json' }, transformRequest: (d: unknown) => d });
+    const response = await h.http.post('/oauth/token', raw, {
+      headers: { 'Content-Type': 'application/json' },
+      transformRequest: (d: unknown) => d,
+    });
     assert.equal(response.status, 400);
     const recorded = (await h.http.get('/__sim/requests')).data as unknown;
     assert.equal(JSON.stringify(recorded).includes(h.sim.clientSecret), false);
-    assert.deepEqual(h.sim.requests.map((r) => r.body), ['[unparsed token request body]']);
+    assert.deepEqual(
+      h.sim.requests.map((r) => r.body),
+      ['[unparsed token request body]'],
+    );
   });
 
   it('serves the cloud id on /_edge/tenant_info without authentication', async () => {
@@ -105,7 +111,9 @@ describe('simulator: OAuth 2LO and the proxy checks', () => {
   });
 
   it('answers 404 for another cloud id', async () => {
-    const response = await h.http.get('/jira/featureflags/0.1/cloud/99999999-0000-0000-0000-000000000000/flag/x', { headers: await h.auth() });
+    const response = await h.http.get('/jira/featureflags/0.1/cloud/99999999-0000-0000-0000-000000000000/flag/x', {
+      headers: await h.auth(),
+    });
     assert.equal(response.status, 404);
   });
 

@@ -12,7 +12,8 @@ describe('simulator: builds and deployments APIs', () => {
   describe('builds', () => {
     const submit = (builds: unknown[], properties?: Record<string, string>) =>
       h.http.post(`${h.base('builds')}/bulk`, { builds, ...(properties ? { properties } : {}) }, { headers });
-    const buildPath = (pipelineId: string, n: number | string) => `${h.base('builds')}/pipelines/${encodeURIComponent(pipelineId)}/builds/${n}`;
+    const buildPath = (pipelineId: string, n: number | string) =>
+      `${h.base('builds')}/pipelines/${encodeURIComponent(pipelineId)}/builds/${n}`;
 
     it('stores a build and returns it by pipeline id (with spaces) and build number', async () => {
       const sent = build('Test Pipeline Build', 36);
@@ -24,9 +25,11 @@ describe('simulator: builds and deployments APIs', () => {
       assert.deepEqual(got.data, sent);
     });
 
-    it('rejects a build whose issue keys are all unknown with Jira\'s observed message', async () => {
+    it("rejects a build whose issue keys are all unknown with Jira's observed message", async () => {
       const response = await submit([build('p', 1, { associations: [{ associationType: 'issueIdOrKeys', values: ['TEST-110'] }] })]);
-      assert.deepEqual(response.data.rejectedBuilds, [{ key: { pipelineId: 'p', buildNumber: 1 }, errors: [{ message: 'No valid issues found for build' }] }]);
+      assert.deepEqual(response.data.rejectedBuilds, [
+        { key: { pipelineId: 'p', buildNumber: 1 }, errors: [{ message: 'No valid issues found for build' }] },
+      ]);
       assert.deepEqual(response.data.unknownIssueKeys, ['TEST-110']);
       assert.deepEqual(h.sim.stored('builds'), []);
     });
@@ -57,7 +60,10 @@ describe('simulator: builds and deployments APIs', () => {
     it('deletes a build by key with 202', async () => {
       await submit([build('p', 1), build('p', 2)]);
       assert.equal((await h.http.delete(buildPath('p', 1), { headers })).status, 202);
-      assert.deepEqual(h.sim.stored('builds').map((b) => (b as { buildNumber: number }).buildNumber), [2]);
+      assert.deepEqual(
+        h.sim.stored('builds').map((b) => (b as { buildNumber: number }).buildNumber),
+        [2],
+      );
     });
 
     it('answers 400 for a build number that is not an integer', async () => {
@@ -68,7 +74,10 @@ describe('simulator: builds and deployments APIs', () => {
       await submit([build('p', 1)], { source: 'a' });
       await submit([build('p', 2)], { source: 'b' });
       await h.http.delete(`${h.base('builds')}/bulkByProperties`, { headers, params: { source: 'a' } });
-      assert.deepEqual(h.sim.stored('builds').map((b) => (b as { buildNumber: number }).buildNumber), [2]);
+      assert.deepEqual(
+        h.sim.stored('builds').map((b) => (b as { buildNumber: number }).buildNumber),
+        [2],
+      );
     });
   });
 
@@ -113,7 +122,10 @@ describe('simulator: builds and deployments APIs', () => {
       const got = await h.http.get(`${deploymentPath(7)}/gating-status`, { headers });
       assert.equal(got.status, 200);
       assert.equal(got.data.gatingStatus, 'allowed');
-      assert.deepEqual(got.data.details.map((d: { issueKey: string }) => d.issueKey), ['OPS-3']);
+      assert.deepEqual(
+        got.data.details.map((d: { issueKey: string }) => d.issueKey),
+        ['OPS-3'],
+      );
     });
 
     it('deletes a deployment by key', async () => {

@@ -38,7 +38,10 @@ describe('simulator: /__sim controls over HTTP', () => {
 
   it('does not record its own control requests', async () => {
     await h.http.get('/__sim/requests');
-    assert.equal(h.sim.requests.some((r) => r.path.startsWith('/__sim')), false);
+    assert.equal(
+      h.sim.requests.some((r) => r.path.startsWith('/__sim')),
+      false,
+    );
   });
 
   it('records the query of a request', async () => {

@@ -62,17 +62,25 @@ describe('simulator: devinfo API', () => {
 
   it('reports a commit whose issue keys are all unknown as failed and does not store it', async () => {
     const response = await submit({ repositories: [repository('r', { commits: [commit('good'), commit('bad', ['NOPE-1'])] })] });
-    assert.deepEqual(response.data.failedDevinfoEntities, { r: { commits: [{ id: 'bad', errorMessages: [{ message: 'No valid issues found for commit' }] }] } });
+    assert.deepEqual(response.data.failedDevinfoEntities, {
+      r: { commits: [{ id: 'bad', errorMessages: [{ message: 'No valid issues found for commit' }] }] },
+    });
     assert.deepEqual(response.data.unknownIssueKeys, ['NOPE-1']);
     const got = await h.http.get(repoPath('r'), { headers });
-    assert.deepEqual(got.data.commits.map((c: { id: string }) => c.id), ['good']);
+    assert.deepEqual(
+      got.data.commits.map((c: { id: string }) => c.id),
+      ['good'],
+    );
   });
 
   it('deletes one commit with deleteEntity', async () => {
     await submit({ repositories: [repository('r', { commits: [commit('a1'), commit('b2')] })] });
     assert.equal((await h.http.delete(`${repoPath('r')}/commit/a1`, { headers })).status, 202);
     const got = await h.http.get(repoPath('r'), { headers });
-    assert.deepEqual(got.data.commits.map((c: { id: string }) => c.id), ['b2']);
+    assert.deepEqual(
+      got.data.commits.map((c: { id: string }) => c.id),
+      ['b2'],
+    );
   });
 
   it('answers 400 for an unknown entity type in deleteEntity', async () => {

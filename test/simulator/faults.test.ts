@@ -11,7 +11,7 @@ describe('simulator: injected faults', () => {
 
   const submitFlag = (id = 'ff-1') => h.http.post(`${h.base('featureflags')}/bulk`, { flags: [flag(id)] }, { headers });
 
-  it('answers 429 with Retry-After and Jira\'s array error body', async () => {
+  it("answers 429 with Retry-After and Jira's array error body", async () => {
     h.sim.injectFault({ type: 'status', status: 429, retryAfter: 7, path: '/featureflags/' });
     const response = await submitFlag();
     assert.equal(response.status, 429);
@@ -74,7 +74,10 @@ describe('simulator: injected faults', () => {
 
   it('drops the connection without answering', async () => {
     h.sim.injectFault({ type: 'drop', path: '/featureflags/' });
-    await assert.rejects(submitFlag(), (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET' || /socket hang up/.test(error.message));
+    await assert.rejects(
+      submitFlag(),
+      (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET' || /socket hang up/.test(error.message),
+    );
     assert.equal(h.sim.requests.at(-1)?.status, 0);
   });
 

@@ -83,7 +83,9 @@ describe('simulator: feature flags API', () => {
 
   describe('issue keys', () => {
     it('reports unknown keys and keeps the flag against the known ones', async () => {
-      const response = await submit({ flags: [flag('ff-1', { associations: [{ associationType: 'issueIdOrKeys', values: ['PROJ-1', 'NOPE-9'] }] })] });
+      const response = await submit({
+        flags: [flag('ff-1', { associations: [{ associationType: 'issueIdOrKeys', values: ['PROJ-1', 'NOPE-9'] }] })],
+      });
       assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
       assert.deepEqual(response.data.unknownIssueKeys, ['NOPE-9']);
       assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'issueIdOrKeys', values: ['NOPE-9'] }]);
@@ -91,7 +93,9 @@ describe('simulator: feature flags API', () => {
     });
 
     it('rejects and does not store a flag whose keys are all unknown', async () => {
-      const response = await submit({ flags: [flag('ff-1', { associations: [{ associationType: 'issueKeys', values: ['NOPE-9'] }] }), flag('ff-2')] });
+      const response = await submit({
+        flags: [flag('ff-1', { associations: [{ associationType: 'issueKeys', values: ['NOPE-9'] }] }), flag('ff-2')],
+      });
       assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
       assert.deepEqual(response.data.failedFeatureFlags, { 'ff-1': [{ message: 'No valid issues found for feature flag' }] });
       assert.equal(h.sim.storedFlag('ff-1'), undefined);
@@ -107,7 +111,11 @@ describe('simulator: feature flags API', () => {
     it('uses the configured projects to decide which keys exist', async () => {
       const other = await startHarness({ projects: ['NOPE'] });
       try {
-        const response = await other.http.post(`${other.base('featureflags')}/bulk`, { flags: [flag('ff-1', { associations: [{ associationType: 'issueKeys', values: ['NOPE-9'] }] })] }, { headers: await other.auth() });
+        const response = await other.http.post(
+          `${other.base('featureflags')}/bulk`,
+          { flags: [flag('ff-1', { associations: [{ associationType: 'issueKeys', values: ['NOPE-9'] }] })] },
+          { headers: await other.auth() },
+        );
         assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
       } finally {
         await other.sim.close();
@@ -121,7 +129,10 @@ describe('simulator: feature flags API', () => {
       const response = await submit({ flags: [bad] });
       assert.equal(response.status, 400);
       assert.ok(Array.isArray(response.data));
-      assert.ok(messages(response.data).includes("flags[0].summary.status: must have required property 'enabled'"), messages(response.data).join('\n'));
+      assert.ok(
+        messages(response.data).includes("flags[0].summary.status: must have required property 'enabled'"),
+        messages(response.data).join('\n'),
+      );
       assert.equal(h.sim.storedFlag('ff-1'), undefined);
     });
 
@@ -229,9 +240,18 @@ describe('simulator: feature flags API', () => {
       await submit({ flags: [flag('both')], properties: { source: 'flagsync', env: 'prod' } });
       await submit({ flags: [flag('source-only')], properties: { source: 'flagsync', env: 'dev' } });
       await submit({ flags: [flag('untagged')] });
-      const response = await h.http.delete(`${h.base('featureflags')}/bulkByProperties`, { headers, params: { source: 'flagsync', env: 'prod' } });
+      const response = await h.http.delete(`${h.base('featureflags')}/bulkByProperties`, {
+        headers,
+        params: { source: 'flagsync', env: 'prod' },
+      });
       assert.equal(response.status, 202);
-      assert.deepEqual(h.sim.stored('featureflags').map((f) => (f as { id: string }).id).sort(), ['source-only', 'untagged']);
+      assert.deepEqual(
+        h.sim
+          .stored('featureflags')
+          .map((f) => (f as { id: string }).id)
+          .sort(),
+        ['source-only', 'untagged'],
+      );
     });
 
     it('answers 400 for bulkByProperties without any property', async () => {

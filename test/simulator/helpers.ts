@@ -61,7 +61,11 @@ export function flag(id: string, overrides: Record<string, unknown> = {}): Recor
     updateSequenceId: 1,
     displayName: `Flag ${id}`,
     associations: [{ associationType: 'issueIdOrKeys', values: ['PROJ-1'] }],
-    summary: { url: `https://flags.example.com/${encodeURIComponent(id)}`, status: { enabled: true, defaultValue: 'off', rollout: { percentage: 25 } }, lastUpdated: T },
+    summary: {
+      url: `https://flags.example.com/${encodeURIComponent(id)}`,
+      status: { enabled: true, defaultValue: 'off', rollout: { percentage: 25 } },
+      lastUpdated: T,
+    },
     details: [
       {
         url: `https://flags.example.com/${encodeURIComponent(id)}/production`,

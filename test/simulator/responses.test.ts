@@ -31,7 +31,7 @@ function assertMatches(file: string, body: unknown): void {
 const unknownAndKnown = [{ associationType: 'issueIdOrKeys', values: ['PROJ-1', 'NOPE-1'] }];
 const onlyUnknown = [{ associationType: 'issueKeys', values: ['NOPE-2'] }];
 
-describe('simulator: answers match Jira\'s response schemas', () => {
+describe("simulator: answers match Jira's response schemas", () => {
   let h: Harness;
   let headers: { Authorization: string };
   useHarness((harness, auth) => {
@@ -43,7 +43,9 @@ describe('simulator: answers match Jira\'s response schemas', () => {
     h.http.post(`${h.base(kind)}/bulk`, body, { headers });
 
   it('feature flags 202 with accepted, failed and unknown keys', async () => {
-    const response = await post('featureflags', { flags: [flag('a', { associations: unknownAndKnown }), flag('b', { associations: onlyUnknown })] });
+    const response = await post('featureflags', {
+      flags: [flag('a', { associations: unknownAndKnown }), flag('b', { associations: onlyUnknown })],
+    });
     assert.equal(response.status, 202);
     assert.equal(Object.keys(response.data.failedFeatureFlags).length, 1);
     assertMatches('featureflags.submit.response-202.schema.json', response.data);
@@ -55,7 +57,9 @@ describe('simulator: answers match Jira\'s response schemas', () => {
   });
 
   it('builds 202 with accepted, rejected and unknown keys', async () => {
-    const response = await post('builds', { builds: [build('p', 1, { associations: unknownAndKnown }), build('p', 2, { associations: onlyUnknown })] });
+    const response = await post('builds', {
+      builds: [build('p', 1, { associations: unknownAndKnown }), build('p', 2, { associations: onlyUnknown })],
+    });
     assert.equal(response.data.rejectedBuilds.length, 1);
     assertMatches('builds.submit.response-202.schema.json', response.data);
   });
@@ -66,7 +70,9 @@ describe('simulator: answers match Jira\'s response schemas', () => {
   });
 
   it('deployments 202 with accepted, rejected and unknown keys', async () => {
-    const response = await post('deployments', { deployments: [deployment(1, { associations: unknownAndKnown }), deployment(2, { associations: onlyUnknown })] });
+    const response = await post('deployments', {
+      deployments: [deployment(1, { associations: unknownAndKnown }), deployment(2, { associations: onlyUnknown })],
+    });
     assert.equal(response.data.rejectedDeployments.length, 1);
     assertMatches('deployments.submit.response-202.schema.json', response.data);
   });
@@ -79,14 +85,19 @@ describe('simulator: answers match Jira\'s response schemas', () => {
   });
 
   it('devinfo 202 with accepted, failed and unknown keys', async () => {
-    const response = await post('devinfo', { repositories: [repository('r', { commits: [commit('c1', ['PROJ-1', 'NOPE-1']), commit('c2', ['NOPE-2'])] })] });
+    const response = await post('devinfo', {
+      repositories: [repository('r', { commits: [commit('c1', ['PROJ-1', 'NOPE-1']), commit('c2', ['NOPE-2'])] })],
+    });
     assert.equal(response.data.failedDevinfoEntities.r.commits.length, 1);
     assertMatches('devinfo.store.response-202.schema.json', response.data);
   });
 
   it('devinfo repository GET 200 and existsByProperties 200', async () => {
     await post('devinfo', { repositories: [repository('r')], properties: { p: '1' } });
-    assertMatches('devinfo.repository.get.response-200.schema.json', (await h.http.get(`${h.base('devinfo')}/repository/r`, { headers })).data);
+    assertMatches(
+      'devinfo.repository.get.response-200.schema.json',
+      (await h.http.get(`${h.base('devinfo')}/repository/r`, { headers })).data,
+    );
     const exists = await h.http.get(`${h.base('devinfo')}/existsByProperties`, { headers, params: { p: '1' } });
     assertMatches('devinfo.existsByProperties.response-200.schema.json', exists.data);
   });

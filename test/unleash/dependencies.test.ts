@@ -17,7 +17,10 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
     const seed = new UnleashSeeder(server);
     for (const name of ['checkout-v2', 'legacy-ui', 'checkout-upsell', 'new-ui-hints']) await seed.createFlag(name);
     await seed.setEnabled('checkout-v2', 'production', true);
-    await seed.addStrategy('checkout-upsell', 'production', { name: 'flexibleRollout', parameters: { rollout: '40', stickiness: 'default', groupId: 'checkout-upsell' } });
+    await seed.addStrategy('checkout-upsell', 'production', {
+      name: 'flexibleRollout',
+      parameters: { rollout: '40', stickiness: 'default', groupId: 'checkout-upsell' },
+    });
     await seed.setEnabled('checkout-upsell', 'production', true);
     await seed.call('POST', 'admin/projects/default/features/checkout-upsell/dependencies', { feature: 'checkout-v2' });
     await seed.setEnabled('new-ui-hints', 'production', true);
@@ -29,7 +32,8 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
     await server?.stop();
   });
 
-  const production = (flags: readonly NormalizedFlag[], key: string) => flags.find((f) => f.key === key)!.environments.find((e) => e.name === 'production')!;
+  const production = (flags: readonly NormalizedFlag[], key: string) =>
+    flags.find((f) => f.key === key)!.environments.find((e) => e.name === 'production')!;
 
   describe('Admin API mode', function () {
     let flags: readonly NormalizedFlag[];

@@ -46,7 +46,15 @@ function runOnce(configFile: string, env: Record<string, string>): Promise<RunRe
   });
 }
 
-const counts = (p: ProviderSummary) => ({ ok: p.ok, flags: p.flags, unlinked: p.unlinked, created: p.created, updated: p.updated, deleted: p.deleted, unchanged: p.unchanged });
+const counts = (p: ProviderSummary) => ({
+  ok: p.ok,
+  flags: p.flags,
+  unlinked: p.unlinked,
+  created: p.created,
+  updated: p.updated,
+  deleted: p.deleted,
+  unchanged: p.unchanged,
+});
 
 describe('Unleash end to end: flagsync run --once into the Jira simulator', function () {
   this.timeout(60_000);
@@ -57,9 +65,13 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
   let checkoutStrategy: string;
   const flag = (key: string) => sim.storedFlag(`unleash:${key}`) as JiraFeatureFlag | undefined;
   const detail = (key: string, env: string) => flag(key)!.details.find((d) => d.environment.name === env)!;
-  const bulkRequests = () => sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/jira/featureflags/') && r.path.endsWith('/bulk'));
+  const bulkRequests = () =>
+    sim.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/jira/featureflags/') && r.path.endsWith('/bulk'));
   const deleteRequests = () => sim.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/jira/featureflags/'));
-  const sentIds = () => bulkRequests().flatMap((r) => (r.body as { flags: { id: string }[] }).flags.map((f) => f.id)).sort();
+  const sentIds = () =>
+    bulkRequests()
+      .flatMap((r) => (r.body as { flags: { id: string }[] }).flags.map((f) => f.id))
+      .sort();
 
   function configText(apiUrl: string, uiUrl: string): string {
     return [
@@ -94,15 +106,24 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
     seed = new UnleashSeeder(server);
     await seed.createTagType('jira');
     await seed.createFlag('PROJ-7-checkout', { description: 'New checkout' });
-    checkoutStrategy = await seed.addStrategy('PROJ-7-checkout', 'production', { name: 'flexibleRollout', parameters: { rollout: '30', stickiness: 'userId', groupId: 'PROJ-7-checkout' } });
+    checkoutStrategy = await seed.addStrategy('PROJ-7-checkout', 'production', {
+      name: 'flexibleRollout',
+      parameters: { rollout: '30', stickiness: 'userId', groupId: 'PROJ-7-checkout' },
+    });
     await seed.setEnabled('PROJ-7-checkout', 'production', true);
     await seed.createFlag('search-v2', { description: 'Search rewrite' });
     await seed.tag('search-v2', 'jira', 'WEB-12');
-    await seed.addStrategy('search-v2', 'production', { name: 'default', constraints: [{ contextName: 'appName', operator: 'IN', values: ['web'] }] });
+    await seed.addStrategy('search-v2', 'production', {
+      name: 'default',
+      constraints: [{ contextName: 'appName', operator: 'IN', values: ['web'] }],
+    });
     await seed.setEnabled('search-v2', 'production', true);
     await seed.setEnabled('search-v2', 'development', true);
     await seed.createFlag('banner', { description: 'Maintenance banner for OPS-3' });
-    await seed.addStrategy('banner', 'production', { name: 'flexibleRollout', parameters: { rollout: '10', stickiness: 'default', groupId: 'banner' } });
+    await seed.addStrategy('banner', 'production', {
+      name: 'flexibleRollout',
+      parameters: { rollout: '10', stickiness: 'default', groupId: 'banner' },
+    });
     await seed.setEnabled('banner', 'production', true);
     await seed.createFlag('no-issue-anywhere', { description: 'Nothing to link' });
   });
@@ -122,7 +143,9 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
 
     it('exits 0 and reports 4 flags read, 1 unlinked, 3 created', function () {
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(result.summary.providers.map(counts), [{ ok: true, flags: 4, unlinked: 1, created: 3, updated: 0, deleted: 0, unchanged: 0 }]);
+      assert.deepEqual(result.summary.providers.map(counts), [
+        { ok: true, flags: 4, unlinked: 1, created: 3, updated: 0, deleted: 0, unchanged: 0 },
+      ]);
     });
 
     it('stores PROJ-7-checkout linked to PROJ-7, enabled at 30% in production and off in development', function () {
@@ -130,7 +153,10 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
       assert.equal(stored.key, 'PROJ-7-checkout');
       assert.deepEqual(stored.associations[0]!.values, ['PROJ-7']);
       const production = detail('PROJ-7-checkout', 'production');
-      assert.deepEqual([production.environment, production.status.enabled, production.status.rollout], [{ name: 'production', type: 'production' }, true, { percentage: 30 }]);
+      assert.deepEqual(
+        [production.environment, production.status.enabled, production.status.rollout],
+        [{ name: 'production', type: 'production' }, true, { percentage: 30 }],
+      );
       assert.equal(production.url, `${server.uiUrl}/projects/default/features/PROJ-7-checkout`);
       const development = detail('PROJ-7-checkout', 'development');
       assert.deepEqual([development.environment, development.status.enabled], [{ name: 'development', type: 'development' }, false]);
@@ -156,7 +182,10 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
   describe('after a rollout change, a disabled environment and an archived flag', function () {
     let result: RunResult;
     before(async function () {
-      await seed.updateStrategy('PROJ-7-checkout', 'production', checkoutStrategy, { name: 'flexibleRollout', parameters: { rollout: '60', stickiness: 'userId', groupId: 'PROJ-7-checkout' } });
+      await seed.updateStrategy('PROJ-7-checkout', 'production', checkoutStrategy, {
+        name: 'flexibleRollout',
+        parameters: { rollout: '60', stickiness: 'userId', groupId: 'PROJ-7-checkout' },
+      });
       await seed.setEnabled('search-v2', 'production', false);
       await seed.archive('banner');
       sim.clearRequests();
@@ -165,7 +194,9 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
 
     it('exits 0 and reports 2 updated, 1 deleted', function () {
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(result.summary.providers.map(counts), [{ ok: true, flags: 3, unlinked: 1, created: 0, updated: 2, deleted: 1, unchanged: 0 }]);
+      assert.deepEqual(result.summary.providers.map(counts), [
+        { ok: true, flags: 3, unlinked: 1, created: 0, updated: 2, deleted: 1, unchanged: 0 },
+      ]);
     });
 
     it('sends exactly the two changed flags', function () {
@@ -173,7 +204,10 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
     });
 
     it('deletes exactly the archived flag', function () {
-      assert.deepEqual(deleteRequests().map((r) => decodeURIComponent(r.path.split('/').pop()!)), ['unleash:banner']);
+      assert.deepEqual(
+        deleteRequests().map((r) => decodeURIComponent(r.path.split('/').pop()!)),
+        ['unleash:banner'],
+      );
       assert.equal(flag('banner'), undefined);
     });
 

@@ -7,13 +7,24 @@ import type { UnleashSeeder } from './seed';
 export async function seedCatalogue(seed: UnleashSeeder): Promise<void> {
   await seed.createTagType('jira');
   const beta = await seed.createSegment('beta-testers', [{ contextName: 'userId', operator: 'IN', values: ['u1', 'u2'] }]);
-  await seed.call('POST', 'admin/strategies', { name: 'region', description: 'by region', parameters: [{ name: 'regions', type: 'list', description: '', required: false }] });
+  await seed.call('POST', 'admin/strategies', {
+    name: 'region',
+    description: 'by region',
+    parameters: [{ name: 'regions', type: 'list', description: '', required: false }],
+  });
   // Unleash 7 no longer ships userWithId; servers upgraded from older versions and the SDKs still know it, so it is
   // recreated here with its original parameter.
-  await seed.call('POST', 'admin/strategies', { name: 'userWithId', description: 'legacy', parameters: [{ name: 'userIds', type: 'list', description: '', required: false }] });
+  await seed.call('POST', 'admin/strategies', {
+    name: 'userWithId',
+    description: 'legacy',
+    parameters: [{ name: 'userIds', type: 'list', description: '', required: false }],
+  });
 
   await seed.createFlag('PROJ-7-checkout', { description: 'New checkout flow', type: 'release' });
-  await seed.addStrategy('PROJ-7-checkout', 'production', { name: 'flexibleRollout', parameters: { rollout: '30', stickiness: 'userId', groupId: 'PROJ-7-checkout' } });
+  await seed.addStrategy('PROJ-7-checkout', 'production', {
+    name: 'flexibleRollout',
+    parameters: { rollout: '30', stickiness: 'userId', groupId: 'PROJ-7-checkout' },
+  });
   await seed.setEnabled('PROJ-7-checkout', 'production', true);
   await seed.tag('PROJ-7-checkout', 'simple', 'team-checkout');
   await seed.tag('PROJ-7-checkout', 'jira', 'DEMO-3');
@@ -50,7 +61,10 @@ export async function seedCatalogue(seed: UnleashSeeder): Promise<void> {
   // development stays off: the strategy exists but the environment is disabled.
 
   await seed.createFlag('half-rollout', { type: 'release' });
-  await seed.addStrategy('half-rollout', 'production', { name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'default', groupId: 'half-rollout' } });
+  await seed.addStrategy('half-rollout', 'production', {
+    name: 'flexibleRollout',
+    parameters: { rollout: '50', stickiness: 'default', groupId: 'half-rollout' },
+  });
   await seed.addStrategy('half-rollout', 'production', { name: 'userWithId', parameters: { userIds: 'x' }, disabled: true });
   await seed.setEnabled('half-rollout', 'production', true);
 

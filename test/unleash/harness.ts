@@ -31,13 +31,17 @@ let serverEntry: string | undefined;
 export function ensureServices(): string {
   if (serverEntry !== undefined) return serverEntry;
   execFileSync('sh', [path.resolve(__dirname, '../services/postgres.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const dir = execFileSync('sh', [path.join(SERVICE_DIR, 'ensure.sh')], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 }).toString().trim();
+  const dir = execFileSync('sh', [path.join(SERVICE_DIR, 'ensure.sh')], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 })
+    .toString()
+    .trim();
   serverEntry = path.join(dir, 'node_modules/unleash-server/dist/server.js');
   return serverEntry;
 }
 
 function psql(sql: string): void {
-  execFileSync('psql', ['-h', PG.host, '-p', PG.port, '-U', PG.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('psql', ['-h', PG.host, '-p', PG.port, '-U', PG.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 export function freePort(): Promise<number> {

@@ -18,27 +18,32 @@ describe('Unleash end to end: a flag that becomes malformed', function () {
   let data: StandInData;
   let second: CliResult;
   const deletes = () => sim.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/jira/featureflags/'));
-  const summary = (result: CliResult) => JSON.parse(result.stdout) as { providers: Array<{ ok: boolean; deleted: number; warnings: string[] }> };
+  const summary = (result: CliResult) =>
+    JSON.parse(result.stdout) as { providers: Array<{ ok: boolean; deleted: number; warnings: string[] }> };
 
   before(async function () {
     data = standInData();
     api = await startUnleashStandIn(data);
     sim = await startSimulator({});
     dir = await mkdtemp(path.join(os.tmpdir(), 'unleash-malformed-'));
-    config = await writeSyncConfig(dir, sim, [
-      {
-        name: 'unleash',
-        adapter: 'unleash',
-        url: `${api.url}/api`,
-        adminToken: '${env:UNLEASH_ADMIN_TOKEN}',
-        environments: [
-          { name: 'production', type: 'production' },
-          { name: 'development', type: 'development' },
-        ],
-      },
-    ],
-    // No mass-delete guard: were the flag left out of the snapshot, this run would delete it.
-    { sync: { massDeleteThreshold: 1 } });
+    config = await writeSyncConfig(
+      dir,
+      sim,
+      [
+        {
+          name: 'unleash',
+          adapter: 'unleash',
+          url: `${api.url}/api`,
+          adminToken: '${env:UNLEASH_ADMIN_TOKEN}',
+          environments: [
+            { name: 'production', type: 'production' },
+            { name: 'development', type: 'development' },
+          ],
+        },
+      ],
+      // No mass-delete guard: were the flag left out of the snapshot, this run would delete it.
+      { sync: { massDeleteThreshold: 1 } },
+    );
     const env = { UNLEASH_ADMIN_TOKEN: STAND_IN_ADMIN_TOKEN };
     const first = await runCli(['run', '--once', '--config', config, '--json'], env);
     assert.equal(first.code, 0, first.stderr);

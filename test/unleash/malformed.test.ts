@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import type { FlagSnapshot } from '../../src/adapters/contract';
 import type { FixtureAnswer, FixtureRequest, FixtureServer } from '../../src/testing';
 import { adapterFrom, rejectionOf, snapshotOf } from './adapter-under-test';
-import { featureIn, STAND_IN_ADMIN_TOKEN, STAND_IN_CLIENT_TOKENS, standInData, startUnleashStandIn, type StandInData } from './stand-in-api';
+import {
+  featureIn,
+  STAND_IN_ADMIN_TOKEN,
+  STAND_IN_CLIENT_TOKENS,
+  standInData,
+  startUnleashStandIn,
+  type StandInData,
+} from './stand-in-api';
 
 /**
  * One malformed feature among good ones. The real Unleash validates what it stores, so a loopback stand-in serving
@@ -16,18 +23,28 @@ const environments = (withTokens: boolean) => [
 async function read(mode: 'admin' | 'client', data: StandInData): Promise<FlagSnapshot> {
   const api = await startUnleashStandIn(data);
   try {
-    const entry = mode === 'admin' ? { adminToken: STAND_IN_ADMIN_TOKEN, pageSize: 2, environments: environments(false) } : { environments: environments(true) };
+    const entry =
+      mode === 'admin'
+        ? { adminToken: STAND_IN_ADMIN_TOKEN, pageSize: 2, environments: environments(false) }
+        : { environments: environments(true) };
     return await snapshotOf(adapterFrom({ url: `${api.url}/api`, ...entry }));
   } finally {
     await api.close();
   }
 }
 
-async function rejection(mode: 'admin' | 'client', data: StandInData, override?: (request: FixtureRequest) => FixtureAnswer | undefined): Promise<Error> {
+async function rejection(
+  mode: 'admin' | 'client',
+  data: StandInData,
+  override?: (request: FixtureRequest) => FixtureAnswer | undefined,
+): Promise<Error> {
   let api: FixtureServer | undefined;
   try {
     api = await startUnleashStandIn(data, override);
-    const entry = mode === 'admin' ? { adminToken: STAND_IN_ADMIN_TOKEN, pageSize: 2, environments: environments(false) } : { environments: environments(true) };
+    const entry =
+      mode === 'admin'
+        ? { adminToken: STAND_IN_ADMIN_TOKEN, pageSize: 2, environments: environments(false) }
+        : { environments: environments(true) };
     return await rejectionOf(snapshotOf(adapterFrom({ url: `${api.url}/api`, ...entry })));
   } finally {
     await api?.close();
@@ -48,7 +65,10 @@ describe('Unleash adapter: a malformed feature (Admin API mode)', function () {
   it('resolves with the good flags and lists the malformed one in skipped', async function () {
     const snapshot = await read('admin', namelessStrategy());
     assert.deepEqual(keys(snapshot), ['checkout-redesign', 'old-banner']);
-    assert.deepEqual(snapshot.skipped?.map((s) => s.key), ['PROJ-7-new-onboarding']);
+    assert.deepEqual(
+      snapshot.skipped?.map((s) => s.key),
+      ['PROJ-7-new-onboarding'],
+    );
   });
 
   it('names the field in the reason', async function () {
@@ -85,14 +105,18 @@ describe('Unleash adapter: a malformed feature (Admin API mode)', function () {
     assert.equal(error.name, 'SourceError');
     assert.match(error.message, /\/api\/admin\/search\/features response: features: expected Array<unknown>/);
   });
-
 });
 
 describe('Unleash adapter: a malformed feature (client-token mode)', function () {
   it('skips a feature malformed in one environment as a whole, listed once', async function () {
     const snapshot = await read('client', namelessStrategy());
     assert.deepEqual(keys(snapshot), ['checkout-redesign', 'old-banner']);
-    assert.deepEqual(snapshot.skipped, [{ key: 'PROJ-7-new-onboarding', reason: 'environment production: strategies: expected (Array<an Unleash strategy> | null | undefined)' }]);
+    assert.deepEqual(snapshot.skipped, [
+      {
+        key: 'PROJ-7-new-onboarding',
+        reason: 'environment production: strategies: expected (Array<an Unleash strategy> | null | undefined)',
+      },
+    ]);
   });
 
   it('skips a feature whose enabled is not a boolean, though the SDK reports it as an error', async function () {
@@ -107,7 +131,12 @@ describe('Unleash adapter: a malformed feature (client-token mode)', function ()
     const data = standInData();
     for (const env of featureIn(data, 'old-banner').feature.environments) env.enabled = 1;
     const snapshot = await read('client', data);
-    assert.deepEqual(snapshot.skipped, [{ key: 'old-banner', reason: 'environment production: enabled: expected boolean; environment development: enabled: expected boolean' }]);
+    assert.deepEqual(snapshot.skipped, [
+      {
+        key: 'old-banner',
+        reason: 'environment production: enabled: expected boolean; environment development: enabled: expected boolean',
+      },
+    ]);
   });
 
   it('rejects when the client API sends a feature without a name', async function () {

@@ -21,7 +21,10 @@ describe('Unleash adapter with 500 flags', function () {
       await seed.createFlag(name);
       const pct = rolloutOf(Number(name.slice(5)));
       if (pct !== undefined) {
-        await seed.addStrategy(name, 'production', { name: 'flexibleRollout', parameters: { rollout: String(pct), stickiness: 'default', groupId: name } });
+        await seed.addStrategy(name, 'production', {
+          name: 'flexibleRollout',
+          parameters: { rollout: String(pct), stickiness: 'default', groupId: name },
+        });
         await seed.setEnabled(name, 'production', true);
       }
     });

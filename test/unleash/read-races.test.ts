@@ -57,7 +57,9 @@ describe('Unleash adapter: flags that change while the Admin API read is under w
   it('lists a flag whose document answers 404 after the list (moved to another project, or archived) as skipped, so Jira keeps it', async function () {
     // The move: the list named it in project default, its document there is gone by the time it is read.
     const snapshot = await readWith(standInData(), (request) =>
-      isDocumentOf(request, 'PROJ-7-new-onboarding') ? { status: 404, body: { name: 'NotFoundError', message: 'Could not find feature' } } : undefined,
+      isDocumentOf(request, 'PROJ-7-new-onboarding')
+        ? { status: 404, body: { name: 'NotFoundError', message: 'Could not find feature' } }
+        : undefined,
     );
     assert.deepEqual(snapshot.skipped, [{ key: 'PROJ-7-new-onboarding', reason: 'archived or moved while reading' }]);
   });

@@ -26,7 +26,11 @@ export class UnleashSeeder {
   }
 
   createFlag(name: string, options: { description?: string; type?: string; project?: string } = {}): Promise<unknown> {
-    return this.call('POST', `admin/projects/${options.project ?? 'default'}/features`, { name, description: options.description ?? '', type: options.type ?? 'release' });
+    return this.call('POST', `admin/projects/${options.project ?? 'default'}/features`, {
+      name,
+      description: options.description ?? '',
+      type: options.type ?? 'release',
+    });
   }
 
   async addStrategy(flag: string, env: string, strategy: StrategyInput, project = 'default'): Promise<string> {
@@ -39,7 +43,11 @@ export class UnleashSeeder {
   }
 
   updateStrategy(flag: string, env: string, id: string, strategy: StrategyInput, project = 'default'): Promise<unknown> {
-    return this.call('PUT', `admin/projects/${project}/features/${flag}/environments/${env}/strategies/${id}`, { constraints: [], parameters: {}, ...strategy });
+    return this.call('PUT', `admin/projects/${project}/features/${flag}/environments/${env}/strategies/${id}`, {
+      constraints: [],
+      parameters: {},
+      ...strategy,
+    });
   }
 
   setEnabled(flag: string, env: string, enabled: boolean, project = 'default'): Promise<unknown> {

@@ -25,7 +25,13 @@ describe('Unleash adapter against a real Unleash server', function () {
   });
 
   const off = (name: string, url: string) => ({ name, enabled: false, defaultValue: 'false', url });
-  const on = (name: string, url: string, rollout: NormalizedFlag['environments'][number]['rollout']) => ({ name, enabled: true, defaultValue: 'false', rollout, url });
+  const on = (name: string, url: string, rollout: NormalizedFlag['environments'][number]['rollout']) => ({
+    name,
+    enabled: true,
+    defaultValue: 'false',
+    rollout,
+    url,
+  });
 
   /** What both modes must agree on; admin mode adds tags and lastUpdated. */
   function expectedFlags(): Array<Omit<NormalizedFlag, 'lastUpdated'>> {
@@ -48,7 +54,10 @@ describe('Unleash adapter against a real Unleash server', function () {
         url: url('search-v2'),
         issueKeys: [],
         environments: [
-          on('production', url('search-v2'), { rules: 1, text: '30% of users (userId); 2 constraints; segment beta-testers; variants blue, green' }),
+          on('production', url('search-v2'), {
+            rules: 1,
+            text: '30% of users (userId); 2 constraints; segment beta-testers; variants blue, green',
+          }),
           on('development', url('search-v2'), { percentage: 100 }),
         ],
       },
@@ -70,7 +79,10 @@ describe('Unleash adapter against a real Unleash server', function () {
         tags: [],
         url: url('hosts-and-regions'),
         issueKeys: [],
-        environments: [on('production', url('hosts-and-regions'), { rules: 1, text: '1 hostname' }), off('development', url('hosts-and-regions'))],
+        environments: [
+          on('production', url('hosts-and-regions'), { rules: 1, text: '1 hostname' }),
+          off('development', url('hosts-and-regions')),
+        ],
       },
       {
         provider: 'unleash',
@@ -92,14 +104,25 @@ describe('Unleash adapter against a real Unleash server', function () {
     });
 
     it('returns exactly the active flags (the archived one is absent)', function () {
-      assert.deepEqual([...flags.keys()].sort(), expectedFlags().map((f) => f.key).sort());
+      assert.deepEqual(
+        [...flags.keys()].sort(),
+        expectedFlags()
+          .map((f) => f.key)
+          .sort(),
+      );
     });
 
     for (const key of ['PROJ-7-checkout', 'search-v2', 'ops-kill-switch', 'hosts-and-regions', 'half-rollout']) {
       it(`maps ${key} field by field`, function () {
         const { lastUpdated, ...rest } = flags.get(key)!;
-        assert.deepEqual(rest, expectedFlags().find((f) => f.key === key));
-        assert.ok(lastUpdated !== undefined && Date.parse(lastUpdated) >= seededAt, `lastUpdated ${lastUpdated} is the time of the flag's newest event`);
+        assert.deepEqual(
+          rest,
+          expectedFlags().find((f) => f.key === key),
+        );
+        assert.ok(
+          lastUpdated !== undefined && Date.parse(lastUpdated) >= seededAt,
+          `lastUpdated ${lastUpdated} is the time of the flag's newest event`,
+        );
       });
     }
 
@@ -158,7 +181,12 @@ describe('Unleash adapter against a real Unleash server', function () {
     });
 
     it('returns exactly the active flags (the archived one is absent)', function () {
-      assert.deepEqual([...flags.keys()].sort(), expectedFlags().map((f) => f.key).sort());
+      assert.deepEqual(
+        [...flags.keys()].sort(),
+        expectedFlags()
+          .map((f) => f.key)
+          .sort(),
+      );
     });
 
     for (const key of ['PROJ-7-checkout', 'search-v2', 'ops-kill-switch', 'hosts-and-regions', 'half-rollout']) {

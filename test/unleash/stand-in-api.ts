@@ -8,7 +8,10 @@ import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type Fixtu
  * are `<project>:<environment>.<secret>`; the client API answers that environment's view of every feature.
  */
 export const STAND_IN_ADMIN_TOKEN = '*:*.stand-in-admin-7d21c4';
-export const STAND_IN_CLIENT_TOKENS = { production: 'default:production.stand-in-prod-91ab', development: 'default:development.stand-in-dev-52ef' } as const;
+export const STAND_IN_CLIENT_TOKENS = {
+  production: 'default:production.stand-in-prod-91ab',
+  development: 'default:development.stand-in-dev-52ef',
+} as const;
 
 export interface StandInFeature {
   search: Record<string, unknown>;
@@ -62,10 +65,18 @@ function adminAnswer(data: StandInData, request: FixtureRequest) {
   if (p === '/api/admin/search/events') {
     const name = (request.query.get('feature') ?? '').replace(/^IS:/, '');
     const found = data.features.find((f) => f.feature.name === name);
-    return { body: { events: found === undefined ? [] : [{ id: 1, type: 'feature-updated', createdAt: found.changedAt }], total: found === undefined ? 0 : 1 } };
+    return {
+      body: {
+        events: found === undefined ? [] : [{ id: 1, type: 'feature-updated', createdAt: found.changedAt }],
+        total: found === undefined ? 0 : 1,
+      },
+    };
   }
   const match = /^\/api\/admin\/projects\/([^/]+)\/features\/([^/]+)$/.exec(p);
-  const found = match === null ? undefined : data.features.find((f) => f.feature.project === decodeURIComponent(match[1]!) && f.feature.name === decodeURIComponent(match[2]!));
+  const found =
+    match === null
+      ? undefined
+      : data.features.find((f) => f.feature.project === decodeURIComponent(match[1]!) && f.feature.name === decodeURIComponent(match[2]!));
   return found === undefined ? undefined : { body: found.feature };
 }
 
@@ -84,12 +95,16 @@ function answer(data: StandInData, request: FixtureRequest) {
   if (token === STAND_IN_ADMIN_TOKEN && request.path.startsWith('/api/admin/')) return adminAnswer(data, request);
   const environment = Object.entries(STAND_IN_CLIENT_TOKENS).find(([, t]) => t === token)?.[0];
   if (environment === undefined) return { status: 401, body: { name: 'AuthenticationRequired', message: 'You must log in' } };
-  if (request.path === '/api/client/features') return { body: { version: 2, features: clientFeatures(data, environment), segments: data.segments } };
+  if (request.path === '/api/client/features')
+    return { body: { version: 2, features: clientFeatures(data, environment), segments: data.segments } };
   if (request.path === '/api/client/register') return { status: 202, body: {} };
   return undefined;
 }
 
 /** `override` answers first (for a malformed page); undefined from it falls through to the normal answer. */
-export function startUnleashStandIn(data: StandInData, override?: (request: FixtureRequest) => FixtureAnswer | undefined): Promise<FixtureServer> {
+export function startUnleashStandIn(
+  data: StandInData,
+  override?: (request: FixtureRequest) => FixtureAnswer | undefined,
+): Promise<FixtureServer> {
   return startFixtureServer((request) => override?.(request) ?? answer(data, request));
 }

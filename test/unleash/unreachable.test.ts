@@ -29,7 +29,9 @@ describe('Unleash adapter when Unleash is down or broken', function () {
   const secretsOf = (token: string) => token.split('.')[1]!;
 
   it('Admin API mode: connection refused is a SourceError naming the provider and the URL', async function () {
-    const err = await rejectionOf(snapshotOf(adapterFrom({ name: 'unleash-eu', url: downUrl, adminToken, environments: [{ name: 'production' }] })));
+    const err = await rejectionOf(
+      snapshotOf(adapterFrom({ name: 'unleash-eu', url: downUrl, adminToken, environments: [{ name: 'production' }] })),
+    );
     assert.ok(err instanceof SourceError);
     assert.equal(err.provider, 'unleash-eu');
     assert.match(err.message, new RegExp(`^unleash-eu: .*cannot reach Unleash at ${downUrl}/admin/environments: ECONNREFUSED`));
@@ -37,20 +39,26 @@ describe('Unleash adapter when Unleash is down or broken', function () {
   });
 
   it('client-token mode: connection refused is a SourceError naming the provider and the environment', async function () {
-    const err = await rejectionOf(snapshotOf(adapterFrom({ name: 'unleash-eu', url: downUrl, environments: [{ name: 'production', clientToken }] })));
+    const err = await rejectionOf(
+      snapshotOf(adapterFrom({ name: 'unleash-eu', url: downUrl, environments: [{ name: 'production', clientToken }] })),
+    );
     assert.ok(err instanceof SourceError);
     assert.match(err.message, /^unleash-eu: .*ECONNREFUSED.*environment production/);
     assert.ok(!err.message.includes(secretsOf(clientToken)));
   });
 
   it('Admin API mode: a 500 answer is a SourceError naming the status', async function () {
-    const err = await rejectionOf(snapshotOf(adapterFrom({ name: 'unleash', url: brokenUrl, adminToken, environments: [{ name: 'production' }] })));
+    const err = await rejectionOf(
+      snapshotOf(adapterFrom({ name: 'unleash', url: brokenUrl, adminToken, environments: [{ name: 'production' }] })),
+    );
     assert.ok(err instanceof SourceError);
     assert.match(err.message, /answered 500/);
   });
 
   it('client-token mode: a 500 answer is a SourceError instead of the SDK retrying forever', async function () {
-    const err = await rejectionOf(snapshotOf(adapterFrom({ name: 'unleash', url: brokenUrl, environments: [{ name: 'production', clientToken }] })));
+    const err = await rejectionOf(
+      snapshotOf(adapterFrom({ name: 'unleash', url: brokenUrl, environments: [{ name: 'production', clientToken }] })),
+    );
     assert.ok(err instanceof SourceError);
     assert.match(err.message, /responded 500/);
   });

@@ -24,7 +24,12 @@ describe('flagd demo data (config/demo)', () => {
 
   it('validates and yields eight flags, each in both environments', () => {
     assert.equal(flags.length, 8);
-    for (const flag of flags) assert.deepEqual(flag.environments.map((e) => e.name), ['production', 'staging'], flag.key);
+    for (const flag of flags)
+      assert.deepEqual(
+        flag.environments.map((e) => e.name),
+        ['production', 'staging'],
+        flag.key,
+      );
   });
 
   it('rolls PROJ-1-alpha out to 25% in production', () => {

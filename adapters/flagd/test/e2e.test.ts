@@ -11,7 +11,10 @@ const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 interface RunResult {
   readonly code: number;
-  readonly summary: { ok: boolean; providers: { name: string; ok: boolean; error?: string; flags: number; unlinked: number; created: number; deleted: number }[] };
+  readonly summary: {
+    ok: boolean;
+    providers: { name: string; ok: boolean; error?: string; flags: number; unlinked: number; created: number; deleted: number }[];
+  };
   readonly stderr: string;
 }
 
@@ -79,12 +82,18 @@ describe('flagd end to end: run --once into the Jira simulator', function () {
     const stored = sim.storedFlag('demo:PROJ-1-alpha') as JiraFeatureFlag;
     assert.deepEqual(stored.associations[0]!.values, ['PROJ-1']);
     const production = stored.details.find((d) => d.environment.name === 'production')!;
-    assert.deepEqual([production.environment.type, production.status.enabled, production.status.rollout], ['production', true, { percentage: 25 }]);
+    assert.deepEqual(
+      [production.environment.type, production.status.enabled, production.status.rollout],
+      ['production', true, { percentage: 25 }],
+    );
   });
 
   // Runs after the first test: Jira then holds the 7 linked demo flags, which a failed read must not delete.
   it('fails the provider and deletes nothing when a file turns invalid', async () => {
-    await writeFile(path.join(dir, 'config/demo/staging.flagd.json'), '{"flags": {"x": {"state": "ON", "variants": {"on": true}, "defaultVariant": "on"}}}');
+    await writeFile(
+      path.join(dir, 'config/demo/staging.flagd.json'),
+      '{"flags": {"x": {"state": "ON", "variants": {"on": true}, "defaultVariant": "on"}}}',
+    );
     const { code, summary } = await runOnce(configFile);
     assert.equal(code, 1);
     assert.equal(summary.providers[0]!.ok, false);

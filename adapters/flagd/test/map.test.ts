@@ -2,7 +2,14 @@ import { strict as assert } from 'node:assert';
 import type { FlagEnvironment } from '../../../src/model/flag';
 import type { FlagdFile, FlagdFlag } from '../codecs';
 import { FlagdFileError } from '../errors';
-import { expandUrlTemplate, mapFlagdDefinitions, mapFlagEnvironment, readFlagMetadata, type EnvironmentDefinitions, type FlagdMapSettings } from '../map';
+import {
+  expandUrlTemplate,
+  mapFlagdDefinitions,
+  mapFlagEnvironment,
+  readFlagMetadata,
+  type EnvironmentDefinitions,
+  type FlagdMapSettings,
+} from '../map';
 
 const BOOL = { on: true, off: false } as const;
 const T1 = '2026-01-02T03:04:05.000Z';
@@ -41,12 +48,32 @@ describe('flagd map: state and targeting → environment status', () => {
     },
     {
       name: 'top-level fractional on a boolean flag → percentage of the true variants',
-      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 25], ['off', 75]] } },
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: {
+          fractional: [
+            ['on', 25],
+            ['off', 75],
+          ],
+        },
+      },
       expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
     },
     {
       name: 'fractional weights are relative, not percentages',
-      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 1], ['off', 2]] } },
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: {
+          fractional: [
+            ['on', 1],
+            ['off', 2],
+          ],
+        },
+      },
       expect: { rollout: { percentage: 33.33 } },
     },
     {
@@ -56,7 +83,18 @@ describe('flagd map: state and targeting → environment status', () => {
     },
     {
       name: 'several true variants add up',
-      flag: { state: 'ENABLED', variants: { a: true, b: true, c: false }, defaultVariant: 'c', targeting: { fractional: [['a', 10], ['b', 20], ['c', 70]] } },
+      flag: {
+        state: 'ENABLED',
+        variants: { a: true, b: true, c: false },
+        defaultVariant: 'c',
+        targeting: {
+          fractional: [
+            ['a', 10],
+            ['b', 20],
+            ['c', 70],
+          ],
+        },
+      },
       expect: { rollout: { percentage: 30 } },
     },
     {
@@ -65,13 +103,28 @@ describe('flagd map: state and targeting → environment status', () => {
         state: 'ENABLED',
         variants: BOOL,
         defaultVariant: 'off',
-        targeting: { fractional: [['on', { '-': [{ var: '$flagd.timestamp' }, 1700000000] }], ['off', 100]] },
+        targeting: {
+          fractional: [
+            ['on', { '-': [{ var: '$flagd.timestamp' }, 1700000000] }],
+            ['off', 100],
+          ],
+        },
       },
       expect: { rollout: { rules: 1, text: 'fractional split (computed weights)' } },
     },
     {
       name: 'fractional with a computed weight and onVariants → no percentage either',
-      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', { var: 'ramp' }], ['green', 40]] } },
+      flag: {
+        state: 'ENABLED',
+        variants: { blue: 'b', green: 'g' },
+        defaultVariant: 'blue',
+        targeting: {
+          fractional: [
+            ['blue', { var: 'ramp' }],
+            ['green', 40],
+          ],
+        },
+      },
       onVariants: ['green'],
       expect: { rollout: { rules: 1, text: 'fractional split (computed weights)' } },
     },
@@ -81,23 +134,54 @@ describe('flagd map: state and targeting → environment status', () => {
         state: 'ENABLED',
         variants: BOOL,
         defaultVariant: 'off',
-        targeting: { if: [{ var: 'beta' }, 'on', { fractional: [['on', { var: 'ramp' }], ['off', 100]] }] },
+        targeting: {
+          if: [
+            { var: 'beta' },
+            'on',
+            {
+              fractional: [
+                ['on', { var: 'ramp' }],
+                ['off', 100],
+              ],
+            },
+          ],
+        },
       },
       expect: { rollout: { rules: 1, text: '1 rule; fractional split (computed weights)' } },
     },
     {
       name: 'string flag fractional without onVariants → one rule and the split as text',
-      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', 60], ['green', 40]] } },
+      flag: {
+        state: 'ENABLED',
+        variants: { blue: 'b', green: 'g' },
+        defaultVariant: 'blue',
+        targeting: {
+          fractional: [
+            ['blue', 60],
+            ['green', 40],
+          ],
+        },
+      },
       expect: { defaultValue: 'b', rollout: { rules: 1, text: 'fractional blue 60%, green 40%' } },
     },
     {
       name: 'string flag fractional with onVariants → percentage of those variants',
-      flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['blue', 60], ['green', 40]] } },
+      flag: {
+        state: 'ENABLED',
+        variants: { blue: 'b', green: 'g' },
+        defaultVariant: 'blue',
+        targeting: {
+          fractional: [
+            ['blue', 60],
+            ['green', 40],
+          ],
+        },
+      },
       onVariants: ['green'],
       expect: { rollout: { percentage: 40 } },
     },
     {
-      name: 'onVariants naming none of the flag\'s variants is ignored',
+      name: "onVariants naming none of the flag's variants is ignored",
       flag: { state: 'ENABLED', variants: { blue: 'b', green: 'g' }, defaultVariant: 'blue' },
       onVariants: ['on'],
       expect: { rollout: { text: 'everyone gets blue' } },
@@ -139,7 +223,18 @@ describe('flagd map: state and targeting → environment status', () => {
         state: 'ENABLED',
         variants: BOOL,
         defaultVariant: 'off',
-        targeting: { if: [{ in: [{ var: 'email' }, ['a@x.io']] }, 'on', { fractional: [['on', 25], ['off', 75]] }] },
+        targeting: {
+          if: [
+            { in: [{ var: 'email' }, ['a@x.io']] },
+            'on',
+            {
+              fractional: [
+                ['on', 25],
+                ['off', 75],
+              ],
+            },
+          ],
+        },
       },
       expect: { rollout: { rules: 1, text: '1 rule; fractional on 25%' } },
     },
@@ -170,13 +265,31 @@ describe('flagd map: state and targeting → environment status', () => {
   }
 
   it('rejects a fractional bucket naming a variant the flag does not have', () => {
-    const flag: FlagdFlag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['yes', 50], ['off', 50]] } };
-    assert.throws(() => env(flag), (err: unknown) => err instanceof FlagdFileError && /flags\.f\.targeting: .*"yes"/.test(err.message));
+    const flag: FlagdFlag = {
+      state: 'ENABLED',
+      variants: BOOL,
+      defaultVariant: 'off',
+      targeting: {
+        fractional: [
+          ['yes', 50],
+          ['off', 50],
+        ],
+      },
+    };
+    assert.throws(
+      () => env(flag),
+      (err: unknown) => err instanceof FlagdFileError && /flags\.f\.targeting: .*"yes"/.test(err.message),
+    );
   });
 
   it('clips rollout text to 255 characters', () => {
     const variants = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`variant-number-${i}`, `v${i}`]));
-    const flag: FlagdFlag = { state: 'ENABLED', variants, defaultVariant: 'variant-number-0', targeting: { fractional: Object.keys(variants).map((v) => [v, 1]) } };
+    const flag: FlagdFlag = {
+      state: 'ENABLED',
+      variants,
+      defaultVariant: 'variant-number-0',
+      targeting: { fractional: Object.keys(variants).map((v) => [v, 1]) },
+    };
     const text = env(flag).rollout?.text ?? '';
     assert.equal(text.length, 255);
     assert.ok(text.endsWith('…'));
@@ -191,8 +304,16 @@ describe('flagd map: metadata → flag fields', () => {
       metadata: { name: 'Checkout', description: 'New checkout', url: 'https://docs.example/checkout' },
       expect: { name: 'Checkout', description: 'New checkout', url: 'https://docs.example/checkout', tags: [], issueKeys: [] },
     },
-    { name: 'tags: comma-separated, trimmed, de-duplicated', metadata: { tags: ' ui, jira:DEMO-3 ,ui,, ' }, expect: { tags: ['ui', 'jira:DEMO-3'], issueKeys: [] } },
-    { name: 'jira and issueKeys → issue keys (commas or spaces)', metadata: { jira: 'PROJ-1, PROJ-2', issueKeys: 'PROJ-2 DEMO-9' }, expect: { tags: [], issueKeys: ['PROJ-1', 'PROJ-2', 'DEMO-9'] } },
+    {
+      name: 'tags: comma-separated, trimmed, de-duplicated',
+      metadata: { tags: ' ui, jira:DEMO-3 ,ui,, ' },
+      expect: { tags: ['ui', 'jira:DEMO-3'], issueKeys: [] },
+    },
+    {
+      name: 'jira and issueKeys → issue keys (commas or spaces)',
+      metadata: { jira: 'PROJ-1, PROJ-2', issueKeys: 'PROJ-2 DEMO-9' },
+      expect: { tags: [], issueKeys: ['PROJ-1', 'PROJ-2', 'DEMO-9'] },
+    },
     { name: 'non-string values are read as text', metadata: { name: 42 }, expect: { name: '42', tags: [], issueKeys: [] } },
     { name: 'blank values are ignored', metadata: { description: '  ', jira: '' }, expect: { tags: [], issueKeys: [] } },
   ];
@@ -210,14 +331,25 @@ describe('flagd map: environments → normalized flags', () => {
     },
   };
   const staging: FlagdFile = {
-    flags: { a: { state: 'DISABLED', variants: BOOL, defaultVariant: 'off', metadata: { description: 'staging text', jira: 'DEMO-2', name: 'A' } } },
+    flags: {
+      a: { state: 'DISABLED', variants: BOOL, defaultVariant: 'off', metadata: { description: 'staging text', jira: 'DEMO-2', name: 'A' } },
+    },
   };
   const { flags } = mapFlagdDefinitions([defs('production', prod, T1), defs('staging', staging, T2)], settings);
   const a = flags.find((f) => f.key === 'a')!;
 
   it('joins environments by flag key, in configured order', () => {
-    assert.deepEqual(flags.map((f) => f.key), ['a', 'b']);
-    assert.deepEqual(a.environments.map((e) => [e.name, e.enabled]), [['production', true], ['staging', false]]);
+    assert.deepEqual(
+      flags.map((f) => f.key),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      a.environments.map((e) => [e.name, e.enabled]),
+      [
+        ['production', true],
+        ['staging', false],
+      ],
+    );
   });
 
   it('sets the provider name from settings', () => {
@@ -237,61 +369,103 @@ describe('flagd map: environments → normalized flags', () => {
     assert.deepEqual(flags.find((f) => f.key === 'b')!.tags, ['team:shop']);
   });
 
-  it('uses the latest environment time as the flag\'s lastUpdated', () => {
+  it("uses the latest environment time as the flag's lastUpdated", () => {
     assert.equal(a.lastUpdated, T2);
-    assert.deepEqual(a.environments.map((e) => e.lastUpdated), [T1, T2]);
+    assert.deepEqual(
+      a.environments.map((e) => e.lastUpdated),
+      [T1, T2],
+    );
   });
 
   it('links each environment to its source file by default, the flag to the first', () => {
-    assert.deepEqual(a.environments.map((e) => e.url), ['file:///flags/production.flagd.json', 'file:///flags/staging.flagd.json']);
+    assert.deepEqual(
+      a.environments.map((e) => e.url),
+      ['file:///flags/production.flagd.json', 'file:///flags/staging.flagd.json'],
+    );
     assert.equal(a.url, 'file:///flags/production.flagd.json');
   });
 
   it('prefers metadata.url for the flag link', () => {
-    const withUrl: FlagdFile = { flags: { a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { url: 'https://docs.example/a' } } } };
+    const withUrl: FlagdFile = {
+      flags: { a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { url: 'https://docs.example/a' } } },
+    };
     assert.equal(mapFlagdDefinitions([defs('production', withUrl)], settings).flags[0]!.url, 'https://docs.example/a');
   });
 
   it('fills urlTemplate per environment and key', () => {
-    const [flag] = mapFlagdDefinitions([defs('production', prod)], { ...settings, urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}' }).flags;
+    const [flag] = mapFlagdDefinitions([defs('production', prod)], {
+      ...settings,
+      urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}',
+    }).flags;
     assert.equal(flag!.environments[0]!.url, 'https://git.example/flags/blob/main/production.flagd.json#a');
   });
 
   it('percent-encodes template values', () => {
-    assert.equal(expandUrlTemplate('https://x.example/{provider}/{environment}/{key}', { provider: 'p', environment: 'eu west', key: 'a/b' }), 'https://x.example/p/eu%20west/a%2Fb');
+    assert.equal(
+      expandUrlTemplate('https://x.example/{provider}/{environment}/{key}', { provider: 'p', environment: 'eu west', key: 'a/b' }),
+      'https://x.example/p/eu%20west/a%2Fb',
+    );
   });
 
   it('a flag missing from one environment lists only the others', () => {
-    assert.deepEqual(flags.find((f) => f.key === 'b')!.environments.map((e) => e.name), ['production']);
+    assert.deepEqual(
+      flags.find((f) => f.key === 'b')!.environments.map((e) => e.name),
+      ['production'],
+    );
   });
 });
 
 describe('flagd map: a flag the mapping cannot use → skipped', () => {
   const good: FlagdFlag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' };
-  const typo: FlagdFlag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['yes', 50], ['off', 50]] } };
+  const typo: FlagdFlag = {
+    state: 'ENABLED',
+    variants: BOOL,
+    defaultVariant: 'off',
+    targeting: {
+      fractional: [
+        ['yes', 50],
+        ['off', 50],
+      ],
+    },
+  };
 
   it('lists the flag with its environment and the problem', () => {
     const { skipped } = mapFlagdDefinitions([defs('production', { flags: { typo, good } })], settings);
-    assert.deepEqual(skipped.map((s) => s.key), ['typo']);
+    assert.deepEqual(
+      skipped.map((s) => s.key),
+      ['typo'],
+    );
     assert.match(skipped[0]!.reason, /^environment "production": flags\.typo\.targeting: .*"yes"/);
   });
 
   it('names the source in the reason when a label is given', () => {
-    const { skipped } = mapFlagdDefinitions([{ ...defs('production', { flags: { typo } }), sourceLabel: '/srv/flags/prod.json' }], settings);
+    const { skipped } = mapFlagdDefinitions(
+      [{ ...defs('production', { flags: { typo } }), sourceLabel: '/srv/flags/prod.json' }],
+      settings,
+    );
     assert.match(skipped[0]!.reason, /^environment "production": \/srv\/flags\/prod\.json: flags\.typo\.targeting: /);
   });
 
   it('maps the other flags as usual', () => {
     const { flags } = mapFlagdDefinitions([defs('production', { flags: { typo, good } })], settings);
-    assert.deepEqual(flags.map((f) => [f.key, f.environments[0]!.rollout]), [['good', { percentage: 100 }]]);
+    assert.deepEqual(
+      flags.map((f) => [f.key, f.environments[0]!.rollout]),
+      [['good', { percentage: 100 }]],
+    );
   });
 
   it('leaves out every environment of a flag bad in one of them', () => {
-    const { flags } = mapFlagdDefinitions([defs('production', { flags: { typo: good, good } }), defs('staging', { flags: { typo } })], settings);
-    assert.deepEqual(flags.map((f) => f.key), ['good']);
+    const { flags } = mapFlagdDefinitions(
+      [defs('production', { flags: { typo: good, good } }), defs('staging', { flags: { typo } })],
+      settings,
+    );
+    assert.deepEqual(
+      flags.map((f) => f.key),
+      ['good'],
+    );
   });
 
-  it('lists a flag bad in several environments once, with each environment\'s problem', () => {
+  it("lists a flag bad in several environments once, with each environment's problem", () => {
     const { skipped } = mapFlagdDefinitions([defs('production', { flags: { typo } }), defs('staging', { flags: { typo } })], settings);
     assert.equal(skipped.length, 1);
     assert.match(skipped[0]!.reason, /^environment "production": .*; environment "staging": /);

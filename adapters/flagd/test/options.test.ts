@@ -29,7 +29,7 @@ describe('flagd options', () => {
     assert.deepEqual(problems(options), []);
   });
 
-  it('accepts a provider-level source with urlTemplate, onVariants, headers and the core\'s own keys', () => {
+  it("accepts a provider-level source with urlTemplate, onVariants, headers and the core's own keys", () => {
     const options = {
       ...base,
       source: 'https://flags.example/all.flagd.json',
@@ -49,7 +49,11 @@ describe('flagd options', () => {
       options: { environments: [{ name: 'production', source: './p.json' }, { name: 'staging' }] },
       problem: 'providers[0]: expected a `source` on the provider or on every environment (environment "staging" has none)',
     },
-    { name: 'no environments', options: { source: './all.json', environments: [] }, problem: 'providers[0]: expected at least one environment' },
+    {
+      name: 'no environments',
+      options: { source: './all.json', environments: [] },
+      problem: 'providers[0]: expected at least one environment',
+    },
     {
       name: 'duplicate environment names',
       options: { source: './all.json', environments: [{ name: 'production' }, { name: 'production' }] },
@@ -82,7 +86,11 @@ describe('flagd options', () => {
   });
 
   it('creates a source that reports its environments', () => {
-    const result = flagdAdapter.optionsCodec.decode({ ...base, source: './a.json', environments: [{ name: 'production' }, { name: 'staging' }] });
+    const result = flagdAdapter.optionsCodec.decode({
+      ...base,
+      source: './a.json',
+      environments: [{ name: 'production' }, { name: 'staging' }],
+    });
     assert.ok(!isLeft(result));
     const source = flagdAdapter.create(result.right, { providerName: 'demo', configDir: '/tmp', logger: silentLogger });
     assert.deepEqual(source.environments, ['production', 'staging']);

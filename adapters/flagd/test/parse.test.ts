@@ -18,13 +18,31 @@ function problemsOf(text: string, format: 'json' | 'yaml' = 'json'): string {
 describe('flagd parse: valid files', () => {
   it('decodes flags, variants, targeting and metadata', () => {
     const parsed = parseFlagdFile(
-      file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 25], ['off', 75]] }, metadata: { jira: 'PROJ-1' } } }),
+      file({
+        a: {
+          state: 'ENABLED',
+          variants: BOOL,
+          defaultVariant: 'off',
+          targeting: {
+            fractional: [
+              ['on', 25],
+              ['off', 75],
+            ],
+          },
+          metadata: { jira: 'PROJ-1' },
+        },
+      }),
     );
     assert.deepEqual(parsed.flags['a'], {
       state: 'ENABLED',
       variants: BOOL,
       defaultVariant: 'off',
-      targeting: { fractional: [['on', 25], ['off', 75]] },
+      targeting: {
+        fractional: [
+          ['on', 25],
+          ['off', 75],
+        ],
+      },
       metadata: { jira: 'PROJ-1' },
     });
   });
@@ -50,7 +68,10 @@ describe('flagd parse: valid files', () => {
   });
 
   it('reads YAML', () => {
-    const parsed = parseFlagdFile('flags:\n  a:\n    state: DISABLED\n    variants: { on: true, off: false }\n    defaultVariant: off\n', 'yaml');
+    const parsed = parseFlagdFile(
+      'flags:\n  a:\n    state: DISABLED\n    variants: { on: true, off: false }\n    defaultVariant: off\n',
+      'yaml',
+    );
     assert.equal(parsed.flags['a']!.state, 'DISABLED');
   });
 
@@ -65,17 +86,52 @@ describe('flagd parse: invalid files', () => {
     { name: 'not YAML', text: 'flags: [unclosed', format: 'yaml', problem: /^not valid YAML: / },
     { name: 'no flags', text: JSON.stringify({ flag: {} }), problem: /\(root\): must have required property 'flags'/ },
     { name: 'a list instead of an object', text: '[]', problem: /\(root\): must be object/ },
-    { name: 'unknown state', text: file({ a: { state: 'ON', variants: BOOL, defaultVariant: 'on' } }), problem: /^flags\.a\.state: must be one of "ENABLED", "DISABLED"$/ },
-    { name: 'missing variants', text: file({ a: { state: 'ENABLED', defaultVariant: 'on' } }), problem: /flags\.a: must have required property 'variants'/ },
-    { name: 'variants of mixed types', text: file({ a: { state: 'ENABLED', variants: { on: true, off: 'no' }, defaultVariant: 'on' } }), problem: /^flags\.a\.variants: all variants of a flag must have one type/ },
-    { name: 'default variant not among the variants', text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'maybe' } }), problem: /^flags\.a\.defaultVariant: "maybe" is not one of the variants \("on", "off"\)$/ },
-    { name: 'unknown targeting operator', text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { nosuchop: [1] } } }), problem: /^flags\.a\.targeting: unexpected key "nosuchop"$/ },
-    { name: 'fractional that is not a list', text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { fractional: 'x' } } }), problem: /^flags\.a\.targeting\.fractional: must be array$/ },
-    { name: 'metadata with a nested object', text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { owner: { team: 'x' } } } }), problem: /flags\.a\.metadata\.owner: must be string,number,boolean/ },
-    { name: '$ref to a missing evaluator', text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { if: [{ $ref: 'nope' }, 'on', 'off'] } } }), problem: /^flags\.a\.targeting: \$ref "nope" names no entry of \$evaluators$/ },
+    {
+      name: 'unknown state',
+      text: file({ a: { state: 'ON', variants: BOOL, defaultVariant: 'on' } }),
+      problem: /^flags\.a\.state: must be one of "ENABLED", "DISABLED"$/,
+    },
+    {
+      name: 'missing variants',
+      text: file({ a: { state: 'ENABLED', defaultVariant: 'on' } }),
+      problem: /flags\.a: must have required property 'variants'/,
+    },
+    {
+      name: 'variants of mixed types',
+      text: file({ a: { state: 'ENABLED', variants: { on: true, off: 'no' }, defaultVariant: 'on' } }),
+      problem: /^flags\.a\.variants: all variants of a flag must have one type/,
+    },
+    {
+      name: 'default variant not among the variants',
+      text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'maybe' } }),
+      problem: /^flags\.a\.defaultVariant: "maybe" is not one of the variants \("on", "off"\)$/,
+    },
+    {
+      name: 'unknown targeting operator',
+      text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { nosuchop: [1] } } }),
+      problem: /^flags\.a\.targeting: unexpected key "nosuchop"$/,
+    },
+    {
+      name: 'fractional that is not a list',
+      text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { fractional: 'x' } } }),
+      problem: /^flags\.a\.targeting\.fractional: must be array$/,
+    },
+    {
+      name: 'metadata with a nested object',
+      text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', metadata: { owner: { team: 'x' } } } }),
+      problem: /flags\.a\.metadata\.owner: must be string,number,boolean/,
+    },
+    {
+      name: '$ref to a missing evaluator',
+      text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { if: [{ $ref: 'nope' }, 'on', 'off'] } } }),
+      problem: /^flags\.a\.targeting: \$ref "nope" names no entry of \$evaluators$/,
+    },
     {
       name: '$ref cycle',
-      text: file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { if: [{ $ref: 'x' }, 'on', 'off'] } } }, { $evaluators: { x: { and: [{ $ref: 'y' }] }, y: { or: [{ $ref: 'x' }] } } }),
+      text: file(
+        { a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { if: [{ $ref: 'x' }, 'on', 'off'] } } },
+        { $evaluators: { x: { and: [{ $ref: 'y' }] }, y: { or: [{ $ref: 'x' }] } } },
+      ),
       problem: /\$ref cycle x → y → x/,
     },
   ];

@@ -19,7 +19,13 @@ describe('flagd snapshot from local files', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'flagd-files-'));
-    for (const name of ['production.flagd.json', 'staging.flagd.json', 'shared.flagd.yaml', 'invalid-state.flagd.json', 'unknown-bucket.flagd.json']) {
+    for (const name of [
+      'production.flagd.json',
+      'staging.flagd.json',
+      'shared.flagd.yaml',
+      'invalid-state.flagd.json',
+      'unknown-bucket.flagd.json',
+    ]) {
       await copyFile(path.join(FIXTURES, name), path.join(dir, name));
       await utimes(path.join(dir, name), MTIME, MTIME);
     }
@@ -40,7 +46,13 @@ describe('flagd snapshot from local files', () => {
 
   it('returns every flag of the files, tagged with the provider name', async () => {
     const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    assert.deepEqual(flags.map((f) => [f.provider, f.key]), [['flags', 'PROJ-1-alpha'], ['flags', 'banner-color']]);
+    assert.deepEqual(
+      flags.map((f) => [f.provider, f.key]),
+      [
+        ['flags', 'PROJ-1-alpha'],
+        ['flags', 'banner-color'],
+      ],
+    );
   });
 
   it('reports the environments it reads', () => {
@@ -49,7 +61,10 @@ describe('flagd snapshot from local files', () => {
 
   it('uses the file modification time as lastUpdated', async () => {
     const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    assert.deepEqual(flags[0]!.environments.map((e) => e.lastUpdated), [MTIME.toISOString(), MTIME.toISOString()]);
+    assert.deepEqual(
+      flags[0]!.environments.map((e) => e.lastUpdated),
+      [MTIME.toISOString(), MTIME.toISOString()],
+    );
   });
 
   it('links each environment to the file:// URL of its absolute path', async () => {
@@ -77,59 +92,105 @@ describe('flagd snapshot from local files', () => {
   it('applies onVariants to non-boolean flags', async () => {
     const { flags } = await flagdSource({ ...twoEnvironments, onVariants: ['blue'] }, dir).snapshot(liveSignal());
     const banner = flags.find((f) => f.key === 'banner-color')!;
-    assert.deepEqual(banner.environments.map((e) => e.rollout), [{ percentage: 20 }, { percentage: 100 }]);
+    assert.deepEqual(
+      banner.environments.map((e) => e.rollout),
+      [{ percentage: 20 }, { percentage: 100 }],
+    );
   });
 
   it('reads one provider-level source (YAML) for every environment listed', async () => {
     const options = { source: './shared.flagd.yaml', environments: [{ name: 'production' }, { name: 'staging' }] };
     const { flags } = await flagdSource(options, dir).snapshot(liveSignal());
-    assert.deepEqual(flags.map((f) => [f.key, f.issueKeys, f.environments.map((e) => e.name)]), [['ops-kill-switch', ['OPS-3'], ['production', 'staging']]]);
+    assert.deepEqual(
+      flags.map((f) => [f.key, f.issueKeys, f.environments.map((e) => e.name)]),
+      [['ops-kill-switch', ['OPS-3'], ['production', 'staging']]],
+    );
   });
 
-  it('lets an environment\'s own source override the provider-level one', async () => {
-    const options = { source: './shared.flagd.yaml', environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging' }] };
+  it("lets an environment's own source override the provider-level one", async () => {
+    const options = {
+      source: './shared.flagd.yaml',
+      environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging' }],
+    };
     const { flags } = await flagdSource(options, dir).snapshot(liveSignal());
-    assert.deepEqual(flags.map((f) => [f.key, f.environments.map((e) => e.name)]), [
-      ['PROJ-1-alpha', ['production']],
-      ['banner-color', ['production']],
-      ['ops-kill-switch', ['staging']],
-    ]);
+    assert.deepEqual(
+      flags.map((f) => [f.key, f.environments.map((e) => e.name)]),
+      [
+        ['PROJ-1-alpha', ['production']],
+        ['banner-color', ['production']],
+        ['ops-kill-switch', ['staging']],
+      ],
+    );
   });
 
   it('rejects an invalid file with a SourceError naming provider, environment, file and problem', async () => {
-    const options = { environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging', source: './invalid-state.flagd.json' }] };
+    const options = {
+      environments: [
+        { name: 'production', source: './production.flagd.json' },
+        { name: 'staging', source: './invalid-state.flagd.json' },
+      ],
+    };
     const err = await rejectionOf(flagdSource(options, dir).snapshot(liveSignal()));
     assert.ok(err instanceof SourceError);
     assert.equal(err.provider, 'flags');
-    assert.match(err.message, /^flags: environment "staging": .*invalid-state\.flagd\.json is not a valid flagd file: flags\.broken\.state: must be one of "ENABLED", "DISABLED"$/);
+    assert.match(
+      err.message,
+      /^flags: environment "staging": .*invalid-state\.flagd\.json is not a valid flagd file: flags\.broken\.state: must be one of "ENABLED", "DISABLED"$/,
+    );
   });
 
   it('lists a flag whose fractional bucket names no variant as skipped, naming environment, file and problem', async () => {
-    const { skipped } = await flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(liveSignal());
+    const { skipped } = await flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(
+      liveSignal(),
+    );
     assert.equal(skipped?.length, 1);
     assert.equal(skipped[0]!.key, 'typo');
     assert.match(skipped[0]!.reason, /^environment "production": .*unknown-bucket\.flagd\.json: flags\.typo\.targeting: .*"onn"/);
   });
 
-  it('still returns the file\'s other flags when one is skipped', async () => {
-    const { flags } = await flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(liveSignal());
-    assert.deepEqual(flags.map((f) => [f.key, f.environments.map((e) => e.rollout)]), [['fine', [{ percentage: 100 }]]]);
+  it("still returns the file's other flags when one is skipped", async () => {
+    const { flags } = await flagdSource({ environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }] }, dir).snapshot(
+      liveSignal(),
+    );
+    assert.deepEqual(
+      flags.map((f) => [f.key, f.environments.map((e) => e.rollout)]),
+      [['fine', [{ percentage: 100 }]]],
+    );
   });
 
   it('skips a flag bad in one environment as a whole, listed once', async () => {
     // Staging defines "typo" correctly; production's broken definition still keeps it out of the flags.
-    await writeFile(path.join(dir, 'typo-fixed.flagd.json'), JSON.stringify({ flags: { typo: { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' } } }));
-    const options = { environments: [{ name: 'production', source: './unknown-bucket.flagd.json' }, { name: 'staging', source: './typo-fixed.flagd.json' }] };
+    await writeFile(
+      path.join(dir, 'typo-fixed.flagd.json'),
+      JSON.stringify({ flags: { typo: { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' } } }),
+    );
+    const options = {
+      environments: [
+        { name: 'production', source: './unknown-bucket.flagd.json' },
+        { name: 'staging', source: './typo-fixed.flagd.json' },
+      ],
+    };
     const { flags, skipped } = await flagdSource(options, dir).snapshot(liveSignal());
-    assert.deepEqual(skipped?.map((s) => s.key), ['typo']);
+    assert.deepEqual(
+      skipped?.map((s) => s.key),
+      ['typo'],
+    );
     assert.ok(!flags.some((f) => f.key === 'typo'));
   });
 
   it('rejects a missing file with a SourceError naming the path and the reason', async () => {
-    const options = { environments: [{ name: 'production', source: './production.flagd.json' }, { name: 'staging', source: './nope.flagd.json' }] };
+    const options = {
+      environments: [
+        { name: 'production', source: './production.flagd.json' },
+        { name: 'staging', source: './nope.flagd.json' },
+      ],
+    };
     const err = await rejectionOf(flagdSource(options, dir).snapshot(liveSignal()));
     assert.ok(err instanceof SourceError);
-    assert.equal(err.message, `flags: environment "staging": cannot read ${path.join(dir, 'nope.flagd.json')} (ENOENT: no such file or directory)`);
+    assert.equal(
+      err.message,
+      `flags: environment "staging": cannot read ${path.join(dir, 'nope.flagd.json')} (ENOENT: no such file or directory)`,
+    );
   });
 
   it('names every environment a shared file stands for when it fails', async () => {

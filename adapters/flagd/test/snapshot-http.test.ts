@@ -38,26 +38,38 @@ describe('flagd snapshot over HTTP', () => {
   it('reads one file per environment over HTTP', async () => {
     const { flags } = await flagdSource(twoEnvironments()).snapshot(liveSignal());
     const alpha = flags.find((f) => f.key === 'PROJ-1-alpha')!;
-    assert.deepEqual(alpha.environments.map((e) => [e.name, e.enabled, e.rollout]), [
-      ['production', true, { percentage: 25 }],
-      ['staging', false, undefined],
-    ]);
+    assert.deepEqual(
+      alpha.environments.map((e) => [e.name, e.enabled, e.rollout]),
+      [
+        ['production', true, { percentage: 25 }],
+        ['staging', false, undefined],
+      ],
+    );
   });
 
   it('links each environment to its http URL', async () => {
     const { flags } = await flagdSource(twoEnvironments()).snapshot(liveSignal());
-    assert.deepEqual(flags[0]!.environments.map((e) => e.url), [`${server.url}/flags/production.flagd.json`, `${server.url}/flags/staging.flagd.json`]);
+    assert.deepEqual(
+      flags[0]!.environments.map((e) => e.url),
+      [`${server.url}/flags/production.flagd.json`, `${server.url}/flags/staging.flagd.json`],
+    );
   });
 
   it('uses Last-Modified as lastUpdated, and the snapshot time when the header is absent', async () => {
     const now = new Date('2026-05-06T07:08:09.000Z');
     sinon.useFakeTimers({ now, toFake: ['Date'] });
     const { flags } = await flagdSource(twoEnvironments()).snapshot(liveSignal());
-    assert.deepEqual(flags[0]!.environments.map((e) => e.lastUpdated), [new Date(LAST_MODIFIED).toISOString(), now.toISOString()]);
+    assert.deepEqual(
+      flags[0]!.environments.map((e) => e.lastUpdated),
+      [new Date(LAST_MODIFIED).toISOString(), now.toISOString()],
+    );
   });
 
   it('reads a shared source once for all its environments', async () => {
-    const options = { source: `${server.url}/flags/shared.yaml`, environments: [{ name: 'production' }, { name: 'staging' }, { name: 'testing' }] };
+    const options = {
+      source: `${server.url}/flags/shared.yaml`,
+      environments: [{ name: 'production' }, { name: 'staging' }, { name: 'testing' }],
+    };
     const { flags } = await flagdSource(options).snapshot(liveSignal());
     assert.equal(flags[0]!.environments.length, 3);
     assert.equal(server.requests.length, 1);
@@ -66,11 +78,19 @@ describe('flagd snapshot over HTTP', () => {
   it('sends configured headers', async () => {
     const options = { ...twoEnvironments(), headers: { Authorization: 'Bearer s3cret-token' } };
     await flagdSource(options).snapshot(liveSignal());
-    assert.deepEqual(server.requests.map((r) => r.headers.authorization), ['Bearer s3cret-token', 'Bearer s3cret-token']);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers.authorization),
+      ['Bearer s3cret-token', 'Bearer s3cret-token'],
+    );
   });
 
   it('rejects on HTTP 500 with a SourceError naming environment, URL and status', async () => {
-    const options = { environments: [{ name: 'production', source: `${server.url}/flags/production.flagd.json` }, { name: 'staging', source: `${server.url}/flags/broken.json` }] };
+    const options = {
+      environments: [
+        { name: 'production', source: `${server.url}/flags/production.flagd.json` },
+        { name: 'staging', source: `${server.url}/flags/broken.json` },
+      ],
+    };
     const err = await rejectionOf(flagdSource(options).snapshot(liveSignal()));
     assert.ok(err instanceof SourceError);
     assert.equal(err.message, `flags: environment "staging": GET ${server.url}/flags/broken.json answered HTTP 500`);
@@ -84,15 +104,22 @@ describe('flagd snapshot over HTTP', () => {
   });
 
   it('rejects an invalid file served over HTTP, naming the URL and the problem', async () => {
-    const err = await rejectionOf(flagdSource({ environments: [{ name: 'production', source: `${server.url}/flags/invalid.json` }] }).snapshot(liveSignal()));
+    const err = await rejectionOf(
+      flagdSource({ environments: [{ name: 'production', source: `${server.url}/flags/invalid.json` }] }).snapshot(liveSignal()),
+    );
     assert.ok(err instanceof SourceError);
-    assert.match(err.message, new RegExp(`${server.url}/flags/invalid\\.json is not a valid flagd file: flags\\.broken\\.state: must be one of`));
+    assert.match(
+      err.message,
+      new RegExp(`${server.url}/flags/invalid\\.json is not a valid flagd file: flags\\.broken\\.state: must be one of`),
+    );
   });
 
   it('rejects when nothing listens', async () => {
     const url = server.url;
     await server.close();
-    const err = await rejectionOf(flagdSource({ environments: [{ name: 'production', source: `${url}/flags/production.flagd.json` }] }).snapshot(liveSignal()));
+    const err = await rejectionOf(
+      flagdSource({ environments: [{ name: 'production', source: `${url}/flags/production.flagd.json` }] }).snapshot(liveSignal()),
+    );
     assert.ok(err instanceof SourceError);
     assert.match(err.message, /GET .* failed \(ECONNREFUSED\)$/);
   });
@@ -100,7 +127,9 @@ describe('flagd snapshot over HTTP', () => {
   it('aborts an in-flight request when the signal fires', async () => {
     const controller = new AbortController();
     const arrived = once(server.server, 'request');
-    const pending = flagdSource({ environments: [{ name: 'production', source: `${server.url}/flags/slow.json` }] }).snapshot(controller.signal);
+    const pending = flagdSource({ environments: [{ name: 'production', source: `${server.url}/flags/slow.json` }] }).snapshot(
+      controller.signal,
+    );
     await arrived;
     controller.abort();
     const err = await rejectionOf(pending);

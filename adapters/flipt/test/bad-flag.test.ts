@@ -46,8 +46,14 @@ describe('flipt adapter: a malformed flag', () => {
   it('resolves with the good flags and lists the malformed one in skipped', async () => {
     const { snapshot, error } = await snapshotFrom(withFlag('prod', 'dark-mode', { enabled: 'yes' }));
     assert.equal(error, undefined);
-    assert.deepEqual(snapshot!.flags.map((f) => f.key), ['new-checkout', 'search-ranking']);
-    assert.deepEqual(snapshot!.skipped?.map((s) => s.key), ['dark-mode']);
+    assert.deepEqual(
+      snapshot!.flags.map((f) => f.key),
+      ['new-checkout', 'search-ranking'],
+    );
+    assert.deepEqual(
+      snapshot!.skipped?.map((s) => s.key),
+      ['dark-mode'],
+    );
   });
 
   it('names the environment and the field in the reason, never the value', async () => {
@@ -59,8 +65,13 @@ describe('flipt adapter: a malformed flag', () => {
 
   it('skips a flag malformed in one namespace in every environment, listed once', async () => {
     const { snapshot } = await snapshotFrom(withFlag('staging', 'search-ranking', { defaultVariant: { name: 'no key' } }));
-    assert.deepEqual(snapshot!.flags.map((f) => f.key), ['dark-mode', 'new-checkout']);
-    assert.deepEqual(snapshot!.skipped, [{ key: 'search-ranking', reason: 'environment staging: defaultVariant: expected (a Flipt variant | undefined | null)' }]);
+    assert.deepEqual(
+      snapshot!.flags.map((f) => f.key),
+      ['dark-mode', 'new-checkout'],
+    );
+    assert.deepEqual(snapshot!.skipped, [
+      { key: 'search-ranking', reason: 'environment staging: defaultVariant: expected (a Flipt variant | undefined | null)' },
+    ]);
   });
 
   it('lists a flag malformed in two namespaces once, with both reasons', async () => {

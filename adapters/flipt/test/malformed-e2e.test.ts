@@ -17,7 +17,8 @@ describe('flipt end to end: a flag that becomes malformed', function () {
   let second: CliResult;
   const namespaces = JSON.parse(JSON.stringify(fliptNamespaces)) as Record<string, { flags: Record<string, unknown>[] }>;
   const deletes = () => sim.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/jira/featureflags/'));
-  const provider = () => (JSON.parse(second.stdout) as { providers: Array<{ ok: boolean; deleted: number; warnings: string[] }> }).providers[0]!;
+  const provider = () =>
+    (JSON.parse(second.stdout) as { providers: Array<{ ok: boolean; deleted: number; warnings: string[] }> }).providers[0]!;
 
   before(async function () {
     api = await startFliptApi(namespaces);
@@ -26,7 +27,15 @@ describe('flipt end to end: a flag that becomes malformed', function () {
     const config = await writeSyncConfig(
       dir,
       sim,
-      [{ name: 'flipt', adapter: 'flipt', url: api.url, token: '${env:FLIPT_TOKEN}', environments: [{ name: 'production', namespace: 'prod', type: 'production' }, { name: 'staging' }] }],
+      [
+        {
+          name: 'flipt',
+          adapter: 'flipt',
+          url: api.url,
+          token: '${env:FLIPT_TOKEN}',
+          environments: [{ name: 'production', namespace: 'prod', type: 'production' }, { name: 'staging' }],
+        },
+      ],
       // No mass-delete guard: were the flag left out of the snapshot, this run would delete it.
       { sync: { massDeleteThreshold: 1 } },
     );
@@ -56,6 +65,8 @@ describe('flipt end to end: a flag that becomes malformed', function () {
   });
 
   it('warns about the flag by name, with the environment and field at fault', function () {
-    assert.deepEqual(provider().warnings, ["flag flipt:new-checkout: skipped, the source's data could not be used: environment staging: enabled: expected boolean"]);
+    assert.deepEqual(provider().warnings, [
+      "flag flipt:new-checkout: skipped, the source's data could not be used: environment staging: enabled: expected boolean",
+    ]);
   });
 });

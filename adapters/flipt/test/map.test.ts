@@ -14,11 +14,20 @@ describe('flipt mapping', () => {
       ],
       settings,
     );
-    assert.deepEqual(out!.environments.map((e) => [e.name, e.enabled]), [['production', false], ['staging', true]]);
+    assert.deepEqual(
+      out!.environments.map((e) => [e.name, e.enabled]),
+      [
+        ['production', false],
+        ['staging', true],
+      ],
+    );
   });
 
   it('uses the default variant of a variant flag as its default value', () => {
-    const [out] = normalizeFliptFlags([{ environment: 'production', namespace: 'prod', flags: [flag({ type: 'VARIANT_FLAG_TYPE', defaultVariant: { key: 'bm25' } })] }], settings);
+    const [out] = normalizeFliptFlags(
+      [{ environment: 'production', namespace: 'prod', flags: [flag({ type: 'VARIANT_FLAG_TYPE', defaultVariant: { key: 'bm25' } })] }],
+      settings,
+    );
     assert.equal(out!.environments[0]!.defaultValue, 'bm25');
   });
 
@@ -27,7 +36,7 @@ describe('flipt mapping', () => {
     assert.equal(out!.environments[0]!.url, 'https://flipt.example/#/namespaces/prod%20ns/flags/search');
   });
 
-  it('takes the newest updatedAt of any namespace as the flag\'s last update', () => {
+  it("takes the newest updatedAt of any namespace as the flag's last update", () => {
     const [out] = normalizeFliptFlags(
       [
         { environment: 'production', namespace: 'prod', flags: [flag({ updatedAt: '2024-06-01T00:00:00Z' })] },

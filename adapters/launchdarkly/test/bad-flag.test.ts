@@ -65,22 +65,56 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
 
   // Shapes the SDK passes on to the feature store unchanged (found by serving them to the real SDK).
   const cases: { name: string; flag: unknown; reason: RegExp }[] = [
-    { name: 'a fallthrough that is a string', flag: { ...banner, key: 'bad', fallthrough: 'oops' }, reason: /^environment "production": fallthrough: expected / },
-    { name: 'variations that are not a list', flag: { ...banner, key: 'bad', variations: 'true,false' }, reason: /^environment "production": variations: expected / },
+    {
+      name: 'a fallthrough that is a string',
+      flag: { ...banner, key: 'bad', fallthrough: 'oops' },
+      reason: /^environment "production": fallthrough: expected /,
+    },
+    {
+      name: 'variations that are not a list',
+      flag: { ...banner, key: 'bad', variations: 'true,false' },
+      reason: /^environment "production": variations: expected /,
+    },
     {
       name: 'a rollout weight given as a string',
-      flag: { ...banner, key: 'bad', fallthrough: { rollout: { variations: [{ variation: 0, weight: '40000' }, { variation: 1, weight: 60000 }] } } },
+      flag: {
+        ...banner,
+        key: 'bad',
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: '40000' },
+              { variation: 1, weight: 60000 },
+            ],
+          },
+        },
+      },
       reason: /^environment "production": fallthrough\.rollout\.variations\[0\]\.weight: expected number/,
     },
-    { name: 'a version that is not a number', flag: { ...banner, key: 'bad', version: '14' }, reason: /^environment "production": version: expected number/ },
+    {
+      name: 'a version that is not a number',
+      flag: { ...banner, key: 'bad', version: '14' },
+      reason: /^environment "production": version: expected number/,
+    },
     { name: 'a flag that is not an object', flag: 'on', reason: /^environment "production": \(root\): expected / },
-    { name: 'a flag without its key', flag: { version: 3, on: true }, reason: /^environment "production": key: expected string, but it is missing$/ },
-    { name: 'a flag whose key differs from the one it is listed under', flag: { ...banner, key: 'other' }, reason: /key: differs from the key the flag is listed under/ },
+    {
+      name: 'a flag without its key',
+      flag: { version: 3, on: true },
+      reason: /^environment "production": key: expected string, but it is missing$/,
+    },
+    {
+      name: 'a flag whose key differs from the one it is listed under',
+      flag: { ...banner, key: 'other' },
+      reason: /key: differs from the key the flag is listed under/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: the good flags sync, the bad one is skipped by key with the field named`, async () => {
       const { flags, skipped } = await snapshotWith(withFlag(production, 'bad', c.flag));
-      assert.deepEqual(flags.map((f) => f.key), GOOD_KEYS);
+      assert.deepEqual(
+        flags.map((f) => f.key),
+        GOOD_KEYS,
+      );
       assert.equal(skipped?.length, 1);
       assert.equal(skipped![0]!.key, 'bad');
       assert.match(skipped![0]!.reason, c.reason);
@@ -103,11 +137,16 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
 
   it('a flag marked deleted with a non-boolean is skipped, not taken for deleted', async () => {
     const { skipped } = await snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', deleted: 'yes' }));
-    assert.deepEqual(skipped?.map((s) => s.key), ['bad']);
+    assert.deepEqual(
+      skipped?.map((s) => s.key),
+      ['bad'],
+    );
   });
 
   it('skips the malformed flag in streaming mode too', async () => {
-    const { flags, skipped } = await snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', fallthrough: 'oops' }), staging, { stream: true });
+    const { flags, skipped } = await snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', fallthrough: 'oops' }), staging, {
+      stream: true,
+    });
     assert.deepEqual([flags.length, skipped?.map((s) => s.key)], [GOOD_KEYS.length, ['bad']]);
   });
 
@@ -117,7 +156,9 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
   });
 
   it('a flag the SDK itself cannot load (rules not a list) fails the environment, never an empty list', async () => {
-    const error = await rejection(snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', rules: 'none' }), staging, { initTimeoutSeconds: 0.5 }));
+    const error = await rejection(
+      snapshotWith(withFlag(production, 'bad', { ...banner, key: 'bad', rules: 'none' }), staging, { initTimeoutSeconds: 0.5 }),
+    );
     assert.match(error.message, /^ld: environment "production": no flag data from http:\/\/127\.0\.0\.1:\d+ within 0\.5 s/);
   });
 });
@@ -129,7 +170,7 @@ describe('LaunchDarkly flag entries decoded one by one', () => {
   });
 });
 
-describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
+describe("LaunchDarkly REST API: one flag's metadata malformed", () => {
   let api: FakeRestApi | undefined;
   let relay: FakeRelay | undefined;
   afterEach(async () => {
@@ -141,12 +182,21 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
   // With the REST API configured every flag the SDK has needs its item: one without it is skipped, not stripped.
   const restItem = (key: string) => ({ key, name: `Name of ${key}` });
   const OTHER_KEYS = ['new-pricing', 'rate-limits', 'search-ranking'];
-  const settings = (url: string) => ({ baseUrl: url, token: TOKEN, projectKey: 'default', environmentKeys: ['production'], pageSize: 100, maxRateLimitWaitSeconds: 60 });
+  const settings = (url: string) => ({
+    baseUrl: url,
+    token: TOKEN,
+    projectKey: 'default',
+    environmentKeys: ['production'],
+    pageSize: 100,
+    maxRateLimitWaitSeconds: 60,
+  });
 
-  it('keeps the other flags\' metadata and reports the bad one by key and field', async () => {
+  it("keeps the other flags' metadata and reports the bad one by key and field", async () => {
     api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [badItem, ...page2.items] } }]);
     const reported: string[] = [];
-    const metadata = await fetchFlagMetadata(settings(api.url), new AbortController().signal, realClock, (key, reason) => reported.push(`${key}: ${reason}`));
+    const metadata = await fetchFlagMetadata(settings(api.url), new AbortController().signal, realClock, (key, reason) =>
+      reported.push(`${key}: ${reason}`),
+    );
     assert.deepEqual([[...metadata.keys()], reported], [['checkout-v2'], ['PROJ-5-banner: tags: expected Array<string>']]);
   });
 
@@ -159,7 +209,10 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
   async function snapshotWithRestItems(items: unknown[], lines: string[] = []) {
     api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items, totalCount: items.length } }]);
     relay = await startFakeRelay({ [PROD_KEY]: production, [STAGING_KEY]: staging });
-    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(chunk.toString()), done()) }));
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(chunk.toString()), done()) }),
+    );
     const source = createLaunchDarklySource(options(relay.url, { api: { token: TOKEN, baseUrl: api.url } }), { ...context, logger });
     return source.snapshot(new AbortController().signal);
   }
@@ -178,11 +231,21 @@ describe('LaunchDarkly REST API: one flag\'s metadata malformed', () => {
   });
 
   it('the snapshot skips a flag the SDK has but the REST list lacks, instead of syncing it without its metadata', async () => {
-    const { flags, skipped } = await snapshotWithRestItems([restItem('PROJ-5-banner'), ...page2.items, restItem('new-pricing'), restItem('search-ranking')]);
+    const { flags, skipped } = await snapshotWithRestItems([
+      restItem('PROJ-5-banner'),
+      ...page2.items,
+      restItem('new-pricing'),
+      restItem('search-ranking'),
+    ]);
     assert.deepEqual(
       [flags.map((f) => [f.key, f.name]), skipped],
       [
-        [['PROJ-5-banner', 'Name of PROJ-5-banner'], ['checkout-v2', 'Checkout v2'], ['new-pricing', 'Name of new-pricing'], ['search-ranking', 'Name of search-ranking']],
+        [
+          ['PROJ-5-banner', 'Name of PROJ-5-banner'],
+          ['checkout-v2', 'Checkout v2'],
+          ['new-pricing', 'Name of new-pricing'],
+          ['search-ranking', 'Name of search-ranking'],
+        ],
         [{ key: 'rate-limits', reason: 'no REST metadata for this flag' }],
       ],
     );

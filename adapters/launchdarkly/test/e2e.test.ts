@@ -60,20 +60,41 @@ describe('LaunchDarkly adapter end to end (flagsync run --once)', function () {
     return { ...result, summary: JSON.parse(result.stdout || 'null') as Summary | null };
   }
 
-  it('creates the issue\'s banner flag linked to PROJ-5 with 40% in production and off in staging', async () => {
+  it("creates the issue's banner flag linked to PROJ-5 with 40% in production and off in staging", async () => {
     const result = await syncOnce(relay.url);
     assert.equal(result.code, 0, result.stderr);
     const stored = sim.storedFlag('ld:PROJ-5-banner') as JiraFeatureFlag;
     assert.deepEqual(
       {
         issues: stored.associations[0]?.values,
-        details: stored.details.map((d) => [d.environment.name, d.environment.type, d.status.enabled, d.status.defaultValue, d.status.rollout?.percentage, d.url]),
+        details: stored.details.map((d) => [
+          d.environment.name,
+          d.environment.type,
+          d.status.enabled,
+          d.status.defaultValue,
+          d.status.rollout?.percentage,
+          d.url,
+        ]),
       },
       {
         issues: ['PROJ-5'],
         details: [
-          ['production', 'production', true, 'false', 40, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production'],
-          ['staging', 'staging', false, 'false', undefined, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=staging'],
+          [
+            'production',
+            'production',
+            true,
+            'false',
+            40,
+            'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production',
+          ],
+          [
+            'staging',
+            'staging',
+            false,
+            'false',
+            undefined,
+            'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=staging',
+          ],
         ],
       },
     );
@@ -100,7 +121,10 @@ describe('LaunchDarkly adapter end to end (flagsync run --once)', function () {
     assert.equal((await syncOnce(relay.url)).code, 0);
     await relay.close();
     const banner = { ...production.flags['PROJ-5-banner'], fallthrough: 'oops' };
-    relay = await startFakeRelay({ [PROD_KEY]: { ...production, flags: { ...production.flags, 'PROJ-5-banner': banner } }, [STAGING_KEY]: staging });
+    relay = await startFakeRelay({
+      [PROD_KEY]: { ...production, flags: { ...production.flags, 'PROJ-5-banner': banner } },
+      [STAGING_KEY]: staging,
+    });
     sim.clearRequests();
     const result = await syncOnce(relay.url);
     assert.deepEqual(
@@ -122,7 +146,10 @@ describe('LaunchDarkly adapter end to end (flagsync run --once)', function () {
       [result.code, result.summary!.providers[0]!.ok, sim.requests.filter((r) => r.method === 'DELETE').length],
       [1, false, 0],
     );
-    assert.match(result.summary!.providers[0]!.error ?? '', /^environment "(production|staging)": no flag data from http:\/\/127\.0\.0\.1:\d+ within 1 s/);
+    assert.match(
+      result.summary!.providers[0]!.error ?? '',
+      /^environment "(production|staging)": no flag data from http:\/\/127\.0\.0\.1:\d+ within 1 s/,
+    );
     assert.ok(Date.now() - started < 15_000, 'the run must not hang');
   });
 });

@@ -11,7 +11,9 @@ function bool(overrides: Partial<LdFlag>): LdFlag {
   return { key: 'f', version: 1, on: true, variations: [true, false], offVariation: 1, fallthrough: { variation: 0 }, ...overrides };
 }
 
-const rollout = (...weights: [number, number][]) => ({ rollout: { variations: weights.map(([variation, weight]) => ({ variation, weight })) } });
+const rollout = (...weights: [number, number][]) => ({
+  rollout: { variations: weights.map(([variation, weight]) => ({ variation, weight })) },
+});
 
 describe('LaunchDarkly mapping: one environment', () => {
   const cases: { name: string; flag: LdFlag; settings?: Partial<MapSettings>; expected: object }[] = [
@@ -42,12 +44,26 @@ describe('LaunchDarkly mapping: one environment', () => {
     },
     {
       name: 'multivariate without configuration: everything but the off variation is "on"',
-      flag: { key: 'm', version: 1, on: true, variations: ['control', 'a', 'b'], offVariation: 0, fallthrough: rollout([0, 50000], [1, 25000], [2, 25000]) },
+      flag: {
+        key: 'm',
+        version: 1,
+        on: true,
+        variations: ['control', 'a', 'b'],
+        offVariation: 0,
+        fallthrough: rollout([0, 50000], [1, 25000], [2, 25000]),
+      },
       expected: { defaultValue: 'control', rollout: { percentage: 50 } },
     },
     {
       name: 'multivariate with configured on values',
-      flag: { key: 'm', version: 1, on: true, variations: ['control', 'a', 'b'], offVariation: 0, fallthrough: rollout([0, 50000], [1, 25000], [2, 25000]) },
+      flag: {
+        key: 'm',
+        version: 1,
+        on: true,
+        variations: ['control', 'a', 'b'],
+        offVariation: 0,
+        fallthrough: rollout([0, 50000], [1, 25000], [2, 25000]),
+      },
       settings: { onValues: { m: ['b'] } },
       expected: { rollout: { percentage: 25 } },
     },
@@ -92,7 +108,11 @@ describe('LaunchDarkly mapping: one environment', () => {
   });
 
   it('uses a configured UI base (EU or federal instances)', () => {
-    const env = normalizeFlagEnvironment(bool({}), { name: 'prod', key: 'prd' }, { ...settings, uiBaseUrl: 'https://app.eu.launchdarkly.com/' });
+    const env = normalizeFlagEnvironment(
+      bool({}),
+      { name: 'prod', key: 'prd' },
+      { ...settings, uiBaseUrl: 'https://app.eu.launchdarkly.com/' },
+    );
     assert.equal(env.url, 'https://app.eu.launchdarkly.com/projects/default/flags/f/targeting?env=prd');
   });
 });
@@ -100,11 +120,23 @@ describe('LaunchDarkly mapping: one environment', () => {
 describe('LaunchDarkly mapping: rollout helpers', () => {
   const isTrue = onVariation(bool({}), {});
   const table: { name: string; served: Parameters<typeof onShare>[0]; expected: number | undefined }[] = [
-    { name: 'weights short of 100% go to the last variation, as the SDK buckets them', served: rollout([1, 50000], [0, 30000]), expected: 50 },
+    {
+      name: 'weights short of 100% go to the last variation, as the SDK buckets them',
+      served: rollout([1, 50000], [0, 30000]),
+      expected: 50,
+    },
     { name: 'nothing served (malformed) → unknown', served: {}, expected: undefined },
     { name: 'negative weights count as zero', served: rollout([0, -5], [1, 100000]), expected: 0 },
-    { name: 'a fixed variation wins over a rollout given beside it, as the SDK serves it', served: { variation: 1, ...rollout([0, 100000]) }, expected: 0 },
-    { name: 'a null variation beside a rollout leaves the rollout to decide, as the SDK does', served: { variation: null, ...rollout([0, 100000]) }, expected: 100 },
+    {
+      name: 'a fixed variation wins over a rollout given beside it, as the SDK serves it',
+      served: { variation: 1, ...rollout([0, 100000]) },
+      expected: 0,
+    },
+    {
+      name: 'a null variation beside a rollout leaves the rollout to decide, as the SDK does',
+      served: { variation: null, ...rollout([0, 100000]) },
+      expected: 100,
+    },
   ];
   for (const c of table) it(c.name, () => assert.equal(onShare(c.served, isTrue), c.expected));
 
@@ -115,11 +147,17 @@ describe('LaunchDarkly mapping: rollout helpers', () => {
   });
 
   it('says so when the default rule is missing', () => {
-    assert.equal(describeRollout(bool({ fallthrough: null, rules: [{ variation: 0 }] }), isTrue, 'true').text, '1 rule; default rule: not set');
+    assert.equal(
+      describeRollout(bool({ fallthrough: null, rules: [{ variation: 0 }] }), isTrue, 'true').text,
+      '1 rule; default rule: not set',
+    );
   });
 
   it('writes strings as they are and other values as JSON', () => {
-    assert.deepEqual([valueText('x'), valueText(true), valueText(3), valueText(null), valueText(undefined)], ['x', 'true', '3', 'null', undefined]);
+    assert.deepEqual(
+      [valueText('x'), valueText(true), valueText(3), valueText(null), valueText(undefined)],
+      ['x', 'true', '3', 'null', undefined],
+    );
   });
 });
 
@@ -128,30 +166,52 @@ describe('LaunchDarkly mapping: all environments', () => {
 
   it('leaves deleted flags out', () => {
     const { flags } = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings);
-    assert.deepEqual(flags.map((f) => f.key), ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking']);
+    assert.deepEqual(
+      flags.map((f) => f.key),
+      ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking'],
+    );
   });
 
   it('merges environments into one flag with one detail each', () => {
     const off = prodFlags.map((f) => ({ ...f, on: false }));
-    const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }, { name: 'staging', key: 'stg', flags: off }], undefined, settings).flags;
-    assert.deepEqual(banner!.environments.map((e) => [e.name, e.enabled, e.url]), [
-      ['production', true, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production'],
-      ['staging', false, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=stg'],
-    ]);
+    const [banner] = normalizeLaunchDarklyFlags(
+      [
+        { ...prod, flags: prodFlags },
+        { name: 'staging', key: 'stg', flags: off },
+      ],
+      undefined,
+      settings,
+    ).flags;
+    assert.deepEqual(
+      banner!.environments.map((e) => [e.name, e.enabled, e.url]),
+      [
+        ['production', true, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=production'],
+        ['staging', false, 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner/targeting?env=stg'],
+      ],
+    );
   });
 
   it('without REST metadata: no name, no tags, no issue keys, provider from settings', () => {
     const [banner] = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], undefined, settings).flags;
     assert.deepEqual(
       { provider: banner!.provider, name: banner!.name, tags: banner!.tags, issueKeys: banner!.issueKeys, url: banner!.url },
-      { provider: 'ld', name: undefined, tags: [], issueKeys: [], url: 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner' },
+      {
+        provider: 'ld',
+        name: undefined,
+        tags: [],
+        issueKeys: [],
+        url: 'https://app.launchdarkly.com/projects/default/flags/PROJ-5-banner',
+      },
     );
   });
 
   it('with REST metadata read but none for a flag: that flag is skipped, not mapped without it', () => {
     const meta = new Map(prodFlags.filter((f) => f.key !== 'rate-limits').map((f) => [f.key, { key: f.key }]));
     const { flags, skipped } = normalizeLaunchDarklyFlags([{ ...prod, flags: prodFlags }], meta, settings);
-    assert.deepEqual([flags.some((f) => f.key === 'rate-limits'), skipped], [false, [{ key: 'rate-limits', reason: 'no REST metadata for this flag' }]]);
+    assert.deepEqual(
+      [flags.some((f) => f.key === 'rate-limits'), skipped],
+      [false, [{ key: 'rate-limits', reason: 'no REST metadata for this flag' }]],
+    );
   });
 
   it('with REST metadata: name, description, tags, maintainer, change time and issue keys from the configured property', () => {
@@ -173,7 +233,14 @@ describe('LaunchDarkly mapping: all environments', () => {
     const checkout = flags.find((f) => f.key === 'checkout-v2')!;
     assert.deepEqual(
       [checkout.name, checkout.description, checkout.tags, checkout.issueKeys, checkout.lastUpdated, checkout.environments[0]!.lastUpdated],
-      ['Checkout v2', 'New checkout (DEMO-12)', ['team-payments', 'WEB-9', 'maintainer:pat@example.com'], ['OPS-4'], '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+      [
+        'Checkout v2',
+        'New checkout (DEMO-12)',
+        ['team-payments', 'WEB-9', 'maintainer:pat@example.com'],
+        ['OPS-4'],
+        '2026-01-01T00:00:00.000Z',
+        '2026-01-01T00:00:00.000Z',
+      ],
     );
   });
 });

@@ -35,7 +35,9 @@ describe('LaunchDarkly options codec', () => {
   });
 
   it('requires at least one environment, since an empty snapshot would delete everything', () => {
-    assert.deepEqual(problems({ ...issueConfig, environments: [] }), ['providers[0].environments: expected a non-empty list of environments']);
+    assert.deepEqual(problems({ ...issueConfig, environments: [] }), [
+      'providers[0].environments: expected a non-empty list of environments',
+    ]);
   });
 
   it('requires an SDK key per environment', () => {
@@ -45,6 +47,8 @@ describe('LaunchDarkly options codec', () => {
   });
 
   it('checks the REST API settings', () => {
-    assert.deepEqual(problems({ ...issueConfig, api: { token: 'api-x', pageSize: 500 } }), ['providers[0].api.pageSize: expected an integer from 1 to 100']);
+    assert.deepEqual(problems({ ...issueConfig, api: { token: 'api-x', pageSize: 500 } }), [
+      'providers[0].api.pageSize: expected an integer from 1 to 100',
+    ]);
   });
 });

@@ -22,7 +22,15 @@ function recordingClock(now = 1_700_000_000_000): Clock & { waits: number[] } {
 }
 
 function settings(url: string, overrides: Partial<RestApiSettings> = {}): RestApiSettings {
-  return { baseUrl: url, token: TOKEN, projectKey: 'default', environmentKeys: ['production', 'staging'], pageSize: 1, maxRateLimitWaitSeconds: 60, ...overrides };
+  return {
+    baseUrl: url,
+    token: TOKEN,
+    projectKey: 'default',
+    environmentKeys: ['production', 'staging'],
+    pageSize: 1,
+    maxRateLimitWaitSeconds: 60,
+    ...overrides,
+  };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -45,35 +53,55 @@ describe('LaunchDarkly REST API metadata', () => {
   it('asks for the project with env filters, a page size and the token in Authorization', async () => {
     await start([{ status: 200, body: onlyPage }]);
     await fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock());
-    assert.deepEqual(api!.requests, [{ url: '/api/v2/flags/default?limit=1&summary=true&env=production&env=staging', authorization: TOKEN }]);
+    assert.deepEqual(api!.requests, [
+      { url: '/api/v2/flags/default?limit=1&summary=true&env=production&env=staging', authorization: TOKEN },
+    ]);
   });
 
   it('follows _links.next until there is none', async () => {
-    await start([{ status: 200, body: page1 }, { status: 200, body: page2 }]);
+    await start([
+      { status: 200, body: page1 },
+      { status: 200, body: page2 },
+    ]);
     const flags = await fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock());
     assert.deepEqual([[...flags.keys()], api!.requests[1]!.url], [['PROJ-5-banner', 'checkout-v2'], page1._links.next.href]);
   });
 
   it('rejects when fewer flags were read than totalCount announced (a page lost or the list shifted)', async () => {
-    await start([{ status: 200, body: { ...page1, totalCount: 3 } }, { status: 200, body: { ...page2, totalCount: 3 } }]);
+    await start([
+      { status: 200, body: { ...page1, totalCount: 3 } },
+      { status: 200, body: { ...page2, totalCount: 3 } },
+    ]);
     const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
-    assert.match(error.message, /^LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging \(totalCount 3, 2 distinct flags read\)$/);
+    assert.match(
+      error.message,
+      /^LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging \(totalCount 3, 2 distinct flags read\)$/,
+    );
   });
 
   it('rejects when a flag comes again on the next page (the list shifted), though the item count matches', async () => {
-    await start([{ status: 200, body: page1 }, { status: 200, body: { ...page2, items: page1.items } }]);
+    await start([
+      { status: 200, body: page1 },
+      { status: 200, body: { ...page2, items: page1.items } },
+    ]);
     const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
     assert.match(error.message, /flag list changed while paging \(totalCount 2, 1 distinct flags read\)$/);
   });
 
   it('rejects when totalCount changes from one page to the next', async () => {
-    await start([{ status: 200, body: page1 }, { status: 200, body: { ...page2, items: [...page1.items, ...page2.items], totalCount: 3 } }]);
+    await start([
+      { status: 200, body: page1 },
+      { status: 200, body: { ...page2, items: [...page1.items, ...page2.items], totalCount: 3 } },
+    ]);
     const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
     assert.match(error.message, /flag list changed while paging \(totalCount went from 2 to 3\)$/);
   });
 
   it('waits out Retry-After on a 429 and asks for the same page again', async () => {
-    await start([{ status: 429, headers: { 'retry-after': '7' } }, { status: 200, body: onlyPage }]);
+    await start([
+      { status: 429, headers: { 'retry-after': '7' } },
+      { status: 200, body: onlyPage },
+    ]);
     const clock = recordingClock();
     const flags = await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
     assert.deepEqual([clock.waits, api!.requests.length, flags.size], [[7000], 2, 1]);
@@ -88,14 +116,20 @@ describe('LaunchDarkly REST API metadata', () => {
   it('pauses until X-Ratelimit-Reset when the route limit is used up and more pages follow', async () => {
     const clock = recordingClock();
     const reset = String(clock.now() + 4500);
-    await start([{ status: 200, body: page1, headers: { 'x-ratelimit-route-remaining': '0', 'x-ratelimit-reset': reset } }, { status: 200, body: page2 }]);
+    await start([
+      { status: 200, body: page1, headers: { 'x-ratelimit-route-remaining': '0', 'x-ratelimit-reset': reset } },
+      { status: 200, body: page2 },
+    ]);
     await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
     assert.deepEqual(clock.waits, [4500]);
   });
 
   it('does not pause while requests remain', async () => {
     const clock = recordingClock();
-    await start([{ status: 200, body: page1, headers: { 'x-ratelimit-route-remaining': '3', 'x-ratelimit-reset': String(clock.now() + 4500) } }, { status: 200, body: page2 }]);
+    await start([
+      { status: 200, body: page1, headers: { 'x-ratelimit-route-remaining': '3', 'x-ratelimit-reset': String(clock.now() + 4500) } },
+      { status: 200, body: page2 },
+    ]);
     await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
     assert.deepEqual(clock.waits, []);
   });
@@ -178,19 +212,34 @@ describe('LaunchDarkly snapshot with REST enrichment', () => {
     );
 
   it('adds name, description, tags, maintainer, change times and issue keys', async () => {
-    api = await startFakeRestApi(TOKEN, [{ status: 200, body: page1 }, { status: 200, body: page2 }]);
+    api = await startFakeRestApi(TOKEN, [
+      { status: 200, body: page1 },
+      { status: 200, body: page2 },
+    ]);
     const { flags } = await source(api.url).snapshot(new AbortController().signal);
     const checkout = flags.find((f) => f.key === 'checkout-v2')!;
     assert.deepEqual(
       [checkout.name, checkout.description, checkout.tags, checkout.issueKeys, checkout.lastUpdated],
-      ['Checkout v2', 'New checkout flow, see DEMO-12', ['payments', 'WEB-9', 'maintainer:pat@acme.com'], ['OPS-4'], '2026-01-02T00:00:00.000Z'],
+      [
+        'Checkout v2',
+        'New checkout flow, see DEMO-12',
+        ['payments', 'WEB-9', 'maintainer:pat@acme.com'],
+        ['OPS-4'],
+        '2026-01-02T00:00:00.000Z',
+      ],
     );
   });
 
   it('rejects the whole snapshot when the flag list changed while paging', async () => {
-    api = await startFakeRestApi(TOKEN, [{ status: 200, body: page1 }, { status: 200, body: { ...page2, totalCount: 3 } }]);
+    api = await startFakeRestApi(TOKEN, [
+      { status: 200, body: page1 },
+      { status: 200, body: { ...page2, totalCount: 3 } },
+    ]);
     const error = await rejection(source(api.url).snapshot(new AbortController().signal));
-    assert.match(error.message, /^ld: REST API: LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging/);
+    assert.match(
+      error.message,
+      /^ld: REST API: LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging/,
+    );
   });
 
   it('rejects the whole snapshot when the REST API fails, naming it', async () => {

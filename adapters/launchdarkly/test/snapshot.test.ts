@@ -98,7 +98,13 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
     const { flags } = await createLaunchDarklySource(options(relay.url), context).snapshot(new AbortController().signal);
     assert.deepEqual(
       flags.map((f) => [f.key, f.provider]),
-      [['PROJ-5-banner', 'ld'], ['checkout-v2', 'ld'], ['new-pricing', 'ld'], ['rate-limits', 'ld'], ['search-ranking', 'ld']],
+      [
+        ['PROJ-5-banner', 'ld'],
+        ['checkout-v2', 'ld'],
+        ['new-pricing', 'ld'],
+        ['rate-limits', 'ld'],
+        ['search-ranking', 'ld'],
+      ],
     );
   });
 
@@ -111,7 +117,12 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
   });
 
   it('rejects with a SourceError naming provider and environment for a bad SDK key, without the key', async () => {
-    const bad = options(relay.url, { environments: [{ name: 'production', sdkKey: PROD_KEY }, { name: 'staging', sdkKey: 'sdk-wrong-0000' }] });
+    const bad = options(relay.url, {
+      environments: [
+        { name: 'production', sdkKey: PROD_KEY },
+        { name: 'staging', sdkKey: 'sdk-wrong-0000' },
+      ],
+    });
     const error = await rejection(createLaunchDarklySource(bad, context).snapshot(new AbortController().signal));
     assert.ok(error instanceof SourceError && error.provider === 'ld', String(error));
     assert.match(error.message, /^ld: environment "staging": SDK key rejected \(401\) by http:\/\/127\.0\.0\.1:\d+$/);
@@ -126,8 +137,13 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
 
   it('rejects when the Relay Proxy keeps answering 500, within the init timeout', async () => {
     relay.failWith(PROD_KEY, 500);
-    const error = await rejection(createLaunchDarklySource(options(relay.url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal));
-    assert.match(error.message, /^ld: environment "production": no flag data from http:\/\/127\.0\.0\.1:\d+ within 0\.5 s \(last problem: Received error 500/);
+    const error = await rejection(
+      createLaunchDarklySource(options(relay.url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal),
+    );
+    assert.match(
+      error.message,
+      /^ld: environment "production": no flag data from http:\/\/127\.0\.0\.1:\d+ within 0\.5 s \(last problem: Received error 500/,
+    );
   });
 
   it('rejects when the snapshot is aborted', async () => {
@@ -144,13 +160,20 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
 describe('LaunchDarkly adapter with the Relay Proxy down', () => {
   it('rejects naming the failed environment once the init timeout passes, never with an empty list', async () => {
     const url = await unusedPortUrl();
-    const error = await rejection(createLaunchDarklySource(options(url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal));
-    assert.match(error.message, /^ld: environment "(production|staging)": no flag data from .* within 0\.5 s \(last problem: Received I\/O error \(connect ECONNREFUSED/);
+    const error = await rejection(
+      createLaunchDarklySource(options(url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal),
+    );
+    assert.match(
+      error.message,
+      /^ld: environment "(production|staging)": no flag data from .* within 0\.5 s \(last problem: Received I\/O error \(connect ECONNREFUSED/,
+    );
   });
 
   it('keeps the SDK keys out of the error', async () => {
     const url = await unusedPortUrl();
-    const error = await rejection(createLaunchDarklySource(options(url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal));
+    const error = await rejection(
+      createLaunchDarklySource(options(url, { initTimeoutSeconds: 0.5 }), context).snapshot(new AbortController().signal),
+    );
     assert.ok(!error.message.includes(PROD_KEY) && !error.message.includes(STAGING_KEY), error.message);
   });
 });
@@ -158,6 +181,9 @@ describe('LaunchDarkly adapter with the Relay Proxy down', () => {
 describe('launchdarklyAdapter factory', () => {
   it('has the contract shape and creates a source reporting its environments', () => {
     const source = launchdarklyAdapter.create(options('http://127.0.0.1:1'), context);
-    assert.deepEqual([launchdarklyAdapter.name, launchdarklyAdapter.contractVersion, source.environments], ['launchdarkly', 1, ['production', 'staging']]);
+    assert.deepEqual(
+      [launchdarklyAdapter.name, launchdarklyAdapter.contractVersion, source.environments],
+      ['launchdarkly', 1, ['production', 'staging']],
+    );
   });
 });

@@ -56,7 +56,13 @@ describe('LaunchDarkly adapter fed by the SDK TestData source', () => {
 
   it('counts builder rules and individual targets', async () => {
     await prod.update(
-      prod.flag('WEB-4-search').booleanFlag().fallthroughVariation(false).variationForUser('alice', true).ifMatch('user', 'country', 'DE', 'FR').thenReturn(true),
+      prod
+        .flag('WEB-4-search')
+        .booleanFlag()
+        .fallthroughVariation(false)
+        .variationForUser('alice', true)
+        .ifMatch('user', 'country', 'DE', 'FR')
+        .thenReturn(true),
     );
     await staging.update(staging.flag('WEB-4-search').booleanFlag().variationForAll(false));
     const [flag] = await snapshotWith({ production: prod, staging });
@@ -69,7 +75,10 @@ describe('LaunchDarkly adapter fed by the SDK TestData source', () => {
     const [flag] = await snapshotWith({ production: prod, staging });
     assert.deepEqual(
       flag!.environments.map((e) => [e.name, e.enabled, e.rollout?.percentage]),
-      [['production', true, 40], ['staging', false, undefined]],
+      [
+        ['production', true, 40],
+        ['staging', false, undefined],
+      ],
     );
   });
 
@@ -79,7 +88,10 @@ describe('LaunchDarkly adapter fed by the SDK TestData source', () => {
     const flags = await snapshotWith({ production: prod, staging });
     assert.deepEqual(
       flags.map((f) => [f.key, f.environments.map((e) => e.name)]),
-      [['only-in-prod', ['production']], ['only-in-staging', ['staging']]],
+      [
+        ['only-in-prod', ['production']],
+        ['only-in-staging', ['staging']],
+      ],
     );
   });
 });

@@ -38,9 +38,14 @@ export async function adapterCheckCommand(options: GlobalOptions & { provider?: 
   const config = requireProviders(await loadConfigOrExit(options.config), 'adapter check');
   const names = config.providers.map((p) => p.name);
   const provider =
-    options.provider !== undefined ? config.providers.find((p) => p.name === options.provider) : config.providers.length === 1 ? config.providers[0] : undefined;
+    options.provider !== undefined
+      ? config.providers.find((p) => p.name === options.provider)
+      : config.providers.length === 1
+        ? config.providers[0]
+        : undefined;
   if (provider === undefined) {
-    const why = options.provider !== undefined ? `no provider named "${options.provider}"` : 'several providers; choose one with --provider';
+    const why =
+      options.provider !== undefined ? `no provider named "${options.provider}"` : 'several providers; choose one with --provider';
     throw new ExitError(EXIT_USAGE, [`flagsync adapter check: ${why} (providers: ${names.join(', ')})`]);
   }
   const logger = loggerFor(options, config);

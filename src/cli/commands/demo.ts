@@ -15,7 +15,14 @@ function describeStoredFlag(flag: JiraFeatureFlag): string {
   const keys = flag.associations.flatMap((a) => a.values).join(', ');
   const envs = flag.details.map((d) => {
     const r = d.status.rollout;
-    const rollout = r?.percentage !== undefined ? ` ${r.percentage}%` : r?.text !== undefined ? ` (${r.text})` : r?.rules !== undefined ? ` (${r.rules} rules)` : '';
+    const rollout =
+      r?.percentage !== undefined
+        ? ` ${r.percentage}%`
+        : r?.text !== undefined
+          ? ` (${r.text})`
+          : r?.rules !== undefined
+            ? ` (${r.rules} rules)`
+            : '';
     return `${d.environment.name}${d.environment.type ? `/${d.environment.type}` : ''}: ${d.status.enabled ? 'on' : 'off'}${rollout}`;
   });
   return `  ${flag.id}  → ${keys}\n      ${envs.join('; ')}`;
@@ -32,7 +39,11 @@ async function demoConfig(sim: Simulator, stateDir: string): Promise<FlagsyncCon
       state: { path: path.join(stateDir, 'state.json') },
     };
   } catch (error) {
-    if (error instanceof ConfigError) throw new ExitError(EXIT_USAGE, error.problems.map((p) => `demo config error: ${p}`));
+    if (error instanceof ConfigError)
+      throw new ExitError(
+        EXIT_USAGE,
+        error.problems.map((p) => `demo config error: ${p}`),
+      );
     throw error;
   }
 }

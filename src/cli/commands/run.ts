@@ -20,14 +20,19 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const release = abortOnSignals(controller, logger, config.jira.requestTimeoutSeconds * 1000 + 10_000);
   try {
     if (options.once === true) {
-      const report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal: controller.signal });
+      const report = await syncOnce(config, logger, {
+        dryRun: false,
+        allowMassDelete: options.allowMassDelete === true,
+        signal: controller.signal,
+      });
       process.stdout.write(options.json === true ? `${JSON.stringify(jsonRunSummary(report))}\n` : `${renderRunSummary(report)}\n`);
       if (controller.signal.aborted) logger.info('stopped by signal; state saved');
       return report.ok ? EXIT_OK : EXIT_FAILED;
     }
     logger.info({ schedule: config.schedule, providers: config.providers.map((p) => p.name) }, 'daemon started');
     const metrics = new SyncMetrics();
-    const server = config.metrics.port === undefined ? undefined : await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
+    const server =
+      config.metrics.port === undefined ? undefined : await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
     if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
     const daemon = startDaemon({
       schedule: config.schedule,
@@ -41,7 +46,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
           metrics.recordRun(report, (Date.now() - started) / 1000, Date.now());
         }
         const summary = jsonRunSummary(report);
-        logger.info({ ok: summary.ok, providers: summary.providers.map(({ rejections, failures, warnings, ...counts }) => counts) }, 'run finished');
+        logger.info(
+          { ok: summary.ok, providers: summary.providers.map(({ rejections, failures, warnings, ...counts }) => counts) },
+          'run finished',
+        );
         return report;
       },
     });

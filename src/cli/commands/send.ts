@@ -53,7 +53,7 @@ function withCommon(command: Command): Command {
     .option('--commit <sha>', 'commit the run is for')
     .option('--repository-uri <uri>', 'repository the commit and branch belong to')
     .option('--issue-keys <keys>', 'issue keys, comma separated')
-    .option('--commits <range>', 'FROM..TO: issue keys in these commits\' messages (read with git)')
+    .option('--commits <range>', "FROM..TO: issue keys in these commits' messages (read with git)")
     .option('--repo <dir>', 'git working copy for --commits (default: the current folder)')
     .option('--last-updated <time>', 'ISO-8601 time of the last change (default: now)')
     .option('--no-ci', 'ignore CI environment variables')

@@ -24,7 +24,10 @@ export async function simulateCommand(options: SimulateOptions): Promise<number>
     clientSecret: options.clientSecret,
     cloudId: options.cloudId,
     tokenTtlSeconds: options.tokenTtl === undefined ? undefined : Number(options.tokenTtl),
-    projects: options.projects?.split(',').map((p) => p.trim()).filter((p) => p !== ''),
+    projects: options.projects
+      ?.split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
     permissions: options.permissions?.split(',').map((p) => p.trim() as KindName),
   });
   // The client id and secret are the simulator's own test credentials, printed so a local config can use them.

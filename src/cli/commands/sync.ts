@@ -47,7 +47,11 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
   };
   try {
     const devinfo = providers.filter((p) => p.adapter.produces === 'devinfo');
-    const flags = await runOnce({ ...common, providers: providers.filter((p) => p.adapter.produces !== 'devinfo'), kind: flagReconcileKind });
+    const flags = await runOnce({
+      ...common,
+      providers: providers.filter((p) => p.adapter.produces !== 'devinfo'),
+      kind: flagReconcileKind,
+    });
     if (devinfo.length === 0) {
       if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
       return flags;

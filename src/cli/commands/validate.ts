@@ -9,6 +9,8 @@ export async function validateCommand(options: GlobalOptions): Promise<number> {
     config.providers.length === 0
       ? `config OK: ${config.path}: no providers (enough for \`flagsync send\`; run and plan need at least one)`
       : `config OK: ${config.path}: ${config.providers.length} provider(s): ${names}; schedule "${config.schedule}"`;
-  process.stdout.write(options.json === true ? `${JSON.stringify({ ok: true, providers: config.providers.map((p) => p.name) })}\n` : `${line}\n`);
+  process.stdout.write(
+    options.json === true ? `${JSON.stringify({ ok: true, providers: config.providers.map((p) => p.name) })}\n` : `${line}\n`,
+  );
   return EXIT_OK;
 }

@@ -80,7 +80,8 @@ export const devinfoKind: KindDescription<JiraRepository> = {
       const errors = Object.hasOwn(failed, repo.id) ? failed[repo.id] : undefined;
       const messages = errors === undefined ? [] : messagesOf(errors);
       // A repository Jira does not mention at all stays 'failed' (outcomesFor); one it mentions is checked entity by entity.
-      if (Object.hasOwn(acceptedRepos, repo.id) || messages.length > 0) messages.push(...unlistedMessages(repo, acceptedRepos[repo.id] ?? {}, errors));
+      if (Object.hasOwn(acceptedRepos, repo.id) || messages.length > 0)
+        messages.push(...unlistedMessages(repo, acceptedRepos[repo.id] ?? {}, errors));
       if (messages.length > 0) rejected.set(repo.id, messages);
     }
     return outcomesFor(devinfoKind, sent, {

@@ -34,7 +34,10 @@ interface AssociationLike {
 }
 
 /** Issue keys (or numeric issue ids) from issue associations and the deprecated issueKeys field. */
-export function issueKeysFrom(entity: { readonly associations?: readonly AssociationLike[]; readonly issueKeys?: readonly string[] }): string[] {
+export function issueKeysFrom(entity: {
+  readonly associations?: readonly AssociationLike[];
+  readonly issueKeys?: readonly string[];
+}): string[] {
   const keys: string[] = [...(entity.issueKeys ?? [])];
   for (const a of entity.associations ?? []) {
     if (a.associationType !== 'issueIdOrKeys' && a.associationType !== 'issueKeys') continue;

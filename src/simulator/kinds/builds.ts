@@ -42,7 +42,9 @@ export function createBuildsKind(projects: ReadonlySet<string>): KindHandler {
     const key = storageKey({ pipelineId, buildNumber: Number(rawNumber) });
     if (method === 'GET') {
       const build = store.get(key);
-      return build === undefined ? jiraError('array', 404, [`Build ${rawNumber} of pipeline '${pipelineId}' not found`]) : { status: 200, body: build };
+      return build === undefined
+        ? jiraError('array', 404, [`Build ${rawNumber} of pipeline '${pipelineId}' not found`])
+        : { status: 200, body: build };
     }
     if (method === 'DELETE') {
       store.delete(key);

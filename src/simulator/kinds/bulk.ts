@@ -46,7 +46,11 @@ export function submitBulk<E extends LinkedEntity, K>(
   const limitProblems = [
     ...propertyProblems(request.properties),
     ...entities.flatMap((entity, index) => associationCountProblems(entity, `${spec.arrayField}[${index}]`)),
-    ...duplicateProblems(entities.map((entity) => spec.storageKey(entity)), spec.arrayField, `${spec.label} key`),
+    ...duplicateProblems(
+      entities.map((entity) => spec.storageKey(entity)),
+      spec.arrayField,
+      `${spec.label} key`,
+    ),
   ];
   if (limitProblems.length > 0) return jiraError('array', 400, limitProblems);
 

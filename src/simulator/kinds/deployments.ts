@@ -46,25 +46,39 @@ const spec: BulkKindSpec<DeploymentEntity, DeploymentKey> = {
 function gatingStatus(deployment: DeploymentEntity, projects: ReadonlySet<string>): unknown {
   const keys = [
     ...(deployment.issueKeys ?? []),
-    ...(deployment.associations ?? []).filter((a) => a.associationType === 'issueKeys' || a.associationType === 'issueIdOrKeys').flatMap((a) => a.values),
+    ...(deployment.associations ?? [])
+      .filter((a) => a.associationType === 'issueKeys' || a.associationType === 'issueIdOrKeys')
+      .flatMap((a) => a.values),
   ].filter((key): key is string => typeof key === 'string' && /^\w{1,255}-\d{1,255}$/.test(key) && issueExists(key, projects));
   return {
     ...keyOf(deployment),
     updatedTimestamp: deployment.lastUpdated,
     gatingStatus: 'allowed',
-    details: [...new Set(keys)].map((issueKey) => ({ type: 'issue', issueKey, issueLink: `https://simulated.atlassian.net/browse/${issueKey}` })),
+    details: [...new Set(keys)].map((issueKey) => ({
+      type: 'issue',
+      issueKey,
+      issueLink: `https://simulated.atlassian.net/browse/${issueKey}`,
+    })),
   };
 }
 
 export function createDeploymentsKind(projects: ReadonlySet<string>): KindHandler {
   const store = new EntityStore<DeploymentEntity>();
 
-  function byKey(method: string, key: Omit<DeploymentKey, 'deploymentSequenceNumber'>, rawNumber: string, gating: boolean): SimResponse | undefined {
+  function byKey(
+    method: string,
+    key: Omit<DeploymentKey, 'deploymentSequenceNumber'>,
+    rawNumber: string,
+    gating: boolean,
+  ): SimResponse | undefined {
     if (!/^-?\d+$/.test(rawNumber)) return jiraError('array', 400, [`deploymentSequenceNumber: must be an integer, got '${rawNumber}'`]);
     const storeKey = storageKey({ ...key, deploymentSequenceNumber: Number(rawNumber) });
     if (method === 'GET') {
       const deployment = store.get(storeKey);
-      if (deployment === undefined) return jiraError('array', 404, [`Deployment ${rawNumber} of pipeline '${key.pipelineId}' in environment '${key.environmentId}' not found`]);
+      if (deployment === undefined)
+        return jiraError('array', 404, [
+          `Deployment ${rawNumber} of pipeline '${key.pipelineId}' in environment '${key.environmentId}' not found`,
+        ]);
       return { status: 200, body: gating ? gatingStatus(deployment, projects) : deployment };
     }
     if (method === 'DELETE' && !gating) {
@@ -79,8 +93,14 @@ export function createDeploymentsKind(projects: ReadonlySet<string>): KindHandle
     const [first, pipelineId, envLiteral, environmentId, depLiteral, number, gating, ...rest] = segments;
     if (method === 'POST' && first === 'bulk' && segments.length === 1) return submitBulk(spec, store, projects, request.body);
     if (
-      first === 'pipelines' && pipelineId !== undefined && envLiteral === 'environments' && environmentId !== undefined &&
-      depLiteral === 'deployments' && number !== undefined && (gating === undefined || gating === 'gating-status') && rest.length === 0
+      first === 'pipelines' &&
+      pipelineId !== undefined &&
+      envLiteral === 'environments' &&
+      environmentId !== undefined &&
+      depLiteral === 'deployments' &&
+      number !== undefined &&
+      (gating === undefined || gating === 'gating-status') &&
+      rest.length === 0
     ) {
       const answer = byKey(method, { pipelineId, environmentId }, number, gating !== undefined);
       if (answer !== undefined) return answer;

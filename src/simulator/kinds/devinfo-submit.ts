@@ -20,7 +20,13 @@ interface DevinfoBody {
 function requestProblems(request: DevinfoBody): string[] {
   const problems = propertyProblems(request.properties);
   if (request.repositories.length === 0) problems.push('repositories: must NOT have fewer than 1 items');
-  problems.push(...duplicateProblems(request.repositories.map((r) => r.id), 'repositories', 'repository id'));
+  problems.push(
+    ...duplicateProblems(
+      request.repositories.map((r) => r.id),
+      'repositories',
+      'repository id',
+    ),
+  );
   let total = 0;
   request.repositories.forEach((repository, r) => {
     const path = `repositories[${r}]`;
@@ -28,14 +34,22 @@ function requestProblems(request: DevinfoBody): string[] {
     for (const type of ENTITY_TYPES) {
       const entities = repository[type] ?? [];
       total += entities.length;
-      problems.push(...duplicateProblems(entities.map((e) => e.id), `${path}.${type}`, `${LABELS[type]} id`));
+      problems.push(
+        ...duplicateProblems(
+          entities.map((e) => e.id),
+          `${path}.${type}`,
+          `${LABELS[type]} id`,
+        ),
+      );
       entities.forEach((entity, e) => {
         problems.push(...associationCountProblems(entity, `${path}.${type}[${e}]`));
-        if (type === 'commits' && !ID_CHARS.test(entity.id)) problems.push(`${path}.commits[${e}].id: must only contain characters [A-Za-z0-9~.-_]`);
+        if (type === 'commits' && !ID_CHARS.test(entity.id))
+          problems.push(`${path}.commits[${e}].id: must only contain characters [A-Za-z0-9~.-_]`);
       });
     }
   });
-  if (total > MAX_ENTITIES_PER_REQUEST) problems.push(`repositories: at most ${MAX_ENTITIES_PER_REQUEST} entities per request, found ${total}`);
+  if (total > MAX_ENTITIES_PER_REQUEST)
+    problems.push(`repositories: at most ${MAX_ENTITIES_PER_REQUEST} entities per request, found ${total}`);
   return problems;
 }
 

@@ -24,13 +24,23 @@ export function createDevinfoKind(projects: ReadonlySet<string>): KindHandler {
     if (first === 'repository' && repositoryId !== undefined && typeSegment === undefined) {
       if (method === 'GET') {
         const repository = store.getRepository(repositoryId);
-        return repository === undefined ? jiraError('object', 404, [`Repository '${repositoryId}' not found`]) : { status: 200, body: repository };
+        return repository === undefined
+          ? jiraError('object', 404, [`Repository '${repositoryId}' not found`])
+          : { status: 200, body: repository };
       }
       if (method === 'DELETE') return deletion(request, (max) => store.deleteRepository(repositoryId, max));
     }
-    if (method === 'DELETE' && first === 'repository' && repositoryId !== undefined && typeSegment !== undefined && entityId !== undefined && rest.length === 0) {
+    if (
+      method === 'DELETE' &&
+      first === 'repository' &&
+      repositoryId !== undefined &&
+      typeSegment !== undefined &&
+      entityId !== undefined &&
+      rest.length === 0
+    ) {
       const type = PATH_ENTITY_TYPES[typeSegment];
-      if (type === undefined) return jiraError('object', 400, [`entityType must be one of commit, branch, pull_request, got '${typeSegment}'`]);
+      if (type === undefined)
+        return jiraError('object', 400, [`entityType must be one of commit, branch, pull_request, got '${typeSegment}'`]);
       return deletion(request, (max) => store.deleteEntity(repositoryId, type, entityId, max));
     }
     if ((first === 'bulkByProperties' && method === 'DELETE') || (first === 'existsByProperties' && method === 'GET')) {

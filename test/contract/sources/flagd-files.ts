@@ -24,7 +24,12 @@ export async function startFlagdFiles(): Promise<FlagdFiles> {
     ...server,
     corruptOne() {
       const alpha = bodies.get('/production.flagd.json')!.flags['PROJ-1-alpha']!;
-      alpha['targeting'] = { fractional: [['onn', 25], ['off', 75]] };
+      alpha['targeting'] = {
+        fractional: [
+          ['onn', 25],
+          ['off', 75],
+        ],
+      };
       return { key: 'PROJ-1-alpha' };
     },
   };

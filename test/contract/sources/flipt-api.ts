@@ -18,7 +18,8 @@ export const fliptNamespaces: Readonly<Record<string, FlagList>> = {
 };
 
 function answer(namespaces: Readonly<Record<string, FlagList>>, request: FixtureRequest) {
-  if (request.headers.authorization !== `Bearer ${FLIPT_TOKEN}`) return { status: 401, body: { code: 16, message: 'request was not authenticated' } };
+  if (request.headers.authorization !== `Bearer ${FLIPT_TOKEN}`)
+    return { status: 401, body: { code: 16, message: 'request was not authenticated' } };
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/flags$/.exec(request.path);
   const list = match === null ? undefined : namespaces[decodeURIComponent(match[1]!)];
   if (list === undefined) return undefined;

@@ -40,8 +40,14 @@ export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Option
           const good: t.TypeOf<typeof Flag>[] = [];
           const skipped: SkippedFlag[] = [];
           try {
-            const res = await fetch(`${options.url}/flags`, { headers: { authorization: options.token }, ...(fault === 'ignores-abort' ? {} : { signal }) });
-            if (!res.ok) throw new Error(`GET ${options.url}/flags answered ${res.status}${fault === 'leaks-token' ? ` for token ${options.token}` : ''}`);
+            const res = await fetch(`${options.url}/flags`, {
+              headers: { authorization: options.token },
+              ...(fault === 'ignores-abort' ? {} : { signal }),
+            });
+            if (!res.ok)
+              throw new Error(
+                `GET ${options.url}/flags answered ${res.status}${fault === 'leaks-token' ? ` for token ${options.token}` : ''}`,
+              );
             const decoded = Body.decode(await res.json());
             if (decoded._tag === 'Left') throw new Error('bad body');
             body = decoded.right;
@@ -50,7 +56,8 @@ export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Option
               if (flag._tag === 'Right') good.push(flag.right);
               else if (fault === 'rejects-bad-flag') throw new Error('bad flag');
               // The fault under test: the malformed flag vanishes instead of being listed.
-              else if (fault !== 'drops-bad-flag') skipped.push({ key: String((raw as { key?: unknown }).key), reason: 'on: expected booleans' });
+              else if (fault !== 'drops-bad-flag')
+                skipped.push({ key: String((raw as { key?: unknown }).key), reason: 'on: expected booleans' });
             }
           } catch (error) {
             if (fault === 'swallows-outage') return { flags: [] };
@@ -64,7 +71,8 @@ export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Option
             url: `${options.url}/ui/${f.key}`,
             environments: environments.map((name) => ({ name, enabled: f.on[name] ?? false })),
           }));
-          if (fault === 'invalid-field') return { flags: flags.map((f) => ({ ...f, environments: f.environments.map((e) => ({ ...e, enabled: 'yes' })) })) } as never;
+          if (fault === 'invalid-field')
+            return { flags: flags.map((f) => ({ ...f, environments: f.environments.map((e) => ({ ...e, enabled: 'yes' })) })) } as never;
           return skipped.length > 0 ? { flags, skipped } : { flags };
         },
       };
@@ -76,7 +84,10 @@ export const TINY_TOKEN = 'tiny-secret-token-99a1';
 
 export const tinyFixtures: AdapterContractFixtures = {
   async start() {
-    const flags: { key: string; on: Record<string, unknown> }[] = [{ key: 'PROJ-3-dark-mode', on: { production: true, staging: false } }, { key: 'plain', on: { production: false } }];
+    const flags: { key: string; on: Record<string, unknown> }[] = [
+      { key: 'PROJ-3-dark-mode', on: { production: true, staging: false } },
+      { key: 'plain', on: { production: false } },
+    ];
     const server = await startFixtureServer((req) =>
       req.headers.authorization !== TINY_TOKEN ? { status: 401 } : req.path === '/flags' ? { body: { flags } } : undefined,
     );
