@@ -16,6 +16,8 @@ import { fieldHashes } from '../src/reconcile/hash';
 import { startSimulator } from '../src/simulator';
 import { createJiraClient } from '../src/jira';
 import { applyPlan } from '../src/reconcile/apply';
+import { MemoryStateStore } from '../src/reconcile/memory-state-store';
+import { StateLedger } from '../src/reconcile/state-ledger';
 import { flagReconcileKind } from '../src/cli/wiring';
 import { silentLogger } from '../src/log';
 
@@ -100,7 +102,8 @@ async function endToEnd(count: number): Promise<Row & { requests: number; flagsP
     const state = emptyState();
     const plan = planRun('featureflags', [desired], state, { massDeleteThreshold: 0.2, allowMassDelete: false });
     const start = performance.now();
-    const [result] = await applyPlan(plan, state, { client, kind: flagReconcileKind, logger: silentLogger, now: Date.now });
+    const ledger = new StateLedger(new MemoryStateStore(), state, { now: Date.now, saveIntervalMs: Number.POSITIVE_INFINITY });
+    const [result] = await applyPlan(plan, ledger, { client, kind: flagReconcileKind, logger: silentLogger, now: Date.now });
     const ms = Math.round(performance.now() - start);
     const requests = sim.requests.filter((r) => r.path.endsWith('/bulk')).length;
     const mem = process.memoryUsage();

@@ -6,7 +6,8 @@ import type { EnvironmentType } from '../model/flag';
 import { stampFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { ReconcileKind } from '../reconcile/apply';
 import type { ProviderRuntime } from '../reconcile/run';
-import { FileStateStore } from '../reconcile/state-store';
+import { FileStateStore } from '../reconcile/file-state-store';
+import type { StateStore } from '../reconcile/state-store';
 
 /** Feature flags as the reconciler handles them. */
 export const flagReconcileKind: ReconcileKind<UnstampedFlagWithTimes, JiraFeatureFlag> = {
@@ -53,7 +54,7 @@ export function createProviders(config: FlagsyncConfig, logger: Logger): Provide
   });
 }
 
-export function createStateStore(config: FlagsyncConfig): FileStateStore {
+export function createStateStore(config: FlagsyncConfig): StateStore {
   return new FileStateStore(config.state.path);
 }
 

@@ -2,7 +2,7 @@ import type { EntityOutcome, JiraClient, KindDescription } from '../jira/types';
 import type { Logger } from '../log';
 import { fieldHashes } from './hash';
 import { nextSequence, type Plan, type PlannedWrite, type ProviderPlan } from './plan';
-import { recordsOf, type SyncState } from './state';
+import type { StateLedger } from './state-ledger';
 import { PROVIDER_PROPERTY } from '../model/properties';
 
 /** How the reconciler turns one kind's unstamped payload into what Jira receives. */
@@ -36,12 +36,11 @@ export interface ApplyDeps {
   readonly signal?: AbortSignal;
   /** Jira `properties` on every request (the provider's name is added so its data can be purged by property). */
   readonly properties?: Readonly<Record<string, string>>;
-  /** Called whenever state changed, so the caller can persist it. */
-  readonly onStateChange?: () => void | Promise<void>;
 }
 
-async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDeps): Promise<ProviderResult> {
-  const records = recordsOf(state, deps.kind.description.kind);
+async function applyProvider(plan: ProviderPlan, ledger: StateLedger, deps: ApplyDeps): Promise<ProviderResult> {
+  const kind = deps.kind.description.kind;
+  const records = ledger.records(kind);
   const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
   if (!plan.ok) {
     return {
@@ -59,7 +58,7 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
   }
   for (const [id, inputHash] of plan.refresh) {
     const known = records[id];
-    if (known !== undefined) records[id] = { ...known, i: inputHash };
+    if (known !== undefined) ledger.put(kind, id, { ...known, i: inputHash });
   }
   const nowMs = deps.now();
   const nowIso = new Date(nowMs).toISOString();
@@ -80,18 +79,21 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
         // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
         const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
         const i = entry.write.entity.inputHash;
-        records[outcome.id] =
+        ledger.put(
+          kind,
+          outcome.id,
           i === undefined
             ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f }
-            : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i };
+            : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i },
+        );
       } else if (outcome.status === 'failed' && outcome.retryable) {
         // No final answer (timeout, 5xx): Jira may hold the new content after all. Forget the old hash so the next
         // run sends again even if the source went back to what the record says (the sequence id is kept: it only grows).
         const known = records[outcome.id];
-        if (known !== undefined) records[outcome.id] = { h: '', s: Math.max(known.s, entry.sequence), p: known.p };
+        if (known !== undefined) ledger.put(kind, outcome.id, { h: '', s: Math.max(known.s, entry.sequence), p: known.p });
       }
     }
-    await deps.onStateChange?.();
+    await ledger.checkpoint();
   };
 
   let created = 0;
@@ -122,13 +124,13 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
     const outcomes = await deps.client.deleteById(deps.kind.description, plan.deletes, { signal: deps.signal });
     for (const outcome of outcomes) {
       if (outcome.ok) {
-        delete records[outcome.id];
+        ledger.remove(kind, outcome.id);
         deleted++;
       } else {
         failed.push({ id: outcome.id, error: `delete failed: ${outcome.error ?? 'unknown error'}` });
       }
     }
-    await deps.onStateChange?.();
+    await ledger.checkpoint();
   }
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(
@@ -139,10 +141,10 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: ApplyDe
   return { ...base, ok: true, created, updated, deleted, rejected, failed, deletesRefused: plan.refusedDeletes.length, unknownIssueKeys };
 }
 
-/** Sends a plan's writes (then its deletes) provider by provider, updating `state` with what Jira accepted. */
-export async function applyPlan(plan: Plan, state: SyncState, deps: ApplyDeps): Promise<ProviderResult[]> {
+/** Sends a plan's writes (then its deletes) provider by provider, recording in `ledger` what Jira accepted. */
+export async function applyPlan(plan: Plan, ledger: StateLedger, deps: ApplyDeps): Promise<ProviderResult[]> {
   const results: ProviderResult[] = [];
-  for (const provider of plan.providers) results.push(await applyProvider(provider, state, deps));
+  for (const provider of plan.providers) results.push(await applyProvider(provider, ledger, deps));
   return results;
 }
 

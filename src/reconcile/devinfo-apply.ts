@@ -6,7 +6,7 @@ import type { ProviderResult } from './apply';
 import type { DevinfoPayload, RepositoryHeader } from './devinfo-desired';
 import { devinfoEntityKind, isCommitEntityId } from './devinfo-kind';
 import { nextSequence, type Plan, type PlannedWrite, type ProviderPlan } from './plan';
-import { recordsOf, type SyncState } from './state';
+import type { StateLedger } from './state-ledger';
 import { PROVIDER_PROPERTY } from '../model/properties';
 
 /** Jira's cap per entity type in one repository of one request (FACTS.md section 6). */
@@ -18,7 +18,6 @@ export interface DevinfoApplyDeps {
   readonly now: () => number;
   readonly signal?: AbortSignal;
   readonly properties?: Readonly<Record<string, string>>;
-  readonly onStateChange?: () => void | Promise<void>;
 }
 
 interface Stamped {
@@ -107,8 +106,7 @@ export function memberOutcomes(outcome: EntityOutcome, members: readonly Stamped
   });
 }
 
-async function applyProvider(plan: ProviderPlan, state: SyncState, deps: DevinfoApplyDeps): Promise<ProviderResult> {
-  const records = recordsOf(state, 'devinfo');
+async function applyProvider(plan: ProviderPlan, ledger: StateLedger, deps: DevinfoApplyDeps): Promise<ProviderResult> {
   const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
   if (!plan.ok) {
     return {
@@ -145,11 +143,15 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
           const member = chunk.members[i]!;
           // Only what Jira accepted enters state; the rest stays dirty and is sent again next run.
           if (outcome.status === 'accepted') {
-            records[outcome.id] = { h: member.write.entity.hash, s: member.sequence, p: plan.provider, f: member.write.fieldHashes };
+            ledger.put('devinfo', outcome.id, {
+              h: member.write.entity.hash,
+              s: member.sequence,
+              p: plan.provider,
+              f: member.write.fieldHashes,
+            });
           }
         }
       }
-      await deps.onStateChange?.();
     };
     await deps.client.submit(
       devinfoKind,
@@ -178,14 +180,13 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
     // Commits are history: one that left the window is forgotten, never deleted from Jira (devinfo-run.ts prunes
     // them before planning; any that remain here are simply dropped from state).
     const branches = plan.deletes.filter((id) => !isCommitEntityId(id));
-    for (const id of plan.deletes.filter(isCommitEntityId)) delete records[id];
+    for (const id of plan.deletes.filter(isCommitEntityId)) ledger.remove('devinfo', id);
     for (const outcome of await deps.client.deleteById(devinfoEntityKind, branches, { signal: deps.signal })) {
       if (outcome.ok) {
-        delete records[outcome.id];
+        ledger.remove('devinfo', outcome.id);
         deleted++;
       } else failed.push({ id: outcome.id, error: `delete failed: ${outcome.error ?? 'unknown error'}` });
     }
-    await deps.onStateChange?.();
   }
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(
@@ -197,8 +198,8 @@ async function applyProvider(plan: ProviderPlan, state: SyncState, deps: Devinfo
 }
 
 /** Sends a devinfo plan's writes grouped per repository, then deletes vanished branches, updating `state`. */
-export async function applyDevinfoPlan(plan: Plan, state: SyncState, deps: DevinfoApplyDeps): Promise<ProviderResult[]> {
+export async function applyDevinfoPlan(plan: Plan, ledger: StateLedger, deps: DevinfoApplyDeps): Promise<ProviderResult[]> {
   const results: ProviderResult[] = [];
-  for (const provider of plan.providers) results.push(await applyProvider(provider, state, deps));
+  for (const provider of plan.providers) results.push(await applyProvider(provider, ledger, deps));
   return results;
 }

@@ -10,7 +10,7 @@ import { desiredDevinfo } from './devinfo-desired';
 import { isCommitEntityId } from './devinfo-kind';
 import { planRun } from './plan';
 import type { RunInput, RunReport } from './run';
-import { recordsOf, type SyncState } from './state';
+import { StateLedger } from './state-ledger';
 
 export interface DevinfoProviderRuntime {
   readonly name: string;
@@ -77,13 +77,13 @@ export function claimRepositories(collected: readonly Collected[]): ProviderDesi
  * Commits that left a provider's window (older than its most recent N) are forgotten, not deleted: they are still
  * history. Only a provider that was read successfully forgets anything.
  */
-function forgetOldCommits(state: SyncState, desired: readonly ProviderDesired[]): void {
-  const records = recordsOf(state, 'devinfo');
+function forgetOldCommits(ledger: StateLedger, desired: readonly ProviderDesired[]): void {
+  const records = ledger.records('devinfo');
   for (const source of desired) {
     if (!source.ok) continue;
     const wanted = new Set(source.entities.map((e) => e.id));
     for (const [id, record] of Object.entries(records)) {
-      if (record.p === source.provider && isCommitEntityId(id) && !wanted.has(id)) delete records[id];
+      if (record.p === source.provider && isCommitEntityId(id) && !wanted.has(id)) ledger.remove('devinfo', id);
     }
   }
 }
@@ -96,21 +96,21 @@ export async function runDevinfoOnce(input: DevinfoRunInput): Promise<RunReport>
     if (!d.ok)
       input.logger.error({ provider: d.provider, error: d.error }, 'provider failed: it contributes nothing and deletes nothing this run');
   }
-  const state = await input.store.load();
-  forgetOldCommits(state, desired);
-  const plan = planRun('devinfo', desired, state, {
+  const ledger = new StateLedger(input.store, await input.store.load(), { now, saveIntervalMs: Number.POSITIVE_INFINITY });
+  forgetOldCommits(ledger, desired);
+  const plan = planRun('devinfo', desired, ledger.state, {
     massDeleteThreshold: input.massDeleteThreshold,
     allowMassDelete: input.allowMassDelete,
     guarded: (id) => !isCommitEntityId(id),
   });
   if (input.dryRun) return { ok: plan.providers.every((p) => p.ok && p.refusedDeletes.length === 0), dryRun: true, plan, results: [] };
-  const results = await applyDevinfoPlan(plan, state, {
+  const results = await applyDevinfoPlan(plan, ledger, {
     client: input.client,
     logger: input.logger,
     now,
     signal: input.signal,
     properties: input.properties,
   });
-  await input.store.save(state);
+  await ledger.save();
   return { ok: results.every(resultOk), dryRun: false, plan, results };
 }

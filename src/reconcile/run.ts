@@ -8,8 +8,8 @@ import { collectSnapshots } from './collect';
 import type { ProviderDesired } from './desired';
 import { desiredFlags } from './desired-flags';
 import { planRun, type Plan } from './plan';
-import type { FileStateStore } from './state-store';
-import { recordsOf } from './state';
+import { StateLedger } from './state-ledger';
+import type { StateStore } from './state-store';
 
 export interface ProviderRuntime {
   readonly name: string;
@@ -25,7 +25,7 @@ export interface RunInput {
   readonly providers: readonly ProviderRuntime[];
   readonly client: JiraClient;
   readonly kind: ReconcileKind;
-  readonly store: FileStateStore;
+  readonly store: StateStore;
   readonly logger: Logger;
   readonly now?: () => number;
   readonly signal?: AbortSignal;
@@ -53,8 +53,8 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
     input.providers.map((p) => ({ name: p.name, adapter: p.adapter, timeoutMs: p.timeoutMs, adapterName: p.adapterName })),
     input.signal,
   );
-  const state = await input.store.load();
-  const accepted = recordsOf(state, input.kind.description.kind);
+  const ledger = new StateLedger(input.store, await input.store.load(), { now, saveIntervalMs: input.saveIntervalMs ?? 5000 });
+  const accepted = ledger.records(input.kind.description.kind);
   const acceptedInput = (id: string): string | undefined => accepted[id]?.i;
   const desired: ProviderDesired[] = snapshots.map((snapshot) => {
     const provider = input.providers.find((p) => p.name === snapshot.provider)!;
@@ -77,7 +77,7 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
     return result;
   });
 
-  const plan = planRun(input.kind.description.kind, desired, state, {
+  const plan = planRun(input.kind.description.kind, desired, ledger.state, {
     massDeleteThreshold: input.massDeleteThreshold,
     allowMassDelete: input.allowMassDelete,
   });
@@ -86,24 +86,14 @@ export async function runOnce(input: RunInput): Promise<RunReport> {
     return { ok, dryRun: true, plan, results: [] };
   }
 
-  const interval = input.saveIntervalMs ?? 5000;
-  let lastSave = now();
-  let saving: Promise<void> = Promise.resolve();
-  const results = await applyPlan(plan, state, {
+  const results = await applyPlan(plan, ledger, {
     client: input.client,
     kind: input.kind,
     logger,
     now,
     signal: input.signal,
     properties: input.properties,
-    onStateChange: async () => {
-      if (now() - lastSave < interval) return;
-      lastSave = now();
-      saving = saving.then(() => input.store.save(state));
-      await saving;
-    },
   });
-  await saving;
-  await input.store.save(state);
+  await ledger.save();
   return { ok: results.every(resultOk), dryRun: false, plan, results };
 }

@@ -1,67 +1,26 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import * as t from 'io-ts';
-import { decodeOrThrow } from '../codec/decode';
-import { emptyState, type SyncState } from './state';
-
-const EntityRecordCodec = t.intersection([
-  t.type({ h: t.string, s: t.number, p: t.string }),
-  t.partial({ f: t.record(t.string, t.string), i: t.string }),
-]);
-const StateCodec = t.type({
-  version: t.literal(1),
-  entities: t.partial({
-    featureflags: t.record(t.string, EntityRecordCodec),
-    builds: t.record(t.string, EntityRecordCodec),
-    deployments: t.record(t.string, EntityRecordCodec),
-    devinfo: t.record(t.string, EntityRecordCodec),
-  }),
-});
+import type { KindName } from '../jira/types';
+import type { EntityRecord, SyncState } from './state';
 
 /**
- * The record of what Jira accepted, on disk. Written atomically (temp file, fsync, rename, fsync of the folder) so
- * a crash leaves either the old or the new file, never a torn one. A missing file is an empty state: Jira may
- * already hold things, and resending them is harmless because sequence ids only grow.
+ * One entity's record changed. A store that keeps rows (a database) writes exactly these; `put` replaces the whole
+ * record. New change types (for example a write-ahead "in flight" mark) join this union.
  */
-export class FileStateStore {
-  constructor(readonly file: string) {}
+export type RecordChange =
+  | { readonly type: 'put'; readonly kind: KindName; readonly id: string; readonly record: EntityRecord }
+  /** Jira deleted it, or it was forgotten (a commit that left the window): the record goes. */
+  | { readonly type: 'delete'; readonly kind: KindName; readonly id: string };
 
-  async load(): Promise<SyncState> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
-      throw new Error(`cannot read state file ${this.file}: ${(error as Error).message}`, { cause: error });
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`state file ${this.file} is not valid JSON (${(error as Error).message}); move it away to start over`, {
-        cause: error,
-      });
-    }
-    return decodeOrThrow(StateCodec, json, `state file ${this.file}`) as SyncState;
-  }
-
-  async save(state: SyncState): Promise<void> {
-    const dir = path.dirname(this.file);
-    await fs.mkdir(dir, { recursive: true });
-    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await fs.open(temp, 'w', 0o600);
-    try {
-      await handle.writeFile(JSON.stringify(state));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, this.file);
-    const dirHandle = await fs.open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
-  }
+/**
+ * Where the record of what Jira accepted lives between runs. The reconciler depends on this interface only; the
+ * file store (flagsync's default) and the in-memory store (tests) implement it.
+ */
+export interface StateStore {
+  /** Every kind's records. A store holding nothing yet answers an empty state, never an error. */
+  readonly load: () => Promise<SyncState>;
+  /**
+   * Makes `changes` durable, all of them or none (a crash leaves the store as before or as after). `state` is the
+   * loaded state with every change so far applied, for a store that writes itself whole (the file); a store of
+   * rows writes only `changes`. Called with no changes at the end of a run, so the store may write its initial form.
+   */
+  readonly save: (state: SyncState, changes: readonly RecordChange[]) => Promise<void>;
 }

@@ -1,0 +1,34 @@
+import { emptyState, recordsOf, type SyncState } from './state';
+import type { RecordChange, StateStore } from './state-store';
+
+/**
+ * A state store in memory, for tests and embedding. It keeps its own copy and applies only the changes it is given
+ * (as a database store does), so a change the reconciler forgot to report is lost here just as it would be there.
+ */
+export class MemoryStateStore implements StateStore {
+  private held: SyncState;
+  /** Every save's changes, in order (tests read how often and what was saved). */
+  readonly saves: (readonly RecordChange[])[] = [];
+
+  constructor(initial: SyncState = emptyState()) {
+    this.held = structuredClone(initial);
+  }
+
+  readonly load = async (): Promise<SyncState> => structuredClone(this.held);
+
+  readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => {
+    const next = structuredClone(this.held);
+    for (const change of changes) {
+      const records = recordsOf(next, change.kind);
+      if (change.type === 'put') records[change.id] = { ...change.record };
+      else delete records[change.id];
+    }
+    this.held = next;
+    this.saves.push(changes);
+  };
+
+  /** A copy of what the store holds now. */
+  snapshot(): SyncState {
+    return structuredClone(this.held);
+  }
+}
