@@ -22,8 +22,6 @@ export interface IssueResolution {
 }
 
 const ISSUE_ASSOCIATION_TYPES = new Set(['issueKeys', 'issueIdOrKeys']);
-/** The response schemas' IssueKey pattern; only such strings may be listed in `unknownIssueKeys`. */
-const ISSUE_KEY = /^\w{1,255}-\d{1,255}$/;
 
 export function issueExists(value: string, projects: ReadonlySet<string>): boolean {
   if (/^\d+$/.test(value)) return true;
@@ -49,10 +47,9 @@ export function resolveIssues(entity: LinkedEntity, projects: ReadonlySet<string
     for (const value of association.values) {
       if (typeof value !== 'string') continue;
       if (issueExists(value, projects)) linked = true;
-      else {
-        unknown.push(value);
-        if (ISSUE_KEY.test(value)) unknownKeys.add(value);
-      }
+      // Only in unknownAssociations: unknownIssueKeys answers the deprecated issueKeys field alone, so a client that
+      // reads just that list misses every unknown key it sent as an association.
+      else unknown.push(value);
     }
     if (unknown.length > 0) unknownAssociations.push({ associationType: association.associationType, values: unknown });
   }

@@ -27,7 +27,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     clientId: options.clientId ?? 'flagsync-demo',
     clientSecret: options.clientSecret ?? 'flagsync-demo-secret',
     cloudId: options.cloudId ?? '11111111-2222-3333-4444-555555555555',
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
     projects: new Set((options.projects ?? ['PROJ', 'DEMO', 'WEB', 'OPS']).map((p) => p.toUpperCase())),
     permissions: new Set(options.permissions ?? ALL_KINDS),
     maxBodyBytes: options.maxBodyBytes ?? 1_048_576,

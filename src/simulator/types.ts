@@ -17,7 +17,7 @@ export interface SimulatorOptions {
   clientSecret?: string;
   /** Default '11111111-2222-3333-4444-555555555555'. */
   cloudId?: string;
-  /** Default 3600; the token response's expires_in. */
+  /** Default 900 (the seed's 15 minutes); the token response's expires_in. */
   tokenTtlSeconds?: number;
   /** An issue key "exists" iff its project part is listed; default ['PROJ','DEMO','WEB','OPS']. */
   projects?: string[];

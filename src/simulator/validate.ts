@@ -26,12 +26,20 @@ export function loadSchema(file: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(schemaDir(), file), 'utf8')) as Record<string, unknown>;
 }
 
+/** `scheme://rest` without whitespace that WHATWG URL parsing accepts: any host, dotted or not, public or private. */
+export function isAbsoluteUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value) && URL.canParse(value);
+}
+
 export function createAjv(): Ajv2020 {
   // strict: false because the derived schemas keep OpenAPI leftovers (e.g. `required` beside untyped objects).
   const instance = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
   addFormats(instance);
-  // The builds schema uses the spec's non-standard `URL` format; Atlassian means an absolute URI.
-  instance.addFormat('URL', { type: 'string', validate: (value: string) => /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value) });
+  // The builds schema uses the spec's non-standard `URL` format; Atlassian means an absolute URL. ajv-formats' own
+  // `url` refuses hosts without a dot and private addresses (`http://gitlab/...`, `https://10.0.0.5/...`), which
+  // self-hosted tools use and Jira accepts, so both names get the same absolute-URL check.
+  instance.addFormat('URL', { type: 'string', validate: isAbsoluteUrl });
+  instance.addFormat('url', { type: 'string', validate: isAbsoluteUrl });
   return instance;
 }
 
@@ -68,14 +76,34 @@ export function describeAjvError(error: ErrorObject): string {
 /** Enough to fix a payload; a 100-entity batch of bad entities would otherwise answer thousands of lines. */
 export const MAX_REPORTED_PROBLEMS = 50;
 
-/** Problems found by every listed schema, deduplicated, in order. Empty when the body is valid against all. */
-export function schemaProblems(body: unknown, files: readonly string[]): string[] {
-  const problems = new Set<string>();
+/** One schema violation: where (Ajv's JSON pointer, to tell request-level from entity-level) and Jira-style text. */
+export interface SchemaViolation {
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly message: string;
+}
+
+/** Violations of every listed schema, deduplicated by message, in order. Empty when the body is valid against all. */
+export function schemaViolations(body: unknown, files: readonly string[]): SchemaViolation[] {
+  const seen = new Map<string, SchemaViolation>();
   for (const file of files) {
     const validate = compileSchema(file);
-    if (!validate(body)) for (const error of validate.errors ?? []) problems.add(describeAjvError(error));
+    if (validate(body)) continue;
+    for (const error of validate.errors ?? []) {
+      const message = describeAjvError(error);
+      if (!seen.has(message)) seen.set(message, { instancePath: error.instancePath, keyword: error.keyword, message });
+    }
   }
-  const all = [...problems];
-  if (all.length <= MAX_REPORTED_PROBLEMS) return all;
-  return [...all.slice(0, MAX_REPORTED_PROBLEMS), `... and ${all.length - MAX_REPORTED_PROBLEMS} more problems`];
+  return [...seen.values()];
+}
+
+/** At most MAX_REPORTED_PROBLEMS messages, with a count of the rest. */
+export function capProblems(problems: readonly string[]): string[] {
+  if (problems.length <= MAX_REPORTED_PROBLEMS) return [...problems];
+  return [...problems.slice(0, MAX_REPORTED_PROBLEMS), `... and ${problems.length - MAX_REPORTED_PROBLEMS} more problems`];
+}
+
+/** Problems found by every listed schema, deduplicated, in order. Empty when the body is valid against all. */
+export function schemaProblems(body: unknown, files: readonly string[]): string[] {
+  return capProblems(schemaViolations(body, files).map((v) => v.message));
 }

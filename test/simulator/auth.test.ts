@@ -127,6 +127,20 @@ describe('simulator: OAuth 2LO and the proxy checks', () => {
     assert.equal(response.status, 404);
   });
 
+  it("issues tokens for 900 seconds by default (the seed's 15 minutes), so clients meet expiry in long runs", async () => {
+    const defaults = await startHarness();
+    try {
+      const response = await defaults.http.post('/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: defaults.sim.clientId,
+        client_secret: defaults.sim.clientSecret,
+      });
+      assert.equal(response.data.expires_in, 900);
+    } finally {
+      await defaults.sim.close();
+    }
+  });
+
   describe('with the default clock', () => {
     let clockless: Harness;
     let fake: sinon.SinonFakeTimers | undefined;

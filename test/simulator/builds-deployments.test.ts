@@ -26,12 +26,21 @@ describe('simulator: builds and deployments APIs', () => {
     });
 
     it("rejects a build whose issue keys are all unknown with Jira's observed message", async () => {
-      const response = await submit([build('p', 1, { associations: [{ associationType: 'issueIdOrKeys', values: ['TEST-110'] }] })]);
+      // The observed answer (Jenkins plugin fixture) is to the deprecated issueKeys field.
+      const { associations: _, ...bare } = build('p', 1);
+      const response = await submit([{ ...bare, issueKeys: ['TEST-110'] }]);
       assert.deepEqual(response.data.rejectedBuilds, [
         { key: { pipelineId: 'p', buildNumber: 1 }, errors: [{ message: 'No valid issues found for build' }] },
       ]);
       assert.deepEqual(response.data.unknownIssueKeys, ['TEST-110']);
       assert.deepEqual(h.sim.stored('builds'), []);
+    });
+
+    it('lists unknown keys sent as associations in unknownAssociations only', async () => {
+      const response = await submit([build('p', 1, { associations: [{ associationType: 'issueIdOrKeys', values: ['TEST-110', 'PROJ-1'] }] })]);
+      assert.deepEqual(response.data.acceptedBuilds, [{ pipelineId: 'p', buildNumber: 1 }]);
+      assert.deepEqual(response.data.unknownIssueKeys, []);
+      assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'issueIdOrKeys', values: ['TEST-110'] }]);
     });
 
     it('rejects a build with no issue association at all', async () => {
@@ -47,10 +56,24 @@ describe('simulator: builds and deployments APIs', () => {
       assert.equal((h.sim.stored('builds')[0] as { state: string }).state, 'in_progress');
     });
 
-    it('answers 400 naming the path for an unknown state', async () => {
-      const response = await submit([build('p', 1, { state: 'green' })]);
-      assert.equal(response.status, 400);
-      assert.ok(response.data.some((m: { message: string }) => m.message.startsWith('builds[0].state:')));
+    it('refuses a build with an unknown state in rejectedBuilds, naming the path, and stores the others', async () => {
+      const response = await submit([build('p', 1, { state: 'green' }), build('p', 2)]);
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedBuilds, [{ pipelineId: 'p', buildNumber: 2 }]);
+      assert.equal(response.data.rejectedBuilds.length, 1);
+      assert.deepEqual(response.data.rejectedBuilds[0].key, { pipelineId: 'p', buildNumber: 1 });
+      assert.ok(response.data.rejectedBuilds[0].errors.some((m: { message: string }) => m.message.startsWith('builds[0].state:')));
+    });
+
+    it('answers 400 for a build it cannot name (no build number)', async () => {
+      const { buildNumber: _, ...unnamed } = build('p', 1);
+      assert.equal((await submit([unnamed, build('p', 2)])).status, 400);
+      assert.deepEqual(h.sim.stored('builds'), []);
+    });
+
+    it('accepts a build URL on a host without dots or a private address', async () => {
+      const response = await submit([build('p', 1, { url: 'http://jenkins:8080/job/x/1/' }), build('p', 2, { url: 'https://192.168.4.20/b/2' })]);
+      assert.equal(response.data.acceptedBuilds.length, 2);
     });
 
     it('answers 400 for two builds with the same key', async () => {
@@ -103,10 +126,25 @@ describe('simulator: builds and deployments APIs', () => {
       assert.equal(response.data.rejectedDeployments[0].errors[0].message, 'No valid issues found for deployment');
     });
 
-    it('answers 400 naming the path for an unknown environment type', async () => {
-      const response = await submit([deployment(7, { environment: { id: 'e', displayName: 'E', type: 'prod' } })]);
-      assert.equal(response.status, 400);
-      assert.ok(response.data.some((m: { message: string }) => m.message.startsWith('deployments[0].environment.type:')));
+    it('refuses a deployment with an unknown environment type in rejectedDeployments, naming the path', async () => {
+      const response = await submit([deployment(7, { environment: { id: 'e', displayName: 'E', type: 'prod' } }), deployment(8)]);
+      assert.equal(response.status, 202);
+      assert.equal(response.data.acceptedDeployments.length, 1);
+      assert.ok(
+        response.data.rejectedDeployments[0].errors.some((m: { message: string }) => m.message.startsWith('deployments[0].environment.type:')),
+      );
+    });
+
+    it('refuses a deployment whose association values of all types sum to more than 500', async () => {
+      const keys = Array.from({ length: 500 }, (_, i) => `OPS-${i + 1}`);
+      const associations = [
+        { associationType: 'issueIdOrKeys', values: keys },
+        { associationType: 'serviceIdOrKeys', values: ['svc-a', 'svc-b'] },
+      ];
+      const response = await submit([deployment(7, { associations }), deployment(8)]);
+      assert.equal(response.status, 202);
+      assert.equal(response.data.acceptedDeployments.length, 1);
+      assert.match(response.data.rejectedDeployments[0].errors[0].message, /maximum of 500 elements\. Found 502/);
     });
 
     it('replaces the whole deployment for a greater updateSequenceNumber', async () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { commit, repository, type Harness, useHarness } from './helpers';
+import { commit, repository, startHarness, type Harness, useHarness } from './helpers';
 
 describe('simulator: devinfo API', () => {
   let h: Harness;
@@ -22,11 +22,107 @@ describe('simulator: devinfo API', () => {
     assert.deepEqual(got.data.commits, [commit('abc1234')]);
   });
 
-  it('answers 400 with the object error body naming the path', async () => {
-    const response = await submit({ repositories: [repository('repo-1', { commits: [commit('abc', ['WEB-1'], { fileCount: -1 })] })] });
+  const failedMessages = (list: { id: string; errorMessages: { message: string }[] }[] | undefined, id: string) =>
+    (list ?? []).find((e) => e.id === id)?.errorMessages.map((m) => m.message) ?? [];
+
+  it('lists a commit breaking a schema rule as failed in a 202, naming the path, and stores the rest', async () => {
+    const response = await submit({
+      repositories: [repository('repo-1', { commits: [commit('abc', ['WEB-1'], { fileCount: -1 }), commit('def')] })],
+    });
+    assert.equal(response.status, 202);
+    assert.deepEqual(response.data.acceptedDevinfoEntities['repo-1'].commits, ['def']);
+    const messages = failedMessages(response.data.failedDevinfoEntities['repo-1'].commits, 'abc');
+    assert.ok(messages.some((m) => m.startsWith('repositories[0].commits[0].fileCount:')), messages.join('\n'));
+  });
+
+  it('answers 400 with the object error body for an entity it cannot name (no id)', async () => {
+    const { id: _, ...unnamed } = commit('abc');
+    const response = await submit({ repositories: [repository('repo-1', { commits: [unnamed] })] });
     assert.equal(response.status, 400);
     assert.ok(Array.isArray(response.data.errorMessages));
-    assert.ok(response.data.errorMessages.some((m: { message: string }) => m.message.startsWith('repositories[0].commits[0].fileCount:')));
+  });
+
+  describe('id characters (only alphanumerics and ~.-_)', () => {
+    for (const id of ['feature%2FPROJ-12-login', 'feature/PROJ-12', 'fix(PROJ-13)', 'é']) {
+      it(`lists branch id "${id}" as failed and stores the other branches`, async () => {
+        const branch = (branchId: string) => ({
+          id: branchId,
+          name: branchId,
+          url: 'https://git.example.com/b',
+          updateSequenceId: 1,
+          lastCommit: commit('tip'),
+          issueKeys: ['WEB-4'],
+        });
+        const response = await submit({ repositories: [repository('r', { commits: [], branches: [branch(id), branch('main')] })] });
+        assert.equal(response.status, 202);
+        assert.deepEqual(response.data.acceptedDevinfoEntities['r'].branches, ['main']);
+        assert.match(failedMessages(response.data.failedDevinfoEntities['r'].branches, id)[0] ?? '', /branches\[0\]\.id: must only contain/);
+      });
+    }
+
+    it('lists a repository with a bad id under its errorMessages and stores nothing of it', async () => {
+      const response = await submit({ repositories: [repository('org/repo'), repository('ok')] });
+      assert.equal(response.status, 202);
+      assert.deepEqual(Object.keys(response.data.acceptedDevinfoEntities), ['ok']);
+      assert.match(response.data.failedDevinfoEntities['org/repo'].errorMessages[0].message, /repositories\[0\]\.id: must only contain/);
+      assert.equal((await h.http.get(repoPath('org/repo'), { headers })).status, 404);
+    });
+
+    it('lists a pull request with a bad id as failed', async () => {
+      const pr = {
+        id: 'pr/1',
+        issueKeys: ['WEB-1'],
+        updateSequenceId: 1,
+        status: 'OPEN',
+        title: 'WEB-1 x',
+        author: { email: 'a@example.com' },
+        commentCount: 0,
+        sourceBranch: 'x',
+        lastUpdate: '2024-05-01T10:00:00Z',
+        url: 'https://git.example.com/pr/1',
+        displayId: '#1',
+      };
+      const response = await submit({ repositories: [repository('r', { pullRequests: [pr] })] });
+      assert.equal(failedMessages(response.data.failedDevinfoEntities['r'].pullRequests, 'pr/1').length, 1);
+    });
+
+    it('lists a commit id over 1024 characters as failed', async () => {
+      const long = 'a'.repeat(1025);
+      const response = await submit({ repositories: [repository('r', { commits: [commit(long, ['WEB-4'], { hash: 'a' }), commit('short')] })] });
+      assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['short']);
+      assert.deepEqual(failedMessages(response.data.failedDevinfoEntities['r'].commits, long), [
+        'repositories[0].commits[0].id: must NOT have more than 1024 characters',
+      ]);
+    });
+  });
+
+  describe("the devinfo issueKeys pattern (a letter, then letters, digits or '_', '-', digits)", () => {
+    it('lists a commit with an issue key the pattern refuses as failed', async () => {
+      const response = await submit({ repositories: [repository('r', { commits: [commit('bad', ['2FA-1']), commit('good')] })] });
+      assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['good']);
+      assert.match(failedMessages(response.data.failedDevinfoEntities['r'].commits, 'bad')[0] ?? '', /issueKeys\[0\]: '2FA-1' is not a valid/);
+    });
+
+    it('accepts keys with underscores and non-ASCII letters', async () => {
+      const other = await startHarness({ projects: ['MY_PROJ', 'ÄPFEL'] });
+      try {
+        const response = await other.http.post(
+          `${other.base('devinfo')}/bulk`,
+          { repositories: [repository('r', { commits: [commit('a', ['MY_PROJ-12']), commit('b', ['ÄPFEL-1'])] })] },
+          { headers: await other.auth() },
+        );
+        assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['a', 'b']);
+      } finally {
+        await other.sim.close();
+      }
+    });
+  });
+
+  it('accepts repository and commit URLs on hosts without dots and private addresses', async () => {
+    const response = await submit({
+      repositories: [repository('r', { url: 'http://gitlab/group/r', commits: [commit('a', ['WEB-4'], { url: 'https://10.0.0.5/r/commit/a' })] })],
+    });
+    assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['a']);
   });
 
   it('answers 400 with the object body for malformed JSON', async () => {

@@ -87,7 +87,8 @@ describe('simulator: feature flags API', () => {
         flags: [flag('ff-1', { associations: [{ associationType: 'issueIdOrKeys', values: ['PROJ-1', 'NOPE-9'] }] })],
       });
       assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-1']);
-      assert.deepEqual(response.data.unknownIssueKeys, ['NOPE-9']);
+      // An unknown key sent as an association is listed in unknownAssociations only.
+      assert.deepEqual(response.data.unknownIssueKeys, []);
       assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'issueIdOrKeys', values: ['NOPE-9'] }]);
       assert.notEqual(h.sim.storedFlag('ff-1'), undefined);
     });
@@ -124,30 +125,53 @@ describe('simulator: feature flags API', () => {
   });
 
   describe('request validation', () => {
-    it('answers 400 with an array body naming the path of a schema violation', async () => {
+    it('lists a flag breaking a schema rule in failedFeatureFlags of a 202, naming the path, and stores the rest', async () => {
       const bad = flag('ff-1', { summary: { status: {}, lastUpdated: '2024-05-01T10:00:00Z' } });
-      const response = await submit({ flags: [bad] });
+      const response = await submit({ flags: [bad, flag('ff-2')] });
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
+      const failed = (response.data.failedFeatureFlags['ff-1'] as { message: string }[]).map((m) => m.message);
+      assert.ok(failed.includes("flags[0].summary.status: must have required property 'enabled'"), failed.join('\n'));
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+      assert.notEqual(h.sim.storedFlag('ff-2'), undefined);
+    });
+
+    it('answers 400 for a flag it cannot name (id not a string): the request is malformed', async () => {
+      const response = await submit({ flags: [flag('ff-1', { id: 7 }), flag('ff-2')] });
       assert.equal(response.status, 400);
       assert.ok(Array.isArray(response.data));
-      assert.ok(
-        messages(response.data).includes("flags[0].summary.status: must have required property 'enabled'"),
-        messages(response.data).join('\n'),
-      );
-      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+      assert.ok(messages(response.data).some((m) => m.startsWith('flags[0].id:')));
+      assert.equal(h.sim.storedFlag('ff-2'), undefined);
     });
 
-    it('rejects a misspelt field through the strict schema', async () => {
+    it('refuses a misspelt field through the strict schema', async () => {
       const response = await submit({ flags: [flag('ff-1', { dispalyName: 'typo' })] });
-      assert.equal(response.status, 400);
-      assert.ok(messages(response.data).some((m) => m.startsWith('flags[0]:') && m.includes('dispalyName')));
+      assert.equal(response.status, 202);
+      const failed = (response.data.failedFeatureFlags['ff-1'] as { message: string }[]).map((m) => m.message);
+      assert.ok(failed.some((m) => m.startsWith('flags[0]:') && m.includes('dispalyName')));
     });
 
-    it('rejects an environment type flags do not allow (unmapped)', async () => {
+    it('refuses an environment type flags do not allow (unmapped)', async () => {
       const bad = flag('ff-1');
       (bad['details'] as { environment: { type: string } }[])[0]!.environment.type = 'unmapped';
       const response = await submit({ flags: [bad] });
-      assert.equal(response.status, 400);
-      assert.ok(messages(response.data).some((m) => m.startsWith('flags[0].details[0].environment.type:')));
+      assert.equal(response.status, 202);
+      const failed = (response.data.failedFeatureFlags['ff-1'] as { message: string }[]).map((m) => m.message);
+      assert.ok(failed.some((m) => m.startsWith('flags[0].details[0].environment.type:')));
+    });
+
+    it('refuses a link to a file, which no Jira user can open', async () => {
+      const response = await submit({ flags: [flag('ff-1', { summary: { ...(flag('x')['summary'] as object), url: '/srv/flags.json' } })] });
+      assert.equal(response.status, 202);
+      assert.deepEqual(Object.keys(response.data.failedFeatureFlags), ['ff-1']);
+    });
+
+    it('accepts URLs of hosts without dots and of private addresses, as self-hosted tools use', async () => {
+      const urls = ['http://unleash/projects/default/features/a', 'https://10.0.0.5/flags/a', 'http://flagd:8013/flags/a'];
+      const flags = urls.map((url, i) => flag(`ff-${i}`, { summary: { ...(flag('x')['summary'] as object), url } }));
+      const response = await submit({ flags });
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-0', 'ff-1', 'ff-2']);
     });
 
     it('answers 400 for 101 flags in one request', async () => {
@@ -158,7 +182,7 @@ describe('simulator: feature flags API', () => {
     });
 
     it('caps the listed problems at 50 and says how many more there are', async () => {
-      const flags = Array.from({ length: 60 }, (_, i) => flag(`ff-${i}`, { key: 7 }));
+      const flags = Array.from({ length: 60 }, (_, i) => flag(`ff-${i}`, { id: i }));
       const response = await submit({ flags });
       assert.equal(response.status, 400);
       assert.equal(response.data.length, 51);
@@ -181,15 +205,16 @@ describe('simulator: feature flags API', () => {
       assert.ok(messages(response.data).some((m) => m.startsWith('flags[1]:') && m.includes('duplicate')));
     });
 
-    it('answers 400 when association values sum to more than 500', async () => {
+    it('refuses a flag whose association values sum to more than 500, and stores the rest', async () => {
       const values = (n: number, project: string) => Array.from({ length: n }, (_, i) => `${project}-${i + 1}`);
       const associations = [
         { associationType: 'issueKeys', values: values(300, 'PROJ') },
         { associationType: 'issueIdOrKeys', values: values(201, 'WEB') },
       ];
-      const response = await submit({ flags: [flag('ff-1', { associations })] });
-      assert.equal(response.status, 400);
-      assert.ok(messages(response.data).some((m) => m.includes('maximum of 500 elements. Found 501')));
+      const response = await submit({ flags: [flag('ff-1', { associations }), flag('ff-2')] });
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
+      assert.ok(messages(response.data.failedFeatureFlags['ff-1']).some((m) => m.includes('maximum of 500 elements. Found 501')));
     });
 
     it('answers 400 for a property key containing a colon', async () => {
@@ -225,6 +250,18 @@ describe('simulator: feature flags API', () => {
   });
 
   describe('deleting', () => {
+    it('ignores _updateSequenceId on a delete by id ("no longer supported" in the spec)', async () => {
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 10 })] });
+      await h.http.delete(`${h.base('featureflags')}/flag/ff-1`, { headers, params: { _updateSequenceId: 5 } });
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+
+    it('ignores _updateSequenceId on bulkByProperties ("no longer supported" in the spec)', async () => {
+      await submit({ flags: [flag('ff-1', { updateSequenceId: 10 })], properties: { source: 'a' } });
+      await h.http.delete(`${h.base('featureflags')}/bulkByProperties`, { headers, params: { source: 'a', _updateSequenceId: 5 } });
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+
     it('deletes a flag by id with 202', async () => {
       await submit({ flags: [flag('ff-1')] });
       const response = await h.http.delete(`${h.base('featureflags')}/flag/ff-1`, { headers });

@@ -1,4 +1,5 @@
 /** Builds API (`/jira/builds/0.1/cloud/{cloudId}/...`), keyed by pipelineId + buildNumber. */
+import { isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
 import type { LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
@@ -24,6 +25,7 @@ const spec: BulkKindSpec<BuildEntity, BuildKey> = {
   arrayField: 'builds',
   schemaFiles: ['builds.submit.request.schema.json'],
   label: 'build',
+  identifiable: (element) => isRecord(element) && typeof element['pipelineId'] === 'string' && Number.isInteger(element['buildNumber']),
   storageKey,
   responseKey: (build) => ({ pipelineId: build.pipelineId, buildNumber: build.buildNumber }),
   sequenceOf: (build) => build.updateSequenceNumber,

@@ -1,6 +1,7 @@
 /**
- * The bulk-submit engine shared by feature flags, builds and deployments: whole-request validation (schemas and
- * the extra limits) → 400; then per entity: issue resolution, "no valid issues" rejection, sequence-guarded storage.
+ * The bulk-submit engine shared by feature flags, builds and deployments: whole-request problems (shape, array size,
+ * properties, duplicate keys) → 400; then per entity: its own schema and limit violations, issue resolution (both
+ * refuse only that entity, listed in the 202), sequence-guarded storage.
  */
 import type { KindName } from '../../jira/types';
 import { jiraError } from '../errors';
@@ -8,7 +9,8 @@ import { resolveIssues, UnknownIssueCollector, type LinkedEntity } from '../issu
 import { associationCountProblems, duplicateProblems, propertyProblems } from '../limits';
 import type { EntityStore, Properties } from '../store';
 import type { SimResponse } from '../types';
-import { schemaProblems } from '../validate';
+import { isRecord, splitByElement } from '../entity-violations';
+import { capProblems, schemaViolations } from '../validate';
 
 export interface BulkOutcome<K> {
   readonly accepted: K[];
@@ -23,6 +25,11 @@ export interface BulkKindSpec<E extends LinkedEntity, K> {
   readonly schemaFiles: readonly string[];
   /** Used in messages: "No valid issues found for <label>". */
   readonly label: string;
+  /**
+   * Whether an element of the request array can be named in the answer (an object with well-typed key fields);
+   * schema violations inside such an element refuse only it, inside any other the whole request is malformed.
+   */
+  identifiable(element: unknown): boolean;
   storageKey(entity: E): string;
   responseKey(entity: E): K;
   sequenceOf(entity: E): number;
@@ -38,35 +45,41 @@ export function submitBulk<E extends LinkedEntity, K>(
   projects: ReadonlySet<string>,
   body: unknown,
 ): SimResponse {
-  const problems = schemaProblems(body, spec.schemaFiles);
-  if (problems.length > 0) return jiraError('array', 400, problems);
-  // The schemas guarantee this shape from here on.
+  const listed = isRecord(body) && Array.isArray(body[spec.arrayField]) ? (body[spec.arrayField] as readonly unknown[]) : [];
+  const split = splitByElement(schemaViolations(body, spec.schemaFiles), `/${spec.arrayField}`, (i) => spec.identifiable(listed[i]));
+  if (split.request.length > 0) return jiraError('array', 400, capProblems([...split.request, ...[...split.byEntity.values()].flat()]));
+  // The request-level schema checks passed: the array and properties have their documented shape from here on.
   const request = body as BulkBody;
   const entities = request[spec.arrayField] as readonly E[];
-  const limitProblems = [
+  const requestProblems = [
     ...propertyProblems(request.properties),
-    ...entities.flatMap((entity, index) => associationCountProblems(entity, `${spec.arrayField}[${index}]`)),
     ...duplicateProblems(
       entities.map((entity) => spec.storageKey(entity)),
       spec.arrayField,
       `${spec.label} key`,
     ),
   ];
-  if (limitProblems.length > 0) return jiraError('array', 400, limitProblems);
+  if (requestProblems.length > 0) return jiraError('array', 400, requestProblems);
 
   const properties = request.properties ?? {};
   const collector = new UnknownIssueCollector();
   const outcome: BulkOutcome<K> = { accepted: [], rejected: [], unknown: { unknownIssueKeys: [] } };
-  for (const entity of entities) {
+  entities.forEach((entity, index) => {
+    // An entity breaking an entity-level rule is refused on its own; the rest of the request still counts.
+    const problems = [...(split.byEntity.get(index) ?? []), ...associationCountProblems(entity, `${spec.arrayField}[${index}]`)];
+    if (problems.length > 0) {
+      outcome.rejected.push({ key: spec.responseKey(entity), messages: capProblems(problems) });
+      return;
+    }
     const resolution = resolveIssues(entity, projects);
     collector.add(resolution);
     if (!resolution.linked) {
       outcome.rejected.push({ key: spec.responseKey(entity), messages: [`No valid issues found for ${spec.label}`] });
-      continue;
+      return;
     }
     // Out-of-order updates are dropped silently and still reported as accepted, as Jira does.
     store.put(spec.storageKey(entity), entity, spec.sequenceOf(entity), properties);
     outcome.accepted.push(spec.responseKey(entity));
-  }
+  });
   return { status: 202, body: spec.formatResponse({ ...outcome, unknown: collector.toResponseFields() }) };
 }

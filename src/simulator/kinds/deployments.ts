@@ -1,4 +1,5 @@
 /** Deployments API (`/jira/deployments/0.1/cloud/{cloudId}/...`), keyed by pipeline + environment + sequence number. */
+import { isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
 import { issueExists, type LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
@@ -32,6 +33,13 @@ const spec: BulkKindSpec<DeploymentEntity, DeploymentKey> = {
   arrayField: 'deployments',
   schemaFiles: ['deployments.submit.request.schema.json'],
   label: 'deployment',
+  identifiable: (element) =>
+    isRecord(element) &&
+    Number.isInteger(element['deploymentSequenceNumber']) &&
+    isRecord(element['pipeline']) &&
+    typeof element['pipeline']['id'] === 'string' &&
+    isRecord(element['environment']) &&
+    typeof element['environment']['id'] === 'string',
   storageKey: (d) => storageKey(keyOf(d)),
   responseKey: keyOf,
   sequenceOf: (d) => d.updateSequenceNumber,

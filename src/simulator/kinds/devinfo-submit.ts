@@ -1,20 +1,65 @@
-/** POST /devinfo/0.1/cloud/{cloudId}/bulk: request checks (400, object error body), then per-entity outcomes. */
+/**
+ * POST /devinfo/0.1/cloud/{cloudId}/bulk. A malformed request (shape, caps, duplicates, properties) answers 400 with
+ * the object error body; a repository or entity breaking an entity-level rule is listed in failedDevinfoEntities of
+ * the 202 (the repository under its `errorMessages`, an entity under its type) and the rest is stored.
+ */
+import { elementOf, isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
 import { resolveIssues, UnknownIssueCollector } from '../issues';
-import { associationCountProblems, duplicateProblems, propertyProblems } from '../limits';
+import { duplicateProblems, propertyProblems } from '../limits';
 import type { Properties } from '../store';
 import type { SimResponse } from '../types';
-import { schemaProblems } from '../validate';
+import { capProblems, schemaViolations, type SchemaViolation } from '../validate';
 import { ENTITY_TYPES, type DevEntity, type DevinfoStore, type EntityType, type RepositoryMetadata } from './devinfo-store';
+import { devinfoEntityProblems, idProblems } from './devinfo-rules';
 
 export const MAX_ENTITIES_PER_REQUEST = 1000;
-const ID_CHARS = /^[A-Za-z0-9~.\-_]+$/;
 const LABELS: Record<EntityType, string> = { commits: 'commit', branches: 'branch', pullRequests: 'pull request' };
 
 type RepositoryBody = RepositoryMetadata & Partial<Record<EntityType, readonly DevEntity[]>>;
 interface DevinfoBody {
   readonly repositories: readonly RepositoryBody[];
   readonly properties?: Properties;
+}
+
+const hasStringId = (value: unknown): boolean => isRecord(value) && typeof value['id'] === 'string';
+const entityKey = (r: number, type: EntityType, e: number) => `${r}/${type}/${e}`;
+
+interface Violations {
+  readonly request: string[];
+  /** By repository index. */
+  readonly repositories: Map<number, string[]>;
+  /** By `entityKey(r, type, e)`. */
+  readonly entities: Map<string, string[]>;
+}
+
+const push = <K>(map: Map<K, string[]>, key: K, message: string) => map.set(key, [...(map.get(key) ?? []), message]);
+
+/** Where each schema violation belongs: an entity, its repository, or (when neither can be named) the request. */
+function placeViolations(body: unknown, violations: readonly SchemaViolation[]): Violations {
+  const placed: Violations = { request: [], repositories: new Map(), entities: new Map() };
+  const repositories = isRecord(body) && Array.isArray(body['repositories']) ? (body['repositories'] as unknown[]) : [];
+  for (const violation of violations) {
+    const inRepository = elementOf(violation.instancePath, '/repositories');
+    const repository = inRepository === undefined ? undefined : repositories[inRepository[0]];
+    if (inRepository === undefined || !hasStringId(repository)) {
+      placed.request.push(violation.message);
+      continue;
+    }
+    const [r, rest] = inRepository;
+    const typeMatch = /^\/(commits|branches|pullRequests)(\/.*)?$/.exec(rest);
+    if (typeMatch === null) {
+      push(placed.repositories, r, violation.message);
+      continue;
+    }
+    const type = typeMatch[1] as EntityType;
+    const list = (repository as Record<string, unknown>)[type];
+    const inEntity = elementOf(rest, `/${type}`);
+    // The per-type cap of 400 and a list that is no array are request rules, like the 1000 entities per request.
+    if (inEntity === undefined || !Array.isArray(list) || !hasStringId(list[inEntity[0]])) placed.request.push(violation.message);
+    else push(placed.entities, entityKey(r, type, inEntity[0]), violation.message);
+  }
+  return placed;
 }
 
 function requestProblems(request: DevinfoBody): string[] {
@@ -29,23 +74,16 @@ function requestProblems(request: DevinfoBody): string[] {
   );
   let total = 0;
   request.repositories.forEach((repository, r) => {
-    const path = `repositories[${r}]`;
-    if (!ID_CHARS.test(repository.id)) problems.push(`${path}.id: must only contain characters [A-Za-z0-9~.-_]`);
     for (const type of ENTITY_TYPES) {
       const entities = repository[type] ?? [];
       total += entities.length;
       problems.push(
         ...duplicateProblems(
           entities.map((e) => e.id),
-          `${path}.${type}`,
+          `repositories[${r}].${type}`,
           `${LABELS[type]} id`,
         ),
       );
-      entities.forEach((entity, e) => {
-        problems.push(...associationCountProblems(entity, `${path}.${type}[${e}]`));
-        if (type === 'commits' && !ID_CHARS.test(entity.id))
-          problems.push(`${path}.commits[${e}].id: must only contain characters [A-Za-z0-9~.-_]`);
-      });
     }
   });
   if (total > MAX_ENTITIES_PER_REQUEST)
@@ -53,9 +91,13 @@ function requestProblems(request: DevinfoBody): string[] {
   return problems;
 }
 
+type FailedEntity = { id: string; errorMessages: { message: string }[] };
+type RepositoryFailures = { errorMessages?: { message: string }[] } & Partial<Record<EntityType, FailedEntity[]>>;
+const asMessages = (messages: readonly string[]) => capProblems(messages).map((message) => ({ message }));
+
 export function submitDevinfo(store: DevinfoStore, projects: ReadonlySet<string>, body: unknown): SimResponse {
-  const problems = schemaProblems(body, ['devinfo.store.request.schema.json']);
-  if (problems.length > 0) return jiraError('object', 400, problems);
+  const placed = placeViolations(body, schemaViolations(body, ['devinfo.store.request.schema.json']));
+  if (placed.request.length > 0) return jiraError('object', 400, capProblems(placed.request));
   const request = body as DevinfoBody;
   const limitProblems = requestProblems(request);
   if (limitProblems.length > 0) return jiraError('object', 400, limitProblems);
@@ -63,25 +105,35 @@ export function submitDevinfo(store: DevinfoStore, projects: ReadonlySet<string>
   const properties = request.properties ?? {};
   const collector = new UnknownIssueCollector();
   const accepted: Record<string, Record<EntityType, string[]>> = {};
-  const failed: Record<string, Partial<Record<EntityType, { id: string; errorMessages: { message: string }[] }[]>>> = {};
-  for (const repository of request.repositories) {
+  const failed: Record<string, RepositoryFailures> = {};
+  request.repositories.forEach((repository, r) => {
+    const path = `repositories[${r}]`;
+    const repositoryProblems = [...(placed.repositories.get(r) ?? []), ...idProblems(repository.id, `${path}.id`)];
+    if (repositoryProblems.length > 0) {
+      // A repository Jira cannot take is not stored, and nothing in it is.
+      failed[repository.id] = { errorMessages: asMessages(repositoryProblems) };
+      return;
+    }
     const { commits: _c, branches: _b, pullRequests: _p, ...metadata } = repository;
     store.putRepository(metadata as RepositoryMetadata, properties);
     const repoAccepted: Record<EntityType, string[]> = { commits: [], branches: [], pullRequests: [] };
+    const fail = (type: EntityType, id: string, messages: readonly string[]) =>
+      ((failed[repository.id] ??= {})[type] ??= []).push({ id, errorMessages: asMessages(messages) });
     for (const type of ENTITY_TYPES) {
-      for (const entity of repository[type] ?? []) {
+      (repository[type] ?? []).forEach((entity, e) => {
+        const problems = [
+          ...(placed.entities.get(entityKey(r, type, e)) ?? []),
+          ...devinfoEntityProblems(entity, `${path}.${type}[${e}]`),
+        ];
+        if (problems.length > 0) return fail(type, entity.id, problems);
         const resolution = resolveIssues(entity, projects);
         collector.add(resolution);
-        if (resolution.linked) {
-          store.putEntity(repository.id, type, entity, properties);
-          repoAccepted[type].push(entity.id);
-        } else {
-          const repoFailed = (failed[repository.id] ??= {});
-          (repoFailed[type] ??= []).push({ id: entity.id, errorMessages: [{ message: `No valid issues found for ${LABELS[type]}` }] });
-        }
-      }
+        if (!resolution.linked) return fail(type, entity.id, [`No valid issues found for ${LABELS[type]}`]);
+        store.putEntity(repository.id, type, entity, properties);
+        repoAccepted[type].push(entity.id);
+      });
     }
     accepted[repository.id] = repoAccepted;
-  }
+  });
   return { status: 202, body: { acceptedDevinfoEntities: accepted, failedDevinfoEntities: failed, ...collector.toResponseFields() } };
 }

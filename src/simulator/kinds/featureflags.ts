@@ -1,4 +1,5 @@
 /** Feature flags API (`/jira/featureflags/0.1/cloud/{cloudId}/...`). */
+import { isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
 import type { LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
@@ -17,6 +18,7 @@ const spec: BulkKindSpec<FlagEntity, string> = {
   // Both: Atlassian's spec, and the stricter oracle that catches misspelt keys Jira would silently ignore.
   schemaFiles: ['featureflags.strict.schema.json', 'featureflags.submit.request.schema.json'],
   label: 'feature flag',
+  identifiable: (element) => isRecord(element) && typeof element['id'] === 'string',
   storageKey: (flag) => flag.id,
   responseKey: (flag) => flag.id,
   sequenceOf: (flag) => flag.updateSequenceId,
