@@ -28,6 +28,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   const provider = context.providerName;
   const plan = options.environments.map((env) => ({
     environment: env.name,
+    urlTemplate: env.urlTemplate,
     // The options codec guarantees a source on the environment or on the provider.
     location: locateSource(env.source ?? options.source ?? '', context.configDir),
   }));
@@ -62,10 +63,11 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
       if (!reads.has(location.url)) reads.set(location.url, load(location, signal));
     }
     const loaded = await Promise.all(plan.map((p) => reads.get(p.location.url)!));
-    const perEnvironment = plan.map(({ environment, location }, i) => {
+    const perEnvironment = plan.map(({ environment, location, urlTemplate }, i) => {
       const { file, lastModified } = loaded[i]!;
       const lastUpdated = lastModified?.toISOString() ?? snapshotTime;
-      return mapEnvironmentFlags({ environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated }, settings);
+      const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
+      return mapEnvironmentFlags(urlTemplate === undefined ? defs : { ...defs, urlTemplate }, settings);
     });
     const { flags, skipped } = mergeEnvironmentFlags(provider, perEnvironment);
     return skipped.length > 0 ? { flags, skipped } : { flags };

@@ -1,5 +1,6 @@
 import type { SkippedFlag } from '../../src/adapters/contract';
 import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
+import { linkFromSource } from '../../src/model/link-url';
 import type { FlagdFile, FlagdFlag, FlagdMetadata, FlagdVariantValue } from './codecs';
 import { FlagdFileError } from './errors';
 import { describeRollout } from './rollout';
@@ -15,6 +16,8 @@ export interface EnvironmentDefinitions {
   readonly file: FlagdFile;
   /** http(s) URL, or file:// URL of the absolute path. */
   readonly sourceUrl: string;
+  /** This environment's own link template; wins over the provider's. */
+  readonly urlTemplate?: string;
   /** The source as messages name it (no credentials, no query string); put in the reason of a skipped flag. */
   readonly sourceLabel?: string;
   /** ISO-8601: file mtime, HTTP Last-Modified, or the snapshot time. */
@@ -92,16 +95,19 @@ export function mapFlagEnvironment(
   const defaultRaw = defaultVariant === undefined ? undefined : flag.variants[defaultVariant];
   const enabled = flag.state === 'ENABLED';
   const rollout = enabled ? describeRollout(key, flag, settings.onVariants) : undefined;
+  const template = defs.urlTemplate ?? settings.urlTemplate;
+  // A link is for people: a configured template, else an http(s) source without credentials or query (where tokens
+  // travel); a local file is no link at all (then the flag's metadata.url must give one, or the core skips it).
   const url =
-    settings.urlTemplate === undefined
-      ? defs.sourceUrl
-      : expandUrlTemplate(settings.urlTemplate, { environment: defs.environment, key, provider: settings.provider });
+    template === undefined
+      ? linkFromSource(defs.sourceUrl)
+      : expandUrlTemplate(template, { environment: defs.environment, key, provider: settings.provider });
   return {
     name: defs.environment,
     enabled,
     ...(defaultRaw !== undefined && { defaultValue: flagValueToText(defaultRaw) }),
     ...(rollout !== undefined && { rollout }),
-    url,
+    ...(url !== undefined && { url }),
     lastUpdated: defs.lastUpdated,
   };
 }

@@ -29,7 +29,7 @@ const NameCodec = checkedString('a non-empty name', (s) => s.trim() !== '');
 
 export const FlagdEnvironmentCodec = t.intersection([
   t.type({ name: NameCodec }),
-  t.partial({ type: EnvironmentTypeCodec, source: SourceCodec }),
+  t.partial({ type: EnvironmentTypeCodec, source: SourceCodec, urlTemplate: UrlTemplateCodec }),
 ]);
 
 const FlagdOptionsShape = t.intersection([

@@ -3,7 +3,7 @@ import { isRight } from 'fp-ts/Either';
 
 /**
  * io-ts codecs for every body Jira (or its OAuth endpoint) answers with. Fields Jira documents but flagsync never
- * reads (unknownAssociations, errorTraceId, scope) are left out: io-ts interfaces tolerate extra keys.
+ * reads (errorTraceId, scope) are left out: io-ts interfaces tolerate extra keys.
  */
 
 /** The token itself, decoded apart from its companions so that an odd expires_in never hides a good token. */
@@ -72,7 +72,24 @@ export function errorMessagesOf(body: unknown): readonly string[] {
   return [value.error_description ?? value.error];
 }
 
-const UnknownKeys = t.partial({ unknownIssueKeys: t.readonlyArray(t.string) });
+/**
+ * Jira lists an unknown key in `unknownIssueKeys` when it came in the deprecated `issueKeys` field and in
+ * `unknownAssociations` when it came as an association (which is how flagsync sends them), so both are read.
+ */
+const UnknownKeys = t.partial({
+  unknownIssueKeys: t.readonlyArray(t.string),
+  unknownAssociations: t.readonlyArray(t.type({ associationType: t.string, values: t.readonlyArray(t.unknown) })),
+});
+
+/** Every unknown issue key (or issue id) an answer names, from both lists, without duplicates. */
+export function unknownKeysOf(answer: t.TypeOf<typeof UnknownKeys>): string[] {
+  const keys = new Set(answer.unknownIssueKeys ?? []);
+  for (const association of answer.unknownAssociations ?? []) {
+    if (association.associationType !== 'issueKeys' && association.associationType !== 'issueIdOrKeys') continue;
+    for (const value of association.values) if (typeof value === 'string') keys.add(value);
+  }
+  return [...keys];
+}
 
 export const FeatureFlagsResponseCodec = t.intersection([
   t.partial({

@@ -3,3 +3,6 @@ export * from './codecs';
 export * from './issue-keys';
 export * from './environment-type';
 export * from './to-jira-flag';
+export * from './devinfo-id';
+export * from './link-url';
+export * from './date-time';

@@ -2,6 +2,8 @@ import type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from '
 import type { JiraFeatureFlag, JiraFlagDetail, JiraFlagStatus } from '../jira/payloads';
 import { defaultEnvironmentType, environmentRank } from './environment-type';
 import { linkIssueKeys, MAX_ISSUE_KEYS, type LinkingOptions } from './issue-keys';
+import { linkForPeople } from './link-url';
+import { toRfc3339Utc } from './date-time';
 
 type Detail = JiraFlagDetail;
 type Summary = JiraFeatureFlag['summary'];
@@ -59,8 +61,17 @@ function clip(value: string, field: string, warnings: string[]): string {
   return value.slice(0, MAX_TEXT);
 }
 
-function isUri(value: string | undefined): value is string {
-  return value !== undefined && value.length <= MAX_URL && URL.canParse(value);
+/**
+ * The link Jira gets for an adapter's URL: http(s) without credentials (linkForPeople), at most Jira's 2000
+ * characters; anything else is left out, with a warning when a URL was given but cannot be sent.
+ */
+function linkOf(raw: string | undefined, field: () => string, warnings: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  const link = linkForPeople(raw);
+  if (link === undefined) warnings.push(`${field()}: not an http(s) URL people can open, left out`);
+  else if (link.length > MAX_URL) warnings.push(`${field()}: URL longer than ${MAX_URL} characters, left out`);
+  else return link;
+  return undefined;
 }
 
 /** Over-long text is cut with a warning naming the field; the check is inline so the common case allocates nothing. */
@@ -102,6 +113,46 @@ function typeOf(env: FlagEnvironment, ctx: MappingContext): EnvironmentType | un
   return defaultTypes.get(env.name);
 }
 
+/** An adapter's time as RFC 3339 UTC; one that is none is left out (the send time stands in) with a warning. */
+function timeOf(value: string | undefined, field: () => string, warnings: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const normalized = toRfc3339Utc(value);
+  if (normalized === undefined) warnings.push(`${field()}: ${JSON.stringify(value.slice(0, 40))} is not an RFC 3339 date-time, left out`);
+  return normalized;
+}
+
+/**
+ * How far one environment is rolled out, to pick the summary: off below everything; on with a percentage at that
+ * percentage; on for everyone (no rollout) at 100; on through rules or text alone at 0, since how many they reach
+ * is unknown.
+ */
+function rolloutScore(status: JiraFlagStatus): number {
+  if (!status.enabled) return -1;
+  if (status.rollout === undefined) return 100;
+  return status.rollout.percentage ?? 0;
+}
+
+/**
+ * The summary roll-up: the environment of the highest Jira type (production > staging > testing > development >
+ * none) that is rolled out furthest (rolloutScore), the first in provider order on a tie. The summary shows that
+ * environment's status as it is, so "enabled" and the rollout always describe one real environment.
+ */
+export function summaryDetail(details: readonly Omit<Detail, 'lastUpdated'>[]): Omit<Detail, 'lastUpdated'> {
+  let lead = details[0]!;
+  let leadRank = -1;
+  let leadScore = -Infinity;
+  for (const d of details) {
+    const rank = d.environment.type === undefined ? 0 : environmentRank[d.environment.type];
+    const score = rolloutScore(d.status);
+    if (rank > leadRank || (rank === leadRank && score > leadScore)) {
+      lead = d;
+      leadRank = rank;
+      leadScore = score;
+    }
+  }
+  return lead;
+}
+
 /** Normalized flag → Jira feature flag. Pure; warnings name what was trimmed. */
 export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMapping {
   const id = jiraFlagId(flag.provider, flag.key);
@@ -116,7 +167,7 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
   const details: Array<Omit<Detail, 'lastUpdated'>> = [];
   const detailTimes: Array<string | undefined> = [];
   const seen: string[] = [];
-  const flagUrl = isUri(flag.url) ? flag.url : undefined;
+  const flagUrl = linkOf(flag.url, () => 'url', warnings);
   for (const env of flag.environments) {
     const where = (): string => `environment ${env.name}`;
     if (seen.includes(env.name)) {
@@ -124,43 +175,29 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
       continue;
     }
     seen.push(env.name);
-    const url = env.url !== undefined && isUri(env.url) ? env.url : flagUrl;
-    if (url === undefined) return { kind: 'skipped', id, reason: `${where()} has no valid URL (Jira requires one)` };
+    const url = linkOf(env.url, () => `${where()}: url`, warnings) ?? flagUrl;
+    if (url === undefined)
+      return { kind: 'skipped', id, reason: `${where()} has no link for people (an http(s) URL, which Jira requires): configure one` };
     const type = typeOf(env, ctx);
     const environment: { name: string; type?: EnvironmentType } = { name: fit(env.name, () => `${where()}: name`, warnings) };
     if (type !== undefined) environment.type = type;
-    detailTimes.push(env.lastUpdated);
+    detailTimes.push(timeOf(env.lastUpdated, () => `${where()}: lastUpdated`, warnings));
     details.push({ url, environment, status: mapStatus(env, where, warnings) });
   }
 
-  // The most production-like environment leads the summary; "enabled" if on in any production environment.
-  let lead = details[0]!;
-  let leadRank = -1;
-  let anyProduction = false;
-  let productionOn = false;
-  for (const d of details) {
-    const rank = d.environment.type === undefined ? 0 : environmentRank[d.environment.type];
-    if (rank > leadRank) {
-      lead = d;
-      leadRank = rank;
-    }
-    if (d.environment.type === 'production') {
-      anyProduction = true;
-      productionOn ||= d.status.enabled;
-    }
-  }
-  const enabled = anyProduction ? productionOn : lead.status.enabled;
-
+  const lead = summaryDetail(details);
   const jiraFlag: UnstampedFlag = {
     id,
     key: fit(flag.key, () => 'key', warnings),
-    // undefined is left out of the JSON (hash and request alike).
-    displayName: flag.name !== undefined && flag.name !== '' ? fit(flag.name, () => 'name', warnings) : undefined,
+    // Without one Jira shows the id, which is flagsync's internal `<provider>:<key>`.
+    displayName:
+      flag.name !== undefined && flag.name.trim() !== '' ? fit(flag.name, () => 'name', warnings) : fit(flag.key, () => 'key', []),
     associations: [{ associationType: 'issueIdOrKeys', values: link.keys }],
-    summary: { url: flagUrl ?? lead.url, status: lead.status.enabled === enabled ? lead.status : { ...lead.status, enabled } },
+    summary: { url: flagUrl ?? lead.url, status: lead.status },
     details,
   };
-  return { kind: 'mapped', id, flag: jiraFlag, times: { flag: flag.lastUpdated, details: detailTimes }, issueKeys: link.keys, warnings };
+  const times = { flag: timeOf(flag.lastUpdated, () => 'lastUpdated', warnings), details: detailTimes };
+  return { kind: 'mapped', id, flag: jiraFlag, times, issueKeys: link.keys, warnings };
 }
 
 function later(a: string, b: string): string {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IssueAssociation, JiraBranch, JiraCommit } from '../jira/payloads';
 import type { DevBranch, DevCommit, DevRepository } from '../model/devinfo';
+import { devinfoIdOf } from '../model/devinfo-id';
 import { MAX_ISSUE_KEYS } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
 import { contentHash } from './hash';
@@ -27,20 +27,11 @@ const MAX_MESSAGE = 1024;
 
 export const devinfoEntityId = (repositoryId: string, type: 'branch' | 'commit', name: string) => `${repositoryId}/${type}/${name}`;
 
-/** Jira's caps on a branch (schema): id ≤1024 characters, name ≤512. */
-export const MAX_BRANCH_ID = 1024;
+/** Jira's cap on a branch name (schema). */
 export const MAX_BRANCH_NAME = 512;
 
-/**
- * A branch's Jira id: its name with '/' and other characters encoded, so the delete path carries it as one segment.
- * A long name (CJK characters take 9 encoded characters each) would pass Jira's 1024 and fail the whole request on
- * every run, so such a name gets a stable id from its hash instead (the delete path derives it the same way).
- */
-export function branchJiraId(name: string): string {
-  const encoded = encodeURIComponent(name);
-  if (encoded.length <= MAX_BRANCH_ID) return encoded;
-  return `sha256-${createHash('sha256').update(name, 'utf8').digest('hex')}`;
-}
+/** A branch's Jira id (src/model/devinfo-id.ts); the delete path derives it the same way. */
+export const branchJiraId = devinfoIdOf;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -34,9 +34,21 @@ const branchPayloads = (...names: string[]) => desiredDevinfo([repo(...names)], 
 const longCjk = `feature/PROJ-1-${'機能'.repeat(150)}`;
 
 describe('devinfo branches within Jira limits', () => {
-  it('keeps the percent-encoded name as the id of an ordinary branch', () => {
-    assert.equal(branchPayloads('feature/PROJ-1-x')[0]!.entity.id, 'feature%2FPROJ-1-x');
+  it('gives a branch whose name Jira would refuse as an id "~" and the hex of its UTF-8 bytes', () => {
+    assert.equal(branchPayloads('feature/PROJ-1-x')[0]!.entity.id, `~${Buffer.from('feature/PROJ-1-x').toString('hex')}`);
   });
+
+  it('keeps a name of only alphanumerics and .-_ as the id', () => {
+    assert.equal(branchPayloads('PROJ-1-x_y.z')[0]!.entity.id, 'PROJ-1-x_y.z');
+  });
+
+  for (const name of ['feature/PROJ-12-login', 'fix(PROJ-13)', 'PROJ-14 space', 'PROJ-15~tilde', 'PROJ-16-機能', longCjk]) {
+    it(`sends and deletes "${name.slice(0, 30)}" under one id of Jira's characters`, () => {
+      const id = branchPayloads(name)[0]!.entity.id;
+      assert.match(id, /^[A-Za-z0-9~.\-_]{1,1024}$/);
+      assert.ok(devinfoEntityKind.entityPath(`web/branch/${name}`).endsWith(`/branch/${id}`));
+    });
+  }
 
   it('gives a branch whose encoded name passes 1024 characters an id of at most 1024', () => {
     assert.ok(branchPayloads(longCjk)[0]!.entity.id.length <= 1024);

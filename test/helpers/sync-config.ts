@@ -37,6 +37,8 @@ export function flagdProvider(name: string, dir: string): Record<string, unknown
   return {
     name,
     adapter: 'flagd',
+    // A local file is no link for Jira users: real configs name where people see the flag.
+    urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}',
     environments: [
       { name: 'production', type: 'production', source: path.join(dir, 'production.flagd.json') },
       { name: 'staging', type: 'staging', source: path.join(dir, 'staging.flagd.json') },

@@ -40,6 +40,43 @@ function deployment(pipelineId: string, environmentId: string, seq: number): Jir
 }
 
 describe('jira kind descriptions', () => {
+  describe('unknown keys listed in unknownAssociations (how Jira answers keys sent as associations)', () => {
+    const unknownAssociations = [{ associationType: 'issueIdOrKeys', values: ['NOPE-1'] }];
+
+    it('feature flags: reported on the flag that carried the key', () => {
+      const sent = [flag('f1', ['PROJ-1', 'NOPE-1']), flag('f2', ['PROJ-1'])];
+      const outcomes = featureFlagsKind.parseResponse(
+        { acceptedFeatureFlags: ['f1', 'f2'], unknownIssueKeys: [], unknownAssociations },
+        sent,
+      );
+      assert.deepEqual(
+        outcomes.map((o) => (o.status === 'failed' ? [] : o.unknownIssueKeys)),
+        [['NOPE-1'], []],
+      );
+    });
+
+    it('builds and deployments alike', () => {
+      const b = build('p', 1, ['PROJ-1', 'NOPE-1']);
+      const [built] = buildsKind.parseResponse({ acceptedBuilds: [{ pipelineId: 'p', buildNumber: 1 }], unknownAssociations }, [b]);
+      assert.deepEqual(built, { id: buildId('p', 1), status: 'accepted', unknownIssueKeys: ['NOPE-1'] });
+      const d = { ...deployment('p', 'e', 3), associations: [{ associationType: 'issueIdOrKeys' as const, values: ['PROJ-1', 'NOPE-1'] }] };
+      const key = { pipelineId: 'p', environmentId: 'e', deploymentSequenceNumber: 3 };
+      const [deployed] = deploymentsKind.parseResponse({ acceptedDeployments: [key], unknownAssociations }, [d]);
+      assert.deepEqual(deployed, { id: deploymentId('p', 'e', 3), status: 'accepted', unknownIssueKeys: ['NOPE-1'] });
+    });
+
+    it('devinfo too', () => {
+      const repo = repository('r1', 1);
+      const keys = devinfoKind.issueKeysOf(repo);
+      const answer = {
+        acceptedDevinfoEntities: { r1: { commits: (repo.commits ?? []).map((c) => c.id) } },
+        unknownAssociations: [{ associationType: 'issueIdOrKeys', values: [keys[0]] }],
+      };
+      const [outcome] = devinfoKind.parseResponse(answer, [repo]);
+      assert.deepEqual(outcome, { id: 'r1', status: 'accepted', unknownIssueKeys: [keys[0]] });
+    });
+  });
+
   it('feature flag paths URL-encode the id', () => {
     assert.equal(featureFlagsKind.entityPath('a b/c'), '/flag/a%20b%2Fc');
   });

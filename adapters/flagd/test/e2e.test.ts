@@ -56,6 +56,7 @@ describe('flagd end to end: run --once into the Jira simulator', function () {
         'providers:',
         '  - name: demo',
         '    adapter: flagd',
+        "    urlTemplate: 'https://git.example/flags/blob/main/{environment}.flagd.json#{key}'",
         '    environments:',
         '      - name: production',
         '        type: production',

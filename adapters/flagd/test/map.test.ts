@@ -377,12 +377,30 @@ describe('flagd map: environments → normalized flags', () => {
     );
   });
 
-  it('links each environment to its source file by default, the flag to the first', () => {
+  it('gives no link for a local source file: a file path is no link any Jira user can open', () => {
     assert.deepEqual(
       a.environments.map((e) => e.url),
-      ['file:///flags/production.flagd.json', 'file:///flags/staging.flagd.json'],
+      [undefined, undefined],
     );
-    assert.equal(a.url, 'file:///flags/production.flagd.json');
+    assert.equal(a.url, undefined);
+  });
+
+  it('links an http source without its credentials and query string', () => {
+    const remote = { ...defs('production', prod), sourceUrl: 'https://ci:s3cret@raw.example/flags/prod.json?token=abc' };
+    const [flag] = mapFlagdDefinitions([remote], settings).flags;
+    assert.equal(flag!.environments[0]!.url, 'https://raw.example/flags/prod.json');
+  });
+
+  it("lets an environment's own urlTemplate win over the provider's", () => {
+    const own = { ...defs('production', prod), urlTemplate: 'https://ui.example/prod/{key}' };
+    const [flag] = mapFlagdDefinitions([own, defs('staging', prod)], {
+      ...settings,
+      urlTemplate: 'https://ui.example/{environment}/{key}',
+    }).flags;
+    assert.deepEqual(
+      flag!.environments.map((e) => e.url),
+      ['https://ui.example/prod/a', 'https://ui.example/staging/a'],
+    );
   });
 
   it('prefers metadata.url for the flag link', () => {

@@ -67,9 +67,12 @@ describe('flagd snapshot from local files', () => {
     );
   });
 
-  it('links each environment to the file:// URL of its absolute path', async () => {
+  it('never links an environment to its local file (no file:// URL reaches Jira)', async () => {
     const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    assert.equal(flags[0]!.environments[1]!.url, pathToFileURL(path.join(dir, 'staging.flagd.json')).href);
+    assert.deepEqual(
+      flags.flatMap((f) => f.environments.map((e) => e.url)).filter((u) => u !== undefined),
+      [],
+    );
   });
 
   it('accepts absolute paths and file:// URLs as sources', async () => {

@@ -55,6 +55,13 @@ describe('flagd snapshot over HTTP', () => {
     );
   });
 
+  it('links an http source without the user, password and query it was read with', async () => {
+    const withSecrets = server.url.replace('http://', 'http://reader:s3cret@');
+    const options = { environments: [{ name: 'production', source: `${withSecrets}/flags/production.flagd.json?token=abc` }] };
+    const { flags } = await flagdSource(options).snapshot(liveSignal());
+    assert.equal(flags[0]!.environments[0]!.url, `${server.url}/flags/production.flagd.json`);
+  });
+
   it('uses Last-Modified as lastUpdated, and the snapshot time when the header is absent', async () => {
     const now = new Date('2026-05-06T07:08:09.000Z');
     sinon.useFakeTimers({ now, toFake: ['Date'] });

@@ -1,5 +1,5 @@
 import { decodeOrThrow } from '../../codec/decode';
-import { BuildsResponseCodec } from '../codecs';
+import { BuildsResponseCodec, unknownKeysOf } from '../codecs';
 import type { JiraBuild } from '../payloads';
 import type { KindDescription } from '../types';
 import { issueKeysFrom, outcomesFor, pathSegment } from './outcomes';
@@ -33,7 +33,7 @@ export const buildsKind: KindDescription<JiraBuild> = {
       rejected: new Map(
         (answer.rejectedBuilds ?? []).map((r) => [buildId(r.key.pipelineId, r.key.buildNumber), r.errors.map((e) => e.message)]),
       ),
-      unknownIssueKeys: answer.unknownIssueKeys ?? [],
+      unknownIssueKeys: unknownKeysOf(answer),
     });
   },
   entityPath(id) {

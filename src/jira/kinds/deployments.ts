@@ -1,5 +1,5 @@
 import { decodeOrThrow } from '../../codec/decode';
-import { DeploymentsResponseCodec } from '../codecs';
+import { DeploymentsResponseCodec, unknownKeysOf } from '../codecs';
 import type { JiraDeployment } from '../payloads';
 import type { KindDescription } from '../types';
 import { issueKeysFrom, outcomesFor, pathSegment } from './outcomes';
@@ -35,7 +35,7 @@ export const deploymentsKind: KindDescription<JiraDeployment> = {
     return outcomesFor(deploymentsKind, sent, {
       accepted: new Set((answer.acceptedDeployments ?? []).map(idOfKey)),
       rejected: new Map((answer.rejectedDeployments ?? []).map((r) => [idOfKey(r.key), r.errors.map((e) => e.message)])),
-      unknownIssueKeys: answer.unknownIssueKeys ?? [],
+      unknownIssueKeys: unknownKeysOf(answer),
     });
   },
   entityPath(id) {

@@ -1,5 +1,5 @@
 import { decodeOrThrow } from '../../codec/decode';
-import { DevinfoResponseCodec, type DevinfoResponse } from '../codecs';
+import { DevinfoResponseCodec, type DevinfoResponse, unknownKeysOf } from '../codecs';
 import type { JiraRepository } from '../payloads';
 import type { KindDescription } from '../types';
 import { issueKeysFrom, outcomesFor } from './outcomes';
@@ -87,7 +87,7 @@ export const devinfoKind: KindDescription<JiraRepository> = {
     return outcomesFor(devinfoKind, sent, {
       accepted: new Set(Object.keys(acceptedRepos)),
       rejected,
-      unknownIssueKeys: answer.unknownIssueKeys ?? [],
+      unknownIssueKeys: unknownKeysOf(answer),
     });
   },
   entityPath: (id) => `/repository/${encodeURIComponent(id)}`,

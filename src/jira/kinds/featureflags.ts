@@ -1,5 +1,5 @@
 import { decodeOrThrow } from '../../codec/decode';
-import { FeatureFlagsResponseCodec } from '../codecs';
+import { FeatureFlagsResponseCodec, unknownKeysOf } from '../codecs';
 import type { JiraFeatureFlag } from '../payloads';
 import type { KindDescription } from '../types';
 import { issueKeysFrom, outcomesFor } from './outcomes';
@@ -18,7 +18,7 @@ export const featureFlagsKind: KindDescription<JiraFeatureFlag> = {
     return outcomesFor(featureFlagsKind, sent, {
       accepted: new Set(answer.acceptedFeatureFlags ?? []),
       rejected: new Map(Object.entries(answer.failedFeatureFlags ?? {}).map(([id, errors]) => [id, errors.map((e) => e.message)])),
-      unknownIssueKeys: answer.unknownIssueKeys ?? [],
+      unknownIssueKeys: unknownKeysOf(answer),
     });
   },
   entityPath: (id) => `/flag/${encodeURIComponent(id)}`,
