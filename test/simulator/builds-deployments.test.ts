@@ -37,7 +37,9 @@ describe('simulator: builds and deployments APIs', () => {
     });
 
     it('lists unknown keys sent as associations in unknownAssociations only', async () => {
-      const response = await submit([build('p', 1, { associations: [{ associationType: 'issueIdOrKeys', values: ['TEST-110', 'PROJ-1'] }] })]);
+      const response = await submit([
+        build('p', 1, { associations: [{ associationType: 'issueIdOrKeys', values: ['TEST-110', 'PROJ-1'] }] }),
+      ]);
       assert.deepEqual(response.data.acceptedBuilds, [{ pipelineId: 'p', buildNumber: 1 }]);
       assert.deepEqual(response.data.unknownIssueKeys, []);
       assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'issueIdOrKeys', values: ['TEST-110'] }]);
@@ -72,7 +74,10 @@ describe('simulator: builds and deployments APIs', () => {
     });
 
     it('accepts a build URL on a host without dots or a private address', async () => {
-      const response = await submit([build('p', 1, { url: 'http://jenkins:8080/job/x/1/' }), build('p', 2, { url: 'https://192.168.4.20/b/2' })]);
+      const response = await submit([
+        build('p', 1, { url: 'http://jenkins:8080/job/x/1/' }),
+        build('p', 2, { url: 'https://192.168.4.20/b/2' }),
+      ]);
       assert.equal(response.data.acceptedBuilds.length, 2);
     });
 
@@ -131,7 +136,9 @@ describe('simulator: builds and deployments APIs', () => {
       assert.equal(response.status, 202);
       assert.equal(response.data.acceptedDeployments.length, 1);
       assert.ok(
-        response.data.rejectedDeployments[0].errors.some((m: { message: string }) => m.message.startsWith('deployments[0].environment.type:')),
+        response.data.rejectedDeployments[0].errors.some((m: { message: string }) =>
+          m.message.startsWith('deployments[0].environment.type:'),
+        ),
       );
     });
 

@@ -32,7 +32,10 @@ describe('simulator: devinfo API', () => {
     assert.equal(response.status, 202);
     assert.deepEqual(response.data.acceptedDevinfoEntities['repo-1'].commits, ['def']);
     const messages = failedMessages(response.data.failedDevinfoEntities['repo-1'].commits, 'abc');
-    assert.ok(messages.some((m) => m.startsWith('repositories[0].commits[0].fileCount:')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('repositories[0].commits[0].fileCount:')),
+      messages.join('\n'),
+    );
   });
 
   it('answers 400 with the object error body for an entity it cannot name (no id)', async () => {
@@ -56,7 +59,10 @@ describe('simulator: devinfo API', () => {
         const response = await submit({ repositories: [repository('r', { commits: [], branches: [branch(id), branch('main')] })] });
         assert.equal(response.status, 202);
         assert.deepEqual(response.data.acceptedDevinfoEntities['r'].branches, ['main']);
-        assert.match(failedMessages(response.data.failedDevinfoEntities['r'].branches, id)[0] ?? '', /branches\[0\]\.id: must only contain/);
+        assert.match(
+          failedMessages(response.data.failedDevinfoEntities['r'].branches, id)[0] ?? '',
+          /branches\[0\]\.id: must only contain/,
+        );
       });
     }
 
@@ -88,7 +94,9 @@ describe('simulator: devinfo API', () => {
 
     it('lists a commit id over 1024 characters as failed', async () => {
       const long = 'a'.repeat(1025);
-      const response = await submit({ repositories: [repository('r', { commits: [commit(long, ['WEB-4'], { hash: 'a' }), commit('short')] })] });
+      const response = await submit({
+        repositories: [repository('r', { commits: [commit(long, ['WEB-4'], { hash: 'a' }), commit('short')] })],
+      });
       assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['short']);
       assert.deepEqual(failedMessages(response.data.failedDevinfoEntities['r'].commits, long), [
         'repositories[0].commits[0].id: must NOT have more than 1024 characters',
@@ -100,7 +108,10 @@ describe('simulator: devinfo API', () => {
     it('lists a commit with an issue key the pattern refuses as failed', async () => {
       const response = await submit({ repositories: [repository('r', { commits: [commit('bad', ['2FA-1']), commit('good')] })] });
       assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['good']);
-      assert.match(failedMessages(response.data.failedDevinfoEntities['r'].commits, 'bad')[0] ?? '', /issueKeys\[0\]: '2FA-1' is not a valid/);
+      assert.match(
+        failedMessages(response.data.failedDevinfoEntities['r'].commits, 'bad')[0] ?? '',
+        /issueKeys\[0\]: '2FA-1' is not a valid/,
+      );
     });
 
     it('accepts keys with underscores and non-ASCII letters', async () => {
@@ -120,7 +131,9 @@ describe('simulator: devinfo API', () => {
 
   it('accepts repository and commit URLs on hosts without dots and private addresses', async () => {
     const response = await submit({
-      repositories: [repository('r', { url: 'http://gitlab/group/r', commits: [commit('a', ['WEB-4'], { url: 'https://10.0.0.5/r/commit/a' })] })],
+      repositories: [
+        repository('r', { url: 'http://gitlab/group/r', commits: [commit('a', ['WEB-4'], { url: 'https://10.0.0.5/r/commit/a' })] }),
+      ],
     });
     assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['a']);
   });

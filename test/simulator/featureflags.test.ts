@@ -161,7 +161,9 @@ describe('simulator: feature flags API', () => {
     });
 
     it('refuses a link to a file, which no Jira user can open', async () => {
-      const response = await submit({ flags: [flag('ff-1', { summary: { ...(flag('x')['summary'] as object), url: '/srv/flags.json' } })] });
+      const response = await submit({
+        flags: [flag('ff-1', { summary: { ...(flag('x')['summary'] as object), url: '/srv/flags.json' } })],
+      });
       assert.equal(response.status, 202);
       assert.deepEqual(Object.keys(response.data.failedFeatureFlags), ['ff-1']);
     });

@@ -121,10 +121,7 @@ export function submitDevinfo(store: DevinfoStore, projects: ReadonlySet<string>
       ((failed[repository.id] ??= {})[type] ??= []).push({ id, errorMessages: asMessages(messages) });
     for (const type of ENTITY_TYPES) {
       (repository[type] ?? []).forEach((entity, e) => {
-        const problems = [
-          ...(placed.entities.get(entityKey(r, type, e)) ?? []),
-          ...devinfoEntityProblems(entity, `${path}.${type}[${e}]`),
-        ];
+        const problems = [...(placed.entities.get(entityKey(r, type, e)) ?? []), ...devinfoEntityProblems(entity, `${path}.${type}[${e}]`)];
         if (problems.length > 0) return fail(type, entity.id, problems);
         const resolution = resolveIssues(entity, projects);
         collector.add(resolution);
