@@ -18,7 +18,7 @@ import { createJiraClient } from '../src/jira';
 import { applyPlan } from '../src/reconcile/apply';
 import { MemoryStateStore } from '../src/reconcile/memory-state-store';
 import { StateLedger } from '../src/reconcile/state-ledger';
-import { flagReconcileKind } from '../src/cli/wiring';
+import { flagReconcileKind } from '../src/reconcile/flag-kind';
 import { silentLogger } from '../src/log';
 
 function arg(name: string, fallback: number): number {

@@ -15,7 +15,7 @@ export type {
 export type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from './model/flag';
 export { FlagEnvironmentCodec, NormalizedFlagCodec, RolloutCodec } from './model/codecs';
 export { FlagSnapshotCodec, InvalidSnapshotError, snapshotProblems, validateSnapshot } from './adapters/snapshot-check';
-export type { SnapshotExpectations } from './adapters/snapshot-check';
+export type { CheckedSnapshot, SnapshotExpectations } from './adapters/snapshot-check';
 export { AdapterLoadError, assertAdapterFactory, factoryFromModule } from './adapters/factory-shape';
 export { BUILT_IN_ADAPTERS, createAdapterRegistry } from './adapters/registry';
 export type { RegistryOptions } from './adapters/registry';

@@ -3,7 +3,7 @@ import { isLeft } from 'fp-ts/Either';
 import { describeErrors } from '../codec/decode';
 import { NormalizedFlagCodec } from '../model/codecs';
 import type { NormalizedFlag } from '../model/flag';
-import type { FlagSnapshot, SkippedFlag } from './contract';
+import type { SkippedFlag } from './contract';
 
 /**
  * What the core checks in every snapshot an adapter returns, as one readable line per problem
@@ -59,11 +59,27 @@ function contentProblems(flags: readonly NormalizedFlag[], expect: SnapshotExpec
   return problems;
 }
 
+/** A snapshot the core can use: the decoded value, `skipped` always present. */
+export interface CheckedSnapshot {
+  readonly flags: readonly NormalizedFlag[];
+  readonly skipped: readonly SkippedFlag[];
+}
+
+function check(value: unknown, expect: SnapshotExpectations): { problems: string[]; snapshot?: CheckedSnapshot } {
+  const decoded = FlagSnapshotCodec.decode(value);
+  if (isLeft(decoded)) return { problems: capped(describeErrors(decoded.left)) };
+  const { flags, skipped } = decoded.right;
+  const problems = capped(contentProblems(flags, expect));
+  return problems.length > 0 ? { problems } : { problems, snapshot: { flags, skipped: skipped ?? [] } };
+}
+
+function capped(problems: string[]): string[] {
+  return problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : problems;
+}
+
 /** Every problem with a snapshot, or an empty list when the core can use it. */
 export function snapshotProblems(value: unknown, expect: SnapshotExpectations): string[] {
-  const decoded = FlagSnapshotCodec.decode(value);
-  const problems = isLeft(decoded) ? describeErrors(decoded.left) : contentProblems(decoded.right.flags as NormalizedFlag[], expect);
-  return problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more`] : problems;
+  return check(value, expect).problems;
 }
 
 /** An adapter returned something the core cannot trust; names the provider, the adapter and each field. */
@@ -79,14 +95,9 @@ export class InvalidSnapshotError extends Error {
   }
 }
 
-/** The flags an (already validated) snapshot lists as present but unreadable. */
-export function skippedFlagsOf(value: unknown): readonly SkippedFlag[] {
-  return (value as FlagSnapshot).skipped ?? [];
-}
-
-/** The snapshot's flags, or InvalidSnapshotError listing every problem. */
-export function validateSnapshot(value: unknown, expect: SnapshotExpectations & { readonly adapter?: string }): NormalizedFlag[] {
-  const problems = snapshotProblems(value, expect);
-  if (problems.length > 0) throw new InvalidSnapshotError(expect.provider, expect.adapter, problems);
-  return [...(value as { flags: readonly NormalizedFlag[] }).flags];
+/** The decoded snapshot, or InvalidSnapshotError listing every problem. */
+export function validateSnapshot(value: unknown, expect: SnapshotExpectations & { readonly adapter?: string }): CheckedSnapshot {
+  const { problems, snapshot } = check(value, expect);
+  if (snapshot === undefined) throw new InvalidSnapshotError(expect.provider, expect.adapter, problems);
+  return snapshot;
 }

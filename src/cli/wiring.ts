@@ -1,19 +1,11 @@
 import type { FlagsyncConfig } from '../config';
-import { createJiraClient, featureFlagsKind } from '../jira';
-import type { JiraClient, JiraFeatureFlag } from '../jira';
+import { createJiraClient } from '../jira';
+import type { JiraClient } from '../jira';
 import type { Logger } from '../log';
 import type { EnvironmentType } from '../model/flag';
-import { stampFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
-import type { ReconcileKind } from '../reconcile/apply';
 import type { ProviderRuntime } from '../reconcile/run';
 import { FileStateStore } from '../reconcile/file-state-store';
 import type { StateStore } from '../reconcile/state-store';
-
-/** Feature flags as the reconciler handles them. */
-export const flagReconcileKind: ReconcileKind<UnstampedFlagWithTimes, JiraFeatureFlag> = {
-  description: featureFlagsKind,
-  stamp: stampFlag,
-};
 
 export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient {
   const { jira } = config;

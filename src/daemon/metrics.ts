@@ -43,7 +43,7 @@ export class SyncMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'flagsync_' });
   }
 
-  recordRun(report: RunReport | undefined, seconds: number, nowMs: number): void {
+  recordRun(report: RunReport<unknown> | undefined, seconds: number, nowMs: number): void {
     this.duration.observe(seconds);
     if (report === undefined) {
       this.runs.inc({ result: 'error' });

@@ -1,15 +1,10 @@
-import type { EntityOutcome, JiraClient, KindDescription } from '../jira/types';
+import type { EntityOutcome, JiraClient, KindName } from '../jira/types';
 import type { Logger } from '../log';
-import { fieldHashes } from './hash';
-import { nextSequence, type Plan, type PlannedWrite, type ProviderPlan } from './plan';
-import type { StateLedger } from './state-ledger';
 import { PROVIDER_PROPERTY } from '../model/properties';
-
-/** How the reconciler turns one kind's unstamped payload into what Jira receives. */
-export interface ReconcileKind<P = unknown, E = unknown> {
-  readonly description: KindDescription<E>;
-  stamp(payload: P, sequence: number, nowIso: string): E;
-}
+import { fieldHashes } from './hash';
+import type { Packet, ReconcileKind, StampedWrite } from './kind';
+import { nextSequence, type Plan, type ProviderPlan } from './plan';
+import type { StateLedger } from './state-ledger';
 
 export interface ProviderResult {
   readonly provider: string;
@@ -28,9 +23,9 @@ export interface ProviderResult {
   readonly warnings: readonly string[];
 }
 
-export interface ApplyDeps {
+export interface ApplyDeps<S, P, M, E> {
   readonly client: JiraClient;
-  readonly kind: ReconcileKind;
+  readonly kind: ReconcileKind<S, P, M, E>;
   readonly logger: Logger;
   readonly now: () => number;
   readonly signal?: AbortSignal;
@@ -38,111 +33,143 @@ export interface ApplyDeps {
   readonly properties?: Readonly<Record<string, string>>;
 }
 
-async function applyProvider(plan: ProviderPlan, ledger: StateLedger, deps: ApplyDeps): Promise<ProviderResult> {
-  const kind = deps.kind.description.kind;
-  const records = ledger.records(kind);
-  const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
-  if (!plan.ok) {
-    return {
-      ...base,
-      ok: false,
-      error: plan.error,
-      created: 0,
-      updated: 0,
-      deleted: 0,
-      rejected: [],
-      failed: [],
-      deletesRefused: 0,
-      unknownIssueKeys: {},
-    };
+/**
+ * What Jira's answer to a write means for state: the one place outcomes are recorded, for every kind.
+ * - accepted: the record becomes what was sent;
+ * - no final answer (timeout, 5xx after every retry, network): Jira may hold the new content after all, so the old
+ *   hash is forgotten and the next run sends again even if the source went back to what the record says (the
+ *   sequence id is kept: it only grows);
+ * - rejected, or refused for good: the record stays as it was, so the entity stays dirty and is sent next run.
+ */
+function recordOutcome<P, M>(
+  ledger: StateLedger,
+  kind: KindName,
+  provider: string,
+  member: StampedWrite<P, M>,
+  outcome: EntityOutcome,
+): void {
+  const { write, sequence } = member;
+  if (outcome.status === 'accepted') {
+    const f = write.fieldHashes ?? fieldHashes(write.entity.fields());
+    const i = write.entity.inputHash;
+    ledger.put(
+      kind,
+      write.entity.id,
+      i === undefined ? { h: write.entity.hash, s: sequence, p: provider, f } : { h: write.entity.hash, s: sequence, p: provider, f, i },
+    );
+  } else if (outcome.status === 'failed' && outcome.retryable) {
+    const known = ledger.records(kind)[write.entity.id];
+    if (known !== undefined) ledger.put(kind, write.entity.id, { h: '', s: Math.max(known.s, sequence), p: known.p });
   }
-  for (const [id, inputHash] of plan.refresh) {
-    const known = records[id];
-    if (known !== undefined) ledger.put(kind, id, { ...known, i: inputHash });
+}
+
+interface Tally {
+  created: number;
+  updated: number;
+  deleted: number;
+  readonly rejected: { id: string; messages: readonly string[] }[];
+  readonly failed: { id: string; error: string }[];
+  readonly unknownIssueKeys: Record<string, readonly string[]>;
+}
+
+function count<P, M>(tally: Tally, member: StampedWrite<P, M>, outcome: EntityOutcome): void {
+  if (outcome.status !== 'failed' && outcome.unknownIssueKeys.length > 0) tally.unknownIssueKeys[outcome.id] = outcome.unknownIssueKeys;
+  if (outcome.status === 'accepted') {
+    if (member.write.action === 'create') tally.created++;
+    else tally.updated++;
+  } else if (outcome.status === 'rejected') tally.rejected.push({ id: outcome.id, messages: outcome.messages });
+  else tally.failed.push({ id: outcome.id, error: outcome.error });
+}
+
+/** Each member of a packet with its own outcome (the kind unpacks the request entity's outcome). */
+function eachMember<S, P, M, E>(
+  kind: ReconcileKind<S, P, M, E>,
+  packets: ReadonlyMap<string, Packet<P, M, E>>,
+  outcomes: readonly EntityOutcome[],
+  visit: (member: StampedWrite<P, M>, outcome: EntityOutcome) => void,
+): void {
+  for (const outcome of outcomes) {
+    const packet = packets.get(outcome.id);
+    if (packet === undefined) continue;
+    kind.unpack(outcome, packet).forEach((memberOutcome, i) => visit(packet.members[i]!, memberOutcome));
   }
+}
+
+async function sendWrites<S, P, M, E>(
+  plan: ProviderPlan<P>,
+  ledger: StateLedger,
+  deps: ApplyDeps<S, P, M, E>,
+  tally: Tally,
+): Promise<void> {
+  const { kind } = deps;
   const nowMs = deps.now();
   const nowIso = new Date(nowMs).toISOString();
-  const pending = new Map<string, { write: PlannedWrite; sequence: number }>();
-  const payloads = plan.writes.map((write) => {
+  const stamped = plan.writes.map((write): StampedWrite<P, M> => {
     const sequence = nextSequence(write.previousSequence, nowMs);
-    pending.set(write.entity.id, { write, sequence });
-    return deps.kind.stamp(write.entity.payload, sequence, nowIso);
+    return { write, sequence, stamped: kind.stamp(write.entity.payload, sequence, nowIso) };
   });
-
-  // State is recorded batch by batch (so a stop mid-run keeps what landed); counts come from the full report,
-  // which also holds the entities that were never sent.
-  const recordOutcomes = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
-    for (const outcome of outcomes) {
-      const entry = pending.get(outcome.id);
-      if (entry === undefined) continue;
-      if (outcome.status === 'accepted') {
-        // Only what Jira accepted enters state; everything else stays dirty and is sent again next run.
-        const f = entry.write.fieldHashes ?? fieldHashes(entry.write.entity.fields());
-        const i = entry.write.entity.inputHash;
-        ledger.put(
-          kind,
-          outcome.id,
-          i === undefined
-            ? { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f }
-            : { h: entry.write.entity.hash, s: entry.sequence, p: plan.provider, f, i },
-        );
-      } else if (outcome.status === 'failed' && outcome.retryable) {
-        // No final answer (timeout, 5xx): Jira may hold the new content after all. Forget the old hash so the next
-        // run sends again even if the source went back to what the record says (the sequence id is kept: it only grows).
-        const known = records[outcome.id];
-        if (known !== undefined) ledger.put(kind, outcome.id, { h: '', s: Math.max(known.s, entry.sequence), p: known.p });
-      }
-    }
-    await ledger.checkpoint();
-  };
-
-  let created = 0;
-  let updated = 0;
-  const rejected: { id: string; messages: readonly string[] }[] = [];
-  const failed: { id: string; error: string }[] = [];
-  const unknownIssueKeys: Record<string, readonly string[]> = {};
-  if (payloads.length > 0) {
-    const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
-    const report = await deps.client.submit(deps.kind.description, payloads, { properties, signal: deps.signal, onBatch: recordOutcomes });
-    for (const outcome of report.outcomes) {
-      const entry = pending.get(outcome.id);
-      if (entry === undefined) continue;
-      if (outcome.status !== 'failed' && outcome.unknownIssueKeys.length > 0) unknownIssueKeys[outcome.id] = outcome.unknownIssueKeys;
-      if (outcome.status === 'accepted') {
-        if (entry.write.action === 'create') created++;
-        else updated++;
-      } else if (outcome.status === 'rejected') {
-        rejected.push({ id: outcome.id, messages: outcome.messages });
-      } else {
-        failed.push({ id: outcome.id, error: outcome.error });
-      }
-    }
+  const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
+  for (const round of kind.pack(stamped, nowMs)) {
+    const packets = new Map(round.map((packet) => [kind.submitAs.idOf(packet.entity), packet]));
+    // State is recorded batch by batch (a stop mid-run keeps what landed); counts come from the full report, which
+    // also holds the entities of batches never sent.
+    const onBatch = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
+      eachMember(kind, packets, outcomes, (member, outcome) => recordOutcome(ledger, kind.name, plan.provider, member, outcome));
+      await ledger.checkpoint();
+    };
+    const entities = round.map((packet) => packet.entity);
+    const report = await deps.client.submit(kind.submitAs, entities, { properties, signal: deps.signal, onBatch });
+    eachMember(kind, packets, report.outcomes, (member, outcome) => count(tally, member, outcome));
+    if (deps.signal?.aborted === true) break;
   }
+}
 
-  let deleted = 0;
-  if (plan.deletes.length > 0 && deps.signal?.aborted !== true) {
-    const outcomes = await deps.client.deleteById(deps.kind.description, plan.deletes, { signal: deps.signal });
-    for (const outcome of outcomes) {
+/** Deletes what vanished from the source (history is only forgotten), recording each delete Jira confirmed. */
+async function sendDeletes<S, P, M, E>(
+  ids: readonly string[],
+  ledger: StateLedger,
+  deps: ApplyDeps<S, P, M, E>,
+  tally: Tally,
+): Promise<void> {
+  const { kind } = deps;
+  const isHistory = kind.isHistory ?? ((): boolean => false);
+  for (const id of ids) if (isHistory(id)) ledger.remove(kind.name, id);
+  const deletes = ids.filter((id) => !isHistory(id));
+  if (deletes.length > 0) {
+    for (const outcome of await deps.client.deleteById(kind.deleteAs, deletes, { signal: deps.signal })) {
       if (outcome.ok) {
-        ledger.remove(kind, outcome.id);
-        deleted++;
-      } else {
-        failed.push({ id: outcome.id, error: `delete failed: ${outcome.error ?? 'unknown error'}` });
-      }
+        ledger.remove(kind.name, outcome.id);
+        tally.deleted++;
+      } else tally.failed.push({ id: outcome.id, error: `delete failed: ${outcome.error ?? 'unknown error'}` });
     }
-    await ledger.checkpoint();
   }
+  await ledger.checkpoint();
+}
+
+async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLedger, deps: ApplyDeps<S, P, M, E>): Promise<ProviderResult> {
+  const { kind } = deps;
+  const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
+  const tally: Tally = { created: 0, updated: 0, deleted: 0, rejected: [], failed: [], unknownIssueKeys: {} };
+  if (!plan.ok) return { ...base, ok: false, error: plan.error, ...tally, deletesRefused: 0 };
+  const records = ledger.records(kind.name);
+  for (const [id, inputHash] of plan.refresh) {
+    const known = records[id];
+    if (known !== undefined) ledger.put(kind.name, id, { ...known, i: inputHash });
+  }
+  for (const id of plan.forget) ledger.remove(kind.name, id);
+  if (plan.writes.length > 0) await sendWrites(plan, ledger, deps, tally);
+  if (plan.deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(plan.deletes, ledger, deps, tally);
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(
       { provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known },
-      'mass-delete guard: deletes refused; run with --allow-mass-delete if the source really lost these flags',
+      'mass-delete guard: deletes refused; run with --allow-mass-delete if the source really lost these entities',
     );
   }
-  return { ...base, ok: true, created, updated, deleted, rejected, failed, deletesRefused: plan.refusedDeletes.length, unknownIssueKeys };
+  return { ...base, ok: true, ...tally, deletesRefused: plan.refusedDeletes.length };
 }
 
 /** Sends a plan's writes (then its deletes) provider by provider, recording in `ledger` what Jira accepted. */
-export async function applyPlan(plan: Plan, ledger: StateLedger, deps: ApplyDeps): Promise<ProviderResult[]> {
+export async function applyPlan<S, P, M, E>(plan: Plan<P>, ledger: StateLedger, deps: ApplyDeps<S, P, M, E>): Promise<ProviderResult[]> {
   const results: ProviderResult[] = [];
   for (const provider of plan.providers) results.push(await applyProvider(provider, ledger, deps));
   return results;

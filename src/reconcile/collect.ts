@@ -1,25 +1,5 @@
-import type { SkippedFlag, SourceAdapter } from '../adapters/contract';
-import { skippedFlagsOf, validateSnapshot } from '../adapters/snapshot-check';
-import type { NormalizedFlag } from '../model/flag';
-
-export interface ProviderSource {
-  readonly name: string;
-  readonly adapter: SourceAdapter;
-  readonly timeoutMs: number;
-  /** The adapter as written in config (`flipt`, `./adapters/foo`), named when its output is invalid. */
-  readonly adapterName?: string;
-}
-
-export type CollectedSnapshot =
-  | {
-      readonly provider: string;
-      readonly ok: true;
-      readonly flags: readonly NormalizedFlag[];
-      /** Present in the source but unreadable: warned about, never deleted for that. */
-      readonly skipped: readonly SkippedFlag[];
-      readonly ms: number;
-    }
-  | { readonly provider: string; readonly ok: false; readonly error: string; readonly ms: number };
+import type { CollectedSource, ReconcileKind } from './kind';
+import type { ProviderRuntime } from './provider';
 
 class TimeoutError extends Error {}
 
@@ -47,28 +27,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/**
- * Validates what an adapter returned; a bad adapter is reported naming the provider, the adapter and the field
- * (`provider "x" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean`).
- */
-export function checkSnapshot(provider: string, value: unknown, adapterName?: string): NormalizedFlag[] {
-  return validateSnapshot(value, { provider, ...(adapterName !== undefined ? { adapter: adapterName } : {}) });
-}
-
-/** Asks every provider for a complete snapshot in parallel, each with its own timeout. Never throws. */
-export async function collectSnapshots(sources: readonly ProviderSource[], signal?: AbortSignal): Promise<CollectedSnapshot[]> {
+/** Reads every provider in parallel, each with its own timeout, through the kind's read step. Never throws. */
+export async function collectSources<S, P, M, E>(
+  kind: ReconcileKind<S, P, M, E>,
+  providers: readonly ProviderRuntime[],
+  signal?: AbortSignal,
+): Promise<CollectedSource<S>[]> {
   return Promise.all(
-    sources.map(async (source): Promise<CollectedSnapshot> => {
+    providers.map(async (provider): Promise<CollectedSource<S>> => {
       const started = Date.now();
       try {
-        const snapshot = await withTimeout((s) => source.adapter.snapshot(s), source.timeoutMs, signal);
-        const flags = checkSnapshot(source.name, snapshot, source.adapterName);
-        return { provider: source.name, ok: true, flags, skipped: skippedFlagsOf(snapshot), ms: Date.now() - started };
+        const data = await withTimeout((s) => kind.read(provider, s), provider.timeoutMs, signal);
+        return { provider, ok: true, data, ms: Date.now() - started };
       } catch (error) {
         const text = errorText(error);
         // SourceError messages already start with the provider name.
-        const message = text.startsWith(`${source.name}: `) ? text.slice(source.name.length + 2) : text;
-        return { provider: source.name, ok: false, error: message, ms: Date.now() - started };
+        const message = text.startsWith(`${provider.name}: `) ? text.slice(provider.name.length + 2) : text;
+        return { provider, ok: false, error: message, ms: Date.now() - started };
       }
     }),
   );

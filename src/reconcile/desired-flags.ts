@@ -58,7 +58,7 @@ export function desiredFlags(
   settings: FlagMappingSettings,
   acceptedInput: (id: string) => string | undefined = () => undefined,
   skipped: readonly SkippedFlag[] = [],
-): ProviderDesired & { ok: true } {
+): ProviderDesired<UnstampedFlagWithTimes> & { ok: true } {
   const seed = mappingSeed(settings);
   const sentWith = propertiesKey(settings);
   const entities: DesiredEntity<UnstampedFlagWithTimes>[] = [];

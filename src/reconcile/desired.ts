@@ -4,7 +4,7 @@ import type { KindName } from '../jira/types';
  * One entity a provider wants Jira to hold, before it is stamped with a sequence id. `hash` covers the payload
  * only; `fields` names the parts a plan reports as changed.
  */
-export interface DesiredEntity<P = unknown> {
+export interface DesiredEntity<P> {
   readonly kind: KindName;
   readonly id: string;
   readonly provider: string;
@@ -14,20 +14,20 @@ export interface DesiredEntity<P = unknown> {
   /** Fingerprint of the source data and mapping settings this entity came from (see desired-flags.ts). */
   readonly inputHash?: string;
   /** Called only for entities that changed (it is the costly part). */
-  fields(): Readonly<Record<string, unknown>>;
+  readonly fields: () => Readonly<Record<string, unknown>>;
 }
 
 /** A provider's contribution to one run. A failed provider contributes nothing and deletes nothing. */
-export type ProviderDesired =
+export type ProviderDesired<P> =
   | {
       readonly provider: string;
       readonly ok: true;
-      readonly entities: readonly DesiredEntity[];
+      readonly entities: readonly DesiredEntity<P>[];
       /** Ids present in the source but not sendable this run (bad data): never deleted because of that. */
       readonly keep: ReadonlySet<string>;
       /** Ids whose source data is exactly what Jira last accepted: unchanged, recognised without mapping them. */
       readonly unchanged?: readonly string[];
-      /** Flags seen in the source, and how many had no issue key. */
+      /** Entities seen in the source, and how many had no issue key. */
       readonly seen: number;
       readonly unlinked: number;
       readonly warnings: readonly string[];

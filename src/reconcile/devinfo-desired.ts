@@ -8,7 +8,7 @@ import { contentHash } from './hash';
 /**
  * Development information as the reconciler handles it: one state entity per branch and per commit (ids
  * `<repoId>/branch/<name>`, `<repoId>/commit/<sha>`), so only changed ones are sent and vanished branches deleted;
- * apply groups them back into repositories (devinfo-apply.ts).
+ * its packer groups them back into repositories (devinfo-pack.ts).
  */
 export type Unstamped<T> = Omit<T, 'updateSequenceId'>;
 export type UnstampedBranch = Omit<JiraBranch, 'updateSequenceId' | 'lastCommit'> & { readonly lastCommit: Unstamped<JiraCommit> };
@@ -85,7 +85,7 @@ function entity(provider: string, id: string, payload: DevinfoPayload, keys: rea
 }
 
 /** A provider's complete devinfo snapshot → one desired entity per linked branch and commit. */
-export function desiredDevinfo(repositories: readonly DevRepository[], provider: string): ProviderDesired & { ok: true } {
+export function desiredDevinfo(repositories: readonly DevRepository[], provider: string): ProviderDesired<DevinfoPayload> & { ok: true } {
   const entities: DesiredEntity<DevinfoPayload>[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();

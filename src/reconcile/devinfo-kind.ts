@@ -1,7 +1,13 @@
+import { isLeft } from 'fp-ts/Either';
+import { describeErrors } from '../codec/decode';
 import { devinfoKind } from '../jira';
 import type { JiraRepository } from '../jira/payloads';
 import type { KindDescription } from '../jira/types';
-import { branchJiraId } from './devinfo-desired';
+import { DevinfoSnapshotCodec, type DevRepository } from '../model/devinfo';
+import type { ProviderDesired } from './desired';
+import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
+import { devinfoRounds, memberOutcomes, stampDevinfo, type StampedDevinfo } from './devinfo-pack';
+import type { CollectedSource, ReconcileKind } from './kind';
 
 /**
  * Devinfo as the reconciler deletes it: the ids in state are branches and commits (`<repoId>/branch/<name>`), and
@@ -13,10 +19,59 @@ export const devinfoEntityKind: KindDescription<JiraRepository> = {
   entityPath(id: string): string {
     const match = /^([^/]+)\/(branch|commit)\/(.+)$/.exec(id);
     if (match === null) throw new Error(`not a devinfo entity id (expected "<repositoryId>/branch|commit/<name>"): ${id}`);
-    const [, repository, type, name] = match as unknown as [string, string, 'branch' | 'commit', string];
+    const [, repository = '', type, name = ''] = match;
     const entityId = type === 'branch' ? branchJiraId(name) : name;
     return `/repository/${encodeURIComponent(repository)}/${type}/${encodeURIComponent(entityId)}`;
   },
 };
 
-export const isCommitEntityId = (id: string) => /^[^/]+\/commit\//.test(id);
+/** Commits are history: one that left a provider's window (its most recent N) is forgotten, not deleted. */
+export const isCommitEntityId = (id: string): boolean => /^[^/]+\/commit\//.test(id);
+
+/** Validates what an adapter returned, as validateSnapshot does for flags. */
+export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
+  const decoded = DevinfoSnapshotCodec.decode(value);
+  if (isLeft(decoded))
+    throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
+  return decoded.right.repositories;
+}
+
+/**
+ * A Jira repository id belongs to one provider: two providers listing the same id would take its state records from
+ * each other every run, and one's vanished branch would delete the other's. The earlier provider (config order)
+ * keeps the id; a later one listing it fails as a whole, so it sends and deletes nothing.
+ */
+export function desireDevinfo(sources: readonly CollectedSource<readonly DevRepository[]>[]): ProviderDesired<DevinfoPayload>[] {
+  const owner = new Map<string, string>();
+  return sources.map((source): ProviderDesired<DevinfoPayload> => {
+    const provider = source.provider.name;
+    if (!source.ok) return { provider, ok: false, error: source.error };
+    const taken = source.data.find((r) => owner.has(r.id) && owner.get(r.id) !== provider);
+    if (taken !== undefined) {
+      return {
+        provider,
+        ok: false,
+        error: `repository id "${taken.id}" is already listed by provider "${owner.get(taken.id)}"; provider "${provider}" must give its repository another id`,
+      };
+    }
+    for (const r of source.data) owner.set(r.id, provider);
+    return desiredDevinfo(source.data, provider);
+  });
+}
+
+/** Development information: one state entity per branch and commit, sent grouped into repositories. */
+export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], DevinfoPayload, StampedDevinfo, JiraRepository> = {
+  name: 'devinfo',
+  submitAs: devinfoKind,
+  deleteAs: devinfoEntityKind,
+  read: async (provider, signal) => {
+    const { adapter } = provider;
+    if (adapter.snapshotDevinfo === undefined) throw new Error('adapter does not implement snapshotDevinfo');
+    return checkDevinfoSnapshot(await adapter.snapshotDevinfo(signal));
+  },
+  desire: desireDevinfo,
+  stamp: stampDevinfo,
+  pack: devinfoRounds,
+  unpack: memberOutcomes,
+  isHistory: isCommitEntityId,
+};

@@ -3,8 +3,8 @@ import type { DesiredEntity, ProviderDesired } from './desired';
 import { fieldHashes } from './hash';
 import { recordsOf, type SyncState } from './state';
 
-export interface PlannedWrite {
-  readonly entity: DesiredEntity;
+export interface PlannedWrite<P> {
+  readonly entity: DesiredEntity<P>;
   readonly action: 'create' | 'update';
   /** For updates: names of the fields that differ from what Jira last accepted (when known). */
   readonly changedFields: readonly string[];
@@ -14,15 +14,17 @@ export interface PlannedWrite {
   readonly previousSequence: number;
 }
 
-export interface ProviderPlan {
+export interface ProviderPlan<P> {
   readonly provider: string;
   readonly ok: boolean;
   readonly error?: string;
   readonly seen: number;
   readonly unlinked: number;
   readonly warnings: readonly string[];
-  readonly writes: readonly PlannedWrite[];
+  readonly writes: readonly PlannedWrite<P>[];
   readonly deletes: readonly string[];
+  /** History (devinfo commits) that left the source: dropped from state, left in Jira. */
+  readonly forget: readonly string[];
   /** Deletes held back by the mass-delete guard. */
   readonly refusedDeletes: readonly string[];
   readonly unchanged: number;
@@ -32,9 +34,9 @@ export interface ProviderPlan {
   readonly known: number;
 }
 
-export interface Plan {
+export interface Plan<P> {
   readonly kind: KindName;
-  readonly providers: readonly ProviderPlan[];
+  readonly providers: readonly ProviderPlan<P>[];
 }
 
 export interface PlanOptions {
@@ -42,14 +44,15 @@ export interface PlanOptions {
   readonly massDeleteThreshold: number;
   readonly allowMassDelete: boolean;
   /**
-   * Which entity ids the guard's share is about (default: all). Devinfo counts branches only: commits are never
-   * deleted, and counting them would let every branch vanish under the threshold.
+   * Ids that are history (devinfo commits): never deleted in Jira, so the guard's share leaves them out (counting
+   * them would let every branch vanish under the threshold), and one that vanished is forgotten instead.
    */
-  readonly guarded?: (id: string) => boolean;
+  readonly isHistory?: (id: string) => boolean;
 }
 
 function tooManyDeletes(vanished: readonly string[], known: readonly string[], options: PlanOptions): boolean {
-  const counts = options.guarded ?? ((): boolean => true);
+  const { isHistory } = options;
+  const counts = isHistory === undefined ? (): boolean => true : (id: string): boolean => !isHistory(id);
   const base = known.filter(counts).length;
   return base > 0 && vanished.filter(counts).length / base > options.massDeleteThreshold;
 }
@@ -64,7 +67,7 @@ function changedFieldNames(before: Readonly<Record<string, string>> | undefined,
  * The diff between what providers want and what Jira last accepted. Pure and linear: one hash comparison per
  * entity, field fingerprints only for entities that changed.
  */
-export function planRun(kind: KindName, desired: readonly ProviderDesired[], state: SyncState, options: PlanOptions): Plan {
+export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[], state: SyncState, options: PlanOptions): Plan<P> {
   const records = recordsOf(state, kind);
   const byProvider = new Map<string, string[]>();
   for (const [id, record] of Object.entries(records)) {
@@ -73,7 +76,7 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
     ids.push(id);
   }
 
-  const providers = desired.map((source): ProviderPlan => {
+  const providers = desired.map((source): ProviderPlan<P> => {
     const knownIds = byProvider.get(source.provider) ?? [];
     if (!source.ok) {
       return {
@@ -85,13 +88,14 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
         warnings: [],
         writes: [],
         deletes: [],
+        forget: [],
         refusedDeletes: [],
         unchanged: 0,
         refresh: [],
         known: knownIds.length,
       };
     }
-    const writes: PlannedWrite[] = [];
+    const writes: PlannedWrite<P>[] = [];
     const refresh: Array<readonly [string, string]> = [];
     const wanted = new Set<string>(source.unchanged);
     let unchanged = source.unchanged?.length ?? 0;
@@ -117,7 +121,10 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
         previousSequence: record.s,
       });
     }
-    const vanished = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
+    const gone = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
+    const isHistory = options.isHistory ?? ((): boolean => false);
+    const forget = gone.filter(isHistory);
+    const vanished = forget.length === 0 ? gone : gone.filter((id) => !isHistory(id));
     const refuse = tooManyDeletes(vanished, knownIds, options) && !options.allowMassDelete;
     return {
       provider: source.provider,
@@ -127,10 +134,11 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
       warnings: source.warnings,
       writes,
       deletes: refuse ? [] : vanished,
+      forget,
       refusedDeletes: refuse ? vanished : [],
       unchanged,
       refresh,
-      known: knownIds.length,
+      known: knownIds.length - forget.length,
     };
   });
   // A provider that is no longer in the config left its entities in Jira: they vanish as from an empty snapshot,
@@ -147,6 +155,7 @@ export function planRun(kind: KindName, desired: readonly ProviderDesired[], sta
       warnings: [`provider "${provider}" is no longer in the config; Jira still holds ${ids.length} of its entities`],
       writes: [],
       deletes: refuse ? [] : ids,
+      forget: [],
       refusedDeletes: refuse ? ids : [],
       unchanged: 0,
       refresh: [],

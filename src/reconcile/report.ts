@@ -23,7 +23,7 @@ export interface JsonProviderSummary {
   readonly warnings: readonly string[];
 }
 
-export function jsonRunSummary(report: RunReport): { ok: boolean; providers: JsonProviderSummary[] } {
+export function jsonRunSummary<P>(report: RunReport<P>): { ok: boolean; providers: JsonProviderSummary[] } {
   return {
     ok: report.ok,
     providers: report.results.map((r) => ({
@@ -64,7 +64,7 @@ function count(result: ProviderResult): string[] {
  * The table `run --once` ends with, followed by the reasons for anything that went wrong. "seen" counts flags for
  * flag providers and branches + commits for devinfo providers.
  */
-export function renderRunSummary(report: RunReport): string {
+export function renderRunSummary<P>(report: RunReport<P>): string {
   const table = new Table({
     head: ['provider', 'status', 'seen', 'unlinked', 'created', 'updated', 'deleted', 'rejected', 'unknown keys'],
     style: { head: [], border: [] },
@@ -85,7 +85,7 @@ export function renderRunSummary(report: RunReport): string {
   return lines.join('\n');
 }
 
-function describeWrite(write: PlannedWrite): string {
+function describeWrite<P>(write: PlannedWrite<P>): string {
   const keys = write.entity.issueKeys.join(', ');
   if (write.action === 'create') return `  + ${write.entity.id}  (${keys})`;
   const fields = write.changedFields.length > 0 ? write.changedFields.join(', ') : 'content';
@@ -93,7 +93,7 @@ function describeWrite(write: PlannedWrite): string {
 }
 
 /** Readable diff for `flagsync plan`. */
-export function renderPlan(plan: Plan): string {
+export function renderPlan<P>(plan: Plan<P>): string {
   const lines: string[] = [];
   for (const p of plan.providers) {
     if (!p.ok) {
@@ -115,7 +115,7 @@ export function renderPlan(plan: Plan): string {
   return lines.join('\n');
 }
 
-export function jsonPlan(plan: Plan): unknown {
+export function jsonPlan<P>(plan: Plan<P>): unknown {
   return {
     kind: plan.kind,
     providers: plan.providers.map((p) => ({

@@ -1,30 +1,19 @@
-import type { SourceAdapter } from '../adapters/contract';
 import type { JiraClient } from '../jira/types';
 import type { Logger } from '../log';
-import type { EnvironmentType } from '../model/flag';
-import type { LinkingOptions } from '../model/issue-keys';
-import { applyPlan, resultOk, type ProviderResult, type ReconcileKind } from './apply';
-import { collectSnapshots } from './collect';
-import type { ProviderDesired } from './desired';
-import { desiredFlags } from './desired-flags';
+import { applyPlan, resultOk, type ProviderResult } from './apply';
+import { collectSources } from './collect';
+import type { ReconcileKind } from './kind';
 import { planRun, type Plan } from './plan';
+import type { ProviderRuntime } from './provider';
 import { StateLedger } from './state-ledger';
 import type { StateStore } from './state-store';
 
-export interface ProviderRuntime {
-  readonly name: string;
-  /** The adapter's name from config, so a bad snapshot is reported naming it. */
-  readonly adapterName?: string;
-  readonly adapter: SourceAdapter;
-  readonly timeoutMs: number;
-  readonly linking: LinkingOptions;
-  readonly environmentTypes: ReadonlyMap<string, EnvironmentType | undefined>;
-}
+export type { ProviderRuntime } from './provider';
 
-export interface RunInput {
+export interface RunInput<S, P, M, E> {
   readonly providers: readonly ProviderRuntime[];
   readonly client: JiraClient;
-  readonly kind: ReconcileKind;
+  readonly kind: ReconcileKind<S, P, M, E>;
   readonly store: StateStore;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -37,58 +26,49 @@ export interface RunInput {
   readonly saveIntervalMs?: number;
 }
 
-export interface RunReport {
+export interface RunReport<P> {
   readonly ok: boolean;
   readonly dryRun: boolean;
-  readonly plan: Plan;
+  readonly plan: Plan<P>;
   /** Empty for a dry run. */
   readonly results: readonly ProviderResult[];
 }
 
-/** Snapshot every provider, diff against state, and (unless dry-run) send the changes and record what Jira accepted. */
-export async function runOnce(input: RunInput): Promise<RunReport> {
+/**
+ * The one reconcile pipeline, for every kind: read every provider, ask the kind what each wants Jira to hold, diff
+ * against state, and (unless dry-run) send the changes and deletes and record what Jira accepted.
+ */
+export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<RunReport<P>> {
   const now = input.now ?? Date.now;
-  const { logger } = input;
-  const snapshots = await collectSnapshots(
-    input.providers.map((p) => ({ name: p.name, adapter: p.adapter, timeoutMs: p.timeoutMs, adapterName: p.adapterName })),
-    input.signal,
-  );
+  const { logger, kind } = input;
+  const sources = await collectSources(kind, input.providers, input.signal);
   const ledger = new StateLedger(input.store, await input.store.load(), { now, saveIntervalMs: input.saveIntervalMs ?? 5000 });
-  const accepted = ledger.records(input.kind.description.kind);
-  const acceptedInput = (id: string): string | undefined => accepted[id]?.i;
-  const desired: ProviderDesired[] = snapshots.map((snapshot) => {
-    const provider = input.providers.find((p) => p.name === snapshot.provider)!;
-    if (!snapshot.ok) {
+  const accepted = ledger.records(kind.name);
+  const desired = kind.desire(sources, { acceptedInput: (id) => accepted[id]?.i, properties: input.properties });
+  for (const [i, source] of desired.entries()) {
+    if (!source.ok) {
       logger.error(
-        { provider: snapshot.provider, error: snapshot.error },
+        { provider: source.provider, error: source.error },
         'provider failed: it contributes nothing and deletes nothing this run',
       );
-      return { provider: snapshot.provider, ok: false, error: snapshot.error };
+      continue;
     }
-    logger.debug({ provider: snapshot.provider, flags: snapshot.flags.length, ms: snapshot.ms }, 'snapshot read');
-    const settings = {
-      provider: provider.name,
-      linking: provider.linking,
-      environmentTypes: provider.environmentTypes,
-      properties: input.properties,
-    };
-    const result = desiredFlags(snapshot.flags, settings, acceptedInput, snapshot.skipped);
-    for (const warning of result.warnings) logger.warn({ provider: provider.name }, warning);
-    return result;
-  });
+    logger.debug({ provider: source.provider, kind: kind.name, seen: source.seen, ms: sources[i]?.ms }, 'snapshot read');
+    for (const warning of source.warnings) logger.warn({ provider: source.provider }, warning);
+  }
 
-  const plan = planRun(input.kind.description.kind, desired, ledger.state, {
+  const plan = planRun(kind.name, desired, ledger.state, {
     massDeleteThreshold: input.massDeleteThreshold,
     allowMassDelete: input.allowMassDelete,
+    isHistory: kind.isHistory,
   });
   if (input.dryRun) {
     const ok = plan.providers.every((p) => p.ok && p.refusedDeletes.length === 0);
     return { ok, dryRun: true, plan, results: [] };
   }
-
   const results = await applyPlan(plan, ledger, {
     client: input.client,
-    kind: input.kind,
+    kind,
     logger,
     now,
     signal: input.signal,

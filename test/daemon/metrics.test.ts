@@ -23,7 +23,7 @@ function result(provider: string, overrides: Partial<ProviderResult> = {}): Prov
   };
 }
 
-function report(ok: boolean, results: ProviderResult[]): RunReport {
+function report(ok: boolean, results: ProviderResult[]): RunReport<unknown> {
   return { ok, dryRun: false, plan: { kind: 'featureflags', providers: [] }, results };
 }
 

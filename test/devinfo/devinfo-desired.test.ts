@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { DevBranch, DevRepository } from '../../src/model/devinfo';
-import { desiredDevinfo, type DevinfoPayload } from '../../src/reconcile/devinfo-desired';
+import { desiredDevinfo } from '../../src/reconcile/devinfo-desired';
 import { devinfoEntityKind } from '../../src/reconcile/devinfo-kind';
 
 const tip = {
@@ -28,7 +28,7 @@ const repo = (...names: string[]): DevRepository => ({
   commits: [],
 });
 
-const branchPayloads = (...names: string[]) => desiredDevinfo([repo(...names)], 'code').entities.map((e) => e.payload as DevinfoPayload);
+const branchPayloads = (...names: string[]) => desiredDevinfo([repo(...names)], 'code').entities.map((e) => e.payload);
 
 // 300 CJK characters: 900 UTF-8 bytes, 2700 characters once percent-encoded.
 const longCjk = `feature/PROJ-1-${'機能'.repeat(150)}`;
@@ -71,7 +71,7 @@ describe('devinfo branches within Jira limits', () => {
   it('cuts a name over 512 characters and warns about it', () => {
     const name = `PROJ-1-${'x'.repeat(600)}`;
     const desired = desiredDevinfo([repo(name)], 'code');
-    const sent = (desired.entities[0]!.payload as DevinfoPayload).entity as { name: string };
+    const sent = desired.entities[0]!.payload.entity as { name: string };
     assert.deepEqual(
       [sent.name.length <= 512, desired.warnings.some((w) => /branch name longer than 512 characters/.test(w))],
       [true, true],

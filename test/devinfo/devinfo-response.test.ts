@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { devinfoKind } from '../../src/jira';
 import type { JiraBranch, JiraRepository } from '../../src/jira/payloads';
-import { memberOutcomes } from '../../src/reconcile/devinfo-apply';
+import type { DevCommit } from '../../src/model/devinfo';
+import { desiredDevinfo } from '../../src/reconcile/devinfo-desired';
+import { memberOutcomes, stampDevinfo, type DevinfoPacket } from '../../src/reconcile/devinfo-pack';
 import { commit } from '../jira/entities';
 
 const branch = (name: string): JiraBranch => ({
@@ -66,17 +68,39 @@ describe('devinfo store answer, entity by entity', () => {
 
   it('makes only the unlisted member rejected when the reconciler splits the outcome per entity', () => {
     const [outcome] = devinfoKind.parseResponse({ acceptedDevinfoEntities: { web: { commits: ['c1'], branches: ['PROJ-1-x'] } } }, [web]);
-    const member = (id: string, type: 'commit' | 'branch', jiraId: string) =>
-      ({ write: { entity: { id, issueKeys: ['PROJ-1'] } }, payload: { type, jiraId } }) as unknown as Parameters<
-        typeof memberOutcomes
-      >[1][number];
-    const members = [
-      member('web/commit/c1', 'commit', 'c1'),
-      member('web/commit/c2', 'commit', 'c2'),
-      member('web/branch/PROJ-1-x', 'branch', 'PROJ-1-x'),
-    ];
+    const devCommit = (sha: string): DevCommit => ({
+      sha,
+      message: 'PROJ-1 work',
+      authorName: 'Ada',
+      authorEmail: 'ada@example.com',
+      timestamp: '2026-01-02T03:04:05.000Z',
+      filesChanged: 1,
+      url: `https://git.example/c/${sha}`,
+      merge: false,
+      issueKeys: ['PROJ-1'],
+    });
+    const desired = desiredDevinfo(
+      [
+        {
+          id: 'web',
+          name: 'web',
+          url: 'https://git.example/web',
+          commits: [devCommit('c1'), devCommit('c2')],
+          branches: [{ name: 'PROJ-1-x', url: 'https://git.example/b/x', lastCommit: devCommit('tip'), issueKeys: ['PROJ-1'] }],
+        },
+      ],
+      'git',
+    );
+    const packet: DevinfoPacket = {
+      entity: web,
+      members: desired.entities.map((entity) => ({
+        write: { entity, action: 'create', changedFields: [], previousSequence: 0 },
+        sequence: 1,
+        stamped: stampDevinfo(entity.payload, 1),
+      })),
+    };
     assert.deepEqual(
-      memberOutcomes(outcome!, members).map((o) => [o.id, o.status]),
+      memberOutcomes(outcome!, packet).map((o) => [o.id, o.status]),
       [
         ['web/commit/c1', 'accepted'],
         ['web/commit/c2', 'rejected'],

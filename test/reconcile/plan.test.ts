@@ -4,23 +4,24 @@ import type { DesiredEntity, ProviderDesired } from '../../src/reconcile/desired
 import { desiredFlags } from '../../src/reconcile/desired-flags';
 import { contentHash, fieldHashes } from '../../src/reconcile/hash';
 import { nextSequence, planRun } from '../../src/reconcile/plan';
-import { emptyState, type SyncState } from '../../src/reconcile/state';
+import { emptyState, recordsOf, type SyncState } from '../../src/reconcile/state';
 
-function entity(provider: string, id: string, content: Record<string, unknown>): DesiredEntity {
+type Content = Record<string, unknown>;
+
+function entity(provider: string, id: string, content: Content): DesiredEntity<Content> {
   return { kind: 'featureflags', id, provider, hash: contentHash(content), payload: content, issueKeys: ['PROJ-1'], fields: () => content };
 }
 
-function source(provider: string, entities: DesiredEntity[], keep: string[] = []): ProviderDesired {
+function source(provider: string, entities: DesiredEntity<Content>[], keep: string[] = []): ProviderDesired<Content> & { ok: true } {
   return { provider, ok: true, entities, keep: new Set(keep), seen: entities.length, unlinked: 0, warnings: [] };
 }
 
 function stateWith(records: Array<[string, string, Record<string, unknown>]>): SyncState {
   const state = emptyState();
-  const flags: Record<string, { h: string; s: number; p: string; f: Record<string, string> }> = {};
+  const flags = recordsOf(state, 'featureflags');
   for (const [provider, id, content] of records) {
     flags[id] = { h: contentHash(content), s: 100, p: provider, f: fieldHashes(content) };
   }
-  (state.entities as Record<string, unknown>).featureflags = flags;
   return state;
 }
 
@@ -102,7 +103,7 @@ describe('planRun (pure diff against last-accepted state)', () => {
   });
 
   it('counts ids recognised as unchanged by their source fingerprint, and never deletes them', () => {
-    const recognised: ProviderDesired = { ...source('a', []), unchanged: ten.map(([, id]) => id) } as ProviderDesired;
+    const recognised: ProviderDesired<Content> = { ...source('a', []), unchanged: ten.map(([, id]) => id) };
     const plan = planRun('featureflags', [recognised], stateWith(ten), options).providers[0]!;
     assert.equal(plan.unchanged, 10);
     assert.deepEqual(plan.deletes, []);
@@ -175,7 +176,7 @@ describe('providers removed from the config', () => {
 });
 
 describe('mass-delete guard over part of the entities', () => {
-  it('counts only the guarded ids (devinfo: branches, not commits)', () => {
+  it('counts only ids that are not history (devinfo: branches, not commits)', () => {
     const branches: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 10 }, (_, i) => [
       'git',
       `web/branch/b${i}`,
@@ -191,11 +192,25 @@ describe('mass-delete guard over part of the entities', () => {
       'git',
       commits.map(([p, id, c]) => entity(p, id, c)),
     );
-    const guarded = { massDeleteThreshold: 0.2, allowMassDelete: false, guarded: (id: string) => !id.includes('/commit/') };
+    const guarded = { massDeleteThreshold: 0.2, allowMassDelete: false, isHistory: (id: string) => id.includes('/commit/') };
     const plan = planRun('featureflags', [keepCommits], state, guarded).providers[0]!;
     assert.equal(plan.deletes.length, 0, 'all 10 branches vanishing is 100% of branches, not 10/210');
     assert.equal(plan.refusedDeletes.length, 10);
     const unguarded = planRun('featureflags', [keepCommits], state, { massDeleteThreshold: 0.2, allowMassDelete: false }).providers[0]!;
     assert.equal(unguarded.deletes.length, 10);
+  });
+
+  it('forgets history that left the source instead of deleting it, whatever the guard says', () => {
+    const branches: Array<[string, string, Content]> = Array.from({ length: 10 }, (_, i) => ['git', `web/branch/b${i}`, { b: i }]);
+    const commits: Array<[string, string, Content]> = Array.from({ length: 4 }, (_, i) => ['git', `web/commit/c${i}`, { c: i }]);
+    const state = stateWith([...branches, ...commits]);
+    const options = { massDeleteThreshold: 0.2, allowMassDelete: false, isHistory: (id: string) => id.includes('/commit/') };
+    const wanted = source(
+      'git',
+      [...branches.slice(0, 5), ...commits.slice(0, 1)].map(([p, id, c]) => entity(p, id, c)),
+    );
+    const plan = planRun('featureflags', [wanted], state, options).providers[0]!;
+    assert.deepEqual(plan.forget, ['web/commit/c1', 'web/commit/c2', 'web/commit/c3']);
+    assert.deepEqual([plan.deletes.length, plan.refusedDeletes.length, plan.known], [0, 5, 11]);
   });
 });

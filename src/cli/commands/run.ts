@@ -39,7 +39,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       logger,
       run: async (signal) => {
         const started = Date.now();
-        let report: RunReport | undefined;
+        let report: RunReport<unknown> | undefined;
         try {
           report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal });
         } finally {

@@ -1,10 +1,11 @@
 import type { FlagsyncConfig } from '../../config';
 import type { JiraClient } from '../../jira/types';
 import type { Logger } from '../../log';
-import { runDevinfoOnce } from '../../reconcile/devinfo-run';
+import { devinfoReconcileKind } from '../../reconcile/devinfo-kind';
+import { flagReconcileKind } from '../../reconcile/flag-kind';
 import { runOnce, type RunReport } from '../../reconcile/run';
 import { drainSpool, spoolDirOf } from '../../send';
-import { closeProviders, createClient, createProviders, createStateStore, flagReconcileKind } from '../wiring';
+import { closeProviders, createClient, createProviders, createStateStore } from '../wiring';
 
 export interface SyncOptions {
   readonly dryRun: boolean;
@@ -28,10 +29,10 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
 
 /**
  * One full sync (or plan) of every configured provider: flag sources through the flag reconciler, devinfo sources
- * (adapter `produces: 'devinfo'`) through the devinfo reconciler, one after the other on the same state file and
+ * (adapter `produces: 'devinfo'`) through the devinfo kind of the same pipeline, one after the other on the same state file and
  * client; then the spool. The report lists both kinds of providers.
  */
-export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport> {
+export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport<unknown>> {
   const providers = createProviders(config, logger);
   const client = createClient(config, logger);
   const store = createStateStore(config);
@@ -56,7 +57,7 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
       if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
       return flags;
     }
-    const dev = await runDevinfoOnce({ ...common, providers: devinfo });
+    const dev = await runOnce({ ...common, providers: devinfo, kind: devinfoReconcileKind });
     if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
     return {
       ok: flags.ok && dev.ok,

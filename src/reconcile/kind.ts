@@ -1,0 +1,66 @@
+import type { EntityOutcome, KindDescription, KindName } from '../jira/types';
+import type { ProviderDesired } from './desired';
+import type { PlannedWrite } from './plan';
+import type { ProviderRuntime } from './provider';
+
+/** What one provider gave this run: its checked data, or why it contributes nothing. */
+export type CollectedSource<S> =
+  | { readonly provider: ProviderRuntime; readonly ok: true; readonly data: S; readonly ms: number }
+  | { readonly provider: ProviderRuntime; readonly ok: false; readonly error: string; readonly ms: number };
+
+export interface DesireContext {
+  /** Source fingerprint of what Jira last accepted for an entity id (see desired-flags.ts). */
+  readonly acceptedInput: (id: string) => string | undefined;
+  /** Jira `properties` sent with every request of the run. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** A planned write with its sequence id and its stamped, Jira-ready part. */
+export interface StampedWrite<P, M> {
+  readonly write: PlannedWrite<P>;
+  readonly sequence: number;
+  readonly stamped: M;
+}
+
+/**
+ * One entity of a request and the planned writes it carries: one write for a flag, a repository's share of
+ * commits and branches for devinfo. Jira answers per request entity; the kind's `unpack` turns that into one
+ * outcome per write.
+ */
+export interface Packet<P, M, E> {
+  readonly entity: E;
+  readonly members: readonly StampedWrite<P, M>[];
+}
+
+/**
+ * Everything the one reconcile pipeline (collect → desire → plan → apply → record) needs to know about a kind.
+ * S: what a provider's read yields once checked; P: a desired entity's unstamped payload; M: a payload stamped with
+ * its sequence id; E: the entity a Jira request carries.
+ */
+export interface ReconcileKind<S, P, M, E> {
+  /** The kind's records in state. */
+  readonly name: KindName;
+  /** How requests are sent and answered. */
+  readonly submitAs: KindDescription<E>;
+  /** How one state id is deleted in Jira (devinfo deletes branches, not the repositories it submits). */
+  readonly deleteAs: KindDescription<E>;
+  /** Reads one provider and checks what it returned; throws when the provider cannot be used this run. */
+  readonly read: (provider: ProviderRuntime, signal: AbortSignal) => Promise<S>;
+  /** Every provider's read → what each wants Jira to hold (may fail a provider, e.g. one claiming another's ids). */
+  readonly desire: (sources: readonly CollectedSource<S>[], context: DesireContext) => ProviderDesired<P>[];
+  readonly stamp: (payload: P, sequence: number, nowIso: string) => M;
+  /** Stamped writes → rounds of request entities; each round is submitted after the one before has finished. */
+  readonly pack: (writes: readonly StampedWrite<P, M>[], nowMs: number) => Packet<P, M, E>[][];
+  /** Jira's outcome for a request entity → one outcome per member, in the members' order. */
+  readonly unpack: (outcome: EntityOutcome, packet: Packet<P, M, E>) => EntityOutcome[];
+  /**
+   * Ids that are history (devinfo commits): one that vanished is forgotten from state, never deleted in Jira, and
+   * the mass-delete guard does not count it.
+   */
+  readonly isHistory?: (id: string) => boolean;
+}
+
+/** The packer of a kind whose request entities are its entities: one write per packet, one round. */
+export function oneEntityPerPacket<P, E>(writes: readonly StampedWrite<P, E>[]): Packet<P, E, E>[][] {
+  return [writes.map((w) => ({ entity: w.stamped, members: [w] }))];
+}
