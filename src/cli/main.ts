@@ -73,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     code = c;
   });
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync([...argv]);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -102,12 +102,12 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
     async submit(kind, entities, options) {
       if (entities.length === 0) return { outcomes: [], requests: 0 };
       const ctx = { http, logger, concurrency, maxPayloadBytes: settings.maxPayloadBytes ?? 1024 * 1024 };
-      return submitEntities(ctx, kind, await baseUrlOf(kind as KindDescription<unknown>), entities, options);
+      return submitEntities(ctx, kind, await baseUrlOf(kind), entities, options);
     },
 
     async deleteById(kind, ids, options) {
       if (ids.length === 0) return [];
-      const base = await baseUrlOf(kind as KindDescription<unknown>);
+      const base = await baseUrlOf(kind);
       const outcomes = new Map<string, DeleteOutcome>();
       let forbidden: string | undefined;
       const unstarted = await runPool(
@@ -124,8 +124,7 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
           if (forbidden !== undefined) return void outcomes.set(id, { id, ok: false, error: forbidden });
           const result = await http.send({ method: 'DELETE', url, auth: true, signal: options?.signal });
           if (isSuccess(result)) return void outcomes.set(id, { id, ok: true });
-          if (result.type === 'answer' && result.status === 403)
-            forbidden ??= forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`);
+          if (result.type === 'answer' && result.status === 403) forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
           outcomes.set(id, {
             id,
             ok: false,
@@ -140,21 +139,21 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
 
     async deleteByProperties(kind, properties) {
       if (Object.keys(properties).length === 0) throw new Error(`deleteByProperties for ${kind.kind} needs at least one property`);
-      const url = `${await baseUrlOf(kind as KindDescription<unknown>)}/bulkByProperties`;
+      const url = `${await baseUrlOf(kind)}/bulkByProperties`;
       const result = await http.send({ method: 'DELETE', url, params: properties, auth: true });
       if (isSuccess(result)) return;
       const status = result.type === 'answer' ? result.status : undefined;
-      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind as KindDescription<unknown>, `DELETE ${url}`), status);
+      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind, `DELETE ${url}`), status);
       throw new JiraRequestError(describeFailure(result, `DELETE ${url}`), status);
     },
 
     async get(kind, id) {
-      const url = `${await baseUrlOf(kind as KindDescription<unknown>)}${kind.entityPath(id)}`;
+      const url = `${await baseUrlOf(kind)}${kind.entityPath(id)}`;
       const result = await http.send({ method: 'GET', url, auth: true });
       if (result.type === 'answer' && result.status === 200) return result.body;
       if (result.type === 'answer' && result.status === 404) return undefined;
       const status = result.type === 'answer' ? result.status : undefined;
-      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind as KindDescription<unknown>, `GET ${url}`), status);
+      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind, `GET ${url}`), status);
       throw new JiraRequestError(describeFailure(result, `GET ${url}`), status);
     },
   };

@@ -24,6 +24,5 @@ export function emptyState(): SyncState {
 }
 
 export function recordsOf(state: SyncState, kind: KindName): Record<string, EntityRecord> {
-  const mutable = state.entities as Partial<Record<KindName, Record<string, EntityRecord>>>;
-  return (mutable[kind] ??= {});
+  return (state.entities[kind] ??= {});
 }
