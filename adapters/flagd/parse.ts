@@ -1,17 +1,14 @@
-import { MemoryStorage } from '@openfeature/flagd-core';
-import type { Logger as OpenFeatureLogger } from '@openfeature/core';
 import { parse as parseYaml } from 'yaml';
 import { DecodeError, decodeOrThrow } from '../../src/codec/decode';
 import { FlagdFileCodec, type FlagdFile } from './codecs';
-import { describeSchemaErrors, type SchemaError } from './schema-errors';
 import { FlagdFileError } from './errors';
+import { flagdSchemaErrors } from './schema';
+import { describeSchemaErrors } from './schema-errors';
 
 export type FlagdFormat = 'json' | 'yaml';
 
-// flagd-core logs targeting it cannot compile; the schema errors we throw already say more.
-const quietLogger: OpenFeatureLogger = { error() {}, warn() {}, info() {}, debug() {} };
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
 function parseDocument(text: string, format: FlagdFormat): unknown {
   try {
@@ -21,82 +18,101 @@ function parseDocument(text: string, format: FlagdFormat): unknown {
   }
 }
 
-/** flagd-core reports schema violations as "invalid flagd flag configuration: <JSON list of ajv errors>". */
-function schemaProblemsIn(message: string): string[] | undefined {
-  const listStart = message.indexOf('[');
-  if (listStart < 0) return undefined;
-  try {
-    const list: unknown = JSON.parse(message.slice(listStart));
-    return Array.isArray(list) ? describeSchemaErrors(list as SchemaError[]) : undefined;
-  } catch {
-    return undefined;
+/**
+ * flagd's own structural check past the schema: a default variant (when set) must name one of the variants. An
+ * empty name counts as unset, as in flagd.
+ */
+function checkDefaultVariants(flags: Record<string, unknown>): void {
+  for (const key in flags) {
+    const flag = flags[key];
+    if (!isRecord(flag) || !isRecord(flag['variants'])) continue;
+    const defaultVariant = flag['defaultVariant'];
+    if (typeof defaultVariant !== 'string' || defaultVariant === '' || hasOwn(flag['variants'], defaultVariant)) continue;
+    const names = Object.keys(flag['variants'])
+      .map((v) => JSON.stringify(v))
+      .join(', ');
+    throw new FlagdFileError([`flags.${key}.defaultVariant: ${JSON.stringify(defaultVariant)} is not one of the variants (${names})`]);
   }
 }
 
-function checkDefaultVariants(document: unknown): void {
-  const flags = isRecord(document) && isRecord(document['flags']) ? document['flags'] : {};
-  for (const [key, flag] of Object.entries(flags)) {
-    if (!isRecord(flag) || !isRecord(flag['variants']) || typeof flag['defaultVariant'] !== 'string') continue;
-    const variants = Object.keys(flag['variants']);
-    if (!variants.includes(flag['defaultVariant'])) {
-      const names = variants.map((v) => JSON.stringify(v)).join(', ');
-      throw new FlagdFileError([
-        `flags.${key}.defaultVariant: ${JSON.stringify(flag['defaultVariant'])} is not one of the variants (${names})`,
-      ]);
+/**
+ * Replaces `{"$ref": name}` with `$evaluators[name]` (nested references too). Returns `value` itself when it holds
+ * no reference, so a file without `$ref`s is not copied. A dangling or cyclic reference is left in place (the schema
+ * accepts it where a rule argument may stand) and its first problem is noted, to be reported after the schema's.
+ */
+function resolveRefs(
+  value: unknown,
+  evaluators: Record<string, unknown>,
+  where: string,
+  seen: readonly string[],
+  problems: string[],
+): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const resolved = resolveRefs(item, evaluators, where, seen, problems);
+      if (resolved !== item) (copy ??= value.slice())[i] = resolved;
     }
+    return copy ?? value;
   }
-}
-
-/** Strict validation with flagd-core: the schema flagd itself publishes, plus its structural checks. */
-function validateWithFlagd(document: unknown): void {
-  try {
-    new MemoryStorage(quietLogger).setConfigurations(JSON.stringify(document), true);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const schemaProblems = schemaProblemsIn(message);
-    if (schemaProblems !== undefined) throw new FlagdFileError(schemaProblems);
-    // Past the schema, flagd-core's remaining check is the default variant; its message omits the flag key.
-    checkDefaultVariants(document);
-    throw new FlagdFileError([err instanceof Error && err.cause instanceof Error ? err.cause.message : message]);
-  }
-}
-
-function resolveRefs(value: unknown, evaluators: Record<string, unknown>, where: string, seen: readonly string[]): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, evaluators, where, seen));
   if (!isRecord(value)) return value;
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === '$ref') {
     const name = value['$ref'];
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(evaluators, name)) {
-      throw new FlagdFileError([`${where}: $ref ${JSON.stringify(name)} names no entry of $evaluators`]);
+    if (typeof name !== 'string' || !hasOwn(evaluators, name)) {
+      problems.push(`${where}: $ref ${JSON.stringify(name)} names no entry of $evaluators`);
+      return value;
     }
-    if (seen.includes(name)) throw new FlagdFileError([`${where}: $ref cycle ${[...seen, name].join(' → ')}`]);
-    return resolveRefs(evaluators[name], evaluators, where, [...seen, name]);
+    if (seen.includes(name)) {
+      problems.push(`${where}: $ref cycle ${[...seen, name].join(' → ')}`);
+      return value;
+    }
+    return resolveRefs(evaluators[name], evaluators, where, [...seen, name], problems);
   }
-  return Object.fromEntries(keys.map((k) => [k, resolveRefs(value[k], evaluators, where, seen)]));
+  let copy: Record<string, unknown> | undefined;
+  for (const key of keys) {
+    const item = value[key];
+    const resolved = resolveRefs(item, evaluators, where, seen, problems);
+    if (resolved !== item) (copy ??= { ...value })[key] = resolved;
+  }
+  return copy ?? value;
 }
 
-/** Replaces `{"$ref": "name"}` in every flag's targeting with `$evaluators.name` (nested references too). */
-function resolveEvaluatorRefs(document: Record<string, unknown>): Record<string, unknown> {
+/** The document with every flag's targeting `$ref`s resolved (flags without any are kept as they are). */
+function resolveEvaluatorRefs(document: Record<string, unknown>, problems: string[]): Record<string, unknown> {
+  const flags = document['flags'];
+  if (!isRecord(flags)) return document;
   const evaluators = isRecord(document['$evaluators']) ? document['$evaluators'] : {};
-  const flags = isRecord(document['flags']) ? document['flags'] : {};
-  const resolved: Record<string, unknown> = {};
-  for (const [key, flag] of Object.entries(flags)) {
-    resolved[key] =
-      isRecord(flag) && flag['targeting'] !== undefined
-        ? { ...flag, targeting: resolveRefs(flag['targeting'], evaluators, `flags.${key}.targeting`, []) }
-        : flag;
+  let resolvedFlags: Record<string, unknown> | undefined;
+  for (const key in flags) {
+    const flag = flags[key];
+    if (!isRecord(flag) || flag['targeting'] === undefined) continue;
+    const targeting = resolveRefs(flag['targeting'], evaluators, `flags.${key}.targeting`, [], problems);
+    if (targeting !== flag['targeting']) (resolvedFlags ??= { ...flags })[key] = { ...flag, targeting };
   }
-  return { ...document, flags: resolved };
+  return resolvedFlags === undefined ? document : { ...document, flags: resolvedFlags };
 }
 
-/** Parses and validates one flagd flag definition file; throws FlagdFileError naming what is wrong. */
+/**
+ * Parses and validates one flagd flag definition file; throws FlagdFileError naming what is wrong. The checks are
+ * flagd's own (its published schema on the file with `$ref`s resolved, then the default variant), without building
+ * the evaluators a flagd provider would: a sync reads definitions, it never evaluates them.
+ */
 export function parseFlagdFile(text: string, format: FlagdFormat = 'json'): FlagdFile {
-  const document = parseDocument(text, format);
-  validateWithFlagd(document);
-  if (!isRecord(document)) throw new FlagdFileError(['(root): expected an object with "flags"']);
+  const parsed = parseDocument(text, format);
+  const refProblems: string[] = [];
+  const document = isRecord(parsed) ? resolveEvaluatorRefs(parsed, refProblems) : parsed;
+  const schemaErrors = flagdSchemaErrors(document);
+  if (schemaErrors !== undefined) throw new FlagdFileError(describeSchemaErrors(schemaErrors));
+  if (!isRecord(document) || !isRecord(document['flags'])) throw new FlagdFileError(['(root): expected an object with "flags"']);
+  checkDefaultVariants(document['flags']);
+  if (refProblems.length > 0) throw new FlagdFileError([refProblems[0]!]);
+  // The schema accepted the file, so the typed view almost always holds: check it without copying, and decode
+  // (for the path-named problems) only when it does not.
+  if (FlagdFileCodec.is(document)) return document;
   try {
-    return decodeOrThrow(FlagdFileCodec, resolveEvaluatorRefs(document), 'flagd file', { showValue: () => true });
+    return decodeOrThrow(FlagdFileCodec, document, 'flagd file', { showValue: () => true });
   } catch (err) {
     if (err instanceof DecodeError) throw new FlagdFileError(err.problems);
     throw err;

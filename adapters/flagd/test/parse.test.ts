@@ -139,3 +139,33 @@ describe('flagd parse: invalid files', () => {
     it(`rejects ${row.name}`, () => assert.match(problemsOf(row.text, row.format), row.problem));
   }
 });
+
+describe('flagd parse: targeting checked rule by rule', () => {
+  const split = (on: number) => ({
+    fractional: [
+      ['on', on],
+      ['off', 100 - on],
+    ],
+  });
+
+  it('refuses a broken rule after the same valid rule was accepted in an earlier file', () => {
+    parseFlagdFile(file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: split(30) } }));
+    const text = file({
+      a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: split(30) },
+      b: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on', targeting: { fractional: 'x' } },
+    });
+    assert.match(problemsOf(text), /^flags\.b\.targeting\.fractional: must be array$/);
+  });
+
+  it('refuses a broken rule inside $evaluators that no flag uses', () => {
+    const text = file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' } }, { $evaluators: { broken: { nosuchop: [1] } } });
+    assert.match(problemsOf(text), /^\$evaluators\.broken: unexpected key "nosuchop"$/);
+  });
+
+  it('accepts a file of many flags repeating a few rules, each flag keeping its own rule', () => {
+    const flags: Record<string, unknown> = {};
+    for (let i = 0; i < 50; i++) flags[`f${i}`] = { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: split(i % 5) };
+    const parsed = parseFlagdFile(file(flags));
+    assert.deepEqual(parsed.flags['f7']!.targeting, split(2));
+  });
+});

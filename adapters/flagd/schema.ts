@@ -1,0 +1,72 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import flagsSchema from './schema/flags.json';
+import targetingSchema from './schema/targeting.json';
+import type { SchemaError } from './schema-errors';
+
+/**
+ * The flag definition schema flagd publishes (flags.json and targeting.json, vendored unchanged in ./schema),
+ * compiled once per process with the options flagd-core compiles it with (`strict: false`: the upstream schema uses
+ * 1-tuple `items` that strict mode refuses), so files are accepted and refused as flagd's own providers do.
+ *
+ * Most of the cost of checking a large file is the targeting rules: the targeting schema tries every JSONLogic
+ * operator in turn for each rule and argument (~20 µs a rule). Flag files repeat rules (the same segment check, the
+ * same split, an expanded `$ref`), so a file is checked in two parts: the file with targeting left open, and each
+ * distinct targeting rule (by its JSON text) against targeting.json once per process. A flag's targeting is checked
+ * by targeting.json wherever it appears in flags.json, so the two parts accept exactly what the whole schema does;
+ * when either part refuses, the whole schema runs on the file for the error list users see.
+ */
+interface Validators {
+  readonly outline: ValidateFunction;
+  readonly targeting: ValidateFunction;
+  readonly whole: ValidateFunction;
+}
+
+let validators: Validators | undefined;
+
+/** flags.json with a flag's `targeting` accepted as anything (checked on its own). */
+function outlineSchema(): Record<string, unknown> {
+  const schema = structuredClone(flagsSchema) as { $id: string; definitions: { baseFlag: { properties: Record<string, unknown> } } };
+  schema.$id = `${schema.$id}#outline`;
+  schema.definitions.baseFlag.properties['targeting'] = true;
+  return schema;
+}
+
+function compiled(): Validators {
+  if (validators === undefined) {
+    const ajv = new Ajv({ strict: false });
+    ajv.addSchema(targetingSchema, 'targeting');
+    const whole = ajv.compile(flagsSchema);
+    validators = { whole, outline: ajv.compile(outlineSchema()), targeting: ajv.getSchema('targeting')! };
+  }
+  return validators;
+}
+
+/** JSON texts of targeting rules the schema accepted. Bounded: a daemon reading ever-new rules must not grow. */
+const acceptedRules = new Set<string>();
+const MAX_REMEMBERED_RULES = 50_000;
+
+function targetingConforms(targeting: unknown, validate: ValidateFunction): boolean {
+  const text = JSON.stringify(targeting);
+  if (acceptedRules.has(text)) return true;
+  if (!validate(targeting)) return false;
+  if (acceptedRules.size >= MAX_REMEMBERED_RULES) acceptedRules.clear();
+  acceptedRules.add(text);
+  return true;
+}
+
+function conforms(document: unknown, v: Validators): boolean {
+  if (!v.outline(document)) return false;
+  const flags = (document as { flags: Record<string, { targeting?: unknown }> }).flags;
+  for (const key in flags) {
+    const targeting = flags[key]!.targeting;
+    if (targeting !== undefined && !targetingConforms(targeting, v.targeting)) return false;
+  }
+  return true;
+}
+
+/** The schema's complaints about a parsed flag file, or undefined when it conforms. */
+export function flagdSchemaErrors(document: unknown): readonly SchemaError[] | undefined {
+  const v = compiled();
+  if (conforms(document, v)) return undefined;
+  return v.whole(document) ? undefined : ((v.whole.errors ?? []) as SchemaError[]);
+}
