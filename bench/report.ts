@@ -1,0 +1,55 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ProcessCost } from './measure';
+
+export interface Row {
+  readonly adapter: string;
+  readonly scenario: string;
+  readonly flags: number;
+  readonly cost: ProcessCost;
+  readonly requests?: number;
+  readonly lowerBound?: number;
+  /** The minimum-work reference measured in the same run, on the same source. */
+  readonly reference?: ProcessCost;
+  /** The cost is measured inside the bench process: heap, not a process's peak RSS. */
+  readonly heapOnly?: boolean;
+}
+
+export interface Header {
+  readonly date: string;
+  readonly machine: string;
+  readonly command: string;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const ratio = (a: number, b: number | undefined) => (b === undefined || b === 0 ? '' : `${(a / b).toFixed(1)}×`);
+
+/** The results as a Markdown table (what the console shows and bench/README.md keeps). */
+export function renderTable(header: Header, rows: readonly Row[]): string {
+  const lines = [
+    `Measured ${header.date} on ${header.machine}; \`${header.command}\`.`,
+    '',
+    '| adapter | scenario | flags | wall s | CPU s | peak RSS MB | requests (lower bound) | wall / ref | CPU / ref | RSS / ref |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const { cost, reference } = row;
+    const rss = row.heapOnly === true ? `${cost.peakRssMb.toFixed(0)} (heap)` : cost.peakRssMb.toFixed(0);
+    const requests = row.requests === undefined ? '' : `${row.requests} (${row.lowerBound ?? 0})`;
+    lines.push(
+      `| ${row.adapter} | ${row.scenario} | ${row.flags} | ${seconds(cost.wallMs)} | ${seconds(cost.cpuMs)} | ${rss} | ${requests} | ${ratio(cost.wallMs, reference?.wallMs)} | ${ratio(cost.cpuMs, reference?.cpuMs)} | ${ratio(cost.peakRssMb, reference?.peakRssMb)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Replaces the results between the markers in bench/README.md (history above them is kept by hand). */
+export async function writeReadme(file: string, table: string): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${file} has no ${START} … ${END} section`);
+  await writeFile(file, `${text.slice(0, start + START.length)}\n${table}\n${text.slice(end)}`);
+}

@@ -1,0 +1,62 @@
+import { utimes } from 'node:fs/promises';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { writeFile } from 'node:fs/promises';
+import type { Simulator } from '../../src/simulator';
+import { BENCH_ENVIRONMENTS, writeFlagdFiles } from '../sources/flagd-files';
+import type { ScenarioSet } from './scenario';
+
+/** Jira settings pointing at the bench's simulator. */
+export function jiraSection(sim: Simulator): Record<string, unknown> {
+  return {
+    cloudId: sim.cloudId,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    tokenUrl: `${sim.url}/oauth/token`,
+    apiBaseUrl: sim.url,
+    requestTimeoutSeconds: 120,
+  };
+}
+
+/** flagd files on disk, one per environment, `count` flags each. */
+export async function flagdScenarios(count: number, dir: string, sim: Simulator): Promise<ScenarioSet> {
+  const files = BENCH_ENVIRONMENTS.map((env) => path.join(dir, `${env}.flagd.json`));
+  const config = path.join(dir, 'flagsync.yaml');
+  await writeFile(
+    config,
+    stringify({
+      jira: jiraSection(sim),
+      state: { path: path.join(dir, 'state.json') },
+      sync: { providerTimeoutSeconds: 600 },
+      providers: [
+        {
+          name: 'bench',
+          adapter: 'flagd',
+          environments: BENCH_ENVIRONMENTS.map((name, i) => ({ name, source: files[i] })),
+        },
+      ],
+    }),
+  );
+  const write = (generation: Parameters<typeof writeFlagdFiles>[2]) => async () => {
+    await writeFlagdFiles(dir, count, generation);
+  };
+  return {
+    config,
+    reference: [path.join(__dirname, '..', 'minimum-work.cjs'), ...files],
+    scenarios: [
+      { name: 'first run (all created)', prepare: write({ changeEvery: 0 }), writes: count, referenceBefore: true },
+      { name: 'nothing changed, files byte-identical', prepare: async () => {}, writes: 0 },
+      {
+        name: 'nothing changed, files rewritten (new order, new mtime)',
+        prepare: async () => {
+          await write({ changeEvery: 0, reversed: true })();
+          const later = new Date(Date.now() + 60_000);
+          for (const file of files) await utimes(file, later, later);
+        },
+        writes: 0,
+      },
+      { name: '1% changed', prepare: write({ changeEvery: 100, revision: 1 }), writes: Math.ceil(count / 100) },
+      { name: '100% changed', prepare: write({ changeEvery: 1, revision: 2 }), writes: count },
+    ],
+  };
+}
