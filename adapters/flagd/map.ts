@@ -58,7 +58,9 @@ const splitList = (value: string) =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-const unique = (values: readonly string[]) => [...new Set(values)];
+const unique = (values: readonly string[]) => (values.length < 2 ? [...values] : [...new Set(values)]);
+
+const NO_METADATA: FlagdMetadata = {};
 
 export function readFlagMetadata(metadata: FlagdMetadata): FlagMetadataFields {
   const text = (key: string): string | undefined => {
@@ -132,11 +134,13 @@ export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: Flag
   const where = `environment "${defs.environment}": ${defs.sourceLabel === undefined ? '' : `${defs.sourceLabel}: `}`;
   const flags: EnvironmentFlag[] = [];
   const skipped: SkippedFlag[] = [];
-  for (const [key, flag] of Object.entries(defs.file.flags)) {
+  const fileMetadata = defs.file.metadata;
+  for (const key in defs.file.flags) {
+    const flag = defs.file.flags[key]!;
     try {
       flags.push({
         key,
-        metadata: readFlagMetadata({ ...defs.file.metadata, ...flag.metadata }),
+        metadata: readFlagMetadata(fileMetadata === undefined ? (flag.metadata ?? NO_METADATA) : { ...fileMetadata, ...flag.metadata }),
         environment: mapFlagEnvironment(key, flag, defs, settings),
       });
     } catch (err) {
@@ -169,7 +173,10 @@ export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly
   const byKey = new Map<string, EnvironmentFlag[]>();
   for (const { flags } of perEnvironment) {
     for (const flag of flags) {
-      if (!skippedKeys.has(flag.key)) byKey.set(flag.key, [...(byKey.get(flag.key) ?? []), flag]);
+      if (skippedKeys.has(flag.key)) continue;
+      const parts = byKey.get(flag.key);
+      if (parts === undefined) byKey.set(flag.key, [flag]);
+      else parts.push(flag);
     }
   }
   const flags = [...byKey].map(([key, parts]): NormalizedFlag => {

@@ -3,7 +3,7 @@ import type { NormalizedFlag, EnvironmentType } from '../model/flag';
 import { jiraFlagId, toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
-import { contentHash } from './hash';
+import { contentHash, textHash } from './hash';
 
 export interface FlagMappingSettings {
   readonly provider: string;
@@ -34,6 +34,17 @@ function propertiesKey(settings: FlagMappingSettings): string {
   return settings.properties === undefined ? '' : JSON.stringify(Object.entries(settings.properties).sort());
 }
 
+/**
+ * Fingerprint of one flag's source data under given mapping settings. Times are left out: they never make a change
+ * on their own (the Jira content hash leaves them out too), so a file rewritten with a new mtime but the same flags
+ * is recognised here without mapping a single flag.
+ */
+function inputFingerprint(seedKey: string, flag: NormalizedFlag): string {
+  const { lastUpdated: _flagTime, environments, ...data } = flag;
+  const envs = environments.map(({ lastUpdated: _envTime, ...env }) => env);
+  return textHash(`${seedKey}${JSON.stringify(data)}${JSON.stringify(envs)}`);
+}
+
 /** Parts of a flag a plan names when they change. */
 function flagFields(flag: UnstampedFlag): Record<string, unknown> {
   const fields: Record<string, unknown> = {
@@ -59,7 +70,7 @@ export function desiredFlags(
   acceptedInput: (id: string) => string | undefined = () => undefined,
   skipped: readonly SkippedFlag[] = [],
 ): ProviderDesired<UnstampedFlagWithTimes> & { ok: true } {
-  const seed = mappingSeed(settings);
+  const seedKey = textHash(mappingSeed(settings));
   const sentWith = propertiesKey(settings);
   const entities: DesiredEntity<UnstampedFlagWithTimes>[] = [];
   const unchanged: string[] = [];
@@ -79,7 +90,7 @@ export function desiredFlags(
       continue;
     }
     ids.add(id);
-    const inputHash = contentHash([seed, flag]);
+    const inputHash = inputFingerprint(seedKey, flag);
     if (acceptedInput(id) === inputHash) {
       unchanged.push(id);
       continue;

@@ -2,7 +2,12 @@ import { hash } from 'node:crypto';
 
 /** Content hash of a JSON-able value. Objects are built in a fixed key order by the mappers, so JSON is canonical. */
 export function contentHash(value: unknown): string {
-  return hash('sha1', JSON.stringify(value), 'base64url').slice(0, 22);
+  return textHash(JSON.stringify(value));
+}
+
+/** The same hash of text already serialized. */
+export function textHash(text: string): string {
+  return hash('sha1', text, 'base64url').slice(0, 22);
 }
 
 /** Short per-field fingerprints: only computed for entities that changed, to name the changed fields. */

@@ -7,6 +7,7 @@ import { planRun, type Plan } from './plan';
 import type { ProviderRuntime } from './provider';
 import { StateLedger } from './state-ledger';
 import type { StateStore } from './state-store';
+import type { SyncState } from './state';
 
 export type { ProviderRuntime } from './provider';
 
@@ -32,6 +33,11 @@ export interface RunReport<P> {
   readonly plan: Plan<P>;
   /** Empty for a dry run. */
   readonly results: readonly ProviderResult[];
+}
+
+function holdsSomething(state: SyncState): boolean {
+  for (const records of Object.values(state.entities)) for (const _ in records) return true;
+  return false;
 }
 
 /**
@@ -74,6 +80,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     signal: input.signal,
     properties: input.properties,
   });
-  await ledger.save();
+  // Nothing changed and the store already holds a state: it says all of this already.
+  if (ledger.hasChanges || !holdsSomething(ledger.state)) await ledger.save();
   return { ok: results.every(resultOk), dryRun: false, plan, results };
 }

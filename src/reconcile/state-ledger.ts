@@ -41,6 +41,12 @@ export class StateLedger {
     this.queue(kind).set(id, undefined);
   }
 
+  /** True while changes wait for a save. */
+  get hasChanges(): boolean {
+    for (const queue of this.pending.values()) if (queue.size > 0) return true;
+    return false;
+  }
+
   /** Saves what changed when the save interval has passed since the last save (a long run keeps what landed). */
   async checkpoint(): Promise<void> {
     if (this.options.now() - this.lastSave < this.options.saveIntervalMs) return;
