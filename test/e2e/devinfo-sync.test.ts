@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
@@ -111,6 +111,40 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
         .sort(),
       ['feature/PROJ-9-login', 'main'],
     );
+  });
+
+  it('sends and deletes a branch whose name Jira refuses as an id ("/") under one id of its characters', async () => {
+    await sync();
+    const sent = sentRepositories(sim).flatMap((r) => r.branches ?? []);
+    const feature = sent.find((b) => b.name === 'feature/PROJ-9-login')!;
+    assert.match(feature.id, /^~[0-9a-f]+$/);
+    assert.ok(sent.every((b) => /^[A-Za-z0-9~.\-_]+$/.test(b.id)));
+    repo.deleteBranch('feature/PROJ-9-login');
+    const report = await sync();
+    assert.equal(report.results[0]!.deleted, 1);
+    assert.ok(sim.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/repository/web/branch/${feature.id}`)));
+    assert.deepEqual(
+      stored(sim, 'web')!
+        .branches?.map((b) => b.name)
+        .sort(),
+      ['PROJ-4-cleanup', 'main'],
+    );
+  });
+
+  it('state written by an earlier version (other branch ids, other hashes) neither fails the run nor trips the guard', async () => {
+    await sync();
+    // An earlier version recorded the same entity ids (<repo>/branch/<name>) with the hash of its own payload,
+    // whose branch id was the percent-encoded name.
+    const statePath = path.join(dir, 'state.json');
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { entities: { devinfo: Record<string, { h: string }> } };
+    for (const [id, record] of Object.entries(state.entities.devinfo)) if (id.includes('/branch/')) record.h = `earlier-${record.h}`;
+    await writeFile(statePath, JSON.stringify(state));
+    sim.clearRequests();
+    const report = await sync();
+    assert.equal(report.ok, true);
+    const result = report.results[0]!;
+    assert.deepEqual([result.deleted, result.deletesRefused, result.updated], [0, 0, 3]);
+    assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
   });
 
   it('a missing repository fails the provider and deletes nothing', async () => {

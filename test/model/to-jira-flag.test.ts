@@ -64,6 +64,112 @@ describe('normalized flag → Jira feature flag', () => {
     assert.equal(m.flag.summary.status.enabled, false);
   });
 
+  describe('summary roll-up: the furthest rolled-out environment of the highest type', () => {
+    it('two production environments, one off and one at 50%: the summary is the 50% one', () => {
+      const m = mapped(
+        flag({
+          environments: [
+            { name: 'prod-eu', enabled: false, defaultValue: 'false', url: 'https://x.example/eu' },
+            { name: 'prod-us', enabled: true, rollout: { percentage: 50 }, defaultValue: 'false', url: 'https://x.example/us' },
+            { name: 'staging', enabled: true, url: 'https://x.example/s' },
+          ],
+        }),
+      );
+      assert.deepEqual(m.flag.summary.status, { enabled: true, defaultValue: 'false', rollout: { percentage: 50 } });
+    });
+
+    it('on for everyone beats a percentage; a percentage beats rules alone; ties go to the first', () => {
+      const envs = (a: object, b: object) =>
+        mapped(
+          flag({
+            environments: [
+              { name: 'prod-a', enabled: true, url: 'https://x.example/a', ...a },
+              { name: 'prod-b', enabled: true, url: 'https://x.example/b', ...b },
+            ],
+          }),
+        ).flag.summary.status;
+      assert.deepEqual(envs({ rollout: { percentage: 90 } }, {}), { enabled: true });
+      assert.deepEqual(envs({ rollout: { rules: 2 } }, { rollout: { percentage: 5 } }), { enabled: true, rollout: { percentage: 5 } });
+      assert.deepEqual(envs({ rollout: { percentage: 20 }, defaultValue: 'a' }, { rollout: { percentage: 20 }, defaultValue: 'b' }), {
+        enabled: true,
+        defaultValue: 'a',
+        rollout: { percentage: 20 },
+      });
+    });
+
+    it('all production environments off: disabled, even when staging is on', () => {
+      const m = mapped(
+        flag({
+          environments: [
+            { name: 'staging', enabled: true, url: 'https://x.example/s' },
+            { name: 'prod-eu', enabled: false, url: 'https://x.example/eu' },
+          ],
+        }),
+      );
+      assert.equal(m.flag.summary.status.enabled, false);
+    });
+  });
+
+  describe('displayName', () => {
+    it("is the flag's name", () => {
+      assert.equal(mapped(flag()).flag.displayName, 'Alpha');
+    });
+
+    it("is the flag's key when it has no name, never the internal <provider>:<key> id", () => {
+      assert.equal(mapped(flag({ name: undefined })).flag.displayName, 'PROJ-1-alpha');
+      assert.equal(mapped(flag({ name: '  ' })).flag.displayName, 'PROJ-1-alpha');
+    });
+  });
+
+  describe('links', () => {
+    it('drops credentials from a link', () => {
+      const m = mapped(flag({ url: 'https://ci:s3cret@flags.example/alpha' }));
+      assert.equal(m.flag.summary.url, 'https://flags.example/alpha');
+    });
+
+    it('never sends a file link: the environment falls back to the flag link, with a warning', () => {
+      const m = mapped(flag({ environments: [{ name: 'production', enabled: true, url: 'file:///srv/flags/prod.json' }] }));
+      assert.equal(m.flag.details[0]!.url, 'https://flags.example/alpha');
+      assert.ok(m.warnings.some((w) => w.startsWith('environment production: url: not an http(s) URL')));
+    });
+
+    it('skips a flag with no link for people at all, naming why', () => {
+      const m = toJiraFlag(flag({ url: '/srv/flags/prod.json', environments: [{ name: 'production', enabled: true }] }), ctx);
+      assert.equal(m.kind, 'skipped');
+      assert.match(m.kind === 'skipped' ? m.reason : '', /no link for people/);
+    });
+
+    it('leaves out a URL over 2000 characters with a warning', () => {
+      const long = `https://flags.example/${'a'.repeat(2000)}`;
+      const m = mapped(flag({ environments: [{ name: 'production', enabled: true, url: long }] }));
+      assert.equal(m.flag.details[0]!.url, 'https://flags.example/alpha');
+      assert.ok(m.warnings.some((w) => w.includes('longer than 2000')));
+    });
+  });
+
+  describe('times', () => {
+    it('are normalized to RFC 3339 UTC', () => {
+      const m = mapped(
+        flag({
+          lastUpdated: '2026-11-01T12:00:00+02:00',
+          environments: [{ name: 'production', enabled: true, url: 'https://x.example/p', lastUpdated: '2026-11-02 08:00:00-01:00' }],
+        }),
+      );
+      const stamped = stampFlag({ flag: m.flag, times: m.times }, 1, '2026-11-23T00:00:00.000Z');
+      assert.equal(stamped.details[0]!.lastUpdated, '2026-11-02T09:00:00.000Z');
+      assert.equal(stamped.summary.lastUpdated, '2026-11-02T09:00:00.000Z');
+    });
+
+    it('one that is no date-time is left out with a warning (the send time stands in)', () => {
+      const m = mapped(
+        flag({ lastUpdated: 'yesterday', environments: [{ name: 'production', enabled: true, url: 'https://x.example/p' }] }),
+      );
+      const stamped = stampFlag({ flag: m.flag, times: m.times }, 1, '2026-11-23T00:00:00.000Z');
+      assert.equal(stamped.details[0]!.lastUpdated, '2026-11-23T00:00:00.000Z');
+      assert.ok(m.warnings.some((w) => w === 'lastUpdated: "yesterday" is not an RFC 3339 date-time, left out'));
+    });
+  });
+
   it('config mapping wins over names; unknown names leave the type out', () => {
     const m = mapped(
       flag({
