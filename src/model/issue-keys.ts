@@ -10,7 +10,10 @@ export const ISSUE_KEY_PATTERN = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
 export const MAX_ISSUE_KEYS = 500;
 
 const inText = /(?:^|[^A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/g;
-const inProse = /(?:^|[^A-Za-z0-9])([A-Z][A-Z0-9]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/g;
+// Project keys may hold '_' (`MY_PROJ-12`): read whole, the leftmost match wins, and '_' still separates a key
+// from lower-case text before it (`enable_PROJ-12` → PROJ-12), as in the Jenkins plugin. Only in upper-case text:
+// case-insensitively `new_checkout_web-42` would become one key.
+const inProse = /(?:^|[^A-Za-z0-9])([A-Z][A-Z0-9_]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/g;
 const atStart = /^([A-Za-z][A-Za-z0-9]{1,255}-[1-9][0-9]{0,9})(?=$|[^A-Za-z0-9])/;
 /** Tag types whose values are issue references, in any case, when `tagTypes` is not configured. */
 const ISSUE_TAG_TYPES = ['jira', 'issue', 'issues', 'ticket'];

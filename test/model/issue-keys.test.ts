@@ -8,6 +8,8 @@ describe('issue-key linking', () => {
     ['key prefix in lower case is not a key by default', { ...base, key: 'proj-123-new-checkout' }, []],
     ['key prefix, upper case', { ...base, key: 'PROJ-1-alpha' }, ['PROJ-1']],
     ['key in the middle with underscores', { ...base, key: 'new_checkout_WEB-42_v2' }, ['WEB-42']],
+    ['project key with an underscore is read whole', { ...base, key: 'MY_PROJ-12-checkout' }, ['MY_PROJ-12']],
+    ['underscore key in prose and in a name', { ...base, name: 'Checkout (MY_PROJ-3)', description: 'see OPS_TEAM-7' }, ['MY_PROJ-3', 'OPS_TEAM-7']],
     ['typed tag', { ...base, tags: ['jira:DEMO-3'] }, ['DEMO-3']],
     ['plain tag that is a key', { ...base, tags: ['DEMO-4'] }, ['DEMO-4']],
     ['typed tag in lower case', { ...base, tags: ['jira:demo-5'] }, ['DEMO-5']],
@@ -62,5 +64,6 @@ describe('issue-key linking', () => {
     assert.deepEqual(issueKeysInText('feature/PROJ-9-login'), ['PROJ-9']);
     assert.deepEqual(issueKeysInText('Fix WEB-1 and web-2 [OPS-3]'), ['WEB-1', 'WEB-2', 'OPS-3']);
     assert.deepEqual(issueKeysInText('Fix WEB-1 and web-2', true), ['WEB-1']);
+    assert.deepEqual(issueKeysInText('feature/MY_PROJ-12-login', true), ['MY_PROJ-12']);
   });
 });
