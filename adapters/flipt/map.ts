@@ -40,7 +40,8 @@ function environmentOf(flag: FliptFlag, ns: NamespaceFlags, settings: FliptMapSe
     name: ns.environment,
     enabled: flag.enabled,
     ...(isVariant && present(flag.defaultVariant?.key) ? { defaultValue: flag.defaultVariant.key } : {}),
-    ...(!isVariant ? { defaultValue: String(flag.enabled) } : {}),
+    // Jira's defaultValue is what is served while the flag is off: a boolean flag that is off serves false.
+    ...(!isVariant ? { defaultValue: 'false' } : {}),
     url: fliptFlagUrl(settings.uiUrl, ns.namespace, flag.key),
     ...(present(flag.updatedAt) ? { lastUpdated: flag.updatedAt } : {}),
   };

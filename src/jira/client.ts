@@ -122,7 +122,7 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
             return;
           }
           if (forbidden !== undefined) return void outcomes.set(id, { id, ok: false, error: forbidden });
-          const result = await http.send({ method: 'DELETE', url, auth: true, signal: options?.signal });
+          const result = await http.send({ method: 'DELETE', url, params: options?.params, auth: true, signal: options?.signal });
           if (isSuccess(result)) return void outcomes.set(id, { id, ok: true });
           if (result.type === 'answer' && result.status === 403) forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
           outcomes.set(id, {

@@ -35,8 +35,8 @@ export interface JiraRequest {
 }
 
 export type JiraResult =
-  | { readonly type: 'answer'; readonly status: number; readonly body: unknown; readonly attempts: number }
-  | { readonly type: 'gave-up'; readonly reason: string; readonly attempts: number };
+  | { readonly type: 'answer'; readonly status: number; readonly body: unknown; readonly attempts: number; readonly requests: number }
+  | { readonly type: 'gave-up'; readonly reason: string; readonly attempts: number; readonly requests: number };
 
 export interface JiraHttpDeps {
   readonly axios: AxiosInstance;
@@ -61,8 +61,10 @@ export class JiraHttp {
     const { policy, logger, tokens } = this.deps;
     const where = `${request.method} ${request.url}`;
     let attempts = 0;
+    // Attempts count toward maxAttempts; the one retry after a 401 does not, but it is a request Jira received.
+    let requests = 0;
     let refreshed = false;
-    const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts });
+    const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts, requests });
     for (;;) {
       if (isAborted(request.signal)) return aborted();
       attempts++;
@@ -71,6 +73,7 @@ export class JiraHttp {
       let failure: string;
       try {
         token = request.auth ? await tokens.getToken() : undefined;
+        requests++;
         response = await this.attempt(request, token);
         failure = `HTTP ${response.status}`;
       } catch (error) {
@@ -87,10 +90,10 @@ export class JiraHttp {
         continue;
       }
       if (response !== undefined && !isRetryableStatus(response.status)) {
-        return { type: 'answer', status: response.status, body: response.data, attempts };
+        return { type: 'answer', status: response.status, body: response.data, attempts, requests };
       }
       if (attempts >= policy.maxAttempts) {
-        return { type: 'gave-up', reason: `${where}: ${failure} after ${attempts} attempt(s)`, attempts };
+        return { type: 'gave-up', reason: `${where}: ${failure} after ${attempts} attempt(s)`, attempts, requests };
       }
       const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
@@ -98,6 +101,7 @@ export class JiraHttp {
           type: 'gave-up',
           reason: `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
           attempts,
+          requests,
         };
       }
       if (isAborted(request.signal)) return aborted();

@@ -57,7 +57,7 @@ export async function submitEntities<E>(
     // The pool starts no batch after an abort; this also stops the halves of a 413 split.
     if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', true);
     const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true, signal: options.signal });
-    requests += result.attempts;
+    requests += result.requests;
     if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, true);
     const { status, body } = result;
     if (status >= 200 && status < 300) {

@@ -29,6 +29,12 @@ export interface DeleteOutcome {
   readonly error?: string;
 }
 
+export interface DeleteOptions {
+  readonly signal?: AbortSignal;
+  /** Query parameters on every delete (devinfo: `_updateSequenceId`). */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
 export interface SubmitOptions {
   /** Jira `properties` put on every request (≤5 pairs); used later for delete-by-property cleanup. */
   readonly properties?: Readonly<Record<string, string>>;
@@ -68,7 +74,7 @@ export interface JiraClient {
    *  errors: every entity gets an outcome. Throws only for fatal auth errors (bad credentials). */
   submit<E>(kind: KindDescription<E>, entities: readonly E[], options?: SubmitOptions): Promise<SubmitReport>;
   /** Deletes by id (202 even when absent), with retries. */
-  deleteById<E>(kind: KindDescription<E>, ids: readonly string[], options?: { signal?: AbortSignal }): Promise<readonly DeleteOutcome[]>;
+  deleteById<E>(kind: KindDescription<E>, ids: readonly string[], options?: DeleteOptions): Promise<readonly DeleteOutcome[]>;
   /** DELETE …/bulkByProperties?k=v; at least one property. */
   deleteByProperties<E>(kind: KindDescription<E>, properties: Readonly<Record<string, string>>): Promise<void>;
   /** GET one entity; undefined on 404. */

@@ -136,7 +136,8 @@ async function sendDeletes<S, P, M, E>(
   for (const id of ids) if (isHistory(id)) ledger.remove(kind.name, id);
   const deletes = ids.filter((id) => !isHistory(id));
   if (deletes.length > 0) {
-    for (const outcome of await deps.client.deleteById(kind.deleteAs, deletes, { signal: deps.signal })) {
+    const params = kind.deleteParams?.(deletes, ledger.records(kind.name), deps.now());
+    for (const outcome of await deps.client.deleteById(kind.deleteAs, deletes, { signal: deps.signal, params })) {
       if (outcome.ok) {
         ledger.remove(kind.name, outcome.id);
         tally.deleted++;

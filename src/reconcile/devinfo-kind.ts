@@ -8,6 +8,7 @@ import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
 import { devinfoRounds, memberOutcomes, stampDevinfo, type StampedDevinfo } from './devinfo-pack';
 import type { CollectedSource, ReconcileKind } from './kind';
+import type { EntityRecord } from './state';
 
 /**
  * Devinfo as the reconciler deletes it: the ids in state are branches and commits (`<repoId>/branch/<name>`), and
@@ -59,6 +60,18 @@ export function desireDevinfo(sources: readonly CollectedSource<readonly DevRepo
   });
 }
 
+/**
+ * Devinfo deletes still honour `_updateSequenceId`: only what Jira holds at or below it goes. At or above every
+ * number Jira accepted for these branches (and the clock), so the delete takes them but nothing sent after it.
+ */
+export function devinfoDeleteParams(
+  ids: readonly string[],
+  records: Readonly<Record<string, EntityRecord>>,
+  nowMs: number,
+): Record<string, string> {
+  return { _updateSequenceId: String(ids.reduce((max, id) => Math.max(max, records[id]?.s ?? 0), nowMs)) };
+}
+
 /** Development information: one state entity per branch and commit, sent grouped into repositories. */
 export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], DevinfoPayload, StampedDevinfo, JiraRepository> = {
   name: 'devinfo',
@@ -74,4 +87,5 @@ export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], Devin
   pack: devinfoRounds,
   unpack: memberOutcomes,
   isHistory: isCommitEntityId,
+  deleteParams: devinfoDeleteParams,
 };

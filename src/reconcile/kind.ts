@@ -2,6 +2,7 @@ import type { EntityOutcome, KindDescription, KindName } from '../jira/types';
 import type { ProviderDesired } from './desired';
 import type { PlannedWrite } from './plan';
 import type { ProviderRuntime } from './provider';
+import type { EntityRecord } from './state';
 
 /** What one provider gave this run: its checked data, or why it contributes nothing. */
 export type CollectedSource<S> =
@@ -58,6 +59,12 @@ export interface ReconcileKind<S, P, M, E> {
    * the mass-delete guard does not count it.
    */
   readonly isHistory?: (id: string) => boolean;
+  /** Query parameters of this run's deletes, given the kind's records (devinfo: `_updateSequenceId`). */
+  readonly deleteParams?: (
+    ids: readonly string[],
+    records: Readonly<Record<string, EntityRecord>>,
+    nowMs: number,
+  ) => Record<string, string>;
 }
 
 /** The packer of a kind whose request entities are its entities: one write per packet, one round. */

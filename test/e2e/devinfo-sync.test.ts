@@ -101,10 +101,16 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
 
   it('a deleted branch is deleted in Jira with deleteEntity', async () => {
     await sync();
+    const sentSequence = sentRepositories(sim)
+      .flatMap((r) => r.branches ?? [])
+      .find((b) => b.name === 'PROJ-4-cleanup')!.updateSequenceId;
     repo.deleteBranch('PROJ-4-cleanup');
     const report = await sync();
     assert.equal(report.results[0]!.deleted, 1);
-    assert.ok(sim.requests.some((r) => r.method === 'DELETE' && r.path.endsWith('/repository/web/branch/PROJ-4-cleanup')));
+    const del = sim.requests.find((r) => r.method === 'DELETE' && r.path.endsWith('/repository/web/branch/PROJ-4-cleanup'));
+    assert.ok(del !== undefined);
+    // _updateSequenceId at or above what Jira holds for the branch, so the delete takes it (and nothing newer).
+    assert.ok(Number(del.query['_updateSequenceId']) >= sentSequence, JSON.stringify(del.query));
     assert.deepEqual(
       stored(sim, 'web')!
         .branches?.map((b) => b.name)

@@ -87,9 +87,13 @@ describe('jira client against the simulator', () => {
     const client = createJiraClient(settingsFor(sim), fastDeps().deps);
     await client.submit(featureFlagsKind, [flag('a')]);
     sim.expireTokens();
+    sim.clearRequests();
     const report = await client.submit(featureFlagsKind, [flag('b')]);
     assert.equal(report.outcomes[0]?.status, 'accepted');
-    assert.equal(sim.requests.filter((r) => r.path === '/oauth/token').length, 2);
+    assert.equal(sim.requests.filter((r) => r.path === '/oauth/token').length, 1);
+    // The 401 and the retry after it both reached Jira, and the request count says so.
+    assert.equal(sim.requests.filter((r) => r.path.endsWith('/bulk')).length, 2);
+    assert.equal(report.requests, 2);
   });
 
   it('throws JiraAuthError for a wrong client secret', async () => {

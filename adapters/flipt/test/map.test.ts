@@ -31,6 +31,20 @@ describe('flipt mapping', () => {
     assert.equal(out!.environments[0]!.defaultValue, 'bm25');
   });
 
+  it('gives a boolean flag the default value it serves while off (false), whether it is on or off', () => {
+    const [out] = normalizeFliptFlags(
+      [
+        { environment: 'production', namespace: 'prod', flags: [flag({ enabled: true })] },
+        { environment: 'staging', namespace: 'stage', flags: [flag({ enabled: false })] },
+      ],
+      settings,
+    );
+    assert.deepEqual(
+      out!.environments.map((e) => e.defaultValue),
+      ['false', 'false'],
+    );
+  });
+
   it('links each environment to the flag in its namespace in the Flipt UI', () => {
     const [out] = normalizeFliptFlags([{ environment: 'production', namespace: 'prod ns', flags: [flag()] }], settings);
     assert.equal(out!.environments[0]!.url, 'https://flipt.example/#/namespaces/prod%20ns/flags/search');
