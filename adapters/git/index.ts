@@ -44,7 +44,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): S
         { provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length },
         'read git repository',
       );
-      return result;
+      return repo.transitions === false ? { ...result, transitions: false } : result;
     } catch (error) {
       if (error instanceof GitError) throw new SourceError(provider, `${where}: ${error.message}`, error);
       if (signal.aborted) throw new SourceError(provider, `${where}: aborted`, error);

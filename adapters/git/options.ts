@@ -31,6 +31,8 @@ const RepositoryShape = t.intersection([
     preset: t.keyof(PRESETS, 'gitea, forgejo, gitlab, github or bitbucket-server'),
     commitUrl: UrlTemplate,
     branchUrl: UrlTemplate,
+    /** false: Jira never runs smart commits or transitions for this repository (default true after its first sync). */
+    transitions: t.boolean,
   }),
 ]);
 export type RepositoryOptions = t.TypeOf<typeof RepositoryShape>;

@@ -39,6 +39,7 @@ export async function submitEntities<E>(
   const where = `POST ${url}`;
   // A fresh body (and array) per request: chunks must never share one mutable payload object.
   const bodyFor = (batch: readonly E[]) => ({
+    ...options.requestFields,
     [kind.arrayField]: [...batch],
     ...(options.properties === undefined ? {} : { properties: { ...options.properties } }),
   });

@@ -38,6 +38,8 @@ export interface DeleteOptions {
 export interface SubmitOptions {
   /** Jira `properties` put on every request (≤5 pairs); used later for delete-by-property cleanup. */
   readonly properties?: Readonly<Record<string, string>>;
+  /** Other top-level fields of every request (devinfo `preventTransitions`/`operationType`, `providerMetadata`). */
+  readonly requestFields?: Readonly<Record<string, unknown>>;
   /** When aborted, no new batch starts; batches in flight finish and are reported. Unsent entities are 'failed'. */
   readonly signal?: AbortSignal;
   /** Called after each batch completes, so callers can record accepted entities as they land. */

@@ -35,6 +35,8 @@ export interface DevRepository {
   /** Only branches and commits that carry issue keys; everything else is of no use to Jira. */
   readonly branches: readonly DevBranch[];
   readonly commits: readonly DevCommit[];
+  /** false: Jira never runs smart commits or transitions for this repository (default true, after the first sync). */
+  readonly transitions?: boolean;
 }
 
 export interface DevinfoSnapshotData {
@@ -72,12 +74,15 @@ export const DevBranchCodec = t.type({
 /** The core validates every devinfo snapshot with this, as it does flag snapshots. */
 export const DevinfoSnapshotCodec = t.type({
   repositories: t.readonlyArray(
-    t.type({
-      id: RepositoryId,
-      name: t.string,
-      url: t.string,
-      branches: t.readonlyArray(DevBranchCodec),
-      commits: t.readonlyArray(DevCommitCodec),
-    }),
+    t.intersection([
+      t.type({
+        id: RepositoryId,
+        name: t.string,
+        url: t.string,
+        branches: t.readonlyArray(DevBranchCodec),
+        commits: t.readonlyArray(DevCommitCodec),
+      }),
+      t.partial({ transitions: t.boolean }),
+    ]),
   ),
 });

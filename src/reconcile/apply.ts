@@ -95,6 +95,24 @@ function eachMember<S, P, M, E>(
   }
 }
 
+const noRequestFields = (): Readonly<Record<string, unknown>> => ({});
+
+/** A round's packets grouped by the request fields they ask for, in first-seen order. */
+function byRequestFields<P, M, E>(
+  round: readonly Packet<P, M, E>[],
+  fieldsOf: (packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>,
+): { requestFields: Readonly<Record<string, unknown>>; group: Packet<P, M, E>[] }[] {
+  const groups = new Map<string, { requestFields: Readonly<Record<string, unknown>>; group: Packet<P, M, E>[] }>();
+  for (const packet of round) {
+    const requestFields = fieldsOf(packet);
+    const key = JSON.stringify(requestFields);
+    const entry = groups.get(key) ?? { requestFields, group: [] };
+    entry.group.push(packet);
+    groups.set(key, entry);
+  }
+  return [...groups.values()];
+}
+
 async function sendWrites<S, P, M, E>(
   plan: ProviderPlan<P>,
   ledger: StateLedger,
@@ -109,6 +127,8 @@ async function sendWrites<S, P, M, E>(
     return { write, sequence, stamped: kind.stamp(write.entity.payload, sequence, nowIso) };
   });
   const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
+  // Decided before anything is sent, so an entity accepted early in the run does not change how the rest goes.
+  const fieldsOf = kind.requestFieldsFor?.(ledger.records(kind.name)) ?? noRequestFields;
   for (const round of kind.pack(stamped, nowMs)) {
     const packets = new Map(round.map((packet) => [kind.submitAs.idOf(packet.entity), packet]));
     // State is recorded batch by batch (a stop mid-run keeps what landed); counts come from the full report, which
@@ -117,9 +137,11 @@ async function sendWrites<S, P, M, E>(
       eachMember(kind, packets, outcomes, (member, outcome) => recordOutcome(ledger, kind.name, plan.provider, member, outcome));
       await ledger.checkpoint();
     };
-    const entities = round.map((packet) => packet.entity);
-    const report = await deps.client.submit(kind.submitAs, entities, { properties, signal: deps.signal, onBatch });
-    eachMember(kind, packets, report.outcomes, (member, outcome) => count(tally, member, outcome));
+    for (const { requestFields, group } of byRequestFields(round, fieldsOf)) {
+      const entities = group.map((packet) => packet.entity);
+      const report = await deps.client.submit(kind.submitAs, entities, { properties, requestFields, signal: deps.signal, onBatch });
+      eachMember(kind, packets, report.outcomes, (member, outcome) => count(tally, member, outcome));
+    }
     if (deps.signal?.aborted === true) break;
   }
 }

@@ -17,6 +17,8 @@ export interface RepositoryHeader {
   readonly id: string;
   readonly name: string;
   readonly url: string;
+  /** Set when the repository is configured never to fire transitions; not sent as a repository field. */
+  readonly transitions?: false;
 }
 
 export type DevinfoPayload =
@@ -91,7 +93,12 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
   const seen = new Set<string>();
   let count = 0;
   for (const repo of repositories) {
-    const repository: RepositoryHeader = { id: repo.id, name: clip(repo.name, 255), url: repo.url };
+    const repository: RepositoryHeader = {
+      id: repo.id,
+      name: clip(repo.name, 255),
+      url: repo.url,
+      ...(repo.transitions === false && { transitions: false as const }),
+    };
     for (const commit of repo.commits) {
       count++;
       const id = devinfoEntityId(repo.id, 'commit', commit.sha);

@@ -6,7 +6,8 @@ import type { KindDescription } from '../jira/types';
 import { DevinfoSnapshotCodec, type DevRepository } from '../model/devinfo';
 import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
-import { devinfoRounds, memberOutcomes, stampDevinfo, type StampedDevinfo } from './devinfo-pack';
+import { devinfoRounds, memberOutcomes, stampDevinfo, type DevinfoPacket, type StampedDevinfo } from './devinfo-pack';
+import { DEVINFO_REQUEST_FIELDS, repositoriesInState, sendModeOf } from './devinfo-send-mode';
 import type { CollectedSource, ReconcileKind } from './kind';
 import type { EntityRecord } from './state';
 
@@ -72,6 +73,17 @@ export function devinfoDeleteParams(
   return { _updateSequenceId: String(ids.reduce((max, id) => Math.max(max, records[id]?.s ?? 0), nowMs)) };
 }
 
+/** Backfill, quiet or normal per repository (devinfo-send-mode.ts), from the records before the run sends anything. */
+export function devinfoRequestFieldsFor(
+  records: Readonly<Record<string, EntityRecord>>,
+): (packet: DevinfoPacket) => Readonly<Record<string, unknown>> {
+  const inState = repositoriesInState(Object.keys(records));
+  return (packet) => {
+    const header = packet.members[0]?.write.entity.payload.repository;
+    return DEVINFO_REQUEST_FIELDS[sendModeOf(packet.entity.id, inState, header?.transitions !== false)];
+  };
+}
+
 /** Development information: one state entity per branch and commit, sent grouped into repositories. */
 export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], DevinfoPayload, StampedDevinfo, JiraRepository> = {
   name: 'devinfo',
@@ -87,5 +99,6 @@ export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], Devin
   pack: devinfoRounds,
   unpack: memberOutcomes,
   isHistory: isCommitEntityId,
+  requestFieldsFor: devinfoRequestFieldsFor,
   deleteParams: devinfoDeleteParams,
 };

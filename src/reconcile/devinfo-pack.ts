@@ -50,8 +50,10 @@ export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number): 
     for (let k = 0; k < count; k++) {
       const c = commits.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
       const b = branches.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
+      // `transitions` steers the request (devinfo-send-mode.ts); it is no repository field.
+      const { transitions: _, ...fields } = header;
       const repository: JiraRepository = {
-        ...header,
+        ...fields,
         updateSequenceId: nowMs,
         ...(c.length > 0 && { commits: commitsOf(c) }),
         ...(b.length > 0 && { branches: branchesOf(b) }),

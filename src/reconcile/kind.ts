@@ -59,6 +59,14 @@ export interface ReconcileKind<S, P, M, E> {
    * the mass-delete guard does not count it.
    */
   readonly isHistory?: (id: string) => boolean;
+  /**
+   * Given the kind's records before this run sends anything (read them at once: they change as answers land): the
+   * top-level request fields of each packet (devinfo: a repository new to state goes as a backfill). Packets asking
+   * for different fields go in different requests.
+   */
+  readonly requestFieldsFor?: (
+    records: Readonly<Record<string, EntityRecord>>,
+  ) => (packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>;
   /** Query parameters of this run's deletes, given the kind's records (devinfo: `_updateSequenceId`). */
   readonly deleteParams?: (
     ids: readonly string[],

@@ -17,6 +17,8 @@ export function handleControl(state: SimulatorState, method: string, pathname: s
   switch (route) {
     case 'GET /__sim/requests':
       return { status: 200, body: state.requests };
+    case 'GET /__sim/transitions':
+      return { status: 200, body: state.transitions };
     case 'DELETE /__sim/requests':
       state.requests.length = 0;
       return { status: 204 };

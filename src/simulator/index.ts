@@ -10,7 +10,7 @@ import { createSimulatorServer } from './server';
 import { createState, resolveOptions } from './state';
 import type { Fault, Simulator, SimulatorOptions } from './types';
 
-export type { Fault, RecordedRequest, Simulator, SimulatorOptions } from './types';
+export type { Fault, RecordedRequest, SimTransition, Simulator, SimulatorOptions } from './types';
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const resolved = resolveOptions(options);
@@ -40,6 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return state.requests;
     },
     stored: (name) => kind(name).stored(),
+    transitions: () => [...state.transitions],
     storedFlag: (id) =>
       kind('featureflags')
         .stored()

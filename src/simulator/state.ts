@@ -6,7 +6,7 @@ import { createBuildsKind } from './kinds/builds';
 import { createDeploymentsKind } from './kinds/deployments';
 import { createDevinfoKind } from './kinds/devinfo';
 import { createFeatureFlagsKind } from './kinds/featureflags';
-import type { KindHandler, RecordedRequest, ResolvedOptions, SimulatorOptions } from './types';
+import type { KindHandler, RecordedRequest, ResolvedOptions, SimTransition, SimulatorOptions } from './types';
 
 export const ALL_KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
 
@@ -16,7 +16,8 @@ export interface SimulatorState {
   readonly faults: FaultQueue;
   readonly kinds: ReadonlyMap<KindName, KindHandler>;
   readonly requests: RecordedRequest[];
-  /** Store, requests, faults and tokens. */
+  readonly transitions: SimTransition[];
+  /** Store, requests, faults, tokens and transitions. */
   reset(): void;
 }
 
@@ -39,14 +40,16 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
 export function createState(options: ResolvedOptions): SimulatorState {
   const tokens = new TokenIssuer(options.tokenTtlSeconds, options.now);
   const faults = new FaultQueue();
+  const transitions: SimTransition[] = [];
   const kinds = new Map<KindName, KindHandler>([
     ['featureflags', createFeatureFlagsKind(options.projects)],
     ['builds', createBuildsKind(options.projects)],
     ['deployments', createDeploymentsKind(options.projects)],
-    ['devinfo', createDevinfoKind(options.projects)],
+    ['devinfo', createDevinfoKind(options.projects, transitions)],
   ]);
   const requests: RecordedRequest[] = [];
   return {
+    transitions,
     options,
     tokens,
     faults,
@@ -55,6 +58,7 @@ export function createState(options: ResolvedOptions): SimulatorState {
     reset() {
       for (const kind of kinds.values()) kind.reset();
       requests.length = 0;
+      transitions.length = 0;
       faults.clear();
       tokens.expireAll();
     },

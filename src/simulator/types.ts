@@ -44,6 +44,18 @@ export type Fault = { method?: string; path?: string /* substring of the path */
   | { type: 'drop' }
 );
 
+/**
+ * What Jira would do with a devinfo entity it receives for the first time without `preventTransitions`: run smart
+ * commits and workflow transitions for its issues. Recorded so tests can tell history from new work.
+ */
+export interface SimTransition {
+  readonly repositoryId: string;
+  readonly type: 'commits' | 'branches' | 'pullRequests';
+  readonly id: string;
+  /** The entity's issue keys that exist on the site. */
+  readonly issueKeys: readonly string[];
+}
+
 export interface Simulator {
   readonly url: string;
   readonly cloudId: string;
@@ -51,6 +63,8 @@ export interface Simulator {
   readonly clientSecret: string;
   readonly requests: readonly RecordedRequest[];
   stored(kind: KindName): unknown[];
+  /** Transitions devinfo triggered so far (see SimTransition). */
+  transitions(): readonly SimTransition[];
   storedFlag(id: string): unknown | undefined;
   injectFault(fault: Fault): void;
   expireTokens(): void;

@@ -153,6 +153,69 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
   });
 
+  describe('history moves no issues: the first sync is a backfill', () => {
+    const bodies = () => devinfoPosts(sim).map((r) => r.body as { preventTransitions?: boolean; operationType?: string });
+
+    it('the first sync sends old commits and branches with preventTransitions and operationType BACKFILL', async () => {
+      await sync();
+      assert.deepEqual(
+        bodies().map((b) => [b.preventTransitions, b.operationType]),
+        [[true, 'BACKFILL']],
+      );
+      assert.deepEqual(sim.transitions(), []);
+    });
+
+    it('commits and branches found by later runs go as NORMAL, so smart commits work for new work', async () => {
+      await sync();
+      sim.clearRequests();
+      const sha = repo.commit('PROJ-9 validation');
+      await sync();
+      assert.deepEqual(
+        bodies().map((b) => [b.preventTransitions, b.operationType]),
+        [[undefined, undefined]],
+      );
+      assert.deepEqual(
+        sim.transitions().map((t) => [t.type, t.id, t.issueKeys]),
+        [['commits', sha, ['PROJ-9']]],
+      );
+    });
+
+    it('a lost state file makes the next sync a backfill again', async () => {
+      await sync();
+      await rm(path.join(dir, 'state.json'));
+      sim.clearRequests();
+      repo.commit('PROJ-2 more');
+      await sync();
+      assert.ok(bodies().every((b) => b.preventTransitions === true && b.operationType === 'BACKFILL'));
+      assert.deepEqual(sim.transitions(), []);
+    });
+
+    it('a repository with transitions: false never fires them', async () => {
+      configFile = await writeSyncConfig(
+        dir,
+        sim,
+        [
+          {
+            ...provider(path.join(dir, 'web')),
+            repositories: [{ path: path.join(dir, 'web'), name: 'web', url: 'https://git.example/acme/web', transitions: false }],
+          },
+        ],
+        { sync: { massDeleteThreshold: 0.5 } },
+      );
+      await sync();
+      repo.commit('PROJ-9 validation');
+      await sync();
+      assert.deepEqual(
+        bodies().map((b) => [b.preventTransitions, b.operationType]),
+        [
+          [true, 'BACKFILL'],
+          [true, undefined],
+        ],
+      );
+      assert.deepEqual(sim.transitions(), []);
+    });
+  });
+
   it('a missing repository fails the provider and deletes nothing', async () => {
     await sync();
     await rename(path.join(dir, 'web'), path.join(dir, 'moved'));

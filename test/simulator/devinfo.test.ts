@@ -129,6 +129,29 @@ describe('simulator: devinfo API', () => {
     });
   });
 
+  describe('transitions (smart commits and workflow triggers)', () => {
+    it('runs them for a new commit by default, naming its existing issues', async () => {
+      await submit({ repositories: [repository('r', { commits: [commit('a1', ['WEB-4', 'NOPE-1'])] })] });
+      assert.deepEqual(h.sim.transitions(), [{ repositoryId: 'r', type: 'commits', id: 'a1', issueKeys: ['WEB-4'] }]);
+    });
+
+    it('runs none with preventTransitions, in a BACKFILL or not', async () => {
+      await submit({ repositories: [repository('r', { commits: [commit('a1')] })], preventTransitions: true, operationType: 'BACKFILL' });
+      await submit({ repositories: [repository('q', { commits: [commit('b1')] })], preventTransitions: true });
+      assert.deepEqual(h.sim.transitions(), []);
+    });
+
+    it('runs none again for a commit it already holds', async () => {
+      await submit({ repositories: [repository('r', { commits: [commit('a1')] })], preventTransitions: true });
+      await submit({ repositories: [repository('r', { commits: [commit('a1', ['WEB-4'], { updateSequenceId: 2 })] })] });
+      assert.deepEqual(h.sim.transitions(), []);
+    });
+
+    it('answers 400 for an operationType Jira does not know', async () => {
+      assert.equal((await submit({ repositories: [repository('r')], operationType: 'HISTORY' })).status, 400);
+    });
+  });
+
   it('accepts repository and commit URLs on hosts without dots and private addresses', async () => {
     const response = await submit({
       repositories: [

@@ -30,10 +30,13 @@ export class DevinfoStore {
     this.repositories.put(metadata.id, metadata, metadata.updateSequenceId, properties);
   }
 
-  putEntity(repositoryId: string, type: EntityType, entity: DevEntity, properties: Properties): void {
+  /** Stores by the sequence rule; answers whether the entity is new to Jira (not stored before). */
+  putEntity(repositoryId: string, type: EntityType, entity: DevEntity, properties: Properties): boolean {
     const stores = this.entities.get(repositoryId) ?? newEntityStores();
     this.entities.set(repositoryId, stores);
+    const isNew = stores[type].sequenceOf(entity.id) === undefined;
     stores[type].put(entity.id, entity, entity.updateSequenceId, properties);
+    return isNew;
   }
 
   /** The repository as GET returns it, or undefined when its metadata is not stored. */

@@ -5,10 +5,10 @@
  */
 import { elementOf, isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
-import { resolveIssues, UnknownIssueCollector } from '../issues';
+import { issueExists, resolveIssues, UnknownIssueCollector, type LinkedEntity } from '../issues';
 import { duplicateProblems, propertyProblems } from '../limits';
 import type { Properties } from '../store';
-import type { SimResponse } from '../types';
+import type { SimResponse, SimTransition } from '../types';
 import { capProblems, schemaViolations, type SchemaViolation } from '../validate';
 import { ENTITY_TYPES, type DevEntity, type DevinfoStore, type EntityType, type RepositoryMetadata } from './devinfo-store';
 import { devinfoEntityProblems, idProblems } from './devinfo-rules';
@@ -20,7 +20,13 @@ type RepositoryBody = RepositoryMetadata & Partial<Record<EntityType, readonly D
 interface DevinfoBody {
   readonly repositories: readonly RepositoryBody[];
   readonly properties?: Properties;
+  readonly preventTransitions?: boolean;
 }
+
+const issueValues = (entity: LinkedEntity): string[] =>
+  (entity.associations ?? [])
+    .filter((a) => a.associationType === 'issueKeys' || a.associationType === 'issueIdOrKeys')
+    .flatMap((a) => a.values.filter((v): v is string => typeof v === 'string'));
 
 const hasStringId = (value: unknown): boolean => isRecord(value) && typeof value['id'] === 'string';
 const entityKey = (r: number, type: EntityType, e: number) => `${r}/${type}/${e}`;
@@ -95,7 +101,12 @@ type FailedEntity = { id: string; errorMessages: { message: string }[] };
 type RepositoryFailures = { errorMessages?: { message: string }[] } & Partial<Record<EntityType, FailedEntity[]>>;
 const asMessages = (messages: readonly string[]) => capProblems(messages).map((message) => ({ message }));
 
-export function submitDevinfo(store: DevinfoStore, projects: ReadonlySet<string>, body: unknown): SimResponse {
+export function submitDevinfo(
+  store: DevinfoStore,
+  projects: ReadonlySet<string>,
+  body: unknown,
+  transitions: SimTransition[] = [],
+): SimResponse {
   const placed = placeViolations(body, schemaViolations(body, ['devinfo.store.request.schema.json']));
   if (placed.request.length > 0) return jiraError('object', 400, capProblems(placed.request));
   const request = body as DevinfoBody;
@@ -126,7 +137,12 @@ export function submitDevinfo(store: DevinfoStore, projects: ReadonlySet<string>
         const resolution = resolveIssues(entity, projects);
         collector.add(resolution);
         if (!resolution.linked) return fail(type, entity.id, [`No valid issues found for ${LABELS[type]}`]);
-        store.putEntity(repository.id, type, entity, properties);
+        const isNew = store.putEntity(repository.id, type, entity, properties);
+        // preventTransitions defaults to false: Jira runs smart commits and transitions for what it receives.
+        if (isNew && request.preventTransitions !== true) {
+          const keys = [...(entity.issueKeys ?? []), ...issueValues(entity)].filter((k) => issueExists(k, projects));
+          transitions.push({ repositoryId: repository.id, type, id: entity.id, issueKeys: [...new Set(keys)] });
+        }
         repoAccepted[type].push(entity.id);
       });
     }

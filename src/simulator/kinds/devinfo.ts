@@ -1,13 +1,13 @@
 /** Development information API (`/jira/devinfo/0.1/cloud/{cloudId}/...`; 0.10 on the site, 0.1 on the proxy). */
 import { jiraError } from '../errors';
-import type { KindHandler, KindRequest, SimResponse } from '../types';
+import type { KindHandler, KindRequest, SimResponse, SimTransition } from '../types';
 import { DevinfoStore, type EntityType } from './devinfo-store';
 import { submitDevinfo } from './devinfo-submit';
 import { propertiesFromQuery, updateSequenceIdFromQuery } from './query';
 
 const PATH_ENTITY_TYPES: Record<string, EntityType> = { commit: 'commits', branch: 'branches', pull_request: 'pullRequests' };
 
-export function createDevinfoKind(projects: ReadonlySet<string>): KindHandler {
+export function createDevinfoKind(projects: ReadonlySet<string>, transitions: SimTransition[]): KindHandler {
   const store = new DevinfoStore();
 
   function deletion(request: KindRequest, remove: (maxSequence: number | undefined) => void): SimResponse {
@@ -20,7 +20,7 @@ export function createDevinfoKind(projects: ReadonlySet<string>): KindHandler {
   function handle(request: KindRequest): SimResponse {
     const { method, segments } = request;
     const [first, repositoryId, typeSegment, entityId, ...rest] = segments;
-    if (method === 'POST' && first === 'bulk' && segments.length === 1) return submitDevinfo(store, projects, request.body);
+    if (method === 'POST' && first === 'bulk' && segments.length === 1) return submitDevinfo(store, projects, request.body, transitions);
     if (first === 'repository' && repositoryId !== undefined && typeSegment === undefined) {
       if (method === 'GET') {
         const repository = store.getRepository(repositoryId);
