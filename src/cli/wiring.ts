@@ -6,6 +6,7 @@ import type { EnvironmentType } from '../model/flag';
 import type { ProviderRuntime } from '../reconcile/run';
 import { FileStateStore } from '../reconcile/file-state-store';
 import type { StateStore } from '../reconcile/state-store';
+import { packageVersion } from './package-root';
 
 export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient {
   const { jira } = config;
@@ -20,6 +21,7 @@ export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient
       concurrency: jira.concurrency,
       maxAttempts: jira.maxAttempts,
       requestTimeoutMs: jira.requestTimeoutSeconds * 1000,
+      product: `flagsync ${packageVersion()}`,
     },
     { logger: logger.child({ component: 'jira' }) },
   );

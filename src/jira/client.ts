@@ -101,7 +101,13 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
   return {
     async submit(kind, entities, options) {
       if (entities.length === 0) return { outcomes: [], requests: 0 };
-      const ctx = { http, logger, concurrency, maxPayloadBytes: settings.maxPayloadBytes ?? 1024 * 1024 };
+      const ctx = {
+        http,
+        logger,
+        concurrency,
+        maxPayloadBytes: settings.maxPayloadBytes ?? 1024 * 1024,
+        product: settings.product ?? 'flagsync',
+      };
       return submitEntities(ctx, kind, await baseUrlOf(kind), entities, options);
     },
 

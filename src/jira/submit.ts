@@ -10,6 +10,8 @@ export interface SubmitContext {
   readonly logger: Logger;
   readonly concurrency: number;
   readonly maxPayloadBytes: number;
+  /** providerMetadata.product on every request (requestFields may give a more specific one). */
+  readonly product: string;
 }
 
 const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string, retryable = false): EntityOutcome[] =>
@@ -39,6 +41,7 @@ export async function submitEntities<E>(
   const where = `POST ${url}`;
   // A fresh body (and array) per request: chunks must never share one mutable payload object.
   const bodyFor = (batch: readonly E[]) => ({
+    providerMetadata: { product: ctx.product },
     ...options.requestFields,
     [kind.arrayField]: [...batch],
     ...(options.properties === undefined ? {} : { properties: { ...options.properties } }),

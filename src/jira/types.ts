@@ -115,6 +115,8 @@ export interface JiraClientSettings {
   readonly maxRetryAfterMs?: number;
   /** Per-request timeout in ms (default 30 s). */
   readonly requestTimeoutMs?: number;
+  /** `providerMetadata.product` of every bulk request, for Atlassian's logs (default "flagsync"). */
+  readonly product?: string;
   /** Payload byte cap per request before splitting (default 1 MiB); 413 also splits. */
   readonly maxPayloadBytes?: number;
 }

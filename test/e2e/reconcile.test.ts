@@ -64,6 +64,20 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual(flag.summary.status.rollout, { percentage: 14 });
   });
 
+  it("every bulk request names flagsync and its version in providerMetadata.product (the seeds' and peers' habit)", async () => {
+    await sync();
+    const { version } = JSON.parse(await readFile(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+    const bulk = sim.requests.filter((r) => r.path.endsWith('/bulk'));
+    assert.ok(bulk.length > 0);
+    for (const request of bulk)
+      assert.deepEqual((request.body as { providerMetadata?: unknown }).providerMetadata, { product: `flagsync ${version}` });
+  });
+
+  it("each flag's displayName is its name, else its key, never flagsync's <provider>:<key> id", async () => {
+    await sync();
+    for (const flag of sim.stored('featureflags') as JiraFeatureFlag[]) assert.equal(flag.displayName, flag.key);
+  });
+
   it('a second run with no change sends zero write requests', async () => {
     await sync();
     sim.clearRequests();
