@@ -9,7 +9,11 @@ describe('issue-key linking', () => {
     ['key prefix, upper case', { ...base, key: 'PROJ-1-alpha' }, ['PROJ-1']],
     ['key in the middle with underscores', { ...base, key: 'new_checkout_WEB-42_v2' }, ['WEB-42']],
     ['project key with an underscore is read whole', { ...base, key: 'MY_PROJ-12-checkout' }, ['MY_PROJ-12']],
-    ['underscore key in prose and in a name', { ...base, name: 'Checkout (MY_PROJ-3)', description: 'see OPS_TEAM-7' }, ['MY_PROJ-3', 'OPS_TEAM-7']],
+    [
+      'underscore key in prose and in a name',
+      { ...base, name: 'Checkout (MY_PROJ-3)', description: 'see OPS_TEAM-7' },
+      ['MY_PROJ-3', 'OPS_TEAM-7'],
+    ],
     ['typed tag', { ...base, tags: ['jira:DEMO-3'] }, ['DEMO-3']],
     ['plain tag that is a key', { ...base, tags: ['DEMO-4'] }, ['DEMO-4']],
     ['typed tag in lower case', { ...base, tags: ['jira:demo-5'] }, ['DEMO-5']],
