@@ -49,7 +49,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--client-id <id>', 'accepted OAuth client id')
     .option('--client-secret <secret>', 'accepted OAuth client secret')
     .option('--cloud-id <uuid>', 'cloud id')
-    .option('--token-ttl <seconds>', 'access token lifetime')
+    .option('--token-ttl <seconds>', 'access token lifetime (default 900)')
     .option('--projects <keys>', 'comma-separated project keys whose issues exist', 'PROJ,DEMO,WEB,OPS')
     .option('--permissions <kinds>', 'comma-separated data types the credential may send')
     .action(async (opts) => setExit(await simulateCommand(opts)));
