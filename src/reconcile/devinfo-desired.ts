@@ -1,6 +1,7 @@
 import type { IssueAssociation, JiraBranch, JiraCommit } from '../jira/payloads';
 import type { DevBranch, DevCommit, DevRepository } from '../model/devinfo';
 import { devinfoIdOf } from '../model/devinfo-id';
+import { toRfc3339Utc } from '../model/date-time';
 import { MAX_ISSUE_KEYS } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
 import { contentHash } from './hash';
@@ -43,6 +44,19 @@ const association = (keys: readonly string[]): IssueAssociation[] => [
   { associationType: 'issueIdOrKeys', values: keys.slice(0, MAX_ISSUE_KEYS) },
 ];
 
+/** Jira's cap on every URL field (schema). */
+export const MAX_URL = 2000;
+
+/**
+ * Why Jira could not take a commit as it is, or undefined: its URL over 2000 characters, or an author time that is
+ * no date-time. Both fields are required, so such a commit is not sent (it is kept in Jira as it is).
+ */
+function commitProblem(commit: DevCommit): string | undefined {
+  if (commit.url.length > MAX_URL) return `commit URL longer than ${MAX_URL} characters`;
+  if (toRfc3339Utc(commit.timestamp) === undefined) return `author time ${JSON.stringify(commit.timestamp.slice(0, 40))} is no date-time`;
+  return undefined;
+}
+
 function jiraCommit(commit: DevCommit): Omit<Unstamped<JiraCommit>, 'associations' | 'issueKeys'> {
   return {
     id: commit.sha,
@@ -50,7 +64,8 @@ function jiraCommit(commit: DevCommit): Omit<Unstamped<JiraCommit>, 'association
     author: { name: clip(commit.authorName, 255), email: clip(commit.authorEmail, 255) },
     fileCount: commit.filesChanged,
     url: commit.url,
-    authorTimestamp: commit.timestamp,
+    // commitProblem() refused commits whose time does not parse.
+    authorTimestamp: toRfc3339Utc(commit.timestamp) ?? commit.timestamp,
     displayId: commit.sha.slice(0, 7),
     hash: commit.sha,
     ...(commit.merge && { flags: ['MERGE_COMMIT' as const] }),
@@ -91,8 +106,17 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
   const entities: DesiredEntity<DevinfoPayload>[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
+  // Entities not sent this run for a problem of their own: kept in Jira as they are, never taken for vanished.
+  const keep = new Set<string>();
   let count = 0;
   for (const repo of repositories) {
+    if (repo.url.length > MAX_URL) {
+      warnings.push(`repository ${repo.id}: URL longer than ${MAX_URL} characters; its branches and commits are not sent`);
+      for (const c of repo.commits) keep.add(devinfoEntityId(repo.id, 'commit', c.sha));
+      for (const b of repo.branches) keep.add(devinfoEntityId(repo.id, 'branch', b.name));
+      count += repo.commits.length + repo.branches.length;
+      continue;
+    }
     const repository: RepositoryHeader = {
       id: repo.id,
       name: clip(repo.name, 255),
@@ -104,6 +128,12 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
       const id = devinfoEntityId(repo.id, 'commit', commit.sha);
       if (seen.has(id)) continue;
       seen.add(id);
+      const problem = commitProblem(commit);
+      if (problem !== undefined) {
+        warnings.push(`${id}: ${problem}, not sent`);
+        keep.add(id);
+        continue;
+      }
       const payload: DevinfoPayload = {
         repository,
         type: 'commit',
@@ -120,10 +150,16 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
         continue;
       }
       seen.add(id);
+      const problem = branch.url.length > MAX_URL ? `branch URL longer than ${MAX_URL} characters` : commitProblem(branch.lastCommit);
+      if (problem !== undefined) {
+        warnings.push(`${clip(id, 120)}: ${problem}, not sent`);
+        keep.add(id);
+        continue;
+      }
       const { entity: jira, keys, nameCut } = branchPayload(branch);
       if (nameCut) warnings.push(`${clip(id, 120)}: branch name longer than ${MAX_BRANCH_NAME} characters, cut for Jira`);
       entities.push(entity(provider, id, { repository, type: 'branch', jiraId: jira.id, entity: jira }, keys));
     }
   }
-  return { provider, ok: true, entities, keep: new Set(), seen: count, unlinked: 0, warnings };
+  return { provider, ok: true, entities, keep, seen: count, unlinked: 0, warnings };
 }

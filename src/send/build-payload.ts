@@ -1,6 +1,7 @@
 import type { JiraBuild, JiraBuildReference } from '../jira/payloads';
 import type { CiDefaults } from './ci-env';
 import type { PreparedEvent } from './event';
+import { branchWebUrl } from './branch-url';
 import { findIssueKeys } from './issue-keys';
 import { countJunitFiles, JunitError, type TestCounts } from './junit';
 import { UsageError } from './usage-error';
@@ -27,6 +28,8 @@ export interface CommonSendOptions {
 
 export interface BuildSendOptions extends CommonSendOptions {
   readonly buildNumber?: string;
+  /** The branch's page in the forge's UI, when flagsync cannot derive it (`ref.uri` of the build reference). */
+  readonly branchUrl?: string;
   readonly junit?: readonly string[];
   readonly testsTotal?: string;
   readonly testsPassed?: string;
@@ -76,20 +79,36 @@ export function withoutCredentials(uri: string): string {
   return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
+/** Jira's cap on a build reference's URIs. */
+const MAX_URI = 2000;
+
 /**
  * Build references Jira accepts: each needs the repository URI (any string: ssh and scp-like remotes such as
- * git@host:org/repo.git are fine), so without one there are none.
+ * git@host:org/repo.git are fine), so without one there are none. The ref's URI is the branch's page (`branchUrl`),
+ * else the repository's. A URI over Jira's 2000 characters is never sent: a branch URL falls back to the repository
+ * URI, a repository URI drops the references, each with a warning.
  */
 export function references(
   branch: string | undefined,
   commit: string | undefined,
   repositoryUri: string | undefined,
+  branchUrl: string | undefined,
+  warnings: string[],
 ): JiraBuildReference[] | undefined {
   if (repositoryUri === undefined || (branch === undefined && commit === undefined)) return undefined;
+  if (repositoryUri.length > MAX_URI) {
+    warnings.push(`repository URI longer than ${MAX_URI} characters: the build is sent without references`);
+    return undefined;
+  }
+  let refUri = branchUrl ?? repositoryUri;
+  if (refUri.length > MAX_URI) {
+    warnings.push(`branch URL longer than ${MAX_URI} characters: the reference links the repository instead`);
+    refUri = repositoryUri;
+  }
   return [
     {
       ...(commit !== undefined && { commit: { id: maxLength(commit, '--commit'), repositoryUri } }),
-      ...(branch !== undefined && { ref: { name: clip(branch), uri: repositoryUri } }),
+      ...(branch !== undefined && { ref: { name: clip(branch), uri: refUri } }),
     },
   ];
 }
@@ -108,7 +127,14 @@ export async function prepareBuild(options: BuildSendOptions, ctx: SendContext):
   const keys = await findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd });
   const warnings =
     keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
-  const refs = references(branch, commit, repositoryUri);
+  // --branch-url, else the branch's page on a forge known by its host or by the CI running on it.
+  const branchUrl =
+    options.branchUrl !== undefined
+      ? httpUrl(options.branchUrl, '--branch-url', Infinity)
+      : branch !== undefined && repositoryUri !== undefined
+        ? branchWebUrl(repositoryUri, branch, ci?.ci)
+        : undefined;
+  const refs = references(branch, commit, repositoryUri, branchUrl, warnings);
   const build: JiraBuild = {
     schemaVersion: '1.0',
     pipelineId,

@@ -2,6 +2,7 @@ import type { DeploymentAssociation, DeploymentEnvironmentType, JiraDeployment }
 import { defaultEnvironmentType } from '../model/environment-type';
 import type { CommonSendOptions, SendContext } from './build-payload';
 import type { PreparedEvent } from './event';
+import { MAX_ISSUE_KEYS as MAX_ASSOCIATION_VALUES } from '../model/issue-keys';
 import { findIssueKeys } from './issue-keys';
 import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
 
@@ -46,20 +47,29 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
     commits: options.commits,
     cwd: options.repo ?? ctx.cwd,
   });
-  const services = list(options.serviceKeys);
-  const associations: DeploymentAssociation[] = [];
-  if (keys.keys.length > 0) associations.push({ associationType: 'issueIdOrKeys', values: keys.keys });
-  if (services.length > 0)
-    associations.push({ associationType: 'serviceIdOrKeys', values: services.map((s) => maxLength(s, '--service-keys')) });
+  const services = list(options.serviceKeys).map((s) => maxLength(s, '--service-keys'));
+  const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId);
+  const displayName = clip(options.displayName ?? `${pipelineName} #${sequence} to ${environmentName}`);
   const warnings =
     keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
-  const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId);
+  // Jira caps the values of all association types of one deployment TOGETHER at 500: the services given
+  // explicitly stay, the issue keys fill the rest.
+  const serviceValues = services.slice(0, MAX_ASSOCIATION_VALUES);
+  const issueValues = keys.keys.slice(0, MAX_ASSOCIATION_VALUES - serviceValues.length);
+  const dropped = keys.keys.length + services.length - issueValues.length - serviceValues.length;
+  if (dropped > 0)
+    warnings.push(
+      `deployment "${displayName}": ${keys.keys.length} issue keys and ${services.length} services exceed Jira's ${MAX_ASSOCIATION_VALUES} association values; ${dropped} left out`,
+    );
+  const associations: DeploymentAssociation[] = [];
+  if (issueValues.length > 0) associations.push({ associationType: 'issueIdOrKeys', values: issueValues });
+  if (serviceValues.length > 0) associations.push({ associationType: 'serviceIdOrKeys', values: serviceValues });
   const label = options.label ?? ci?.label;
   const deployment: JiraDeployment = {
     schemaVersion: '1.0',
     deploymentSequenceNumber: sequence,
     updateSequenceNumber: ctx.now,
-    displayName: clip(options.displayName ?? `${pipelineName} #${sequence} to ${environmentName}`),
+    displayName,
     url,
     description: clip(options.description ?? `Deployment ${sequence} of ${pipelineName} to ${environmentName}`),
     ...(label !== undefined && { label: clip(label) }),
@@ -70,5 +80,5 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
     environment: { id: environmentId, displayName: environmentName, type },
     ...(associations.length > 0 && { associations }),
   };
-  return { event: { kind: 'deployments', entity: deployment }, issueKeys: keys.keys, warnings };
+  return { event: { kind: 'deployments', entity: deployment }, issueKeys: issueValues, warnings };
 }

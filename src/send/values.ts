@@ -19,7 +19,8 @@ export function oneOf<T extends string>(value: string, option: string, allowed: 
   return v as T;
 }
 
-export function httpUrl(value: string, option: string): string {
+/** An http(s) URL of at most `max` characters (Jira's 2000 by default). */
+export function httpUrl(value: string, option: string, max = 2000): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -27,7 +28,7 @@ export function httpUrl(value: string, option: string): string {
     throw new UsageError(`${option}: expected an http(s) URL, got "${value}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option}: expected an http(s) URL, got "${value}"`);
-  if (value.length > 2000) throw new UsageError(`${option}: at most 2000 characters (Jira's limit)`);
+  if (value.length > max) throw new UsageError(`${option}: at most ${max} characters (Jira's limit)`);
   return value;
 }
 

@@ -16,7 +16,8 @@ const tip = {
 };
 const branch = (name: string): DevBranch => ({
   name,
-  url: `https://git.example/b/${encodeURIComponent(name)}`,
+  // Not the encoded name: 300 CJK characters encode to 2700, past Jira's 2000 for a URL (tested below).
+  url: `https://git.example/b/${name.length}`,
   lastCommit: tip,
   issueKeys: ['PROJ-1'],
 });
@@ -76,5 +77,41 @@ describe('devinfo branches within Jira limits', () => {
       [sent.name.length <= 512, desired.warnings.some((w) => /branch name longer than 512 characters/.test(w))],
       [true, true],
     );
+  });
+});
+
+describe('devinfo within Jira limits: URLs and times', () => {
+  const withCommits = (...commits: (typeof tip)[]): DevRepository => ({ ...repo(), branches: [], commits });
+
+  it('normalizes an author time to RFC 3339 UTC', () => {
+    const { entities } = desiredDevinfo([withCommits({ ...tip, timestamp: '2026-01-02T05:04:05+02:00' })], 'code');
+    assert.equal((entities[0]!.payload.entity as { authorTimestamp: string }).authorTimestamp, '2026-01-02T03:04:05.000Z');
+  });
+
+  it('does not send a commit whose author time is no date-time, keeps it in Jira, and warns naming it', () => {
+    const bad = { ...tip, sha: 'b'.repeat(40), timestamp: 'yesterday' };
+    const result = desiredDevinfo([withCommits(tip, bad)], 'code');
+    assert.deepEqual(
+      result.entities.map((e) => e.id),
+      [`web/commit/${tip.sha}`],
+    );
+    assert.ok(result.keep.has(`web/commit/${bad.sha}`));
+    assert.ok(result.warnings.some((w) => w.startsWith(`web/commit/${bad.sha}: author time "yesterday"`)));
+  });
+
+  it('does not send a commit or a branch whose URL passes 2000 characters, and keeps them', () => {
+    const long = `https://git.example/${'x'.repeat(2000)}`;
+    const commit = { ...tip, sha: 'c'.repeat(40), url: long };
+    const result = desiredDevinfo([{ ...repo('PROJ-1-a'), branches: [{ ...branch('PROJ-1-a'), url: long }], commits: [commit] }], 'code');
+    assert.deepEqual(result.entities, []);
+    assert.deepEqual([...result.keep].sort(), [`web/branch/PROJ-1-a`, `web/commit/${commit.sha}`]);
+    assert.equal(result.warnings.filter((w) => w.includes('longer than 2000')).length, 2);
+  });
+
+  it('sends nothing of a repository whose URL passes 2000 characters, keeping what Jira has', () => {
+    const result = desiredDevinfo([{ ...repo('PROJ-1-a'), url: `https://git.example/${'x'.repeat(2000)}` }], 'code');
+    assert.deepEqual(result.entities, []);
+    assert.ok(result.keep.has('web/branch/PROJ-1-a'));
+    assert.match(result.warnings[0] ?? '', /^repository web: URL longer than 2000/);
   });
 });

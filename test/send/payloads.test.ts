@@ -95,6 +95,76 @@ describe('send payloads', () => {
       ]);
     });
 
+    describe("the reference's ref.uri is the branch's page, not the repository's", () => {
+      const refUri = async (extra: Record<string, unknown>, context = ctx) =>
+        (await build({ commit: 'abc', ...extra }, context)).references?.[0]?.ref?.uri;
+
+      it('GitHub: /tree/<branch>, from the host; .git and credentials dropped', async () => {
+        assert.equal(
+          await refUri({ repositoryUri: 'https://x:y@github.com/acme/web.git' }),
+          'https://github.com/acme/web/tree/feature/PROJ-9-login',
+        );
+      });
+
+      it('GitLab: /-/tree/<branch>', async () => {
+        assert.equal(
+          await refUri({ repositoryUri: 'https://gitlab.com/acme/web' }),
+          'https://gitlab.com/acme/web/-/tree/feature/PROJ-9-login',
+        );
+      });
+
+      it('Bitbucket Cloud: /branch/<branch>, also from an scp-like remote', async () => {
+        assert.equal(
+          await refUri({ repositoryUri: 'git@bitbucket.org:acme/web.git' }),
+          'https://bitbucket.org/acme/web/branch/feature/PROJ-9-login',
+        );
+      });
+
+      it('self-hosted GitLab, known from GitLab CI', async () => {
+        const ci = ciDefaults({
+          GITLAB_CI: 'true',
+          CI_PROJECT_URL: 'http://gitlab/acme/web',
+          CI_COMMIT_BRANCH: 'PROJ-3 x',
+          CI_COMMIT_SHA: 'abc',
+        })!;
+        assert.equal(await refUri({ branch: undefined }, { ...ctx, ci }), 'http://gitlab/acme/web/-/tree/PROJ-3%20x');
+      });
+
+      it('Gitea and Forgejo, known from their Actions: /src/branch/<branch>', async () => {
+        const env = { GITHUB_SERVER_URL: 'https://10.0.0.5', GITHUB_REPOSITORY: 'acme/web', GITHUB_REF_NAME: 'PROJ-4', GITHUB_SHA: 'abc' };
+        for (const marker of ['GITEA_ACTIONS', 'FORGEJO_ACTIONS']) {
+          const ci = ciDefaults({ ...env, [marker]: 'true' })!;
+          assert.equal(await refUri({ branch: undefined }, { ...ctx, ci }), 'https://10.0.0.5/acme/web/src/branch/PROJ-4');
+        }
+      });
+
+      it('--branch-url wins', async () => {
+        assert.equal(
+          await refUri({ repositoryUri: 'https://github.com/acme/web', branchUrl: 'https://code.example/web/b/x' }),
+          'https://code.example/web/b/x',
+        );
+      });
+
+      it('an unknown forge falls back to the repository URL', async () => {
+        assert.equal(await refUri({ repositoryUri: 'https://git.example/acme/web' }), 'https://git.example/acme/web');
+      });
+
+      it('a branch URL over 2000 characters is not sent: the repository URL stands in, with a warning', async () => {
+        const prepared = await prepareBuild(
+          { ...buildArgs, commit: 'abc', repositoryUri: 'https://github.com/acme/web', branch: `PROJ-9-${'x'.repeat(2000)}` },
+          ctx,
+        );
+        assert.equal((prepared.event.entity as JiraBuild).references?.[0]?.ref?.uri, 'https://github.com/acme/web');
+        assert.ok(prepared.warnings.some((w) => w.includes('longer than 2000')));
+      });
+
+      it('a repository URI over 2000 characters drops the references, with a warning', async () => {
+        const prepared = await prepareBuild({ ...buildArgs, commit: 'abc', repositoryUri: `https://git.example/${'r'.repeat(2000)}` }, ctx);
+        assert.equal((prepared.event.entity as JiraBuild).references, undefined);
+        assert.ok(prepared.warnings.some((w) => w.includes('without references')));
+      });
+    });
+
     it('strips user and password from a --repository-uri before it goes into references', async () => {
       const refs = (await build({ commit: 'abc', repositoryUri: 'https://ci:s3cr3t@git.example/acme/web.git' })).references;
       assert.deepEqual(refs, [
@@ -172,6 +242,16 @@ describe('send payloads', () => {
   });
 
   describe('deployment', () => {
+    it('caps issue keys and services TOGETHER at 500 association values, keeping the services, and warns naming it', async () => {
+      const keys = Array.from({ length: 500 }, (_, i) => `OPS-${i + 1}`).join(',');
+      const prepared = await prepareDeployment({ ...deployArgs, branch: undefined, issueKeys: keys, serviceKeys: 'svc-a,svc-b' }, ctx);
+      const d = prepared.event.entity as JiraDeployment;
+      const total = (d.associations ?? []).reduce((n, a) => n + a.values.length, 0);
+      assert.equal(total, 500);
+      assert.deepEqual(d.associations?.[1], { associationType: 'serviceIdOrKeys', values: ['svc-a', 'svc-b'] });
+      assert.ok(prepared.warnings.some((w) => w.startsWith(`deployment "${d.displayName}"`) && w.includes('2 left out')));
+    });
+
     it('builds pipeline, environment and a default description', async () => {
       const d = await deployment({ environmentType: 'production' });
       assert.deepEqual(

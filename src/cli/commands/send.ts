@@ -150,6 +150,10 @@ export function registerSendCommands(program: Command, setExit: (code: number) =
   withCommon(send.command('build'))
     .description('send one build (state, tests, references, issue keys from options, branch, commits and CI variables)')
     .option('--build-number <n>', 'build number')
+    .option(
+      '--branch-url <url>',
+      "the branch's page in the forge's UI (default: derived for GitHub, GitLab, Bitbucket Cloud, Gitea, Forgejo)",
+    )
     .option('--state <state>', `one of ${BUILD_STATES.join(', ')}`)
     .option('--junit <glob...>', 'JUnit XML report files; their test counts are sent')
     .option('--tests-total <n>', 'number of tests (instead of --junit)')
