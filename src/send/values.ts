@@ -1,3 +1,4 @@
+import { toRfc3339Utc } from '../model/date-time';
 import { UsageError } from './usage-error';
 
 /** Checked conversions of command-line strings; each failure names the option. */
@@ -42,10 +43,11 @@ export function maxLength(value: string, option: string, max = 255): string {
   return value;
 }
 
+/** RFC 3339 UTC for Jira; only ISO 8601 date-times count, not whatever Date.parse guesses ("May 1", "1/2/2026"). */
 export function isoTime(value: string, option: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new UsageError(`${option}: expected an ISO-8601 date-time, got "${value}"`);
-  return new Date(ms).toISOString();
+  const time = toRfc3339Utc(value);
+  if (time === undefined) throw new UsageError(`${option}: expected an ISO-8601 date-time, got "${value}"`);
+  return time;
 }
 
 /** "A-1, B-2 C-3" → ["A-1","B-2","C-3"]. */

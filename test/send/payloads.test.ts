@@ -241,6 +241,21 @@ describe('send payloads', () => {
     });
   });
 
+  describe('--last-updated', () => {
+    it('is sent as RFC 3339 UTC', async () => {
+      assert.equal((await build({ lastUpdated: '2026-01-02T05:04:05+02:00' })).lastUpdated, '2026-01-02T03:04:05.000Z');
+    });
+
+    for (const value of ['yesterday', 'May 1 2026', '1/2/2026']) {
+      it(`refuses ${JSON.stringify(value)} naming the option`, async () => {
+        await assert.rejects(
+          build({ lastUpdated: value }),
+          (error: Error) => error instanceof UsageError && error.message.startsWith('--last-updated:'),
+        );
+      });
+    }
+  });
+
   describe('deployment', () => {
     it('caps issue keys and services TOGETHER at 500 association values, keeping the services, and warns naming it', async () => {
       const keys = Array.from({ length: 500 }, (_, i) => `OPS-${i + 1}`).join(',');
