@@ -66,12 +66,13 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     assert.equal(report.results[0]!.created, 7);
   });
 
-  it('every request is valid for Jira (the simulator answers 400 otherwise)', async () => {
-    await sync();
+  it('every request and every entity is valid for Jira (400 for a bad request, failed in the 202 for a bad entity)', async () => {
+    const report = await sync();
     assert.deepEqual(
       devinfoPosts(sim).map((r) => r.status),
       [202],
     );
+    assert.deepEqual(report.results[0]!.rejected, []);
   });
 
   it('a second run with nothing changed sends nothing', async () => {

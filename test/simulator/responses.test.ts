@@ -92,6 +92,22 @@ describe("simulator: answers match Jira's response schemas", () => {
     assertMatches('devinfo.store.response-202.schema.json', response.data);
   });
 
+  it('202 bodies listing entities refused for breaking entity-level rules', async () => {
+    const flags = await post('featureflags', { flags: [flag('a', { key: 7 }), flag('b')] });
+    assert.equal(Object.keys(flags.data.failedFeatureFlags).length, 1);
+    assertMatches('featureflags.submit.response-202.schema.json', flags.data);
+    const builds = await post('builds', { builds: [build('p', 1, { state: 'green' }), build('p', 2)] });
+    assert.equal(builds.data.rejectedBuilds.length, 1);
+    assertMatches('builds.submit.response-202.schema.json', builds.data);
+    const deployments = await post('deployments', { deployments: [deployment(1, { state: 'done' }), deployment(2)] });
+    assert.equal(deployments.data.rejectedDeployments.length, 1);
+    assertMatches('deployments.submit.response-202.schema.json', deployments.data);
+    const branch = { id: 'feature/x', name: 'feature/x', url: 'https://git.example/b', updateSequenceId: 1, lastCommit: commit('tip') };
+    const devinfo = await post('devinfo', { repositories: [repository('org/repo'), repository('ok', { branches: [branch] })] });
+    assert.deepEqual(Object.keys(devinfo.data.failedDevinfoEntities).sort(), ['ok', 'org/repo']);
+    assertMatches('devinfo.store.response-202.schema.json', devinfo.data);
+  });
+
   it('devinfo repository GET 200 and existsByProperties 200', async () => {
     await post('devinfo', { repositories: [repository('r')], properties: { p: '1' } });
     assertMatches(
