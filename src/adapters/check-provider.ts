@@ -1,9 +1,10 @@
 import type { ProviderConfig } from '../config';
 import type { Logger } from '../log';
 import type { EnvironmentType, NormalizedFlag } from '../model/flag';
-import { ADAPTER_CONTRACT_VERSION } from './contract';
+import { jiraFlagId } from '../model/to-jira-flag';
+import { ADAPTER_CONTRACT_VERSION, type SkippedFlag } from './contract';
 import { previewSnapshot, type SnapshotPreview } from './preview';
-import { snapshotProblems } from './snapshot-check';
+import { skippedFlagsOf, snapshotProblems } from './snapshot-check';
 
 /**
  * `flagsync adapter check`: one provider's snapshot, judged strictly, and what it would become in Jira. Nothing
@@ -20,6 +21,12 @@ export interface ProviderCheckReport {
   readonly problems: readonly string[];
   readonly flags: readonly NormalizedFlag[];
   readonly preview: SnapshotPreview;
+  /**
+   * Flags a run would neither send nor delete, with the reason: those the adapter listed in `skipped` (unusable
+   * source data) and those the core's mapping refuses.
+   */
+  readonly skipped: readonly { readonly id: string; readonly key: string; readonly reason: string }[];
+  /** Every warning a run would log for this provider's flags. */
   readonly warnings: readonly string[];
 }
 
@@ -58,6 +65,7 @@ export async function checkProvider(
     environments: adapter.environments,
   };
   const empty: SnapshotPreview = { entities: [], unlinked: [], skipped: [] };
+  const nothing = { flags: [], preview: empty, skipped: [], warnings: [] };
   const started = Date.now();
   try {
     let snapshot: unknown;
@@ -65,24 +73,37 @@ export async function checkProvider(
       snapshot = await withDeadline((signal) => adapter.snapshot(signal), settings.timeoutMs);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { ...base, ms: Date.now() - started, error: message, problems: [], flags: [], preview: empty, warnings: [] };
+      return { ...base, ms: Date.now() - started, error: message, problems: [], ...nothing };
     }
     const ms = Date.now() - started;
-    const problems = snapshotProblems(snapshot, { provider: provider.name, environments: adapter.environments, strict: true });
+    const problems = [
+      ...environmentProblems(adapter.environments, provider.environments),
+      ...snapshotProblems(snapshot, { provider: provider.name, environments: adapter.environments, strict: true }),
+    ];
     if (problems.length > 0 && !Array.isArray((snapshot as { flags?: unknown } | null)?.flags)) {
-      return { ...base, ms, problems, flags: [], preview: empty, warnings: [] };
+      return { ...base, ms, problems, ...nothing };
     }
     const flags = (snapshot as { flags: NormalizedFlag[] }).flags;
-    // A field-level problem already counts; the preview maps only flags the codecs accept.
-    const usable = problems.length === 0 ? flags : [];
-    const preview = previewSnapshot(usable, { environmentTypes, linking: provider.linking });
+    // A field-level problem already counts; the preview maps only what the codecs accept.
+    const valid = snapshotProblems(snapshot, { provider: provider.name }).length === 0;
+    const sourceSkipped = valid ? skippedFlagsOf(snapshot) : [];
+    problems.push(...skippedProblems(flags, sourceSkipped));
+    const preview = previewSnapshot(valid ? flags : [], { environmentTypes, linking: provider.linking });
+    // Worded as a run words them (src/reconcile/desired-flags.ts), so the check shows what the logs will say.
+    const fromSource = sourceSkipped.map((s) => ({
+      id: jiraFlagId(provider.name, s.key),
+      key: s.key,
+      reason: `the source's data could not be used: ${s.reason}`,
+    }));
     return {
       ...base,
       ms,
       problems: [...problems, ...preview.entities.flatMap((e) => e.problems.map((p) => `Jira flag ${e.id}: ${p}`))],
       flags,
       preview,
+      skipped: [...fromSource, ...preview.skipped],
       warnings: [
+        ...fromSource.map((s) => `flag ${s.id}: skipped, ${s.reason}`),
         ...preview.entities.flatMap((e) => e.warnings.map((w) => `flag ${e.id}: ${w}`)),
         ...preview.skipped.map((s) => `flag ${s.id}: skipped: ${s.reason}`),
       ],
@@ -90,4 +111,29 @@ export async function checkProvider(
   } finally {
     await adapter.close?.();
   }
+}
+
+/** The contract asks an adapter to read exactly the configured environments (`adapter.environments`). */
+function environmentProblems(listed: readonly string[], configured: readonly { readonly name: string }[]): string[] {
+  const wanted = configured.map((e) => e.name);
+  const missing = wanted.filter((name) => !listed.includes(name));
+  const extra = listed.filter((name) => !wanted.includes(name));
+  return [
+    ...(missing.length > 0 ? [`environments: the adapter does not list the configured ${missing.map((n) => `"${n}"`).join(', ')}`] : []),
+    ...(extra.length > 0 ? [`environments: the adapter lists ${extra.map((n) => `"${n}"`).join(', ')}, which config does not have`] : []),
+  ];
+}
+
+/** A skipped flag is present but unreadable: it cannot also be in `flags`, nor be skipped twice. */
+function skippedProblems(flags: readonly NormalizedFlag[], skipped: readonly SkippedFlag[]): string[] {
+  const keys = new Set(flags.map((f) => f.key));
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  skipped.forEach((s, i) => {
+    if (keys.has(s.key)) problems.push(`skipped[${i}].key: "${s.key}" is also in flags (a flag is either read or skipped)`);
+    if (seen.has(s.key)) problems.push(`skipped[${i}].key: "${s.key}" is listed twice`);
+    if (s.reason.trim() === '') problems.push(`skipped[${i}].reason: expected a reason for "${s.key}"`);
+    seen.add(s.key);
+  });
+  return problems;
 }

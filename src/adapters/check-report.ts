@@ -33,6 +33,8 @@ export function renderCheck(report: ProviderCheckReport): string {
   if (report.preview.entities.length === 0) lines.push('  (none)');
   const unlinked = report.preview.unlinked.map((u) => u.key);
   lines.push('', `Unlinked (no issue key, not sent): ${unlinked.length > 0 ? unlinked.join(', ') : 'none'}`);
+  lines.push('', `Skipped (not sent, and not deleted in Jira for that):${report.skipped.length > 0 ? '' : ' none'}`);
+  for (const s of report.skipped) lines.push(`  ${s.key}: ${s.reason}`);
   if (report.warnings.length > 0) lines.push('', 'Warnings:', ...report.warnings.map((w) => `  ${w}`));
   if (report.problems.length > 0) lines.push('', 'Problems:', ...report.problems.map((p) => `  ${p}`));
   lines.push('', checkPassed(report) ? 'check passed' : `check FAILED: ${report.problems.length} problem(s)`);
@@ -52,6 +54,6 @@ export function jsonCheck(report: ProviderCheckReport): Record<string, unknown> 
     flags: report.flags,
     entities: report.preview.entities.map((e) => ({ id: e.id, key: e.key, issueKeys: e.issueKeys, flag: e.flag, problems: e.problems })),
     unlinked: report.preview.unlinked,
-    skipped: report.preview.skipped,
+    skipped: report.skipped,
   };
 }

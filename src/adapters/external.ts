@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AdapterFactory } from './contract';
 import { AdapterLoadError, factoryFromModule } from './factory-shape';
+import { shareHostModules } from './host-modules';
+import { isTypeScriptFile, loadFailureText, registerTypeScriptLoader, typeScriptLoads, TypeScriptLoaderError } from './typescript-loader';
 
 /**
  * Loading adapters that are not built in: `adapter: ./adapters/foo` (a path, relative to the config file's folder)
  * or `adapter: "@acme/flagsync-adapter-foo"` (an npm package, resolved from the config file's folder, then the
- * current directory). Loading is synchronous `require`: under tsx (development, `npm run flagsync`) that takes
- * TypeScript too; the compiled CLI needs JavaScript adapters, or `node --import tsx`.
+ * current directory). JavaScript loads as it is; TypeScript loads through tsx, registered only when the adapter
+ * turns out to be TypeScript. Either way the adapter's `flagsync`, `io-ts` and `fp-ts` are the running host's.
  */
 export function isLocalPath(reference: string): boolean {
   return reference.startsWith('./') || reference.startsWith('../') || reference === '.' || path.isAbsolute(reference);
@@ -22,40 +25,88 @@ export interface ExternalLookup {
   readonly baseDirs: readonly string[];
 }
 
+/** The module this flagsync gives adapters as `flagsync`: the same file the host's own code was loaded from. */
+const KIT_ENTRY = require.resolve('../index');
+
 function resolveModule(reference: string, lookup: ExternalLookup): string | undefined {
-  const tried = isLocalPath(reference) ? lookup.baseDirs.slice(0, 1).map((dir) => path.resolve(dir, reference)) : [reference];
-  for (const request of tried) {
-    try {
-      return require.resolve(request, { paths: [...lookup.baseDirs] });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    }
+  const request = isLocalPath(reference) ? path.resolve(lookup.baseDirs[0] ?? '.', reference) : reference;
+  try {
+    return require.resolve(request, { paths: [...lookup.baseDirs] });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    return undefined;
   }
-  return undefined;
+}
+
+/** What resolution looked for, so "cannot find" names the files and folders instead of leaving the author to guess. */
+function whatWasTried(reference: string, lookup: ExternalLookup): string {
+  if (isLocalPath(reference)) {
+    const target = path.resolve(lookup.baseDirs[0] ?? '.', reference);
+    return `tried ${target} as a file (also with .js, .ts) and as a folder (package.json "main", index.js, index.ts)`;
+  }
+  const folders = lookup.baseDirs.map((dir) => path.join(dir, 'node_modules', reference));
+  return `package not installed: tried ${folders.join(' and ')} and the node_modules folders above them; run npm install ${reference}`;
+}
+
+/** Resolves, turning the TypeScript loader on only when that is what finds the module (a folder with index.ts). */
+function resolveAdapter(reference: string, lookup: ExternalLookup): string | undefined {
+  const plain = resolveModule(reference, lookup);
+  if (plain !== undefined) {
+    if (isTypeScriptFile(plain)) registerTypeScriptLoader();
+    return plain;
+  }
+  // A plain word that names no package may be a misspelt built-in: no reason to start a TypeScript loader for it.
+  if (typeScriptLoads() || (!isLocalPath(reference) && !looksLikePackage(reference))) return undefined;
+  // tsx teaches require.resolve the .ts extensions (index.ts, foo.ts); without it they stay invisible.
+  let unregister: () => void;
+  try {
+    unregister = registerTypeScriptLoader();
+  } catch (error) {
+    if (error instanceof TypeScriptLoaderError && typeScriptCandidate(reference, lookup) !== undefined)
+      throw new AdapterLoadError(reference, `${typeScriptCandidate(reference, lookup)} is TypeScript, but ${error.message}`, error);
+    return undefined;
+  }
+  const found = resolveModule(reference, lookup);
+  if (found === undefined || !isTypeScriptFile(found)) unregister();
+  return found;
+}
+
+function typeScriptCandidate(reference: string, lookup: ExternalLookup): string | undefined {
+  if (!isLocalPath(reference)) return undefined;
+  const target = path.resolve(lookup.baseDirs[0] ?? '.', reference);
+  return [`${target}.ts`, path.join(target, 'index.ts')].find((file) => existsSync(file));
+}
+
+/** Why requiring the adapter failed, in the author's terms. */
+function loadProblem(resolved: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const missing = code === 'MODULE_NOT_FOUND' ? /Cannot find module '([^']+)'/.exec((error as Error).message)?.[1] : undefined;
+  if (missing !== undefined && path.resolve(missing) !== resolved) {
+    return `failed to load ${resolved}: it requires "${missing}", which is not installed where the adapter is (install it in the adapter's folder)`;
+  }
+  const kind = isTypeScriptFile(resolved) ? ' (TypeScript, compiled by tsx)' : '';
+  return `failed to load ${resolved}${kind}: ${loadFailureText(error)}`;
 }
 
 /** Loads and checks an external adapter; undefined when a plain word names no installed package. */
 export function loadExternalAdapter(reference: string, lookup: ExternalLookup): AdapterFactory | undefined {
+  shareHostModules(KIT_ENTRY, __dirname);
   let resolved: string | undefined;
   try {
-    resolved = resolveModule(reference, lookup);
+    resolved = resolveAdapter(reference, lookup);
   } catch (error) {
-    throw new AdapterLoadError(reference, `cannot resolve: ${(error as Error).message.split('\n')[0]}`, error);
+    if (error instanceof AdapterLoadError) throw error;
+    throw new AdapterLoadError(reference, `cannot resolve: ${loadFailureText(error)}`, error);
   }
   if (resolved === undefined) {
     if (!isLocalPath(reference) && !looksLikePackage(reference)) return undefined;
-    const where = isLocalPath(reference)
-      ? `no module at ${path.resolve(lookup.baseDirs[0] ?? '.', reference)} (index.ts, index.js or package.json "main")`
-      : `package not installed (looked from ${lookup.baseDirs.join(' and ')}); run npm install ${reference}`;
-    throw new AdapterLoadError(reference, `cannot find the module: ${where}`);
+    throw new AdapterLoadError(reference, `cannot find the module: ${whatWasTried(reference, lookup)}`);
   }
   let mod: unknown;
   try {
     mod = require(resolved) as unknown;
   } catch (error) {
-    // The adapter's own code failed while loading; its first line is what the author needs.
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new AdapterLoadError(reference, `failed to load ${resolved}: ${message}`, error);
+    throw new AdapterLoadError(reference, loadProblem(resolved, error), error);
   }
   return factoryFromModule(mod, reference);
 }

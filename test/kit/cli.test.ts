@@ -110,6 +110,70 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCod
       assert.deepEqual(report.problems, ['flags[0].environments[0].enabled: expected boolean']);
     });
 
+    // A JavaScript adapter serving a fixed snapshot, so each test controls exactly what the check sees.
+    async function snapshotAdapter(file: string, snapshot: string): Promise<void> {
+      await writeFile(
+        path.join(dir, file),
+        `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
+const env = (name, enabled, extra) => ({ name, enabled, url: 'https://flags.example/' + name, ...extra });
+module.exports = { name: 'acme', version: '0.3.0', contractVersion: 1, optionsCodec: identity,
+  create: (o, ctx) => ({ environments: ['production'], snapshot: async () => (${snapshot}) }) };`,
+      );
+    }
+
+    it('lists skipped flags with reasons, every warning and the unlinked flags of a sound adapter (exit 0)', async () => {
+      await snapshotAdapter(
+        'acme.js',
+        `{ flags: [
+  { provider: ctx.providerName, key: 'PROJ-1-checkout', tags: [], issueKeys: [], environments: [env('production', true, { rollout: { percentage: 140 } })] },
+  { provider: ctx.providerName, key: 'dark-mode', tags: [], issueKeys: [], environments: [env('production', false)] },
+  { provider: ctx.providerName, key: 'PROJ-2-empty', tags: [], issueKeys: [], environments: [] } ],
+  skipped: [{ key: 'PROJ-3-broken', reason: 'environments.production.enabled: expected boolean' }] }`,
+      );
+      const config = await writeConfig(dir, [{ name: 'acme', adapter: './acme.js', environments: [{ name: 'production' }] }]);
+      const result = await runCli(['adapter', 'check', '--config', config, '--provider', 'acme']);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const section = (title: string) => result.stdout.split('\n\n').find((block) => block.startsWith(title));
+      assert.equal(
+        section('Skipped'),
+        [
+          'Skipped (not sent, and not deleted in Jira for that):',
+          "  PROJ-3-broken: the source's data could not be used: environments.production.enabled: expected boolean",
+          '  PROJ-2-empty: no environments',
+        ].join('\n'),
+      );
+      assert.equal(
+        section('Warnings'),
+        [
+          'Warnings:',
+          "  flag acme:PROJ-3-broken: skipped, the source's data could not be used: environments.production.enabled: expected boolean",
+          '  flag acme:PROJ-1-checkout: environment production: rollout percentage 140 is outside 0..100, left out',
+          '  flag acme:PROJ-2-empty: skipped: no environments',
+        ].join('\n'),
+      );
+      assert.equal(section('Unlinked'), 'Unlinked (no issue key, not sent): dark-mode');
+      assert.match(result.stdout, /\ncheck passed\n$/);
+    });
+
+    it('fails the contract check (exit 1) for a flag both read and skipped, and environments other than configured', async () => {
+      await snapshotAdapter(
+        'twice.js',
+        `{ flags: [{ provider: ctx.providerName, key: 'PROJ-1-x', tags: [], issueKeys: [], environments: [env('production', true)] }],
+  skipped: [{ key: 'PROJ-1-x', reason: 'bad' }] }`,
+      );
+      const config = await writeConfig(dir, [
+        { name: 'acme', adapter: './twice.js', environments: [{ name: 'production' }, { name: 'staging' }] },
+      ]);
+      const result = await runCli(['adapter', 'check', '--config', config, '--provider', 'acme', '--json']);
+      assert.equal(result.code, 1, result.stderr);
+      const report = JSON.parse(result.stdout) as { ok: boolean; problems: string[] };
+      assert.equal(report.ok, false);
+      assert.deepEqual(report.problems, [
+        'environments: the adapter does not list the configured "staging"',
+        'skipped[0].key: "PROJ-1-x" is also in flags (a flag is either read or skipped)',
+      ]);
+    });
+
     it('asks for --provider when the config has several (exit 2)', async () => {
       const config = await writeConfig(dir, [fliptProvider(api), { ...fliptProvider(api), name: 'other' }]);
       const result = await runCli(['adapter', 'check', '--config', config]);

@@ -2,6 +2,9 @@ import * as assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pipe } from 'fp-ts/function';
+import * as t from 'io-ts';
+import { SourceError } from '../../src/adapters/contract';
 import { AdapterLoadError } from '../../src/adapters/factory-shape';
 import { createAdapterRegistry } from '../../src/adapters/registry';
 
@@ -87,12 +90,19 @@ export default adapter;
 
   it('reports a local path with no module behind it', () => {
     const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./adapters/missing'));
-    assert.match(error.message, /^adapter \.\/adapters\/missing: cannot find the module: no module at /);
+    const target = path.join(dir, 'adapters', 'missing');
+    assert.equal(
+      error.message,
+      `adapter ./adapters/missing: cannot find the module: tried ${target} as a file (also with .js, .ts) and as a folder (package.json "main", index.js, index.ts)`,
+    );
   });
 
   it('reports a scoped package that is not installed', () => {
     const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('@acme/flagsync-adapter-nope'));
-    assert.match(error.message, /package not installed .*npm install @acme\/flagsync-adapter-nope/);
+    assert.match(
+      error.message,
+      /package not installed: tried .*node_modules\/@acme\/flagsync-adapter-nope .*npm install @acme\/flagsync-adapter-nope/,
+    );
   });
 
   it('answers undefined for an unknown plain name, so config lists the built-ins', () => {
@@ -103,5 +113,52 @@ export default adapter;
     await writeFile(path.join(dir, 'broken.js'), `throw new Error('boom at load');`);
     const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./broken.js'));
     assert.match(error.message, /failed to load .*broken\.js: boom at load/);
+  });
+
+  it('gives an adapter outside the repository the running flagsync, io-ts and fp-ts, not the copies beside it', async () => {
+    const adapterDir = path.join(dir, 'acme');
+    // Decoys where plain resolution would find them first: an adapter folder usually has its own node_modules.
+    for (const name of ['flagsync', 'io-ts', 'fp-ts']) {
+      await mkdir(path.join(adapterDir, 'node_modules', name), { recursive: true });
+      await writeFile(
+        path.join(adapterDir, 'node_modules', name, 'package.json'),
+        JSON.stringify({ name, version: '0.0.1', main: 'index.js' }),
+      );
+      await writeFile(path.join(adapterDir, 'node_modules', name, 'index.js'), 'exports.decoy = true;');
+    }
+    await writeFile(
+      path.join(adapterDir, 'index.ts'),
+      `import * as t from 'io-ts';
+import { pipe } from 'fp-ts/function';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory } from 'flagsync';
+export const adapter: AdapterFactory<unknown> & { seen: unknown } = { name: 'acme', version: '0.1.0', contractVersion: ADAPTER_CONTRACT_VERSION,
+  optionsCodec: t.unknown, create: () => ({ environments: [], snapshot: async () => ({ flags: [] }) }),
+  seen: { SourceError, string: t.string, pipe } };
+`,
+    );
+    const factory = createAdapterRegistry({ baseDirs: [dir] }).get('./acme');
+    assert.equal(factory?.name, 'acme');
+    const seen = (factory as unknown as { seen: Record<string, unknown> }).seen;
+    assert.equal(seen['SourceError'], SourceError);
+    assert.equal(seen['string'], t.string);
+    assert.equal(seen['pipe'], pipe);
+  });
+
+  it('says where a TypeScript adapter does not compile', async () => {
+    await mkdir(path.join(dir, 'bad-ts'));
+    await writeFile(path.join(dir, 'bad-ts', 'index.ts'), `export const adapter = {\n  name: 'bad' version: '1',\n};\n`);
+    const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./bad-ts'));
+    const file = path.join(dir, 'bad-ts', 'index.ts');
+    assert.ok(error.message.startsWith(`adapter ./bad-ts: failed to load ${file} (TypeScript, compiled by tsx): `), error.message);
+    assert.match(error.message, /index\.ts:2:\d+: ERROR: Expected "}" but found "version"/);
+  });
+
+  it('names a module the adapter requires that is not installed beside it', async () => {
+    await writeFile(path.join(dir, 'needs.js'), `require('acme-http-client');`);
+    const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./needs.js'));
+    assert.equal(
+      error.message,
+      `adapter ./needs.js: failed to load ${path.join(dir, 'needs.js')}: it requires "acme-http-client", which is not installed where the adapter is (install it in the adapter's folder)`,
+    );
   });
 });
