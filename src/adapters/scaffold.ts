@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { adapterManifest, type FlagsyncManifest } from './scaffold-manifest';
 
 /**
- * `flagsync adapter new NAME`: copies templates/adapter into a new folder, filling in the name. Inside a flagsync
- * checkout the files import flagsync by relative path (so they run and type-check in place); elsewhere they
- * import the published package, `flagsync`.
+ * `flagsync adapter new NAME`: a package of its own (package.json, tsconfig, the adapter, README, contract test)
+ * from templates/adapter, with the name filled in. Its files import `flagsync`; inside a flagsync checkout they
+ * import it by relative path instead, so they also run and type-check in place with the checkout's tests.
  */
 export const ADAPTER_NAME_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -47,6 +48,14 @@ async function templateFiles(dir: string, prefix = ''): Promise<string[]> {
   return nested.flat().sort();
 }
 
+/** Template names without a leading dot (npm leaves `.gitignore` out of a package) → the file written. */
+function targetName(file: string, name: string): string {
+  return file
+    .replace(/\.tmpl$/, '')
+    .replace(/^(gitignore|mocharc\.json)$/, '.$1')
+    .replace(/(^|\/)contract\.test\.ts$/, `$1${name}.contract.test.ts`);
+}
+
 /** Writes the adapter folder; returns the files written (absolute paths). */
 export async function scaffoldAdapter(request: ScaffoldRequest): Promise<string[]> {
   if (!ADAPTER_NAME_PATTERN.test(request.name)) {
@@ -66,7 +75,7 @@ export async function scaffoldAdapter(request: ScaffoldRequest): Promise<string[
   const written: string[] = [];
   for (const file of await templateFiles(templates)) {
     const text = await readFile(path.join(templates, file), 'utf8');
-    const target = path.join(dir, file.replace(/\.tmpl$/, '').replace(/(^|\/)contract\.test\.ts$/, `$1${request.name}.contract.test.ts`));
+    const target = path.join(dir, targetName(file, request.name));
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(
       target,
@@ -74,5 +83,9 @@ export async function scaffoldAdapter(request: ScaffoldRequest): Promise<string[
     );
     written.push(target);
   }
-  return written;
+  const root = await realpath(request.packageRoot);
+  const flagsync = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as FlagsyncManifest;
+  const manifest = path.join(dir, 'package.json');
+  await writeFile(manifest, `${JSON.stringify(adapterManifest(request.name, await realpath(dir), root, flagsync), null, 2)}\n`);
+  return [manifest, ...written].sort();
 }

@@ -20,14 +20,22 @@ export async function adapterNewCommand(name: string, options: { dir?: string })
     throw error;
   }
   const shown = (f: string) => path.relative(process.cwd(), f) || f;
+  const folder = shown(path.resolve(dir));
+  const reference = path.isAbsolute(folder) ? folder : `./${folder}`;
   process.stdout.write(
     [
-      `created adapter "${name}" in ${shown(path.resolve(dir))}:`,
+      `created adapter "${name}" in ${folder}:`,
       ...files.map((f) => `  ${shown(f)}`),
       '',
       'next:',
-      `  npx mocha '${shown(path.resolve(dir))}/test/**/*.test.ts'   # the contract kit against a local server`,
-      `  add a provider with "adapter: ./${shown(path.resolve(dir))}" to flagsync.yaml, then: flagsync adapter check --provider <name>`,
+      `  cd ${folder} && npm install && npm test     # type check, then flagsync's contract kit against a local server`,
+      '  add a provider to flagsync.yaml (paths are relative to that file):',
+      '    providers:',
+      `      - name: ${name}`,
+      `        adapter: ${reference}`,
+      `        url: https://${name}.example.com`,
+      '        environments: [{ name: production, type: production }]',
+      `  flagsync adapter check --config flagsync.yaml --provider ${name}`,
       '',
     ].join('\n'),
   );
