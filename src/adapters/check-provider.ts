@@ -4,7 +4,7 @@ import type { EnvironmentType, NormalizedFlag } from '../model/flag';
 import { jiraFlagId } from '../model/to-jira-flag';
 import { ADAPTER_CONTRACT_VERSION, type SkippedFlag } from './contract';
 import { previewSnapshot, type SnapshotPreview } from './preview';
-import { skippedFlagsOf, snapshotProblems } from './snapshot-check';
+import { snapshotProblems } from './snapshot-check';
 
 /**
  * `flagsync adapter check`: one provider's snapshot, judged strictly, and what it would become in Jira. Nothing
@@ -86,7 +86,7 @@ export async function checkProvider(
     const flags = (snapshot as { flags: NormalizedFlag[] }).flags;
     // A field-level problem already counts; the preview maps only what the codecs accept.
     const valid = snapshotProblems(snapshot, { provider: provider.name }).length === 0;
-    const sourceSkipped = valid ? skippedFlagsOf(snapshot) : [];
+    const sourceSkipped: readonly SkippedFlag[] = valid ? ((snapshot as { skipped?: readonly SkippedFlag[] }).skipped ?? []) : [];
     problems.push(...skippedProblems(flags, sourceSkipped));
     const preview = previewSnapshot(valid ? flags : [], { environmentTypes, linking: provider.linking });
     // Worded as a run words them (src/reconcile/desired-flags.ts), so the check shows what the logs will say.
