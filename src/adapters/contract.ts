@@ -73,8 +73,13 @@ export interface AdapterFactory<Options = unknown> {
   create(options: Options, context: AdapterContext): SourceAdapter;
 }
 
-/** A source failed: carries the provider name so the run summary can say which and why. */
+/**
+ * A source failed: carries the provider name so the run summary can say which and why. `detail` is the message
+ * without the provider's name (the summary already shows it beside the message).
+ */
 export class SourceError extends Error {
+  readonly detail: string;
+
   constructor(
     readonly provider: string,
     message: string,
@@ -82,6 +87,7 @@ export class SourceError extends Error {
   ) {
     super(`${provider}: ${message}`);
     this.name = 'SourceError';
+    this.detail = message;
   }
 }
 

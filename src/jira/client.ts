@@ -4,6 +4,7 @@ import { CloudIdResolver } from './cloud-id';
 import { errorMessagesOf } from './codecs';
 import { JiraHttp, type JiraResult } from './http';
 import { runPool } from './pool';
+import { ABORTED, failureCause } from './failure';
 import { forbiddenMessage, submitEntities } from './submit';
 import { TokenProvider } from './token';
 import type { DeleteOutcome, JiraClient, JiraClientSettings, KindDescription } from './types';
@@ -124,22 +125,22 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
           try {
             url = `${base}${kind.entityPath(id)}`;
           } catch (error) {
-            outcomes.set(id, { id, ok: false, error: error instanceof Error ? error.message : String(error) });
+            const error_ = error instanceof Error ? error.message : String(error);
+            outcomes.set(id, { id, ok: false, error: error_, reason: 'bad-id', retryable: false });
             return;
           }
-          if (forbidden !== undefined) return void outcomes.set(id, { id, ok: false, error: forbidden });
+          if (forbidden !== undefined)
+            return void outcomes.set(id, { id, ok: false, error: forbidden, reason: 'forbidden', httpStatus: 403, retryable: false });
           const result = await http.send({ method: 'DELETE', url, params: options?.params, auth: true, signal: options?.signal });
           if (isSuccess(result)) return void outcomes.set(id, { id, ok: true });
-          if (result.type === 'answer' && result.status === 403) forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
-          outcomes.set(id, {
-            id,
-            ok: false,
-            error: result.type === 'answer' && result.status === 403 ? forbidden : describeDeleteFailure(result, url),
-          });
+          const cause = failureCause(result);
+          if (cause.reason === 'forbidden') forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
+          const error = cause.reason === 'forbidden' && forbidden !== undefined ? forbidden : describeDeleteFailure(result, url);
+          outcomes.set(id, { id, ok: false, error, ...cause });
         },
         () => options?.signal?.aborted === true,
       );
-      for (const id of unstarted) outcomes.set(id, { id, ok: false, error: 'aborted' });
+      for (const id of unstarted) outcomes.set(id, { id, ok: false, error: 'aborted', ...ABORTED });
       return ids.map((id) => outcomes.get(id)!);
     },
 

@@ -36,7 +36,16 @@ export interface JiraRequest {
 
 export type JiraResult =
   | { readonly type: 'answer'; readonly status: number; readonly body: unknown; readonly attempts: number; readonly requests: number }
-  | { readonly type: 'gave-up'; readonly reason: string; readonly attempts: number; readonly requests: number };
+  | {
+      readonly type: 'gave-up';
+      readonly reason: string;
+      readonly attempts: number;
+      readonly requests: number;
+      /** Given up because the request was aborted (before its first attempt or between attempts). */
+      readonly aborted: boolean;
+      /** The status of the last answer (429, 5xx), when the last attempt got one. */
+      readonly status?: number;
+    };
 
 export interface JiraHttpDeps {
   readonly axios: AxiosInstance;
@@ -64,7 +73,7 @@ export class JiraHttp {
     // Attempts count toward maxAttempts; the one retry after a 401 does not, but it is a request Jira received.
     let requests = 0;
     let refreshed = false;
-    const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts, requests });
+    const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts, requests, aborted: true });
     for (;;) {
       if (isAborted(request.signal)) return aborted();
       attempts++;
@@ -92,8 +101,16 @@ export class JiraHttp {
       if (response !== undefined && !isRetryableStatus(response.status)) {
         return { type: 'answer', status: response.status, body: response.data, attempts, requests };
       }
+      const status = response === undefined ? {} : { status: response.status };
       if (attempts >= policy.maxAttempts) {
-        return { type: 'gave-up', reason: `${where}: ${failure} after ${attempts} attempt(s)`, attempts, requests };
+        return {
+          type: 'gave-up',
+          reason: `${where}: ${failure} after ${attempts} attempt(s)`,
+          attempts,
+          requests,
+          aborted: false,
+          ...status,
+        };
       }
       const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
@@ -102,6 +119,8 @@ export class JiraHttp {
           reason: `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
           attempts,
           requests,
+          aborted: false,
+          ...status,
         };
       }
       if (isAborted(request.signal)) return aborted();

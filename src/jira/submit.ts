@@ -3,7 +3,8 @@ import { halve, jsonBytes, splitIntoBatches } from './batch';
 import { errorMessagesOf } from './codecs';
 import type { JiraHttp } from './http';
 import { runPool } from './pool';
-import type { EntityOutcome, KindDescription, SubmitOptions, SubmitReport } from './types';
+import { ABORTED, failureCause } from './failure';
+import type { EntityOutcome, FailureCause, KindDescription, SubmitOptions, SubmitReport } from './types';
 
 export interface SubmitContext {
   readonly http: JiraHttp;
@@ -14,8 +15,8 @@ export interface SubmitContext {
   readonly product: string;
 }
 
-const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string, retryable = false): EntityOutcome[] =>
-  batch.map((entity) => ({ id: kind.idOf(entity), status: 'failed', error, retryable }));
+const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string, cause: FailureCause): EntityOutcome[] =>
+  batch.map((entity) => ({ id: kind.idOf(entity), status: 'failed', error, ...cause }));
 
 /** Why a 403 happened and what to do about it: the OAuth credential lacks this data type's permission. */
 export function forbiddenMessage(kind: KindDescription<unknown>, where: string): string {
@@ -55,21 +56,23 @@ export async function submitEntities<E>(
   });
   let requests = 0;
   let forbidden: string | undefined;
+  const forbiddenCause: FailureCause = { reason: 'forbidden', httpStatus: 403, retryable: false };
 
   const send = async (batch: readonly E[]): Promise<EntityOutcome[]> => {
-    if (forbidden !== undefined) return failedAll(kind, batch, forbidden);
+    if (forbidden !== undefined) return failedAll(kind, batch, forbidden, forbiddenCause);
     // The pool starts no batch after an abort; this also stops the halves of a 413 split.
-    if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', true);
+    if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', ABORTED);
     const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true, signal: options.signal });
     requests += result.requests;
-    if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, true);
+    if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, failureCause(result));
     const { status, body } = result;
     if (status >= 200 && status < 300) {
       try {
         return [...kind.parseResponse(body, batch)];
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        return failedAll(kind, batch, `malformed answer to ${where} (HTTP ${status}): ${reason}`);
+        const cause: FailureCause = { reason: 'malformed-answer', httpStatus: status, retryable: false };
+        return failedAll(kind, batch, `malformed answer to ${where} (HTTP ${status}): ${reason}`, cause);
       }
     }
     if (status === 413 && batch.length > 1) {
@@ -79,13 +82,14 @@ export async function submitEntities<E>(
     }
     if (status === 403) {
       forbidden ??= forbiddenMessage(kind, where);
-      return failedAll(kind, batch, forbidden);
+      return failedAll(kind, batch, forbidden, forbiddenCause);
     }
     const messages = errorMessagesOf(body);
     const detail = messages.length === 0 ? '' : `: ${messages.join('; ')}`;
-    if (status === 401) return failedAll(kind, batch, `${where}: HTTP 401 even with a freshly issued token${detail}`);
-    if (status === 413) return failedAll(kind, batch, `${where}: HTTP 413, too large even as a single entity${detail}`);
-    return failedAll(kind, batch, `${where}: HTTP ${status}${detail}`);
+    const cause = failureCause(result);
+    if (status === 401) return failedAll(kind, batch, `${where}: HTTP 401 even with a freshly issued token${detail}`, cause);
+    if (status === 413) return failedAll(kind, batch, `${where}: HTTP 413, too large even as a single entity${detail}`, cause);
+    return failedAll(kind, batch, `${where}: HTTP ${status}${detail}`, cause);
   };
 
   const results: EntityOutcome[][] = batches.map(() => []);
@@ -100,7 +104,7 @@ export async function submitEntities<E>(
     },
     () => options.signal?.aborted === true,
   );
-  for (const i of unstarted) results[i] = failedAll(kind, batches[i]!, 'aborted', true);
+  for (const i of unstarted) results[i] = failedAll(kind, batches[i]!, 'aborted', ABORTED);
   const outcomes = results.flat();
   ctx.logger.debug(
     { kind: kind.kind, entities: entities.length, batches: batches.length, requests, aborted: unstarted.length },

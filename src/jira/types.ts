@@ -13,21 +13,44 @@ export type EntityOutcome =
   | {
       readonly id: string;
       readonly status: 'failed';
+      /** For people; code decides on `reason`, `httpStatus` and `retryable`, never on this text. */
       readonly error: string;
+      readonly reason: FailureReason;
+      /** The HTTP status of Jira's (last) answer, when one came. */
+      readonly httpStatus?: number;
       /** True when no final answer came (network, timeouts, 429/5xx after every retry, aborted): worth trying later. */
       readonly retryable: boolean;
     };
+
+/** Why an entity got no verdict from Jira. */
+export type FailureReason =
+  /** Jira answered the whole request with an error status (`httpStatus`: 400, 401, 404, 413, …). */
+  | 'refused'
+  /** Jira answered 403: the credential lacks the kind's permission. */
+  | 'forbidden'
+  /** No final answer after every attempt: network, timeout, 429/5xx (`httpStatus` when the last attempt got one). */
+  | 'gave-up'
+  /** Not sent (or not retried) because flagsync was stopping. */
+  | 'aborted'
+  /** A 2xx answer whose body could not be read (`httpStatus`). */
+  | 'malformed-answer'
+  /** Jira's answer names the entity neither as accepted nor as rejected. */
+  | 'unlisted'
+  /** The entity's id cannot be put in a URL (deletes). */
+  | 'bad-id'
+  /** Jira refused the credentials, or the cloud id could not be resolved (`retryable` when no answer came at all). */
+  | 'auth';
+
+/** What a failed outcome says about its cause, as data. */
+export type FailureCause = Pick<Extract<EntityOutcome, { status: 'failed' }>, 'reason' | 'httpStatus' | 'retryable'>;
 
 export interface SubmitReport {
   readonly outcomes: readonly EntityOutcome[];
   readonly requests: number;
 }
 
-export interface DeleteOutcome {
-  readonly id: string;
-  readonly ok: boolean;
-  readonly error?: string;
-}
+export type DeleteOutcome =
+  { readonly id: string; readonly ok: true } | ({ readonly id: string; readonly ok: false; readonly error: string } & FailureCause);
 
 export interface DeleteOptions {
   readonly signal?: AbortSignal;

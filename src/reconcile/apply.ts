@@ -1,4 +1,4 @@
-import type { EntityOutcome, JiraClient, KindName } from '../jira/types';
+import type { EntityOutcome, FailureCause, JiraClient, KindName } from '../jira/types';
 import type { Logger } from '../log';
 import { PROVIDER_PROPERTY } from '../model/properties';
 import { fieldHashes } from './hash';
@@ -17,10 +17,16 @@ export interface ProviderResult {
   readonly deleted: number;
   readonly unchanged: number;
   readonly rejected: ReadonlyArray<{ readonly id: string; readonly messages: readonly string[] }>;
-  readonly failed: ReadonlyArray<{ readonly id: string; readonly error: string }>;
+  readonly failed: readonly FailedEntity[];
   readonly deletesRefused: number;
   readonly unknownIssueKeys: Readonly<Record<string, readonly string[]>>;
   readonly warnings: readonly string[];
+}
+
+/** An entity Jira gave no verdict on, with the cause as data (see FailureReason). */
+export interface FailedEntity extends FailureCause {
+  readonly id: string;
+  readonly error: string;
 }
 
 export interface ApplyDeps<S, P, M, E> {
@@ -68,7 +74,7 @@ interface Tally {
   updated: number;
   deleted: number;
   readonly rejected: { id: string; messages: readonly string[] }[];
-  readonly failed: { id: string; error: string }[];
+  readonly failed: FailedEntity[];
   readonly unknownIssueKeys: Record<string, readonly string[]>;
 }
 
@@ -78,7 +84,12 @@ function count<P, M>(tally: Tally, member: StampedWrite<P, M>, outcome: EntityOu
     if (member.write.action === 'create') tally.created++;
     else tally.updated++;
   } else if (outcome.status === 'rejected') tally.rejected.push({ id: outcome.id, messages: outcome.messages });
-  else tally.failed.push({ id: outcome.id, error: outcome.error });
+  else tally.failed.push(failedEntity(outcome));
+}
+
+function failedEntity(failure: FailedEntity): FailedEntity {
+  const { id, error, reason, retryable, httpStatus } = failure;
+  return httpStatus === undefined ? { id, error, reason, retryable } : { id, error, reason, httpStatus, retryable };
 }
 
 /** Each member of a packet with its own outcome (the kind unpacks the request entity's outcome). */
@@ -163,7 +174,7 @@ async function sendDeletes<S, P, M, E>(
       if (outcome.ok) {
         ledger.remove(kind.name, outcome.id);
         tally.deleted++;
-      } else tally.failed.push({ id: outcome.id, error: `delete failed: ${outcome.error ?? 'unknown error'}` });
+      } else tally.failed.push(failedEntity({ ...outcome, error: `delete failed: ${outcome.error}` }));
     }
   }
   await ledger.checkpoint();

@@ -23,7 +23,13 @@ export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: nu
   });
 }
 
-function errorText(error: unknown): string {
+/**
+ * Why a provider failed, without its name (the summary shows that beside it). A SourceError, from this or another
+ * copy of flagsync, names its provider in a field and keeps the message without the name in `detail`.
+ */
+function failureText(error: unknown, provider: string): string {
+  if (error instanceof Error && 'provider' in error && 'detail' in error && error.provider === provider && typeof error.detail === 'string')
+    return error.detail;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -40,10 +46,7 @@ export async function collectSources<S, P, M, E>(
         const data = await withTimeout((s) => kind.read(provider, s), provider.timeoutMs, signal);
         return { provider, ok: true, data, ms: Date.now() - started };
       } catch (error) {
-        const text = errorText(error);
-        // SourceError messages already start with the provider name.
-        const message = text.startsWith(`${provider.name}: `) ? text.slice(provider.name.length + 2) : text;
-        return { provider, ok: false, error: message, ms: Date.now() - started };
+        return { provider, ok: false, error: failureText(error, provider.name), ms: Date.now() - started };
       }
     }),
   );

@@ -71,8 +71,7 @@ export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number): 
 export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): EntityOutcome[] {
   const { members } = packet;
   const id = (m: DevinfoMember): string => m.write.entity.id;
-  if (outcome.status === 'failed')
-    return members.map((m) => ({ id: id(m), status: 'failed', error: outcome.error, retryable: outcome.retryable }));
+  if (outcome.status === 'failed') return members.map((m) => ({ ...outcome, id: id(m) }));
   const unknown = new Set(outcome.unknownIssueKeys);
   const unknownFor = (m: DevinfoMember): string[] => m.write.entity.issueKeys.filter((k) => unknown.has(k));
   if (outcome.status === 'accepted') return members.map((m) => ({ id: id(m), status: 'accepted', unknownIssueKeys: unknownFor(m) }));

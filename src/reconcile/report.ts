@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { ProviderResult } from './apply';
+import type { FailedEntity, ProviderResult } from './apply';
 import type { Plan, PlannedWrite } from './plan';
 import type { RunReport } from './run';
 
@@ -19,7 +19,8 @@ export interface JsonProviderSummary {
   readonly deletesRefused: number;
   readonly unknownIssueKeys: Readonly<Record<string, readonly string[]>>;
   readonly rejections: ReadonlyArray<{ readonly id: string; readonly messages: readonly string[] }>;
-  readonly failures: ReadonlyArray<{ readonly id: string; readonly error: string }>;
+  /** Each with its cause as data: `reason`, `retryable` and, when Jira answered, `httpStatus`. */
+  readonly failures: readonly FailedEntity[];
   readonly warnings: readonly string[];
 }
 

@@ -1,12 +1,19 @@
 import { buildsKind, deploymentsKind } from '../jira';
-import { JiraAuthError, type EntityOutcome, type JiraClient } from '../jira/types';
+import { JiraAuthError, type EntityOutcome, type FailureReason, type JiraClient } from '../jira/types';
 import type { SendEvent } from './event';
 
 export type Delivery =
   | { readonly status: 'accepted'; readonly id: string; readonly unknownIssueKeys: readonly string[] }
   | { readonly status: 'rejected'; readonly id: string; readonly messages: readonly string[]; readonly unknownIssueKeys: readonly string[] }
   /** Jira answered, but not with a verdict on the entity (400, 401, 403, 413, malformed answer): sending again won't help. */
-  | { readonly status: 'failed'; readonly id: string; readonly error: string }
+  | {
+      readonly status: 'failed';
+      readonly id: string;
+      readonly error: string;
+      readonly reason: FailureReason;
+      /** The status of Jira's answer, when one came. */
+      readonly httpStatus?: number;
+    }
   /** Jira could not be reached (network, 5xx/429 after every retry): worth spooling and trying later. */
   | { readonly status: 'unreachable'; readonly id: string; readonly error: string };
 
@@ -16,10 +23,11 @@ function fromOutcome(outcome: EntityOutcome): Delivery {
       return { status: 'accepted', id: outcome.id, unknownIssueKeys: outcome.unknownIssueKeys };
     case 'rejected':
       return { status: 'rejected', id: outcome.id, messages: outcome.messages, unknownIssueKeys: outcome.unknownIssueKeys };
-    default:
-      return outcome.retryable
-        ? { status: 'unreachable', id: outcome.id, error: outcome.error }
-        : { status: 'failed', id: outcome.id, error: outcome.error };
+    default: {
+      const { id, error, reason, httpStatus } = outcome;
+      if (outcome.retryable) return { status: 'unreachable', id, error };
+      return httpStatus === undefined ? { status: 'failed', id, error, reason } : { status: 'failed', id, error, reason, httpStatus };
+    }
   }
 }
 
@@ -37,13 +45,13 @@ export async function deliver(client: JiraClient, event: SendEvent, properties?:
         ? await client.submit(buildsKind, [event.entity], options)
         : await client.submit(deploymentsKind, [event.entity], options);
     const outcome = report.outcomes.find((o) => o.id === id);
-    if (outcome === undefined) return { status: 'failed', id, error: "Jira's answer does not mention this entity" };
+    if (outcome === undefined) return { status: 'failed', id, error: "Jira's answer does not mention this entity", reason: 'unlisted' };
     return fromOutcome(outcome);
   } catch (error) {
     // Only JiraAuthError escapes submit: refused credentials (final), or a cloud-id lookup that never got an answer
     // (an outage like any other).
     const message = error instanceof Error ? error.message : String(error);
     if (!(error instanceof JiraAuthError)) throw error;
-    return error.retryable ? { status: 'unreachable', id, error: message } : { status: 'failed', id, error: message };
+    return error.retryable ? { status: 'unreachable', id, error: message } : { status: 'failed', id, error: message, reason: 'auth' };
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import type { JiraClient } from '../jira/types';
 import type { Logger } from '../log';
-import { deliver } from './deliver';
+import { deliver, type Delivery } from './deliver';
 import { describeEvent, SpooledEventCodec, type SendEvent } from './event';
 
 /**
@@ -122,6 +122,15 @@ async function readEvent(file: string): Promise<SendEvent | string> {
  * Two drains may run at once (the daemon and `send drain`): a file the other one already removed is skipped, and an
  * event both sent arrives twice with the same updateSequenceNumber, which Jira ignores.
  */
+/**
+ * A 400 or 413 is Jira's answer about this event's request (malformed, too large): it will never be accepted, so it
+ * moves aside. Anything else (refused credentials, a missing permission, an unreadable answer) concerns every event
+ * alike, and an admin can fix it: the events wait.
+ */
+function refusesTheEvent(failure: Extract<Delivery, { status: 'failed' }>): boolean {
+  return failure.reason === 'refused' && (failure.httpStatus === 400 || failure.httpStatus === 413);
+}
+
 export async function drainSpool(
   dir: string,
   client: JiraClient,
@@ -160,7 +169,7 @@ export async function drainSpool(
     } else if (result.status === 'unreachable') {
       logger.warn({ remaining: files.length - index, error: result.error }, 'spool: Jira unreachable; events stay spooled');
       return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };
-    } else if (result.status === 'failed' && !/: HTTP (400|413)\b/.test(result.error)) {
+    } else if (result.status === 'failed' && !refusesTheEvent(result)) {
       // Refused credentials or a missing permission: an admin can fix that, so the events wait for them.
       logger.error({ error: result.error }, 'spool: Jira refused the request; events stay spooled');
       return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };

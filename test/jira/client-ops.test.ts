@@ -58,7 +58,10 @@ describe('jira client: cloud id, delete and get', () => {
       outcomes.map((o) => o.ok),
       [true, false],
     );
-    assert.match(outcomes[1]?.error ?? '', /HTTP 400: nope/);
+    const refused = outcomes[1];
+    assert.ok(refused !== undefined && !refused.ok);
+    assert.match(refused.error, /HTTP 400: nope/);
+    assert.deepEqual([refused.reason, refused.httpStatus, refused.retryable], ['refused', 400, false], 'the cause as data');
   });
 
   it('deletes by properties with the properties in the query', async () => {

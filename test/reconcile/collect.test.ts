@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { SourceAdapter } from '../../src/adapters/contract';
+import { SourceError, type SourceAdapter } from '../../src/adapters/contract';
 import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import { collectSources } from '../../src/reconcile/collect';
 import { flagReconcileKind } from '../../src/reconcile/flag-kind';
@@ -31,5 +31,17 @@ describe('collectSources', () => {
     const [result] = await collectSources(flagReconcileKind, [provider('slow', adapter, 50)]);
     assert.equal(result!.ok, false);
     assert.match(!result!.ok ? result!.error : '', /timed out after 50 ms/);
+  });
+
+  it("reports a SourceError's own detail, and any other error's message as it is, even one starting with the name", async () => {
+    const failing = (error: Error): SourceAdapter => ({ environments: [], snapshot: () => Promise.reject(error) });
+    const results = await collectSources(flagReconcileKind, [
+      provider('files', failing(new SourceError('files', 'flags.json: not found')), 1000),
+      provider('api', failing(new Error('api: the word the message starts with')), 1000),
+    ]);
+    assert.deepEqual(
+      results.map((r) => !r.ok && r.error),
+      ['flags.json: not found', 'api: the word the message starts with'],
+    );
   });
 });

@@ -88,8 +88,11 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
     sim.injectFault({ type: 'status', status: 503, method: 'POST', path: '/bulk', times: 2 }); // maxAttempts is 2
     const failed = await run(store);
     assert.deepEqual(
-      failed.results[0]!.failed.map((f) => f.id),
-      ['web/commit/' + repo.head(), 'web/branch/main'],
+      failed.results[0]!.failed.map((f) => [f.id, f.reason, f.httpStatus, f.retryable]),
+      [
+        ['web/commit/' + repo.head(), 'gave-up', 503, true],
+        ['web/branch/main', 'gave-up', 503, true],
+      ],
     );
     assert.equal(recordsOf(store.snapshot(), 'devinfo')['web/branch/main']?.h, '', 'Jira may hold the new tip');
 

@@ -92,6 +92,25 @@ describe('spool: nothing lost while Jira is unreachable', () => {
     assert.equal((await readdir(path.join(dir, 'rejected'))).filter((f) => f.endsWith('.event.json')).length, 1);
   });
 
+  it("a failure carries Jira's status and a reason code, not only text", async () => {
+    sim.injectFault({ type: 'status', status: 413, path: '/builds/', body: [{ message: 'too large' }] });
+    const result = await deliver(clientFor(sim), await buildEvent(6));
+    assert.deepEqual(result.status === 'failed' && [result.reason, result.httpStatus], ['refused', 413]);
+  });
+
+  it('the status decides what happens to a spooled event, whatever the message says', async () => {
+    // Refused credentials (401 even after a fresh token) concern every event: it stays, though the text reads "HTTP 400".
+    const misleading = [{ message: 'gateway: HTTP 400 Bad Request' }];
+    sim.injectFault({ type: 'status', status: 401, path: '/builds/', times: 2, body: misleading });
+    await spoolEvent(dir, await buildEvent(7), 1);
+    const waiting = await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.deepEqual([waiting.rejected.length, waiting.remaining], [0, 1]);
+    // A 400 for the event's own request will never be accepted: it moves aside, whatever its text.
+    sim.injectFault({ type: 'status', status: 400, path: '/builds/', body: [{ message: 'malformed' }] });
+    const refused = await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.deepEqual([refused.rejected.length, refused.remaining], [1, 0]);
+  });
+
   it('two drains at once both finish; every event is stored and the spool ends empty', async () => {
     for (const n of [11, 12, 13, 14, 15]) await spoolEvent(dir, await buildEvent(n), n);
     const reports = await Promise.all([drainSpool(dir, clientFor(sim), silentLogger), drainSpool(dir, clientFor(sim), silentLogger)]);

@@ -24,7 +24,8 @@ export function outcomesFor<E>(kind: OutcomeIdentity<E>, sent: readonly E[], ans
     const messages = answer.rejected.get(id);
     if (messages !== undefined) return { id, status: 'rejected', messages, unknownIssueKeys };
     if (answer.accepted.has(id)) return { id, status: 'accepted', unknownIssueKeys };
-    return { id, status: 'failed', error: "Jira's answer lists this entity neither as accepted nor as rejected", retryable: false };
+    const error = "Jira's answer lists this entity neither as accepted nor as rejected";
+    return { id, status: 'failed', error, reason: 'unlisted', retryable: false };
   });
 }
 

@@ -1,0 +1,15 @@
+import type { JiraResult } from './http';
+import type { FailureCause } from './types';
+
+/** What a request that got no verdict means for its entities, as data (callers decide on this, not on the text). */
+export function failureCause(result: JiraResult): FailureCause {
+  if (result.type === 'gave-up') {
+    if (result.aborted) return { reason: 'aborted', retryable: true };
+    return result.status === undefined
+      ? { reason: 'gave-up', retryable: true }
+      : { reason: 'gave-up', httpStatus: result.status, retryable: true };
+  }
+  return { reason: result.status === 403 ? 'forbidden' : 'refused', httpStatus: result.status, retryable: false };
+}
+
+export const ABORTED: FailureCause = { reason: 'aborted', retryable: true };
