@@ -164,7 +164,7 @@ describe('jira retries', () => {
         signal: abortAfter(100),
       });
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
-      assert.deepEqual(report.outcomes, [{ id: 'a', status: 'failed', error: 'aborted', retryable: true }]);
+      assert.deepEqual(report.outcomes, [{ id: 'a', status: 'failed', error: 'aborted', reason: 'aborted', retryable: true }]);
       assert.equal(fake.apiRequests().length, 1);
     });
 
@@ -175,7 +175,10 @@ describe('jira retries', () => {
         signal: abortAfter(100),
       });
       assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
-      assert.deepEqual([outcomes, fake.apiRequests().length], [[{ id: 'a', ok: false, error: 'aborted' }], 1]);
+      assert.deepEqual(
+        [outcomes, fake.apiRequests().length],
+        [[{ id: 'a', ok: false, error: 'aborted', reason: 'aborted', retryable: true }], 1],
+      );
     });
 
     it('sends no second 413 half once aborted', async () => {
