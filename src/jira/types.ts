@@ -8,7 +8,15 @@ export type KindName = 'featureflags' | 'builds' | 'deployments' | 'devinfo';
 export type EntityOutcome =
   | { readonly id: string; readonly status: 'accepted'; readonly unknownIssueKeys: readonly string[] }
   /** Jira looked at the entity and refused it (messages from Jira). */
-  | { readonly id: string; readonly status: 'rejected'; readonly messages: readonly string[]; readonly unknownIssueKeys: readonly string[] }
+  | {
+      readonly id: string;
+      readonly status: 'rejected';
+      /** For people: every message, nested ones prefixed with what they belong to ("commit <id>: …"). */
+      readonly messages: readonly string[];
+      readonly unknownIssueKeys: readonly string[];
+      /** For an entity with nested ones (a devinfo repository): which of them Jira refused, as data. */
+      readonly parts?: RejectedParts;
+    }
   /** The request carrying it failed (400 for the whole batch, retries exhausted, network, aborted before sending). */
   | {
       readonly id: string;
@@ -21,6 +29,15 @@ export type EntityOutcome =
       /** True when no final answer came (network, timeouts, 429/5xx after every retry, aborted): worth trying later. */
       readonly retryable: boolean;
     };
+
+/** What Jira refused inside an entity with nested ones. */
+export interface RejectedParts {
+  /** Messages about the entity as a whole (then every nested entity of it counts as refused). */
+  readonly whole: readonly string[];
+  readonly nested: ReadonlyArray<{ readonly type: NestedType; readonly id: string; readonly messages: readonly string[] }>;
+}
+
+export type NestedType = 'commit' | 'branch' | 'pull request';
 
 /** Why an entity got no verdict from Jira. */
 export type FailureReason =

@@ -65,8 +65,9 @@ export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number): 
 }
 
 /**
- * A repository's outcome → one per member. Jira names failed nested entities ("commit <id>: ..."); those are
- * rejected and the others were stored. A message naming no entity concerns the whole repository chunk.
+ * A repository's outcome → one per member. Jira's answer names the nested entities it refused (`parts`); those are
+ * rejected and the others were stored. Messages about the repository as a whole (or a rejection without parts)
+ * concern every member of the chunk.
  */
 export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): EntityOutcome[] {
   const { members } = packet;
@@ -75,15 +76,16 @@ export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): E
   const unknown = new Set(outcome.unknownIssueKeys);
   const unknownFor = (m: DevinfoMember): string[] => m.write.entity.issueKeys.filter((k) => unknown.has(k));
   if (outcome.status === 'accepted') return members.map((m) => ({ id: id(m), status: 'accepted', unknownIssueKeys: unknownFor(m) }));
+  const { parts } = outcome;
+  const whole = parts === undefined || parts.whole.length > 0;
   const named = new Map<string, string[]>();
-  let general = false;
-  for (const message of outcome.messages) {
-    const member = members.find((m) => message.startsWith(`${m.write.entity.payload.type} ${m.write.entity.payload.jiraId}: `));
-    if (member === undefined) general = true;
-    else named.set(id(member), [...(named.get(id(member)) ?? []), message]);
+  for (const part of parts?.nested ?? []) {
+    const key = `${part.type}\0${part.id}`;
+    named.set(key, [...(named.get(key) ?? []), ...part.messages.map((m) => `${part.type} ${part.id}: ${m}`)]);
   }
   return members.map((m): EntityOutcome => {
-    const messages = general ? outcome.messages : named.get(id(m));
+    const { type, jiraId } = m.write.entity.payload;
+    const messages = whole ? outcome.messages : named.get(`${type}\0${jiraId}`);
     return messages === undefined
       ? { id: id(m), status: 'accepted', unknownIssueKeys: unknownFor(m) }
       : { id: id(m), status: 'rejected', messages, unknownIssueKeys: unknownFor(m) };

@@ -23,6 +23,40 @@ const web: JiraRepository = {
   branches: [branch('PROJ-1-x')],
 };
 
+function webPacket(): DevinfoPacket {
+  const devCommit = (sha: string): DevCommit => ({
+    sha,
+    message: 'PROJ-1 work',
+    authorName: 'Ada',
+    authorEmail: 'ada@example.com',
+    timestamp: '2026-01-02T03:04:05.000Z',
+    filesChanged: 1,
+    url: `https://git.example/c/${sha}`,
+    merge: false,
+    issueKeys: ['PROJ-1'],
+  });
+  const desired = desiredDevinfo(
+    [
+      {
+        id: 'web',
+        name: 'web',
+        url: 'https://git.example/web',
+        commits: [devCommit('c1'), devCommit('c2')],
+        branches: [{ name: 'PROJ-1-x', url: 'https://git.example/b/x', lastCommit: devCommit('tip'), issueKeys: ['PROJ-1'] }],
+      },
+    ],
+    'git',
+  );
+  return {
+    entity: web,
+    members: desired.entities.map((entity) => ({
+      write: { entity, action: 'create', changedFields: [], previousSequence: 0 },
+      sequence: 1,
+      stamped: stampDevinfo(entity.payload, 1),
+    })),
+  };
+}
+
 describe('devinfo store answer, entity by entity', () => {
   it('accepts a repository whose every nested entity Jira lists as accepted', () => {
     const [outcome] = devinfoKind.parseResponse({ acceptedDevinfoEntities: { web: { commits: ['c1', 'c2'], branches: ['PROJ-1-x'] } } }, [
@@ -38,6 +72,7 @@ describe('devinfo store answer, entity by entity', () => {
       status: 'rejected',
       messages: ['commit c2: not listed as accepted by Jira'],
       unknownIssueKeys: [],
+      parts: { whole: [], nested: [{ type: 'commit', id: 'c2', messages: ['not listed as accepted by Jira'] }] },
     });
   });
 
@@ -68,37 +103,7 @@ describe('devinfo store answer, entity by entity', () => {
 
   it('makes only the unlisted member rejected when the reconciler splits the outcome per entity', () => {
     const [outcome] = devinfoKind.parseResponse({ acceptedDevinfoEntities: { web: { commits: ['c1'], branches: ['PROJ-1-x'] } } }, [web]);
-    const devCommit = (sha: string): DevCommit => ({
-      sha,
-      message: 'PROJ-1 work',
-      authorName: 'Ada',
-      authorEmail: 'ada@example.com',
-      timestamp: '2026-01-02T03:04:05.000Z',
-      filesChanged: 1,
-      url: `https://git.example/c/${sha}`,
-      merge: false,
-      issueKeys: ['PROJ-1'],
-    });
-    const desired = desiredDevinfo(
-      [
-        {
-          id: 'web',
-          name: 'web',
-          url: 'https://git.example/web',
-          commits: [devCommit('c1'), devCommit('c2')],
-          branches: [{ name: 'PROJ-1-x', url: 'https://git.example/b/x', lastCommit: devCommit('tip'), issueKeys: ['PROJ-1'] }],
-        },
-      ],
-      'git',
-    );
-    const packet: DevinfoPacket = {
-      entity: web,
-      members: desired.entities.map((entity) => ({
-        write: { entity, action: 'create', changedFields: [], previousSequence: 0 },
-        sequence: 1,
-        stamped: stampDevinfo(entity.payload, 1),
-      })),
-    };
+    const packet = webPacket();
     assert.deepEqual(
       memberOutcomes(outcome!, packet).map((o) => [o.id, o.status]),
       [
@@ -106,6 +111,21 @@ describe('devinfo store answer, entity by entity', () => {
         ['web/commit/c2', 'rejected'],
         ['web/branch/PROJ-1-x', 'accepted'],
       ],
+    );
+  });
+
+  it('reads which members Jira refused from the answer, not from how its messages read', () => {
+    // A message about the whole repository that happens to read like one about commit c2 concerns every member.
+    const [outcome] = devinfoKind.parseResponse(
+      {
+        acceptedDevinfoEntities: { web: { commits: ['c1', 'c2'], branches: ['PROJ-1-x'] } },
+        failedDevinfoEntities: { web: { errorMessages: [{ message: 'commit c2: and the rest of this repository could not be stored' }] } },
+      },
+      [web],
+    );
+    assert.deepEqual(
+      memberOutcomes(outcome!, webPacket()).map((o) => o.status),
+      ['rejected', 'rejected', 'rejected'],
     );
   });
 });

@@ -127,7 +127,15 @@ describe('jira kind descriptions', () => {
       },
       [repository('r1', 2)],
     );
-    assert.deepEqual(outcomes, [{ id: 'r1', status: 'rejected', messages: ['commit r1c0: message too long'], unknownIssueKeys: [] }]);
+    assert.deepEqual(outcomes, [
+      {
+        id: 'r1',
+        status: 'rejected',
+        messages: ['commit r1c0: message too long'],
+        unknownIssueKeys: [],
+        parts: { whole: [], nested: [{ type: 'commit', id: 'r1c0', messages: ['message too long'] }] },
+      },
+    ]);
   });
 
   it('counts devinfo weight as nested commits, branches and pull requests', () => {

@@ -1,50 +1,60 @@
 import { decodeOrThrow } from '../../codec/decode';
 import { DevinfoResponseCodec, type DevinfoResponse, unknownKeysOf } from '../codecs';
 import type { JiraRepository } from '../payloads';
-import type { KindDescription } from '../types';
+import type { KindDescription, RejectedParts } from '../types';
 import { issueKeysFrom, outcomesFor } from './outcomes';
 
 type RepositoryErrors = NonNullable<DevinfoResponse['failedDevinfoEntities']>[string];
 
+type NestedRejection = RejectedParts['nested'][number];
+
 /**
- * Every message Jira gave for a repository, nested ones prefixed with what they belong to. Any message makes the
- * repository 'rejected': a partly stored repository is reported rather than silently counted as accepted, and
- * re-sending it is harmless because Jira keeps only higher updateSequenceIds.
+ * What Jira refused in a repository, as data: messages about the repository itself, and each nested entity it
+ * failed (one without messages of its own gets "failed"). Any of it makes the repository 'rejected': a partly stored
+ * repository is reported rather than silently counted as accepted, and re-sending it is harmless because Jira keeps
+ * only higher updateSequenceIds.
  */
-function messagesOf(errors: RepositoryErrors): string[] {
-  const messages = (errors.errorMessages ?? []).map((m) => m.message);
-  const nested = [
+function failedParts(errors: RepositoryErrors): { whole: string[]; nested: NestedRejection[] } {
+  const whole = (errors.errorMessages ?? []).map((m) => m.message);
+  const lists = [
     ['commit', errors.commits],
     ['branch', errors.branches],
     ['pull request', errors.pullRequests],
   ] as const;
-  for (const [label, list] of nested) {
+  const nested: NestedRejection[] = [];
+  for (const [type, list] of lists) {
     for (const entity of list ?? []) {
       const own = (entity.errorMessages ?? []).map((m) => m.message);
-      messages.push(...(own.length === 0 ? [`${label} ${entity.id}: failed`] : own.map((m) => `${label} ${entity.id}: ${m}`)));
+      nested.push({ type, id: entity.id, messages: own.length === 0 ? ['failed'] : own });
     }
   }
-  return messages;
+  return { whole, nested };
 }
 
 type RepositoryAccepted = NonNullable<DevinfoResponse['acceptedDevinfoEntities']>[string];
 
 /**
- * A nested entity Jira lists neither as accepted nor as failed is not known to be stored: it gets a message naming
- * it, so the reconciler keeps it dirty and sends it again instead of recording it as in Jira.
+ * A nested entity Jira lists neither as accepted nor as failed is not known to be stored: it is refused too, so the
+ * reconciler keeps it dirty and sends it again instead of recording it as in Jira.
  */
-function unlistedMessages(repo: JiraRepository, accepted: RepositoryAccepted, errors: RepositoryErrors | undefined): string[] {
-  const nested = [
+function unlisted(repo: JiraRepository, accepted: RepositoryAccepted, errors: RepositoryErrors | undefined): NestedRejection[] {
+  const lists = [
     ['commit', repo.commits, accepted.commits, errors?.commits],
     ['branch', repo.branches, accepted.branches, errors?.branches],
     ['pull request', repo.pullRequests, accepted.pullRequests, errors?.pullRequests],
   ] as const;
-  const messages: string[] = [];
-  for (const [label, sent, acceptedIds, failed] of nested) {
+  const found: NestedRejection[] = [];
+  for (const [type, sent, acceptedIds, failed] of lists) {
     const listed = new Set([...(acceptedIds ?? []), ...(failed ?? []).map((f) => f.id)]);
-    for (const entity of sent ?? []) if (!listed.has(entity.id)) messages.push(`${label} ${entity.id}: not listed as accepted by Jira`);
+    for (const entity of sent ?? [])
+      if (!listed.has(entity.id)) found.push({ type, id: entity.id, messages: ['not listed as accepted by Jira'] });
   }
-  return messages;
+  return found;
+}
+
+/** The parts as text for people: nested messages prefixed with what they belong to. */
+function messagesOf(parts: RejectedParts): string[] {
+  return [...parts.whole, ...parts.nested.flatMap((n) => n.messages.map((m) => `${n.type} ${n.id}: ${m}`))];
 }
 
 function nestedCount(repo: JiraRepository): number {
@@ -76,17 +86,22 @@ export const devinfoKind: KindDescription<JiraRepository> = {
     const failed = answer.failedDevinfoEntities ?? {};
     const acceptedRepos = answer.acceptedDevinfoEntities ?? {};
     const rejected = new Map<string, readonly string[]>();
+    const rejectedParts = new Map<string, RejectedParts>();
     for (const repo of sent) {
       const errors = Object.hasOwn(failed, repo.id) ? failed[repo.id] : undefined;
-      const messages = errors === undefined ? [] : messagesOf(errors);
+      const parts = errors === undefined ? { whole: [], nested: [] } : failedParts(errors);
       // A repository Jira does not mention at all stays 'failed' (outcomesFor); one it mentions is checked entity by entity.
-      if (Object.hasOwn(acceptedRepos, repo.id) || messages.length > 0)
-        messages.push(...unlistedMessages(repo, acceptedRepos[repo.id] ?? {}, errors));
-      if (messages.length > 0) rejected.set(repo.id, messages);
+      if (Object.hasOwn(acceptedRepos, repo.id) || parts.whole.length + parts.nested.length > 0)
+        parts.nested.push(...unlisted(repo, acceptedRepos[repo.id] ?? {}, errors));
+      if (parts.whole.length + parts.nested.length > 0) {
+        rejected.set(repo.id, messagesOf(parts));
+        rejectedParts.set(repo.id, parts);
+      }
     }
     return outcomesFor(devinfoKind, sent, {
       accepted: new Set(Object.keys(acceptedRepos)),
       rejected,
+      rejectedParts,
       unknownIssueKeys: unknownKeysOf(answer),
     });
   },

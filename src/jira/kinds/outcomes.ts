@@ -1,9 +1,11 @@
-import type { EntityOutcome } from '../types';
+import type { EntityOutcome, RejectedParts } from '../types';
 
 /** What a 202 body said, already keyed by flagsync's entity ids. */
 export interface ParsedAnswer {
   readonly accepted: ReadonlySet<string>;
   readonly rejected: ReadonlyMap<string, readonly string[]>;
+  /** For entities with nested ones: what of them was refused (see RejectedParts). */
+  readonly rejectedParts?: ReadonlyMap<string, RejectedParts>;
   readonly unknownIssueKeys: readonly string[];
 }
 
@@ -22,7 +24,12 @@ export function outcomesFor<E>(kind: OutcomeIdentity<E>, sent: readonly E[], ans
     const id = kind.idOf(entity);
     const unknownIssueKeys = unknown.size === 0 ? [] : [...new Set(kind.issueKeysOf(entity))].filter((k) => unknown.has(k.toUpperCase()));
     const messages = answer.rejected.get(id);
-    if (messages !== undefined) return { id, status: 'rejected', messages, unknownIssueKeys };
+    if (messages !== undefined) {
+      const parts = answer.rejectedParts?.get(id);
+      return parts === undefined
+        ? { id, status: 'rejected', messages, unknownIssueKeys }
+        : { id, status: 'rejected', messages, unknownIssueKeys, parts };
+    }
     if (answer.accepted.has(id)) return { id, status: 'accepted', unknownIssueKeys };
     const error = "Jira's answer lists this entity neither as accepted nor as rejected";
     return { id, status: 'failed', error, reason: 'unlisted', retryable: false };
