@@ -55,6 +55,11 @@ export interface SourceAdapter {
    * rejected, like `snapshot`) and its `snapshot` rejects, so it can never be mistaken for an empty flag source.
    */
   readonly produces?: 'flags' | 'devinfo';
+  /**
+   * The source system and its version, when the adapter knows them (e.g. "Unleash 7.5.0"): sent as
+   * `providerMetadata.product` on this provider's requests, for Atlassian's logs. Absent: "flagsync <version>".
+   */
+  readonly product?: string;
   /** Reads everything; `signal` aborts when the core's timeout fires or the process is stopping. */
   snapshot(signal: AbortSignal): Promise<FlagSnapshot>;
   snapshotDevinfo?(signal: AbortSignal): Promise<DevinfoSnapshot>;

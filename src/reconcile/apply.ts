@@ -37,6 +37,8 @@ export interface ApplyDeps<S, P, M, E> {
   readonly signal?: AbortSignal;
   /** Jira `properties` on every request (the provider's name is added so its data can be purged by property). */
   readonly properties?: Readonly<Record<string, string>>;
+  /** The source product a provider's adapter reports (providerMetadata.product); else the client's own. */
+  readonly productOf?: (provider: string) => string | undefined;
 }
 
 /**
@@ -139,7 +141,10 @@ async function sendWrites<S, P, M, E>(
   });
   const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
   // Decided before anything is sent, so an entity accepted early in the run does not change how the rest goes.
-  const fieldsOf = kind.requestFieldsFor?.(ledger.records(kind.name)) ?? noRequestFields;
+  const kindFieldsOf = kind.requestFieldsFor?.(ledger.records(kind.name)) ?? noRequestFields;
+  const product = deps.productOf?.(plan.provider);
+  const fieldsOf =
+    product === undefined ? kindFieldsOf : (packet: Packet<P, M, E>) => ({ providerMetadata: { product }, ...kindFieldsOf(packet) });
   for (const round of kind.pack(stamped, nowMs)) {
     const packets = new Map(round.map((packet) => [kind.submitAs.idOf(packet.entity), packet]));
     // State is recorded batch by batch (a stop mid-run keeps what landed); counts come from the full report, which

@@ -79,6 +79,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     now,
     signal: input.signal,
     properties: input.properties,
+    productOf: (name) => input.providers.find((p) => p.name === name)?.adapter.product,
   });
   // Nothing changed and the store already holds a state: it says all of this already.
   if (ledger.hasChanges || !holdsSomething(ledger.state)) await ledger.save();
