@@ -76,6 +76,10 @@ describe('flagsync from the packed tarball: adapter authoring outside the reposi
       project,
     );
     assert.equal(entry.stdout.trim(), 'function function 1', entry.stderr);
+    // The built-in flagd adapter, the Jira simulator with its schemas and the demo config all ship in the package.
+    const demo = await flagsync(['demo']);
+    assert.equal(demo.code, 0, demo.stderr);
+    assert.match(demo.stdout, /Second run with nothing changed: 0 write requests sent/);
     // The exports map keeps the host's modules out of reach.
     const internal = await run('node', ['-e', `require('flagsync/dist/src/reconcile/run')`], project);
     assert.match(internal.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
