@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import axios from 'axios';
-import { SyncMetrics, startMetricsServer, type MetricsServer } from '../../src/daemon/metrics';
+import { startMetricsServer, type MetricsServer } from '../../src/daemon/health-server';
+import { SyncMetrics } from '../../src/daemon/metrics';
 import type { ProviderResult } from '../../src/reconcile/apply';
 import type { RunReport } from '../../src/reconcile/run';
 
