@@ -11,13 +11,17 @@
 ARG NODE_IMAGE=node:20.19-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-WORKDIR /app
+WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
-COPY src src
-COPY adapters adapters
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+COPY . .
+# The package exactly as npm would publish it (prepack builds dist/), installed production-only into /app: the
+# image runs what users install, and test/image/image.test.ts can do the same without a container engine.
+RUN npm pack --pack-destination /tmp \
+ && mkdir /app \
+ && echo '{"name":"flagsync-image","version":"0.0.0","private":true}' > /app/package.json \
+ && cd /app \
+ && npm install --omit=dev --no-audit --no-fund /tmp/flagsync-*.tgz
 
 FROM ${NODE_IMAGE}
 ARG NODE_IMAGE
@@ -37,18 +41,12 @@ ENV NODE_ENV=production \
     FLAGSYNC_CONFIG=/etc/flagsync/flagsync.yaml \
     FLAGSYNC_STATE_PATH=/var/lib/flagsync/state.json
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules node_modules
-COPY --from=build /app/dist dist
-COPY bin bin
-COPY schemas schemas
-COPY config config
-COPY templates templates
+COPY --from=build /app /app
 USER node
 VOLUME ["/var/lib/flagsync"]
 # metrics.port in the config serves /metrics, /healthz and /readyz here
 EXPOSE 9464
 # node itself asks /healthz (no curl in the image); Kubernetes ignores this and uses the Deployment's probes.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/app/bin/healthcheck.js"]
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/flagsync.js"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/app/node_modules/flagsync/bin/healthcheck.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/node_modules/flagsync/bin/flagsync.js"]
 CMD ["run", "--config", "/etc/flagsync/flagsync.yaml"]

@@ -163,3 +163,39 @@ describe('PostgreSQL state store', function () {
     }
   });
 });
+
+describe('PostgreSQL state store: write-ahead and writability', function () {
+  this.timeout(30_000);
+  let db: TestDatabase;
+  let backend: PgBackend;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    backend = postgresBackend(db.url);
+  });
+  afterEach(async () => {
+    await backend.close();
+    await db.drop();
+  });
+
+  it('append makes changes durable at once (a fresh connection loads them)', async () => {
+    const inFlight: EntityRecord = { h: '', s: 1_800_000_000_500, p: 'files' };
+    await backend.state.append([put('files:a', inFlight)]);
+    const other = postgresBackend(db.url);
+    try {
+      assert.deepEqual((await other.state.load()).entities.featureflags, { 'files:a': inFlight });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('checkWritable passes on a writable database and names a read-only one', async () => {
+    await backend.state.checkWritable();
+    await queryDatabase(db.url, `ALTER DATABASE ${db.name} SET default_transaction_read_only = on`);
+    const readOnly = postgresBackend(db.url);
+    try {
+      await assert.rejects(readOnly.state.checkWritable(), /the database is read-only/);
+    } finally {
+      await readOnly.close(); // the database is dropped after the test, read-only or not
+    }
+  });
+});

@@ -61,6 +61,14 @@ export const lockKey = (purpose: string): string => `hashtextextended('flagsync-
  * written in a shape this version does not understand.
  */
 export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  // Up to date already: no DDL and no lock, so readers (status, /readyz) also work on a read-only standby.
+  const applied = await appliedVersions(pool);
+  if (applied !== undefined) {
+    const newest = Math.max(0, ...applied);
+    if (newest > known) throw newerSchema(newest, known);
+    if (migrations.every((m) => applied.has(m.version))) return known;
+  }
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -72,14 +80,11 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
     const { rows } = await client.query<{ version: number }>('SELECT version FROM flagsync_schema_migrations');
-    const applied = new Set(rows.map((r) => r.version));
-    const known = Math.max(0, ...migrations.map((m) => m.version));
-    const newest = Math.max(0, ...applied);
-    if (newest > known) {
-      throw new Error(`the database's flagsync schema is version ${newest}, newer than this flagsync knows (${known}); upgrade flagsync`);
-    }
+    const done = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...done);
+    if (newest > known) throw newerSchema(newest, known);
     for (const step of migrations) {
-      if (applied.has(step.version)) continue;
+      if (done.has(step.version)) continue;
       await client.query(step.sql);
       await client.query('INSERT INTO flagsync_schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
     }
@@ -91,4 +96,16 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
   } finally {
     client.release();
   }
+}
+
+function newerSchema(newest: number, known: number): Error {
+  return new Error(`the database's flagsync schema is version ${newest}, newer than this flagsync knows (${known}); upgrade flagsync`);
+}
+
+/** The versions recorded, or undefined when the migrations table does not exist yet. */
+async function appliedVersions(pool: Pool): Promise<Set<number> | undefined> {
+  const exists = await pool.query<{ t: string | null }>("SELECT to_regclass('flagsync_schema_migrations')::text AS t");
+  if (exists.rows[0]?.t === null || exists.rows[0] === undefined) return undefined;
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM flagsync_schema_migrations');
+  return new Set(rows.map((r) => r.version));
 }

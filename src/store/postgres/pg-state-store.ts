@@ -63,7 +63,23 @@ export class PgStateStore implements StateStore {
     return state;
   };
 
-  readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => {
+  readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => this.write(changes);
+
+  /**
+   * Write-ahead (records marked in flight before a request leaves, deletes one by one): rows are already the
+   * store's whole form, so appending is the same transactional write as a save.
+   */
+  readonly append = async (changes: readonly RecordChange[]): Promise<void> => this.write(changes);
+
+  /** Rejects, naming the cause, when nothing could be saved: the database is unreachable or read-only (a standby). */
+  readonly checkWritable = async (): Promise<void> => {
+    await this.ready();
+    const { rows } = await this.pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro");
+    if (rows[0]?.ro === 'on')
+      throw new Error('cannot save state to PostgreSQL: the database is read-only (a standby, or default_transaction_read_only)');
+  };
+
+  private async write(changes: readonly RecordChange[]): Promise<void> {
     if (changes.length === 0) return;
     await this.ready();
     const client = await this.pool.connect();
@@ -81,7 +97,7 @@ export class PgStateStore implements StateStore {
     } finally {
       client.release();
     }
-  };
+  }
 
   /** How many records the store holds (for `state migrate`, which refuses to mix two states). */
   async count(): Promise<number> {
