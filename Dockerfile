@@ -15,9 +15,10 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
-# The package exactly as npm would publish it (prepack builds dist/), installed production-only into /app: the
-# image runs what users install, and test/image/image.test.ts can do the same without a container engine.
-RUN npm pack --pack-destination /tmp \
+# The package exactly as npm would publish it, installed production-only into /app: the image runs what users
+# install, and test/image/image.test.ts can do the same without a container engine.
+RUN npm run build \
+ && npm pack --pack-destination /tmp \
  && mkdir /app \
  && echo '{"name":"flagsync-image","version":"0.0.0","private":true}' > /app/package.json \
  && cd /app \
