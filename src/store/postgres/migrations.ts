@@ -15,7 +15,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'records, runs and the writer',
     sql: `
-      -- One row per entity record: a save writes only the entities that changed.
+      -- One row per entity record: a save writes only the entities that changed. A record marked in flight before
+      -- its request leaves (write-ahead) is a row like any other, with an empty hash until Jira answers.
       CREATE TABLE flagsync_records (
         kind text NOT NULL,
         id text NOT NULL,
@@ -24,8 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
         sequence bigint NOT NULL,
         fields jsonb,
         input text,
-        -- Write-ahead (sent, no final answer yet): filled by stores that mark records in flight before a request leaves.
-        in_flight jsonb,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (kind, id)
       );
