@@ -5,6 +5,9 @@ import { createAdapterRegistry } from '../adapters/registry';
 import { createLogger, type Logger, type LogLevel } from '../log';
 import { EXIT_USAGE, ExitError } from './exit';
 
+export const DEFAULT_CONFIG_PATH = './flagsync.yaml';
+export const CONFIG_HELP = `config file (default: $FLAGSYNC_CONFIG, else ${DEFAULT_CONFIG_PATH}); also accepted before the command`;
+
 export interface GlobalOptions {
   readonly config: string;
   readonly logLevel?: LogLevel;

@@ -6,15 +6,40 @@ import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { registerSendCommands } from './commands/send';
 import { simulateCommand } from './commands/simulate';
+import { registerStateCommands } from './commands/state';
+import { registerStatusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
+import { CONFIG_HELP, DEFAULT_CONFIG_PATH } from './context';
 import { EXIT_FAILED, EXIT_USAGE, ExitError } from './exit';
 import { packageVersion } from './package-root';
 
 const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
+/**
+ * `--config`/`--log-level` given before the command (`flagsync --config x.yaml run --once`), else FLAGSYNC_CONFIG /
+ * FLAGSYNC_LOG_LEVEL, fill the command's own options when it was not given them.
+ */
+function applyProgramDefaults(program: Command, action: Command): void {
+  const has = (name: string): boolean => action.options.some((o) => o.attributeName() === name);
+  const before = program.opts<{ config?: string; logLevel?: string }>();
+  if (has('config') && action.getOptionValue('config') === undefined) {
+    const fromEnv = process.env['FLAGSYNC_CONFIG'];
+    action.setOptionValue('config', before.config ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_CONFIG_PATH));
+  }
+  if (has('logLevel') && action.getOptionValue('logLevel') === undefined) {
+    const fromEnv = process.env['FLAGSYNC_LOG_LEVEL'];
+    if (before.logLevel !== undefined) action.setOptionValue('logLevel', before.logLevel);
+    else if (fromEnv !== undefined && fromEnv !== '') {
+      if (!levels.includes(fromEnv))
+        throw new ExitError(EXIT_USAGE, [`flagsync: FLAGSYNC_LOG_LEVEL: expected one of ${levels.join(', ')}, got "${fromEnv}"`]);
+      action.setOptionValue('logLevel', fromEnv);
+    }
+  }
+}
+
 function withGlobals(command: Command): Command {
   return command
-    .option('-c, --config <path>', 'config file', './flagsync.yaml')
+    .option('-c, --config <path>', CONFIG_HELP)
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON, pretty on a terminal)').choices(levels))
     .option('--json', 'print a machine-readable summary on stdout');
 }
@@ -24,12 +49,23 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('Push feature flags, builds, deployments and development information into Jira Software Cloud')
     .version(packageVersion())
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options before the command belong to the program, after it to the command; both are read (see applyProgramDefaults).
+    .enablePositionalOptions()
+    .option('-c, --config <path>', CONFIG_HELP)
+    .addOption(
+      new Option('--log-level <level>', 'log level for the command (default: $FLAGSYNC_LOG_LEVEL, else log.level)').choices(levels),
+    );
+  program.hook('preAction', (_program, action) => applyProgramDefaults(program, action));
 
   withGlobals(program.command('run'))
     .description('sync every provider into Jira: once (--once) or as a daemon on the configured cron schedule')
     .option('--once', 'run one sync and exit (0 all accepted, 1 something failed)')
     .option('--allow-mass-delete', "allow deleting more than sync.massDeleteThreshold of a provider's flags")
+    .option(
+      '--wait-lock <duration>',
+      'with --once: wait this long (30s, 5m, 1h) for another run holding the writer lock, instead of exiting 1',
+    )
     .action(async (opts) => setExit(await runCommand(opts)));
 
   withGlobals(program.command('plan'))
@@ -63,6 +99,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerSendCommands(program, setExit);
 
   registerAdapterCommands(program, setExit);
+
+  registerStatusCommand(program, setExit);
+  registerStateCommands(program, setExit);
 
   return program;
 }

@@ -15,6 +15,7 @@ import {
   NonEmptyString,
   numberRange,
   PositiveSeconds,
+  PostgresUrl,
   SiteHost,
 } from './scalars';
 
@@ -81,10 +82,33 @@ export const JiraCodec = refine(
   { anyOf: [{ required: ['site'] }, { required: ['cloudId'] }] },
 );
 
-const StateCodec = section(
-  { path: withDefault(NonEmptyString, DEFAULT_STATE_PATH, "State file; relative to the config file's folder") },
-  {},
-  'Where flagsync records what it sent',
+const StateStoreCodec = t.keyof({ file: null, postgres: null }, 'one of file, postgres');
+
+const StateCodec = refine(
+  section(
+    {
+      store: withDefault(
+        StateStoreCodec,
+        'file',
+        'file: a JSON file at `path`; postgres: tables in the database at `url` (shared by replicas)',
+      ),
+      path: withDefault(
+        NonEmptyString,
+        DEFAULT_STATE_PATH,
+        "State file (file store; also where the spool folder goes by default); relative to the config file's folder. Default: $FLAGSYNC_STATE_PATH when set, else ./.flagsync/state.json",
+      ),
+    },
+    {
+      url: describe(
+        PostgresUrl,
+        'PostgreSQL connection URL for store: postgres; use a reference, e.g. ${env:DATABASE_URL}. Tables are created on first use',
+      ),
+    },
+    'Where flagsync records what Jira accepted, its runs, and the lock that keeps one writer at a time',
+  ),
+  (u) =>
+    isRecord(u) && u['store'] === 'postgres' && u['url'] === undefined ? [{ expected: 'url (a PostgreSQL URL) with store: postgres' }] : [],
+  { if: { properties: { store: { const: 'postgres' } }, required: ['store'] }, then: { required: ['url'] } },
 );
 
 const SpoolCodec = section(
@@ -99,9 +123,21 @@ const SpoolCodec = section(
 );
 
 const MetricsCodec = section(
-  { host: withDefault(NonEmptyString, '0.0.0.0', 'Address the metrics server listens on') },
-  { port: describe(integerRange(0, 65535), 'Port of GET /metrics (Prometheus) and GET /healthz for `flagsync run`; off when not set') },
-  'Prometheus metrics and a health check for the daemon',
+  {
+    host: withDefault(NonEmptyString, '0.0.0.0', 'Address the metrics server listens on'),
+    readyPeriods: withDefault(
+      integerRange(1, 10000),
+      3,
+      'GET /readyz answers 200 while the last run of any replica succeeded and ended within this many schedule periods',
+    ),
+  },
+  {
+    port: describe(
+      integerRange(0, 65535),
+      'Port of GET /metrics (Prometheus), GET /healthz (liveness) and GET /readyz (readiness) for `flagsync run`; off when not set',
+    ),
+  },
+  'Prometheus metrics and health checks for the daemon',
 );
 
 const SyncCodec = section(

@@ -7,7 +7,8 @@ import { ConfigFileCodec, type ConfigFile } from './codecs';
 import { checkProviders, type AdapterOptions } from './providers';
 import { valuePolicy } from './reveal';
 import { resolveReferences } from './secrets';
-import { ConfigError, type FlagsyncConfig, type ProviderConfig } from './types';
+import { registerSecret } from '../log';
+import { ConfigError, type FlagsyncConfig, type ProviderConfig, type StateConfig } from './types';
 import { unknownKeys } from './unknown-keys';
 import { parseYaml } from './yaml';
 
@@ -39,8 +40,33 @@ function firstPerPath(lines: readonly string[]): string[] {
   });
 }
 
-function build(file: string, decoded: ConfigFile, adapters: ReadonlyMap<number, AdapterOptions>): FlagsyncConfig {
+/** The file's state section, or the environment's defaults for what it leaves out (the image sets FLAGSYNC_STATE_PATH). */
+function stateOf(dir: string, decoded: ConfigFile, raw: unknown, env: NodeJS.ProcessEnv): StateConfig {
+  const written = typeof raw === 'object' && raw !== null ? (raw as { state?: { path?: unknown } }).state?.path : undefined;
+  const fromEnv = env['FLAGSYNC_STATE_PATH'];
+  const file = path.resolve(dir, written === undefined && fromEnv !== undefined && fromEnv !== '' ? fromEnv : decoded.state.path);
+  if (decoded.state.store === 'postgres' && decoded.state.url !== undefined) {
+    registerPasswordOf(decoded.state.url);
+    return { store: 'postgres', path: file, url: decoded.state.url };
+  }
+  return { store: 'file', path: file };
+}
+
+/** A password written into the URL itself (not by reference) is still kept out of every log line. */
+function registerPasswordOf(url: string): void {
+  const password = new URL(url).password;
+  if (password !== '') registerSecret(decodeURIComponent(password));
+}
+
+function build(
+  file: string,
+  decoded: ConfigFile,
+  adapters: ReadonlyMap<number, AdapterOptions>,
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+): FlagsyncConfig {
   const dir = path.dirname(file);
+  const state = stateOf(dir, decoded, raw, env);
   const providers = decoded.providers.map((p, i): ProviderConfig => {
     const adapter = adapters.get(i);
     // checkProviders reported a problem for every provider without an adapter, so this cannot happen here.
@@ -52,8 +78,8 @@ function build(file: string, decoded: ConfigFile, adapters: ReadonlyMap<number, 
     dir,
     jira: decoded.jira,
     schedule: decoded.schedule,
-    state: { path: path.resolve(dir, decoded.state.path) },
-    spool: { path: path.resolve(dir, decoded.spool.path ?? path.join(path.dirname(decoded.state.path), 'spool')) },
+    state,
+    spool: { path: path.resolve(dir, decoded.spool.path ?? path.join(path.dirname(state.path), 'spool')) },
     sync: decoded.sync,
     log: decoded.log,
     metrics: decoded.metrics,
@@ -81,7 +107,7 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
   ].filter((line) => !about(line, resolved.failedPaths));
   const problems = [...resolved.problems, ...firstPerPath(found)];
   if (problems.length > 0 || isLeft(decoded)) throw new ConfigError(file, problems);
-  return build(file, decoded.right, providers.adapters);
+  return build(file, decoded.right, providers.adapters, resolved.value, ctx.env ?? process.env);
 }
 
 /** Reads and parses the config file at `file` (the CLI's `--config`, default ./flagsync.yaml). */

@@ -26,6 +26,21 @@ export const HttpUrl = leaf('a URL', (u): u is string => isString(u) && isHttpUr
   pattern: '^https?://',
 });
 
+/** postgres:// or postgresql:// with a host; credentials, database and query (sslmode…) as node-postgres reads them. */
+export const PostgresUrl = leaf(
+  'a PostgreSQL URL (postgres://user:password@host:5432/database)',
+  (u): u is string => {
+    if (!isString(u)) return false;
+    try {
+      const url = new URL(u);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  },
+  { type: 'string', pattern: '^postgres(ql)?://' },
+);
+
 export const SiteHost = leaf('a host name (acme.atlassian.net) or URL', (u): u is string => isString(u) && (HOST.test(u) || isHttpUrl(u)), {
   type: 'string',
   minLength: 1,

@@ -38,19 +38,26 @@ export interface ProviderConfig {
   readonly options: unknown;
 }
 
+/**
+ * Where state, the run log and the writer lock live. `path` is absolute; with the postgres store it still places the
+ * spool folder by default.
+ */
+export type StateConfig =
+  { readonly store: 'file'; readonly path: string } | { readonly store: 'postgres'; readonly path: string; readonly url: string };
+
 export interface FlagsyncConfig {
   /** Absolute path of the config file, and its folder (relative paths in the file resolve against it). */
   readonly path: string;
   readonly dir: string;
   readonly jira: JiraConfig;
   readonly schedule: string;
-  readonly state: { readonly path: string };
+  readonly state: StateConfig;
   /** Absolute folder of spooled builds and deployments. */
   readonly spool: { readonly path: string };
   readonly sync: { readonly massDeleteThreshold: number; readonly providerTimeoutSeconds: number };
   readonly log: { readonly level: LogLevel };
   /** The daemon's metrics server; off when `port` is not set. */
-  readonly metrics: { readonly host: string; readonly port?: number };
+  readonly metrics: { readonly host: string; readonly port?: number; readonly readyPeriods: number };
   readonly providers: readonly ProviderConfig[];
 }
 

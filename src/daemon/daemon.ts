@@ -1,10 +1,15 @@
 import * as cron from 'node-cron';
 import type { Logger } from '../log';
+import { currentSlot } from './schedule';
 
 export interface DaemonOptions {
   readonly schedule: string;
-  /** One sync run; must stop starting new work when `signal` aborts and resolve once state is saved. */
-  readonly run: (signal: AbortSignal) => Promise<unknown>;
+  /**
+   * One sync run; must stop starting new work when `signal` aborts and resolve once state is saved. `slot` is the
+   * schedule time the run is for (the tick's, or the latest one before a run at start or by hand), the same on
+   * every replica, so replicas can tell whether this slot was synced already.
+   */
+  readonly run: (signal: AbortSignal, slot: Date) => Promise<unknown>;
   readonly logger: Logger;
   /** Run once right away instead of waiting for the first tick (default true). */
   readonly runAtStart?: boolean;
@@ -12,7 +17,7 @@ export interface DaemonOptions {
 
 export interface Daemon {
   /** Triggers a run now unless one is in flight (then it is skipped, never overlapped). */
-  tick(): Promise<void>;
+  tick(slot?: Date): Promise<void>;
   /** Aborts the run in flight, waits for it to save state, and stops the schedule. */
   stop(): Promise<void>;
   readonly running: boolean;
@@ -25,7 +30,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
   let controller = new AbortController();
   let stopped = false;
 
-  const tick = async (): Promise<void> => {
+  const tick = async (slot: Date = currentSlot(options.schedule, new Date())): Promise<void> => {
     if (stopped) return;
     if (inFlight !== undefined) {
       logger.warn('previous run still in progress; this tick is skipped');
@@ -33,7 +38,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
     }
     controller = new AbortController();
     inFlight = options
-      .run(controller.signal)
+      .run(controller.signal, slot)
       .then(() => undefined)
       .catch((error: unknown) => logger.error({ err: error }, 'run failed'))
       .finally(() => {
@@ -42,7 +47,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
     await inFlight;
   };
 
-  const task = cron.schedule(options.schedule, () => tick(), { name: 'flagsync', noOverlap: true });
+  const task = cron.schedule(options.schedule, (context) => tick(context.date), { name: 'flagsync', noOverlap: true });
   if (options.runAtStart !== false) void tick();
 
   return {

@@ -1,11 +1,10 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunReport } from '../reconcile/run';
 
 /**
  * Prometheus metrics of the daemon: what an on-call engineer asks first ("is it syncing, is Jira accepting, which
- * source is down"). Served with /healthz on a port of its own, only when `metrics.port` is configured.
+ * source is down"). Served with /healthz and /readyz on a port of its own (see health-server.ts), only when
+ * `metrics.port` is configured.
  */
 export class SyncMetrics {
   readonly registry = new Registry();
@@ -40,7 +39,9 @@ export class SyncMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'flagsync_' });
+    // Node's process metrics under their standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…),
+    // so stock Node.js dashboards work unchanged.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   recordRun(report: RunReport<unknown> | undefined, seconds: number, nowMs: number): void {
@@ -64,37 +65,4 @@ export class SyncMetrics {
       for (const [outcome, n] of Object.entries(counts)) if (n > 0) this.entities.inc({ provider: r.provider, outcome }, n);
     }
   }
-}
-
-export interface MetricsServer {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/** GET /metrics (Prometheus text format) and GET /healthz (200 while the process runs). */
-export async function startMetricsServer(metrics: SyncMetrics, port: number, host: string): Promise<MetricsServer> {
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/metrics') {
-      void metrics.registry.metrics().then(
-        (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType }).end(text),
-        () => res.writeHead(500).end(),
-      );
-      return;
-    }
-    if (req.method === 'GET' && path === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
-      return;
-    }
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import axios from 'axios';
-import { SyncMetrics, startMetricsServer, type MetricsServer } from '../../src/daemon/metrics';
+import { startMetricsServer, type MetricsServer } from '../../src/daemon/health-server';
+import { SyncMetrics } from '../../src/daemon/metrics';
 import type { ProviderResult } from '../../src/reconcile/apply';
 import type { RunReport } from '../../src/reconcile/run';
 
@@ -66,5 +67,19 @@ describe('daemon metrics', () => {
     server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1');
     assert.equal((await axios.get(`${server.url}/healthz`)).status, 200);
     assert.equal((await axios.get(`${server.url}/nope`, { validateStatus: () => true })).status, 404);
+  });
+
+  it("exposes Node's default process metrics under their standard names", async () => {
+    server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1');
+    const { data } = await axios.get<string>(`${server.url}/metrics`);
+    const names = new Set(data.split('\n').flatMap((l) => (/^# TYPE (\S+)/.exec(l) ?? []).slice(1)));
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ])
+      assert.ok(names.has(name), `missing ${name}`);
+    assert.ok(![...names].some((n) => n.startsWith('flagsync_process_') || n.startsWith('flagsync_nodejs_')));
   });
 });

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { checkPassed, checkProvider } from '../../adapters/check-provider';
 import { jsonCheck, renderCheck } from '../../adapters/check-report';
 import { scaffoldAdapter, ScaffoldError } from '../../adapters/scaffold';
-import { loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
+import { CONFIG_HELP, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { packageRoot } from '../package-root';
 
@@ -77,7 +77,7 @@ export function registerAdapterCommands(program: Command, setExit: (code: number
   adapter
     .command('check')
     .description("run one provider's snapshot and show the flags and the Jira entities they become; sends nothing")
-    .option('-c, --config <path>', 'config file', './flagsync.yaml')
+    .option('-c, --config <path>', CONFIG_HELP)
     .option('--provider <name>', 'provider to check (required when the config has several)')
     .addOption(new Option('--log-level <level>', 'log level').choices(levels))
     .option('--json', 'print the result as JSON on stdout')

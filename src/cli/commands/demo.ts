@@ -36,7 +36,7 @@ async function demoConfig(sim: Simulator, stateDir: string): Promise<FlagsyncCon
     return {
       ...base,
       jira: { ...base.jira, site: undefined, cloudId: sim.cloudId, tokenUrl: `${sim.url}/oauth/token`, apiBaseUrl: sim.url },
-      state: { path: path.join(stateDir, 'state.json') },
+      state: { store: 'file', path: path.join(stateDir, 'state.json') },
     };
   } catch (error) {
     if (error instanceof ConfigError)

@@ -1,64 +1,115 @@
+import type { FlagsyncConfig } from '../../config';
+import { startMetricsServer } from '../../daemon/health-server';
 import { startDaemon } from '../../daemon/daemon';
-import { startMetricsServer, SyncMetrics } from '../../daemon/metrics';
+import { SyncMetrics } from '../../daemon/metrics';
+import { checkReadiness } from '../../daemon/readiness';
+import type { Logger } from '../../log';
 import type { RunReport } from '../../reconcile/run';
 import { jsonRunSummary, renderRunSummary } from '../../reconcile/report';
+import { openStateBackend, runExclusively, type StateBackend } from '../../store';
+import { failureReason } from '../../store/exclusive-run';
 import { abortOnSignals, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
-import { EXIT_FAILED, EXIT_OK } from '../exit';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import { parseDuration } from '../duration';
 import { syncOnce } from './sync';
 
 export interface RunOptions extends GlobalOptions {
   readonly once?: boolean;
   readonly allowMassDelete?: boolean;
+  /** `run --once`: how long to wait for another run's writer lock ("30s", "5m"); default: fail at once. */
+  readonly waitLock?: string;
+}
+
+/** A failed run is an error-level line, so alerting on log level catches it. */
+function logRunEnd(logger: Logger, report: RunReport<unknown>): void {
+  const summary = jsonRunSummary(report);
+  const counts = summary.providers.map(({ rejections, failures, warnings, ...rest }) => rest);
+  if (report.ok) logger.info({ ok: true, providers: counts }, 'run finished');
+  else logger.error({ ok: false, providers: counts, reason: failureReason(report) }, 'run failed');
 }
 
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
 export async function runCommand(options: RunOptions): Promise<number> {
   const config = requireProviders(await loadConfigOrExit(options.config), 'run');
+  const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
+  if (waitMs === undefined) {
+    throw new ExitError(EXIT_USAGE, [`flagsync: --wait-lock: expected a duration such as 30s, 5m or 1h, got "${options.waitLock}"`]);
+  }
   const logger = loggerFor(options, config);
   const controller = new AbortController();
   // Grace for the shutdown: the request in flight may take its whole timeout, then state is saved.
   const release = abortOnSignals(controller, logger, config.jira.requestTimeoutSeconds * 1000 + 10_000);
+  const backend = openStateBackend(config.state);
   try {
-    if (options.once === true) {
-      const report = await syncOnce(config, logger, {
+    const sync = (signal: AbortSignal): Promise<RunReport<unknown>> =>
+      syncOnce(config, logger, {
         dryRun: false,
         allowMassDelete: options.allowMassDelete === true,
-        signal: controller.signal,
+        signal,
+        store: backend.state,
+        saveIntervalMs: backend.saveIntervalMs,
       });
+    if (options.once === true) {
+      const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal }, () => sync(controller.signal));
+      if (result.status !== 'ran') {
+        const hint =
+          waitMs > 0 ? `; gave up after --wait-lock ${options.waitLock}` : '; try again later, or wait for it with --wait-lock <duration>';
+        logger.error({ holder: result.status === 'locked' ? result.holder : undefined }, result.message);
+        process.stderr.write(`flagsync: ${result.message}${hint}\n`);
+        return EXIT_FAILED;
+      }
+      const { report } = result;
+      logRunEnd(logger, report);
       process.stdout.write(options.json === true ? `${JSON.stringify(jsonRunSummary(report))}\n` : `${renderRunSummary(report)}\n`);
       if (controller.signal.aborted) logger.info('stopped by signal; state saved');
       return report.ok ? EXIT_OK : EXIT_FAILED;
     }
-    logger.info({ schedule: config.schedule, providers: config.providers.map((p) => p.name) }, 'daemon started');
-    const metrics = new SyncMetrics();
-    const server =
-      config.metrics.port === undefined ? undefined : await startMetricsServer(metrics, config.metrics.port, config.metrics.host);
-    if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
-    const daemon = startDaemon({
-      schedule: config.schedule,
-      logger,
-      run: async (signal) => {
-        const started = Date.now();
-        let report: RunReport<unknown> | undefined;
-        try {
-          report = await syncOnce(config, logger, { dryRun: false, allowMassDelete: options.allowMassDelete === true, signal });
-        } finally {
-          metrics.recordRun(report, (Date.now() - started) / 1000, Date.now());
-        }
-        const summary = jsonRunSummary(report);
-        logger.info(
-          { ok: summary.ok, providers: summary.providers.map(({ rejections, failures, warnings, ...counts }) => counts) },
-          'run finished',
-        );
-        return report;
-      },
-    });
-    await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
-    await daemon.stop();
-    await server?.close();
-    logger.info('daemon stopped; state saved');
-    return EXIT_OK;
+    return await runDaemon(config, backend, logger, controller.signal, sync);
   } finally {
     release();
+    await backend.close();
   }
+}
+
+async function runDaemon(
+  config: FlagsyncConfig,
+  backend: StateBackend,
+  logger: Logger,
+  stop: AbortSignal,
+  sync: (signal: AbortSignal) => Promise<RunReport<unknown>>,
+): Promise<number> {
+  logger.info({ schedule: config.schedule, providers: config.providers.map((p) => p.name), state: backend.where }, 'daemon started');
+  const metrics = new SyncMetrics();
+  const readiness = () => checkReadiness({ runs: backend.runs, schedule: config.schedule, periods: config.metrics.readyPeriods });
+  const server =
+    config.metrics.port === undefined
+      ? undefined
+      : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, { readiness });
+  if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
+  const daemon = startDaemon({
+    schedule: config.schedule,
+    logger,
+    run: async (signal, slot) => {
+      const started = Date.now();
+      const seconds = (): number => (Date.now() - started) / 1000;
+      let result;
+      try {
+        result = await runExclusively({ backend, logger, signal, slot }, () => sync(signal));
+      } catch (error) {
+        metrics.recordRun(undefined, seconds(), Date.now());
+        throw error; // the daemon logs it at error level
+      }
+      if (result.status !== 'ran') {
+        logger.info({ slot: slot.toISOString() }, `tick skipped: ${result.message}`);
+        return;
+      }
+      metrics.recordRun(result.report, seconds(), Date.now());
+      logRunEnd(logger, result.report);
+    },
+  });
+  await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+  await daemon.stop();
+  await server?.close();
+  logger.info('daemon stopped; state saved');
+  return EXIT_OK;
 }

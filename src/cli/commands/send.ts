@@ -19,7 +19,7 @@ import {
   type PreparedEvent,
   type SendContext,
 } from '../../send';
-import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { CONFIG_HELP, loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { createClient } from '../wiring';
 
@@ -37,7 +37,7 @@ const err = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
 function withGlobals(command: Command): Command {
   return command
-    .option('-c, --config <path>', 'config file', './flagsync.yaml')
+    .option('-c, --config <path>', CONFIG_HELP)
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(levels))
     .option('--json', 'print the result as JSON on stdout');
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../log';
 import { devinfoReconcileKind } from '../../reconcile/devinfo-kind';
 import { flagReconcileKind } from '../../reconcile/flag-kind';
 import { runOnce, type RunReport } from '../../reconcile/run';
+import type { StateStore } from '../../reconcile/state-store';
 import { drainSpool, spoolDirOf } from '../../send';
 import { closeProviders, createClient, createProviders, createStateStore } from '../wiring';
 
@@ -11,6 +12,10 @@ export interface SyncOptions {
   readonly dryRun: boolean;
   readonly allowMassDelete: boolean;
   readonly signal?: AbortSignal;
+  /** The state store of the run's backend (default: the config's file store); loaded after the writer lock is taken. */
+  readonly store?: StateStore;
+  /** Minimum time between saves during a run (the backend's choice). */
+  readonly saveIntervalMs?: number;
 }
 
 /** Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run. */
@@ -35,7 +40,7 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
 export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport<unknown>> {
   const providers = createProviders(config, logger);
   const client = createClient(config, logger);
-  const store = createStateStore(config);
+  const store = options.store ?? createStateStore(config);
   const common = {
     client,
     store,
@@ -45,6 +50,7 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
     allowMassDelete: options.allowMassDelete,
     dryRun: options.dryRun,
     properties: config.jira.properties,
+    ...(options.saveIntervalMs === undefined ? {} : { saveIntervalMs: options.saveIntervalMs }),
   };
   try {
     const devinfo = providers.filter((p) => p.adapter.produces === 'devinfo');

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { FileStateStore } from '../../reconcile/file-state-store';
+import type { RecordChange } from '../../reconcile/state-store';
+import { registerSecret } from '../../log';
+import { PostgresUrl } from '../../config/scalars';
+import { runLogPathOf } from '../../store/file/file-backend';
+import { RunLogFile } from '../../store/file/run-log-file';
+import { thisProcess, describeHolder } from '../../store/holder';
+import { postgresBackend } from '../../store/postgres/pg-backend';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import type { KindName } from '../../jira/types';
+
+export interface StateMigrateOptions {
+  readonly from: string;
+  /** Default: $DATABASE_URL (a password on the command line shows in `ps`). */
+  readonly to?: string;
+}
+
+/**
+ * `flagsync state migrate --from state.json --to postgres://…`: copies a file state (and its run log) into an empty
+ * database, holding the database's writer lock so no run writes meanwhile. A database that already holds records
+ * is left alone: mixing two states could delete in Jira what one of them still needs.
+ */
+export async function stateMigrateCommand(options: StateMigrateOptions): Promise<number> {
+  const url = options.to ?? process.env['DATABASE_URL'];
+  if (url === undefined || url === '')
+    throw new ExitError(EXIT_USAGE, ['flagsync: state migrate: give --to <postgres URL> or set DATABASE_URL']);
+  if (!PostgresUrl.is(url))
+    throw new ExitError(EXIT_USAGE, [
+      'flagsync: state migrate: --to: expected a PostgreSQL URL (postgres://user:password@host:5432/database)',
+    ]);
+  const password = new URL(url).password;
+  if (password !== '') registerSecret(decodeURIComponent(password));
+
+  const state = await new FileStateStore(options.from).load();
+  const changes: RecordChange[] = [];
+  for (const [kind, records] of Object.entries(state.entities) as [KindName, Record<string, never> | undefined][])
+    for (const [id, record] of Object.entries(records ?? {})) changes.push({ type: 'put', kind, id, record });
+  if (changes.length === 0) {
+    process.stderr.write(`flagsync: state migrate: ${options.from} holds no records (missing or empty); nothing to copy\n`);
+    return EXIT_FAILED;
+  }
+
+  const target = postgresBackend(url);
+  try {
+    const lock = await target.lock.tryAcquire(thisProcess());
+    if (!lock.acquired) {
+      process.stderr.write(`flagsync: state migrate: a run is writing to ${target.where}: ${describeHolder(lock.holder)}; stop it first\n`);
+      return EXIT_FAILED;
+    }
+    try {
+      const held = await target.state.count();
+      if (held > 0) {
+        process.stderr.write(`flagsync: state migrate: ${target.where} already holds ${held} records; nothing copied\n`);
+        return EXIT_FAILED;
+      }
+      await target.state.save(state, changes);
+      const runs = await new RunLogFile(runLogPathOf(options.from)).recent(50);
+      for (const run of [...runs].reverse()) {
+        const id = await target.runs.start(run.replica, run.startedAt);
+        if (run.endedAt !== undefined && run.outcome !== 'running') {
+          await target.runs.finish(id, {
+            endedAt: run.endedAt,
+            outcome: run.outcome,
+            ...(run.reason === undefined ? {} : { reason: run.reason }),
+            ...(run.providers === undefined ? {} : { providers: run.providers }),
+          });
+        }
+      }
+      const copied = await target.state.count();
+      const perKind = Object.entries(state.entities)
+        .map(([kind, records]) => `${kind} ${Object.keys(records ?? {}).length}`)
+        .join(', ');
+      process.stdout.write(`copied ${copied} records (${perKind}) and ${runs.length} runs from ${options.from} to ${target.where}\n`);
+      return EXIT_OK;
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+export function registerStateCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('state')
+    .description('manage the state store')
+    .command('migrate')
+    .description('copy a state file (and its run log) into an empty PostgreSQL database for state.store: postgres')
+    .requiredOption('--from <file>', 'the state file (state.path of the file store)')
+    .option('--to <url>', 'PostgreSQL URL (default: $DATABASE_URL, which keeps the password out of `ps`)')
+    .action(async (opts: StateMigrateOptions) => setExit(await stateMigrateCommand(opts)));
+}

@@ -1,0 +1,67 @@
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { openStateBackend } from '../../store';
+import { statusReport, type StatusReport } from '../../store/status-report';
+import { CONFIG_HELP, loadConfigOrExit, type GlobalOptions } from '../context';
+import { EXIT_OK } from '../exit';
+
+export interface StatusOptions extends GlobalOptions {
+  /** How many recent runs to list. */
+  readonly runs?: string;
+}
+
+function renderStatus(report: StatusReport): string {
+  const runs = new Table({ head: ['started', 'ended', 'outcome', 'replica', 'reason'], style: { head: [], border: [] } });
+  for (const r of report.runs) runs.push([r.startedAt, r.endedAt ?? '-', r.outcome, r.replica, r.reason ?? '']);
+  const providers = new Table({
+    head: ['provider', 'kind', 'in Jira', 'pending retry', 'rejected', 'failed', 'deletes held back', 'last run'],
+    style: { head: [], border: [] },
+  });
+  for (const p of report.providers) {
+    const last = p.lastRun;
+    providers.push([
+      p.provider,
+      p.kind,
+      p.inJira,
+      p.pendingRetry,
+      last?.rejected ?? '-',
+      last?.failed ?? '-',
+      last?.deletesHeldBack ?? '-',
+      last === undefined ? 'never' : `${last.ok ? 'ok' : `failed${last.error === undefined ? '' : `: ${last.error}`}`} (${last.endedAt})`,
+    ]);
+  }
+  const noRuns = report.runs.length === 0 ? 'no runs recorded yet' : runs.toString();
+  return `state: ${report.store}\n\nlast runs (newest first):\n${noRuns}\n\nper provider (rejected, failed and held-back deletes from its last run):\n${providers.toString()}`;
+}
+
+/** `flagsync status`: what the state store knows: recent runs, and per provider what Jira holds and what is pending. */
+export async function statusCommand(options: StatusOptions): Promise<number> {
+  const config = await loadConfigOrExit(options.config);
+  const limit = Math.max(1, Number.parseInt(options.runs ?? '10', 10) || 10);
+  const backend = openStateBackend(config.state);
+  try {
+    const [state, runs] = await Promise.all([backend.state.load(), backend.runs.recent(limit)]);
+    const report = statusReport(
+      backend.where,
+      state,
+      runs,
+      config.providers.map((p) => p.name),
+    );
+    process.stdout.write(options.json === true ? `${JSON.stringify(report)}\n` : `${renderStatus(report)}\n`);
+    return EXIT_OK;
+  } finally {
+    await backend.close();
+  }
+}
+
+export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('status')
+    .description(
+      'what the state store knows: the last runs (start, end, outcome) and per provider the entities in Jira, pending retries and held-back deletes',
+    )
+    .option('-c, --config <path>', CONFIG_HELP)
+    .option('--runs <n>', 'how many recent runs to list', '10')
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: StatusOptions) => setExit(await statusCommand(opts)));
+}

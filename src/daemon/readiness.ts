@@ -1,0 +1,56 @@
+import type { RunLog } from '../store/types';
+import { periodMs } from './schedule';
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** One line for the probe's body: why not ready, or what made it ready. */
+  readonly reason: string;
+}
+
+export interface ReadinessRule {
+  readonly runs: RunLog;
+  readonly schedule: string;
+  /** Ready while the last finished run succeeded and ended within this many schedule periods. */
+  readonly periods: number;
+  readonly now?: () => Date;
+}
+
+/** How many recent runs to look through for the last finished one (runs in progress come first). */
+const LOOK_BACK = 20;
+
+/**
+ * Readiness read from the shared run log, so it reflects the last run of any replica: the replica that waits
+ * behind the writer lock is ready as long as someone syncs.
+ */
+export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
+  const now = (rule.now ?? (() => new Date()))();
+  let runs;
+  try {
+    runs = await rule.runs.recent(LOOK_BACK);
+  } catch (error) {
+    return { ready: false, reason: `cannot read the run log: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const last = runs.find((r) => r.endedAt !== undefined);
+  if (last === undefined || last.endedAt === undefined) {
+    const running = runs.find((r) => r.outcome === 'running');
+    return {
+      ready: false,
+      reason:
+        running === undefined
+          ? 'no run has finished yet'
+          : `no run has finished yet (${running.replica} started one at ${running.startedAt})`,
+    };
+  }
+  if (last.outcome !== 'ok') {
+    return { ready: false, reason: `the last run (${last.replica}, ended ${last.endedAt}) failed: ${last.reason ?? last.outcome}` };
+  }
+  const limitMs = rule.periods * periodMs(rule.schedule, now);
+  const ageMs = now.getTime() - Date.parse(last.endedAt);
+  if (ageMs > limitMs) {
+    return {
+      ready: false,
+      reason: `the last successful run ended ${last.endedAt} (${Math.round(ageMs / 1000)} s ago), more than ${rule.periods} schedule periods (${Math.round(limitMs / 1000)} s)`,
+    };
+  }
+  return { ready: true, reason: `the last run (${last.replica}, ended ${last.endedAt}) succeeded` };
+}

@@ -1,0 +1,128 @@
+import type { Logger } from '../log';
+import { resultOk } from '../reconcile/apply';
+import type { RunReport } from '../reconcile/run';
+import { describeHolder, replicaName, thisProcess } from './holder';
+import type { LockHolder, RunEnd, RunProviderSummary, RunRecord, StateBackend } from './types';
+
+export interface ExclusiveRunOptions {
+  readonly backend: StateBackend;
+  readonly logger: Logger;
+  /** How long to wait for the writer lock (0: give up at once). */
+  readonly waitMs?: number;
+  /** How often to try again while waiting. */
+  readonly pollMs?: number;
+  readonly signal?: AbortSignal;
+  /**
+   * The schedule slot this run is for (a daemon's tick). When any replica's run started at or after it, this one
+   * is skipped: replicas sharing a store sync once per tick, however fast the first one was.
+   */
+  readonly slot?: Date;
+  readonly now?: () => Date;
+}
+
+export type ExclusiveRunResult =
+  | { readonly status: 'ran'; readonly report: RunReport<unknown> }
+  | { readonly status: 'locked'; readonly holder?: LockHolder; readonly message: string }
+  | { readonly status: 'done-this-slot'; readonly by: RunRecord; readonly message: string };
+
+export function summarizeProviders(report: RunReport<unknown>): RunProviderSummary[] {
+  return report.results.map((r) => ({
+    provider: r.provider,
+    ok: resultOk(r),
+    ...(r.error === undefined ? {} : { error: r.error }),
+    created: r.created,
+    updated: r.updated,
+    deleted: r.deleted,
+    rejected: r.rejected.length,
+    failed: r.failed.length,
+    deletesRefused: r.deletesRefused,
+  }));
+}
+
+/** One line saying why a run did not succeed, for the run log, /readyz and the error log. */
+export function failureReason(report: RunReport<unknown>): string | undefined {
+  if (report.ok) return undefined;
+  const parts = summarizeProviders(report)
+    .filter((p) => !p.ok)
+    .map((p) => {
+      if (p.error !== undefined) return `${p.provider}: ${p.error}`;
+      const what = [
+        p.rejected > 0 ? `${p.rejected} rejected` : '',
+        p.failed > 0 ? `${p.failed} failed` : '',
+        p.deletesRefused > 0 ? `${p.deletesRefused} deletes held back by the mass-delete guard` : '',
+      ].filter((s) => s !== '');
+      return `${p.provider}: ${what.join(', ')}`;
+    });
+  return parts.length > 0 ? parts.join('; ') : 'the run did not finish';
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs `body` holding the writer lock, recorded in the run log (start, end, outcome) so every replica's /readyz
+ * and `flagsync status` see it. State must be loaded inside `body`, after the lock is taken, so a run that waited
+ * sees what the previous holder recorded and sends nothing twice.
+ */
+export async function runExclusively(options: ExclusiveRunOptions, body: () => Promise<RunReport<unknown>>): Promise<ExclusiveRunResult> {
+  const { backend, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  let attempt = await backend.lock.tryAcquire(thisProcess(now()));
+  if (!attempt.acquired && Date.now() < deadline) {
+    logger.info({ holder: attempt.holder }, `waiting for the writer lock (${backend.where}), held by ${describeHolder(attempt.holder)}`);
+  }
+  while (!attempt.acquired && Date.now() < deadline && options.signal?.aborted !== true) {
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
+    attempt = await backend.lock.tryAcquire(thisProcess(now()));
+  }
+  if (!attempt.acquired) {
+    const message = `another run holds the writer lock (${backend.where}): ${describeHolder(attempt.holder)}`;
+    return { status: 'locked', ...(attempt.holder === undefined ? {} : { holder: attempt.holder }), message };
+  }
+  if (attempt.tookOverFrom !== undefined) {
+    logger.warn({ holder: attempt.tookOverFrom }, `took over a stale writer lock: ${describeHolder(attempt.tookOverFrom)} is gone`);
+  }
+  try {
+    if (options.slot !== undefined) {
+      const slot = options.slot.getTime();
+      const [last] = await backend.runs.recent(1);
+      if (last !== undefined && Date.parse(last.startedAt) >= slot) {
+        const message = `this schedule slot (${options.slot.toISOString()}) was already synced by ${last.replica} at ${last.startedAt}`;
+        return { status: 'done-this-slot', by: last, message };
+      }
+    }
+    const me = replicaName(thisProcess());
+    const id = await backend.runs.start(me, now().toISOString());
+    let report: RunReport<unknown>;
+    try {
+      report = await body();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await backend.runs
+        .finish(id, { endedAt: now().toISOString(), outcome: 'error', reason })
+        .catch((e: unknown) => logger.error({ err: e }, 'run log: cannot record the end of the run'));
+      throw error;
+    }
+    const reason = failureReason(report);
+    const end: RunEnd = {
+      endedAt: now().toISOString(),
+      outcome: report.ok ? 'ok' : 'failed',
+      ...(reason === undefined ? {} : { reason }),
+      providers: summarizeProviders(report),
+    };
+    await backend.runs.finish(id, end);
+    return { status: 'ran', report };
+  } finally {
+    await attempt.release();
+  }
+}

@@ -1,0 +1,20 @@
+import { FileStateStore } from '../../reconcile/file-state-store';
+import type { StateBackend } from '../types';
+import { LockFile } from './lock-file';
+import { RunLogFile } from './run-log-file';
+
+/** state.json → state.runs.json (the run log) and state.json.lock (the writer lock), all in the state file's folder. */
+export function runLogPathOf(statePath: string): string {
+  return statePath.endsWith('.json') ? `${statePath.slice(0, -'.json'.length)}.runs.json` : `${statePath}.runs.json`;
+}
+
+export function fileBackend(statePath: string): StateBackend {
+  return {
+    state: new FileStateStore(statePath),
+    lock: new LockFile(`${statePath}.lock`),
+    runs: new RunLogFile(runLogPathOf(statePath)),
+    saveIntervalMs: 5000,
+    where: `state file ${statePath}`,
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as t from 'io-ts';
+import { isRight } from 'fp-ts/Either';
+import type { LockAttempt, LockHolder, WriterLock } from '../types';
+
+const HolderCodec = t.type({ host: t.string, pid: t.number, since: t.string });
+
+/** Locks this process holds right now (a restarted container may get the pid its previous life recorded). */
+const heldHere = new Set<string>();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readHolder(file: string): Promise<{ text: string; holder?: LockHolder } | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const decoded = HolderCodec.decode(JSON.parse(text));
+    return isRight(decoded) ? { text, holder: decoded.right } : { text };
+  } catch {
+    return { text };
+  }
+}
+
+/**
+ * The file store's writer lock: a file created exclusively (O_EXCL) beside the state file, holding the holder's
+ * host, pid and start time. A holder on this host whose process is gone left a stale lock, which the next run takes
+ * over (the caller warns). A holder on another host cannot be checked from here, so its lock stands until removed.
+ */
+export class LockFile implements WriterLock {
+  constructor(readonly file: string) {}
+
+  async tryAcquire(me: LockHolder): Promise<LockAttempt> {
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const text = JSON.stringify(me);
+    // Two rounds: the second follows the takeover of a stale lock.
+    let tookOverFrom: LockHolder | undefined;
+    for (let round = 0; round < 2; round++) {
+      try {
+        await fs.writeFile(this.file, text, { flag: 'wx', mode: 0o600 });
+        heldHere.add(this.file);
+        return { acquired: true, release: () => this.release(text), ...(tookOverFrom === undefined ? {} : { tookOverFrom }) };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const current = await readHolder(this.file);
+      if (current === undefined) continue; // released meanwhile
+      if (current.holder === undefined || !this.isStale(current.holder, me)) return { acquired: false, holder: current.holder };
+      if (!(await this.removeIfStill(current.text))) return { acquired: false, holder: current.holder };
+      tookOverFrom = current.holder;
+    }
+    const current = await readHolder(this.file);
+    return { acquired: false, holder: current?.holder };
+  }
+
+  private isStale(holder: LockHolder, me: LockHolder): boolean {
+    if (holder.host !== me.host) return false;
+    if (holder.pid === process.pid) return !heldHere.has(this.file);
+    return !isAlive(holder.pid);
+  }
+
+  /**
+   * Moves the lock aside and checks it is the one judged stale; if another run took it over in between, that
+   * run's lock is put back (link fails only if a third run created one meanwhile, which then holds it).
+   */
+  private async removeIfStill(staleText: string): Promise<boolean> {
+    const aside = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+    try {
+      await fs.rename(this.file, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw error;
+    }
+    const moved = await fs.readFile(aside, 'utf8');
+    if (moved !== staleText) {
+      await fs.link(aside, this.file).catch(() => undefined);
+      await fs.unlink(aside);
+      return false;
+    }
+    await fs.unlink(aside);
+    return true;
+  }
+
+  private async release(text: string): Promise<void> {
+    heldHere.delete(this.file);
+    const current = await readHolder(this.file);
+    // Only our own lock is removed: after a takeover (we were judged dead) it belongs to another run.
+    if (current?.text === text) await fs.unlink(this.file).catch(() => undefined);
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as t from 'io-ts';
+import { decodeOrThrow } from '../../codec/decode';
+import type { RunEnd, RunLog, RunRecord } from '../types';
+import { writeFileAtomic } from './atomic-write';
+
+const ProviderSummaryCodec = t.intersection([
+  t.type({
+    provider: t.string,
+    ok: t.boolean,
+    created: t.number,
+    updated: t.number,
+    deleted: t.number,
+    rejected: t.number,
+    failed: t.number,
+    deletesRefused: t.number,
+  }),
+  t.partial({ error: t.string }),
+]);
+const RunRecordCodec = t.intersection([
+  t.type({
+    id: t.string,
+    replica: t.string,
+    startedAt: t.string,
+    outcome: t.keyof({ running: null, ok: null, failed: null, error: null }),
+  }),
+  t.partial({ endedAt: t.string, reason: t.string, providers: t.array(ProviderSummaryCodec) }),
+]);
+const RunLogCodec = t.type({ version: t.literal(1), runs: t.array(RunRecordCodec) });
+
+/** Runs kept in the file: enough for `flagsync status` and /readyz, small enough to rewrite on every run. */
+export const KEPT_RUNS = 50;
+
+/**
+ * The file store's run log: a JSON file beside the state file, rewritten atomically. Runs write it while holding
+ * the writer lock, so there is one writer; readers (/readyz, status) may read at any time.
+ */
+export class RunLogFile implements RunLog {
+  constructor(readonly file: string) {}
+
+  private async read(): Promise<RunRecord[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new Error(`cannot read run log ${this.file}: ${(error as Error).message}`, { cause: error });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`run log ${this.file} is not valid JSON; move it away to start over`, { cause: error });
+    }
+    return decodeOrThrow(RunLogCodec, json, `run log ${this.file}`).runs as RunRecord[];
+  }
+
+  private async write(runs: readonly RunRecord[]): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify({ version: 1, runs: runs.slice(0, KEPT_RUNS) }));
+  }
+
+  async start(replica: string, startedAt: string): Promise<string> {
+    const id = randomUUID();
+    await this.write([{ id, replica, startedAt, outcome: 'running' }, ...(await this.read())]);
+    return id;
+  }
+
+  async finish(id: string, end: RunEnd): Promise<void> {
+    const runs = await this.read();
+    const at = runs.findIndex((r) => r.id === id);
+    if (at === -1) throw new Error(`run log ${this.file}: run ${id} is not recorded`);
+    runs[at] = { ...runs[at]!, ...end };
+    await this.write(runs);
+  }
+
+  async recent(limit: number): Promise<readonly RunRecord[]> {
+    return (await this.read()).slice(0, limit);
+  }
+}

@@ -1,0 +1,110 @@
+import type { Pool } from 'pg';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The schema, one step per version; a released step is never edited, a change is a new step. The pending steps run
+ * in one transaction with their versions recorded, so a failed step leaves the database as it was.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, runs and the writer',
+    sql: `
+      -- One row per entity record: a save writes only the entities that changed. A record marked in flight before
+      -- its request leaves (write-ahead) is a row like any other, with an empty hash until Jira answers.
+      CREATE TABLE flagsync_records (
+        kind text NOT NULL,
+        id text NOT NULL,
+        provider text NOT NULL,
+        hash text NOT NULL,
+        sequence bigint NOT NULL,
+        fields jsonb,
+        input text,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, id)
+      );
+      CREATE INDEX flagsync_records_by_provider ON flagsync_records (kind, provider);
+      -- The runs of every replica: /readyz and flagsync status read the last ones.
+      CREATE TABLE flagsync_runs (
+        id text PRIMARY KEY,
+        replica text NOT NULL,
+        started_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        outcome text NOT NULL CHECK (outcome IN ('running', 'ok', 'failed', 'error')),
+        reason text,
+        providers jsonb
+      );
+      CREATE INDEX flagsync_runs_by_start ON flagsync_runs (started_at DESC);
+      -- Who holds the writer lock (an advisory lock carries no data of its own); trusted only while the lock is held.
+      CREATE TABLE flagsync_writer (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        host text NOT NULL,
+        pid integer NOT NULL,
+        since timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+/** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */
+export const lockKey = (purpose: string): string => `hashtextextended('flagsync-${purpose}:' || current_schema(), 0)`;
+
+/**
+ * Brings the schema up to date. Replicas starting together take turns on a transaction-scoped advisory lock, so
+ * each step runs once. A database from a newer flagsync (a version this one does not know) is refused rather than
+ * written in a shape this version does not understand.
+ */
+export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  // Up to date already: no DDL and no lock, so readers (status, /readyz) also work on a read-only standby.
+  const applied = await appliedVersions(pool);
+  if (applied !== undefined) {
+    const newest = Math.max(0, ...applied);
+    if (newest > known) throw newerSchema(newest, known);
+    if (migrations.every((m) => applied.has(m.version))) return known;
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT pg_advisory_xact_lock(${lockKey('migrate')})`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS flagsync_schema_migrations (
+        version integer PRIMARY KEY,
+        name text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM flagsync_schema_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...done);
+    if (newest > known) throw newerSchema(newest, known);
+    for (const step of migrations) {
+      if (done.has(step.version)) continue;
+      await client.query(step.sql);
+      await client.query('INSERT INTO flagsync_schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
+    }
+    await client.query('COMMIT');
+    return known;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function newerSchema(newest: number, known: number): Error {
+  return new Error(`the database's flagsync schema is version ${newest}, newer than this flagsync knows (${known}); upgrade flagsync`);
+}
+
+/** The versions recorded, or undefined when the migrations table does not exist yet. */
+async function appliedVersions(pool: Pool): Promise<Set<number> | undefined> {
+  const exists = await pool.query<{ t: string | null }>("SELECT to_regclass('flagsync_schema_migrations')::text AS t");
+  if (exists.rows[0]?.t === null || exists.rows[0] === undefined) return undefined;
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM flagsync_schema_migrations');
+  return new Set(rows.map((r) => r.version));
+}

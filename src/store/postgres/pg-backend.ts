@@ -1,0 +1,38 @@
+import type { StateBackend } from '../types';
+import { AdvisoryLock } from './advisory-lock';
+import { createPool, describeDatabase } from './connect';
+import { migrate } from './migrations';
+import { PgRunLog } from './pg-run-log';
+import { PgStateStore } from './pg-state-store';
+
+export interface PgBackend extends StateBackend {
+  readonly state: PgStateStore;
+}
+
+/**
+ * State, run log and writer lock in one PostgreSQL database. The schema is created or migrated on first use
+ * (once per process), so there is no manual step before the first run.
+ */
+export function postgresBackend(url: string): PgBackend {
+  const pool = createPool(url);
+  const where = describeDatabase(url);
+  let migrated: Promise<void> | undefined;
+  const ready = (): Promise<void> => {
+    migrated ??= migrate(pool).then(
+      () => undefined,
+      (error: unknown) => {
+        migrated = undefined; // try again next time: the database may just have been down
+        throw new Error(`${where}: cannot prepare the flagsync tables: ${(error as Error).message}`, { cause: error });
+      },
+    );
+    return migrated;
+  };
+  return {
+    state: new PgStateStore(pool, ready),
+    lock: new AdvisoryLock(url, ready),
+    runs: new PgRunLog(pool, ready),
+    saveIntervalMs: 0,
+    where,
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import * as t from 'io-ts';
+import type { Pool } from 'pg';
+import { decodeOrThrow } from '../../codec/decode';
+import type { RunEnd, RunLog, RunProviderSummary, RunRecord } from '../types';
+
+const ProviderSummaryCodec = t.intersection([
+  t.type({
+    provider: t.string,
+    ok: t.boolean,
+    created: t.number,
+    updated: t.number,
+    deleted: t.number,
+    rejected: t.number,
+    failed: t.number,
+    deletesRefused: t.number,
+  }),
+  t.partial({ error: t.string }),
+]);
+const RowCodec = t.type({
+  id: t.string,
+  replica: t.string,
+  started_at: t.string,
+  ended_at: t.union([t.null, t.string]),
+  outcome: t.keyof({ running: null, ok: null, failed: null, error: null }),
+  reason: t.union([t.null, t.string]),
+  providers: t.union([t.null, t.array(ProviderSummaryCodec)]),
+});
+
+/** Runs kept in the database; older ones are pruned as runs finish. */
+export const KEPT_RUNS = 1000;
+
+/** Every replica's runs in one table, so /readyz on any replica sees the last run of all of them. */
+export class PgRunLog implements RunLog {
+  constructor(
+    private readonly pool: Pool,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  async start(replica: string, startedAt: string): Promise<string> {
+    await this.ready();
+    const id = randomUUID();
+    await this.pool.query(`INSERT INTO flagsync_runs (id, replica, started_at, outcome) VALUES ($1, $2, $3, 'running')`, [
+      id,
+      replica,
+      startedAt,
+    ]);
+    return id;
+  }
+
+  async finish(id: string, end: RunEnd): Promise<void> {
+    await this.ready();
+    const updated = await this.pool.query(
+      'UPDATE flagsync_runs SET ended_at = $2, outcome = $3, reason = $4, providers = $5 WHERE id = $1',
+      [id, end.endedAt, end.outcome, end.reason ?? null, end.providers === undefined ? null : JSON.stringify(end.providers)],
+    );
+    if (updated.rowCount !== 1) throw new Error(`run log: run ${id} is not recorded in PostgreSQL`);
+    await this.pool.query(
+      `DELETE FROM flagsync_runs WHERE started_at < (SELECT started_at FROM flagsync_runs ORDER BY started_at DESC OFFSET $1 LIMIT 1)`,
+      [KEPT_RUNS - 1],
+    );
+  }
+
+  async recent(limit: number): Promise<readonly RunRecord[]> {
+    await this.ready();
+    const { rows } = await this.pool.query(
+      `SELECT id, replica, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at,
+              to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ended_at, outcome, reason, providers
+       FROM flagsync_runs ORDER BY started_at DESC LIMIT $1`,
+      [limit],
+    );
+    return decodeOrThrow(t.array(RowCodec), rows, 'run log rows in PostgreSQL').map((row): RunRecord => ({
+      id: row.id,
+      replica: row.replica,
+      startedAt: row.started_at,
+      outcome: row.outcome,
+      ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
+      ...(row.reason === null ? {} : { reason: row.reason }),
+      ...(row.providers === null ? {} : { providers: row.providers as RunProviderSummary[] }),
+    }));
+  }
+}

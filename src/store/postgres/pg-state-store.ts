@@ -1,0 +1,133 @@
+import * as t from 'io-ts';
+import type { Pool, PoolClient } from 'pg';
+import { decodeOrThrow } from '../../codec/decode';
+import type { KindName } from '../../jira/types';
+import { emptyState, recordsOf, type EntityRecord, type SyncState } from '../../reconcile/state';
+import type { RecordChange, StateStore } from '../types';
+
+const KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
+const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
+const RowCodec = t.type({
+  kind: KindCodec,
+  id: t.string,
+  provider: t.string,
+  hash: t.string,
+  // bigint arrives as text from node-postgres
+  sequence: t.string,
+  fields: t.union([t.null, t.record(t.string, t.string)]),
+  input: t.union([t.null, t.string]),
+});
+const RowsCodec = t.array(RowCodec);
+
+/** Rows per statement: unnest() arrays keep one round trip per chunk, however many entities changed. */
+const CHUNK = 2000;
+
+function toRecord(row: t.TypeOf<typeof RowCodec>): EntityRecord {
+  const base = { h: row.hash, s: Number(row.sequence), p: row.provider };
+  return {
+    ...base,
+    ...(row.fields === null ? {} : { f: row.fields }),
+    ...(row.input === null ? {} : { i: row.input }),
+  };
+}
+
+/** The last change per entity wins: a record put and then deleted in one save is only deleted. */
+function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
+  const last = new Map<string, RecordChange>();
+  for (const change of changes) {
+    const key = `${change.kind}\u0000${change.id}`;
+    last.delete(key);
+    last.set(key, change);
+  }
+  return [...last.values()];
+}
+
+/**
+ * State in PostgreSQL, one row per entity record. A save writes only the changed entities, in one transaction,
+ * so what Jira accepted is durable batch by batch and a crash mid-run loses nothing already saved.
+ */
+export class PgStateStore implements StateStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  readonly load = async (): Promise<SyncState> => {
+    await this.ready();
+    const { rows } = await this.pool.query(
+      'SELECT kind, id, provider, hash, sequence::text AS sequence, fields, input FROM flagsync_records WHERE kind = ANY($1)',
+      [KINDS],
+    );
+    const state = emptyState();
+    for (const row of decodeOrThrow(RowsCodec, rows, 'state rows in PostgreSQL')) recordsOf(state, row.kind)[row.id] = toRecord(row);
+    return state;
+  };
+
+  readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => this.write(changes);
+
+  /**
+   * Write-ahead (records marked in flight before a request leaves, deletes one by one): rows are already the
+   * store's whole form, so appending is the same transactional write as a save.
+   */
+  readonly append = async (changes: readonly RecordChange[]): Promise<void> => this.write(changes);
+
+  /** Rejects, naming the cause, when nothing could be saved: the database is unreachable or read-only (a standby). */
+  readonly checkWritable = async (): Promise<void> => {
+    await this.ready();
+    const { rows } = await this.pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro");
+    if (rows[0]?.ro === 'on')
+      throw new Error('cannot save state to PostgreSQL: the database is read-only (a standby, or default_transaction_read_only)');
+  };
+
+  private async write(changes: readonly RecordChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.ready();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const last = lastPerEntity(changes);
+      const puts = last.filter((c): c is Extract<RecordChange, { type: 'put' }> => c.type === 'put');
+      const deletes = last.filter((c) => c.type === 'delete');
+      for (let at = 0; at < puts.length; at += CHUNK) await upsert(client, puts.slice(at, at + CHUNK));
+      for (let at = 0; at < deletes.length; at += CHUNK) await remove(client, deletes.slice(at, at + CHUNK));
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw new Error(`cannot save state to PostgreSQL: ${(error as Error).message}`, { cause: error });
+    } finally {
+      client.release();
+    }
+  }
+
+  /** How many records the store holds (for `state migrate`, which refuses to mix two states). */
+  async count(): Promise<number> {
+    await this.ready();
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM flagsync_records');
+    return Number(rows[0]?.n ?? 0);
+  }
+}
+
+async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, { type: 'put' }>[]): Promise<void> {
+  await client.query(
+    `INSERT INTO flagsync_records (kind, id, provider, hash, sequence, fields, input)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::jsonb[], $7::text[])
+     ON CONFLICT (kind, id) DO UPDATE SET provider = EXCLUDED.provider, hash = EXCLUDED.hash, sequence = EXCLUDED.sequence,
+       fields = EXCLUDED.fields, input = EXCLUDED.input, updated_at = now()`,
+    [
+      puts.map((c) => c.kind),
+      puts.map((c) => c.id),
+      puts.map((c) => c.record.p),
+      puts.map((c) => c.record.h),
+      puts.map((c) => String(c.record.s)),
+      puts.map((c) => (c.record.f === undefined ? null : JSON.stringify(c.record.f))),
+      puts.map((c) => c.record.i ?? null),
+    ],
+  );
+}
+
+async function remove(client: PoolClient, deletes: readonly RecordChange[]): Promise<void> {
+  await client.query('DELETE FROM flagsync_records WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [
+    deletes.map((c) => c.kind),
+    deletes.map((c) => c.id),
+  ]);
+}

@@ -1,0 +1,77 @@
+import type { RecordChange, StateStore } from '../reconcile/state-store';
+
+export type { RecordChange, StateStore };
+
+/** Who holds (or held) the writer lock: enough for an operator to find the process. */
+export interface LockHolder {
+  readonly host: string;
+  readonly pid: number;
+  /** ISO time the lock was taken. */
+  readonly since: string;
+}
+
+export type LockAttempt =
+  | { readonly acquired: true; readonly release: () => Promise<void>; readonly tookOverFrom?: LockHolder }
+  /** `holder` is undefined when the lock is held but the holder could not be read. */
+  | { readonly acquired: false; readonly holder?: LockHolder };
+
+/** One writer at a time per state: a run holds this for its whole duration. */
+export interface WriterLock {
+  tryAcquire(me: LockHolder): Promise<LockAttempt>;
+}
+
+export type RunOutcome = 'running' | 'ok' | 'failed' | 'error';
+
+/** Per provider, what an operator asks of the last run: what is stuck and what the guard held back. */
+export interface RunProviderSummary {
+  readonly provider: string;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  readonly rejected: number;
+  readonly failed: number;
+  readonly deletesRefused: number;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  /** host:pid of the replica that ran it. */
+  readonly replica: string;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly outcome: RunOutcome;
+  /** Why the run failed, in one line. */
+  readonly reason?: string;
+  readonly providers?: readonly RunProviderSummary[];
+}
+
+export interface RunEnd {
+  readonly endedAt: string;
+  readonly outcome: Exclude<RunOutcome, 'running'>;
+  readonly reason?: string;
+  readonly providers?: readonly RunProviderSummary[];
+}
+
+/** The runs of every replica sharing this state, newest first. */
+export interface RunLog {
+  start(replica: string, startedAt: string): Promise<string>;
+  finish(id: string, end: RunEnd): Promise<void>;
+  recent(limit: number): Promise<readonly RunRecord[]>;
+}
+
+/** Everything a run keeps between runs, in one place: the file folder or one PostgreSQL database. */
+export interface StateBackend {
+  readonly state: StateStore;
+  readonly lock: WriterLock;
+  readonly runs: RunLog;
+  /**
+   * Minimum time between saves during a run. A file is rewritten whole, so it is saved every few seconds; a
+   * database writes only the changed rows, so it saves as each batch lands.
+   */
+  readonly saveIntervalMs: number;
+  /** Where it lives, for messages (never with credentials). */
+  readonly where: string;
+  close(): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import { VALID, baseEnv, parse, problemsOf } from './helpers';
+
+const DB_PASSWORD = 'db-pa55word-0xf00d';
+
+describe('config: state store, readiness and the environment', () => {
+  it('defaults to the file store beside the config file', async () => {
+    const config = await parse(VALID);
+    assert.deepEqual(config.state, { store: 'file', path: '/srv/flagsync/.flagsync/state.json' });
+    assert.equal(config.metrics.readyPeriods, 3);
+  });
+
+  it('takes the default state path from FLAGSYNC_STATE_PATH (the image points it at its writable volume)', async () => {
+    const config = await parse(VALID, { ...baseEnv, FLAGSYNC_STATE_PATH: '/var/lib/flagsync/state.json' });
+    assert.equal(config.state.path, '/var/lib/flagsync/state.json');
+    assert.equal(config.spool.path, '/var/lib/flagsync/spool');
+    const written = await parse(`${VALID}state:\n  path: ./here.json\n`, {
+      ...baseEnv,
+      FLAGSYNC_STATE_PATH: '/var/lib/flagsync/state.json',
+    });
+    assert.equal(written.state.path, '/srv/flagsync/here.json', 'a path in the file wins');
+  });
+
+  it('reads store: postgres with its URL from a reference', async () => {
+    const url = `postgres://flagsync:${DB_PASSWORD}@db.example.com:5432/flagsync?sslmode=require`;
+    const config = await parse(`${VALID}state:\n  store: postgres\n  url: \${env:DATABASE_URL}\nmetrics:\n  readyPeriods: 5\n`, {
+      ...baseEnv,
+      DATABASE_URL: url,
+    });
+    assert.equal(config.state.store, 'postgres');
+    assert.equal(config.state.store === 'postgres' ? config.state.url : undefined, url);
+    assert.equal(config.metrics.readyPeriods, 5);
+  });
+
+  it('store: postgres without a url is one problem naming the url', async () => {
+    assert.deepEqual(await problemsOf(`${VALID}state:\n  store: postgres\n`), [
+      'state: expected url (a PostgreSQL URL) with store: postgres',
+    ]);
+  });
+
+  it('a url that is no PostgreSQL URL, an unknown store and a bad readyPeriods are named, never their values', async () => {
+    const problems = await problemsOf(
+      `${VALID}state:\n  store: mysql\n  url: \${env:DATABASE_URL}\nmetrics:\n  readyPeriods: 0\n`,
+      { ...baseEnv, DATABASE_URL: `mysql://root:${DB_PASSWORD}@db/x` },
+      [DB_PASSWORD],
+    );
+    assert.deepEqual([...problems].sort(), [
+      'metrics.readyPeriods: expected an integer from 1 to 10000, got 0',
+      'state.store: expected one of file, postgres, got "mysql"',
+      'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database)',
+    ]);
+  });
+});

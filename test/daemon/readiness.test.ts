@@ -1,0 +1,105 @@
+import { strict as assert } from 'node:assert';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import axios from 'axios';
+import { startMetricsServer, type MetricsServer } from '../../src/daemon/health-server';
+import { SyncMetrics } from '../../src/daemon/metrics';
+import { checkReadiness } from '../../src/daemon/readiness';
+import { RunLogFile } from '../../src/store/file/run-log-file';
+import { tempDir } from '../helpers/flagd-fixtures';
+
+const EVERY_5_MIN = '*/5 * * * *';
+const NOW = new Date('2026-11-29T12:02:00.000Z');
+
+describe('readiness from the run log', () => {
+  let dir: string;
+  let runs: RunLogFile;
+  let server: MetricsServer | undefined;
+  beforeEach(async () => {
+    dir = await tempDir();
+    runs = new RunLogFile(path.join(dir, 'state.runs.json'));
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const check = () => checkReadiness({ runs, schedule: EVERY_5_MIN, periods: 3, now: () => NOW });
+  async function run(startedAt: string, endedAt: string, outcome: 'ok' | 'failed', reason?: string): Promise<void> {
+    const id = await runs.start('pod-a:1', startedAt);
+    await runs.finish(id, { endedAt, outcome, ...(reason === undefined ? {} : { reason }) });
+  }
+
+  it('is not ready before any run has finished', async () => {
+    assert.deepEqual(await check(), { ready: false, reason: 'no run has finished yet' });
+    await runs.start('pod-a:1', '2026-11-29T12:00:00.000Z');
+    assert.match((await check()).reason, /no run has finished yet \(pod-a:1 started one at 2026-11-29T12:00:00.000Z\)/);
+  });
+
+  it('is ready when the last run succeeded within N schedule periods', async () => {
+    await run('2026-11-29T11:50:00.000Z', '2026-11-29T11:50:02.000Z', 'ok');
+    assert.equal((await check()).ready, true);
+  });
+
+  it('is not ready after N periods without a successful run, saying when the last one ended', async () => {
+    await run('2026-11-29T11:45:00.000Z', '2026-11-29T11:46:00.000Z', 'ok');
+    const r = await check();
+    assert.equal(r.ready, false);
+    assert.equal(r.reason, 'the last successful run ended 2026-11-29T11:46:00.000Z (960 s ago), more than 3 schedule periods (900 s)');
+  });
+
+  it('is not ready when the last run failed, with its reason', async () => {
+    await run('2026-11-29T11:55:00.000Z', '2026-11-29T11:55:01.000Z', 'ok');
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:01.000Z', 'failed', 'files: cannot read production.flagd.json');
+    assert.deepEqual(await check(), {
+      ready: false,
+      reason: 'the last run (pod-a:1, ended 2026-11-29T12:00:01.000Z) failed: files: cannot read production.flagd.json',
+    });
+  });
+
+  it('a run in progress does not hide the last finished one', async () => {
+    await run('2026-11-29T11:55:00.000Z', '2026-11-29T11:55:01.000Z', 'ok');
+    await runs.start('pod-b:1', '2026-11-29T12:00:00.000Z');
+    assert.equal((await check()).ready, true);
+  });
+
+  it('/readyz answers 503 with the reason, then 200; /healthz stays 200', async () => {
+    server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1', { readiness: check });
+    const get = (p: string) => axios.get<string>(`${server!.url}${p}`, { validateStatus: () => true });
+    const notReady = await get('/readyz');
+    assert.equal(notReady.status, 503);
+    assert.equal(notReady.data, 'not ready: no run has finished yet\n');
+    assert.equal((await get('/healthz')).status, 200);
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:01.000Z', 'ok');
+    const ready = await get('/readyz');
+    assert.equal(ready.status, 200);
+    assert.match(ready.data, /^ready: the last run \(pod-a:1, ended 2026-11-29T12:00:01.000Z\) succeeded/);
+  });
+
+  it('/readyz is 503 naming the problem when the run log cannot be read', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, 'state.runs.json'), '{not json');
+    const r = await check();
+    assert.equal(r.ready, false);
+    assert.match(r.reason, /^cannot read the run log: run log .* is not valid JSON/);
+  });
+});
+
+describe('liveness', () => {
+  it('/healthz is 503 once the event loop was blocked longer than the limit', async () => {
+    const server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1', { stalledAfterMs: 200 });
+    try {
+      const url = `${server.url}/healthz`;
+      assert.equal((await axios.get(url)).status, 200);
+      const pending = axios.get<string>(url, { validateStatus: () => true });
+      const until = Date.now() + 700;
+      while (Date.now() < until); // block the loop, as a runaway computation would
+      const r = await pending;
+      assert.equal(r.status, 503);
+      assert.match(r.data, /event loop stalled for \d+ ms/);
+    } finally {
+      await server.close();
+    }
+  });
+});

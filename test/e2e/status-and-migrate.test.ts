@@ -1,0 +1,106 @@
+import { strict as assert } from 'node:assert';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import type { StatusReport } from '../../src/store/status-report';
+import { runCli } from '../helpers/cli';
+import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
+
+describe('flagsync status and state migrate', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let dir: string;
+  let db: TestDatabase;
+  let fileConfig: string;
+
+  beforeEach(async () => {
+    sim = await startSimulator({});
+    dir = await tempDir();
+    db = await createTestDatabase();
+    await writeEnvironments(dir, linkedFlags(10));
+    fileConfig = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
+  });
+  afterEach(async () => {
+    await sim.close();
+    await db.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('status lists the last runs and per provider what Jira holds and the deletes the guard held back', async () => {
+    assert.equal((await runCli(['run', '--once', '--config', fileConfig])).code, 0);
+    await writeEnvironments(dir, linkedFlags(5));
+    assert.equal((await runCli(['run', '--once', '--config', fileConfig])).code, 1);
+
+    const json = await runCli(['status', '--json', '--config', fileConfig]);
+    assert.equal(json.code, 0, json.stderr);
+    const status = JSON.parse(json.stdout) as StatusReport;
+    assert.match(status.store, /^state file .*state\.json$/);
+    assert.deepEqual(
+      status.runs.map((r) => r.outcome),
+      ['failed', 'ok'],
+    );
+    assert.match(status.runs[0]!.reason ?? '', /files: 5 deletes held back by the mass-delete guard/);
+    assert.ok(status.runs.every((r) => r.endedAt !== undefined && r.startedAt <= r.endedAt));
+    assert.equal(status.providers.length, 1);
+    assert.deepEqual(
+      { ...status.providers[0], lastRun: { ...status.providers[0]!.lastRun, endedAt: 'x' } },
+      {
+        provider: 'files',
+        kind: 'featureflags',
+        inJira: 10,
+        pendingRetry: 0,
+        lastRun: { endedAt: 'x', ok: false, rejected: 0, failed: 0, deletesHeldBack: 5 },
+      },
+    );
+
+    const text = await runCli(['status', '--config', fileConfig]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /last runs \(newest first\)/);
+    assert.match(text.stdout, /deletes held back/);
+    assert.match(text.stdout, /│ files +│ featureflags │ 10 +│ 0 +│ 0 +│ 0 +│ 5 +│ failed/);
+  });
+
+  it('state migrate copies a file state into PostgreSQL; the next run there sends nothing again', async () => {
+    assert.equal((await runCli(['run', '--once', '--config', fileConfig])).code, 0);
+    const migrated = await runCli(['state', 'migrate', '--from', path.join(dir, 'state.json'), '--to', db.url]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(
+      migrated.stdout,
+      /^copied 10 records \(featureflags 10\) and 1 runs from .*state\.json to postgres 127\.0\.0\.1:5432\/flagsync_test_/,
+    );
+
+    const pgDir = path.join(dir, 'pg');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(pgDir);
+    const pgConfig = await writeSyncConfig(pgDir, sim, [flagdProvider('files', dir)], {
+      state: { store: 'postgres', url: '${env:TEST_DATABASE_URL}' },
+    });
+    sim.clearRequests();
+    const run = await runCli(['run', '--once', '--json', '--config', pgConfig], { TEST_DATABASE_URL: db.url });
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { providers: Array<{ created: number; updated: number; unchanged: number }> };
+    assert.deepEqual(
+      summary.providers[0] && [summary.providers[0].created, summary.providers[0].updated, summary.providers[0].unchanged],
+      [0, 0, 10],
+    );
+    assert.equal(sim.requests.filter((r) => r.path.endsWith('/bulk')).length, 0);
+
+    const status = JSON.parse(
+      (await runCli(['status', '--json', '--config', pgConfig], { TEST_DATABASE_URL: db.url })).stdout,
+    ) as StatusReport;
+    assert.equal(status.runs.length, 2, 'the migrated run and the new one');
+    assert.equal(status.providers[0]?.inJira, 10);
+
+    const again = await runCli(['state', 'migrate', '--from', path.join(dir, 'state.json')], { DATABASE_URL: db.url });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already holds 10 records; nothing copied/);
+  });
+
+  it('state migrate needs a PostgreSQL URL', async () => {
+    const result = await runCli(['state', 'migrate', '--from', path.join(dir, 'state.json')], { DATABASE_URL: '' });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /give --to <postgres URL> or set DATABASE_URL/);
+  });
+});

@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { silentLogger } from '../../src/log';
+import type { RunReport } from '../../src/reconcile/run';
+import { runExclusively } from '../../src/store/exclusive-run';
+import { fileBackend } from '../../src/store/file/file-backend';
+import type { StateBackend } from '../../src/store/types';
+import { tempDir } from '../helpers/flagd-fixtures';
+
+const okReport: RunReport<unknown> = { ok: true, dryRun: false, plan: { kind: 'featureflags', providers: [] }, results: [] };
+const failedReport: RunReport<unknown> = {
+  ok: false,
+  dryRun: false,
+  plan: { kind: 'featureflags', providers: [] },
+  results: [
+    {
+      provider: 'files',
+      ok: false,
+      error: 'cannot read production.flagd.json',
+      seen: 0,
+      unlinked: 0,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      unchanged: 0,
+      rejected: [],
+      failed: [],
+      deletesRefused: 0,
+      unknownIssueKeys: {},
+      warnings: [],
+    },
+  ],
+};
+
+describe('runExclusively', () => {
+  let dir: string;
+  let backend: StateBackend;
+  beforeEach(async () => {
+    dir = await tempDir();
+    backend = fileBackend(path.join(dir, 'state.json'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('records the run (start, end, outcome, per-provider counts) in the run log', async () => {
+    const result = await runExclusively({ backend, logger: silentLogger }, async () => failedReport);
+    assert.equal(result.status, 'ran');
+    const [run] = await backend.runs.recent(5);
+    assert.equal(run?.outcome, 'failed');
+    assert.equal(run?.reason, 'files: cannot read production.flagd.json');
+    assert.ok(run?.endedAt !== undefined && Date.parse(run.endedAt) >= Date.parse(run.startedAt));
+    assert.deepEqual(run?.providers?.[0], {
+      provider: 'files',
+      ok: false,
+      error: 'cannot read production.flagd.json',
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      rejected: 0,
+      failed: 0,
+      deletesRefused: 0,
+    });
+  });
+
+  it('a run that throws is recorded as an error and the lock is released', async () => {
+    await assert.rejects(
+      runExclusively({ backend, logger: silentLogger }, async () => {
+        throw new Error('state file is not valid JSON');
+      }),
+      /not valid JSON/,
+    );
+    const [run] = await backend.runs.recent(1);
+    assert.equal(run?.outcome, 'error');
+    assert.equal(run?.reason, 'state file is not valid JSON');
+    assert.equal((await runExclusively({ backend, logger: silentLogger }, async () => okReport)).status, 'ran');
+  });
+
+  it('refuses while another holds the lock, and waits for it with waitMs', async () => {
+    let finish: () => void = () => undefined;
+    const first = runExclusively(
+      { backend, logger: silentLogger },
+      () => new Promise<RunReport<unknown>>((resolve) => (finish = () => resolve(okReport))),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const refused = await runExclusively({ backend, logger: silentLogger }, async () => okReport);
+    assert.equal(refused.status, 'locked');
+    assert.match(
+      refused.status === 'locked' ? refused.message : '',
+      /another run holds the writer lock \(state file .*\): pid \d+ on host/,
+    );
+    let ran = false;
+    const waiting = runExclusively({ backend, logger: silentLogger, waitMs: 10_000, pollMs: 20 }, async () => {
+      ran = true;
+      return okReport;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(ran, false);
+    finish();
+    await first;
+    assert.equal((await waiting).status, 'ran');
+    assert.equal(ran, true);
+  });
+
+  it('skips a schedule slot another replica already synced, however fast that run was', async () => {
+    const slot = new Date(Date.now() - 1000);
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'ran');
+    let ran = false;
+    const second = await runExclusively({ backend, logger: silentLogger, slot }, async () => {
+      ran = true;
+      return okReport;
+    });
+    assert.equal(second.status, 'done-this-slot');
+    assert.equal(ran, false);
+    assert.match(second.status === 'done-this-slot' ? second.message : '', /was already synced by \S+:\d+ at /);
+    const next = new Date(Date.now() + 1);
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot: next }, async () => okReport)).status, 'ran');
+  });
+});

@@ -1,0 +1,201 @@
+import { strict as assert } from 'node:assert';
+import type { EntityRecord } from '../../src/reconcile/state';
+import { createPool } from '../../src/store/postgres/connect';
+import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations';
+import { postgresBackend, type PgBackend } from '../../src/store/postgres/pg-backend';
+import type { RecordChange } from '../../src/store/types';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
+
+const put = (id: string, record: EntityRecord, kind: RecordChange['kind'] = 'featureflags'): RecordChange => ({
+  type: 'put',
+  kind,
+  id,
+  record,
+});
+const record = (h: string, s = 1_800_000_000_123): EntityRecord => ({ h, s, p: 'files', f: { summary: `sum-${h}` }, i: `in-${h}` });
+
+describe('PostgreSQL state store', function () {
+  this.timeout(30_000);
+  let db: TestDatabase;
+  let backend: PgBackend;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    backend = postgresBackend(db.url);
+  });
+  afterEach(async () => {
+    await backend.close();
+    await db.drop();
+  });
+
+  it('creates its tables on first use and records the schema version', async () => {
+    assert.deepEqual(await backend.state.load(), { version: 1, entities: {} });
+    const versions = await queryDatabase<{ version: number }>(db.url, 'SELECT version FROM flagsync_schema_migrations ORDER BY version');
+    assert.deepEqual(
+      versions.map((v) => v.version),
+      MIGRATIONS.map((m) => m.version),
+    );
+    const tables = await queryDatabase<{ table_name: string }>(
+      db.url,
+      "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'flagsync_%' ORDER BY table_name",
+    );
+    assert.deepEqual(
+      tables.map((t) => t.table_name),
+      ['flagsync_records', 'flagsync_runs', 'flagsync_schema_migrations', 'flagsync_writer'],
+    );
+  });
+
+  it('replicas starting together migrate once, and a second migrate changes nothing', async () => {
+    const pools = [createPool(db.url), createPool(db.url), createPool(db.url)];
+    try {
+      await Promise.all(pools.map((p) => migrate(p)));
+      await migrate(pools[0]!);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
+    const rows = await queryDatabase<{ n: string }>(db.url, 'SELECT count(*)::text AS n FROM flagsync_schema_migrations');
+    assert.equal(rows[0]!.n, String(MIGRATIONS.length));
+  });
+
+  it('applies a later migration to a database at an earlier version', async () => {
+    const pool = createPool(db.url);
+    try {
+      await migrate(pool);
+      const next = { version: 2, name: 'test step', sql: 'ALTER TABLE flagsync_records ADD COLUMN note text' };
+      assert.equal(await migrate(pool, [...MIGRATIONS, next]), 2);
+    } finally {
+      await pool.end();
+    }
+    const columns = await queryDatabase(
+      db.url,
+      "SELECT 1 FROM information_schema.columns WHERE table_name = 'flagsync_records' AND column_name = 'note'",
+    );
+    assert.equal(columns.length, 1);
+  });
+
+  it('refuses a database written by a newer flagsync', async () => {
+    await backend.state.load();
+    await queryDatabase(db.url, "INSERT INTO flagsync_schema_migrations (version, name) VALUES (99, 'from the future')");
+    const fresh = postgresBackend(db.url);
+    try {
+      await assert.rejects(fresh.state.load(), /schema is version 99, newer than this flagsync knows \(1\); upgrade flagsync/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('keeps one row per entity record and loads back what was saved', async () => {
+    const bare: EntityRecord = { h: '', s: 7, p: 'git' };
+    await backend.state.save({ version: 1, entities: {} }, [
+      put('files:a', record('a')),
+      put('files:b', record('b')),
+      put('repo/1', bare, 'devinfo'),
+    ]);
+    assert.deepEqual(await backend.state.load(), {
+      version: 1,
+      entities: { featureflags: { 'files:a': record('a'), 'files:b': record('b') }, devinfo: { 'repo/1': bare } },
+    });
+    const rows = await queryDatabase<{ n: string }>(db.url, 'SELECT count(*)::text AS n FROM flagsync_records');
+    assert.equal(rows[0]!.n, '3');
+  });
+
+  it('a save writes only the rows that changed', async () => {
+    await backend.state.save({ version: 1, entities: {} }, [
+      put('files:a', record('a')),
+      put('files:b', record('b')),
+      put('files:c', record('c')),
+    ]);
+    const before = await queryDatabase<{ id: string; xmin: string }>(db.url, 'SELECT id, xmin::text FROM flagsync_records ORDER BY id');
+    await backend.state.save({ version: 1, entities: {} }, [
+      put('files:b', record('b2', 1_800_000_000_999)),
+      { type: 'delete', kind: 'featureflags', id: 'files:c' },
+    ]);
+    const after = await queryDatabase<{ id: string; xmin: string }>(db.url, 'SELECT id, xmin::text FROM flagsync_records ORDER BY id');
+    assert.deepEqual(
+      after.map((r) => r.id),
+      ['files:a', 'files:b'],
+    );
+    assert.equal(after[0]!.xmin, before[0]!.xmin, 'files:a was not rewritten');
+    assert.notEqual(after[1]!.xmin, before[1]!.xmin, 'files:b was rewritten');
+    assert.deepEqual((await backend.state.load()).entities.featureflags, {
+      'files:a': record('a'),
+      'files:b': record('b2', 1_800_000_000_999),
+    });
+  });
+
+  it('the last change per entity wins within one save', async () => {
+    await backend.state.save({ version: 1, entities: {} }, [
+      put('files:a', record('a')),
+      { type: 'delete', kind: 'featureflags', id: 'files:a' },
+      put('files:b', record('b')),
+      put('files:b', record('b3')),
+    ]);
+    assert.deepEqual((await backend.state.load()).entities.featureflags, { 'files:b': record('b3') });
+  });
+
+  it('a save is all or nothing', async () => {
+    await backend.state.save({ version: 1, entities: {} }, [put('files:a', record('a'))]);
+    // PostgreSQL text cannot hold NUL, so the second row fails after the first was written in the same transaction.
+    const changes = [put('files:a', record('a2')), put('files:\u0000bad', record('x'))];
+    await assert.rejects(backend.state.save({ version: 1, entities: {} }, changes), /cannot save state to PostgreSQL/);
+    assert.deepEqual((await backend.state.load()).entities.featureflags, { 'files:a': record('a') });
+  });
+
+  it('saves many changes in chunks', async () => {
+    const many = Array.from({ length: 5001 }, (_, i) => put(`files:f${i}`, record(`h${i}`)));
+    await backend.state.save({ version: 1, entities: {} }, many);
+    assert.equal(Object.keys((await backend.state.load()).entities.featureflags ?? {}).length, 5001);
+    assert.equal(await backend.state.count(), 5001);
+  });
+
+  it('names the database, not the password, when it cannot connect', async () => {
+    const unreachable = postgresBackend('postgres://flagsync:s3cret-pw@127.0.0.1:1/nowhere');
+    try {
+      const error = await unreachable.state.load().then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      assert.ok(error !== undefined);
+      assert.match(error.message, /postgres 127\.0\.0\.1:1\/nowhere: cannot prepare the flagsync tables/);
+      assert.doesNotMatch(error.message, /s3cret-pw/);
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
+
+describe('PostgreSQL state store: write-ahead and writability', function () {
+  this.timeout(30_000);
+  let db: TestDatabase;
+  let backend: PgBackend;
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    backend = postgresBackend(db.url);
+  });
+  afterEach(async () => {
+    await backend.close();
+    await db.drop();
+  });
+
+  it('append makes changes durable at once (a fresh connection loads them)', async () => {
+    const inFlight: EntityRecord = { h: '', s: 1_800_000_000_500, p: 'files' };
+    await backend.state.append([put('files:a', inFlight)]);
+    const other = postgresBackend(db.url);
+    try {
+      assert.deepEqual((await other.state.load()).entities.featureflags, { 'files:a': inFlight });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('checkWritable passes on a writable database and names a read-only one', async () => {
+    await backend.state.checkWritable();
+    await queryDatabase(db.url, `ALTER DATABASE ${db.name} SET default_transaction_read_only = on`);
+    const readOnly = postgresBackend(db.url);
+    try {
+      await assert.rejects(readOnly.state.checkWritable(), /the database is read-only/);
+    } finally {
+      await readOnly.close(); // the database is dropped after the test, read-only or not
+    }
+  });
+});

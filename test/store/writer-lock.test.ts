@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileBackend } from '../../src/store/file/file-backend';
+import { postgresBackend } from '../../src/store/postgres/pg-backend';
+import type { LockHolder, StateBackend } from '../../src/store/types';
+import { tempDir } from '../helpers/flagd-fixtures';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
+
+const holder = (pid: number, host = os.hostname(), since = '2026-11-29T10:00:00.000Z'): LockHolder => ({ host, pid, since });
+
+/** A pid that is surely not running: a child that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
+
+interface Setup {
+  readonly name: string;
+  open(): Promise<{ backend: () => StateBackend; cleanup: () => Promise<void> }>;
+}
+
+const setups: Setup[] = [
+  {
+    name: 'file store (lock file)',
+    async open() {
+      const dir = await tempDir();
+      return { backend: () => fileBackend(path.join(dir, 'state.json')), cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'postgres store (advisory lock)',
+    async open() {
+      const db: TestDatabase = await createTestDatabase();
+      const opened: StateBackend[] = [];
+      return {
+        backend: () => {
+          const b = postgresBackend(db.url);
+          opened.push(b);
+          return b;
+        },
+        cleanup: async () => {
+          await Promise.all(opened.map((b) => b.close()));
+          await db.drop();
+        },
+      };
+    },
+  },
+];
+
+for (const setup of setups) {
+  describe(`writer lock: ${setup.name}`, function () {
+    this.timeout(30_000);
+    let env: Awaited<ReturnType<Setup['open']>>;
+    beforeEach(async () => (env = await setup.open()));
+    afterEach(() => env.cleanup());
+
+    it('one holder at a time; the one refused learns who holds it and since when', async () => {
+      const a = env.backend();
+      const b = env.backend();
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a', '2026-11-29T10:00:00.000Z'));
+      assert.equal(first.acquired, true);
+      const second = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
+      assert.equal(second.acquired, false);
+      assert.deepEqual(second.acquired ? undefined : second.holder, holder(process.pid, 'replica-a', '2026-11-29T10:00:00.000Z'));
+      if (first.acquired) await first.release();
+      const third = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
+      assert.equal(third.acquired, true);
+      if (third.acquired) await third.release();
+    });
+  });
+}
+
+describe('writer lock: lock file takeover', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let lockFile: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+    lockFile = path.join(dir, 'state.json.lock');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('takes over the lock of a dead process on this host and says whose it was', async () => {
+    const dead = holder(await deadPid());
+    await writeFile(lockFile, JSON.stringify(dead));
+    const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+    assert.equal(attempt.acquired, true);
+    assert.deepEqual(attempt.acquired ? attempt.tookOverFrom : undefined, dead);
+    assert.equal(JSON.parse(await readFile(lockFile, 'utf8')).pid, process.pid);
+    if (attempt.acquired) await attempt.release();
+  });
+
+  it('leaves a live holder alone', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await writeFile(lockFile, JSON.stringify(holder(child.pid!)));
+      const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+      assert.equal(attempt.acquired, false);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('leaves a holder on another host alone (its process cannot be checked from here)', async () => {
+    await writeFile(lockFile, JSON.stringify(holder(await deadPid(), 'some-other-host')));
+    const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+    assert.equal(attempt.acquired, false);
+  });
+
+  it('takes over a lock its own pid left in an earlier life (a restarted container is pid 1 again)', async () => {
+    await writeFile(lockFile, JSON.stringify(holder(process.pid, os.hostname(), '2026-01-01T00:00:00.000Z')));
+    const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+    assert.equal(attempt.acquired, true);
+    if (attempt.acquired) await attempt.release();
+  });
+
+  it('release removes only its own lock', async () => {
+    const backend = fileBackend(path.join(dir, 'state.json'));
+    const attempt = await backend.lock.tryAcquire(holder(process.pid));
+    assert.ok(attempt.acquired);
+    await writeFile(lockFile, JSON.stringify(holder(12345, 'someone-else')));
+    await attempt.release();
+    assert.equal(JSON.parse(await readFile(lockFile, 'utf8')).host, 'someone-else');
+  });
+});
+
+describe('writer lock: advisory lock of a dead holder', function () {
+  this.timeout(30_000);
+  it('is free as soon as the holder’s connection is gone', async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    const b = postgresBackend(db.url);
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      assert.equal(first.acquired, true);
+      assert.equal((await b.lock.tryAcquire(holder(process.pid, 'replica-b'))).acquired, false);
+      // The holder dies: PostgreSQL ends its session (as when the pod is killed and its connection drops).
+      await queryDatabase(
+        db.url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
+      );
+      const taken = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
+      assert.equal(taken.acquired, true);
+      if (taken.acquired) await taken.release();
+      if (first.acquired) await first.release();
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+});
