@@ -17,6 +17,7 @@ import { startSimulator, type Simulator } from '../src/simulator';
 import { measureNode, type ProcessCost } from './measure';
 import { measurePlanner } from './planner';
 import { renderTable, writeReadme, type Row } from './report';
+import { measureStateIo } from './state-io';
 import { flagdScenarios } from './scenarios/flagd';
 import type { ScenarioSet } from './scenarios/scenario';
 
@@ -102,6 +103,22 @@ async function main(): Promise<void> {
     scenario: 'in-memory planner: desiredFlags + planRun, nothing changed (no I/O, no parsing)',
     flags: count,
     cost: { wallMs: planner.wallMs, cpuMs: planner.cpuMs, peakRssMb: planner.heapMb, exitCode: 0, stdout: '', stderr: '' },
+    heapOnly: true,
+  });
+
+  const stateIo = await measureStateIo(count);
+  rows.push({
+    adapter: '(core)',
+    scenario: `state load + save through the file store (${(stateIo.bytes / 2 ** 20).toFixed(0)} MB; load ${(stateIo.loadMs / 1000).toFixed(2)} s, save ${(stateIo.saveMs / 1000).toFixed(2)} s)`,
+    flags: count,
+    cost: {
+      wallMs: stateIo.loadMs + stateIo.saveMs,
+      cpuMs: stateIo.cpuMs,
+      peakRssMb: process.memoryUsage().heapUsed / 2 ** 20,
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+    },
     heapOnly: true,
   });
 

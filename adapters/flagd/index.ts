@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ADAPTER_CONTRACT_VERSION,
   SourceError,
@@ -5,20 +6,21 @@ import {
   type AdapterFactory,
   type FlagSnapshot,
   type SourceAdapter,
+  type UnchangedSource,
 } from '../../src/adapters/contract';
-import type { FlagdFile } from './codecs';
 import { FlagdFileError } from './errors';
 import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions } from './options';
 import { parseFlagdFile } from './parse';
-import { locateSource, readSource, SourceReadError, type SourceLocation } from './read';
+import { locateSource, readSource, SourceReadError, textOf, type SourceContent, type SourceLocation } from './read';
 
 export type { FlagdOptions } from './options';
 
-interface LoadedFile {
-  readonly file: FlagdFile;
-  readonly lastModified?: Date;
-}
+/**
+ * Bump when the same file would map to other normalized flags (map.ts, rollout.ts, parse.ts): a source whose bytes
+ * did not change is otherwise not read again (see `snapshotUnlessUnchanged`).
+ */
+const MAPPING_REVISION = 1;
 
 const describeEnvironments = (names: readonly string[]) =>
   names.length === 1 ? `environment "${names[0]}"` : `environments ${names.map((n) => `"${n}"`).join(', ')}`;
@@ -37,43 +39,76 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     ...(options.urlTemplate !== undefined && { urlTemplate: options.urlTemplate }),
     ...(options.onVariants !== undefined && { onVariants: options.onVariants }),
   };
+  // What besides the files' bytes decides the snapshot: which file is which environment, and the mapping settings.
+  const settingsKey = JSON.stringify([MAPPING_REVISION, settings, plan.map((p) => [p.environment, p.location.url, p.urlTemplate ?? null])]);
 
   const environmentsReading = (location: SourceLocation) => plan.filter((p) => p.location.url === location.url).map((p) => p.environment);
 
-  async function load(location: SourceLocation, signal: AbortSignal): Promise<LoadedFile> {
+  function sourceFailure(location: SourceLocation, err: unknown): unknown {
     const where = describeEnvironments(environmentsReading(location));
-    try {
-      const content = await readSource(location, signal, options.headers);
-      const file = parseFlagdFile(content.text, location.format);
-      context.logger.debug({ provider, source: location.label, flags: Object.keys(file.flags).length }, 'read flagd file');
-      return { file, ...(content.lastModified !== undefined && { lastModified: content.lastModified }) };
-    } catch (err) {
-      if (err instanceof SourceReadError) throw new SourceError(provider, `${where}: ${err.message}`, err);
-      if (err instanceof FlagdFileError)
-        throw new SourceError(provider, `${where}: ${location.label} is not a valid flagd file: ${err.message}`, err);
-      throw err;
-    }
+    if (err instanceof SourceReadError) return new SourceError(provider, `${where}: ${err.message}`, err);
+    if (err instanceof FlagdFileError)
+      return new SourceError(provider, `${where}: ${location.label} is not a valid flagd file: ${err.message}`, err);
+    return err;
   }
 
-  async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
-    const snapshotTime = new Date().toISOString();
-    // A file standing for several environments is read once, so they all see the same version.
-    const reads = new Map<string, Promise<LoadedFile>>();
+  /** Every distinct source read once (a file standing for several environments gives them all the same version). */
+  async function readAll(signal: AbortSignal): Promise<Map<string, SourceContent>> {
+    const reads = new Map<string, Promise<SourceContent>>();
     for (const { location } of plan) {
-      if (!reads.has(location.url)) reads.set(location.url, load(location, signal));
+      if (!reads.has(location.url))
+        reads.set(
+          location.url,
+          readSource(location, signal, options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err))),
+        );
     }
-    const loaded = await Promise.all(plan.map((p) => reads.get(p.location.url)!));
-    const perEnvironment = plan.map(({ environment, location, urlTemplate }, i) => {
-      const { file, lastModified } = loaded[i]!;
-      const lastUpdated = lastModified?.toISOString() ?? snapshotTime;
+    const contents = await Promise.all(reads.values());
+    return new Map([...reads.keys()].map((url, i) => [url, contents[i]!]));
+  }
+
+  function fingerprintOf(contents: ReadonlyMap<string, SourceContent>): string {
+    const hash = createHash('sha256').update(settingsKey);
+    for (const { location } of plan) hash.update(`\n${contents.get(location.url)!.digest}`);
+    return hash.digest('base64url');
+  }
+
+  function mapAll(contents: ReadonlyMap<string, SourceContent>, sourceFingerprint: string): FlagSnapshot {
+    const snapshotTime = new Date().toISOString();
+    const parsed = new Map<string, ReturnType<typeof parseFlagdFile>>();
+    for (const { location } of plan) {
+      if (parsed.has(location.url)) continue;
+      try {
+        const file = parseFlagdFile(textOf(contents.get(location.url)!), location.format);
+        context.logger.debug({ provider, source: location.label, flags: Object.keys(file.flags).length }, 'read flagd file');
+        parsed.set(location.url, file);
+      } catch (err) {
+        throw sourceFailure(location, err);
+      }
+    }
+    const perEnvironment = plan.map(({ environment, location, urlTemplate }) => {
+      const lastUpdated = contents.get(location.url)!.lastModified?.toISOString() ?? snapshotTime;
+      const file = parsed.get(location.url)!;
       const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
       return mapEnvironmentFlags(urlTemplate === undefined ? defs : { ...defs, urlTemplate }, settings);
     });
     const { flags, skipped } = mergeEnvironmentFlags(provider, perEnvironment);
-    return skipped.length > 0 ? { flags, skipped } : { flags };
+    return skipped.length > 0 ? { flags, skipped, sourceFingerprint } : { flags, sourceFingerprint };
   }
 
-  return { environments: plan.map((p) => p.environment), snapshot };
+  async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
+    const contents = await readAll(signal);
+    return mapAll(contents, fingerprintOf(contents));
+  }
+
+  /** Files whose bytes (and the settings) are those of the last fully accepted run are not parsed again. */
+  async function snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource> {
+    const contents = await readAll(signal);
+    const sourceFingerprint = fingerprintOf(contents);
+    if (sourceFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint };
+    return mapAll(contents, sourceFingerprint);
+  }
+
+  return { environments: plan.map((p) => p.environment), snapshot, snapshotUnlessUnchanged };
 }
 
 export const flagdAdapter: AdapterFactory<FlagdOptions> = {

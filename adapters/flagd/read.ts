@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,15 +11,22 @@ export type SourceLocation =
   | { readonly kind: 'http'; readonly url: string; readonly label: string; readonly format: FlagdFormat };
 
 export interface SourceContent {
-  readonly text: string;
+  /** As read: bytes from a file (decoded only when the source has to be parsed), text from HTTP. */
+  readonly body: Buffer | string;
+  /** Hash of the raw bytes read: equal digests, equal files (what a skip of an unchanged source relies on). */
+  readonly digest: string;
   /** File mtime or HTTP Last-Modified, when known. */
   readonly lastModified?: Date;
 }
+
+export const textOf = (content: SourceContent): string => (typeof content.body === 'string' ? content.body : content.body.toString('utf8'));
 
 /** Reading failed: the message names the source (by its label) and the reason, never header values. */
 export class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
 }
+
+const digestOf = (data: string | Buffer) => createHash('sha256').update(data).digest('base64url');
 
 const formatOf = (p: string): FlagdFormat => (/\.ya?ml$/i.test(p) ? 'yaml' : 'json');
 
@@ -39,8 +47,8 @@ export function locateSource(source: string, configDir: string): SourceLocation 
 
 async function readLocalFile(location: Extract<SourceLocation, { kind: 'file' }>, signal: AbortSignal): Promise<SourceContent> {
   try {
-    const [text, info] = await Promise.all([readFile(location.path, { encoding: 'utf8', signal }), stat(location.path)]);
-    return { text, lastModified: info.mtime };
+    const [bytes, info] = await Promise.all([readFile(location.path, { signal }), stat(location.path)]);
+    return { body: bytes, digest: digestOf(bytes), lastModified: info.mtime };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.name === 'AbortError') throw new SourceReadError(`reading ${location.label} was aborted`);
@@ -77,7 +85,8 @@ async function readOverHttp(
   const lastModifiedHeader: unknown = response.headers['last-modified'];
   const lastModified = typeof lastModifiedHeader === 'string' ? new Date(lastModifiedHeader) : undefined;
   return {
-    text: response.data,
+    body: response.data,
+    digest: digestOf(response.data),
     ...(lastModified !== undefined && !Number.isNaN(lastModified.getTime()) && { lastModified }),
   };
 }

@@ -42,6 +42,18 @@ export interface FlagSnapshot {
    * of the snapshot usable without the core taking the missing flags for deleted ones.
    */
   readonly skipped?: readonly SkippedFlag[];
+  /**
+   * Optional: a fingerprint of the raw source this snapshot was read from (bytes hashed, an ETag, a change
+   * counter) and of the adapter's own mapping settings. Given, the core remembers it after a run Jira fully
+   * accepted and passes it back to `snapshotUnlessUnchanged`, so an unchanged source need not be parsed.
+   */
+  readonly sourceFingerprint?: string;
+}
+
+/** "The source is byte for byte what the last fully accepted run read": only from `snapshotUnlessUnchanged`. */
+export interface UnchangedSource {
+  readonly unchanged: true;
+  readonly sourceFingerprint: string;
 }
 
 /** Development information (repositories with branches and commits), e.g. from adapters/git. */
@@ -62,6 +74,14 @@ export interface SourceAdapter {
   readonly product?: string;
   /** Reads everything; `signal` aborts when the core's timeout fires or the process is stopping. */
   snapshot(signal: AbortSignal): Promise<FlagSnapshot>;
+  /**
+   * Optional, for sources whose raw form is cheap to fingerprint. `acceptedSource` is the `sourceFingerprint` of the
+   * last run whose every flag Jira accepted (nothing rejected, failed, skipped or held back since). While the source
+   * still has that fingerprint the adapter may answer `{ unchanged: true, sourceFingerprint }` without reading the
+   * flags; the core then keeps every flag Jira holds for the provider as it is (an unchanged source never deletes).
+   * Otherwise it answers exactly as `snapshot` does.
+   */
+  snapshotUnlessUnchanged?(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource>;
   snapshotDevinfo?(signal: AbortSignal): Promise<DevinfoSnapshot>;
   close?(): Promise<void>;
 }

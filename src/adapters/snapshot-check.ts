@@ -13,7 +13,11 @@ import type { SkippedFlag } from './contract';
 const SkippedFlagCodec = t.type({ key: t.string, reason: t.string });
 // `skipped` may be left out: t.type reads a missing key as undefined.
 export const FlagSnapshotCodec = t.type(
-  { flags: t.readonlyArray(NormalizedFlagCodec), skipped: t.union([t.readonlyArray(SkippedFlagCodec), t.undefined]) },
+  {
+    flags: t.readonlyArray(NormalizedFlagCodec),
+    skipped: t.union([t.readonlyArray(SkippedFlagCodec), t.undefined]),
+    sourceFingerprint: t.union([t.string, t.undefined]),
+  },
   'FlagSnapshot',
 );
 
@@ -63,14 +67,19 @@ function contentProblems(flags: readonly NormalizedFlag[], expect: SnapshotExpec
 export interface CheckedSnapshot {
   readonly flags: readonly NormalizedFlag[];
   readonly skipped: readonly SkippedFlag[];
+  /** The adapter's fingerprint of its raw source, when it gives one (contract.ts). */
+  readonly sourceFingerprint?: string;
+  /** The source is as the last fully accepted run read it: `flags` is empty and stands for what Jira holds. */
+  readonly unchanged?: true;
 }
 
 function check(value: unknown, expect: SnapshotExpectations): { problems: string[]; snapshot?: CheckedSnapshot } {
   const decoded = FlagSnapshotCodec.decode(value);
   if (isLeft(decoded)) return { problems: capped(describeErrors(decoded.left)) };
-  const { flags, skipped } = decoded.right;
+  const { flags, skipped, sourceFingerprint } = decoded.right;
   const problems = capped(contentProblems(flags, expect));
-  return problems.length > 0 ? { problems } : { problems, snapshot: { flags, skipped: skipped ?? [] } };
+  if (problems.length > 0) return { problems };
+  return { problems, snapshot: { flags, skipped: skipped ?? [], ...(sourceFingerprint !== undefined && { sourceFingerprint }) } };
 }
 
 function capped(problems: string[]): string[] {

@@ -33,17 +33,21 @@ function failureText(error: unknown, provider: string): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads every provider in parallel, each with its own timeout, through the kind's read step. Never throws. */
+/**
+ * Reads every provider in parallel, each with its own timeout, through the kind's read step. Never throws.
+ * `acceptedSource` gives the fingerprint a provider's unchanged source may be recognised by (source-skip.ts).
+ */
 export async function collectSources<S, P, M, E>(
   kind: ReconcileKind<S, P, M, E>,
   providers: readonly ProviderRuntime[],
   signal?: AbortSignal,
+  acceptedSource: (provider: ProviderRuntime) => string | undefined = () => undefined,
 ): Promise<CollectedSource<S>[]> {
   return Promise.all(
     providers.map(async (provider): Promise<CollectedSource<S>> => {
       const started = Date.now();
       try {
-        const data = await withTimeout((s) => kind.read(provider, s), provider.timeoutMs, signal);
+        const data = await withTimeout((s) => kind.read(provider, s, acceptedSource(provider)), provider.timeoutMs, signal);
         return { provider, ok: true, data, ms: Date.now() - started };
       } catch (error) {
         return { provider, ok: false, error: failureText(error, provider.name), ms: Date.now() - started };

@@ -20,7 +20,7 @@ export interface FlagMappingSettings {
 export const MAPPING_VERSION = 2;
 
 /** Everything besides the flag itself that decides what the flag becomes in Jira. */
-function mappingSeed(settings: FlagMappingSettings): string {
+export function mappingSeed(settings: FlagMappingSettings): string {
   return JSON.stringify([
     MAPPING_VERSION,
     settings.provider,

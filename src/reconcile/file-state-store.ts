@@ -9,15 +9,19 @@ const EntityRecordCodec = t.intersection([
   t.type({ h: t.string, s: t.number, p: t.string }),
   t.partial({ f: t.record(t.string, t.string), i: t.string }),
 ]);
-const StateCodec = t.type({
-  version: t.literal(1),
-  entities: t.partial({
-    featureflags: t.record(t.string, EntityRecordCodec),
-    builds: t.record(t.string, EntityRecordCodec),
-    deployments: t.record(t.string, EntityRecordCodec),
-    devinfo: t.record(t.string, EntityRecordCodec),
+const SourceRecordCodec = t.type({ f: t.string, m: t.string, n: t.number, u: t.number });
+const StateCodec = t.intersection([
+  t.type({
+    version: t.literal(1),
+    entities: t.partial({
+      featureflags: t.record(t.string, EntityRecordCodec),
+      builds: t.record(t.string, EntityRecordCodec),
+      deployments: t.record(t.string, EntityRecordCodec),
+      devinfo: t.record(t.string, EntityRecordCodec),
+    }),
   }),
-});
+  t.partial({ sources: t.record(t.string, SourceRecordCodec) }),
+]);
 
 /**
  * The record of what Jira accepted, on disk. Written atomically (temp file, fsync, rename, fsync of the folder) so
@@ -44,6 +48,8 @@ export class FileStateStore implements StateStore {
         cause: error,
       });
     }
+    // The common case checks in place; decoding (which copies every record) only runs to name what is wrong.
+    if (StateCodec.is(json)) return json;
     return decodeOrThrow(StateCodec, json, `state file ${this.file}`);
   };
 

@@ -1,33 +1,70 @@
-import { validateSnapshot, type CheckedSnapshot } from '../adapters/snapshot-check';
+import type { FlagSnapshot, UnchangedSource } from '../adapters/contract';
+import { InvalidSnapshotError, validateSnapshot, type CheckedSnapshot } from '../adapters/snapshot-check';
 import { featureFlagsKind } from '../jira';
 import type { JiraFeatureFlag } from '../jira/payloads';
 import { stampFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { ProviderDesired } from './desired';
-import { desiredFlags } from './desired-flags';
+import { desiredFlags, mappingSeed } from './desired-flags';
 import { oneEntityPerPacket, type ReconcileKind } from './kind';
+import type { ProviderRuntime } from './provider';
+import { mappingKey, unchangedSourceDesired } from './source-skip';
+
+const isUnchangedSource = (value: FlagSnapshot | UnchangedSource): value is UnchangedSource =>
+  typeof value === 'object' && value !== null && (value as Partial<UnchangedSource>).unchanged === true;
+
+/**
+ * One provider's flags, or "unchanged" when the adapter recognised its source by the fingerprint of the last fully
+ * accepted run (only as the answer to that fingerprint: anything else fails the provider, deleting nothing).
+ */
+async function readFlags(provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string): Promise<CheckedSnapshot> {
+  const { adapter } = provider;
+  const answer =
+    acceptedSource !== undefined && adapter.snapshotUnlessUnchanged !== undefined
+      ? await adapter.snapshotUnlessUnchanged(signal, acceptedSource)
+      : await adapter.snapshot(signal);
+  if (isUnchangedSource(answer)) {
+    if (acceptedSource === undefined || answer.sourceFingerprint !== acceptedSource) {
+      throw new InvalidSnapshotError(provider.name, provider.adapterName, [
+        'answered "unchanged" for a source fingerprint the core did not ask about',
+      ]);
+    }
+    return { flags: [], skipped: [], sourceFingerprint: answer.sourceFingerprint, unchanged: true };
+  }
+  // A bad adapter is reported naming the provider, the adapter and the field
+  // (`provider "x" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean`).
+  return validateSnapshot(answer, {
+    provider: provider.name,
+    ...(provider.adapterName !== undefined && { adapter: provider.adapterName }),
+  });
+}
+
+const mappingSettings = (provider: ProviderRuntime, properties?: Readonly<Record<string, string>>) => ({
+  provider: provider.name,
+  linking: provider.linking,
+  environmentTypes: provider.environmentTypes,
+  properties,
+});
 
 /** Feature flags: one Jira flag per source flag, sent one entity per slot of a request. */
 export const flagReconcileKind: ReconcileKind<CheckedSnapshot, UnstampedFlagWithTimes, JiraFeatureFlag, JiraFeatureFlag> = {
   name: 'featureflags',
   submitAs: featureFlagsKind,
   deleteAs: featureFlagsKind,
-  // A bad adapter is reported naming the provider, the adapter and the field
-  // (`provider "x" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean`).
-  read: async (provider, signal) =>
-    validateSnapshot(await provider.adapter.snapshot(signal), {
-      provider: provider.name,
-      ...(provider.adapterName !== undefined && { adapter: provider.adapterName }),
+  read: readFlags,
+  sourceSkipping: {
+    settingsKey: (provider, properties) => mappingKey(mappingSeed(mappingSettings(provider, properties))),
+    report: (data) => ({
+      ...(data.sourceFingerprint !== undefined && { fingerprint: data.sourceFingerprint }),
+      unchanged: data.unchanged === true,
+      complete: data.skipped.length === 0,
     }),
+  },
   desire: (sources, context) =>
     sources.map((source): ProviderDesired<UnstampedFlagWithTimes> => {
       const { provider } = source;
       if (!source.ok) return { provider: provider.name, ok: false, error: source.error };
-      const settings = {
-        provider: provider.name,
-        linking: provider.linking,
-        environmentTypes: provider.environmentTypes,
-        properties: context.properties,
-      };
+      if (source.data.unchanged === true) return unchangedSourceDesired(context.state, 'featureflags', provider.name);
+      const settings = mappingSettings(provider, context.properties);
       return desiredFlags(source.data.flags, settings, context.acceptedInput, source.data.skipped);
     }),
   stamp: stampFlag,

@@ -2,7 +2,7 @@ import type { EntityOutcome, KindDescription, KindName } from '../jira/types';
 import type { ProviderDesired } from './desired';
 import type { PlannedWrite } from './plan';
 import type { ProviderRuntime } from './provider';
-import type { EntityRecord } from './state';
+import type { EntityRecord, SyncState } from './state';
 
 /** What one provider gave this run: its checked data, or why it contributes nothing. */
 export type CollectedSource<S> =
@@ -14,6 +14,25 @@ export interface DesireContext {
   readonly acceptedInput: (id: string) => string | undefined;
   /** Jira `properties` sent with every request of the run. */
   readonly properties?: Readonly<Record<string, string>>;
+  /** State as loaded (read-only): what Jira holds for a provider whose source was not read again. */
+  readonly state: SyncState;
+}
+
+/** What a read says about its source, for skipping an unchanged source next run (source-skip.ts). */
+export interface SourceReport {
+  /** The adapter's fingerprint of its raw source, if it gives one. */
+  readonly fingerprint?: string;
+  /** The source was not read: it is as the last fully accepted run read it. */
+  readonly unchanged: boolean;
+  /** Every entity of the source was usable (nothing skipped for bad data). */
+  readonly complete: boolean;
+}
+
+/** A kind whose sources may be skipped while unchanged (feature flags). */
+export interface SourceSkipping<S> {
+  /** Key of what decides the entities besides the source itself (mapping settings): a change re-reads the source. */
+  readonly settingsKey: (provider: ProviderRuntime, properties?: Readonly<Record<string, string>>) => string;
+  readonly report: (data: S) => SourceReport;
 }
 
 /** A planned write with its sequence id and its stamped, Jira-ready part. */
@@ -45,8 +64,13 @@ export interface ReconcileKind<S, P, M, E> {
   readonly submitAs: KindDescription<E>;
   /** How one state id is deleted in Jira (devinfo deletes branches, not the repositories it submits). */
   readonly deleteAs: KindDescription<E>;
-  /** Reads one provider and checks what it returned; throws when the provider cannot be used this run. */
-  readonly read: (provider: ProviderRuntime, signal: AbortSignal) => Promise<S>;
+  /**
+   * Reads one provider and checks what it returned; throws when the provider cannot be used this run.
+   * `acceptedSource`: the source fingerprint of the last fully accepted run, for kinds with `sourceSkipping`.
+   */
+  readonly read: (provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string) => Promise<S>;
+  /** Present when an unchanged source need not be read again (source-skip.ts). */
+  readonly sourceSkipping?: SourceSkipping<S>;
   /** Every provider's read → what each wants Jira to hold (may fail a provider, e.g. one claiming another's ids). */
   readonly desire: (sources: readonly CollectedSource<S>[], context: DesireContext) => ProviderDesired<P>[];
   readonly stamp: (payload: P, sequence: number, nowIso: string) => M;

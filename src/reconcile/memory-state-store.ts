@@ -1,4 +1,4 @@
-import { emptyState, recordsOf, type SyncState } from './state';
+import { emptyState, recordsOf, sourcesOf, type SyncState } from './state';
 import type { RecordChange, StateStore } from './state-store';
 
 /**
@@ -19,6 +19,11 @@ export class MemoryStateStore implements StateStore {
   readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => {
     const next = structuredClone(this.held);
     for (const change of changes) {
+      if (change.type === 'source') {
+        if (change.record === undefined) delete sourcesOf(next)[change.provider];
+        else sourcesOf(next)[change.provider] = { ...change.record };
+        continue;
+      }
       const records = recordsOf(next, change.kind);
       if (change.type === 'put') records[change.id] = { ...change.record };
       else delete records[change.id];

@@ -4,6 +4,7 @@ import { applyPlan, resultOk, type ProviderResult } from './apply';
 import { collectSources } from './collect';
 import type { ReconcileKind } from './kind';
 import { planRun, type Plan } from './plan';
+import { acceptedSourceOf, sourceRecordAfter } from './source-skip';
 import type { ProviderRuntime } from './provider';
 import { StateLedger } from './state-ledger';
 import type { StateStore } from './state-store';
@@ -36,7 +37,7 @@ export interface RunReport<P> {
 }
 
 function holdsSomething(state: SyncState): boolean {
-  for (const records of Object.values(state.entities)) for (const _ in records) return true;
+  for (const records of [state.sources ?? {}, ...Object.values(state.entities)]) for (const _ in records) return true;
   return false;
 }
 
@@ -47,10 +48,14 @@ function holdsSomething(state: SyncState): boolean {
 export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<RunReport<P>> {
   const now = input.now ?? Date.now;
   const { logger, kind } = input;
-  const sources = await collectSources(kind, input.providers, input.signal);
   const ledger = new StateLedger(input.store, await input.store.load(), { now, saveIntervalMs: input.saveIntervalMs ?? 5000 });
+  const skipping = kind.sourceSkipping;
+  const settingsKeys = new Map(input.providers.map((p) => [p.name, skipping?.settingsKey(p, input.properties) ?? '']));
+  const sources = await collectSources(kind, input.providers, input.signal, (provider) =>
+    skipping === undefined ? undefined : acceptedSourceOf(ledger.state, kind.name, provider.name, settingsKeys.get(provider.name)!),
+  );
   const accepted = ledger.records(kind.name);
-  const desired = kind.desire(sources, { acceptedInput: (id) => accepted[id]?.i, properties: input.properties });
+  const desired = kind.desire(sources, { acceptedInput: (id) => accepted[id]?.i, properties: input.properties, state: ledger.state });
   for (const [i, source] of desired.entries()) {
     if (!source.ok) {
       logger.error(
@@ -72,6 +77,12 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     const ok = plan.providers.every((p) => p.ok && p.refusedDeletes.length === 0);
     return { ok, dryRun: true, plan, results: [] };
   }
+  // A source that was read may have changed: its record goes before anything is sent (a stop mid-run must not leave
+  // a fingerprint beside records of another version), and comes back only when Jira accepted all of it.
+  const reports = new Map(
+    sources.flatMap((source) => (source.ok && skipping ? [[source.provider.name, skipping.report(source.data)]] : [])),
+  );
+  for (const [provider, report] of reports) if (!report.unchanged) ledger.setSource(provider, undefined);
   const results = await applyPlan(plan, ledger, {
     client: input.client,
     kind,
@@ -81,6 +92,11 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     properties: input.properties,
     productOf: (name) => input.providers.find((p) => p.name === name)?.adapter.product,
   });
+  for (const result of results) {
+    const report = reports.get(result.provider);
+    const record = report === undefined ? undefined : sourceRecordAfter(report, result, settingsKeys.get(result.provider)!);
+    if (record !== undefined) ledger.setSource(result.provider, record);
+  }
   // Nothing changed and the store already holds a state: it says all of this already.
   if (ledger.hasChanges || !holdsSomething(ledger.state)) await ledger.save();
   return { ok: results.every(resultOk), dryRun: false, plan, results };

@@ -1,5 +1,5 @@
 import type { KindName } from '../jira/types';
-import { recordsOf, type EntityRecord, type SyncState } from './state';
+import { recordsOf, sourcesOf, type EntityRecord, type SourceRecord, type SyncState } from './state';
 import type { RecordChange, StateStore } from './state-store';
 
 export interface LedgerOptions {
@@ -15,6 +15,7 @@ export interface LedgerOptions {
  */
 export class StateLedger {
   private pending = new Map<KindName, Map<string, EntityRecord | undefined>>();
+  private pendingSources = new Map<string, SourceRecord | undefined>();
   private saving: Promise<void> = Promise.resolve();
   private lastSave: number;
 
@@ -41,8 +42,19 @@ export class StateLedger {
     this.queue(kind).set(id, undefined);
   }
 
+  /** Sets (or, with undefined, drops) a flag provider's source record. */
+  setSource(provider: string, record: SourceRecord | undefined): void {
+    const sources = sourcesOf(this.state);
+    if (record === undefined) {
+      if (!(provider in sources)) return;
+      delete sources[provider];
+    } else sources[provider] = record;
+    this.pendingSources.set(provider, record);
+  }
+
   /** True while changes wait for a save. */
   get hasChanges(): boolean {
+    if (this.pendingSources.size > 0) return true;
     for (const queue of this.pending.values()) if (queue.size > 0) return true;
     return false;
   }
@@ -70,8 +82,12 @@ export class StateLedger {
 
   private async write(): Promise<void> {
     const taken = this.pending;
+    const takenSources = this.pendingSources;
     this.pending = new Map();
+    this.pendingSources = new Map();
     const changes: RecordChange[] = [];
+    for (const [provider, record] of takenSources)
+      changes.push(record === undefined ? { type: 'source', provider } : { type: 'source', provider, record });
     for (const [kind, queue] of taken)
       for (const [id, record] of queue)
         changes.push(record === undefined ? { type: 'delete', kind, id } : { type: 'put', kind, id, record });
@@ -83,6 +99,7 @@ export class StateLedger {
         const now = this.queue(kind);
         for (const [id, record] of queue) if (!now.has(id)) now.set(id, record);
       }
+      for (const [provider, record] of takenSources) if (!this.pendingSources.has(provider)) this.pendingSources.set(provider, record);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import type { KindName } from '../jira/types';
-import type { EntityRecord, SyncState } from './state';
+import type { EntityRecord, SourceRecord, SyncState } from './state';
 
 /**
  * One entity's record changed. A store that keeps rows (a database) writes exactly these; `put` replaces the whole
@@ -8,7 +8,9 @@ import type { EntityRecord, SyncState } from './state';
 export type RecordChange =
   | { readonly type: 'put'; readonly kind: KindName; readonly id: string; readonly record: EntityRecord }
   /** Jira deleted it, or it was forgotten (a commit that left the window): the record goes. */
-  | { readonly type: 'delete'; readonly kind: KindName; readonly id: string };
+  | { readonly type: 'delete'; readonly kind: KindName; readonly id: string }
+  /** A flag provider's source record was set (after a fully accepted run) or dropped (`record` undefined). */
+  | { readonly type: 'source'; readonly provider: string; readonly record?: SourceRecord };
 
 /**
  * Where the record of what Jira accepted lives between runs. The reconciler depends on this interface only; the

@@ -14,9 +14,25 @@ export interface EntityRecord {
   readonly i?: string;
 }
 
+/**
+ * What the last fully accepted run of one flag provider read (see source-skip.ts): while the adapter reports the
+ * same source fingerprint and the mapping settings are the same, the provider's flags need not be read again.
+ */
+export interface SourceRecord {
+  /** The adapter's `sourceFingerprint`. */
+  readonly f: string;
+  /** Fingerprint of the core's mapping settings for the provider (linking, environment types, properties). */
+  readonly m: string;
+  /** Flags the source had, and how many of them were unlinked (for the run summary). */
+  readonly n: number;
+  readonly u: number;
+}
+
 export interface SyncState {
   readonly version: 1;
   readonly entities: Partial<Record<KindName, Record<string, EntityRecord>>>;
+  /** Per flag provider; absent when no run of it was fully accepted since its source last changed. */
+  readonly sources?: Record<string, SourceRecord>;
 }
 
 export function emptyState(): SyncState {
@@ -25,4 +41,9 @@ export function emptyState(): SyncState {
 
 export function recordsOf(state: SyncState, kind: KindName): Record<string, EntityRecord> {
   return (state.entities[kind] ??= {});
+}
+
+export function sourcesOf(state: SyncState): Record<string, SourceRecord> {
+  const mutable = state as { sources?: Record<string, SourceRecord> };
+  return (mutable.sources ??= {});
 }

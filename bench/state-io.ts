@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FileStateStore } from '../src/reconcile/file-state-store';
+import { emptyState, recordsOf } from '../src/reconcile/state';
+
+/**
+ * State load + save of `count` flag records through the file store (what every run that changes something pays),
+ * measured in the bench process. Records look like those a run leaves: hash, sequence, provider, field hashes, input.
+ */
+export async function measureStateIo(count: number): Promise<{ loadMs: number; saveMs: number; cpuMs: number; bytes: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'flagsync-bench-state-'));
+  try {
+    const store = new FileStateStore(path.join(dir, 'state.json'));
+    const state = emptyState();
+    const records = recordsOf(state, 'featureflags');
+    const h = (i: number, n: number) => `${i.toString(36).padStart(n, 'x')}`.slice(0, n);
+    for (let i = 0; i < count; i++) {
+      const f: Record<string, string> = { displayName: h(i, 10), issueKeys: h(i + 1, 10), key: h(i + 2, 10), summary: h(i + 3, 10) };
+      for (const env of ['production', 'staging', 'qa', 'development']) f[`env:${env}`] = h(i + env.length, 10);
+      records[`bench:bench-flag-${i}`] = { h: h(i, 22), s: 1_764_000_000_000 + i, p: 'bench', f, i: h(i * 7, 22) };
+    }
+    await store.save(state);
+    global.gc?.();
+    const cpu = process.cpuUsage();
+    const loadStart = performance.now();
+    const loaded = await store.load();
+    const loadMs = performance.now() - loadStart;
+    const saveStart = performance.now();
+    await store.save(loaded);
+    const saveMs = performance.now() - saveStart;
+    const used = process.cpuUsage(cpu);
+    const bytes = JSON.stringify(loaded).length;
+    return { loadMs, saveMs, cpuMs: (used.user + used.system) / 1000, bytes };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
