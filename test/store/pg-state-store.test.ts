@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { KindName } from '../../src/jira/types';
 import type { EntityRecord } from '../../src/reconcile/state';
 import { createPool } from '../../src/store/postgres/connect';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations';
@@ -6,7 +7,7 @@ import { postgresBackend, type PgBackend } from '../../src/store/postgres/pg-bac
 import type { RecordChange } from '../../src/store/types';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
 
-const put = (id: string, record: EntityRecord, kind: RecordChange['kind'] = 'featureflags'): RecordChange => ({
+const put = (id: string, record: EntityRecord, kind: KindName = 'featureflags'): RecordChange => ({
   type: 'put',
   kind,
   id,
@@ -41,7 +42,7 @@ describe('PostgreSQL state store', function () {
     );
     assert.deepEqual(
       tables.map((t) => t.table_name),
-      ['flagsync_records', 'flagsync_runs', 'flagsync_schema_migrations', 'flagsync_writer'],
+      ['flagsync_records', 'flagsync_runs', 'flagsync_schema_migrations', 'flagsync_sources', 'flagsync_writer'],
     );
   });
 
@@ -61,8 +62,9 @@ describe('PostgreSQL state store', function () {
     const pool = createPool(db.url);
     try {
       await migrate(pool);
-      const next = { version: 2, name: 'test step', sql: 'ALTER TABLE flagsync_records ADD COLUMN note text' };
-      assert.equal(await migrate(pool, [...MIGRATIONS, next]), 2);
+      const version = MIGRATIONS.length + 1;
+      const next = { version, name: 'test step', sql: 'ALTER TABLE flagsync_records ADD COLUMN note text' };
+      assert.equal(await migrate(pool, [...MIGRATIONS, next]), version);
     } finally {
       await pool.end();
     }
@@ -78,7 +80,10 @@ describe('PostgreSQL state store', function () {
     await queryDatabase(db.url, "INSERT INTO flagsync_schema_migrations (version, name) VALUES (99, 'from the future')");
     const fresh = postgresBackend(db.url);
     try {
-      await assert.rejects(fresh.state.load(), /schema is version 99, newer than this flagsync knows \(1\); upgrade flagsync/);
+      await assert.rejects(
+        fresh.state.load(),
+        new RegExp(`schema is version 99, newer than this flagsync knows \\(${MIGRATIONS.length}\\); upgrade flagsync`),
+      );
     } finally {
       await fresh.close();
     }
@@ -97,6 +102,19 @@ describe('PostgreSQL state store', function () {
     });
     const rows = await queryDatabase<{ n: string }>(db.url, 'SELECT count(*)::text AS n FROM flagsync_records');
     assert.equal(rows[0]!.n, '3');
+  });
+
+  it("keeps a provider's source record (the unchanged-source skip) and drops it when told", async () => {
+    const source = { f: 'bytes-1', m: 'mapping-1', n: 12, u: 2 };
+    await backend.state.save({ version: 1, entities: {} }, [{ type: 'source', provider: 'files', record: source }]);
+    assert.deepEqual(await backend.state.load(), { version: 1, entities: {}, sources: { files: source } });
+    await backend.state.save({ version: 1, entities: {} }, [
+      { type: 'source', provider: 'files', record: { ...source, f: 'bytes-2' } },
+      { type: 'source', provider: 'other', record: source },
+    ]);
+    assert.deepEqual((await backend.state.load()).sources, { files: { ...source, f: 'bytes-2' }, other: source });
+    await backend.state.save({ version: 1, entities: {} }, [{ type: 'source', provider: 'files' }]);
+    assert.deepEqual((await backend.state.load()).sources, { other: source });
   });
 
   it('a save writes only the rows that changed', async () => {

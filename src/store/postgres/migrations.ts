@@ -49,6 +49,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'source fingerprints',
+    sql: `
+      -- What the last fully accepted run of a flag provider read: while its source is unchanged the run skips it.
+      CREATE TABLE flagsync_sources (
+        provider text PRIMARY KEY,
+        fingerprint text NOT NULL,
+        mapping text NOT NULL,
+        flags integer NOT NULL,
+        unlinked integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */

@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import type { Pool, PoolClient } from 'pg';
 import { decodeOrThrow } from '../../codec/decode';
 import type { KindName } from '../../jira/types';
-import { emptyState, recordsOf, type EntityRecord, type SyncState } from '../../reconcile/state';
+import { emptyState, recordsOf, sourcesOf, type EntityRecord, type SyncState } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../types';
 
 const KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
@@ -18,6 +18,12 @@ const RowCodec = t.type({
   input: t.union([t.null, t.string]),
 });
 const RowsCodec = t.array(RowCodec);
+const SourceRowsCodec = t.array(
+  t.type({ provider: t.string, fingerprint: t.string, mapping: t.string, flags: t.number, unlinked: t.number }),
+);
+
+type EntityChange = Exclude<RecordChange, { type: 'source' }>;
+type SourceChange = Extract<RecordChange, { type: 'source' }>;
 
 /** Rows per statement: unnest() arrays keep one round trip per chunk, however many entities changed. */
 const CHUNK = 2000;
@@ -31,11 +37,11 @@ function toRecord(row: t.TypeOf<typeof RowCodec>): EntityRecord {
   };
 }
 
-/** The last change per entity wins: a record put and then deleted in one save is only deleted. */
+/** The last change per entity (or source) wins: a record put and then deleted in one save is only deleted. */
 function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
   const last = new Map<string, RecordChange>();
   for (const change of changes) {
-    const key = `${change.kind}\u0000${change.id}`;
+    const key = change.type === 'source' ? `source\u0000${change.provider}` : `${change.kind}\u0000${change.id}`;
     last.delete(key);
     last.set(key, change);
   }
@@ -60,6 +66,10 @@ export class PgStateStore implements StateStore {
     );
     const state = emptyState();
     for (const row of decodeOrThrow(RowsCodec, rows, 'state rows in PostgreSQL')) recordsOf(state, row.kind)[row.id] = toRecord(row);
+    const sources = await this.pool.query('SELECT provider, fingerprint, mapping, flags, unlinked FROM flagsync_sources');
+    for (const row of decodeOrThrow(SourceRowsCodec, sources.rows, 'source rows in PostgreSQL')) {
+      sourcesOf(state)[row.provider] = { f: row.fingerprint, m: row.mapping, n: row.flags, u: row.unlinked };
+    }
     return state;
   };
 
@@ -87,9 +97,10 @@ export class PgStateStore implements StateStore {
       await client.query('BEGIN');
       const last = lastPerEntity(changes);
       const puts = last.filter((c): c is Extract<RecordChange, { type: 'put' }> => c.type === 'put');
-      const deletes = last.filter((c) => c.type === 'delete');
+      const deletes = last.filter((c): c is Extract<RecordChange, { type: 'delete' }> => c.type === 'delete');
       for (let at = 0; at < puts.length; at += CHUNK) await upsert(client, puts.slice(at, at + CHUNK));
       for (let at = 0; at < deletes.length; at += CHUNK) await remove(client, deletes.slice(at, at + CHUNK));
+      for (const change of last.filter((c): c is SourceChange => c.type === 'source')) await writeSource(client, change);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -125,9 +136,23 @@ async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, {
   );
 }
 
-async function remove(client: PoolClient, deletes: readonly RecordChange[]): Promise<void> {
+async function remove(client: PoolClient, deletes: readonly EntityChange[]): Promise<void> {
   await client.query('DELETE FROM flagsync_records WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [
     deletes.map((c) => c.kind),
     deletes.map((c) => c.id),
   ]);
+}
+
+async function writeSource(client: PoolClient, change: SourceChange): Promise<void> {
+  const { provider, record } = change;
+  if (record === undefined) {
+    await client.query('DELETE FROM flagsync_sources WHERE provider = $1', [provider]);
+    return;
+  }
+  await client.query(
+    `INSERT INTO flagsync_sources (provider, fingerprint, mapping, flags, unlinked) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (provider) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, mapping = EXCLUDED.mapping, flags = EXCLUDED.flags,
+       unlinked = EXCLUDED.unlinked, updated_at = now()`,
+    [provider, record.f, record.m, record.n, record.u],
+  );
 }
