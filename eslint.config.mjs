@@ -20,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Adapters and external modules are loaded lazily with require(), so a run never loads SDKs it does not use.
-    files: ['**/*.js', '**/*.cjs', 'src/adapters/registry.ts', 'src/adapters/external.ts', 'src/adapters/typescript-loader.ts'],
+    files: ['**/*.js', '**/*.cjs', 'src/adapter-host/registry.ts', 'src/adapter-host/external.ts', 'src/adapter-host/typescript-loader.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

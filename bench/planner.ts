@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { NormalizedFlag } from '../src/model/flag';
+import type { NormalizedFlag } from '../src/kit/flag';
 import { DEFAULT_LINKING } from '../src/model/issue-keys';
 import { desiredFlags } from '../src/reconcile/desired-flags';
 import { fieldHashes } from '../src/reconcile/hash';

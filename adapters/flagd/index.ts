@@ -7,7 +7,7 @@ import {
   type FlagSnapshot,
   type SourceAdapter,
   type UnchangedSource,
-} from '../../src/adapters/contract';
+} from '../../src/kit';
 import { FlagdFileError } from './errors';
 import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions } from './options';

@@ -1,6 +1,4 @@
-import type { SkippedFlag } from '../../src/adapters/contract';
-import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
-import { linkFromSource } from '../../src/model/link-url';
+import { type FlagEnvironment, linkFromSource, type NormalizedFlag, type SkippedFlag } from '../../src/kit';
 import type { FlagdFile, FlagdFlag, FlagdMetadata, FlagdVariantValue } from './codecs';
 import { FlagdFileError } from './errors';
 import { describeRollout } from './rollout';

@@ -1,6 +1,5 @@
 import * as t from 'io-ts';
-import { crossChecked } from '../../src/codec/cross-checked';
-import { checkedString, EnvironmentTypeCodec } from '../../src/codec/options';
+import { checkedString, crossChecked, EnvironmentTypeCodec } from '../../src/kit';
 
 /** A string that passes `ok`, reported by the config loader as "expected <name>". */
 function parsesAsUrl(s: string): URL | undefined {

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { DecodeError, decodeOrThrow } from '../../src/codec/decode';
+import { DecodeError, decodeOrThrow } from '../../src/kit';
 import { FlagdFileCodec, type FlagdFile } from './codecs';
 import { FlagdFileError } from './errors';
 import { flagdSchemaErrors } from './schema';

@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import { describeErrors } from '../../src/codec/decode';
+import { describeErrors } from '../../src/kit';
 import { FliptFlagCodec, type FliptFlag } from './codecs';
 
 /**

@@ -1,10 +1,4 @@
-import {
-  ADAPTER_CONTRACT_VERSION,
-  SourceError,
-  type AdapterContext,
-  type AdapterFactory,
-  type SourceAdapter,
-} from '../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/kit';
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions } from './options';
 import { readNamespaceFlags } from './read';

@@ -1,5 +1,4 @@
-import type { SkippedFlag } from '../../src/adapters/contract';
-import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
+import type { FlagEnvironment, NormalizedFlag, SkippedFlag } from '../../src/kit';
 import type { FliptFlag } from './codecs';
 
 /** Pure: Flipt flags per namespace → flagsync's NormalizedFlag, one per flag key with one entry per environment. */

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/codec/options';
+import { EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/kit';
 
 /**
  * The provider's config entry. Codec names are what the config loader prints (`providers[0].url: expected a URL,

@@ -1,4 +1,4 @@
-import { decodeOrThrow } from '../../src/codec/decode';
+import { decodeOrThrow } from '../../src/kit';
 import { FliptFlagListCodec, type FliptFlag } from './codecs';
 import { decodeFliptFlag, type FlagDecode } from './entity';
 

@@ -7,7 +7,7 @@ import {
   type DevinfoSnapshot,
   type FlagSnapshot,
   type SourceAdapter,
-} from '../../src/adapters/contract';
+} from '../../src/kit';
 import { GitError, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type RepositoryOptions } from './options';

@@ -1,7 +1,5 @@
 import * as t from 'io-ts';
-import { crossChecked } from '../../src/codec/cross-checked';
-import { checkedString, isHttpUrl, NonEmptyString } from '../../src/codec/options';
-import { REPOSITORY_ID_PATTERN } from '../../src/model/devinfo';
+import { checkedString, crossChecked, isHttpUrl, NonEmptyString, REPOSITORY_ID_PATTERN } from '../../src/kit';
 
 const BrowseUrl = checkedString('an http(s) URL', isHttpUrl);
 const RepositoryId = checkedString('an id of letters, digits and ~ . - _ (Jira repository id)', (s) => REPOSITORY_ID_PATTERN.test(s));

@@ -1,5 +1,4 @@
-import type { DevBranch, DevCommit, DevRepository } from '../../src/model/devinfo';
-import { issueKeysInText } from '../../src/model/issue-keys';
+import type { DevBranch, DevCommit, DevRepository } from '../../src/kit';
 import { assertRepository, runGit } from './git';
 import type { UrlBuilder } from './urls';
 
@@ -72,8 +71,6 @@ function toDevCommit(info: CommitInfo, urls: UrlBuilder): DevCommit {
     filesChanged: info.filesChanged,
     url: urls.commit(info.sha),
     merge: info.parents > 1,
-    // Upper case only in prose, so "utf-8" in a message is not taken for an issue key.
-    issueKeys: issueKeysInText(info.message, true),
   };
 }
 
@@ -86,8 +83,8 @@ export interface ReadSettings {
 }
 
 /**
- * One repository's devinfo: every branch whose name or tip commit carries an issue key, and those of the
- * `maxCommits` most recent commits (on any branch) whose message carries one.
+ * One repository's devinfo: every branch with its tip, and the `maxCommits` most recent commits (on any branch).
+ * The core links them to issues and keeps only the linked ones.
  */
 export async function readRepository(gitDir: string, settings: ReadSettings, signal: AbortSignal): Promise<DevRepository> {
   await assertRepository(gitDir, signal);
@@ -106,13 +103,8 @@ export async function readRepository(gitDir: string, settings: ReadSettings, sig
   for (const tip of tips) {
     const info = tipInfo.get(tip.sha);
     if (info === undefined) continue;
-    const lastCommit = toDevCommit(info, settings.urls);
-    // Upper case only: "renovate/node-20.x" or "release-2025" are no issue keys, and a branch Jira rejects would be
-    // sent again on every run.
-    const issueKeys = issueKeysInText(tip.name, true);
-    if (issueKeys.length === 0 && lastCommit.issueKeys.length === 0) continue;
-    branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit, issueKeys });
+    branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit: toDevCommit(info, settings.urls) });
   }
-  const commits = recent.map((info) => toDevCommit(info, settings.urls)).filter((c) => c.issueKeys.length > 0);
+  const commits = recent.map((info) => toDevCommit(info, settings.urls));
   return { id: settings.id, name: settings.name, url: settings.url, branches, commits };
 }

@@ -1,6 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import type { SkippedFlag } from '../../src/adapters/contract';
-import { describeErrors } from '../../src/codec/decode';
+import { describeErrors, type SkippedFlag } from '../../src/kit';
 import { LdFlagCodec, type LdFlag } from './codecs';
 
 /** One environment's usable flags and the ones whose configuration could not be read. */

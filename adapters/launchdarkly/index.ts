@@ -1,10 +1,4 @@
-import {
-  ADAPTER_CONTRACT_VERSION,
-  SourceError,
-  type AdapterContext,
-  type AdapterFactory,
-  type SourceAdapter,
-} from '../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/kit';
 import axios from 'axios';
 import type { LDOptions } from '@launchdarkly/node-server-sdk';
 import type { RestFlag } from './codecs';
@@ -140,5 +134,5 @@ export const launchdarklyAdapter: AdapterFactory<LaunchDarklyOptions> = {
   create: (options, context) => createLaunchDarklySource(options, context),
 };
 
-/** The name src/adapters/registry.ts loads; same factory. */
+/** The name the registry (src/adapter-host/registry.ts) loads; same factory. */
 export const launchDarklyAdapter = launchdarklyAdapter;

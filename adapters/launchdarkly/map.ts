@@ -1,5 +1,4 @@
-import type { SkippedFlag } from '../../src/adapters/contract';
-import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
+import type { FlagEnvironment, NormalizedFlag, SkippedFlag } from '../../src/kit';
 import type { LdFlag, RestFlag } from './codecs';
 import { describeRollout, type OnVariation } from './rollout';
 

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { HttpUrl, NonEmptyString } from '../../src/codec/options';
+import { HttpUrl, NonEmptyString } from '../../src/kit';
 
 /**
  * The provider's config entry. Non-exact codecs: the core checks its own keys (`timeoutSeconds`, `linking`) and

@@ -1,6 +1,6 @@
 import axios, { type AxiosResponse } from 'axios';
 import { isLeft } from 'fp-ts/Either';
-import { decodeOrThrow, describeErrors } from '../../src/codec/decode';
+import { decodeOrThrow, describeErrors } from '../../src/kit';
 import { KeyedItemCodec, RestFlagCodec, RestFlagsPageCodec, type RestFlag, type RestFlagsPage } from './codecs';
 
 /**

@@ -1,4 +1,4 @@
-import type { Rollout } from '../../src/model/flag';
+import type { Rollout } from '../../src/kit';
 import type { LdFlag, LdVariationOrRollout } from './codecs';
 
 /** Rollout weights are in thousandths of a percent: 100000 = 100%. */

@@ -1,5 +1,5 @@
 import { init, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
-import type { Logger } from '../../src/log';
+import type { Logger } from '../../src/kit';
 import { decodeFlagEntries, type DecodedFlags } from './flag-entries';
 import { CapturingFeatureStore } from './store';
 
@@ -38,7 +38,7 @@ function sdkLogger(logger: Logger, lastProblem: { message?: string }): LDLogger 
     error: problem('error'),
     warn: problem('warn'),
     info: (...args: unknown[]) => logger.debug({ sdk: 'info' }, text(args)),
-    debug: (...args: unknown[]) => logger.trace({ sdk: 'debug' }, text(args)),
+    debug: (...args: unknown[]) => logger.debug({ sdk: 'debug' }, text(args)),
   };
 }
 

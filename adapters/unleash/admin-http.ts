@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { decodeOrThrow } from '../../src/codec/decode';
+import { decodeOrThrow } from '../../src/kit';
 
 /**
  * GETs JSON from the Unleash Admin API and decodes it. Errors name the URL and status and hint at the cause; the

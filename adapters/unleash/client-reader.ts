@@ -1,5 +1,5 @@
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
-import { decodeOrThrow } from '../../src/codec/decode';
+import { decodeOrThrow } from '../../src/kit';
 import { ClientFeatureCodec, ClientFeaturesCodec, type ClientFeature } from './codecs';
 import { decodeEntity, featureNameOf } from './entity';
 

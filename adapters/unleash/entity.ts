@@ -1,7 +1,6 @@
 import type * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
-import type { SkippedFlag } from '../../src/adapters/contract';
-import { describeErrors } from '../../src/codec/decode';
+import { describeErrors, type SkippedFlag } from '../../src/kit';
 
 /**
  * Per-feature decoding: one malformed feature is skipped (and reported by name), not the whole provider. A feature

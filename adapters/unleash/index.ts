@@ -1,6 +1,4 @@
-import type { AdapterFactory, SourceAdapter } from '../../src/adapters/contract';
-import type { NormalizedFlag } from '../../src/model/flag';
-import { ADAPTER_CONTRACT_VERSION, SourceError } from '../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type NormalizedFlag, type SourceAdapter, SourceError } from '../../src/kit';
 import { readAdminFeatures } from './admin-reader';
 import { readClientFeatures } from './client-reader';
 import { addSkip, attempt } from './entity';

@@ -1,4 +1,4 @@
-import type { FlagEnvironment, NormalizedFlag } from '../../src/model/flag';
+import type { FlagEnvironment, NormalizedFlag } from '../../src/kit';
 import type { UnleashFeatureView } from './model';
 import { rolloutOf } from './rollout';
 

@@ -1,4 +1,4 @@
-import type { SkippedFlag } from '../../src/adapters/contract';
+import type { SkippedFlag } from '../../src/kit';
 
 /**
  * What flagsync keeps of an Unleash feature, whichever way it was read (Admin API or client SDK). Both readers

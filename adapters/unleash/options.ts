@@ -1,6 +1,5 @@
 import * as t from 'io-ts';
-import { crossChecked } from '../../src/codec/cross-checked';
-import { EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/codec/options';
+import { crossChecked, EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/kit';
 
 /**
  * The provider's config entry. Admin mode when `adminToken` is present (one token, all environments);

@@ -1,4 +1,4 @@
-import type { Rollout } from '../../src/model/flag';
+import type { Rollout } from '../../src/kit';
 import type { UnleashDependencyView, UnleashEnvironmentView, UnleashStrategyView } from './model';
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { loadConfig, ConfigError, type FlagsyncConfig } from '../config';
-import { AdapterLoadError } from '../adapters/factory-shape';
-import { createAdapterRegistry } from '../adapters/registry';
+import { AdapterLoadError } from '../adapter-host/factory-shape';
+import { createAdapterRegistry } from '../adapter-host/registry';
 import { createLogger, type Logger, type LogLevel } from '../log';
 import { EXIT_USAGE, ExitError } from './exit';
 

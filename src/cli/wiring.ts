@@ -2,7 +2,7 @@ import type { FlagsyncConfig } from '../config';
 import { createJiraClient } from '../jira';
 import type { JiraClient } from '../jira';
 import type { Logger } from '../log';
-import type { EnvironmentType } from '../model/flag';
+import type { EnvironmentType } from '../kit/flag';
 import type { ProviderRuntime } from '../reconcile/run';
 import { FileStateStore } from '../reconcile/file-state-store';
 import type { StateStore } from '../reconcile/state-store';

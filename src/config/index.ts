@@ -1,6 +1,6 @@
 /** flagsync's configuration: YAML file → decoded, validated FlagsyncConfig (see config/example.yaml). */
 export { ConfigError } from './types';
-export type { FlagsyncConfig, JiraConfig, LinkingConfig, ProviderConfig } from './types';
+export type { AdapterRegistry, FlagsyncConfig, JiraConfig, LinkingConfig, ProviderConfig } from './types';
 export { loadConfig, parseConfig } from './load';
 export type { ParseContext } from './load';
 export { configJsonSchema } from './json-schema';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
-import type { AdapterRegistry } from '../adapters/contract';
-import { describeErrors } from '../codec/decode';
+import type { AdapterRegistry } from './types';
+import { describeErrors } from '../kit/decode';
 import { ConfigFileCodec, type ConfigFile } from './codecs';
 import { checkProviders, type AdapterOptions } from './providers';
 import { valuePolicy } from './reveal';

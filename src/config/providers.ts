@@ -1,6 +1,7 @@
 import { isRight } from 'fp-ts/Either';
-import type { AdapterFactory, AdapterRegistry } from '../adapters/contract';
-import { describeErrors } from '../codec/decode';
+import type { AdapterFactory } from '../kit/contract';
+import type { AdapterRegistry } from './types';
+import { describeErrors } from '../kit/decode';
 import { ProviderCodec } from './codecs';
 import { shown, type ValuePolicy } from './reveal';
 import { unknownKeys } from './unknown-keys';

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { validate as isValidCron } from 'node-cron';
 import { leaf } from './annotations';
-import { isHttpUrl } from '../codec/options';
+import { isHttpUrl } from '../kit/option-codecs';
 
 /** Leaf codecs of the config file. Their names complete "expected …" in problem lines, so they read as English. */
 

@@ -1,4 +1,4 @@
-import type { AdapterFactory, EnvironmentConfig } from '../adapters/contract';
+import type { AdapterFactory, EnvironmentConfig } from '../kit/contract';
 import type { LogLevel } from '../log';
 
 /** flagsync's configuration after loading: secrets resolved, defaults filled, paths absolute, adapters looked up. */
@@ -71,4 +71,10 @@ export class ConfigError extends Error {
     super(`${file}: ${count}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** Looks adapters up by the name used in config (`adapter: flagd`); the host's registry implements it. */
+export interface AdapterRegistry {
+  get(name: string): AdapterFactory | undefined;
+  names(): readonly string[];
 }

@@ -2,7 +2,7 @@
  * Jira DevOps payload types, as the API documents them (see schemas/jira and ../shared/jira-api/FACTS.md).
  * Only the core's mapping code builds these; adapters never see them.
  */
-import type { EnvironmentType } from '../model/flag';
+import type { EnvironmentType } from '../kit/flag';
 
 export interface IssueAssociation {
   readonly associationType: 'issueIdOrKeys' | 'issueKeys';

@@ -1,4 +1,4 @@
-import type { EnvironmentType } from './flag';
+import type { EnvironmentType } from '../kit/flag';
 
 /**
  * Jira environment type from an environment's name when config does not say. Names are read word by word

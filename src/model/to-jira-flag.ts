@@ -1,8 +1,8 @@
-import type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from './flag';
+import type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from '../kit/flag';
 import type { JiraFeatureFlag, JiraFlagDetail, JiraFlagStatus } from '../jira/payloads';
 import { defaultEnvironmentType, environmentRank } from './environment-type';
 import { linkIssueKeys, MAX_ISSUE_KEYS, type LinkingOptions } from './issue-keys';
-import { linkForPeople } from './link-url';
+import { linkForPeople } from '../kit/link-url';
 import { toRfc3339Utc } from './date-time';
 
 type Detail = JiraFlagDetail;

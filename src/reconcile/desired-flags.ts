@@ -1,5 +1,5 @@
-import type { SkippedFlag } from '../adapters/contract';
-import type { NormalizedFlag, EnvironmentType } from '../model/flag';
+import type { SkippedFlag } from '../kit/contract';
+import type { NormalizedFlag, EnvironmentType } from '../kit/flag';
 import { jiraFlagId, toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';

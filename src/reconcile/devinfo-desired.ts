@@ -1,5 +1,5 @@
 import type { IssueAssociation, JiraBranch, JiraCommit } from '../jira/payloads';
-import type { DevBranch, DevCommit, DevRepository } from '../model/devinfo';
+import type { LinkedBranch as DevBranch, LinkedCommit as DevCommit, LinkedRepository as DevRepository } from '../model/devinfo-links';
 import { devinfoIdOf } from '../model/devinfo-id';
 import { toRfc3339Utc } from '../model/date-time';
 import { MAX_ISSUE_KEYS } from '../model/issue-keys';

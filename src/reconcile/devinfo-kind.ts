@@ -1,9 +1,10 @@
 import { isLeft } from 'fp-ts/Either';
-import { describeErrors } from '../codec/decode';
+import { describeErrors } from '../kit/decode';
 import { devinfoKind } from '../jira';
 import type { JiraRepository } from '../jira/payloads';
 import type { KindDescription } from '../jira/types';
-import { DevinfoSnapshotCodec, type DevRepository } from '../model/devinfo';
+import { DevinfoSnapshotCodec } from '../kit/devinfo';
+import { linkRepository, type LinkedRepository as DevRepository } from '../model/devinfo-links';
 import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
 import { devinfoRounds, memberOutcomes, stampDevinfo, type DevinfoPacket, type StampedDevinfo } from './devinfo-pack';
@@ -30,12 +31,12 @@ export const devinfoEntityKind: KindDescription<JiraRepository> = {
 /** Commits are history: one that left a provider's window (its most recent N) is forgotten, not deleted. */
 export const isCommitEntityId = (id: string): boolean => /^[^/]+\/commit\//.test(id);
 
-/** Validates what an adapter returned, as validateSnapshot does for flags. */
+/** Validates what an adapter returned, as validateSnapshot does for flags, and links it to issues. */
 export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
   const decoded = DevinfoSnapshotCodec.decode(value);
   if (isLeft(decoded))
     throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
-  return decoded.right.repositories;
+  return decoded.right.repositories.map(linkRepository);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as t from 'io-ts';
-import { decodeOrThrow } from '../codec/decode';
+import { decodeOrThrow } from '../kit/decode';
 import { emptyState, type SyncState } from './state';
 import type { StateStore } from './state-store';
 

@@ -1,5 +1,5 @@
-import type { FlagSnapshot, UnchangedSource } from '../adapters/contract';
-import { InvalidSnapshotError, validateSnapshot, type CheckedSnapshot } from '../adapters/snapshot-check';
+import type { FlagSnapshot, UnchangedSource } from '../kit/contract';
+import { InvalidSnapshotError, validateSnapshot, type CheckedSnapshot } from '../kit/snapshot-check';
 import { featureFlagsKind } from '../jira';
 import type { JiraFeatureFlag } from '../jira/payloads';
 import { stampFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';

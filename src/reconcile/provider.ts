@@ -1,5 +1,5 @@
-import type { SourceAdapter } from '../adapters/contract';
-import type { EnvironmentType } from '../model/flag';
+import type { SourceAdapter } from '../kit/contract';
+import type { EnvironmentType } from '../kit/flag';
 import type { LinkingOptions } from '../model/issue-keys';
 
 /** One configured provider as a run uses it, whatever kind it produces. */

@@ -3,7 +3,7 @@
  * derive it from the repository's web URL; anything else falls back to the repository URL.
  */
 import type { CiName } from './ci-env';
-import { linkForPeople } from '../model/link-url';
+import { linkForPeople } from '../kit/link-url';
 
 export type Forge = 'github' | 'gitlab' | 'bitbucket' | 'gitea' | 'forgejo';
 

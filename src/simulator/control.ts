@@ -1,6 +1,6 @@
 /** The simulator's own controls over HTTP (`/__sim/...`), for subprocess tests and adapter authors. */
 import type { KindName } from '../jira/types';
-import { DecodeError } from '../codec/decode';
+import { DecodeError } from '../kit/decode';
 import { decodeFault } from './faults';
 import type { SimulatorState } from './state';
 import type { SimResponse } from './types';

@@ -1,6 +1,6 @@
 /** Injected faults: consumed in injection order by the first requests that match them. */
 import * as t from 'io-ts';
-import { decodeOrThrow } from '../codec/decode';
+import { decodeOrThrow } from '../kit/decode';
 import { jiraErrorBody } from './errors';
 import type { Fault, SimResponse } from './types';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { flagdAdapter } from '../../adapters/flagd';
 import { launchdarklyAdapter } from '../../adapters/launchdarkly';
 import { unleashAdapter } from '../../adapters/unleash';
-import type { AdapterFactory } from '../../src/adapters/contract';
+import type { AdapterFactory } from '../../src/kit/contract';
 import { ConfigError, loadConfig } from '../../src/config';
 import { permissiveRegistry, registryOf, withTempDir, writeFileIn } from './helpers';
 

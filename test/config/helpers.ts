@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as t from 'io-ts';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type AdapterRegistry } from '../../src/adapters/contract';
+import type { AdapterRegistry } from '../../src/config';
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../src/kit/contract';
 import { ConfigError, parseConfig, type FlagsyncConfig } from '../../src/config';
 
 /** Small real adapters for the loader's tests: their options codecs are io-ts codecs like the real adapters'. */

@@ -1,5 +1,5 @@
 import { flagdAdapter } from '../../adapters/flagd';
-import { runAdapterContract } from '../../src/testing';
+import { runAdapterContract } from '../../src/kit/testing';
 import { startFlagdFiles } from './sources/flagd-files';
 
 describe('flagd adapter', () => {

@@ -1,5 +1,5 @@
 import { fliptAdapter } from '../../adapters/flipt';
-import { runAdapterContract } from '../../src/testing';
+import { runAdapterContract } from '../../src/kit/testing';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from './sources/flipt-api';
 
 describe('flipt adapter', () => {

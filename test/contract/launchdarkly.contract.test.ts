@@ -1,7 +1,7 @@
 import * as launchdarkly from '../../adapters/launchdarkly';
-import type { AdapterFactory } from '../../src/adapters/contract';
-import { factoryFromModule } from '../../src/adapters/factory-shape';
-import { runAdapterContract } from '../../src/testing';
+import type { AdapterFactory } from '../../src/kit/contract';
+import { factoryFromModule } from '../../src/adapter-host/factory-shape';
+import { runAdapterContract } from '../../src/kit/testing';
 import { LD_SDK_KEYS, startLdRelay } from './sources/ld-relay';
 
 // The factory as the registry finds it (the module's export name is the LaunchDarkly engineer's to settle).

@@ -1,5 +1,5 @@
 import { unleashAdapter } from '../../adapters/unleash';
-import { runAdapterContract } from '../../src/testing';
+import { runAdapterContract } from '../../src/kit/testing';
 import { startUnleashAdminApi, UNLEASH_ADMIN_TOKEN } from './sources/unleash-admin-api';
 
 /**

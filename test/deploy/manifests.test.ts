@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import axios from 'axios';
 import { parseAllDocuments } from 'yaml';
 import { parseConfig, type FlagsyncConfig } from '../../src/config';
-import { builtInRegistry } from '../../src/adapters/registry';
+import { builtInRegistry } from '../../src/adapter-host/registry';
 import { HEALTH_PATHS, startMetricsServer } from '../../src/daemon/health-server';
 import { SyncMetrics } from '../../src/daemon/metrics';
 

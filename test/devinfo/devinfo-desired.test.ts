@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { DevBranch, DevRepository } from '../../src/model/devinfo';
+import type { LinkedBranch as DevBranch, LinkedRepository as DevRepository } from '../../src/model/devinfo-links';
 import { desiredDevinfo } from '../../src/reconcile/devinfo-desired';
 import { devinfoEntityKind } from '../../src/reconcile/devinfo-kind';
 

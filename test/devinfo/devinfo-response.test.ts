@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { devinfoKind } from '../../src/jira';
 import type { JiraBranch, JiraRepository } from '../../src/jira/payloads';
-import type { DevCommit } from '../../src/model/devinfo';
+import type { LinkedCommit as DevCommit } from '../../src/model/devinfo-links';
 import { desiredDevinfo } from '../../src/reconcile/devinfo-desired';
 import { memberOutcomes, stampDevinfo, type DevinfoPacket } from '../../src/reconcile/devinfo-pack';
 import { commit } from '../jira/entities';

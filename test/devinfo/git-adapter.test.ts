@@ -6,7 +6,8 @@ import { isLeft, isRight } from 'fp-ts/Either';
 import { gitAdapter } from '../../adapters/git';
 import type { GitOptions } from '../../adapters/git';
 import { GitError, gitEnvironment } from '../../adapters/git/git';
-import { silentLogger } from '../../src/log';
+import { type DevinfoSnapshot, silentLogger } from '../../src/kit';
+import { linkedDevinfo } from '../../src/kit/testing';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { TestRepo } from './git-fixture';
 
@@ -18,6 +19,8 @@ function source(options: Partial<GitOptions> & Pick<GitOptions, 'repositories'>,
 }
 
 const signal = () => new AbortController().signal;
+/** The adapter's snapshot as the core links it (only branches and commits carrying issue keys). */
+const linked = (snapshot: Promise<DevinfoSnapshot>) => snapshot.then(linkedDevinfo);
 
 describe('git devinfo adapter', () => {
   let dir: string;
@@ -42,8 +45,11 @@ describe('git devinfo adapter', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   const read = async (extra: Record<string, unknown> = {}) => {
-    const snapshot = await source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir)
-      .snapshotDevinfo!(signal());
+    const snapshot = await linked(
+      source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir).snapshotDevinfo!(
+        signal(),
+      ),
+    );
     return snapshot.repositories[0]!;
   };
 
@@ -73,8 +79,9 @@ describe('git devinfo adapter', () => {
     for (const name of ['renovate/node-20.x', 'dependabot/npm_and_yarn/axios-1.6.0', 'release-2025', 'feature/proj-9-login'])
       bots.git('branch', name);
     bots.git('branch', 'feature/PROJ-10-real');
-    const snapshot = await source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir)
-      .snapshotDevinfo!(signal());
+    const snapshot = await linked(
+      source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir).snapshotDevinfo!(signal()),
+    );
     assert.deepEqual(
       snapshot.repositories[0]!.branches.map((b) => b.name),
       ['feature/PROJ-10-real'],
@@ -86,8 +93,11 @@ describe('git devinfo adapter', () => {
     tagged.commit('Initial import');
     tagged.git('branch', 'PROJ-5-release');
     tagged.git('tag', 'PROJ-5-release');
-    const snapshot = await source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir)
-      .snapshotDevinfo!(signal());
+    const snapshot = await linked(
+      source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir).snapshotDevinfo!(
+        signal(),
+      ),
+    );
     assert.deepEqual(
       snapshot.repositories[0]!.branches.map((b) => b.name),
       ['PROJ-5-release'],
@@ -139,8 +149,11 @@ describe('git devinfo adapter', () => {
   });
 
   it('honours maxCommits (most recent first)', async () => {
-    const web = await source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir)
-      .snapshotDevinfo!(signal());
+    const web = await linked(
+      source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshotDevinfo!(
+        signal(),
+      ),
+    );
     // The two most recent commits are the chore and the merge; only the merge carries a key.
     assert.deepEqual(
       web.repositories[0]!.commits.map((c) => c.sha),
@@ -204,8 +217,11 @@ describe('git devinfo adapter', () => {
     it('accepts a bare repository given by its own folder', async () => {
       const bare = path.join(dir, 'web-bare.git');
       repo.git('clone', '--quiet', '--bare', repo.dir, bare);
-      const snapshot = await source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir)
-        .snapshotDevinfo!(signal());
+      const snapshot = await linked(
+        source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir).snapshotDevinfo!(
+          signal(),
+        ),
+      );
       assert.ok(snapshot.repositories[0]!.branches.some((b) => b.name === 'feature/PROJ-9-login'));
     });
   });
@@ -230,10 +246,10 @@ describe('git devinfo adapter', () => {
           { repositories: [{ name: 'svc', remote: remoteDir, mirror: 'mirrors/svc.git', url: 'https://git.example/acme/svc' }] },
           dir,
         );
-        const first = await mirrored.snapshotDevinfo!(signal());
+        const first = await linked(mirrored.snapshotDevinfo!(signal()));
         assert.deepEqual(first.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-3-gone', 'main']);
         remote.deleteBranch('PROJ-3-gone');
-        const second = await mirrored.snapshotDevinfo!(signal());
+        const second = await linked(mirrored.snapshotDevinfo!(signal()));
         assert.deepEqual(
           second.repositories[0]!.branches.map((b) => b.name),
           ['main'],

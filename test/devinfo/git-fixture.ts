@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { AdapterFactory, AdapterRegistry } from '../../src/adapters/contract';
-import { builtInRegistry } from '../../src/adapters/registry';
+import type { AdapterRegistry } from '../../src/config';
+import type { AdapterFactory } from '../../src/kit/contract';
+import { builtInRegistry } from '../../src/adapter-host/registry';
 import { gitAdapter } from '../../adapters/git';
 
 /** A real git repository for tests, with a fixed author and clock so hashes and timestamps are predictable. */

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
-import { builtInRegistry } from '../../src/adapters/registry';
+import { builtInRegistry } from '../../src/adapter-host/registry';
 import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
 import type { JiraFeatureFlag } from '../../src/jira/payloads';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { startFixtureServer, type FixtureServer } from '../../src/testing';
+import { startFixtureServer, type FixtureServer } from '../../src/kit/testing';
 import {
   checkoutVersion,
   cleanNpmEnv,

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { builtInRegistry } from '../../src/adapters/registry';
+import { builtInRegistry } from '../../src/adapter-host/registry';
 import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
 import type { JiraFeatureFlag } from '../../src/jira/payloads';

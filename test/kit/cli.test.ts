@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import type { FixtureServer } from '../../src/testing';
+import type { FixtureServer } from '../../src/kit/testing';
 import { FLIPT_TOKEN, startFliptApi } from '../contract/sources/flipt-api';
 import { runCli } from '../helpers/cli';
 

@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipe } from 'fp-ts/function';
 import * as t from 'io-ts';
-import { SourceError } from '../../src/adapters/contract';
-import { AdapterLoadError } from '../../src/adapters/factory-shape';
-import { createAdapterRegistry } from '../../src/adapters/registry';
+import { SourceError } from '../../src/kit/contract';
+import { AdapterLoadError } from '../../src/adapter-host/factory-shape';
+import { createAdapterRegistry } from '../../src/adapter-host/registry';
 
 /** External adapters by local path (TypeScript and JavaScript) and by npm package, resolved like config does. */
 const repoRoot = path.resolve(__dirname, '..', '..');

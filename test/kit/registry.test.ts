@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ADAPTER_CONTRACT_VERSION } from '../../src/adapters/contract';
-import { BUILT_IN_ADAPTERS, createAdapterRegistry } from '../../src/adapters/registry';
+import { ADAPTER_CONTRACT_VERSION } from '../../src/kit/contract';
+import { BUILT_IN_ADAPTERS, createAdapterRegistry } from '../../src/adapter-host/registry';
 
 /** The registry lists exactly the adapter folders, and each one has the contract's shape. */
 const adaptersDir = path.resolve(__dirname, '..', '..', 'adapters');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { InvalidSnapshotError, snapshotProblems, validateSnapshot } from '../../src/adapters/snapshot-check';
+import { InvalidSnapshotError, snapshotProblems, validateSnapshot } from '../../src/kit/snapshot-check';
 
 const flag = (extra: Record<string, unknown> = {}) => ({
   provider: 'shop',

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { linkForPeople, linkFromSource } from '../../src/model/link-url';
+import { linkForPeople, linkFromSource } from '../../src/kit/link-url';
 
 describe('links for people (src/model/link-url.ts)', () => {
   describe('linkForPeople', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { NormalizedFlag } from '../../src/model/flag';
+import type { NormalizedFlag } from '../../src/kit/flag';
 import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import { defaultEnvironmentType } from '../../src/model/environment-type';
 import { stampFlag, toJiraFlag, type MappingContext } from '../../src/model/to-jira-flag';

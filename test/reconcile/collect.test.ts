@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { SourceError, type SourceAdapter } from '../../src/adapters/contract';
+import { SourceError, type SourceAdapter } from '../../src/kit/contract';
 import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import { collectSources } from '../../src/reconcile/collect';
 import { flagReconcileKind } from '../../src/reconcile/flag-kind';

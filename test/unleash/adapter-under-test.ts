@@ -1,5 +1,5 @@
 import { isLeft } from 'fp-ts/Either';
-import type { FlagSnapshot, SourceAdapter } from '../../src/adapters/contract';
+import type { FlagSnapshot, SourceAdapter } from '../../src/kit/contract';
 import { silentLogger } from '../../src/log';
 import { unleashAdapter } from '../../adapters/unleash';
 import type { UnleashServer } from './harness';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import type { FixtureServer } from '../../src/testing';
+import type { FixtureServer } from '../../src/kit/testing';
 import { runCli, type CliResult } from '../helpers/cli';
 import { writeSyncConfig } from '../helpers/sync-config';
 import { featureIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn, type StandInData } from './stand-in-api';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type FixtureServer } from '../../src/testing';
+import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type FixtureServer } from '../../src/kit/testing';
 
 /**
  * A loopback stand-in for Unleash 7's Admin API and client API, for data the real server never produces (a malformed

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import type { NormalizedFlag } from '../../../src/model/flag';
+import type { NormalizedFlag } from '../../../src/kit/flag';
 import { linkIssueKeys } from '../../../src/model/issue-keys';
 import { flagdSource, liveSignal } from './helpers';
 

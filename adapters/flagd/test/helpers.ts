@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { SourceAdapter } from '../../../src/adapters/contract';
-import { decodeOrThrow } from '../../../src/codec/decode';
+import type { SourceAdapter } from '../../../src/kit/contract';
+import { decodeOrThrow } from '../../../src/kit/decode';
 import { silentLogger } from '../../../src/log';
 import { flagdAdapter } from '../index';
 

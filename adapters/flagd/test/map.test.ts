@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { FlagEnvironment } from '../../../src/model/flag';
+import type { FlagEnvironment } from '../../../src/kit/flag';
 import type { FlagdFile, FlagdFlag } from '../codecs';
 import { FlagdFileError } from '../errors';
 import {

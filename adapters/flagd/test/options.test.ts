@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { isLeft } from 'fp-ts/Either';
-import { describeErrors } from '../../../src/codec/decode';
-import { ADAPTER_CONTRACT_VERSION } from '../../../src/adapters/contract';
+import { describeErrors } from '../../../src/kit/decode';
+import { ADAPTER_CONTRACT_VERSION } from '../../../src/kit/contract';
 import { silentLogger } from '../../../src/log';
 import { flagdAdapter } from '../index';
 

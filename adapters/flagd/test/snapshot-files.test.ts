@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SourceError } from '../../../src/adapters/contract';
+import { SourceError } from '../../../src/kit/contract';
 import { FIXTURES, flagdSource, liveSignal, rejectionOf } from './helpers';
 
 const twoEnvironments = {

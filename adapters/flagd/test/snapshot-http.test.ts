@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
-import { SourceError } from '../../../src/adapters/contract';
+import { SourceError } from '../../../src/kit/contract';
 import { FIXTURES, flagdSource, liveSignal, rejectionOf, serveRoutes, type FileServer } from './helpers';
 
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');

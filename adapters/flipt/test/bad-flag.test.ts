@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { isLeft } from 'fp-ts/Either';
-import type { FlagSnapshot } from '../../../src/adapters/contract';
+import type { FlagSnapshot } from '../../../src/kit/contract';
 import { silentLogger } from '../../../src/log';
-import type { FixtureServer } from '../../../src/testing';
+import type { FixtureServer } from '../../../src/kit/testing';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from '../../../test/contract/sources/flipt-api';
 import { fliptAdapter } from '..';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../../src/simulator';
-import type { FixtureServer } from '../../../src/testing';
+import type { FixtureServer } from '../../../src/kit/testing';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from '../../../test/contract/sources/flipt-api';
 import { runCli, type CliResult } from '../../../test/helpers/cli';
 import { writeSyncConfig } from '../../../test/helpers/sync-config';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { AdapterContext } from '../../../src/adapters/contract';
+import type { AdapterContext } from '../../../src/kit/contract';
 import { silentLogger } from '../../../src/log';
 import { decodeFlagEntries } from '../flag-entries';
 import { createLaunchDarklySource } from '../index';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { isRight } from 'fp-ts/Either';
 import { parse } from 'yaml';
-import { describeErrors } from '../../../src/codec/decode';
+import { describeErrors } from '../../../src/kit/decode';
 import { LaunchDarklyOptionsCodec } from '../options';
 
 /** The provider entry from the issue, with the secret references already resolved as the core does. */

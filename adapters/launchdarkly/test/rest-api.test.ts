@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
-import type { AdapterContext } from '../../../src/adapters/contract';
+import type { AdapterContext } from '../../../src/kit/contract';
 import { silentLogger } from '../../../src/log';
 import { createLaunchDarklySource } from '../index';
 import { fetchFlagMetadata, realClock, type Clock, type RestApiSettings } from '../rest-api';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { NormalizedFlag } from '../../../src/model/flag';
-import { SourceError, type AdapterContext } from '../../../src/adapters/contract';
+import type { NormalizedFlag } from '../../../src/kit/flag';
+import { SourceError, type AdapterContext } from '../../../src/kit/contract';
 import { silentLogger } from '../../../src/log';
 import { createLaunchDarklySource, launchdarklyAdapter } from '../index';
 import type { LaunchDarklyOptions } from '../options';

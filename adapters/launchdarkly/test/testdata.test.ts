@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { integrations } from '@launchdarkly/node-server-sdk';
-import type { AdapterContext } from '../../../src/adapters/contract';
+import type { AdapterContext } from '../../../src/kit/contract';
 import { silentLogger } from '../../../src/log';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';

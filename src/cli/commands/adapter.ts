@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { checkPassed, checkProvider } from '../../adapters/check-provider';
-import { jsonCheck, renderCheck } from '../../adapters/check-report';
-import { scaffoldAdapter, ScaffoldError } from '../../adapters/scaffold';
+import { checkPassed, checkProvider } from '../../adapter-host/check-provider';
+import { jsonCheck, renderCheck } from '../../adapter-host/check-report';
+import { scaffoldAdapter, ScaffoldError } from '../../adapter-host/scaffold';
 import { CONFIG_HELP, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { packageRoot } from '../package-root';

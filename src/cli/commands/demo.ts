@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig, ConfigError, type FlagsyncConfig } from '../../config';
-import { builtInRegistry } from '../../adapters/registry';
+import { builtInRegistry } from '../../adapter-host/registry';
 import type { JiraFeatureFlag } from '../../jira/payloads';
 import { createLogger } from '../../log';
 import { renderRunSummary } from '../../reconcile/report';

@@ -1,4 +1,4 @@
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import { BuildsResponseCodec, unknownKeysOf } from '../codecs';
 import type { JiraBuild } from '../payloads';
 import type { KindDescription } from '../types';

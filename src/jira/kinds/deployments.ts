@@ -1,4 +1,4 @@
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import { DeploymentsResponseCodec, unknownKeysOf } from '../codecs';
 import type { JiraDeployment } from '../payloads';
 import type { KindDescription } from '../types';

@@ -1,4 +1,4 @@
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import { DevinfoResponseCodec, type DevinfoResponse, unknownKeysOf } from '../codecs';
 import type { JiraRepository } from '../payloads';
 import type { KindDescription, RejectedParts } from '../types';

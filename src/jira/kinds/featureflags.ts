@@ -1,4 +1,4 @@
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import { FeatureFlagsResponseCodec, unknownKeysOf } from '../codecs';
 import type { JiraFeatureFlag } from '../payloads';
 import type { KindDescription } from '../types';

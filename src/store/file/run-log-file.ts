@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as t from 'io-ts';
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunRecord } from '../types';
 import { writeFileAtomic } from './atomic-write';
 

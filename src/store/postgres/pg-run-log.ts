@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import type { Pool } from 'pg';
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunProviderSummary, RunRecord } from '../types';
 
 const ProviderSummaryCodec = t.intersection([

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import type { Pool, PoolClient } from 'pg';
-import { decodeOrThrow } from '../../codec/decode';
+import { decodeOrThrow } from '../../kit/decode';
 import type { KindName } from '../../jira/types';
 import { emptyState, recordsOf, sourcesOf, type EntityRecord, type SyncState } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../types';

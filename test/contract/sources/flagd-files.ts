@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startFixtureServer, type FixtureServer } from '../../../src/testing';
+import { startFixtureServer, type FixtureServer } from '../../../src/kit/testing';
 
 /** flagd definition files served over HTTP on loopback (flagd's http source), one per environment. */
 const files = ['production.flagd.json', 'staging.flagd.json'];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../../../src/testing';
+import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../../../src/kit/testing';
 
 /**
  * A stand-in for Flipt's v1 REST API on loopback: GET /api/v1/namespaces/{ns}/flags with `limit` and `pageToken`

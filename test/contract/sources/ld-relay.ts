@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startFixtureServer, type FixtureServer } from '../../../src/testing';
+import { startFixtureServer, type FixtureServer } from '../../../src/kit/testing';
 
 /**
  * A stand-in for the LaunchDarkly Relay Proxy's polling endpoint (GET /sdk/latest-all, `{flags, segments}` per SDK

@@ -1,4 +1,4 @@
-import type { FixtureServer } from '../../../src/testing';
+import type { FixtureServer } from '../../../src/kit/testing';
 import { featureIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn } from '../../unleash/stand-in-api';
 
 /**

@@ -1,4 +1,4 @@
-import { runAdapterContract } from '../../../src/testing';
+import { runAdapterContract } from '../../../src/kit/testing';
 import { tinyAdapter, tinyFixtures, type Fault } from './tiny-adapter';
 
 // Not a *.test.ts file: test/kit/contract-kit.test.ts runs it in its own mocha process and reads the results.

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory, type SkippedFlag } from '../../../src/adapters/contract';
-import type { NormalizedFlag } from '../../../src/model/flag';
-import { startFixtureServer, type AdapterContractFixtures } from '../../../src/testing';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory, type SkippedFlag } from '../../../src/kit/contract';
+import type { NormalizedFlag } from '../../../src/kit/flag';
+import { startFixtureServer, type AdapterContractFixtures } from '../../../src/kit/testing';
 
 /**
  * A tiny adapter over GET /flags (`{flags: [{key, on: {env: boolean}}]}`), sound by default, with switches that

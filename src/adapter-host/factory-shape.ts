@@ -1,4 +1,4 @@
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from './contract';
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../kit/contract';
 
 /**
  * Checks that a value (usually an external module's export) really is an AdapterFactory for this contract version,

@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 
 /**
- * Provider-neutral development information: what a source adapter (adapters/git) reads from a repository. The core
- * alone turns it into Jira's devinfo payloads (src/reconcile/devinfo-desired.ts).
+ * Provider-neutral development information: what a devinfo source (adapters/git) reads from a repository. The core
+ * alone links it to issues (keys in branch names and commit messages) and turns it into Jira's devinfo payloads.
  */
 export interface DevCommit {
   /** Full hash; Jira's commit id (only [A-Za-z0-9~.-_] allowed, which a hex hash satisfies). */
@@ -15,16 +15,19 @@ export interface DevCommit {
   readonly filesChanged: number;
   readonly url: string;
   readonly merge: boolean;
-  /** Keys found in the message (the adapter extracts them with the core's issueKeysInText). */
-  readonly issueKeys: readonly string[];
+  /**
+   * Keys the source knows from a dedicated field, if any. The core adds the keys in the message itself; an adapter
+   * does not scan text for keys.
+   */
+  readonly issueKeys?: readonly string[];
 }
 
 export interface DevBranch {
   readonly name: string;
   readonly url: string;
   readonly lastCommit: DevCommit;
-  /** Keys found in the branch name. */
-  readonly issueKeys: readonly string[];
+  /** Keys the source knows from a dedicated field, if any; the core adds the keys in the branch name. */
+  readonly issueKeys?: readonly string[];
 }
 
 export interface DevRepository {
@@ -32,7 +35,10 @@ export interface DevRepository {
   readonly id: string;
   readonly name: string;
   readonly url: string;
-  /** Only branches and commits that carry issue keys; everything else is of no use to Jira. */
+  /**
+   * Every branch, and the most recent commits. The core keeps those linked to an issue (a key in the branch name,
+   * the tip's message or the commit's message); the others are of no use to Jira.
+   */
   readonly branches: readonly DevBranch[];
   readonly commits: readonly DevCommit[];
   /** false: Jira never runs smart commits or transitions for this repository (default true, after the first sync). */
@@ -61,14 +67,14 @@ export const DevCommitCodec = t.type({
   filesChanged: t.number,
   url: t.string,
   merge: t.boolean,
-  issueKeys: t.readonlyArray(t.string),
+  issueKeys: t.union([t.readonlyArray(t.string), t.undefined]),
 });
 
 export const DevBranchCodec = t.type({
   name: t.string,
   url: t.string,
   lastCommit: DevCommitCodec,
-  issueKeys: t.readonlyArray(t.string),
+  issueKeys: t.union([t.readonlyArray(t.string), t.undefined]),
 });
 
 /** The core validates every devinfo snapshot with this, as it does flag snapshots. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { AdapterFactory } from './contract';
+import type { AdapterFactory } from '../kit/contract';
 import { AdapterLoadError, factoryFromModule } from './factory-shape';
 import { shareHostModules } from './host-modules';
 import { isTypeScriptFile, loadFailureText, registerTypeScriptLoader, typeScriptLoads, TypeScriptLoaderError } from './typescript-loader';

@@ -1,4 +1,5 @@
-import type { AdapterFactory, AdapterRegistry } from './contract';
+import type { AdapterRegistry } from '../config';
+import type { AdapterFactory } from '../kit/contract';
 import { loadExternalAdapter } from './external';
 import { factoryFromModule } from './factory-shape';
 

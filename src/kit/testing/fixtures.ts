@@ -1,5 +1,5 @@
-import type { EnvironmentType } from '../model/flag';
-import type { LinkingOptions } from '../model/issue-keys';
+import type { EnvironmentType } from '../flag';
+import type { LinkingOptions } from '../../model/issue-keys';
 
 /** What `runAdapterContract` needs to exercise an adapter against a source it controls. */
 export interface ContractSource {

@@ -1,5 +1,5 @@
 import type { JiraFeatureFlag } from '../jira/payloads';
-import type { EnvironmentType, NormalizedFlag } from '../model/flag';
+import type { EnvironmentType, NormalizedFlag } from '../kit/flag';
 import { DEFAULT_LINKING, type LinkingOptions } from '../model/issue-keys';
 import { stampFlag, toJiraFlag } from '../model/to-jira-flag';
 import { schemaProblems } from '../simulator/validate';

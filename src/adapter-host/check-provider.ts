@@ -1,10 +1,10 @@
 import type { ProviderConfig } from '../config';
 import type { Logger } from '../log';
-import type { EnvironmentType, NormalizedFlag } from '../model/flag';
+import type { EnvironmentType, NormalizedFlag } from '../kit/flag';
 import { jiraFlagId } from '../model/to-jira-flag';
-import { ADAPTER_CONTRACT_VERSION, type SkippedFlag } from './contract';
+import { ADAPTER_CONTRACT_VERSION, type SkippedFlag } from '../kit/contract';
 import { previewSnapshot, type SnapshotPreview } from './preview';
-import { snapshotProblems } from './snapshot-check';
+import { snapshotProblems } from '../kit/snapshot-check';
 
 /**
  * `flagsync adapter check`: one provider's snapshot, judged strictly, and what it would become in Jira. Nothing

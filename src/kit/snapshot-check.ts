@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/Either';
-import { describeErrors } from '../codec/decode';
-import { NormalizedFlagCodec } from '../model/codecs';
-import type { NormalizedFlag } from '../model/flag';
+import { describeErrors } from './decode';
+import { NormalizedFlagCodec } from './flag-codecs';
+import type { NormalizedFlag } from './flag';
 import type { SkippedFlag } from './contract';
 
 /**

@@ -3,3 +3,4 @@ export { runAdapterContract } from './run-adapter-contract';
 export type { AdapterContractFixtures, ContractSource } from './fixtures';
 export { startFixtureServer } from './fixture-server';
 export type { FixtureAnswer, FixtureHandler, FixtureRequest, FixtureServer } from './fixture-server';
+export { linkedDevinfo } from './devinfo';

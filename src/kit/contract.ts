@@ -1,7 +1,7 @@
 import type * as t from 'io-ts';
-import type { Logger } from '../log';
-import type { NormalizedFlag, EnvironmentType } from '../model/flag';
-import type { DevinfoSnapshotData } from '../model/devinfo';
+import type { Logger } from './logger';
+import type { NormalizedFlag, EnvironmentType } from './flag';
+import type { DevinfoSnapshotData } from './devinfo';
 
 /**
  * The adapter contract, version 1. A platform team's adapter implements `AdapterFactory`.
@@ -114,10 +114,4 @@ export class SourceError extends Error {
     this.name = 'SourceError';
     this.detail = message;
   }
-}
-
-/** Looks adapters up by the name used in config (`adapter: flagd`). */
-export interface AdapterRegistry {
-  get(name: string): AdapterFactory | undefined;
-  names(): readonly string[];
 }

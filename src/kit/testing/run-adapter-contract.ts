@@ -1,15 +1,15 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
 import { isLeft } from 'fp-ts/Either';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type FlagSnapshot, type SourceAdapter } from '../adapters/contract';
-import { assertAdapterFactory } from '../adapters/factory-shape';
-import { previewSnapshot } from '../adapters/preview';
-import { snapshotProblems } from '../adapters/snapshot-check';
-import { describeErrors } from '../codec/decode';
-import { silentLogger } from '../log';
-import type { EnvironmentType, NormalizedFlag } from '../model/flag';
-import { DEFAULT_LINKING, isIssueKey, linkIssueKeys } from '../model/issue-keys';
-import { jiraFlagId } from '../model/to-jira-flag';
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type FlagSnapshot, type SourceAdapter } from '../contract';
+import { assertAdapterFactory } from '../../adapter-host/factory-shape';
+import { previewSnapshot } from '../../adapter-host/preview';
+import { snapshotProblems } from '../snapshot-check';
+import { describeErrors } from '../decode';
+import { silentLogger } from '../logger';
+import type { EnvironmentType, NormalizedFlag } from '../flag';
+import { DEFAULT_LINKING, isIssueKey, linkIssueKeys } from '../../model/issue-keys';
+import { jiraFlagId } from '../../model/to-jira-flag';
 import type { AdapterContractFixtures, ContractSource } from './fixtures';
 
 /**

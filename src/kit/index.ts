@@ -1,0 +1,29 @@
+/**
+ * The adapter kit: everything an adapter may build on, and nothing of the host that runs it. Built-in adapters
+ * import this entry and no other flagsync module (test/structure/import-rules.test.ts checks it); the package's
+ * public entry re-exports it. The contract test kit is the second entry, `./testing`.
+ */
+export { ADAPTER_CONTRACT_VERSION, SourceError } from './contract';
+export type {
+  AdapterContext,
+  AdapterFactory,
+  DevinfoSnapshot,
+  EnvironmentConfig,
+  FlagSnapshot,
+  SkippedFlag,
+  SourceAdapter,
+  UnchangedSource,
+} from './contract';
+export type { LogMethod, Logger } from './logger';
+export { silentLogger } from './logger';
+export type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from './flag';
+export { FlagEnvironmentCodec, NormalizedFlagCodec, RolloutCodec } from './flag-codecs';
+export type { DevBranch, DevCommit, DevinfoSnapshotData, DevRepository } from './devinfo';
+export { DevBranchCodec, DevCommitCodec, DevinfoSnapshotCodec, REPOSITORY_ID_PATTERN } from './devinfo';
+export { FlagSnapshotCodec, InvalidSnapshotError, snapshotProblems, validateSnapshot } from './snapshot-check';
+export type { SnapshotExpectations } from './snapshot-check';
+export { DecodeError, decodeOrThrow, describeErrors } from './decode';
+export type { DescribeOptions } from './decode';
+export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './option-codecs';
+export { crossChecked } from './cross-checked';
+export { linkForPeople, linkFromSource } from './link-url';
