@@ -53,7 +53,7 @@ describe('external adapters', () => {
     await writeFile(
       path.join(inRepo, 'index.ts'),
       `import * as t from 'io-ts';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../../src/adapters/contract';
+import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../../src/kit';
 const adapter: AdapterFactory<unknown> = { name: 'ts-foo', version: '0.1.0', contractVersion: ADAPTER_CONTRACT_VERSION,
   optionsCodec: t.unknown, create: () => ({ environments: [], snapshot: async () => ({ flags: [] }) }) };
 export default adapter;
