@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { loadConfig, ConfigError, type FlagsyncConfig } from '../config';
 import { AdapterLoadError } from '../adapter-host/factory-shape';
 import { createAdapterRegistry } from '../adapter-host/registry';
-import { createLogger, type Logger, type LogLevel } from '../log';
+import { colorWanted, createLogger, type Logger, type LogLevel } from '../log';
+import { TerminalProgress } from './progress';
 import { EXIT_USAGE, ExitError } from './exit';
 
 export const DEFAULT_CONFIG_PATH = './flagsync.yaml';
@@ -12,6 +13,10 @@ export interface GlobalOptions {
   readonly config: string;
   readonly logLevel?: LogLevel;
   readonly json?: boolean;
+  /** false with --no-color. */
+  readonly color?: boolean;
+  /** --quiet: no progress, and only warnings and errors in the log. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -40,8 +45,28 @@ export function requireProviders(config: FlagsyncConfig, command: string): Flags
   ]);
 }
 
-export function loggerFor(options: GlobalOptions, config?: FlagsyncConfig): Logger {
-  return createLogger(options.logLevel ?? config?.log.level ?? 'info');
+/** `--provider NAME` of run and plan must name a configured provider. */
+export function requireProvider(config: FlagsyncConfig, name: string | undefined): string | undefined {
+  if (name === undefined || config.providers.some((p) => p.name === name)) return name;
+  throw new ExitError(EXIT_USAGE, [
+    `flagsync: --provider: no provider named "${name}" in ${config.path} (providers: ${config.providers.map((p) => p.name).join(', ')})`,
+  ]);
+}
+
+/** The log: pretty on a terminal (colours unless --no-color or NO_COLOR), JSON otherwise; `sink` is the progress display's. */
+export function loggerFor(options: GlobalOptions, config?: FlagsyncConfig, sink?: NodeJS.WritableStream): Logger {
+  const level = options.logLevel ?? (options.quiet === true ? 'warn' : (config?.log.level ?? 'info'));
+  const logger = createLogger(level, process.stderr.isTTY === true, {
+    color: options.color !== false && colorWanted(),
+    ...(sink ? { sink } : {}),
+  });
+  for (const warning of config?.warnings ?? []) logger.warn({ config: config?.path }, `config: ${warning}`);
+  return logger;
+}
+
+/** Progress only on a terminal, and not with --quiet: elsewhere the logs stay structured and nothing is added. */
+export function progressFor(options: GlobalOptions): TerminalProgress | undefined {
+  return process.stderr.isTTY === true && options.quiet !== true ? new TerminalProgress(process.stderr) : undefined;
 }
 
 /**

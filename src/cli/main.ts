@@ -1,8 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
+import { JiraAuthError } from '../jira';
 import { redact } from '../log';
 import { registerAdapterCommands } from './commands/adapter';
 import { demoCommand } from './commands/demo';
+import { initCommand } from './commands/init';
 import { planCommand } from './commands/plan';
+import { purgeCommand } from './commands/purge';
 import { runCommand } from './commands/run';
 import { registerSendCommands } from './commands/send';
 import { simulateCommand } from './commands/simulate';
@@ -41,7 +44,9 @@ function withGlobals(command: Command): Command {
   return command
     .option('-c, --config <path>', CONFIG_HELP)
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON, pretty on a terminal)').choices(levels))
-    .option('--json', 'print a machine-readable summary on stdout');
+    .option('--json', 'print a machine-readable summary on stdout (a JSON error object too when the command fails)')
+    .option('--no-color', 'no colours in the log on a terminal (NO_COLOR=1 does the same)')
+    .option('-q, --quiet', 'no progress display, and only warnings and errors in the log (for scripts)');
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -61,7 +66,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withGlobals(program.command('run'))
     .description('sync every provider into Jira: once (--once) or as a daemon on the configured cron schedule')
     .option('--once', 'run one sync and exit (0 all accepted, 1 something failed)')
-    .option('--allow-mass-delete', "allow deleting more than sync.massDeleteThreshold of a provider's flags")
+    .option('--allow-mass-delete', 'confirm deletes the mass-delete guard holds back (see sync.massDeleteThreshold)')
+    .option('--provider <name>', 'sync this provider only; deletes happen only within it')
     .option(
       '--wait-lock <duration>',
       'with --once: wait this long (30s, 5m, 1h) for another run holding the writer lock, instead of exiting 1',
@@ -71,10 +77,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
   withGlobals(program.command('plan'))
     .description('show what a run would create, update and delete; sends nothing')
     .option('--allow-mass-delete', 'plan as if mass deletes were allowed')
+    .option('--provider <name>', 'plan this provider only; deletes only within it')
     .action(async (opts) => setExit(await planCommand(opts)));
 
+  withGlobals(program.command('purge'))
+    .description("delete from Jira everything flagsync sent for one provider (by Jira's delete-by-property); shows it, deletes with --yes")
+    .requiredOption('--provider <name>', 'provider whose flags and devinfo to delete (need not be in the config any more)')
+    .option('--yes', 'delete (without it, only show what would be deleted)')
+    .action(async (opts) => setExit(await purgeCommand(opts)));
+
   withGlobals(program.command('validate'))
-    .description('check the config file only')
+    .description('check the config file (offline); with --connect also read every source and obtain a Jira token and cloud id')
+    .option('--connect', 'also read every source and obtain a Jira token and the cloud id, reporting each check')
     .action(async (opts) => setExit(await validateCommand(opts)));
 
   program
@@ -89,6 +103,17 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--projects <keys>', 'comma-separated project keys whose issues exist', 'PROJ,DEMO,WEB,OPS')
     .option('--permissions <kinds>', 'comma-separated data types the credential may send')
     .action(async (opts) => setExit(await simulateCommand(opts)));
+
+  program
+    .command('init')
+    .description('write a starter config (asks for the source kind on a terminal, or take --adapter)')
+    .option('--adapter <kind>', 'source kind: flagd, unleash, launchdarkly, flipt or git')
+    .option('--name <name>', 'provider name (default: the adapter)')
+    .option('--site <host>', 'Jira site, e.g. acme.atlassian.net')
+    .option('--cloud-id <uuid>', 'Jira cloud id (instead of --site)')
+    .option('-o, --output <path>', 'file to write', './flagsync.yaml')
+    .option('--force', 'replace an existing file')
+    .action(async (opts) => setExit(await initCommand(opts)));
 
   program
     .command('demo')
@@ -106,24 +131,39 @@ export function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+/** With `--json`, a fatal error is a JSON object on stdout too, so a script reading stdout is never left with nothing. */
+function fatalJson(kind: 'usage' | 'config' | 'auth' | 'error', exitCode: number, lines: readonly string[]): string {
+  const [message = 'unknown error', ...rest] = lines.map((line) => redact(line));
+  return `${JSON.stringify({ ok: false, exitCode, error: { kind, message, ...(rest.length > 0 ? { details: rest } : {}) } })}\n`;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = buildProgram((c) => {
     code = c;
   });
+  const json = argv.slice(2).includes('--json');
   try {
     await program.parseAsync([...argv]);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0 through this path too.
-      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+      if (error.exitCode === 0) return 0;
+      if (json) process.stdout.write(fatalJson('usage', EXIT_USAGE, [error.message.replace(/^error: /, '')]));
+      return EXIT_USAGE;
     }
     if (error instanceof ExitError) {
       for (const line of error.lines) process.stderr.write(`${redact(line)}\n`);
+      if (json) {
+        const kind = error.lines.some((l) => l.startsWith('config error: ')) ? 'config' : error.code === EXIT_USAGE ? 'usage' : 'error';
+        process.stdout.write(fatalJson(kind, error.code, error.lines));
+      }
       return error.code;
     }
-    process.stderr.write(`flagsync: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`flagsync: ${redact(message)}\n`);
+    if (json) process.stdout.write(fatalJson(error instanceof JiraAuthError ? 'auth' : 'error', EXIT_FAILED, [message]));
     return EXIT_FAILED;
   }
 }

@@ -27,25 +27,27 @@ export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient
   );
 }
 
-/** Creates each provider's adapter from its decoded options. */
-export function createProviders(config: FlagsyncConfig, logger: Logger): ProviderRuntime[] {
-  return config.providers.map((provider) => {
-    const environmentTypes = new Map<string, EnvironmentType | undefined>();
-    for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
-    const adapter = provider.factory.create(provider.options, {
-      providerName: provider.name,
-      configDir: config.dir,
-      logger: logger.child({ provider: provider.name }),
+/** Creates each provider's adapter from its decoded options; with `only`, that provider's alone. */
+export function createProviders(config: FlagsyncConfig, logger: Logger, only?: string): ProviderRuntime[] {
+  return config.providers
+    .filter((provider) => only === undefined || provider.name === only)
+    .map((provider) => {
+      const environmentTypes = new Map<string, EnvironmentType | undefined>();
+      for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
+      const adapter = provider.factory.create(provider.options, {
+        providerName: provider.name,
+        configDir: config.dir,
+        logger: logger.child({ provider: provider.name }),
+      });
+      return {
+        name: provider.name,
+        adapterName: provider.adapter,
+        adapter,
+        timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
+        linking: provider.linking,
+        environmentTypes,
+      };
     });
-    return {
-      name: provider.name,
-      adapterName: provider.adapter,
-      adapter,
-      timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
-      linking: provider.linking,
-      environmentTypes,
-    };
-  });
 }
 
 export function createStateStore(config: FlagsyncConfig): StateStore {

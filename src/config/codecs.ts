@@ -147,6 +147,11 @@ const SyncCodec = section(
       0.2,
       "Share (0..1) of one provider's flags a run may delete without --allow-mass-delete",
     ),
+    massDeleteMinimum: withDefault(
+      integerRange(0, 1_000_000),
+      10,
+      "Deletes of up to this many of one provider's flags in one run are never held back; the guard holds back a run's deletes only when they are more than this AND more than massDeleteThreshold",
+    ),
     providerTimeoutSeconds: withDefault(PositiveSeconds, 120, 'How long one provider may take to read its flags'),
   },
   {},

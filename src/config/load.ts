@@ -9,6 +9,7 @@ import { valuePolicy } from './reveal';
 import { resolveReferences } from './secrets';
 import { registerSecret } from '../log';
 import { ConfigError, type FlagsyncConfig, type ProviderConfig, type StateConfig } from './types';
+import { literalSecretWarnings } from './literal-secrets';
 import { unknownKeys } from './unknown-keys';
 import { parseYaml } from './yaml';
 
@@ -90,7 +91,7 @@ function build(
 /** Parses config text. Throws ConfigError listing every problem at once (syntax, secrets, shape, adapters). */
 export async function parseConfig(text: string, ctx: ParseContext): Promise<FlagsyncConfig> {
   const file = path.resolve(ctx.path);
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text, file);
   if (!parsed.ok) throw new ConfigError(file, parsed.problems);
   if (parsed.value === null || parsed.value === undefined) {
     throw new ConfigError(file, ['(root): the file is empty; expected a mapping with jira and providers']);
@@ -107,7 +108,10 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
   ].filter((line) => !about(line, resolved.failedPaths));
   const problems = [...resolved.problems, ...firstPerPath(found)];
   if (problems.length > 0 || isLeft(decoded)) throw new ConfigError(file, problems);
-  return build(file, decoded.right, providers.adapters, resolved.value, ctx.env ?? process.env);
+  return {
+    ...build(file, decoded.right, providers.adapters, resolved.value, ctx.env ?? process.env),
+    warnings: literalSecretWarnings(resolved.value, resolved.secretPaths),
+  };
 }
 
 /** Reads and parses the config file at `file` (the CLI's `--config`, default ./flagsync.yaml). */

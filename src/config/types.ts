@@ -54,11 +54,13 @@ export interface FlagsyncConfig {
   readonly state: StateConfig;
   /** Absolute folder of spooled builds and deployments. */
   readonly spool: { readonly path: string };
-  readonly sync: { readonly massDeleteThreshold: number; readonly providerTimeoutSeconds: number };
+  readonly sync: { readonly massDeleteThreshold: number; readonly massDeleteMinimum: number; readonly providerTimeoutSeconds: number };
   readonly log: { readonly level: LogLevel };
   /** The daemon's metrics server; off when `port` is not set. */
   readonly metrics: { readonly host: string; readonly port?: number; readonly readyPeriods: number };
   readonly providers: readonly ProviderConfig[];
+  /** Usable but unwise (a secret written in the file): printed, not fatal. */
+  readonly warnings?: readonly string[];
 }
 
 /** The config cannot be used. `problems` holds one readable line per problem (`path: what is wrong`), never a secret. */

@@ -7,18 +7,22 @@ import { LineCounter, parseDocument, type YAMLError } from 'yaml';
  */
 export type ParsedYaml = { ok: true; value: unknown } | { ok: false; problems: string[] };
 
-function describe(error: YAMLError, lines: LineCounter): string {
+function describe(error: YAMLError, lines: LineCounter, file: string): string {
   const message = error.message.split('\n')[0]!.replace(/\s+at line \d+, column \d+:?$/, '');
   const { line, col } = lines.linePos(error.pos[0]);
-  return `line ${line}, column ${col}: ${message}`;
+  return `${file}:${line}:${col}: YAML syntax: ${message}`;
 }
 
-export function parseYaml(text: string): ParsedYaml {
+/**
+ * Only the first syntax problem is reported, as `file:line:column` (editors jump to it): after one, the parser's
+ * view of the rest is guesswork (a single tab gives nine cascading problems).
+ */
+export function parseYaml(text: string, file = '(config)'): ParsedYaml {
   const lines = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   // Warnings (e.g. an unknown !!tag) change what a value means; a config file should not rely on them.
-  const problems = [...doc.errors, ...doc.warnings].map((e) => describe(e, lines));
-  if (problems.length > 0) return { ok: false, problems };
+  const [first] = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (first !== undefined) return { ok: false, problems: [describe(first, lines, file)] };
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
   } catch (error) {

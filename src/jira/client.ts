@@ -154,6 +154,11 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
       throw new JiraRequestError(describeFailure(result, `DELETE ${url}`), status);
     },
 
+    async connect() {
+      await tokens.getToken();
+      return { cloudId: await cloudIds.get() };
+    },
+
     async get(kind, id) {
       const url = `${await baseUrlOf(kind)}${kind.entityPath(id)}`;
       const result = await http.send({ method: 'GET', url, auth: true });

@@ -22,14 +22,25 @@ export class CloudIdResolver {
   ) {}
 
   get(): Promise<string> {
-    if (this.source.cloudId !== undefined && this.source.cloudId !== '') return Promise.resolve(this.source.cloudId);
+    const { cloudId, site } = this.source;
+    const hasSite = site !== undefined && site !== '';
+    if (cloudId !== undefined && cloudId !== '' && !hasSite) return Promise.resolve(cloudId);
     if (this.resolved === undefined) {
-      this.resolved = this.lookup();
+      this.resolved = this.lookup().then((found) => this.agreeing(found));
       this.resolved.catch(() => {
         this.resolved = undefined;
       });
     }
     return this.resolved;
+  }
+
+  /** Both given: they must name the same site, else data would go to a site other than the one the operator meant. */
+  private agreeing(found: string): string {
+    const { cloudId, site } = this.source;
+    if (cloudId === undefined || cloudId === '' || cloudId === found) return found;
+    throw new JiraAuthError(
+      `jira.site ${String(site)} has cloud id ${found}, but jira.cloudId is ${cloudId}: set only one of the two, or make them agree`,
+    );
   }
 
   private async lookup(): Promise<string> {

@@ -6,6 +6,9 @@ import { describeNetworkError } from './network-error';
 import { JiraAuthError } from './types';
 
 /** The token endpoint could not give a token this time (network, 5xx, 408, 429, malformed body): worth retrying. */
+/** Jira Cloud's token endpoint, named when a configured one is not there (client.ts holds the default in use). */
+const DEFAULT_TOKEN_URL_TEXT = 'https://api.atlassian.com/oauth/token';
+
 export class TokenUnavailableError extends Error {
   constructor(message: string) {
     super(message);
@@ -99,12 +102,16 @@ export class TokenProvider {
     if (status < 400 || status >= 500 || status === 408 || status === 429) {
       return new TokenUnavailableError(`token request to ${tokenUrl} answered HTTP ${status}${detail}`);
     }
+    if (status === 404) {
+      // Nothing at that URL: the credentials were never looked at, so do not blame the client id.
+      return new JiraAuthError(
+        `the token endpoint ${tokenUrl} answered HTTP 404${detail}: the URL is wrong, no OAuth token endpoint is there; check jira.tokenUrl (Jira Cloud's is ${DEFAULT_TOKEN_URL_TEXT})`,
+      );
+    }
     const hint =
       status === 401 || status === 403
         ? 'check the client id and secret of the Jira OAuth credential'
-        : status === 404
-          ? 'check jira.tokenUrl'
-          : 'check jira.tokenUrl and the client id and secret of the Jira OAuth credential';
+        : 'check jira.tokenUrl and the client id and secret of the Jira OAuth credential';
     return new JiraAuthError(`the token endpoint ${tokenUrl} refused OAuth client id "${clientId}" (HTTP ${status}${detail}); ${hint}`);
   }
 }

@@ -119,6 +119,8 @@ export interface JiraClient {
   deleteById<E>(kind: KindDescription<E>, ids: readonly string[], options?: DeleteOptions): Promise<readonly DeleteOutcome[]>;
   /** DELETE …/bulkByProperties?k=v; at least one property. */
   deleteByProperties<E>(kind: KindDescription<E>, properties: Readonly<Record<string, string>>): Promise<void>;
+  /** Obtains a token and the cloud id (`validate --connect`); throws JiraAuthError/TokenUnavailableError naming the step. */
+  connect(): Promise<{ readonly cloudId: string }>;
   /** GET one entity; undefined on 404. */
   get<E>(kind: KindDescription<E>, id: string): Promise<unknown | undefined>;
 }

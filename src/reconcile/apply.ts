@@ -1,5 +1,5 @@
 import type { EntityOutcome, FailureCause, JiraClient, KindName } from '../jira/types';
-import type { Logger } from '../log';
+import { IN_SUMMARY, type Logger } from '../log';
 import { PROVIDER_PROPERTY } from '../model/properties';
 import { fieldHashes } from './hash';
 import type { Packet, ReconcileKind, StampedWrite } from './kind';
@@ -200,7 +200,7 @@ async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLed
   if (plan.deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(plan.deletes, ledger, deps, tally);
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(
-      { provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known },
+      { provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known, ...IN_SUMMARY },
       'mass-delete guard: deletes refused; run with --allow-mass-delete if the source really lost these entities',
     );
   }

@@ -77,7 +77,7 @@ export function desiredFlags(
   const keep = new Set<string>();
   const warnings: string[] = [];
   const ids = new Set<string>();
-  let unlinked = 0;
+  const unlinkedIds: string[] = [];
   for (const { key, reason } of skipped) {
     const id = jiraFlagId(settings.provider, key);
     warnings.push(`flag ${id}: skipped, the source's data could not be used: ${reason}`);
@@ -97,7 +97,7 @@ export function desiredFlags(
     }
     const mapping = toJiraFlag(flag, settings);
     if (mapping.kind === 'unlinked') {
-      unlinked++;
+      unlinkedIds.push(mapping.id);
       continue;
     }
     if (mapping.kind === 'skipped') {
@@ -119,5 +119,15 @@ export function desiredFlags(
       fields: () => flagFields(jiraFlag),
     });
   }
-  return { provider: settings.provider, ok: true, entities, keep, unchanged, seen: flags.length + skipped.length, unlinked, warnings };
+  return {
+    provider: settings.provider,
+    ok: true,
+    entities,
+    keep,
+    unchanged,
+    seen: flags.length + skipped.length,
+    unlinked: unlinkedIds.length,
+    unlinkedIds,
+    warnings,
+  };
 }

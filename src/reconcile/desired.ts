@@ -30,6 +30,8 @@ export type ProviderDesired<P> =
       /** Entities seen in the source, and how many had no issue key. */
       readonly seen: number;
       readonly unlinked: number;
+      /** Ids of the unlinked flags, so they can be named (the first question is "why is my flag not in Jira"). */
+      readonly unlinkedIds?: readonly string[];
       readonly warnings: readonly string[];
     }
   | { readonly provider: string; readonly ok: false; readonly error: string };

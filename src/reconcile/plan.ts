@@ -20,6 +20,10 @@ export interface ProviderPlan<P> {
   readonly error?: string;
   readonly seen: number;
   readonly unlinked: number;
+  /** Ids of the flags that had no issue key (not sent; deleted in Jira if it held them). */
+  readonly unlinkedIds: readonly string[];
+  /** The provider is no longer in the config: its deletes are everything Jira holds from it. */
+  readonly removedFromConfig?: boolean;
   readonly warnings: readonly string[];
   readonly writes: readonly PlannedWrite<P>[];
   readonly deletes: readonly string[];
@@ -42,7 +46,14 @@ export interface Plan<P> {
 export interface PlanOptions {
   /** Share 0..1 of one provider's known entities that may be deleted in one run. */
   readonly massDeleteThreshold: number;
+  /** Deletes up to this many of one provider's entities in one run are never held back (default 0). */
+  readonly massDeleteMinimum?: number;
   readonly allowMassDelete: boolean;
+  /**
+   * Only some providers were read (`--provider`): entities of providers not in `desired` are left alone instead of
+   * being treated as those of providers removed from the config.
+   */
+  readonly scoped?: boolean;
   /**
    * Ids that are history (devinfo commits): never deleted in Jira, so the guard's share leaves them out (counting
    * them would let every branch vanish under the threshold), and one that vanished is forgotten instead.
@@ -54,7 +65,8 @@ function tooManyDeletes(vanished: readonly string[], known: readonly string[], o
   const { isHistory } = options;
   const counts = isHistory === undefined ? (): boolean => true : (id: string): boolean => !isHistory(id);
   const base = known.filter(counts).length;
-  return base > 0 && vanished.filter(counts).length / base > options.massDeleteThreshold;
+  const going = vanished.filter(counts).length;
+  return base > 0 && going > (options.massDeleteMinimum ?? 0) && going / base > options.massDeleteThreshold;
 }
 
 function changedFieldNames(before: Readonly<Record<string, string>> | undefined, after: Readonly<Record<string, string>>): string[] {
@@ -85,6 +97,7 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
         error: source.error,
         seen: 0,
         unlinked: 0,
+        unlinkedIds: [],
         warnings: [],
         writes: [],
         deletes: [],
@@ -131,6 +144,7 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
       ok: true,
       seen: source.seen,
       unlinked: source.unlinked,
+      unlinkedIds: source.unlinkedIds ?? [],
       warnings: source.warnings,
       writes,
       deletes: refuse ? [] : vanished,
@@ -145,13 +159,15 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
   // so the mass-delete guard holds them back unless the removal is confirmed with --allow-mass-delete.
   const configured = new Set(desired.map((d) => d.provider));
   for (const [provider, ids] of byProvider) {
-    if (configured.has(provider)) continue;
+    if (configured.has(provider) || options.scoped === true) continue;
     const refuse = tooManyDeletes(ids, ids, options) && !options.allowMassDelete;
     providers.push({
       provider,
       ok: true,
       seen: 0,
       unlinked: 0,
+      unlinkedIds: [],
+      removedFromConfig: true,
       warnings: [`provider "${provider}" is no longer in the config; Jira still holds ${ids.length} of its entities`],
       writes: [],
       deletes: refuse ? [] : ids,

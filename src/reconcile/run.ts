@@ -1,5 +1,5 @@
 import type { JiraClient } from '../jira/types';
-import type { Logger } from '../log';
+import { IN_SUMMARY, type Logger } from '../log';
 import { applyPlan, resultOk, type ProviderResult } from './apply';
 import { collectSources } from './collect';
 import type { ReconcileKind } from './kind';
@@ -21,7 +21,10 @@ export interface RunInput<S, P, M, E> {
   readonly now?: () => number;
   readonly signal?: AbortSignal;
   readonly massDeleteThreshold: number;
+  readonly massDeleteMinimum?: number;
   readonly allowMassDelete: boolean;
+  /** Only some of the configured providers are read (`--provider`): leave the others' entities alone. */
+  readonly scoped?: boolean;
   readonly dryRun: boolean;
   readonly properties?: Readonly<Record<string, string>>;
   /** Minimum time between intermediate state saves during a long submit. */
@@ -59,18 +62,20 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   for (const [i, source] of desired.entries()) {
     if (!source.ok) {
       logger.error(
-        { provider: source.provider, error: source.error },
+        { provider: source.provider, error: source.error, ...IN_SUMMARY },
         'provider failed: it contributes nothing and deletes nothing this run',
       );
       continue;
     }
     logger.debug({ provider: source.provider, kind: kind.name, seen: source.seen, ms: sources[i]?.ms }, 'snapshot read');
-    for (const warning of source.warnings) logger.warn({ provider: source.provider }, warning);
+    for (const warning of source.warnings) logger.warn({ provider: source.provider, ...IN_SUMMARY }, warning);
   }
 
   const plan = planRun(kind.name, desired, ledger.state, {
     massDeleteThreshold: input.massDeleteThreshold,
+    massDeleteMinimum: input.massDeleteMinimum,
     allowMassDelete: input.allowMassDelete,
+    scoped: input.scoped,
     isHistory: kind.isHistory,
   });
   if (input.dryRun) {

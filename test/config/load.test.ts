@@ -81,7 +81,7 @@ describe('config loading', () => {
         requestTimeoutSeconds: 30,
         schedule: '*/5 * * * *',
         state: '/srv/flagsync/.flagsync/state.json',
-        sync: { massDeleteThreshold: 0.2, providerTimeoutSeconds: 120 },
+        sync: { massDeleteThreshold: 0.2, massDeleteMinimum: 10, providerTimeoutSeconds: 120 },
         log: { level: 'info' },
         linking: { tags: true, key: true, name: true, description: true },
         timeoutSeconds: undefined,
@@ -98,7 +98,7 @@ log: { level: debug }
     assert.equal(config.jira.concurrency, 2);
     assert.deepEqual(config.jira.properties, { source: 'flagsync' });
     assert.equal(config.schedule, '0 * * * *');
-    assert.deepEqual(config.sync, { massDeleteThreshold: 0, providerTimeoutSeconds: 5 });
+    assert.deepEqual(config.sync, { massDeleteThreshold: 0, massDeleteMinimum: 10, providerTimeoutSeconds: 5 });
     assert.equal(config.log.level, 'debug');
     assert.equal(config.providers[0]!.timeoutSeconds, 9);
     assert.deepEqual(config.providers[0]!.linking, { tags: true, key: true, name: false, description: true, tagTypes: ['jira'] });

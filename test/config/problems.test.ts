@@ -14,12 +14,18 @@ const envWithUnleash = { ...baseEnv, UNLEASH_TOKEN: 'unleash-admin-token-77' };
 describe('config problems', () => {
   it('reports a YAML syntax error with its line and column', async () => {
     const problems = await problemsOf(VALID.replace('  clientSecret:', '  clientId: again\n  clientSecret:'));
-    assert.deepEqual(problems, ['line 4, column 3: Map keys must be unique']);
+    assert.deepEqual(problems, ['/srv/flagsync/flagsync.yaml:4:3: YAML syntax: Map keys must be unique']);
+  });
+
+  it('reports only the first YAML syntax problem: one tab does not give a cascade', async () => {
+    const problems = await problemsOf(VALID.replace('  clientSecret:', '\tclientSecret:'));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /^\/srv\/flagsync\/flagsync\.yaml:\d+:\d+: YAML syntax: /);
   });
 
   it('does not quote the source line of a YAML error (it may hold a plain-text secret)', async () => {
     const problems = await problemsOf(`jira:\n  clientSecret: "${SECRET}\n`);
-    assert.deepEqual(problems, ['line 3, column 1: Missing closing "quote']);
+    assert.deepEqual(problems, ['/srv/flagsync/flagsync.yaml:3:1: YAML syntax: Missing closing "quote']);
   });
 
   it('reports an empty file', async () => {

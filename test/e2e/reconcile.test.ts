@@ -181,6 +181,8 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
   });
 
   it("the mass-delete guard refuses to delete most of a provider's flags unless allowed", async () => {
+    // 6 of 12 is over the share, and over the minimum only when that is below 6 (default 10).
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { sync: { massDeleteMinimum: 5 } });
     await sync();
     await writeEnvironments(
       dir,

@@ -165,7 +165,8 @@ describe('jira token handling', () => {
     fake = await startFakeJira({ token: () => ({ status: 404, body: { message: 'No route' } }) });
     const error = await authErrorOf(fake);
     assert.ok(error instanceof JiraAuthError && !error.retryable);
-    assert.match(error.message, /HTTP 404: No route\); check jira\.tokenUrl/);
+    assert.match(error.message, /HTTP 404: No route: the URL is wrong, no OAuth token endpoint is there; check jira\.tokenUrl/);
+    assert.doesNotMatch(error.message, /refused/);
     assert.equal(fake.tokenRequests().length, 1);
   });
 

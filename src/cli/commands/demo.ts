@@ -5,7 +5,7 @@ import { loadConfig, ConfigError, type FlagsyncConfig } from '../../config';
 import { builtInRegistry } from '../../adapter-host/registry';
 import type { JiraFeatureFlag } from '../../jira/payloads';
 import { createLogger } from '../../log';
-import { renderRunSummary } from '../../reconcile/report';
+import { renderRunSummary } from '../../report';
 import { startSimulator, type Simulator } from '../../simulator';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { packageRoot } from '../package-root';

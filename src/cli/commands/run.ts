@@ -5,10 +5,18 @@ import { SyncMetrics } from '../../daemon/metrics';
 import { checkReadiness } from '../../daemon/readiness';
 import type { Logger } from '../../log';
 import type { RunReport } from '../../reconcile/run';
-import { jsonRunSummary, renderRunSummary } from '../../reconcile/report';
+import { jsonRunSummary, renderRunSummary, runFinishedFields } from '../../report';
 import { openStateBackend, runExclusively, type StateBackend } from '../../store';
 import { failureReason } from '../../store/exclusive-run';
-import { abortOnSignals, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
+import {
+  abortOnSignals,
+  loadConfigOrExit,
+  loggerFor,
+  progressFor,
+  requireProvider,
+  requireProviders,
+  type GlobalOptions,
+} from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { parseDuration } from '../duration';
 import { syncOnce } from './sync';
@@ -18,12 +26,12 @@ export interface RunOptions extends GlobalOptions {
   readonly allowMassDelete?: boolean;
   /** `run --once`: how long to wait for another run's writer lock ("30s", "5m"); default: fail at once. */
   readonly waitLock?: string;
+  readonly provider?: string;
 }
 
 /** A failed run is an error-level line, so alerting on log level catches it. */
 function logRunEnd(logger: Logger, report: RunReport<unknown>): void {
-  const summary = jsonRunSummary(report);
-  const counts = summary.providers.map(({ rejections, failures, warnings, ...rest }) => rest);
+  const counts = runFinishedFields(report).providers;
   if (report.ok) logger.info({ ok: true, providers: counts }, 'run finished');
   else logger.error({ ok: false, providers: counts, reason: failureReason(report) }, 'run failed');
 }
@@ -35,7 +43,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (waitMs === undefined) {
     throw new ExitError(EXIT_USAGE, [`flagsync: --wait-lock: expected a duration such as 30s, 5m or 1h, got "${options.waitLock}"`]);
   }
-  const logger = loggerFor(options, config);
+  const only = requireProvider(config, options.provider);
+  const progress = progressFor(options);
+  const logger = loggerFor(options, config, progress?.sink);
   const controller = new AbortController();
   // Grace for the shutdown: the request in flight may take its whole timeout, then state is saved.
   const release = abortOnSignals(controller, logger, config.jira.requestTimeoutSeconds * 1000 + 10_000);
@@ -48,6 +58,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         signal,
         store: backend.state,
         saveIntervalMs: backend.saveIntervalMs,
+        only,
+        progress,
       });
     if (options.once === true) {
       const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal }, () => sync(controller.signal));

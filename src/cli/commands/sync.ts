@@ -6,6 +6,7 @@ import { flagReconcileKind } from '../../reconcile/flag-kind';
 import { runOnce, type RunReport } from '../../reconcile/run';
 import type { StateStore } from '../../reconcile/state-store';
 import { drainSpool, spoolDirOf } from '../../send';
+import { observedClient, observedProviders, type SyncProgress } from '../progress';
 import { closeProviders, createClient, createProviders, createStateStore } from '../wiring';
 
 export interface SyncOptions {
@@ -16,6 +17,10 @@ export interface SyncOptions {
   readonly store?: StateStore;
   /** Minimum time between saves during a run (the backend's choice). */
   readonly saveIntervalMs?: number;
+  /** `--provider NAME`: read, send and delete for this provider only; the others' entities are left alone. */
+  readonly only?: string;
+  /** Progress on a terminal (reads, then batches sent). */
+  readonly progress?: SyncProgress;
 }
 
 /** Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run. */
@@ -38,8 +43,10 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
  * client; then the spool. The report lists both kinds of providers.
  */
 export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport<unknown>> {
-  const providers = createProviders(config, logger);
-  const client = createClient(config, logger);
+  const { progress } = options;
+  const created = createProviders(config, logger, options.only);
+  const providers = progress === undefined ? created : observedProviders(created, progress);
+  const client = progress === undefined ? createClient(config, logger) : observedClient(createClient(config, logger), progress);
   const store = options.store ?? createStateStore(config);
   const common = {
     client,
@@ -47,7 +54,9 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
     logger,
     signal: options.signal,
     massDeleteThreshold: config.sync.massDeleteThreshold,
+    massDeleteMinimum: config.sync.massDeleteMinimum,
     allowMassDelete: options.allowMassDelete,
+    scoped: options.only !== undefined,
     dryRun: options.dryRun,
     properties: config.jira.properties,
     ...(options.saveIntervalMs === undefined ? {} : { saveIntervalMs: options.saveIntervalMs }),

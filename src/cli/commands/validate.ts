@@ -1,16 +1,89 @@
-import { loadConfigOrExit, type GlobalOptions } from '../context';
-import { EXIT_OK } from '../exit';
+import { collectSources } from '../../reconcile/collect';
+import { devinfoReconcileKind } from '../../reconcile/devinfo-kind';
+import { flagReconcileKind } from '../../reconcile/flag-kind';
+import type { FlagsyncConfig } from '../../config';
+import { redact, type Logger } from '../../log';
+import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { EXIT_FAILED, EXIT_OK } from '../exit';
+import { closeProviders, createClient, createProviders } from '../wiring';
 
-/** `flagsync validate`: config only; exit 2 with one line per problem, else a one-line confirmation. */
-export async function validateCommand(options: GlobalOptions): Promise<number> {
+export interface ValidateOptions extends GlobalOptions {
+  /** Also read every source and obtain a Jira token and the cloud id. */
+  readonly connect?: boolean;
+}
+
+interface Check {
+  readonly check: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+const message = (error: unknown): string => redact(error instanceof Error ? error.message : String(error));
+
+async function providerChecks(config: FlagsyncConfig, logger: Logger): Promise<Check[]> {
+  const providers = createProviders(config, logger);
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  try {
+    const [flags, devinfo] = await Promise.all([
+      collectSources(
+        flagReconcileKind,
+        providers.filter((p) => p.adapter.produces !== 'devinfo'),
+      ),
+      collectSources(
+        devinfoReconcileKind,
+        providers.filter((p) => p.adapter.produces === 'devinfo'),
+      ),
+    ]);
+    const checks = new Map<string, Check>();
+    for (const s of flags) {
+      const skipped = s.ok && s.data.skipped.length > 0 ? `, ${s.data.skipped.length} skipped` : '';
+      const detail = s.ok ? `${s.data.flags.length} flags read${skipped} in ${seconds(s.ms)}` : s.error;
+      checks.set(s.provider.name, { check: `provider ${s.provider.name}`, ok: s.ok, detail });
+    }
+    for (const s of devinfo) {
+      const detail = s.ok ? `${s.data.length} repositories read in ${seconds(s.ms)}` : s.error;
+      checks.set(s.provider.name, { check: `provider ${s.provider.name}`, ok: s.ok, detail });
+    }
+    // In config order.
+    return providers.map((p) => checks.get(p.name)!);
+  } finally {
+    await closeProviders(providers, logger);
+  }
+}
+
+async function jiraCheck(config: FlagsyncConfig, logger: Logger): Promise<Check> {
+  try {
+    const { cloudId } = await createClient(config, logger).connect();
+    const from = config.jira.site !== undefined ? ` (site ${config.jira.site})` : '';
+    return { check: 'jira', ok: true, detail: `token obtained from ${config.jira.tokenUrl}; cloud id ${cloudId}${from}` };
+  } catch (error) {
+    return { check: 'jira', ok: false, detail: message(error) };
+  }
+}
+
+/**
+ * `flagsync validate`: the config only (offline), exit 2 with one line per problem, else a confirmation.
+ * `--connect` also reads every source and obtains a Jira token and the cloud id, one line per check; exit 1 if one fails.
+ */
+export async function validateCommand(options: ValidateOptions): Promise<number> {
   const config = await loadConfigOrExit(options.config);
   const names = config.providers.map((p) => `${p.name} (${p.adapter})`).join(', ');
+  const warnings = config.warnings ?? [];
+  const checks: Check[] = [];
+  if (options.connect === true) {
+    const logger = loggerFor({ ...options, logLevel: options.logLevel ?? 'warn' }, { ...config, warnings: [] });
+    checks.push(...(await providerChecks(config, logger)), await jiraCheck(config, logger));
+  }
+  const ok = checks.every((c) => c.ok);
+  if (options.json === true) {
+    process.stdout.write(`${JSON.stringify({ ok, providers: config.providers.map((p) => p.name), warnings, checks })}\n`);
+    return ok ? EXIT_OK : EXIT_FAILED;
+  }
   const line =
     config.providers.length === 0
       ? `config OK: ${config.path}: no providers (enough for \`flagsync send\`; run and plan need at least one)`
       : `config OK: ${config.path}: ${config.providers.length} provider(s): ${names}; schedule "${config.schedule}"`;
-  process.stdout.write(
-    options.json === true ? `${JSON.stringify({ ok: true, providers: config.providers.map((p) => p.name) })}\n` : `${line}\n`,
-  );
-  return EXIT_OK;
+  const lines = [line, ...warnings.map((w) => `warning: ${w}`), ...checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.check}: ${c.detail}`)];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -1,0 +1,109 @@
+import { devinfoKind, featureFlagsKind, JiraRequestError, type KindDescription, type KindName } from '../../jira';
+import { PROVIDER_PROPERTY } from '../../model/properties';
+import type { RecordChange } from '../../reconcile/state-store';
+import { forgetProvider, PURGEABLE_KINDS, purgePreview, type PurgePreview } from '../../reconcile/purge';
+import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import type { FlagsyncConfig } from '../../config';
+import type { StateStore } from '../../reconcile/state-store';
+import { openStateBackend } from '../../store';
+import { createClient } from '../wiring';
+
+export interface PurgeOptions extends GlobalOptions {
+  readonly provider?: string;
+  readonly yes?: boolean;
+}
+
+const kinds: Record<string, KindDescription<unknown>> = {
+  featureflags: featureFlagsKind as KindDescription<unknown>,
+  devinfo: devinfoKind as KindDescription<unknown>,
+};
+
+const SHOWN = 20;
+
+type KindOutcome = { kind: KindName; status: 'deleted' | 'not-permitted' | 'failed'; forgotten: number; error?: string };
+
+function previewLines(preview: PurgePreview, configured: boolean): string[] {
+  const lines = [
+    `flagsync purge: deletes from Jira every feature flag and every piece of development information sent with property ${PROVIDER_PROPERTY}=${preview.provider},`,
+    '  including any the state file does not know (Jira deletes by property, not by id).',
+  ];
+  for (const { kind, ids } of preview.recorded) {
+    if (ids.length === 0) continue;
+    lines.push(`  the state file records ${ids.length} ${kind} entities of "${preview.provider}":`);
+    for (const id of ids.slice(0, SHOWN)) lines.push(`    - ${id}`);
+    if (ids.length > SHOWN) lines.push(`    … and ${ids.length - SHOWN} more`);
+  }
+  if (preview.recorded.every((r) => r.ids.length === 0)) lines.push(`  the state file records nothing of "${preview.provider}".`);
+  if (configured) lines.push(`  "${preview.provider}" is still in the config: the next run sends its flags again.`);
+  return lines;
+}
+
+/**
+ * `flagsync purge --provider NAME`: removes from Jira everything flagsync sent for one provider, with Jira's
+ * delete-by-property API (every request carries the provider's name). Shows what it will delete; deletes only with --yes.
+ */
+export async function purgeCommand(options: PurgeOptions): Promise<number> {
+  const provider = options.provider;
+  if (provider === undefined || provider === '') throw new ExitError(EXIT_USAGE, ['flagsync purge: --provider NAME is required']);
+  const config = await loadConfigOrExit(options.config);
+  const backend = openStateBackend(config.state);
+  try {
+    return await purgeWith(options, provider, config, backend.state);
+  } finally {
+    await backend.close();
+  }
+}
+
+async function purgeWith(options: PurgeOptions, provider: string, config: FlagsyncConfig, store: StateStore): Promise<number> {
+  const state = await store.load();
+  const preview = purgePreview(state, provider);
+  const configured = config.providers.some((p) => p.name === provider);
+  if (options.yes !== true) {
+    if (options.json === true) {
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, provider, deleted: false, recorded: jsonRecorded(preview), confirm: '--yes' })}\n`,
+      );
+    } else {
+      process.stdout.write(
+        `${[...previewLines(preview, configured), 'nothing was deleted: run again with --yes to delete.'].join('\n')}\n`,
+      );
+    }
+    return EXIT_USAGE;
+  }
+  const client = createClient(config, loggerFor(options, config));
+  const outcomes: KindOutcome[] = [];
+  const changes: RecordChange[] = [];
+  for (const kind of PURGEABLE_KINDS) {
+    try {
+      await client.deleteByProperties(kinds[kind]!, { [PROVIDER_PROPERTY]: provider });
+      const forgotten = forgetProvider(state, kind, provider);
+      changes.push(...forgotten);
+      outcomes.push({ kind, status: 'deleted', forgotten: forgotten.length });
+    } catch (error) {
+      if (!(error instanceof JiraRequestError)) throw error;
+      // Without the permission for a kind, this credential cannot have sent any of it (unless it was revoked since).
+      const recorded = preview.recorded.find((r) => r.kind === kind)?.ids.length ?? 0;
+      const status = error.status === 403 && recorded === 0 ? 'not-permitted' : 'failed';
+      outcomes.push({ kind, status, forgotten: 0, error: error.message });
+    }
+  }
+  await store.save(state, changes);
+  const ok = outcomes.every((o) => o.status !== 'failed');
+  if (options.json === true) {
+    process.stdout.write(`${JSON.stringify({ ok, provider, deleted: true, recorded: jsonRecorded(preview), kinds: outcomes })}\n`);
+  } else {
+    const lines = previewLines(preview, configured);
+    for (const o of outcomes) {
+      if (o.status === 'deleted') lines.push(`${o.kind}: deleted in Jira; ${o.forgotten} state records removed`);
+      else if (o.status === 'not-permitted') lines.push(`${o.kind}: skipped: the credential may not send ${o.kind}, so it sent none`);
+      else lines.push(`${o.kind}: FAILED, nothing of it deleted: ${o.error ?? 'unknown error'}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return ok ? EXIT_OK : EXIT_FAILED;
+}
+
+function jsonRecorded(preview: PurgePreview): Record<string, readonly string[]> {
+  return Object.fromEntries(preview.recorded.map((r) => [r.kind, r.ids]));
+}

@@ -1,0 +1,138 @@
+import { Writable } from 'node:stream';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { SourceAdapter } from '../adapters/contract';
+import type { JiraClient } from '../jira';
+import type { ProviderRuntime } from '../reconcile/run';
+
+/** What a sync reports while it works: each provider's read, then the entities sent to Jira. */
+export interface SyncProgress {
+  readStarted(provider: string): void;
+  readDone(provider: string, outcome: { ok: boolean; ms: number; count?: number }): void;
+  sendStarted(kind: string, total: number): void;
+  sent(count: number): void;
+  sendDone(): void;
+}
+
+/**
+ * Progress on a terminal: a line per provider read, then a bar of entities sent with their rate (cli-progress).
+ * `sink` is where pretty log lines go meanwhile, so they print above the bar instead of through it.
+ */
+export class TerminalProgress implements SyncProgress {
+  private readonly bars: MultiBar;
+  private bar: SingleBar | undefined;
+  private started = 0;
+  private done = 0;
+  readonly sink: Writable;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
+    this.bars = new MultiBar(
+      {
+        stream,
+        format: 'sending {kind} [{bar}] {value}/{total} | {rate}/s | eta {eta_formatted}',
+        hideCursor: true,
+        clearOnComplete: false,
+        gracefulExit: false,
+        etaBuffer: 50,
+      },
+      Presets.shades_classic,
+    );
+    this.sink = new Writable({
+      write: (chunk: Buffer | string, _encoding, callback) => {
+        const text = chunk.toString();
+        if (this.bar === undefined) this.stream.write(text);
+        else this.bars.log(text);
+        callback();
+      },
+    });
+  }
+
+  readStarted(provider: string): void {
+    this.stream.write(`reading ${provider} …\n`);
+  }
+
+  readDone(provider: string, outcome: { ok: boolean; ms: number; count?: number }): void {
+    const what = outcome.ok ? (outcome.count === undefined ? 'read' : `${outcome.count} read`) : 'FAILED';
+    this.stream.write(`reading ${provider}: ${what} (${(outcome.ms / 1000).toFixed(1)} s)\n`);
+  }
+
+  sendStarted(kind: string, total: number): void {
+    this.started = Date.now();
+    this.done = 0;
+    this.bar = this.bars.create(total, 0, { kind, rate: '0' });
+  }
+
+  sent(count: number): void {
+    this.done += count;
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    this.bar?.update(this.done, { rate: (this.done / seconds).toFixed(0) });
+  }
+
+  sendDone(): void {
+    if (this.bar === undefined) return;
+    this.bars.stop();
+    this.bar = undefined;
+  }
+}
+
+/** The adapter, reporting the start and end of its read. */
+function observedAdapter(name: string, adapter: SourceAdapter, progress: SyncProgress): SourceAdapter {
+  const timed = async <T>(read: () => Promise<T>, count: (value: T) => number | undefined): Promise<T> => {
+    const started = Date.now();
+    progress.readStarted(name);
+    try {
+      const value = await read();
+      progress.readDone(name, { ok: true, ms: Date.now() - started, count: count(value) });
+      return value;
+    } catch (error) {
+      progress.readDone(name, { ok: false, ms: Date.now() - started });
+      throw error;
+    }
+  };
+  const lengthOf = (list: unknown): number | undefined => (Array.isArray(list) ? list.length : undefined);
+  const snapshotDevinfo = adapter.snapshotDevinfo;
+  return {
+    environments: adapter.environments,
+    ...(adapter.produces === undefined ? {} : { produces: adapter.produces }),
+    snapshot: (signal) =>
+      timed(
+        () => adapter.snapshot(signal),
+        (s) => lengthOf((s as { flags?: unknown } | undefined)?.flags),
+      ),
+    ...(snapshotDevinfo === undefined
+      ? {}
+      : {
+          snapshotDevinfo: (signal: AbortSignal) =>
+            timed(
+              () => snapshotDevinfo.call(adapter, signal),
+              (s) => lengthOf((s as { repositories?: unknown } | undefined)?.repositories),
+            ),
+        }),
+    ...(adapter.close === undefined ? {} : { close: () => adapter.close!() }),
+  };
+}
+
+export function observedProviders(providers: readonly ProviderRuntime[], progress: SyncProgress): ProviderRuntime[] {
+  return providers.map((p) => ({ ...p, adapter: observedAdapter(p.name, p.adapter, progress) }));
+}
+
+/** The client, reporting each batch that lands. */
+export function observedClient(client: JiraClient, progress: SyncProgress): JiraClient {
+  return {
+    ...client,
+    async submit(kind, entities, options) {
+      if (entities.length === 0) return client.submit(kind, entities, options);
+      progress.sendStarted(kind.kind, entities.length);
+      try {
+        return await client.submit(kind, entities, {
+          ...options,
+          onBatch: async (outcomes) => {
+            progress.sent(outcomes.length);
+            await options?.onBatch?.(outcomes);
+          },
+        });
+      } finally {
+        progress.sendDone();
+      }
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { looksSecret } from './reveal';
+
+/**
+ * Paths of secret-looking keys (clientSecret, adminToken, sdkKey, …) whose value is written in the file itself
+ * rather than referenced: a config file ends up in repositories, images and support tickets. Never the value.
+ */
+export function literalSecretWarnings(tree: unknown, referencedPaths: ReadonlySet<string>): string[] {
+  const warnings: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, `${path}[${i}]`));
+      return;
+    }
+    if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) walk(child, path === '' ? key : `${path}.${key}`);
+      return;
+    }
+    if (typeof value !== 'string' || value === '' || referencedPaths.has(path) || !looksSecret(path)) return;
+    warnings.push(`${path}: a secret written in the config file itself; keep it out of the file with \${env:NAME} or \${file:PATH}`);
+  };
+  walk(tree, '');
+  return warnings;
+}

@@ -1,0 +1,95 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { runCli } from '../helpers/cli';
+import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** The commands of the README's "To use flagsync for real" block, without `npx tsx src/cli/main.ts`. */
+function readmeSteps(): string[][] {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const block = readme.split('To use flagsync for real:')[1]!.split('```sh\n')[1]!.split('```')[0]!;
+  return block
+    .split('\n')
+    .filter((line) => line.startsWith('npx tsx src/cli/main.ts '))
+    .map((line) => line.replace(/#.*$/, '').trim().split(/\s+/).slice(3));
+}
+
+describe('CLI: first steps', function () {
+  this.timeout(90_000);
+  let sim: Simulator;
+  let dir: string;
+
+  beforeEach(async () => {
+    sim = await startSimulator({});
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the README's path for real works as written: init, validate --connect, plan, run --once", async () => {
+    const steps = readmeSteps();
+    assert.deepEqual(
+      steps.map((s) => s[0]),
+      ['init', 'validate', 'plan', 'run'],
+    );
+    const config = path.join(dir, 'flagsync.yaml');
+    const [init, ...rest] = steps;
+    const made = await runCli([...init!, '--output', config]);
+    assert.equal(made.code, 0, made.stderr);
+    // The edit the README asks for: point the provider at the flag files; and Jira is the simulator here.
+    await mkdir(path.join(dir, 'flags'));
+    await writeEnvironments(path.join(dir, 'flags'), linkedFlags(3));
+    const text = (await readFile(config, 'utf8')).replace(
+      /site: your-site\.atlassian\.net/,
+      `site: ${sim.url}\n  tokenUrl: ${sim.url}/oauth/token\n  apiBaseUrl: ${sim.url}`,
+    );
+    await writeFile(config, text);
+    const env = { JIRA_CLIENT_ID: sim.clientId, JIRA_CLIENT_SECRET: sim.clientSecret };
+    for (const step of rest) {
+      const result = await runCli([...step, '--config', config], env);
+      assert.equal(result.code, 0, `${step.join(' ')}: ${result.stdout}${result.stderr}`);
+    }
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 3);
+  });
+
+  it('init writes a starter config with the JSON Schema reference on line 1, for every adapter, that loads', async () => {
+    for (const adapter of ['flagd', 'unleash', 'launchdarkly', 'flipt', 'git']) {
+      const file = path.join(dir, `${adapter}.yaml`);
+      const result = await runCli(['init', '--adapter', adapter, '--cloud-id', sim.cloudId, '--output', file]);
+      assert.equal(result.code, 0, result.stderr);
+      const [first] = (await readFile(file, 'utf8')).split('\n');
+      const ref = /^# yaml-language-server: \$schema=(\S+)$/.exec(first!)?.[1];
+      assert.ok(ref !== undefined, first);
+      assert.ok(existsSync(path.resolve(dir, ref)), `schema reference ${ref} resolves`);
+      assert.deepEqual((parse(await readFile(file, 'utf8')) as { providers: Array<{ adapter: string }> }).providers[0]!.adapter, adapter);
+      const env = { JIRA_CLIENT_ID: 'id', JIRA_CLIENT_SECRET: 'secret', UNLEASH_ADMIN_TOKEN: 't', LD_SDK_KEY_PRODUCTION: 'sdk-x' };
+      const validated = await runCli(['validate', '--config', file], env);
+      assert.equal(validated.code, 0, `${adapter}: ${validated.stdout}${validated.stderr}`);
+    }
+  });
+
+  it('init never overwrites a file without --force, and wants --adapter when it cannot ask', async () => {
+    const file = path.join(dir, 'flagsync.yaml');
+    await writeFile(file, 'mine\n');
+    const refused = await runCli(['init', '--adapter', 'flagd', '--output', file]);
+    assert.equal(refused.code, 2);
+    assert.equal(await readFile(file, 'utf8'), 'mine\n');
+    const noAdapter = await runCli(['init', '--output', path.join(dir, 'other.yaml')]);
+    assert.equal(noAdapter.code, 2);
+    assert.match(noAdapter.stderr, /--adapter is required/);
+  });
+
+  it('the repository has a LICENSE (Apache-2.0, as package.json says) and a CHANGELOG', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { license: string };
+    assert.equal(pkg.license, 'Apache-2.0');
+    assert.match(readFileSync(path.join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
+    assert.match(readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), /^# Changelog/m);
+  });
+});
