@@ -2,6 +2,7 @@ import { devinfoKind, featureFlagsKind, JiraRequestError, type KindDescription, 
 import { PROVIDER_PROPERTY } from '../../model/properties';
 import type { RecordChange } from '../../reconcile/state-store';
 import { forgetProvider, PURGEABLE_KINDS, purgePreview, type PurgePreview } from '../../reconcile/purge';
+import { sourcesOf } from '../../reconcile/state';
 import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import type { FlagsyncConfig } from '../../config';
@@ -88,6 +89,10 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
       outcomes.push({ kind, status, forgotten: 0, error: error.message });
     }
   }
+  // The provider's source fingerprint would let the next run skip reading it as "unchanged": Jira no longer holds
+  // what that run accepted, so the next run must read and send everything again.
+  delete sourcesOf(state)[provider];
+  changes.push({ type: 'source', provider });
   await store.save(state, changes);
   const ok = outcomes.every((o) => o.status !== 'failed');
   if (options.json === true) {

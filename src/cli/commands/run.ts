@@ -29,11 +29,19 @@ export interface RunOptions extends GlobalOptions {
   readonly provider?: string;
 }
 
-/** A failed run is an error-level line, so alerting on log level catches it. */
-function logRunEnd(logger: Logger, report: RunReport<unknown>): void {
-  const counts = runFinishedFields(report).providers;
+/**
+ * A failed run is an error-level line, so alerting on log level catches it. Its cause is in `reason`; per provider
+ * the line has counts only. `withReason` is false when the summary printed beside it already says why (run --once on
+ * a terminal), so a person reads each failure once.
+ */
+function logRunEnd(logger: Logger, report: RunReport<unknown>, withReason = true): void {
+  const counts = runFinishedFields(report).providers.map(({ error: _error, ...rest }) => rest);
   if (report.ok) logger.info({ ok: true, providers: counts }, 'run finished');
-  else logger.error({ ok: false, providers: counts, reason: failureReason(report) }, 'run failed');
+  else
+    logger.error(
+      withReason ? { ok: false, providers: counts, reason: failureReason(report) } : { ok: false, providers: counts },
+      'run failed',
+    );
 }
 
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
@@ -71,7 +79,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         return EXIT_FAILED;
       }
       const { report } = result;
-      logRunEnd(logger, report);
+      logRunEnd(logger, report, process.stderr.isTTY !== true);
       process.stdout.write(options.json === true ? `${JSON.stringify(jsonRunSummary(report))}\n` : `${renderRunSummary(report)}\n`);
       if (controller.signal.aborted) logger.info('stopped by signal; state saved');
       return report.ok ? EXIT_OK : EXIT_FAILED;
