@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { SourceAdapter } from '../adapters/contract';
+import type { SourceAdapter } from '../kit/contract';
 import type { JiraClient } from '../jira';
 import type { ProviderRuntime } from '../reconcile/run';
 
