@@ -29,6 +29,8 @@ describe('flagsync status and state migrate', function () {
   });
 
   it('status lists the last runs and per provider what Jira holds and the deletes the guard held back', async () => {
+    // 15 of 20 gone: over both the guard's share and its minimum count, so the deletes are held back.
+    await writeEnvironments(dir, linkedFlags(20));
     assert.equal((await runCli(['run', '--once', '--config', fileConfig])).code, 0);
     await writeEnvironments(dir, linkedFlags(5));
     assert.equal((await runCli(['run', '--once', '--config', fileConfig])).code, 1);
@@ -41,7 +43,7 @@ describe('flagsync status and state migrate', function () {
       status.runs.map((r) => r.outcome),
       ['failed', 'ok'],
     );
-    assert.match(status.runs[0]!.reason ?? '', /files: 5 deletes held back by the mass-delete guard/);
+    assert.match(status.runs[0]!.reason ?? '', /files: 15 deletes held back by the mass-delete guard/);
     assert.ok(status.runs.every((r) => r.endedAt !== undefined && r.startedAt <= r.endedAt));
     assert.equal(status.providers.length, 1);
     assert.deepEqual(
@@ -49,9 +51,9 @@ describe('flagsync status and state migrate', function () {
       {
         provider: 'files',
         kind: 'featureflags',
-        inJira: 10,
+        inJira: 20,
         pendingRetry: 0,
-        lastRun: { endedAt: 'x', ok: false, rejected: 0, failed: 0, deletesHeldBack: 5 },
+        lastRun: { endedAt: 'x', ok: false, rejected: 0, failed: 0, deletesHeldBack: 15 },
       },
     );
 
@@ -59,7 +61,7 @@ describe('flagsync status and state migrate', function () {
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /last runs \(newest first\)/);
     assert.match(text.stdout, /deletes held back/);
-    assert.match(text.stdout, /│ files +│ featureflags │ 10 +│ 0 +│ 0 +│ 0 +│ 5 +│ failed/);
+    assert.match(text.stdout, /│ files +│ featureflags │ 20 +│ 0 +│ 0 +│ 0 +│ 15 +│ failed/);
   });
 
   it('state migrate copies a file state into PostgreSQL; the next run there sends nothing again', async () => {
