@@ -4,20 +4,8 @@ import * as t from 'io-ts';
 import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunRecord } from '../types';
 import { writeFileAtomic } from './atomic-write';
+import { ProviderSummaryCodec } from '../run-summary-codec';
 
-const ProviderSummaryCodec = t.intersection([
-  t.type({
-    provider: t.string,
-    ok: t.boolean,
-    created: t.number,
-    updated: t.number,
-    deleted: t.number,
-    rejected: t.number,
-    failed: t.number,
-    deletesRefused: t.number,
-  }),
-  t.partial({ error: t.string }),
-]);
 const RunRecordCodec = t.intersection([
   t.type({
     id: t.string,

@@ -3,20 +3,8 @@ import * as t from 'io-ts';
 import type { Pool } from 'pg';
 import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunProviderSummary, RunRecord } from '../types';
+import { ProviderSummaryCodec } from '../run-summary-codec';
 
-const ProviderSummaryCodec = t.intersection([
-  t.type({
-    provider: t.string,
-    ok: t.boolean,
-    created: t.number,
-    updated: t.number,
-    deleted: t.number,
-    rejected: t.number,
-    failed: t.number,
-    deletesRefused: t.number,
-  }),
-  t.partial({ error: t.string }),
-]);
 const RowCodec = t.type({
   id: t.string,
   replica: t.string,
