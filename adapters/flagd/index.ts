@@ -108,7 +108,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     return mapAll(contents, sourceFingerprint);
   }
 
-  return { environments: plan.map((p) => p.environment), snapshot, snapshotUnlessUnchanged };
+  // flagd files carry no version of anything but their schema.
+  return { environments: plan.map((p) => p.environment), product: 'flagd', snapshot, snapshotUnlessUnchanged };
 }
 
 export const flagdAdapter: AdapterFactory<FlagdOptions> = {

@@ -40,5 +40,8 @@ export const FliptFlagListCodec = t.intersection([
   }),
 ]);
 
+/** `GET /meta/info`: build information; only `version` is read (productName checks it reads as a version). */
+export const FliptInfoCodec = t.partial({ version: t.unknown }, 'Flipt build information');
+
 export type FliptFlag = t.TypeOf<typeof FliptFlagCodec>;
 export type FliptFlagList = t.TypeOf<typeof FliptFlagListCodec>;

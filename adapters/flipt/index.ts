@@ -2,6 +2,7 @@ import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type Adapte
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions } from './options';
 import { readNamespaceFlags } from './read';
+import { fliptProduct } from './version';
 
 export { FliptOptionsCodec, type FliptOptions } from './options';
 export { mapFliptFlags, normalizeFliptFlags } from './map';
@@ -17,8 +18,12 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
   const provider = context.providerName;
   const baseUrl = options.url.replace(/\/+$/, '');
   const uiUrl = (options.uiUrl ?? options.url).replace(/\/+$/, '');
+  let product = 'Flipt';
   return {
     environments: options.environments.map((e) => e.name),
+    get product() {
+      return product;
+    },
     async snapshot(signal) {
       // One namespace failing stops the others: the snapshot fails as a whole anyway.
       const inner = new AbortController();
@@ -47,6 +52,8 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
           }),
         );
         const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
+        // Asked once the flags are read, so a failing read makes no other request.
+        product = await fliptProduct(baseUrl, options.token, signal, context.logger);
         context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
         return skipped.length > 0 ? { flags, skipped } : { flags };
       } finally {

@@ -39,7 +39,7 @@ function hint(status: number): string {
   return '';
 }
 
-async function getPage(url: URL, token: string | undefined, signal: AbortSignal): Promise<unknown> {
+export async function getJson(url: URL, token: string | undefined, signal: AbortSignal): Promise<unknown> {
   const shown = `${url.origin}${url.pathname}`;
   let res: Response;
   try {
@@ -76,7 +76,7 @@ export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSigna
     url.searchParams.set('limit', String(read.pageSize));
     if (pageToken !== '') url.searchParams.set('pageToken', pageToken);
     const shown = `${url.origin}${url.pathname}`;
-    const body = decodeOrThrow(FliptFlagListCodec, await getPage(url, read.token, signal), `Flipt GET ${shown} response`);
+    const body = decodeOrThrow(FliptFlagListCodec, await getJson(url, read.token, signal), `Flipt GET ${shown} response`);
     for (const raw of body.flags) {
       const decoded = decodeFliptFlag(raw, `Flipt GET ${shown} response, flags[${seen++}]`);
       byKey.set(decoded.ok ? decoded.flag.key : decoded.key, decoded);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import * as path from 'node:path';
+import { productName } from '../../src/kit';
 
 /** A git command failed; the message names the command and folder, with any credentials in URLs removed. */
 export class GitError extends Error {
@@ -84,4 +85,15 @@ export async function assertRepository(dir: string, signal?: AbortSignal): Promi
   );
   if (topLevel !== '' && (await realOrSame(topLevel)) === real) return;
   throw notRepository(`git found the repository ${gitDir} instead`);
+}
+
+/** "Git <version>" of the git CLI that reads the repositories (`git --version`), else "Git". Never rejects. */
+export async function gitProduct(signal?: AbortSignal): Promise<string> {
+  try {
+    const out = await runGit(['--version'], { signal });
+    // "git version 2.43.0", "git version 2.39.3 (Apple Git-145)"
+    return productName('Git', /^git version (\S+)/.exec(out.trim())?.[1]);
+  } catch {
+    return 'Git';
+  }
 }

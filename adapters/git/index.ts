@@ -8,7 +8,7 @@ import {
   type FlagSnapshot,
   type SourceAdapter,
 } from '../../src/kit';
-import { GitError, hideCredentials } from './git';
+import { GitError, gitProduct, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type RepositoryOptions } from './options';
 import { readRepository } from './read';
@@ -52,13 +52,18 @@ export function createGitSource(options: GitOptions, context: AdapterContext): S
     }
   }
 
+  let product = 'Git';
   return {
     environments: [],
     produces: 'devinfo',
+    get product() {
+      return product;
+    },
     snapshot(): Promise<FlagSnapshot> {
       return Promise.reject(new SourceError(provider, 'the git adapter produces development information, not feature flags'));
     },
     async snapshotDevinfo(signal: AbortSignal): Promise<DevinfoSnapshot> {
+      product = await gitProduct(signal);
       const repositories = [];
       // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
       for (const repo of options.repositories) repositories.push(await readOne(repo, signal));

@@ -117,6 +117,8 @@ export function createLaunchDarklySource(
 
   return {
     environments: options.environments.map((env) => env.name),
+    // LaunchDarkly itself has no version, and a Relay Proxy's would name the relay, not the flag system.
+    product: 'LaunchDarkly',
     async snapshot(signal: AbortSignal) {
       const { envs, metadata, unusableMetadata } = await readAll(signal);
       const { flags, skipped } = normalizeLaunchDarklyFlags(envs, metadata, settings, unusableMetadata);

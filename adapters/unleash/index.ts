@@ -6,6 +6,7 @@ import { normalizeUnleashFeature } from './map';
 import type { UnleashRead } from './model';
 import { UnleashOptionsCodec, type UnleashOptions } from './options';
 import { clientFeatureViews } from './views';
+import { unleashProduct } from './version';
 
 export { UnleashOptionsCodec, type UnleashOptions } from './options';
 export { normalizeUnleashFeature } from './map';
@@ -70,8 +71,12 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
   create(options, ctx): SourceAdapter {
     const uiUrl = trimSlash(options.uiUrl ?? defaultUiUrl(options.url));
     const mode = options.adminToken !== undefined ? 'Admin API' : 'client tokens';
+    let product = 'Unleash';
     return {
       environments: options.environments.map((e) => e.name),
+      get product() {
+        return product;
+      },
       async snapshot(signal) {
         let read: UnleashRead;
         try {
@@ -80,6 +85,9 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
           const message = err instanceof Error ? err.message : String(err);
           throw new SourceError(ctx.providerName, `Unleash (${mode}): ${message}`, err);
         }
+        // Asked once the features are read, so a failing read makes no other request.
+        const { adminToken } = options;
+        product = adminToken === undefined ? 'Unleash' : await unleashProduct(trimSlash(options.url), adminToken, signal, ctx.logger);
         const skips = new Map(read.skipped.map((s) => [s.key, [s.reason]]));
         const flags: NormalizedFlag[] = [];
         for (const view of read.views) {

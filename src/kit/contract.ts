@@ -70,6 +70,7 @@ export interface SourceAdapter {
   /**
    * The source system and its version, when the adapter knows them (e.g. "Unleash 7.5.0"): sent as
    * `providerMetadata.product` on this provider's requests, for Atlassian's logs. Absent: "flagsync <version>".
+   * Read after each snapshot, so a getter may give the version the snapshot learnt (`productName` builds it).
    */
   readonly product?: string;
   /** Reads everything; `signal` aborts when the core's timeout fires or the process is stopping. */

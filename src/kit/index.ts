@@ -27,3 +27,4 @@ export type { DescribeOptions } from './decode';
 export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './option-codecs';
 export { crossChecked } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
+export { productName } from './product';

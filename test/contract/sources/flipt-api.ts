@@ -17,9 +17,15 @@ export const fliptNamespaces: Readonly<Record<string, FlagList>> = {
   staging: load('staging.flags.json'),
 };
 
-function answer(namespaces: Readonly<Record<string, FlagList>>, request: FixtureRequest) {
+/** What `GET /meta/info` answers (Flipt's build information); without it, 404 as on a server that lacks the route. */
+export interface FliptApiOptions {
+  readonly info?: { readonly status?: number; readonly body: unknown };
+}
+
+function answer(namespaces: Readonly<Record<string, FlagList>>, request: FixtureRequest, options: FliptApiOptions) {
   if (request.headers.authorization !== `Bearer ${FLIPT_TOKEN}`)
     return { status: 401, body: { code: 16, message: 'request was not authenticated' } };
+  if (request.path === '/meta/info') return options.info;
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/flags$/.exec(request.path);
   const list = match === null ? undefined : namespaces[decodeURIComponent(match[1]!)];
   if (list === undefined) return undefined;
@@ -31,6 +37,9 @@ function answer(namespaces: Readonly<Record<string, FlagList>>, request: Fixture
   return { body: { flags, nextPageToken: next, totalCount: list.flags.length } };
 }
 
-export function startFliptApi(namespaces: Readonly<Record<string, FlagList>> = fliptNamespaces): Promise<FixtureServer> {
-  return startFixtureServer((request) => answer(namespaces, request));
+export function startFliptApi(
+  namespaces: Readonly<Record<string, FlagList>> = fliptNamespaces,
+  options: FliptApiOptions = {},
+): Promise<FixtureServer> {
+  return startFixtureServer((request) => answer(namespaces, request, options));
 }
