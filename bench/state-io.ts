@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FileStateStore } from '../src/reconcile/file-state-store';
+import { FileStateStore } from '../src/store/file/file-state-store';
 import { emptyState, recordsOf } from '../src/reconcile/state';
 
 /**

@@ -58,6 +58,22 @@ async function readLocalFile(location: Extract<SourceLocation, { kind: 'file' }>
   }
 }
 
+/**
+ * Configured headers (an API key, a token) are meant for the configured origin only: a redirect to another origin
+ * (another host, port or scheme) goes on without any of them. axios itself only drops Authorization and Cookie.
+ */
+function dropHeadersAcrossOrigins(sourceUrl: string, headers: Readonly<Record<string, string>>) {
+  const origin = new URL(sourceUrl).origin;
+  const names = new Set(Object.keys(headers).map((h) => h.toLowerCase()));
+  return (options: Record<string, unknown>): void => {
+    const href = options['href'];
+    const sent = options['headers'] as Record<string, unknown> | undefined;
+    if (names.size === 0 || sent === undefined || (typeof href === 'string' && URL.canParse(href) && new URL(href).origin === origin))
+      return;
+    for (const name of Object.keys(sent)) if (names.has(name.toLowerCase())) delete sent[name];
+  };
+}
+
 async function readOverHttp(
   location: Extract<SourceLocation, { kind: 'http' }>,
   signal: AbortSignal,
@@ -72,6 +88,7 @@ async function readOverHttp(
       // Keep the body as text: the parser reports syntax errors with positions.
       transformResponse: (data: unknown) => data,
       validateStatus: () => true,
+      beforeRedirect: dropHeadersAcrossOrigins(location.url, headers),
     });
   } catch (err) {
     if (axios.isCancel(err) || signal.aborted) throw new SourceReadError(`GET ${location.label} was aborted`);

@@ -14,6 +14,7 @@ import { registerStatusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
 import { CONFIG_HELP, DEFAULT_CONFIG_PATH } from './context';
 import { EXIT_FAILED, EXIT_USAGE, ExitError } from './exit';
+import { printErr } from './output';
 import { packageVersion } from './package-root';
 
 const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -174,7 +175,7 @@ export function runFromProcess(): void {
   // but its text goes through the same secret scrubbing as every other line.
   const fatal = (error: unknown): void => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`flagsync: fatal: ${redact(text)}\n`);
+    printErr(`flagsync: fatal: ${text}`);
     process.exit(EXIT_FAILED);
   };
   process.on('uncaughtException', fatal);

@@ -1,14 +1,15 @@
 import type { FlagsyncConfig } from '../config';
 import { createJiraClient } from '../jira';
 import type { JiraClient } from '../jira';
+import type { CircuitBreaker } from '../jira/breaker';
 import type { Logger } from '../log';
 import type { EnvironmentType } from '../kit/flag';
 import type { ProviderRuntime } from '../reconcile/run';
-import { FileStateStore } from '../reconcile/file-state-store';
+import { FileStateStore } from '../store/file/file-state-store';
 import type { StateStore } from '../reconcile/state-store';
 import { packageVersion } from './package-root';
 
-export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient {
+export function createClient(config: FlagsyncConfig, logger: Logger, breaker?: CircuitBreaker): JiraClient {
   const { jira } = config;
   return createJiraClient(
     {
@@ -23,7 +24,7 @@ export function createClient(config: FlagsyncConfig, logger: Logger): JiraClient
       requestTimeoutMs: jira.requestTimeoutSeconds * 1000,
       product: `flagsync ${packageVersion()}`,
     },
-    { logger: logger.child({ component: 'jira' }) },
+    { logger: logger.child({ component: 'jira' }), ...(breaker !== undefined && { breaker }) },
   );
 }
 

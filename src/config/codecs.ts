@@ -67,6 +67,11 @@ export const JiraCodec = refine(
       concurrency: withDefault(integerRange(1, 16), 4, 'Concurrent requests to Jira'),
       maxAttempts: withDefault(integerRange(1, 20), 6, 'Attempts per request, including the first'),
       requestTimeoutSeconds: withDefault(PositiveSeconds, 30, 'Timeout of one request to Jira'),
+      maxConsecutiveFailures: withDefault(
+        integerRange(1, 1000),
+        3,
+        'Requests in a row that may end without a usable answer (retries exhausted, 404, 413 for one entity) before the run stops',
+      ),
     },
     {
       site: describe(SiteHost, 'Jira site (acme.atlassian.net or its URL), used to look the cloud id up; or set cloudId'),
@@ -153,6 +158,11 @@ const SyncCodec = section(
       "Deletes of up to this many of one provider's flags in one run are never held back; the guard holds back a run's deletes only when they are more than this AND more than massDeleteThreshold",
     ),
     providerTimeoutSeconds: withDefault(PositiveSeconds, 120, 'How long one provider may take to read its flags'),
+    runTimeoutSeconds: withDefault(
+      PositiveSeconds,
+      3600,
+      'How long one run may take; then it stops as on SIGTERM (the batch in flight finishes, state is saved) and exits 1',
+    ),
   },
   {},
   'Safety limits of a sync run',

@@ -12,6 +12,7 @@ export interface JiraConfig {
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly requestTimeoutSeconds: number;
+  readonly maxConsecutiveFailures: number;
   readonly properties?: Readonly<Record<string, string>>;
 }
 
@@ -54,7 +55,12 @@ export interface FlagsyncConfig {
   readonly state: StateConfig;
   /** Absolute folder of spooled builds and deployments. */
   readonly spool: { readonly path: string };
-  readonly sync: { readonly massDeleteThreshold: number; readonly massDeleteMinimum: number; readonly providerTimeoutSeconds: number };
+  readonly sync: {
+    readonly massDeleteThreshold: number;
+    readonly massDeleteMinimum: number;
+    readonly providerTimeoutSeconds: number;
+    readonly runTimeoutSeconds: number;
+  };
   readonly log: { readonly level: LogLevel };
   /** The daemon's metrics server; off when `port` is not set. */
   readonly metrics: { readonly host: string; readonly port?: number; readonly readyPeriods: number };

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { silentLogger, type Logger } from '../log';
+import type { CircuitBreaker } from './breaker';
 import { CloudIdResolver } from './cloud-id';
 import { errorMessagesOf } from './codecs';
 import { JiraHttp, type JiraResult } from './http';
@@ -17,6 +18,8 @@ export interface JiraClientDeps {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
+  /** Shared by every request of this client; see CircuitBreaker. */
+  readonly breaker?: CircuitBreaker;
 }
 
 /** A GET or DELETE that Jira answered with something other than success; names the request, never the token. */
@@ -85,6 +88,7 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
     now,
     sleep: deps.sleep ?? realSleep,
     random: deps.random ?? Math.random,
+    breaker: deps.breaker,
     policy: {
       maxAttempts: Math.max(1, settings.maxAttempts ?? 6),
       backoffBaseMs: settings.backoffBaseMs ?? 500,
@@ -108,6 +112,7 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
         concurrency,
         maxPayloadBytes: settings.maxPayloadBytes ?? 1024 * 1024,
         product: settings.product ?? 'flagsync',
+        breaker: deps.breaker,
       };
       return submitEntities(ctx, kind, await baseUrlOf(kind), entities, options);
     },
@@ -132,11 +137,17 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
           if (forbidden !== undefined)
             return void outcomes.set(id, { id, ok: false, error: forbidden, reason: 'forbidden', httpStatus: 403, retryable: false });
           const result = await http.send({ method: 'DELETE', url, params: options?.params, auth: true, signal: options?.signal });
-          if (isSuccess(result)) return void outcomes.set(id, { id, ok: true });
+          const record = async (outcome: DeleteOutcome) => {
+            outcomes.set(id, outcome);
+            await options?.onOutcome?.(outcome);
+          };
+          if (isSuccess(result)) return record({ id, ok: true });
           const cause = failureCause(result);
           if (cause.reason === 'forbidden') forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
+          // 404 to a delete: the URL is wrong (cloud id, apiBaseUrl), and every other request will hit it too.
+          if (cause.httpStatus === 404) deps.breaker?.failure(describeDeleteFailure(result, url));
           const error = cause.reason === 'forbidden' && forbidden !== undefined ? forbidden : describeDeleteFailure(result, url);
-          outcomes.set(id, { id, ok: false, error, ...cause });
+          await record({ id, ok: false, error, ...cause });
         },
         () => options?.signal?.aborted === true,
       );

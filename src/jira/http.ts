@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from '../log';
+import type { CircuitBreaker } from './breaker';
 import { describeNetworkError } from './network-error';
 import { backoffDelay, parseRetryAfter } from './retry-after';
 import { TokenProvider, TokenUnavailableError } from './token';
@@ -55,6 +56,8 @@ export interface JiraHttpDeps {
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random: () => number;
+  /** Told about every final outcome; opens (and stops the run) when Jira or the token endpoint keeps failing. */
+  readonly breaker?: CircuitBreaker;
 }
 
 // A function, not an inline test: TypeScript would keep `aborted` narrowed to false across the awaits in between.
@@ -74,12 +77,24 @@ export class JiraHttp {
     let requests = 0;
     let refreshed = false;
     const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts, requests, aborted: true });
+    const gaveUp = (reason: string, status: number | undefined, tokenFailure?: string): JiraResult => {
+      // Requests that give up together after the breaker opened are part of the stop, not failures of their own.
+      if (this.deps.breaker?.reason !== undefined) return aborted();
+      if (tokenFailure !== undefined) {
+        // A token endpoint that failed every attempt fails every other request the same way: the run stops, and
+        // this request (which never left without a token) is simply not sent.
+        this.deps.breaker?.trip(`the token endpoint cannot issue a token: ${tokenFailure} (${attempts} attempt(s))`);
+        if (this.deps.breaker !== undefined) return aborted();
+      } else this.deps.breaker?.failure(reason);
+      return { type: 'gave-up', reason, attempts, requests, aborted: false, ...(status === undefined ? {} : { status }) };
+    };
     for (;;) {
       if (isAborted(request.signal)) return aborted();
       attempts++;
       let token: string | undefined;
       let response: AxiosResponse | undefined;
       let failure: string;
+      let tokenFailure = false;
       try {
         token = request.auth ? await tokens.getToken() : undefined;
         requests++;
@@ -87,6 +102,7 @@ export class JiraHttp {
         failure = `HTTP ${response.status}`;
       } catch (error) {
         if (!(error instanceof TokenUnavailableError) && !isNetworkFailure(error)) throw error;
+        tokenFailure = error instanceof TokenUnavailableError;
         failure = error instanceof TokenUnavailableError ? error.message : describeNetworkError(error);
       }
       logger.debug({ method: request.method, url: request.url, attempt: attempts, result: failure }, 'jira: request');
@@ -99,29 +115,18 @@ export class JiraHttp {
         continue;
       }
       if (response !== undefined && !isRetryableStatus(response.status)) {
+        if (response.status >= 200 && response.status < 300) this.deps.breaker?.success();
+        else if (response.status === 401) this.deps.breaker?.failure(`${where}: HTTP 401 even with a freshly issued token`);
         return { type: 'answer', status: response.status, body: response.data, attempts, requests };
       }
-      const status = response === undefined ? {} : { status: response.status };
-      if (attempts >= policy.maxAttempts) {
-        return {
-          type: 'gave-up',
-          reason: `${where}: ${failure} after ${attempts} attempt(s)`,
-          attempts,
-          requests,
-          aborted: false,
-          ...status,
-        };
-      }
+      if (attempts >= policy.maxAttempts)
+        return gaveUp(`${where}: ${failure} after ${attempts} attempt(s)`, response?.status, tokenFailure ? failure : undefined);
       const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
-        return {
-          type: 'gave-up',
-          reason: `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
-          attempts,
-          requests,
-          aborted: false,
-          ...status,
-        };
+        return gaveUp(
+          `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
+          response?.status,
+        );
       }
       if (isAborted(request.signal)) return aborted();
       const delay = retryAfter ?? backoffDelay(attempts, policy.backoffBaseMs, policy.backoffCapMs, this.deps.random);

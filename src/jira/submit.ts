@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import type { CircuitBreaker } from './breaker';
 import { halve, jsonBytes, splitIntoBatches } from './batch';
 import { errorMessagesOf } from './codecs';
 import type { JiraHttp } from './http';
@@ -13,6 +14,7 @@ export interface SubmitContext {
   readonly maxPayloadBytes: number;
   /** providerMetadata.product on every request (requestFields may give a more specific one). */
   readonly product: string;
+  readonly breaker?: CircuitBreaker;
 }
 
 const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: string, cause: FailureCause): EntityOutcome[] =>
@@ -36,7 +38,7 @@ export async function submitEntities<E>(
   kind: KindDescription<E>,
   baseUrl: string,
   entities: readonly E[],
-  options: SubmitOptions = {},
+  options: SubmitOptions<E> = {},
 ): Promise<SubmitReport> {
   const url = `${baseUrl}/bulk`;
   const where = `POST ${url}`;
@@ -88,7 +90,14 @@ export async function submitEntities<E>(
     const detail = messages.length === 0 ? '' : `: ${messages.join('; ')}`;
     const cause = failureCause(result);
     if (status === 401) return failedAll(kind, batch, `${where}: HTTP 401 even with a freshly issued token${detail}`, cause);
-    if (status === 413) return failedAll(kind, batch, `${where}: HTTP 413, too large even as a single entity${detail}`, cause);
+    if (status === 413) {
+      // One entity too large is that entity's problem; several in a row mean Jira refuses every size.
+      const reason = `${where}: HTTP 413, too large even as a single entity${detail}`;
+      ctx.breaker?.failure(reason);
+      return failedAll(kind, batch, reason, cause);
+    }
+    // 404: the URL is wrong (cloud id, apiBaseUrl), and every other request will hit it too.
+    if (status === 404) ctx.breaker?.failure(`${where}: HTTP 404${detail}`);
     return failedAll(kind, batch, `${where}: HTTP ${status}${detail}`, cause);
   };
 
@@ -98,7 +107,15 @@ export async function submitEntities<E>(
     indexes,
     ctx.concurrency,
     async (i) => {
-      const outcomes = await send(batches[i]!);
+      const batch = batches[i]!;
+      let refused: string | undefined;
+      try {
+        await options.beforeSend?.(batch);
+      } catch (error) {
+        // The batch could not be marked in flight (state cannot be written): it must not leave.
+        refused = `not sent: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      const outcomes = refused === undefined ? await send(batch) : failedAll(kind, batch, refused, ABORTED);
       results[i] = outcomes;
       await options.onBatch?.(outcomes);
     },

@@ -69,13 +69,7 @@ export interface SubmitReport {
 export type DeleteOutcome =
   { readonly id: string; readonly ok: true } | ({ readonly id: string; readonly ok: false; readonly error: string } & FailureCause);
 
-export interface DeleteOptions {
-  readonly signal?: AbortSignal;
-  /** Query parameters on every delete (devinfo: `_updateSequenceId`). */
-  readonly params?: Readonly<Record<string, string>>;
-}
-
-export interface SubmitOptions {
+export interface SubmitOptions<E = unknown> {
   /** Jira `properties` put on every request (≤5 pairs); used later for delete-by-property cleanup. */
   readonly properties?: Readonly<Record<string, string>>;
   /** Other top-level fields of every request (devinfo `preventTransitions`/`operationType`, `providerMetadata`). */
@@ -84,6 +78,20 @@ export interface SubmitOptions {
   readonly signal?: AbortSignal;
   /** Called after each batch completes, so callers can record accepted entities as they land. */
   readonly onBatch?: (outcomes: readonly EntityOutcome[]) => void | Promise<void>;
+  /**
+   * Called before a batch leaves (once per batch, not again for the halves of a 413 split); the batch is sent only
+   * after it resolves. Write-ahead state marks the batch in flight here. A rejection sends nothing of the batch (its
+   * entities are 'failed', stopped, with the reason).
+   */
+  readonly beforeSend?: (batch: readonly E[]) => Promise<void>;
+}
+
+export interface DeleteOptions {
+  readonly signal?: AbortSignal;
+  /** Query parameters on every delete (devinfo: `_updateSequenceId`). */
+  readonly params?: Readonly<Record<string, string>>;
+  /** Called as each delete ends, so callers can record it at once (not only after every delete). */
+  readonly onOutcome?: (outcome: DeleteOutcome) => void | Promise<void>;
 }
 
 /** A kind description: everything the generic engine needs to know about one entity kind. */
@@ -114,8 +122,8 @@ export interface KindDescription<E> {
 export interface JiraClient {
   /** Bulk-submits, batching at the kind's limits, with bounded concurrency and retries. Never throws for Jira/network
    *  errors: every entity gets an outcome. Throws only for fatal auth errors (bad credentials). */
-  submit<E>(kind: KindDescription<E>, entities: readonly E[], options?: SubmitOptions): Promise<SubmitReport>;
-  /** Deletes by id (202 even when absent), with retries. */
+  submit<E>(kind: KindDescription<E>, entities: readonly E[], options?: SubmitOptions<E>): Promise<SubmitReport>;
+  /** Deletes by id (202 even when absent), with retries. `onOutcome` hears each delete's outcome as it comes. */
   deleteById<E>(kind: KindDescription<E>, ids: readonly string[], options?: DeleteOptions): Promise<readonly DeleteOutcome[]>;
   /** DELETE …/bulkByProperties?k=v; at least one property. */
   deleteByProperties<E>(kind: KindDescription<E>, properties: Readonly<Record<string, string>>): Promise<void>;

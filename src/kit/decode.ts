@@ -5,12 +5,17 @@ import { isLeft } from 'fp-ts/Either';
  * Decoding external data with readable, path-named problems. io-ts's stock reporters print the offending value,
  * which would leak a secret in a bad field; here a value is shown only when the caller allows it.
  */
+const MAX_PROBLEMS_SHOWN = 5;
+
 export class DecodeError extends Error {
   constructor(
     readonly what: string,
     readonly problems: readonly string[],
   ) {
-    super(`${what}: ${problems.join('; ')}`);
+    // A payload with thousands of bad entries (a damaged state file) gives one readable line, not 60 KB of them.
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).join('; ');
+    const more = problems.length > MAX_PROBLEMS_SHOWN ? `; and ${problems.length - MAX_PROBLEMS_SHOWN} more problems` : '';
+    super(`${what}: ${shown}${more}`);
     this.name = 'DecodeError';
   }
 }

@@ -4,17 +4,25 @@ import pinoPretty from 'pino-pretty';
 export type Logger = pino.Logger;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
-/** Values that must never be written anywhere (resolved secrets); filled by the config loader. */
+/**
+ * Values that must never be written anywhere: resolved secrets (filled by the config loader) and access tokens
+ * (filled by the token provider). Each is kept in the forms it can take in output: as is, escaped inside a JSON
+ * string (a log line, `--json`), and percent-encoded (a URL).
+ */
 const secrets = new Set<string>();
+let longestFirst: readonly string[] = [];
 
 export function registerSecret(value: string): void {
   // Very short values would redact innocent text everywhere; they are also not meaningful secrets.
-  if (value.length >= 4) secrets.add(value);
+  if (value.length < 4 || secrets.has(value)) return;
+  for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) secrets.add(form);
+  longestFirst = [...secrets].sort((a, b) => b.length - a.length);
 }
 
+/** Replaces every registered secret in `text`; longer forms first, so a secret inside another leaves no tail. */
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
+  for (const s of longestFirst) if (out.includes(s)) out = out.split(s).join('[REDACTED]');
   return out;
 }
 

@@ -4,6 +4,7 @@ import { defaultEnvironmentType, environmentRank } from './environment-type';
 import { linkIssueKeys, MAX_ISSUE_KEYS, type LinkingOptions } from './issue-keys';
 import { linkForPeople } from '../kit/link-url';
 import { toRfc3339Utc } from './date-time';
+import { cleanText, cutText, needsCleaning } from './text';
 
 type Detail = JiraFlagDetail;
 type Summary = JiraFeatureFlag['summary'];
@@ -56,9 +57,14 @@ export function jiraFlagId(provider: string, key: string): string {
 }
 
 function clip(value: string, field: string, warnings: string[]): string {
-  if (value.length <= MAX_TEXT) return value;
+  let text = value;
+  if (needsCleaning(text)) {
+    text = cleanText(text);
+    warnings.push(`${field}: control or bidi-override characters removed`);
+  }
+  if (text.length <= MAX_TEXT) return text;
   warnings.push(`${field} cut to ${MAX_TEXT} characters`);
-  return value.slice(0, MAX_TEXT);
+  return cutText(text, MAX_TEXT);
 }
 
 /**
@@ -74,9 +80,12 @@ function linkOf(raw: string | undefined, field: () => string, warnings: string[]
   return undefined;
 }
 
-/** Over-long text is cut with a warning naming the field; the check is inline so the common case allocates nothing. */
+/**
+ * Over-long text is cut (whole characters only) and control or bidi-override characters are dropped, each with a
+ * warning naming the field; the checks are inline so the common case allocates nothing.
+ */
 function fit(value: string, field: () => string, warnings: string[]): string {
-  return value.length <= MAX_TEXT ? value : clip(value, field(), warnings);
+  return value.length <= MAX_TEXT && !needsCleaning(value) ? value : clip(value, field(), warnings);
 }
 
 function mapRollout(rollout: Rollout | undefined, where: () => string, warnings: string[]): JiraFlagStatus['rollout'] {
@@ -169,7 +178,8 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
   const seen: string[] = [];
   const flagUrl = linkOf(flag.url, () => 'url', warnings);
   for (const env of flag.environments) {
-    const where = (): string => `environment ${env.name}`;
+    // Warnings name the environment as Jira will show it: a control character would reach logs and terminals too.
+    const where = (): string => `environment ${cleanText(env.name)}`;
     if (seen.includes(env.name)) {
       warnings.push(`${where()} appears twice, second left out`);
       continue;

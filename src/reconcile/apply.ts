@@ -1,9 +1,10 @@
-import type { EntityOutcome, FailureCause, JiraClient, KindName } from '../jira/types';
+import type { DeleteOutcome, EntityOutcome, FailureCause, JiraClient, KindName } from '../jira/types';
 import { IN_SUMMARY, type Logger } from '../log';
 import { PROVIDER_PROPERTY } from '../model/properties';
 import { fieldHashes } from './hash';
 import type { Packet, ReconcileKind, StampedWrite } from './kind';
 import { nextSequence, type Plan, type ProviderPlan } from './plan';
+import type { EntityRecord } from './state';
 import type { StateLedger } from './state-ledger';
 
 export interface ProviderResult {
@@ -17,6 +18,7 @@ export interface ProviderResult {
   readonly deleted: number;
   readonly unchanged: number;
   readonly rejected: ReadonlyArray<{ readonly id: string; readonly messages: readonly string[] }>;
+  /** Reason 'aborted': the run stopped (signal, run timeout, circuit breaker, state) before an answer; sent next run. */
   readonly failed: readonly FailedEntity[];
   readonly deletesRefused: number;
   readonly unknownIssueKeys: Readonly<Record<string, readonly string[]>>;
@@ -42,18 +44,20 @@ export interface ApplyDeps<S, P, M, E> {
 }
 
 /**
- * What Jira's answer to a write means for state: the one place outcomes are recorded, for every kind.
+ * What Jira's answer to a write means for state: the one place outcomes are recorded, for every kind. Every entity
+ * was marked in flight (write-ahead) before its request left, so:
  * - accepted: the record becomes what was sent;
- * - no final answer (timeout, 5xx after every retry, network): Jira may hold the new content after all, so the old
- *   hash is forgotten and the next run sends again even if the source went back to what the record says (the
- *   sequence id is kept: it only grows);
- * - rejected, or refused for good: the record stays as it was, so the entity stays dirty and is sent next run.
+ * - rejected, or the whole request refused (400, 403, 404, 413…): Jira stored nothing, the record before is true;
+ * - anything else (no answer, an unreadable one, one that does not list the entity, a stop): it stays in flight.
+ *   Jira may hold the new content, so the next run sends it again (with a higher sequence id) even if the source
+ *   went back to what the old record says.
  */
 function recordOutcome<P, M>(
   ledger: StateLedger,
   kind: KindName,
   provider: string,
   member: StampedWrite<P, M>,
+  before: EntityRecord | undefined,
   outcome: EntityOutcome,
 ): void {
   const { write, sequence } = member;
@@ -65,9 +69,9 @@ function recordOutcome<P, M>(
       write.entity.id,
       i === undefined ? { h: write.entity.hash, s: sequence, p: provider, f } : { h: write.entity.hash, s: sequence, p: provider, f, i },
     );
-  } else if (outcome.status === 'failed' && outcome.retryable) {
-    const known = ledger.records(kind)[write.entity.id];
-    if (known !== undefined) ledger.put(kind, write.entity.id, { h: '', s: Math.max(known.s, sequence), p: known.p });
+  } else if (outcome.status === 'rejected' || outcome.reason === 'refused' || outcome.reason === 'forbidden') {
+    if (before === undefined) ledger.remove(kind, write.entity.id);
+    else ledger.put(kind, write.entity.id, { ...before, s: Math.max(before.s, sequence) });
   }
 }
 
@@ -139,23 +143,47 @@ async function sendWrites<S, P, M, E>(
     const sequence = nextSequence(write.previousSequence, nowMs);
     return { write, sequence, stamped: kind.stamp(write.entity.payload, sequence, nowIso) };
   });
+  const records = ledger.records(kind.name);
+  const before = new Map(plan.writes.map((w) => [w.entity.id, records[w.entity.id]]));
   const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
   // Decided before anything is sent, so an entity accepted early in the run does not change how the rest goes.
-  const kindFieldsOf = kind.requestFieldsFor?.(ledger.records(kind.name)) ?? noRequestFields;
+  // Only confirmed records count: an entity merely in flight (a first sync that crashed) was never confirmed, so its
+  // repository is still new to Jira as far as anyone knows.
+  const kindFieldsOf = kind.requestFieldsFor?.(confirmed(ledger.records(kind.name))) ?? noRequestFields;
   const product = deps.productOf?.(plan.provider);
   const fieldsOf =
     product === undefined ? kindFieldsOf : (packet: Packet<P, M, E>) => ({ providerMetadata: { product }, ...kindFieldsOf(packet) });
   for (const round of kind.pack(stamped, nowMs)) {
     const packets = new Map(round.map((packet) => [kind.submitAs.idOf(packet.entity), packet]));
+    // Write-ahead: a request leaves only once every entity it carries is durably marked in flight.
+    const beforeSend = (entities: readonly E[]): Promise<void> =>
+      ledger.markInFlight(
+        kind.name,
+        entities.flatMap((entity) =>
+          (packets.get(kind.submitAs.idOf(entity))?.members ?? []).map((m) => ({
+            id: m.write.entity.id,
+            sequence: m.sequence,
+            provider: plan.provider,
+          })),
+        ),
+      );
     // State is recorded batch by batch (a stop mid-run keeps what landed); counts come from the full report, which
     // also holds the entities of batches never sent.
     const onBatch = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
-      eachMember(kind, packets, outcomes, (member, outcome) => recordOutcome(ledger, kind.name, plan.provider, member, outcome));
-      await ledger.checkpoint();
+      eachMember(kind, packets, outcomes, (member, outcome) =>
+        recordOutcome(ledger, kind.name, plan.provider, member, before.get(member.write.entity.id), outcome),
+      );
+      await ledger.checkpoint().catch(() => undefined); // a store that cannot be written stops the run (ledger.signal)
     };
     for (const { requestFields, group } of byRequestFields(round, fieldsOf)) {
       const entities = group.map((packet) => packet.entity);
-      const report = await deps.client.submit(kind.submitAs, entities, { properties, requestFields, signal: deps.signal, onBatch });
+      const report = await deps.client.submit(kind.submitAs, entities, {
+        properties,
+        requestFields,
+        signal: deps.signal,
+        onBatch,
+        beforeSend,
+      });
       eachMember(kind, packets, report.outcomes, (member, outcome) => count(tally, member, outcome));
     }
     if (deps.signal?.aborted === true) break;
@@ -173,16 +201,41 @@ async function sendDeletes<S, P, M, E>(
   const isHistory = kind.isHistory ?? ((): boolean => false);
   for (const id of ids) if (isHistory(id)) ledger.remove(kind.name, id);
   const deletes = ids.filter((id) => !isHistory(id));
-  if (deletes.length > 0) {
-    const params = kind.deleteParams?.(deletes, ledger.records(kind.name), deps.now());
-    for (const outcome of await deps.client.deleteById(kind.deleteAs, deletes, { signal: deps.signal, params })) {
-      if (outcome.ok) {
-        ledger.remove(kind.name, outcome.id);
-        tally.deleted++;
-      } else tally.failed.push(failedEntity({ ...outcome, error: `delete failed: ${outcome.error}` }));
+  const params = deletes.length > 0 ? kind.deleteParams?.(deletes, ledger.records(kind.name), deps.now()) : undefined;
+  if (deletes.length > 0 && (await markDeletes(ledger, kind.name, deletes))) {
+    // Each delete is recorded as it lands, so a crash in the delete phase loses none; one that fails stays in flight.
+    const onOutcome = async (outcome: DeleteOutcome): Promise<void> => {
+      if (!outcome.ok) return;
+      ledger.remove(kind.name, outcome.id);
+      await ledger.flush().catch(() => undefined);
+    };
+    for (const outcome of await deps.client.deleteById(kind.deleteAs, deletes, { signal: deps.signal, params, onOutcome })) {
+      if (outcome.ok) tally.deleted++;
+      else tally.failed.push(failedEntity({ ...outcome, error: `delete failed: ${outcome.error}` }));
     }
   }
-  await ledger.checkpoint();
+  await ledger.checkpoint().catch(() => undefined);
+}
+
+function confirmed(records: Readonly<Record<string, EntityRecord>>): Readonly<Record<string, EntityRecord>> {
+  return Object.fromEntries(Object.entries(records).filter(([, record]) => record.h !== ''));
+}
+
+/**
+ * Write-ahead for deletes: every entity about to be deleted is durably marked in flight first, so a delete whose
+ * answer is lost is sent again, and an entity that comes back to its source meanwhile is sent again too (its record
+ * no longer claims Jira holds it unchanged). False when the store cannot be written: then nothing is deleted.
+ */
+async function markDeletes(ledger: StateLedger, kind: KindName, ids: readonly string[]): Promise<boolean> {
+  const records = ledger.records(kind);
+  const known = ids.flatMap((id) => {
+    const record = records[id];
+    return record === undefined ? [] : [{ id, sequence: record.s, provider: record.p }];
+  });
+  return ledger.markInFlight(kind, known).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLedger, deps: ApplyDeps<S, P, M, E>): Promise<ProviderResult> {

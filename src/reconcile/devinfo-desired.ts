@@ -3,6 +3,7 @@ import type { LinkedBranch as DevBranch, LinkedCommit as DevCommit, LinkedReposi
 import { devinfoIdOf } from '../model/devinfo-id';
 import { toRfc3339Utc } from '../model/date-time';
 import { MAX_ISSUE_KEYS } from '../model/issue-keys';
+import { cleanText, cutText } from '../model/text';
 import type { DesiredEntity, ProviderDesired } from './desired';
 import { contentHash } from './hash';
 
@@ -36,8 +37,9 @@ export const MAX_BRANCH_NAME = 512;
 /** A branch's Jira id (src/model/devinfo-id.ts); the delete path derives it the same way. */
 export const branchJiraId = devinfoIdOf;
 
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Whole characters only, without controls or bidi overrides (a commit message keeps its line breaks). */
+function clip(text: string, max: number, multiline = false): string {
+  return cutText(cleanText(text, multiline), max, '…');
 }
 
 const association = (keys: readonly string[]): IssueAssociation[] => [
@@ -60,7 +62,7 @@ function commitProblem(commit: DevCommit): string | undefined {
 function jiraCommit(commit: DevCommit): Omit<Unstamped<JiraCommit>, 'associations' | 'issueKeys'> {
   return {
     id: commit.sha,
-    message: clip(commit.message, MAX_MESSAGE),
+    message: clip(commit.message, MAX_MESSAGE, true),
     author: { name: clip(commit.authorName, 255), email: clip(commit.authorEmail, 255) },
     fileCount: commit.filesChanged,
     url: commit.url,

@@ -16,7 +16,28 @@ export class MemoryStateStore implements StateStore {
 
   readonly load = async (): Promise<SyncState> => structuredClone(this.held);
 
+  /** Every append's changes, in order (the write-ahead marks and what landed between saves). */
+  readonly appends: (readonly RecordChange[])[] = [];
+  /** When set, every write (save, append, checkWritable) rejects with it: a store that cannot be written. */
+  failWrites: Error | undefined;
+
   readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => {
+    if (this.failWrites !== undefined) throw this.failWrites;
+    this.apply(changes);
+    this.saves.push(changes);
+  };
+
+  readonly append = async (changes: readonly RecordChange[]): Promise<void> => {
+    if (this.failWrites !== undefined) throw this.failWrites;
+    this.apply(changes);
+    this.appends.push(changes);
+  };
+
+  readonly checkWritable = async (): Promise<void> => {
+    if (this.failWrites !== undefined) throw this.failWrites;
+  };
+
+  private apply(changes: readonly RecordChange[]): void {
     const next = structuredClone(this.held);
     for (const change of changes) {
       if (change.type === 'source') {
@@ -29,8 +50,7 @@ export class MemoryStateStore implements StateStore {
       else delete records[change.id];
     }
     this.held = next;
-    this.saves.push(changes);
-  };
+  }
 
   /** A copy of what the store holds now. */
   snapshot(): SyncState {

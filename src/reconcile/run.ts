@@ -37,6 +37,8 @@ export interface RunReport<P> {
   readonly plan: Plan<P>;
   /** Empty for a dry run. */
   readonly results: readonly ProviderResult[];
+  /** Why the run stopped before it was done (a signal, the run timeout, the circuit breaker, a state save error). */
+  readonly stopped?: string;
 }
 
 function holdsSomething(state: SyncState): boolean {
@@ -88,12 +90,14 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     sources.flatMap((source) => (source.ok && skipping ? [[source.provider.name, skipping.report(source.data)]] : [])),
   );
   for (const [provider, report] of reports) if (!report.unchanged) ledger.setSource(provider, undefined);
+  const sends = plan.providers.some((p) => p.writes.length > 0 || p.deletes.length > 0);
+  const signal = await writableOrStopped(input.store, ledger, input.signal, sends);
   const results = await applyPlan(plan, ledger, {
     client: input.client,
     kind,
     logger,
     now,
-    signal: input.signal,
+    signal,
     properties: input.properties,
     productOf: (name) => input.providers.find((p) => p.name === name)?.adapter.product,
   });
@@ -102,7 +106,42 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     const record = report === undefined ? undefined : sourceRecordAfter(report, result, settingsKeys.get(result.provider)!);
     if (record !== undefined) ledger.setSource(result.provider, record);
   }
-  // Nothing changed and the store already holds a state: it says all of this already.
-  if (ledger.hasChanges || !holdsSomething(ledger.state)) await ledger.save();
-  return { ok: results.every(resultOk), dryRun: false, plan, results };
+  return finishRun(ledger, logger, { ok: results.every(resultOk), dryRun: false, plan, results });
+}
+
+/**
+ * The signal a run sends under: the caller's, and the ledger's, which aborts when state cannot be written. Before
+ * anything is sent the store must prove it can be written (a full disk, a read-only folder): if not, the signal
+ * is already aborted and the run sends nothing, reporting why.
+ */
+export async function writableOrStopped(
+  store: StateStore,
+  ledger: StateLedger,
+  outer: AbortSignal | undefined,
+  sends: boolean,
+): Promise<AbortSignal> {
+  const signal = AbortSignal.any(outer === undefined ? [ledger.signal] : [outer, ledger.signal]);
+  // A run with nothing to send writes nothing (an unchanged state is not rewritten), so it needs no check.
+  if (signal.aborted || !sends) return signal;
+  try {
+    await store.checkWritable();
+  } catch (error) {
+    ledger.stop(error);
+  }
+  return signal;
+}
+
+/** Saves state at the end of a run; a store that cannot be written (now or earlier) makes the run fail, saying why. */
+export async function finishRun<P>(ledger: StateLedger, logger: Logger, report: RunReport<P>): Promise<RunReport<P>> {
+  try {
+    // Nothing changed and the store already holds a state: it says all of this already. Otherwise the save is tried
+    // even after a failed write: space may have come back, and what landed is then kept.
+    if (ledger.hasChanges || !holdsSomething(ledger.state)) await ledger.save();
+  } catch {
+    // ledger.failed holds the cause.
+  }
+  if (ledger.failed === undefined) return report;
+  const stopped = `state cannot be written, so the run stopped sending: ${ledger.failed}`;
+  logger.error({ reason: ledger.failed }, 'state cannot be written: the run stopped sending; the next run with a writable store recovers');
+  return { ...report, ok: false, stopped };
 }

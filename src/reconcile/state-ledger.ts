@@ -4,20 +4,33 @@ import type { RecordChange, StateStore } from './state-store';
 
 export interface LedgerOptions {
   readonly now: () => number;
-  /** Minimum time between intermediate saves (`checkpoint`). */
+  /** Minimum time between intermediate appends of what landed (`checkpoint`). */
   readonly saveIntervalMs: number;
+}
+
+/** An entity about to be sent (or deleted), with the sequence id its request carries. */
+export interface InFlight {
+  readonly id: string;
+  readonly sequence: number;
+  readonly provider: string;
 }
 
 /**
  * The only way the reconciler changes state during a run: each change is applied to the loaded state (which the
  * planner reads) and queued for the store, one entry per entity (the last change wins), so a store of rows writes
- * only what changed. Saves never overlap: each waits for the one before.
+ * only what changed. Writes never overlap: each waits for the one before.
+ *
+ * Write-ahead: `markInFlight` makes "this entity is being sent" durable before its request leaves, so a crash, a
+ * lost answer or an unreadable one leaves the entity dirty and the next run sends it again. When the store cannot be
+ * written, `signal` aborts with the cause and the run stops sending.
  */
 export class StateLedger {
   private pending = new Map<KindName, Map<string, EntityRecord | undefined>>();
   private pendingSources = new Map<string, SourceRecord | undefined>();
   private saving: Promise<void> = Promise.resolve();
   private lastSave: number;
+  private readonly failure = new AbortController();
+  private appended = false;
 
   constructor(
     private readonly store: StateStore,
@@ -52,26 +65,77 @@ export class StateLedger {
     this.pendingSources.set(provider, record);
   }
 
-  /** True while changes wait for a save. */
+  /** True while changes wait for a save: queued, or appended since the last save (a journal to fold in). */
   get hasChanges(): boolean {
-    if (this.pendingSources.size > 0) return true;
+    if (this.appended || this.pendingSources.size > 0) return true;
     for (const queue of this.pending.values()) if (queue.size > 0) return true;
     return false;
   }
 
-  /** Saves what changed when the save interval has passed since the last save (a long run keeps what landed). */
-  async checkpoint(): Promise<void> {
-    if (this.options.now() - this.lastSave < this.options.saveIntervalMs) return;
-    await this.save();
+  /** Aborted, with the storage error as its reason, once the store could not be written. */
+  get signal(): AbortSignal {
+    return this.failure.signal;
   }
 
-  /** Saves what changed (possibly nothing, so a first run leaves a state behind). */
+  /** Why the store could not be written; undefined while it could. */
+  get failed(): string | undefined {
+    return this.failure.signal.aborted ? (this.failure.signal.reason as Error).message : undefined;
+  }
+
+  /** Stops the run: the store cannot be written (`error` says why). */
+  stop(error: unknown): void {
+    if (!this.failure.signal.aborted) this.failure.abort(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  /**
+   * Marks entities in flight (an empty hash: Jira may hold the new content or none) and makes that durable before
+   * returning. Throws, sending nothing, when the store cannot be written.
+   */
+  async markInFlight(kind: KindName, entities: readonly InFlight[]): Promise<void> {
+    if (entities.length === 0) return;
+    const records = recordsOf(this.state, kind);
+    for (const { id, sequence, provider } of entities) {
+      const known = records[id];
+      // The sequence id only grows; field fingerprints stay so a plan can still name what changed.
+      this.put(kind, id, { h: '', s: Math.max(known?.s ?? 0, sequence), p: provider, ...(known?.f !== undefined && { f: known.f }) });
+    }
+    await this.flush();
+  }
+
+  /** Appends what landed when the interval has passed since the last write (a long run keeps what landed). */
+  async checkpoint(): Promise<void> {
+    if (this.options.now() - this.lastSave < this.options.saveIntervalMs) return;
+    await this.flush();
+  }
+
+  /** Appends every queued change to the store now (cheap: a journal line, a few rows). */
+  async flush(): Promise<void> {
+    await this.write(async (changes) => {
+      if (changes.length === 0) return;
+      await this.store.append(changes);
+      this.appended = true;
+    });
+  }
+
+  /** Saves the whole state with what changed (possibly nothing, so a first run leaves a state behind). */
   async save(): Promise<void> {
+    await this.write(async (changes) => {
+      await this.store.save(this.state, changes);
+      this.appended = false;
+    });
+  }
+
+  private async write(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
     this.lastSave = this.options.now();
-    const run = this.saving.then(() => this.write());
-    // A failed save fails its caller; the next save still runs (and retries the changes).
+    const run = this.saving.then(() => this.take(to));
+    // A failed write fails its caller (and stops the run); the next write still runs (and retries the changes).
     this.saving = run.catch(() => undefined);
-    await run;
+    try {
+      await run;
+    } catch (error) {
+      this.stop(error);
+      throw error;
+    }
   }
 
   private queue(kind: KindName): Map<string, EntityRecord | undefined> {
@@ -80,7 +144,7 @@ export class StateLedger {
     return queue;
   }
 
-  private async write(): Promise<void> {
+  private async take(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
     const taken = this.pending;
     const takenSources = this.pendingSources;
     this.pending = new Map();
@@ -92,7 +156,7 @@ export class StateLedger {
       for (const [id, record] of queue)
         changes.push(record === undefined ? { type: 'delete', kind, id } : { type: 'put', kind, id, record });
     try {
-      await this.store.save(this.state, changes);
+      await to(changes);
     } catch (error) {
       // Not saved: queue the changes again, unless a newer change to the same entity came meanwhile.
       for (const [kind, queue] of taken) {

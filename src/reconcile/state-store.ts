@@ -3,7 +3,7 @@ import type { EntityRecord, SourceRecord, SyncState } from './state';
 
 /**
  * One entity's record changed. A store that keeps rows (a database) writes exactly these; `put` replaces the whole
- * record. New change types (for example a write-ahead "in flight" mark) join this union.
+ * record. A write-ahead "in flight" mark is a `put` of a record with an empty hash (see EntityRecord.h).
  */
 export type RecordChange =
   | { readonly type: 'put'; readonly kind: KindName; readonly id: string; readonly record: EntityRecord }
@@ -25,4 +25,12 @@ export interface StateStore {
    * rows writes only `changes`. Called with no changes at the end of a run, so the store may write its initial form.
    */
   readonly save: (state: SyncState, changes: readonly RecordChange[]) => Promise<void>;
+  /**
+   * Write-ahead: makes `changes` durable now, cheaply (a journal line, a few rows), before the requests they
+   * describe leave. Called about once per batch; `save` later folds them into the store's whole form. A crash right
+   * after `append` must find these changes in the next `load`.
+   */
+  readonly append: (changes: readonly RecordChange[]) => Promise<void>;
+  /** Rejects, naming the cause, when the store cannot be written now; checked before anything is sent. */
+  readonly checkWritable: () => Promise<void>;
 }

@@ -2,7 +2,10 @@ import type { KindName } from '../jira/types';
 
 /** What Jira last accepted for one entity. Short keys: the file holds one record per entity (100k+). */
 export interface EntityRecord {
-  /** Content hash of the accepted payload (without sequence id and send-time fields). */
+  /**
+   * Content hash of the accepted payload (without sequence id and send-time fields). Empty while a write or delete
+   * is in flight or its answer was lost: Jira may hold anything, so the entity is sent (or deleted) again.
+   */
   readonly h: string;
   /** The updateSequenceId Jira accepted; the next change must send a greater one. */
   readonly s: number;

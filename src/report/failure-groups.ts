@@ -17,13 +17,16 @@ const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
   [/No valid issues found/, 'none of the issue keys exist in Jira: check the keys in the flag (or the linking settings)'],
 ];
 
+/** The cause of every entity a run did not get to because it stopped early (the stop reason is printed once above). */
+export const STOPPED = 'the run stopped early; they are sent next run';
+
 export function hintFor(cause: string): string | undefined {
   return HINTS.find(([pattern]) => pattern.test(cause))?.[1];
 }
 
 /** Groups failures and rejections by identical cause, largest group first. Pure. */
 export function groupFailures(
-  failed: ReadonlyArray<{ readonly id: string; readonly error: string }>,
+  failed: ReadonlyArray<{ readonly id: string; readonly error: string; readonly reason?: string }>,
   rejected: ReadonlyArray<{ readonly id: string; readonly messages: readonly string[] }>,
 ): FailureGroup[] {
   const groups = new Map<string, { kind: FailureGroup['kind']; cause: string; ids: string[] }>();
@@ -33,7 +36,8 @@ export function groupFailures(
     if (group === undefined) groups.set(key, (group = { kind, cause, ids: [] }));
     group.ids.push(id);
   };
-  for (const f of failed) add('not sent', f.error, f.id);
+  // Whatever a stopped run did not get to is one group, whichever request it would have gone in.
+  for (const f of failed) add('not sent', f.reason === 'aborted' ? STOPPED : f.error, f.id);
   for (const r of rejected) add('rejected by Jira', r.messages.join('; '), r.id);
   return [...groups.values()]
     .sort((a, b) => b.ids.length - a.ids.length)

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { resultOk, type ProviderResult } from '../reconcile/apply';
 import type { RunReport } from '../reconcile/run';
 import { groupFailures, type FailureGroup } from './failure-groups';
+import { cutText } from '../model/text';
 import { heldBackLine, unlinkedLine } from './plan-text';
 
 /** The machine-readable summary printed by `--json` (field names are part of the CLI's interface). */
@@ -20,6 +21,8 @@ export interface JsonProviderSummary {
   readonly unchanged: number;
   readonly rejected: number;
   readonly failed: number;
+  /** Of `failed`: entities the run did not get to because it stopped early (signal, run timeout, breaker, state). */
+  readonly notSent: number;
   readonly deletesRefused: number;
   readonly deletesHeldBack: readonly string[];
   readonly unknownIssueKeys: Readonly<Record<string, readonly string[]>>;
@@ -47,9 +50,10 @@ function planOf(report: RunReport<unknown>, provider: string) {
   return report.plan.providers.find((p) => p.provider === provider);
 }
 
-export function jsonRunSummary(report: RunReport<unknown>): { ok: boolean; providers: JsonProviderSummary[] } {
+export function jsonRunSummary(report: RunReport<unknown>): { ok: boolean; stopped: string | null; providers: JsonProviderSummary[] } {
   return {
     ok: report.ok,
+    stopped: report.stopped ?? null,
     providers: report.results.map((r) => {
       const plan = planOf(report, r.provider);
       return {
@@ -66,11 +70,13 @@ export function jsonRunSummary(report: RunReport<unknown>): { ok: boolean; provi
         unchanged: r.unchanged,
         rejected: r.rejected.length,
         failed: r.failed.length,
+        notSent: r.failed.filter((f) => f.reason === 'aborted').length,
         deletesRefused: r.deletesRefused,
         deletesHeldBack: plan?.refusedDeletes ?? [],
         unknownIssueKeys: r.unknownIssueKeys,
         rejections: r.rejected,
-        failures: r.failed,
+        // What the run did not get to is counted in notSent (and listed in its failure group), not as a failure each.
+        failures: r.failed.filter((f) => f.reason !== 'aborted'),
         failureGroups: groupFailures(r.failed, r.rejected).map((g) => ({
           kind: g.kind,
           cause: g.cause,
@@ -86,11 +92,15 @@ export function jsonRunSummary(report: RunReport<unknown>): { ok: boolean; provi
 
 const IDS_SHOWN = 5;
 
+/** One line of the summary stays readable: a long error (a Jira answer listing every problem) is cut. */
+const MAX_ERROR_TEXT = 500;
+const bounded = (text: string): string => cutText(text, MAX_ERROR_TEXT, '…');
+
 function groupLines(provider: string, group: FailureGroup): string[] {
   const n = group.ids.length;
   const what = `${n} ${n === 1 ? 'entity' : 'entities'} ${group.kind}`;
   const ids = group.ids.slice(0, IDS_SHOWN).join(', ') + (n > IDS_SHOWN ? `, … and ${n - IDS_SHOWN} more` : '');
-  return [`${provider}: ${what}: ${group.cause}`, `  (${ids})`, ...(group.hint === undefined ? [] : [`  hint: ${group.hint}`])];
+  return [`${provider}: ${what}: ${bounded(group.cause)}`, `  (${ids})`, ...(group.hint === undefined ? [] : [`  hint: ${group.hint}`])];
 }
 
 /**
@@ -111,9 +121,10 @@ export function renderRunSummary(report: RunReport<unknown>): string {
     ]);
   }
   const lines = [table.toString()];
+  if (report.stopped !== undefined) lines.push(`run stopped early: ${report.stopped}; what was not sent goes next run`);
   for (const r of report.results) {
     const plan = planOf(report, r.provider);
-    if (!r.ok) lines.push(`${r.provider}: source failed, nothing sent and nothing deleted: ${r.error ?? 'unknown error'}`);
+    if (!r.ok) lines.push(`${r.provider}: source failed, nothing sent and nothing deleted: ${bounded(r.error ?? 'unknown error')}`);
     for (const group of groupFailures(r.failed, r.rejected)) lines.push(...groupLines(r.provider, group));
     for (const [id, keys] of Object.entries(r.unknownIssueKeys))
       lines.push(`${r.provider}: ${id}: issue keys unknown to Jira: ${keys.join(', ')}`);

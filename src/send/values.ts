@@ -1,5 +1,6 @@
 import { toRfc3339Utc } from '../model/date-time';
 import { UsageError } from './usage-error';
+import { cleanText, cutText } from '../model/text';
 
 /** Checked conversions of command-line strings; each failure names the option. */
 export function required(value: string | undefined, option: string, hint = ''): string {
@@ -34,8 +35,9 @@ export function httpUrl(value: string, option: string, max = 2000): string {
 }
 
 /** Jira caps names and descriptions at 255 characters; cut with an ellipsis rather than be rejected. */
+/** Whole characters only, without controls or bidi overrides. */
 export function clip(value: string, max = 255): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+  return cutText(cleanText(value), max, '…');
 }
 
 export function maxLength(value: string, option: string, max = 255): string {

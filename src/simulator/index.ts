@@ -47,6 +47,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         .find((flag) => (flag as { id?: unknown }).id === id),
     // Same checks as POST /__sim/faults, so a typo'd fault fails loudly instead of never matching.
     injectFault: (fault: Fault) => state.faults.add(decodeFault(fault)),
+    clearFaults: () => state.faults.clear(),
     expireTokens: () => state.tokens.expireAll(),
     clearRequests: () => {
       state.requests.length = 0;

@@ -67,6 +67,8 @@ export interface Simulator {
   transitions(): readonly SimTransition[];
   storedFlag(id: string): unknown | undefined;
   injectFault(fault: Fault): void;
+  /** Drops every pending fault (the store and recorded requests stay). */
+  clearFaults(): void;
   expireTokens(): void;
   clearRequests(): void;
   reset(): void;

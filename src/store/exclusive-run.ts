@@ -2,7 +2,8 @@ import type { Logger } from '../log';
 import { resultOk } from '../reconcile/apply';
 import type { RunReport } from '../reconcile/run';
 import { describeHolder, replicaName, thisProcess } from './holder';
-import type { LockHolder, RunEnd, RunProviderSummary, RunRecord, StateBackend } from './types';
+import type { LockAttempt, LockHolder, RunEnd, RunProviderSummary, RunRecord, StateBackend } from './types';
+import { isUnwritable } from './unwritable';
 
 export interface ExclusiveRunOptions {
   readonly backend: StateBackend;
@@ -23,7 +24,9 @@ export interface ExclusiveRunOptions {
 export type ExclusiveRunResult =
   | { readonly status: 'ran'; readonly report: RunReport<unknown> }
   | { readonly status: 'locked'; readonly holder?: LockHolder; readonly message: string }
-  | { readonly status: 'done-this-slot'; readonly by: RunRecord; readonly message: string };
+  | { readonly status: 'done-this-slot'; readonly by: RunRecord; readonly message: string }
+  /** The store cannot be written (a full disk, a read-only folder): nothing was sent. */
+  | { readonly status: 'unwritable'; readonly message: string };
 
 export function summarizeProviders(report: RunReport<unknown>): RunProviderSummary[] {
   return report.results.map((r) => ({
@@ -53,7 +56,13 @@ export function failureReason(report: RunReport<unknown>): string | undefined {
       ].filter((s) => s !== '');
       return `${p.provider}: ${what.join(', ')}`;
     });
-  return parts.length > 0 ? parts.join('; ') : 'the run did not finish';
+  const all = report.stopped === undefined ? parts : [`stopped early: ${report.stopped}`, ...parts];
+  return all.length > 0 ? all.join('; ') : 'the run did not finish';
+}
+
+function unwritable(error: unknown): ExclusiveRunResult {
+  const cause = error instanceof Error ? error.message : String(error);
+  return { status: 'unwritable', message: `state cannot be written, so the run stopped sending: ${cause}` };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -77,7 +86,13 @@ export async function runExclusively(options: ExclusiveRunOptions, body: () => P
   const { backend, logger } = options;
   const now = options.now ?? (() => new Date());
   const deadline = Date.now() + (options.waitMs ?? 0);
-  let attempt = await backend.lock.tryAcquire(thisProcess(now()));
+  let attempt: LockAttempt;
+  try {
+    attempt = await backend.lock.tryAcquire(thisProcess(now()));
+  } catch (error) {
+    if (isUnwritable(error)) return unwritable(error);
+    throw error;
+  }
   if (!attempt.acquired && Date.now() < deadline) {
     logger.info({ holder: attempt.holder }, `waiting for the writer lock (${backend.where}), held by ${describeHolder(attempt.holder)}`);
   }
@@ -102,7 +117,13 @@ export async function runExclusively(options: ExclusiveRunOptions, body: () => P
       }
     }
     const me = replicaName(thisProcess());
-    const id = await backend.runs.start(me, now().toISOString());
+    let id: string;
+    try {
+      id = await backend.runs.start(me, now().toISOString());
+    } catch (error) {
+      if (isUnwritable(error)) return unwritable(error);
+      throw error;
+    }
     let report: RunReport<unknown>;
     try {
       report = await body();
@@ -120,7 +141,9 @@ export async function runExclusively(options: ExclusiveRunOptions, body: () => P
       ...(reason === undefined ? {} : { reason }),
       providers: summarizeProviders(report),
     };
-    await backend.runs.finish(id, end);
+    // The report says how the run went (a state that could not be written included); a run log that cannot record
+    // it is told in the log, not made the run's failure.
+    await backend.runs.finish(id, end).catch((e: unknown) => logger.error({ err: e }, 'run log: cannot record the end of the run'));
     return { status: 'ran', report };
   } finally {
     await attempt.release();

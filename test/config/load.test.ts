@@ -66,6 +66,7 @@ describe('config loading', () => {
         concurrency: config.jira.concurrency,
         maxAttempts: config.jira.maxAttempts,
         requestTimeoutSeconds: config.jira.requestTimeoutSeconds,
+        maxConsecutiveFailures: config.jira.maxConsecutiveFailures,
         schedule: config.schedule,
         state: config.state.path,
         sync: config.sync,
@@ -79,9 +80,10 @@ describe('config loading', () => {
         concurrency: 4,
         maxAttempts: 6,
         requestTimeoutSeconds: 30,
+        maxConsecutiveFailures: 3,
         schedule: '*/5 * * * *',
         state: '/srv/flagsync/.flagsync/state.json',
-        sync: { massDeleteThreshold: 0.2, massDeleteMinimum: 10, providerTimeoutSeconds: 120 },
+        sync: { massDeleteThreshold: 0.2, massDeleteMinimum: 10, providerTimeoutSeconds: 120, runTimeoutSeconds: 3600 },
         log: { level: 'info' },
         linking: { tags: true, key: true, name: true, description: true },
         timeoutSeconds: undefined,
@@ -91,14 +93,14 @@ describe('config loading', () => {
 
   it('keeps values that override the defaults', async () => {
     const text = `${VALID.replace('jira:\n', 'jira:\n  concurrency: 2\n  properties: { source: flagsync }\n')}schedule: "0 * * * *"
-sync: { massDeleteThreshold: 0, providerTimeoutSeconds: 5 }
+sync: { massDeleteThreshold: 0, providerTimeoutSeconds: 5, runTimeoutSeconds: 60 }
 log: { level: debug }
 `.replace('adapter: flagd', 'adapter: flagd\n    timeoutSeconds: 9\n    linking: { name: false, tagTypes: [jira] }');
     const config = await parse(text);
     assert.equal(config.jira.concurrency, 2);
     assert.deepEqual(config.jira.properties, { source: 'flagsync' });
     assert.equal(config.schedule, '0 * * * *');
-    assert.deepEqual(config.sync, { massDeleteThreshold: 0, massDeleteMinimum: 10, providerTimeoutSeconds: 5 });
+    assert.deepEqual(config.sync, { massDeleteThreshold: 0, massDeleteMinimum: 10, providerTimeoutSeconds: 5, runTimeoutSeconds: 60 });
     assert.equal(config.log.level, 'debug');
     assert.equal(config.providers[0]!.timeoutSeconds, 9);
     assert.deepEqual(config.providers[0]!.linking, { tags: true, key: true, name: false, description: true, tagTypes: ['jira'] });

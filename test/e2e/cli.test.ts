@@ -140,6 +140,8 @@ describe('flagsync CLI as a process', function () {
     sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 3 });
     const { child, done } = startCli(['run', '--once', '--config', config]);
     await waitFor(() => acceptedBulks(sim).length >= 1, 20_000, 'first batch accepted');
+    // The second batch leaves once it is marked in flight (write-ahead); stop while it is on the wire.
+    await waitFor(() => sim.requests.filter((r) => r.path.endsWith('/bulk')).length >= 2, 20_000, 'second batch sent');
     child.kill('SIGTERM');
     const result = await done;
     assert.equal(result.code, 1, 'a stopped --once run did not send everything');

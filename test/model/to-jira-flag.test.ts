@@ -209,6 +209,29 @@ describe('normalized flag → Jira feature flag', () => {
     assert.equal(m.warnings.length, 3);
   });
 
+  it('cuts a name between characters, never inside an emoji (no lone surrogate is sent)', () => {
+    const m = mapped(flag({ name: `${'n'.repeat(254)}🚀 launch` }));
+    assert.equal(m.flag.displayName, 'n'.repeat(254));
+    assert.deepEqual(m.warnings, ['name cut to 255 characters']);
+  });
+
+  it('drops NUL, ESC and bidi-override characters from names sent to Jira, with a warning naming the field', () => {
+    const m = mapped(
+      flag({
+        name: 'Alpha\u0000 \u001b[2Jcheckout\u202e',
+        environments: [{ name: 'prod\u2066uction', enabled: true, url: 'https://flags.example/alpha', rollout: { text: 'a\nb' } }],
+      }),
+    );
+    assert.equal(m.flag.displayName, 'Alpha [2Jcheckout');
+    assert.equal(m.flag.details[0]!.environment.name, 'production');
+    assert.deepEqual(m.flag.details[0]!.status.rollout, { text: 'a b' });
+    assert.deepEqual(m.warnings, [
+      'environment production: name: control or bidi-override characters removed',
+      'environment production: rollout text: control or bidi-override characters removed',
+      'name: control or bidi-override characters removed',
+    ]);
+  });
+
   it('text rollouts and rule counts pass through', () => {
     const m = mapped(
       flag({

@@ -44,4 +44,16 @@ describe('collectSources', () => {
       ['flags.json: not found', 'api: the word the message starts with'],
     );
   });
+
+  it('a timed-out provider names what it was waiting for, as its adapter reports it on abort', async () => {
+    const adapter = {
+      environments: [],
+      snapshot: (signal: AbortSignal) =>
+        new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('GET http://flags.example/production.json was aborted'))),
+        ),
+    };
+    const [result] = await collectSources(flagReconcileKind, [provider('slow', adapter, 50)]);
+    assert.equal(!result!.ok && result!.error, 'timed out after 50 ms: GET http://flags.example/production.json was aborted');
+  });
 });

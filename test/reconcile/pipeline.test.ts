@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/log';
 import { devinfoReconcileKind } from '../../src/reconcile/devinfo-kind';
 import { MemoryStateStore } from '../../src/reconcile/memory-state-store';
 import { runOnce } from '../../src/reconcile/run';
-import { recordsOf, type SyncState } from '../../src/reconcile/state';
+import { recordsOf } from '../../src/reconcile/state';
 import type { StateStore } from '../../src/reconcile/state-store';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
@@ -106,22 +106,49 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
     );
   });
 
+  it('write-ahead: a 202 that cannot be read leaves every member in flight, and the next run sends the branch again', async () => {
+    const store = new MemoryStateStore();
+    assert.equal((await run(store)).ok, true);
+    const recordedTip = repo.head();
+    repo.commit('PROJ-1 second');
+    sim.injectFault({ type: 'status', status: 202, body: 'not the answer Jira gives', method: 'POST', path: '/devinfo/' });
+    assert.equal((await run(store)).ok, false);
+    const records = recordsOf(store.snapshot(), 'devinfo');
+    assert.deepEqual(
+      [records['web/branch/main']?.h, records[`web/commit/${repo.head()}`]?.h],
+      ['', ''],
+      'marked in flight before the request left, and left so',
+    );
+    repo.git('reset', '--quiet', '--hard', recordedTip);
+    sim.clearRequests();
+    assert.equal((await run(store)).ok, true);
+    assert.deepEqual(
+      sentBranches(sim).map((b) => [b.name, b.lastCommit.id]),
+      [['main', recordedTip]],
+    );
+  });
+
   it('saves state as batches land during a long run, and the store holds exactly what a later run needs', async () => {
     addBulkCommits(path.join(dir, 'web'));
     const memory = new MemoryStateStore();
-    const postsAtSave: number[] = [];
+    // Between saves, what lands is appended (the file store's journal): count what each append recorded as landed.
+    const landedAt: Array<{ posts: number; landed: number }> = [];
     const store: StateStore = {
       load: memory.load,
-      save: async (state: SyncState, changes) => {
-        postsAtSave.push(devinfoPosts(sim).length);
-        await memory.save(state, changes);
+      save: memory.save,
+      checkWritable: memory.checkWritable,
+      append: async (changes) => {
+        const landed = changes.filter((c) => c.type === 'put' && c.record.h !== '').length;
+        landedAt.push({ posts: devinfoPosts(sim).length, landed });
+        await memory.append(changes);
       },
     };
     const report = await run(store, 0);
     assert.equal(report.ok, true);
     assert.ok(devinfoPosts(sim).length >= 2, 'the 451 commits need two requests');
-    assert.equal(postsAtSave[0], 1, 'state was saved after the first request, before the second was sent');
-    assert.ok(memory.saves[0]!.length >= 400 && memory.saves[0]!.length < 452, `first save: ${memory.saves[0]!.length} records`);
+    const first = landedAt.find((a) => a.landed > 0)!;
+    assert.equal(first.posts, 1, 'what landed was written after the first request, before the second was sent');
+    assert.ok(first.landed >= 400 && first.landed < 452, `first write: ${first.landed} records`);
 
     // The store was given every change (it applies only those): from it, a second run finds nothing to send.
     sim.clearRequests();

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileStateStore } from '../../src/reconcile/file-state-store';
+import { FileStateStore } from '../../src/store/file/file-state-store';
 import { MemoryStateStore } from '../../src/reconcile/memory-state-store';
 import { emptyState, recordsOf } from '../../src/reconcile/state';
 import { StateLedger } from '../../src/reconcile/state-ledger';
@@ -37,6 +37,78 @@ describe('FileStateStore', () => {
     const file = path.join(dir, 'state.json');
     await writeFile(file, JSON.stringify({ version: 1, entities: { featureflags: { x: { h: 1 } } } }));
     await assert.rejects(new FileStateStore(file).load(), /entities\.featureflags\.x\.h/);
+  });
+
+  it('a file with thousands of bad records gives one short error, not one clause per record', async () => {
+    const file = path.join(dir, 'state.json');
+    const bad = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`demo:flag-${i}`, { h: 1, s: 'x', p: 2 }]));
+    await writeFile(file, JSON.stringify({ version: 1, entities: { featureflags: bad } }));
+    const error = await new FileStateStore(file).load().then(
+      () => assert.fail('expected a rejection'),
+      (e: Error) => e,
+    );
+    assert.match(error.message, /entities\.featureflags\.demo:flag-0\.h: expected string; .* and 5995 more problems$/);
+    assert.ok(error.message.length < 1000, `${error.message.length} characters`);
+  });
+
+  describe('journal', () => {
+    const put = (id: string, h: string, sequence: number) =>
+      ({ type: 'put', kind: 'featureflags', id, record: { h, s: sequence, p: 'demo' } }) as const;
+
+    it('an append is in the next load without any save (a crash right after it loses nothing)', async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      const state = emptyState();
+      recordsOf(state, 'featureflags')['demo:a'] = { h: 'old', s: 1, p: 'demo' };
+      await store.save(state);
+      await store.append([put('demo:a', '', 5), put('demo:b', '', 5)]);
+      await store.append([put('demo:b', 'new', 5), { type: 'delete', kind: 'featureflags', id: 'demo:gone' }]);
+      assert.deepEqual(recordsOf(await new FileStateStore(file).load(), 'featureflags'), {
+        'demo:a': { h: '', s: 5, p: 'demo' },
+        'demo:b': { h: 'new', s: 5, p: 'demo' },
+      });
+    });
+
+    it('a torn last line (a crash during an append) ends the replay; the lines before it count', async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      await store.append([put('demo:a', '', 5)]);
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(store.journal, '[{"type":"put","kind":"featureflags","id":"demo:b","rec');
+      assert.deepEqual(recordsOf(await store.load(), 'featureflags'), { 'demo:a': { h: '', s: 5, p: 'demo' } });
+    });
+
+    it('an append after a torn line (the next run after the crash) starts a fresh line and is replayed', async () => {
+      const file = path.join(dir, 'state.json');
+      await new FileStateStore(file).append([put('demo:a', '', 5)]);
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(`${file}.journal`, '[{"type":"put","kind":"featureflags","id":"demo:b","rec');
+      const next = new FileStateStore(file);
+      await next.append([put('demo:c', '', 6)]);
+      assert.deepEqual(Object.keys(recordsOf(await next.load(), 'featureflags')).sort(), ['demo:a', 'demo:c']);
+    });
+
+    it('save folds the journal into the snapshot and drops it', async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      await store.append([put('demo:a', '', 5)]);
+      const state = await store.load();
+      recordsOf(state, 'featureflags')['demo:a'] = { h: 'accepted', s: 5, p: 'demo' };
+      await store.save(state);
+      assert.deepEqual(await readdir(dir), ['state.json']);
+      assert.deepEqual(recordsOf(await store.load(), 'featureflags'), { 'demo:a': { h: 'accepted', s: 5, p: 'demo' } });
+    });
+
+    it('checkWritable leaves nothing behind and rejects, naming the folder, when it cannot write', async () => {
+      const store = new FileStateStore(path.join(dir, 'sub', 'state.json'));
+      await store.checkWritable();
+      assert.deepEqual(await readdir(path.join(dir, 'sub')), []);
+      await writeFile(path.join(dir, 'blocker'), 'a file where the folder should be');
+      await assert.rejects(
+        new FileStateStore(path.join(dir, 'blocker', 'state.json')).checkWritable(),
+        /state folder .*blocker cannot be written/,
+      );
+    });
   });
 
   it('writes the file with owner-only permissions', async () => {
@@ -95,17 +167,42 @@ describe('StateLedger', () => {
     assert.deepEqual(store.saves[1], [], 'a second save has nothing left to write');
   });
 
-  it('checkpoint saves only once the interval has passed since the last save', async () => {
+  it('checkpoint appends what landed only once the interval has passed since the last write', async () => {
     let now = 0;
     const store = new MemoryStateStore();
     const ledger = new StateLedger(store, await store.load(), { now: () => now, saveIntervalMs: 1000 });
     ledger.put('devinfo', 'r/branch/main', { h: '1', s: 1, p: 'git' });
     await ledger.checkpoint();
-    assert.equal(store.saves.length, 0);
+    assert.equal(store.appends.length, 0);
     now = 1000;
     await ledger.checkpoint();
-    assert.equal(store.saves.length, 1);
+    assert.deepEqual([store.appends.length, store.saves.length], [1, 0]);
     assert.deepEqual(recordsOf(store.snapshot(), 'devinfo'), { 'r/branch/main': { h: '1', s: 1, p: 'git' } });
+  });
+
+  it('markInFlight is durable before it returns: the store holds the entities dirty, sequence raised, fingerprints kept', async () => {
+    const initial = emptyState();
+    recordsOf(initial, 'featureflags')['demo:a'] = { h: 'old', s: 3, p: 'demo', f: { name: 'x' }, i: 'input' };
+    const store = new MemoryStateStore(initial);
+    const ledger = new StateLedger(store, await store.load(), options);
+    await ledger.markInFlight('featureflags', [
+      { id: 'demo:a', sequence: 9, provider: 'demo' },
+      { id: 'demo:new', sequence: 9, provider: 'demo' },
+    ]);
+    assert.deepEqual(recordsOf(store.snapshot(), 'featureflags'), {
+      'demo:a': { h: '', s: 9, p: 'demo', f: { name: 'x' } },
+      'demo:new': { h: '', s: 9, p: 'demo' },
+    });
+    assert.equal(store.saves.length, 0, 'an append, not a whole save');
+  });
+
+  it('a store that cannot be written: markInFlight rejects and the ledger signal stops the run with the cause', async () => {
+    const store = new MemoryStateStore();
+    const ledger = new StateLedger(store, await store.load(), options);
+    store.failWrites = new Error('ENOSPC: no space left on device');
+    await assert.rejects(ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 1, provider: 'demo' }]), /ENOSPC/);
+    assert.equal(ledger.signal.aborted, true);
+    assert.equal(ledger.failed, 'ENOSPC: no space left on device');
   });
 
   it('a failed save keeps its changes for the next save, unless a newer change replaced them', async () => {
@@ -117,6 +214,8 @@ describe('StateLedger', () => {
         if (fail) throw new Error('disk full');
         await store.save(state, changes);
       },
+      append: store.append,
+      checkWritable: store.checkWritable,
     };
     const ledger = new StateLedger(flaky, await store.load(), options);
     ledger.put('featureflags', 'demo:a', { h: '1', s: 1, p: 'demo' });

@@ -143,4 +143,52 @@ describe('flagd snapshot over HTTP', () => {
     assert.ok(err instanceof SourceError);
     assert.match(err.message, /GET .*\/flags\/slow\.json was aborted$/);
   });
+
+  describe('redirects', () => {
+    let other: FileServer;
+    afterEach(async () => other.close());
+
+    const redirectTo = async (target: string) => {
+      const from = await serveRoutes({ '/flags/moved.json': { status: 302, headers: { location: target } } });
+      return from;
+    };
+
+    it('sends no configured header to another origin after a redirect', async () => {
+      other = await serveRoutes({ '/flags/production.flagd.json': { body: fixture('production.flagd.json') } });
+      const from = await redirectTo(`${other.url}/flags/production.flagd.json`);
+      try {
+        const source = flagdSource({
+          environments: [{ name: 'production', source: `${from.url}/flags/moved.json` }],
+          headers: { 'X-Api-Key': 'key-for-the-flag-host', Authorization: 'Bearer host-token' },
+        });
+        const { flags } = await source.snapshot(liveSignal());
+        assert.ok(flags.length > 0);
+        assert.equal(from.requests[0]!.headers['x-api-key'], 'key-for-the-flag-host');
+        assert.equal(other.requests.length, 1);
+        assert.equal(other.requests[0]!.headers['x-api-key'], undefined);
+        assert.equal(other.requests[0]!.headers.authorization, undefined);
+      } finally {
+        await from.close();
+      }
+    });
+
+    it('keeps configured headers on a redirect within the same origin', async () => {
+      other = await serveRoutes({
+        '/flags/moved.json': { status: 302, headers: { location: '/flags/production.flagd.json' } },
+        '/flags/production.flagd.json': { body: fixture('production.flagd.json') },
+      });
+      const source = flagdSource({
+        environments: [{ name: 'production', source: `${other.url}/flags/moved.json` }],
+        headers: { 'X-Api-Key': 'key-for-the-flag-host' },
+      });
+      await source.snapshot(liveSignal());
+      assert.deepEqual(
+        other.requests.map((r) => [r.url, r.headers['x-api-key']]),
+        [
+          ['/flags/moved.json', 'key-for-the-flag-host'],
+          ['/flags/production.flagd.json', 'key-for-the-flag-host'],
+        ],
+      );
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { jsonCheck, renderCheck } from '../../adapter-host/check-report';
 import { scaffoldAdapter, ScaffoldError } from '../../adapter-host/scaffold';
 import { CONFIG_HELP, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import { printOut } from '../output';
 import { packageRoot } from '../package-root';
 
 /** `flagsync adapter new NAME` and `flagsync adapter check`: the adapter authoring commands. */
@@ -62,7 +63,7 @@ export async function adapterCheckCommand(options: GlobalOptions & { provider?: 
     timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
     logger,
   });
-  process.stdout.write(options.json === true ? `${JSON.stringify(jsonCheck(report))}\n` : `${renderCheck(report)}\n`);
+  printOut(options.json === true ? JSON.stringify(jsonCheck(report)) : renderCheck(report));
   return checkPassed(report) ? EXIT_OK : EXIT_FAILED;
 }
 

@@ -8,6 +8,7 @@ import { createLogger } from '../../log';
 import { renderRunSummary } from '../../report';
 import { startSimulator, type Simulator } from '../../simulator';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import { printOut } from '../output';
 import { packageRoot } from '../package-root';
 import { syncOnce } from './sync';
 
@@ -55,7 +56,7 @@ export async function demoCommand(options: { logLevel?: string }): Promise<numbe
   try {
     const config = await demoConfig(sim, stateDir);
     const logger = createLogger((options.logLevel as 'info' | undefined) ?? 'warn');
-    const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+    const out = printOut;
     out(`flagsync demo: syncing the bundled flagd files in config/demo into the Jira simulator at ${sim.url}\n`);
     const first = await syncOnce(config, logger, { dryRun: false, allowMassDelete: false });
     out('First run (everything is new to Jira):');

@@ -4,6 +4,7 @@ import { loadConfigOrExit, loggerFor, progressFor, requireProvider, requireProvi
 import { EXIT_FAILED, EXIT_OK } from '../exit';
 import { createClient } from '../wiring';
 import { syncOnce } from './sync';
+import { printOut } from '../output';
 
 /**
  * `flagsync plan`: what a run would change; nothing is sent and state is not written. What Jira holds now is read
@@ -32,8 +33,6 @@ export async function planCommand(options: GlobalOptions & { allowMassDelete?: b
     updates.length === 0
       ? { current: new Map(), notes: [] }
       : await readCurrentFlags(createClient(config, logger), updates, config.jira.concurrency);
-  process.stdout.write(
-    options.json === true ? `${JSON.stringify(jsonPlan(report.plan, current, notes))}\n` : `${renderPlan(report.plan, current, notes)}\n`,
-  );
+  printOut(options.json === true ? JSON.stringify(jsonPlan(report.plan, current, notes)) : renderPlan(report.plan, current, notes));
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -9,6 +9,7 @@ import type { FlagsyncConfig } from '../../config';
 import type { StateStore } from '../../reconcile/state-store';
 import { openStateBackend } from '../../store';
 import { createClient } from '../wiring';
+import { printOut } from '../output';
 
 export interface PurgeOptions extends GlobalOptions {
   readonly provider?: string;
@@ -62,13 +63,9 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
   const configured = config.providers.some((p) => p.name === provider);
   if (options.yes !== true) {
     if (options.json === true) {
-      process.stdout.write(
-        `${JSON.stringify({ ok: false, provider, deleted: false, recorded: jsonRecorded(preview), confirm: '--yes' })}\n`,
-      );
+      printOut(JSON.stringify({ ok: false, provider, deleted: false, recorded: jsonRecorded(preview), confirm: '--yes' }));
     } else {
-      process.stdout.write(
-        `${[...previewLines(preview, configured), 'nothing was deleted: run again with --yes to delete.'].join('\n')}\n`,
-      );
+      printOut([...previewLines(preview, configured), 'nothing was deleted: run again with --yes to delete.'].join('\n'));
     }
     return EXIT_USAGE;
   }
@@ -96,7 +93,7 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
   await store.save(state, changes);
   const ok = outcomes.every((o) => o.status !== 'failed');
   if (options.json === true) {
-    process.stdout.write(`${JSON.stringify({ ok, provider, deleted: true, recorded: jsonRecorded(preview), kinds: outcomes })}\n`);
+    printOut(JSON.stringify({ ok, provider, deleted: true, recorded: jsonRecorded(preview), kinds: outcomes }));
   } else {
     const lines = previewLines(preview, configured);
     for (const o of outcomes) {
@@ -104,7 +101,7 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
       else if (o.status === 'not-permitted') lines.push(`${o.kind}: skipped: the credential may not send ${o.kind}, so it sent none`);
       else lines.push(`${o.kind}: FAILED, nothing of it deleted: ${o.error ?? 'unknown error'}`);
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    printOut(lines.join('\n'));
   }
   return ok ? EXIT_OK : EXIT_FAILED;
 }

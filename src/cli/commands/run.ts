@@ -20,6 +20,7 @@ import {
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { parseDuration } from '../duration';
 import { syncOnce } from './sync';
+import { printOut, printErr } from '../output';
 
 export interface RunOptions extends GlobalOptions {
   readonly once?: boolean;
@@ -42,6 +43,11 @@ function logRunEnd(logger: Logger, report: RunReport<unknown>, withReason = true
       withReason ? { ok: false, providers: counts, reason: failureReason(report) } : { ok: false, providers: counts },
       'run failed',
     );
+}
+
+/** The report of a run that could not start because its store cannot be written: nothing read, nothing sent. */
+function stoppedBeforeStart(stopped: string): RunReport<unknown> {
+  return { ok: false, dryRun: false, stopped, plan: { kind: 'featureflags', providers: [] }, results: [] };
 }
 
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
@@ -71,16 +77,23 @@ export async function runCommand(options: RunOptions): Promise<number> {
       });
     if (options.once === true) {
       const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal }, () => sync(controller.signal));
+      if (result.status === 'unwritable') {
+        // As a run that stopped for the same cause midway: the summary (and --json) says why, exit 1.
+        const report = stoppedBeforeStart(result.message);
+        logRunEnd(logger, report, process.stderr.isTTY !== true);
+        printOut(options.json === true ? JSON.stringify(jsonRunSummary(report)) : renderRunSummary(report));
+        return EXIT_FAILED;
+      }
       if (result.status !== 'ran') {
         const hint =
           waitMs > 0 ? `; gave up after --wait-lock ${options.waitLock}` : '; try again later, or wait for it with --wait-lock <duration>';
         logger.error({ holder: result.status === 'locked' ? result.holder : undefined }, result.message);
-        process.stderr.write(`flagsync: ${result.message}${hint}\n`);
+        printErr(`flagsync: ${result.message}${hint}`);
         return EXIT_FAILED;
       }
       const { report } = result;
       logRunEnd(logger, report, process.stderr.isTTY !== true);
-      process.stdout.write(options.json === true ? `${JSON.stringify(jsonRunSummary(report))}\n` : `${renderRunSummary(report)}\n`);
+      printOut(options.json === true ? JSON.stringify(jsonRunSummary(report)) : renderRunSummary(report));
       if (controller.signal.aborted) logger.info('stopped by signal; state saved');
       return report.ok ? EXIT_OK : EXIT_FAILED;
     }
@@ -118,6 +131,11 @@ async function runDaemon(
       } catch (error) {
         metrics.recordRun(undefined, seconds(), Date.now());
         throw error; // the daemon logs it at error level
+      }
+      if (result.status === 'unwritable') {
+        metrics.recordRun(undefined, seconds(), Date.now());
+        logger.error({ slot: slot.toISOString() }, result.message);
+        return;
       }
       if (result.status !== 'ran') {
         logger.info({ slot: slot.toISOString() }, `tick skipped: ${result.message}`);

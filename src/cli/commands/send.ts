@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { FlagsyncConfig } from '../../config';
-import { redact, type Logger } from '../../log';
+import type { Logger } from '../../log';
 import {
   BUILD_STATES,
   ciDefaults,
@@ -21,6 +21,7 @@ import {
 } from '../../send';
 import { CONFIG_HELP, loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import { printErr, printOut } from '../output';
 import { createClient } from '../wiring';
 
 const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -32,8 +33,8 @@ interface SendFlags extends GlobalOptions {
 }
 
 // Scrubbed like every other CLI output: a Jira or git message may quote a configured secret.
-const out = (line: string) => process.stdout.write(`${redact(line)}\n`);
-const err = (line: string) => process.stderr.write(`${redact(line)}\n`);
+const out = printOut;
+const err = printErr;
 
 function withGlobals(command: Command): Command {
   return command

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FileStateStore } from '../../reconcile/file-state-store';
+import { FileStateStore } from '../../store/file/file-state-store';
 import type { RecordChange } from '../../reconcile/state-store';
 import { registerSecret } from '../../log';
 import { PostgresUrl } from '../../config/scalars';

@@ -4,6 +4,7 @@ import { openStateBackend } from '../../store';
 import { statusReport, type StatusReport } from '../../store/status-report';
 import { CONFIG_HELP, loadConfigOrExit, type GlobalOptions } from '../context';
 import { EXIT_OK } from '../exit';
+import { printOut } from '../output';
 
 export interface StatusOptions extends GlobalOptions {
   /** How many recent runs to list. */
@@ -47,7 +48,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
       runs,
       config.providers.map((p) => p.name),
     );
-    process.stdout.write(options.json === true ? `${JSON.stringify(report)}\n` : `${renderStatus(report)}\n`);
+    printOut(options.json === true ? JSON.stringify(report) : renderStatus(report));
     return EXIT_OK;
   } finally {
     await backend.close();

@@ -1,4 +1,5 @@
 import type { FlagsyncConfig } from '../../config';
+import { CircuitBreaker } from '../../jira/breaker';
 import type { JiraClient } from '../../jira/types';
 import type { Logger } from '../../log';
 import { devinfoReconcileKind } from '../../reconcile/devinfo-kind';
@@ -43,16 +44,44 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
  * client; then the spool. The report lists both kinds of providers.
  */
 export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport<unknown>> {
+  // A run ends early, the way SIGTERM ends it (batch in flight finishes, state saved), on a signal, at the run
+  // timeout, or when the circuit breaker opens; the report says which.
+  const breaker = new CircuitBreaker(config.jira.maxConsecutiveFailures);
+  const runTimeoutMs = config.sync.runTimeoutSeconds * 1000;
+  const timeout = AbortSignal.timeout(runTimeoutMs);
+  const signal = AbortSignal.any([...(options.signal === undefined ? [] : [options.signal]), timeout, breaker.signal]);
+  const report = await syncWith(config, logger, options, breaker, signal);
+  if (!signal.aborted || report.stopped !== undefined) return report;
+  const stopped = timeout.aborted
+    ? `the run took longer than sync.runTimeoutSeconds (${config.sync.runTimeoutSeconds} s)`
+    : (breaker.reason ?? reasonOf(options.signal));
+  logger.error({ reason: stopped }, 'run stopped early: what was not sent goes next run');
+  return { ...report, ok: false, stopped };
+}
+
+function reasonOf(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : 'stopped';
+}
+
+async function syncWith(
+  config: FlagsyncConfig,
+  logger: Logger,
+  options: SyncOptions,
+  breaker: CircuitBreaker,
+  signal: AbortSignal,
+): Promise<RunReport<unknown>> {
   const { progress } = options;
   const created = createProviders(config, logger, options.only);
   const providers = progress === undefined ? created : observedProviders(created, progress);
-  const client = progress === undefined ? createClient(config, logger) : observedClient(createClient(config, logger), progress);
+  const client =
+    progress === undefined ? createClient(config, logger, breaker) : observedClient(createClient(config, logger, breaker), progress);
   const store = options.store ?? createStateStore(config);
   const common = {
     client,
     store,
     logger,
-    signal: options.signal,
+    signal,
     massDeleteThreshold: config.sync.massDeleteThreshold,
     massDeleteMinimum: config.sync.massDeleteMinimum,
     allowMassDelete: options.allowMassDelete,
@@ -69,14 +98,15 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
       kind: flagReconcileKind,
     });
     if (devinfo.length === 0) {
-      if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
+      if (!options.dryRun) await drainSpooledEvents(config, client, logger, signal);
       return flags;
     }
     const dev = await runOnce({ ...common, providers: devinfo, kind: devinfoReconcileKind });
-    if (!options.dryRun) await drainSpooledEvents(config, client, logger, options.signal);
+    if (!options.dryRun) await drainSpooledEvents(config, client, logger, signal);
     return {
       ok: flags.ok && dev.ok,
       dryRun: flags.dryRun,
+      ...((flags.stopped ?? dev.stopped) !== undefined && { stopped: flags.stopped ?? dev.stopped }),
       plan: { kind: flags.plan.kind, providers: [...flags.plan.providers, ...dev.plan.providers] },
       results: [...flags.results, ...dev.results],
     };

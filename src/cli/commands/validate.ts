@@ -6,6 +6,7 @@ import { redact, type Logger } from '../../log';
 import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK } from '../exit';
 import { closeProviders, createClient, createProviders } from '../wiring';
+import { printOut } from '../output';
 
 export interface ValidateOptions extends GlobalOptions {
   /** Also read every source and obtain a Jira token and the cloud id. */
@@ -76,7 +77,7 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
   }
   const ok = checks.every((c) => c.ok);
   if (options.json === true) {
-    process.stdout.write(`${JSON.stringify({ ok, providers: config.providers.map((p) => p.name), warnings, checks })}\n`);
+    printOut(JSON.stringify({ ok, providers: config.providers.map((p) => p.name), warnings, checks }));
     return ok ? EXIT_OK : EXIT_FAILED;
   }
   const line =
@@ -84,6 +85,6 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
       ? `config OK: ${config.path}: no providers (enough for \`flagsync send\`; run and plan need at least one)`
       : `config OK: ${config.path}: ${config.providers.length} provider(s): ${names}; schedule "${config.schedule}"`;
   const lines = [line, ...warnings.map((w) => `warning: ${w}`), ...checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.check}: ${c.detail}`)];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  printOut(lines.join('\n'));
   return ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -1,4 +1,4 @@
-import { FileStateStore } from '../../reconcile/file-state-store';
+import { FileStateStore } from './file-state-store';
 import type { StateBackend } from '../types';
 import { LockFile } from './lock-file';
 import { RunLogFile } from './run-log-file';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
+import { describeFsError } from './atomic-write';
 
 const HolderCodec = t.type({ host: t.string, pid: t.number, since: t.string });
 
@@ -50,12 +51,9 @@ export class LockFile implements WriterLock {
     // Two rounds: the second follows the takeover of a stale lock.
     let tookOverFrom: LockHolder | undefined;
     for (let round = 0; round < 2; round++) {
-      try {
-        await fs.writeFile(this.file, text, { flag: 'wx', mode: 0o600 });
+      if (await this.create(text)) {
         heldHere.add(this.file);
         return { acquired: true, release: () => this.release(text), ...(tookOverFrom === undefined ? {} : { tookOverFrom }) };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const current = await readHolder(this.file);
       if (current === undefined) continue; // released meanwhile
@@ -65,6 +63,30 @@ export class LockFile implements WriterLock {
     }
     const current = await readHolder(this.file);
     return { acquired: false, holder: current?.holder };
+  }
+
+  /**
+   * Creates the lock file holding `text`; false when it exists. A lock that could be created but not written (a full
+   * disk) is removed again: an empty lock file would look held by an unknown holder to every later run.
+   */
+  private async create(text: string): Promise<boolean> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.file, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new Error(`cannot create the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.unlink(this.file).catch(() => undefined);
+      throw new Error(`cannot write the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
+    await handle.close();
+    return true;
   }
 
   private isStale(holder: LockHolder, me: LockHolder): boolean {

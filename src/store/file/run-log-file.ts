@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as t from 'io-ts';
 import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunRecord } from '../types';
-import { writeFileAtomic } from './atomic-write';
+import { describeFsError, writeFileAtomic } from './atomic-write';
 import { ProviderSummaryCodec } from '../run-summary-codec';
 
 const RunRecordCodec = t.intersection([
@@ -45,7 +45,11 @@ export class RunLogFile implements RunLog {
   }
 
   private async write(runs: readonly RunRecord[]): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify({ version: 1, runs: runs.slice(0, KEPT_RUNS) }));
+    try {
+      await writeFileAtomic(this.file, JSON.stringify({ version: 1, runs: runs.slice(0, KEPT_RUNS) }));
+    } catch (error) {
+      throw new Error(`cannot write the run log ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
   }
 
   async start(replica: string, startedAt: string): Promise<string> {

@@ -1,0 +1,181 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as t from 'io-ts';
+import { isRight } from 'fp-ts/Either';
+import { decodeOrThrow } from '../../kit/decode';
+import { emptyState, recordsOf, sourcesOf, type SyncState } from '../../reconcile/state';
+import type { RecordChange, StateStore } from '../../reconcile/state-store';
+import { describeFsError, syncFolder, writeFileAtomic } from './atomic-write';
+
+const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
+const EntityRecordCodec = t.intersection([
+  t.type({ h: t.string, s: t.number, p: t.string }),
+  t.partial({ f: t.record(t.string, t.string), i: t.string }),
+]);
+const SourceRecordCodec = t.type({ f: t.string, m: t.string, n: t.number, u: t.number });
+const StateCodec = t.intersection([
+  t.type({
+    version: t.literal(1),
+    entities: t.partial({
+      featureflags: t.record(t.string, EntityRecordCodec),
+      builds: t.record(t.string, EntityRecordCodec),
+      deployments: t.record(t.string, EntityRecordCodec),
+      devinfo: t.record(t.string, EntityRecordCodec),
+    }),
+  }),
+  t.partial({ sources: t.record(t.string, SourceRecordCodec) }),
+]);
+const JournalLineCodec = t.readonlyArray(
+  t.union([
+    t.type({ type: t.literal('put'), kind: KindCodec, id: t.string, record: EntityRecordCodec }),
+    t.type({ type: t.literal('delete'), kind: KindCodec, id: t.string }),
+    t.intersection([t.type({ type: t.literal('source'), provider: t.string }), t.partial({ record: SourceRecordCodec })]),
+  ]),
+);
+
+/** Room the probe write asks for: a full disk fails here, before anything is sent. */
+const PROBE_BYTES = 16 * 1024;
+
+/**
+ * The record of what Jira accepted, on disk: a snapshot (`state.json`) and, beside it, an append-only journal
+ * (`state.json.journal`) of the changes since. `append` adds one JSON line and fsyncs it, so marking a batch in
+ * flight costs one small write however large the state is; `save` writes the whole snapshot atomically (temp file,
+ * fsync, rename, fsync of the folder) and then drops the journal. `load` replays the journal over the snapshot; a
+ * torn line (a crash during an append) is skipped, and since a batch is sent only after its append returned,
+ * nothing sent is lost. A missing file is an empty state: Jira may already hold things, and resending them
+ * is harmless because sequence ids only grow.
+ */
+export class FileStateStore implements StateStore {
+  readonly journal: string;
+  private tailChecked = false;
+  constructor(readonly file: string) {
+    this.journal = `${file}.journal`;
+  }
+
+  readonly load = async (): Promise<SyncState> => {
+    const state = await this.loadSnapshot();
+    for (const changes of await this.readJournal()) {
+      for (const change of changes) {
+        if (change.type === 'source') {
+          if (change.record === undefined) delete sourcesOf(state)[change.provider];
+          else sourcesOf(state)[change.provider] = change.record;
+        } else if (change.type === 'put') recordsOf(state, change.kind)[change.id] = change.record;
+        else delete recordsOf(state, change.kind)[change.id];
+      }
+    }
+    return state;
+  };
+
+  readonly append = async (changes: readonly RecordChange[]): Promise<void> => {
+    if (changes.length === 0) return;
+    const dir = path.dirname(this.file);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      const created = !(await exists(this.journal));
+      const handle = await fs.open(this.journal, 'a+', 0o600);
+      try {
+        // A torn last line (a crash during an append) must not swallow this line: start on a fresh line.
+        const fresh = this.tailChecked || created ? '' : await newlineNeeded(handle);
+        this.tailChecked = true;
+        await handle.writeFile(`${fresh}${JSON.stringify(changes)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (created) await syncFolder(dir);
+    } catch (error) {
+      throw new Error(`cannot write the state journal ${this.journal} (${describeFsError(error)})`, { cause: error });
+    }
+  };
+
+  readonly save = async (state: SyncState): Promise<void> => {
+    try {
+      await writeFileAtomic(this.file, JSON.stringify(state));
+    } catch (error) {
+      throw new Error(`cannot save the state file ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
+    // The snapshot holds every journalled change now. A crash before this line replays an old journal over the new
+    // snapshot, which only marks entities in flight again or repeats deletes: harmless.
+    await fs.rm(this.journal, { force: true });
+  };
+
+  readonly checkWritable = async (): Promise<void> => {
+    const dir = path.dirname(this.file);
+    const probe = `${this.file}.${process.pid}.probe`;
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      const handle = await fs.open(probe, 'w', 0o600);
+      try {
+        await handle.writeFile(Buffer.alloc(PROBE_BYTES));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      throw new Error(`the state folder ${dir} cannot be written (${describeFsError(error)})`, { cause: error });
+    } finally {
+      await fs.rm(probe, { force: true }).catch(() => undefined);
+    }
+  };
+
+  private async loadSnapshot(): Promise<SyncState> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      throw new Error(`cannot read state file ${this.file}: ${(error as Error).message}`, { cause: error });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`state file ${this.file} is not valid JSON (${(error as Error).message}); move it away to start over`, {
+        cause: error,
+      });
+    }
+    // The common case checks in place; decoding (which copies every record) only runs to name what is wrong.
+    if (StateCodec.is(json)) return json;
+    return decodeOrThrow(StateCodec, json, `state file ${this.file}`);
+  }
+
+  private async readJournal(): Promise<(readonly RecordChange[])[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.journal, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new Error(`cannot read the state journal ${this.journal}: ${(error as Error).message}`, { cause: error });
+    }
+    const entries: (readonly RecordChange[])[] = [];
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        continue; // a torn line: the append it belonged to never returned, so nothing it describes was sent
+      }
+      const decoded = JournalLineCodec.decode(json);
+      if (isRight(decoded)) entries.push(decoded.right);
+    }
+    return entries;
+  }
+}
+
+async function newlineNeeded(handle: fs.FileHandle): Promise<string> {
+  const { size } = await handle.stat();
+  if (size === 0) return '';
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a ? '' : '\n';
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
