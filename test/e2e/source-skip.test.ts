@@ -81,7 +81,9 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
     const first = await sync();
     assert.equal(first.results[0]!.failed.length, 12);
     const second = await sync();
-    assert.equal(second.results[0]!.created, 12);
+    // Marked in flight before the first send (Jira may hold them), so they count as updates now, not creates.
+    assert.equal(second.results[0]!.created + second.results[0]!.updated, 12);
+    assert.equal(second.results[0]!.failed.length, 0);
   });
 
   it('a dirty record in state (Jira may hold something else) makes the files be read again', async () => {

@@ -27,7 +27,8 @@ export interface World {
 
 export async function startWorld(
   flags: FixtureFlag[],
-  options: { stateDir?: string; jira?: Record<string, unknown> } = {},
+  /** `state`: the config's state section (default: a file in `stateDir`). */
+  options: { stateDir?: string; jira?: Record<string, unknown>; state?: Record<string, unknown> } = {},
 ): Promise<World> {
   const sim = await startSimulator({});
   const proxy = await FaultProxy.start(sim.url);
@@ -49,7 +50,7 @@ export async function startWorld(
         requestTimeoutSeconds: 10,
         ...options.jira,
       },
-      state: { path: path.join(stateDir, 'state.json') },
+      state: options.state ?? { path: path.join(stateDir, 'state.json') },
       sync: { massDeleteThreshold: 0.5 },
       providers: [
         {
