@@ -4,7 +4,7 @@ import { startUnleashAdminApi, UNLEASH_ADMIN_TOKEN } from './sources/unleash-adm
 
 /**
  * Unleash in Admin API mode against a loopback stand-in serving the Admin API's documented JSON. The real-server
- * runs (unleash-server 7.5 on PostgreSQL) live in test/unleash; this one keeps the contract run fast and self-contained.
+ * runs (unleash-server 7.5 on PostgreSQL) live in adapters/unleash/test; this one keeps the contract run fast and self-contained.
  */
 describe('unleash adapter', () => {
   runAdapterContract(unleashAdapter, {

@@ -8,7 +8,7 @@ import type { JiraRepository } from '../../src/jira/payloads';
 import { silentLogger } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { prepareBuild, spoolDirOf, spoolEvent, spooledFiles } from '../../src/send';
-import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
+import { registryWithGit, TestRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { writeSyncConfig } from '../helpers/sync-config';
 

@@ -2,7 +2,7 @@
  * providerMetadata.product: each built-in adapter names its source product (with the version where the source tells
  * it) on its provider's bulk requests; an adapter that names none gets "flagsync <version>". Read back from the
  * simulator over HTTP (`GET /__sim/requests`), as Jira received it. The Unleash adapter's case runs against the real
- * Unleash server: test/unleash/provider-metadata.test.ts.
+ * Unleash server: adapters/unleash/test/provider-metadata.test.ts.
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { startFakeRelay, type FakeRelay } from '../../adapters/launchdarkly/test/fake-relay';
 import production from '../../adapters/launchdarkly/test/fixtures/production.json';
 import { FLIPT_TOKEN, startFliptApi, type FliptApiOptions } from '../contract/sources/flipt-api';
-import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
+import { registryWithGit, TestRepo } from '../helpers/git-repo';
 import { tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { ofProvider, providerMetadataSent } from '../helpers/provider-metadata';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';

@@ -12,7 +12,7 @@ import { runOnce } from '../../src/reconcile/run';
 import { recordsOf } from '../../src/reconcile/state';
 import type { StateStore } from '../../src/reconcile/state-store';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { registryWithGit, TestRepo } from '../devinfo/git-fixture';
+import { registryWithGit, TestRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { writeSyncConfig } from '../helpers/sync-config';
 

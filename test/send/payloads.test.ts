@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ciDefaults, prepareBuild, prepareDeployment, UsageError, type SendContext } from '../../src/send';
 import { withoutCredentials } from '../../src/send/build-payload';
 import type { JiraBuild, JiraDeployment } from '../../src/jira/payloads';
-import { TestRepo } from '../devinfo/git-fixture';
+import { TestRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/flagd-fixtures';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5, 678);

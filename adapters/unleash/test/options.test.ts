@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { isLeft, isRight } from 'fp-ts/Either';
-import { describeErrors } from '../../../src/kit/decode';
+import { describeErrors } from '../../../src/kit';
 import { unleashAdapter } from '..';
 
 /** The provider entry the issue documents, as the config loader hands it over (secrets resolved). */

@@ -1,8 +1,8 @@
 import type { FixtureServer } from '../../../src/kit/testing';
-import { featureIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn } from '../../unleash/stand-in-api';
+import { featureIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn } from '../../../adapters/unleash/test/stand-in-api';
 
 /**
- * The Unleash 7 Admin API on loopback for the contract run: the Unleash tests' stand-in (test/unleash/stand-in-api.ts)
+ * The Unleash 7 Admin API on loopback for the contract run: the Unleash tests' stand-in (adapters/unleash/test/stand-in-api.ts)
  * with its fixtures, plus the contract kit's corruptOne hook.
  */
 export const UNLEASH_ADMIN_TOKEN = STAND_IN_ADMIN_TOKEN;

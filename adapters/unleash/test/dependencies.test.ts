@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { NormalizedFlag } from '../../src/kit/flag';
+import type { NormalizedFlag } from '../../../src/kit';
 import { adapterFrom, adminEntry, clientEntry, snapshotOf } from './adapter-under-test';
 import { startUnleash, type UnleashServer } from './harness';
 import { UnleashSeeder } from './seed';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { FlagSnapshot } from '../../src/kit/contract';
-import type { FixtureAnswer, FixtureRequest } from '../../src/kit/testing';
+import type { FlagSnapshot } from '../../../src/kit';
+import type { FixtureAnswer, FixtureRequest } from '../../../src/kit/testing';
 import { adapterFrom, rejectionOf, snapshotOf } from './adapter-under-test';
 import { archiveIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn, type StandInData } from './stand-in-api';
 

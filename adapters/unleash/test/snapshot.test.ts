@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
-import { SourceError } from '../../src/kit/contract';
-import type { NormalizedFlag } from '../../src/kit/flag';
+import { SourceError, type NormalizedFlag } from '../../../src/kit';
 import { adapterFrom, adminEntry, clientEntry, rejectionOf, snapshotOf } from './adapter-under-test';
 import { seedCatalogue } from './fixture-data';
 import { startUnleash, waitFor, type UnleashServer } from './harness';

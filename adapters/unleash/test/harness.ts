@@ -7,7 +7,7 @@ import * as path from 'node:path';
  * A real Unleash server (npm unleash-server 7.5, test-only install in test/services/unleash-server) on a fresh
  * PostgreSQL database, started by PID and stopped by PID. Tokens are seeded at start through INIT_*_API_TOKENS.
  */
-const SERVICE_DIR = path.resolve(__dirname, '../services/unleash-server');
+const SERVICE_DIR = path.resolve(__dirname, '../../../test/services/unleash-server');
 const PG = { host: '127.0.0.1', port: '5432', user: 'postgres' };
 
 export interface UnleashServer {
@@ -30,7 +30,7 @@ let serverEntry: string | undefined;
  */
 export function ensureServices(): string {
   if (serverEntry !== undefined) return serverEntry;
-  execFileSync('sh', [path.resolve(__dirname, '../services/postgres.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('sh', [path.resolve(__dirname, '../../../test/services/postgres.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const dir = execFileSync('sh', [path.join(SERVICE_DIR, 'ensure.sh')], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 })
     .toString()
     .trim();

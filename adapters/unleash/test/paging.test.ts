@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { NormalizedFlag } from '../../src/kit/flag';
-import { mapWithConcurrency } from '../../adapters/unleash/concurrency';
+import type { NormalizedFlag } from '../../../src/kit';
+import { mapWithConcurrency } from '../concurrency';
 import { adapterFrom, adminEntry, clientEntry, snapshotOf } from './adapter-under-test';
 import { startUnleash, type UnleashServer } from './harness';
 import { UnleashSeeder } from './seed';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { FlagSnapshot } from '../../src/kit/contract';
-import type { FixtureAnswer, FixtureRequest, FixtureServer } from '../../src/kit/testing';
+import type { FlagSnapshot } from '../../../src/kit';
+import type { FixtureAnswer, FixtureRequest, FixtureServer } from '../../../src/kit/testing';
 import { adapterFrom, rejectionOf, snapshotOf } from './adapter-under-test';
 import {
   featureIn,

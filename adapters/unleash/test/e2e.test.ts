@@ -3,13 +3,13 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { JiraFeatureFlag } from '../../src/jira/payloads';
-import { startSimulator, type Simulator } from '../../src/simulator';
+import type { JiraFeatureFlag } from '../../../src/jira/payloads';
+import { startSimulator, type Simulator } from '../../../src/simulator';
 import { freePort, startUnleash, type UnleashServer } from './harness';
 import { UnleashSeeder } from './seed';
 
 /** The issue's flow: `flagsync run --once` from a real Unleash into the Jira simulator, then changes, then an outage. */
-const REPO_ROOT = path.resolve(__dirname, '../..');
+const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 interface ProviderSummary {
   name: string;

@@ -1,7 +1,6 @@
 import { isLeft } from 'fp-ts/Either';
-import type { FlagSnapshot, SourceAdapter } from '../../src/kit/contract';
-import { silentLogger } from '../../src/log';
-import { unleashAdapter } from '../../adapters/unleash';
+import { silentLogger, type FlagSnapshot, type SourceAdapter } from '../../../src/kit';
+import { unleashAdapter } from '..';
 import type { UnleashServer } from './harness';
 
 /** Builds the adapter from a raw config entry exactly as the config loader would hand it over. */

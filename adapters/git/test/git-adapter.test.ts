@@ -3,13 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLeft, isRight } from 'fp-ts/Either';
-import { gitAdapter } from '../../adapters/git';
-import type { GitOptions } from '../../adapters/git';
-import { GitError, gitEnvironment } from '../../adapters/git/git';
-import { type DevinfoSnapshot, silentLogger } from '../../src/kit';
-import { linkedDevinfo } from '../../src/kit/testing';
-import { tempDir } from '../helpers/flagd-fixtures';
-import { TestRepo } from './git-fixture';
+import { type DevinfoSnapshot, silentLogger } from '../../../src/kit';
+import { linkedDevinfo } from '../../../src/kit/testing';
+import { tempDir } from '../../../test/helpers/flagd-fixtures';
+import { TestRepo } from '../../../test/helpers/git-repo';
+import { gitAdapter, type GitOptions } from '..';
+import { GitError, gitEnvironment } from '../git';
 
 function source(options: Partial<GitOptions> & Pick<GitOptions, 'repositories'>, configDir: string) {
   return gitAdapter.create(

@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startSimulator, type Simulator } from '../../src/simulator';
-import type { FixtureServer } from '../../src/kit/testing';
-import { runCli, type CliResult } from '../helpers/cli';
-import { writeSyncConfig } from '../helpers/sync-config';
+import { startSimulator, type Simulator } from '../../../src/simulator';
+import type { FixtureServer } from '../../../src/kit/testing';
+import { runCli, type CliResult } from '../../../test/helpers/cli';
+import { writeSyncConfig } from '../../../test/helpers/sync-config';
 import { featureIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn, type StandInData } from './stand-in-api';
 
 /** A flag already in Jira whose Unleash data turns malformed: the next `run --once` keeps it and warns by name. */

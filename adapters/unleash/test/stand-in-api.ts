@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type FixtureServer } from '../../src/kit/testing';
+import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type FixtureServer } from '../../../src/kit/testing';
 
 /**
  * A loopback stand-in for Unleash 7's Admin API and client API, for data the real server never produces (a malformed
@@ -27,7 +27,7 @@ export interface StandInData {
   newestEventId?: number;
 }
 
-const FIXTURE = path.resolve(__dirname, '../contract/fixtures/unleash/features.json');
+const FIXTURE = path.resolve(__dirname, '../../../test/contract/fixtures/unleash/features.json');
 
 /** A fresh copy of the contract fixtures: three features in development and production. */
 export function standInData(): StandInData {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SourceError } from '../../src/kit/contract';
+import { SourceError } from '../../../src/kit';
 import { adapterFrom, rejectionOf, snapshotOf } from './adapter-under-test';
 import { freePort } from './harness';
 
