@@ -13,6 +13,7 @@ import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } fro
 import { FlagdOptionsCodec, type FlagdOptions } from './options';
 import { parseFlagdFile } from './parse';
 import { locateSource, readSource, SourceReadError, textOf, type SourceContent, type SourceLocation } from './read';
+import { watchFlagdSources } from './watch';
 
 export type { FlagdOptions } from './options';
 
@@ -109,7 +110,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   }
 
   // flagd files carry no version of anything but their schema.
-  return { environments: plan.map((p) => p.environment), product: 'flagd', snapshot, snapshotUnlessUnchanged };
+  const watch = watchFlagdSources(plan, options.headers, context.logger);
+  return { environments: plan.map((p) => p.environment), product: 'flagd', snapshot, snapshotUnlessUnchanged, watch };
 }
 
 export const flagdAdapter: AdapterFactory<FlagdOptions> = {

@@ -69,6 +69,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--once', 'run one sync and exit (0 all accepted, 1 something failed)')
     .option('--allow-mass-delete', 'confirm deletes the mass-delete guard holds back (see sync.massDeleteThreshold)')
     .option('--provider <name>', 'sync this provider only; deletes happen only within it')
+    .option('--watch', 'daemon: also sync a provider alone shortly after its source changes (config watch: true)')
     .option(
       '--wait-lock <duration>',
       'with --once: wait this long (30s, 5m, 1h) for another run holding the writer lock, instead of exiting 1',

@@ -163,6 +163,16 @@ const SyncCodec = section(
       3600,
       'How long one run may take; then it stops as on SIGTERM (the batch in flight finishes, state is saved) and exits 1',
     ),
+    watchDebounceMs: withDefault(
+      integerRange(0, 60_000),
+      1000,
+      'Watch mode: changes announced within this many milliseconds of each other make one sync of their provider',
+    ),
+    watchPollSeconds: withDefault(
+      PositiveSeconds,
+      5,
+      'Watch mode: how often a provider that polls for changes asks its source (a conditional request; a 304 costs nothing)',
+    ),
   },
   {},
   'Safety limits of a sync run',
@@ -219,6 +229,11 @@ export const ConfigFileCodec = section(
   {
     jira: JiraCodec,
     schedule: withDefault(CronExpression, DEFAULT_SCHEDULE, 'When the daemon syncs (node-cron syntax)'),
+    watch: withDefault(
+      Bool,
+      false,
+      'The daemon also syncs a provider alone shortly after its source changes (as `flagsync run --watch`); the schedule still runs full syncs',
+    ),
     state: withDefault(StateCodec, {}),
     spool: withDefault(SpoolCodec, {}),
     sync: withDefault(SyncCodec, {}),

@@ -79,6 +79,7 @@ function build(
     dir,
     jira: decoded.jira,
     schedule: decoded.schedule,
+    watch: decoded.watch,
     state,
     spool: { path: path.resolve(dir, decoded.spool.path ?? path.join(path.dirname(state.path), 'spool')) },
     sync: decoded.sync,

@@ -52,6 +52,8 @@ export interface FlagsyncConfig {
   readonly dir: string;
   readonly jira: JiraConfig;
   readonly schedule: string;
+  /** The daemon also syncs a provider alone after its source changes (watch mode). */
+  readonly watch: boolean;
   readonly state: StateConfig;
   /** Absolute folder of spooled builds and deployments. */
   readonly spool: { readonly path: string };
@@ -60,6 +62,8 @@ export interface FlagsyncConfig {
     readonly massDeleteMinimum: number;
     readonly providerTimeoutSeconds: number;
     readonly runTimeoutSeconds: number;
+    readonly watchDebounceMs: number;
+    readonly watchPollSeconds: number;
   };
   readonly log: { readonly level: LogLevel };
   /** The daemon's metrics server; off when `port` is not set. */

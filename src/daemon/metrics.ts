@@ -38,6 +38,20 @@ export class SyncMetrics {
     registers: [this.registry],
   });
 
+  private readonly syncs = new Counter({
+    name: 'flagsync_syncs_total',
+    help: 'Syncs started by trigger: schedule (cron, all providers) or watch (one provider, after a change)',
+    labelNames: ['trigger'] as const,
+    registers: [this.registry],
+  });
+  private readonly changeToJira = new Histogram({
+    name: 'flagsync_change_to_jira_seconds',
+    help: 'Watch mode: time from a change noticed in a source to the end of the sync Jira accepted in full',
+    labelNames: ['provider'] as const,
+    buckets: [0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
   constructor() {
     // Node's process metrics under their standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…),
     // so stock Node.js dashboards work unchanged.
@@ -64,5 +78,15 @@ export class SyncMetrics {
       };
       for (const [outcome, n] of Object.entries(counts)) if (n > 0) this.entities.inc({ provider: r.provider, outcome }, n);
     }
+  }
+
+  /** A sync started, by what triggered it. */
+  recordTrigger(trigger: 'schedule' | 'watch'): void {
+    this.syncs.inc({ trigger });
+  }
+
+  /** A watch sync Jira accepted in full ended `seconds` after the change was noticed. */
+  recordChangeToJira(provider: string, seconds: number): void {
+    this.changeToJira.observe({ provider }, seconds);
   }
 }

@@ -84,6 +84,15 @@ export interface SourceAdapter {
    */
   snapshotUnlessUnchanged?(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource>;
   snapshotDevinfo?(signal: AbortSignal): Promise<DevinfoSnapshot>;
+  /**
+   * Optional, for watch mode (`flagsync run --watch`): notice changes to the source until `signal` aborts, and call
+   * `onChange` after each one; the core debounces the calls and then syncs this provider alone. Resolve once watching
+   * has started (a change made after that is announced); reject only when watching cannot start at all (the provider
+   * is then synced on the schedule only). Announce nothing without a change (a 304, the same ETag, event id or file
+   * bytes): every call costs a sync. A failed check is logged and retried; it never announces and never throws.
+   * `pollIntervalMs` (config `sync.watchPollSeconds`) is how often a watcher that polls asks the source.
+   */
+  watch?(onChange: () => void, signal: AbortSignal, pollIntervalMs: number): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -28,3 +28,4 @@ export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl
 export { crossChecked } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
 export { productName } from './product';
+export { conditionalGetVersion, pollForChanges, type PolledVersion, type PollForChangesOptions } from './watch-poll';

@@ -68,6 +68,7 @@ describe('config loading', () => {
         requestTimeoutSeconds: config.jira.requestTimeoutSeconds,
         maxConsecutiveFailures: config.jira.maxConsecutiveFailures,
         schedule: config.schedule,
+        watch: config.watch,
         state: config.state.path,
         sync: config.sync,
         log: config.log,
@@ -82,8 +83,16 @@ describe('config loading', () => {
         requestTimeoutSeconds: 30,
         maxConsecutiveFailures: 3,
         schedule: '*/5 * * * *',
+        watch: false,
         state: '/srv/flagsync/.flagsync/state.json',
-        sync: { massDeleteThreshold: 0.2, massDeleteMinimum: 10, providerTimeoutSeconds: 120, runTimeoutSeconds: 3600 },
+        sync: {
+          massDeleteThreshold: 0.2,
+          massDeleteMinimum: 10,
+          providerTimeoutSeconds: 120,
+          runTimeoutSeconds: 3600,
+          watchDebounceMs: 1000,
+          watchPollSeconds: 5,
+        },
         log: { level: 'info' },
         linking: { tags: true, key: true, name: true, description: true },
         timeoutSeconds: undefined,
@@ -93,14 +102,23 @@ describe('config loading', () => {
 
   it('keeps values that override the defaults', async () => {
     const text = `${VALID.replace('jira:\n', 'jira:\n  concurrency: 2\n  properties: { source: flagsync }\n')}schedule: "0 * * * *"
-sync: { massDeleteThreshold: 0, providerTimeoutSeconds: 5, runTimeoutSeconds: 60 }
+watch: true
+sync: { massDeleteThreshold: 0, providerTimeoutSeconds: 5, runTimeoutSeconds: 60, watchDebounceMs: 250, watchPollSeconds: 2 }
 log: { level: debug }
 `.replace('adapter: flagd', 'adapter: flagd\n    timeoutSeconds: 9\n    linking: { name: false, tagTypes: [jira] }');
     const config = await parse(text);
     assert.equal(config.jira.concurrency, 2);
     assert.deepEqual(config.jira.properties, { source: 'flagsync' });
     assert.equal(config.schedule, '0 * * * *');
-    assert.deepEqual(config.sync, { massDeleteThreshold: 0, massDeleteMinimum: 10, providerTimeoutSeconds: 5, runTimeoutSeconds: 60 });
+    assert.equal(config.watch, true);
+    assert.deepEqual(config.sync, {
+      massDeleteThreshold: 0,
+      massDeleteMinimum: 10,
+      providerTimeoutSeconds: 5,
+      runTimeoutSeconds: 60,
+      watchDebounceMs: 250,
+      watchPollSeconds: 2,
+    });
     assert.equal(config.log.level, 'debug');
     assert.equal(config.providers[0]!.timeoutSeconds, 9);
     assert.deepEqual(config.providers[0]!.linking, { tags: true, key: true, name: false, description: true, tagTypes: ['jira'] });

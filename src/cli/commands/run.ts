@@ -19,6 +19,7 @@ import {
 } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { parseDuration } from '../duration';
+import { startWatchMode, type RunTrigger } from './run-watch';
 import { syncOnce } from './sync';
 import { printOut, printErr } from '../output';
 
@@ -28,6 +29,8 @@ export interface RunOptions extends GlobalOptions {
   /** `run --once`: how long to wait for another run's writer lock ("30s", "5m"); default: fail at once. */
   readonly waitLock?: string;
   readonly provider?: string;
+  /** Daemon: also sync a provider alone shortly after its source changes (config `watch: true` does the same). */
+  readonly watch?: boolean;
 }
 
 /**
@@ -65,14 +68,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const release = abortOnSignals(controller, logger, config.jira.requestTimeoutSeconds * 1000 + 10_000);
   const backend = openStateBackend(config.state);
   try {
-    const sync = (signal: AbortSignal): Promise<RunReport<unknown>> =>
+    const sync = (signal: AbortSignal, provider = only): Promise<RunReport<unknown>> =>
       syncOnce(config, logger, {
         dryRun: false,
         allowMassDelete: options.allowMassDelete === true,
         signal,
         store: backend.state,
         saveIntervalMs: backend.saveIntervalMs,
-        only,
+        only: provider,
         progress,
       });
     if (options.once === true) {
@@ -97,21 +100,30 @@ export async function runCommand(options: RunOptions): Promise<number> {
       if (controller.signal.aborted) logger.info('stopped by signal; state saved');
       return report.ok ? EXIT_OK : EXIT_FAILED;
     }
-    return await runDaemon(config, backend, logger, controller.signal, sync);
+    const watch = options.watch === true || config.watch;
+    return await runDaemon(config, backend, logger, controller.signal, sync, watch ? { only } : undefined);
   } finally {
     release();
     await backend.close();
   }
 }
 
+/**
+ * The daemon: full syncs on the schedule, and with watch mode one provider's sync shortly after its source changed.
+ * Both kinds run under the writer lock, one at a time; in watch mode each waits for the other instead of being skipped.
+ */
 async function runDaemon(
   config: FlagsyncConfig,
   backend: StateBackend,
   logger: Logger,
   stop: AbortSignal,
-  sync: (signal: AbortSignal) => Promise<RunReport<unknown>>,
+  sync: (signal: AbortSignal, provider?: string) => Promise<RunReport<unknown>>,
+  watch?: { readonly only: string | undefined },
 ): Promise<number> {
-  logger.info({ schedule: config.schedule, providers: config.providers.map((p) => p.name), state: backend.where }, 'daemon started');
+  logger.info(
+    { schedule: config.schedule, watch: watch !== undefined, providers: config.providers.map((p) => p.name), state: backend.where },
+    'daemon started',
+  );
   const metrics = new SyncMetrics();
   const readiness = () => checkReadiness({ runs: backend.runs, schedule: config.schedule, periods: config.metrics.readyPeriods });
   const server =
@@ -119,33 +131,49 @@ async function runDaemon(
       ? undefined
       : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, { readiness });
   if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
+  // In watch mode a run waits for the lock (up to a run's longest time), so neither kind of sync is lost.
+  const lockWait = watch === undefined ? {} : { waitMs: config.sync.runTimeoutSeconds * 1000, pollMs: 100 };
+  const runTriggered = async (signal: AbortSignal, trigger: RunTrigger): Promise<void> => {
+    const started = Date.now();
+    const seconds = (): number => (Date.now() - started) / 1000;
+    const where = trigger.kind === 'schedule' ? { slot: trigger.slot.toISOString() } : { provider: trigger.provider, trigger: 'watch' };
+    metrics.recordTrigger(trigger.kind);
+    let result;
+    try {
+      result = await runExclusively(
+        { backend, logger, signal, ...lockWait, ...(trigger.kind === 'schedule' && { slot: trigger.slot }) },
+        () => sync(signal, trigger.kind === 'watch' ? trigger.provider : undefined),
+      );
+    } catch (error) {
+      metrics.recordRun(undefined, seconds(), Date.now());
+      throw error; // the daemon (or the watch) logs it at error level
+    }
+    if (result.status === 'unwritable') {
+      metrics.recordRun(undefined, seconds(), Date.now());
+      logger.error(where, result.message);
+      return;
+    }
+    if (result.status !== 'ran') {
+      logger.info(where, `${trigger.kind === 'schedule' ? 'tick' : 'watch sync'} skipped: ${result.message}`);
+      return;
+    }
+    metrics.recordRun(result.report, seconds(), Date.now());
+    if (trigger.kind === 'watch' && result.report.ok) metrics.recordChangeToJira(trigger.provider, (Date.now() - trigger.noticedAt) / 1000);
+    logRunEnd(logger.child(where), result.report);
+  };
   const daemon = startDaemon({
     schedule: config.schedule,
     logger,
-    run: async (signal, slot) => {
-      const started = Date.now();
-      const seconds = (): number => (Date.now() - started) / 1000;
-      let result;
-      try {
-        result = await runExclusively({ backend, logger, signal, slot }, () => sync(signal));
-      } catch (error) {
-        metrics.recordRun(undefined, seconds(), Date.now());
-        throw error; // the daemon logs it at error level
-      }
-      if (result.status === 'unwritable') {
-        metrics.recordRun(undefined, seconds(), Date.now());
-        logger.error({ slot: slot.toISOString() }, result.message);
-        return;
-      }
-      if (result.status !== 'ran') {
-        logger.info({ slot: slot.toISOString() }, `tick skipped: ${result.message}`);
-        return;
-      }
-      metrics.recordRun(result.report, seconds(), Date.now());
-      logRunEnd(logger, result.report);
-    },
+    run: (signal, slot) => runTriggered(signal, { kind: 'schedule', slot }),
   });
-  await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+  const watching =
+    watch === undefined
+      ? undefined
+      : await startWatchMode(config, logger, watch.only, (provider, noticedAt, signal) =>
+          runTriggered(signal, { kind: 'watch', provider, noticedAt }),
+        );
+  if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+  await watching?.stop();
   await daemon.stop();
   await server?.close();
   logger.info('daemon stopped; state saved');
