@@ -29,3 +29,4 @@ export { crossChecked } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
 export { productName } from './product';
 export { conditionalGetVersion, pollForChanges, type PolledVersion, type PollForChangesOptions } from './watch-poll';
+export { TimeoutError, withTimeout } from './deadline';

@@ -1,39 +1,8 @@
 import type { CollectedSource, ReconcileKind } from './kind';
+import { withTimeout } from '../kit/deadline';
 import type { ProviderRuntime } from './provider';
 
-class TimeoutError extends Error {}
-
-/** How long a timed-out adapter gets to report what it was waiting for (its abort error names the URL). */
-const ABORT_REPORT_MS = 250;
-
-export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, outer?: AbortSignal): Promise<T> {
-  // Stopped before this work began (a stop during an earlier phase of the run): do not start it.
-  if (outer?.aborted === true) return Promise.reject(new Error('not read: flagsync is stopping'));
-  const controller = new AbortController();
-  const onOuter = (): void => controller.abort(outer?.reason);
-  outer?.addEventListener('abort', onOuter, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
-  // An adapter that honours the signal rejects with what it was waiting for ("GET https://flags.example/prod.json
-  // was aborted"), which the timeout error then names.
-  const running = work(controller.signal).catch((cause: unknown) => {
-    if (!timedOut) throw cause;
-    throw new TimeoutError(`timed out after ${ms} ms: ${cause instanceof Error ? cause.message : String(cause)}`);
-  });
-  // The adapter may ignore the signal; the race makes the timeout hold regardless.
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      const error = new TimeoutError(`timed out after ${ms} ms`);
-      controller.abort(error);
-      timer = setTimeout(() => reject(error), ABORT_REPORT_MS);
-    }, ms);
-  });
-  return Promise.race([running, timeout]).finally(() => {
-    clearTimeout(timer);
-    outer?.removeEventListener('abort', onOuter);
-  });
-}
+export { withTimeout } from '../kit/deadline';
 
 /**
  * Why a provider failed, without its name (the summary shows that beside it). A SourceError, from this or another
