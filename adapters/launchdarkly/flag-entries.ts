@@ -1,5 +1,4 @@
-import { isLeft } from 'fp-ts/Either';
-import { describeErrors, type SkippedFlag } from '../../src/kit';
+import { decodeItem, type SkippedFlag } from '../../src/kit';
 import { LdFlagCodec, type LdFlag } from './codecs';
 
 /** One environment's usable flags and the ones whose configuration could not be read. */
@@ -7,6 +6,9 @@ export interface DecodedFlags {
   readonly flags: readonly LdFlag[];
   readonly skipped: readonly SkippedFlag[];
 }
+
+/** LaunchDarkly's skip reasons list every problem (the other adapters' stop at the kit's handful). */
+export const ALL_PROBLEMS = Number.POSITIVE_INFINITY;
 
 function isTombstone(item: unknown): boolean {
   return typeof item === 'object' && item !== null && (item as { deleted?: unknown }).deleted === true;
@@ -22,13 +24,13 @@ export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>): D
   const skipped: SkippedFlag[] = [];
   for (const [key, item] of Object.entries(entries)) {
     if (isTombstone(item)) continue;
-    const result = LdFlagCodec.decode(item);
-    if (isLeft(result)) {
-      skipped.push({ key, reason: describeErrors(result.left).join('; ') });
-    } else if (result.right.key !== key) {
+    const decoded = decodeItem(LdFlagCodec, item, { maxProblems: ALL_PROBLEMS });
+    if (!decoded.ok) {
+      skipped.push({ key, reason: decoded.reason });
+    } else if (decoded.value.key !== key) {
       skipped.push({ key, reason: 'key: differs from the key the flag is listed under' });
-    } else if (result.right.deleted !== true) {
-      flags.push(result.right);
+    } else if (decoded.value.deleted !== true) {
+      flags.push(decoded.value);
     }
   }
   return { flags, skipped };

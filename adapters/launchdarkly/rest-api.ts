@@ -1,7 +1,7 @@
 import axios, { type AxiosResponse } from 'axios';
-import { isLeft } from 'fp-ts/Either';
-import { decodeOrThrow, describeErrors } from '../../src/kit';
+import { decodeItem, decodeOrThrow } from '../../src/kit';
 import { KeyedItemCodec, RestFlagCodec, RestFlagsPageCodec, type RestFlag, type RestFlagsPage } from './codecs';
+import { ALL_PROBLEMS } from './flag-entries';
 
 /**
  * Flag metadata from LaunchDarkly's REST API (`GET /api/v2/flags/{projectKey}`): name, description, tags,
@@ -93,9 +93,9 @@ function addPageItems(
   items.forEach((item, index) => {
     const { key } = decodeOrThrow(KeyedItemCodec, item, what, { prefix: `items[${index}]` });
     keysRead.add(key);
-    const result = RestFlagCodec.decode(item);
-    if (isLeft(result)) onUnusable(key, describeErrors(result.left).join('; '));
-    else flags.set(key, result.right);
+    const decoded = decodeItem(RestFlagCodec, item, { maxProblems: ALL_PROBLEMS });
+    if (decoded.ok) flags.set(key, decoded.value);
+    else onUnusable(key, decoded.reason);
   });
 }
 

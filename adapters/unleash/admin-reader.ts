@@ -11,7 +11,8 @@ import {
   type SearchFeature,
 } from './codecs';
 import { mapWithConcurrency } from './concurrency';
-import { addSkip, attempt, decodeEntity, featureNameOf, skippedList, type EntityResult } from './entity';
+import { decodeItem, type ItemDecoded } from '../../src/kit';
+import { addSkip, attempt, featureNameOf, skippedList } from './entity';
 import type { UnleashFeatureView, UnleashRead } from './model';
 import { adminFeatureView, needsStrategies } from './views';
 
@@ -48,7 +49,7 @@ async function segmentNames(http: AdminHttp): Promise<Map<number, string>> {
 /** One row of the feature search: its name (always readable) and the decoded row, or why it could not be used. */
 export interface ListedFeature {
   readonly name: string;
-  readonly row: EntityResult<SearchFeature>;
+  readonly row: ItemDecoded<SearchFeature>;
 }
 
 /** Id of the newest event in the instance (null when it has none); every archive, revive, create or move writes one. */
@@ -87,7 +88,7 @@ async function pageFeatures(http: AdminHttp, project: string | undefined, pageSi
     page.features.forEach((raw, i) => {
       const name = featureNameOf(raw, `feature search row ${offset + i}`);
       const rowProject: unknown = (raw as { project?: unknown }).project;
-      byName.set(`${String(rowProject)}\u0000${name}`, { name, row: decodeEntity(SearchFeatureCodec, raw) });
+      byName.set(`${String(rowProject)}\u0000${name}`, { name, row: decodeItem(SearchFeatureCodec, raw) });
     });
     if (page.features.length === 0) break;
     offset += page.features.length;
@@ -126,7 +127,7 @@ async function readFeature(
   // A 404 also answers a flag moved to another project after the list: skipped, Jira keeps it one more run; a flag
   // truly archived is absent from the next run's list and deleted then.
   if (wantDetail && raw === undefined) return { kind: 'skipped', name, reason: 'archived or moved while reading' };
-  const feature = wantDetail ? decodeEntity(AdminFeatureCodec, raw) : undefined;
+  const feature = wantDetail ? decodeItem(AdminFeatureCodec, raw) : undefined;
   if (feature !== undefined && !feature.ok) return { kind: 'skipped', name, reason: feature.reason };
   if (feature?.value.archived === true) return { kind: 'gone' };
   const view = attempt(() => adminFeatureView(row, feature?.value, options.environments, segments, changed));

@@ -1,7 +1,7 @@
 import { InMemStorageProvider, Unleash, UnleashEvents } from 'unleash-client';
-import { decodeOrThrow } from '../../src/kit';
+import { decodeItem, decodeOrThrow } from '../../src/kit';
 import { ClientFeatureCodec, ClientFeaturesCodec, type ClientFeature } from './codecs';
-import { decodeEntity, featureNameOf } from './entity';
+import { featureNameOf } from './entity';
 
 /**
  * Client-token mode: one unleash-client per environment, used for exactly one synchronisation. The SDK's own
@@ -30,7 +30,7 @@ function decodeFeatures(environment: string, definitions: unknown): ClientEnviro
   const skipped: { name: string; reason: string }[] = [];
   raw.forEach((item, i) => {
     const name = featureNameOf(item, `Unleash client feature ${i} for ${environment}`);
-    const decoded = decodeEntity(ClientFeatureCodec, item);
+    const decoded = decodeItem(ClientFeatureCodec, item);
     if (decoded.ok) features.push(decoded.value);
     else skipped.push({ name, reason: decoded.reason });
   });

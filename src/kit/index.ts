@@ -24,6 +24,8 @@ export { FlagSnapshotCodec, InvalidSnapshotError, snapshotProblems, validateSnap
 export type { SnapshotExpectations } from './snapshot-check';
 export { DecodeError, decodeOrThrow, describeErrors } from './decode';
 export type { DescribeOptions } from './decode';
+export { decodeItem, itemKeyOf, SKIP_REASON_PROBLEMS, skipReason } from './decode-each';
+export type { ItemDecodeOptions, ItemDecoded } from './decode-each';
 export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './option-codecs';
 export { crossChecked } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
