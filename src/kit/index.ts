@@ -26,6 +26,7 @@ export { DecodeError, decodeOrThrow, describeErrors } from './decode';
 export type { DescribeOptions } from './decode';
 export { decodeItem, itemKeyOf, SKIP_REASON_PROBLEMS, skipReason } from './decode-each';
 export type { ItemDecodeOptions, ItemDecoded } from './decode-each';
+export { allOrAbort } from './all-or-abort';
 export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './option-codecs';
 export { crossChecked } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
