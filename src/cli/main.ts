@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { JiraAuthError } from '../jira';
 import { redact } from '../log';
 import { registerAdapterCommands } from './commands/adapter';
@@ -12,12 +12,10 @@ import { simulateCommand } from './commands/simulate';
 import { registerStateCommands } from './commands/state';
 import { registerStatusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
-import { CONFIG_HELP, DEFAULT_CONFIG_PATH } from './context';
+import { DEFAULT_CONFIG_PATH, LOG_LEVELS, withGlobalOptions } from './context';
 import { EXIT_FAILED, EXIT_USAGE, ExitError } from './exit';
 import { printErr } from './output';
 import { packageVersion } from './package-root';
-
-const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 /**
  * `--config`/`--log-level` given before the command (`flagsync --config x.yaml run --once`), else FLAGSYNC_CONFIG /
@@ -34,20 +32,11 @@ function applyProgramDefaults(program: Command, action: Command): void {
     const fromEnv = process.env['FLAGSYNC_LOG_LEVEL'];
     if (before.logLevel !== undefined) action.setOptionValue('logLevel', before.logLevel);
     else if (fromEnv !== undefined && fromEnv !== '') {
-      if (!levels.includes(fromEnv))
-        throw new ExitError(EXIT_USAGE, [`flagsync: FLAGSYNC_LOG_LEVEL: expected one of ${levels.join(', ')}, got "${fromEnv}"`]);
+      if (!(LOG_LEVELS as readonly string[]).includes(fromEnv))
+        throw new ExitError(EXIT_USAGE, [`flagsync: FLAGSYNC_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${fromEnv}"`]);
       action.setOptionValue('logLevel', fromEnv);
     }
   }
-}
-
-function withGlobals(command: Command): Command {
-  return command
-    .option('-c, --config <path>', CONFIG_HELP)
-    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON, pretty on a terminal)').choices(levels))
-    .option('--json', 'print a machine-readable summary on stdout (a JSON error object too when the command fails)')
-    .option('--no-color', 'no colours in the log on a terminal (NO_COLOR=1 does the same)')
-    .option('-q, --quiet', 'no progress display, and only warnings and errors in the log (for scripts)');
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -57,14 +46,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError()
     // Options before the command belong to the program, after it to the command; both are read (see applyProgramDefaults).
-    .enablePositionalOptions()
-    .option('-c, --config <path>', CONFIG_HELP)
-    .addOption(
-      new Option('--log-level <level>', 'log level for the command (default: $FLAGSYNC_LOG_LEVEL, else log.level)').choices(levels),
-    );
+    .enablePositionalOptions();
+  withGlobalOptions(program, ['config', 'logLevel']);
   program.hook('preAction', (_program, action) => applyProgramDefaults(program, action));
 
-  withGlobals(program.command('run'))
+  withGlobalOptions(program.command('run'))
     .description('sync every provider into Jira: once (--once) or as a daemon on the configured cron schedule')
     .option('--once', 'run one sync and exit (0 all accepted, 1 something failed)')
     .option('--allow-mass-delete', 'confirm deletes the mass-delete guard holds back (see sync.massDeleteThreshold)')
@@ -76,19 +62,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .action(async (opts) => setExit(await runCommand(opts)));
 
-  withGlobals(program.command('plan'))
+  withGlobalOptions(program.command('plan'))
     .description('show what a run would create, update and delete; sends nothing')
     .option('--allow-mass-delete', 'plan as if mass deletes were allowed')
     .option('--provider <name>', 'plan this provider only; deletes only within it')
     .action(async (opts) => setExit(await planCommand(opts)));
 
-  withGlobals(program.command('purge'))
+  withGlobalOptions(program.command('purge'))
     .description("delete from Jira everything flagsync sent for one provider (by Jira's delete-by-property); shows it, deletes with --yes")
     .requiredOption('--provider <name>', 'provider whose flags and devinfo to delete (need not be in the config any more)')
     .option('--yes', 'delete (without it, only show what would be deleted)')
     .action(async (opts) => setExit(await purgeCommand(opts)));
 
-  withGlobals(program.command('validate'))
+  withGlobalOptions(program.command('validate'))
     .description('check the config file (offline); with --connect also read every source and obtain a Jira token and cloud id')
     .option('--connect', 'also read every source and obtain a Jira token and the cloud id, reporting each check')
     .action(async (opts) => setExit(await validateCommand(opts)));
@@ -117,10 +103,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--force', 'replace an existing file')
     .action(async (opts) => setExit(await initCommand(opts)));
 
-  program
-    .command('demo')
+  withGlobalOptions(program.command('demo'), ['logLevel'])
     .description('sync the bundled demo flags into a built-in Jira simulator and show what Jira received (npm start)')
-    .addOption(new Option('--log-level <level>', 'log level').choices(levels))
     .action(async (opts) => setExit(await demoCommand(opts)));
 
   registerSendCommands(program, setExit);

@@ -1,15 +1,14 @@
 import * as path from 'node:path';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { checkPassed, checkProvider } from '../../adapter-host/check-provider';
 import { jsonCheck, renderCheck } from '../../adapter-host/check-report';
 import { scaffoldAdapter, ScaffoldError } from '../../adapter-host/scaffold';
-import { CONFIG_HELP, loadConfigOrExit, loggerFor, requireProviders, type GlobalOptions } from '../context';
+import { loadConfigOrExit, loggerFor, requireProviders, withGlobalOptions, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printOut } from '../output';
 import { packageRoot } from '../package-root';
 
-/** `flagsync adapter new NAME` and `flagsync adapter check`: the adapter authoring commands. */
-const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+// `flagsync adapter new NAME` and `flagsync adapter check`: the adapter authoring commands.
 
 export async function adapterNewCommand(name: string, options: { dir?: string }): Promise<number> {
   const dir = options.dir ?? path.join('adapters', name);
@@ -75,12 +74,8 @@ export function registerAdapterCommands(program: Command, setExit: (code: number
     .description('scaffold a working adapter folder (code, README, contract test)')
     .option('--dir <dir>', 'folder to create (default ./adapters/<name>)')
     .action(async (name: string, opts: { dir?: string }) => setExit(await adapterNewCommand(name, opts)));
-  adapter
-    .command('check')
+  withGlobalOptions(adapter.command('check'))
     .description("run one provider's snapshot and show the flags and the Jira entities they become; sends nothing")
-    .option('-c, --config <path>', CONFIG_HELP)
     .option('--provider <name>', 'provider to check (required when the config has several)')
-    .addOption(new Option('--log-level <level>', 'log level').choices(levels))
-    .option('--json', 'print the result as JSON on stdout')
     .action(async (opts: GlobalOptions & { provider?: string }) => setExit(await adapterCheckCommand(opts)));
 }

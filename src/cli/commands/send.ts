@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { FlagsyncConfig } from '../../config';
 import type { Logger } from '../../log';
 import {
@@ -19,12 +19,10 @@ import {
   type PreparedEvent,
   type SendContext,
 } from '../../send';
-import { CONFIG_HELP, loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
+import { loadConfigOrExit, loggerFor, withGlobalOptions, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printErr, printOut } from '../output';
 import { createClient } from '../wiring';
-
-const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 interface SendFlags extends GlobalOptions {
   readonly dryRun?: boolean;
@@ -36,15 +34,8 @@ interface SendFlags extends GlobalOptions {
 const out = printOut;
 const err = printErr;
 
-function withGlobals(command: Command): Command {
-  return command
-    .option('-c, --config <path>', CONFIG_HELP)
-    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON)').choices(levels))
-    .option('--json', 'print the result as JSON on stdout');
-}
-
 function withCommon(command: Command): Command {
-  return withGlobals(command)
+  return withGlobalOptions(command)
     .option('--pipeline-id <id>', 'pipeline (job, plan) id')
     .option('--display-name <text>', 'name shown in Jira')
     .option('--url <url>', 'link to this run in the CI server')
@@ -176,7 +167,7 @@ export function registerSendCommands(program: Command, setExit: (code: number) =
     .option('--service-keys <ids>', 'Jira service ids or keys, comma separated')
     .action(async (opts: DeploymentSendOptions & SendFlags) => setExit(await runSend(opts, (ctx) => prepareDeployment(opts, ctx))));
 
-  withGlobals(send.command('drain'))
+  withGlobalOptions(send.command('drain'))
     .description('deliver spooled events now (the daemon does this on every run); exit 1 while any remain')
     .option('--spool <dir>', 'spool folder (default: beside the state file)')
     .action(async (opts: GlobalOptions & { spool?: string }) => setExit(await runDrain(opts)));

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { openStateBackend } from '../../store';
 import { statusReport, type StatusReport } from '../../store/status-report';
-import { CONFIG_HELP, loadConfigOrExit, type GlobalOptions } from '../context';
+import { loadConfigOrExit, withGlobalOptions, type GlobalOptions } from '../context';
 import { EXIT_OK } from '../exit';
 import { printOut } from '../output';
 
@@ -56,13 +56,10 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
 }
 
 export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('status')
+  withGlobalOptions(program.command('status'), ['config', 'json'])
     .description(
       'what the state store knows: the last runs (start, end, outcome) and per provider the entities in Jira, pending retries and held-back deletes',
     )
-    .option('-c, --config <path>', CONFIG_HELP)
     .option('--runs <n>', 'how many recent runs to list', '10')
-    .option('--json', 'print the status as JSON')
     .action(async (opts: StatusOptions) => setExit(await statusCommand(opts)));
 }

@@ -1,0 +1,46 @@
+import { strict as assert } from 'node:assert';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/main';
+
+/** The options the commands share are declared once: the same flag, help and choices wherever a command takes it. */
+const SHARED = ['--config', '--log-level', '--json', '--no-color', '--quiet'];
+
+function commands(command: Command, prefix = ''): [string, Command][] {
+  return command.commands.flatMap((c) => {
+    const name = `${prefix}${c.name()}`;
+    return [[name, c] as [string, Command], ...commands(c, `${name} `)];
+  });
+}
+
+const program = buildProgram(() => undefined);
+const all = commands(program);
+const sharedOf = (command: Command) => command.options.filter((o) => o.long !== undefined && SHARED.includes(o.long));
+const flagsOf = (name: string) =>
+  sharedOf(all.find(([n]) => n === name)![1])
+    .map((o) => o.long)
+    .sort();
+
+describe('shared CLI options', () => {
+  it('are the same option (flags, help, choices) in every command that takes them, the program included', () => {
+    const seen = new Map<string, string>();
+    for (const [name, command] of [['flagsync', program] as [string, Command], ...all]) {
+      for (const option of sharedOf(command)) {
+        const shape = JSON.stringify({ flags: option.flags, help: option.description, choices: option.argChoices });
+        const first = seen.get(option.long!);
+        if (first === undefined) seen.set(option.long!, shape);
+        else assert.equal(shape, first, `${name}: ${option.long}`);
+      }
+    }
+    assert.deepEqual([...seen.keys()].sort(), [...SHARED].sort());
+  });
+
+  it('every command that logs takes all of them', () => {
+    for (const name of ['run', 'plan', 'purge', 'validate', 'send build', 'send deployment', 'send drain', 'adapter check'])
+      assert.deepEqual(flagsOf(name), [...SHARED].sort(), name);
+  });
+
+  it('status takes the config and --json; demo only the log level', () => {
+    assert.deepEqual(flagsOf('status'), ['--config', '--json']);
+    assert.deepEqual(flagsOf('demo'), ['--log-level']);
+  });
+});
