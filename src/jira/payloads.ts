@@ -1,5 +1,5 @@
 /**
- * Jira DevOps payload types, as the API documents them (see schemas/jira and ../shared/jira-api/FACTS.md).
+ * Jira DevOps payload types, as the API documents them (schemas/jira holds the JSON Schemas of its published spec).
  * Only the core's mapping code builds these; adapters never see them.
  */
 import type { EnvironmentType } from '../kit/flag';

@@ -1,6 +1,6 @@
 /**
  * Jira validates each entity of a bulk request on its own: a malformed REQUEST answers 400, a malformed ENTITY is
- * listed as failed/rejected inside the 202 and the rest of the request is stored (FACTS.md section 2). This splits
+ * listed as failed/rejected inside the 202 and the rest of the request is stored. This splits
  * schema violations along that line, by where in the body they are.
  */
 import type { SchemaViolation } from './validate';

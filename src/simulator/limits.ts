@@ -1,5 +1,7 @@
 /**
- * Limits Jira enforces that the derived JSON Schemas do not express (FACTS.md "Limits at a glance" and section 2).
+ * Limits Jira enforces that the derived JSON Schemas do not express: at most 5 properties per entity, keys without
+ * ':' and not starting with '_', keys and values of at most 255 characters, and at most 500 association values per
+ * entity across all of its associations; and no entity key twice in one request.
  * Each check returns messages in Jira's style: `<json path>: <problem>`.
  */
 
