@@ -5,9 +5,13 @@ export interface Row {
   readonly adapter: string;
   readonly scenario: string;
   readonly flags: number;
+  /** What `flags` counts when not flags (git: commits). */
+  readonly unit?: string;
   readonly cost: ProcessCost;
   readonly requests?: number;
   readonly lowerBound?: number;
+  /** Requests the flag source (a stand-in served by the bench) received during the run. */
+  readonly sourceRequests?: number;
   /** The minimum-work reference measured in the same run, on the same source. */
   readonly reference?: ProcessCost;
   /** The cost is measured inside the bench process: heap, not a process's peak RSS. */
@@ -28,15 +32,15 @@ export function renderTable(header: Header, rows: readonly Row[]): string {
   const lines = [
     `Measured ${header.date} on ${header.machine}; \`${header.command}\`.`,
     '',
-    '| adapter | scenario | flags | wall s | CPU s | peak RSS MB | requests (lower bound) | wall / ref | CPU / ref | RSS / ref |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| adapter | scenario | flags | wall s | CPU s | peak RSS MB | Jira requests (lower bound) | source requests | wall / ref | CPU / ref | RSS / ref |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const { cost, reference } = row;
     const rss = row.heapOnly === true ? `${cost.peakRssMb.toFixed(0)} (heap)` : cost.peakRssMb.toFixed(0);
     const requests = row.requests === undefined ? '' : `${row.requests} (${row.lowerBound ?? 0})`;
     lines.push(
-      `| ${row.adapter} | ${row.scenario} | ${row.flags} | ${seconds(cost.wallMs)} | ${seconds(cost.cpuMs)} | ${rss} | ${requests} | ${ratio(cost.wallMs, reference?.wallMs)} | ${ratio(cost.cpuMs, reference?.cpuMs)} | ${ratio(cost.peakRssMb, reference?.peakRssMb)} |`,
+      `| ${row.adapter} | ${row.scenario} | ${row.flags}${row.unit === undefined ? '' : ` ${row.unit}`} | ${seconds(cost.wallMs)} | ${seconds(cost.cpuMs)} | ${rss} | ${requests} | ${row.sourceRequests ?? ''} | ${ratio(cost.wallMs, reference?.wallMs)} | ${ratio(cost.cpuMs, reference?.cpuMs)} | ${ratio(cost.peakRssMb, reference?.peakRssMb)} |`,
     );
   }
   return lines.join('\n');

@@ -4,8 +4,8 @@
  * come from that process, requests from the simulator. A minimum-work reference (minimum-work.cjs) runs on the same
  * files in the same run, and every scenario is printed as a ratio of it. The in-memory planner is one row.
  *
- * Options: --flags N (default 100000), --quick (10000 flags, flagd only unless --adapters says otherwise),
- * --adapters flagd,... , --no-build (use dist/ as it is), --cli PATH (measure another build's bin/flagsync.js), --json,
+ * Options: --flags N (default 100000; commits for git), --quick (10000), --adapters flagd,unleash,unleash-client,
+ * launchdarkly,git (default flagd), --no-build (use dist/ as it is), --cli PATH (measure another build's bin/flagsync.js), --json,
  * --write (put the table into bench/README.md).
  * Goals are reported, never asserted in tests (README.md "Benchmark").
  */
@@ -19,7 +19,10 @@ import { measurePlanner } from './planner';
 import { renderTable, writeReadme, type Row } from './report';
 import { measureStateIo } from './state-io';
 import { flagdScenarios } from './scenarios/flagd';
-import type { ScenarioSet } from './scenarios/scenario';
+import { gitScenarios } from './scenarios/git';
+import { launchDarklyScenarios } from './scenarios/launchdarkly';
+import { flagLowerBound, type ScenarioSet } from './scenarios/scenario';
+import { unleashScenarios } from './scenarios/unleash';
 
 const root = path.resolve(__dirname, '..');
 
@@ -31,6 +34,10 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const scenarioSets: Record<string, (count: number, dir: string, sim: Simulator) => Promise<ScenarioSet>> = {
   flagd: flagdScenarios,
+  unleash: (count, dir, sim) => unleashScenarios(count, dir, sim, 'admin'),
+  'unleash-client': (count, dir, sim) => unleashScenarios(count, dir, sim, 'client'),
+  launchdarkly: launchDarklyScenarios,
+  git: gitScenarios,
 };
 
 function requestCount(sim: Simulator): number {
@@ -73,11 +80,13 @@ async function main(): Promise<void> {
       const make = scenarioSets[adapter];
       if (make === undefined) throw new Error(`unknown adapter ${adapter} (known: ${Object.keys(scenarioSets).join(', ')})`);
       const dir = await mkdtemp(path.join(os.tmpdir(), `flagsync-bench-${adapter}-`));
+      let set: ScenarioSet | undefined;
       try {
-        const set = await make(count, dir, sim);
+        set = await make(count, dir, sim);
         let reference: ProcessCost | undefined;
         for (const scenario of set.scenarios) {
           await scenario.prepare();
+          set.takeSourceRequests?.();
           if (scenario.referenceBefore === true && set.reference !== undefined) {
             reference = await measureNode([], set.reference);
             rows.push({ adapter, scenario: 'minimum-work reference (same files, one process)', flags: count, cost: reference });
@@ -87,10 +96,22 @@ async function main(): Promise<void> {
           const cost = await measureNode([], [cli, 'run', '--once', '--json', '--log-level', 'error', '--config', set.config]);
           const writes = checkSummary(cost, `${adapter}: ${scenario.name}`, scenario.writes);
           const requests = requestCount(sim);
-          const lowerBound = writes === 0 ? 0 : 1 + Math.ceil(writes / 100);
-          rows.push({ adapter, scenario: scenario.name, flags: count, cost, requests, lowerBound, reference });
+          const lowerBound = scenario.lowerBound ?? (set.lowerBound ?? flagLowerBound)(writes);
+          const sourceRequests = set.takeSourceRequests?.();
+          rows.push({
+            adapter,
+            scenario: scenario.name,
+            flags: count,
+            unit: set.unit,
+            cost,
+            requests,
+            lowerBound,
+            sourceRequests,
+            reference,
+          });
         }
       } finally {
+        await set?.close?.();
         await rm(dir, { recursive: true, force: true });
       }
     }
