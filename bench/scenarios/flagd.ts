@@ -32,6 +32,8 @@ export async function flagdScenarios(count: number, dir: string, sim: Simulator)
         {
           name: 'bench',
           adapter: 'flagd',
+          // Local files give Jira no link of their own; without a template every flag would be skipped.
+          urlTemplate: 'https://git.example/acme/flags/blob/main/{environment}.flagd.json#{key}',
           environments: BENCH_ENVIRONMENTS.map((name, i) => ({ name, source: files[i] })),
         },
       ],
