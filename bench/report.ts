@@ -49,11 +49,20 @@ export function renderTable(header: Header, rows: readonly Row[]): string {
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-/** Replaces the results between the markers in bench/README.md (history above them is kept by hand). */
-export async function writeReadme(file: string, table: string): Promise<void> {
+async function replaceBetween(file: string, start: string, end: string, content: string): Promise<void> {
   const text = await readFile(file, 'utf8');
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file} has no ${START} … ${END} section`);
-  await writeFile(file, `${text.slice(0, start + START.length)}\n${table}\n${text.slice(end)}`);
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${start} … ${end} section`);
+  await writeFile(file, `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`);
+}
+
+/** Replaces the results between the markers in bench/README.md (history above them is kept by hand). */
+export function writeReadme(file: string, table: string): Promise<void> {
+  return replaceBetween(file, START, END, table);
+}
+
+/** Replaces the daemon bench's figures in bench/README.md. */
+export function writeDaemonReadme(file: string, summary: string): Promise<void> {
+  return replaceBetween(file, '<!-- bench:daemon:start -->', '<!-- bench:daemon:end -->', summary);
 }
