@@ -12,7 +12,18 @@ import { FlagdFileError } from './errors';
 import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions } from './options';
 import { parseFlagdFile } from './parse';
-import { locateSource, readSource, SourceReadError, textOf, type SourceContent, type SourceLocation } from './read';
+import {
+  locateSource,
+  readSource,
+  readSourceUnlessNotModified,
+  SourceReadError,
+  textOf,
+  type KnownVersion,
+  type NotModified,
+  type SourceContent,
+  type SourceLocation,
+} from './read';
+import { knownVersionsIn, withKnownVersions } from './source-versions';
 import { watchFlagdSources } from './watch';
 
 export type { FlagdOptions } from './options';
@@ -43,6 +54,9 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   // What besides the files' bytes decides the snapshot: which file is which environment, and the mapping settings.
   const settingsKey = JSON.stringify([MAPPING_REVISION, settings, plan.map((p) => [p.environment, p.location.url, p.urlTemplate ?? null])]);
 
+  /** Each distinct source once, in plan order (a source's index here is how a fingerprint names it). */
+  const sources = [...new Map(plan.map((p) => [p.location.url, p.location])).values()];
+
   const environmentsReading = (location: SourceLocation) => plan.filter((p) => p.location.url === location.url).map((p) => p.environment);
 
   function sourceFailure(location: SourceLocation, err: unknown): unknown {
@@ -55,22 +69,42 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
 
   /** Every distinct source read once (a file standing for several environments gives them all the same version). */
   async function readAll(signal: AbortSignal): Promise<Map<string, SourceContent>> {
-    const reads = new Map<string, Promise<SourceContent>>();
-    for (const { location } of plan) {
-      if (!reads.has(location.url))
-        reads.set(
-          location.url,
-          readSource(location, signal, options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err))),
-        );
-    }
-    const contents = await Promise.all(reads.values());
-    return new Map([...reads.keys()].map((url, i) => [url, contents[i]!]));
+    const contents = await Promise.all(
+      sources.map((location) =>
+        readSource(location, signal, options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err))),
+      ),
+    );
+    return new Map(sources.map((location, i) => [location.url, contents[i]!]));
   }
 
-  function fingerprintOf(contents: ReadonlyMap<string, SourceContent>): string {
+  /** As readAll, but an HTTP source still at its known version (ETag) is only asked (304), not transferred. */
+  async function readAllUnlessNotModified(
+    signal: AbortSignal,
+    known: ReadonlyMap<number, KnownVersion>,
+  ): Promise<Map<string, SourceContent | NotModified>> {
+    const contents = await Promise.all(
+      sources.map((location, i) =>
+        readSourceUnlessNotModified(location, signal, known.get(i), options.headers).catch((err: unknown) =>
+          Promise.reject(sourceFailure(location, err)),
+        ),
+      ),
+    );
+    return new Map(sources.map((location, i) => [location.url, contents[i]!]));
+  }
+
+  /**
+   * The settings and every source's digest hashed; sources read over HTTP with an ETag also carry that ETag and
+   * digest (by source index, never the URL, which may hold a token), for a conditional GET next time.
+   */
+  function fingerprintOf(contents: ReadonlyMap<string, SourceContent | NotModified>): string {
     const hash = createHash('sha256').update(settingsKey);
     for (const { location } of plan) hash.update(`\n${contents.get(location.url)!.digest}`);
-    return hash.digest('base64url');
+    const versions = new Map<number, KnownVersion>();
+    sources.forEach((location, i) => {
+      const { etag, digest } = contents.get(location.url)!;
+      if (etag !== undefined) versions.set(i, { etag, digest });
+    });
+    return withKnownVersions(hash.digest('base64url'), versions);
   }
 
   function mapAll(contents: ReadonlyMap<string, SourceContent>, sourceFingerprint: string): FlagSnapshot {
@@ -101,12 +135,19 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     return mapAll(contents, fingerprintOf(contents));
   }
 
-  /** Files whose bytes (and the settings) are those of the last fully accepted run are not parsed again. */
+  /**
+   * Sources whose bytes (and the settings) are those of the last fully accepted run are not parsed again; an HTTP
+   * source that answers 304 to the ETag of that run is not even transferred.
+   */
   async function snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource> {
-    const contents = await readAll(signal);
-    const sourceFingerprint = fingerprintOf(contents);
-    if (sourceFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint };
-    return mapAll(contents, sourceFingerprint);
+    const checked = await readAllUnlessNotModified(signal, knownVersionsIn(acceptedSource));
+    const checkedFingerprint = fingerprintOf(checked);
+    if (checkedFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint: checkedFingerprint };
+    // Something changed: the sources that answered 304 have no body here, so read everything as a plain snapshot.
+    const contents = [...checked.values()].some((c) => 'notModified' in c)
+      ? await readAll(signal)
+      : (checked as Map<string, SourceContent>);
+    return mapAll(contents, fingerprintOf(contents));
   }
 
   // flagd files carry no version of anything but their schema.

@@ -17,6 +17,24 @@ export interface SourceContent {
   readonly digest: string;
   /** File mtime or HTTP Last-Modified, when known. */
   readonly lastModified?: Date;
+  /** The HTTP ETag the body came with, when the server sent one. */
+  readonly etag?: string;
+}
+
+/**
+ * An HTTP source answered 304 to `If-None-Match`: its body is still the one that came with `etag`, whose digest the
+ * caller knew (no body was sent, so nothing is read or parsed).
+ */
+export interface NotModified {
+  readonly notModified: true;
+  readonly etag: string;
+  readonly digest: string;
+}
+
+/** What the last accepted read of an HTTP source was: its ETag and the digest of the body that came with it. */
+export interface KnownVersion {
+  readonly etag: string;
+  readonly digest: string;
 }
 
 export const textOf = (content: SourceContent): string => (typeof content.body === 'string' ? content.body : content.body.toString('utf8'));
@@ -74,16 +92,31 @@ function dropHeadersAcrossOrigins(sourceUrl: string, headers: Readonly<Record<st
   };
 }
 
-async function readOverHttp(
-  location: Extract<SourceLocation, { kind: 'http' }>,
+type HttpLocation = Extract<SourceLocation, { kind: 'http' }>;
+
+/** GET; with a known version, a conditional GET (`If-None-Match`) whose 304 answers NotModified. */
+function readOverHttp(location: HttpLocation, signal: AbortSignal, headers: Readonly<Record<string, string>>): Promise<SourceContent>;
+function readOverHttp(
+  location: HttpLocation,
   signal: AbortSignal,
   headers: Readonly<Record<string, string>>,
-): Promise<SourceContent> {
+  known: KnownVersion | undefined,
+): Promise<SourceContent | NotModified>;
+async function readOverHttp(
+  location: HttpLocation,
+  signal: AbortSignal,
+  headers: Readonly<Record<string, string>>,
+  known?: KnownVersion,
+): Promise<SourceContent | NotModified> {
   let response;
   try {
     response = await axios.get<unknown>(location.url, {
       signal,
-      headers: { Accept: 'application/json, application/yaml;q=0.9, */*;q=0.5', ...headers },
+      headers: {
+        Accept: 'application/json, application/yaml;q=0.9, */*;q=0.5',
+        ...headers,
+        ...(known !== undefined && { 'If-None-Match': known.etag }),
+      },
       responseType: 'text',
       // Keep the body as text: the parser reports syntax errors with positions.
       transformResponse: (data: unknown) => data,
@@ -95,16 +128,19 @@ async function readOverHttp(
     const reason = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
     throw new SourceReadError(`GET ${location.label} failed (${reason})`);
   }
+  if (response.status === 304 && known !== undefined) return { notModified: true, etag: known.etag, digest: known.digest };
   if (response.status < 200 || response.status > 299) {
     throw new SourceReadError(`GET ${location.label} answered HTTP ${response.status}`);
   }
   if (typeof response.data !== 'string') throw new SourceReadError(`GET ${location.label} returned no text body`);
   const lastModifiedHeader: unknown = response.headers['last-modified'];
   const lastModified = typeof lastModifiedHeader === 'string' ? new Date(lastModifiedHeader) : undefined;
+  const etag: unknown = response.headers['etag'];
   return {
     body: response.data,
     digest: digestOf(response.data),
     ...(lastModified !== undefined && !Number.isNaN(lastModified.getTime()) && { lastModified }),
+    ...(typeof etag === 'string' && etag !== '' && { etag }),
   };
 }
 
@@ -114,4 +150,17 @@ export function readSource(
   headers: Readonly<Record<string, string>> = {},
 ): Promise<SourceContent> {
   return location.kind === 'file' ? readLocalFile(location, signal) : readOverHttp(location, signal, headers);
+}
+
+/**
+ * Reads a source unless it is an HTTP source still at `known` (a conditional GET answered 304): then nothing is
+ * transferred, and the caller takes the body for the one it had.
+ */
+export function readSourceUnlessNotModified(
+  location: SourceLocation,
+  signal: AbortSignal,
+  known: KnownVersion | undefined,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<SourceContent | NotModified> {
+  return location.kind === 'file' ? readLocalFile(location, signal) : readOverHttp(location, signal, headers, known);
 }

@@ -6,7 +6,8 @@ import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../helpers/flagd-fixtures';
+import { serveRoutes } from '../../adapters/flagd/test/helpers';
+import { flagdFile, linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 /** flagd files byte-identical to the last fully accepted run are not read again; anything less than that is. */
@@ -97,5 +98,31 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
     const report = await sync();
     assert.equal(report.results[0]!.updated, 1);
     assert.equal(writes().length, 1);
+  });
+
+  it('flag files over HTTP whose ETag Jira last accepted: asked with If-None-Match, 304, nothing sent; a new ETag is read', async () => {
+    const routes = { '/flags.json': { body: flagdFile(linkedFlags(5)), etag: '"v1"' } };
+    const server = await serveRoutes(routes);
+    try {
+      const provider = {
+        name: 'files',
+        adapter: 'flagd',
+        source: `${server.url}/flags.json`,
+        environments: [{ name: 'production', type: 'production' }],
+      };
+      configFile = await writeSyncConfig(dir, sim, [provider]);
+      assert.equal((await sync()).results[0]!.created, 5);
+      sim.clearRequests();
+      const unchanged = await sync();
+      assert.deepEqual(
+        { unchanged: unchanged.results[0]!.unchanged, writes: writes().length, answered: server.requests.at(-1)!.status },
+        { unchanged: 5, writes: 0, answered: 304 },
+      );
+      routes['/flags.json'] = { body: flagdFile(linkedFlags(6)), etag: '"v2"' };
+      const changed = await sync();
+      assert.equal(changed.results[0]!.created, 1);
+    } finally {
+      await server.close();
+    }
   });
 });

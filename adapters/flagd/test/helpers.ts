@@ -33,27 +33,39 @@ export interface Route {
   readonly headers?: Readonly<Record<string, string>>;
   /** Never answer (for abort tests). */
   readonly hang?: boolean;
+  /** Sent as ETag; a request whose If-None-Match names it is answered 304 without a body, as HTTP caches expect. */
+  readonly etag?: string;
 }
 
 export interface FileServer {
   readonly url: string;
   readonly server: http.Server;
-  readonly requests: { readonly url: string; readonly headers: http.IncomingHttpHeaders }[];
+  readonly requests: { readonly url: string; readonly headers: http.IncomingHttpHeaders; status?: number }[];
   close(): Promise<void>;
 }
 
-/** A tiny HTTP server on loopback answering fixed routes (path without query); anything else is 404. */
+/**
+ * A tiny HTTP server on loopback answering routes (path without query; looked up per request, so a test may replace
+ * one); anything else is 404. Each request is recorded with the status it was answered with.
+ */
 export async function serveRoutes(routes: Readonly<Record<string, Route>>): Promise<FileServer> {
   const requests: FileServer['requests'] = [];
   const server = http.createServer((req, res) => {
-    requests.push({ url: req.url ?? '', headers: req.headers });
+    const request: FileServer['requests'][number] = { url: req.url ?? '', headers: req.headers };
+    requests.push(request);
     const route = routes[(req.url ?? '').split('?')[0]!];
     if (route === undefined) {
-      res.writeHead(404).end();
+      res.writeHead((request.status = 404)).end();
       return;
     }
     if (route.hang === true) return;
-    res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers }).end(route.body ?? '');
+    if (route.etag !== undefined && req.headers['if-none-match'] === route.etag) {
+      res.writeHead((request.status = 304), { etag: route.etag }).end();
+      return;
+    }
+    request.status = route.status ?? 200;
+    const etag = route.etag === undefined ? {} : { etag: route.etag };
+    res.writeHead(request.status, { 'content-type': 'application/json', ...etag, ...route.headers }).end(route.body ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
