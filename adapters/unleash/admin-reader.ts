@@ -53,7 +53,7 @@ export interface ListedFeature {
 }
 
 /** Id of the newest event in the instance (null when it has none); every archive, revive, create or move writes one. */
-async function newestEventId(http: AdminHttp): Promise<number | null> {
+export async function newestEventId(http: AdminHttp): Promise<number | null> {
   const page = (await http.get('admin/search/events', { limit: '1', offset: '0' }, NewestEventPageCodec))!;
   return page.events[0]?.id ?? null;
 }
@@ -64,7 +64,11 @@ async function newestEventId(http: AdminHttp): Promise<number | null> {
  * the distinct count still matches the new total. Any event written while paging therefore rejects the list: a
  * partial list would delete live flags in Jira. The count check stays for sources whose events do not tell.
  */
-export async function listFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<ListedFeature[]> {
+export async function listFeatures(
+  http: AdminHttp,
+  project: string | undefined,
+  pageSize: number,
+): Promise<{ listed: ListedFeature[]; newestEventId: number | null }> {
   const before = await newestEventId(http);
   const listed = await pageFeatures(http, project, pageSize);
   const after = await newestEventId(http);
@@ -73,7 +77,7 @@ export async function listFeatures(http: AdminHttp, project: string | undefined,
       `flags changed while reading; try again next run (Unleash's newest event went from #${before ?? 'none'} to #${after ?? 'none'} while the feature list was paged)`,
     );
   }
-  return listed;
+  return { listed, newestEventId: before };
 }
 
 async function pageFeatures(http: AdminHttp, project: string | undefined, pageSize: number): Promise<ListedFeature[]> {
@@ -138,7 +142,7 @@ export async function readAdminFeatures(options: AdminReadOptions, signal: Abort
   const http = createAdminHttp(options.apiRoot, options.token, signal);
   await checkEnvironments(http, options.environments);
   const segments = await segmentNames(http);
-  const listed = await listFeatures(http, options.project, options.pageSize);
+  const { listed, newestEventId: eventId } = await listFeatures(http, options.project, options.pageSize);
   const outcomes = await mapWithConcurrency(listed, options.concurrency, (feature) => readFeature(http, feature, options, segments));
   const views: UnleashFeatureView[] = [];
   const skips = new Map<string, string[]>();
@@ -146,5 +150,5 @@ export async function readAdminFeatures(options: AdminReadOptions, signal: Abort
     if (outcome.kind === 'view') views.push(outcome.view);
     else if (outcome.kind === 'skipped') addSkip(skips, outcome.name, outcome.reason);
   }
-  return { views, skipped: skippedList(skips) };
+  return { views, skipped: skippedList(skips), newestEventId: eventId };
 }

@@ -1,5 +1,14 @@
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type NormalizedFlag, type SourceAdapter, SourceError } from '../../src/kit';
-import { readAdminFeatures } from './admin-reader';
+import { createHash } from 'node:crypto';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  type AdapterFactory,
+  type FlagSnapshot,
+  type NormalizedFlag,
+  type SourceAdapter,
+  SourceError,
+} from '../../src/kit';
+import { createAdminHttp } from './admin-http';
+import { newestEventId, readAdminFeatures } from './admin-reader';
 import { readClientFeatures } from './client-reader';
 import { addSkip, attempt } from './entity';
 import { normalizeUnleashFeature } from './map';
@@ -10,6 +19,12 @@ import { unleashProduct } from './version';
 
 export { UnleashOptionsCodec, type UnleashOptions } from './options';
 export { normalizeUnleashFeature } from './map';
+
+/**
+ * Bump when the same Unleash data would map to other normalized flags (map.ts, rollout.ts, views.ts): an instance
+ * whose newest event did not move is otherwise not read again (see `snapshotUnlessUnchanged`).
+ */
+const MAPPING_REVISION = 1;
 
 const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 8;
@@ -71,34 +86,66 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
   create(options, ctx): SourceAdapter {
     const uiUrl = trimSlash(options.uiUrl ?? defaultUiUrl(options.url));
     const mode = options.adminToken !== undefined ? 'Admin API' : 'client tokens';
+    const { adminToken } = options;
     let product = 'Unleash';
+    const failure = (err: unknown) =>
+      new SourceError(ctx.providerName, `Unleash (${mode}): ${err instanceof Error ? err.message : String(err)}`, err);
+    // What besides Unleash's data decides the snapshot (never the token).
+    const settingsKey = JSON.stringify([
+      MAPPING_REVISION,
+      trimSlash(options.url),
+      options.project ?? null,
+      options.environments.map((e) => e.name),
+      uiUrl,
+    ]);
+    // `<settings hash>:<newest event id>`: a run whose settings differ goes straight to a full read.
+    const settingsHash = createHash('sha256').update(settingsKey).digest('base64url');
+    const fingerprintOf = (eventId: number) => `${settingsHash}:${eventId}`;
+
+    async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
+      let read: UnleashRead;
+      try {
+        read = await readViews(options, signal);
+      } catch (err) {
+        throw failure(err);
+      }
+      // Asked once the features are read, so a failing read makes no other request.
+      product = adminToken === undefined ? 'Unleash' : await unleashProduct(trimSlash(options.url), adminToken, signal, ctx.logger);
+      const skips = new Map(read.skipped.map((s) => [s.key, [s.reason]]));
+      const flags: NormalizedFlag[] = [];
+      for (const view of read.views) {
+        const flag = attempt(() => normalizeUnleashFeature(view, { provider: ctx.providerName, uiUrl }));
+        if (flag.ok) flags.push(flag.value);
+        else addSkip(skips, view.name, flag.reason);
+      }
+      const skipped = [...skips].map(([key, reasons]) => ({ key, reason: reasons.join('; ') }));
+      ctx.logger.debug({ provider: ctx.providerName, flags: flags.length, skipped: skipped.length, mode }, 'unleash snapshot read');
+      const eventId = read.newestEventId;
+      const fingerprint = typeof eventId === 'number' ? { sourceFingerprint: fingerprintOf(eventId) } : {};
+      return skipped.length > 0 ? { flags, skipped, ...fingerprint } : { flags, ...fingerprint };
+    }
+
     return {
       environments: options.environments.map((e) => e.name),
       get product() {
         return product;
       },
-      async snapshot(signal) {
-        let read: UnleashRead;
-        try {
-          read = await readViews(options, signal);
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          throw new SourceError(ctx.providerName, `Unleash (${mode}): ${message}`, err);
-        }
-        // Asked once the features are read, so a failing read makes no other request.
-        const { adminToken } = options;
-        product = adminToken === undefined ? 'Unleash' : await unleashProduct(trimSlash(options.url), adminToken, signal, ctx.logger);
-        const skips = new Map(read.skipped.map((s) => [s.key, [s.reason]]));
-        const flags: NormalizedFlag[] = [];
-        for (const view of read.views) {
-          const flag = attempt(() => normalizeUnleashFeature(view, { provider: ctx.providerName, uiUrl }));
-          if (flag.ok) flags.push(flag.value);
-          else addSkip(skips, view.name, flag.reason);
-        }
-        const skipped = [...skips].map(([key, reasons]) => ({ key, reason: reasons.join('; ') }));
-        ctx.logger.debug({ provider: ctx.providerName, flags: flags.length, skipped: skipped.length, mode }, 'unleash snapshot read');
-        return skipped.length > 0 ? { flags, skipped } : { flags };
-      },
+      snapshot,
+      // Admin API: every change made through Unleash writes an event, so an instance whose newest event is the one
+      // of the last fully accepted run is unchanged: one request instead of the list and two per feature.
+      ...(adminToken !== undefined && {
+        async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string) {
+          if (!acceptedSource.startsWith(`${settingsHash}:`)) return snapshot(signal);
+          let eventId: number | null;
+          try {
+            eventId = await newestEventId(createAdminHttp(trimSlash(options.url), adminToken, signal));
+          } catch (err) {
+            throw failure(err);
+          }
+          if (eventId !== null && fingerprintOf(eventId) === acceptedSource) return { unchanged: true, sourceFingerprint: acceptedSource };
+          return snapshot(signal);
+        },
+      }),
     };
   },
 };

@@ -47,4 +47,9 @@ export interface UnleashFeatureView {
 export interface UnleashRead {
   readonly views: readonly UnleashFeatureView[];
   readonly skipped: readonly SkippedFlag[];
+  /**
+   * Admin API: the instance's newest event id before and after the feature list (the read fails when they differ);
+   * every change made through Unleash writes an event, so the same id later means nothing changed. Null: no events.
+   */
+  readonly newestEventId?: number | null;
 }

@@ -6,7 +6,7 @@ import { startSimulator, type Simulator } from '../../../src/simulator';
 import type { FixtureServer } from '../../../src/kit/testing';
 import { runCli, type CliResult } from '../../../test/helpers/cli';
 import { writeSyncConfig } from '../../../test/helpers/sync-config';
-import { featureIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn, type StandInData } from './stand-in-api';
+import { featureIn, recordEventIn, STAND_IN_ADMIN_TOKEN, standInData, startUnleashStandIn, type StandInData } from './stand-in-api';
 
 /** A flag already in Jira whose Unleash data turns malformed: the next `run --once` keeps it and warns by name. */
 describe('Unleash end to end: a flag that becomes malformed', function () {
@@ -49,6 +49,7 @@ describe('Unleash end to end: a flag that becomes malformed', function () {
     assert.equal(first.code, 0, first.stderr);
     assert.ok(sim.storedFlag('unleash:PROJ-7-new-onboarding') !== undefined, 'the first run stores the flag');
     featureIn(data, 'PROJ-7-new-onboarding').feature.environments[1]!.enabled = 'yes';
+    recordEventIn(data);
     sim.clearRequests();
     second = await runCli(['run', '--once', '--config', config, '--json'], env);
   });

@@ -34,12 +34,17 @@ export function standInData(): StandInData {
   return JSON.parse(readFileSync(FIXTURE, 'utf8')) as StandInData;
 }
 
+/** What Unleash does on every change made through it: writes an event, so the newest event id moves. */
+export function recordEventIn(data: StandInData): void {
+  data.newestEventId = (data.newestEventId ?? 1) + 1;
+}
+
 /** Archives `name` as Unleash does: it leaves the active list and a new event is written. */
 export function archiveIn(data: StandInData, name: string): void {
   const index = data.features.findIndex((f) => f.feature.name === name);
   if (index < 0) throw new Error(`no feature ${name} in the stand-in data`);
   data.features.splice(index, 1);
-  data.newestEventId = (data.newestEventId ?? 1) + 1;
+  recordEventIn(data);
 }
 
 /** The feature named `name` in `data` (throws when absent, so a typo fails the test). */
