@@ -7,7 +7,8 @@
  * after GC that keeps growing after warm-up; the bench prints its slope.
  *
  * Options: --cycles N (200), --flags N (10000), --schedule CRON ('*\/2 * * * * *'), --warmup N (20), --no-build,
- * --write (the summary into bench/README.md), --csv FILE (every cycle).
+ * --write (the summary into bench/README.md), --csv FILE (every cycle), --heap-snapshots DIR:N,M (heap snapshots
+ * after cycles N and M, for heap-diff.cjs).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -134,16 +135,28 @@ async function main(): Promise<void> {
         '--config',
         config,
       ],
-      { env: { ...process.env, FLAGSYNC_BENCH_MEMORY: memoryFile, FLAGSYNC_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] },
+      {
+        env: {
+          ...process.env,
+          FLAGSYNC_BENCH_MEMORY: memoryFile,
+          FLAGSYNC_BENCH_HEAP_SNAPSHOTS: option('heap-snapshots') ?? '',
+          FLAGSYNC_LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
     );
     const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
     const lines = createInterface({ input: child.stderr });
     let failure: string | undefined;
+    // What the daemon printed that is no log line (a crash), for the error if it exits early.
+    const other: string[] = [];
     for await (const line of lines) {
       let entry: { msg?: string; ok?: boolean; providers?: { created: number; updated: number; deleted: number }[] };
       try {
         entry = JSON.parse(line) as typeof entry;
       } catch {
+        other.push(line);
+        if (other.length > 20) other.shift();
         continue;
       }
       if (entry.msg !== 'run finished' && entry.msg !== 'run failed') continue;
@@ -165,7 +178,8 @@ async function main(): Promise<void> {
     child.kill('SIGTERM');
     const code = await exited;
     if (failure !== undefined) throw new Error(failure);
-    if (results.length < cycles) throw new Error(`the daemon exited (code ${code}) after ${results.length} of ${cycles} cycles`);
+    if (results.length < cycles)
+      throw new Error(`the daemon exited (code ${code}) after ${results.length} of ${cycles} cycles:\n${other.join('\n')}`);
   } finally {
     await sim.close();
     await rm(dir, { recursive: true, force: true });
