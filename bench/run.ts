@@ -5,8 +5,8 @@
  * files in the same run, and every scenario is printed as a ratio of it. The in-memory planner is one row.
  *
  * Options: --flags N (default 100000; commits for git), --quick (10000), --adapters flagd,unleash,unleash-client,
- * launchdarkly,git (default flagd), --no-build (use dist/ as it is), --cli PATH (measure another build's bin/flagsync.js), --json,
- * --write (put the table into bench/README.md).
+ * launchdarkly,git or all (default flagd), --no-build (use dist/ as it is), --cli PATH (measure another build's
+ * bin/flagsync.js), --json, --write (put the table into bench/README.md).
  * Goals are reported, never asserted in tests (README.md "Benchmark").
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +32,7 @@ function option(name: string): string | undefined {
 }
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
+/** Every adapter's scenarios: the built CLI against generated sources (stand-ins served by the bench on loopback). */
 const scenarioSets: Record<string, (count: number, dir: string, sim: Simulator) => Promise<ScenarioSet>> = {
   flagd: flagdScenarios,
   unleash: (count, dir, sim) => unleashScenarios(count, dir, sim, 'admin'),
@@ -63,7 +64,8 @@ function checkSummary(cost: ProcessCost, scenario: string, expectedWrites: numbe
 async function main(): Promise<void> {
   const quick = flag('quick');
   const count = Number(option('flags') ?? (quick ? 10_000 : 100_000));
-  const adapters = (option('adapters') ?? 'flagd').split(',');
+  const chosen = option('adapters') ?? 'flagd';
+  const adapters = chosen === 'all' ? Object.keys(scenarioSets) : chosen.split(',');
   // --cli: another build's bin/flagsync.js (e.g. a checkout of an older commit), for before/after figures.
   const otherCli = option('cli');
   if (!flag('no-build') && otherCli === undefined) {
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     heapOnly: true,
   });
 
-  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}, load average ${load.toFixed(1)} at start`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, node ${process.version}, load average ${load.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at the end`;
   const header = { date: started.toISOString(), machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
   if (flag('json')) {
     process.stdout.write(`${JSON.stringify({ ...header, rows }, null, 2)}\n`);
