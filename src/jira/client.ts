@@ -8,7 +8,7 @@ import { runPool } from './pool';
 import { ABORTED, failureCause } from './failure';
 import { forbiddenMessage, submitEntities } from './submit';
 import { TokenProvider } from './token';
-import type { DeleteOutcome, JiraClient, JiraClientSettings, KindDescription } from './types';
+import type { DeleteOutcome, JiraClient, JiraClientSettings, KindAddress } from './types';
 
 export const DEFAULT_TOKEN_URL = 'https://api.atlassian.com/oauth/token';
 export const DEFAULT_API_BASE_URL = 'https://api.atlassian.com';
@@ -100,7 +100,7 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
   const cloudIds = new CloudIdResolver(settings, http);
   const apiBaseUrl = (settings.apiBaseUrl || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
   const concurrency = Math.max(1, settings.concurrency ?? 4);
-  const baseUrlOf = async (kind: KindDescription<unknown>) =>
+  const baseUrlOf = async (kind: KindAddress) =>
     `${apiBaseUrl}/jira/${kind.kind}/${kind.version}/cloud/${encodeURIComponent(await cloudIds.get())}`;
 
   return {

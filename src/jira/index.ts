@@ -11,6 +11,7 @@ export type {
   EntityOutcome,
   JiraClient,
   JiraClientSettings,
+  KindAddress,
   KindDescription,
   KindName,
   SubmitOptions,

@@ -5,7 +5,7 @@ import { errorMessagesOf } from './codecs';
 import type { JiraHttp } from './http';
 import { runPool } from './pool';
 import { ABORTED, failureCause } from './failure';
-import type { EntityOutcome, FailureCause, KindDescription, SubmitOptions, SubmitReport } from './types';
+import type { EntityOutcome, FailureCause, KindAddress, KindDescription, SubmitOptions, SubmitReport } from './types';
 
 export interface SubmitContext {
   readonly http: JiraHttp;
@@ -21,7 +21,7 @@ const failedAll = <E>(kind: KindDescription<E>, batch: readonly E[], error: stri
   batch.map((entity) => ({ id: kind.idOf(entity), status: 'failed', error, ...cause }));
 
 /** Why a 403 happened and what to do about it: the OAuth credential lacks this data type's permission. */
-export function forbiddenMessage(kind: KindDescription<unknown>, where: string): string {
+export function forbiddenMessage(kind: KindAddress, where: string): string {
   const permission = kind.permission ?? kind.kind;
   return (
     `Jira answered 403 to ${where}: the OAuth credential lacks the "${permission}" permission; a Jira admin must grant it ` +

@@ -104,20 +104,23 @@ export interface KindDescription<E> {
   /** Entities per request (API limit). */
   readonly maxPerRequest: number;
   /** Stable id of an entity, as used in state and outcomes. */
-  idOf(entity: E): string;
+  readonly idOf: (entity: E) => string;
   /** Issue keys the entity is associated with (to attribute the response's unknownIssueKeys). */
-  issueKeysOf(entity: E): readonly string[];
+  readonly issueKeysOf: (entity: E) => readonly string[];
   /** Turns a 202 body into per-entity outcomes for the entities that were sent. Throws on a malformed body. */
-  parseResponse(body: unknown, sent: readonly E[]): readonly EntityOutcome[];
+  readonly parseResponse: (body: unknown, sent: readonly E[]) => readonly EntityOutcome[];
   /** Path (after `/jira/{kind}/{version}/cloud/{cloudId}`) to GET or DELETE one entity by its id. */
-  entityPath(id: string): string;
+  readonly entityPath: (id: string) => string;
   /** Weight of one entity toward maxWeightPerRequest (devinfo: its nested commits, branches and pull requests). */
-  weightOf?(entity: E): number;
+  readonly weightOf?: (entity: E) => number;
   /** Cap on the summed weight of one request (devinfo: 1000 nested entities). */
   readonly maxWeightPerRequest?: number;
   /** The data-type permission a Jira admin grants on the OAuth credential; named when Jira answers 403. */
   readonly permission?: string;
 }
+
+/** What names a kind's endpoints and permission, whatever its entities: enough for URLs and messages. */
+export type KindAddress = Pick<KindDescription<unknown>, 'kind' | 'version' | 'permission'>;
 
 export interface JiraClient {
   /** Bulk-submits, batching at the kind's limits, with bounded concurrency and retries. Never throws for Jira/network
@@ -126,7 +129,7 @@ export interface JiraClient {
   /** Deletes by id (202 even when absent), with retries. `onOutcome` hears each delete's outcome as it comes. */
   deleteById<E>(kind: KindDescription<E>, ids: readonly string[], options?: DeleteOptions): Promise<readonly DeleteOutcome[]>;
   /** DELETE …/bulkByProperties?k=v; at least one property. */
-  deleteByProperties<E>(kind: KindDescription<E>, properties: Readonly<Record<string, string>>): Promise<void>;
+  deleteByProperties(kind: KindAddress, properties: Readonly<Record<string, string>>): Promise<void>;
   /** Obtains a token and the cloud id (`validate --connect`); throws JiraAuthError/TokenUnavailableError naming the step. */
   connect(): Promise<{ readonly cloudId: string }>;
   /** GET one entity; undefined on 404. */

@@ -1,4 +1,4 @@
-import { devinfoKind, featureFlagsKind, JiraRequestError, type KindDescription, type KindName } from '../../jira';
+import { devinfoKind, featureFlagsKind, JiraRequestError, type KindAddress, type KindName } from '../../jira';
 import { PROVIDER_PROPERTY } from '../../model/properties';
 import type { RecordChange } from '../../reconcile/state-store';
 import { forgetProvider, PURGEABLE_KINDS, purgePreview, type PurgePreview } from '../../reconcile/purge';
@@ -16,10 +16,7 @@ export interface PurgeOptions extends GlobalOptions {
   readonly yes?: boolean;
 }
 
-const kinds: Record<string, KindDescription<unknown>> = {
-  featureflags: featureFlagsKind as KindDescription<unknown>,
-  devinfo: devinfoKind as KindDescription<unknown>,
-};
+const kinds: Record<string, KindAddress> = { featureflags: featureFlagsKind, devinfo: devinfoKind };
 
 const SHOWN = 20;
 
