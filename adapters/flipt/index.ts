@@ -3,6 +3,7 @@ import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions } from './options';
 import { readNamespaceFlags } from './read';
 import { fliptProduct } from './version';
+import { watchFlipt } from './watch';
 
 export { FliptOptionsCodec, type FliptOptions } from './options';
 export { mapFliptFlags, normalizeFliptFlags } from './map';
@@ -21,6 +22,7 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
   let product = 'Flipt';
   return {
     environments: options.environments.map((e) => e.name),
+    watch: watchFlipt(options, context.logger),
     get product() {
       return product;
     },

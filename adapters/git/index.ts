@@ -13,6 +13,7 @@ import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type RepositoryOptions } from './options';
 import { readRepository } from './read';
 import { urlBuilder } from './urls';
+import { watchGitRefs } from './watch';
 
 export type { GitOptions } from './options';
 export { URL_PRESETS } from './urls';
@@ -56,6 +57,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): S
   return {
     environments: [],
     produces: 'devinfo',
+    watch: watchGitRefs(options.repositories, (repo) => gitDirOf(repo, repo.id ?? repo.name, context.configDir), context.logger),
     get product() {
       return product;
     },

@@ -13,6 +13,7 @@ import {
 } from './options';
 import { fetchFlagMetadata, realClock, type Clock } from './rest-api';
 import { readEnvironmentFlags } from './sdk-source';
+import { watchLaunchDarkly } from './watch';
 
 export { LaunchDarklyOptionsCodec, type LaunchDarklyOptions } from './options';
 export { normalizeLaunchDarklyFlags } from './map';
@@ -119,6 +120,7 @@ export function createLaunchDarklySource(
     environments: options.environments.map((env) => env.name),
     // LaunchDarkly itself has no version, and a Relay Proxy's would name the relay, not the flag system.
     product: 'LaunchDarkly',
+    watch: watchLaunchDarkly(options, deps.updateProcessorFor, context.logger),
     async snapshot(signal: AbortSignal) {
       const { envs, metadata, unusableMetadata } = await readAll(signal);
       const { flags, skipped } = normalizeLaunchDarklyFlags(envs, metadata, settings, unusableMetadata);

@@ -16,6 +16,7 @@ import type { UnleashRead } from './model';
 import { UnleashOptionsCodec, type UnleashOptions } from './options';
 import { clientFeatureViews } from './views';
 import { unleashProduct } from './version';
+import { watchUnleash } from './watch';
 
 export { UnleashOptionsCodec, type UnleashOptions } from './options';
 export { normalizeUnleashFeature } from './map';
@@ -127,6 +128,7 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
 
     return {
       environments: options.environments.map((e) => e.name),
+      watch: watchUnleash(options, ctx.logger),
       get product() {
         return product;
       },

@@ -16,13 +16,15 @@ export interface FakeRelay {
   readonly requests: { path: string; authorization: string | undefined }[];
   /** Answers every request for this SDK key with this status instead of data. */
   failWith(sdkKey: string, status: number): void;
+  /** Sends a `patch` event (one flag, as LaunchDarkly streams a change) to the open streams of this SDK key. */
+  patchFlag(sdkKey: string, key: string, flag: Readonly<Record<string, unknown>>): void;
   close(): Promise<void>;
 }
 
 export async function startFakeRelay(environments: Record<string, EnvironmentData>): Promise<FakeRelay> {
   const requests: FakeRelay['requests'] = [];
   const failures = new Map<string, number>();
-  const streams = new Set<http.ServerResponse>();
+  const streams = new Map<http.ServerResponse, string>();
   const server = http.createServer((req, res) => {
     const authorization = req.headers.authorization;
     const path = new URL(req.url ?? '/', 'http://relay').pathname;
@@ -43,7 +45,7 @@ export async function startFakeRelay(environments: Record<string, EnvironmentDat
     } else if (req.method === 'GET' && path === '/all') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.write(`event: put\ndata: ${JSON.stringify({ path: '/', data: JSON.parse(body) })}\n\n`);
-      streams.add(res);
+      streams.set(res, authorization!);
       res.on('close', () => streams.delete(res));
     } else {
       res.writeHead(404).end();
@@ -55,8 +57,13 @@ export async function startFakeRelay(environments: Record<string, EnvironmentDat
     url: `http://127.0.0.1:${port}`,
     requests,
     failWith: (sdkKey, status) => failures.set(sdkKey, status),
+    patchFlag: (sdkKey, key, flag) => {
+      for (const [res, key_] of streams) {
+        if (key_ === sdkKey) res.write(`event: patch\ndata: ${JSON.stringify({ path: `/flags/${key}`, data: flag })}\n\n`);
+      }
+    },
     close: async () => {
-      for (const res of streams) res.destroy();
+      for (const res of streams.keys()) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,0 +1,62 @@
+import { init, type LDClient, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
+import type { Logger, SourceAdapter } from '../../src/kit';
+import { DEFAULT_INIT_TIMEOUT_SECONDS, type LaunchDarklyOptions, type LdEnvironmentOptions } from './options';
+
+/**
+ * Watch mode for LaunchDarkly: one long-lived SDK client per environment on the streaming connection (to the Relay
+ * Proxy when `baseUri`/`streamUri` point at it, else LaunchDarkly), announcing each `update` event the SDK emits
+ * when a flag (or a segment it uses) changes. Listening starts once the client has its first data set, so the data
+ * it starts from is no change. A client that cannot connect at start keeps retrying; when it gets data at last, that
+ * is announced once (anything may have changed meanwhile).
+ */
+export function watchLaunchDarkly(
+  options: LaunchDarklyOptions,
+  updateProcessorFor: ((environment: LdEnvironmentOptions) => LDOptions['updateProcessor'] | undefined) | undefined,
+  logger: Logger,
+): NonNullable<SourceAdapter['watch']> {
+  const initTimeoutSeconds = options.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
+  const streamUri = options.streamUri ?? options.baseUri;
+  return async (onChange, signal) => {
+    const clients: LDClient[] = [];
+    signal.addEventListener('abort', () => clients.forEach((client) => client.close()), { once: true });
+    await Promise.all(
+      options.environments.map(async (env) => {
+        if (signal.aborted) return;
+        const log = logger.child({ environment: env.name });
+        const updateProcessor = updateProcessorFor?.(env);
+        const client = init(env.sdkKey, {
+          ...(options.baseUri !== undefined && { baseUri: options.baseUri }),
+          ...(streamUri !== undefined && { streamUri }),
+          stream: true,
+          sendEvents: false,
+          diagnosticOptOut: true,
+          logger: sdkLogger(log),
+          ...(updateProcessor !== undefined && { updateProcessor }),
+        });
+        clients.push(client);
+        const listen = () => client.on('update', () => onChange());
+        try {
+          await client.waitForInitialization({ timeout: initTimeoutSeconds });
+          listen();
+        } catch {
+          log.warn(`watch: no flag data within ${initTimeoutSeconds} s; the SDK keeps trying, and its first data counts as a change`);
+          client.once('ready', () => {
+            listen();
+            if (!signal.aborted) onChange();
+          });
+        }
+      }),
+    );
+  };
+}
+
+/** The SDK's own lines at debug: a watch that lost its stream is the SDK's to retry, and the schedule still runs. */
+function sdkLogger(logger: Logger): LDLogger {
+  const line = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+  return {
+    error: (...args: unknown[]) => logger.debug({ sdk: 'error' }, line(args)),
+    warn: (...args: unknown[]) => logger.debug({ sdk: 'warn' }, line(args)),
+    info: (...args: unknown[]) => logger.debug({ sdk: 'info' }, line(args)),
+    debug: (...args: unknown[]) => logger.debug({ sdk: 'debug' }, line(args)),
+  };
+}
