@@ -30,6 +30,22 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
   return startCli(args, env).done;
 }
 
+export interface RunOnceResult<S> {
+  readonly code: number | null;
+  readonly summary: S;
+  readonly stderr: string;
+}
+
+/** `flagsync run --once --config FILE --json` as a real process; rejects when stdout holds no JSON summary. */
+export async function runOnceJson<S>(configFile: string, env: NodeJS.ProcessEnv = {}): Promise<RunOnceResult<S>> {
+  const { code, stdout, stderr } = await runCli(['run', '--once', '--config', configFile, '--json'], env);
+  try {
+    return { code, summary: JSON.parse(stdout) as S, stderr };
+  } catch {
+    throw new Error(`no JSON summary (exit ${code}): ${stdout}\n${stderr}`);
+  }
+}
+
 /** Polls `check` until it holds (real servers answer in their own time); fails after `ms`. */
 export async function waitFor(check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + ms;

@@ -1,40 +1,19 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import type { JiraFeatureFlag } from '../../../src/jira/payloads';
+import { runOnceJson } from '../../../test/helpers/cli';
 
 /** `flagsync run --once` as a child process against the Jira simulator, with the demo files and the documented config. */
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
-interface RunResult {
-  readonly code: number;
-  readonly summary: {
-    ok: boolean;
-    providers: { name: string; ok: boolean; error?: string; flags: number; unlinked: number; created: number; deleted: number }[];
-  };
-  readonly stderr: string;
-}
-
-function runOnce(configFile: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/main.ts', 'run', '--once', '--config', configFile, '--json'],
-      { cwd: REPO_ROOT, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        try {
-          resolve({ code, summary: JSON.parse(stdout) as RunResult['summary'], stderr });
-        } catch {
-          reject(new Error(`no JSON summary (exit ${code}): ${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
-}
+type Summary = {
+  ok: boolean;
+  providers: { name: string; ok: boolean; error?: string; flags: number; unlinked: number; created: number; deleted: number }[];
+};
+const runOnce = (configFile: string) => runOnceJson<Summary>(configFile);
 
 describe('flagd end to end: run --once into the Jira simulator', function () {
   this.timeout(60_000);

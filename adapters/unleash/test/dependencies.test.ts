@@ -35,39 +35,28 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
   const production = (flags: readonly NormalizedFlag[], key: string) =>
     flags.find((f) => f.key === key)!.environments.find((e) => e.name === 'production')!;
 
-  describe('Admin API mode', function () {
-    let flags: readonly NormalizedFlag[];
-    before(async function () {
-      this.timeout(30_000);
-      flags = (await snapshotOf(adapterFrom(adminEntry(server)))).flags;
-    });
+  for (const [mode, entry] of [
+    ['Admin API mode', adminEntry],
+    ['client-token mode', clientEntry],
+  ] as const) {
+    describe(mode, function () {
+      let flags: readonly NormalizedFlag[];
+      before(async function () {
+        this.timeout(30_000);
+        flags = (await snapshotOf(adapterFrom(entry(server)))).flags;
+      });
 
-    it('describes a child of an enabled parent as "requires <parent>" with its strategy', function () {
-      assert.deepEqual(production(flags, 'checkout-upsell').rollout, { rules: 1, text: 'requires checkout-v2; 40% of users (default)' });
-    });
+      it('describes a child of an enabled parent as "requires <parent>" with its strategy', function () {
+        assert.deepEqual(production(flags, 'checkout-upsell').rollout, { rules: 1, text: 'requires checkout-v2; 40% of users (default)' });
+      });
 
-    it('describes a child that requires its parent off (Unleash 7 adds a 100% rollout when an environment is switched on)', function () {
-      assert.deepEqual(production(flags, 'new-ui-hints').rollout, { rules: 1, text: 'requires legacy-ui off; 100% of users (default)' });
-    });
+      it('describes a child that requires its parent off (Unleash 7 adds a 100% rollout when an environment is switched on)', function () {
+        assert.deepEqual(production(flags, 'new-ui-hints').rollout, { rules: 1, text: 'requires legacy-ui off; 100% of users (default)' });
+      });
 
-    it('keeps the bare percentage of a flag without parents', function () {
-      assert.deepEqual(production(flags, 'checkout-v2').rollout, { percentage: 100 });
+      it('keeps the bare percentage of a flag without parents', function () {
+        assert.deepEqual(production(flags, 'checkout-v2').rollout, { percentage: 100 });
+      });
     });
-  });
-
-  describe('client-token mode', function () {
-    let flags: readonly NormalizedFlag[];
-    before(async function () {
-      this.timeout(30_000);
-      flags = (await snapshotOf(adapterFrom(clientEntry(server)))).flags;
-    });
-
-    it('describes a child of an enabled parent as "requires <parent>" with its strategy', function () {
-      assert.deepEqual(production(flags, 'checkout-upsell').rollout, { rules: 1, text: 'requires checkout-v2; 40% of users (default)' });
-    });
-
-    it('describes a child that requires its parent off (Unleash 7 adds a 100% rollout when an environment is switched on)', function () {
-      assert.deepEqual(production(flags, 'new-ui-hints').rollout, { rules: 1, text: 'requires legacy-ui off; 100% of users (default)' });
-    });
-  });
+  }
 });

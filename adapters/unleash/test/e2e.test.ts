@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JiraFeatureFlag } from '../../../src/jira/payloads';
 import { startSimulator, type Simulator } from '../../../src/simulator';
+import { runOnceJson, type RunOnceResult } from '../../../test/helpers/cli';
 import { freePort, startUnleash, type UnleashServer } from './harness';
 import { UnleashSeeder } from './seed';
-
-/** The issue's flow: `flagsync run --once` from a real Unleash into the Jira simulator, then changes, then an outage. */
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 interface ProviderSummary {
   name: string;
@@ -22,29 +19,7 @@ interface ProviderSummary {
   deleted: number;
   unchanged: number;
 }
-interface RunResult {
-  readonly code: number;
-  readonly summary: { ok: boolean; providers: ProviderSummary[] };
-  readonly stderr: string;
-}
-
-function runOnce(configFile: string, env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/main.ts', 'run', '--once', '--config', configFile, '--json'],
-      { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, ...env } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        try {
-          resolve({ code, summary: JSON.parse(stdout) as RunResult['summary'], stderr });
-        } catch {
-          reject(new Error(`no JSON summary (exit ${code}): ${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
-}
+type RunResult = RunOnceResult<{ ok: boolean; providers: ProviderSummary[] }>;
 
 const counts = (p: ProviderSummary) => ({
   ok: p.ok,
@@ -56,6 +31,7 @@ const counts = (p: ProviderSummary) => ({
   unchanged: p.unchanged,
 });
 
+/** The issue's flow: `flagsync run --once` from a real Unleash into the Jira simulator, then changes, then an outage. */
 describe('Unleash end to end: flagsync run --once into the Jira simulator', function () {
   this.timeout(60_000);
   let server: UnleashServer;
@@ -95,7 +71,7 @@ describe('Unleash end to end: flagsync run --once into the Jira simulator', func
     ].join('\n');
   }
 
-  const run = (file: string) => runOnce(file, { UNLEASH_ADMIN_TOKEN: server.adminToken });
+  const run = (file: string) => runOnceJson<RunResult['summary']>(file, { UNLEASH_ADMIN_TOKEN: server.adminToken });
 
   before(async function () {
     this.timeout(180_000);
