@@ -19,6 +19,7 @@ describe('flagd adapter', () => {
         failPartly: () => files.failAfter(1),
         hang: () => files.hang(),
         corruptOne: () => files.corruptOne(),
+        change: () => files.change(),
         close: () => files.close(),
       };
     },

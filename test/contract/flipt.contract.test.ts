@@ -20,6 +20,10 @@ describe('flipt adapter', () => {
         // The first page answers, the second does not.
         failPartly: () => api.failAfter(1),
         hang: () => api.hang(),
+        change: () => {
+          const newCheckout = namespaces['prod']!.flags.find((f) => f['key'] === 'new-checkout')!;
+          newCheckout['enabled'] = newCheckout['enabled'] !== true;
+        },
         corruptOne: () => {
           // A wrong-typed field, as a Flipt version with another flag shape could send it.
           const darkMode = namespaces['prod']!.flags.find((f) => f['key'] === 'dark-mode')!;

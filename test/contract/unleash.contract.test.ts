@@ -26,6 +26,7 @@ describe('unleash adapter', () => {
         failPartly: () => api.failAfter(3),
         hang: () => api.hang(),
         corruptOne: () => api.corruptOne(),
+        change: () => api.change(),
         close: () => api.close(),
       };
     },

@@ -55,6 +55,12 @@ async function passedChecks(fault: string): Promise<string[]> {
   return checksOf((await runBrokenContracts()).passes, fault);
 }
 
+const WATCH_CHECKS = [
+  'watch: announces a change to the source',
+  'watch: announces nothing while the source stays the same, a snapshot read included',
+  'watch: announces nothing once its signal aborted',
+] as const;
+
 const MALFORMED_CHECK = 'lists a flag with malformed data in skipped, and still returns every other flag';
 
 describe('runAdapterContract', function () {
@@ -112,6 +118,23 @@ describe('runAdapterContract', function () {
       (f) => f.fullTitle === 'adapter contract v1: tiny-invalid-field returns every flag the source holds, and only those',
     );
     assert.match(failure?.err.message ?? '', /flags\[0\]\.environments\[0\]\.enabled: expected boolean/);
+  });
+
+  it("runs the sound adapter's watch checks rather than skipping them", async () => {
+    const passed = await passedChecks('none');
+    for (const check of WATCH_CHECKS) assert.ok(passed.includes(check), `${check} did not pass:\n${passed.join('\n')}`);
+  });
+
+  it('fails an adapter whose watch announces changes the source never had', async () => {
+    assert.deepEqual(await failedChecks('announces-unchanged'), [WATCH_CHECKS[1]]);
+  });
+
+  it('fails an adapter whose watch misses a change', async () => {
+    assert.deepEqual(await failedChecks('misses-change'), [WATCH_CHECKS[0]]);
+  });
+
+  it('fails an adapter whose watch goes on announcing after its signal aborted', async () => {
+    assert.deepEqual(await failedChecks('ignores-watch-abort'), [WATCH_CHECKS[2]]);
   });
 
   it('fails an adapter that puts its token in an error', async () => {

@@ -20,6 +20,11 @@ export interface ContractSource {
    * and keep every other fixture flag: a flag silently left out would be deleted in Jira.
    */
   corruptOne?(): { key: string } | Promise<{ key: string }>;
+  /**
+   * Optional, for an adapter that can `watch`: changes the source the way a user would (one flag switched), and
+   * resolves once the change is in place. The kit checks that a watch announces it, and stops announcing at abort.
+   */
+  change?(): void | Promise<void>;
   /** Stops whatever start() started. */
   close(): Promise<void>;
 }
@@ -44,6 +49,10 @@ export interface AdapterContractFixtures {
   readonly providerName?: string;
   /** Folder relative paths in options resolve against (default: the process's cwd). */
   readonly configDir?: string;
+  /** For an adapter that can `watch`: the poll interval handed to it (default 100 ms). */
+  readonly watchPollMs?: number;
+  /** For an adapter that can `watch`: how long the source stays unchanged while no announcement may come (default 1000 ms). */
+  readonly watchQuietMs?: number;
   /** The provider's linking settings (default: the core's defaults). */
   readonly linking?: LinkingOptions;
 }

@@ -56,6 +56,16 @@ function sorted(values: Iterable<string>): string[] {
   return [...values].sort();
 }
 
+interface Watching {
+  count(): number;
+  /** Resolves at the next announcement. */
+  next(): Promise<void>;
+  stop(): void;
+}
+
+/** A window in which something must NOT happen (an announcement without a change); not a timing goal. */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 interface Running {
   source: ContractSource;
   adapter: SourceAdapter;
@@ -111,8 +121,37 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
     return [...(await checkedSnapshot(adapter)).flags];
   }
 
+  const watchPollMs = fixtures.watchPollMs ?? 100;
+  const watchQuietMs = fixtures.watchQuietMs ?? 1000;
+
+  /** Starts the adapter's watch within the timeout, counting announcements; `stop` aborts it. */
+  async function startWatch(adapter: SourceAdapter): Promise<Watching> {
+    const controller = new AbortController();
+    let count = 0;
+    let waiting: Array<() => void> = [];
+    await within(
+      adapter.watch!(
+        () => {
+          count++;
+          const now = waiting;
+          waiting = [];
+          now.forEach((resolve) => resolve());
+        },
+        controller.signal,
+        watchPollMs,
+      ),
+      timeoutMs,
+      'watch()',
+    );
+    return {
+      count: () => count,
+      next: () => new Promise<void>((resolve) => waiting.push(resolve)),
+      stop: () => controller.abort(),
+    };
+  }
+
   describe(`adapter contract v${ADAPTER_CONTRACT_VERSION}: ${factory.name}`, function () {
-    this.timeout(timeoutMs * 3 + 5000);
+    this.timeout(timeoutMs * 3 + watchQuietMs + 5000);
 
     afterEach(async () => {
       const current = running;
@@ -272,6 +311,42 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
       controller.abort(new Error('contract test abort'));
       const error = await rejectionOf(pending, timeoutMs, 'aborted snapshot');
       assert.ok(error instanceof Error, 'snapshot() should reject with an Error');
+    });
+
+    it('watch: announces a change to the source', async function () {
+      const { adapter, source } = await start();
+      if (adapter.watch === undefined || source.change === undefined) this.skip();
+      const watching = await startWatch(adapter);
+      try {
+        const announced = watching.next();
+        await source.change!();
+        await within(announced, timeoutMs, 'an announcement of the change');
+      } finally {
+        watching.stop();
+      }
+    });
+
+    it('watch: announces nothing while the source stays the same, a snapshot read included', async function () {
+      const { adapter } = await start();
+      if (adapter.watch === undefined) this.skip();
+      const watching = await startWatch(adapter);
+      try {
+        await snapshotOf(adapter);
+        await pause(watchQuietMs);
+        assert.equal(watching.count(), 0, `watch announced ${watching.count()} change(s) of a source that did not change`);
+      } finally {
+        watching.stop();
+      }
+    });
+
+    it('watch: announces nothing once its signal aborted', async function () {
+      const { adapter, source } = await start();
+      if (adapter.watch === undefined || source.change === undefined) this.skip();
+      const watching = await startWatch(adapter);
+      watching.stop();
+      await source.change!();
+      await pause(watchQuietMs);
+      assert.equal(watching.count(), 0, 'watch announced a change after its signal aborted');
     });
 
     it('closes cleanly when it has close()', async function () {

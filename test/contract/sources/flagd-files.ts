@@ -11,6 +11,8 @@ type FlagdFile = { flags: Record<string, Record<string, unknown>> };
 export interface FlagdFiles extends FixtureServer {
   /** Later reads of production's file give "PROJ-1-alpha" a fractional bucket naming a variant it does not have. */
   corruptOne(): { key: string };
+  /** Later reads of production's file have "dark-mode" switched the other way (as a user would edit it). */
+  change(): void;
 }
 
 export async function startFlagdFiles(): Promise<FlagdFiles> {
@@ -22,6 +24,10 @@ export async function startFlagdFiles(): Promise<FlagdFiles> {
   });
   return {
     ...server,
+    change() {
+      const darkMode = bodies.get('/production.flagd.json')!.flags['dark-mode']!;
+      darkMode['state'] = darkMode['state'] === 'DISABLED' ? 'ENABLED' : 'DISABLED';
+    },
     corruptOne() {
       const alpha = bodies.get('/production.flagd.json')!.flags['PROJ-1-alpha']!;
       alpha['targeting'] = {

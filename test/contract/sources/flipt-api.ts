@@ -26,6 +26,12 @@ function answer(namespaces: Readonly<Record<string, FlagList>>, request: Fixture
   if (request.headers.authorization !== `Bearer ${FLIPT_TOKEN}`)
     return { status: 401, body: { code: 16, message: 'request was not authenticated' } };
   if (request.path === '/meta/info') return options.info;
+  // The evaluation snapshot client-side SDKs (and flagsync's watch) poll; this stand-in sends no ETag.
+  const snapshot = /^\/internal\/v1\/evaluation\/snapshot\/namespace\/([^/]+)$/.exec(request.path);
+  if (snapshot !== null) {
+    const key = decodeURIComponent(snapshot[1]!);
+    return namespaces[key] === undefined ? undefined : { body: { namespace: { key }, flags: namespaces[key].flags } };
+  }
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/flags$/.exec(request.path);
   const list = match === null ? undefined : namespaces[decodeURIComponent(match[1]!)];
   if (list === undefined) return undefined;

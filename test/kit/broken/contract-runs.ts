@@ -13,5 +13,8 @@ const faults: Fault[] = [
   'leaks-token',
   'drops-bad-flag',
   'rejects-bad-flag',
+  'announces-unchanged',
+  'misses-change',
+  'ignores-watch-abort',
 ];
 for (const fault of faults) runAdapterContract(tinyAdapter(fault), tinyFixtures);

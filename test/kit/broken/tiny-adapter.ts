@@ -1,5 +1,13 @@
 import * as t from 'io-ts';
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory, type SkippedFlag } from '../../../src/kit/contract';
+import { createHash } from 'node:crypto';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  SourceError,
+  type AdapterFactory,
+  type SkippedFlag,
+  type SourceAdapter,
+} from '../../../src/kit/contract';
+import { pollForChanges } from '../../../src/kit/watch-poll';
 import type { NormalizedFlag } from '../../../src/kit/flag';
 import { startFixtureServer, type AdapterContractFixtures } from '../../../src/kit/testing';
 
@@ -17,7 +25,10 @@ export type Fault =
   | 'invalid-field'
   | 'leaks-token'
   | 'drops-bad-flag'
-  | 'rejects-bad-flag';
+  | 'rejects-bad-flag'
+  | 'announces-unchanged'
+  | 'misses-change'
+  | 'ignores-watch-abort';
 
 const Options = t.type({ name: t.string, url: t.string, token: t.string, environments: t.array(t.type({ name: t.string })) });
 const Flag = t.type({ key: t.string, on: t.record(t.string, t.boolean) });
@@ -32,8 +43,42 @@ export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Option
     optionsCodec: Options,
     create(options, context) {
       const environments = options.environments.map((e) => e.name);
+      const flagsDigest = async (signal?: AbortSignal) => {
+        const res = await fetch(`${options.url}/flags`, { headers: { authorization: options.token }, ...(signal && { signal }) });
+        return createHash('sha256')
+          .update(await res.text())
+          .digest('hex');
+      };
+      const watch: SourceAdapter['watch'] = async (onChange, signal, pollIntervalMs) => {
+        if (fault === 'misses-change') return;
+        if (fault === 'ignores-watch-abort') {
+          let last = await flagsDigest();
+          const timer = setInterval(() => {
+            void flagsDigest().then(
+              (now) => {
+                if (now !== last) onChange();
+                last = now;
+              },
+              () => undefined,
+            );
+          }, pollIntervalMs);
+          timer.unref();
+          return;
+        }
+        let polls = 0;
+        await pollForChanges({
+          intervalMs: pollIntervalMs,
+          signal,
+          onChange,
+          logger: context.logger,
+          what: options.url,
+          // The fault under test: every poll looks like a new version.
+          poll: async (s) => ({ version: fault === 'announces-unchanged' ? String(polls++) : await flagsDigest(s) }),
+        });
+      };
       return {
         environments,
+        watch,
         async snapshot(signal) {
           calls++;
           let body: t.TypeOf<typeof Body>;
@@ -95,6 +140,9 @@ export const tinyFixtures: AdapterContractFixtures = {
       entry: { url: server.url, token: TINY_TOKEN, environments: [{ name: 'production' }, { name: 'staging' }] },
       fail: () => server.fail(),
       hang: () => server.hang(),
+      change: () => {
+        flags[0] = { key: 'PROJ-3-dark-mode', on: { production: false, staging: false } };
+      },
       corruptOne: () => {
         flags[1] = { key: 'plain', on: { production: 'no' } };
         return { key: 'plain' };
@@ -107,4 +155,6 @@ export const tinyFixtures: AdapterContractFixtures = {
   environments: { production: 'production', staging: 'staging' },
   secrets: [TINY_TOKEN],
   timeoutMs: 1000,
+  watchPollMs: 20,
+  watchQuietMs: 300,
 };
