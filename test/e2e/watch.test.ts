@@ -3,10 +3,12 @@ import { mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import axios from 'axios';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { startCli, waitFor, type CliResult } from '../helpers/cli';
+import { runCli, startCli, waitFor, type CliResult } from '../helpers/cli';
 import { flagdFile, linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../helpers/flagd-fixtures';
 import { freePort } from '../helpers/ports';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
+import { LockFile } from '../../src/store/file/lock-file';
+import { thisProcess } from '../../src/store/holder';
 
 /** `flagsync run --watch` as a real process: flagd files on disk, the Jira simulator on loopback. */
 const NEVER = '0 0 1 1 *'; // the schedule's full sync runs at start only, within the test
@@ -100,6 +102,21 @@ describe('flagsync run --watch', function () {
     assert.match(data, /flagsync_change_to_jira_seconds_count\{provider="files"\} 1\b/);
   });
 
+  it('a change while another run holds the writer lock is synced once that run ends, not skipped', async () => {
+    // This test process plays another run (a replica's full sync, a run --once) holding the lock.
+    const lock = await new LockFile(path.join(dir, 'state.json.lock')).tryAcquire(thisProcess());
+    assert.ok(lock.acquired, 'the test holds the writer lock');
+    await replaceFile(path.join(dir, 'production.flagd.json'), flagdFile([{ ...flags[0]!, enabled: false }, ...flags.slice(1)]));
+    await waitFor(
+      () => logLines(stderr).some((l) => String(l['msg']).startsWith('waiting for the writer lock')),
+      30_000,
+      'the watch sync to wait',
+    );
+    assert.equal(enabledIn(sim, 'files:PROJ-1-flag', 'production'), true, 'nothing is sent while the lock is held');
+    await lock.release();
+    await waitFor(() => enabledIn(sim, 'files:PROJ-1-flag', 'production') === false, 30_000, 'Jira to hold the new value');
+  });
+
   it('sends nothing to Jira while the files do not change, also when they are touched or rewritten as they were', async () => {
     sim.clearRequests();
     const file = path.join(dir, 'production.flagd.json');
@@ -116,5 +133,13 @@ describe('flagsync run --watch', function () {
     const flagPosts = jiraRequests(sim).filter((r) => r.path.includes('/featureflags/'));
     const sentIds = flagPosts.flatMap((r) => ((r.body as { flags?: Array<{ id: string }> }).flags ?? []).map((f) => f.id));
     assert.ok(!sentIds.some((id) => id.startsWith('files:')), `nothing of the unchanged provider was sent: ${sentIds.join(', ')}`);
+  });
+});
+
+describe('flagsync run --once --watch', () => {
+  it('is a usage error (exit 2): watching is for the daemon', async () => {
+    const result = await runCli(['run', '--once', '--watch', '--config', '/nonexistent/flagsync.yaml']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--watch is for the daemon/);
   });
 });

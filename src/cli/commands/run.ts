@@ -55,6 +55,9 @@ function stoppedBeforeStart(stopped: string): RunReport<unknown> {
 
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
 export async function runCommand(options: RunOptions): Promise<number> {
+  if (options.once === true && options.watch === true) {
+    throw new ExitError(EXIT_USAGE, ['flagsync: --watch is for the daemon (flagsync run --watch); run --once syncs once and exits']);
+  }
   const config = requireProviders(await loadConfigOrExit(options.config), 'run');
   const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
   if (waitMs === undefined) {
