@@ -86,21 +86,23 @@ describe('flagd watch', () => {
     assert.ok(seen.count() >= 2);
   });
 
-  it('announces a ConfigMap update (the ..data symlink swapped to a new folder)', async () => {
-    await mkdir(path.join(dir, '..2026_01'));
-    await writeFile(path.join(dir, '..2026_01', 'production.flagd.json'), flagFile(false));
-    await symlink('..2026_01', path.join(dir, '..data'));
+  it('announces ConfigMap updates (the ..data symlink swapped to a new folder), one after another', async () => {
+    await mkdir(path.join(dir, '..2026_0'));
+    await writeFile(path.join(dir, '..2026_0', 'production.flagd.json'), flagFile(false));
+    await symlink('..2026_0', path.join(dir, '..data'));
     await symlink(path.join('..data', 'production.flagd.json'), path.join(dir, 'production.flagd.json'));
     const seen = await watching(path.join(dir, 'production.flagd.json'));
-    const next = seen.next();
-    // What the kubelet does: a new timestamped folder, a new link beside ..data, renamed over it, the old folder gone.
-    await mkdir(path.join(dir, '..2026_02'));
-    await writeFile(path.join(dir, '..2026_02', 'production.flagd.json'), flagFile(true));
-    await symlink('..2026_02', path.join(dir, '..data_tmp'));
-    await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
-    await rm(path.join(dir, '..2026_01'), { recursive: true });
-    await next;
-    assert.equal(seen.count(), 1);
+    for (const [i, on] of [true, false].entries()) {
+      const next = seen.next();
+      // What the kubelet does: a new timestamped folder, a new link beside ..data, renamed over it, the old folder gone.
+      await mkdir(path.join(dir, `..2026_${i + 1}`));
+      await writeFile(path.join(dir, `..2026_${i + 1}`, 'production.flagd.json'), flagFile(on));
+      await symlink(`..2026_${i + 1}`, path.join(dir, '..data_tmp'));
+      await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+      await rm(path.join(dir, `..2026_${i}`), { recursive: true });
+      await next;
+    }
+    assert.ok(seen.count() >= 2);
   });
 
   it('announces nothing when the bytes stay the same: a touch, a rewrite, another file in the folder', async () => {
