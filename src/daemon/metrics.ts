@@ -46,7 +46,7 @@ export class SyncMetrics {
   });
   private readonly changeToJira = new Histogram({
     name: 'flagsync_change_to_jira_seconds',
-    help: 'Watch mode: time from a change noticed in a source to the end of the sync Jira accepted in full',
+    help: 'Watch mode: time from a change noticed in a source to the end of the sync that sent it and Jira accepted in full',
     labelNames: ['provider'] as const,
     buckets: [0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30, 60, 300],
     registers: [this.registry],

@@ -63,6 +63,25 @@ describe('daemon metrics', () => {
     }
   });
 
+  it('serves syncs by trigger and the time from a change noticed to Jira accepting it', async () => {
+    const metrics = new SyncMetrics();
+    server = await startMetricsServer(metrics, 0, '127.0.0.1');
+    metrics.recordTrigger('schedule');
+    metrics.recordTrigger('watch');
+    metrics.recordTrigger('watch');
+    metrics.recordChangeToJira('files', 1.2);
+    const { data } = await axios.get<string>(`${server.url}/metrics`);
+    for (const line of [
+      'flagsync_syncs_total{trigger="schedule"} 1',
+      'flagsync_syncs_total{trigger="watch"} 2',
+      'flagsync_change_to_jira_seconds_bucket{le="1",provider="files"} 0',
+      'flagsync_change_to_jira_seconds_bucket{le="1.5",provider="files"} 1',
+      'flagsync_change_to_jira_seconds_count{provider="files"} 1',
+    ]) {
+      assert.ok(data.split('\n').includes(line), `missing: ${line}`);
+    }
+  });
+
   it('answers /healthz with 200 and anything else with 404', async () => {
     server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1');
     assert.equal((await axios.get(`${server.url}/healthz`)).status, 200);

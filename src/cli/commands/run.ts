@@ -161,7 +161,10 @@ async function runDaemon(
       return;
     }
     metrics.recordRun(result.report, seconds(), Date.now());
-    if (trigger.kind === 'watch' && result.report.ok) metrics.recordChangeToJira(trigger.provider, (Date.now() - trigger.noticedAt) / 1000);
+    // Only a sync that sent something measures a change reaching Jira (a touch of a file, a rule Jira does not show: nothing).
+    const sent = result.report.results.some((r) => r.created + r.updated + r.deleted > 0);
+    if (trigger.kind === 'watch' && result.report.ok && sent)
+      metrics.recordChangeToJira(trigger.provider, (Date.now() - trigger.noticedAt) / 1000);
     logRunEnd(logger.child(where), result.report);
   };
   const daemon = startDaemon({
