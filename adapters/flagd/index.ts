@@ -3,14 +3,14 @@ import {
   ADAPTER_CONTRACT_VERSION,
   SourceError,
   type AdapterContext,
-  type AdapterFactory,
+  type FlagAdapterFactory,
   type FlagSnapshot,
-  type SourceAdapter,
+  type FlagSource,
   type UnchangedSource,
 } from '../../src/kit';
 import { FlagdFileError } from './errors';
 import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } from './map';
-import { FlagdOptionsCodec, type FlagdOptions } from './options';
+import { FlagdOptionsCodec, type FlagdOptions, type FlagdOwnOptions } from './options';
 import { parseFlagdFile } from './parse';
 import {
   locateSource,
@@ -38,7 +38,7 @@ const describeEnvironments = (names: readonly string[]) =>
   names.length === 1 ? `environment "${names[0]}"` : `environments ${names.map((n) => `"${n}"`).join(', ')}`;
 
 /** The flagd adapter: reads flagd flag definition files (local or http(s)), one per environment or one for all. */
-export function createFlagdSource(options: FlagdOptions, context: AdapterContext): SourceAdapter {
+export function createFlagdSource(options: FlagdOptions, context: AdapterContext): FlagSource {
   const provider = context.providerName;
   const plan = options.environments.map((env) => ({
     environment: env.name,
@@ -155,10 +155,11 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   return { environments: plan.map((p) => p.environment), product: 'flagd', snapshot, snapshotUnlessUnchanged, watch };
 }
 
-export const flagdAdapter: AdapterFactory<FlagdOptions> = {
+export const adapter: FlagAdapterFactory<FlagdOwnOptions> = {
   name: 'flagd',
-  version: '1.0.0',
+  version: '2.0.0',
   contractVersion: ADAPTER_CONTRACT_VERSION,
+  produces: 'flags',
   optionsCodec: FlagdOptionsCodec,
   create: createFlagdSource,
 };

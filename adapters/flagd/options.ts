@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { checkedString, crossChecked, EnvironmentTypeCodec } from '../../src/kit';
+import { checkedString, crossChecked, type ProviderOptions } from '../../src/kit';
 
 /** A string that passes `ok`, reported by the config loader as "expected <name>". */
 function parsesAsUrl(s: string): URL | undefined {
@@ -26,15 +26,11 @@ export const UrlTemplateCodec = checkedString('a URL template such as "https://g
 
 const NameCodec = checkedString('a non-empty name', (s) => s.trim() !== '');
 
-export const FlagdEnvironmentCodec = t.intersection([
-  t.type({ name: NameCodec }),
-  t.partial({ type: EnvironmentTypeCodec, source: SourceCodec, urlTemplate: UrlTemplateCodec }),
-]);
+/** An environment's own keys (the core decodes its `name` and `type`). */
+export const FlagdEnvironmentCodec = t.partial({ source: SourceCodec, urlTemplate: UrlTemplateCodec });
 
 const FlagdOptionsShape = t.intersection([
   t.type({
-    name: NameCodec,
-    adapter: t.string,
     environments: t.array(FlagdEnvironmentCodec, 'a list of environments'),
   }),
   t.partial({
@@ -47,19 +43,21 @@ const FlagdOptionsShape = t.intersection([
   }),
 ]);
 
-export type FlagdOptions = t.TypeOf<typeof FlagdOptionsShape>;
+type Shape = t.TypeOf<typeof FlagdOptionsShape>;
 
-/** Cross-field rules that a plain shape cannot express; returns the problem, phrased as what was expected. */
-function crossFieldProblem(options: FlagdOptions): string | undefined {
-  if (options.environments.length === 0) return 'at least one environment';
-  const names = options.environments.map((e) => e.name);
-  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) return `environment names to be unique ("${duplicate}" appears twice)`;
-  const missing = options.environments.find((e) => e.source === undefined);
-  if (options.source === undefined && missing !== undefined) {
-    return `a \`source\` on the provider or on every environment (environment "${missing.name}" has none)`;
+/**
+ * The rule spanning keys: a file for every environment. The core checks names (unique) and that there is an
+ * environment at all.
+ */
+function crossFieldProblem(options: Shape): string | undefined {
+  const missing = options.environments.findIndex((e) => e.source === undefined);
+  if (options.source === undefined && missing >= 0) {
+    return `a \`source\` on the provider or on every environment (environments[${missing}] has none)`;
   }
   return undefined;
 }
 
 export const FlagdOptionsCodec = crossChecked(FlagdOptionsShape, 'flagd provider options', crossFieldProblem);
+export type FlagdOwnOptions = t.TypeOf<typeof FlagdOptionsCodec>;
+/** The options as `create` gets them: these keys, with the shared provider fields merged in by the core. */
+export type FlagdOptions = ProviderOptions<FlagdOwnOptions>;

@@ -1,6 +1,6 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/kit';
+import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type FlagAdapterFactory, type FlagSource } from '../../src/kit';
 import { mapFliptFlags, type NamespaceFlags } from './map';
-import { FliptOptionsCodec, type FliptOptions } from './options';
+import { FliptOptionsCodec, type FliptOptions, type FliptOwnOptions } from './options';
 import { readNamespaceFlags } from './read';
 import { fliptProduct } from './version';
 import { watchFlipt } from './watch';
@@ -15,7 +15,7 @@ const DEFAULT_PAGE_SIZE = 100;
  * example of docs/adapters.md: options codec, paged reads decoded with io-ts, a pure mapping, and a snapshot that
  * is complete (malformed flags listed in `skipped`) or rejects.
  */
-export function createFliptSource(options: FliptOptions, context: AdapterContext): SourceAdapter {
+export function createFliptSource(options: FliptOptions, context: AdapterContext): FlagSource {
   const provider = context.providerName;
   const baseUrl = options.url.replace(/\/+$/, '');
   const uiUrl = (options.uiUrl ?? options.url).replace(/\/+$/, '');
@@ -44,6 +44,7 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
                   pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
                   ...(options.token !== undefined && { token: options.token }),
                 },
+                context.http,
                 inner.signal,
               );
               return { environment: env.name, namespace, flags, skipped };
@@ -55,7 +56,7 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
         );
         const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
         // Asked once the flags are read, so a failing read makes no other request.
-        product = await fliptProduct(baseUrl, options.token, signal, context.logger);
+        product = await fliptProduct(baseUrl, options.token, context.http, signal, context.logger);
         context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
         return skipped.length > 0 ? { flags, skipped } : { flags };
       } finally {
@@ -65,12 +66,11 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
   };
 }
 
-export const fliptAdapter: AdapterFactory<FliptOptions> = {
+export const adapter: FlagAdapterFactory<FliptOwnOptions> = {
   name: 'flipt',
-  version: '1.0.0',
+  version: '2.0.0',
   contractVersion: ADAPTER_CONTRACT_VERSION,
+  produces: 'flags',
   optionsCodec: FliptOptionsCodec,
   create: createFliptSource,
 };
-
-export default fliptAdapter;

@@ -1,21 +1,18 @@
 import * as t from 'io-ts';
-import { EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/kit';
+import { HttpUrl, NonEmptyString, type ProviderOptions } from '../../src/kit';
 
 /**
- * The provider's config entry. Codec names are what the config loader prints (`providers[0].url: expected a URL,
- * got "foo"`), so they read as expectations.
+ * The Flipt adapter's own keys of a provider entry; the core decodes `name`, `adapter` and each environment's
+ * `name` and `type`. Codec names are what the config loader prints (`providers[0].url: expected a URL, got
+ * "foo"`), so they read as expectations.
  */
 const PageSize = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'an integer 1..1000');
 
 /** One flagsync environment = one Flipt namespace (its key defaults to the environment's name). */
-export const FliptEnvironmentCodec = t.intersection([
-  t.type({ name: NonEmptyString }),
-  t.partial({ type: EnvironmentTypeCodec, namespace: NonEmptyString }),
-]);
+export const FliptEnvironmentCodec = t.partial({ namespace: NonEmptyString });
 
-const FliptOptionsShape = t.intersection([
+export const FliptOptionsCodec = t.intersection([
   t.type({
-    name: NonEmptyString,
     /** Flipt's base URL, e.g. http://flipt:8080 (the API is under /api/v1). */
     url: HttpUrl,
     environments: t.array(FliptEnvironmentCodec, 'a list of environments'),
@@ -30,11 +27,7 @@ const FliptOptionsShape = t.intersection([
   }),
 ]);
 
-function hasUniqueEnvironments(o: t.TypeOf<typeof FliptOptionsShape>): boolean {
-  return o.environments.length > 0 && new Set(o.environments.map((e) => e.name)).size === o.environments.length;
-}
-
-export const FliptOptionsCodec = t.refinement(FliptOptionsShape, hasUniqueEnvironments, 'at least one environment, with unique names');
-
-export type FliptOptions = t.TypeOf<typeof FliptOptionsCodec>;
-export type FliptEnvironmentOptions = t.TypeOf<typeof FliptEnvironmentCodec>;
+export type FliptOwnOptions = t.TypeOf<typeof FliptOptionsCodec>;
+/** The options as `create` gets them: these keys, with the shared provider fields merged in by the core. */
+export type FliptOptions = ProviderOptions<FliptOwnOptions>;
+export type FliptEnvironmentOptions = FliptOptions['environments'][number];

@@ -1,11 +1,11 @@
-import { decodeOrThrow } from '../../src/kit';
+import type { SourceHttp } from '../../src/kit';
 import { FliptFlagListCodec, type FliptFlag } from './codecs';
 import { decodeFliptFlag, type FlagDecode } from './entity';
 
 /**
- * Reads one namespace's complete flag list, page by page. Errors name the URL (never the token) and the status;
- * a list that changed while paging is an error, not a shorter snapshot. Flags that do not decode are returned in
- * `skipped` by key.
+ * Reads one namespace's complete flag list, page by page, through the core's HTTP (errors name the URL, never the
+ * token, and the status). A list that changed while paging is an error, not a shorter snapshot. Flags that do not
+ * decode are returned in `skipped` by key.
  */
 export class FliptReadError extends Error {
   constructor(
@@ -32,39 +32,17 @@ export interface NamespaceFlagsRead {
 /** Flipt pages with an opaque token; a server that keeps handing out tokens must not loop forever. */
 const MAX_PAGES = 10_000;
 
-function hint(status: number): string {
-  if (status === 401) return ' (the token is missing, wrong or expired)';
-  if (status === 403) return ' (the token may not read this namespace)';
-  if (status === 404) return ' (no such namespace)';
-  return '';
-}
+const HINTS = {
+  401: 'the token is missing, wrong or expired',
+  403: 'the token may not read this namespace',
+  404: 'no such namespace',
+};
 
-export async function getJson(url: URL, token: string | undefined, signal: AbortSignal): Promise<unknown> {
-  const shown = `${url.origin}${url.pathname}`;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      headers: { Accept: 'application/json', ...(token !== undefined && { Authorization: `Bearer ${token}` }) },
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) throw new FliptReadError(`GET ${shown} aborted`);
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new FliptReadError(`cannot reach Flipt at ${shown}: ${cause?.code ?? (error as Error).message}`);
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new FliptReadError(`GET ${shown} answered ${res.status}${hint(res.status)}`, res.status);
-  }
-  try {
-    return await res.json();
-  } catch {
-    if (signal.aborted) throw new FliptReadError(`GET ${shown} aborted`);
-    throw new FliptReadError(`GET ${shown} answered ${res.status} with a body that is not JSON`);
-  }
-}
+/** The Authorization header for a Flipt token (none without one). */
+export const fliptHeaders = (token: string | undefined): Record<string, string> =>
+  token === undefined ? {} : { Authorization: `Bearer ${token}` };
 
-export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSignal): Promise<NamespaceFlagsRead> {
+export async function readNamespaceFlags(read: NamespaceRead, http: SourceHttp, signal: AbortSignal): Promise<NamespaceFlagsRead> {
   const base = read.baseUrl.replace(/\/+$/, '');
   const byKey = new Map<string, FlagDecode>();
   let seen = 0;
@@ -76,7 +54,12 @@ export async function readNamespaceFlags(read: NamespaceRead, signal: AbortSigna
     url.searchParams.set('limit', String(read.pageSize));
     if (pageToken !== '') url.searchParams.set('pageToken', pageToken);
     const shown = `${url.origin}${url.pathname}`;
-    const body = decodeOrThrow(FliptFlagListCodec, await getJson(url, read.token, signal), `Flipt GET ${shown} response`);
+    const body = await http.getJson(url, FliptFlagListCodec, {
+      signal,
+      headers: fliptHeaders(read.token),
+      what: `Flipt GET ${shown} response`,
+      hints: HINTS,
+    });
     for (const raw of body.flags) {
       const decoded = decodeFliptFlag(raw, `Flipt GET ${shown} response, flags[${seen++}]`);
       byKey.set(decoded.ok ? decoded.flag.key : decoded.key, decoded);

@@ -3,14 +3,13 @@ import {
   ADAPTER_CONTRACT_VERSION,
   SourceError,
   type AdapterContext,
-  type AdapterFactory,
+  type DevinfoAdapterFactory,
   type DevinfoSnapshot,
-  type FlagSnapshot,
-  type SourceAdapter,
+  type DevinfoSource,
 } from '../../src/kit';
 import { GitError, gitProduct, hideCredentials } from './git';
 import { updateMirror } from './mirror';
-import { GitOptionsCodec, type GitOptions, type RepositoryOptions } from './options';
+import { GitOptionsCodec, type GitOptions, type GitOwnOptions, type RepositoryOptions } from './options';
 import { readRepository } from './read';
 import { urlBuilder } from './urls';
 import { watchGitRefs } from './watch';
@@ -30,7 +29,7 @@ function gitDirOf(repo: RepositoryOptions, id: string, configDir: string): strin
  * produces repositories with their issue-linked branches and recent commits. Any repository failing fails the whole
  * snapshot: a partial list would make the core delete the missing repository's branches in Jira.
  */
-export function createGitSource(options: GitOptions, context: AdapterContext): SourceAdapter {
+export function createGitSource(options: GitOptions, context: AdapterContext): DevinfoSource {
   const provider = context.providerName;
   const maxCommits = options.maxCommits ?? DEFAULT_MAX_COMMITS;
 
@@ -55,16 +54,11 @@ export function createGitSource(options: GitOptions, context: AdapterContext): S
 
   let product = 'Git';
   return {
-    environments: [],
-    produces: 'devinfo',
     watch: watchGitRefs(options.repositories, (repo) => gitDirOf(repo, repo.id ?? repo.name, context.configDir), context.logger),
     get product() {
       return product;
     },
-    snapshot(): Promise<FlagSnapshot> {
-      return Promise.reject(new SourceError(provider, 'the git adapter produces development information, not feature flags'));
-    },
-    async snapshotDevinfo(signal: AbortSignal): Promise<DevinfoSnapshot> {
+    async snapshot(signal: AbortSignal): Promise<DevinfoSnapshot> {
       product = await gitProduct(signal);
       const repositories = [];
       // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
@@ -74,10 +68,11 @@ export function createGitSource(options: GitOptions, context: AdapterContext): S
   };
 }
 
-export const gitAdapter: AdapterFactory<GitOptions> = {
+export const adapter: DevinfoAdapterFactory<GitOwnOptions> = {
   name: 'git',
-  version: '1.0.0',
+  version: '2.0.0',
   contractVersion: ADAPTER_CONTRACT_VERSION,
+  produces: 'devinfo',
   optionsCodec: GitOptionsCodec,
   create: createGitSource,
 };

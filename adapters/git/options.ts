@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { checkedString, crossChecked, isHttpUrl, NonEmptyString, REPOSITORY_ID_PATTERN } from '../../src/kit';
+import { checkedString, crossChecked, isHttpUrl, NonEmptyString, REPOSITORY_ID_PATTERN, type ProviderOptions } from '../../src/kit';
 
 const BrowseUrl = checkedString('an http(s) URL', isHttpUrl);
 const RepositoryId = checkedString('an id of letters, digits and ~ . - _ (Jira repository id)', (s) => REPOSITORY_ID_PATTERN.test(s));
@@ -37,9 +37,6 @@ export type RepositoryOptions = t.TypeOf<typeof RepositoryShape>;
 
 const GitOptionsShape = t.intersection([
   t.type({
-    name: t.string,
-    adapter: t.string,
-    environments: t.array(t.unknown),
     repositories: t.array(RepositoryShape, 'a list of repositories'),
   }),
   t.partial({
@@ -47,9 +44,9 @@ const GitOptionsShape = t.intersection([
     maxCommits: t.number,
   }),
 ]);
-export type GitOptions = t.TypeOf<typeof GitOptionsShape>;
+type Shape = t.TypeOf<typeof GitOptionsShape>;
 
-function crossFieldProblem(options: GitOptions): string | undefined {
+function crossFieldProblem(options: Shape): string | undefined {
   if (options.repositories.length === 0) return 'at least one repository';
   if (options.maxCommits !== undefined && !(Number.isInteger(options.maxCommits) && options.maxCommits >= 1))
     return 'maxCommits to be a whole number ≥ 1';
@@ -67,3 +64,6 @@ function crossFieldProblem(options: GitOptions): string | undefined {
 }
 
 export const GitOptionsCodec = crossChecked(GitOptionsShape, 'git provider options', crossFieldProblem);
+export type GitOwnOptions = t.TypeOf<typeof GitOptionsCodec>;
+/** The options as `create` gets them: these keys, with the shared provider fields merged in by the core. */
+export type GitOptions = ProviderOptions<GitOwnOptions>;

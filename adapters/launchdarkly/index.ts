@@ -1,5 +1,11 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type AdapterFactory, type SourceAdapter } from '../../src/kit';
-import axios from 'axios';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  SourceError,
+  SourceHttpError,
+  type AdapterContext,
+  type FlagAdapterFactory,
+  type FlagSource,
+} from '../../src/kit';
 import type { LDOptions } from '@launchdarkly/node-server-sdk';
 import type { RestFlag } from './codecs';
 import { normalizeLaunchDarklyFlags, type EnvironmentFlags, type MapSettings } from './map';
@@ -9,9 +15,10 @@ import {
   DEFAULT_UI_BASE_URL,
   LaunchDarklyOptionsCodec,
   type LaunchDarklyOptions,
+  type LaunchDarklyOwnOptions,
   type LdEnvironmentOptions,
 } from './options';
-import { fetchFlagMetadata, realClock, type Clock } from './rest-api';
+import { fetchFlagMetadata } from './rest-api';
 import { readEnvironmentFlags } from './sdk-source';
 import { watchLaunchDarkly } from './watch';
 
@@ -24,7 +31,6 @@ const DEFAULT_REST_BASE_URL = 'https://app.launchdarkly.com';
 export interface LaunchDarklyDependencies {
   /** Per environment, a data source replacing polling/streaming, e.g. the SDK's TestData `getFactory()`. */
   readonly updateProcessorFor?: (environment: LdEnvironmentOptions) => LDOptions['updateProcessor'] | undefined;
-  readonly clock?: Clock;
 }
 
 function messageOf(error: unknown): string {
@@ -40,7 +46,7 @@ export function createLaunchDarklySource(
   options: LaunchDarklyOptions,
   context: AdapterContext,
   deps: LaunchDarklyDependencies = {},
-): SourceAdapter {
+): FlagSource {
   const provider = context.providerName;
   const projectKey = options.projectKey ?? DEFAULT_PROJECT_KEY;
   const initTimeoutSeconds = options.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
@@ -66,7 +72,10 @@ export function createLaunchDarklySource(
     const failures: string[] = [];
     const fail = (what: string) => (error: unknown) => {
       // Reads we cancelled after another failure only echo "aborted"; the first real cause is what matters.
-      const cancelledByUs = inner.signal.aborted && !signal.aborted && (axios.isCancel(error) || messageOf(error) === 'aborted');
+      const cancelledByUs =
+        inner.signal.aborted &&
+        !signal.aborted &&
+        ((error instanceof SourceHttpError && error.reason === 'aborted') || messageOf(error) === 'aborted');
       if (!cancelledByUs) failures.push(`${what}: ${messageOf(error)}`);
       inner.abort();
       return undefined;
@@ -100,8 +109,8 @@ export function createLaunchDarklySource(
             pageSize: api.pageSize ?? 100,
             maxRateLimitWaitSeconds: api.maxRateLimitWaitSeconds ?? 60,
           },
+          context.http,
           inner.signal,
-          deps.clock ?? realClock,
           (key, reason) => unusableMetadata.set(key, reason),
         ).catch(fail('REST API'))
       : Promise.resolve(undefined);
@@ -130,13 +139,11 @@ export function createLaunchDarklySource(
   };
 }
 
-export const launchdarklyAdapter: AdapterFactory<LaunchDarklyOptions> = {
+export const adapter: FlagAdapterFactory<LaunchDarklyOwnOptions> = {
   name: 'launchdarkly',
-  version: '1.0.0',
+  version: '2.0.0',
   contractVersion: ADAPTER_CONTRACT_VERSION,
+  produces: 'flags',
   optionsCodec: LaunchDarklyOptionsCodec,
   create: (options, context) => createLaunchDarklySource(options, context),
 };
-
-/** The name the registry (src/adapter-host/registry.ts) loads; same factory. */
-export const launchDarklyAdapter = launchdarklyAdapter;

@@ -1,9 +1,10 @@
 import * as t from 'io-ts';
-import { HttpUrl, NonEmptyString } from '../../src/kit';
+import { HttpUrl, NonEmptyString, type ProviderOptions } from '../../src/kit';
 
 /**
- * The provider's config entry. Non-exact codecs: the core checks its own keys (`timeoutSeconds`, `linking`) and
- * unknown keys. Branded/refined codecs carry readable names because the config loader prints them.
+ * The LaunchDarkly adapter's own keys of a provider entry; the core decodes `name`, `adapter`, each environment's
+ * `name` and `type`, and requires at least one environment. Non-exact codecs: the core checks unknown keys.
+ * Branded/refined codecs carry readable names because the config loader prints them.
  */
 const PositiveNumber = new t.Type<number, number, unknown>(
   'a positive number',
@@ -20,22 +21,12 @@ const PageSize = new t.Type<number, number, unknown>(
 );
 
 export const LdEnvironmentCodec = t.intersection([
-  t.type({ name: NonEmptyString, sdkKey: NonEmptyString }),
+  t.type({ sdkKey: NonEmptyString }),
   t.partial({
     /** The environment's key in LaunchDarkly (UI links, REST `env` filter); defaults to `name`. */
     key: NonEmptyString,
   }),
 ]);
-
-const NonEmptyList = new t.Type<readonly unknown[], readonly unknown[], unknown>(
-  'a non-empty list of environments',
-  (u): u is readonly unknown[] => Array.isArray(u) && u.length > 0,
-  (u, c) => (Array.isArray(u) && u.length > 0 ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
-// An intersection keeps the array's own error paths (environments[0].sdkKey) while adding the emptiness check.
-const NonEmptyEnvironments = t.intersection([t.array(LdEnvironmentCodec), NonEmptyList]);
 
 export const LdRestApiCodec = t.intersection([
   t.type({ token: NonEmptyString }),
@@ -51,7 +42,7 @@ export const LdRestApiCodec = t.intersection([
 ]);
 
 export const LaunchDarklyOptionsCodec = t.intersection([
-  t.type({ name: t.string, environments: NonEmptyEnvironments }),
+  t.type({ environments: t.array(LdEnvironmentCodec) }),
   t.partial({
     /** SDK polling base URI: the Relay Proxy, or LaunchDarkly (default https://sdk.launchdarkly.com). */
     baseUri: HttpUrl,
@@ -70,8 +61,10 @@ export const LaunchDarklyOptionsCodec = t.intersection([
   }),
 ]);
 
-export type LaunchDarklyOptions = t.TypeOf<typeof LaunchDarklyOptionsCodec>;
-export type LdEnvironmentOptions = t.TypeOf<typeof LdEnvironmentCodec>;
+export type LaunchDarklyOwnOptions = t.TypeOf<typeof LaunchDarklyOptionsCodec>;
+/** The options as `create` gets them: these keys, with the shared provider fields merged in by the core. */
+export type LaunchDarklyOptions = ProviderOptions<LaunchDarklyOwnOptions>;
+export type LdEnvironmentOptions = LaunchDarklyOptions['environments'][number];
 export type LdRestApiOptions = t.TypeOf<typeof LdRestApiCodec>;
 
 export const DEFAULT_SDK_BASE_URI = 'https://sdk.launchdarkly.com';

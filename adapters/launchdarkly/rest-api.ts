@@ -1,12 +1,12 @@
-import axios, { type AxiosResponse } from 'axios';
-import { decodeItem, decodeOrThrow } from '../../src/kit';
+import { decodeItem, decodeOrThrow, type SourceHttp } from '../../src/kit';
 import { KeyedItemCodec, RestFlagCodec, RestFlagsPageCodec, type RestFlag, type RestFlagsPage } from './codecs';
 import { ALL_PROBLEMS } from './flag-entries';
 
 /**
  * Flag metadata from LaunchDarkly's REST API (`GET /api/v2/flags/{projectKey}`): name, description, tags,
  * maintainer, custom properties and per-environment change times, none of which the SDK data carries.
- * Follows `_links.next` and keeps within the rate limit LaunchDarkly announces in its headers.
+ * Follows `_links.next`. Requests go through the core's HTTP, which waits out LaunchDarkly's rate limits (429 with
+ * Retry-After, a used-up route limit until X-Ratelimit-Reset) within `maxRateLimitWaitSeconds`; nothing is retried here.
  */
 export interface RestApiSettings {
   readonly baseUrl: string;
@@ -19,29 +19,6 @@ export interface RestApiSettings {
   readonly requestTimeoutMs?: number;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      const done = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new Error('aborted'));
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
 const MAX_PAGES = 10_000;
 
 function firstPageUrl(settings: RestApiSettings): string {
@@ -50,24 +27,6 @@ function firstPageUrl(settings: RestApiSettings): string {
   url.searchParams.set('summary', 'true');
   for (const env of settings.environmentKeys) url.searchParams.append('env', env);
   return url.toString();
-}
-
-function header(response: AxiosResponse, name: string): string | undefined {
-  const value: unknown = response.headers[name.toLowerCase()];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Milliseconds to wait before the next request, from Retry-After (seconds) or X-Ratelimit-Reset (epoch ms). */
-export function rateLimitWaitMs(response: AxiosResponse, now: number): number | undefined {
-  const retryAfter = Number(header(response, 'retry-after'));
-  if (header(response, 'retry-after') !== undefined && Number.isFinite(retryAfter)) return Math.max(0, retryAfter * 1000);
-  const reset = Number(header(response, 'x-ratelimit-reset'));
-  if (header(response, 'x-ratelimit-reset') !== undefined && Number.isFinite(reset)) return Math.max(0, reset - now);
-  return undefined;
-}
-
-function limitExhausted(response: AxiosResponse): boolean {
-  return ['x-ratelimit-route-remaining', 'x-ratelimit-global-remaining'].some((h) => header(response, h) === '0');
 }
 
 /** Strips the query so errors stay short; the URL never carries the token (it travels in Authorization). */
@@ -101,20 +60,10 @@ function addPageItems(
 
 export async function fetchFlagMetadata(
   settings: RestApiSettings,
+  http: SourceHttp,
   signal: AbortSignal,
-  clock: Clock = realClock,
   onUnusable: UnusableMetadata = () => {},
 ): Promise<Map<string, RestFlag>> {
-  const maxWaitMs = settings.maxRateLimitWaitSeconds * 1000;
-  const waitOrFail = async (ms: number | undefined, url: string, why: string) => {
-    const wait = ms ?? maxWaitMs;
-    if (wait > maxWaitMs) {
-      throw new Error(
-        `LaunchDarkly REST API ${describe(url)}: ${why}; it resets in ${Math.ceil(wait / 1000)} s, more than the ${settings.maxRateLimitWaitSeconds} s allowed`,
-      );
-    }
-    await clock.sleep(wait, signal);
-  };
   const flags = new Map<string, RestFlag>();
   // Offset paging over a list that changes in between skips or repeats flags; totalCount is how we notice.
   const keysRead = new Set<string>();
@@ -124,30 +73,20 @@ export async function fetchFlagMetadata(
   const seen = new Set<string>();
   const first = firstPageUrl(settings);
   let url: string | undefined = first;
-  let waitedForThisPage = false;
   while (url !== undefined) {
     if (seen.size >= MAX_PAGES || seen.has(url))
       throw new Error(`LaunchDarkly REST API ${describe(url)}: paging does not end (next link repeats)`);
-    const response: AxiosResponse<unknown> = await axios.get<unknown>(url, {
-      headers: { Authorization: settings.token, Accept: 'application/json' },
-      validateStatus: () => true,
-      timeout: settings.requestTimeoutMs ?? 30_000,
-      signal,
-    });
-    if (response.status === 429 && !waitedForThisPage) {
-      // Waiting out an announced limit is not a retry of a failure; a second 429 for the same page fails the run.
-      waitedForThisPage = true;
-      await waitOrFail(rateLimitWaitMs(response, clock.now()), url, 'rate limited (429)');
-      continue;
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new Error(`LaunchDarkly REST API ${describe(url)}: API access token rejected (${response.status})`);
-    }
-    if (response.status !== 200) throw new Error(`LaunchDarkly REST API ${describe(url)}: HTTP ${response.status}`);
-    seen.add(url);
-    waitedForThisPage = false;
     const what = `LaunchDarkly REST API ${describe(url)} response`;
-    const page: RestFlagsPage = decodeOrThrow(RestFlagsPageCodec, response.data, what);
+    const page: RestFlagsPage = await http.getJson(url, RestFlagsPageCodec, {
+      signal,
+      headers: { Authorization: settings.token },
+      sourceName: 'LaunchDarkly REST API',
+      what,
+      hints: { 401: 'API access token rejected', 403: 'API access token rejected' },
+      maxRateLimitWaitMs: settings.maxRateLimitWaitSeconds * 1000,
+      ...(settings.requestTimeoutMs !== undefined && { timeoutMs: settings.requestTimeoutMs }),
+    });
+    seen.add(url);
     if (typeof page.totalCount === 'number') {
       if (totalCount !== undefined && page.totalCount !== totalCount)
         throw listChanged(url, `totalCount went from ${totalCount} to ${page.totalCount}`);
@@ -156,9 +95,6 @@ export async function fetchFlagMetadata(
     addPageItems(page.items, flags, keysRead, what, onUnusable);
     const next: string | undefined | null = page._links?.next?.href;
     url = next && page.items.length > 0 ? new URL(next, settings.baseUrl).toString() : undefined;
-    if (url !== undefined && limitExhausted(response)) {
-      await waitOrFail(rateLimitWaitMs(response, clock.now()), url, 'rate limit used up');
-    }
   }
   if (totalCount !== undefined && keysRead.size !== totalCount)
     throw listChanged(first, `totalCount ${totalCount}, ${keysRead.size} distinct flags read`);

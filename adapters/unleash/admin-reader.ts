@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import type { SourceHttp } from '../../src/kit';
 import { createAdminHttp, type AdminHttp } from './admin-http';
 import {
   AdminFeatureCodec,
@@ -138,8 +139,8 @@ async function readFeature(
   return view.ok ? { kind: 'view', view: view.value } : { kind: 'skipped', name, reason: view.reason };
 }
 
-export async function readAdminFeatures(options: AdminReadOptions, signal: AbortSignal): Promise<UnleashRead> {
-  const http = createAdminHttp(options.apiRoot, options.token, signal);
+export async function readAdminFeatures(options: AdminReadOptions, sourceHttp: SourceHttp, signal: AbortSignal): Promise<UnleashRead> {
+  const http = createAdminHttp(options.apiRoot, options.token, sourceHttp, signal);
   await checkEnvironments(http, options.environments);
   const segments = await segmentNames(http);
   const { listed, newestEventId: eventId } = await listFeatures(http, options.project, options.pageSize);

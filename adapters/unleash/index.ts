@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
   ADAPTER_CONTRACT_VERSION,
-  type AdapterFactory,
-  type FlagSnapshot,
-  type NormalizedFlag,
-  type SourceAdapter,
   SourceError,
+  type FlagAdapterFactory,
+  type FlagSnapshot,
+  type FlagSource,
+  type NormalizedFlag,
+  type SourceHttp,
 } from '../../src/kit';
 import { createAdminHttp } from './admin-http';
 import { newestEventId, readAdminFeatures } from './admin-reader';
@@ -13,7 +14,7 @@ import { readClientFeatures } from './client-reader';
 import { addSkip, attempt } from './entity';
 import { normalizeUnleashFeature } from './map';
 import type { UnleashRead } from './model';
-import { UnleashOptionsCodec, type UnleashOptions } from './options';
+import { UnleashOptionsCodec, type UnleashOptions, type UnleashOwnOptions } from './options';
 import { clientFeatureViews } from './views';
 import { unleashProduct } from './version';
 import { watchUnleash } from './watch';
@@ -38,7 +39,7 @@ export function defaultUiUrl(apiRoot: string): string {
   return trimSlash(apiRoot).replace(/\/api$/, '');
 }
 
-async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<UnleashRead> {
+async function readViews(options: UnleashOptions, http: SourceHttp, signal: AbortSignal): Promise<UnleashRead> {
   const apiRoot = trimSlash(options.url);
   const environments = options.environments.map((e) => e.name);
   if (options.adminToken !== undefined) {
@@ -51,6 +52,7 @@ async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<
         pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       },
+      http,
       signal,
     );
   }
@@ -79,12 +81,13 @@ async function readViews(options: UnleashOptions, signal: AbortSignal): Promise<
   return clientFeatureViews(perEnvironment);
 }
 
-export const unleashAdapter: AdapterFactory<UnleashOptions> = {
+export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
   name: 'unleash',
-  version: '1.0.0',
+  version: '2.0.0',
   contractVersion: ADAPTER_CONTRACT_VERSION,
+  produces: 'flags',
   optionsCodec: UnleashOptionsCodec,
-  create(options, ctx): SourceAdapter {
+  create(options, ctx): FlagSource {
     const uiUrl = trimSlash(options.uiUrl ?? defaultUiUrl(options.url));
     const mode = options.adminToken !== undefined ? 'Admin API' : 'client tokens';
     const { adminToken } = options;
@@ -106,12 +109,13 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
     async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
       let read: UnleashRead;
       try {
-        read = await readViews(options, signal);
+        read = await readViews(options, ctx.http, signal);
       } catch (err) {
         throw failure(err);
       }
       // Asked once the features are read, so a failing read makes no other request.
-      product = adminToken === undefined ? 'Unleash' : await unleashProduct(trimSlash(options.url), adminToken, signal, ctx.logger);
+      product =
+        adminToken === undefined ? 'Unleash' : await unleashProduct(trimSlash(options.url), adminToken, ctx.http, signal, ctx.logger);
       const skips = new Map(read.skipped.map((s) => [s.key, [s.reason]]));
       const flags: NormalizedFlag[] = [];
       for (const view of read.views) {
@@ -140,7 +144,7 @@ export const unleashAdapter: AdapterFactory<UnleashOptions> = {
           if (!acceptedSource.startsWith(`${settingsHash}:`)) return snapshot(signal);
           let eventId: number | null;
           try {
-            eventId = await newestEventId(createAdminHttp(trimSlash(options.url), adminToken, signal));
+            eventId = await newestEventId(createAdminHttp(trimSlash(options.url), adminToken, ctx.http, signal));
           } catch (err) {
             throw failure(err);
           }

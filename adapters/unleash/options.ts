@@ -1,18 +1,15 @@
 import * as t from 'io-ts';
-import { crossChecked, EnvironmentTypeCodec, HttpUrl, NonEmptyString } from '../../src/kit';
+import { crossChecked, HttpUrl, NonEmptyString, type ProviderOptions } from '../../src/kit';
 
 /**
- * The provider's config entry. Admin mode when `adminToken` is present (one token, all environments);
- * otherwise client mode, where every environment brings its own `clientToken`.
+ * The Unleash adapter's own keys of a provider entry (the core decodes `name`, `adapter` and each environment's
+ * `name` and `type`). Admin mode when `adminToken` is present (one token, all environments); otherwise client mode,
+ * where every environment brings its own `clientToken`.
  */
-const UnleashEnvironmentOptions = t.intersection([
-  t.type({ name: NonEmptyString }),
-  t.partial({ type: EnvironmentTypeCodec, clientToken: NonEmptyString }),
-]);
+const UnleashEnvironmentOptions = t.partial({ clientToken: NonEmptyString });
 
 const UnleashOptionsShape = t.intersection([
   t.type({
-    name: NonEmptyString,
     url: HttpUrl,
     environments: t.array(UnleashEnvironmentOptions),
   }),
@@ -29,10 +26,8 @@ const UnleashOptionsShape = t.intersection([
 
 type Shape = t.TypeOf<typeof UnleashOptionsShape>;
 
-/** Cross-field rules, each with its own message (a refinement would only print the outermost name). */
+/** The one rule spanning keys: client mode needs a token per environment. */
 function crossFieldProblem(o: Shape): string | undefined {
-  if (o.environments.length === 0) return 'at least one environment';
-  if (new Set(o.environments.map((e) => e.name)).size !== o.environments.length) return 'unique environment names';
   if (o.adminToken === undefined && !o.environments.every((e) => e.clientToken !== undefined)) {
     return 'an adminToken, or a clientToken on every environment';
   }
@@ -41,5 +36,7 @@ function crossFieldProblem(o: Shape): string | undefined {
 
 export const UnleashOptionsCodec = crossChecked(UnleashOptionsShape, 'Unleash provider options', crossFieldProblem);
 
-export type UnleashOptions = t.TypeOf<typeof UnleashOptionsCodec>;
+export type UnleashOwnOptions = t.TypeOf<typeof UnleashOptionsCodec>;
+/** The options as `create` gets them: these keys, with the shared provider fields merged in by the core. */
+export type UnleashOptions = ProviderOptions<UnleashOwnOptions>;
 export type UnleashEnvironmentOption = UnleashOptions['environments'][number];

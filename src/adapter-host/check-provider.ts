@@ -2,7 +2,9 @@ import type { ProviderConfig } from '../config';
 import type { Logger } from '../log';
 import type { EnvironmentType, NormalizedFlag } from '../kit/flag';
 import { jiraFlagId } from '../model/to-jira-flag';
-import { ADAPTER_CONTRACT_VERSION, type SkippedFlag } from '../kit/contract';
+import type { SkippedFlag } from '../kit/contract';
+import { withTimeout } from '../kit/deadline';
+import { createSource } from './instantiate';
 import { previewSnapshot, type SnapshotPreview } from './preview';
 import { snapshotProblems } from '../kit/snapshot-check';
 
@@ -34,25 +36,12 @@ export function checkPassed(report: ProviderCheckReport): boolean {
   return report.error === undefined && report.problems.length === 0;
 }
 
-function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`timed out after ${ms} ms`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
-}
-
 export async function checkProvider(
   provider: ProviderConfig,
   settings: { readonly configDir: string; readonly timeoutMs: number; readonly logger: Logger },
 ): Promise<ProviderCheckReport> {
   const { factory } = provider;
-  const adapter = factory.create(provider.options, {
+  const created = createSource(factory, provider.options, {
     providerName: provider.name,
     configDir: settings.configDir,
     logger: settings.logger.child({ provider: provider.name }),
@@ -61,16 +50,22 @@ export async function checkProvider(
   for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
   const base = {
     provider: provider.name,
-    adapter: { name: factory.name, version: factory.version, contractVersion: ADAPTER_CONTRACT_VERSION },
-    environments: adapter.environments,
+    adapter: { name: factory.name, version: factory.version, contractVersion: factory.contractVersion },
+    environments: created.produces === 'flags' ? created.source.environments : [],
   };
   const empty: SnapshotPreview = { entities: [], unlinked: [], skipped: [] };
   const nothing = { flags: [], preview: empty, skipped: [], warnings: [] };
   const started = Date.now();
+  if (created.produces === 'devinfo') {
+    await created.source.close?.();
+    const error = `the ${factory.name} adapter produces development information, not feature flags`;
+    return { ...base, ms: 0, error, problems: [], ...nothing };
+  }
+  const adapter = created.source;
   try {
     let snapshot: unknown;
     try {
-      snapshot = await withDeadline((signal) => adapter.snapshot(signal), settings.timeoutMs);
+      snapshot = await withTimeout((signal) => adapter.snapshot(signal), settings.timeoutMs);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { ...base, ms: Date.now() - started, error: message, problems: [], ...nothing };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { AdapterFactory } from '../kit/contract';
+import type { AnyAdapterFactory } from '../kit/contract-v1';
 import { AdapterLoadError, factoryFromModule } from './factory-shape';
 import { shareHostModules } from './host-modules';
 import { isTypeScriptFile, loadFailureText, registerTypeScriptLoader, typeScriptLoads, TypeScriptLoaderError } from './typescript-loader';
@@ -89,7 +89,7 @@ function loadProblem(resolved: string, error: unknown): string {
 }
 
 /** Loads and checks an external adapter; undefined when a plain word names no installed package. */
-export function loadExternalAdapter(reference: string, lookup: ExternalLookup): AdapterFactory | undefined {
+export function loadExternalAdapter(reference: string, lookup: ExternalLookup): AnyAdapterFactory | undefined {
   shareHostModules(KIT_ENTRY, __dirname);
   let resolved: string | undefined;
   try {

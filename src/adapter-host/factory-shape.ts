@@ -1,4 +1,5 @@
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../kit/contract';
+import { SUPPORTED_CONTRACT_VERSIONS } from '../kit/contract';
+import type { AnyAdapterFactory } from '../kit/contract-v1';
 
 /**
  * Checks that a value (usually an external module's export) really is an AdapterFactory for this contract version,
@@ -27,31 +28,35 @@ function shapeProblem(value: Record<string, unknown>): string | undefined {
   if (typeof value['name'] !== 'string' || value['name'] === '') return 'missing name';
   if (typeof value['version'] !== 'string' || value['version'] === '') return 'missing version';
   if (typeof value['contractVersion'] !== 'number') return 'missing contractVersion';
+  if (value['contractVersion'] === 2 && value['produces'] !== 'flags' && value['produces'] !== 'devinfo')
+    return "missing produces ('flags' or 'devinfo')";
   return undefined;
 }
 
-/** Throws AdapterLoadError unless `value` is an AdapterFactory for ADAPTER_CONTRACT_VERSION. */
-export function assertAdapterFactory(value: unknown, adapter: string): AdapterFactory {
+const versions = SUPPORTED_CONTRACT_VERSIONS.join(' and ');
+
+/** Throws AdapterLoadError unless `value` is an AdapterFactory for a supported contract version. */
+export function assertAdapterFactory(value: unknown, adapter: string): AnyAdapterFactory {
   if (!isRecord(value)) throw new AdapterLoadError(adapter, 'module does not export an AdapterFactory (its export is not an object)');
   const problem = shapeProblem(value);
   if (problem !== undefined) throw new AdapterLoadError(adapter, `module does not export an AdapterFactory (${problem})`);
-  if (value['contractVersion'] !== ADAPTER_CONTRACT_VERSION) {
+  if (!SUPPORTED_CONTRACT_VERSIONS.includes(value['contractVersion'] as number)) {
     throw new AdapterLoadError(
       adapter,
       `"${String(value['name'])}" ${String(value['version'])} implements adapter contract version ${String(value['contractVersion'])}; ` +
-        `this flagsync supports version ${ADAPTER_CONTRACT_VERSION} (use an adapter release for contract ${ADAPTER_CONTRACT_VERSION}, or upgrade flagsync)`,
+        `this flagsync supports versions ${versions} (use an adapter release for one of them, or upgrade flagsync)`,
     );
   }
-  return value as unknown as AdapterFactory;
+  return value as unknown as AnyAdapterFactory;
 }
 
 /**
- * The factory a module exports: its default export, else a named export `adapter`, else the module itself
- * (`module.exports = factory`). `extraNames` lets built-ins name their own export.
+ * The factory a module exports: its named export `adapter` (every built-in's), else its default export, else the
+ * module itself (`module.exports = factory`).
  */
-export function factoryFromModule(mod: unknown, adapter: string, extraNames: readonly string[] = []): AdapterFactory {
+export function factoryFromModule(mod: unknown, adapter: string): AnyAdapterFactory {
   if (!isRecord(mod)) throw new AdapterLoadError(adapter, 'module does not export an AdapterFactory (it exports nothing)');
-  const candidates = ['default', 'adapter', ...extraNames].map((name) => mod[name]).filter(isRecord);
+  const candidates = ['adapter', 'default'].map((name) => mod[name]).filter(isRecord);
   // A transpiled ES module may nest its default one level deeper (`default.default`).
   const nested = candidates.flatMap((c) => (isRecord(c['default']) ? [c['default']] : []));
   const sound = [...candidates, ...nested, mod].find((c) => shapeProblem(c) === undefined);

@@ -1,20 +1,19 @@
 import type { AdapterRegistry } from '../config';
-import type { AdapterFactory } from '../kit/contract';
+import type { AnyAdapterFactory } from '../kit/contract-v1';
 import { loadExternalAdapter } from './external';
 import { factoryFromModule } from './factory-shape';
 
 /**
- * Built-in adapters by the name used in config, each with the export that holds its factory. Loaded on first use
- * so a run that only reads flagd files never loads the LaunchDarkly or Unleash SDKs.
+ * Built-in adapters by the name used in config; each module exports its factory as `adapter`, like any external
+ * one. Loaded on first use so a run that only reads flagd files never loads the LaunchDarkly or Unleash SDKs.
  */
-const builtIn: Readonly<Record<string, () => AdapterFactory>> = {
-  flagd: () => factoryFromModule(require('../../adapters/flagd'), 'flagd', ['flagdAdapter']),
-  unleash: () => factoryFromModule(require('../../adapters/unleash'), 'unleash', ['unleashAdapter']),
-  launchdarkly: () =>
-    factoryFromModule(require('../../adapters/launchdarkly'), 'launchdarkly', ['launchDarklyAdapter', 'launchdarklyAdapter']),
-  flipt: () => factoryFromModule(require('../../adapters/flipt'), 'flipt', ['fliptAdapter']),
+const builtIn: Readonly<Record<string, () => AnyAdapterFactory>> = {
+  flagd: () => factoryFromModule(require('../../adapters/flagd'), 'flagd'),
+  unleash: () => factoryFromModule(require('../../adapters/unleash'), 'unleash'),
+  launchdarkly: () => factoryFromModule(require('../../adapters/launchdarkly'), 'launchdarkly'),
+  flipt: () => factoryFromModule(require('../../adapters/flipt'), 'flipt'),
   // Development information (repositories, branches, commits), not flags: `produces: 'devinfo'`.
-  git: () => factoryFromModule(require('../../adapters/git'), 'git', ['gitAdapter']),
+  git: () => factoryFromModule(require('../../adapters/git'), 'git'),
 };
 
 export const BUILT_IN_ADAPTERS: readonly string[] = Object.keys(builtIn);
@@ -32,14 +31,14 @@ export interface RegistryOptions {
  * AdapterLoadError when an external adapter cannot be found or does not export an AdapterFactory of this contract.
  */
 export function createAdapterRegistry(options: RegistryOptions = {}): AdapterRegistry {
-  const loaded = new Map<string, AdapterFactory | undefined>();
+  const loaded = new Map<string, AnyAdapterFactory | undefined>();
   return {
     names: () => BUILT_IN_ADAPTERS,
     get(name) {
       if (loaded.has(name)) return loaded.get(name);
       // Own keys only: "constructor" or "toString" are not adapters.
       const load = Object.hasOwn(builtIn, name) ? builtIn[name] : undefined;
-      let factory: AdapterFactory | undefined;
+      let factory: AnyAdapterFactory | undefined;
       if (load !== undefined) factory = load();
       else if (options.baseDirs !== undefined && options.baseDirs.length > 0)
         factory = loadExternalAdapter(name, { baseDirs: options.baseDirs });

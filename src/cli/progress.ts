@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import type { SourceAdapter } from '../kit/contract';
+import type { DevinfoSource, FlagSource, ProviderSource } from '../kit/contract';
 import type { JiraClient } from '../jira';
 import type { ProviderRuntime } from '../reconcile/run';
 
@@ -74,8 +74,11 @@ export class TerminalProgress implements SyncProgress {
   }
 }
 
-/** The adapter, reporting the start and end of its read. */
-function observedAdapter(name: string, adapter: SourceAdapter, progress: SyncProgress): SourceAdapter {
+/**
+ * The provider's source, reporting the start and end of its read. Everything else of the source is passed through
+ * as it is (a `product` getter is read live; an unchanged-source check stays available).
+ */
+function observedSource(name: string, created: ProviderSource, progress: SyncProgress): ProviderSource {
   const timed = async <T>(read: () => Promise<T>, count: (value: T) => number | undefined): Promise<T> => {
     const started = Date.now();
     progress.readStarted(name);
@@ -89,30 +92,35 @@ function observedAdapter(name: string, adapter: SourceAdapter, progress: SyncPro
     }
   };
   const lengthOf = (list: unknown): number | undefined => (Array.isArray(list) ? list.length : undefined);
-  const snapshotDevinfo = adapter.snapshotDevinfo;
-  return {
-    environments: adapter.environments,
-    ...(adapter.produces === undefined ? {} : { produces: adapter.produces }),
-    snapshot: (signal) =>
-      timed(
-        () => adapter.snapshot(signal),
-        (s) => lengthOf((s as { flags?: unknown } | undefined)?.flags),
-      ),
-    ...(snapshotDevinfo === undefined
-      ? {}
-      : {
-          snapshotDevinfo: (signal: AbortSignal) =>
-            timed(
-              () => snapshotDevinfo.call(adapter, signal),
-              (s) => lengthOf((s as { repositories?: unknown } | undefined)?.repositories),
-            ),
-        }),
-    ...(adapter.close === undefined ? {} : { close: () => adapter.close!() }),
-  };
+  if (created.produces === 'devinfo') {
+    const source = created.source;
+    const observed: DevinfoSource = Object.create(source, {
+      snapshot: {
+        value: (signal: AbortSignal) =>
+          timed(
+            () => source.snapshot(signal),
+            (s) => lengthOf(s.repositories),
+          ),
+      },
+    }) as DevinfoSource;
+    return { produces: 'devinfo', source: observed };
+  }
+  const source = created.source;
+  const unlessUnchanged = source.snapshotUnlessUnchanged;
+  const flagCount = (s: unknown): number | undefined => lengthOf((s as { flags?: unknown } | undefined)?.flags);
+  const observed: FlagSource = Object.create(source, {
+    snapshot: { value: (signal: AbortSignal) => timed(() => source.snapshot(signal), flagCount) },
+    ...(unlessUnchanged !== undefined && {
+      snapshotUnlessUnchanged: {
+        value: (signal: AbortSignal, accepted: string) => timed(() => unlessUnchanged.call(source, signal, accepted), flagCount),
+      },
+    }),
+  }) as FlagSource;
+  return { produces: 'flags', source: observed };
 }
 
 export function observedProviders(providers: readonly ProviderRuntime[], progress: SyncProgress): ProviderRuntime[] {
-  return providers.map((p) => ({ ...p, adapter: observedAdapter(p.name, p.adapter, progress) }));
+  return providers.map((p) => ({ ...p, source: observedSource(p.name, p.source, progress) }));
 }
 
 /** The client, reporting each batch that lands. */

@@ -4,6 +4,7 @@ import type { JiraClient } from '../jira';
 import type { CircuitBreaker } from '../jira/breaker';
 import type { Logger } from '../log';
 import type { EnvironmentType } from '../kit/flag';
+import { createSource } from '../adapter-host/instantiate';
 import type { ProviderRuntime } from '../reconcile/run';
 import { FileStateStore } from '../store/file/file-state-store';
 import type { StateStore } from '../reconcile/state-store';
@@ -28,14 +29,14 @@ export function createClient(config: FlagsyncConfig, logger: Logger, breaker?: C
   );
 }
 
-/** Creates each provider's adapter from its decoded options; with `only`, that provider's alone. */
+/** Creates each provider's source from its decoded options, typed by what it produces; with `only`, that provider's alone. */
 export function createProviders(config: FlagsyncConfig, logger: Logger, only?: string): ProviderRuntime[] {
   return config.providers
     .filter((provider) => only === undefined || provider.name === only)
     .map((provider) => {
       const environmentTypes = new Map<string, EnvironmentType | undefined>();
       for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
-      const adapter = provider.factory.create(provider.options, {
+      const source = createSource(provider.factory, provider.options, {
         providerName: provider.name,
         configDir: config.dir,
         logger: logger.child({ provider: provider.name }),
@@ -43,7 +44,7 @@ export function createProviders(config: FlagsyncConfig, logger: Logger, only?: s
       return {
         name: provider.name,
         adapterName: provider.adapter,
-        adapter,
+        source,
         timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
         linking: provider.linking,
         environmentTypes,
@@ -59,7 +60,7 @@ export async function closeProviders(providers: readonly ProviderRuntime[], logg
   await Promise.all(
     providers.map(async (p) => {
       try {
-        await p.adapter.close?.();
+        await p.source.source.close?.();
       } catch (error) {
         logger.warn({ provider: p.name, err: error }, 'adapter close failed');
       }

@@ -1,7 +1,6 @@
-import { isRight } from 'fp-ts/Either';
-import type { AdapterFactory } from '../kit/contract';
+import type { AnyAdapterFactory } from '../kit/contract-v1';
 import type { AdapterRegistry } from './types';
-import { describeErrors } from '../kit/decode';
+import { decodeAdapterOptions } from './adapter-options';
 import { ProviderCodec } from './codecs';
 import { shown, type ValuePolicy } from './reveal';
 import { unknownKeys } from './unknown-keys';
@@ -11,7 +10,7 @@ import { unknownKeys } from './unknown-keys';
  * the entry (problems keep the `providers[i]` prefix), and names must be unique.
  */
 export interface AdapterOptions {
-  readonly factory: AdapterFactory;
+  readonly factory: AnyAdapterFactory;
   readonly options: unknown;
 }
 
@@ -39,7 +38,7 @@ function duplicateNames(entries: readonly unknown[], at: (i: number) => string, 
 function checkAdapter(entry: Record<string, unknown>, at: string, registry: AdapterRegistry, policy: ValuePolicy) {
   const adapter = entry['adapter'];
   if (typeof adapter !== 'string' || adapter === '') return { problems: [] }; // the core codec reports it
-  let factory: AdapterFactory | undefined;
+  let factory: AnyAdapterFactory | undefined;
   try {
     factory = registry.get(adapter);
   } catch (error) {
@@ -52,13 +51,9 @@ function checkAdapter(entry: Record<string, unknown>, at: string, registry: Adap
       problems: [`${at}.adapter: unknown adapter ${shown(policy, `${at}.adapter`, adapter)}; expected one of ${known}`],
     };
   }
-  // `environments` is optional for the core; adapters get the list they would otherwise have to default themselves.
-  const decoded = factory.optionsCodec.decode({ ...entry, environments: entry['environments'] ?? [] });
-  const problems = [
-    ...unknownKeys([ProviderCodec, factory.optionsCodec], entry, at),
-    ...(isRight(decoded) ? [] : describeErrors(decoded.left, { prefix: at, showValue: policy })),
-  ];
-  return { problems, found: isRight(decoded) ? { factory, options: decoded.right } : undefined };
+  const decoded = decodeAdapterOptions(factory, entry, at, { showValue: policy });
+  const problems = [...unknownKeys([ProviderCodec, factory.optionsCodec], entry, at), ...decoded.problems];
+  return { problems, found: decoded.problems.length === 0 ? { factory, options: decoded.options } : undefined };
 }
 
 export function checkProviders(raw: unknown, registry: AdapterRegistry, policy: ValuePolicy): ProviderCheck {

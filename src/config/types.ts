@@ -1,4 +1,5 @@
-import type { AdapterFactory, EnvironmentConfig } from '../kit/contract';
+import type { EnvironmentConfig } from '../kit/contract';
+import type { AnyAdapterFactory } from '../kit/contract-v1';
 import type { LogLevel } from '../log';
 
 /** flagsync's configuration after loading: secrets resolved, defaults filled, paths absolute, adapters looked up. */
@@ -34,7 +35,7 @@ export interface ProviderConfig {
   readonly linking: LinkingConfig;
   /** As written (secrets resolved), including adapter-specific keys. */
   readonly environments: readonly EnvironmentConfig[];
-  readonly factory: AdapterFactory;
+  readonly factory: AnyAdapterFactory;
   /** The provider entry decoded by `factory.optionsCodec`; pass it to `factory.create`. */
   readonly options: unknown;
 }
@@ -87,6 +88,6 @@ export class ConfigError extends Error {
 
 /** Looks adapters up by the name used in config (`adapter: flagd`); the host's registry implements it. */
 export interface AdapterRegistry {
-  get(name: string): AdapterFactory | undefined;
+  get(name: string): AnyAdapterFactory | undefined;
   names(): readonly string[];
 }

@@ -1,4 +1,4 @@
-import type { SourceAdapter } from '../kit/contract';
+import type { DevinfoSource, FlagSource } from '../kit/contract';
 import type { Logger } from '../log';
 
 /**
@@ -9,7 +9,7 @@ import type { Logger } from '../log';
  */
 export interface WatchedProvider {
   readonly name: string;
-  readonly adapter: SourceAdapter;
+  readonly adapter: Pick<FlagSource | DevinfoSource, 'watch'>;
 }
 
 export interface WatchOptions {

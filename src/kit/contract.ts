@@ -1,18 +1,25 @@
 import type * as t from 'io-ts';
-import type { Logger } from './logger';
-import type { NormalizedFlag, EnvironmentType } from './flag';
 import type { DevinfoSnapshotData } from './devinfo';
+import type { EnvironmentType, NormalizedFlag } from './flag';
+import type { Logger } from './logger';
+import type { SourceHttp } from './source-http';
 
 /**
- * The adapter contract, version 1. A platform team's adapter implements `AdapterFactory`.
+ * The adapter contract, version 2. A platform team's adapter module exports an `AdapterFactory` named `adapter`.
  *
  * Rules every adapter keeps:
- * - `snapshot()` resolves with the COMPLETE list of flags, or rejects. Never a partial list: the core deletes in
- *   Jira whatever is missing from a successful snapshot.
- * - Adapters never retry and never talk to Jira; the core owns retries, timeouts, batching and state.
+ * - `snapshot()` resolves with the COMPLETE data, or rejects. Never a partial list: the core deletes in Jira
+ *   whatever is missing from a successful snapshot.
+ * - Adapters never retry and never talk to Jira; the core owns retries (rate limits included, through
+ *   `context.http`), timeouts, batching and state.
  * - Errors thrown should say what failed (URL, HTTP status, environment) and never include tokens.
+ *
+ * Version 1 adapters (one `SourceAdapter` with a `produces` switch, options codecs decoding the whole entry) still
+ * load: the factory's `contractVersion` says which contract it implements.
  */
-export const ADAPTER_CONTRACT_VERSION = 1;
+export const ADAPTER_CONTRACT_VERSION = 2;
+/** Every contract version this flagsync loads. */
+export const SUPPORTED_CONTRACT_VERSIONS: readonly number[] = [1, 2];
 
 /** One environment as configured for a provider: its name in the provider, its Jira type and adapter options. */
 export interface EnvironmentConfig {
@@ -27,6 +34,11 @@ export interface AdapterContext {
   /** Directory of the config file, to resolve relative paths in options. */
   readonly configDir: string;
   readonly logger: Logger;
+  /**
+   * HTTP GETs for reading the source: JSON decoded with a codec, one error type naming URL and status, abort and
+   * timeout, and rate limits (429, Retry-After) waited out by the core. Given to version 2 adapters.
+   */
+  readonly http: SourceHttp;
 }
 
 /** A flag the source has but the adapter could not read (bad data): reported, and never deleted in Jira for that. */
@@ -59,31 +71,17 @@ export interface UnchangedSource {
 /** Development information (repositories with branches and commits), e.g. from adapters/git. */
 export type DevinfoSnapshot = DevinfoSnapshotData;
 
-export interface SourceAdapter {
-  /** Names of the environments this adapter reads (for reports and checks). */
-  readonly environments: readonly string[];
-  /**
-   * What the adapter produces; absent means 'flags'. A 'devinfo' adapter implements `snapshotDevinfo` (complete or
-   * rejected, like `snapshot`) and its `snapshot` rejects, so it can never be mistaken for an empty flag source.
-   */
-  readonly produces?: 'flags' | 'devinfo';
-  /**
-   * The source system and its version, when the adapter knows them (e.g. "Unleash 7.5.0"): sent as
-   * `providerMetadata.product` on this provider's requests, for Atlassian's logs. Absent: "flagsync <version>".
-   * Read after each snapshot, so a getter may give the version the snapshot learnt (`productName` builds it).
-   */
+/**
+ * The source system and its version, when the adapter knows them (e.g. "Unleash 7.5.0"): sent as
+ * `providerMetadata.product` on this provider's requests, for Atlassian's logs. Absent: "flagsync <version>".
+ * Read after each snapshot, so a getter may give the version the snapshot learnt (`productName` builds it).
+ */
+interface Product {
   readonly product?: string;
-  /** Reads everything; `signal` aborts when the core's timeout fires or the process is stopping. */
-  snapshot(signal: AbortSignal): Promise<FlagSnapshot>;
-  /**
-   * Optional, for sources whose raw form is cheap to fingerprint. `acceptedSource` is the `sourceFingerprint` of the
-   * last run whose every flag Jira accepted (nothing rejected, failed, skipped or held back since). While the source
-   * still has that fingerprint the adapter may answer `{ unchanged: true, sourceFingerprint }` without reading the
-   * flags; the core then keeps every flag Jira holds for the provider as it is (an unchanged source never deletes).
-   * Otherwise it answers exactly as `snapshot` does.
-   */
-  snapshotUnlessUnchanged?(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource>;
-  snapshotDevinfo?(signal: AbortSignal): Promise<DevinfoSnapshot>;
+}
+
+/** What every source may do besides reading: say what it is, announce changes, release what it holds. */
+interface SourceExtras extends Product {
   /**
    * Optional, for watch mode (`flagsync run --watch`): notice changes to the source until `signal` aborts, and call
    * `onChange` after each one; the core debounces the calls and then syncs this provider alone. Resolve once watching
@@ -92,21 +90,78 @@ export interface SourceAdapter {
    * bytes): every call costs a sync. A failed check is logged and retried; it never announces and never throws.
    * `pollIntervalMs` (config `sync.watchPollSeconds`) is how often a watcher that polls asks the source.
    */
-  watch?(onChange: () => void, signal: AbortSignal, pollIntervalMs: number): Promise<void>;
-  close?(): Promise<void>;
+  readonly watch?: (onChange: () => void, signal: AbortSignal, pollIntervalMs: number) => Promise<void>;
+  readonly close?: () => Promise<void>;
 }
 
-export interface AdapterFactory<Options = unknown> {
+/** A source of feature flags. */
+export interface FlagSource extends SourceExtras {
+  /** Names of the environments this source reads (for reports and checks). */
+  readonly environments: readonly string[];
+  /** Reads every flag; `signal` aborts when the core's timeout fires or the process is stopping. */
+  readonly snapshot: (signal: AbortSignal) => Promise<FlagSnapshot>;
+  /**
+   * Optional, for sources whose raw form is cheap to fingerprint. `acceptedSource` is the `sourceFingerprint` of the
+   * last run whose every flag Jira accepted (nothing rejected, failed, skipped or held back since). While the source
+   * still has that fingerprint the adapter may answer `{ unchanged: true, sourceFingerprint }` without reading the
+   * flags; the core then keeps every flag Jira holds for the provider as it is (an unchanged source never deletes).
+   * Otherwise it answers exactly as `snapshot` does.
+   */
+  readonly snapshotUnlessUnchanged?: (signal: AbortSignal, acceptedSource: string) => Promise<FlagSnapshot | UnchangedSource>;
+}
+
+/** A source of development information: repositories with their branches and recent commits. */
+export interface DevinfoSource extends SourceExtras {
+  /** Reads every repository, complete or rejected, like a flag snapshot. */
+  readonly snapshot: (signal: AbortSignal) => Promise<DevinfoSnapshot>;
+}
+
+/**
+ * A configured environment as the core decoded it (`name`, `type`), with the adapter's own keys for it.
+ * `Own` is what the adapter's options codec declares for `environments[i]`.
+ */
+export type ProviderEnvironment<Own = unknown> = Own & { readonly name: string; readonly type?: EnvironmentType };
+
+type OwnEnvironment<Options> = Options extends { readonly environments: ReadonlyArray<infer E> } ? E : unknown;
+
+/**
+ * What `create` receives: the adapter's own options as its codec decoded them, with the shared provider fields the
+ * core decoded and checked (`name`, `adapter`, `environments` with unique names and their types).
+ */
+export type ProviderOptions<Options> = Omit<Options, 'name' | 'adapter' | 'environments'> & {
+  readonly name: string;
+  readonly adapter: string;
+  readonly environments: ReadonlyArray<ProviderEnvironment<OwnEnvironment<Options>>>;
+};
+
+interface FactoryBase<Options> {
   readonly name: string;
   readonly version: string;
   readonly contractVersion: typeof ADAPTER_CONTRACT_VERSION;
   /**
-   * Decodes the provider's whole config entry (`name`, `adapter`, `environments` and the adapter's own keys),
-   * with secrets already resolved. Decoding errors are reported with their path by the config loader.
+   * Decodes the adapter's OWN keys of the provider's config entry (secrets already resolved), and of its
+   * environments when it has any (`environments: t.array(t.partial({ namespace: … }))`). The core decodes the
+   * shared ones (`name`, `adapter`, `environments[].name`/`type`, `linking`, `timeoutSeconds`), checks that
+   * environment names are unique and that a flag source has at least one. Errors are reported with their path.
    */
   readonly optionsCodec: t.Type<Options, unknown, unknown>;
-  create(options: Options, context: AdapterContext): SourceAdapter;
 }
+
+export interface FlagAdapterFactory<Options = unknown> extends FactoryBase<Options> {
+  readonly produces: 'flags';
+  readonly create: (options: ProviderOptions<Options>, context: AdapterContext) => FlagSource;
+}
+
+export interface DevinfoAdapterFactory<Options = unknown> extends FactoryBase<Options> {
+  readonly produces: 'devinfo';
+  readonly create: (options: ProviderOptions<Options>, context: AdapterContext) => DevinfoSource;
+}
+
+export type AdapterFactory<Options = unknown> = FlagAdapterFactory<Options> | DevinfoAdapterFactory<Options>;
+
+/** A provider's source, typed by what it produces (how the core holds any adapter once created). */
+export type ProviderSource =
+  { readonly produces: 'flags'; readonly source: FlagSource } | { readonly produces: 'devinfo'; readonly source: DevinfoSource };
 
 /**
  * A source failed: carries the provider name so the run summary can say which and why. `detail` is the message

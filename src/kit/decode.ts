@@ -73,7 +73,7 @@ export function describeErrors(errors: t.Errors, options: DescribeOptions = {}):
 }
 
 /** Decodes or throws a DecodeError naming `what` (e.g. "Unleash /api/admin/projects/default/features response"). */
-export function decodeOrThrow<A, O>(codec: t.Type<A, O, unknown>, value: unknown, what: string, options?: DescribeOptions): A {
+export function decodeOrThrow<A>(codec: t.Decoder<unknown, A>, value: unknown, what: string, options?: DescribeOptions): A {
   const result = codec.decode(value);
   if (isLeft(result)) throw new DecodeError(what, describeErrors(result.left, options));
   return result.right;

@@ -3,17 +3,26 @@
  * import this entry and no other flagsync module (test/structure/import-rules.test.ts checks it); the package's
  * public entry re-exports it. The contract test kit is the second entry, `./testing`.
  */
-export { ADAPTER_CONTRACT_VERSION, SourceError } from './contract';
+export { ADAPTER_CONTRACT_VERSION, SourceError, SUPPORTED_CONTRACT_VERSIONS } from './contract';
 export type {
   AdapterContext,
   AdapterFactory,
+  DevinfoAdapterFactory,
   DevinfoSnapshot,
+  DevinfoSource,
   EnvironmentConfig,
+  FlagAdapterFactory,
   FlagSnapshot,
+  FlagSource,
+  ProviderEnvironment,
+  ProviderOptions,
+  ProviderSource,
   SkippedFlag,
-  SourceAdapter,
   UnchangedSource,
 } from './contract';
+export type { AdapterFactoryV1, AnyAdapterFactory, SourceAdapter } from './contract-v1';
+export { createSourceHttp, rateLimitWaitMs, realClock, safeUrl, SourceHttpError } from './source-http';
+export type { Clock, HttpFailure, HttpGetOptions, SourceHttp, SourceHttpSettings, TextResponse } from './source-http';
 export type { LogMethod, Logger } from './logger';
 export { silentLogger } from './logger';
 export type { EnvironmentType, FlagEnvironment, NormalizedFlag, Rollout } from './flag';

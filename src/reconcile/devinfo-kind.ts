@@ -91,9 +91,8 @@ export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], Devin
   submitAs: devinfoKind,
   deleteAs: devinfoEntityKind,
   read: async (provider, signal) => {
-    const { adapter } = provider;
-    if (adapter.snapshotDevinfo === undefined) throw new Error('adapter does not implement snapshotDevinfo');
-    return checkDevinfoSnapshot(await adapter.snapshotDevinfo(signal));
+    if (provider.source.produces !== 'devinfo') throw new Error(`the provider produces ${provider.source.produces}, not devinfo`);
+    return checkDevinfoSnapshot(await provider.source.source.snapshot(signal));
   },
   desire: desireDevinfo,
   stamp: stampDevinfo,

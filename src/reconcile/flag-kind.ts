@@ -17,7 +17,8 @@ const isUnchangedSource = (value: FlagSnapshot | UnchangedSource): value is Unch
  * accepted run (only as the answer to that fingerprint: anything else fails the provider, deleting nothing).
  */
 async function readFlags(provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string): Promise<CheckedSnapshot> {
-  const { adapter } = provider;
+  if (provider.source.produces !== 'flags') throw new Error(`the provider produces ${provider.source.produces}, not feature flags`);
+  const adapter = provider.source.source;
   const answer =
     acceptedSource !== undefined && adapter.snapshotUnlessUnchanged !== undefined
       ? await adapter.snapshotUnlessUnchanged(signal, acceptedSource)

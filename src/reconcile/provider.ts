@@ -1,4 +1,4 @@
-import type { SourceAdapter } from '../kit/contract';
+import type { ProviderSource } from '../kit/contract';
 import type { EnvironmentType } from '../kit/flag';
 import type { LinkingOptions } from '../model/issue-keys';
 
@@ -7,7 +7,8 @@ export interface ProviderRuntime {
   readonly name: string;
   /** The adapter as written in config (`flipt`, `./adapters/foo`), named when its output is invalid. */
   readonly adapterName?: string;
-  readonly adapter: SourceAdapter;
+  /** What the adapter created, typed by what it produces; each kind reads only its own. */
+  readonly source: ProviderSource;
   readonly timeoutMs: number;
   readonly linking: LinkingOptions;
   readonly environmentTypes: ReadonlyMap<string, EnvironmentType | undefined>;

@@ -99,7 +99,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     now,
     signal,
     properties: input.properties,
-    productOf: (name) => input.providers.find((p) => p.name === name)?.adapter.product,
+    productOf: (name) => input.providers.find((p) => p.name === name)?.source.source.product,
   });
   for (const result of results) {
     const report = reports.get(result.provider);

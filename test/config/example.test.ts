@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { flagdAdapter } from '../../adapters/flagd';
-import { launchdarklyAdapter } from '../../adapters/launchdarkly';
-import { unleashAdapter } from '../../adapters/unleash';
-import type { AdapterFactory } from '../../src/kit/contract';
+import { adapter as flagdAdapter } from '../../adapters/flagd';
+import { adapter as launchdarklyAdapter } from '../../adapters/launchdarkly';
+import { adapter as unleashAdapter } from '../../adapters/unleash';
+import type { AnyAdapterFactory } from '../../src/kit';
 import { ConfigError, loadConfig } from '../../src/config';
 import { permissiveRegistry, registryOf, withTempDir, writeFileIn } from './helpers';
 
@@ -16,7 +16,7 @@ const ENV = {
   LD_API_TOKEN: 'ld-api-token-1',
 };
 // AdapterFactory<Options> is invariant in Options (codec in, options out), so a registry widens it explicitly.
-const widen = <O>(factory: AdapterFactory<O>) => factory as unknown as AdapterFactory;
+const widen = <O>(factory: AnyAdapterFactory<O>) => factory as unknown as AnyAdapterFactory;
 const realAdapters = registryOf(widen(flagdAdapter), widen(unleashAdapter), widen(launchdarklyAdapter));
 
 /** Writes `text` as flagsync.yaml beside the secret file the example references, then loads it. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as t from 'io-ts';
 import type { AdapterRegistry } from '../../src/config';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../src/kit/contract';
+import type { AdapterFactoryV1, AnyAdapterFactory } from '../../src/kit';
 import { ConfigError, parseConfig, type FlagsyncConfig } from '../../src/config';
 
 /** Small real adapters for the loader's tests: their options codecs are io-ts codecs like the real adapters'. */
@@ -31,17 +31,18 @@ const FileOptions = t.type({
 
 const HttpOptions = t.intersection([t.type({ name: t.string, url: Url, adminToken: t.string }), t.partial({ project: t.string })]);
 
-function factory<O>(name: string, optionsCodec: t.Type<O, unknown, unknown>): AdapterFactory {
+/** Contract version 1 factories: their codecs decode the whole entry, as v1 adapters still may. */
+function factory<O>(name: string, optionsCodec: t.Type<O, unknown, unknown>): AdapterFactoryV1 {
   return {
     name,
     version: '0.0.0-test',
-    contractVersion: ADAPTER_CONTRACT_VERSION,
+    contractVersion: 1,
     optionsCodec: optionsCodec as t.Type<unknown, unknown, unknown>,
     create: () => ({ environments: [], snapshot: () => Promise.resolve({ flags: [] }) }),
   };
 }
 
-export function registryOf(...factories: AdapterFactory[]): AdapterRegistry {
+export function registryOf(...factories: AnyAdapterFactory[]): AdapterRegistry {
   const byName = new Map(factories.map((f) => [f.name, f]));
   return { get: (name) => byName.get(name), names: () => [...byName.keys()] };
 }

@@ -1,4 +1,4 @@
-import { flagdAdapter } from '../../adapters/flagd';
+import { adapter as flagdAdapter } from '../../adapters/flagd';
 import { runAdapterContract } from '../../src/kit/testing';
 import { startFlagdFiles } from './sources/flagd-files';
 

@@ -1,9 +1,9 @@
-import { fliptAdapter } from '../../adapters/flipt';
+import { adapter } from '../../adapters/flipt';
 import { runAdapterContract } from '../../src/kit/testing';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from './sources/flipt-api';
 
 describe('flipt adapter', () => {
-  runAdapterContract(fliptAdapter, {
+  runAdapterContract(adapter, {
     async start() {
       // A copy per test: corruptOne edits what this server serves.
       const namespaces = structuredClone(fliptNamespaces) as Record<string, { flags: Record<string, unknown>[] }>;

@@ -1,11 +1,6 @@
-import * as launchdarkly from '../../adapters/launchdarkly';
-import type { AdapterFactory } from '../../src/kit/contract';
-import { factoryFromModule } from '../../src/adapter-host/factory-shape';
+import { adapter as factory } from '../../adapters/launchdarkly';
 import { runAdapterContract } from '../../src/kit/testing';
 import { LD_SDK_KEYS, startLdRelay } from './sources/ld-relay';
-
-// The factory as the registry finds it (the module's export name is the LaunchDarkly engineer's to settle).
-const factory: AdapterFactory = factoryFromModule(launchdarkly, 'launchdarkly', ['launchDarklyAdapter', 'launchdarklyAdapter']);
 
 /** The real LaunchDarkly SDK in polling mode against a loopback Relay Proxy stand-in. */
 describe('launchdarkly adapter', () => {

@@ -1,4 +1,4 @@
-import { unleashAdapter } from '../../adapters/unleash';
+import { adapter } from '../../adapters/unleash';
 import { runAdapterContract } from '../../src/kit/testing';
 import { startUnleashAdminApi, UNLEASH_ADMIN_TOKEN } from './sources/unleash-admin-api';
 
@@ -7,7 +7,7 @@ import { startUnleashAdminApi, UNLEASH_ADMIN_TOKEN } from './sources/unleash-adm
  * runs (unleash-server 7.5 on PostgreSQL) live in adapters/unleash/test; this one keeps the contract run fast and self-contained.
  */
 describe('unleash adapter', () => {
-  runAdapterContract(unleashAdapter, {
+  runAdapterContract(adapter, {
     async start() {
       const api = await startUnleashAdminApi();
       return {

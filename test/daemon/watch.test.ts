@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
 import { startWatching, type Watching } from '../../src/daemon/watch';
-import type { SourceAdapter } from '../../src/kit/contract';
+import type { FlagSource } from '../../src/kit/contract';
 import { silentLogger } from '../../src/log';
 
 /** An adapter whose watch the test drives: `announce()` is a change in its source. */
-function drivenAdapter(): { adapter: SourceAdapter; announce: () => void; signal: () => AbortSignal | undefined } {
+function drivenAdapter(): { adapter: FlagSource; announce: () => void; signal: () => AbortSignal | undefined } {
   let onChange: (() => void) | undefined;
   let watchSignal: AbortSignal | undefined;
   return {
@@ -23,7 +23,7 @@ function drivenAdapter(): { adapter: SourceAdapter; announce: () => void; signal
   };
 }
 
-const unwatchable: SourceAdapter = { environments: [], snapshot: () => Promise.reject(new Error('unused')) };
+const unwatchable: FlagSource = { environments: [], snapshot: () => Promise.reject(new Error('unused')) };
 
 describe('watch mode triggers', () => {
   let clock: sinon.SinonFakeTimers;
@@ -137,7 +137,7 @@ describe('watch mode triggers', () => {
 
   it('watches only providers that can, and one whose watch fails to start is left to the schedule', async () => {
     const a = drivenAdapter();
-    const failing: SourceAdapter = { ...unwatchable, watch: () => Promise.reject(new Error('no inotify')) };
+    const failing: FlagSource = { ...unwatchable, watch: () => Promise.reject(new Error('no inotify')) };
     watching = await startWatching({
       providers: [
         { name: 'a', adapter: a.adapter },

@@ -30,7 +30,8 @@ function acmeFactory(product: string | undefined): AdapterFactory {
     name: 'acme',
     version: '1.0.0',
     contractVersion: ADAPTER_CONTRACT_VERSION,
-    optionsCodec: t.type({ name: t.string, environments: t.unknown }) as t.Type<unknown, unknown, unknown>,
+    produces: 'flags',
+    optionsCodec: t.type({}) as t.Type<unknown, unknown, unknown>,
     create: (_options, context) => ({
       environments: ['production'],
       ...(product === undefined ? {} : { product }),

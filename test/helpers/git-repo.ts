@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { AdapterRegistry } from '../../src/config';
 import type { AdapterFactory } from '../../src/kit/contract';
 import { builtInRegistry } from '../../src/adapter-host/registry';
-import { gitAdapter } from '../../adapters/git';
+import { adapter as gitAdapter } from '../../adapters/git';
 
 /** A real git repository for tests, with a fixed author and clock so hashes and timestamps are predictable. */
 export class TestRepo {

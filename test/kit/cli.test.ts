@@ -79,7 +79,7 @@ describe('flagsync adapter commands', function () {
       const config = await writeConfig(dir, [fliptProvider(api)]);
       const result = await runCli(['adapter', 'check', '--config', config]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /provider "shop" \(adapter flipt 1\.0\.0, contract v1\)/);
+      assert.match(result.stdout, /provider "shop" \(adapter flipt 2\.0\.0, contract v2\)/);
       assert.match(result.stdout, /shop:new-checkout → PROJ-12: production\[production\]=on staging\[staging\]=on/);
       assert.match(result.stdout, /Unlinked \(no issue key, not sent\): dark-mode/);
       assert.match(result.stdout, /check passed/);

@@ -54,7 +54,7 @@ describe('external adapters', () => {
       path.join(inRepo, 'index.ts'),
       `import * as t from 'io-ts';
 import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../../src/kit';
-const adapter: AdapterFactory<unknown> = { name: 'ts-foo', version: '0.1.0', contractVersion: ADAPTER_CONTRACT_VERSION,
+const adapter: AdapterFactory<unknown> = { name: 'ts-foo', version: '0.1.0', contractVersion: ADAPTER_CONTRACT_VERSION, produces: 'flags',
   optionsCodec: t.unknown, create: () => ({ environments: [], snapshot: async () => ({ flags: [] }) }) };
 export default adapter;
 `,
@@ -80,11 +80,11 @@ export default adapter;
   });
 
   it('refuses an adapter written for another contract version, naming both versions', async () => {
-    await writeFile(path.join(dir, 'future.js'), jsAdapter('future', 2));
+    await writeFile(path.join(dir, 'future.js'), jsAdapter('future', 3));
     const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./future.js'));
     assert.match(
       error.message,
-      /^adapter \.\/future\.js: "future" 1\.2\.3 implements adapter contract version 2; this flagsync supports version 1/,
+      /^adapter \.\/future\.js: "future" 1\.2\.3 implements adapter contract version 3; this flagsync supports versions 1 and 2/,
     );
   });
 
@@ -131,7 +131,7 @@ export default adapter;
       `import * as t from 'io-ts';
 import { pipe } from 'fp-ts/function';
 import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterFactory } from 'flagsync';
-export const adapter: AdapterFactory<unknown> & { seen: unknown } = { name: 'acme', version: '0.1.0', contractVersion: ADAPTER_CONTRACT_VERSION,
+export const adapter: AdapterFactory<unknown> & { seen: unknown } = { name: 'acme', version: '0.1.0', contractVersion: ADAPTER_CONTRACT_VERSION, produces: 'flags',
   optionsCodec: t.unknown, create: () => ({ environments: [], snapshot: async () => ({ flags: [] }) }),
   seen: { SourceError, string: t.string, pipe } };
 `,

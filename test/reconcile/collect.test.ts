@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { SourceError, type SourceAdapter } from '../../src/kit/contract';
+import { SourceError, type FlagSource } from '../../src/kit/contract';
 import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import { collectSources } from '../../src/reconcile/collect';
 import { flagReconcileKind } from '../../src/reconcile/flag-kind';
 
-const provider = (name: string, adapter: SourceAdapter, timeoutMs: number) => ({
+const provider = (name: string, adapter: FlagSource, timeoutMs: number) => ({
   name,
-  adapter,
+  source: { produces: 'flags' as const, source: adapter },
   timeoutMs,
   linking: DEFAULT_LINKING,
   environmentTypes: new Map(),
@@ -34,7 +34,7 @@ describe('collectSources', () => {
   });
 
   it("reports a SourceError's own detail, and any other error's message as it is, even one starting with the name", async () => {
-    const failing = (error: Error): SourceAdapter => ({ environments: [], snapshot: () => Promise.reject(error) });
+    const failing = (error: Error): FlagSource => ({ environments: [], snapshot: () => Promise.reject(error) });
     const results = await collectSources(flagReconcileKind, [
       provider('files', failing(new SourceError('files', 'flags.json: not found')), 1000),
       provider('api', failing(new Error('api: the word the message starts with')), 1000),

@@ -7,10 +7,13 @@ import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 describe('flag read: an unchanged source', () => {
   const provider = (answer: string): ProviderRuntime => ({
     name: 'files',
-    adapter: {
-      environments: [],
-      snapshot: async () => ({ flags: [] }),
-      snapshotUnlessUnchanged: async () => ({ unchanged: true as const, sourceFingerprint: answer }),
+    source: {
+      produces: 'flags',
+      source: {
+        environments: [],
+        snapshot: async () => ({ flags: [] }),
+        snapshotUnlessUnchanged: async () => ({ unchanged: true as const, sourceFingerprint: answer }),
+      },
     },
     timeoutMs: 1000,
     linking: DEFAULT_LINKING,

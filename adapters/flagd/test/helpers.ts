@@ -2,17 +2,15 @@ import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { SourceAdapter } from '../../../src/kit/contract';
-import { decodeOrThrow } from '../../../src/kit/decode';
-import { silentLogger } from '../../../src/log';
-import { flagdAdapter } from '../index';
+import type { FlagSource } from '../../../src/kit';
+import { flagSourceFromEntry } from '../../../src/kit/testing';
+import { adapter } from '../index';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** Decodes options with the adapter's own codec (as the config loader would) and creates the source. */
-export function flagdSource(options: Record<string, unknown>, configDir = FIXTURES, providerName = 'flags'): SourceAdapter {
-  const decoded = decodeOrThrow(flagdAdapter.optionsCodec, { name: providerName, adapter: 'flagd', ...options }, 'flagd options');
-  return flagdAdapter.create(decoded, { providerName, configDir, logger: silentLogger });
+/** Decodes options as the config loader would and creates the source. */
+export function flagdSource(options: Record<string, unknown>, configDir = FIXTURES, providerName = 'flags'): FlagSource {
+  return flagSourceFromEntry(adapter, options, { providerName, configDir });
 }
 
 export const liveSignal = (): AbortSignal => new AbortController().signal;

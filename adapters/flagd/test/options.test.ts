@@ -1,15 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { isLeft } from 'fp-ts/Either';
-import { describeErrors } from '../../../src/kit/decode';
-import { ADAPTER_CONTRACT_VERSION } from '../../../src/kit/contract';
-import { silentLogger } from '../../../src/log';
-import { flagdAdapter } from '../index';
+import { ADAPTER_CONTRACT_VERSION } from '../../../src/kit';
+import { flagSourceFromEntry, providerProblems } from '../../../src/kit/testing';
+import { adapter as flagdAdapter } from '../index';
 
-const base = { name: 'demo', adapter: 'flagd' };
+const base = { name: 'demo' };
 
-function problems(options: unknown): string[] {
-  const result = flagdAdapter.optionsCodec.decode(options);
-  return isLeft(result) ? describeErrors(result.left, { prefix: 'providers[0]' }) : [];
+/** What `flagsync validate` reports for the entry: the core's shared checks and the adapter's own keys. */
+function problems(options: Record<string, unknown>): string[] {
+  return providerProblems(flagdAdapter, options);
 }
 
 describe('flagd options', () => {
@@ -47,7 +45,7 @@ describe('flagd options', () => {
     {
       name: 'an environment without a source when the provider has none',
       options: { environments: [{ name: 'production', source: './p.json' }, { name: 'staging' }] },
-      problem: 'providers[0]: expected a `source` on the provider or on every environment (environment "staging" has none)',
+      problem: 'providers[0]: expected a `source` on the provider or on every environment (environments[1] has none)',
     },
     {
       name: 'no environments',
@@ -57,22 +55,23 @@ describe('flagd options', () => {
     {
       name: 'duplicate environment names',
       options: { source: './all.json', environments: [{ name: 'production' }, { name: 'production' }] },
-      problem: 'providers[0]: expected environment names to be unique ("production" appears twice)',
+      problem: 'providers[0].environments[1].name: "production" is already the name of providers[0].environments[0]',
     },
     {
       name: 'a source URL of another scheme',
       options: { environments: [{ name: 'production', source: 'ftp://x/flags.json' }] },
-      problem: 'providers[0].environments[0].source: expected a file path or an http(s) URL',
+      problem: 'providers[0].environments[0].source: expected a file path or an http(s) URL, got "ftp://x/flags.json"',
     },
     {
       name: 'a urlTemplate that is no URL',
       options: { source: './a.json', urlTemplate: '{environment}/{key}', environments: [{ name: 'production' }] },
-      problem: 'providers[0].urlTemplate: expected a URL template such as "https://git.example/flags/{environment}.flagd.json#{key}"',
+      problem:
+        'providers[0].urlTemplate: expected a URL template such as "https://git.example/flags/{environment}.flagd.json#{key}", got "{environment}/{key}"',
     },
     {
       name: 'an unknown environment type',
       options: { source: './a.json', environments: [{ name: 'production', type: 'prod' }] },
-      problem: 'providers[0].environments[0].type: expected production, staging, testing or development',
+      problem: 'providers[0].environments[0].type: expected one of production, staging, testing, development, got "prod"',
     },
   ];
   for (const row of rows) {
@@ -86,13 +85,11 @@ describe('flagd options', () => {
   });
 
   it('creates a source that reports its environments', () => {
-    const result = flagdAdapter.optionsCodec.decode({
-      ...base,
-      source: './a.json',
-      environments: [{ name: 'production' }, { name: 'staging' }],
-    });
-    assert.ok(!isLeft(result));
-    const source = flagdAdapter.create(result.right, { providerName: 'demo', configDir: '/tmp', logger: silentLogger });
+    const source = flagSourceFromEntry(
+      flagdAdapter,
+      { ...base, source: './a.json', environments: [{ name: 'production' }, { name: 'staging' }] },
+      { configDir: '/tmp' },
+    );
     assert.deepEqual(source.environments, ['production', 'staging']);
   });
 });

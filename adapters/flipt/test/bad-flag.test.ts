@@ -1,10 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { isLeft } from 'fp-ts/Either';
-import type { FlagSnapshot } from '../../../src/kit/contract';
-import { silentLogger } from '../../../src/log';
-import type { FixtureServer } from '../../../src/kit/testing';
+import type { FlagSnapshot } from '../../../src/kit';
+import { flagSourceFromEntry, type FixtureServer } from '../../../src/kit/testing';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from '../../../test/contract/sources/flipt-api';
-import { fliptAdapter } from '..';
+import { adapter } from '..';
 
 /** One malformed flag among good ones, served by the loopback Flipt API stand-in (the real Flipt never sends one). */
 type Namespaces = Record<string, { flags: unknown[] }>;
@@ -24,16 +22,13 @@ async function snapshotFrom(namespaces: Namespaces): Promise<{ snapshot?: FlagSn
   let api: FixtureServer | undefined;
   try {
     api = await startFliptApi(namespaces);
-    const decoded = fliptAdapter.optionsCodec.decode({
+    const source = flagSourceFromEntry(adapter, {
       name: 'flipt',
-      adapter: 'flipt',
       url: api.url,
       token: FLIPT_TOKEN,
       pageSize: 2,
       environments: [{ name: 'production', namespace: 'prod', type: 'production' }, { name: 'staging' }],
     });
-    if (isLeft(decoded)) throw new Error('test options did not decode');
-    const source = fliptAdapter.create(decoded.right, { providerName: 'flipt', configDir: '.', logger: silentLogger });
     return { snapshot: await source.snapshot(new AbortController().signal) };
   } catch (error) {
     return { error: error as Error };

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeOrThrow, silentLogger } from '../../../src/kit';
-import { fliptAdapter } from '../index';
+import { adapter as fliptAdapter } from '../index';
+import { flagSourceFromEntry } from '../../../src/kit/testing';
 
 /**
  * Watch mode of the Flipt adapter against a stand-in Flipt on loopback serving the evaluation snapshot the way
@@ -60,12 +60,12 @@ describe('Flipt watch', () => {
   });
 
   async function watching(): Promise<{ count: () => number }> {
-    const options = decodeOrThrow(
-      fliptAdapter.optionsCodec,
-      { name: 'f', adapter: 'flipt', url: flipt.url, token: 'flipt-secret', environments: [{ name: 'production' }] },
-      'options',
-    );
-    const adapter = fliptAdapter.create(options, { providerName: 'f', configDir: process.cwd(), logger: silentLogger });
+    const adapter = flagSourceFromEntry(fliptAdapter, {
+      name: 'f',
+      url: flipt.url,
+      token: 'flipt-secret',
+      environments: [{ name: 'production' }],
+    });
     let count = 0;
     await adapter.watch!(() => count++, controller.signal, POLL_MS);
     return { count: () => count };

@@ -4,17 +4,14 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLeft, isRight } from 'fp-ts/Either';
 import { type DevinfoSnapshot, silentLogger } from '../../../src/kit';
-import { linkedDevinfo } from '../../../src/kit/testing';
+import { devinfoSourceFromEntry, linkedDevinfo, sourceFromEntry } from '../../../src/kit/testing';
 import { tempDir } from '../../../test/helpers/flagd-fixtures';
 import { TestRepo } from '../../../test/helpers/git-repo';
-import { gitAdapter, type GitOptions } from '..';
+import { adapter as gitAdapter, type GitOptions } from '..';
 import { GitError, gitEnvironment } from '../git';
 
 function source(options: Partial<GitOptions> & Pick<GitOptions, 'repositories'>, configDir: string) {
-  return gitAdapter.create(
-    { name: 'code', adapter: 'git', environments: [], ...options },
-    { providerName: 'code', configDir, logger: silentLogger },
-  );
+  return devinfoSourceFromEntry(gitAdapter, { name: 'code', ...options }, { configDir, logger: silentLogger });
 }
 
 const signal = () => new AbortController().signal;
@@ -45,9 +42,7 @@ describe('git devinfo adapter', () => {
 
   const read = async (extra: Record<string, unknown> = {}) => {
     const snapshot = await linked(
-      source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir).snapshotDevinfo!(
-        signal(),
-      ),
+      source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web', ...extra }] }, dir).snapshot(signal()),
     );
     return snapshot.repositories[0]!;
   };
@@ -79,7 +74,7 @@ describe('git devinfo adapter', () => {
       bots.git('branch', name);
     bots.git('branch', 'feature/PROJ-10-real');
     const snapshot = await linked(
-      source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir).snapshotDevinfo!(signal()),
+      source({ repositories: [{ name: 'bots', path: 'bots', url: 'https://git.example/acme/bots' }] }, dir).snapshot(signal()),
     );
     assert.deepEqual(
       snapshot.repositories[0]!.branches.map((b) => b.name),
@@ -93,9 +88,7 @@ describe('git devinfo adapter', () => {
     tagged.git('branch', 'PROJ-5-release');
     tagged.git('tag', 'PROJ-5-release');
     const snapshot = await linked(
-      source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir).snapshotDevinfo!(
-        signal(),
-      ),
+      source({ repositories: [{ name: 'tagged', path: 'tagged', url: 'https://git.example/acme/tagged' }] }, dir).snapshot(signal()),
     );
     assert.deepEqual(
       snapshot.repositories[0]!.branches.map((b) => b.name),
@@ -149,9 +142,7 @@ describe('git devinfo adapter', () => {
 
   it('honours maxCommits (most recent first)', async () => {
     const web = await linked(
-      source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshotDevinfo!(
-        signal(),
-      ),
+      source({ maxCommits: 2, repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshot(signal()),
     );
     // The two most recent commits are the chore and the merge; only the merge carries a key.
     assert.deepEqual(
@@ -162,14 +153,14 @@ describe('git devinfo adapter', () => {
 
   it('rejects, naming the repository, when the repository is missing', async () => {
     const missing = source({ repositories: [{ name: 'gone', path: 'nowhere', url: 'https://git.example/acme/gone' }] }, dir);
-    await assert.rejects(missing.snapshotDevinfo!(signal()), /code: repository "gone": .*nowhere is not a git repository/);
+    await assert.rejects(missing.snapshot(signal()), /code: repository "gone": .*nowhere is not a git repository/);
   });
 
   describe('a configured path that is not a repository itself', () => {
     it('rejects a plain folder inside another repository instead of reading the enclosing one', async () => {
       mkdirSync(path.join(dir, 'web', 'empty-mount'), { recursive: true });
       const inner = source({ repositories: [{ name: 'mount', path: 'web/empty-mount', url: 'https://git.example/acme/mount' }] }, dir);
-      await assert.rejects(inner.snapshotDevinfo!(signal()), /repository "mount": .*empty-mount is not a git repository/);
+      await assert.rejects(inner.snapshot(signal()), /repository "mount": .*empty-mount is not a git repository/);
     });
 
     it('reads the configured repository even when GIT_DIR and GIT_WORK_TREE point at another one', async () => {
@@ -217,19 +208,18 @@ describe('git devinfo adapter', () => {
       const bare = path.join(dir, 'web-bare.git');
       repo.git('clone', '--quiet', '--bare', repo.dir, bare);
       const snapshot = await linked(
-        source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir).snapshotDevinfo!(
-          signal(),
-        ),
+        source({ repositories: [{ name: 'bare', path: 'web-bare.git', url: 'https://git.example/acme/bare' }] }, dir).snapshot(signal()),
       );
       assert.ok(snapshot.repositories[0]!.branches.some((b) => b.name === 'feature/PROJ-9-login'));
     });
   });
 
-  it('refuses to act as a flag source', async () => {
-    await assert.rejects(
-      source({ repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }] }, dir).snapshot(signal()),
-      /not feature flags/,
-    );
+  it('is a devinfo source, never taken for a flag source', () => {
+    const created = sourceFromEntry(gitAdapter, {
+      name: 'code',
+      repositories: [{ name: 'web', path: 'web', url: 'https://git.example/acme/web' }],
+    });
+    assert.equal(created.produces, 'devinfo');
   });
 
   describe('mirrors of remotes', () => {
@@ -245,10 +235,10 @@ describe('git devinfo adapter', () => {
           { repositories: [{ name: 'svc', remote: remoteDir, mirror: 'mirrors/svc.git', url: 'https://git.example/acme/svc' }] },
           dir,
         );
-        const first = await linked(mirrored.snapshotDevinfo!(signal()));
+        const first = await linked(mirrored.snapshot(signal()));
         assert.deepEqual(first.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-3-gone', 'main']);
         remote.deleteBranch('PROJ-3-gone');
-        const second = await linked(mirrored.snapshotDevinfo!(signal()));
+        const second = await linked(mirrored.snapshot(signal()));
         assert.deepEqual(
           second.repositories[0]!.branches.map((b) => b.name),
           ['main'],
@@ -267,7 +257,7 @@ describe('git devinfo adapter', () => {
         },
         dir,
       );
-      await assert.rejects(broken.snapshotDevinfo!(signal()), /repository "x"/);
+      await assert.rejects(broken.snapshot(signal()), /repository "x"/);
     });
 
     it('never shows credentials of a remote in a git error, even when git prints the raw URL', () => {

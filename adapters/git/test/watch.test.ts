@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { silentLogger } from '../../../src/kit';
 import { tempDir } from '../../../test/helpers/flagd-fixtures';
 import { TestRepo } from '../../../test/helpers/git-repo';
-import { gitAdapter, type GitOptions } from '..';
+import { adapter as gitAdapter, type GitOptions } from '..';
+import { devinfoSourceFromEntry } from '../../../src/kit/testing';
 
 /** Watch mode of the git adapter on real repositories: local refs, and a remote asked with ls-remote. */
 const POLL_MS = 30;
@@ -28,9 +29,10 @@ describe('git watch', () => {
   });
 
   async function watching(repository: Partial<GitOptions['repositories'][number]>): Promise<{ count: () => number }> {
-    const adapter = gitAdapter.create(
-      { name: 'code', adapter: 'git', environments: [], repositories: [{ name: 'web', url: 'https://git.example/web', ...repository }] },
-      { providerName: 'code', configDir: dir, logger: silentLogger },
+    const adapter = devinfoSourceFromEntry(
+      gitAdapter,
+      { name: 'code', repositories: [{ name: 'web', url: 'https://git.example/web', ...repository }] },
+      { configDir: dir, logger: silentLogger },
     );
     let count = 0;
     await adapter.watch!(() => count++, controller.signal, POLL_MS);

@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { AdapterContext } from '../../../src/kit/contract';
-import { silentLogger } from '../../../src/log';
+import { createSourceHttp, silentLogger, type AdapterContext } from '../../../src/kit';
 import { decodeFlagEntries } from '../flag-entries';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
-import { fetchFlagMetadata, realClock } from '../rest-api';
+import { fetchFlagMetadata } from '../rest-api';
 import { startFakeRelay, type EnvironmentData, type FakeRelay } from './fake-relay';
 import { startFakeRestApi, type FakeRestApi } from './fake-rest-api';
 import page2 from './fixtures/rest-flags-page2.json';
@@ -20,13 +19,14 @@ import staging from './fixtures/staging.json';
 const PROD_KEY = 'sdk-3a7c-prod-bad-flag';
 const STAGING_KEY = 'sdk-8e2d-stg-bad-flag';
 const TOKEN = 'api-bad-flag-0000';
-const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger };
+const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
 const banner = production.flags['PROJ-5-banner'];
 const GOOD_KEYS = ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking'];
 
 function options(baseUri: string, overrides: Partial<LaunchDarklyOptions> = {}): LaunchDarklyOptions {
   return {
     name: 'ld',
+    adapter: 'launchdarkly',
     baseUri,
     stream: false,
     initTimeoutSeconds: 2,
@@ -194,7 +194,7 @@ describe("LaunchDarkly REST API: one flag's metadata malformed", () => {
   it("keeps the other flags' metadata and reports the bad one by key and field", async () => {
     api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [badItem, ...page2.items] } }]);
     const reported: string[] = [];
-    const metadata = await fetchFlagMetadata(settings(api.url), new AbortController().signal, realClock, (key, reason) =>
+    const metadata = await fetchFlagMetadata(settings(api.url), createSourceHttp(), new AbortController().signal, (key, reason) =>
       reported.push(`${key}: ${reason}`),
     );
     assert.deepEqual([[...metadata.keys()], reported], [['checkout-v2'], ['PROJ-5-banner: tags: expected Array<string>']]);
@@ -202,7 +202,7 @@ describe("LaunchDarkly REST API: one flag's metadata malformed", () => {
 
   it('rejects a page with an item whose key cannot be read', async () => {
     api = await startFakeRestApi(TOKEN, [{ status: 200, body: { items: [{ name: 'no key' }, ...page2.items] } }]);
-    const error = await rejection(fetchFlagMetadata(settings(api.url), new AbortController().signal, realClock));
+    const error = await rejection(fetchFlagMetadata(settings(api.url), createSourceHttp(), new AbortController().signal));
     assert.match(error.message, /response: items\[0\]\.key: expected string, but it is missing$/);
   });
 

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { isRight } from 'fp-ts/Either';
 import { parse } from 'yaml';
-import { describeErrors } from '../../../src/kit/decode';
+import { describeErrors } from '../../../src/kit';
+import { providerProblems } from '../../../src/kit/testing';
+import { adapter } from '../index';
 import { LaunchDarklyOptionsCodec } from '../options';
 
 /** The provider entry from the issue, with the secret references already resolved as the core does. */
@@ -34,10 +36,8 @@ describe('LaunchDarkly options codec', () => {
     assert.deepEqual(problems({ ...issueConfig, baseUri: 'relay:8030' }), ['providers[0].baseUri: expected a URL']);
   });
 
-  it('requires at least one environment, since an empty snapshot would delete everything', () => {
-    assert.deepEqual(problems({ ...issueConfig, environments: [] }), [
-      'providers[0].environments: expected a non-empty list of environments',
-    ]);
+  it('requires at least one environment (the core checks it for every flag source), since an empty snapshot would delete everything', () => {
+    assert.deepEqual(providerProblems(adapter, { ...issueConfig, environments: [] }), ['providers[0]: expected at least one environment']);
   });
 
   it('requires an SDK key per environment', () => {

@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
-import type { AdapterContext } from '../../../src/kit/contract';
-import { silentLogger } from '../../../src/log';
+import { createSourceHttp, realClock, silentLogger, type AdapterContext, type Clock } from '../../../src/kit';
 import { createLaunchDarklySource } from '../index';
-import { fetchFlagMetadata, realClock, type Clock, type RestApiSettings } from '../rest-api';
+import { fetchFlagMetadata, type RestApiSettings } from '../rest-api';
 import { startFakeRelay, type FakeRelay } from './fake-relay';
 import { startFakeRestApi, type FakeRestApi, type ScriptedAnswer } from './fake-rest-api';
 import page1 from './fixtures/rest-flags-page1.json';
@@ -52,7 +51,7 @@ describe('LaunchDarkly REST API metadata', () => {
 
   it('asks for the project with env filters, a page size and the token in Authorization', async () => {
     await start([{ status: 200, body: onlyPage }]);
-    await fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock());
+    await fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal);
     assert.deepEqual(api!.requests, [
       { url: '/api/v2/flags/default?limit=1&summary=true&env=production&env=staging', authorization: TOKEN },
     ]);
@@ -63,7 +62,7 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: page1 },
       { status: 200, body: page2 },
     ]);
-    const flags = await fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock());
+    const flags = await fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal);
     assert.deepEqual([[...flags.keys()], api!.requests[1]!.url], [['PROJ-5-banner', 'checkout-v2'], page1._links.next.href]);
   });
 
@@ -72,7 +71,9 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: { ...page1, totalCount: 3 } },
       { status: 200, body: { ...page2, totalCount: 3 } },
     ]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
     assert.match(
       error.message,
       /^LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: flag list changed while paging \(totalCount 3, 2 distinct flags read\)$/,
@@ -84,7 +85,9 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: page1 },
       { status: 200, body: { ...page2, items: page1.items } },
     ]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
     assert.match(error.message, /flag list changed while paging \(totalCount 2, 1 distinct flags read\)$/);
   });
 
@@ -93,7 +96,9 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: page1 },
       { status: 200, body: { ...page2, items: [...page1.items, ...page2.items], totalCount: 3 } },
     ]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
     assert.match(error.message, /flag list changed while paging \(totalCount went from 2 to 3\)$/);
   });
 
@@ -103,14 +108,16 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: onlyPage },
     ]);
     const clock = recordingClock();
-    const flags = await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
+    const flags = await fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: clock }), new AbortController().signal);
     assert.deepEqual([clock.waits, api!.requests.length, flags.size], [[7000], 2, 1]);
   });
 
   it('fails on a second 429 for the same page', async () => {
     await start([{ status: 429, headers: { 'retry-after': '1' } }]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
-    assert.match(error.message, /^LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: HTTP 429$/);
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
+    assert.match(error.message, /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default answered 429$/);
   });
 
   it('pauses until X-Ratelimit-Reset when the route limit is used up and more pages follow', async () => {
@@ -120,7 +127,7 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: page1, headers: { 'x-ratelimit-route-remaining': '0', 'x-ratelimit-reset': reset } },
       { status: 200, body: page2 },
     ]);
-    await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
+    await fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: clock }), new AbortController().signal);
     assert.deepEqual(clock.waits, [4500]);
   });
 
@@ -130,37 +137,45 @@ describe('LaunchDarkly REST API metadata', () => {
       { status: 200, body: page1, headers: { 'x-ratelimit-route-remaining': '3', 'x-ratelimit-reset': String(clock.now() + 4500) } },
       { status: 200, body: page2 },
     ]);
-    await fetchFlagMetadata(settings(api!.url), new AbortController().signal, clock);
+    await fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: clock }), new AbortController().signal);
     assert.deepEqual(clock.waits, []);
   });
 
   it('fails instead of waiting longer than allowed', async () => {
     await start([{ status: 429, headers: { 'retry-after': '600' } }]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
     assert.match(error.message, /rate limited \(429\); it resets in 600 s, more than the 60 s allowed$/);
   });
 
   it('says the token was rejected on 401, without the token', async () => {
     await start([{ status: 200, body: page2 }], 'api-other-token');
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
-    assert.ok(/API access token rejected \(401\)$/.test(error.message) && !error.message.includes(TOKEN), error.message);
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
+    assert.ok(/answered 401 \(API access token rejected\)$/.test(error.message) && !error.message.includes(TOKEN), error.message);
   });
 
   it('reports a malformed page with its path', async () => {
     await start([{ status: 200, body: { items: [{ name: 'no key' }] } }]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
     assert.match(error.message, /response: items\[0\]\.key: expected string, but it is missing$/);
   });
 
   it('stops when a next link points back to a page already read', async () => {
     const loop = { ...page2, _links: { next: { href: '/api/v2/flags/default?limit=1&summary=true&env=production&env=staging' } } };
     await start([{ status: 200, body: loop }]);
-    const error = await rejection(fetchFlagMetadata(settings(api!.url), new AbortController().signal, recordingClock()));
+    const error = await rejection(
+      fetchFlagMetadata(settings(api!.url), createSourceHttp({ clock: recordingClock() }), new AbortController().signal),
+    );
     assert.match(error.message, /paging does not end/);
   });
 });
 
-describe('LaunchDarkly real clock', () => {
+describe("the core's real clock (rate-limit waits)", () => {
   afterEach(() => sinon.restore());
 
   it('sleeps for the given time', async () => {
@@ -186,7 +201,7 @@ describe('LaunchDarkly real clock', () => {
 describe('LaunchDarkly snapshot with REST enrichment', () => {
   let relay: FakeRelay;
   let api: FakeRestApi;
-  const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger };
+  const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
   beforeEach(async () => {
     relay = await startFakeRelay({ 'sdk-prod-1234': production, 'sdk-stg-5678': staging });
   });
@@ -199,6 +214,7 @@ describe('LaunchDarkly snapshot with REST enrichment', () => {
     createLaunchDarklySource(
       {
         name: 'ld',
+        adapter: 'launchdarkly',
         baseUri: relay.url,
         initTimeoutSeconds: 2,
         environments: [
@@ -207,8 +223,7 @@ describe('LaunchDarkly snapshot with REST enrichment', () => {
         ],
         api: { token: TOKEN, baseUrl: apiUrl, pageSize: 1, issueKeysProperty: 'jira.issues' },
       },
-      context,
-      { clock: recordingClock() },
+      { ...context, http: createSourceHttp({ clock: recordingClock() }) },
     );
 
   it('adds name, description, tags, maintainer, change times and issue keys', async () => {
@@ -245,6 +260,6 @@ describe('LaunchDarkly snapshot with REST enrichment', () => {
   it('rejects the whole snapshot when the REST API fails, naming it', async () => {
     api = await startFakeRestApi(TOKEN, [{ status: 503 }]);
     const error = await rejection(source(api.url).snapshot(new AbortController().signal));
-    assert.match(error.message, /^ld: REST API: LaunchDarkly REST API http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default: HTTP 503$/);
+    assert.match(error.message, /^ld: REST API: GET http:\/\/127\.0\.0\.1:\d+\/api\/v2\/flags\/default answered 503$/);
   });
 });

@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { NormalizedFlag } from '../../../src/kit/flag';
-import { SourceError, type AdapterContext } from '../../../src/kit/contract';
-import { silentLogger } from '../../../src/log';
-import { createLaunchDarklySource, launchdarklyAdapter } from '../index';
+import { createSourceHttp, silentLogger, SourceError, type AdapterContext } from '../../../src/kit';
+import { adapter as launchdarklyAdapter, createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
 import { startFakeRelay, unusedPortUrl, type FakeRelay } from './fake-relay';
 import production from './fixtures/production.json';
@@ -10,11 +9,12 @@ import staging from './fixtures/staging.json';
 
 const PROD_KEY = 'sdk-7f3c2a10-prod-4b1e';
 const STAGING_KEY = 'sdk-91d0e5b2-stg-8c4a';
-const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger };
+const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
 
 function options(baseUri: string, overrides: Partial<LaunchDarklyOptions> = {}): LaunchDarklyOptions {
   return {
     name: 'ld',
+    adapter: 'launchdarkly',
     baseUri,
     stream: false,
     projectKey: 'default',
@@ -183,7 +183,7 @@ describe('launchdarklyAdapter factory', () => {
     const source = launchdarklyAdapter.create(options('http://127.0.0.1:1'), context);
     assert.deepEqual(
       [launchdarklyAdapter.name, launchdarklyAdapter.contractVersion, source.environments],
-      ['launchdarkly', 1, ['production', 'staging']],
+      ['launchdarkly', 2, ['production', 'staging']],
     );
   });
 });

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { integrations } from '@launchdarkly/node-server-sdk';
-import type { AdapterContext } from '../../../src/kit/contract';
-import { silentLogger } from '../../../src/log';
+import { createSourceHttp, silentLogger, type AdapterContext } from '../../../src/kit';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
 import production from './fixtures/production.json';
@@ -10,9 +9,10 @@ import production from './fixtures/production.json';
  * The SDK's own TestData source feeds the client through the SDK's data pipeline (builder → data source → our
  * feature store), proving the mapping reads what the SDK itself produces, not just our fixtures.
  */
-const context: AdapterContext = { providerName: 'ld-td', configDir: '/tmp', logger: silentLogger };
+const context: AdapterContext = { providerName: 'ld-td', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
 const options: LaunchDarklyOptions = {
   name: 'ld-td',
+  adapter: 'launchdarkly',
   projectKey: 'web',
   initTimeoutSeconds: 2,
   environments: [

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { integrations } from '@launchdarkly/node-server-sdk';
-import { silentLogger, type SourceAdapter } from '../../../src/kit';
+import { createSourceHttp, silentLogger, type FlagSource } from '../../../src/kit';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
 import { startFakeRelay, type FakeRelay } from './fake-relay';
@@ -40,17 +40,18 @@ describe('LaunchDarkly watch', () => {
     relay = undefined;
   });
 
-  const context = { providerName: 'ld', configDir: '/tmp', logger: silentLogger };
+  const context = { providerName: 'ld', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
 
   it("announces a flag update streamed by the Relay Proxy, and nothing for the stream's first data set", async () => {
     relay = await startFakeRelay({ [PROD_KEY]: production });
     const options: LaunchDarklyOptions = {
       name: 'ld',
+      adapter: 'launchdarkly',
       baseUri: relay.url,
       initTimeoutSeconds: 5,
       environments: [{ name: 'production', sdkKey: PROD_KEY }],
     };
-    const adapter: SourceAdapter = createLaunchDarklySource(options, context);
+    const adapter: FlagSource = createLaunchDarklySource(options, context);
     const seen = counter();
     await adapter.watch!(seen.onChange, controller.signal, 1000);
     assert.ok(
@@ -69,7 +70,12 @@ describe('LaunchDarkly watch', () => {
   it("announces a change fed through the SDK's TestData source, and stops at abort", async () => {
     const td = new integrations.TestData();
     await td.update(td.flag('WEB-3-dark-mode').booleanFlag().variationForAll(true));
-    const options: LaunchDarklyOptions = { name: 'ld', initTimeoutSeconds: 2, environments: [{ name: 'production', sdkKey: 'sdk-td' }] };
+    const options: LaunchDarklyOptions = {
+      name: 'ld',
+      adapter: 'launchdarkly',
+      initTimeoutSeconds: 2,
+      environments: [{ name: 'production', sdkKey: 'sdk-td' }],
+    };
     const adapter = createLaunchDarklySource(options, context, { updateProcessorFor: () => td.getFactory() });
     const seen = counter();
     await adapter.watch!(seen.onChange, controller.signal, 1000);

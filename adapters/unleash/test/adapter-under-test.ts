@@ -1,13 +1,11 @@
-import { isLeft } from 'fp-ts/Either';
-import { silentLogger, type FlagSnapshot, type SourceAdapter } from '../../../src/kit';
-import { unleashAdapter } from '..';
+import type { FlagSnapshot, FlagSource } from '../../../src/kit';
+import { flagSourceFromEntry } from '../../../src/kit/testing';
+import { adapter } from '..';
 import type { UnleashServer } from './harness';
 
 /** Builds the adapter from a raw config entry exactly as the config loader would hand it over. */
-export function adapterFrom(entry: Record<string, unknown>): SourceAdapter {
-  const decoded = unleashAdapter.optionsCodec.decode({ name: 'unleash', adapter: 'unleash', ...entry });
-  if (isLeft(decoded)) throw new Error('test config did not decode');
-  return unleashAdapter.create(decoded.right, { providerName: String(entry.name ?? 'unleash'), configDir: '.', logger: silentLogger });
+export function adapterFrom(entry: Record<string, unknown>): FlagSource {
+  return flagSourceFromEntry(adapter, { name: 'unleash', ...entry }, { configDir: '.' });
 }
 
 export function adminEntry(server: UnleashServer, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -33,7 +31,7 @@ export function clientEntry(server: UnleashServer, extra: Record<string, unknown
   };
 }
 
-export function snapshotOf(adapter: SourceAdapter, signal: AbortSignal = new AbortController().signal): Promise<FlagSnapshot> {
+export function snapshotOf(adapter: FlagSource, signal: AbortSignal = new AbortController().signal): Promise<FlagSnapshot> {
   return adapter.snapshot(signal);
 }
 

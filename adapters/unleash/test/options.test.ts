@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { isLeft, isRight } from 'fp-ts/Either';
-import { describeErrors } from '../../../src/kit';
-import { unleashAdapter } from '..';
+import { providerProblems } from '../../../src/kit/testing';
+import { adapter } from '..';
 
 /** The provider entry the issue documents, as the config loader hands it over (secrets resolved). */
 const issueEntry = {
@@ -17,20 +16,18 @@ const issueEntry = {
   ],
 };
 
-const problems = (value: unknown) => {
-  const result = unleashAdapter.optionsCodec.decode(value);
-  return isLeft(result) ? describeErrors(result.left, { prefix: 'providers[0]' }) : [];
-};
+/** What `flagsync validate` reports for the entry: the core's shared checks and the adapter's own keys. */
+const problems = (value: Record<string, unknown>) => providerProblems(adapter, value);
 
 describe('Unleash adapter options', function () {
   it('accepts the Admin API config of the issue as written', function () {
-    assert.ok(isRight(unleashAdapter.optionsCodec.decode(issueEntry)));
+    assert.deepEqual(problems(issueEntry), []);
   });
 
   it('accepts client-token mode with a clientToken on every environment', function () {
     const { adminToken: _, ...rest } = issueEntry;
     const environments = rest.environments.map((e) => ({ ...e, clientToken: `default:${e.name}.x` }));
-    assert.ok(isRight(unleashAdapter.optionsCodec.decode({ ...rest, environments })));
+    assert.deepEqual(problems({ ...rest, environments }), []);
   });
 
   it('rejects client-token mode with an environment lacking its clientToken', function () {
@@ -40,16 +37,16 @@ describe('Unleash adapter options', function () {
   });
 
   it('names a bad URL readably', function () {
-    assert.deepEqual(problems({ ...issueEntry, url: 'foo' }), ['providers[0].url: expected a URL']);
+    assert.deepEqual(problems({ ...issueEntry, url: 'foo' }), ['providers[0].url: expected a URL, got "foo"']);
   });
 
   it('rejects duplicate environment names', function () {
     assert.deepEqual(problems({ ...issueEntry, environments: [{ name: 'production' }, { name: 'production' }] }), [
-      'providers[0]: expected unique environment names',
+      'providers[0].environments[1].name: "production" is already the name of providers[0].environments[0]',
     ]);
   });
 
   it('rejects a page size above what Unleash serves', function () {
-    assert.deepEqual(problems({ ...issueEntry, pageSize: 500 }), ['providers[0].pageSize: expected an integer 1..100']);
+    assert.deepEqual(problems({ ...issueEntry, pageSize: 500 }), ['providers[0].pageSize: expected an integer 1..100, got 500']);
   });
 });

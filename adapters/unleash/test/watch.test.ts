@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { conditionalGetVersion, decodeOrThrow, silentLogger, type SourceAdapter } from '../../../src/kit';
-import { unleashAdapter } from '../index';
+import { conditionalGetVersion, type FlagSource } from '../../../src/kit';
+import { flagSourceFromEntry } from '../../../src/kit/testing';
+import { adapter as unleashAdapter } from '../index';
 import { startUnleash, type UnleashServer } from './harness';
 import { UnleashSeeder } from './seed';
 
@@ -31,12 +32,11 @@ describe('Unleash watch (real server)', function () {
   beforeEach(() => (controller = new AbortController()));
   afterEach(() => controller.abort());
 
-  function adapter(entry: Record<string, unknown>): SourceAdapter {
-    const options = decodeOrThrow(unleashAdapter.optionsCodec, { name: 'u', adapter: 'unleash', url: server.apiUrl, ...entry }, 'options');
-    return unleashAdapter.create(options, { providerName: 'u', configDir: process.cwd(), logger: silentLogger });
+  function adapter(entry: Record<string, unknown>): FlagSource {
+    return flagSourceFromEntry(unleashAdapter, { name: 'u', url: server.apiUrl, ...entry });
   }
 
-  async function watchCount(source: SourceAdapter): Promise<{ count: () => number; next: () => Promise<void> }> {
+  async function watchCount(source: FlagSource): Promise<{ count: () => number; next: () => Promise<void> }> {
     let count = 0;
     let waiting: Array<() => void> = [];
     await source.watch!(

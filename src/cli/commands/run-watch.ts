@@ -23,7 +23,7 @@ export async function startWatchMode(
 ): Promise<WatchMode> {
   const providers = createProviders(config, logger.child({ component: 'watch' }), only);
   const watching = await startWatching({
-    providers: providers.map((p) => ({ name: p.name, adapter: p.adapter })),
+    providers: providers.map((p) => ({ name: p.name, adapter: p.source.source })),
     debounceMs: config.sync.watchDebounceMs,
     pollIntervalMs: config.sync.watchPollSeconds * 1000,
     logger,

@@ -40,7 +40,7 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
 
 /**
  * One full sync (or plan) of every configured provider: flag sources through the flag reconciler, devinfo sources
- * (adapter `produces: 'devinfo'`) through the devinfo kind of the same pipeline, one after the other on the same state file and
+ * (`produces: 'devinfo'`) through the devinfo kind of the same pipeline, one after the other on the same state file and
  * client; then the spool. The report lists both kinds of providers.
  */
 export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport<unknown>> {
@@ -91,10 +91,10 @@ async function syncWith(
     ...(options.saveIntervalMs === undefined ? {} : { saveIntervalMs: options.saveIntervalMs }),
   };
   try {
-    const devinfo = providers.filter((p) => p.adapter.produces === 'devinfo');
+    const devinfo = providers.filter((p) => p.source.produces === 'devinfo');
     const flags = await runOnce({
       ...common,
-      providers: providers.filter((p) => p.adapter.produces !== 'devinfo'),
+      providers: providers.filter((p) => p.source.produces === 'flags'),
       kind: flagReconcileKind,
     });
     if (devinfo.length === 0) {

@@ -28,11 +28,11 @@ async function providerChecks(config: FlagsyncConfig, logger: Logger): Promise<C
     const [flags, devinfo] = await Promise.all([
       collectSources(
         flagReconcileKind,
-        providers.filter((p) => p.adapter.produces !== 'devinfo'),
+        providers.filter((p) => p.source.produces === 'flags'),
       ),
       collectSources(
         devinfoReconcileKind,
-        providers.filter((p) => p.adapter.produces === 'devinfo'),
+        providers.filter((p) => p.source.produces === 'devinfo'),
       ),
     ]);
     const checks = new Map<string, Check>();

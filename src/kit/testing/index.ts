@@ -4,3 +4,5 @@ export type { AdapterContractFixtures, ContractSource } from './fixtures';
 export { startFixtureServer } from './fixture-server';
 export type { FixtureAnswer, FixtureHandler, FixtureRequest, FixtureServer } from './fixture-server';
 export { linkedDevinfo } from './devinfo';
+export { devinfoSourceFromEntry, flagSourceFromEntry, providerProblems, sourceFromEntry } from './source-from-entry';
+export type { TestSourceSettings } from './source-from-entry';

@@ -1,11 +1,12 @@
 /// <reference types="mocha" />
 import * as assert from 'node:assert/strict';
-import { isLeft } from 'fp-ts/Either';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory, type FlagSnapshot, type SourceAdapter } from '../contract';
+import type { FlagSnapshot, FlagSource } from '../contract';
+import type { AnyAdapterFactory } from '../contract-v1';
+import { decodeAdapterOptions } from '../../config/adapter-options';
+import { createSource } from '../../adapter-host/instantiate';
 import { assertAdapterFactory } from '../../adapter-host/factory-shape';
 import { previewSnapshot } from '../../adapter-host/preview';
 import { snapshotProblems } from '../snapshot-check';
-import { describeErrors } from '../decode';
 import { silentLogger } from '../logger';
 import type { EnvironmentType, NormalizedFlag } from '../flag';
 import { DEFAULT_LINKING, isIssueKey, linkIssueKeys } from '../../model/issue-keys';
@@ -68,10 +69,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Running {
   source: ContractSource;
-  adapter: SourceAdapter;
+  adapter: FlagSource;
 }
 
-export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fixtures: AdapterContractFixtures): void {
+/** Runs the contract for a flag source's factory, of contract version 1 or 2. */
+export function runAdapterContract<Options>(factory: AnyAdapterFactory<Options>, fixtures: AdapterContractFixtures): void {
   const providerName = fixtures.providerName ?? 'contract-test';
   const timeoutMs = fixtures.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const linking = fixtures.linking ?? DEFAULT_LINKING;
@@ -82,10 +84,11 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
     return { name: providerName, adapter: factory.name, ...source.entry, environments: source.entry['environments'] ?? [] };
   }
 
-  function decodeOptions(source: ContractSource): Options {
-    const decoded = factory.optionsCodec.decode(entryOf(source));
-    if (isLeft(decoded)) assert.fail(`the options codec rejects the fixture entry: ${describeErrors(decoded.left).join('; ')}`);
-    return decoded.right;
+  function decodeOptions(source: ContractSource): unknown {
+    // Exactly as the config loader decodes a provider entry (for contract v2, with the shared fields merged in).
+    const decoded = decodeAdapterOptions(factory, entryOf(source), '(entry)');
+    if (decoded.problems.length > 0) assert.fail(`the options codec rejects the fixture entry: ${decoded.problems.join('; ')}`);
+    return decoded.options;
   }
 
   function configuredTypes(source: ContractSource): Map<string, EnvironmentType | undefined> {
@@ -101,23 +104,28 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
 
   async function start(): Promise<Running> {
     const source = await fixtures.start();
-    running = { source, adapter: undefined as unknown as SourceAdapter };
-    running.adapter = factory.create(decodeOptions(source), {
+    running = { source, adapter: { environments: [], snapshot: () => Promise.reject(new Error('not created')) } };
+    const created = createSource(factory, decodeOptions(source), {
       providerName,
       configDir: fixtures.configDir ?? process.cwd(),
       logger: silentLogger,
     });
+    if (created.produces !== 'flags') {
+      await created.source.close?.();
+      assert.fail(`runAdapterContract checks flag sources; "${factory.name}" produces ${created.produces}`);
+    }
+    running.adapter = created.source;
     return running;
   }
 
-  async function checkedSnapshot(adapter: SourceAdapter): Promise<FlagSnapshot> {
-    const snapshot = await within(adapter.snapshot(new AbortController().signal), timeoutMs, 'snapshot()');
+  async function checkedSnapshot(adapter: FlagSource): Promise<FlagSnapshot> {
+    const snapshot: unknown = await within(adapter.snapshot(new AbortController().signal), timeoutMs, 'snapshot()');
     const problems = snapshotProblems(snapshot, { provider: providerName, environments: adapter.environments, strict: true });
     if (problems.length > 0) assert.fail(`the snapshot breaks the contract: ${problems.join('; ')}`);
-    return snapshot;
+    return snapshot as FlagSnapshot;
   }
 
-  async function snapshotOf(adapter: SourceAdapter): Promise<NormalizedFlag[]> {
+  async function snapshotOf(adapter: FlagSource): Promise<NormalizedFlag[]> {
     return [...(await checkedSnapshot(adapter)).flags];
   }
 
@@ -125,7 +133,7 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
   const watchQuietMs = fixtures.watchQuietMs ?? 1000;
 
   /** Starts the adapter's watch within the timeout, counting announcements; `stop` aborts it. */
-  async function startWatch(adapter: SourceAdapter): Promise<Watching> {
+  async function startWatch(adapter: FlagSource): Promise<Watching> {
     const controller = new AbortController();
     let count = 0;
     let waiting: Array<() => void> = [];
@@ -150,7 +158,7 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
     };
   }
 
-  describe(`adapter contract v${ADAPTER_CONTRACT_VERSION}: ${factory.name}`, function () {
+  describe(`adapter contract v${factory.contractVersion}: ${factory.name}`, function () {
     this.timeout(timeoutMs * 3 + watchQuietMs + 5000);
 
     afterEach(async () => {
@@ -164,7 +172,7 @@ export function runAdapterContract<Options>(factory: AdapterFactory<Options>, fi
       }
     });
 
-    it(`exports an AdapterFactory for contract version ${ADAPTER_CONTRACT_VERSION}`, () => {
+    it(`exports an AdapterFactory for contract version ${factory.contractVersion}`, () => {
       assertAdapterFactory(factory, factory.name);
     });
 

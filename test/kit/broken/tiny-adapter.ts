@@ -1,12 +1,6 @@
 import * as t from 'io-ts';
 import { createHash } from 'node:crypto';
-import {
-  ADAPTER_CONTRACT_VERSION,
-  SourceError,
-  type AdapterFactory,
-  type SkippedFlag,
-  type SourceAdapter,
-} from '../../../src/kit/contract';
+import { SourceError, type AdapterFactoryV1, type SkippedFlag, type SourceAdapter } from '../../../src/kit';
 import { pollForChanges } from '../../../src/kit/watch-poll';
 import type { NormalizedFlag } from '../../../src/kit/flag';
 import { startFixtureServer, type AdapterContractFixtures } from '../../../src/kit/testing';
@@ -34,12 +28,13 @@ const Options = t.type({ name: t.string, url: t.string, token: t.string, environ
 const Flag = t.type({ key: t.string, on: t.record(t.string, t.boolean) });
 const Body = t.type({ flags: t.array(t.unknown) });
 
-export function tinyAdapter(fault: Fault): AdapterFactory<t.TypeOf<typeof Options>> {
+/** A contract version 1 adapter: the kit judges v1 and v2 adapters alike. */
+export function tinyAdapter(fault: Fault): AdapterFactoryV1<t.TypeOf<typeof Options>> {
   let calls = 0;
   return {
     name: `tiny-${fault}`,
     version: '0.0.1',
-    contractVersion: ADAPTER_CONTRACT_VERSION,
+    contractVersion: 1,
     optionsCodec: Options,
     create(options, context) {
       const environments = options.environments.map((e) => e.name);
