@@ -61,7 +61,8 @@ export function factoryFromModule(mod: unknown, adapter: string): AnyAdapterFact
   const nested = candidates.flatMap((c) => (isRecord(c['default']) ? [c['default']] : []));
   const sound = [...candidates, ...nested, mod].find((c) => shapeProblem(c) === undefined);
   if (sound !== undefined) return assertAdapterFactory(sound, adapter);
-  const first = candidates[0];
+  // The first export that looks like a factory is judged, so its author reads what it lacks.
+  const first = candidates[0] ?? (['create', 'optionsCodec', 'contractVersion'].some((k) => k in mod) ? mod : undefined);
   if (first !== undefined) return assertAdapterFactory(first, adapter);
   throw new AdapterLoadError(adapter, 'module does not export an AdapterFactory (expected a default export or a named export `adapter`)');
 }

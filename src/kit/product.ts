@@ -1,5 +1,5 @@
 /**
- * `SourceAdapter.product`: the source system's name, with its version when the system reported one that reads as a
+ * `FlagSource.product` (and `DevinfoSource.product`): the source system's name, with its version when the system reported one that reads as a
  * version. Jira's schemas set no length limit on `providerMetadata.product`; a source's answer is still never sent
  * as is: anything that is not a plain version (empty, "dev", an HTML page, a long string) leaves the name alone.
  */

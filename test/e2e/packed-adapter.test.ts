@@ -75,7 +75,7 @@ describe('flagsync from the packed tarball: adapter authoring outside the reposi
       ['-e', `const k = require('flagsync'); console.log(typeof k.runAdapterContract, typeof k.decodeOrThrow, k.ADAPTER_CONTRACT_VERSION)`],
       project,
     );
-    assert.equal(entry.stdout.trim(), 'function function 1', entry.stderr);
+    assert.equal(entry.stdout.trim(), 'function function 2', entry.stderr);
     // The built-in flagd adapter, the Jira simulator with its schemas and the demo config all ship in the package.
     const demo = await flagsync(['demo']);
     assert.equal(demo.code, 0, demo.stderr);
@@ -114,7 +114,7 @@ describe('flagsync from the packed tarball: adapter authoring outside the reposi
     const config = await writeConfig(project, './adapters/acme-flags');
     const checked = await flagsync(['adapter', 'check', '--config', config, '--provider', 'acme']);
     assert.equal(checked.code, 0, checked.stdout + checked.stderr);
-    assert.match(checked.stdout, /provider "acme" \(adapter acme-flags 0\.1\.0, contract v1\)/);
+    assert.match(checked.stdout, /provider "acme" \(adapter acme-flags 0\.1\.0, contract v2\)/);
     assert.match(checked.stdout, /acme:PROJ-1-new-checkout → PROJ-1: production\[production\]=on/);
     assert.match(checked.stdout, /Unlinked \(no issue key, not sent\): dark-mode\n/);
     assert.match(
@@ -131,12 +131,11 @@ describe('flagsync from the packed tarball: adapter authoring outside the reposi
     assert.match(down.stdout, /snapshot FAILED .*answered 503/);
   });
 
-  it('3. a JavaScript adapter loads without the TypeScript loader; a failed contract check exits 1', async () => {
+  it('3. a JavaScript adapter of contract version 1 loads without the TypeScript loader; a failed contract check exits 1', async () => {
     await writeFile(
       path.join(project, 'adapters', 'plain.js'),
-      `const { ADAPTER_CONTRACT_VERSION } = require('flagsync');
-const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
-module.exports = { name: 'plain', version: require.extensions['.ts'] ? 'ts-loader-on' : 'ts-loader-off', contractVersion: ADAPTER_CONTRACT_VERSION,
+      `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
+module.exports = { name: 'plain', version: require.extensions['.ts'] ? 'ts-loader-on' : 'ts-loader-off', contractVersion: 1,
   optionsCodec: identity,
   create: (o, ctx) => ({ environments: ['production'], snapshot: async () => ({
     flags: [{ provider: ctx.providerName, key: 'PROJ-1-x', tags: [], issueKeys: [], environments: [{ name: 'production', enabled: true, url: 'https://x.example/f' }] }],
@@ -182,7 +181,7 @@ module.exports = { name: 'plain', version: require.extensions['.ts'] ? 'ts-loade
     const config = await writeConfig(project, 'flagsync-adapter-acme-flags');
     const checked = await flagsync(['adapter', 'check', '--config', config, '--provider', 'acme']);
     assert.equal(checked.code, 0, checked.stdout + checked.stderr);
-    assert.match(checked.stdout, /\(adapter acme-flags 0\.1\.0, contract v1\)/);
+    assert.match(checked.stdout, /\(adapter acme-flags 0\.1\.0, contract v2\)/);
   });
 
   it('3. container image path: an adapter folder without node_modules, mounted beside the config, gets the running flagsync', async () => {

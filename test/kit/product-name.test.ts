@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { productName } from '../../src/kit';
 
-describe('productName (SourceAdapter.product)', () => {
+describe('productName (what a source reports as its product)', () => {
   it('adds the version a source reports', () => {
     assert.equal(productName('Unleash', '7.5.1'), 'Unleash 7.5.1');
     assert.equal(productName('Unleash', '5.3.0-main'), 'Unleash 5.3.0-main');
