@@ -111,6 +111,10 @@ async function main(): Promise<void> {
             sourceRequests,
             reference,
           });
+          // Each row as it is measured: a later failure (or a long run cut short) keeps what was measured.
+          process.stderr.write(
+            `  wall ${(cost.wallMs / 1000).toFixed(2)} s, CPU ${(cost.cpuMs / 1000).toFixed(2)} s, peak RSS ${cost.peakRssMb.toFixed(0)} MB, Jira requests ${requests} (${lowerBound})${sourceRequests === undefined ? '' : `, source requests ${sourceRequests}`}, load ${os.loadavg()[0]!.toFixed(1)}\n`,
+          );
         }
       } finally {
         await set?.close?.();
