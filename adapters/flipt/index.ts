@@ -1,4 +1,11 @@
-import { ADAPTER_CONTRACT_VERSION, SourceError, type AdapterContext, type FlagAdapterFactory, type FlagSource } from '../../src/kit';
+import {
+  ADAPTER_CONTRACT_VERSION,
+  allOrAbort,
+  SourceError,
+  type AdapterContext,
+  type FlagAdapterFactory,
+  type FlagSource,
+} from '../../src/kit';
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions, type FliptOwnOptions } from './options';
 import { readNamespaceFlags } from './read';
@@ -28,40 +35,33 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
     },
     async snapshot(signal) {
       // One namespace failing stops the others: the snapshot fails as a whole anyway.
-      const inner = new AbortController();
-      const stop = () => inner.abort(signal.reason);
-      if (signal.aborted) stop();
-      else signal.addEventListener('abort', stop, { once: true });
-      try {
-        const perNamespace = await Promise.all(
-          options.environments.map(async (env): Promise<NamespaceFlags> => {
-            const namespace = env.namespace ?? env.name;
-            try {
-              const { flags, skipped } = await readNamespaceFlags(
-                {
-                  baseUrl,
-                  namespace,
-                  pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-                  ...(options.token !== undefined && { token: options.token }),
-                },
-                context.http,
-                inner.signal,
-              );
-              return { environment: env.name, namespace, flags, skipped };
-            } catch (error) {
-              inner.abort();
-              throw new SourceError(provider, `environment "${env.name}" (namespace "${namespace}"): ${(error as Error).message}`, error);
-            }
-          }),
-        );
-        const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
-        // Asked once the flags are read, so a failing read makes no other request.
-        product = await fliptProduct(baseUrl, options.token, context.http, signal, context.logger);
-        context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
-        return skipped.length > 0 ? { flags, skipped } : { flags };
-      } finally {
-        signal.removeEventListener('abort', stop);
-      }
+      const perNamespace = await allOrAbort(
+        options.environments,
+        async (env, inner): Promise<NamespaceFlags> => {
+          const namespace = env.namespace ?? env.name;
+          try {
+            const { flags, skipped } = await readNamespaceFlags(
+              {
+                baseUrl,
+                namespace,
+                pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+                ...(options.token !== undefined && { token: options.token }),
+              },
+              context.http,
+              inner,
+            );
+            return { environment: env.name, namespace, flags, skipped };
+          } catch (error) {
+            throw new SourceError(provider, `environment "${env.name}" (namespace "${namespace}"): ${(error as Error).message}`, error);
+          }
+        },
+        signal,
+      );
+      const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
+      // Asked once the flags are read, so a failing read makes no other request.
+      product = await fliptProduct(baseUrl, options.token, context.http, signal, context.logger);
+      context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
+      return skipped.length > 0 ? { flags, skipped } : { flags };
     },
   };
 }

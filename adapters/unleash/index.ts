@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   ADAPTER_CONTRACT_VERSION,
+  allOrAbort,
   SourceError,
   type FlagAdapterFactory,
   type FlagSnapshot,
@@ -57,11 +58,9 @@ async function readViews(options: UnleashOptions, http: SourceHttp, signal: Abor
     );
   }
   // One environment failing ends the others' reads too: the snapshot fails as a whole anyway.
-  const stopAll = new AbortController();
-  const onAbort = () => stopAll.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  const perEnvironment = await Promise.all(
-    options.environments.map((env) =>
+  const perEnvironment = await allOrAbort(
+    options.environments,
+    (env, inner) =>
       readClientFeatures(
         {
           apiRoot,
@@ -71,13 +70,10 @@ async function readViews(options: UnleashOptions, http: SourceHttp, signal: Abor
           ...(options.project !== undefined ? { project: options.project } : {}),
           timeoutMs: DEFAULT_CLIENT_TIMEOUT_MS,
         },
-        stopAll.signal,
-      ).catch((err: unknown) => {
-        stopAll.abort();
-        throw err;
-      }),
-    ),
-  ).finally(() => signal.removeEventListener('abort', onAbort));
+        inner,
+      ),
+    signal,
+  );
   return clientFeatureViews(perEnvironment);
 }
 
