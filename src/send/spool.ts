@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import type { JiraClient } from '../jira/types';
 import type { Logger } from '../log';
+import { makeFolderDurably, syncFolder, writeFileAtomic } from '../files/durable-write';
 import { deliver, type Delivery } from './deliver';
 import { describeEvent, SpooledEventCodec, type SendEvent } from './event';
 
@@ -17,41 +18,9 @@ import { describeEvent, SpooledEventCodec, type SendEvent } from './event';
 const SUFFIX = '.event.json';
 export const REJECTED_FOLDER = 'rejected';
 
-async function syncFolder(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates `dir` and any missing parents; each new folder's entry is fsynced in its parent, so it survives a crash. */
-async function makeFolderDurably(dir: string): Promise<void> {
-  const first = await fs.mkdir(dir, { recursive: true });
-  if (first === undefined) return;
-  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
-    await syncFolder(path.dirname(folder));
-    if (folder === path.resolve(first) || folder === path.dirname(folder)) break;
-  }
-}
-
 /** Another drain (the daemon and `send drain` at once) already delivered or moved this file. */
 function goneAlready(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-async function writeDurably(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  const handle = await fs.open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(temp, file);
-  await syncFolder(path.dirname(file));
 }
 
 /** Writes one event to `dir` (created if needed); resolves with the file once it is on disk. */
@@ -59,7 +28,7 @@ export async function spoolEvent(dir: string, event: SendEvent, now: number): Pr
   await makeFolderDurably(dir);
   const name = `${String(now).padStart(15, '0')}-${event.kind}-${randomBytes(4).toString('hex')}${SUFFIX}`;
   const file = path.join(dir, name);
-  await writeDurably(file, JSON.stringify({ version: 1, spooledAt: new Date(now).toISOString(), event }));
+  await writeFileAtomic(file, JSON.stringify({ version: 1, spooledAt: new Date(now).toISOString(), event }));
   return file;
 }
 
@@ -99,7 +68,7 @@ async function moveToRejected(file: string, reason: string): Promise<string | un
   // Both entries changed: the file left the spool and arrived in rejected/.
   await syncFolder(path.dirname(file));
   await syncFolder(folder);
-  await writeDurably(`${target}.reason.txt`, `${reason}\n`);
+  await writeFileAtomic(`${target}.reason.txt`, `${reason}\n`);
   return target;
 }
 

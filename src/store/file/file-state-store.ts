@@ -5,7 +5,7 @@ import { isRight } from 'fp-ts/Either';
 import { decodeOrThrow } from '../../kit/decode';
 import { emptyState, recordsOf, sourcesOf, type SyncState } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../../reconcile/state-store';
-import { describeFsError, syncFolder, writeFileAtomic } from './atomic-write';
+import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
 
 const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
 const EntityRecordCodec = t.intersection([

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
-import { describeFsError } from './atomic-write';
+import { describeFsError } from '../../files/durable-write';
 
 const HolderCodec = t.type({ host: t.string, pid: t.number, since: t.string });
 

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as t from 'io-ts';
 import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunRecord } from '../types';
-import { describeFsError, writeFileAtomic } from './atomic-write';
+import { describeFsError, writeFileAtomic } from '../../files/durable-write';
 import { ProviderSummaryCodec } from '../run-summary-codec';
 
 const RunRecordCodec = t.intersection([
