@@ -67,7 +67,9 @@ export async function demoCommand(options: { logLevel?: string }): Promise<numbe
     const second = await syncOnce(config, logger, { dryRun: false, allowMassDelete: false });
     const writesAfter = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bulk')).length;
     out(`\nSecond run with nothing changed: ${writesAfter - writesBefore} write requests sent.`);
-    out('\nNext: copy config/example.yaml to flagsync.yaml, point it at your flag system and Jira, and run `flagsync plan`.');
+    out(
+      '\nNext: `flagsync init --adapter <flagd|unleash|launchdarkly|flipt|git>` writes a starter flagsync.yaml (config/example.yaml explains every key); then `flagsync validate --connect` and `flagsync plan`.',
+    );
     return first.ok && second.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
     await sim.close();
