@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { isRight } from 'fp-ts/Either';
-import { registerSecret, type Logger } from '../log';
+import { registerShortLivedSecret, type Logger } from '../log';
 import { AccessTokenCodec, expiresInOf, oauthErrorText } from './codecs';
 import { describeNetworkError } from './network-error';
 import { JiraAuthError } from './types';
@@ -81,7 +81,7 @@ export class TokenProvider {
     const lifetimeMs = expiresIn === undefined ? undefined : expiresIn * 1000;
     const margin = lifetimeMs === undefined ? 0 : Math.min(this.options.refreshMarginMs ?? 60_000, lifetimeMs / 2);
     // A proxy or an error body may echo the Authorization header back: the token is redacted like any secret.
-    registerSecret(decoded.right.access_token);
+    registerShortLivedSecret(decoded.right.access_token);
     const token: CachedToken = {
       value: decoded.right.access_token,
       refreshAt: lifetimeMs === undefined ? undefined : requestedAt + lifetimeMs - margin,
