@@ -3,26 +3,10 @@ import axios from 'axios';
 import { startMetricsServer, type MetricsServer } from '../../src/daemon/health-server';
 import { SyncMetrics } from '../../src/daemon/metrics';
 import type { ProviderResult } from '../../src/reconcile/apply';
+import { providerResult } from '../helpers/provider-result';
 import type { RunReport } from '../../src/reconcile/run';
 
-function result(provider: string, overrides: Partial<ProviderResult> = {}): ProviderResult {
-  return {
-    provider,
-    ok: true,
-    seen: 3,
-    unlinked: 0,
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    unchanged: 0,
-    rejected: [],
-    failed: [],
-    deletesRefused: 0,
-    unknownIssueKeys: {},
-    warnings: [],
-    ...overrides,
-  };
-}
+const result = providerResult;
 
 function report(ok: boolean, results: ProviderResult[]): RunReport<unknown> {
   return { ok, dryRun: false, plan: { kind: 'featureflags', providers: [] }, results };

@@ -1,23 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { ProviderResult } from '../../src/reconcile/apply';
+import { providerResult } from '../helpers/provider-result';
 import { jsonRunSummary, renderRunSummary } from '../../src/report';
 
-const result = (over: Partial<ProviderResult>): ProviderResult => ({
-  provider: 'files',
-  ok: true,
-  seen: 3,
-  unlinked: 0,
-  created: 0,
-  updated: 0,
-  deleted: 0,
-  unchanged: 0,
-  rejected: [],
-  failed: [],
-  deletesRefused: 0,
-  unknownIssueKeys: {},
-  warnings: [],
-  ...over,
-});
+const result = (over: Partial<ProviderResult>): ProviderResult => providerResult('files', over);
 
 const tableLine = (l: string): boolean => /^[┌│├└]/.test(l);
 

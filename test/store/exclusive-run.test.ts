@@ -7,30 +7,14 @@ import { runExclusively } from '../../src/store/exclusive-run';
 import { fileBackend } from '../../src/store/file/file-backend';
 import type { StateBackend } from '../../src/store/types';
 import { tempDir } from '../helpers/flagd-fixtures';
+import { providerResult } from '../helpers/provider-result';
 
 const okReport: RunReport<unknown> = { ok: true, dryRun: false, plan: { kind: 'featureflags', providers: [] }, results: [] };
 const failedReport: RunReport<unknown> = {
   ok: false,
   dryRun: false,
   plan: { kind: 'featureflags', providers: [] },
-  results: [
-    {
-      provider: 'files',
-      ok: false,
-      error: 'cannot read production.flagd.json',
-      seen: 0,
-      unlinked: 0,
-      created: 0,
-      updated: 0,
-      deleted: 0,
-      unchanged: 0,
-      rejected: [],
-      failed: [],
-      deletesRefused: 0,
-      unknownIssueKeys: {},
-      warnings: [],
-    },
-  ],
+  results: [providerResult('files', { ok: false, error: 'cannot read production.flagd.json', seen: 0 })],
 };
 
 describe('runExclusively', () => {
