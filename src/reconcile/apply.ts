@@ -203,11 +203,13 @@ async function sendDeletes<S, P, M, E>(
   const deletes = ids.filter((id) => !isHistory(id));
   const params = deletes.length > 0 ? kind.deleteParams?.(deletes, ledger.records(kind.name), deps.now()) : undefined;
   if (deletes.length > 0 && (await markDeletes(ledger, kind.name, deletes))) {
-    // Each delete is recorded as it lands, so a crash in the delete phase loses none; one that fails stays in flight.
+    // Each delete is recorded as it lands and made durable at the save interval; one that fails stays in flight. A
+    // crash between saves loses nothing: what was deleted but not yet saved is still marked in flight, and deleting
+    // again is harmless (Jira answers 202 for an absent entity).
     const onOutcome = async (outcome: DeleteOutcome): Promise<void> => {
       if (!outcome.ok) return;
       ledger.remove(kind.name, outcome.id);
-      await ledger.flush().catch(() => undefined);
+      await ledger.checkpoint().catch(() => undefined);
     };
     for (const outcome of await deps.client.deleteById(kind.deleteAs, deletes, { signal: deps.signal, params, onOutcome })) {
       if (outcome.ok) tally.deleted++;
