@@ -7,6 +7,7 @@ import {
   type FlagSnapshot,
   type FlagSource,
   type NormalizedFlag,
+  type PolledVersion,
   type SourceHttp,
 } from '../../src/kit';
 import { createAdminHttp } from './admin-http';
@@ -18,7 +19,7 @@ import type { UnleashRead } from './model';
 import { UnleashOptionsCodec, type UnleashOptions, type UnleashOwnOptions } from './options';
 import { clientFeatureViews } from './views';
 import { unleashProduct } from './version';
-import { watchUnleash } from './watch';
+import { clientFeaturesVersion, watchUnleash } from './watch';
 
 export { UnleashOptionsCodec, type UnleashOptions } from './options';
 export { normalizeUnleashFeature } from './map';
@@ -77,6 +78,19 @@ async function readViews(options: UnleashOptions, http: SourceHttp, signal: Abor
   return clientFeatureViews(perEnvironment);
 }
 
+const asVersions = (polled: readonly PolledVersion[]): string[] | undefined =>
+  polled.every((v) => 'version' in v) ? polled.map((v) => (v as { version: string }).version) : undefined;
+
+/** The versions a client-token fingerprint holds; undefined when it is not one this adapter wrote. */
+function parseVersions(text: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
   name: 'unleash',
   version: '2.0.0',
@@ -102,7 +116,18 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
     const settingsHash = createHash('sha256').update(settingsKey).digest('base64url');
     const fingerprintOf = (eventId: number) => `${settingsHash}:${eventId}`;
 
-    async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
+    // Client tokens: `<settings hash>:client:<each environment's client-features version>`; the versions are taken
+    // BEFORE the read, so a change racing the read makes the next run read again rather than skip newer data.
+    const clientSettingsHash = createHash('sha256')
+      .update(JSON.stringify([settingsKey, options.environments.map((e) => e.clientToken ?? null)]))
+      .digest('base64url');
+    const clientPrefix = `${clientSettingsHash}:client:`;
+    const clientVersions = (signal: AbortSignal, previous: readonly (string | undefined)[] = []) =>
+      Promise.all(options.environments.map((env, i) => clientFeaturesVersion(options, env, previous[i], signal)));
+
+    async function snapshot(signal: AbortSignal, versions?: readonly string[]): Promise<FlagSnapshot> {
+      // Without versions (the check failed) the snapshot simply has no fingerprint; the read says what is wrong.
+      const taken = versions ?? (adminToken === undefined ? await clientVersions(signal).then(asVersions, () => undefined) : undefined);
       let read: UnleashRead;
       try {
         read = await readViews(options, ctx.http, signal);
@@ -122,7 +147,12 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
       const skipped = [...skips].map(([key, reasons]) => ({ key, reason: reasons.join('; ') }));
       ctx.logger.debug({ provider: ctx.providerName, flags: flags.length, skipped: skipped.length, mode }, 'unleash snapshot read');
       const eventId = read.newestEventId;
-      const fingerprint = typeof eventId === 'number' ? { sourceFingerprint: fingerprintOf(eventId) } : {};
+      const fingerprint =
+        typeof eventId === 'number'
+          ? { sourceFingerprint: fingerprintOf(eventId) }
+          : taken !== undefined
+            ? { sourceFingerprint: `${clientPrefix}${JSON.stringify(taken)}` }
+            : {};
       return skipped.length > 0 ? { flags, skipped, ...fingerprint } : { flags, ...fingerprint };
     }
 
@@ -132,7 +162,20 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
       get product() {
         return product;
       },
-      snapshot,
+      snapshot: (signal: AbortSignal) => snapshot(signal),
+      // Client tokens: each environment's client features asked with If-None-Match (what Unleash's SDKs do); all
+      // 304 (or the same body) means nothing changed since the last fully accepted run.
+      ...(adminToken === undefined && {
+        async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string) {
+          const previous = acceptedSource.startsWith(clientPrefix) ? parseVersions(acceptedSource.slice(clientPrefix.length)) : undefined;
+          if (previous === undefined || previous.length !== options.environments.length) return snapshot(signal);
+          const polled = await clientVersions(signal, previous).catch(() => undefined);
+          if (polled === undefined) return snapshot(signal);
+          const now = polled.map((v, i) => ('version' in v ? v.version : previous[i]!));
+          if (now.every((v, i) => v === previous[i])) return { unchanged: true, sourceFingerprint: acceptedSource };
+          return snapshot(signal, now);
+        },
+      }),
       // Admin API: every change made through Unleash writes an event, so an instance whose newest event is the one
       // of the last fully accepted run is unchanged: one request instead of the list and two per feature.
       ...(adminToken !== undefined && {

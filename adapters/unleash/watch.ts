@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { conditionalGetVersion, decodeOrThrow, pollForChanges, type Logger, type PolledVersion, type SourceAdapter } from '../../src/kit';
+import { conditionalGetVersion, decodeOrThrow, pollForChanges, type FlagSource, type Logger, type PolledVersion } from '../../src/kit';
 import type { UnleashOptions } from './options';
 
 /**
@@ -7,7 +7,7 @@ import type { UnleashOptions } from './options';
  * SDKs poll) with If-None-Match; Unleash answers 304 while its revision is unchanged. Admin API: the newest event
  * (`GET /api/admin/search/events?limit=1`): a new event id (or count) is a change, anything else is not.
  */
-export function watchUnleash(options: UnleashOptions, logger: Logger): NonNullable<SourceAdapter['watch']> {
+export function watchUnleash(options: UnleashOptions, logger: Logger): NonNullable<FlagSource['watch']> {
   const apiRoot = options.url.replace(/\/+$/, '');
   return async (onChange, signal, pollIntervalMs) => {
     const common = { intervalMs: pollIntervalMs, signal, onChange, logger };
@@ -19,19 +19,36 @@ export function watchUnleash(options: UnleashOptions, logger: Logger): NonNullab
       return;
     }
     await Promise.all(
-      options.environments.map((env) => {
-        const url = `${apiRoot}/client/features${options.project === undefined ? '' : `?project=${encodeURIComponent(options.project)}`}`;
-        const label = `${apiRoot}/client/features (environment ${env.name})`;
-        // The codec guarantees a clientToken on every environment when there is no adminToken.
-        const headers = { Authorization: env.clientToken!, Accept: 'application/json' };
-        return pollForChanges({
+      options.environments.map((env) =>
+        pollForChanges({
           ...common,
-          what: label,
-          poll: (s, previous) => conditionalGetVersion(url, label, previous, s, { headers }),
-        });
-      }),
+          what: clientFeaturesLabel(options, env.name),
+          poll: (s, previous) => clientFeaturesVersion(options, env, previous, s),
+        }),
+      ),
     );
   };
+}
+
+function clientFeaturesLabel(options: UnleashOptions, environment: string): string {
+  return `${options.url.replace(/\/+$/, '')}/client/features (environment ${environment})`;
+}
+
+/**
+ * The version of one environment's client features as Unleash serves them to SDKs (`GET /api/client/features` with
+ * the environment's client token): its ETag, or the body's digest; `unchanged` when `previous` still holds (304).
+ */
+export function clientFeaturesVersion(
+  options: UnleashOptions,
+  env: UnleashOptions['environments'][number],
+  previous: string | undefined,
+  signal: AbortSignal,
+): Promise<PolledVersion> {
+  const apiRoot = options.url.replace(/\/+$/, '');
+  const url = `${apiRoot}/client/features${options.project === undefined ? '' : `?project=${encodeURIComponent(options.project)}`}`;
+  // The codec guarantees a clientToken on every environment when there is no adminToken.
+  const headers = { Authorization: env.clientToken!, Accept: 'application/json' };
+  return conditionalGetVersion(url, clientFeaturesLabel(options, env.name), previous, signal, { headers });
 }
 
 function eventsUrl(apiRoot: string, project: string | undefined): string {
