@@ -50,58 +50,112 @@ export function flagValueToText(value: FlagdVariantValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-const splitList = (value: string) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-
-const unique = (values: readonly string[]) => (values.length < 2 ? [...values] : [...new Set(values)]);
-
 const NO_METADATA: FlagdMetadata = {};
 
-export function readFlagMetadata(metadata: FlagdMetadata): FlagMetadataFields {
-  const text = (key: string): string | undefined => {
-    const value = metadata[key];
-    return value === undefined || String(value).trim() === '' ? undefined : String(value).trim();
-  };
-  const name = text('name');
-  const description = text('description');
-  const url = text('url');
+/** A metadata value as text, trimmed; undefined when absent or blank. `fallback` stands under `metadata`. */
+function metadataText(metadata: FlagdMetadata, fallback: FlagdMetadata | undefined, key: string): string | undefined {
+  let value = metadata[key];
+  if (value === undefined && fallback !== undefined) value = fallback[key];
+  if (value === undefined) return undefined;
+  const trimmed = String(value).trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+const ISSUE_KEY_SEPARATOR = /[\s,]+/;
+
+/** Pieces of `text` split at `separator`, without empty ones, each once in first-seen order. */
+function uniqueParts(text: string | undefined, separator: string | RegExp, into: string[], trim: boolean): void {
+  if (text === undefined) return;
+  for (const part of text.split(separator)) {
+    const piece = trim ? part.trim() : part;
+    if (piece !== '' && !into.includes(piece)) into.push(piece);
+  }
+}
+
+/**
+ * `metadata` read as flag fields; `fallback` (the flag-set metadata) stands under it, as if merged with
+ * `{ ...fallback, ...metadata }`, without building that merged copy for every flag.
+ */
+export function readFlagMetadata(metadata: FlagdMetadata, fallback?: FlagdMetadata): FlagMetadataFields {
+  const name = metadataText(metadata, fallback, 'name');
+  const description = metadataText(metadata, fallback, 'description');
+  const url = metadataText(metadata, fallback, 'url');
+  const tags: string[] = [];
+  uniqueParts(metadataText(metadata, fallback, 'tags'), ',', tags, true);
+  // Keys separated by commas and/or spaces ("PROJ-1, PROJ-2" or "PROJ-1 PROJ-2").
+  const issueKeys: string[] = [];
+  uniqueParts(metadataText(metadata, fallback, 'jira'), ISSUE_KEY_SEPARATOR, issueKeys, false);
+  uniqueParts(metadataText(metadata, fallback, 'issueKeys'), ISSUE_KEY_SEPARATOR, issueKeys, false);
   return {
     ...(name !== undefined && { name }),
     ...(description !== undefined && { description }),
     ...(url !== undefined && { url }),
-    tags: unique(splitList(text('tags') ?? '')),
-    // Keys separated by commas and/or spaces ("PROJ-1, PROJ-2" or "PROJ-1 PROJ-2").
-    issueKeys: unique([text('jira'), text('issueKeys')].flatMap((v) => (v === undefined ? [] : v.split(/[\s,]+/).filter((s) => s !== '')))),
+    tags,
+    issueKeys,
   };
 }
+
+const TEMPLATE_FIELD = /\{(environment|key|provider)\}/g;
 
 export function expandUrlTemplate(
   template: string,
   values: { readonly environment: string; readonly key: string; readonly provider: string },
 ): string {
-  return template.replace(/\{(environment|key|provider)\}/g, (_, name: keyof typeof values) => encodeURIComponent(values[name]));
+  return template.replace(TEMPLATE_FIELD, (_, name: keyof typeof values) => encodeURIComponent(values[name]));
 }
 
+/**
+ * A template with the fields fixed for one environment (provider, environment) filled in once: per flag, only `{key}`
+ * is left. Same result as expandUrlTemplate.
+ */
+function keyTemplate(template: string, environment: string, provider: string): (key: string) => string {
+  const fixed = { environment: encodeURIComponent(environment), provider: encodeURIComponent(provider) };
+  const parts: string[] = []; // literal text, then the text after each {key}
+  let rest = '';
+  let last = 0;
+  for (const match of template.matchAll(TEMPLATE_FIELD)) {
+    rest += template.slice(last, match.index) + (match[1] === 'key' ? '' : fixed[match[1] as 'environment' | 'provider']);
+    if (match[1] === 'key') {
+      parts.push(rest);
+      rest = '';
+    }
+    last = match.index + match[0].length;
+  }
+  parts.push(rest + template.slice(last));
+  if (parts.length === 1) return () => parts[0]!;
+  return (key) => {
+    const encoded = encodeURIComponent(key);
+    let url = parts[0]!;
+    for (let i = 1; i < parts.length; i++) url += encoded + parts[i]!;
+    return url;
+  };
+}
+
+/**
+ * A flag's link in one environment. A link is for people: a configured template, else an http(s) source without
+ * credentials or query (where tokens travel); a local file is no link at all (then the flag's metadata.url must give
+ * one, or the core skips it).
+ */
+function environmentLink(defs: EnvironmentDefinitions, settings: FlagdMapSettings): (key: string) => string | undefined {
+  const template = defs.urlTemplate ?? settings.urlTemplate;
+  if (template !== undefined) return keyTemplate(template, defs.environment, settings.provider);
+  const link = linkFromSource(defs.sourceUrl);
+  return () => link;
+}
+
+/** `linkOf`: environmentLink(defs, settings), when the caller maps many flags of the environment. */
 export function mapFlagEnvironment(
   key: string,
   flag: FlagdFlag,
   defs: EnvironmentDefinitions,
   settings: FlagdMapSettings,
+  linkOf?: (key: string) => string | undefined,
 ): FlagEnvironment {
   const defaultVariant = flag.defaultVariant ?? undefined;
   const defaultRaw = defaultVariant === undefined ? undefined : flag.variants[defaultVariant];
   const enabled = flag.state === 'ENABLED';
   const rollout = enabled ? describeRollout(key, flag, settings.onVariants) : undefined;
-  const template = defs.urlTemplate ?? settings.urlTemplate;
-  // A link is for people: a configured template, else an http(s) source without credentials or query (where tokens
-  // travel); a local file is no link at all (then the flag's metadata.url must give one, or the core skips it).
-  const url =
-    template === undefined
-      ? linkFromSource(defs.sourceUrl)
-      : expandUrlTemplate(template, { environment: defs.environment, key, provider: settings.provider });
+  const url = (linkOf ?? environmentLink(defs, settings))(key);
   return {
     name: defs.environment,
     enabled,
@@ -133,13 +187,14 @@ export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: Flag
   const flags: EnvironmentFlag[] = [];
   const skipped: SkippedFlag[] = [];
   const fileMetadata = defs.file.metadata;
+  const linkOf = environmentLink(defs, settings);
   for (const key in defs.file.flags) {
     const flag = defs.file.flags[key]!;
     try {
       flags.push({
         key,
-        metadata: readFlagMetadata(fileMetadata === undefined ? (flag.metadata ?? NO_METADATA) : { ...fileMetadata, ...flag.metadata }),
-        environment: mapFlagEnvironment(key, flag, defs, settings),
+        metadata: readFlagMetadata(flag.metadata ?? NO_METADATA, fileMetadata),
+        environment: mapFlagEnvironment(key, flag, defs, settings, linkOf),
       });
     } catch (err) {
       if (!(err instanceof FlagdFileError)) throw err;
@@ -149,7 +204,49 @@ export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: Flag
   return { flags, skipped };
 }
 
-const latest = (times: readonly string[]) => times.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+/** Each value once, in first-seen order. */
+function unionOf(lists: readonly (readonly string[])[]): string[] {
+  if (lists.length === 1 && lists[0]!.length < 2) return [...lists[0]!];
+  const seen = new Set<string>();
+  for (const list of lists) for (const value of list) seen.add(value);
+  return [...seen];
+}
+
+/**
+ * One flag from its environments' parts: name, description and url from the first part that has them, tags and issue
+ * keys the union, lastUpdated the latest (the first of equal ones).
+ */
+function joinedFlag(provider: string, key: string, parts: readonly EnvironmentFlag[]): NormalizedFlag {
+  let name: string | undefined;
+  let description: string | undefined;
+  let metadataUrl: string | undefined;
+  let lastUpdated: string | undefined;
+  let lastMs = Number.NaN;
+  for (const { metadata, environment } of parts) {
+    name ??= metadata.name;
+    description ??= metadata.description;
+    metadataUrl ??= metadata.url;
+    const time = environment.lastUpdated;
+    if (time === undefined || time === lastUpdated) continue;
+    const ms = Date.parse(time);
+    if (lastUpdated === undefined || ms > lastMs) {
+      lastUpdated = time;
+      lastMs = ms;
+    }
+  }
+  const url = metadataUrl ?? parts[0]!.environment.url;
+  return {
+    provider,
+    key,
+    ...(name !== undefined && { name }),
+    ...(description !== undefined && { description }),
+    tags: unionOf(parts.map((p) => p.metadata.tags)),
+    ...(url !== undefined && { url }),
+    ...(lastUpdated !== undefined && { lastUpdated }),
+    issueKeys: unionOf(parts.map((p) => p.metadata.issueKeys)),
+    environments: parts.map((p) => p.environment),
+  };
+}
 
 /** One entry per key; the reasons of several environments are joined. */
 function mergeSkipped(perEnvironment: readonly EnvironmentMapping[]): SkippedFlag[] {
@@ -177,25 +274,8 @@ export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly
       else parts.push(flag);
     }
   }
-  const flags = [...byKey].map(([key, parts]): NormalizedFlag => {
-    const first = <K extends 'name' | 'description' | 'url'>(field: K) =>
-      parts.find((p) => p.metadata[field] !== undefined)?.metadata[field];
-    const name = first('name');
-    const description = first('description');
-    const url = first('url') ?? parts[0]!.environment.url;
-    const times = parts.flatMap((p) => (p.environment.lastUpdated === undefined ? [] : [p.environment.lastUpdated]));
-    return {
-      provider,
-      key,
-      ...(name !== undefined && { name }),
-      ...(description !== undefined && { description }),
-      tags: unique(parts.flatMap((p) => p.metadata.tags)),
-      ...(url !== undefined && { url }),
-      ...(times.length > 0 && { lastUpdated: latest(times) }),
-      issueKeys: unique(parts.flatMap((p) => p.metadata.issueKeys)),
-      environments: parts.map((p) => p.environment),
-    };
-  });
+  const flags: NormalizedFlag[] = [];
+  for (const [key, parts] of byKey) flags.push(joinedFlag(provider, key, parts));
   return { flags, skipped };
 }
 

@@ -14,6 +14,16 @@ const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0
  * taken as UTC.
  */
 export function toRfc3339Utc(value: string): string | undefined {
+  // Adapters hand over the same time for many entities (a file's mtime for each of its flags): remember the last.
+  if (value === last.value) return last.result;
+  const result = parseRfc3339Utc(value);
+  last = { value, result };
+  return result;
+}
+
+let last: { readonly value?: string; readonly result?: string } = {};
+
+function parseRfc3339Utc(value: string): string | undefined {
   const match = DATE_TIME.exec(value.trim());
   if (match === null) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction = '', zone = 'Z'] = match;
