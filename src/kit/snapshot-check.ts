@@ -75,9 +75,12 @@ export interface CheckedSnapshot {
 
 function check(value: unknown, expect: SnapshotExpectations): { problems: string[]; snapshot?: CheckedSnapshot } {
   // The codecs only check (none transforms), so a value that passes `is` is what decoding would return; decoding,
-  // which allocates a result per field of every flag, only runs to name the problems.
+  // which allocates a result per field of every flag, only runs to name the problems. (`is` wants the optional keys
+  // present, as undefined at least, where decoding reads a missing key as undefined.)
   let snapshot: t.TypeOf<typeof FlagSnapshotCodec>;
-  if (FlagSnapshotCodec.is(value)) snapshot = value;
+  const withOptionalKeys =
+    typeof value === 'object' && value !== null ? { skipped: undefined, sourceFingerprint: undefined, ...value } : value;
+  if (FlagSnapshotCodec.is(withOptionalKeys)) snapshot = withOptionalKeys;
   else {
     const decoded = FlagSnapshotCodec.decode(value);
     if (isLeft(decoded)) return { problems: capped(describeErrors(decoded.left)) };
