@@ -14,14 +14,18 @@ const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0
  * taken as UTC.
  */
 export function toRfc3339Utc(value: string): string | undefined {
-  // Adapters hand over the same time for many entities (a file's mtime for each of its flags): remember the last.
-  if (value === last.value) return last.result;
+  // Adapters hand over the same few times for many entities (each file's mtime for each of its flags): remember
+  // recent ones. The cache starts over when full, so it stays small whatever the times are.
+  const known = recent.get(value);
+  if (known !== undefined || recent.has(value)) return known;
   const result = parseRfc3339Utc(value);
-  last = { value, result };
+  if (recent.size >= RECENT_TIMES) recent.clear();
+  recent.set(value, result);
   return result;
 }
 
-let last: { readonly value?: string; readonly result?: string } = {};
+const RECENT_TIMES = 256;
+const recent = new Map<string, string | undefined>();
 
 function parseRfc3339Utc(value: string): string | undefined {
   const match = DATE_TIME.exec(value.trim());
