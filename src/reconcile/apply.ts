@@ -62,7 +62,7 @@ function recordOutcome<P, M>(
 ): void {
   const { write, sequence } = member;
   if (outcome.status === 'accepted') {
-    const f = write.fieldHashes ?? fieldHashes(write.entity.fields());
+    const f = write.fieldHashes ?? write.entity.fieldHashes ?? fieldHashes(write.entity.fields());
     const i = write.entity.inputHash;
     ledger.put(
       kind,

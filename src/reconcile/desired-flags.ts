@@ -3,7 +3,7 @@ import type { NormalizedFlag, EnvironmentType } from '../kit/flag';
 import { jiraFlagId, toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
-import { contentHash, textHash } from './hash';
+import { contentHash, fieldTextHash, textHash } from './hash';
 
 export interface FlagMappingSettings {
   readonly provider: string;
@@ -57,6 +57,39 @@ function flagFields(flag: UnstampedFlag): Record<string, unknown> {
   return fields;
 }
 
+/** UnstampedFlag's keys in the order the mapping builds them (serializedFlag relies on it, and checks). */
+const FLAG_KEYS = 'id,key,displayName,associations,summary,details';
+
+/**
+ * A Jira flag's content hash and its fields' fingerprints (flagFields) from one serialization of each part: the
+ * same values as contentHash and fieldHashes, which would serialize every part twice. Undefined when the flag is not
+ * of the shape assembled here (then those run).
+ */
+function hashedFlag(flag: UnstampedFlag, sentWith: string): { hash: string; fieldHashes: Record<string, string> } | undefined {
+  if (Object.keys(flag).join(',') !== FLAG_KEYS) return undefined;
+  const id = JSON.stringify(flag.id) as string | undefined;
+  const key = JSON.stringify(flag.key) as string | undefined;
+  const displayName = JSON.stringify(flag.displayName) as string | undefined;
+  const associations = JSON.stringify(flag.associations) as string | undefined;
+  const summary = JSON.stringify(flag.summary) as string | undefined;
+  if (id === undefined || key === undefined || displayName === undefined || associations === undefined || summary === undefined)
+    return undefined;
+  const fieldHashes: Record<string, string> = {
+    key: fieldTextHash(key),
+    displayName: fieldTextHash(displayName),
+    issueKeys: fieldTextHash(associations),
+    summary: fieldTextHash(summary),
+  };
+  const details: string[] = [];
+  for (const detail of flag.details) {
+    const json = JSON.stringify(detail);
+    details.push(json);
+    fieldHashes[`env:${detail.environment.name}`] = fieldTextHash(json);
+  }
+  const json = `{"id":${id},"key":${key},"displayName":${displayName},"associations":${associations},"summary":${summary},"details":[${details.join(',')}]}`;
+  return { hash: textHash(sentWith === '' ? json : `[${JSON.stringify(sentWith)},${json}]`), fieldHashes };
+}
+
 /**
  * A provider's complete snapshot → the Jira feature flags it wants, with per-flag warnings.
  *
@@ -107,16 +140,18 @@ export function desiredFlags(
     }
     for (const w of mapping.warnings) warnings.push(`flag ${mapping.id}: ${w}`);
     const jiraFlag = mapping.flag;
+    const hashed = hashedFlag(jiraFlag, sentWith);
     entities.push({
       kind: 'featureflags',
       id: mapping.id,
       provider: settings.provider,
       // Times are not part of the flag: only real changes change the hash.
-      hash: sentWith === '' ? contentHash(jiraFlag) : contentHash([sentWith, jiraFlag]),
+      hash: hashed?.hash ?? (sentWith === '' ? contentHash(jiraFlag) : contentHash([sentWith, jiraFlag])),
       payload: { flag: jiraFlag, times: mapping.times },
       issueKeys: mapping.issueKeys,
       inputHash,
       fields: () => flagFields(jiraFlag),
+      ...(hashed !== undefined && { fieldHashes: hashed.fieldHashes }),
     });
   }
   return {

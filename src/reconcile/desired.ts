@@ -15,6 +15,8 @@ export interface DesiredEntity<P> {
   readonly inputHash?: string;
   /** Called only for entities that changed (it is the costly part). */
   readonly fields: () => Readonly<Record<string, unknown>>;
+  /** fieldHashes(fields()), when it came cheaply with `hash` (the same serialization). */
+  readonly fieldHashes?: Readonly<Record<string, string>>;
 }
 
 /** A provider's contribution to one run. A failed provider contributes nothing and deletes nothing. */

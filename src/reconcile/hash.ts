@@ -14,7 +14,12 @@ export function textHash(text: string): string {
 export function fieldHashes(fields: Readonly<Record<string, unknown>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(fields)) {
-    out[name] = hash('md5', JSON.stringify(value) ?? '', 'base64url').slice(0, 10);
+    out[name] = fieldTextHash(JSON.stringify(value) ?? '');
   }
   return out;
+}
+
+/** One field's fingerprint from its JSON. */
+export function fieldTextHash(json: string): string {
+  return hash('md5', json, 'base64url').slice(0, 10);
 }

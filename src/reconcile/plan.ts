@@ -125,7 +125,7 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
         writes.push({ entity, action: 'create', changedFields: [], previousSequence: 0 });
         continue;
       }
-      const hashes = fieldHashes(entity.fields());
+      const hashes = entity.fieldHashes ?? fieldHashes(entity.fields());
       writes.push({
         entity,
         action: 'update',

@@ -142,6 +142,27 @@ describe('desiredFlags source fingerprints', () => {
     const changedSettings = { ...settings, environmentTypes: new Map([['production', 'staging' as const]]) };
     assert.equal(desiredFlags([flag], changedSettings, () => fingerprint).entities.length, 1);
   });
+
+  it('hashes a flag and its fields as contentHash and fieldHashes of its Jira form do, with or without properties', () => {
+    const full = {
+      ...flag,
+      name: 'Checkout "v2"',
+      issueKeys: ['PROJ-1', 'PROJ-2'],
+      environments: [
+        { name: 'production', enabled: true, rollout: { percentage: 5 }, defaultValue: 'off' },
+        { name: 'staging', enabled: false, url: 'https://x.example/s\u00e9' },
+      ],
+    };
+    for (const properties of [undefined, { team: 'growth' }]) {
+      const [entity] = desiredFlags([full], { ...settings, ...(properties !== undefined && { properties }) }).entities;
+      const jiraFlag = entity!.payload.flag;
+      const expected =
+        properties === undefined ? contentHash(jiraFlag) : contentHash([JSON.stringify(Object.entries(properties)), jiraFlag]);
+      assert.equal(entity!.hash, expected);
+      assert.deepEqual(entity!.fieldHashes, fieldHashes(entity!.fields()));
+      assert.deepEqual(Object.keys(entity!.fieldHashes!), ['key', 'displayName', 'issueKeys', 'summary', 'env:production', 'env:staging']);
+    }
+  });
 });
 
 describe('flags the adapter skipped for bad data', () => {
