@@ -22,12 +22,18 @@ export function createSource<Options>(factory: AnyAdapterFactory<Options>, optio
   const adapter = factory.create(options as Options, v1Context);
   if (adapter.produces !== 'devinfo') return { produces: 'flags', source: adapter };
   const read = adapter.snapshotDevinfo;
+  const { watch, close } = adapter;
   return {
     produces: 'devinfo',
     source: {
       snapshot: (signal) =>
         read === undefined ? Promise.reject(new Error('adapter does not implement snapshotDevinfo')) : read.call(adapter, signal),
-      ...(adapter.close !== undefined && { close: () => adapter.close!() }),
+      // Read live: a version 1 adapter's `product` may be a getter that a snapshot updates.
+      get product() {
+        return adapter.product;
+      },
+      ...(watch !== undefined && { watch: (onChange, signal, pollIntervalMs) => watch.call(adapter, onChange, signal, pollIntervalMs) }),
+      ...(close !== undefined && { close: () => close.call(adapter) }),
     },
   };
 }

@@ -9,6 +9,7 @@ import { ADAPTER_CONTRACT_VERSION, silentLogger, type AdapterFactoryV1, type Fla
 const context = { providerName: 'p', configDir: '.', logger: silentLogger };
 const repositories = [{ id: 'web', name: 'web', url: 'https://git.example/web', branches: [], commits: [] }];
 
+let v1Product = 'OldGit';
 const v1Devinfo: AdapterFactoryV1 = {
   name: 'old-git',
   version: '0.9.0',
@@ -17,8 +18,12 @@ const v1Devinfo: AdapterFactoryV1 = {
   create: () => ({
     environments: [],
     produces: 'devinfo',
+    get product() {
+      return v1Product;
+    },
     snapshot: () => Promise.reject(new Error('not flags')),
-    snapshotDevinfo: () => Promise.resolve({ repositories }),
+    snapshotDevinfo: async () => ((v1Product = 'OldGit 2.1'), { repositories }),
+    watch: async (onChange: () => void) => onChange(),
   }),
 };
 
@@ -41,6 +46,17 @@ describe('adapter contract versions', () => {
     const source = createSource(v1Devinfo, {}, context);
     assert.equal(source.produces, 'devinfo');
     assert.deepEqual(await source.source.snapshot(new AbortController().signal), { repositories });
+  });
+
+  it("keeps a version 1 devinfo adapter's product (read live, as a getter) and its watch", async () => {
+    v1Product = 'OldGit';
+    const { source } = createSource(v1Devinfo, {}, context);
+    assert.equal(source.product, 'OldGit');
+    await source.snapshot(new AbortController().signal);
+    assert.equal(source.product, 'OldGit 2.1');
+    let announced = 0;
+    await source.watch!(() => announced++, new AbortController().signal, 1000);
+    assert.equal(announced, 1);
   });
 
   it('hands a version 2 adapter its own keys with the shared fields the core decoded', () => {
