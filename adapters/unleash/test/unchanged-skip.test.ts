@@ -18,6 +18,33 @@ import {
   type StandInData,
 } from './stand-in-api';
 
+/** The stand-in Unleash and the Jira simulator on loopback, with one provider whose entry `entry` completes. */
+function skipWorld(entry: (apiUrl: string) => Record<string, unknown>) {
+  const world = {} as { api: FixtureServer; sim: Simulator; dir: string; data: StandInData; configFile: string };
+  beforeEach(async () => {
+    world.data = standInData();
+    world.api = await startUnleashStandIn(world.data);
+    world.sim = await startSimulator({});
+    world.dir = await tempDir('unleash-skip-');
+    world.configFile = await writeSyncConfig(world.dir, world.sim, [
+      { name: 'unleash', adapter: 'unleash', ...entry(`${world.api.url}/api`) },
+    ]);
+  });
+  afterEach(async () => {
+    await world.sim.close();
+    await world.api.close();
+    await rm(world.dir, { recursive: true, force: true });
+  });
+  return {
+    world,
+    jiraWrites: () => world.sim.requests.filter((r) => r.path.includes('/featureflags/') && r.method !== 'GET'),
+    async sync() {
+      const config = await loadConfig(world.configFile, builtInRegistry());
+      return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
+    },
+  };
+}
+
 /**
  * Admin API mode: after a run Jira fully accepted, an instance whose newest event is still that run's is not read
  * again (one request instead of the list and two per feature); any change, which Unleash records as an event, is.
@@ -25,59 +52,33 @@ import {
  */
 describe('Unleash Admin API: unchanged instance skip (newest event id)', function () {
   this.timeout(30_000);
-  let api: FixtureServer;
-  let sim: Simulator;
-  let dir: string;
-  let data: StandInData;
-  let configFile: string;
-  const jiraWrites = () => sim.requests.filter((r) => r.path.includes('/featureflags/') && r.method !== 'GET');
-
-  async function sync() {
-    const config = await loadConfig(configFile, builtInRegistry());
-    return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
-  }
-
-  beforeEach(async () => {
-    data = standInData();
-    api = await startUnleashStandIn(data);
-    sim = await startSimulator({});
-    dir = await tempDir('unleash-skip-');
-    const provider = {
-      name: 'unleash',
-      adapter: 'unleash',
-      url: `${api.url}/api`,
-      adminToken: STAND_IN_ADMIN_TOKEN,
-      environments: [{ name: 'production' }, { name: 'development' }],
-    };
-    configFile = await writeSyncConfig(dir, sim, [provider]);
-  });
-  afterEach(async () => {
-    await sim.close();
-    await api.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { world, jiraWrites, sync } = skipWorld((url) => ({
+    url,
+    adminToken: STAND_IN_ADMIN_TOKEN,
+    environments: [{ name: 'production' }, { name: 'development' }],
+  }));
 
   it('asks only for the newest event when it did not move, and sends nothing', async () => {
     const first = await sync();
     assert.equal(first.results[0]!.created, 2); // the third flag carries no issue key
-    api.requests.length = 0;
-    sim.clearRequests();
+    world.api.requests.length = 0;
+    world.sim.clearRequests();
     const second = await sync();
     assert.deepEqual(
       { ok: second.ok, unchanged: second.results[0]!.unchanged, deleted: second.results[0]!.deleted, jira: jiraWrites().length },
       { ok: true, unchanged: 2, deleted: 0, jira: 0 },
     );
     assert.deepEqual(
-      api.requests.map((r) => `${r.path}?${r.query.toString()}`),
+      world.api.requests.map((r) => `${r.path}?${r.query.toString()}`),
       ['/api/admin/search/events?limit=1&offset=0'],
     );
   });
 
   it('reads and sends again once a change wrote a new event', async () => {
     await sync();
-    const production = featureIn(data, 'PROJ-7-new-onboarding').feature.environments.find((e) => e['name'] === 'production')!;
+    const production = featureIn(world.data, 'PROJ-7-new-onboarding').feature.environments.find((e) => e['name'] === 'production')!;
     production['enabled'] = false;
-    recordEventIn(data);
+    recordEventIn(world.data);
     const report = await sync();
     assert.equal(report.results[0]!.updated, 1);
   });
@@ -89,46 +90,20 @@ describe('Unleash Admin API: unchanged instance skip (newest event id)', functio
  */
 describe('Unleash client tokens: unchanged source skip (client features version)', function () {
   this.timeout(30_000);
-  let api: FixtureServer;
-  let sim: Simulator;
-  let dir: string;
-  let data: StandInData;
-  let configFile: string;
-  const jiraWrites = () => sim.requests.filter((r) => r.path.includes('/featureflags/') && r.method !== 'GET');
-
-  async function sync() {
-    const config = await loadConfig(configFile, builtInRegistry());
-    return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
-  }
-
-  beforeEach(async () => {
-    data = standInData();
-    api = await startUnleashStandIn(data);
-    sim = await startSimulator({});
-    dir = await tempDir('unleash-client-skip-');
-    const provider = {
-      name: 'unleash',
-      adapter: 'unleash',
-      url: `${api.url}/api`,
-      environments: [
-        { name: 'production', clientToken: STAND_IN_CLIENT_TOKENS.production },
-        { name: 'development', clientToken: STAND_IN_CLIENT_TOKENS.development },
-      ],
-    };
-    configFile = await writeSyncConfig(dir, sim, [provider]);
-  });
-  afterEach(async () => {
-    await sim.close();
-    await api.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { world, jiraWrites, sync } = skipWorld((url) => ({
+    url,
+    environments: [
+      { name: 'production', clientToken: STAND_IN_CLIENT_TOKENS.production },
+      { name: 'development', clientToken: STAND_IN_CLIENT_TOKENS.development },
+    ],
+  }));
 
   it('asks each environment for its version only, when nothing changed, and sends nothing', async () => {
     const first = await sync();
     // The client API carries no tags: one feature is linked by its name.
     assert.equal(first.results[0]!.created, 1);
-    api.requests.length = 0;
-    sim.clearRequests();
+    world.api.requests.length = 0;
+    world.sim.clearRequests();
     const second = await sync();
     assert.deepEqual(
       { ok: second.ok, unchanged: second.results[0]!.unchanged, deleted: second.results[0]!.deleted, jira: jiraWrites().length },
@@ -136,14 +111,14 @@ describe('Unleash client tokens: unchanged source skip (client features version)
     );
     // One version request per environment; the SDK (which registers and fetches on its own) never started.
     assert.deepEqual(
-      api.requests.map((r) => r.path),
+      world.api.requests.map((r) => r.path),
       ['/api/client/features', '/api/client/features'],
     );
   });
 
   it('reads and sends again once an environment changed', async () => {
     await sync();
-    const production = featureIn(data, 'PROJ-7-new-onboarding').feature.environments.find((e) => e['name'] === 'production')!;
+    const production = featureIn(world.data, 'PROJ-7-new-onboarding').feature.environments.find((e) => e['name'] === 'production')!;
     production['enabled'] = false;
     const report = await sync();
     assert.equal(report.results[0]!.updated, 1);
