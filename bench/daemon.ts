@@ -19,7 +19,7 @@ import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { startSimulator } from '../src/simulator';
 import { writeDaemonReadme } from './report';
-import { jiraSection } from './scenarios/flagd';
+import { jiraSection } from './scenarios/scenario';
 import { BENCH_ENVIRONMENTS, flagdFileText, type FlagdGeneration } from './sources/flagd-files';
 
 const root = path.resolve(__dirname, '..');

@@ -1,43 +1,23 @@
 import { utimes } from 'node:fs/promises';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
-import { writeFile } from 'node:fs/promises';
 import type { Simulator } from '../../src/simulator';
 import { BENCH_ENVIRONMENTS, writeFlagdFiles } from '../sources/flagd-files';
-import type { ScenarioSet } from './scenario';
-
-/** Jira settings pointing at the bench's simulator. */
-export function jiraSection(sim: Simulator): Record<string, unknown> {
-  return {
-    cloudId: sim.cloudId,
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    tokenUrl: `${sim.url}/oauth/token`,
-    apiBaseUrl: sim.url,
-    requestTimeoutSeconds: 120,
-  };
-}
+import { writeBenchConfig, type ScenarioSet } from './scenario';
 
 /** flagd files on disk, one per environment, `count` flags each. */
 export async function flagdScenarios(count: number, dir: string, sim: Simulator): Promise<ScenarioSet> {
   const files = BENCH_ENVIRONMENTS.map((env) => path.join(dir, `${env}.flagd.json`));
-  const config = path.join(dir, 'flagsync.yaml');
-  await writeFile(
-    config,
-    stringify({
-      jira: jiraSection(sim),
-      state: { path: path.join(dir, 'state.json') },
-      sync: { providerTimeoutSeconds: 600 },
-      providers: [
-        {
-          name: 'bench',
-          adapter: 'flagd',
-          // Local files give Jira no link of their own; without a template every flag would be skipped.
-          urlTemplate: 'https://git.example/acme/flags/blob/main/{environment}.flagd.json#{key}',
-          environments: BENCH_ENVIRONMENTS.map((name, i) => ({ name, source: files[i] })),
-        },
-      ],
-    }),
+  const config = await writeBenchConfig(
+    dir,
+    sim,
+    {
+      name: 'bench',
+      adapter: 'flagd',
+      // Local files give Jira no link of their own; without a template every flag would be skipped.
+      urlTemplate: 'https://git.example/acme/flags/blob/main/{environment}.flagd.json#{key}',
+      environments: BENCH_ENVIRONMENTS.map((name, i) => ({ name, source: files[i] })),
+    },
+    600,
   );
   const write = (generation: Parameters<typeof writeFlagdFiles>[2]) => async () => {
     await writeFlagdFiles(dir, count, generation);

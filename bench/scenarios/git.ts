@@ -1,10 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
 import type { Simulator } from '../../src/simulator';
 import { appendCommits, BRANCH_EVERY, createBenchRepository, isLinkedCommit, linkedCommits } from '../sources/git-repository';
-import { jiraSection } from './flagd';
-import type { ScenarioSet } from './scenario';
+import { writeBenchConfig, type ScenarioSet } from './scenario';
 
 /** Jira's devinfo limits for one repository: ≤400 commits and ≤400 branches of it per request, ≤1000 entities. */
 const PER_TYPE = 400;
@@ -19,25 +16,19 @@ const branchesAmong = (from: number, to: number) => Math.ceil(to / BRANCH_EVERY)
  * The git devinfo adapter on a generated bare repository of `count` commits, all within `maxCommits`: first run,
  * nothing changed, then 1% new commits pushed to main (main's tip moves, one new feature branch).
  */
-export async function gitScenarios(count: number, dir: string, _sim: Simulator): Promise<ScenarioSet> {
+export async function gitScenarios(count: number, dir: string, sim: Simulator): Promise<ScenarioSet> {
   const repository = path.join(dir, 'web.git');
   const added = Math.ceil(count / 100);
-  const config = path.join(dir, 'flagsync.yaml');
-  await writeFile(
-    config,
-    stringify({
-      jira: jiraSection(_sim),
-      state: { path: path.join(dir, 'state.json') },
-      sync: { providerTimeoutSeconds: 1800 },
-      providers: [
-        {
-          name: 'code',
-          adapter: 'git',
-          maxCommits: count,
-          repositories: [{ path: repository, name: 'web', url: 'https://git.example/acme/web' }],
-        },
-      ],
-    }),
+  const config = await writeBenchConfig(
+    dir,
+    sim,
+    {
+      name: 'code',
+      adapter: 'git',
+      maxCommits: count,
+      repositories: [{ path: repository, name: 'web', url: 'https://git.example/acme/web' }],
+    },
+    1800,
   );
   const firstCommits = linkedCommits(0, count);
   // Feature branches, plus main when its tip carries a key.

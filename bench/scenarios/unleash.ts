@@ -1,13 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { stringify } from 'yaml';
 import type { FixtureAnswer, FixtureRequest } from '../../src/kit/testing';
 import type { Simulator } from '../../src/simulator';
 import { STAND_IN_ADMIN_TOKEN, startUnleashStandIn, type StandInData, type StandInFeature } from '../../adapters/unleash/test/stand-in-api';
 import { BENCH_ENVIRONMENTS } from '../sources/flagd-files';
 import { unleashData, type UnleashGeneration } from '../sources/unleash-data';
-import { jiraSection } from './flagd';
-import { flagLowerBound, type ScenarioSet } from './scenario';
+import { flagLowerBound, generationScenarios, requestCounter, writeBenchConfig, type ScenarioSet } from './scenario';
 
 const clientToken = (env: string) => `default:${env}.bench-${env}`;
 
@@ -60,40 +56,24 @@ export async function unleashScenarios(count: number, dir: string, sim: Simulato
     served,
     indexedAnswers(() => current),
   );
-  let counted = 0;
-  const config = path.join(dir, 'flagsync.yaml');
   const environments = BENCH_ENVIRONMENTS.map((name) => (mode === 'admin' ? { name } : { name, clientToken: clientToken(name) }));
-  await writeFile(
-    config,
-    stringify({
-      jira: jiraSection(sim),
-      state: { path: path.join(dir, 'state.json') },
-      sync: { providerTimeoutSeconds: 1800 },
-      providers: [
-        {
-          name: 'bench',
-          adapter: 'unleash',
-          url: `${server.url}/api`,
-          ...(mode === 'admin' && { adminToken: STAND_IN_ADMIN_TOKEN }),
-          environments,
-        },
-      ],
-    }),
+  const config = await writeBenchConfig(
+    dir,
+    sim,
+    {
+      name: 'bench',
+      adapter: 'unleash',
+      url: `${server.url}/api`,
+      ...(mode === 'admin' && { adminToken: STAND_IN_ADMIN_TOKEN }),
+      environments,
+    },
+    1800,
   );
   return {
     config,
-    scenarios: [
-      { name: 'first run (all created)', prepare: set({ changeEvery: 0 }), writes: count },
-      { name: 'nothing changed', prepare: async () => {}, writes: 0 },
-      { name: '1% changed', prepare: set({ changeEvery: 100, revision: 1 }), writes: Math.ceil(count / 100) },
-      { name: '100% changed', prepare: set({ changeEvery: 1, revision: 2 }), writes: count },
-    ],
+    scenarios: generationScenarios(count, set),
     lowerBound: flagLowerBound,
-    takeSourceRequests() {
-      const n = server.requests.length - counted;
-      counted = server.requests.length;
-      return n;
-    },
+    takeSourceRequests: requestCounter(server.requests),
     close: () => server.close(),
   };
 }
