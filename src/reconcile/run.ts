@@ -4,7 +4,7 @@ import { applyPlan, resultOk, type ProviderResult } from './apply';
 import { collectSources } from './collect';
 import type { ReconcileKind } from './kind';
 import { planRun, type Plan } from './plan';
-import { acceptedSourceOf, sourceRecordAfter } from './source-skip';
+import { acceptedSourceInSummary, acceptedSourceOf, sourceRecordAfter, unchangedPlanFromSummary, unchangedResults } from './source-skip';
 import type { ProviderRuntime } from './provider';
 import { StateLedger } from './state-ledger';
 import type { StateStore } from './state-store';
@@ -53,12 +53,33 @@ function holdsSomething(state: SyncState): boolean {
 export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<RunReport<P>> {
   const now = input.now ?? Date.now;
   const { logger, kind } = input;
-  const ledger = new StateLedger(input.store, await input.store.load(), { now, saveIntervalMs: input.saveIntervalMs ?? 5000 });
   const skipping = kind.sourceSkipping;
+  // Sources are read against the store's summary when it has one: if every one is unchanged, the run ends without
+  // loading the records (at 100k flags, loading them is most of such a run). Otherwise state is loaded after reading.
+  const summary = skipping === undefined ? undefined : await input.store.loadSummary?.();
+  const loaded = summary === undefined ? await input.store.load() : undefined;
   const settingsKeys = new Map(input.providers.map((p) => [p.name, skipping?.settingsKey(p, input.properties) ?? '']));
-  const sources = await collectSources(kind, input.providers, input.signal, (provider) =>
-    skipping === undefined ? undefined : acceptedSourceOf(ledger.state, kind.name, provider.name, settingsKeys.get(provider.name)!),
-  );
+  const sources = await collectSources(kind, input.providers, input.signal, (provider) => {
+    if (skipping === undefined) return undefined;
+    const mapping = settingsKeys.get(provider.name)!;
+    return summary === undefined
+      ? acceptedSourceOf(loaded!, kind.name, provider.name, mapping)
+      : acceptedSourceInSummary(summary, kind.name, provider.name, mapping);
+  });
+  if (summary !== undefined && sources.every((s) => s.ok && skipping!.report(s.data).unchanged)) {
+    const plan = unchangedPlanFromSummary<P>(
+      summary,
+      kind.name,
+      input.providers.map((p) => p.name),
+      input.scoped === true,
+    );
+    if (plan !== undefined) {
+      logger.debug({ kind: kind.name, providers: plan.providers.length }, 'every source unchanged: state not loaded');
+      return { ok: true, dryRun: input.dryRun, plan, results: input.dryRun ? [] : unchangedResults(plan) };
+    }
+  }
+  const state = loaded ?? (await input.store.load());
+  const ledger = new StateLedger(input.store, state, { now, saveIntervalMs: input.saveIntervalMs ?? 5000 });
   const accepted = ledger.records(kind.name);
   const desired = kind.desire(sources, { acceptedInput: (id) => accepted[id]?.i, properties: input.properties, state: ledger.state });
   for (const [i, source] of desired.entries()) {

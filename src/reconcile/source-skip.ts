@@ -3,7 +3,8 @@ import type { ProviderResult } from './apply';
 import type { ProviderDesired } from './desired';
 import type { SourceReport } from './kind';
 import { contentHash } from './hash';
-import { recordsOf, type SourceRecord, type SyncState } from './state';
+import type { Plan, ProviderPlan } from './plan';
+import { recordsOf, type SourceRecord, type StateSummary, type SyncState } from './state';
 
 /**
  * Skipping a flag source whose raw form did not change. An adapter that can fingerprint its source cheaply (bytes
@@ -32,6 +33,71 @@ export function acceptedSourceOf(state: SyncState, kind: KindName, provider: str
     if (entity.p === provider && entity.h === '') return undefined;
   }
   return record.f;
+}
+
+/** acceptedSourceOf, answered from a store's summary instead of the whole state (the same rules). */
+export function acceptedSourceInSummary(summary: StateSummary, kind: KindName, provider: string, mapping: string): string | undefined {
+  const record = summary.sources[provider];
+  if (record === undefined || record.m !== mapping) return undefined;
+  return summary.holdings[kind]?.[provider]?.dirty === true ? undefined : record.f;
+}
+
+/**
+ * The plan when every configured provider's source is unchanged, made from the summary alone: each provider wants
+ * what state holds for it, and nothing is written or deleted. Undefined when the summary cannot decide that: state
+ * holds entities of a provider that is no longer configured (they are to be deleted), unless the run is scoped to
+ * some providers (the others are left alone then).
+ */
+export function unchangedPlanFromSummary<P>(
+  summary: StateSummary,
+  kind: KindName,
+  providers: readonly string[],
+  scoped: boolean,
+): Plan<P> | undefined {
+  const holdings = summary.holdings[kind] ?? {};
+  const configured = new Set(providers);
+  if (!scoped) for (const provider in holdings) if (!configured.has(provider)) return undefined;
+  return {
+    kind,
+    providers: providers.map((provider): ProviderPlan<P> => {
+      const known = holdings[provider]?.n ?? 0;
+      const record = summary.sources[provider];
+      return {
+        provider,
+        ok: true,
+        seen: record?.n ?? known,
+        unlinked: record?.u ?? 0,
+        unlinkedIds: [],
+        warnings: [],
+        writes: [],
+        deletes: [],
+        forget: [],
+        refusedDeletes: [],
+        unchanged: known,
+        refresh: [],
+        known,
+      };
+    }),
+  };
+}
+
+/** What sending an unchanged plan amounts to: every provider read, nothing sent. */
+export function unchangedResults<P>(plan: Plan<P>): ProviderResult[] {
+  return plan.providers.map((p) => ({
+    provider: p.provider,
+    ok: true,
+    seen: p.seen,
+    unlinked: p.unlinked,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: p.unchanged,
+    rejected: [],
+    failed: [],
+    deletesRefused: 0,
+    unknownIssueKeys: {},
+    warnings: [],
+  }));
 }
 
 /** An unchanged source: every entity state holds for the provider is wanted as it is. */

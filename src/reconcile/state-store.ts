@@ -1,5 +1,5 @@
 import type { KindName } from '../jira/types';
-import type { EntityRecord, SourceRecord, SyncState } from './state';
+import type { EntityRecord, SourceRecord, StateSummary, SyncState } from './state';
 
 /**
  * One entity's record changed. A store that keeps rows (a database) writes exactly these; `put` replaces the whole
@@ -19,6 +19,12 @@ export type RecordChange =
 export interface StateStore {
   /** Every kind's records. A store holding nothing yet answers an empty state, never an error. */
   readonly load: () => Promise<SyncState>;
+  /**
+   * Optional: `summarize(load())`, read without loading the records, or undefined when the store cannot vouch for
+   * one now (none kept, changes pending in a journal, the records replaced since). Lets a run whose sources are all
+   * unchanged finish without loading state (source-skip.ts); a store without it always loads.
+   */
+  readonly loadSummary?: () => Promise<StateSummary | undefined>;
   /**
    * Makes `changes` durable, all of them or none (a crash leaves the store as before or as after). `state` is the
    * loaded state with every change so far applied, for a store that writes itself whole (the file); a store of

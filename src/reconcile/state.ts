@@ -50,3 +50,35 @@ export function sourcesOf(state: SyncState): Record<string, SourceRecord> {
   const mutable = state as { sources?: Record<string, SourceRecord> };
   return (mutable.sources ??= {});
 }
+
+/** How many records one provider has in one kind, and whether any of them is in flight (`h` empty). */
+export interface ProviderHolding {
+  readonly n: number;
+  readonly dirty: boolean;
+}
+
+/**
+ * What deciding "nothing changed" needs from state, without its records: the source records, and per kind and
+ * provider how many records there are and whether one is in flight. A store may keep it beside the records so a run
+ * whose sources are all unchanged never loads them (source-skip.ts).
+ */
+export interface StateSummary {
+  readonly sources: Readonly<Record<string, SourceRecord>>;
+  readonly holdings: Partial<Record<KindName, Readonly<Record<string, ProviderHolding>>>>;
+}
+
+export function summarize(state: SyncState): StateSummary {
+  const holdings: Partial<Record<KindName, Record<string, ProviderHolding>>> = {};
+  for (const kind of Object.keys(state.entities) as KindName[]) {
+    const counts: Record<string, { n: number; dirty: boolean }> = {};
+    const records = state.entities[kind] ?? {};
+    for (const id in records) {
+      const record = records[id]!;
+      const holding = (counts[record.p] ??= { n: 0, dirty: false });
+      holding.n++;
+      if (record.h === '') holding.dirty = true;
+    }
+    holdings[kind] = counts;
+  }
+  return { sources: { ...state.sources }, holdings };
+}

@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { builtInRegistry } from '../../src/adapter-host/registry';
 import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { FileStateStore } from '../../src/store/file/file-state-store';
+import * as sinon from 'sinon';
 import { serveRoutes } from '../../adapters/flagd/test/helpers';
 import { flagdFile, linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
@@ -19,9 +21,9 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
   const stateFile = () => path.join(dir, 'state.json');
   const writes = () => sim.requests.filter((r) => r.path.includes('/featureflags/') && r.method !== 'GET');
 
-  async function sync() {
+  async function sync(options: { store?: FileStateStore; dryRun?: boolean; allowMassDelete?: boolean } = {}) {
     const config = await loadConfig(configFile, builtInRegistry());
-    return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
+    return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false, ...options });
   }
 
   beforeEach(async () => {
@@ -49,6 +51,49 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
       { seen: 12, unchanged: 12, deleted: 0 },
     );
     assert.equal((await stat(stateFile())).mtimeMs, before.mtimeMs, 'state file not rewritten');
+  });
+
+  it('every source unchanged: the run ends from the summary beside the state, never loading the records', async () => {
+    await sync();
+    const store = new FileStateStore(stateFile());
+    const load = sinon.spy(store, 'load');
+    sim.clearRequests();
+    const report = await sync({ store });
+    assert.equal(load.callCount, 0, 'state records not loaded');
+    assert.equal(sim.requests.length, 0, 'nothing asked of Jira, not even a token');
+    assert.deepEqual(
+      report.results.map((r) => [r.provider, r.ok, r.seen, r.unchanged, r.created + r.updated + r.deleted]),
+      [['files', true, 12, 12, 0]],
+    );
+    const plan = await sync({ store, dryRun: true });
+    assert.equal(load.callCount, 0, 'a plan of unchanged sources does not load them either');
+    assert.deepEqual(
+      plan.plan.providers.map((p) => [p.provider, p.unchanged, p.known, p.writes.length, p.deletes.length]),
+      [['files', 12, 12, 0, 0]],
+    );
+  });
+
+  it('a provider removed from the config: the summary cannot decide, so state is loaded and its flags deleted', async () => {
+    const other = path.join(dir, 'other');
+    await mkdir(other);
+    await writeEnvironments(other, linkedFlags(3));
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir), flagdProvider('gone', other)]);
+    await sync();
+    await sync();
+    assert.notEqual(sim.storedFlag('gone:PROJ-1-flag'), undefined);
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
+    const store = new FileStateStore(stateFile());
+    const load = sinon.spy(store, 'load');
+    const report = await sync({ store, allowMassDelete: true });
+    assert.equal(load.callCount, 1);
+    assert.deepEqual(
+      report.results.map((r) => [r.provider, r.unchanged, r.deleted]),
+      [
+        ['files', 12, 0],
+        ['gone', 0, 3],
+      ],
+    );
+    assert.equal(sim.storedFlag('gone:PROJ-1-flag'), undefined);
   });
 
   it('a flag removed from a file after a skipped run is deleted in Jira', async () => {

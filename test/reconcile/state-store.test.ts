@@ -24,7 +24,7 @@ describe('FileStateStore', () => {
     recordsOf(state, 'featureflags')['demo:a'] = { h: 'abc', s: 5, p: 'demo' };
     await store.save(state);
     assert.deepEqual(await store.load(), state);
-    assert.deepEqual(await readdir(path.join(dir, 'sub')), ['state.json']);
+    assert.deepEqual(await readdir(path.join(dir, 'sub')), ['state.json', 'state.json.summary']);
   });
 
   it('a corrupt file is a clear error naming the file, not an empty state', async () => {
@@ -95,7 +95,7 @@ describe('FileStateStore', () => {
       const state = await store.load();
       recordsOf(state, 'featureflags')['demo:a'] = { h: 'accepted', s: 5, p: 'demo' };
       await store.save(state);
-      assert.deepEqual(await readdir(dir), ['state.json']);
+      assert.deepEqual(await readdir(dir), ['state.json', 'state.json.summary'], 'the journal is gone; the summary describes the new snapshot');
       assert.deepEqual(recordsOf(await store.load(), 'featureflags'), { 'demo:a': { h: 'accepted', s: 5, p: 'demo' } });
     });
 

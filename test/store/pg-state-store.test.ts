@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { KindName } from '../../src/jira/types';
-import type { EntityRecord } from '../../src/reconcile/state';
+import { summarize, type EntityRecord } from '../../src/reconcile/state';
 import { createPool } from '../../src/store/postgres/connect';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations';
 import { postgresBackend, type PgBackend } from '../../src/store/postgres/pg-backend';
@@ -204,6 +204,25 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
     } finally {
       await other.close();
     }
+  });
+
+  it('loadSummary counts records per kind and provider in the database and equals the summary of a load', async () => {
+    await backend.state.save({ version: 1, entities: {} }, [
+      put('files:a', record('a')),
+      put('files:b', { h: '', s: 5, p: 'files' }),
+      put('other:c', { ...record('c'), p: 'other' }),
+      put('repo', { h: 'r', s: 1, p: 'git' }, 'devinfo'),
+      { type: 'source', provider: 'files', record: { f: 'bytes', m: 'mapping', n: 2, u: 1 } },
+    ]);
+    const summary = await backend.state.loadSummary!();
+    assert.deepEqual(summary, {
+      sources: { files: { f: 'bytes', m: 'mapping', n: 2, u: 1 } },
+      holdings: {
+        featureflags: { files: { n: 2, dirty: true }, other: { n: 1, dirty: false } },
+        devinfo: { git: { n: 1, dirty: false } },
+      },
+    });
+    assert.deepEqual(summary, summarize(await backend.state.load()));
   });
 
   it('checkWritable passes on a writable database and names a read-only one', async () => {

@@ -3,16 +3,12 @@ import * as path from 'node:path';
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import { decodeOrThrow } from '../../kit/decode';
-import { emptyState, recordsOf, sourcesOf, type SyncState } from '../../reconcile/state';
+import { emptyState, recordsOf, sourcesOf, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../../reconcile/state-store';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
+import { EntityRecordCodec, KindCodec, SourceRecordCodec } from './state-codecs';
+import { readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
 
-const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
-const EntityRecordCodec = t.intersection([
-  t.type({ h: t.string, s: t.number, p: t.string }),
-  t.partial({ f: t.record(t.string, t.string), i: t.string }),
-]);
-const SourceRecordCodec = t.type({ f: t.string, m: t.string, n: t.number, u: t.number });
 const StateCodec = t.intersection([
   t.type({
     version: t.literal(1),
@@ -47,14 +43,26 @@ const PROBE_BYTES = 16 * 1024;
  */
 export class FileStateStore implements StateStore {
   readonly journal: string;
+  /** `summarize` of the snapshot, for runs that end without loading it (state-summary-file.ts). */
+  readonly summary: string;
   private tailChecked = false;
   constructor(readonly file: string) {
     this.journal = `${file}.journal`;
+    this.summary = `${file}.summary`;
   }
 
+  readonly loadSummary = async (): Promise<StateSummary | undefined> => readSummary(this.summary, this.file, this.journal);
+
   readonly load = async (): Promise<SyncState> => {
-    const state = await this.loadSnapshot();
-    for (const changes of await this.readJournal()) {
+    const { state, identity } = await this.loadSnapshot();
+    const journal = await this.readJournal();
+    // A state saved before summaries existed (or whose summary was lost) gets one, so the next unchanged run can
+    // skip loading it; with a journal pending the snapshot is not what a run would see, and the next save writes it.
+    if (identity !== undefined && journal.length === 0 && !(await exists(this.journal))) {
+      if ((await readSummary(this.summary, this.file, this.journal)) === undefined)
+        await writeSummary(this.summary, identity, summarize(state));
+    }
+    for (const changes of journal) {
       for (const change of changes) {
         if (change.type === 'source') {
           if (change.record === undefined) delete sourcesOf(state)[change.provider];
@@ -97,6 +105,7 @@ export class FileStateStore implements StateStore {
     // The snapshot holds every journalled change now. A crash before this line replays an old journal over the new
     // snapshot, which only marks entities in flight again or repeats deletes: harmless.
     await fs.rm(this.journal, { force: true });
+    await writeSummary(this.summary, await snapshotIdentity(this.file), summarize(state));
   };
 
   readonly checkWritable = async (): Promise<void> => {
@@ -118,12 +127,20 @@ export class FileStateStore implements StateStore {
     }
   };
 
-  private async loadSnapshot(): Promise<SyncState> {
+  /** The snapshot, and the identity of the file it was read from (undefined when there is none yet). */
+  private async loadSnapshot(): Promise<{ state: SyncState; identity?: string }> {
     let text: string;
+    let identity: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      const handle = await fs.open(this.file, 'r');
+      try {
+        identity = await snapshotIdentity(handle);
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: emptyState() };
       throw new Error(`cannot read state file ${this.file}: ${(error as Error).message}`, { cause: error });
     }
     let json: unknown;
@@ -135,8 +152,8 @@ export class FileStateStore implements StateStore {
       });
     }
     // The common case checks in place; decoding (which copies every record) only runs to name what is wrong.
-    if (StateCodec.is(json)) return json;
-    return decodeOrThrow(StateCodec, json, `state file ${this.file}`);
+    if (StateCodec.is(json)) return { state: json, identity };
+    return { state: decodeOrThrow(StateCodec, json, `state file ${this.file}`), identity };
   }
 
   private async readJournal(): Promise<(readonly RecordChange[])[]> {

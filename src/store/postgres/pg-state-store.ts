@@ -2,7 +2,16 @@ import * as t from 'io-ts';
 import type { Pool, PoolClient } from 'pg';
 import { decodeOrThrow } from '../../kit/decode';
 import type { KindName } from '../../jira/types';
-import { emptyState, recordsOf, sourcesOf, type EntityRecord, type SyncState } from '../../reconcile/state';
+import {
+  emptyState,
+  recordsOf,
+  sourcesOf,
+  type EntityRecord,
+  type ProviderHolding,
+  type SourceRecord,
+  type StateSummary,
+  type SyncState,
+} from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../types';
 
 const KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
@@ -21,6 +30,8 @@ const RowsCodec = t.array(RowCodec);
 const SourceRowsCodec = t.array(
   t.type({ provider: t.string, fingerprint: t.string, mapping: t.string, flags: t.number, unlinked: t.number }),
 );
+
+const HoldingRowsCodec = t.array(t.type({ kind: KindCodec, provider: t.string, n: t.number, dirty: t.boolean }));
 
 type EntityChange = Exclude<RecordChange, { type: 'source' }>;
 type SourceChange = Extract<RecordChange, { type: 'source' }>;
@@ -66,11 +77,31 @@ export class PgStateStore implements StateStore {
     );
     const state = emptyState();
     for (const row of decodeOrThrow(RowsCodec, rows, 'state rows in PostgreSQL')) recordsOf(state, row.kind)[row.id] = toRecord(row);
-    const sources = await this.pool.query('SELECT provider, fingerprint, mapping, flags, unlinked FROM flagsync_sources');
-    for (const row of decodeOrThrow(SourceRowsCodec, sources.rows, 'source rows in PostgreSQL')) {
-      sourcesOf(state)[row.provider] = { f: row.fingerprint, m: row.mapping, n: row.flags, u: row.unlinked };
-    }
+    for (const [provider, source] of Object.entries(await this.loadSources())) sourcesOf(state)[provider] = source;
     return state;
+  };
+
+  private async loadSources(): Promise<Record<string, SourceRecord>> {
+    const { rows } = await this.pool.query('SELECT provider, fingerprint, mapping, flags, unlinked FROM flagsync_sources');
+    const sources: Record<string, SourceRecord> = {};
+    for (const row of decodeOrThrow(SourceRowsCodec, rows, 'source rows in PostgreSQL')) {
+      sources[row.provider] = { f: row.fingerprint, m: row.mapping, n: row.flags, u: row.unlinked };
+    }
+    return sources;
+  }
+
+  /** Counted by the database (the provider index), so an unchanged run never transfers the rows. */
+  readonly loadSummary = async (): Promise<StateSummary> => {
+    await this.ready();
+    const { rows } = await this.pool.query(
+      "SELECT kind, provider, count(*)::int AS n, bool_or(hash = '') AS dirty FROM flagsync_records WHERE kind = ANY($1) GROUP BY kind, provider",
+      [KINDS],
+    );
+    const holdings: Partial<Record<KindName, Record<string, ProviderHolding>>> = {};
+    for (const row of decodeOrThrow(HoldingRowsCodec, rows, 'state counts in PostgreSQL')) {
+      (holdings[row.kind] ??= {})[row.provider] = { n: row.n, dirty: row.dirty };
+    }
+    return { sources: await this.loadSources(), holdings };
   };
 
   readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => this.write(changes);
