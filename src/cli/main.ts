@@ -2,13 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { JiraAuthError } from '../jira';
 import { redact } from '../log';
 import { registerAdapterCommands } from './commands/adapter';
-import { demoCommand } from './commands/demo';
 import { initCommand } from './commands/init';
 import { planCommand } from './commands/plan';
 import { purgeCommand } from './commands/purge';
 import { runCommand } from './commands/run';
 import { registerSendCommands } from './commands/send';
-import { simulateCommand } from './commands/simulate';
 import { registerStateCommands } from './commands/state';
 import { registerStatusCommand } from './commands/status';
 import { validateCommand } from './commands/validate';
@@ -39,6 +37,7 @@ function applyProgramDefaults(program: Command, action: Command): void {
   }
 }
 
+/** The simulator and the demo load when they are asked for: a scheduled run should not pay for them at every start. */
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('flagsync')
     .description('Push feature flags, builds, deployments and development information into Jira Software Cloud')
@@ -90,7 +89,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--token-ttl <seconds>', 'access token lifetime (default 900)')
     .option('--projects <keys>', 'comma-separated project keys whose issues exist', 'PROJ,DEMO,WEB,OPS')
     .option('--permissions <kinds>', 'comma-separated data types the credential may send')
-    .action(async (opts) => setExit(await simulateCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./commands/simulate')).simulateCommand(opts)));
 
   program
     .command('init')
@@ -105,7 +104,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   withGlobalOptions(program.command('demo'), ['logLevel'])
     .description('sync the bundled demo flags into a built-in Jira simulator and show what Jira received (npm start)')
-    .action(async (opts) => setExit(await demoCommand(opts)));
+    .action(async (opts) => setExit(await (await import('./commands/demo')).demoCommand(opts)));
 
   registerSendCommands(program, setExit);
 

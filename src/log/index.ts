@@ -1,5 +1,5 @@
 import pino from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -101,13 +101,16 @@ export function createLogger(
     },
   };
   if (pretty) {
+    // Loaded only for a terminal: a scheduled run (JSON lines) should not pay for it at every start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pinoPretty = require('pino-pretty') as typeof PinoPretty;
     const stream = pinoPretty({
       destination: output.sink ?? 2,
       sync: true,
       colorize: output.color ?? colorWanted(),
       translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
       ignore: 'pid,hostname',
-    } as pinoPretty.PrettyOptions);
+    } as PinoPretty.PrettyOptions);
     return pino(options, stream);
   }
   return pino(options, pino.destination({ dest: 2, sync: true }));

@@ -1,8 +1,5 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { checkPassed, checkProvider } from '../../adapter-host/check-provider';
-import { jsonCheck, renderCheck } from '../../adapter-host/check-report';
-import { scaffoldAdapter, ScaffoldError } from '../../adapter-host/scaffold';
 import { loadConfigOrExit, loggerFor, requireProviders, withGlobalOptions, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printOut } from '../output';
@@ -10,7 +7,10 @@ import { packageRoot } from '../package-root';
 
 // `flagsync adapter new NAME` and `flagsync adapter check`: the adapter authoring commands.
 
+// The authoring modules (a schema compiler, the scaffold's templates) load when these commands run, not at every start.
+
 export async function adapterNewCommand(name: string, options: { dir?: string }): Promise<number> {
+  const { scaffoldAdapter, ScaffoldError } = await import('../../adapter-host/scaffold');
   const dir = options.dir ?? path.join('adapters', name);
   let files: string[];
   try {
@@ -57,6 +57,8 @@ export async function adapterCheckCommand(options: GlobalOptions & { provider?: 
     throw new ExitError(EXIT_USAGE, [`flagsync adapter check: ${why} (providers: ${names.join(', ')})`]);
   }
   const logger = loggerFor(options, config);
+  const { checkPassed, checkProvider } = await import('../../adapter-host/check-provider');
+  const { jsonCheck, renderCheck } = await import('../../adapter-host/check-report');
   const report = await checkProvider(provider, {
     configDir: config.dir,
     timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
