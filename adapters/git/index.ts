@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import {
   ADAPTER_CONTRACT_VERSION,
@@ -6,11 +7,12 @@ import {
   type DevinfoAdapterFactory,
   type DevinfoSnapshot,
   type DevinfoSource,
+  type UnchangedSource,
 } from '../../src/kit';
 import { GitError, gitProduct, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type GitOwnOptions, type RepositoryOptions } from './options';
-import { readRepository } from './read';
+import { branchTips, readRepository, type BranchTip } from './read';
 import { urlBuilder } from './urls';
 import { watchGitRefs } from './watch';
 
@@ -32,19 +34,13 @@ function gitDirOf(repo: RepositoryOptions, id: string, configDir: string): strin
 export function createGitSource(options: GitOptions, context: AdapterContext): DevinfoSource {
   const provider = context.providerName;
   const maxCommits = options.maxCommits ?? DEFAULT_MAX_COMMITS;
+  const gitDir = (repo: RepositoryOptions): string => gitDirOf(repo, repo.id ?? repo.name, context.configDir);
 
-  async function readOne(repo: RepositoryOptions, signal: AbortSignal) {
-    const id = repo.id ?? repo.name;
-    const gitDir = gitDirOf(repo, id, context.configDir);
+  /** Runs one repository's git work, failing the snapshot with the repository named and credentials hidden. */
+  async function inRepository<T>(repo: RepositoryOptions, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
     const where = `repository "${repo.name}"`;
     try {
-      if (repo.remote !== undefined) await updateMirror(repo.remote, gitDir, signal);
-      const result = await readRepository(gitDir, { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits }, signal);
-      context.logger.debug(
-        { provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length },
-        'read git repository',
-      );
-      return repo.transitions === false ? { ...result, transitions: false } : result;
+      return await work();
     } catch (error) {
       if (error instanceof GitError) throw new SourceError(provider, `${where}: ${error.message}`, error);
       if (signal.aborted) throw new SourceError(provider, `${where}: aborted`, error);
@@ -52,20 +48,64 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     }
   }
 
+  /** The repository brought up to date (a mirror fetched) and its branch tips, which decide everything read from it. */
+  const tipsOf = (repo: RepositoryOptions, signal: AbortSignal): Promise<BranchTip[]> =>
+    inRepository(repo, signal, async () => {
+      if (repo.remote !== undefined) await updateMirror(repo.remote, gitDir(repo), signal);
+      return branchTips(gitDir(repo), signal);
+    });
+
+  const readOne = (repo: RepositoryOptions, tips: readonly BranchTip[], signal: AbortSignal) =>
+    inRepository(repo, signal, async () => {
+      const id = repo.id ?? repo.name;
+      const result = await readRepository(
+        gitDir(repo),
+        { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits },
+        signal,
+        tips,
+      );
+      context.logger.debug(
+        { provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length },
+        'read git repository',
+      );
+      return repo.transitions === false ? { ...result, transitions: false } : result;
+    });
+
+  async function read(signal: AbortSignal, acceptedSource?: string): Promise<DevinfoSnapshot | UnchangedSource> {
+    product = await gitProduct(signal);
+    // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
+    const tips: BranchTip[][] = [];
+    for (const repo of options.repositories) tips.push(await tipsOf(repo, signal));
+    const sourceFingerprint = fingerprintOf(options.repositories, maxCommits, tips);
+    if (sourceFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint };
+    const repositories = [];
+    for (const [i, repo] of options.repositories.entries()) repositories.push(await readOne(repo, tips[i]!, signal));
+    return { repositories, sourceFingerprint };
+  }
+
   let product = 'Git';
   return {
-    watch: watchGitRefs(options.repositories, (repo) => gitDirOf(repo, repo.id ?? repo.name, context.configDir), context.logger),
+    watch: watchGitRefs(options.repositories, gitDir, context.logger),
     get product() {
       return product;
     },
-    async snapshot(signal: AbortSignal): Promise<DevinfoSnapshot> {
-      product = await gitProduct(signal);
-      const repositories = [];
-      // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
-      for (const repo of options.repositories) repositories.push(await readOne(repo, signal));
-      return { repositories };
-    },
+    snapshot: (signal) => read(signal) as Promise<DevinfoSnapshot>,
+    snapshotUnlessUnchanged: read,
   };
+}
+
+/**
+ * Commits never change under their sha, so the branch tips and the settings that shape what is read from them
+ * (repository ids, names, URLs, the commit window) decide the whole snapshot: unchanged tips need no `git log`.
+ */
+function fingerprintOf(repositories: readonly RepositoryOptions[], maxCommits: number, tips: readonly (readonly BranchTip[])[]): string {
+  const hash = createHash('sha256').update(JSON.stringify(['git', 1, maxCommits]));
+  for (const [i, repo] of repositories.entries()) {
+    hash.update(JSON.stringify(repo));
+    for (const tip of tips[i]!) hash.update(`\n${tip.name}\u0000${tip.sha}`);
+    hash.update('\n\u0001');
+  }
+  return hash.digest('base64url');
 }
 
 export const adapter: DevinfoAdapterFactory<GitOwnOptions> = {

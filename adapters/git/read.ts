@@ -39,7 +39,13 @@ export function parseLog(stdout: string): CommitInfo[] {
 
 /** Local branches and their tips: `refs/heads` in a working copy and in a mirror alike. lstrip, not :short, which
  * turns a branch into `heads/<name>` when a tag has the same name. */
-async function branchTips(gitDir: string, signal: AbortSignal): Promise<{ name: string; sha: string }[]> {
+export interface BranchTip {
+  readonly name: string;
+  readonly sha: string;
+}
+
+export async function branchTips(gitDir: string, signal: AbortSignal): Promise<BranchTip[]> {
+  await assertRepository(gitDir, signal);
   const out = await runGit(['for-each-ref', '--format=%(refname:lstrip=2)%00%(objectname)', 'refs/heads'], { cwd: gitDir, signal });
   return out
     .split('\n')
@@ -86,9 +92,13 @@ export interface ReadSettings {
  * One repository's devinfo: every branch with its tip, and the `maxCommits` most recent commits (on any branch).
  * The core links them to issues and keeps only the linked ones.
  */
-export async function readRepository(gitDir: string, settings: ReadSettings, signal: AbortSignal): Promise<DevRepository> {
-  await assertRepository(gitDir, signal);
-  const tips = await branchTips(gitDir, signal);
+export async function readRepository(
+  gitDir: string,
+  settings: ReadSettings,
+  signal: AbortSignal,
+  tips?: readonly BranchTip[],
+): Promise<DevRepository> {
+  tips ??= await branchTips(gitDir, signal);
   const recent =
     tips.length === 0
       ? []

@@ -37,7 +37,13 @@ function applyProgramDefaults(program: Command, action: Command): void {
   }
 }
 
-/** The simulator and the demo load when they are asked for: a scheduled run should not pay for them at every start. */
+/**
+ * The simulator and the demo load when they are asked for: a scheduled run should not pay for them at every start.
+ * `require`, not `import()`: a checkout run through tsx's CommonJS hook has no ESM resolution of extensionless paths.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lazy = <T>(id: string): T => require(id) as T;
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('flagsync')
     .description('Push feature flags, builds, deployments and development information into Jira Software Cloud')
@@ -89,7 +95,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--token-ttl <seconds>', 'access token lifetime (default 900)')
     .option('--projects <keys>', 'comma-separated project keys whose issues exist', 'PROJ,DEMO,WEB,OPS')
     .option('--permissions <kinds>', 'comma-separated data types the credential may send')
-    .action(async (opts) => setExit(await (await import('./commands/simulate')).simulateCommand(opts)));
+    .action(async (opts) => setExit(await lazy<typeof import('./commands/simulate')>('./commands/simulate').simulateCommand(opts)));
 
   program
     .command('init')
@@ -104,7 +110,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   withGlobalOptions(program.command('demo'), ['logLevel'])
     .description('sync the bundled demo flags into a built-in Jira simulator and show what Jira received (npm start)')
-    .action(async (opts) => setExit(await (await import('./commands/demo')).demoCommand(opts)));
+    .action(async (opts) => setExit(await lazy<typeof import('./commands/demo')>('./commands/demo').demoCommand(opts)));
 
   registerSendCommands(program, setExit);
 

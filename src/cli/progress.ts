@@ -94,14 +94,15 @@ function observedSource(name: string, created: ProviderSource, progress: SyncPro
   const lengthOf = (list: unknown): number | undefined => (Array.isArray(list) ? list.length : undefined);
   if (created.produces === 'devinfo') {
     const source = created.source;
+    const unlessUnchanged = source.snapshotUnlessUnchanged;
+    const repositoryCount = (s: unknown): number | undefined => lengthOf((s as { repositories?: unknown } | undefined)?.repositories);
     const observed: DevinfoSource = Object.create(source, {
-      snapshot: {
-        value: (signal: AbortSignal) =>
-          timed(
-            () => source.snapshot(signal),
-            (s) => lengthOf(s.repositories),
-          ),
-      },
+      snapshot: { value: (signal: AbortSignal) => timed(() => source.snapshot(signal), repositoryCount) },
+      ...(unlessUnchanged !== undefined && {
+        snapshotUnlessUnchanged: {
+          value: (signal: AbortSignal, accepted: string) => timed(() => unlessUnchanged.call(source, signal, accepted), repositoryCount),
+        },
+      }),
     }) as DevinfoSource;
     return { produces: 'devinfo', source: observed };
   }

@@ -114,6 +114,8 @@ export interface FlagSource extends SourceExtras {
 export interface DevinfoSource extends SourceExtras {
   /** Reads every repository, complete or rejected, like a flag snapshot. */
   readonly snapshot: (signal: AbortSignal) => Promise<DevinfoSnapshot>;
+  /** As FlagSource.snapshotUnlessUnchanged: `{ unchanged: true, sourceFingerprint }` while nothing changed. */
+  readonly snapshotUnlessUnchanged?: (signal: AbortSignal, acceptedSource: string) => Promise<DevinfoSnapshot | UnchangedSource>;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface DevRepository {
 
 export interface DevinfoSnapshotData {
   readonly repositories: readonly DevRepository[];
+  /** As FlagSnapshot.sourceFingerprint: lets the next run skip reading an unchanged source. */
+  readonly sourceFingerprint?: string;
 }
 
 export const REPOSITORY_ID_PATTERN = /^[A-Za-z0-9~.\-_]{1,1024}$/;
@@ -78,17 +80,21 @@ export const DevBranchCodec = t.type({
 });
 
 /** The core validates every devinfo snapshot with this, as it does flag snapshots. */
-export const DevinfoSnapshotCodec = t.type({
-  repositories: t.readonlyArray(
-    t.intersection([
-      t.type({
-        id: RepositoryId,
-        name: t.string,
-        url: t.string,
-        branches: t.readonlyArray(DevBranchCodec),
-        commits: t.readonlyArray(DevCommitCodec),
-      }),
-      t.partial({ transitions: t.boolean }),
-    ]),
-  ),
-});
+export const DevinfoSnapshotCodec = t.intersection([
+  t.type({
+    repositories: t.readonlyArray(
+      t.intersection([
+        t.type({
+          id: RepositoryId,
+          name: t.string,
+          url: t.string,
+          branches: t.readonlyArray(DevBranchCodec),
+          commits: t.readonlyArray(DevCommitCodec),
+        }),
+        t.partial({ transitions: t.boolean }),
+      ]),
+    ),
+  }),
+  /** As for flags (FlagSnapshot.sourceFingerprint): e.g. the branch tips and the adapter's settings, hashed. */
+  t.partial({ sourceFingerprint: t.string }),
+]);

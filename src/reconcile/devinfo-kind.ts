@@ -3,14 +3,17 @@ import { describeErrors } from '../kit/decode';
 import { devinfoKind } from '../jira';
 import type { JiraRepository } from '../jira/payloads';
 import type { KindDescription } from '../jira/types';
-import { DevinfoSnapshotCodec } from '../kit/devinfo';
+import type { UnchangedSource } from '../kit/contract';
+import { DevinfoSnapshotCodec, type DevinfoSnapshotData } from '../kit/devinfo';
 import { linkRepository, type LinkedRepository as DevRepository } from '../model/devinfo-links';
 import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
 import { devinfoRounds, memberOutcomes, stampDevinfo, type DevinfoPacket, type StampedDevinfo } from './devinfo-pack';
 import { DEVINFO_REQUEST_FIELDS, repositoriesInState, sendModeOf } from './devinfo-send-mode';
-import type { CollectedSource, ReconcileKind } from './kind';
-import type { EntityRecord } from './state';
+import type { CollectedSource, DesireContext, ReconcileKind } from './kind';
+import type { ProviderRuntime } from './provider';
+import { mappingKey, unchangedSourceDesired } from './source-skip';
+import { recordsOf, type EntityRecord, type SyncState } from './state';
 
 /**
  * Devinfo as the reconciler deletes it: the ids in state are branches and commits (`<repoId>/branch/<name>`), and
@@ -31,12 +34,46 @@ export const devinfoEntityKind: KindDescription<JiraRepository> = {
 /** Commits are history: one that left a provider's window (its most recent N) is forgotten, not deleted. */
 export const isCommitEntityId = (id: string): boolean => /^[^/]+\/commit\//.test(id);
 
+/** One devinfo provider's read: its repositories linked to issues, or "unchanged" (source-skip.ts). */
+export interface DevinfoRead {
+  readonly repositories: readonly DevRepository[];
+  readonly sourceFingerprint?: string;
+  readonly unchanged?: true;
+}
+
 /** Validates what an adapter returned, as validateSnapshot does for flags, and links it to issues. */
-export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
+export function checkDevinfoSnapshot(value: unknown): DevinfoRead {
   const decoded = DevinfoSnapshotCodec.decode(value);
   if (isLeft(decoded))
     throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
-  return decoded.right.repositories.map(linkRepository);
+  const { repositories, sourceFingerprint } = decoded.right;
+  return { repositories: repositories.map(linkRepository), ...(sourceFingerprint !== undefined && { sourceFingerprint }) };
+}
+
+const isUnchanged = (value: DevinfoSnapshotData | UnchangedSource): value is UnchangedSource =>
+  (value as Partial<UnchangedSource>).unchanged === true;
+
+async function readDevinfo(provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string): Promise<DevinfoRead> {
+  if (provider.source.produces !== 'devinfo') throw new Error(`the provider produces ${provider.source.produces}, not devinfo`);
+  const adapter = provider.source.source;
+  const answer =
+    acceptedSource !== undefined && adapter.snapshotUnlessUnchanged !== undefined
+      ? await adapter.snapshotUnlessUnchanged(signal, acceptedSource)
+      : await adapter.snapshot(signal);
+  if (typeof answer === 'object' && answer !== null && isUnchanged(answer)) {
+    if (acceptedSource === undefined || answer.sourceFingerprint !== acceptedSource)
+      throw new Error('adapter answered "unchanged" for a source fingerprint the core did not ask about');
+    return { repositories: [], sourceFingerprint: answer.sourceFingerprint, unchanged: true };
+  }
+  return checkDevinfoSnapshot(answer);
+}
+
+/** Repository ids a provider's records in state belong to (an unchanged source's repositories, unread). */
+function repositoriesHeldBy(state: SyncState, provider: string): string[] {
+  const records = recordsOf(state, 'devinfo');
+  const ids: string[] = [];
+  for (const id in records) if (records[id]!.p === provider) ids.push(id);
+  return [...repositoriesInState(ids)];
 }
 
 /**
@@ -44,23 +81,40 @@ export function checkDevinfoSnapshot(value: unknown): readonly DevRepository[] {
  * each other every run, and one's vanished branch would delete the other's. The earlier provider (config order)
  * keeps the id; a later one listing it fails as a whole, so it sends and deletes nothing.
  */
-export function desireDevinfo(sources: readonly CollectedSource<readonly DevRepository[]>[]): ProviderDesired<DevinfoPayload>[] {
+export function desireDevinfo(
+  sources: readonly CollectedSource<DevinfoRead>[],
+  context: Pick<DesireContext, 'state'>,
+): ProviderDesired<DevinfoPayload>[] {
   const owner = new Map<string, string>();
   return sources.map((source): ProviderDesired<DevinfoPayload> => {
     const provider = source.provider.name;
     if (!source.ok) return { provider, ok: false, error: source.error };
-    const taken = source.data.find((r) => owner.has(r.id) && owner.get(r.id) !== provider);
+    const ids = source.data.unchanged === true ? repositoriesHeldBy(context.state, provider) : source.data.repositories.map((r) => r.id);
+    const taken = ids.find((id) => owner.has(id) && owner.get(id) !== provider);
     if (taken !== undefined) {
       return {
         provider,
         ok: false,
-        error: `repository id "${taken.id}" is already listed by provider "${owner.get(taken.id)}"; provider "${provider}" must give its repository another id`,
+        error: `repository id "${taken}" is already listed by provider "${owner.get(taken)}"; provider "${provider}" must give its repository another id`,
       };
     }
-    for (const r of source.data) owner.set(r.id, provider);
-    return desiredDevinfo(source.data, provider);
+    for (const id of ids) owner.set(id, provider);
+    if (source.data.unchanged === true) return unchangedSourceDesired(context.state, 'devinfo', provider);
+    return desiredDevinfo(source.data.repositories, provider);
   });
 }
+
+/**
+ * Bump whenever a repository → Jira payload change alters what unchanged sources produce (devinfo-desired.ts,
+ * devinfo-links.ts): a source skipped as unchanged is otherwise never mapped again.
+ */
+export const DEVINFO_MAPPING_VERSION = 1;
+
+/** What decides a provider's devinfo besides its source: its name and the request properties. */
+const devinfoSettingsKey = (provider: ProviderRuntime, properties?: Readonly<Record<string, string>>): string =>
+  mappingKey(
+    JSON.stringify(['devinfo', DEVINFO_MAPPING_VERSION, provider.name, properties === undefined ? '' : Object.entries(properties).sort()]),
+  );
 
 /**
  * Devinfo deletes still honour `_updateSequenceId`: only what Jira holds at or below it goes. At or above every
@@ -86,13 +140,19 @@ export function devinfoRequestFieldsFor(
 }
 
 /** Development information: one state entity per branch and commit, sent grouped into repositories. */
-export const devinfoReconcileKind: ReconcileKind<readonly DevRepository[], DevinfoPayload, StampedDevinfo, JiraRepository> = {
+export const devinfoReconcileKind: ReconcileKind<DevinfoRead, DevinfoPayload, StampedDevinfo, JiraRepository> = {
   name: 'devinfo',
   submitAs: devinfoKind,
   deleteAs: devinfoEntityKind,
-  read: async (provider, signal) => {
-    if (provider.source.produces !== 'devinfo') throw new Error(`the provider produces ${provider.source.produces}, not devinfo`);
-    return checkDevinfoSnapshot(await provider.source.source.snapshot(signal));
+  read: readDevinfo,
+  sourceSkipping: {
+    settingsKey: devinfoSettingsKey,
+    // A repository is read whole or the provider fails, so a read source is always complete.
+    report: (data) => ({
+      ...(data.sourceFingerprint !== undefined && { fingerprint: data.sourceFingerprint }),
+      unchanged: data.unchanged === true,
+      complete: true,
+    }),
   },
   desire: desireDevinfo,
   stamp: stampDevinfo,

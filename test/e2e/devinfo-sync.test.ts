@@ -8,6 +8,8 @@ import type { JiraRepository } from '../../src/jira/payloads';
 import { silentLogger } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { prepareBuild, spoolDirOf, spoolEvent, spooledFiles } from '../../src/send';
+import * as sinon from 'sinon';
+import { FileStateStore } from '../../src/store/file/file-state-store';
 import { registryWithGit, TestRepo } from '../helpers/git-repo';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { writeSyncConfig } from '../helpers/sync-config';
@@ -138,13 +140,37 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     );
   });
 
+  it('branch tips as the last fully accepted run left them: no git log, nothing sent, state not loaded; a push is read', async () => {
+    await sync();
+    const store = new FileStateStore(path.join(dir, 'state.json'));
+    const load = sinon.spy(store, 'load');
+    sim.clearRequests();
+    const config = await loadConfig(configFile, registryWithGit());
+    const quiet = await syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false, store });
+    assert.equal(quiet.ok, true);
+    assert.equal(load.callCount, 0);
+    assert.equal(sim.requests.length, 0);
+    assert.deepEqual([quiet.results[0]!.unchanged, quiet.results[0]!.created + quiet.results[0]!.updated], [7, 0]);
+
+    const sha = repo.commit('PROJ-10 after the skip');
+    const pushed = await syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false, store });
+    assert.equal(load.callCount, 1);
+    assert.equal(pushed.results[0]!.created, 1);
+    assert.ok(stored(sim, 'web')!.commits?.some((c) => c.id === sha));
+  });
+
   it('state written by an earlier version (other branch ids, other hashes) neither fails the run nor trips the guard', async () => {
     await sync();
     // An earlier version recorded the same entity ids (<repo>/branch/<name>) with the hash of its own payload,
     // whose branch id was the percent-encoded name.
     const statePath = path.join(dir, 'state.json');
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as { entities: { devinfo: Record<string, { h: string }> } };
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as {
+      entities: { devinfo: Record<string, { h: string }> };
+      sources?: unknown;
+    };
     for (const [id, record] of Object.entries(state.entities.devinfo)) if (id.includes('/branch/')) record.h = `earlier-${record.h}`;
+    // Nor did it remember the repository's branch tips (the unchanged-source skip came later).
+    delete state.sources;
     await writeFile(statePath, JSON.stringify(state));
     sim.clearRequests();
     const report = await sync();

@@ -214,6 +214,29 @@ describe('git devinfo adapter', () => {
     });
   });
 
+  describe('unchanged branch tips', () => {
+    it('answer "unchanged" to the fingerprint of the last read; a new commit, a new branch or other settings do not', async () => {
+      const copy = new TestRepo(path.join(dir, 'skip'));
+      copy.commit('PROJ-1 start');
+      const web = (extra: Record<string, unknown> = {}) =>
+        source({ repositories: [{ name: 'skip', path: 'skip', url: 'https://git.example/acme/skip' }], ...extra }, dir);
+      const first = await web().snapshot(signal());
+      const fingerprint = first.sourceFingerprint!;
+      assert.equal(typeof fingerprint, 'string');
+      assert.deepEqual(await web().snapshotUnlessUnchanged!(signal(), fingerprint), { unchanged: true, sourceFingerprint: fingerprint });
+
+      const other = await web({ maxCommits: 5 }).snapshotUnlessUnchanged!(signal(), fingerprint);
+      assert.ok('repositories' in other, 'another commit window reads the repository');
+      copy.commit('PROJ-2 more');
+      const moved = await web().snapshotUnlessUnchanged!(signal(), fingerprint);
+      assert.ok('repositories' in moved && moved.sourceFingerprint !== fingerprint, 'a new commit is read');
+      copy.git('branch', 'PROJ-3-side');
+      const branched = await web().snapshotUnlessUnchanged!(signal(), (moved as DevinfoSnapshot).sourceFingerprint!);
+      assert.ok('repositories' in branched, 'a new branch is read');
+      assert.deepEqual(branched.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-3-side', 'main']);
+    });
+  });
+
   it('is a devinfo source, never taken for a flag source', () => {
     const created = sourceFromEntry(gitAdapter, {
       name: 'code',

@@ -8,9 +8,12 @@ import { packageRoot } from '../package-root';
 // `flagsync adapter new NAME` and `flagsync adapter check`: the adapter authoring commands.
 
 // The authoring modules (a schema compiler, the scaffold's templates) load when these commands run, not at every start.
+// `require`, not `import()`: a checkout run through tsx's CommonJS hook has no ESM resolution of extensionless paths.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lazy = <T>(id: string): T => require(id) as T;
 
 export async function adapterNewCommand(name: string, options: { dir?: string }): Promise<number> {
-  const { scaffoldAdapter, ScaffoldError } = await import('../../adapter-host/scaffold');
+  const { scaffoldAdapter, ScaffoldError } = lazy<typeof import('../../adapter-host/scaffold')>('../../adapter-host/scaffold');
   const dir = options.dir ?? path.join('adapters', name);
   let files: string[];
   try {
@@ -57,8 +60,8 @@ export async function adapterCheckCommand(options: GlobalOptions & { provider?: 
     throw new ExitError(EXIT_USAGE, [`flagsync adapter check: ${why} (providers: ${names.join(', ')})`]);
   }
   const logger = loggerFor(options, config);
-  const { checkPassed, checkProvider } = await import('../../adapter-host/check-provider');
-  const { jsonCheck, renderCheck } = await import('../../adapter-host/check-report');
+  const { checkPassed, checkProvider } = lazy<typeof import('../../adapter-host/check-provider')>('../../adapter-host/check-provider');
+  const { jsonCheck, renderCheck } = lazy<typeof import('../../adapter-host/check-report')>('../../adapter-host/check-report');
   const report = await checkProvider(provider, {
     configDir: config.dir,
     timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,

@@ -42,7 +42,7 @@ async function providerChecks(config: FlagsyncConfig, logger: Logger): Promise<C
       checks.set(s.provider.name, { check: `provider ${s.provider.name}`, ok: s.ok, detail });
     }
     for (const s of devinfo) {
-      const detail = s.ok ? `${s.data.length} repositories read in ${seconds(s.ms)}` : s.error;
+      const detail = s.ok ? `${s.data.repositories.length} repositories read in ${seconds(s.ms)}` : s.error;
       checks.set(s.provider.name, { check: `provider ${s.provider.name}`, ok: s.ok, detail });
     }
     // In config order.
