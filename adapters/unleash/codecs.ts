@@ -84,9 +84,9 @@ export type SearchFeature = t.TypeOf<typeof SearchFeatureCodec>;
 /** The page itself; each row is decoded on its own with SearchFeatureCodec, so one bad row skips one flag. */
 export const SearchPageCodec = t.type({ features: t.array(t.unknown), total: t.number }, 'an Unleash feature search page');
 
-/** GET /api/admin/search/events (newest first). */
-export const EventsPageCodec = t.type(
-  { events: t.array(t.type({ createdAt: t.string })), total: t.number },
+/** GET /api/admin/search/events?feature=… (newest first): each event names its feature. */
+export const FeatureEventsPageCodec = t.type(
+  { events: t.array(t.intersection([t.type({ createdAt: t.string }), t.partial({ featureName: nullable(t.string) })])), total: t.number },
   'an Unleash event search page',
 );
 

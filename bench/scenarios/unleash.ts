@@ -1,6 +1,12 @@
 import type { FixtureAnswer, FixtureRequest } from '../../src/kit/testing';
 import type { Simulator } from '../../src/simulator';
-import { STAND_IN_ADMIN_TOKEN, startUnleashStandIn, type StandInData, type StandInFeature } from '../../adapters/unleash/test/stand-in-api';
+import {
+  featureEventsAnswer,
+  STAND_IN_ADMIN_TOKEN,
+  startUnleashStandIn,
+  type StandInData,
+  type StandInFeature,
+} from '../../adapters/unleash/test/stand-in-api';
 import { BENCH_ENVIRONMENTS } from '../sources/flagd-files';
 import { unleashData, type UnleashGeneration } from '../sources/unleash-data';
 import { flagLowerBound, generationScenarios, requestCounter, writeBenchConfig, type ScenarioSet } from './scenario';
@@ -17,10 +23,7 @@ function indexedAnswers(data: () => { byName: Map<string, StandInFeature>; data:
     const { byName, data: current } = data();
     const token = request.headers.authorization;
     if (token === STAND_IN_ADMIN_TOKEN && request.path === '/api/admin/search/events' && request.query.has('feature')) {
-      const found = byName.get((request.query.get('feature') ?? '').replace(/^IS:/, ''));
-      return {
-        body: { events: found === undefined ? [] : [{ id: 1, type: 'feature-updated', createdAt: found.changedAt }], total: found ? 1 : 0 },
-      };
+      return featureEventsAnswer(request, (name) => byName.get(name));
     }
     const doc = /^\/api\/admin\/projects\/default\/features\/([^/]+)$/.exec(request.path);
     if (token === STAND_IN_ADMIN_TOKEN && doc !== null) {

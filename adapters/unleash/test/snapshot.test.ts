@@ -124,6 +124,23 @@ describe('Unleash adapter against a real Unleash server', function () {
       });
     }
 
+    it('dates every flag by its own newest event, read in batches (the same time Unleash gives for that flag alone)', async function () {
+      const newestOf = async (name: string): Promise<string | undefined> => {
+        const url = `${server.apiUrl}/admin/search/events?feature=${encodeURIComponent(`IS:${name}`)}&limit=1&offset=0`;
+        const res = await fetch(url, { headers: { Authorization: server.adminToken } });
+        const body = (await res.json()) as { events: Array<{ createdAt: string }> };
+        return body.events[0]?.createdAt;
+      };
+      const times = new Set<string | undefined>();
+      for (const [key, flag] of flags) {
+        const expected = await newestOf(key);
+        assert.ok(expected !== undefined, `${key} has events`);
+        assert.equal(flag.lastUpdated, new Date(expected).toISOString(), key);
+        times.add(flag.lastUpdated);
+      }
+      assert.ok(times.size > 1, 'the flags were changed at different times, so a mix-up would show');
+    });
+
     it('limits the read to the configured project', async function () {
       const snapshot = await snapshotOf(adapterFrom(adminEntry(server, { project: 'no-such-project' })));
       assert.deepEqual(snapshot.flags, []);

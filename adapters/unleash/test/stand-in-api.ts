@@ -67,22 +67,32 @@ function adminAnswer(data: StandInData, request: FixtureRequest) {
     const id = data.newestEventId ?? 1;
     return { body: { events: [{ id, type: 'feature-updated', createdAt: '2024-06-04T00:00:00.000Z' }], total: id } };
   }
-  if (p === '/api/admin/search/events') {
-    const name = (request.query.get('feature') ?? '').replace(/^IS:/, '');
-    const found = data.features.find((f) => f.feature.name === name);
-    return {
-      body: {
-        events: found === undefined ? [] : [{ id: 1, type: 'feature-updated', createdAt: found.changedAt }],
-        total: found === undefined ? 0 : 1,
-      },
-    };
-  }
+  if (p === '/api/admin/search/events') return featureEventsAnswer(request, (name) => data.features.find((f) => f.feature.name === name));
   const match = /^\/api\/admin\/projects\/([^/]+)\/features\/([^/]+)$/.exec(p);
   const found =
     match === null
       ? undefined
       : data.features.find((f) => f.feature.project === decodeURIComponent(match[1]!) && f.feature.name === decodeURIComponent(match[2]!));
   return found === undefined ? undefined : { body: found.feature };
+}
+
+/**
+ * `GET /api/admin/search/events?feature=IS:<name>` or `IS_ANY_OF:<a>,<b>,…`, paged by offset and limit: one
+ * `feature-updated` event per named feature (its `changedAt`), newest first, as Unleash orders them.
+ */
+export function featureEventsAnswer(request: FixtureRequest, lookup: (name: string) => StandInFeature | undefined): FixtureAnswer {
+  const filter = request.query.get('feature') ?? '';
+  const names = filter.startsWith('IS_ANY_OF:') ? filter.slice('IS_ANY_OF:'.length).split(',') : [filter.replace(/^IS:/, '')];
+  const events = names
+    .flatMap((name) => {
+      const found = lookup(name);
+      return found === undefined ? [] : [{ type: 'feature-updated', featureName: name, createdAt: found.changedAt }];
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .map((event, i) => ({ id: i + 1, ...event }));
+  const offset = Number(request.query.get('offset') ?? '0');
+  const limit = Number(request.query.get('limit') ?? '50');
+  return { body: { events: events.slice(offset, offset + limit), total: events.length } };
 }
 
 /** The client API's view of every feature in one environment (what /api/client/features sends). */
