@@ -4,11 +4,15 @@ import {
   SourceError,
   type AdapterContext,
   type FlagAdapterFactory,
+  type FlagSnapshot,
   type FlagSource,
+  type UnchangedSource,
 } from '../../src/kit';
+import { fliptFingerprints } from './fingerprint';
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions, type FliptOwnOptions } from './options';
 import { readNamespaceFlags } from './read';
+import { namespaceSnapshots } from './snapshot-version';
 import { fliptProduct } from './version';
 import { watchFlipt } from './watch';
 
@@ -26,42 +30,87 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
   const provider = context.providerName;
   const baseUrl = options.url.replace(/\/+$/, '');
   const uiUrl = (options.uiUrl ?? options.url).replace(/\/+$/, '');
+  const namespaceOf = (env: FliptOptions['environments'][number]) => env.namespace ?? env.name;
+  const versioned = namespaceSnapshots(options);
+  const fingerprints = fliptFingerprints({
+    provider,
+    baseUrl,
+    uiUrl,
+    namespaces: options.environments.map((env) => [env.name, namespaceOf(env)] as const),
+  });
   let product = 'Flipt';
+
+  /**
+   * Every namespace's snapshot version, asked BEFORE its flags are read: a change racing the read then makes the
+   * next run read again rather than skip newer data. Undefined when any cannot be had (a Flipt before 1.32 has no
+   * snapshot endpoint): the snapshot then offers no fingerprint, and the read says what is wrong, if anything.
+   */
+  async function versionsNow(signal: AbortSignal, previous?: readonly string[]): Promise<string[] | undefined> {
+    try {
+      const polled = await allOrAbort(
+        versioned.map((snapshot, i) => ({ snapshot, previous: previous?.[i] })),
+        ({ snapshot, previous: known }, inner) => snapshot.version(known, inner),
+        signal,
+      );
+      const versions = polled.map((p, i) => ('version' in p ? p.version : previous?.[i]));
+      return versions.every((v) => v !== undefined) ? (versions as string[]) : undefined;
+    } catch (err) {
+      context.logger.debug({ provider, reason: err instanceof Error ? err.message : String(err) }, 'flipt: no source fingerprint');
+      return undefined;
+    }
+  }
+
+  async function read(signal: AbortSignal, versions: readonly string[] | undefined): Promise<FlagSnapshot> {
+    // One namespace failing stops the others: the snapshot fails as a whole anyway.
+    const perNamespace = await allOrAbort(
+      options.environments,
+      async (env, inner): Promise<NamespaceFlags> => {
+        const namespace = namespaceOf(env);
+        try {
+          const { flags, skipped } = await readNamespaceFlags(
+            {
+              baseUrl,
+              namespace,
+              pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+              ...(options.token !== undefined && { token: options.token }),
+            },
+            context.http,
+            inner,
+          );
+          return { environment: env.name, namespace, flags, skipped };
+        } catch (error) {
+          throw new SourceError(provider, `environment "${env.name}" (namespace "${namespace}"): ${(error as Error).message}`, error);
+        }
+      },
+      signal,
+    );
+    const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
+    // Asked once the flags are read, so a failing read makes no other request.
+    product = await fliptProduct(baseUrl, options.token, context.http, signal, context.logger);
+    context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
+    const fingerprint = versions === undefined ? {} : { sourceFingerprint: fingerprints.of(versions) };
+    return skipped.length > 0 ? { flags, skipped, ...fingerprint } : { flags, ...fingerprint };
+  }
+
   return {
     environments: options.environments.map((e) => e.name),
     watch: watchFlipt(options, context.logger),
     get product() {
       return product;
     },
-    async snapshot(signal) {
-      // One namespace failing stops the others: the snapshot fails as a whole anyway.
-      const perNamespace = await allOrAbort(
-        options.environments,
-        async (env, inner): Promise<NamespaceFlags> => {
-          const namespace = env.namespace ?? env.name;
-          try {
-            const { flags, skipped } = await readNamespaceFlags(
-              {
-                baseUrl,
-                namespace,
-                pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-                ...(options.token !== undefined && { token: options.token }),
-              },
-              context.http,
-              inner,
-            );
-            return { environment: env.name, namespace, flags, skipped };
-          } catch (error) {
-            throw new SourceError(provider, `environment "${env.name}" (namespace "${namespace}"): ${(error as Error).message}`, error);
-          }
-        },
-        signal,
-      );
-      const { flags, skipped } = mapFliptFlags(perNamespace, { provider, uiUrl });
-      // Asked once the flags are read, so a failing read makes no other request.
-      product = await fliptProduct(baseUrl, options.token, context.http, signal, context.logger);
-      context.logger.debug({ provider, namespaces: perNamespace.length, skipped: skipped.length }, 'read Flipt flags');
-      return skipped.length > 0 ? { flags, skipped } : { flags };
+    snapshot: async (signal) => read(signal, await versionsNow(signal)),
+    /**
+     * Each namespace's snapshot asked with the ETag of the last fully accepted run (or compared by digest): all
+     * unchanged means nothing is read, not even the flag lists.
+     */
+    async snapshotUnlessUnchanged(signal, acceptedSource): Promise<FlagSnapshot | UnchangedSource> {
+      const previous = fingerprints.versionsIn(acceptedSource);
+      const now = await versionsNow(signal, previous);
+      if (now !== undefined && fingerprints.of(now) === acceptedSource) {
+        context.logger.debug({ provider, namespaces: now.length }, 'flipt: namespaces unchanged since the last accepted run');
+        return { unchanged: true, sourceFingerprint: acceptedSource };
+      }
+      return read(signal, now);
     },
   };
 }
