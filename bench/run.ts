@@ -19,6 +19,7 @@ import { measurePlanner } from './planner';
 import { renderTable, writeReadme, type Row } from './report';
 import { measureStateIo } from './state-io';
 import { flagdScenarios } from './scenarios/flagd';
+import { fliptScenarios } from './scenarios/flipt';
 import { gitScenarios } from './scenarios/git';
 import { launchDarklyScenarios } from './scenarios/launchdarkly';
 import { flagLowerBound, type ScenarioSet } from './scenarios/scenario';
@@ -39,6 +40,8 @@ const scenarioSets: Record<string, (count: number, dir: string, sim: Simulator) 
   'unleash-client': (count, dir, sim) => unleashScenarios(count, dir, sim, 'client'),
   launchdarkly: launchDarklyScenarios,
   git: gitScenarios,
+  flipt: (count, dir, sim) => fliptScenarios(count, dir, sim, 'etag'),
+  'flipt-body': (count, dir, sim) => fliptScenarios(count, dir, sim, 'body'),
 };
 
 function requestCount(sim: Simulator): number {

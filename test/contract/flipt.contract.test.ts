@@ -17,8 +17,8 @@ describe('flipt adapter', () => {
           environments: [{ name: 'production', namespace: 'prod', type: 'production' }, { name: 'staging' }],
         },
         fail: () => api.fail(503),
-        // The first page answers, the second does not.
-        failPartly: () => api.failAfter(1),
+        // The two namespaces' snapshot versions and the first page answer, the second page does not.
+        failPartly: () => api.failAfter(3),
         hang: () => api.hang(),
         change: () => {
           const newCheckout = namespaces['prod']!.flags.find((f) => f['key'] === 'new-checkout')!;
