@@ -106,6 +106,8 @@ export async function conditionalGetVersion(
     await response.body?.cancel();
     return { version: `${ETAG}${etag}` };
   }
-  const body = Buffer.from(await response.arrayBuffer());
-  return { version: `sha256:${createHash('sha256').update(body).digest('base64url')}` };
+  // Hashed as it arrives: a namespace or environment of 100k flags is tens of MB the version never needs whole.
+  const hash = createHash('sha256');
+  if (response.body !== null) for await (const chunk of response.body) hash.update(chunk);
+  return { version: `sha256:${hash.digest('base64url')}` };
 }
