@@ -95,7 +95,11 @@ describe('FileStateStore', () => {
       const state = await store.load();
       recordsOf(state, 'featureflags')['demo:a'] = { h: 'accepted', s: 5, p: 'demo' };
       await store.save(state);
-      assert.deepEqual(await readdir(dir), ['state.json', 'state.json.summary'], 'the journal is gone; the summary describes the new snapshot');
+      assert.deepEqual(
+        await readdir(dir),
+        ['state.json', 'state.json.summary'],
+        'the journal is gone; the summary describes the new snapshot',
+      );
       assert.deepEqual(recordsOf(await store.load(), 'featureflags'), { 'demo:a': { h: 'accepted', s: 5, p: 'demo' } });
     });
 
