@@ -12,7 +12,7 @@ import {
 import { GitError, gitProduct, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type GitOwnOptions, type RepositoryOptions } from './options';
-import { branchTips, readRepository, type BranchTip } from './read';
+import { branchTips, historySettings, readRepository, type BranchTip } from './read';
 import { urlBuilder } from './urls';
 import { watchGitRefs } from './watch';
 
@@ -48,11 +48,15 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     }
   }
 
-  /** The repository brought up to date (a mirror fetched) and its branch tips, which decide everything read from it. */
-  const tipsOf = (repo: RepositoryOptions, signal: AbortSignal): Promise<BranchTip[]> =>
+  /**
+   * The repository brought up to date (a mirror fetched), its branch tips, and the settings of its history: together
+   * they decide everything read from it.
+   */
+  const tipsOf = (repo: RepositoryOptions, signal: AbortSignal): Promise<{ tips: BranchTip[]; history: string }> =>
     inRepository(repo, signal, async () => {
       if (repo.remote !== undefined) await updateMirror(repo.remote, gitDir(repo), signal);
-      return branchTips(gitDir(repo), signal);
+      const tips = await branchTips(gitDir(repo), signal);
+      return { tips, history: await historySettings(gitDir(repo), signal) };
     });
 
   const readOne = (repo: RepositoryOptions, tips: readonly BranchTip[], signal: AbortSignal) =>
@@ -74,12 +78,12 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
   async function read(signal: AbortSignal, acceptedSource?: string): Promise<DevinfoSnapshot | UnchangedSource> {
     product = await gitProduct(signal);
     // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
-    const tips: BranchTip[][] = [];
-    for (const repo of options.repositories) tips.push(await tipsOf(repo, signal));
-    const sourceFingerprint = fingerprintOf(options.repositories, maxCommits, tips);
+    const states: { tips: BranchTip[]; history: string }[] = [];
+    for (const repo of options.repositories) states.push(await tipsOf(repo, signal));
+    const sourceFingerprint = fingerprintOf(options.repositories, maxCommits, product, states);
     if (sourceFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint };
     const repositories = [];
-    for (const [i, repo] of options.repositories.entries()) repositories.push(await readOne(repo, tips[i]!, signal));
+    for (const [i, repo] of options.repositories.entries()) repositories.push(await readOne(repo, states[i]!.tips, signal));
     return { repositories, sourceFingerprint };
   }
 
@@ -95,14 +99,21 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
 }
 
 /**
- * Commits never change under their sha, so the branch tips and the settings that shape what is read from them
- * (repository ids, names, URLs, the commit window) decide the whole snapshot: unchanged tips need no `git log`.
+ * Commits never change under their sha, so the branch tips, what else shapes the history git shows (replace refs,
+ * shallow boundary, configuration, git's version) and the settings that shape what is read from them (repository
+ * ids, names, URLs, the commit window) decide the whole snapshot: while they are the same, no `git log` is needed.
  */
-function fingerprintOf(repositories: readonly RepositoryOptions[], maxCommits: number, tips: readonly (readonly BranchTip[])[]): string {
-  const hash = createHash('sha256').update(JSON.stringify(['git', 1, maxCommits]));
+function fingerprintOf(
+  repositories: readonly RepositoryOptions[],
+  maxCommits: number,
+  gitVersion: string,
+  states: readonly { readonly tips: readonly BranchTip[]; readonly history: string }[],
+): string {
+  const hash = createHash('sha256').update(JSON.stringify(['git', 2, maxCommits, gitVersion]));
   for (const [i, repo] of repositories.entries()) {
     hash.update(JSON.stringify(repo));
-    for (const tip of tips[i]!) hash.update(`\n${tip.name}\u0000${tip.sha}`);
+    hash.update(states[i]!.history);
+    for (const tip of states[i]!.tips) hash.update(`\n${tip.name}\u0000${tip.sha}`);
     hash.update('\n\u0001');
   }
   return hash.digest('base64url');

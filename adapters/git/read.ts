@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import type { DevBranch, DevCommit, DevRepository } from '../../src/kit';
 import { assertRepository, runGit } from './git';
 import type { UrlBuilder } from './urls';
@@ -42,6 +44,21 @@ export function parseLog(stdout: string): CommitInfo[] {
 export interface BranchTip {
   readonly name: string;
   readonly sha: string;
+}
+
+/**
+ * What besides the branch tips changes what `git log` shows: replace refs, the shallow boundary (a shallow clone
+ * deepened) and the repository's configuration (rename detection changes file counts). Hashed into the fingerprint.
+ */
+export async function historySettings(gitDir: string, signal: AbortSignal): Promise<string> {
+  const [replaced, shallowPath, config] = await Promise.all([
+    runGit(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/replace'], { cwd: gitDir, signal }),
+    runGit(['rev-parse', '--git-path', 'shallow'], { cwd: gitDir, signal }),
+    runGit(['config', '--list'], { cwd: gitDir, signal }).catch(() => ''),
+  ]);
+  // Relative to the folder git ran in.
+  const shallow = await readFile(path.resolve(gitDir, shallowPath.trim()), 'utf8').catch(() => '');
+  return JSON.stringify([replaced, shallow, config]);
 }
 
 export async function branchTips(gitDir: string, signal: AbortSignal): Promise<BranchTip[]> {

@@ -147,6 +147,11 @@ export const devinfoReconcileKind: ReconcileKind<DevinfoRead, DevinfoPayload, St
   read: readDevinfo,
   sourceSkipping: {
     settingsKey: devinfoSettingsKey,
+    /**
+     * With one devinfo provider only: which of several owns a repository is decided by config order over what each
+     * lists, and an unread provider's list is not known (state holds only its linked branches and commits).
+     */
+    appliesTo: (providers) => providers.length === 1,
     // A repository is read whole or the provider fails, so a read source is always complete.
     report: (data) => ({
       ...(data.sourceFingerprint !== undefined && { fingerprint: data.sourceFingerprint }),

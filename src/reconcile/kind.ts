@@ -33,6 +33,8 @@ export interface SourceSkipping<S> {
   /** Key of what decides the entities besides the source itself (mapping settings): a change re-reads the source. */
   readonly settingsKey: (provider: ProviderRuntime, properties?: Readonly<Record<string, string>>) => string;
   readonly report: (data: S) => SourceReport;
+  /** False when skipping cannot be vouched for with these providers (each provider is then read every run). */
+  readonly appliesTo?: (providers: readonly ProviderRuntime[]) => boolean;
 }
 
 /** A planned write with its sequence id and its stamped, Jira-ready part. */

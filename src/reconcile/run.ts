@@ -25,6 +25,12 @@ export interface RunInput<S, P, M, E> {
   readonly allowMassDelete: boolean;
   /** Only some of the configured providers are read (`--provider`): leave the others' entities alone. */
   readonly scoped?: boolean;
+  /**
+   * Every provider in the config, of every kind. A source record of a provider not among them is dropped (and a
+   * state that holds one is loaded): a provider removed and later added back must be read again, not taken as
+   * unchanged. Unset: source records of unknown providers are kept.
+   */
+  readonly configuredProviders?: readonly string[];
   readonly dryRun: boolean;
   readonly properties?: Readonly<Record<string, string>>;
   /** Minimum time between intermediate state saves during a long submit. */
@@ -53,7 +59,8 @@ function holdsSomething(state: SyncState): boolean {
 export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<RunReport<P>> {
   const now = input.now ?? Date.now;
   const { logger, kind } = input;
-  const skipping = kind.sourceSkipping;
+  const skipping = kind.sourceSkipping?.appliesTo?.(input.providers) === false ? undefined : kind.sourceSkipping;
+  const configured = input.scoped === true ? undefined : input.configuredProviders;
   // Sources are read against the store's summary when it has one: if every one is unchanged, the run ends without
   // loading the records (at 100k flags, loading them is most of such a run). Otherwise state is loaded after reading.
   const summary = skipping === undefined ? undefined : await input.store.loadSummary?.();
@@ -73,7 +80,8 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
       input.providers.map((p) => p.name),
       input.scoped === true,
     );
-    if (plan !== undefined) {
+    const stale = configured !== undefined && Object.keys(summary.sources).some((name) => !configured.includes(name));
+    if (plan !== undefined && !stale) {
       logger.debug({ kind: kind.name, providers: plan.providers.length }, 'every source unchanged: state not loaded');
       return { ok: true, dryRun: input.dryRun, plan, results: input.dryRun ? [] : unchangedResults(plan) };
     }
@@ -111,6 +119,8 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     sources.flatMap((source) => (source.ok && skipping ? [[source.provider.name, skipping.report(source.data)]] : [])),
   );
   for (const [provider, report] of reports) if (!report.unchanged) ledger.setSource(provider, undefined);
+  for (const provider of Object.keys(ledger.state.sources ?? {}))
+    if (configured !== undefined && !configured.includes(provider)) ledger.setSource(provider, undefined);
   const sends = plan.providers.some((p) => p.writes.length > 0 || p.deletes.length > 0);
   const signal = await writableOrStopped(input.store, ledger, input.signal, sends);
   const results = await applyPlan(plan, ledger, {
@@ -122,11 +132,16 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     properties: input.properties,
     productOf: (name) => input.providers.find((p) => p.name === name)?.source.source.product,
   });
-  for (const result of results) {
+  // A stopped run may have left writes or deletes unsent without counting them as failed: remember no source then.
+  // Nor when entities were held back for problems of their own (kept, not sent): they are read and named again.
+  const heldBack = new Set(desired.flatMap((d) => (d.ok && d.keep.size > 0 ? [d.provider] : [])));
+  for (const result of signal.aborted ? [] : results) {
     const report = reports.get(result.provider);
-    const record = report === undefined ? undefined : sourceRecordAfter(report, result, settingsKeys.get(result.provider)!);
+    if (report === undefined || heldBack.has(result.provider)) continue;
+    const record = sourceRecordAfter(report, result, settingsKeys.get(result.provider)!);
     if (record !== undefined) ledger.setSource(result.provider, record);
   }
+  if (summary === undefined && !ledger.hasChanges) await input.store.keepSummary?.(ledger.state);
   return finishRun(ledger, logger, { ok: results.every(resultOk), dryRun: false, plan, results });
 }
 

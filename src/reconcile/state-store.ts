@@ -26,6 +26,11 @@ export interface StateStore {
    */
   readonly loadSummary?: () => Promise<StateSummary | undefined>;
   /**
+   * Optional, with loadSummary: `state` is what the last `load` returned, unchanged; a store that had no summary for
+   * it may keep one now (a state written before summaries existed). Best effort, never throws.
+   */
+  readonly keepSummary?: (state: SyncState) => Promise<void>;
+  /**
    * Makes `changes` durable, all of them or none (a crash leaves the store as before or as after). `state` is the
    * loaded state with every change so far applied, for a store that writes itself whole (the file); a store of
    * rows writes only `changes`. Called with no changes at the end of a run, so the store may write its initial form.

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { emptyState, recordsOf, sourcesOf, summarize, type SyncState } from '../../src/reconcile/state';
@@ -44,23 +44,48 @@ describe('FileStateStore summary (state.json.summary)', () => {
     assert.equal((await store.loadSummary())?.holdings.featureflags?.['files']?.dirty, true);
   });
 
-  it('none when the state file was replaced (restored, edited by hand); the next load writes a new one', async () => {
+  it('none when the state file was replaced (restored, edited by hand); kept again for what a run loaded', async () => {
     const store = new FileStateStore(file);
     await store.save(stateWith(2));
     await writeFile(file, JSON.stringify(stateWith(5)));
     assert.equal(await store.loadSummary(), undefined, 'the summary of another file is not used');
-    await store.load();
+    const loaded = await store.load();
+    assert.equal(await store.loadSummary(), undefined, 'a load alone (plan, status) writes nothing');
+    await store.keepSummary(loaded);
     assert.equal((await store.loadSummary())?.holdings.featureflags?.['files']?.n, 5);
   });
 
-  it('a state saved before summaries existed gets one at its first load; an unreadable summary counts as none', async () => {
+  it('a state saved before summaries existed gets one after a run that changed nothing; an unreadable one counts as none', async () => {
     await writeFile(file, JSON.stringify(stateWith(4)));
     const store = new FileStateStore(file);
     assert.equal(await store.loadSummary(), undefined);
-    await store.load();
+    await store.keepSummary(await store.load());
     assert.equal((await store.loadSummary())?.sources['files']?.n, 4);
     await writeFile(store.summary, '{"version":1,"snapsh');
     assert.equal(await store.loadSummary(), undefined);
+  });
+
+  it('keepSummary writes nothing once the snapshot it loaded was replaced or a journal was started', async () => {
+    const store = new FileStateStore(file);
+    await writeFile(file, JSON.stringify(stateWith(4)));
+    const loaded = await store.load();
+    await writeFile(file, JSON.stringify(stateWith(6)));
+    await store.keepSummary(loaded);
+    assert.equal(await store.loadSummary(), undefined);
+    const again = await store.load();
+    await store.append([{ type: 'delete', kind: 'featureflags', id: 'files:F-0' }]);
+    await store.keepSummary(again);
+    assert.equal(await store.loadSummary(), undefined);
+  });
+
+  it('a save drops the old summary before it replaces the snapshot', async () => {
+    const store = new FileStateStore(file);
+    await store.save(stateWith(2));
+    // A save that fails after removing the summary (here: the snapshot path is a folder now) leaves none behind.
+    await rm(file);
+    await mkdir(file);
+    await assert.rejects(store.save(stateWith(3)));
+    await assert.rejects(readFile(store.summary, 'utf8'), /ENOENT/);
   });
 
   it('no state file yet: no summary, and none is written', async () => {

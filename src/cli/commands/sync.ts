@@ -86,6 +86,7 @@ async function syncWith(
     massDeleteMinimum: config.sync.massDeleteMinimum,
     allowMassDelete: options.allowMassDelete,
     scoped: options.only !== undefined,
+    configuredProviders: config.providers.map((p) => p.name),
     dryRun: options.dryRun,
     properties: config.jira.properties,
     ...(options.saveIntervalMs === undefined ? {} : { saveIntervalMs: options.saveIntervalMs }),

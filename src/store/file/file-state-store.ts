@@ -46,6 +46,8 @@ export class FileStateStore implements StateStore {
   /** `summarize` of the snapshot, for runs that end without loading it (state-summary-file.ts). */
   readonly summary: string;
   private tailChecked = false;
+  /** Identity of the snapshot the last `load` read, when no journal was replayed over it. */
+  private loadedSnapshot: string | undefined;
   constructor(readonly file: string) {
     this.journal = `${file}.journal`;
     this.summary = `${file}.summary`;
@@ -53,15 +55,26 @@ export class FileStateStore implements StateStore {
 
   readonly loadSummary = async (): Promise<StateSummary | undefined> => readSummary(this.summary, this.file, this.journal);
 
+  /**
+   * A state saved before summaries existed (or whose summary was lost) gets one once a run found nothing to change,
+   * so the next unchanged run can skip loading it. Only for the snapshot the last load read with no journal, and only
+   * while it is still in place and no journal appeared: anything else and the next save writes the summary.
+   */
+  readonly keepSummary = async (state: SyncState): Promise<void> => {
+    const identity = this.loadedSnapshot;
+    if (identity === undefined || (await exists(this.journal))) return;
+    try {
+      if ((await snapshotIdentity(this.file)) !== identity) return;
+    } catch {
+      return;
+    }
+    await writeSummary(this.summary, identity, summarize(state));
+  };
+
   readonly load = async (): Promise<SyncState> => {
     const { state, identity } = await this.loadSnapshot();
     const journal = await this.readJournal();
-    // A state saved before summaries existed (or whose summary was lost) gets one, so the next unchanged run can
-    // skip loading it; with a journal pending the snapshot is not what a run would see, and the next save writes it.
-    if (identity !== undefined && journal.length === 0 && !(await exists(this.journal))) {
-      if ((await readSummary(this.summary, this.file, this.journal)) === undefined)
-        await writeSummary(this.summary, identity, summarize(state));
-    }
+    this.loadedSnapshot = identity !== undefined && journal.length === 0 ? identity : undefined;
     for (const changes of journal) {
       for (const change of changes) {
         if (change.type === 'source') {
@@ -98,6 +111,8 @@ export class FileStateStore implements StateStore {
 
   readonly save = async (state: SyncState): Promise<void> => {
     try {
+      // The summary goes first: a crash before the new one is written leaves none, never one of the old snapshot.
+      await fs.rm(this.summary, { force: true });
       await writeFileAtomic(this.file, JSON.stringify(state));
     } catch (error) {
       throw new Error(`cannot save the state file ${this.file} (${describeFsError(error)})`, { cause: error });
