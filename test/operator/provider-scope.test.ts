@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { builtInRegistry } from '../../src/adapter-host/registry';
+import { purgeWith } from '../../src/cli/commands/purge';
+import { loadConfig } from '../../src/config';
+import { FileStateStore } from '../../src/store/file/file-state-store';
 import { runCli } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
@@ -60,6 +64,23 @@ describe('CLI: working on one provider (run/plan --provider, purge)', function (
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--provider: no provider named "gamma".*\(providers: alpha, beta\)/);
     assert.equal(sim.requests.length, 0);
+  });
+
+  it('purge stopped after Jira deleted but before its save: the next run sends the provider again', async () => {
+    const store = new FileStateStore(path.join(dir, 'state.json'));
+    // What a crash between the delete and the save leaves: the write-ahead marks, not the save.
+    const crashing = { ...store, load: store.load, append: store.append, save: () => Promise.reject(new Error('killed')) };
+    const loaded = await loadConfig(config, builtInRegistry());
+    await assert.rejects(purgeWith({ yes: true, json: true, config }, 'alpha', loaded, crashing), /killed/);
+    assert.ok(!storedIds(sim).includes('alpha:PROJ-1-flag'), 'Jira deleted them');
+    const state = JSON.parse(
+      await readFile(path.join(dir, 'state.json.journal'), 'utf8').then((t) => `[${t.trim().split('\n').join(',')}]`),
+    );
+    assert.ok(Array.isArray(state) && state.length === 1, 'one write-ahead line');
+    const result = await runCli(['run', '--once', '--json', '--config', config]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(storedIds(sim).includes('alpha:PROJ-1-flag'), `sent again: ${result.stdout}`);
+    assert.ok(storedIds(sim).includes('beta:PROJ-11-flag'));
   });
 
   it('purge without --yes shows what it would delete and deletes nothing', async () => {

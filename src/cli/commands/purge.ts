@@ -2,7 +2,7 @@ import { devinfoKind, featureFlagsKind, JiraRequestError, type KindAddress, type
 import { PROVIDER_PROPERTY } from '../../model/properties';
 import type { RecordChange } from '../../reconcile/state-store';
 import { forgetProvider, PURGEABLE_KINDS, purgePreview, type PurgePreview } from '../../reconcile/purge';
-import { sourcesOf } from '../../reconcile/state';
+import { recordsOf, sourcesOf, type SyncState } from '../../reconcile/state';
 import { loadConfigOrExit, loggerFor, type GlobalOptions } from '../context';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import type { FlagsyncConfig } from '../../config';
@@ -54,7 +54,8 @@ export async function purgeCommand(options: PurgeOptions): Promise<number> {
   }
 }
 
-async function purgeWith(options: PurgeOptions, provider: string, config: FlagsyncConfig, store: StateStore): Promise<number> {
+/** Exported for tests: `purgeCommand` with a given store. */
+export async function purgeWith(options: PurgeOptions, provider: string, config: FlagsyncConfig, store: StateStore): Promise<number> {
   const state = await store.load();
   const preview = purgePreview(state, provider);
   const configured = config.providers.some((p) => p.name === provider);
@@ -67,6 +68,10 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
     return EXIT_USAGE;
   }
   const client = createClient(config, loggerFor(options, config));
+  // Write-ahead, as for every send: a crash after Jira deleted and before the save below must leave neither records
+  // claiming Jira holds the provider's entities nor a source fingerprint vouching for them. Marked in flight, they
+  // are sent again by the next run that reads the provider; the save below writes what really happened.
+  await store.append([{ type: 'source', provider }, ...inFlightMarks(state, provider)]);
   const outcomes: KindOutcome[] = [];
   const changes: RecordChange[] = [];
   for (const kind of PURGEABLE_KINDS) {
@@ -80,6 +85,8 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
       // Without the permission for a kind, this credential cannot have sent any of it (unless it was revoked since).
       const recorded = preview.recorded.find((r) => r.kind === kind)?.ids.length ?? 0;
       const status = error.status === 403 && recorded === 0 ? 'not-permitted' : 'failed';
+      // Jira answered and deleted nothing: the records are true again (a store of rows keeps the marks otherwise).
+      changes.push(...inFlightMarks(state, provider, kind).map((mark) => ({ ...mark, record: recordsOf(state, kind)[mark.id]! })));
       outcomes.push({ kind, status, forgotten: 0, error: error.message });
     }
   }
@@ -101,6 +108,20 @@ async function purgeWith(options: PurgeOptions, provider: string, config: Flagsy
     printOut(lines.join('\n'));
   }
   return ok ? EXIT_OK : EXIT_FAILED;
+}
+
+type Put = Extract<RecordChange, { type: 'put' }>;
+
+/** Every record of `provider` (of one kind, or all purgeable ones) marked in flight. */
+function inFlightMarks(state: SyncState, provider: string, only?: KindName): Put[] {
+  return (only === undefined ? PURGEABLE_KINDS : [only]).flatMap((kind) =>
+    Object.entries(recordsOf(state, kind)).flatMap(([id, record]): Put[] =>
+      // As the ledger marks a send (markInFlight): no hash and no source fingerprint, so nothing vouches for it.
+      record.p === provider
+        ? [{ type: 'put', kind, id, record: { h: '', s: record.s, p: record.p, ...(record.f !== undefined && { f: record.f }) } }]
+        : [],
+    ),
+  );
 }
 
 function jsonRecorded(preview: PurgePreview): Record<string, readonly string[]> {
