@@ -1,4 +1,4 @@
-import { decodeItem, type SkippedFlag } from '../../src/kit';
+import { decodeItem, type ItemDecoded, type SkippedFlag } from '../../src/kit';
 import { LdFlagCodec, type LdFlag } from './codecs';
 
 /** One environment's usable flags and the ones whose configuration could not be read. */
@@ -24,7 +24,11 @@ export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>): D
   const skipped: SkippedFlag[] = [];
   for (const [key, item] of Object.entries(entries)) {
     if (isTombstone(item)) continue;
-    const decoded = decodeItem(LdFlagCodec, item, { maxProblems: ALL_PROBLEMS });
+    // The codec only checks (no field is transformed), so a flag that passes `is` decodes to itself; decoding, which
+    // allocates a context per field, is left to the flags that fail, to name their problems.
+    const decoded: ItemDecoded<LdFlag> = LdFlagCodec.is(item)
+      ? { ok: true, value: item }
+      : decodeItem(LdFlagCodec, item, { maxProblems: ALL_PROBLEMS });
     if (!decoded.ok) {
       skipped.push({ key, reason: decoded.reason });
     } else if (decoded.value.key !== key) {

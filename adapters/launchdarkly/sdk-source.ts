@@ -96,7 +96,7 @@ export async function readEnvironmentFlags(
   } finally {
     aborted.dispose();
   }
-  const entries = store.received('features');
+  const entries = store.take('features');
   if (entries === undefined)
     throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
   return decodeFlagEntries(entries);

@@ -17,6 +17,11 @@ export class CapturingFeatureStore implements LDFeatureStore {
   private initCalled = false;
   /** Namespaces the last full data set carried as something other than a key → item map. */
   private malformed = new Set<string>();
+  /**
+   * Namespaces whose item map is our own copy. A full data set's maps are kept as the SDK parsed them (copying a
+   * map of 100k flags costs ~75 ms) and copied only before the first upsert changes one: the SDK still reads them.
+   */
+  private owned = new Set<string>();
 
   get(kind: DataKind, key: string, callback: (res: LDFeatureStoreItem | null) => void): void {
     const item = this.data[kind.namespace]?.[key];
@@ -28,14 +33,15 @@ export class CapturingFeatureStore implements LDFeatureStore {
   }
 
   init(allData: LDFeatureStoreDataStorage, callback: (err?: Error) => void): void {
-    const copy: LDFeatureStoreDataStorage = {};
+    const data: LDFeatureStoreDataStorage = {};
     this.malformed = new Set();
+    this.owned = new Set();
     // The SDK passes a payload's namespaces on unchecked: a missing or non-map `flags` must not read as "no flags".
     for (const [namespace, items] of Object.entries(allData)) {
-      if (isItemMap(items)) copy[namespace] = { ...items };
+      if (isItemMap(items)) data[namespace] = items;
       else this.malformed.add(namespace);
     }
-    this.data = copy;
+    this.data = data;
     this.initCalled = true;
     callback();
   }
@@ -45,9 +51,8 @@ export class CapturingFeatureStore implements LDFeatureStore {
   }
 
   upsert(kind: DataKind, data: LDKeyedFeatureStoreItem, callback: (err?: Error) => void): void {
-    const items = (this.data[kind.namespace] ??= {});
-    const existing = items[data.key];
-    if (!existing || existing.version < data.version) items[data.key] = data;
+    const existing = this.data[kind.namespace]?.[data.key];
+    if (!existing || existing.version < data.version) this.writable(kind.namespace)[data.key] = data;
     callback();
   }
 
@@ -63,11 +68,25 @@ export class CapturingFeatureStore implements LDFeatureStore {
 
   /**
    * Every item of a namespace as received, tombstones included and unchecked (the SDK stores whatever JSON it got),
-   * or undefined when the full data set did not carry the namespace as a key → item map.
+   * or undefined when the full data set did not carry the namespace as a key → item map. The store holds no data
+   * afterwards: the SDK client keeps its store until the client is collected, and the items should go as soon as
+   * their reader is done with them.
    */
-  received(namespace: string): Readonly<Record<string, unknown>> | undefined {
-    if (!this.initCalled || this.malformed.has(namespace) || this.data[namespace] === undefined) return undefined;
-    return this.data[namespace];
+  take(namespace: string): Readonly<Record<string, unknown>> | undefined {
+    const usable = this.initCalled && !this.malformed.has(namespace);
+    const items = usable ? this.data[namespace] : undefined;
+    this.data = {};
+    this.owned = new Set();
+    return items;
+  }
+
+  private writable(namespace: string): LDFeatureStoreKindData {
+    const items = this.data[namespace];
+    if (items !== undefined && this.owned.has(namespace)) return items;
+    const copy: LDFeatureStoreKindData = { ...items };
+    this.data[namespace] = copy;
+    this.owned.add(namespace);
+    return copy;
   }
 
   /** Items of a namespace ("features", "segments") that are not deleted, keyed by item key. */

@@ -54,11 +54,24 @@ describe('CapturingFeatureStore (the LDFeatureStore handed to the SDK)', () => {
     assert.equal(get(store, 'a'), null);
   });
 
-  it('does not share objects with the data it was initialized from', () => {
+  it('changes the data it was initialized from in no upsert or delete (the SDK still reads it)', () => {
     const data = { features: { a: { key: 'a', version: 1 } } as LDFeatureStoreKindData };
     const store = new CapturingFeatureStore();
     store.init(data, () => {});
-    data.features.b = { key: 'b', version: 1 };
-    assert.deepEqual(Object.keys(all(store)), ['a']);
+    store.upsert(features, { key: 'b', version: 1 }, () => {});
+    store.delete(features, 'a', 2, () => {});
+    assert.deepEqual([data.features, Object.keys(all(store))], [{ a: { key: 'a', version: 1 } }, ['b']]);
+  });
+
+  it('hands its items over once and keeps none', () => {
+    const store = new CapturingFeatureStore();
+    store.init({ features: { a: { key: 'a', version: 1 } } }, () => {});
+    assert.deepEqual([Object.keys(store.take('features') ?? {}), store.take('features'), get(store, 'a')], [['a'], undefined, null]);
+  });
+
+  it('hands over nothing for a namespace the data set did not carry as a map', () => {
+    const store = new CapturingFeatureStore();
+    store.init({ features: [] as unknown as LDFeatureStoreKindData }, () => {});
+    assert.equal(store.take('features'), undefined);
   });
 });
