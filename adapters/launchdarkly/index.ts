@@ -1,14 +1,14 @@
 import {
   ADAPTER_CONTRACT_VERSION,
-  SourceError,
-  SourceHttpError,
   type AdapterContext,
   type FlagAdapterFactory,
+  type FlagSnapshot,
   type FlagSource,
+  type UnchangedSource,
 } from '../../src/kit';
 import type { LDOptions } from '@launchdarkly/node-server-sdk';
-import type { RestFlag } from './codecs';
-import { normalizeLaunchDarklyFlags, type EnvironmentFlags, type MapSettings } from './map';
+import { acceptedDigests, fingerprintOf, fingerprintPrefix } from './fingerprint';
+import type { MapSettings } from './map';
 import {
   DEFAULT_INIT_TIMEOUT_SECONDS,
   DEFAULT_PROJECT_KEY,
@@ -18,12 +18,13 @@ import {
   type LaunchDarklyOwnOptions,
   type LdEnvironmentOptions,
 } from './options';
+import { readEnvironments, type MappedRead, type ReadPlan } from './read';
 import { fetchFlagMetadata } from './rest-api';
-import { readEnvironmentFlags } from './sdk-source';
+import { readEnvironmentItems } from './sdk-source';
 import { watchLaunchDarkly } from './watch';
 
 export { LaunchDarklyOptionsCodec, type LaunchDarklyOptions } from './options';
-export { normalizeLaunchDarklyFlags } from './map';
+export { normalizeLaunchDarklyFlags } from './join';
 
 const DEFAULT_REST_BASE_URL = 'https://app.launchdarkly.com';
 
@@ -33,14 +34,12 @@ export interface LaunchDarklyDependencies {
   readonly updateProcessorFor?: (environment: LdEnvironmentOptions) => LDOptions['updateProcessor'] | undefined;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Reads every configured environment through its own short-lived SDK client (started, initialized, read, closed per
- * snapshot, in polling or streaming mode) and, when `api` is configured, the REST API's metadata. Any failure rejects
- * the whole snapshot, naming the environment, so the core never deletes flags because a source was unreachable.
+ * snapshot, in polling or streaming mode, one environment after the other) and, when `api` is configured, the REST
+ * API's metadata. Any failure rejects the whole snapshot, naming the environment, so the core never deletes flags
+ * because a source was unreachable. Without the REST API, a source whose flag versions are those of the last fully
+ * accepted run is answered "unchanged" without being mapped (see fingerprint.ts).
  */
 export function createLaunchDarklySource(
   options: LaunchDarklyOptions,
@@ -51,56 +50,42 @@ export function createLaunchDarklySource(
   const projectKey = options.projectKey ?? DEFAULT_PROJECT_KEY;
   const initTimeoutSeconds = options.initTimeoutSeconds ?? DEFAULT_INIT_TIMEOUT_SECONDS;
   const envKey = (env: LdEnvironmentOptions) => env.key ?? env.name;
+  const uiBaseUrl = options.uiBaseUrl ?? DEFAULT_UI_BASE_URL;
   const settings: MapSettings = {
     provider,
     projectKey,
-    uiBaseUrl: options.uiBaseUrl ?? DEFAULT_UI_BASE_URL,
+    uiBaseUrl,
     onValues: options.onValues ?? {},
     ...(options.api?.issueKeysProperty !== undefined ? { issueKeysProperty: options.api.issueKeysProperty } : {}),
   };
-
-  async function readAll(
-    signal: AbortSignal,
-  ): Promise<{ envs: EnvironmentFlags[]; metadata?: Map<string, RestFlag>; unusableMetadata: Map<string, string> }> {
-    // Per flag key, why its REST item failed its codec; the mapping skips such a flag with this reason.
-    const unusableMetadata = new Map<string, string>();
-    // One failure stops the other reads early; allSettled still waits for every SDK client to close.
-    const inner = new AbortController();
-    const stop = () => inner.abort();
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-    const failures: string[] = [];
-    const fail = (what: string) => (error: unknown) => {
-      // Reads we cancelled after another failure only echo "aborted"; the first real cause is what matters.
-      const cancelledByUs =
-        inner.signal.aborted &&
-        !signal.aborted &&
-        ((error instanceof SourceHttpError && error.reason === 'aborted') || messageOf(error) === 'aborted');
-      if (!cancelledByUs) failures.push(`${what}: ${messageOf(error)}`);
-      inner.abort();
-      return undefined;
-    };
-    const envReads = options.environments.map((env) => {
-      const updateProcessor = deps.updateProcessorFor?.(env);
-      return readEnvironmentFlags(
-        env.sdkKey,
-        {
-          ...(options.baseUri !== undefined ? { baseUri: options.baseUri } : {}),
-          ...((options.streamUri ?? options.baseUri) !== undefined ? { streamUri: options.streamUri ?? options.baseUri } : {}),
-          stream: options.stream ?? false,
-          initTimeoutSeconds,
-          ...(updateProcessor !== undefined ? { updateProcessor } : {}),
-        },
-        inner.signal,
-        context.logger.child({ environment: env.name }),
-      ).then(
-        ({ flags, skipped }): EnvironmentFlags => ({ name: env.name, key: envKey(env), flags, skipped }),
-        fail(`environment "${env.name}"`),
-      );
-    });
-    const api = options.api;
-    const metadataRead = api
-      ? fetchFlagMetadata(
+  const prefix = fingerprintPrefix(options, projectKey, uiBaseUrl);
+  const api = options.api;
+  const plan: ReadPlan = {
+    provider,
+    settings,
+    fingerprinted: prefix !== undefined,
+    environments: options.environments.map((env) => ({
+      name: env.name,
+      key: envKey(env),
+      read: (signal: AbortSignal) => {
+        const updateProcessor = deps.updateProcessorFor?.(env);
+        return readEnvironmentItems(
+          env.sdkKey,
+          {
+            ...(options.baseUri !== undefined ? { baseUri: options.baseUri } : {}),
+            ...((options.streamUri ?? options.baseUri) !== undefined ? { streamUri: options.streamUri ?? options.baseUri } : {}),
+            stream: options.stream ?? false,
+            initTimeoutSeconds,
+            ...(updateProcessor !== undefined ? { updateProcessor } : {}),
+          },
+          signal,
+          context.logger.child({ environment: env.name }),
+        );
+      },
+    })),
+    ...(api !== undefined && {
+      metadata: (signal: AbortSignal, onUnusable: (key: string, reason: string) => void) =>
+        fetchFlagMetadata(
           {
             baseUrl: api.baseUrl ?? DEFAULT_REST_BASE_URL,
             token: api.token,
@@ -110,32 +95,35 @@ export function createLaunchDarklySource(
             maxRateLimitWaitSeconds: api.maxRateLimitWaitSeconds ?? 60,
           },
           context.http,
-          inner.signal,
-          (key, reason) => unusableMetadata.set(key, reason),
-        ).catch(fail('REST API'))
-      : Promise.resolve(undefined);
-    try {
-      const [envs, metadata] = await Promise.all([Promise.all(envReads), metadataRead]);
-      if (signal.aborted) throw new SourceError(provider, 'snapshot aborted');
-      if (failures.length > 0) throw new SourceError(provider, failures.join('; '));
-      const read = envs.filter((env): env is EnvironmentFlags => env !== undefined);
-      return { envs: read, ...(metadata !== undefined ? { metadata } : {}), unusableMetadata };
-    } finally {
-      signal.removeEventListener('abort', stop);
-    }
-  }
+          signal,
+          onUnusable,
+        ),
+    }),
+  };
+
+  const snapshotOf = ({ flags, skipped, digests }: MappedRead): FlagSnapshot => {
+    context.logger.debug({ flags: flags.length, skipped: skipped.length, environments: digests.length }, 'LaunchDarkly snapshot read');
+    const sourceFingerprint = prefix !== undefined ? fingerprintOf(prefix, digests) : undefined;
+    return { flags, skipped, ...(sourceFingerprint !== undefined && { sourceFingerprint }) };
+  };
 
   return {
     environments: options.environments.map((env) => env.name),
     // LaunchDarkly itself has no version, and a Relay Proxy's would name the relay, not the flag system.
     product: 'LaunchDarkly',
     watch: watchLaunchDarkly(options, deps.updateProcessorFor, context.logger),
-    async snapshot(signal: AbortSignal) {
-      const { envs, metadata, unusableMetadata } = await readAll(signal);
-      const { flags, skipped } = normalizeLaunchDarklyFlags(envs, metadata, settings, unusableMetadata);
-      context.logger.debug({ flags: flags.length, skipped: skipped.length, environments: envs.length }, 'LaunchDarkly snapshot read');
-      return { flags, skipped };
-    },
+    snapshot: async (signal: AbortSignal) => snapshotOf(await readEnvironments(plan, signal)),
+    ...(prefix !== undefined && {
+      async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource> {
+        const accepted = acceptedDigests(prefix, acceptedSource, plan.environments.length);
+        if (accepted === undefined) return snapshotOf(await readEnvironments(plan, signal));
+        const result = await readEnvironments(plan, signal, accepted);
+        if (!result.unchanged) return snapshotOf(result);
+        // Every environment's digest is the accepted one, so the fingerprint is the accepted one.
+        context.logger.debug({ environments: accepted.length }, 'LaunchDarkly source unchanged: flag versions as last accepted');
+        return { unchanged: true, sourceFingerprint: acceptedSource };
+      },
+    }),
   };
 }
 

@@ -1,6 +1,5 @@
 import { init, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
 import type { Logger } from '../../src/kit';
-import { decodeFlagEntries, type DecodedFlags } from './flag-entries';
 import { CapturingFeatureStore } from './store';
 
 export interface SdkSourceSettings {
@@ -55,16 +54,16 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: 
 
 /**
  * Starts an SDK client for one SDK key, waits (bounded) until it has the environment's full data set, returns the
- * flag configurations (deleted ones excluded; unreadable ones as skipped, by key) and always closes the client: a
- * one-shot run never hangs on it. The store is read right after initialization, before the (background) close.
- * A data set whose `flags` is not a key → flag map rejects: it must never read as "no flags".
+ * flag configurations as the SDK stored them (key → item, tombstones included, undecoded) and always closes the
+ * client: a one-shot run never hangs on it. The store is read right after initialization, before the (background)
+ * close. A data set whose `flags` is not a key → flag map rejects: it must never read as "no flags".
  */
-export async function readEnvironmentFlags(
+export async function readEnvironmentItems(
   sdkKey: string,
   settings: SdkSourceSettings,
   signal: AbortSignal,
   logger: Logger,
-): Promise<DecodedFlags> {
+): Promise<Readonly<Record<string, unknown>>> {
   if (signal.aborted) throw new EnvironmentReadError('aborted');
   const store = new CapturingFeatureStore();
   const lastProblem: { message?: string } = {};
@@ -96,10 +95,9 @@ export async function readEnvironmentFlags(
   } finally {
     aborted.dispose();
   }
-  const entries = store.take('features');
-  if (entries === undefined)
-    throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
-  return decodeFlagEntries(entries);
+  const items = store.take('features');
+  if (items === undefined) throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
+  return items;
 }
 
 /** Each SDK request ends before the init timeout does, so a poll is never in flight when the client closes. */

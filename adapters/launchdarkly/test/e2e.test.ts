@@ -120,7 +120,8 @@ describe('LaunchDarkly adapter end to end (flagsync run --once)', function () {
   it('a flag already in Jira becomes malformed: kept in Jira (no DELETE), the warning names it, the rest syncs', async () => {
     assert.equal((await syncOnce(relay.url)).code, 0);
     await relay.close();
-    const banner = { ...production.flags['PROJ-5-banner'], fallthrough: 'oops' };
+    // LaunchDarkly gives every change a new version; the same version would be the data the last run accepted.
+    const banner = { ...production.flags['PROJ-5-banner'], version: 15, fallthrough: 'oops' };
     relay = await startFakeRelay({
       [PROD_KEY]: { ...production, flags: { ...production.flags, 'PROJ-5-banner': banner } },
       [STAGING_KEY]: staging,

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { LdFlag } from '../codecs';
-import { environmentUrl, normalizeFlagEnvironment, normalizeLaunchDarklyFlags, onVariation, valueText, type MapSettings } from '../map';
+import { normalizeLaunchDarklyFlags } from '../join';
+import { environmentUrl, normalizeFlagEnvironment, onVariation, valueText, type MapSettings } from '../map';
 import { describeRollout, onShare } from '../rollout';
 import production from './fixtures/production.json';
 

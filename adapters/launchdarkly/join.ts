@@ -1,0 +1,150 @@
+import type { FlagEnvironment, NormalizedFlag, SkippedFlag } from '../../src/kit';
+import type { LdFlag, RestFlag } from './codecs';
+import { flagUrl, issueKeysOf, normalizeFlagEnvironment, tagsOf, type EnvironmentFlags, type MapSettings } from './map';
+
+/** Name, description and tags as a flag's own data gives them (the SDK data rarely does). */
+type OwnFields = Pick<LdFlag, 'name' | 'description' | 'tags'>;
+
+const NO_OWN_FIELDS: OwnFields = {};
+
+/** What the join keeps of one flag until every environment is in: its details, never the SDK data. */
+interface JoinedFlag {
+  /** From the first environment (by position) listing the flag. */
+  own: OwnFields;
+  ownFrom: number;
+  /** Details by environment position; holes where an environment does not list the flag. */
+  readonly environments: FlagEnvironment[];
+  details: number;
+  /** Why the mapping failed, from the first environment (by position) where it did. */
+  failure?: { readonly message: string; readonly from: number };
+}
+
+function ownFieldsOf(flag: LdFlag): OwnFields {
+  return flag.name == null && flag.description == null && flag.tags == null
+    ? NO_OWN_FIELDS
+    : { name: flag.name, description: flag.description, tags: flag.tags };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The values of a sparse array, in position order. */
+const present = <T>(values: readonly T[]): T[] => values.filter(() => true);
+
+/**
+ * Why a flag lacks the REST metadata that was read (undefined: it has it, or none was read). Mapped without it, a flag
+ * whose only issue link came from it would look unlinked and be deleted in Jira; skipped, Jira keeps it as it was.
+ */
+function missingMetadata(
+  key: string,
+  metadata: ReadonlyMap<string, RestFlag> | undefined,
+  unusable: ReadonlyMap<string, string> | undefined,
+): string | undefined {
+  if (metadata === undefined || metadata.has(key)) return undefined;
+  const reason = unusable?.get(key);
+  return reason === undefined ? 'no REST metadata for this flag' : `REST API metadata unusable: ${reason}`;
+}
+
+/**
+ * All environments' flags → one NormalizedFlag per flag key (sorted by key), one environment at a time: each is
+ * mapped to its details as it is added, so its SDK data can go before the next environment is read. Environments
+ * may come in any order; their position (in the config) orders each flag's details, as if all came at once.
+ * Deleted flags are left out; a flag missing from an environment simply has no detail for it. REST metadata, when
+ * given, supplies name, description, tags, maintainer, change times and issue keys from the configured custom
+ * property. A flag unreadable in any environment, lacking its REST item (`unusableMetadata` says why, if it failed its
+ * codec), or one the mapping fails on, is listed in `skipped` once instead: a partial flag would send wrong data.
+ */
+export class FlagJoin {
+  private readonly joined = new Map<string, JoinedFlag>();
+  /** Per flag key, why it could not be read, by environment position. */
+  private readonly unreadable = new Map<string, string[]>();
+
+  constructor(
+    private readonly settings: MapSettings,
+    private readonly metadata?: ReadonlyMap<string, RestFlag>,
+    private readonly unusableMetadata?: ReadonlyMap<string, string>,
+  ) {}
+
+  add(position: number, env: EnvironmentFlags): void {
+    for (const { key, reason } of env.skipped ?? []) {
+      const reasons = this.unreadable.get(key) ?? [];
+      reasons[position] = `environment "${env.name}": ${reason}`;
+      this.unreadable.set(key, reasons);
+    }
+    for (const flag of env.flags) {
+      if (flag.deleted === true) continue;
+      let entry = this.joined.get(flag.key);
+      if (entry === undefined) {
+        entry = { own: ownFieldsOf(flag), ownFrom: position, environments: [], details: 0 };
+        this.joined.set(flag.key, entry);
+      } else if (position < entry.ownFrom) {
+        entry.own = ownFieldsOf(flag);
+        entry.ownFrom = position;
+      }
+      try {
+        entry.environments[position] = normalizeFlagEnvironment(flag, env, this.settings, this.metadata?.get(flag.key));
+        entry.details++;
+      } catch (error) {
+        if (entry.failure === undefined || position < entry.failure.from) entry.failure = { message: messageOf(error), from: position };
+      }
+    }
+  }
+
+  finish(): { flags: NormalizedFlag[]; skipped: SkippedFlag[] } {
+    const skipped: SkippedFlag[] = [...this.unreadable].map(([key, reasons]) => ({ key, reason: present(reasons).join('; ') }));
+    const flags: NormalizedFlag[] = [];
+    for (const key of [...this.joined.keys()].sort()) {
+      if (this.unreadable.has(key)) continue;
+      const entry = this.joined.get(key)!;
+      const noMetadata = missingMetadata(key, this.metadata, this.unusableMetadata);
+      if (noMetadata !== undefined) {
+        skipped.push({ key, reason: noMetadata });
+      } else if (entry.failure !== undefined) {
+        skipped.push({ key, reason: `could not be mapped: ${entry.failure.message}` });
+      } else {
+        try {
+          flags.push(this.flagOf(key, entry));
+        } catch (error) {
+          skipped.push({ key, reason: `could not be mapped: ${messageOf(error)}` });
+        }
+      }
+    }
+    skipped.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { flags, skipped };
+  }
+
+  private flagOf(key: string, entry: JoinedFlag): NormalizedFlag {
+    const { settings } = this;
+    const meta = this.metadata?.get(key);
+    const environments = entry.details === entry.environments.length ? entry.environments : present(entry.environments);
+    const name = meta?.name ?? entry.own.name ?? undefined;
+    const description = meta?.description ?? entry.own.description ?? undefined;
+    let lastUpdated: string | undefined;
+    for (const { lastUpdated: time } of environments)
+      if (time !== undefined && (lastUpdated === undefined || time > lastUpdated)) lastUpdated = time;
+    return {
+      provider: settings.provider,
+      key,
+      ...(name ? { name } : {}),
+      ...(description ? { description } : {}),
+      tags: tagsOf(entry.own, meta),
+      url: flagUrl(key, settings),
+      ...(lastUpdated !== undefined ? { lastUpdated } : {}),
+      issueKeys: issueKeysOf(meta, settings),
+      environments,
+    };
+  }
+}
+
+/** Every environment at once, in position order (see FlagJoin). */
+export function normalizeLaunchDarklyFlags(
+  environments: readonly EnvironmentFlags[],
+  metadata: ReadonlyMap<string, RestFlag> | undefined,
+  settings: MapSettings,
+  unusableMetadata?: ReadonlyMap<string, string>,
+): { flags: NormalizedFlag[]; skipped: SkippedFlag[] } {
+  const join = new FlagJoin(settings, metadata, unusableMetadata);
+  environments.forEach((env, position) => join.add(position, env));
+  return join.finish();
+}
