@@ -51,21 +51,33 @@ export function onVariation(flag: LdFlag, onValues: MapSettings['onValues']): On
   return (i) => inRange(i) && i !== flag.offVariation;
 }
 
-function uiBase(settings: MapSettings): string {
-  return `${settings.uiBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(settings.projectKey)}/flags`;
+/** `{uiBaseUrl}/projects/{projectKey}/flags/`, worked out once per settings rather than once per link. */
+const linkPrefixes = new WeakMap<MapSettings, string>();
+
+function linkPrefix(settings: MapSettings): string {
+  let prefix = linkPrefixes.get(settings);
+  if (prefix === undefined) {
+    prefix = `${settings.uiBaseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(settings.projectKey)}/flags/`;
+    linkPrefixes.set(settings, prefix);
+  }
+  return prefix;
 }
 
+// Links are joined, not concatenated: `+` and templates leave each link a rope of its pieces, several times the
+// memory of the flat string (five links a flag at four environments, held until the run ends).
 export function flagUrl(key: string, settings: MapSettings): string {
-  return `${uiBase(settings)}/${encodeURIComponent(key)}`;
+  return [linkPrefix(settings), encodeURIComponent(key)].join('');
 }
 
 export function environmentUrl(key: string, envKey: string, settings: MapSettings): string {
-  return `${flagUrl(key, settings)}/targeting?env=${encodeURIComponent(envKey)}`;
+  return [linkPrefix(settings), encodeURIComponent(key), '/targeting?env=', encodeURIComponent(envKey)].join('');
 }
 
 function isoFromMillis(ms: number | null | undefined): string | undefined {
   return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** One environment's state of one flag. Off → disabled; on → a rollout; defaultValue is always the off value. */
 export function normalizeFlagEnvironment(
@@ -77,21 +89,13 @@ export function normalizeFlagEnvironment(
   const offIndex = flag.offVariation;
   const defaultValue = typeof offIndex === 'number' ? valueText((flag.variations ?? [])[offIndex]) : undefined;
   const enabled = flag.on === true;
-  const base = {
-    name: env.name,
-    enabled,
-    url: environmentUrl(flag.key, env.key, settings),
-    ...(defaultValue !== undefined ? { defaultValue } : {}),
-    ...lastUpdatedOf(meta, env.key),
-  };
-  if (!enabled) return base;
-  const label = isBooleanFlag(flag) ? 'true' : 'on';
-  return { ...base, rollout: describeRollout(flag, onVariation(flag, settings.onValues), label) };
-}
-
-function lastUpdatedOf(meta: RestFlag | undefined, envKey: string): { lastUpdated?: string } {
-  const iso = isoFromMillis(meta?.environments?.[envKey]?.lastModified);
-  return iso === undefined ? {} : { lastUpdated: iso };
+  const lastUpdated = isoFromMillis(meta?.environments?.[env.key]?.lastModified);
+  // Keys added one by one in this order: spreading into a literal gave each detail a hidden class of its own.
+  const detail: Writable<FlagEnvironment> = { name: env.name, enabled, url: environmentUrl(flag.key, env.key, settings) };
+  if (defaultValue !== undefined) detail.defaultValue = defaultValue;
+  if (lastUpdated !== undefined) detail.lastUpdated = lastUpdated;
+  if (enabled) detail.rollout = describeRollout(flag, onVariation(flag, settings.onValues), isBooleanFlag(flag) ? 'true' : 'on');
+  return detail;
 }
 
 export function tagsOf(flag: Pick<LdFlag, 'tags'> | undefined, meta: RestFlag | undefined): string[] {
