@@ -1,9 +1,9 @@
 import * as t from 'io-ts';
 
 /**
- * io-ts codecs for flagd flag definition files (https://flagd.dev/reference/flag-definitions/), decoded AFTER the
- * published flagd schema accepted the file and `$ref`s were resolved. They give the mapping typed access; the
- * schema check (parse.ts) is what reports most problems to users.
+ * io-ts codecs for flagd flag definition files (https://flagd.dev/reference/flag-definitions/): the types the mapping
+ * reads. At run time the published flagd schema (schema.ts) is the check: it accepts only what these codecs accept
+ * (test/schema-codec.test.ts), so no io-ts check repeats it; it is also what reports problems to users.
  */
 
 /** Variant values: flagd allows booleans, numbers, strings and JSON objects (one type per flag). */

@@ -1,8 +1,7 @@
 import { parse as parseYaml } from 'yaml';
-import { DecodeError, decodeOrThrow } from '../../src/kit';
-import { FlagdFileCodec, type FlagdFile } from './codecs';
+import type { FlagdFile, FlagdFlag } from './codecs';
 import { FlagdFileError } from './errors';
-import { flagdSchemaErrors } from './schema';
+import { flagdSchemaErrors, outlineConforms, targetingConforms } from './schema';
 import { describeSchemaErrors } from './schema-errors';
 
 export type FlagdFormat = 'json' | 'yaml';
@@ -22,16 +21,22 @@ function parseDocument(text: string, format: FlagdFormat): unknown {
  * flagd's own structural check past the schema: a default variant (when set) must name one of the variants. An
  * empty name counts as unset, as in flagd.
  */
+function defaultVariantProblem(key: string, flag: Record<string, unknown>): string | undefined {
+  const variants = flag['variants'];
+  if (!isRecord(variants)) return undefined;
+  const defaultVariant = flag['defaultVariant'];
+  if (typeof defaultVariant !== 'string' || defaultVariant === '' || hasOwn(variants, defaultVariant)) return undefined;
+  const names = Object.keys(variants)
+    .map((v) => JSON.stringify(v))
+    .join(', ');
+  return `flags.${key}.defaultVariant: ${JSON.stringify(defaultVariant)} is not one of the variants (${names})`;
+}
+
 function checkDefaultVariants(flags: Record<string, unknown>): void {
   for (const key in flags) {
     const flag = flags[key];
-    if (!isRecord(flag) || !isRecord(flag['variants'])) continue;
-    const defaultVariant = flag['defaultVariant'];
-    if (typeof defaultVariant !== 'string' || defaultVariant === '' || hasOwn(flag['variants'], defaultVariant)) continue;
-    const names = Object.keys(flag['variants'])
-      .map((v) => JSON.stringify(v))
-      .join(', ');
-    throw new FlagdFileError([`flags.${key}.defaultVariant: ${JSON.stringify(defaultVariant)} is not one of the variants (${names})`]);
+    const problem = isRecord(flag) ? defaultVariantProblem(key, flag) : undefined;
+    if (problem !== undefined) throw new FlagdFileError([problem]);
   }
 }
 
@@ -95,26 +100,60 @@ function resolveEvaluatorRefs(document: Record<string, unknown>, problems: strin
 }
 
 /**
+ * The file when it is valid, in one pass over its flags: the outline schema, then per flag its targeting (`$ref`s
+ * resolved, checked by its JSON text, which also tells whether it holds a `$ref` at all) and its default variant.
+ * Undefined at the first problem of any kind: `checkedInFull` then finds and names the problems in their order.
+ */
+function checkedQuickly(document: unknown): FlagdFile | undefined {
+  if (!outlineConforms(document)) return undefined;
+  const { flags } = document;
+  const evaluators = document.$evaluators ?? {};
+  let resolvedFlags: Record<string, FlagdFlag> | undefined;
+  for (const key in flags) {
+    const flag = flags[key]!;
+    if (flag.targeting !== undefined) {
+      let targeting: unknown = flag.targeting;
+      let text = JSON.stringify(targeting);
+      // A reference is an object whose one key is "$ref", which JSON writes as "$ref" (quoted, nothing escaped).
+      if (text.includes('"$ref"')) {
+        const problems: string[] = [];
+        const resolved = resolveRefs(targeting, evaluators, `flags.${key}.targeting`, [], problems);
+        if (problems.length > 0) return undefined;
+        if (resolved !== targeting) {
+          targeting = resolved;
+          text = JSON.stringify(resolved);
+          (resolvedFlags ??= { ...flags })[key] = { ...flag, targeting };
+        }
+      }
+      if (!targetingConforms(targeting, text)) return undefined;
+    }
+    if (defaultVariantProblem(key, flag) !== undefined) return undefined;
+  }
+  return resolvedFlags === undefined ? document : { ...document, flags: resolvedFlags };
+}
+
+/**
+ * Every check in turn, naming the first problem found: the schema's (on the file with `$ref`s resolved), then a
+ * default variant naming no variant, then a `$ref` that cannot be resolved.
+ */
+function checkedInFull(parsed: unknown): FlagdFile {
+  const refProblems: string[] = [];
+  const document = isRecord(parsed) ? resolveEvaluatorRefs(parsed, refProblems) : parsed;
+  const schemaErrors = flagdSchemaErrors(document);
+  if (schemaErrors !== undefined) throw new FlagdFileError(describeSchemaErrors(schemaErrors));
+  // The whole schema accepted the file, so its outline holds: this is the typed view.
+  if (!outlineConforms(document)) throw new FlagdFileError(['(root): expected an object with "flags"']);
+  checkDefaultVariants(document.flags);
+  if (refProblems.length > 0) throw new FlagdFileError([refProblems[0]!]);
+  return document;
+}
+
+/**
  * Parses and validates one flagd flag definition file; throws FlagdFileError naming what is wrong. The checks are
  * flagd's own (its published schema on the file with `$ref`s resolved, then the default variant), without building
  * the evaluators a flagd provider would: a sync reads definitions, it never evaluates them.
  */
 export function parseFlagdFile(text: string, format: FlagdFormat = 'json'): FlagdFile {
   const parsed = parseDocument(text, format);
-  const refProblems: string[] = [];
-  const document = isRecord(parsed) ? resolveEvaluatorRefs(parsed, refProblems) : parsed;
-  const schemaErrors = flagdSchemaErrors(document);
-  if (schemaErrors !== undefined) throw new FlagdFileError(describeSchemaErrors(schemaErrors));
-  if (!isRecord(document) || !isRecord(document['flags'])) throw new FlagdFileError(['(root): expected an object with "flags"']);
-  checkDefaultVariants(document['flags']);
-  if (refProblems.length > 0) throw new FlagdFileError([refProblems[0]!]);
-  // The schema accepted the file, so the typed view almost always holds: check it without copying, and decode
-  // (for the path-named problems) only when it does not.
-  if (FlagdFileCodec.is(document)) return document;
-  try {
-    return decodeOrThrow(FlagdFileCodec, document, 'flagd file', { showValue: () => true });
-  } catch (err) {
-    if (err instanceof DecodeError) throw new FlagdFileError(err.problems);
-    throw err;
-  }
+  return checkedQuickly(parsed) ?? checkedInFull(parsed);
 }

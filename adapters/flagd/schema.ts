@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import flagsSchema from './schema/flags.json';
 import targetingSchema from './schema/targeting.json';
+import type { FlagdFile } from './codecs';
 import type { SchemaError } from './schema-errors';
 
 /**
@@ -45,28 +46,37 @@ function compiled(): Validators {
 const acceptedRules = new Set<string>();
 const MAX_REMEMBERED_RULES = 50_000;
 
-function targetingConforms(targeting: unknown, validate: ValidateFunction): boolean {
-  const text = JSON.stringify(targeting);
+/**
+ * The file conforms to flags.json with every flag's targeting left open. That is what FlagdFile (codecs.ts) states,
+ * whose `targeting` is unknown: the schema is the typed boundary, no io-ts check follows it
+ * (test/schema-codec.test.ts checks that the schema accepts nothing the codec refuses).
+ */
+export function outlineConforms(document: unknown): document is FlagdFile {
+  return compiled().outline(document);
+}
+
+/** One targeting rule, given with its JSON text, conforms to targeting.json (checked once per distinct text). */
+export function targetingConforms(targeting: unknown, text: string): boolean {
   if (acceptedRules.has(text)) return true;
-  if (!validate(targeting)) return false;
+  if (!compiled().targeting(targeting)) return false;
   if (acceptedRules.size >= MAX_REMEMBERED_RULES) acceptedRules.clear();
   acceptedRules.add(text);
   return true;
 }
 
-function conforms(document: unknown, v: Validators): boolean {
-  if (!v.outline(document)) return false;
-  const flags = (document as { flags: Record<string, { targeting?: unknown }> }).flags;
+function conforms(document: unknown): boolean {
+  if (!outlineConforms(document)) return false;
+  const flags = document.flags;
   for (const key in flags) {
     const targeting = flags[key]!.targeting;
-    if (targeting !== undefined && !targetingConforms(targeting, v.targeting)) return false;
+    if (targeting !== undefined && !targetingConforms(targeting, JSON.stringify(targeting))) return false;
   }
   return true;
 }
 
 /** The schema's complaints about a parsed flag file, or undefined when it conforms. */
 export function flagdSchemaErrors(document: unknown): readonly SchemaError[] | undefined {
-  const v = compiled();
-  if (conforms(document, v)) return undefined;
-  return v.whole(document) ? undefined : ((v.whole.errors ?? []) as SchemaError[]);
+  if (conforms(document)) return undefined;
+  const { whole } = compiled();
+  return whole(document) ? undefined : ((whole.errors ?? []) as SchemaError[]);
 }
