@@ -8,8 +8,10 @@ import {
   type FlagSource,
   type UnchangedSource,
 } from '../../src/kit';
+import type { FlagdFile } from './codecs';
 import { FlagdFileError } from './errors';
-import { mapEnvironmentFlags, mergeEnvironmentFlags, type FlagdMapSettings } from './map';
+import { FlagJoin } from './join';
+import type { FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions, type FlagdOwnOptions } from './options';
 import { parseFlagdFile } from './parse';
 import {
@@ -33,6 +35,19 @@ export type { FlagdOptions } from './options';
  * did not change is otherwise not read again (see `snapshotUnlessUnchanged`).
  */
 const MAPPING_REVISION = 1;
+
+/** A source's body as text, taken out of `contents` (so the bytes are not kept while the text is parsed). */
+function takeText(contents: Map<string, SourceContent>, url: string): string {
+  const text = textOf(contents.get(url)!);
+  contents.delete(url);
+  return text;
+}
+
+/** (A helper rather than a spread list in the caller, whose frame would keep the list, and so every body, alive.) */
+function anyNotModified(contents: ReadonlyMap<string, SourceContent | NotModified>): boolean {
+  for (const content of contents.values()) if ('notModified' in content) return true;
+  return false;
+}
 
 const describeEnvironments = (names: readonly string[]) =>
   names.length === 1 ? `environment "${names[0]}"` : `environments ${names.map((n) => `"${n}"`).join(', ')}`;
@@ -107,26 +122,33 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     return withKnownVersions(hash.digest('base64url'), versions);
   }
 
-  function mapAll(contents: ReadonlyMap<string, SourceContent>, sourceFingerprint: string): FlagSnapshot {
+  /**
+   * Parses and maps each source in plan order, the flags of each environment joined as they come. `contents` is used
+   * up: each body is dropped once parsed, and each parsed file once its last environment is mapped.
+   */
+  function mapAll(contents: Map<string, SourceContent>, sourceFingerprint: string): FlagSnapshot {
     const snapshotTime = new Date().toISOString();
-    const parsed = new Map<string, ReturnType<typeof parseFlagdFile>>();
-    for (const { location } of plan) {
-      if (parsed.has(location.url)) continue;
-      try {
-        const file = parseFlagdFile(textOf(contents.get(location.url)!), location.format);
-        context.logger.debug({ provider, source: location.label, flags: Object.keys(file.flags).length }, 'read flagd file');
+    const lastUpdated = plan.map(({ location }) => contents.get(location.url)!.lastModified?.toISOString() ?? snapshotTime);
+    const lastUse = new Map(plan.map(({ location }, i) => [location.url, i]));
+    const parsed = new Map<string, FlagdFile>();
+    const join = new FlagJoin(settings, plan.length);
+    plan.forEach(({ environment, location, urlTemplate }, i) => {
+      const known = parsed.get(location.url);
+      let file = known;
+      if (file === undefined) {
+        try {
+          file = parseFlagdFile(takeText(contents, location.url), location.format);
+        } catch (err) {
+          throw sourceFailure(location, err);
+        }
         parsed.set(location.url, file);
-      } catch (err) {
-        throw sourceFailure(location, err);
       }
-    }
-    const perEnvironment = plan.map(({ environment, location, urlTemplate }) => {
-      const lastUpdated = contents.get(location.url)!.lastModified?.toISOString() ?? snapshotTime;
-      const file = parsed.get(location.url)!;
-      const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
-      return mapEnvironmentFlags(urlTemplate === undefined ? defs : { ...defs, urlTemplate }, settings);
+      const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated: lastUpdated[i]! };
+      const flagCount = join.add(urlTemplate === undefined ? defs : { ...defs, urlTemplate });
+      if (known === undefined) context.logger.debug({ provider, source: location.label, flags: flagCount }, 'read flagd file');
+      if (lastUse.get(location.url) === i) parsed.delete(location.url);
     });
-    const { flags, skipped } = mergeEnvironmentFlags(provider, perEnvironment);
+    const { flags, skipped } = join.result();
     return skipped.length > 0 ? { flags, skipped, sourceFingerprint } : { flags, sourceFingerprint };
   }
 
@@ -144,9 +166,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     const checkedFingerprint = fingerprintOf(checked);
     if (checkedFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint: checkedFingerprint };
     // Something changed: the sources that answered 304 have no body here, so read everything as a plain snapshot.
-    const contents = [...checked.values()].some((c) => 'notModified' in c)
-      ? await readAll(signal)
-      : (checked as Map<string, SourceContent>);
+    const contents = anyNotModified(checked) ? await readAll(signal) : (checked as Map<string, SourceContent>);
     return mapAll(contents, fingerprintOf(contents));
   }
 

@@ -1,11 +1,11 @@
-import { type FlagEnvironment, linkFromSource, type NormalizedFlag, type SkippedFlag } from '../../src/kit';
+import { type FlagEnvironment, linkFromSource } from '../../src/kit';
 import type { FlagdFile, FlagdFlag, FlagdMetadata, FlagdVariantValue } from './codecs';
-import { FlagdFileError } from './errors';
 import { describeRollout } from './rollout';
 
 /**
- * flagd definitions → NormalizedFlag. Pure: everything the mapping needs (where a file came from, when it
- * changed) is passed in. The table it implements is in README.md ("Mapping").
+ * One environment's flagd definitions → the parts of a NormalizedFlag (join.ts joins the environments). Pure:
+ * everything the mapping needs (where a file came from, when it changed) is passed in. The table it implements is in
+ * README.md ("Mapping").
  */
 
 /** One environment's decoded file and what is known about where it came from. */
@@ -39,18 +39,12 @@ export interface FlagMetadataFields {
   readonly issueKeys: readonly string[];
 }
 
-/** One flag as one environment's file defines it. */
-export interface EnvironmentFlag {
-  readonly key: string;
-  readonly metadata: FlagMetadataFields;
-  readonly environment: FlagEnvironment;
-}
-
 export function flagValueToText(value: FlagdVariantValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  // The texts JSON.stringify gives, without a new string per flag.
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
 }
-
-const NO_METADATA: FlagdMetadata = {};
 
 /** A metadata value as text, trimmed; undefined when absent or blank. `fallback` stands under `metadata`. */
 function metadataText(metadata: FlagdMetadata, fallback: FlagdMetadata | undefined, key: string): string | undefined {
@@ -63,29 +57,79 @@ function metadataText(metadata: FlagdMetadata, fallback: FlagdMetadata | undefin
 
 const ISSUE_KEY_SEPARATOR = /[\s,]+/;
 
-/** Pieces of `text` split at `separator`, without empty ones, each once in first-seen order. */
-function uniqueParts(text: string | undefined, separator: string | RegExp, into: string[], trim: boolean): void {
-  if (text === undefined) return;
-  for (const part of text.split(separator)) {
-    const piece = trim ? part.trim() : part;
-    if (piece !== '' && !into.includes(piece)) into.push(piece);
+/**
+ * Pieces of `text` split at `separator`, without empty ones, each once in first-seen order: in the split's own
+ * array, which is exactly as long (a list grown by push gets spare room for a dozen or more entries, and there is a
+ * list per flag).
+ */
+function partsOf(text: string, separator: string | RegExp, trim: boolean): string[] {
+  const pieces = text.split(separator);
+  let kept = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = trim ? pieces[i]!.trim() : pieces[i]!;
+    if (piece === '') continue;
+    let seen = false;
+    for (let k = 0; k < kept && !seen; k++) seen = pieces[k] === piece;
+    if (!seen) pieces[kept++] = piece;
   }
+  pieces.length = kept;
+  return pieces;
+}
+
+/** `list` with what `more` adds, in first-seen order (`more` itself when `list` is empty). */
+function union(list: string[], more: string[]): string[] {
+  if (list.length === 0) return more;
+  for (const value of more) if (!list.includes(value)) list.push(value);
+  return list;
 }
 
 /**
- * `metadata` read as flag fields; `fallback` (the flag-set metadata) stands under it, as if merged with
- * `{ ...fallback, ...metadata }`, without building that merged copy for every flag.
+ * Metadata fields gathered over a flag's environments: name, description and url from the first that has them,
+ * tags and issue keys the union in first-seen order.
  */
-export function readFlagMetadata(metadata: FlagdMetadata, fallback?: FlagdMetadata): FlagMetadataFields {
-  const name = metadataText(metadata, fallback, 'name');
-  const description = metadataText(metadata, fallback, 'description');
-  const url = metadataText(metadata, fallback, 'url');
-  const tags: string[] = [];
-  uniqueParts(metadataText(metadata, fallback, 'tags'), ',', tags, true);
+export class GatheredMetadata {
+  name: string | undefined = undefined;
+  description: string | undefined = undefined;
+  url: string | undefined = undefined;
+  tags: string[] = [];
+  issueKeys: string[] = [];
+  /** The metadata texts last split into tags and issue keys: the same text again adds nothing, so it is not split. */
+  tagsText: string | undefined = undefined;
+  jiraText: string | undefined = undefined;
+  issueKeysText: string | undefined = undefined;
+}
+
+/**
+ * Adds one environment's metadata to `into`; `fallback` (the flag-set metadata) stands under `metadata`, as if merged
+ * with `{ ...fallback, ...metadata }`, without building that merged copy for every flag.
+ */
+export function gatherMetadata(into: GatheredMetadata, metadata: FlagdMetadata, fallback: FlagdMetadata | undefined): void {
+  into.name ??= metadataText(metadata, fallback, 'name');
+  into.description ??= metadataText(metadata, fallback, 'description');
+  into.url ??= metadataText(metadata, fallback, 'url');
+  const tags = metadataText(metadata, fallback, 'tags');
+  if (tags !== undefined && tags !== into.tagsText) {
+    into.tags = union(into.tags, partsOf(tags, ',', true));
+    into.tagsText = tags;
+  }
   // Keys separated by commas and/or spaces ("PROJ-1, PROJ-2" or "PROJ-1 PROJ-2").
-  const issueKeys: string[] = [];
-  uniqueParts(metadataText(metadata, fallback, 'jira'), ISSUE_KEY_SEPARATOR, issueKeys, false);
-  uniqueParts(metadataText(metadata, fallback, 'issueKeys'), ISSUE_KEY_SEPARATOR, issueKeys, false);
+  const jira = metadataText(metadata, fallback, 'jira');
+  if (jira !== undefined && jira !== into.jiraText) {
+    into.issueKeys = union(into.issueKeys, partsOf(jira, ISSUE_KEY_SEPARATOR, false));
+    into.jiraText = jira;
+  }
+  const issueKeys = metadataText(metadata, fallback, 'issueKeys');
+  if (issueKeys !== undefined && issueKeys !== into.issueKeysText) {
+    into.issueKeys = union(into.issueKeys, partsOf(issueKeys, ISSUE_KEY_SEPARATOR, false));
+    into.issueKeysText = issueKeys;
+  }
+}
+
+/** `metadata` read as flag fields (one environment's; `fallback` is the flag-set metadata). */
+export function readFlagMetadata(metadata: FlagdMetadata, fallback?: FlagdMetadata): FlagMetadataFields {
+  const fields = new GatheredMetadata();
+  gatherMetadata(fields, metadata, fallback);
+  const { name, description, url, tags, issueKeys } = fields;
   return {
     ...(name !== undefined && { name }),
     ...(description !== undefined && { description }),
@@ -132,7 +176,7 @@ function keyTemplate(template: string, environment: string, provider: string): (
  * credentials or query (where tokens travel); a local file is no link at all (then the flag's metadata.url must give
  * one, or the core skips it).
  */
-function environmentLink(defs: EnvironmentDefinitions, settings: FlagdMapSettings): (key: string) => string | undefined {
+export function environmentLink(defs: EnvironmentDefinitions, settings: FlagdMapSettings): (key: string) => string | undefined {
   const template = defs.urlTemplate ?? settings.urlTemplate;
   if (template !== undefined) return keyTemplate(template, defs.environment, settings.provider);
   const link = linkFromSource(defs.sourceUrl);
@@ -152,133 +196,21 @@ export function mapFlagEnvironment(
   const enabled = flag.state === 'ENABLED';
   const rollout = enabled ? describeRollout(key, flag, settings.onVariants) : undefined;
   const url = (linkOf ?? environmentLink(defs, settings))(key);
+  const name = defs.environment;
+  const { lastUpdated } = defs;
+  const defaultValue = defaultRaw === undefined ? undefined : flagValueToText(defaultRaw);
+  // Keys in this order, the optional ones only when set (what a hash of the flag sees). The usual shapes are written
+  // out whole, so each object holds its fields itself rather than in a second, grown array of properties.
+  if (defaultValue !== undefined && url !== undefined) {
+    if (rollout !== undefined) return { name, enabled, defaultValue, rollout, url, lastUpdated };
+    return { name, enabled, defaultValue, url, lastUpdated };
+  }
   return {
-    name: defs.environment,
+    name,
     enabled,
-    ...(defaultRaw !== undefined && { defaultValue: flagValueToText(defaultRaw) }),
+    ...(defaultValue !== undefined && { defaultValue }),
     ...(rollout !== undefined && { rollout }),
     ...(url !== undefined && { url }),
-    lastUpdated: defs.lastUpdated,
+    lastUpdated,
   };
-}
-
-/** One environment's flags, and those of its flags the mapping could not make sense of. */
-export interface EnvironmentMapping {
-  readonly flags: readonly EnvironmentFlag[];
-  readonly skipped: readonly SkippedFlag[];
-}
-
-/** Flags of a whole snapshot, and the flags skipped in any environment (each listed once). */
-export interface MappedFlags {
-  readonly flags: NormalizedFlag[];
-  readonly skipped: SkippedFlag[];
-}
-
-/**
- * Every flag of one environment's file. A flag the mapping rejects (FlagdFileError, e.g. a fractional bucket
- * naming no variant) is skipped rather than failing the file: the core keeps it in Jira as it was.
- */
-export function mapEnvironmentFlags(defs: EnvironmentDefinitions, settings: FlagdMapSettings): EnvironmentMapping {
-  const where = `environment "${defs.environment}": ${defs.sourceLabel === undefined ? '' : `${defs.sourceLabel}: `}`;
-  const flags: EnvironmentFlag[] = [];
-  const skipped: SkippedFlag[] = [];
-  const fileMetadata = defs.file.metadata;
-  const linkOf = environmentLink(defs, settings);
-  for (const key in defs.file.flags) {
-    const flag = defs.file.flags[key]!;
-    try {
-      flags.push({
-        key,
-        metadata: readFlagMetadata(flag.metadata ?? NO_METADATA, fileMetadata),
-        environment: mapFlagEnvironment(key, flag, defs, settings, linkOf),
-      });
-    } catch (err) {
-      if (!(err instanceof FlagdFileError)) throw err;
-      skipped.push({ key, reason: `${where}${err.message}` });
-    }
-  }
-  return { flags, skipped };
-}
-
-/** Each value once, in first-seen order. */
-function unionOf(lists: readonly (readonly string[])[]): string[] {
-  if (lists.length === 1 && lists[0]!.length < 2) return [...lists[0]!];
-  const seen = new Set<string>();
-  for (const list of lists) for (const value of list) seen.add(value);
-  return [...seen];
-}
-
-/**
- * One flag from its environments' parts: name, description and url from the first part that has them, tags and issue
- * keys the union, lastUpdated the latest (the first of equal ones).
- */
-function joinedFlag(provider: string, key: string, parts: readonly EnvironmentFlag[]): NormalizedFlag {
-  let name: string | undefined;
-  let description: string | undefined;
-  let metadataUrl: string | undefined;
-  let lastUpdated: string | undefined;
-  let lastMs = Number.NaN;
-  for (const { metadata, environment } of parts) {
-    name ??= metadata.name;
-    description ??= metadata.description;
-    metadataUrl ??= metadata.url;
-    const time = environment.lastUpdated;
-    if (time === undefined || time === lastUpdated) continue;
-    const ms = Date.parse(time);
-    if (lastUpdated === undefined || ms > lastMs) {
-      lastUpdated = time;
-      lastMs = ms;
-    }
-  }
-  const url = metadataUrl ?? parts[0]!.environment.url;
-  return {
-    provider,
-    key,
-    ...(name !== undefined && { name }),
-    ...(description !== undefined && { description }),
-    tags: unionOf(parts.map((p) => p.metadata.tags)),
-    ...(url !== undefined && { url }),
-    ...(lastUpdated !== undefined && { lastUpdated }),
-    issueKeys: unionOf(parts.map((p) => p.metadata.issueKeys)),
-    environments: parts.map((p) => p.environment),
-  };
-}
-
-/** One entry per key; the reasons of several environments are joined. */
-function mergeSkipped(perEnvironment: readonly EnvironmentMapping[]): SkippedFlag[] {
-  const reasons = new Map<string, string[]>();
-  for (const { skipped } of perEnvironment) {
-    for (const { key, reason } of skipped) reasons.set(key, [...(reasons.get(key) ?? []), reason]);
-  }
-  return [...reasons].map(([key, list]) => ({ key, reason: list.join('; ') }));
-}
-
-/**
- * Joins environments by flag key (environments in the order given). Name, description and url come from the
- * first environment that has them; tags and issue keys are the union over environments. A flag skipped in any
- * environment is skipped as a whole: half a flag would tell Jira the other environments no longer exist.
- */
-export function mergeEnvironmentFlags(provider: string, perEnvironment: readonly EnvironmentMapping[]): MappedFlags {
-  const skipped = mergeSkipped(perEnvironment);
-  const skippedKeys = new Set(skipped.map((s) => s.key));
-  const byKey = new Map<string, EnvironmentFlag[]>();
-  for (const { flags } of perEnvironment) {
-    for (const flag of flags) {
-      if (skippedKeys.has(flag.key)) continue;
-      const parts = byKey.get(flag.key);
-      if (parts === undefined) byKey.set(flag.key, [flag]);
-      else parts.push(flag);
-    }
-  }
-  const flags: NormalizedFlag[] = [];
-  for (const [key, parts] of byKey) flags.push(joinedFlag(provider, key, parts));
-  return { flags, skipped };
-}
-
-/** All environments at once (mapEnvironmentFlags + mergeEnvironmentFlags). */
-export function mapFlagdDefinitions(definitions: readonly EnvironmentDefinitions[], settings: FlagdMapSettings): MappedFlags {
-  return mergeEnvironmentFlags(
-    settings.provider,
-    definitions.map((defs) => mapEnvironmentFlags(defs, settings)),
-  );
 }

@@ -2,14 +2,8 @@ import { strict as assert } from 'node:assert';
 import type { FlagEnvironment } from '../../../src/kit/flag';
 import type { FlagdFile, FlagdFlag } from '../codecs';
 import { FlagdFileError } from '../errors';
-import {
-  expandUrlTemplate,
-  mapFlagdDefinitions,
-  mapFlagEnvironment,
-  readFlagMetadata,
-  type EnvironmentDefinitions,
-  type FlagdMapSettings,
-} from '../map';
+import { expandUrlTemplate, mapFlagEnvironment, readFlagMetadata, type EnvironmentDefinitions, type FlagdMapSettings } from '../map';
+import { mapFlagdDefinitions } from '../join';
 
 const BOOL = { on: true, off: false } as const;
 const T1 = '2026-01-02T03:04:05.000Z';
@@ -430,6 +424,37 @@ describe('flagd map: environments → normalized flags', () => {
       flags.find((f) => f.key === 'b')!.environments.map((e) => e.name),
       ['production'],
     );
+  });
+
+  it('a flag first defined in a later environment comes after the flags before it, with its environments only', () => {
+    const later: FlagdFile = { flags: { c: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' }, a: prod.flags['a']! } };
+    const joined = mapFlagdDefinitions([defs('production', prod), defs('staging', later), defs('qa', later)], settings).flags;
+    assert.deepEqual(
+      joined.map((f) => [f.key, f.environments.map((e) => e.name)]),
+      [
+        ['a', ['production', 'staging', 'qa']],
+        ['b', ['production']],
+        ['c', ['staging', 'qa']],
+      ],
+    );
+    // Plain lists, as if built one entry at a time: no empty slots.
+    for (const flag of joined) assert.deepEqual(Object.keys(flag.environments), [...flag.environments.keys()].map(String));
+  });
+
+  it('unions tags and issue keys over environments, each once, in first-seen order', () => {
+    const flag = (tags: string, jira: string): FlagdFile => ({
+      flags: { t: { state: 'ENABLED', variants: BOOL, metadata: { tags, jira, issueKeys: 'OPS-1' } } },
+    });
+    const [joined] = mapFlagdDefinitions(
+      [
+        defs('production', flag('ui, web', 'PROJ-1')),
+        defs('staging', flag('ui, web', 'PROJ-1')),
+        defs('qa', flag('web, api,ui', 'PROJ-2 PROJ-1')),
+      ],
+      settings,
+    ).flags;
+    assert.deepEqual(joined!.tags, ['ui', 'web', 'api']);
+    assert.deepEqual(joined!.issueKeys, ['PROJ-1', 'OPS-1', 'PROJ-2']);
   });
 });
 
