@@ -15,15 +15,16 @@ import type { FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions, type FlagdOwnOptions } from './options';
 import { parseFlagdFile } from './parse';
 import {
+  checkSource,
   locateSource,
   readSource,
-  readSourceUnlessNotModified,
   SourceReadError,
   textOf,
   type KnownVersion,
   type NotModified,
   type SourceContent,
   type SourceLocation,
+  type SourceVersion,
 } from './read';
 import { knownVersionsIn, withKnownVersions } from './source-versions';
 import { watchFlagdSources } from './watch';
@@ -36,18 +37,8 @@ export type { FlagdOptions } from './options';
  */
 const MAPPING_REVISION = 1;
 
-/** A source's body as text, taken out of `contents` (so the bytes are not kept while the text is parsed). */
-function takeText(contents: Map<string, SourceContent>, url: string): string {
-  const text = textOf(contents.get(url)!);
-  contents.delete(url);
-  return text;
-}
-
-/** (A helper rather than a spread list in the caller, whose frame would keep the list, and so every body, alive.) */
-function anyNotModified(contents: ReadonlyMap<string, SourceContent | NotModified>): boolean {
-  for (const content of contents.values()) if ('notModified' in content) return true;
-  return false;
-}
+/** What checking a source gave: its body (HTTP), a 304 for the known version, or a local file's version alone. */
+type Checked = SourceContent | NotModified | SourceVersion;
 
 const describeEnvironments = (names: readonly string[]) =>
   names.length === 1 ? `environment "${names[0]}"` : `environments ${names.map((n) => `"${n}"`).join(', ')}`;
@@ -82,79 +73,119 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     return err;
   }
 
-  /** Every distinct source read once (a file standing for several environments gives them all the same version). */
-  async function readAll(signal: AbortSignal): Promise<Map<string, SourceContent>> {
-    const contents = await Promise.all(
-      sources.map((location) =>
-        readSource(location, signal, options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err))),
-      ),
-    );
-    return new Map(sources.map((location, i) => [location.url, contents[i]!]));
-  }
+  const read = (location: SourceLocation, signal: AbortSignal) =>
+    readSource(location, signal, options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err)));
 
-  /** As readAll, but an HTTP source still at its known version (ETag) is only asked (304), not transferred. */
-  async function readAllUnlessNotModified(
-    signal: AbortSignal,
-    known: ReadonlyMap<number, KnownVersion>,
-  ): Promise<Map<string, SourceContent | NotModified>> {
-    const contents = await Promise.all(
+  /**
+   * Every distinct source's version (a file standing for several environments gives them all the same version). An
+   * HTTP source still at its known version (ETag) is only asked (304), not transferred; a local file is hashed
+   * without keeping its bytes.
+   */
+  async function checkAll(signal: AbortSignal, known: ReadonlyMap<number, KnownVersion>): Promise<Map<string, Checked>> {
+    const checked = await Promise.all(
       sources.map((location, i) =>
-        readSourceUnlessNotModified(location, signal, known.get(i), options.headers).catch((err: unknown) =>
-          Promise.reject(sourceFailure(location, err)),
-        ),
+        checkSource(location, signal, known.get(i), options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err))),
       ),
     );
-    return new Map(sources.map((location, i) => [location.url, contents[i]!]));
+    return new Map(sources.map((location, i) => [location.url, checked[i]!]));
   }
 
   /**
    * The settings and every source's digest hashed; sources read over HTTP with an ETag also carry that ETag and
    * digest (by source index, never the URL, which may hold a token), for a conditional GET next time.
    */
-  function fingerprintOf(contents: ReadonlyMap<string, SourceContent | NotModified>): string {
+  function fingerprintOf(versions: ReadonlyMap<string, SourceVersion | NotModified>): string {
     const hash = createHash('sha256').update(settingsKey);
-    for (const { location } of plan) hash.update(`\n${contents.get(location.url)!.digest}`);
-    const versions = new Map<number, KnownVersion>();
+    for (const { location } of plan) hash.update(`\n${versions.get(location.url)!.digest}`);
+    const known = new Map<number, KnownVersion>();
     sources.forEach((location, i) => {
-      const { etag, digest } = contents.get(location.url)!;
-      if (etag !== undefined) versions.set(i, { etag, digest });
+      const { etag, digest } = versions.get(location.url)!;
+      if (etag !== undefined) known.set(i, { etag, digest });
     });
-    return withKnownVersions(hash.digest('base64url'), versions);
+    return withKnownVersions(hash.digest('base64url'), known);
   }
 
   /**
-   * Parses and maps each source in plan order, the flags of each environment joined as they come. `contents` is used
-   * up: each body is dropped once parsed, and each parsed file once its last environment is mapped.
+   * The bodies to parse that come over HTTP, fetched at once: those the check read, the others (304s) now. Local
+   * files are left out: each is read as it is parsed, so no more than one is held at a time.
    */
-  function mapAll(contents: Map<string, SourceContent>, sourceFingerprint: string): FlagSnapshot {
+  async function httpBodies(signal: AbortSignal, checked: ReadonlyMap<string, Checked>): Promise<Map<string, SourceContent>> {
+    const bodies = new Map<string, SourceContent>();
+    await Promise.all(
+      sources.map(async (location) => {
+        const content = checked.get(location.url);
+        if (content !== undefined && 'body' in content) bodies.set(location.url, content);
+        else if (location.kind === 'http') bodies.set(location.url, await read(location, signal));
+      }),
+    );
+    return bodies;
+  }
+
+  /** Every source checked; undefined when the versions are those of `acceptedSource`, else the bodies to parse. */
+  async function bodiesUnlessUnchanged(signal: AbortSignal, acceptedSource?: string): Promise<Map<string, SourceContent> | undefined> {
+    const checked = await checkAll(signal, acceptedSource === undefined ? new Map() : knownVersionsIn(acceptedSource));
+    if (acceptedSource !== undefined && fingerprintOf(checked) === acceptedSource) return undefined;
+    return httpBodies(signal, checked);
+  }
+
+  /** One source's text, its body taken out of `bodies` (read now when it is not there), and the version parsed. */
+  async function takeText(bodies: Map<string, SourceContent>, location: SourceLocation, signal: AbortSignal) {
+    const content = bodies.get(location.url) ?? (await read(location, signal));
+    bodies.delete(location.url);
+    const { digest, lastModified, etag } = content;
+    const version: SourceVersion = {
+      digest,
+      ...(lastModified !== undefined && { lastModified }),
+      ...(etag !== undefined && { etag }),
+    };
+    return { text: textOf(content), version };
+  }
+
+  /** One source read and parsed (a helper, so its bytes and text are let go once it returns). */
+  async function parsedSource(
+    bodies: Map<string, SourceContent>,
+    location: SourceLocation,
+    signal: AbortSignal,
+    versions: Map<string, SourceVersion>,
+  ): Promise<FlagdFile> {
+    const { text, version } = await takeText(bodies, location, signal);
+    versions.set(location.url, version);
+    try {
+      return parseFlagdFile(text, location.format);
+    } catch (err) {
+      throw sourceFailure(location, err);
+    }
+  }
+
+  /**
+   * Reads, parses and maps each source in plan order, the flags of each environment joined as they come. `bodies`
+   * is used up. Each parsed file is let go once its last environment is mapped, so no more than one file (tens of MB
+   * at 100k flags) is held as bytes, text or document at a time, beside the flags mapped so far. The fingerprint is
+   * that of the bytes parsed.
+   */
+  async function mapAll(signal: AbortSignal, bodies: Map<string, SourceContent>): Promise<FlagSnapshot> {
     const snapshotTime = new Date().toISOString();
-    const lastUpdated = plan.map(({ location }) => contents.get(location.url)!.lastModified?.toISOString() ?? snapshotTime);
     const lastUse = new Map(plan.map(({ location }, i) => [location.url, i]));
+    const versions = new Map<string, SourceVersion>();
     const parsed = new Map<string, FlagdFile>();
     const join = new FlagJoin(settings, plan.length);
-    plan.forEach(({ environment, location, urlTemplate }, i) => {
+    for (const [i, { environment, location, urlTemplate }] of plan.entries()) {
       const known = parsed.get(location.url);
-      let file = known;
-      if (file === undefined) {
-        try {
-          file = parseFlagdFile(takeText(contents, location.url), location.format);
-        } catch (err) {
-          throw sourceFailure(location, err);
-        }
-        parsed.set(location.url, file);
-      }
-      const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated: lastUpdated[i]! };
+      const file = known ?? (await parsedSource(bodies, location, signal, versions));
+      if (known === undefined) parsed.set(location.url, file);
+      const lastUpdated = versions.get(location.url)!.lastModified?.toISOString() ?? snapshotTime;
+      const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
       const flagCount = join.add(urlTemplate === undefined ? defs : { ...defs, urlTemplate });
       if (known === undefined) context.logger.debug({ provider, source: location.label, flags: flagCount }, 'read flagd file');
       if (lastUse.get(location.url) === i) parsed.delete(location.url);
-    });
+    }
     const { flags, skipped } = join.result();
+    const sourceFingerprint = fingerprintOf(versions);
     return skipped.length > 0 ? { flags, skipped, sourceFingerprint } : { flags, sourceFingerprint };
   }
 
   async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
-    const contents = await readAll(signal);
-    return mapAll(contents, fingerprintOf(contents));
+    return mapAll(signal, (await bodiesUnlessUnchanged(signal))!);
   }
 
   /**
@@ -162,12 +193,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
    * source that answers 304 to the ETag of that run is not even transferred.
    */
   async function snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource> {
-    const checked = await readAllUnlessNotModified(signal, knownVersionsIn(acceptedSource));
-    const checkedFingerprint = fingerprintOf(checked);
-    if (checkedFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint: checkedFingerprint };
-    // Something changed: the sources that answered 304 have no body here, so read everything as a plain snapshot.
-    const contents = anyNotModified(checked) ? await readAll(signal) : (checked as Map<string, SourceContent>);
-    return mapAll(contents, fingerprintOf(contents));
+    const bodies = await bodiesUnlessUnchanged(signal, acceptedSource);
+    return bodies === undefined ? { unchanged: true, sourceFingerprint: acceptedSource } : mapAll(signal, bodies);
   }
 
   // flagd files carry no version of anything but their schema.

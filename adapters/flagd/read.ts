@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -10,15 +11,19 @@ export type SourceLocation =
   | { readonly kind: 'file'; readonly path: string; readonly url: string; readonly label: string; readonly format: FlagdFormat }
   | { readonly kind: 'http'; readonly url: string; readonly label: string; readonly format: FlagdFormat };
 
-export interface SourceContent {
-  /** As read: bytes from a file (decoded only when the source has to be parsed), text from HTTP. */
-  readonly body: Buffer | string;
-  /** Hash of the raw bytes read: equal digests, equal files (what a skip of an unchanged source relies on). */
+/** What identifies the bytes of a source as read: equal digests, equal bytes (what a skip of an unchanged source relies on). */
+export interface SourceVersion {
+  /** Hash of the raw bytes read. */
   readonly digest: string;
   /** File mtime or HTTP Last-Modified, when known. */
   readonly lastModified?: Date;
   /** The HTTP ETag the body came with, when the server sent one. */
   readonly etag?: string;
+}
+
+export interface SourceContent extends SourceVersion {
+  /** As read: bytes from a file (decoded only when the source has to be parsed), text from HTTP. */
+  readonly body: Buffer | string;
 }
 
 /**
@@ -63,10 +68,11 @@ export function locateSource(source: string, configDir: string): SourceLocation 
   return { kind: 'file', path: absolute, url: pathToFileURL(absolute).href, label: absolute, format: formatOf(absolute) };
 }
 
-async function readLocalFile(location: Extract<SourceLocation, { kind: 'file' }>, signal: AbortSignal): Promise<SourceContent> {
+type FileLocation = Extract<SourceLocation, { kind: 'file' }>;
+
+async function readingLocalFile<T>(location: FileLocation, read: () => Promise<T>): Promise<T> {
   try {
-    const [bytes, info] = await Promise.all([readFile(location.path, { signal }), stat(location.path)]);
-    return { body: bytes, digest: digestOf(bytes), lastModified: info.mtime };
+    return await read();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.name === 'AbortError') throw new SourceReadError(`reading ${location.label} was aborted`);
@@ -74,6 +80,25 @@ async function readLocalFile(location: Extract<SourceLocation, { kind: 'file' }>
     const reason = e.code !== undefined ? e.message.split(', ')[0] : e.message;
     throw new SourceReadError(`cannot read ${location.label} (${reason})`);
   }
+}
+
+function readLocalFile(location: FileLocation, signal: AbortSignal): Promise<SourceContent> {
+  return readingLocalFile(location, async () => {
+    const [bytes, info] = await Promise.all([readFile(location.path, { signal }), stat(location.path)]);
+    return { body: bytes, digest: digestOf(bytes), lastModified: info.mtime };
+  });
+}
+
+/** A local file's version: its bytes hashed as they stream in, none of them kept (a file of tens of MB). */
+function versionOfLocalFile(location: FileLocation, signal: AbortSignal): Promise<SourceVersion> {
+  return readingLocalFile(location, async () => {
+    const hash = createHash('sha256');
+    const hashed = (async () => {
+      for await (const chunk of createReadStream(location.path, { signal, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    })();
+    const [info] = await Promise.all([stat(location.path), hashed]);
+    return { digest: hash.digest('base64url'), lastModified: info.mtime };
+  });
 }
 
 /**
@@ -153,14 +178,16 @@ export function readSource(
 }
 
 /**
- * Reads a source unless it is an HTTP source still at `known` (a conditional GET answered 304): then nothing is
- * transferred, and the caller takes the body for the one it had.
+ * A source's version, to compare with the last accepted one before anything is parsed: a local file is hashed
+ * without keeping its bytes (they are read again if it has to be parsed); an HTTP source is read, unless it is still
+ * at `known` (a conditional GET answered 304): then nothing is transferred, and the caller takes the body for the one
+ * it had.
  */
-export function readSourceUnlessNotModified(
+export function checkSource(
   location: SourceLocation,
   signal: AbortSignal,
   known: KnownVersion | undefined,
   headers: Readonly<Record<string, string>> = {},
-): Promise<SourceContent | NotModified> {
-  return location.kind === 'file' ? readLocalFile(location, signal) : readOverHttp(location, signal, headers, known);
+): Promise<SourceContent | NotModified | SourceVersion> {
+  return location.kind === 'file' ? versionOfLocalFile(location, signal) : readOverHttp(location, signal, headers, known);
 }

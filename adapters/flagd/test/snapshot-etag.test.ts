@@ -54,7 +54,7 @@ describe('flagd over HTTP: conditional GET against the last accepted ETag', () =
     assert.equal(isUnchanged(await ask(twoEnvironments(), sourceFingerprint!)), true);
   });
 
-  it('a source with a new ETag is read and mapped, and the one still at its ETag is read again in full', async () => {
+  it('a source with a new ETag is read and mapped (once), and the one still at its ETag is read again in full', async () => {
     const { sourceFingerprint } = await flagdSource(twoEnvironments()).snapshot(liveSignal());
     const enabled = fixture('staging.flagd.json').replace('"DISABLED"', '"ENABLED"');
     routes['/staging.json'] = { body: enabled, etag: 'W/"staging-v2"' };
@@ -76,7 +76,6 @@ describe('flagd over HTTP: conditional GET against the last accepted ETag', () =
         ['/production.json', 304],
         ['/staging.json', 200],
         ['/production.json', 200],
-        ['/staging.json', 200],
       ],
     );
   });

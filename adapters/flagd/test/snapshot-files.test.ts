@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFile, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -200,6 +200,30 @@ describe('flagd snapshot from local files', () => {
     const options = { source: './gone.yaml', environments: [{ name: 'production' }, { name: 'staging' }] };
     const err = await rejectionOf(flagdSource(options, dir).snapshot(liveSignal()));
     assert.match(err.message, /^flags: environments "production", "staging": cannot read /);
+  });
+
+  it('answers unchanged while the files hold the bytes of the fingerprint, whatever their mtime', async () => {
+    const { sourceFingerprint } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    const later = new Date(MTIME.getTime() + 60_000);
+    await utimes(path.join(dir, 'staging.flagd.json'), later, later);
+    const answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), sourceFingerprint!);
+    assert.deepEqual(answer, { unchanged: true, sourceFingerprint });
+  });
+
+  it('reads and maps changed files, with the fingerprint a plain snapshot of them gives', async () => {
+    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    const staging = path.join(dir, 'staging.flagd.json');
+    await writeFile(staging, (await readFile(staging, 'utf8')).replace('"DISABLED"', '"ENABLED"'));
+    const answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), before!);
+    assert.ok(!('unchanged' in answer));
+    assert.deepEqual(
+      answer.flags.find((f) => f.key === 'PROJ-1-alpha')!.environments.map((e) => e.enabled),
+      [true, true],
+    );
+    const plain = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    assert.notEqual(answer.sourceFingerprint, before);
+    assert.equal(answer.sourceFingerprint, plain.sourceFingerprint);
+    assert.deepEqual(answer.flags, plain.flags);
   });
 
   it('rejects when the signal is already aborted', async () => {
