@@ -5,10 +5,19 @@ import { FlagdFileError } from './errors';
 /**
  * How an ENABLED flagd flag rolls out, as Jira shows it: one percentage when the "on" share is known exactly,
  * else a rule count and a short text. Pure; see README.md "Mapping" for the table this implements.
+ *
+ * It runs for every flag of every environment (400,000 times for 100k flags in 4 files), so it reads the targeting
+ * without the lists, closures and pairs a plainer walk would make for each.
  */
 const MAX_TEXT = 255;
 
-type IsOn = (variant: string) => boolean;
+/** Which variants count as "on": none known, those whose value is true (boolean flags), or `onVariants`. */
+type OnRule =
+  | { readonly by: 'none' }
+  | { readonly by: 'value'; readonly variants: FlagdFlag['variants'] }
+  | { readonly by: 'name'; readonly names: readonly string[] };
+
+const NO_ON_RULE: OnRule = { by: 'none' };
 
 interface Bucket {
   readonly variant: string;
@@ -23,42 +32,95 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Boolean flags: variants whose value is true. Other flags: the configured `onVariants`, if the flag has any. */
-export function onVariantPredicate(flag: FlagdFlag, onVariants: readonly string[] | undefined): IsOn | undefined {
-  const values = Object.values(flag.variants);
-  if (values.length > 0 && values.every((v) => typeof v === 'boolean')) return (name) => flag.variants[name] === true;
-  if (onVariants !== undefined && onVariants.some((name) => name in flag.variants)) return (name) => onVariants.includes(name);
-  return undefined;
+function onRuleOf(flag: FlagdFlag, onVariants: readonly string[] | undefined): OnRule {
+  let any = false;
+  let allBoolean = true;
+  for (const name in flag.variants) {
+    any = true;
+    if (typeof flag.variants[name] !== 'boolean') {
+      allBoolean = false;
+      break;
+    }
+  }
+  if (any && allBoolean) return { by: 'value', variants: flag.variants };
+  if (onVariants !== undefined && onVariants.some((name) => name in flag.variants)) return { by: 'name', names: onVariants };
+  return NO_ON_RULE;
 }
 
-/** The single operator of a JSONLogic node (`{"if": [...]}` → ["if", [...]]), if it is one. */
-function operatorOf(logic: unknown): [string, unknown] | undefined {
+function isOn(rule: OnRule, variant: string): boolean {
+  return rule.by === 'value' ? rule.variants[variant] === true : rule.by === 'name' && rule.names.includes(variant);
+}
+
+/** The single operator of a JSONLogic node (`{"if": [...]}` → "if"), if it is one. */
+function operatorOf(logic: unknown): string | undefined {
   if (!isRecord(logic)) return undefined;
-  const keys = Object.keys(logic);
-  return keys.length === 1 ? [keys[0]!, logic[keys[0]!]] : undefined;
+  let operator: string | undefined;
+  for (const key in logic) {
+    if (operator !== undefined) return undefined;
+    operator = key;
+  }
+  return operator;
+}
+
+/** Where the buckets of a `fractional` operation start: the first argument may be a bucketing expression. */
+const firstBucket = (args: readonly unknown[]) => (args.length > 0 && !Array.isArray(args[0]) ? 1 : 0);
+
+/**
+ * Bucket `i` of a `fractional` operation, or undefined when it cannot be known without evaluating (a bucket whose
+ * variant is itself an expression). Throws when it names a variant the flag does not have.
+ */
+function bucketAt(flagKey: string, flag: FlagdFlag, args: readonly unknown[], i: number): Bucket | undefined {
+  const entry: unknown = args[i];
+  if (!Array.isArray(entry) || entry.length < 1 || entry.length > 2) return undefined;
+  const variant: unknown = entry[0];
+  const weight: unknown = entry[1] === undefined ? 1 : entry[1];
+  if (typeof variant !== 'string' && typeof variant !== 'number' && typeof variant !== 'boolean') return undefined;
+  const name = String(variant);
+  if (!(name in flag.variants)) {
+    throw new FlagdFileError([
+      `flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`,
+    ]);
+  }
+  // flagd clamps negative weights to 0 and defaults a missing weight to 1.
+  return { variant: name, weight: typeof weight === 'number' ? Math.max(0, weight) : undefined };
 }
 
 /**
- * Buckets of a `fractional` operation, or undefined when they cannot be known without evaluating (a bucket whose
- * variant is itself an expression). The first argument may be a bucketing expression rather than a bucket.
+ * The buckets, or undefined when they cannot be known (see bucketAt); every bucket is looked at in order, so a
+ * bucket naming no variant is reported as before.
  */
 function fractionalBuckets(flagKey: string, flag: FlagdFlag, args: unknown): Bucket[] | undefined {
   if (!Array.isArray(args)) return undefined;
-  const entries = args.length > 0 && !Array.isArray(args[0]) ? args.slice(1) : args;
   const buckets: Bucket[] = [];
-  for (const entry of entries) {
-    if (!Array.isArray(entry) || entry.length < 1 || entry.length > 2) return undefined;
-    const [variant, weight = 1] = entry as unknown[];
-    if (typeof variant !== 'string' && typeof variant !== 'number' && typeof variant !== 'boolean') return undefined;
-    const name = String(variant);
-    if (!(name in flag.variants)) {
-      throw new FlagdFileError([
-        `flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`,
-      ]);
-    }
-    // flagd clamps negative weights to 0 and defaults a missing weight to 1.
-    buckets.push({ variant: name, weight: typeof weight === 'number' ? Math.max(0, weight) : undefined });
+  for (let i = firstBucket(args); i < args.length; i++) {
+    const bucket = bucketAt(flagKey, flag, args, i);
+    if (bucket === undefined) return undefined;
+    buckets.push(bucket);
   }
   return buckets;
+}
+
+/**
+ * The share of the "on" buckets of a `fractional` operation, from its arguments directly (no bucket list): the same
+ * buckets, checks and sums, in the same order, as fractionalBuckets then onPercentage. Undefined when no share is
+ * known (no rule for "on", a bucket not knowable, a computed weight, a total of 0).
+ */
+function fractionalOnPercentage(flagKey: string, flag: FlagdFlag, args: unknown, rule: OnRule): number | undefined {
+  if (rule.by === 'none' || !Array.isArray(args)) return undefined;
+  let total = 0;
+  let on = 0;
+  let computed = false;
+  for (let i = firstBucket(args); i < args.length; i++) {
+    const bucket = bucketAt(flagKey, flag, args, i);
+    if (bucket === undefined) return undefined;
+    if (bucket.weight === undefined) computed = true;
+    else {
+      total += bucket.weight;
+      if (isOn(rule, bucket.variant)) on += bucket.weight;
+    }
+  }
+  if (computed || total === 0) return undefined;
+  return round2((on / total) * 100);
 }
 
 /** The weights, or undefined when any of them is computed: then no share of the split is known. */
@@ -71,20 +133,12 @@ function knownWeights(buckets: readonly Bucket[]): { readonly variant: string; r
   return known;
 }
 
-function onPercentage(buckets: readonly Bucket[], isOn: IsOn): number | undefined {
-  const known = knownWeights(buckets);
-  if (known === undefined) return undefined;
-  const total = known.reduce((sum, b) => sum + b.weight, 0);
-  if (total === 0) return undefined;
-  return round2((known.filter((b) => isOn(b.variant)).reduce((sum, b) => sum + b.weight, 0) / total) * 100);
-}
-
-function describeFractional(flagKey: string, flag: FlagdFlag, args: unknown, isOn: IsOn | undefined): string {
+function describeFractional(flagKey: string, flag: FlagdFlag, args: unknown, rule: OnRule): string {
   const buckets = fractionalBuckets(flagKey, flag, args);
   if (buckets === undefined) return 'fractional split';
   const known = knownWeights(buckets);
   if (known === undefined) return COMPUTED_SPLIT;
-  const on = isOn === undefined ? undefined : onPercentage(buckets, isOn);
+  const on = fractionalOnPercentage(flagKey, flag, args, rule);
   if (on !== undefined) return `fractional on ${on}%`;
   const total = known.reduce((sum, b) => sum + b.weight, 0);
   if (total === 0) return 'fractional split';
@@ -97,12 +151,12 @@ interface RuleSummary {
 }
 
 /** Counts `if` conditions (nested ones too) and describes fractional splits and the final fallback variant. */
-function summarize(flagKey: string, flag: FlagdFlag, logic: unknown, isOn: IsOn | undefined, acc: RuleSummary, top: boolean): void {
-  const op = operatorOf(logic);
-  if (op === undefined) return;
-  const [name, args] = op;
+function summarize(flagKey: string, flag: FlagdFlag, logic: unknown, rule: OnRule, acc: RuleSummary, top: boolean): void {
+  const name = operatorOf(logic);
+  if (name === undefined) return;
+  const args = (logic as Record<string, unknown>)[name];
   if (name === 'fractional') {
-    acc.parts.push(describeFractional(flagKey, flag, args, isOn));
+    acc.parts.push(describeFractional(flagKey, flag, args, rule));
     return;
   }
   if (name !== 'if' || !Array.isArray(args)) {
@@ -111,10 +165,9 @@ function summarize(flagKey: string, flag: FlagdFlag, logic: unknown, isOn: IsOn 
     return;
   }
   acc.rules += Math.floor(args.length / 2);
-  args.forEach((arg, i) => {
-    const isResult = i % 2 === 1 || i === args.length - 1;
-    if (isResult && i > 0) summarize(flagKey, flag, arg, isOn, acc, false);
-  });
+  for (let i = 1; i < args.length; i++) {
+    if (i % 2 === 1 || i === args.length - 1) summarize(flagKey, flag, args[i], rule, acc, false);
+  }
   const fallback: unknown = args.length % 2 === 1 ? args[args.length - 1] : undefined;
   if (top && typeof fallback === 'string' && args.length > 1) acc.parts.push(`else ${fallback}`);
 }
@@ -122,26 +175,45 @@ function summarize(flagKey: string, flag: FlagdFlag, logic: unknown, isOn: IsOn 
 const clip = (text: string) => (text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`);
 
 /** No targeting (absent, null or `{}`) means the default variant is served to everyone. */
-export function hasTargeting(flag: FlagdFlag): boolean {
-  return isRecord(flag.targeting) ? Object.keys(flag.targeting).length > 0 : flag.targeting !== undefined && flag.targeting !== null;
+function hasTargeting(flag: FlagdFlag): boolean {
+  const targeting = flag.targeting;
+  if (!isRecord(targeting)) return targeting !== undefined && targeting !== null;
+  for (const _ in targeting) return true;
+  return false;
+}
+
+/**
+ * `{ percentage }` objects, one per value: most flags share a handful of percentages, and a rollout is read-only
+ * data (frozen), so flags may share it. Bounded, though two decimals allow only 10,001 values in 0–100.
+ */
+const percentages = new Map<number, Rollout>();
+
+function percentageRollout(percentage: number): Rollout {
+  let rollout = percentages.get(percentage);
+  if (rollout === undefined) {
+    if (percentages.size >= 20_000) percentages.clear();
+    rollout = Object.freeze({ percentage });
+    percentages.set(percentage, rollout);
+  }
+  return rollout;
 }
 
 /** Rollout of an ENABLED flag (DISABLED flags have none). */
 export function describeRollout(flagKey: string, flag: FlagdFlag, onVariants?: readonly string[]): Rollout | undefined {
-  const isOn = onVariantPredicate(flag, onVariants);
+  const rule = onRuleOf(flag, onVariants);
   const defaultVariant = flag.defaultVariant ?? undefined;
   if (!hasTargeting(flag)) {
     if (defaultVariant === undefined) return { text: 'everyone gets the application default' };
-    return isOn !== undefined ? { percentage: isOn(defaultVariant) ? 100 : 0 } : { text: clip(`everyone gets ${defaultVariant}`) };
+    return rule.by !== 'none' ? percentageRollout(isOn(rule, defaultVariant) ? 100 : 0) : { text: clip(`everyone gets ${defaultVariant}`) };
   }
-  const op = operatorOf(flag.targeting);
-  if (op !== undefined && op[0] === 'fractional') {
-    const buckets = fractionalBuckets(flagKey, flag, op[1]);
-    const percentage = buckets === undefined || isOn === undefined ? undefined : onPercentage(buckets, isOn);
-    if (percentage !== undefined) return { percentage };
-    return { rules: 1, text: clip(describeFractional(flagKey, flag, op[1], isOn)) };
+  const name = operatorOf(flag.targeting);
+  if (name === 'fractional') {
+    const args = (flag.targeting as Record<string, unknown>)[name];
+    const percentage = fractionalOnPercentage(flagKey, flag, args, rule);
+    if (percentage !== undefined) return percentageRollout(percentage);
+    return { rules: 1, text: clip(describeFractional(flagKey, flag, args, rule)) };
   }
   const acc: RuleSummary = { rules: 0, parts: [] };
-  summarize(flagKey, flag, flag.targeting, isOn, acc, true);
+  summarize(flagKey, flag, flag.targeting, rule, acc, true);
   return { rules: acc.rules, text: clip([plural(acc.rules, 'rule'), ...acc.parts].join('; ')) };
 }
