@@ -8,12 +8,11 @@ import {
   type FlagSource,
   type UnchangedSource,
 } from '../../src/kit';
-import type { FlagdFile } from './codecs';
 import { FlagdFileError } from './errors';
 import { FlagJoin } from './join';
 import type { FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions, type FlagdOwnOptions } from './options';
-import { parseFlagdFile } from './parse';
+import { readFlagdFile, type ParsedFlagdFile } from './parse';
 import {
   checkSource,
   locateSource,
@@ -147,11 +146,11 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     location: SourceLocation,
     signal: AbortSignal,
     versions: Map<string, SourceVersion>,
-  ): Promise<FlagdFile> {
+  ): Promise<ParsedFlagdFile> {
     const { text, version } = await takeText(bodies, location, signal);
     versions.set(location.url, version);
     try {
-      return parseFlagdFile(text, location.format);
+      return readFlagdFile(text, location.format);
     } catch (err) {
       throw sourceFailure(location, err);
     }
@@ -167,14 +166,15 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     const snapshotTime = new Date().toISOString();
     const lastUse = new Map(plan.map(({ location }, i) => [location.url, i]));
     const versions = new Map<string, SourceVersion>();
-    const parsed = new Map<string, FlagdFile>();
+    const parsed = new Map<string, ParsedFlagdFile>();
     const join = new FlagJoin(settings, plan.length);
     for (const [i, { environment, location, urlTemplate }] of plan.entries()) {
       const known = parsed.get(location.url);
-      const file = known ?? (await parsedSource(bodies, location, signal, versions));
-      if (known === undefined) parsed.set(location.url, file);
+      const source = known ?? (await parsedSource(bodies, location, signal, versions));
+      if (known === undefined) parsed.set(location.url, source);
       const lastUpdated = versions.get(location.url)!.lastModified?.toISOString() ?? snapshotTime;
-      const defs = { environment, file, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
+      const { file, keys: flagKeys } = source;
+      const defs = { environment, file, flagKeys, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
       const flagCount = join.add(urlTemplate === undefined ? defs : { ...defs, urlTemplate });
       if (known === undefined) context.logger.debug({ provider, source: location.label, flags: flagCount }, 'read flagd file');
       if (lastUse.get(location.url) === i) parsed.delete(location.url);

@@ -24,7 +24,10 @@ class JoiningFlag extends GatheredMetadata {
   readonly environments: FlagEnvironment[];
   count = 0;
 
-  constructor(environmentCount: number) {
+  constructor(
+    readonly key: string,
+    environmentCount: number,
+  ) {
     super();
     this.environments = new Array<FlagEnvironment>(environmentCount);
   }
@@ -43,6 +46,11 @@ export class FlagJoin {
   private readonly joining = new Map<string, JoiningFlag>();
   /** Why each skipped flag was skipped, one reason per environment that refused it. */
   private readonly skipReasons = new Map<string, string[]>();
+  /**
+   * The flags of the environment added last, in its file's order: files usually list flags in the same order, so
+   * the flag at the same place is tried before the lookup by key.
+   */
+  private previousOrder: (JoiningFlag | undefined)[] = [];
 
   /** `environmentCount`: how many times `add` will be called. */
   constructor(
@@ -63,9 +71,11 @@ export class FlagJoin {
     const time = defs.lastUpdated;
     const ms = Date.parse(time);
     const flags = defs.file.flags;
-    let count = 0;
-    for (const key in flags) {
-      count++;
+    const keys = defs.flagKeys ?? Object.keys(flags);
+    const previous = this.previousOrder;
+    const order = new Array<JoiningFlag | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       const flag = flags[key]!;
       let environment: FlagEnvironment;
       try {
@@ -79,11 +89,13 @@ export class FlagJoin {
         continue;
       }
       if (this.skipReasons.has(key)) continue;
-      let joining = this.joining.get(key);
+      const guess = previous[i];
+      let joining = guess !== undefined && guess.key === key ? guess : this.joining.get(key);
       if (joining === undefined) {
-        joining = new JoiningFlag(this.environmentCount);
+        joining = new JoiningFlag(key, this.environmentCount);
         this.joining.set(key, joining);
       }
+      order[i] = joining;
       gatherMetadata(joining, flag.metadata ?? NO_METADATA, fileMetadata);
       joining.environments[joining.count++] = environment;
       if (time !== joining.lastUpdated && (joining.lastUpdated === undefined || ms > joining.lastMs)) {
@@ -91,14 +103,16 @@ export class FlagJoin {
         joining.lastMs = ms;
       }
     }
-    return count;
+    this.previousOrder = order;
+    return keys.length;
   }
 
   /** The joined flags (in the order their keys first appeared) and the skipped ones (the reasons joined). */
   result(): MappedFlags {
     const { provider } = this.settings;
     const flags: NormalizedFlag[] = [];
-    for (const [key, j] of this.joining) {
+    for (const j of this.joining.values()) {
+      const key = j.key;
       if (this.skipReasons.has(key)) continue;
       const environments = j.environments;
       if (j.count < environments.length) environments.length = j.count;

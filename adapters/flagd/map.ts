@@ -20,6 +20,8 @@ export interface EnvironmentDefinitions {
   readonly sourceLabel?: string;
   /** ISO-8601: file mtime, HTTP Last-Modified, or the snapshot time. */
   readonly lastUpdated: string;
+  /** The file's flag keys in its order, when the caller has them (saves listing 100,000s of keys again). */
+  readonly flagKeys?: readonly string[];
 }
 
 export interface FlagdMapSettings {

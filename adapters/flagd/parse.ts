@@ -99,17 +99,24 @@ function resolveEvaluatorRefs(document: Record<string, unknown>, problems: strin
   return resolvedFlags === undefined ? document : { ...document, flags: resolvedFlags };
 }
 
+/** A valid file, and its flag keys in the file's order (listing the keys of 100,000s of flags is worth doing once). */
+export interface ParsedFlagdFile {
+  readonly file: FlagdFile;
+  readonly keys: readonly string[];
+}
+
 /**
  * The file when it is valid, in one pass over its flags: the outline schema, then per flag its targeting (`$ref`s
  * resolved, checked by its JSON text, which also tells whether it holds a `$ref` at all) and its default variant.
  * Undefined at the first problem of any kind: `checkedInFull` then finds and names the problems in their order.
  */
-function checkedQuickly(document: unknown): FlagdFile | undefined {
+function checkedQuickly(document: unknown): ParsedFlagdFile | undefined {
   if (!outlineConforms(document)) return undefined;
   const { flags } = document;
+  const keys = Object.keys(flags);
   const evaluators = document.$evaluators ?? {};
   let resolvedFlags: Record<string, FlagdFlag> | undefined;
-  for (const key in flags) {
+  for (const key of keys) {
     const flag = flags[key]!;
     if (flag.targeting !== undefined) {
       let targeting: unknown = flag.targeting;
@@ -129,7 +136,7 @@ function checkedQuickly(document: unknown): FlagdFile | undefined {
     }
     if (defaultVariantProblem(key, flag) !== undefined) return undefined;
   }
-  return resolvedFlags === undefined ? document : { ...document, flags: resolvedFlags };
+  return { file: resolvedFlags === undefined ? document : { ...document, flags: resolvedFlags }, keys };
 }
 
 /**
@@ -153,7 +160,13 @@ function checkedInFull(parsed: unknown): FlagdFile {
  * flagd's own (its published schema on the file with `$ref`s resolved, then the default variant), without building
  * the evaluators a flagd provider would: a sync reads definitions, it never evaluates them.
  */
-export function parseFlagdFile(text: string, format: FlagdFormat = 'json'): FlagdFile {
+export function readFlagdFile(text: string, format: FlagdFormat = 'json'): ParsedFlagdFile {
   const parsed = parseDocument(text, format);
-  return checkedQuickly(parsed) ?? checkedInFull(parsed);
+  const checked = checkedQuickly(parsed);
+  if (checked !== undefined) return checked;
+  const file = checkedInFull(parsed);
+  return { file, keys: Object.keys(file.flags) };
 }
+
+/** readFlagdFile, the file alone. */
+export const parseFlagdFile = (text: string, format: FlagdFormat = 'json'): FlagdFile => readFlagdFile(text, format).file;
