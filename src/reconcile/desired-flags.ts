@@ -35,14 +35,33 @@ function propertiesKey(settings: FlagMappingSettings): string {
 }
 
 /**
- * Fingerprint of one flag's source data under given mapping settings. Times are left out: they never make a change
- * on their own (the Jira content hash leaves them out too), so a file rewritten with a new mtime but the same flags
- * is recognised here without mapping a single flag.
+ * Fingerprint of one flag's source data under given mapping settings: every field toJiraFlag reads, in a fixed
+ * order, but the times. Times never make a change on their own (the Jira content hash leaves them out too), so a file
+ * rewritten with a new mtime but the same flags is recognised here without mapping a single flag. One serialization
+ * of the values themselves: no copy of the flag without its times, no field names (an absent field is `null`, which
+ * no field holds). A flag whose fingerprint was computed otherwise (before this form) is mapped once and, its Jira
+ * form unchanged, only takes the new fingerprint in state (the plan's `refresh`).
  */
 function inputFingerprint(seedKey: string, flag: NormalizedFlag): string {
-  const { lastUpdated: _flagTime, environments, ...data } = flag;
-  const envs = environments.map(({ lastUpdated: _envTime, ...env }) => env);
-  return textHash(`${seedKey}${JSON.stringify(data)}${JSON.stringify(envs)}`);
+  const { environments } = flag;
+  const values: unknown[] = new Array(8 + 5 * environments.length);
+  values[0] = seedKey;
+  values[1] = flag.provider;
+  values[2] = flag.key;
+  values[3] = flag.name;
+  values[4] = flag.description;
+  values[5] = flag.tags;
+  values[6] = flag.url;
+  values[7] = flag.issueKeys;
+  let at = 8;
+  for (const env of environments) {
+    values[at++] = env.name;
+    values[at++] = env.enabled;
+    values[at++] = env.defaultValue;
+    values[at++] = env.rollout;
+    values[at++] = env.url;
+  }
+  return textHash(JSON.stringify(values));
 }
 
 /** Parts of a flag a plan names when they change. */

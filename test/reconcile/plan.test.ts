@@ -143,6 +143,49 @@ describe('desiredFlags source fingerprints', () => {
     assert.equal(desiredFlags([flag], changedSettings, () => fingerprint).entities.length, 1);
   });
 
+  it('leaves times out: a flag whose times alone moved is recognised', () => {
+    const fingerprint = desiredFlags([flag], settings).entities[0]!.inputHash!;
+    const later = {
+      ...flag,
+      lastUpdated: '2026-05-06T07:08:09.000Z',
+      environments: flag.environments.map((env) => ({ ...env, lastUpdated: '2026-05-06T07:08:09.000Z' })),
+    };
+    assert.deepEqual(desiredFlags([later], settings, () => fingerprint).unchanged, ['p:PROJ-1-x']);
+  });
+
+  it('reads an absent field and one set to undefined alike', () => {
+    const fingerprint = desiredFlags([flag], settings).entities[0]!.inputHash!;
+    const explicit = { ...flag, name: undefined, environments: [{ ...flag.environments[0]!, defaultValue: undefined, url: undefined }] };
+    assert.deepEqual(desiredFlags([explicit], settings, () => fingerprint).unchanged, ['p:PROJ-1-x']);
+  });
+
+  it('moves with every field the Jira form is made of', () => {
+    const env = flag.environments[0]!;
+    const variants: Record<string, unknown>[] = [
+      { name: 'X' },
+      { description: 'PROJ-2' },
+      { tags: ['a'] },
+      { tags: ['a', 'b'] },
+      { url: 'https://x.example/g' },
+      { url: undefined },
+      { issueKeys: ['PROJ-3'] },
+      { environments: [{ ...env, name: 'staging' }] },
+      { environments: [{ ...env, enabled: false }] },
+      { environments: [{ ...env, defaultValue: 'on' }] },
+      { environments: [{ ...env, rollout: { percentage: 6 } }] },
+      { environments: [{ ...env, rollout: { rules: 1, text: '1 rule' } }] },
+      { environments: [{ ...env, rollout: undefined }] },
+      { environments: [{ ...env, url: 'https://x.example/p' }] },
+      { environments: [env, { name: 'staging', enabled: true }] },
+      { environments: [] },
+    ];
+    const fingerprint = desiredFlags([flag], settings).entities[0]!.inputHash!;
+    for (const variant of variants) {
+      const changed = desiredFlags([{ ...flag, ...variant }], settings, () => fingerprint);
+      assert.deepEqual(changed.unchanged, [], JSON.stringify(variant));
+    }
+  });
+
   it('hashes a flag and its fields as contentHash and fieldHashes of its Jira form do, with or without properties', () => {
     const full = {
       ...flag,
