@@ -173,8 +173,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
       const source = known ?? (await parsedSource(bodies, location, signal, versions));
       if (known === undefined) parsed.set(location.url, source);
       const lastUpdated = versions.get(location.url)!.lastModified?.toISOString() ?? snapshotTime;
-      const { file, keys: flagKeys } = source;
-      const defs = { environment, file, flagKeys, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
+      const defs = { environment, file: source.file, listed: source, sourceUrl: location.url, sourceLabel: location.label, lastUpdated };
       const flagCount = join.add(urlTemplate === undefined ? defs : { ...defs, urlTemplate });
       if (known === undefined) context.logger.debug({ provider, source: location.label, flags: flagCount }, 'read flagd file');
       if (lastUse.get(location.url) === i) parsed.delete(location.url);

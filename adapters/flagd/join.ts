@@ -71,12 +71,13 @@ export class FlagJoin {
     const time = defs.lastUpdated;
     const ms = Date.parse(time);
     const flags = defs.file.flags;
-    const keys = defs.flagKeys ?? Object.keys(flags);
+    const keys = defs.listed?.keys ?? Object.keys(flags);
+    const definitions = defs.listed?.definitions;
     const previous = this.previousOrder;
     const order = new Array<JoiningFlag | undefined>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const flag = flags[key]!;
+      const flag = definitions === undefined ? flags[key]! : definitions[i]!;
       let environment: FlagEnvironment;
       try {
         environment = mapFlagEnvironment(key, flag, defs, this.settings, linkOf);
@@ -118,8 +119,8 @@ export class FlagJoin {
       if (j.count < environments.length) environments.length = j.count;
       const { name, description, tags, lastUpdated, issueKeys } = j;
       const url = j.url ?? environments[0]!.url;
-      // Keys in this order, the optional ones only when set (what a hash of the flag sees); the usual shapes written
-      // out whole, as in mapFlagEnvironment.
+      // Keys in the order they always had, the optional ones only when set; the usual shapes written out whole, as in
+      // mapFlagEnvironment.
       if (name !== undefined && url !== undefined && lastUpdated !== undefined) {
         flags.push(
           description === undefined

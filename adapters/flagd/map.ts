@@ -20,8 +20,11 @@ export interface EnvironmentDefinitions {
   readonly sourceLabel?: string;
   /** ISO-8601: file mtime, HTTP Last-Modified, or the snapshot time. */
   readonly lastUpdated: string;
-  /** The file's flag keys in its order, when the caller has them (saves listing 100,000s of keys again). */
-  readonly flagKeys?: readonly string[];
+  /**
+   * The file's flag keys in its order and each key's definition at the same index, when the caller has them (saves
+   * listing and looking up 100,000s of keys again).
+   */
+  readonly listed?: { readonly keys: readonly string[]; readonly definitions: readonly FlagdFlag[] };
 }
 
 export interface FlagdMapSettings {
@@ -201,8 +204,8 @@ export function mapFlagEnvironment(
   const name = defs.environment;
   const { lastUpdated } = defs;
   const defaultValue = defaultRaw === undefined ? undefined : flagValueToText(defaultRaw);
-  // Keys in this order, the optional ones only when set (what a hash of the flag sees). The usual shapes are written
-  // out whole, so each object holds its fields itself rather than in a second, grown array of properties.
+  // Keys in the order they always had, the optional ones only when set. The usual shapes are written out whole, so
+  // each object holds its fields itself rather than in a second, grown array of properties.
   if (defaultValue !== undefined && url !== undefined) {
     if (rollout !== undefined) return { name, enabled, defaultValue, rollout, url, lastUpdated };
     return { name, enabled, defaultValue, url, lastUpdated };
