@@ -196,9 +196,14 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     return bodies === undefined ? { unchanged: true, sourceFingerprint: acceptedSource } : mapAll(signal, bodies);
   }
 
+  /** The check of snapshotUnlessUnchanged alone: local files hashed, HTTP sources asked with their ETag. */
+  async function isUnchanged(signal: AbortSignal, acceptedSource: string): Promise<boolean> {
+    return fingerprintOf(await checkAll(signal, knownVersionsIn(acceptedSource))) === acceptedSource;
+  }
+
   // flagd files carry no version of anything but their schema.
   const watch = watchFlagdSources(plan, options.headers, context.logger);
-  return { environments: plan.map((p) => p.environment), product: 'flagd', snapshot, snapshotUnlessUnchanged, watch };
+  return { environments: plan.map((p) => p.environment), product: 'flagd', snapshot, snapshotUnlessUnchanged, isUnchanged, watch };
 }
 
 export const adapter: FlagAdapterFactory<FlagdOwnOptions> = {

@@ -75,12 +75,17 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
       return repo.transitions === false ? { ...result, transitions: false } : result;
     });
 
-  async function read(signal: AbortSignal, acceptedSource?: string): Promise<DevinfoSnapshot | UnchangedSource> {
+  /** Every repository brought up to date, its tips and history settings, and their fingerprint. */
+  async function current(signal: AbortSignal) {
     product = await gitProduct(signal);
     // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
     const states: { tips: BranchTip[]; history: string }[] = [];
     for (const repo of options.repositories) states.push(await tipsOf(repo, signal));
-    const sourceFingerprint = fingerprintOf(options.repositories, maxCommits, product, states);
+    return { states, sourceFingerprint: fingerprintOf(options.repositories, maxCommits, product, states) };
+  }
+
+  async function read(signal: AbortSignal, acceptedSource?: string): Promise<DevinfoSnapshot | UnchangedSource> {
+    const { states, sourceFingerprint } = await current(signal);
     if (sourceFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint };
     const repositories = [];
     for (const [i, repo] of options.repositories.entries()) repositories.push(await readOne(repo, states[i]!.tips, signal));
@@ -95,6 +100,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     },
     snapshot: (signal) => read(signal) as Promise<DevinfoSnapshot>,
     snapshotUnlessUnchanged: read,
+    isUnchanged: async (signal, acceptedSource) => (await current(signal)).sourceFingerprint === acceptedSource,
   };
 }
 

@@ -92,6 +92,13 @@ interface SourceExtras extends Product {
    */
   readonly watch?: (onChange: () => void, signal: AbortSignal, pollIntervalMs: number) => Promise<void>;
   readonly close?: () => Promise<void>;
+  /**
+   * Optional, with `snapshotUnlessUnchanged`: true while the source still has `acceptedSource` as its fingerprint,
+   * answered cheaply (bytes hashed, an ETag asked, refs listed) without reading what it holds. The core asks first
+   * when it could end the run without loading state: a source that changed then has state loaded before its
+   * snapshot is parsed, which keeps the run's peak memory lower. A failure counts as "changed".
+   */
+  readonly isUnchanged?: (signal: AbortSignal, acceptedSource: string) => Promise<boolean>;
 }
 
 /** A source of feature flags. */

@@ -1,4 +1,5 @@
-import type { JiraClient } from '../jira/types';
+import type { JiraClient, KindName } from '../jira/types';
+import { withTimeout } from '../kit/deadline';
 import { IN_SUMMARY, type Logger } from '../log';
 import { applyPlan, resultOk, type ProviderResult } from './apply';
 import { collectSources } from './collect';
@@ -8,7 +9,7 @@ import { acceptedSourceInSummary, acceptedSourceOf, sourceRecordAfter, unchanged
 import type { ProviderRuntime } from './provider';
 import { StateLedger } from './state-ledger';
 import type { StateStore } from './state-store';
-import type { SyncState } from './state';
+import type { StateSummary, SyncState } from './state';
 
 export type { ProviderRuntime } from './provider';
 
@@ -63,9 +64,14 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   const configured = input.scoped === true ? undefined : input.configuredProviders;
   // Sources are read against the store's summary when it has one: if every one is unchanged, the run ends without
   // loading the records (at 100k flags, loading them is most of such a run). Otherwise state is loaded after reading.
-  const summary = skipping === undefined ? undefined : await input.store.loadSummary?.();
-  const loaded = summary === undefined ? await input.store.load() : undefined;
   const settingsKeys = new Map(input.providers.map((p) => [p.name, skipping?.settingsKey(p, input.properties) ?? '']));
+  let summary = skipping === undefined ? undefined : await input.store.loadSummary?.();
+  // A source known to have changed needs state: loaded before that source is parsed, it is not added on top of the
+  // parse's garbage at the run's peak. Sources that cannot tell cheaply are read first, as the summary allows.
+  if (summary !== undefined && (await someSourceChanged(kind.name, input.providers, summary, settingsKeys, input.signal))) {
+    summary = undefined;
+  }
+  const loaded = summary === undefined ? await input.store.load() : undefined;
   const sources = await collectSources(kind, input.providers, input.signal, (provider) => {
     if (skipping === undefined) return undefined;
     const mapping = settingsKeys.get(provider.name)!;
@@ -143,6 +149,33 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   }
   if (summary === undefined && !ledger.hasChanges) await input.store.keepSummary?.(ledger.state);
   return finishRun(ledger, logger, { ok: results.every(resultOk), dryRun: false, plan, results });
+}
+
+/**
+ * Whether the run certainly needs state: some provider has no source the summary vouches for, or says (cheaply,
+ * through `isUnchanged`) that its source moved. A provider that cannot say is not counted as changed.
+ */
+async function someSourceChanged(
+  kind: KindName,
+  providers: readonly ProviderRuntime[],
+  summary: StateSummary,
+  settingsKeys: ReadonlyMap<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const answers = await Promise.all(
+    providers.map(async (provider) => {
+      const accepted = acceptedSourceInSummary(summary, kind, provider.name, settingsKeys.get(provider.name)!);
+      if (accepted === undefined) return true;
+      const check = provider.source.source.isUnchanged;
+      if (check === undefined) return false;
+      try {
+        return !(await withTimeout((s) => check.call(provider.source.source, s, accepted), provider.timeoutMs, signal));
+      } catch {
+        return true; // the snapshot says what is wrong
+      }
+    }),
+  );
+  return answers.includes(true);
 }
 
 /**

@@ -73,6 +73,36 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
     );
   });
 
+  it('a source that says cheaply it changed has state loaded before its snapshot is read (a lower peak)', async () => {
+    const routes = { '/flags.json': { body: flagdFile(linkedFlags(5)), etag: '"v1"' } };
+    const server = await serveRoutes(routes);
+    try {
+      const provider = { name: 'files', adapter: 'flagd', source: `${server.url}/flags.json`, environments: [{ name: 'production' }] };
+      configFile = await writeSyncConfig(dir, sim, [provider]);
+      await sync();
+      routes['/flags.json'] = { body: flagdFile(linkedFlags(6)), etag: '"v2"' };
+      const store = new FileStateStore(stateFile());
+      const before = server.requests.length;
+      let requestsAtLoad = -1;
+      const load = store.load;
+      const observed = Object.assign(Object.create(store) as FileStateStore, {
+        load: () => {
+          requestsAtLoad = server.requests.length - before;
+          return load();
+        },
+      });
+      const report = await sync({ store: observed });
+      assert.equal(report.results[0]!.created, 1);
+      assert.deepEqual(
+        { atLoad: requestsAtLoad, inRun: server.requests.length - before },
+        { atLoad: 1, inRun: 2 },
+        'the check (If-None-Match), then state, then the read',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a provider removed from the config: the summary cannot decide, so state is loaded and its flags deleted', async () => {
     const other = path.join(dir, 'other');
     await mkdir(other);
