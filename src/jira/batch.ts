@@ -1,50 +1,121 @@
 /**
- * Pure batching: splits entities into requests that respect a count cap, an optional weight cap (devinfo's nested
- * entities) and a byte cap on the serialized request body. Order is kept.
+ * Batching: splits entities into requests that respect a count cap, an optional weight cap (devinfo's nested
+ * entities) and a byte cap on the request body. Each entity is serialized once: the JSON that sizes it is the JSON
+ * sent, so no body is serialized twice and no body exists before its request is about to leave. Order is kept.
  */
 export interface BatchLimits<E> {
   readonly maxCount: number;
   readonly maxWeight?: number;
   readonly weightOf?: (entity: E) => number;
   readonly maxBytes: number;
-  /** Bytes of the request body carrying no entities (the envelope: array name, properties, punctuation). */
-  readonly envelopeBytes: number;
 }
 
-/** UTF-8 size of JSON.stringify(value), which is what axios sends. */
-export function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+/** A request body around its entities: `head` + the entities' JSON joined by commas + `tail`. */
+export interface Envelope {
+  readonly head: string;
+  readonly tail: string;
+}
+
+/** One request: its entities and its body, byte for byte `JSON.stringify` of the body with these entities. */
+export interface Batch<E> {
+  readonly entities: E[];
+  readonly body: Buffer;
 }
 
 /**
- * Greedy split. The body size is exact for compact JSON: envelope + each entity + one comma between entities.
- * An entity that alone breaks a cap still goes, alone: Jira's answer (400 or 413) is then reported for it.
+ * The envelope of `body` (whose `arrayField` holds the entities), cut around that array so each request's body can
+ * be put together from JSON already made. The keys keep their order and their JSON, as `JSON.stringify(body)`.
  */
-export function splitIntoBatches<E>(entities: readonly E[], limits: BatchLimits<E>): E[][] {
-  const batches: E[][] = [];
-  let current: E[] = [];
-  let weight = 0;
-  let bytes = limits.envelopeBytes;
-  for (const entity of entities) {
-    const w = limits.weightOf?.(entity) ?? 0;
-    const b = jsonBytes(entity);
-    const separator = current.length === 0 ? 0 : 1;
-    const fits =
-      current.length < limits.maxCount &&
-      (limits.maxWeight === undefined || weight + w <= limits.maxWeight) &&
-      bytes + separator + b <= limits.maxBytes;
-    if (!fits && current.length > 0) {
-      batches.push(current);
-      current = [];
-      weight = 0;
-      bytes = limits.envelopeBytes;
-    }
-    bytes += (current.length === 0 ? 0 : 1) + b;
-    weight += w;
-    current.push(entity);
+export function envelopeOf(body: Readonly<Record<string, unknown>>, arrayField: string): Envelope {
+  const keys = Object.keys(body);
+  const at = keys.indexOf(arrayField);
+  if (at === -1) throw new Error(`the request body has no "${arrayField}" array`);
+  const pick = (from: readonly string[]) => Object.fromEntries(from.map((key) => [key, body[key]]));
+  const before = JSON.stringify(pick(keys.slice(0, at))).slice(0, -1);
+  const after = JSON.stringify(pick(keys.slice(at + 1))).slice(1);
+  return {
+    head: `${before === '{' ? before : `${before},`}${JSON.stringify(arrayField)}:[`,
+    tail: after === '}' ? `]${after}` : `],${after}`,
+  };
+}
+
+const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** The body carrying `parts` (entities' JSON) inside `envelope`, `size` bytes long. */
+function bodyOf(envelope: Envelope, parts: readonly string[], size: number): Buffer {
+  const body = Buffer.allocUnsafe(size);
+  let at = body.write(envelope.head, 0, 'utf8');
+  parts.forEach((part, i) => {
+    if (i > 0) at = body.write(',', at, 'latin1') + at;
+    at += body.write(part, at, 'utf8');
+  });
+  body.write(envelope.tail, at, 'utf8');
+  return body;
+}
+
+/** One body carrying every entity given (a 413's halves), whatever the caps. */
+export function serializeBatch<E>(entities: E[], envelope: Envelope): Batch<E> {
+  const parts = entities.map((entity) => JSON.stringify(entity));
+  const size =
+    bytesOf(envelope.head) + bytesOf(envelope.tail) + parts.reduce((sum, part) => sum + bytesOf(part), Math.max(0, parts.length - 1));
+  return { entities, body: bodyOf(envelope, parts, size) };
+}
+
+/**
+ * Greedy split, one batch at a time as requests are about to leave (only the bodies in flight exist at once). The
+ * body size is exact: envelope + each entity + one comma between entities. An entity that alone breaks a cap still
+ * goes, alone: Jira's answer (400 or 413) is then reported for it.
+ */
+export class BatchCursor<E> {
+  private next = 0;
+  /** The JSON of entities[next] when a batch ended before it (serialized, then found not to fit). */
+  private carried: string | undefined;
+  private readonly envelopeBytes: number;
+
+  constructor(
+    private readonly entities: readonly E[],
+    private readonly limits: BatchLimits<E>,
+    private readonly envelope: Envelope,
+  ) {
+    this.envelopeBytes = bytesOf(envelope.head) + bytesOf(envelope.tail);
   }
-  if (current.length > 0) batches.push(current);
-  return batches;
+
+  /** The next batch, or undefined when every entity has been taken. */
+  take(): Batch<E> | undefined {
+    const { entities, limits } = this;
+    const batch: E[] = [];
+    const parts: string[] = [];
+    let weight = 0;
+    let bytes = this.envelopeBytes;
+    for (; this.next < entities.length; this.next++) {
+      const entity = entities[this.next]!;
+      const w = limits.weightOf?.(entity) ?? 0;
+      const part = this.carried ?? JSON.stringify(entity);
+      this.carried = undefined;
+      const b = bytesOf(part) + (batch.length === 0 ? 0 : 1);
+      const fits =
+        batch.length < limits.maxCount &&
+        (limits.maxWeight === undefined || weight + w <= limits.maxWeight) &&
+        bytes + b <= limits.maxBytes;
+      if (!fits && batch.length > 0) {
+        this.carried = part;
+        break;
+      }
+      batch.push(entity);
+      parts.push(part);
+      weight += w;
+      bytes += b;
+    }
+    return batch.length === 0 ? undefined : { entities: batch, body: bodyOf(this.envelope, parts, bytes) };
+  }
+
+  /** The entities never taken (a stop before their batch was sent). */
+  rest(): E[] {
+    const rest = this.entities.slice(this.next);
+    this.next = this.entities.length;
+    this.carried = undefined;
+    return rest;
+  }
 }
 
 /** Halves a batch (for a 413); the first half gets the extra entity of an odd count. */

@@ -24,6 +24,7 @@ export interface RetryPolicy {
 export interface JiraRequest {
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly url: string;
+  /** The JSON body: a value to serialize, or a Buffer holding JSON already serialized (sent as it is). */
   readonly data?: unknown;
   readonly params?: Readonly<Record<string, string>>;
   /** false for the unauthenticated tenant_info lookup. */

@@ -1,19 +1,20 @@
 /**
- * Runs `work` over `items` in order with at most `concurrency` at once. Stops taking new items once `shouldStop()`
- * is true or a task throws; tasks already running finish. Resolves with the items never started; rethrows the
- * first error after the running tasks have settled.
+ * Runs `work` over what `take` hands out, in order, with at most `concurrency` at once; `take` is called only when a
+ * task is about to start (so items can be made just in time) and answers undefined when there is nothing left.
+ * Stops taking once `shouldStop()` is true or a task throws; tasks already running finish. Rethrows the first error
+ * after the running tasks have settled.
  */
-export async function runPool<T>(
-  items: readonly T[],
+export async function drainPool<T>(
+  take: () => T | undefined,
   concurrency: number,
   work: (item: T) => Promise<void>,
   shouldStop: () => boolean = () => false,
-): Promise<T[]> {
-  let next = 0;
+): Promise<void> {
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < items.length && failure === undefined && !shouldStop()) {
-      const item = items[next++]!;
+    while (failure === undefined && !shouldStop()) {
+      const item = take();
+      if (item === undefined) return;
       try {
         await work(item);
       } catch (error) {
@@ -21,8 +22,19 @@ export async function runPool<T>(
       }
     }
   };
-  const workers = Math.max(1, Math.min(Math.floor(concurrency), items.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrency)) }, worker));
   if (failure !== undefined) throw failure.error;
+}
+
+/** `drainPool` over an array; resolves with the items never started. */
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+  shouldStop: () => boolean = () => false,
+): Promise<T[]> {
+  let next = 0;
+  const take = () => (next < items.length ? { item: items[next++]! } : undefined);
+  await drainPool(take, Math.min(concurrency, items.length), ({ item }) => work(item), shouldStop);
   return items.slice(next);
 }

@@ -1,9 +1,9 @@
 import type { Logger } from '../log';
 import type { CircuitBreaker } from './breaker';
-import { halve, jsonBytes, splitIntoBatches } from './batch';
+import { BatchCursor, envelopeOf, halve, serializeBatch, type Batch } from './batch';
 import { errorMessagesOf } from './codecs';
 import type { JiraHttp } from './http';
-import { runPool } from './pool';
+import { drainPool } from './pool';
 import { ABORTED, failureCause } from './failure';
 import type { EntityOutcome, FailureCause, KindAddress, KindDescription, SubmitOptions, SubmitReport } from './types';
 
@@ -42,29 +42,35 @@ export async function submitEntities<E>(
 ): Promise<SubmitReport> {
   const url = `${baseUrl}/bulk`;
   const where = `POST ${url}`;
-  // A fresh body (and array) per request: chunks must never share one mutable payload object.
-  const bodyFor = (batch: readonly E[]) => ({
-    providerMetadata: { product: ctx.product },
-    ...options.requestFields,
-    [kind.arrayField]: [...batch],
-    ...(options.properties === undefined ? {} : { properties: { ...options.properties } }),
-  });
-  const batches = splitIntoBatches(entities, {
-    maxCount: kind.maxPerRequest,
-    maxWeight: kind.maxWeightPerRequest,
-    weightOf: kind.weightOf?.bind(kind),
-    maxBytes: ctx.maxPayloadBytes,
-    envelopeBytes: jsonBytes(bodyFor([])),
-  });
+  // Every request's body is its own buffer, made from this envelope and the JSON of its own entities.
+  const envelope = envelopeOf(
+    {
+      providerMetadata: { product: ctx.product },
+      ...options.requestFields,
+      [kind.arrayField]: [],
+      ...(options.properties === undefined ? {} : { properties: options.properties }),
+    },
+    kind.arrayField,
+  );
+  const cursor = new BatchCursor(
+    entities,
+    {
+      maxCount: kind.maxPerRequest,
+      maxWeight: kind.maxWeightPerRequest,
+      weightOf: kind.weightOf?.bind(kind),
+      maxBytes: ctx.maxPayloadBytes,
+    },
+    envelope,
+  );
   let requests = 0;
   let forbidden: string | undefined;
   const forbiddenCause: FailureCause = { reason: 'forbidden', httpStatus: 403, retryable: false };
 
-  const send = async (batch: readonly E[]): Promise<EntityOutcome[]> => {
+  const send = async ({ entities: batch, body: payload }: Batch<E>): Promise<EntityOutcome[]> => {
     if (forbidden !== undefined) return failedAll(kind, batch, forbidden, forbiddenCause);
     // The pool starts no batch after an abort; this also stops the halves of a 413 split.
     if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', ABORTED);
-    const result = await ctx.http.send({ method: 'POST', url, data: bodyFor(batch), auth: true, signal: options.signal });
+    const result = await ctx.http.send({ method: 'POST', url, data: payload, auth: true, signal: options.signal });
     requests += result.requests;
     if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, failureCause(result));
     const { status, body } = result;
@@ -80,7 +86,7 @@ export async function submitEntities<E>(
     if (status === 413 && batch.length > 1) {
       const [first, second] = halve(batch);
       ctx.logger.warn({ kind: kind.kind, size: batch.length }, 'jira: 413, splitting the batch in half');
-      return [...(await send(first)), ...(await send(second))];
+      return [...(await send(serializeBatch(first, envelope))), ...(await send(serializeBatch(second, envelope)))];
     }
     if (status === 403) {
       forbidden ??= forbiddenMessage(kind, where);
@@ -101,31 +107,31 @@ export async function submitEntities<E>(
     return failedAll(kind, batch, `${where}: HTTP ${status}${detail}`, cause);
   };
 
-  const results: EntityOutcome[][] = batches.map(() => []);
-  const indexes = batches.map((_, i) => i);
-  const unstarted = await runPool(
-    indexes,
+  const results: EntityOutcome[][] = [];
+  await drainPool(
+    () => {
+      const batch = cursor.take();
+      return batch === undefined ? undefined : { batch, i: results.push([]) - 1 };
+    },
     ctx.concurrency,
-    async (i) => {
-      const batch = batches[i]!;
+    async ({ batch, i }) => {
       let refused: string | undefined;
       try {
-        await options.beforeSend?.(batch);
+        await options.beforeSend?.(batch.entities);
       } catch (error) {
         // The batch could not be marked in flight (state cannot be written): it must not leave.
         refused = `not sent: ${error instanceof Error ? error.message : String(error)}`;
       }
-      const outcomes = refused === undefined ? await send(batch) : failedAll(kind, batch, refused, ABORTED);
+      const outcomes = refused === undefined ? await send(batch) : failedAll(kind, batch.entities, refused, ABORTED);
       results[i] = outcomes;
       await options.onBatch?.(outcomes);
     },
     () => options.signal?.aborted === true,
   );
-  for (const i of unstarted) results[i] = failedAll(kind, batches[i]!, 'aborted', ABORTED);
+  const batches = results.length;
+  const unstarted = cursor.rest();
+  if (unstarted.length > 0) results.push(failedAll(kind, unstarted, 'aborted', ABORTED));
   const outcomes = results.flat();
-  ctx.logger.debug(
-    { kind: kind.kind, entities: entities.length, batches: batches.length, requests, aborted: unstarted.length },
-    'jira: submit finished',
-  );
+  ctx.logger.debug({ kind: kind.kind, entities: entities.length, batches, requests, aborted: unstarted.length }, 'jira: submit finished');
   return { outcomes, requests };
 }

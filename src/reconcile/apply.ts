@@ -5,7 +5,7 @@ import { fieldHashes } from './hash';
 import type { Packet, ReconcileKind, StampedWrite } from './kind';
 import { nextSequence, type Plan, type ProviderPlan } from './plan';
 import type { EntityRecord } from './state';
-import type { StateLedger } from './state-ledger';
+import type { InFlight, StateLedger } from './state-ledger';
 
 export interface ProviderResult {
   readonly provider: string;
@@ -108,20 +108,26 @@ function eachMember<S, P, M, E>(
   for (const outcome of outcomes) {
     const packet = packets.get(outcome.id);
     if (packet === undefined) continue;
-    kind.unpack(outcome, packet).forEach((memberOutcome, i) => visit(packet.members[i]!, memberOutcome));
+    const memberOutcomes = kind.unpack(outcome, packet);
+    for (let i = 0; i < memberOutcomes.length; i++) visit(packet.members[i]!, memberOutcomes[i]!);
   }
 }
 
-const noRequestFields = (): Readonly<Record<string, unknown>> => ({});
+type RequestGroup<P, M, E> = { readonly requestFields: Readonly<Record<string, unknown>>; readonly group: readonly Packet<P, M, E>[] };
 
-/** A round's packets grouped by the request fields they ask for, in first-seen order. */
+/**
+ * A round's packets grouped by the request fields they ask for, in first-seen order; one group when the kind asks
+ * for none of its own (flags: nothing to work out per packet).
+ */
 function byRequestFields<P, M, E>(
   round: readonly Packet<P, M, E>[],
-  fieldsOf: (packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>,
-): { requestFields: Readonly<Record<string, unknown>>; group: Packet<P, M, E>[] }[] {
+  common: Readonly<Record<string, unknown>>,
+  kindFieldsOf: ((packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>) | undefined,
+): RequestGroup<P, M, E>[] {
+  if (kindFieldsOf === undefined) return [{ requestFields: common, group: round }];
   const groups = new Map<string, { requestFields: Readonly<Record<string, unknown>>; group: Packet<P, M, E>[] }>();
   for (const packet of round) {
-    const requestFields = fieldsOf(packet);
+    const requestFields = { ...common, ...kindFieldsOf(packet) };
     const key = JSON.stringify(requestFields);
     const entry = groups.get(key) ?? { requestFields, group: [] };
     entry.group.push(packet);
@@ -144,38 +150,40 @@ async function sendWrites<S, P, M, E>(
     return { write, sequence, stamped: kind.stamp(write.entity.payload, sequence, nowIso) };
   });
   const records = ledger.records(kind.name);
-  const before = new Map(plan.writes.map((w) => [w.entity.id, records[w.entity.id]]));
+  // Each entity's record as it was before its request, taken as it is marked in flight and dropped once recorded.
+  const before = new Map<string, EntityRecord | undefined>();
   const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
   // Decided before anything is sent, so an entity accepted early in the run does not change how the rest goes.
   // Only confirmed records count: an entity merely in flight (a first sync that crashed) was never confirmed, so its
   // repository is still new to Jira as far as anyone knows.
-  const kindFieldsOf = kind.requestFieldsFor?.(confirmed(ledger.records(kind.name))) ?? noRequestFields;
+  const kindFieldsOf = kind.requestFieldsFor?.(confirmed(records));
   const product = deps.productOf?.(plan.provider);
-  const fieldsOf =
-    product === undefined ? kindFieldsOf : (packet: Packet<P, M, E>) => ({ providerMetadata: { product }, ...kindFieldsOf(packet) });
+  const common = product === undefined ? {} : { providerMetadata: { product } };
   for (const round of kind.pack(stamped, nowMs)) {
     const packets = new Map(round.map((packet) => [kind.submitAs.idOf(packet.entity), packet]));
     // Write-ahead: a request leaves only once every entity it carries is durably marked in flight.
-    const beforeSend = (entities: readonly E[]): Promise<void> =>
-      ledger.markInFlight(
-        kind.name,
-        entities.flatMap((entity) =>
-          (packets.get(kind.submitAs.idOf(entity))?.members ?? []).map((m) => ({
-            id: m.write.entity.id,
-            sequence: m.sequence,
-            provider: plan.provider,
-          })),
-        ),
-      );
+    const beforeSend = (entities: readonly E[]): Promise<void> => {
+      const marks: InFlight[] = [];
+      for (const entity of entities) {
+        for (const member of packets.get(kind.submitAs.idOf(entity))?.members ?? []) {
+          const { id } = member.write.entity;
+          before.set(id, records[id]);
+          marks.push({ id, sequence: member.sequence, provider: plan.provider });
+        }
+      }
+      return ledger.markInFlight(kind.name, marks);
+    };
     // State is recorded batch by batch (a stop mid-run keeps what landed); counts come from the full report, which
     // also holds the entities of batches never sent.
     const onBatch = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
-      eachMember(kind, packets, outcomes, (member, outcome) =>
-        recordOutcome(ledger, kind.name, plan.provider, member, before.get(member.write.entity.id), outcome),
-      );
+      eachMember(kind, packets, outcomes, (member, outcome) => {
+        const { id } = member.write.entity;
+        recordOutcome(ledger, kind.name, plan.provider, member, before.get(id), outcome);
+        before.delete(id);
+      });
       await ledger.checkpoint().catch(() => undefined); // a store that cannot be written stops the run (ledger.signal)
     };
-    for (const { requestFields, group } of byRequestFields(round, fieldsOf)) {
+    for (const { requestFields, group } of byRequestFields(round, common, kindFieldsOf)) {
       const entities = group.map((packet) => packet.entity);
       const report = await deps.client.submit(kind.submitAs, entities, {
         properties,

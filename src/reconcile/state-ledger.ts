@@ -94,10 +94,14 @@ export class StateLedger {
   async markInFlight(kind: KindName, entities: readonly InFlight[]): Promise<void> {
     if (entities.length === 0) return;
     const records = recordsOf(this.state, kind);
+    const queue = this.queue(kind);
     for (const { id, sequence, provider } of entities) {
       const known = records[id];
       // The sequence id only grows; field fingerprints stay so a plan can still name what changed.
-      this.put(kind, id, { h: '', s: Math.max(known?.s ?? 0, sequence), p: provider, ...(known?.f !== undefined && { f: known.f }) });
+      const s = known === undefined ? sequence : Math.max(known.s, sequence);
+      const record: EntityRecord = known?.f === undefined ? { h: '', s, p: provider } : { h: '', s, p: provider, f: known.f };
+      records[id] = record;
+      queue.set(id, record);
     }
     await this.flush();
   }

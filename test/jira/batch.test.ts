@@ -1,48 +1,92 @@
 import assert from 'node:assert/strict';
-import { halve, jsonBytes, splitIntoBatches } from '../../src/jira/batch';
+import { BatchCursor, envelopeOf, halve, serializeBatch, type Batch, type BatchLimits } from '../../src/jira/batch';
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => i);
-const noBytesCap = { maxBytes: Number.MAX_SAFE_INTEGER, envelopeBytes: 0 };
+const noBytesCap = { maxBytes: Number.MAX_SAFE_INTEGER };
+const flagsEnvelope = envelopeOf({ flags: [] }, 'flags');
+
+function allBatches<E>(entities: readonly E[], limits: BatchLimits<E>, envelope = flagsEnvelope): Batch<E>[] {
+  const cursor = new BatchCursor(entities, limits, envelope);
+  const batches: Batch<E>[] = [];
+  for (let batch = cursor.take(); batch !== undefined; batch = cursor.take()) batches.push(batch);
+  return batches;
+}
+
+const split = <E>(entities: readonly E[], limits: BatchLimits<E>) => allBatches(entities, limits).map((b) => b.entities);
 
 describe('jira batching (pure)', () => {
   it('keeps exactly maxCount entities in one batch', () => {
     assert.deepEqual(
-      splitIntoBatches(numbers(100), { maxCount: 100, ...noBytesCap }).map((b) => b.length),
+      split(numbers(100), { maxCount: 100, ...noBytesCap }).map((b) => b.length),
       [100],
     );
   });
 
   it('starts a second batch at maxCount + 1', () => {
     assert.deepEqual(
-      splitIntoBatches(numbers(101), { maxCount: 100, ...noBytesCap }).map((b) => b.length),
+      split(numbers(101), { maxCount: 100, ...noBytesCap }).map((b) => b.length),
       [100, 1],
     );
   });
 
   it('keeps the entities in order across batches', () => {
-    assert.deepEqual(splitIntoBatches(numbers(5), { maxCount: 2, ...noBytesCap }), [[0, 1], [2, 3], [4]]);
+    assert.deepEqual(split(numbers(5), { maxCount: 2, ...noBytesCap }), [[0, 1], [2, 3], [4]]);
   });
 
   it('closes a batch when the summed weight would pass maxWeight', () => {
-    const batches = splitIntoBatches([400, 400, 200, 1], { maxCount: 100, maxWeight: 1000, weightOf: (w) => w, ...noBytesCap });
+    const batches = split([400, 400, 200, 1], { maxCount: 100, maxWeight: 1000, weightOf: (w) => w, ...noBytesCap });
     assert.deepEqual(batches, [[400, 400, 200], [1]]);
   });
 
   it('sends an entity heavier than maxWeight alone rather than dropping it', () => {
-    const batches = splitIntoBatches([10, 1200, 10], { maxCount: 100, maxWeight: 1000, weightOf: (w) => w, ...noBytesCap });
+    const batches = split([10, 1200, 10], { maxCount: 100, maxWeight: 1000, weightOf: (w) => w, ...noBytesCap });
     assert.deepEqual(batches, [[10], [1200], [10]]);
   });
 
   it('fills a batch up to exactly maxBytes of serialized body', () => {
     const entities = ['aaaa', 'bbbb', 'cccc'];
-    const envelope = { flags: [] as string[] };
-    const exact = jsonBytes({ flags: entities.slice(0, 2) });
-    const batches = splitIntoBatches(entities, { maxCount: 100, maxBytes: exact, envelopeBytes: jsonBytes(envelope) });
-    assert.deepEqual(batches, [['aaaa', 'bbbb'], ['cccc']]);
+    const exact = Buffer.byteLength(JSON.stringify({ flags: entities.slice(0, 2) }));
+    assert.deepEqual(split(entities, { maxCount: 100, maxBytes: exact }), [['aaaa', 'bbbb'], ['cccc']]);
+    assert.deepEqual(split(entities, { maxCount: 100, maxBytes: exact - 1 }), [['aaaa'], ['bbbb'], ['cccc']]);
   });
 
   it('counts multi-byte characters as UTF-8 bytes', () => {
-    assert.equal(jsonBytes('é'), 4);
+    const entities = ['é', 'é'];
+    const exact = Buffer.byteLength(JSON.stringify({ flags: entities }));
+    assert.equal(exact, 21);
+    assert.deepEqual(split(entities, { maxCount: 100, maxBytes: exact }), [['é', 'é']]);
+    assert.deepEqual(split(entities, { maxCount: 100, maxBytes: exact - 1 }), [['é'], ['é']]);
+  });
+
+  it('makes each body byte for byte the JSON of the whole request, keys in their order', () => {
+    const body = (flags: unknown[]) => ({
+      providerMetadata: { product: 'flagd' },
+      batch: 'é ✓',
+      skipped: undefined,
+      flags,
+      properties: { flagsyncProvider: 'p"1' },
+    });
+    const envelope = envelopeOf(body([]), 'flags');
+    const entities = [{ id: 'a', name: 'ü' }, { id: 'b' }, { id: 'c', n: [1, 2] }];
+    const batches = allBatches(entities, { maxCount: 2, ...noBytesCap }, envelope);
+    assert.deepEqual(
+      batches.map((b) => b.body.toString('utf8')),
+      [JSON.stringify(body(entities.slice(0, 2))), JSON.stringify(body(entities.slice(2)))],
+    );
+  });
+
+  it('puts a body together when the entities array is first, last or alone', () => {
+    for (const body of [{ flags: [] }, { flags: [], p: 1 }, { p: 1, flags: [] }, { u: undefined, flags: [], v: undefined }]) {
+      const entities = [{ id: 'a' }, { id: 'b' }];
+      assert.equal(serializeBatch(entities, envelopeOf(body, 'flags')).body.toString('utf8'), JSON.stringify({ ...body, flags: entities }));
+    }
+  });
+
+  it('gives back the entities never taken, and nothing after them', () => {
+    const cursor = new BatchCursor(numbers(5), { maxCount: 2, ...noBytesCap }, flagsEnvelope);
+    assert.deepEqual(cursor.take()?.entities, [0, 1]);
+    assert.deepEqual(cursor.rest(), [2, 3, 4]);
+    assert.equal(cursor.take(), undefined);
   });
 
   it('halves a batch, the first half taking the odd entity', () => {

@@ -91,12 +91,14 @@ export class FileStateStore implements StateStore {
     if (changes.length === 0) return;
     const dir = path.dirname(this.file);
     try {
-      await fs.mkdir(dir, { recursive: true });
-      const created = !(await exists(this.journal));
-      const handle = await fs.open(this.journal, 'a+', 0o600);
+      const handle = await openJournal(this.journal, dir);
+      let created: boolean;
       try {
+        // Empty means just created (`save` removes the journal): its entry in the folder must be made durable too.
+        const { size } = await handle.stat();
+        created = size === 0;
         // A torn last line (a crash during an append) must not swallow this line: start on a fresh line.
-        const fresh = this.tailChecked || created ? '' : await newlineNeeded(handle);
+        const fresh = this.tailChecked || created ? '' : await newlineNeeded(handle, size);
         this.tailChecked = true;
         await handle.writeFile(`${fresh}${JSON.stringify(changes)}\n`);
         await handle.sync();
@@ -195,9 +197,18 @@ export class FileStateStore implements StateStore {
   }
 }
 
-async function newlineNeeded(handle: fs.FileHandle): Promise<string> {
-  const { size } = await handle.stat();
-  if (size === 0) return '';
+/** Opens the journal for appending, creating it; the folder is made only when missing (not on every append). */
+async function openJournal(journal: string, dir: string): Promise<fs.FileHandle> {
+  try {
+    return await fs.open(journal, 'a+', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fs.mkdir(dir, { recursive: true });
+    return await fs.open(journal, 'a+', 0o600);
+  }
+}
+
+async function newlineNeeded(handle: fs.FileHandle, size: number): Promise<string> {
   const last = Buffer.alloc(1);
   await handle.read(last, 0, 1, size - 1);
   return last[0] === 0x0a ? '' : '\n';
