@@ -1,4 +1,5 @@
 import type { DeleteOutcome, EntityOutcome, FailureCause, JiraClient, KindName } from '../jira/types';
+import { ABORTED } from '../jira/failure';
 import { IN_SUMMARY, type Logger } from '../log';
 import { PROVIDER_PROPERTY } from '../model/properties';
 import { fieldHashes } from './hash';
@@ -159,7 +160,15 @@ async function sendWrites<S, P, M, E>(
   const kindFieldsOf = kind.requestFieldsFor?.(confirmed(records));
   const product = deps.productOf?.(plan.provider);
   const common = product === undefined ? {} : { providerMetadata: { product } };
-  for (const round of kind.pack(stamped, nowMs)) {
+  const rounds = kind.pack(stamped, nowMs);
+  for (const [r, round] of rounds.entries()) {
+    if (deps.signal?.aborted === true) {
+      // Rounds never started: every member counts as not sent (the run stopped), so the summary says so and no
+      // source record vouches for them.
+      for (const later of rounds.slice(r))
+        for (const packet of later) for (const member of packet.members) tally.failed.push(notSent(member.write.entity.id));
+      break;
+    }
     const packets = new Map(round.map((packet) => [kind.submitAs.idOf(packet.entity), packet]));
     // Write-ahead: a request leaves only once every entity it carries is durably marked in flight.
     const beforeSend = (entities: readonly E[]): Promise<void> => {
@@ -194,9 +203,10 @@ async function sendWrites<S, P, M, E>(
       });
       eachMember(kind, packets, report.outcomes, (member, outcome) => count(tally, member, outcome));
     }
-    if (deps.signal?.aborted === true) break;
   }
 }
+
+const notSent = (id: string): FailedEntity => ({ id, error: 'aborted', ...ABORTED });
 
 /** Deletes what vanished from the source (history is only forgotten), recording each delete Jira confirmed. */
 async function sendDeletes<S, P, M, E>(
@@ -261,6 +271,7 @@ async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLed
   for (const id of plan.forget) ledger.remove(kind.name, id);
   if (plan.writes.length > 0) await sendWrites(plan, ledger, deps, tally);
   if (plan.deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(plan.deletes, ledger, deps, tally);
+  else if (plan.deletes.length > 0) for (const id of plan.deletes) tally.failed.push(notSent(id));
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(
       { provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known, ...IN_SUMMARY },

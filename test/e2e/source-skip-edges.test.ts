@@ -82,6 +82,11 @@ describe('unchanged source skip: edges', function () {
     const stopped = await sync();
     assert.equal(stopped.ok, false);
     assert.ok(stopped.stopped !== undefined, 'the breaker stopped the run');
+    assert.deepEqual(
+      stopped.results.find((r) => r.provider === 'second')?.failed.map((f) => [f.id, f.reason]),
+      [['second:PROJ-61-flag', 'aborted']],
+      'the delete never sent counts as not sent',
+    );
     sim.clearFaults();
     await sync();
     assert.equal(sim.storedFlag('second:PROJ-61-flag'), undefined, 'the flag that left the source must be deleted in Jira');
@@ -195,6 +200,8 @@ describe('unchanged source skip: edges', function () {
     sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/devinfo/', times: 1 } as never);
     const first = await sync({}, true);
     assert.equal(first.ok, false, 'the run timeout stopped it');
+    assert.ok(first.results[0]!.failed.length >= 51, 'the round never sent counts as not sent');
+    assert.ok(first.results[0]!.failed.every((f) => f.reason === 'aborted'));
     sim.clearFaults();
     await sync({}, true);
     const sent = new Set(
