@@ -1,7 +1,7 @@
 /**
  * Batching: splits entities into requests that respect a count cap, an optional weight cap (devinfo's nested
  * entities) and a byte cap on the request body. Each entity is serialized once: the JSON that sizes it is the JSON
- * sent, so no body is serialized twice and no body exists before its request is about to leave. Order is kept.
+ * sent, so no body is serialized twice, and batches are made only as their requests start. Order is kept.
  */
 export interface BatchLimits<E> {
   readonly maxCount: number;
@@ -16,10 +16,11 @@ export interface Envelope {
   readonly tail: string;
 }
 
-/** One request: its entities and its body, byte for byte `JSON.stringify` of the body with these entities. */
+/** One request: its entities, the JSON of each, and the size of the body that carries them. */
 export interface Batch<E> {
   readonly entities: E[];
-  readonly body: Buffer;
+  readonly parts: readonly string[];
+  readonly bytes: number;
 }
 
 /**
@@ -41,11 +42,14 @@ export function envelopeOf(body: Readonly<Record<string, unknown>>, arrayField: 
 
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
-/** The body carrying `parts` (entities' JSON) inside `envelope`, `size` bytes long. */
-function bodyOf(envelope: Envelope, parts: readonly string[], size: number): Buffer {
-  const body = Buffer.allocUnsafe(size);
+/**
+ * The body of `batch`, byte for byte `JSON.stringify` of the request with its entities; made as the request leaves,
+ * so it does not wait through the write-ahead append (memory outside the JS heap is best let go young).
+ */
+export function bodyOf<E>(envelope: Envelope, batch: Batch<E>): Buffer {
+  const body = Buffer.allocUnsafe(batch.bytes);
   let at = body.write(envelope.head, 0, 'utf8');
-  parts.forEach((part, i) => {
+  batch.parts.forEach((part, i) => {
     if (i > 0) at = body.write(',', at, 'latin1') + at;
     at += body.write(part, at, 'utf8');
   });
@@ -53,16 +57,12 @@ function bodyOf(envelope: Envelope, parts: readonly string[], size: number): Buf
   return body;
 }
 
-/** One body carrying every entity given (a 413's halves), whatever the caps. */
-export function serializeBatch<E>(entities: E[], envelope: Envelope): Batch<E> {
-  const parts = entities.map((entity) => JSON.stringify(entity));
-  const size =
-    bytesOf(envelope.head) + bytesOf(envelope.tail) + parts.reduce((sum, part) => sum + bytesOf(part), Math.max(0, parts.length - 1));
-  return { entities, body: bodyOf(envelope, parts, size) };
+function batchOf<E>(entities: E[], parts: readonly string[], envelopeBytes: number): Batch<E> {
+  return { entities, parts, bytes: parts.reduce((sum, part) => sum + bytesOf(part), envelopeBytes + Math.max(0, parts.length - 1)) };
 }
 
 /**
- * Greedy split, one batch at a time as requests are about to leave (only the bodies in flight exist at once). The
+ * Greedy split, one batch at a time as requests are about to start (only the batches in flight exist at once). The
  * body size is exact: envelope + each entity + one comma between entities. An entity that alone breaks a cap still
  * goes, alone: Jira's answer (400 or 413) is then reported for it.
  */
@@ -75,7 +75,7 @@ export class BatchCursor<E> {
   constructor(
     private readonly entities: readonly E[],
     private readonly limits: BatchLimits<E>,
-    private readonly envelope: Envelope,
+    envelope: Envelope,
   ) {
     this.envelopeBytes = bytesOf(envelope.head) + bytesOf(envelope.tail);
   }
@@ -106,7 +106,7 @@ export class BatchCursor<E> {
       weight += w;
       bytes += b;
     }
-    return batch.length === 0 ? undefined : { entities: batch, body: bodyOf(this.envelope, parts, bytes) };
+    return batch.length === 0 ? undefined : { entities: batch, parts, bytes };
   }
 
   /** The entities never taken (a stop before their batch was sent). */
@@ -119,7 +119,14 @@ export class BatchCursor<E> {
 }
 
 /** Halves a batch (for a 413); the first half gets the extra entity of an odd count. */
-export function halve<E>(batch: readonly E[]): [E[], E[]] {
-  const middle = Math.ceil(batch.length / 2);
-  return [batch.slice(0, middle), batch.slice(middle)];
+export function halveBatch<E>(batch: Batch<E>, envelope: Envelope): [Batch<E>, Batch<E>] {
+  const envelopeBytes = bytesOf(envelope.head) + bytesOf(envelope.tail);
+  const [first, second] = halve(batch.entities);
+  const [firstParts, secondParts] = halve(batch.parts);
+  return [batchOf(first, firstParts, envelopeBytes), batchOf(second, secondParts, envelopeBytes)];
+}
+
+function halve<T>(items: readonly T[]): [T[], T[]] {
+  const middle = Math.ceil(items.length / 2);
+  return [items.slice(0, middle), items.slice(middle)];
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../log';
 import type { CircuitBreaker } from './breaker';
-import { BatchCursor, envelopeOf, halve, serializeBatch, type Batch } from './batch';
+import { BatchCursor, bodyOf, envelopeOf, halveBatch, type Batch } from './batch';
 import { errorMessagesOf } from './codecs';
 import type { JiraHttp } from './http';
 import { drainPool } from './pool';
@@ -42,7 +42,7 @@ export async function submitEntities<E>(
 ): Promise<SubmitReport> {
   const url = `${baseUrl}/bulk`;
   const where = `POST ${url}`;
-  // Every request's body is its own buffer, made from this envelope and the JSON of its own entities.
+  // Every request's body is its own buffer, made from this envelope and the JSON of its own entities (bodyOf).
   const envelope = envelopeOf(
     {
       providerMetadata: { product: ctx.product },
@@ -66,11 +66,12 @@ export async function submitEntities<E>(
   let forbidden: string | undefined;
   const forbiddenCause: FailureCause = { reason: 'forbidden', httpStatus: 403, retryable: false };
 
-  const send = async ({ entities: batch, body: payload }: Batch<E>): Promise<EntityOutcome[]> => {
+  const send = async (taken: Batch<E>): Promise<EntityOutcome[]> => {
+    const batch = taken.entities;
     if (forbidden !== undefined) return failedAll(kind, batch, forbidden, forbiddenCause);
     // The pool starts no batch after an abort; this also stops the halves of a 413 split.
     if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', ABORTED);
-    const result = await ctx.http.send({ method: 'POST', url, data: payload, auth: true, signal: options.signal });
+    const result = await ctx.http.send({ method: 'POST', url, data: bodyOf(envelope, taken), auth: true, signal: options.signal });
     requests += result.requests;
     if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, failureCause(result));
     const { status, body } = result;
@@ -84,9 +85,9 @@ export async function submitEntities<E>(
       }
     }
     if (status === 413 && batch.length > 1) {
-      const [first, second] = halve(batch);
+      const [first, second] = halveBatch(taken, envelope);
       ctx.logger.warn({ kind: kind.kind, size: batch.length }, 'jira: 413, splitting the batch in half');
-      return [...(await send(serializeBatch(first, envelope))), ...(await send(serializeBatch(second, envelope)))];
+      return [...(await send(first)), ...(await send(second))];
     }
     if (status === 403) {
       forbidden ??= forbiddenMessage(kind, where);

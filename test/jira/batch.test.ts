@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BatchCursor, envelopeOf, halve, serializeBatch, type Batch, type BatchLimits } from '../../src/jira/batch';
+import { BatchCursor, bodyOf, envelopeOf, halveBatch, type Batch, type BatchLimits } from '../../src/jira/batch';
 
 const numbers = (n: number) => Array.from({ length: n }, (_, i) => i);
 const noBytesCap = { maxBytes: Number.MAX_SAFE_INTEGER };
@@ -70,7 +70,7 @@ describe('jira batching (pure)', () => {
     const entities = [{ id: 'a', name: 'ü' }, { id: 'b' }, { id: 'c', n: [1, 2] }];
     const batches = allBatches(entities, { maxCount: 2, ...noBytesCap }, envelope);
     assert.deepEqual(
-      batches.map((b) => b.body.toString('utf8')),
+      batches.map((b) => bodyOf(envelope, b).toString('utf8')),
       [JSON.stringify(body(entities.slice(0, 2))), JSON.stringify(body(entities.slice(2)))],
     );
   });
@@ -78,7 +78,9 @@ describe('jira batching (pure)', () => {
   it('puts a body together when the entities array is first, last or alone', () => {
     for (const body of [{ flags: [] }, { flags: [], p: 1 }, { p: 1, flags: [] }, { u: undefined, flags: [], v: undefined }]) {
       const entities = [{ id: 'a' }, { id: 'b' }];
-      assert.equal(serializeBatch(entities, envelopeOf(body, 'flags')).body.toString('utf8'), JSON.stringify({ ...body, flags: entities }));
+      const envelope = envelopeOf(body, 'flags');
+      const [batch] = allBatches(entities, { maxCount: 100, ...noBytesCap }, envelope);
+      assert.equal(bodyOf(envelope, batch!).toString('utf8'), JSON.stringify({ ...body, flags: entities }));
     }
   });
 
@@ -89,7 +91,15 @@ describe('jira batching (pure)', () => {
     assert.equal(cursor.take(), undefined);
   });
 
-  it('halves a batch, the first half taking the odd entity', () => {
-    assert.deepEqual(halve([1, 2, 3]), [[1, 2], [3]]);
+  it('halves a batch for a 413, the first half taking the odd entity, each half sized and carried as a body', () => {
+    const envelope = envelopeOf({ flags: [], p: 'é' }, 'flags');
+    const [batch] = allBatches(['a', 'bé', 'c'], { maxCount: 100, ...noBytesCap }, envelope);
+    const [first, second] = halveBatch(batch!, envelope);
+    assert.deepEqual([first.entities, second.entities], [['a', 'bé'], ['c']]);
+    for (const half of [first, second]) {
+      const json = JSON.stringify({ flags: half.entities, p: 'é' });
+      assert.equal(bodyOf(envelope, half).toString('utf8'), json);
+      assert.equal(half.bytes, Buffer.byteLength(json));
+    }
   });
 });
