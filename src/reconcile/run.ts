@@ -72,7 +72,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     summary = undefined;
   }
   const loaded = summary === undefined ? await input.store.load() : undefined;
-  const sources = await collectSources(kind, input.providers, input.signal, (provider) => {
+  let sources = await collectSources(kind, input.providers, input.signal, (provider) => {
     if (skipping === undefined) return undefined;
     const mapping = settingsKeys.get(provider.name)!;
     return summary === undefined
@@ -95,7 +95,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   const state = loaded ?? (await input.store.load());
   const ledger = new StateLedger(input.store, state, { now, saveIntervalMs: input.saveIntervalMs ?? 5000 });
   const accepted = ledger.records(kind.name);
-  const desired = kind.desire(sources, { acceptedInput: (id) => accepted[id]?.i, properties: input.properties, state: ledger.state });
+  let desired = kind.desire(sources, { acceptedInput: (id) => accepted[id]?.i, properties: input.properties, state: ledger.state });
   for (const [i, source] of desired.entries()) {
     if (!source.ok) {
       logger.error(
@@ -127,6 +127,14 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   for (const [provider, report] of reports) if (!report.unchanged) ledger.setSource(provider, undefined);
   for (const provider of Object.keys(ledger.state.sources ?? {}))
     if (configured !== undefined && !configured.includes(provider)) ledger.setSource(provider, undefined);
+  // Entities held back for problems of their own (kept, not sent) are read and named again next run: no source record.
+  const heldBack = new Set(desired.flatMap((d) => (d.ok && d.keep.size > 0 ? [d.provider] : [])));
+  // What the sources gave and what they want beyond the plan's writes are not needed to send: let them go, so the
+  // collections during a long send do not walk them (at 100k flags, the normalized flags alone are ~70 MB).
+  // eslint-disable-next-line no-useless-assignment -- released for the garbage collector, not read again
+  sources = [];
+  // eslint-disable-next-line no-useless-assignment -- as above
+  desired = [];
   const sends = plan.providers.some((p) => p.writes.length > 0 || p.deletes.length > 0);
   const signal = await writableOrStopped(input.store, ledger, input.signal, sends);
   const results = await applyPlan(plan, ledger, {
@@ -138,9 +146,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     properties: input.properties,
     productOf: (name) => input.providers.find((p) => p.name === name)?.source.source.product,
   });
-  // A stopped run may have left writes or deletes unsent without counting them as failed: remember no source then.
-  // Nor when entities were held back for problems of their own (kept, not sent): they are read and named again.
-  const heldBack = new Set(desired.flatMap((d) => (d.ok && d.keep.size > 0 ? [d.provider] : [])));
+  // After a stop, what was never sent is counted as not sent, but remember no source for a stopped run anyway.
   for (const result of signal.aborted ? [] : results) {
     const report = reports.get(result.provider);
     if (report === undefined || heldBack.has(result.provider)) continue;
