@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { isLeft } from 'fp-ts/Either';
 import { NormalizedFlagCodec, NormalizedFlagCodecComposed } from '../../src/kit/flag-codecs';
+import { pathsOf, random } from '../helpers/random-json';
 
 /**
  * NormalizedFlagCodec's `is` is written out by hand (io-ts's combinators allocate per call); it must answer as the
@@ -49,23 +50,6 @@ const REPLACEMENTS: unknown[] = [
   {},
   { name: 'e', enabled: true },
 ];
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pathsOf(value: unknown, at: (string | number)[] = [], into: (string | number)[][] = []): (string | number)[][] {
-  into.push(at);
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...at, i], into));
-  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) pathsOf(item, [...at, key], into);
-  return into;
-}
 
 /** A copy with the value at `at` replaced, removed, or (in an array) left as a hole. */
 function changed(value: unknown, at: readonly (string | number)[], replacement: unknown, how: number): unknown {

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { FlagdFileCodec } from '../codecs';
 import { flagdSchemaErrors, outlineConforms } from '../schema';
 import { FIXTURES } from './helpers';
+import { pathsOf, random } from '../../../test/helpers/random-json';
 
 /**
  * parse.ts takes the flagd schema's word for the typed view (FlagdFile) and runs no io-ts check after it. That holds
@@ -31,26 +32,7 @@ const valid: Record<string, unknown>[] = [
   },
 ];
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const REPLACEMENTS: unknown[] = [null, true, 0, -1.5, '', 'x', 'ENABLED', [], ['on'], {}, { on: true }, { x: [1] }];
-
-/** Every path of a JSON value (objects and arrays), the root included. */
-function pathsOf(value: unknown, at: (string | number)[] = [], into: (string | number)[][] = []): (string | number)[][] {
-  into.push(at);
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...at, i], into));
-  else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) pathsOf(item, [...at, key], into);
-  return into;
-}
 
 /** A copy of `document` with the value at one path replaced, or that key removed. */
 function mutated(document: unknown, at: readonly (string | number)[], replacement: unknown, remove: boolean): unknown {

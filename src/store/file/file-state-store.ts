@@ -7,7 +7,7 @@ import { emptyState, recordsOf, sourcesOf, summarize, type StateSummary, type Sy
 import type { RecordChange, StateStore } from '../../reconcile/state-store';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
 import { EntityRecordCodec, KindCodec, SourceRecordCodec } from './state-codecs';
-import { readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
+import { exists, readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
 
 const StateCodec = t.intersection([
   t.type({
@@ -212,13 +212,4 @@ async function newlineNeeded(handle: fs.FileHandle, size: number): Promise<strin
   const last = Buffer.alloc(1);
   await handle.read(last, 0, 1, size - 1);
   return last[0] === 0x0a ? '' : '\n';
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -45,7 +45,8 @@ export async function writeSummary(summaryFile: string, snapshot: string, summar
   await writeFileAtomic(summaryFile, JSON.stringify(body)).catch(() => undefined);
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether `file` exists (the journal's presence decides whether a summary can be trusted). */
+export async function exists(file: string): Promise<boolean> {
   try {
     await fs.access(file);
     return true;
