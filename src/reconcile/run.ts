@@ -62,12 +62,12 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   const { logger, kind } = input;
   const skipping = kind.sourceSkipping?.appliesTo?.(input.providers) === false ? undefined : kind.sourceSkipping;
   const configured = input.scoped === true ? undefined : input.configuredProviders;
-  // Sources are read against the store's summary when it has one: if every one is unchanged, the run ends without
-  // loading the records (at 100k flags, loading them is most of such a run). Otherwise state is loaded after reading.
+  // With the store's summary, sources are read against it: if every one is unchanged, the run ends without loading
+  // the records (at 100k flags, loading them is most of such a run); otherwise state is loaded after reading.
   const settingsKeys = new Map(input.providers.map((p) => [p.name, skipping?.settingsKey(p, input.properties) ?? '']));
   let summary = skipping === undefined ? undefined : await input.store.loadSummary?.();
-  // A source known to have changed needs state: loaded before that source is parsed, it is not added on top of the
-  // parse's garbage at the run's peak. Sources that cannot tell cheaply are read first, as the summary allows.
+  // Except when a source says cheaply that it changed (isUnchanged): the run needs state then, and loaded before that
+  // source is parsed, state is not added on top of the parse's garbage at the run's peak.
   if (summary !== undefined && (await someSourceChanged(kind.name, input.providers, summary, settingsKeys, input.signal))) {
     summary = undefined;
   }

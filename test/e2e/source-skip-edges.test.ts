@@ -30,6 +30,22 @@ describe('unchanged source skip: edges', function () {
     return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false, ...(options as object) });
   }
 
+  /** A git repository in `dir/<folder>`: one commit per message, each after the first on its own new branch named by `branch`. */
+  function repository(folder: string, commits: ReadonlyArray<readonly [branch: string | undefined, message: string]>): string {
+    const repo = new TestRepo(path.join(dir, folder));
+    for (const [branch, message] of commits) {
+      if (branch !== undefined) repo.checkout(branch, true);
+      repo.commit(message);
+    }
+    return path.join(dir, folder);
+  }
+  /** A git provider reading one repository, listed as `repo` (the Jira repository id). */
+  const gitProvider = (name: string, repoPath: string, repo = 'web') => ({
+    name,
+    adapter: 'git',
+    repositories: [{ path: repoPath, name: repo, url: `https://git.example/acme/${repo}` }],
+  });
+
   beforeEach(async () => {
     sim = await startSimulator({});
     dir = await tempDir();
@@ -93,23 +109,18 @@ describe('unchanged source skip: edges', function () {
   });
 
   it('two devinfo providers listing one repository: the later in config order fails, also when both are unchanged', async () => {
-    const repoA = new TestRepo(path.join(dir, 'a'));
-    repoA.commit('PROJ-1 first');
-    repoA.checkout('PROJ-2-a', true);
-    repoA.commit('PROJ-2 a');
-    const repoB = new TestRepo(path.join(dir, 'b'));
-    repoB.commit('PROJ-3 other');
-    repoB.checkout('PROJ-4-b', true);
-    repoB.commit('PROJ-4 b');
-    const prov = (name: string, p: string) => ({
-      name,
-      adapter: 'git',
-      repositories: [{ path: p, name: 'web', url: 'https://git.example/acme/web' }],
-    });
+    const a = repository('a', [
+      [undefined, 'PROJ-1 first'],
+      ['PROJ-2-a', 'PROJ-2 a'],
+    ]);
+    const b = repository('b', [
+      [undefined, 'PROJ-3 other'],
+      ['PROJ-4-b', 'PROJ-4 b'],
+    ]);
     // Both list repository id "web".
-    configFile = await writeSyncConfig(dir, sim, [prov('A', path.join(dir, 'a')), prov('B', path.join(dir, 'b'))]);
+    configFile = await writeSyncConfig(dir, sim, [gitProvider('A', a), gitProvider('B', b)]);
     await sync({}, true);
-    configFile = await writeSyncConfig(dir, sim, [prov('B', path.join(dir, 'b')), prov('A', path.join(dir, 'a'))]);
+    configFile = await writeSyncConfig(dir, sim, [gitProvider('B', b), gitProvider('A', a)]);
     await sync({}, true);
     const fast = await sync({}, true);
     assert.equal(fast.results.find((r) => r.provider === 'A')?.ok, false, 'A is now the later of the two');
@@ -120,18 +131,12 @@ describe('unchanged source skip: edges', function () {
   });
 
   it('a git provider removed (its branches deleted), then added back with the same tips, is read and sent again', async () => {
-    const repoA = new TestRepo(path.join(dir, 'a'));
-    repoA.commit('PROJ-1 first');
-    repoA.checkout('PROJ-2-a', true);
-    repoA.commit('PROJ-2 a');
-    const repoB = new TestRepo(path.join(dir, 'b'));
-    repoB.commit('PROJ-3 other');
-    const prov = (name: string, p: string, repo: string) => ({
-      name,
-      adapter: 'git',
-      repositories: [{ path: p, name: repo, url: `https://git.example/acme/${repo}` }],
-    });
-    const both = [prov('code', path.join(dir, 'a'), 'web'), prov('other', path.join(dir, 'b'), 'api')];
+    const a = repository('a', [
+      [undefined, 'PROJ-1 first'],
+      ['PROJ-2-a', 'PROJ-2 a'],
+    ]);
+    const b = repository('b', [[undefined, 'PROJ-3 other']]);
+    const both = [gitProvider('code', a), gitProvider('other', b, 'api')];
     configFile = await writeSyncConfig(dir, sim, both);
     await sync({}, true);
     const branches = () =>
@@ -145,18 +150,12 @@ describe('unchanged source skip: edges', function () {
   });
 
   it('an unchanged devinfo provider keeps a repository with nothing linked: another provider listing it still fails', async () => {
-    const repoA = new TestRepo(path.join(dir, 'a'));
-    repoA.commit('no key here');
-    const repoB = new TestRepo(path.join(dir, 'b'));
-    repoB.commit('PROJ-3 other');
-    repoB.checkout('PROJ-4-b', true);
-    repoB.commit('PROJ-4 b');
-    const prov = (name: string, p: string) => ({
-      name,
-      adapter: 'git',
-      repositories: [{ path: p, name: 'web', url: 'https://git.example/acme/web' }],
-    });
-    configFile = await writeSyncConfig(dir, sim, [prov('A', path.join(dir, 'a')), prov('B', path.join(dir, 'b'))]);
+    const a = repository('a', [[undefined, 'no key here']]);
+    const b = repository('b', [
+      [undefined, 'PROJ-3 other'],
+      ['PROJ-4-b', 'PROJ-4 b'],
+    ]);
+    configFile = await writeSyncConfig(dir, sim, [gitProvider('A', a), gitProvider('B', b)]);
     await sync({}, true);
     const r2 = await sync({}, true);
     assert.equal(r2.results[1]!.ok, false, 'B lists repository web, which A (earlier in config) lists');
