@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ProcessCost } from './measure';
+import type { ScenarioGoal } from './scenarios/scenario';
 
 export interface Row {
   readonly adapter: string;
@@ -14,6 +15,10 @@ export interface Row {
   readonly sourceRequests?: number;
   /** The minimum-work reference measured in the same run, on the same source. */
   readonly reference?: ProcessCost;
+  /** The reference with its bodies sent to Jira: what the round trips add (for the 'all-sent' goal). */
+  readonly referenceSending?: ProcessCost;
+  /** Issue #16's CPU goal for this row. */
+  readonly goal?: ScenarioGoal;
   /** The cost is measured inside the bench process: heap, not a process's peak RSS. */
   readonly heapOnly?: boolean;
 }
@@ -27,20 +32,43 @@ export interface Header {
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const ratio = (a: number, b: number | undefined) => (b === undefined || b === 0 ? '' : `${(a / b).toFixed(1)}×`);
 
+/**
+ * The CPU goal of a row, in ms: 1 s for byte-identical sources; 2 × the reference for rewritten ones; 3 × the
+ * reference plus the Jira round trips (the CPU sending adds to the reference) for a run that sends every flag.
+ */
+export function goalCpuMs(row: Row): number | undefined {
+  const { goal, reference, referenceSending } = row;
+  if (goal === 'byte-identical') return 1000;
+  if (reference === undefined) return undefined;
+  if (goal === 'rewritten') return 2 * reference.cpuMs;
+  if (goal === 'all-sent' && referenceSending !== undefined)
+    return 3 * reference.cpuMs + Math.max(0, referenceSending.cpuMs - reference.cpuMs);
+  return undefined;
+}
+
+/** The goal's cell: the CPU bound (and, for rewritten sources, peak RSS ≤ 1.5 × the reference's) and whether it held. */
+function goalCell(row: Row): string {
+  const goal = goalCpuMs(row);
+  if (goal === undefined) return '';
+  const rssGoal = row.goal === 'rewritten' && row.reference !== undefined ? 1.5 * row.reference.peakRssMb : undefined;
+  const met = row.cost.cpuMs <= goal && (rssGoal === undefined || row.cost.peakRssMb <= rssGoal);
+  return `≤ ${seconds(goal)}${rssGoal === undefined ? '' : `, RSS ≤ ${rssGoal.toFixed(0)} MB`}: ${met ? 'met' : 'not met'}`;
+}
+
 /** The results as a Markdown table (what the console shows and bench/README.md keeps). */
 export function renderTable(header: Header, rows: readonly Row[]): string {
   const lines = [
     `Measured ${header.date} on ${header.machine}; \`${header.command}\`.`,
     '',
-    '| adapter | scenario | flags | wall s | CPU s | peak RSS MB | Jira requests (lower bound) | source requests | wall / ref | CPU / ref | RSS / ref |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| adapter | scenario | flags | wall s | CPU s | peak RSS MB | Jira requests (lower bound) | source requests | wall / ref | CPU / ref | RSS / ref | goal (#16) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const row of rows) {
     const { cost, reference } = row;
     const rss = row.heapOnly === true ? `${cost.peakRssMb.toFixed(0)} (heap)` : cost.peakRssMb.toFixed(0);
     const requests = row.requests === undefined ? '' : `${row.requests} (${row.lowerBound ?? 0})`;
     lines.push(
-      `| ${row.adapter} | ${row.scenario} | ${row.flags}${row.unit === undefined ? '' : ` ${row.unit}`} | ${seconds(cost.wallMs)} | ${seconds(cost.cpuMs)} | ${rss} | ${requests} | ${row.sourceRequests ?? ''} | ${ratio(cost.wallMs, reference?.wallMs)} | ${ratio(cost.cpuMs, reference?.cpuMs)} | ${ratio(cost.peakRssMb, reference?.peakRssMb)} |`,
+      `| ${row.adapter} | ${row.scenario} | ${row.flags}${row.unit === undefined ? '' : ` ${row.unit}`} | ${seconds(cost.wallMs)} | ${seconds(cost.cpuMs)} | ${rss} | ${requests} | ${row.sourceRequests ?? ''} | ${ratio(cost.wallMs, reference?.wallMs)} | ${ratio(cost.cpuMs, reference?.cpuMs)} | ${ratio(cost.peakRssMb, reference?.peakRssMb)} | ${goalCell(row)} |`,
     );
   }
   return lines.join('\n');

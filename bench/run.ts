@@ -22,7 +22,7 @@ import { flagdScenarios } from './scenarios/flagd';
 import { fliptScenarios } from './scenarios/flipt';
 import { gitScenarios } from './scenarios/git';
 import { launchDarklyScenarios } from './scenarios/launchdarkly';
-import { flagLowerBound, type ScenarioSet } from './scenarios/scenario';
+import { flagLowerBound, jiraSection, type ScenarioSet } from './scenarios/scenario';
 import { unleashScenarios } from './scenarios/unleash';
 
 const root = path.resolve(__dirname, '..');
@@ -64,6 +64,12 @@ function checkSummary(cost: ProcessCost, scenario: string, expectedWrites: numbe
   return writes;
 }
 
+async function measureReference(args: readonly string[]): Promise<ProcessCost> {
+  const cost = await measureNode([], args);
+  if (cost.exitCode !== 0) throw new Error(`minimum-work reference: exit ${cost.exitCode}: ${cost.stderr.slice(0, 2000)}`);
+  return cost;
+}
+
 async function main(): Promise<void> {
   const quick = flag('quick');
   const count = Number(option('flags') ?? (quick ? 10_000 : 100_000));
@@ -79,6 +85,8 @@ async function main(): Promise<void> {
   const started = new Date();
   const load = os.loadavg()[0]!;
   const sim = await startSimulator({});
+  // The reference sends its bodies to a Jira of its own: the CLI's Jira holds only what the CLI sent.
+  const referenceJira = await startSimulator({});
   const rows: Row[] = [];
   try {
     for (const adapter of adapters) {
@@ -89,12 +97,22 @@ async function main(): Promise<void> {
       try {
         set = await make(count, dir, sim);
         let reference: ProcessCost | undefined;
+        let referenceSending: ProcessCost | undefined;
         for (const scenario of set.scenarios) {
           await scenario.prepare();
           set.takeSourceRequests?.();
           if (scenario.referenceBefore === true && set.reference !== undefined) {
-            reference = await measureNode([], set.reference);
+            reference = await measureReference(set.reference.args);
             rows.push({ adapter, scenario: 'minimum-work reference (same files, one process)', flags: count, cost: reference });
+            const jira = jiraSection(referenceJira) as Record<string, string>;
+            referenceSending = await measureReference(set.reference.sendingArgs(jira));
+            rows.push({
+              adapter,
+              scenario: 'minimum work + Jira round trips (the same, each body sent to a simulator of its own)',
+              flags: count,
+              cost: referenceSending,
+              reference,
+            });
           }
           sim.clearRequests();
           process.stderr.write(`${adapter}: ${scenario.name}…\n`);
@@ -113,6 +131,8 @@ async function main(): Promise<void> {
             lowerBound,
             sourceRequests,
             reference,
+            referenceSending,
+            goal: scenario.goal,
           });
           // Each row as it is measured: a later failure (or a long run cut short) keeps what was measured.
           process.stderr.write(
@@ -126,6 +146,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await sim.close();
+    await referenceJira.close();
   }
   const planner = measurePlanner(count);
   rows.push({

@@ -24,10 +24,13 @@ export async function flagdScenarios(count: number, dir: string, sim: Simulator)
   };
   return {
     config,
-    reference: [path.join(__dirname, '..', 'minimum-work.cjs'), ...files],
+    reference: {
+      args: [path.join(__dirname, '..', 'minimum-work.cjs'), ...files],
+      sendingArgs: (jira) => [path.join(__dirname, '..', 'minimum-work.cjs'), '--send', JSON.stringify(jira), ...files],
+    },
     scenarios: [
-      { name: 'first run (all created)', prepare: write({ changeEvery: 0 }), writes: count, referenceBefore: true },
-      { name: 'nothing changed, files byte-identical', prepare: async () => {}, writes: 0 },
+      { name: 'first run (all created)', prepare: write({ changeEvery: 0 }), writes: count, referenceBefore: true, goal: 'all-sent' },
+      { name: 'nothing changed, files byte-identical', prepare: async () => {}, writes: 0, goal: 'byte-identical' },
       {
         name: 'nothing changed, files rewritten (new order, new mtime)',
         prepare: async () => {
@@ -36,9 +39,10 @@ export async function flagdScenarios(count: number, dir: string, sim: Simulator)
           for (const file of files) await utimes(file, later, later);
         },
         writes: 0,
+        goal: 'rewritten',
       },
       { name: '1% changed', prepare: write({ changeEvery: 100, revision: 1 }), writes: Math.ceil(count / 100) },
-      { name: '100% changed', prepare: write({ changeEvery: 1, revision: 2 }), writes: count },
+      { name: '100% changed', prepare: write({ changeEvery: 1, revision: 2 }), writes: count, goal: 'all-sent' },
     ],
   };
 }

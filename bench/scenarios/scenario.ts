@@ -14,14 +14,25 @@ export interface Scenario {
   readonly referenceBefore?: boolean;
   /** Fewest Jira requests for this scenario's writes, when the set's `lowerBound` cannot tell from their number. */
   readonly lowerBound?: number;
+  /** Issue #16's CPU goal for this scenario, in terms of the reference (see report.ts `goalCpuMs`). */
+  readonly goal?: ScenarioGoal;
 }
+
+/**
+ * The goals of issue #16: byte-identical sources ≤ 1 s; rewritten sources ≤ 2 × the reference; a first run or 100%
+ * changed ≤ 3 × the reference plus the Jira round trips (what sending the reference's own bodies adds to it).
+ */
+export type ScenarioGoal = 'byte-identical' | 'rewritten' | 'all-sent';
 
 /** An adapter's benchmark: its config file, its scenarios in order (sharing one state file), its reference. */
 export interface ScenarioSet {
   readonly config: string;
   readonly scenarios: readonly Scenario[];
-  /** Arguments of `node` for the minimum-work reference on this source. */
-  readonly reference?: readonly string[];
+  /**
+   * The minimum-work reference on this source: `node` runs `args`, or `sendingArgs(jira)` to also send its bodies
+   * to a Jira (a simulator of the bench's own, so the CLI's Jira holds only what the CLI sent).
+   */
+  readonly reference?: { readonly args: readonly string[]; sendingArgs(jira: Record<string, string>): readonly string[] };
   /** What the rows count: flags (default) or commits. */
   readonly unit?: string;
   /** Fewest Jira requests that carry `writes` (token included); default one token + one request per 100 flags. */
