@@ -88,6 +88,24 @@ describe('FileStateStore', () => {
       assert.deepEqual(Object.keys(recordsOf(await next.load(), 'featureflags')).sort(), ['demo:a', 'demo:c']);
     });
 
+    it("a run's appends go to one open journal; after the save the next run's appends start a new one", async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      await store.append([put('demo:a', '', 5)]);
+      await store.append([put('demo:a', 'first', 5)]);
+      const state = await store.load();
+      await store.save(state);
+      // The save removed the journal: an append into the one open before would be lost with it.
+      await store.append([put('demo:b', '', 6)]);
+      await store.append([put('demo:b', 'second', 6)]);
+      assert.deepEqual(recordsOf(await new FileStateStore(file).load(), 'featureflags'), {
+        'demo:a': { h: 'first', s: 5, p: 'demo' },
+        'demo:b': { h: 'second', s: 6, p: 'demo' },
+      });
+      const lines = (await readFile(store.journal, 'utf8')).split('\n').filter((line) => line !== '');
+      assert.equal(lines.length, 2);
+    });
+
     it('save folds the journal into the snapshot and drops it', async () => {
       const file = path.join(dir, 'state.json');
       const store = new FileStateStore(file);

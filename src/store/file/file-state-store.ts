@@ -45,7 +45,8 @@ export class FileStateStore implements StateStore {
   readonly journal: string;
   /** `summarize` of the snapshot, for runs that end without loading it (state-summary-file.ts). */
   readonly summary: string;
-  private tailChecked = false;
+  /** The journal, open from a run's first append to its save (see startJournal). */
+  private journalHandle: fs.FileHandle | undefined;
   /** Identity of the snapshot the last `load` read, when no journal was replayed over it. */
   private loadedSnapshot: string | undefined;
   constructor(readonly file: string) {
@@ -72,6 +73,7 @@ export class FileStateStore implements StateStore {
   };
 
   readonly load = async (): Promise<SyncState> => {
+    await this.closeJournal();
     const { state, identity } = await this.loadSnapshot();
     const journal = await this.readJournal();
     this.loadedSnapshot = identity !== undefined && journal.length === 0 ? identity : undefined;
@@ -89,29 +91,49 @@ export class FileStateStore implements StateStore {
 
   readonly append = async (changes: readonly RecordChange[]): Promise<void> => {
     if (changes.length === 0) return;
-    const dir = path.dirname(this.file);
     try {
-      const handle = await openJournal(this.journal, dir);
-      let created: boolean;
-      try {
-        // Empty means just created (`save` removes the journal): its entry in the folder must be made durable too.
-        const { size } = await handle.stat();
-        created = size === 0;
-        // A torn last line (a crash during an append) must not swallow this line: start on a fresh line.
-        const fresh = this.tailChecked || created ? '' : await newlineNeeded(handle, size);
-        this.tailChecked = true;
-        await handle.writeFile(`${fresh}${JSON.stringify(changes)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      if (created) await syncFolder(dir);
+      const handle = this.journalHandle ?? (await this.startJournal());
+      await handle.appendFile(`${JSON.stringify(changes)}\n`);
+      await handle.sync();
     } catch (error) {
+      await this.closeJournal();
       throw new Error(`cannot write the state journal ${this.journal} (${describeFsError(error)})`, { cause: error });
     }
   };
 
+  /**
+   * Opens the journal for the appends of a run (a run appends once per batch: opening the file each time was a
+   * tenth of an append's cost). It stays open until the run's save, or the next load, closes it; while it is open
+   * the run holds the state's lock, so nothing else removes or replaces the file under it.
+   */
+  private async startJournal(): Promise<fs.FileHandle> {
+    const dir = path.dirname(this.file);
+    const handle = await openJournal(this.journal, dir);
+    try {
+      // Empty means just created (`save` removes the journal): its entry in the folder must be made durable too.
+      const { size } = await handle.stat();
+      // A torn last line (a crash during an append) must not swallow the next line: start on a fresh line.
+      if (size > 0 && (await newlineNeeded(handle, size)) !== '') {
+        await handle.appendFile('\n');
+        await handle.sync();
+      }
+      if (size === 0) await syncFolder(dir);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    this.journalHandle = handle;
+    return handle;
+  }
+
+  private async closeJournal(): Promise<void> {
+    const handle = this.journalHandle;
+    this.journalHandle = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+
   readonly save = async (state: SyncState): Promise<void> => {
+    await this.closeJournal();
     try {
       // The summary goes first: a crash before the new one is written leaves none, never one of the old snapshot.
       await fs.rm(this.summary, { force: true });
