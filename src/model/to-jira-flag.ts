@@ -28,6 +28,19 @@ export interface FlagTimes {
 export interface UnstampedFlagWithTimes {
   readonly flag: UnstampedFlag;
   readonly times: FlagTimes;
+  /** The flag's JSON in parts, when hashing it made them: sending it then serializes nothing again. */
+  readonly json?: FlagJsonParts;
+}
+
+/**
+ * `JSON.stringify` of an UnstampedFlag, cut where stamping adds to it: `head` is everything before its summary (the
+ * object not closed), then the summary's JSON and each detail's. Key order is the flag's own (id, key,
+ * displayName, associations, summary, details), which stamping keeps and extends.
+ */
+export interface FlagJsonParts {
+  readonly head: string;
+  readonly summary: string;
+  readonly details: readonly string[];
 }
 
 export interface MappingContext {
@@ -162,6 +175,28 @@ export function summaryDetail(details: readonly Omit<Detail, 'lastUpdated'>[]): 
   return lead;
 }
 
+type JiraEnvironment = Detail['environment'];
+
+/**
+ * Every flag of a provider names the same few environments: each (name, type) gets one frozen object, shared by all
+ * the details that name it, rather than one per flag and environment kept alive until the flags are sent. A name
+ * that must be trimmed is made apart, so its warning is given for each flag.
+ */
+const sharedEnvironments = new Map<string, Map<EnvironmentType | undefined, JiraEnvironment>>();
+
+function environmentOf(name: string, type: EnvironmentType | undefined, where: () => string, warnings: string[]): JiraEnvironment {
+  const fitted = fit(name, () => `${where()}: name`, warnings);
+  if (fitted !== name) return type === undefined ? { name: fitted } : { name: fitted, type };
+  let byType = sharedEnvironments.get(name);
+  if (byType === undefined) {
+    if (sharedEnvironments.size >= 1000) sharedEnvironments.clear();
+    sharedEnvironments.set(name, (byType = new Map()));
+  }
+  let environment = byType.get(type);
+  if (environment === undefined) byType.set(type, (environment = Object.freeze(type === undefined ? { name } : { name, type })));
+  return environment;
+}
+
 /** Normalized flag → Jira feature flag. Pure; warnings name what was trimmed. */
 export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMapping {
   const id = jiraFlagId(flag.provider, flag.key);
@@ -188,9 +223,7 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
     const url = linkOf(env.url, () => `${where()}: url`, warnings) ?? flagUrl;
     if (url === undefined)
       return { kind: 'skipped', id, reason: `${where()} has no link for people (an http(s) URL, which Jira requires): configure one` };
-    const type = typeOf(env, ctx);
-    const environment: { name: string; type?: EnvironmentType } = { name: fit(env.name, () => `${where()}: name`, warnings) };
-    if (type !== undefined) environment.type = type;
+    const environment = environmentOf(env.name, typeOf(env, ctx), where, warnings);
     detailTimes.push(timeOf(env.lastUpdated, () => `${where()}: lastUpdated`, warnings));
     details.push({ url, environment, status: mapStatus(env, where, warnings) });
   }
@@ -232,14 +265,69 @@ function later(a: string, b: string): string {
  * Node 20 a spread followed by a key takes a slow path, about ten times the cost, paid for every flag sent.
  */
 export function stampFlag(payload: UnstampedFlagWithTimes, updateSequenceId: number, nowIso: string): JiraFeatureFlag {
+  const { flag } = payload;
+  const { detailTimes, summaryTime } = stampTimes(payload, nowIso);
+  const details = flag.details.map((detail, i): Detail => Object.assign({}, detail, { lastUpdated: detailTimes[i]! }));
+  const summary: Summary = Object.assign({}, flag.summary, { lastUpdated: summaryTime });
+  return Object.assign({}, flag, { updateSequenceId, summary, details });
+}
+
+/** Each detail's time (its own, else the flag's, else the send time) and the summary's (the latest of them). */
+function stampTimes(payload: UnstampedFlagWithTimes, nowIso: string): { detailTimes: string[]; summaryTime: string } {
   const { flag, times } = payload;
   const fallback = times.flag ?? nowIso;
   let summaryTime = times.flag;
-  const details = flag.details.map((detail, i): Detail => {
+  const detailTimes = flag.details.map((_, i) => {
     const lastUpdated = times.details[i] ?? fallback;
     summaryTime = summaryTime === undefined ? lastUpdated : later(summaryTime, lastUpdated);
-    return Object.assign({}, detail, { lastUpdated });
+    return lastUpdated;
   });
-  const summary: Summary = Object.assign({}, flag.summary, { lastUpdated: summaryTime ?? nowIso });
-  return Object.assign({}, flag, { updateSequenceId, summary, details });
+  return { detailTimes, summaryTime: summaryTime ?? nowIso };
+}
+
+/** An object's JSON with `"lastUpdated"` added as its last key. */
+function withLastUpdated(json: string, lastUpdated: string): string {
+  return `${json.slice(0, -1)}${json === '{}' ? '' : ','}"lastUpdated":${JSON.stringify(lastUpdated)}}`;
+}
+
+/**
+ * `JSON.stringify(stampFlag(…))`, byte for byte, made from the flag's JSON parts: stamping only adds keys at the
+ * end of objects whose JSON is already made.
+ */
+export function stampedFlagJson(payload: UnstampedFlagWithTimes, json: FlagJsonParts, updateSequenceId: number, nowIso: string): string {
+  const { detailTimes, summaryTime } = stampTimes(payload, nowIso);
+  const details = json.details.map((detail, i) => withLastUpdated(detail, detailTimes[i]!));
+  return `${json.head},"summary":${withLastUpdated(json.summary, summaryTime)},"details":[${details.join(',')}],"updateSequenceId":${updateSequenceId}}`;
+}
+
+/**
+ * A flag as it is sent: stamped only when it is serialized (`JSON.stringify` calls `toJSON`) as its request is made.
+ * A run that sends 100k flags then holds one small object per flag until its request, not a stamped copy of every
+ * flag, summary and detail: those copies lived through the whole send and were a large part of its garbage collection.
+ * Jira's client needs nothing else of it than its id and its issue keys.
+ */
+export class FlagStampedOnSend {
+  constructor(
+    private readonly payload: UnstampedFlagWithTimes,
+    readonly updateSequenceId: number,
+    private readonly nowIso: string,
+  ) {}
+
+  get id(): string {
+    return this.payload.flag.id;
+  }
+
+  get associations(): UnstampedFlag['associations'] {
+    return this.payload.flag.associations;
+  }
+
+  toJSON(): JiraFeatureFlag {
+    return stampFlag(this.payload, this.updateSequenceId, this.nowIso);
+  }
+
+  /** Its JSON (what `JSON.stringify` gives), from the JSON hashing made when there is some. */
+  serialized(): string {
+    const { payload } = this;
+    return payload.json === undefined ? JSON.stringify(this) : stampedFlagJson(payload, payload.json, this.updateSequenceId, this.nowIso);
+  }
 }

@@ -1,6 +1,6 @@
 import type { SkippedFlag } from '../kit/contract';
 import type { NormalizedFlag, EnvironmentType } from '../kit/flag';
-import { jiraFlagId, toJiraFlag, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
+import { jiraFlagId, toJiraFlag, type FlagJsonParts, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
 import { contentHash, fieldTextHash, textHash } from './hash';
@@ -84,7 +84,10 @@ const FLAG_KEYS = 'id,key,displayName,associations,summary,details';
  * same values as contentHash and fieldHashes, which would serialize every part twice. Undefined when the flag is not
  * of the shape assembled here (then those run).
  */
-function hashedFlag(flag: UnstampedFlag, sentWith: string): { hash: string; fieldHashes: Record<string, string> } | undefined {
+function hashedFlag(
+  flag: UnstampedFlag,
+  sentWith: string,
+): { hash: string; fieldHashes: Record<string, string>; json: FlagJsonParts } | undefined {
   if (Object.keys(flag).join(',') !== FLAG_KEYS) return undefined;
   const id = JSON.stringify(flag.id) as string | undefined;
   const key = JSON.stringify(flag.key) as string | undefined;
@@ -105,8 +108,13 @@ function hashedFlag(flag: UnstampedFlag, sentWith: string): { hash: string; fiel
     details.push(json);
     fieldHashes[`env:${detail.environment.name}`] = fieldTextHash(json);
   }
-  const json = `{"id":${id},"key":${key},"displayName":${displayName},"associations":${associations},"summary":${summary},"details":[${details.join(',')}]}`;
-  return { hash: textHash(sentWith === '' ? json : `[${JSON.stringify(sentWith)},${json}]`), fieldHashes };
+  const head = `{"id":${id},"key":${key},"displayName":${displayName},"associations":${associations}`;
+  const json = `${head},"summary":${summary},"details":[${details.join(',')}]}`;
+  return {
+    hash: textHash(sentWith === '' ? json : `[${JSON.stringify(sentWith)},${json}]`),
+    fieldHashes,
+    json: { head, summary, details },
+  };
 }
 
 /**
@@ -166,7 +174,8 @@ export function desiredFlags(
       provider: settings.provider,
       // Times are not part of the flag: only real changes change the hash.
       hash: hashed?.hash ?? (sentWith === '' ? contentHash(jiraFlag) : contentHash([sentWith, jiraFlag])),
-      payload: { flag: jiraFlag, times: mapping.times },
+      payload:
+        hashed === undefined ? { flag: jiraFlag, times: mapping.times } : { flag: jiraFlag, times: mapping.times, json: hashed.json },
       issueKeys: mapping.issueKeys,
       inputHash,
       fields: () => flagFields(jiraFlag),

@@ -1,8 +1,7 @@
 import type { FlagSnapshot, UnchangedSource } from '../kit/contract';
 import { InvalidSnapshotError, validateSnapshot, type CheckedSnapshot } from '../kit/snapshot-check';
 import { featureFlagsKind } from '../jira';
-import type { JiraFeatureFlag } from '../jira/payloads';
-import { stampFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
+import { FlagStampedOnSend, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
 import type { ProviderDesired } from './desired';
 import { desiredFlags, mappingSeed } from './desired-flags';
 import { oneEntityPerPacket, type ReconcileKind } from './kind';
@@ -47,7 +46,7 @@ const mappingSettings = (provider: ProviderRuntime, properties?: Readonly<Record
 });
 
 /** Feature flags: one Jira flag per source flag, sent one entity per slot of a request. */
-export const flagReconcileKind: ReconcileKind<CheckedSnapshot, UnstampedFlagWithTimes, JiraFeatureFlag, JiraFeatureFlag> = {
+export const flagReconcileKind: ReconcileKind<CheckedSnapshot, UnstampedFlagWithTimes, FlagStampedOnSend, FlagStampedOnSend> = {
   name: 'featureflags',
   submitAs: featureFlagsKind,
   deleteAs: featureFlagsKind,
@@ -68,7 +67,7 @@ export const flagReconcileKind: ReconcileKind<CheckedSnapshot, UnstampedFlagWith
       const settings = mappingSettings(provider, context.properties);
       return desiredFlags(source.data.flags, settings, context.acceptedInput, source.data.skipped);
     }),
-  stamp: stampFlag,
+  stamp: (payload, sequence, nowIso) => new FlagStampedOnSend(payload, sequence, nowIso),
   pack: oneEntityPerPacket,
   unpack: (outcome) => [outcome],
 };

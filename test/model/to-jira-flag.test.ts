@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import type { NormalizedFlag } from '../../src/kit/flag';
 import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import { defaultEnvironmentType } from '../../src/model/environment-type';
-import { stampFlag, toJiraFlag, type MappingContext } from '../../src/model/to-jira-flag';
+import { FlagStampedOnSend, stampFlag, toJiraFlag, type MappingContext } from '../../src/model/to-jira-flag';
+import { desiredFlags } from '../../src/reconcile/desired-flags';
 
 const ctx: MappingContext = { environmentTypes: new Map([['live-eu', 'production' as const]]), linking: DEFAULT_LINKING };
 
@@ -288,4 +289,49 @@ describe('normalized flag → Jira feature flag', () => {
   ];
   for (const [name, type] of names)
     it(`environment "${name}" defaults to ${String(type)}`, () => assert.equal(defaultEnvironmentType(name), type));
+});
+
+describe('a flag as it is sent (FlagStampedOnSend)', () => {
+  const now = '2026-11-23T00:00:00.000Z';
+  const times = [undefined, '2026-11-01T10:00:00.000Z', '2026-11-02T08:00:00-01:00', 'yesterday'];
+  const rollouts = [undefined, { percentage: 12.5 }, { rules: 3 }, { text: 'beta "testers" é ✓' }];
+  const variants: NormalizedFlag[] = [];
+  for (let i = 0; i < 64; i++) {
+    variants.push(
+      flag({
+        key: `PROJ-${i + 1}-k\u00e9y`,
+        name: i % 5 === 0 ? undefined : `Name "${i}" \u2028 ✓`,
+        lastUpdated: times[i % 4],
+        url: i % 3 === 0 ? undefined : `https://flags.example/f/${i}?a=1&b=2`,
+        environments: Array.from({ length: 1 + (i % 4) }, (_, e) => ({
+          name: ['production', 'staging', 'live-eu', 'dev \u00e9'][e]!,
+          enabled: (i + e) % 2 === 0,
+          ...(e % 2 === 0 && { defaultValue: `v${i}` }),
+          ...(rollouts[(i + e) % 4] !== undefined && { rollout: rollouts[(i + e) % 4] }),
+          url: `https://flags.example/f/${i}?env=${e}`,
+          ...(times[(i + e + 1) % 4] !== undefined && { lastUpdated: times[(i + e + 1) % 4] }),
+        })),
+      }),
+    );
+  }
+
+  it('makes its JSON from the parts hashing made, byte for byte what serializing the stamped flag gives', () => {
+    const desired = desiredFlags(variants, { provider: 'demo', linking: DEFAULT_LINKING, environmentTypes: ctx.environmentTypes });
+    assert.equal(desired.entities.length, variants.length);
+    for (const [i, entity] of desired.entities.entries()) {
+      assert.ok(entity.payload.json !== undefined, `${entity.id}: no JSON parts`);
+      const sent = new FlagStampedOnSend(entity.payload, 1000 + i, now);
+      const expected = JSON.stringify(stampFlag(entity.payload, 1000 + i, now));
+      assert.equal(sent.serialized(), expected, entity.id);
+      assert.equal(JSON.stringify(sent), expected, entity.id);
+      assert.equal(sent.id, entity.id);
+      assert.deepEqual(sent.associations, entity.payload.flag.associations);
+    }
+  });
+
+  it('without JSON parts it serializes the stamped flag', () => {
+    const m = mapped(flag());
+    const sent = new FlagStampedOnSend({ flag: m.flag, times: m.times }, 7, now);
+    assert.equal(sent.serialized(), JSON.stringify(stampFlag({ flag: m.flag, times: m.times }, 7, now)));
+  });
 });

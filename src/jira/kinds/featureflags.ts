@@ -4,8 +4,14 @@ import type { JiraFeatureFlag } from '../payloads';
 import type { KindDescription } from '../types';
 import { issueKeysFrom, outcomesFor } from './outcomes';
 
+/**
+ * What the client needs of a flag it sends: its id and issue keys; the rest is its JSON (a flag may make its JSON
+ * only as it is serialized, see FlagStampedOnSend).
+ */
+export type OutgoingFlag = Pick<JiraFeatureFlag, 'id' | 'associations'>;
+
 /** Feature flags: the id is Jira's own `id` field, so nothing needs encoding beyond the URL segment. */
-export const featureFlagsKind: KindDescription<JiraFeatureFlag> = {
+export const featureFlagsKind: KindDescription<OutgoingFlag> = {
   kind: 'featureflags',
   version: '0.1',
   arrayField: 'flags',
