@@ -12,7 +12,7 @@ import { FlagdFileError } from './errors';
 import { FlagJoin } from './join';
 import type { FlagdMapSettings } from './map';
 import { FlagdOptionsCodec, type FlagdOptions, type FlagdOwnOptions } from './options';
-import { readFlagdFile, type ParsedFlagdFile } from './parse';
+import type { ParsedFlagdFile } from './parse';
 import {
   checkSource,
   locateSource,
@@ -35,6 +35,14 @@ export type { FlagdOptions } from './options';
  * did not change is otherwise not read again (see `snapshotUnlessUnchanged`).
  */
 const MAPPING_REVISION = 1;
+
+/**
+ * The parser and its compiled schema (ajv: ~10 ms to load) are required with the first file to parse, not with the
+ * adapter: a run whose sources are unchanged only hashes them. `require`: tsx's CommonJS hook has no `import()` of
+ * extensionless paths.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parser = (): typeof import('./parse') => require('./parse') as typeof import('./parse');
 
 /** What checking a source gave: its body (HTTP), a 304 for the known version, or a local file's version alone. */
 type Checked = SourceContent | NotModified | SourceVersion;
@@ -150,7 +158,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     const { text, version } = await takeText(bodies, location, signal);
     versions.set(location.url, version);
     try {
-      return readFlagdFile(text, location.format);
+      return parser().readFlagdFile(text, location.format);
     } catch (err) {
       throw sourceFailure(location, err);
     }

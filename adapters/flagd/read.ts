@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import axios from 'axios';
 import type { FlagdFormat } from './parse';
 
 /** Where one flag definition file lives. `label` is safe to print (no credentials, no query string). */
@@ -133,6 +132,10 @@ async function readOverHttp(
   headers: Readonly<Record<string, string>>,
   known?: KnownVersion,
 ): Promise<SourceContent | NotModified> {
+  // axios loads with the first HTTP source read, not with the adapter: local files never need it. `require`: tsx's
+  // CommonJS hook has no `import()` of packages here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const axios = (require('axios') as typeof import('axios')).default;
   let response;
   try {
     response = await axios.get<unknown>(location.url, {

@@ -1,48 +1,11 @@
 import * as path from 'node:path';
-import { Option, type Command } from 'commander';
 import { loadConfig, ConfigError, type FlagsyncConfig } from '../config';
 import { AdapterLoadError } from '../adapter-host/factory-shape';
 import { createAdapterRegistry } from '../adapter-host/registry';
-import { colorWanted, createLogger, type Logger, type LogLevel } from '../log';
+import { colorWanted, createLogger, type Logger } from '../log';
 import { TerminalProgress } from './progress';
 import { EXIT_USAGE, ExitError } from './exit';
-
-export const DEFAULT_CONFIG_PATH = './flagsync.yaml';
-const CONFIG_HELP = `config file (default: $FLAGSYNC_CONFIG, else ${DEFAULT_CONFIG_PATH}); also accepted before the command`;
-
-export interface GlobalOptions {
-  readonly config: string;
-  readonly logLevel?: LogLevel;
-  readonly json?: boolean;
-  /** false with --no-color. */
-  readonly color?: boolean;
-  /** --quiet: no progress, and only warnings and errors in the log. */
-  readonly quiet?: boolean;
-}
-
-export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-
-/** The options the commands share (GlobalOptions, parsed), declared once; each command takes those it honours. */
-const GLOBAL_OPTIONS: { readonly [K in keyof GlobalOptions]-?: () => Option } = {
-  config: () => new Option('-c, --config <path>', CONFIG_HELP),
-  logLevel: () =>
-    new Option(
-      '--log-level <level>',
-      'log level (default: $FLAGSYNC_LOG_LEVEL, else log.level); logs go to stderr as JSON, pretty on a terminal',
-    ).choices(LOG_LEVELS),
-  json: () => new Option('--json', 'print the result as JSON on stdout (a JSON error object too when the command fails)'),
-  color: () => new Option('--no-color', 'no colours in the log on a terminal (NO_COLOR=1 does the same)'),
-  quiet: () => new Option('-q, --quiet', 'no progress display, and only warnings and errors in the log (for scripts)'),
-};
-
-export type GlobalOptionName = keyof GlobalOptions;
-const EVERY_GLOBAL_OPTION: readonly GlobalOptionName[] = ['config', 'logLevel', 'json', 'color', 'quiet'];
-
-/** Adds the shared options `names` (default: all of them) to `command`. */
-export function withGlobalOptions(command: Command, names: readonly GlobalOptionName[] = EVERY_GLOBAL_OPTION): Command {
-  for (const name of names) command.addOption(GLOBAL_OPTIONS[name]());
-  return command;
-}
+import type { GlobalOptions } from './options';
 
 /**
  * Loads the config or ends with exit code 2 and one line per problem. External adapters resolve from the config

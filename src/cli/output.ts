@@ -1,4 +1,4 @@
-import { redact } from '../log';
+import { redact } from '../log/redact';
 
 /**
  * Every line the CLI prints goes through here: summaries, plans and `--json` pass the same redaction as logs, so a

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
 import type { DevinfoSource, FlagSource, ProviderSource } from '../kit/contract';
 import type { JiraClient } from '../jira';
 import type { ProviderRuntime } from '../reconcile/run';
@@ -25,7 +25,11 @@ export class TerminalProgress implements SyncProgress {
   readonly sink: Writable;
 
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
-    this.bars = new MultiBar(
+    // cli-progress loads for a display on a terminal only; this module's wrappers are loaded by every run.
+    // `require`: tsx's CommonJS hook has no `import()` of packages here.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MultiBar: Bars, Presets } = require('cli-progress') as typeof import('cli-progress');
+    this.bars = new Bars(
       {
         stream,
         format: 'sending {kind} [{bar}] {value}/{total} | {rate}/s | eta {eta_formatted}',

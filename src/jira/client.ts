@@ -1,4 +1,4 @@
-import axios from 'axios';
+import type { AxiosInstance } from 'axios';
 import { silentLogger, type Logger } from '../log';
 import type { CircuitBreaker } from './breaker';
 import { CloudIdResolver } from './cloud-id';
@@ -71,18 +71,22 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? Date.now;
   const requestTimeoutMs = settings.requestTimeoutMs ?? 30_000;
-  const instance = axios.create();
+  // axios (with form-data, proxy agents, http2: ~40 ms of loading) is required at the first request, not at start: a
+  // run whose sources are all unchanged sends nothing. `require`: tsx's CommonJS hook has no `import()` of packages here.
+  let instance: AxiosInstance | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const axiosInstance = (): AxiosInstance => (instance ??= (require('axios') as typeof import('axios')).default.create());
   const tokens = new TokenProvider({
     tokenUrl: settings.tokenUrl || DEFAULT_TOKEN_URL,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
-    http: instance,
+    http: axiosInstance,
     now,
     logger,
     timeoutMs: requestTimeoutMs,
   });
   const http = new JiraHttp({
-    axios: instance,
+    axios: axiosInstance,
     tokens,
     logger,
     now,

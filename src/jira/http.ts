@@ -1,7 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from '../log';
 import type { CircuitBreaker } from './breaker';
-import { describeNetworkError } from './network-error';
+import { describeNetworkError, isAxiosError } from './network-error';
 import { backoffDelay, parseRetryAfter } from './retry-after';
 import { TokenProvider, TokenUnavailableError } from './token';
 
@@ -50,7 +50,8 @@ export type JiraResult =
     };
 
 export interface JiraHttpDeps {
-  readonly axios: AxiosInstance;
+  /** The instance requests go through, asked for at each request (made at the first: see createJiraClient). */
+  readonly axios: () => AxiosInstance;
   readonly tokens: TokenProvider;
   readonly policy: RetryPolicy;
   readonly logger: Logger;
@@ -102,7 +103,8 @@ export class JiraHttp {
         response = await this.attempt(request, token);
         failure = `HTTP ${response.status}`;
       } catch (error) {
-        if (!(error instanceof TokenUnavailableError) && !isNetworkFailure(error)) throw error;
+        // validateStatus accepts every status, so an axios error here means no HTTP answer arrived.
+        if (!(error instanceof TokenUnavailableError) && !isAxiosError(error)) throw error;
         tokenFailure = error instanceof TokenUnavailableError;
         failure = error instanceof TokenUnavailableError ? error.message : describeNetworkError(error);
       }
@@ -140,7 +142,7 @@ export class JiraHttp {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     if (request.data !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await this.deps.axios.request({
+    const response = await this.deps.axios().request({
       method: request.method,
       url: request.url,
       data: request.data,
@@ -156,9 +158,4 @@ export class JiraHttp {
     response.config.data = undefined;
     return response;
   }
-}
-
-function isNetworkFailure(error: unknown): boolean {
-  // validateStatus accepts every status, so an axios error here means no HTTP answer arrived.
-  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
 }

@@ -1,4 +1,9 @@
-import { isAxiosError } from 'axios';
+import type { AxiosError } from 'axios';
+
+/** What axios's own `isAxiosError` checks, without loading axios to ask (it loads at the first request). */
+export function isAxiosError(error: unknown): error is AxiosError {
+  return typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
+}
 
 /**
  * A short reason for a failed request, from the error's code and message only: an axios error also carries the

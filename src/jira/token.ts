@@ -20,7 +20,8 @@ export interface TokenProviderOptions {
   readonly tokenUrl: string;
   readonly clientId: string;
   readonly clientSecret: string;
-  readonly http: AxiosInstance;
+  /** The instance the token request goes through, asked for when one is needed (see createJiraClient). */
+  readonly http: () => AxiosInstance;
   readonly now: () => number;
   readonly logger: Logger;
   readonly timeoutMs: number;
@@ -65,7 +66,7 @@ export class TokenProvider {
     const requestedAt = now();
     let response;
     try {
-      response = await http.post(
+      response = await http().post(
         tokenUrl,
         { audience: 'api.atlassian.com', grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
         { validateStatus: () => true, timeout: timeoutMs, headers: { 'Content-Type': 'application/json' } },

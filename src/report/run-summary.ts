@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import type Table from 'cli-table3';
 import { resultOk, type ProviderResult } from '../reconcile/apply';
 import type { RunReport } from '../reconcile/run';
 import { groupFailures, type FailureGroup } from './failure-groups';
@@ -108,7 +108,11 @@ function groupLines(provider: string, group: FailureGroup): string[] {
  * count. "seen" counts flags for flag providers and branches + commits for devinfo providers.
  */
 export function renderRunSummary(report: RunReport<unknown>): string {
-  const table = new Table({
+  // cli-table3 loads for the text summary only (`--json` and the daemon's log lines do without it). `require`: tsx's
+  // CommonJS hook has no `import()` of packages here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const TextTable = require('cli-table3') as typeof Table;
+  const table = new TextTable({
     head: ['provider', 'status', 'seen', 'unlinked', 'created', 'updated', 'deleted', 'rejected', 'failed', 'held back', 'unknown keys'],
     style: { head: [], border: [] },
   });

@@ -6,8 +6,7 @@ import { findIssueKeys } from './issue-keys';
 import { countJunitFiles, JunitError, type TestCounts } from './junit';
 import { UsageError } from './usage-error';
 import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
-
-export const BUILD_STATES = ['pending', 'in_progress', 'successful', 'failed', 'cancelled', 'unknown'] as const;
+import { BUILD_STATES } from './states';
 
 /** Options shared by `send build` and `send deployment`, as commander hands them over (strings). */
 export interface CommonSendOptions {

@@ -5,9 +5,7 @@ import type { PreparedEvent } from './event';
 import { MAX_ISSUE_KEYS as MAX_ASSOCIATION_VALUES } from '../model/issue-keys';
 import { findIssueKeys } from './issue-keys';
 import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
-
-export const DEPLOYMENT_STATES = ['pending', 'in_progress', 'successful', 'failed', 'cancelled', 'rolled_back', 'unknown'] as const;
-export const DEPLOYMENT_ENVIRONMENT_TYPES = ['production', 'staging', 'testing', 'development', 'unmapped'] as const;
+import { DEPLOYMENT_ENVIRONMENT_TYPES, DEPLOYMENT_STATES } from './states';
 
 export interface DeploymentSendOptions extends CommonSendOptions {
   readonly pipelineName?: string;

@@ -1,7 +1,8 @@
 /** `flagsync send`: one build or deployment from a pipeline, through the shared Jira client, with a spool for outages. */
 export { ciDefaults, detectCi, type CiDefaults, type CiName } from './ci-env';
-export { prepareBuild, BUILD_STATES, type BuildSendOptions, type CommonSendOptions, type SendContext } from './build-payload';
-export { prepareDeployment, DEPLOYMENT_STATES, DEPLOYMENT_ENVIRONMENT_TYPES, type DeploymentSendOptions } from './deployment-payload';
+export { prepareBuild, type BuildSendOptions, type CommonSendOptions, type SendContext } from './build-payload';
+export { prepareDeployment, type DeploymentSendOptions } from './deployment-payload';
+export { BUILD_STATES, DEPLOYMENT_ENVIRONMENT_TYPES, DEPLOYMENT_STATES } from './states';
 export { deliver, eventId, type Delivery } from './deliver';
 export { describeEvent, type PreparedEvent, type SendEvent } from './event';
 export { countJunitFiles, countJunitXml, JunitError, type TestCounts } from './junit';

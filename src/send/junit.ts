@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { XMLParser } from 'fast-xml-parser';
-import { glob } from 'tinyglobby';
+import type { XMLParser } from 'fast-xml-parser';
 
 export interface TestCounts {
   readonly totalNumber: number;
@@ -18,12 +17,17 @@ export class JunitError extends Error {
 
 type Node = Record<string, unknown>;
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  // These may appear once or many times; always arrays keeps the walk simple.
-  isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
-});
+// The XML parser and the glob load with the first report counted (`send build --junit`), not with the CLI, which
+// declares this command at every start. `require`: tsx's CommonJS hook has no `import()` of packages here.
+let parser: XMLParser | undefined;
+const xmlParser = (): XMLParser =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (parser ??= new (require('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    // These may appear once or many times; always arrays keeps the walk simple.
+    isArray: (name) => ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
+  }));
 
 const asNodes = (value: unknown): Node[] =>
   Array.isArray(value) ? (value.filter((v) => typeof v === 'object' && v !== null) as Node[]) : [];
@@ -42,7 +46,7 @@ function countCases(suite: Node, totals: { total: number; failed: number; skippe
 export function countJunitXml(xml: string, where: string): TestCounts {
   let doc: Node;
   try {
-    doc = parser.parse(xml, true) as Node;
+    doc = xmlParser().parse(xml, true) as Node;
   } catch (error) {
     throw new JunitError(`${where}: not well-formed XML: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -62,6 +66,8 @@ export function countJunitXml(xml: string, where: string): TestCounts {
 
 /** Sums the counts of every file matching `patterns` (relative to `cwd`); no match is an error, not zero tests. */
 export async function countJunitFiles(patterns: readonly string[], cwd: string): Promise<TestCounts> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { glob } = require('tinyglobby') as typeof import('tinyglobby');
   const files = (await glob([...patterns], { cwd, absolute: true, onlyFiles: true })).sort();
   if (files.length === 0) throw new JunitError(`--junit: no file matches ${patterns.map((p) => `"${p}"`).join(', ')} in ${cwd}`);
   const sum = { totalNumber: 0, numberPassed: 0, numberFailed: 0, numberSkipped: 0 };

@@ -1,6 +1,5 @@
 import type { StateConfig } from '../config/types';
 import { fileBackend } from './file/file-backend';
-import { postgresBackend } from './postgres/pg-backend';
 import type { StateBackend } from './types';
 
 export type { LockHolder, RunLog, RunRecord, StateBackend, WriterLock } from './types';
@@ -8,5 +7,9 @@ export { runExclusively, type ExclusiveRunResult } from './exclusive-run';
 
 /** The state backend the config names: the file store (default) or PostgreSQL. */
 export function openStateBackend(state: StateConfig): StateBackend {
-  return state.store === 'postgres' ? postgresBackend(state.url) : fileBackend(state.path);
+  if (state.store !== 'postgres') return fileBackend(state.path);
+  // pg loads only for PostgreSQL state. `require`: tsx's CommonJS hook has no `import()` of extensionless paths.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { postgresBackend } = require('./postgres/pg-backend') as typeof import('./postgres/pg-backend');
+  return postgresBackend(state.url);
 }

@@ -96,11 +96,12 @@ describe('jira token handling', () => {
 
   it('shares one token request among concurrent callers', async () => {
     fake = await startFakeJira({ token: issuing(3600, 50) });
+    const http = axios.create();
     const provider = new TokenProvider({
       tokenUrl: `${fake.url}/oauth/token`,
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
-      http: axios.create(),
+      http: () => http,
       now: Date.now,
       logger: silentLogger,
       timeoutMs: 5000,

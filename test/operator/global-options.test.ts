@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Command } from 'commander';
-import { buildProgram } from '../../src/cli/main';
+import { buildProgram } from '../../src/cli/program';
 
 /** The options the commands share are declared once: the same flag, help and choices wherever a command takes it. */
 const SHARED = ['--config', '--log-level', '--json', '--no-color', '--quiet'];

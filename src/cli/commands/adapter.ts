@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import type { Command } from 'commander';
-import { loadConfigOrExit, loggerFor, requireProviders, withGlobalOptions, type GlobalOptions } from '../context';
+import { loadConfigOrExit, loggerFor, requireProviders } from '../context';
+import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printOut } from '../output';
 import { packageRoot } from '../package-root';
@@ -69,18 +69,4 @@ export async function adapterCheckCommand(options: GlobalOptions & { provider?: 
   });
   printOut(options.json === true ? JSON.stringify(jsonCheck(report)) : renderCheck(report));
   return checkPassed(report) ? EXIT_OK : EXIT_FAILED;
-}
-
-export function registerAdapterCommands(program: Command, setExit: (code: number) => void): void {
-  const adapter = program.command('adapter').description('write and check adapters for other flag systems');
-  adapter
-    .command('new')
-    .argument('<name>', 'adapter name: lower-case words joined by "-"')
-    .description('scaffold a working adapter folder (code, README, contract test)')
-    .option('--dir <dir>', 'folder to create (default ./adapters/<name>)')
-    .action(async (name: string, opts: { dir?: string }) => setExit(await adapterNewCommand(name, opts)));
-  withGlobalOptions(adapter.command('check'))
-    .description("run one provider's snapshot and show the flags and the Jira entities they become; sends nothing")
-    .option('--provider <name>', 'provider to check (required when the config has several)')
-    .action(async (opts: GlobalOptions & { provider?: string }) => setExit(await adapterCheckCommand(opts)));
 }

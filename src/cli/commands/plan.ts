@@ -1,6 +1,7 @@
 import { flagUpdateIds, jsonPlan, readCurrentFlags, renderPlan } from '../../report';
 import { openStateBackend } from '../../store';
-import { loadConfigOrExit, loggerFor, progressFor, requireProvider, requireProviders, type GlobalOptions } from '../context';
+import { loadConfigOrExit, loggerFor, progressFor, requireProvider, requireProviders } from '../context';
+import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK } from '../exit';
 import { createClient } from '../wiring';
 import { syncOnce } from './sync';

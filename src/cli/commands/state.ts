@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { FileStateStore } from '../../store/file/file-state-store';
 import type { RecordChange } from '../../reconcile/state-store';
 import { registerSecret } from '../../log';
@@ -79,15 +78,4 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
   } finally {
     await target.close();
   }
-}
-
-export function registerStateCommands(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('state')
-    .description('manage the state store')
-    .command('migrate')
-    .description('copy a state file (and its run log) into an empty PostgreSQL database for state.store: postgres')
-    .requiredOption('--from <file>', 'the state file (state.path of the file store)')
-    .option('--to <url>', 'PostgreSQL URL (default: $DATABASE_URL, which keeps the password out of `ps`)')
-    .action(async (opts: StateMigrateOptions) => setExit(await stateMigrateCommand(opts)));
 }

@@ -1,8 +1,8 @@
 import Table from 'cli-table3';
-import type { Command } from 'commander';
 import { openStateBackend } from '../../store';
 import { statusReport, type StatusReport } from '../../store/status-report';
-import { loadConfigOrExit, withGlobalOptions, type GlobalOptions } from '../context';
+import { loadConfigOrExit } from '../context';
+import type { GlobalOptions } from '../options';
 import { EXIT_OK } from '../exit';
 import { printOut } from '../output';
 
@@ -53,13 +53,4 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   } finally {
     await backend.close();
   }
-}
-
-export function registerStatusCommand(program: Command, setExit: (code: number) => void): void {
-  withGlobalOptions(program.command('status'), ['config', 'json'])
-    .description(
-      'what the state store knows: the last runs (start, end, outcome) and per provider the entities in Jira, pending retries and held-back deletes',
-    )
-    .option('--runs <n>', 'how many recent runs to list', '10')
-    .action(async (opts: StatusOptions) => setExit(await statusCommand(opts)));
 }

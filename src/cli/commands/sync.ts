@@ -6,7 +6,8 @@ import { devinfoReconcileKind } from '../../reconcile/devinfo-kind';
 import { flagReconcileKind } from '../../reconcile/flag-kind';
 import { runOnce, type RunReport } from '../../reconcile/run';
 import type { StateStore } from '../../reconcile/state-store';
-import { drainSpool, spoolDirOf } from '../../send';
+import { drainSpool } from '../../send/spool';
+import { spoolDirOf } from '../../send/spool-dir';
 import { observedClient, observedProviders, type SyncProgress } from '../progress';
 import { closeProviders, createClient, createProviders, createStateStore } from '../wiring';
 

@@ -1,0 +1,86 @@
+import type { FlagsyncConfig } from '../../config';
+import { startMetricsServer } from '../../daemon/health-server';
+import { startDaemon } from '../../daemon/daemon';
+import { SyncMetrics } from '../../daemon/metrics';
+import { checkReadiness } from '../../daemon/readiness';
+import type { Logger } from '../../log';
+import type { RunReport } from '../../reconcile/run';
+import { runExclusively, type StateBackend } from '../../store';
+import { EXIT_OK } from '../exit';
+import { logRunEnd } from './run-end';
+import { startWatchMode, type RunTrigger } from './run-watch';
+
+/**
+ * The daemon: full syncs on the schedule, and with watch mode one provider's sync shortly after its source changed.
+ * Both kinds run under the writer lock, one at a time; in watch mode each waits for the other instead of being skipped.
+ */
+export async function runDaemon(
+  config: FlagsyncConfig,
+  backend: StateBackend,
+  logger: Logger,
+  stop: AbortSignal,
+  sync: (signal: AbortSignal, provider?: string) => Promise<RunReport<unknown>>,
+  watch?: { readonly only: string | undefined },
+): Promise<number> {
+  logger.info(
+    { schedule: config.schedule, watch: watch !== undefined, providers: config.providers.map((p) => p.name), state: backend.where },
+    'daemon started',
+  );
+  const metrics = new SyncMetrics();
+  const readiness = () => checkReadiness({ runs: backend.runs, schedule: config.schedule, periods: config.metrics.readyPeriods });
+  const server =
+    config.metrics.port === undefined
+      ? undefined
+      : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, { readiness });
+  if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
+  // In watch mode a run waits for the lock (up to a run's longest time), so neither kind of sync is lost.
+  const lockWait = watch === undefined ? {} : { waitMs: config.sync.runTimeoutSeconds * 1000, pollMs: 100 };
+  const runTriggered = async (signal: AbortSignal, trigger: RunTrigger): Promise<void> => {
+    const started = Date.now();
+    const seconds = (): number => (Date.now() - started) / 1000;
+    const where = trigger.kind === 'schedule' ? { slot: trigger.slot.toISOString() } : { provider: trigger.provider, trigger: 'watch' };
+    metrics.recordTrigger(trigger.kind);
+    let result;
+    try {
+      result = await runExclusively(
+        { backend, logger, signal, ...lockWait, ...(trigger.kind === 'schedule' && { slot: trigger.slot }) },
+        () => sync(signal, trigger.kind === 'watch' ? trigger.provider : undefined),
+      );
+    } catch (error) {
+      metrics.recordRun(undefined, seconds(), Date.now());
+      throw error; // the daemon (or the watch) logs it at error level
+    }
+    if (result.status === 'unwritable') {
+      metrics.recordRun(undefined, seconds(), Date.now());
+      logger.error(where, result.message);
+      return;
+    }
+    if (result.status !== 'ran') {
+      logger.info(where, `${trigger.kind === 'schedule' ? 'tick' : 'watch sync'} skipped: ${result.message}`);
+      return;
+    }
+    metrics.recordRun(result.report, seconds(), Date.now());
+    // Only a sync that sent something measures a change reaching Jira (a touch of a file, a rule Jira does not show: nothing).
+    const sent = result.report.results.some((r) => r.created + r.updated + r.deleted > 0);
+    if (trigger.kind === 'watch' && result.report.ok && sent)
+      metrics.recordChangeToJira(trigger.provider, (Date.now() - trigger.noticedAt) / 1000);
+    logRunEnd(logger.child(where), result.report);
+  };
+  const daemon = startDaemon({
+    schedule: config.schedule,
+    logger,
+    run: (signal, slot) => runTriggered(signal, { kind: 'schedule', slot }),
+  });
+  const watching =
+    watch === undefined
+      ? undefined
+      : await startWatchMode(config, logger, watch.only, (provider, noticedAt, signal) =>
+          runTriggered(signal, { kind: 'watch', provider, noticedAt }),
+        );
+  if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+  await watching?.stop();
+  await daemon.stop();
+  await server?.close();
+  logger.info('daemon stopped; state saved');
+  return EXIT_OK;
+}
