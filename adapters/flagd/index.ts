@@ -130,7 +130,9 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
 
   /** Every source checked; undefined when the versions are those of `acceptedSource`, else the bodies to parse. */
   async function bodiesUnlessUnchanged(signal: AbortSignal, acceptedSource?: string): Promise<Map<string, SourceContent> | undefined> {
-    const checked = await checkAll(signal, acceptedSource === undefined ? new Map() : knownVersionsIn(acceptedSource));
+    // Nothing to compare with: no source is checked (hashing a local file only to read it again), only read.
+    if (acceptedSource === undefined) return httpBodies(signal, new Map());
+    const checked = await checkAll(signal, knownVersionsIn(acceptedSource));
     if (acceptedSource !== undefined && fingerprintOf(checked) === acceptedSource) return undefined;
     return httpBodies(signal, checked);
   }

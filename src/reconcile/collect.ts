@@ -14,21 +14,37 @@ function failureText(error: unknown, provider: string): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A provider's `isUnchanged` answer earlier in the run, for the fingerprint it was asked about. */
+export interface CheckedSource {
+  readonly accepted: string;
+  readonly unchanged: boolean;
+}
+
 /**
  * Reads every provider in parallel, each with its own timeout, through the kind's read step. Never throws.
  * `acceptedSource` gives the fingerprint a provider's unchanged source may be recognised by (source-skip.ts).
+ * `checked`: providers whose `isUnchanged` answered for that fingerprint this run; one still unchanged is not read,
+ * one that changed is read in full (not asked again whether it changed).
  */
 export async function collectSources<S, P, M, E>(
   kind: ReconcileKind<S, P, M, E>,
   providers: readonly ProviderRuntime[],
   signal?: AbortSignal,
   acceptedSource: (provider: ProviderRuntime) => string | undefined = () => undefined,
+  checked: ReadonlyMap<string, CheckedSource> = new Map(),
 ): Promise<CollectedSource<S>[]> {
   return Promise.all(
     providers.map(async (provider): Promise<CollectedSource<S>> => {
       const started = Date.now();
       try {
-        const data = await withTimeout((s) => kind.read(provider, s, acceptedSource(provider)), provider.timeoutMs, signal);
+        const accepted = acceptedSource(provider);
+        const check = checked.get(provider.name);
+        // The source was asked moments ago whether it is still at `accepted`: it is not asked twice in one run.
+        const answered = accepted !== undefined && check !== undefined && check.accepted === accepted;
+        if (answered && check.unchanged && kind.sourceSkipping !== undefined)
+          return { provider, ok: true, data: kind.sourceSkipping.unchangedData(accepted), ms: Date.now() - started };
+        const askAbout = answered ? undefined : accepted;
+        const data = await withTimeout((s) => kind.read(provider, s, askAbout), provider.timeoutMs, signal);
         return { provider, ok: true, data, ms: Date.now() - started };
       } catch (error) {
         return { provider, ok: false, error: failureText(error, provider.name), ms: Date.now() - started };

@@ -158,6 +158,7 @@ export const devinfoReconcileKind: ReconcileKind<DevinfoRead, DevinfoPayload, St
       unchanged: data.unchanged === true,
       complete: true,
     }),
+    unchangedData: (fingerprint) => ({ repositories: [], sourceFingerprint: fingerprint, unchanged: true }),
   },
   desire: desireDevinfo,
   stamp: stampDevinfo,

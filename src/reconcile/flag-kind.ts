@@ -28,7 +28,7 @@ async function readFlags(provider: ProviderRuntime, signal: AbortSignal, accepte
         'answered "unchanged" for a source fingerprint the core did not ask about',
       ]);
     }
-    return { flags: [], skipped: [], sourceFingerprint: answer.sourceFingerprint, unchanged: true };
+    return flagReconcileKind.sourceSkipping!.unchangedData(answer.sourceFingerprint);
   }
   // A bad adapter is reported naming the provider, the adapter and the field
   // (`provider "x" (adapter flipt): invalid snapshot: flags[3].environments[0].enabled: expected boolean`).
@@ -58,6 +58,7 @@ export const flagReconcileKind: ReconcileKind<CheckedSnapshot, UnstampedFlagWith
       unchanged: data.unchanged === true,
       complete: data.skipped.length === 0,
     }),
+    unchangedData: (fingerprint) => ({ flags: [], skipped: [], sourceFingerprint: fingerprint, unchanged: true }),
   },
   desire: (sources, context) =>
     sources.map((source): ProviderDesired<UnstampedFlagWithTimes> => {

@@ -35,6 +35,8 @@ export interface SourceSkipping<S> {
   readonly report: (data: S) => SourceReport;
   /** False when skipping cannot be vouched for with these providers (each provider is then read every run). */
   readonly appliesTo?: (providers: readonly ProviderRuntime[]) => boolean;
+  /** What a read of a source still at `fingerprint` gives, for a source whose `isUnchanged` already said so. */
+  readonly unchangedData: (fingerprint: string) => S;
 }
 
 /** A planned write with its sequence id and its stamped, Jira-ready part. */

@@ -2,7 +2,7 @@ import type { JiraClient, KindName } from '../jira/types';
 import { withTimeout } from '../kit/deadline';
 import { IN_SUMMARY, type Logger } from '../log';
 import { applyPlan, resultOk, type ProviderResult } from './apply';
-import { collectSources } from './collect';
+import { collectSources, type CheckedSource } from './collect';
 import type { ReconcileKind } from './kind';
 import { planRun, type Plan } from './plan';
 import { acceptedSourceInSummary, acceptedSourceOf, sourceRecordAfter, unchangedPlanFromSummary, unchangedResults } from './source-skip';
@@ -68,17 +68,24 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   let summary = skipping === undefined ? undefined : await input.store.loadSummary?.();
   // Except when a source says cheaply that it changed (isUnchanged): the run needs state then, and loaded before that
   // source is parsed, state is not added on top of the parse's garbage at the run's peak.
-  if (summary !== undefined && (await someSourceChanged(kind.name, input.providers, summary, settingsKeys, input.signal))) {
+  const checked = new Map<string, CheckedSource>();
+  if (summary !== undefined && (await someSourceChanged(kind.name, input.providers, summary, settingsKeys, input.signal, checked))) {
     summary = undefined;
   }
   const loaded = summary === undefined ? await input.store.load() : undefined;
-  let sources = await collectSources(kind, input.providers, input.signal, (provider) => {
-    if (skipping === undefined) return undefined;
-    const mapping = settingsKeys.get(provider.name)!;
-    return summary === undefined
-      ? acceptedSourceOf(loaded!, kind.name, provider.name, mapping)
-      : acceptedSourceInSummary(summary, kind.name, provider.name, mapping);
-  });
+  let sources = await collectSources(
+    kind,
+    input.providers,
+    input.signal,
+    (provider) => {
+      if (skipping === undefined) return undefined;
+      const mapping = settingsKeys.get(provider.name)!;
+      return summary === undefined
+        ? acceptedSourceOf(loaded!, kind.name, provider.name, mapping)
+        : acceptedSourceInSummary(summary, kind.name, provider.name, mapping);
+    },
+    checked,
+  );
   if (summary !== undefined && sources.every((s) => s.ok && skipping!.report(s.data).unchanged)) {
     const plan = unchangedPlanFromSummary<P>(
       summary,
@@ -167,6 +174,7 @@ async function someSourceChanged(
   summary: StateSummary,
   settingsKeys: ReadonlyMap<string, string>,
   signal: AbortSignal | undefined,
+  checked: Map<string, CheckedSource>,
 ): Promise<boolean> {
   const answers = await Promise.all(
     providers.map(async (provider) => {
@@ -174,11 +182,14 @@ async function someSourceChanged(
       if (accepted === undefined) return true;
       const check = provider.source.source.isUnchanged;
       if (check === undefined) return false;
+      let unchanged: boolean;
       try {
-        return !(await withTimeout((s) => check.call(provider.source.source, s, accepted), provider.timeoutMs, signal));
+        unchanged = await withTimeout((s) => check.call(provider.source.source, s, accepted), provider.timeoutMs, signal);
       } catch {
-        return true; // the snapshot says what is wrong
+        unchanged = false; // the snapshot (a full read) says what is wrong
       }
+      checked.set(provider.name, { accepted, unchanged });
+      return !unchanged;
     }),
   );
   return answers.includes(true);

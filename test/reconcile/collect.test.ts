@@ -56,4 +56,58 @@ describe('collectSources', () => {
     const [result] = await collectSources(flagReconcileKind, [provider('slow', adapter, 50)]);
     assert.equal(!result!.ok && result!.error, 'timed out after 50 ms: GET http://flags.example/production.json was aborted');
   });
+
+  describe('a source whose isUnchanged already answered this run is not asked again', () => {
+    const calls: string[] = [];
+    const adapter: FlagSource = {
+      environments: ['production'],
+      snapshot: async () => (calls.push('snapshot'), { flags: [], sourceFingerprint: 'v2' }),
+      snapshotUnlessUnchanged: async () => (calls.push('snapshotUnlessUnchanged'), { unchanged: true, sourceFingerprint: 'v1' }),
+      isUnchanged: async () => (calls.push('isUnchanged'), true),
+    };
+    beforeEach(() => calls.splice(0));
+
+    it('still unchanged: not read at all, and taken as unchanged', async () => {
+      const [result] = await collectSources(
+        flagReconcileKind,
+        [provider('files', adapter, 1000)],
+        undefined,
+        () => 'v1',
+        new Map([['files', { accepted: 'v1', unchanged: true }]]),
+      );
+      assert.deepEqual(calls, []);
+      assert.deepEqual(result!.ok && flagReconcileKind.sourceSkipping!.report(result!.data), {
+        fingerprint: 'v1',
+        unchanged: true,
+        complete: true,
+      });
+    });
+
+    it('changed: read in full, without asking again whether it changed', async () => {
+      const [result] = await collectSources(
+        flagReconcileKind,
+        [provider('files', adapter, 1000)],
+        undefined,
+        () => 'v1',
+        new Map([['files', { accepted: 'v1', unchanged: false }]]),
+      );
+      assert.deepEqual(calls, ['snapshot']);
+      assert.deepEqual(result!.ok && flagReconcileKind.sourceSkipping!.report(result!.data), {
+        fingerprint: 'v2',
+        unchanged: false,
+        complete: true,
+      });
+    });
+
+    it('an answer about another fingerprint counts for nothing: the source is asked against the one accepted', async () => {
+      await collectSources(
+        flagReconcileKind,
+        [provider('files', adapter, 1000)],
+        undefined,
+        () => 'v1',
+        new Map([['files', { accepted: 'v0', unchanged: true }]]),
+      );
+      assert.deepEqual(calls, ['snapshotUnlessUnchanged']);
+    });
+  });
 });
