@@ -60,6 +60,19 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
     }
   }
 
+  /**
+   * The versions the last `isUnchanged` found, for the read that follows it in the same run: taken once (a later
+   * read asks again), and only by a read against the same accepted source. Versions taken before the read are all
+   * a fingerprint needs (a change after them makes the next run read again), so reusing them saves each namespace a
+   * second request, changed or not.
+   */
+  let checked: { readonly acceptedSource: string; readonly versions: string[] } | undefined;
+  const takeChecked = (acceptedSource?: string): string[] | undefined => {
+    const taken = checked;
+    checked = undefined;
+    return taken?.acceptedSource === acceptedSource ? taken?.versions : undefined;
+  };
+
   async function read(signal: AbortSignal, versions: readonly string[] | undefined): Promise<FlagSnapshot> {
     // One namespace failing stops the others: the snapshot fails as a whole anyway.
     const perNamespace = await allOrAbort(
@@ -98,19 +111,33 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
     get product() {
       return product;
     },
-    snapshot: async (signal) => read(signal, await versionsNow(signal)),
+    snapshot: async (signal) => {
+      takeChecked();
+      return read(signal, await versionsNow(signal));
+    },
     /**
      * Each namespace's snapshot asked with the ETag of the last fully accepted run (or compared by digest): all
-     * unchanged means nothing is read, not even the flag lists.
+     * unchanged means nothing is read, not even the flag lists. After `isUnchanged` in the same run, its versions.
      */
     async snapshotUnlessUnchanged(signal, acceptedSource): Promise<FlagSnapshot | UnchangedSource> {
-      const previous = fingerprints.versionsIn(acceptedSource);
-      const now = await versionsNow(signal, previous);
+      const now = takeChecked(acceptedSource) ?? (await versionsNow(signal, fingerprints.versionsIn(acceptedSource)));
       if (now !== undefined && fingerprints.of(now) === acceptedSource) {
         context.logger.debug({ provider, namespaces: now.length }, 'flipt: namespaces unchanged since the last accepted run');
         return { unchanged: true, sourceFingerprint: acceptedSource };
       }
       return read(signal, now);
+    },
+    /**
+     * The check of snapshotUnlessUnchanged alone: each namespace's snapshot version, no flag read. A version that
+     * cannot be had (an error, a Flipt before 1.32) answers "changed", so the read runs and says what is wrong.
+     */
+    async isUnchanged(signal, acceptedSource): Promise<boolean> {
+      checked = undefined;
+      const now = await versionsNow(signal, fingerprints.versionsIn(acceptedSource));
+      if (now === undefined) return false;
+      // A check that answers after the core gave up on it is not kept: the read may have started without it.
+      if (!signal.aborted) checked = { acceptedSource, versions: now };
+      return fingerprints.of(now) === acceptedSource;
     },
   };
 }

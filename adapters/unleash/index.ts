@@ -156,39 +156,86 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
       return skipped.length > 0 ? { flags, skipped, ...fingerprint } : { flags, ...fingerprint };
     }
 
+    /** The client versions `acceptedSource` holds; undefined when it is no client fingerprint of these settings. */
+    const clientPrevious = (acceptedSource: string): string[] | undefined => {
+      const previous = acceptedSource.startsWith(clientPrefix) ? parseVersions(acceptedSource.slice(clientPrefix.length)) : undefined;
+      return previous?.length === options.environments.length ? previous : undefined;
+    };
+    const clientVersionsNow = async (signal: AbortSignal, previous: readonly string[]) =>
+      (await clientVersions(signal, previous)).map((v, i) => ('version' in v ? v.version : previous[i]!));
+    const newestEventNow = (signal: AbortSignal) => newestEventId(createAdminHttp(trimSlash(options.url), adminToken!, ctx.http, signal));
+
+    // What the last `isUnchanged` found (client versions, or the newest event id), for the read that follows it in
+    // the same run: one request per environment (or one in all) either way, not two. Taken once, and only by a
+    // read against the same accepted source; what was taken before the read is all its fingerprint needs.
+    let checked: { readonly acceptedSource: string; readonly found: string[] | number | null } | undefined;
+    const takeChecked = (acceptedSource?: string) => {
+      const taken = checked;
+      checked = undefined;
+      return taken?.acceptedSource === acceptedSource ? taken : undefined;
+    };
+    const keepChecked = (signal: AbortSignal, acceptedSource: string, found: string[] | number | null) => {
+      // A check that answers after the core gave up on it is not kept: the read may have started without it.
+      if (!signal.aborted) checked = { acceptedSource, found };
+    };
+
     return {
       environments: options.environments.map((e) => e.name),
       watch: watchUnleash(options, ctx.logger),
       get product() {
         return product;
       },
-      snapshot: (signal: AbortSignal) => snapshot(signal),
+      snapshot: (signal: AbortSignal) => {
+        takeChecked();
+        return snapshot(signal);
+      },
       // Client tokens: each environment's client features asked with If-None-Match (what Unleash's SDKs do); all
       // 304 (or the same body) means nothing changed since the last fully accepted run.
       ...(adminToken === undefined && {
         async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string) {
-          const previous = acceptedSource.startsWith(clientPrefix) ? parseVersions(acceptedSource.slice(clientPrefix.length)) : undefined;
-          if (previous === undefined || previous.length !== options.environments.length) return snapshot(signal);
-          const polled = await clientVersions(signal, previous).catch(() => undefined);
-          if (polled === undefined) return snapshot(signal);
-          const now = polled.map((v, i) => ('version' in v ? v.version : previous[i]!));
+          const previous = clientPrevious(acceptedSource);
+          const found = takeChecked(acceptedSource)?.found;
+          if (previous === undefined) return snapshot(signal);
+          const now = Array.isArray(found) ? found : await clientVersionsNow(signal, previous).catch(() => undefined);
+          if (now === undefined) return snapshot(signal);
           if (now.every((v, i) => v === previous[i])) return { unchanged: true, sourceFingerprint: acceptedSource };
           return snapshot(signal, now);
+        },
+        /** The check of snapshotUnlessUnchanged alone (the client features' versions); a failure rejects: "changed". */
+        async isUnchanged(signal: AbortSignal, acceptedSource: string) {
+          checked = undefined;
+          const previous = clientPrevious(acceptedSource);
+          if (previous === undefined) return false;
+          const now = await clientVersionsNow(signal, previous);
+          keepChecked(signal, acceptedSource, now);
+          return now.every((v, i) => v === previous[i]);
         },
       }),
       // Admin API: every change made through Unleash writes an event, so an instance whose newest event is the one
       // of the last fully accepted run is unchanged: one request instead of the list and two per feature.
       ...(adminToken !== undefined && {
         async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string) {
+          const taken = takeChecked(acceptedSource);
           if (!acceptedSource.startsWith(`${settingsHash}:`)) return snapshot(signal);
           let eventId: number | null;
           try {
-            eventId = await newestEventId(createAdminHttp(trimSlash(options.url), adminToken, ctx.http, signal));
+            eventId = taken !== undefined && !Array.isArray(taken.found) ? taken.found : await newestEventNow(signal);
           } catch (err) {
             throw failure(err);
           }
           if (eventId !== null && fingerprintOf(eventId) === acceptedSource) return { unchanged: true, sourceFingerprint: acceptedSource };
           return snapshot(signal);
+        },
+        /**
+         * The check of snapshotUnlessUnchanged alone: the newest event id, one request (the read takes its own
+         * before listing). A failure rejects, which the core counts as "changed".
+         */
+        async isUnchanged(signal: AbortSignal, acceptedSource: string) {
+          checked = undefined;
+          if (!acceptedSource.startsWith(`${settingsHash}:`)) return false;
+          const eventId = await newestEventNow(signal);
+          keepChecked(signal, acceptedSource, eventId);
+          return eventId !== null && fingerprintOf(eventId) === acceptedSource;
         },
       }),
     };

@@ -10,6 +10,7 @@ import { FileStateStore } from '../../src/store/file/file-state-store';
 import * as sinon from 'sinon';
 import { serveRoutes } from '../../adapters/flagd/test/helpers';
 import { flagdFile, linkedFlags, tempDir, writeEnvironments, type FixtureFlag } from '../helpers/flagd-fixtures';
+import { fileStoreObservingLoad } from '../helpers/load-observer';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 /** flagd files byte-identical to the last fully accepted run are not read again; anything less than that is. */
@@ -81,17 +82,10 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
       configFile = await writeSyncConfig(dir, sim, [provider]);
       await sync();
       routes['/flags.json'] = { body: flagdFile(linkedFlags(6)), etag: '"v2"' };
-      const store = new FileStateStore(stateFile());
       const before = server.requests.length;
       let requestsAtLoad = -1;
-      const load = store.load;
-      const observed = Object.assign(Object.create(store) as FileStateStore, {
-        load: () => {
-          requestsAtLoad = server.requests.length - before;
-          return load();
-        },
-      });
-      const report = await sync({ store: observed });
+      const store = fileStoreObservingLoad(stateFile(), () => (requestsAtLoad = server.requests.length - before));
+      const report = await sync({ store });
       assert.equal(report.results[0]!.created, 1);
       assert.deepEqual(
         { atLoad: requestsAtLoad, inRun: server.requests.length - before },

@@ -8,7 +8,9 @@ import type { FixtureServer } from '../../../src/kit/testing';
 import { silentLogger } from '../../../src/log';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from '../../../test/contract/sources/flipt-api';
+import type { StateStore } from '../../../src/reconcile/state-store';
 import { tempDir } from '../../../test/helpers/flagd-fixtures';
+import { fileStoreObservingLoad } from '../../../test/helpers/load-observer';
 import { writeSyncConfig } from '../../../test/helpers/sync-config';
 import { startFliptFront, type FliptFront, type SnapshotEndpoint } from './snapshot-front';
 
@@ -51,9 +53,16 @@ function skipWorld(endpoint: SnapshotEndpoint) {
     jiraWrites: () => world.sim.requests.filter((r) => r.path.includes('/featureflags/') && r.method !== 'GET'),
     flagReads: () => world.front.requests.filter((r) => !r.path.startsWith(SNAPSHOT)),
     flag: (namespace: string, key: string) => world.data[namespace]!.flags.find((f) => f['key'] === key)!,
-    async sync() {
+    async sync(options: { store?: StateStore } = {}) {
       const config = await loadConfig(world.configFile, builtInRegistry());
-      return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
+      return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false, ...options });
+    },
+    /** The run's store, noting at its state load the Flipt requests made so far (by kind: version asks, flag reads). */
+    observedStore(seen: { atLoad?: { snapshots: number; flagReads: number } }) {
+      return fileStoreObservingLoad(path.join(world.dir, 'state.json'), () => {
+        const snapshots = world.front.requests.filter((r) => r.path.startsWith(SNAPSHOT)).length;
+        seen.atLoad = { snapshots, flagReads: world.front.requests.length - snapshots };
+      });
     },
     async sourceRecord() {
       const state = JSON.parse(await readFile(path.join(world.dir, 'state.json'), 'utf8')) as { sources?: Record<string, unknown> };
@@ -69,7 +78,7 @@ function skipWorld(endpoint: SnapshotEndpoint) {
  */
 describe('Flipt: unchanged namespaces skip (evaluation snapshot ETags)', function () {
   this.timeout(30_000);
-  const { world, configure, jiraWrites, flagReads, flag, sync } = skipWorld('etag');
+  const { world, configure, jiraWrites, flagReads, flag, sync, observedStore } = skipWorld('etag');
 
   it('asks each namespace with If-None-Match only, when nothing changed, and sends nothing', async () => {
     const first = await sync();
@@ -110,6 +119,33 @@ describe('Flipt: unchanged namespaces skip (evaluation snapshot ETags)', functio
     assert.equal(first.results[0]!.created, 2);
     const second = await sync();
     assert.equal(second.results[0]!.updated, 1, 'the change made during the first read is sent');
+  });
+
+  it('a changed namespace has state loaded before any flag is read: the check, then state, then the read', async () => {
+    await sync();
+    flag('staging', 'new-checkout')['enabled'] = false;
+    world.front.requests.length = 0;
+    const seen: { atLoad?: { snapshots: number; flagReads: number } } = {};
+    const report = await sync({ store: observedStore(seen) });
+    assert.equal(report.results[0]!.updated, 1);
+    assert.deepEqual(seen.atLoad, { snapshots: 2, flagReads: 0 }, 'each namespace asked, nothing read yet');
+    assert.equal(world.front.requests.length - flagReads().length, 2, "the read used the check's versions: no second ask");
+  });
+
+  it('a check that Flipt fails counts as "changed": state first, then the read, which asks again (no skip)', async () => {
+    await sync();
+    flag('staging', 'new-checkout')['enabled'] = false;
+    world.api.fail(503);
+    world.front.requests.length = 0;
+    const seen: { atLoad?: { snapshots: number; flagReads: number } } = {};
+    const store = observedStore(seen);
+    const { load } = store;
+    // Flipt answers again by the time the run reads.
+    const report = await sync({ store: Object.assign(store, { load: () => (world.api.serve(), load()) }) });
+    assert.equal(report.ok, true);
+    assert.equal(report.results[0]!.updated, 1);
+    assert.deepEqual(seen.atLoad, { snapshots: 2, flagReads: 0 }, 'the failed check, and nothing read yet');
+    assert.equal(world.front.requests.length - flagReads().length, 4, 'the failed check is not reused: the read asks again');
   });
 
   it("reads again when the adapter's own options change (links to another UI), though Flipt did not", async () => {

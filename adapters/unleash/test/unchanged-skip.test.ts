@@ -1,12 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
+import * as path from 'node:path';
 import { builtInRegistry } from '../../../src/adapter-host/registry';
 import { syncOnce } from '../../../src/cli/commands/sync';
 import { loadConfig } from '../../../src/config';
 import type { FixtureServer } from '../../../src/kit/testing';
 import { silentLogger } from '../../../src/log';
 import { startSimulator, type Simulator } from '../../../src/simulator';
+import type { StateStore } from '../../../src/reconcile/state-store';
 import { tempDir } from '../../../test/helpers/flagd-fixtures';
+import { fileStoreObservingLoad } from '../../../test/helpers/load-observer';
 import { writeSyncConfig } from '../../../test/helpers/sync-config';
 import {
   featureIn,
@@ -17,6 +20,8 @@ import {
   startUnleashStandIn,
   type StandInData,
 } from './stand-in-api';
+
+const NEWEST_EVENT = '/api/admin/search/events?limit=1&offset=0';
 
 /** The stand-in Unleash and the Jira simulator on loopback, with one provider whose entry `entry` completes. */
 function skipWorld(entry: (apiUrl: string) => Record<string, unknown>) {
@@ -35,13 +40,21 @@ function skipWorld(entry: (apiUrl: string) => Record<string, unknown>) {
     await world.api.close();
     await rm(world.dir, { recursive: true, force: true });
   });
+  const asked = () => world.api.requests.map((r) => `${r.path}?${r.query.toString()}`);
   return {
     world,
     jiraWrites: () => world.sim.requests.filter((r) => r.path.includes('/featureflags/') && r.method !== 'GET'),
-    async sync() {
+    async sync(options: { store?: StateStore } = {}) {
       const config = await loadConfig(world.configFile, builtInRegistry());
-      return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false });
+      return syncOnce(config, silentLogger, { dryRun: false, allowMassDelete: false, ...options });
     },
+    /** The run's store, noting at its state load the Unleash requests made so far (`path?query`). */
+    observedStore(seen: { atLoad?: string[] }) {
+      return fileStoreObservingLoad(path.join(world.dir, 'state.json'), () => {
+        seen.atLoad = asked();
+      });
+    },
+    asked,
   };
 }
 
@@ -52,7 +65,7 @@ function skipWorld(entry: (apiUrl: string) => Record<string, unknown>) {
  */
 describe('Unleash Admin API: unchanged instance skip (newest event id)', function () {
   this.timeout(30_000);
-  const { world, jiraWrites, sync } = skipWorld((url) => ({
+  const { world, jiraWrites, sync, observedStore, asked } = skipWorld((url) => ({
     url,
     adminToken: STAND_IN_ADMIN_TOKEN,
     environments: [{ name: 'production' }, { name: 'development' }],
@@ -70,7 +83,7 @@ describe('Unleash Admin API: unchanged instance skip (newest event id)', functio
     );
     assert.deepEqual(
       world.api.requests.map((r) => `${r.path}?${r.query.toString()}`),
-      ['/api/admin/search/events?limit=1&offset=0'],
+      [NEWEST_EVENT],
     );
   });
 
@@ -82,6 +95,19 @@ describe('Unleash Admin API: unchanged instance skip (newest event id)', functio
     const report = await sync();
     assert.equal(report.results[0]!.updated, 1);
   });
+
+  it('a changed instance has state loaded before any feature is read: the check, then state, then the read', async () => {
+    await sync();
+    featureIn(world.data, 'PROJ-7-new-onboarding').feature.environments.find((e) => e['name'] === 'production')!['enabled'] = false;
+    recordEventIn(world.data);
+    world.api.requests.length = 0;
+    const seen: { atLoad?: string[] } = {};
+    const report = await sync({ store: observedStore(seen) });
+    assert.equal(report.results[0]!.updated, 1);
+    assert.deepEqual(seen.atLoad, [NEWEST_EVENT], 'the newest event alone');
+    // The read's own before and after listing; the check is not asked again.
+    assert.equal(asked().filter((a) => a === NEWEST_EVENT).length, 3);
+  });
 });
 
 /**
@@ -90,7 +116,7 @@ describe('Unleash Admin API: unchanged instance skip (newest event id)', functio
  */
 describe('Unleash client tokens: unchanged source skip (client features version)', function () {
   this.timeout(30_000);
-  const { world, jiraWrites, sync } = skipWorld((url) => ({
+  const { world, jiraWrites, sync, observedStore } = skipWorld((url) => ({
     url,
     environments: [
       { name: 'production', clientToken: STAND_IN_CLIENT_TOKENS.production },
@@ -122,5 +148,17 @@ describe('Unleash client tokens: unchanged source skip (client features version)
     production['enabled'] = false;
     const report = await sync();
     assert.equal(report.results[0]!.updated, 1);
+  });
+
+  it('a changed environment has state loaded before any feature is read: the check, then state, then the read', async () => {
+    await sync();
+    featureIn(world.data, 'PROJ-7-new-onboarding').feature.environments.find((e) => e['name'] === 'production')!['enabled'] = false;
+    world.api.requests.length = 0;
+    const seen: { atLoad?: string[] } = {};
+    const report = await sync({ store: observedStore(seen) });
+    assert.equal(report.results[0]!.updated, 1);
+    assert.deepEqual(seen.atLoad, ['/api/client/features?', '/api/client/features?'], 'one version ask per environment');
+    // Then one read per environment: the versions the check took serve the read.
+    assert.equal(world.api.requests.filter((r) => r.path === '/api/client/features').length, 4);
   });
 });
