@@ -61,16 +61,15 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
   }
 
   /**
-   * The versions the last `isUnchanged` found, for the read that follows it in the same run: taken once (a later
-   * read asks again), and only by a read against the same accepted source. Versions taken before the read are all
-   * a fingerprint needs (a change after them makes the next run read again), so reusing them saves each namespace a
-   * second request, changed or not.
+   * The versions a check found changed, for the full read flagsync makes next in the same run (one request per
+   * namespace, not two). Only a "changed" answer is kept: versions taken before a read can only be older than what
+   * it reads, which makes a later run read again, never skip a change. Taken once.
    */
-  let checked: { readonly acceptedSource: string; readonly versions: string[] } | undefined;
-  const takeChecked = (acceptedSource?: string): string[] | undefined => {
-    const taken = checked;
-    checked = undefined;
-    return taken?.acceptedSource === acceptedSource ? taken?.versions : undefined;
+  let changedVersions: string[] | undefined;
+  const takeChangedVersions = () => {
+    const taken = changedVersions;
+    changedVersions = undefined;
+    return taken;
   };
 
   async function read(signal: AbortSignal, versions: readonly string[] | undefined): Promise<FlagSnapshot> {
@@ -111,16 +110,14 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
     get product() {
       return product;
     },
-    snapshot: async (signal) => {
-      takeChecked();
-      return read(signal, await versionsNow(signal));
-    },
+    snapshot: async (signal) => read(signal, takeChangedVersions() ?? (await versionsNow(signal))),
     /**
      * Each namespace's snapshot asked with the ETag of the last fully accepted run (or compared by digest): all
-     * unchanged means nothing is read, not even the flag lists. After `isUnchanged` in the same run, its versions.
+     * unchanged means nothing is read, not even the flag lists.
      */
     async snapshotUnlessUnchanged(signal, acceptedSource): Promise<FlagSnapshot | UnchangedSource> {
-      const now = takeChecked(acceptedSource) ?? (await versionsNow(signal, fingerprints.versionsIn(acceptedSource)));
+      takeChangedVersions();
+      const now = await versionsNow(signal, fingerprints.versionsIn(acceptedSource));
       if (now !== undefined && fingerprints.of(now) === acceptedSource) {
         context.logger.debug({ provider, namespaces: now.length }, 'flipt: namespaces unchanged since the last accepted run');
         return { unchanged: true, sourceFingerprint: acceptedSource };
@@ -132,12 +129,13 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
      * cannot be had (an error, a Flipt before 1.32) answers "changed", so the read runs and says what is wrong.
      */
     async isUnchanged(signal, acceptedSource): Promise<boolean> {
-      checked = undefined;
+      takeChangedVersions();
       const now = await versionsNow(signal, fingerprints.versionsIn(acceptedSource));
       if (now === undefined) return false;
-      // A check that answers after the core gave up on it is not kept: the read may have started without it.
-      if (!signal.aborted) checked = { acceptedSource, versions: now };
-      return fingerprints.of(now) === acceptedSource;
+      const unchanged = fingerprints.of(now) === acceptedSource;
+      // A check answering after flagsync gave up on it is not kept: the read may have started without it.
+      if (!unchanged && !signal.aborted) changedVersions = now;
+      return unchanged;
     },
   };
 }

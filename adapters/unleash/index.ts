@@ -165,18 +165,14 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
       (await clientVersions(signal, previous)).map((v, i) => ('version' in v ? v.version : previous[i]!));
     const newestEventNow = (signal: AbortSignal) => newestEventId(createAdminHttp(trimSlash(options.url), adminToken!, ctx.http, signal));
 
-    // What the last `isUnchanged` found (client versions, or the newest event id), for the read that follows it in
-    // the same run: one request per environment (or one in all) either way, not two. Taken once, and only by a
-    // read against the same accepted source; what was taken before the read is all its fingerprint needs.
-    let checked: { readonly acceptedSource: string; readonly found: string[] | number | null } | undefined;
-    const takeChecked = (acceptedSource?: string) => {
-      const taken = checked;
-      checked = undefined;
-      return taken?.acceptedSource === acceptedSource ? taken : undefined;
-    };
-    const keepChecked = (signal: AbortSignal, acceptedSource: string, found: string[] | number | null) => {
-      // A check that answers after the core gave up on it is not kept: the read may have started without it.
-      if (!signal.aborted) checked = { acceptedSource, found };
+    // Client mode: the versions a check found changed, for the full read flagsync makes next in the same run (one
+    // request per environment, not two). Only a "changed" answer is kept: versions taken before a read can only be
+    // older than what it reads, which makes a later run read again, never skip a change. Taken once.
+    let changedVersions: string[] | undefined;
+    const takeChangedVersions = () => {
+      const taken = changedVersions;
+      changedVersions = undefined;
+      return taken;
     };
 
     return {
@@ -185,41 +181,39 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
       get product() {
         return product;
       },
-      snapshot: (signal: AbortSignal) => {
-        takeChecked();
-        return snapshot(signal);
-      },
+      snapshot: (signal: AbortSignal) => snapshot(signal, takeChangedVersions()),
       // Client tokens: each environment's client features asked with If-None-Match (what Unleash's SDKs do); all
       // 304 (or the same body) means nothing changed since the last fully accepted run.
       ...(adminToken === undefined && {
         async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string) {
+          takeChangedVersions();
           const previous = clientPrevious(acceptedSource);
-          const found = takeChecked(acceptedSource)?.found;
           if (previous === undefined) return snapshot(signal);
-          const now = Array.isArray(found) ? found : await clientVersionsNow(signal, previous).catch(() => undefined);
+          const now = await clientVersionsNow(signal, previous).catch(() => undefined);
           if (now === undefined) return snapshot(signal);
           if (now.every((v, i) => v === previous[i])) return { unchanged: true, sourceFingerprint: acceptedSource };
           return snapshot(signal, now);
         },
         /** The check of snapshotUnlessUnchanged alone (the client features' versions); a failure rejects: "changed". */
         async isUnchanged(signal: AbortSignal, acceptedSource: string) {
-          checked = undefined;
+          takeChangedVersions();
           const previous = clientPrevious(acceptedSource);
           if (previous === undefined) return false;
           const now = await clientVersionsNow(signal, previous);
-          keepChecked(signal, acceptedSource, now);
-          return now.every((v, i) => v === previous[i]);
+          const unchanged = now.every((v, i) => v === previous[i]);
+          // A check answering after flagsync gave up on it is not kept: the read may have started without it.
+          if (!unchanged && !signal.aborted) changedVersions = now;
+          return unchanged;
         },
       }),
       // Admin API: every change made through Unleash writes an event, so an instance whose newest event is the one
       // of the last fully accepted run is unchanged: one request instead of the list and two per feature.
       ...(adminToken !== undefined && {
         async snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string) {
-          const taken = takeChecked(acceptedSource);
           if (!acceptedSource.startsWith(`${settingsHash}:`)) return snapshot(signal);
           let eventId: number | null;
           try {
-            eventId = taken !== undefined && !Array.isArray(taken.found) ? taken.found : await newestEventNow(signal);
+            eventId = await newestEventNow(signal);
           } catch (err) {
             throw failure(err);
           }
@@ -231,10 +225,8 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
          * before listing). A failure rejects, which the core counts as "changed".
          */
         async isUnchanged(signal: AbortSignal, acceptedSource: string) {
-          checked = undefined;
           if (!acceptedSource.startsWith(`${settingsHash}:`)) return false;
           const eventId = await newestEventNow(signal);
-          keepChecked(signal, acceptedSource, eventId);
           return eventId !== null && fingerprintOf(eventId) === acceptedSource;
         },
       }),

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { FlagSnapshot, FlagSource, UnchangedSource } from '../../../src/kit';
+import type { FlagSource } from '../../../src/kit';
 import { flagSourceFromEntry, type FixtureServer } from '../../../src/kit/testing';
 import { FLIPT_TOKEN, fliptNamespaces, startFliptApi } from '../../../test/contract/sources/flipt-api';
 import { adapter } from '..';
@@ -10,12 +10,12 @@ type Namespaces = Record<string, { flags: Record<string, unknown>[] }>;
 
 const SNAPSHOT = '/internal/v1/evaluation/snapshot/namespace/';
 const live = (): AbortSignal => new AbortController().signal;
-const isUnchangedAnswer = (answer: FlagSnapshot | UnchangedSource): answer is UnchangedSource => 'unchanged' in answer;
 
 /**
  * `isUnchanged` alone, against the Flipt API stand-in behind the evaluation-snapshot front on loopback: it answers
  * what the read's fingerprint would (the namespaces' snapshot versions against the accepted ones) without reading a
- * flag, says "changed" when a version cannot be had, and hands what it asked to the read that follows.
+ * flag, and says "changed" when a version cannot be had. flagsync reads a source its check found changed in full
+ * (`snapshot`), which reuses the versions the check asked, so a run asks each namespace once.
  */
 function checkWorld(endpoint: SnapshotEndpoint) {
   const world = {} as { api: FixtureServer; front: FliptFront; data: Namespaces };
@@ -58,22 +58,19 @@ describe('Flipt isUnchanged (evaluation snapshot ETags)', () => {
       [`${SNAPSHOT}prod`, true],
       [`${SNAPSHOT}staging`, true],
     ]);
-    // The read that follows in the same run answers from the check; the one after asks again.
+    // flagsync does not read a source its check found unchanged; a later read asks on its own (nothing kept).
     assert.deepEqual(await flipt.snapshotUnlessUnchanged!(live(), sourceFingerprint!), { unchanged: true, sourceFingerprint });
-    assert.equal(world.front.requests.length, 2);
-    await flipt.snapshotUnlessUnchanged!(live(), sourceFingerprint!);
     assert.equal(world.front.requests.length, 4);
   });
 
-  it('false after a change; the read that follows uses its versions, and gives the fingerprint a fresh read gives', async () => {
+  it('false after a change; the full read that follows uses its versions, and gives the fingerprint a fresh read gives', async () => {
     const flipt = source();
     const first = await flipt.snapshot(live());
     change();
     world.front.requests.length = 0;
     assert.equal(await flipt.isUnchanged!(live(), first.sourceFingerprint!), false);
     assert.deepEqual(flagReads(), [], 'the check reads no flag');
-    const read = await flipt.snapshotUnlessUnchanged!(live(), first.sourceFingerprint!);
-    assert.ok(!isUnchangedAnswer(read));
+    const read = await flipt.snapshot(live());
     assert.equal(read.flags.find((f) => f.key === 'new-checkout')!.environments.find((e) => e.name === 'staging')!.enabled, false);
     assert.equal(snapshotAsks().length, 2, 'each namespace asked once in the run, not twice');
     assert.ok(flagReads().length > 0);
@@ -82,7 +79,7 @@ describe('Flipt isUnchanged (evaluation snapshot ETags)', () => {
     assert.equal(await flipt.isUnchanged!(live(), read.sourceFingerprint!), true);
   });
 
-  it('a Flipt that fails the check answers "changed", and the read that follows asks again rather than skip', async () => {
+  it('a Flipt that fails the check answers "changed", and the full read that follows asks the versions again', async () => {
     const flipt = source();
     const { sourceFingerprint } = await flipt.snapshot(live());
     change();
@@ -90,8 +87,7 @@ describe('Flipt isUnchanged (evaluation snapshot ETags)', () => {
     world.front.requests.length = 0;
     assert.equal(await flipt.isUnchanged!(live(), sourceFingerprint!), false);
     world.api.serve();
-    const read = await flipt.snapshotUnlessUnchanged!(live(), sourceFingerprint!);
-    assert.ok(!isUnchangedAnswer(read));
+    const read = await flipt.snapshot(live());
     assert.equal(read.flags.length, 3, 'read in full, not an empty list');
     assert.equal(snapshotAsks().length, 4, 'the failed check is not reused');
   });

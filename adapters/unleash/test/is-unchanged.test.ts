@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { FlagSnapshot, FlagSource, UnchangedSource } from '../../../src/kit';
+import type { FlagSource } from '../../../src/kit';
 import type { FixtureAnswer, FixtureRequest, FixtureServer } from '../../../src/kit/testing';
 import { adapterFrom, rejectionOf } from './adapter-under-test';
 import {
@@ -13,14 +13,13 @@ import {
 } from './stand-in-api';
 
 const live = (): AbortSignal => new AbortController().signal;
-const isUnchangedAnswer = (answer: FlagSnapshot | UnchangedSource): answer is UnchangedSource => 'unchanged' in answer;
 const NEWEST_EVENT = '/api/admin/search/events?limit=1&offset=0';
 
 /**
  * `isUnchanged` alone, against the Unleash stand-in on loopback: it answers what the read's fingerprint would (the
  * newest event id, or each environment's client features version, against the accepted one) without reading a
- * feature, rejects (which the core counts as "changed") when Unleash fails it, and hands what it asked to the read
- * that follows, so a run asks once.
+ * feature, and rejects (which the core counts as "changed") when Unleash fails it. flagsync reads a source its check
+ * found changed in full (`snapshot`), which in client mode reuses the versions the check asked, so a run asks once.
  */
 function checkWorld(entry: (apiUrl: string) => Record<string, unknown>) {
   const world = {} as { api: FixtureServer; data: StandInData; failing: (request: FixtureRequest) => boolean };
@@ -50,49 +49,43 @@ describe('Unleash Admin API isUnchanged (newest event id)', () => {
     environments: [{ name: 'production' }, { name: 'development' }],
   }));
 
-  it('true after an accepted read with nothing changed: the newest event alone, and the read that follows asks nothing', async () => {
+  it('true after an accepted read with nothing changed: the newest event alone; nothing kept for a later read', async () => {
     const unleash = source();
     const { sourceFingerprint } = await unleash.snapshot(live());
     world.api.requests.length = 0;
     assert.equal(await unleash.isUnchanged!(live(), sourceFingerprint!), true);
     assert.deepEqual(asked(), [NEWEST_EVENT]);
+    // flagsync does not read a source its check found unchanged; a later read asks on its own.
     assert.deepEqual(await unleash.snapshotUnlessUnchanged!(live(), sourceFingerprint!), { unchanged: true, sourceFingerprint });
-    assert.equal(world.api.requests.length, 1);
-    // Taken once: the next read asks again.
-    await unleash.snapshotUnlessUnchanged!(live(), sourceFingerprint!);
     assert.deepEqual(asked(), [NEWEST_EVENT, NEWEST_EVENT]);
   });
 
-  it('false after a change; the read that follows reads at once, and its fingerprint is the one the check saw', async () => {
+  it('false after a change; the full read that follows gives the fingerprint the check would accept next', async () => {
     const unleash = source();
     const first = await unleash.snapshot(live());
     change();
     world.api.requests.length = 0;
     assert.equal(await unleash.isUnchanged!(live(), first.sourceFingerprint!), false);
     assert.deepEqual(asked(), [NEWEST_EVENT]);
-    const read = await unleash.snapshotUnlessUnchanged!(live(), first.sourceFingerprint!);
-    assert.ok(!isUnchangedAnswer(read));
-    // The read's own newest event before and after listing; not a second check before it.
-    assert.equal(asked().filter((a) => a === NEWEST_EVENT).length, 3);
+    const read = await unleash.snapshot(live());
     assert.equal(
       read.flags.find((f) => f.key === 'PROJ-7-new-onboarding')!.environments.find((e) => e.name === 'production')!.enabled,
       false,
     );
+    assert.notEqual(read.sourceFingerprint, first.sourceFingerprint);
     assert.equal(await unleash.isUnchanged!(live(), read.sourceFingerprint!), true);
   });
 
-  it('a failing check rejects ("changed" to the core), and the read that follows asks again rather than skip', async () => {
+  it('a failing check rejects ("changed" to flagsync), and the read that follows reads in full', async () => {
     const unleash = source();
     const { sourceFingerprint } = await unleash.snapshot(live());
     change();
     world.failing = () => true;
     await rejectionOf(unleash.isUnchanged!(live(), sourceFingerprint!));
     world.failing = () => false;
-    world.api.requests.length = 0;
-    const read = await unleash.snapshotUnlessUnchanged!(live(), sourceFingerprint!);
-    assert.ok(!isUnchangedAnswer(read));
+    const read = await unleash.snapshot(live());
     assert.equal(read.flags.length, 3, 'read in full, not an empty list');
-    assert.equal(asked().filter((a) => a === NEWEST_EVENT).length, 3, 'its own check, then the read (before and after listing)');
+    assert.notEqual(read.sourceFingerprint, sourceFingerprint);
   });
 
   it('a fingerprint of other settings (or of client tokens) is "changed" without a request', async () => {
@@ -113,23 +106,23 @@ describe('Unleash client tokens isUnchanged (client features versions)', () => {
   }));
   const featureAsks = () => world.api.requests.filter((r) => r.path === '/api/client/features').length;
 
-  it('true while every environment has the accepted version; the read that follows asks nothing', async () => {
+  it('true while every environment has the accepted version; nothing kept for a later read', async () => {
     const unleash = source();
     const { sourceFingerprint } = await unleash.snapshot(live());
     world.api.requests.length = 0;
     assert.equal(await unleash.isUnchanged!(live(), sourceFingerprint!), true);
     assert.equal(featureAsks(), 2);
+    // flagsync does not read a source its check found unchanged; a later read asks on its own.
     assert.deepEqual(await unleash.snapshotUnlessUnchanged!(live(), sourceFingerprint!), { unchanged: true, sourceFingerprint });
-    assert.equal(world.api.requests.length, 2);
+    assert.equal(featureAsks(), 4);
   });
 
-  it('false after a change; the read that follows uses its versions and gives the fingerprint a fresh read gives', async () => {
+  it('false after a change; the full read that follows uses its versions and gives the fingerprint a fresh read gives', async () => {
     const unleash = source();
     const first = await unleash.snapshot(live());
     change();
     assert.equal(await unleash.isUnchanged!(live(), first.sourceFingerprint!), false);
-    const read = await unleash.snapshotUnlessUnchanged!(live(), first.sourceFingerprint!);
-    assert.ok(!isUnchangedAnswer(read));
+    const read = await unleash.snapshot(live());
     assert.notEqual(read.sourceFingerprint, first.sourceFingerprint);
     assert.equal(read.sourceFingerprint, (await source().snapshot(live())).sourceFingerprint);
     assert.equal(await unleash.isUnchanged!(live(), read.sourceFingerprint!), true);
@@ -142,11 +135,11 @@ describe('Unleash client tokens isUnchanged (client features versions)', () => {
     change();
     world.api.requests.length = 0;
     await unleash.isUnchanged!(live(), first.sourceFingerprint!);
-    await unleash.snapshotUnlessUnchanged!(live(), first.sourceFingerprint!);
+    await unleash.snapshot(live());
     assert.equal(world.api.requests.length, readAlone);
   });
 
-  it('a failing check rejects ("changed" to the core), and the read that follows asks again rather than skip', async () => {
+  it('a failing check rejects ("changed" to flagsync), and the read that follows asks the versions again', async () => {
     const unleash = source();
     const { sourceFingerprint } = await unleash.snapshot(live());
     change();
@@ -154,8 +147,7 @@ describe('Unleash client tokens isUnchanged (client features versions)', () => {
     await rejectionOf(unleash.isUnchanged!(live(), sourceFingerprint!));
     world.failing = () => false;
     world.api.requests.length = 0;
-    const read = await unleash.snapshotUnlessUnchanged!(live(), sourceFingerprint!);
-    assert.ok(!isUnchangedAnswer(read));
+    const read = await unleash.snapshot(live());
     assert.equal(read.flags.length > 0, true, 'read in full, not an empty list');
     assert.equal(featureAsks(), 4, 'versions asked again (one per environment) before the read (one per environment)');
   });
