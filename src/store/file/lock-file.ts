@@ -66,27 +66,33 @@ export class LockFile implements WriterLock {
   }
 
   /**
-   * Creates the lock file holding `text`; false when it exists. A lock that could be created but not written (a full
-   * disk) is removed again: an empty lock file would look held by an unknown holder to every later run.
+   * Creates the lock file holding `text`, whole or not at all; false when it exists. The text is written to a file of
+   * its own first and then linked in place (link, like O_EXCL, fails when the name exists): a run killed between
+   * creating the lock and writing it would leave an empty lock, held by an unknown holder for every later run.
    */
   private async create(text: string): Promise<boolean> {
-    let handle: fs.FileHandle;
+    const written = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
     try {
-      handle = await fs.open(this.file, 'wx', 0o600);
+      const handle = await fs.open(written, 'wx', 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      await fs.unlink(written).catch(() => undefined);
+      throw new Error(`cannot write the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
+    try {
+      await fs.link(written, this.file);
+      return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw new Error(`cannot create the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
+    } finally {
+      await fs.unlink(written).catch(() => undefined);
     }
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await fs.unlink(this.file).catch(() => undefined);
-      throw new Error(`cannot write the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
-    }
-    await handle.close();
-    return true;
   }
 
   private isStale(holder: LockHolder, me: LockHolder): boolean {
