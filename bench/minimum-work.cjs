@@ -70,19 +70,25 @@ async function main() {
     const url = `${jira.apiBaseUrl}/jira/featureflags/0.1/cloud/${jira.cloudId}/bulk`;
     const authorization = `Bearer ${token.access_token}`;
     send = async (body) => {
-      const answer = await post(url, body, { authorization });
-      if (answer.failedFeatureFlags !== undefined && answer.failedFeatureFlags.length > 0)
-        throw new Error(`Jira refused flags: ${JSON.stringify(answer.failedFeatureFlags[0])}`);
+      const answer = await post(url, Buffer.from(body), { authorization });
+      // Jira refuses an invalid flag in a 202, by id: the reference's bodies must be ones Jira takes.
+      const refused = Object.entries(answer.failedFeatureFlags ?? {});
+      if (refused.length > 0) throw new Error(`Jira refused ${refused.length} flags, e.g. ${JSON.stringify(refused[0])}`);
     };
   }
 
   const now = new Date().toISOString();
+  const jiraEnvironments = files.map((file, env) => ({
+    name: file.replace(/^.*\/|\.flagd\.json$/g, ''),
+    type: ENVIRONMENT_TYPES[env % 4],
+  }));
   let hashed = 0;
   let bodies = 0;
   let batch = [];
   let sequence = Date.now();
   const flush = async () => {
-    await send(Buffer.from(JSON.stringify({ flags: batch, properties: {} })));
+    // The body as text; making it bytes is part of sending it (node:http does it when given a string).
+    await send(JSON.stringify({ flags: batch, properties: {} }));
     bodies++;
     batch = [];
   };
@@ -91,7 +97,7 @@ async function main() {
     const details = environments.map(({ env, flag: f }) => ({
       url: `https://git.example/flags/${env}.flagd.json#${key}`,
       lastUpdated: now,
-      environment: { name: files[env].replace(/^.*\/|\.flagd\.json$/g, ''), type: ENVIRONMENT_TYPES[env % 4] },
+      environment: jiraEnvironments[env],
       status: {
         enabled: f.state === 'ENABLED',
         defaultValue: String(f.defaultVariant),
