@@ -17,12 +17,14 @@ import type { SchemaError } from './schema-errors';
  * when either part refuses, the whole schema runs on the file for the error list users see.
  */
 interface Validators {
+  readonly ajv: Ajv;
   readonly outline: ValidateFunction;
   readonly targeting: ValidateFunction;
-  readonly whole: ValidateFunction;
 }
 
 let validators: Validators | undefined;
+/** The whole schema, compiled only once a file fails the two parts (to list its errors): a third of the compiling. */
+let wholeSchema: ValidateFunction | undefined;
 
 /** flags.json with a flag's `targeting` accepted as anything (checked on its own). */
 function outlineSchema(): Record<string, unknown> {
@@ -34,10 +36,10 @@ function outlineSchema(): Record<string, unknown> {
 
 function compiled(): Validators {
   if (validators === undefined) {
-    const ajv = new Ajv({ strict: false });
+    // The vendored schemas are checked against their meta-schema by a test (schema-codec.test.ts), not at each start.
+    const ajv = new Ajv({ strict: false, validateSchema: false });
     ajv.addSchema(targetingSchema, 'targeting');
-    const whole = ajv.compile(flagsSchema);
-    validators = { whole, outline: ajv.compile(outlineSchema()), targeting: ajv.getSchema('targeting')! };
+    validators = { ajv, outline: ajv.compile(outlineSchema()), targeting: ajv.getSchema('targeting')! };
   }
   return validators;
 }
@@ -77,6 +79,6 @@ function conforms(document: unknown): boolean {
 /** The schema's complaints about a parsed flag file, or undefined when it conforms. */
 export function flagdSchemaErrors(document: unknown): readonly SchemaError[] | undefined {
   if (conforms(document)) return undefined;
-  const { whole } = compiled();
+  const whole = (wholeSchema ??= compiled().ajv.compile(flagsSchema));
   return whole(document) ? undefined : ((whole.errors ?? []) as SchemaError[]);
 }

@@ -1,10 +1,13 @@
 import { strict as assert } from 'node:assert';
+import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FlagdFileCodec } from '../codecs';
 import { flagdSchemaErrors, outlineConforms } from '../schema';
 import { FIXTURES } from './helpers';
+import flagsSchema from '../schema/flags.json';
+import targetingSchema from '../schema/targeting.json';
 import { pathsOf, random } from '../../../test/helpers/random-json';
 
 /**
@@ -69,5 +72,12 @@ describe('flagd schema: what it accepts is a FlagdFile (the typed view parse.ts 
     }
     // The changes must reach files the schema still accepts, or this checks nothing.
     assert.ok(accepted > 300, `${accepted} changed files accepted`);
+  });
+});
+
+describe('the vendored flagd schemas', () => {
+  it('are valid JSON Schemas (schema.ts compiles them without checking, to start faster)', () => {
+    const ajv = new Ajv({ strict: false });
+    for (const schema of [targetingSchema, flagsSchema]) assert.equal(ajv.validateSchema(schema), true, JSON.stringify(ajv.errors));
   });
 });
