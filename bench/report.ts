@@ -19,6 +19,8 @@ export interface Row {
   readonly referenceSending?: ProcessCost;
   /** Issue #16's CPU goal for this row. */
   readonly goal?: ScenarioGoal;
+  /** Passes the figures are the median of (--repeat); 1 when absent. */
+  readonly passes?: number;
   /** The cost is measured inside the bench process: heap, not a process's peak RSS. */
   readonly heapOnly?: boolean;
 }
@@ -31,6 +33,41 @@ export interface Header {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const ratio = (a: number, b: number | undefined) => (b === undefined || b === 0 ? '' : `${(a / b).toFixed(1)}×`);
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function medianCost(costs: readonly ProcessCost[]): ProcessCost {
+  return {
+    ...costs[costs.length - 1]!,
+    wallMs: median(costs.map((c) => c.wallMs)),
+    cpuMs: median(costs.map((c) => c.cpuMs)),
+    peakRssMb: median(costs.map((c) => c.peakRssMb)),
+  };
+}
+
+/**
+ * Passes of one scenario sequence (the same rows in the same order) → one row per scenario, each figure the median
+ * of the passes (wall, CPU and peak RSS each on its own, as are the reference's); requests are the last pass's.
+ */
+export function medianRows(passes: readonly (readonly Row[])[]): Row[] {
+  if (passes.length === 1) return [...passes[0]!];
+  return passes[0]!.map((row, i) => {
+    const same = passes.map((rows) => rows[i]!);
+    const references = same.flatMap((r) => (r.reference === undefined ? [] : [r.reference]));
+    const sending = same.flatMap((r) => (r.referenceSending === undefined ? [] : [r.referenceSending]));
+    return {
+      ...same[same.length - 1]!,
+      cost: medianCost(same.map((r) => r.cost)),
+      ...(references.length > 0 && { reference: medianCost(references) }),
+      ...(sending.length > 0 && { referenceSending: medianCost(sending) }),
+      passes: passes.length,
+    };
+  });
+}
 
 /**
  * The CPU goal of a row, in ms: 1 s for byte-identical sources; 2 × the reference for rewritten ones; 3 × the
@@ -57,8 +94,9 @@ function goalCell(row: Row): string {
 
 /** The results as a Markdown table (what the console shows and bench/README.md keeps). */
 export function renderTable(header: Header, rows: readonly Row[]): string {
+  const passes = Math.max(...rows.map((row) => row.passes ?? 1));
   const lines = [
-    `Measured ${header.date} on ${header.machine}; \`${header.command}\`.`,
+    `Measured ${header.date} on ${header.machine}; \`${header.command}\`${passes > 1 ? `; each figure the median of ${passes} passes` : ''}.`,
     '',
     '| adapter | scenario | flags | wall s | CPU s | peak RSS MB | Jira requests (lower bound) | source requests | wall / ref | CPU / ref | RSS / ref | goal (#16) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',

@@ -6,7 +6,7 @@
  *
  * Options: --flags N (default 100000; commits for git), --quick (10000), --adapters flagd,unleash,unleash-client,
  * launchdarkly,git or all (default flagd), --no-build (use dist/ as it is), --cli PATH (measure another build's
- * bin/flagsync.js), --json, --write (put the table into bench/README.md).
+ * bin/flagsync.js), --repeat N (each figure the median of N passes), --json, --write (put the table into bench/README.md).
  * Goals are reported, never asserted in tests (README.md "Benchmark").
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { measureNode, type ProcessCost } from './measure';
 import { measurePlanner } from './planner';
-import { renderTable, writeReadme, type Row } from './report';
+import { medianRows, renderTable, writeReadme, type Row } from './report';
 import { measureStateIo } from './state-io';
 import { flagdScenarios } from './scenarios/flagd';
 import { fliptScenarios } from './scenarios/flipt';
@@ -82,6 +82,9 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   }
   const cli = otherCli === undefined ? path.join(root, 'bin', 'flagsync.js') : path.resolve(otherCli);
+  // --repeat N: every scenario sequence N times from scratch; each figure is the median of the N (the machine's
+  // run-to-run spread is about ±10%, enough to flip a goal's verdict on one sample).
+  const repeat = Math.max(1, Number(option('repeat') ?? 1));
   const started = new Date();
   const load = os.loadavg()[0]!;
   const sim = await startSimulator({});
@@ -92,57 +95,64 @@ async function main(): Promise<void> {
     for (const adapter of adapters) {
       const make = scenarioSets[adapter];
       if (make === undefined) throw new Error(`unknown adapter ${adapter} (known: ${Object.keys(scenarioSets).join(', ')})`);
-      const dir = await mkdtemp(path.join(os.tmpdir(), `flagsync-bench-${adapter}-`));
-      let set: ScenarioSet | undefined;
-      try {
-        set = await make(count, dir, sim);
-        let reference: ProcessCost | undefined;
-        let referenceSending: ProcessCost | undefined;
-        for (const scenario of set.scenarios) {
-          await scenario.prepare();
-          set.takeSourceRequests?.();
-          if (scenario.referenceBefore === true && set.reference !== undefined) {
-            reference = await measureReference(set.reference.args);
-            rows.push({ adapter, scenario: 'minimum-work reference (same files, one process)', flags: count, cost: reference });
-            const jira = jiraSection(referenceJira) as Record<string, string>;
-            referenceSending = await measureReference(set.reference.sendingArgs(jira));
+      const passes: Row[][] = [];
+      for (let pass = 0; pass < repeat; pass++) {
+        const rows: Row[] = [];
+        passes.push(rows);
+        if (repeat > 1) process.stderr.write(`${adapter}: pass ${pass + 1} of ${repeat}\n`);
+        const dir = await mkdtemp(path.join(os.tmpdir(), `flagsync-bench-${adapter}-`));
+        let set: ScenarioSet | undefined;
+        try {
+          set = await make(count, dir, sim);
+          let reference: ProcessCost | undefined;
+          let referenceSending: ProcessCost | undefined;
+          for (const scenario of set.scenarios) {
+            await scenario.prepare();
+            set.takeSourceRequests?.();
+            if (scenario.referenceBefore === true && set.reference !== undefined) {
+              reference = await measureReference(set.reference.args);
+              rows.push({ adapter, scenario: 'minimum-work reference (same files, one process)', flags: count, cost: reference });
+              const jira = jiraSection(referenceJira) as Record<string, string>;
+              referenceSending = await measureReference(set.reference.sendingArgs(jira));
+              rows.push({
+                adapter,
+                scenario: 'minimum work + Jira round trips (the same, each body sent to a simulator of its own)',
+                flags: count,
+                cost: referenceSending,
+                reference,
+              });
+            }
+            sim.clearRequests();
+            process.stderr.write(`${adapter}: ${scenario.name}…\n`);
+            const cost = await measureNode([], [cli, 'run', '--once', '--json', '--log-level', 'error', '--config', set.config]);
+            const writes = checkSummary(cost, `${adapter}: ${scenario.name}`, scenario.writes);
+            const requests = requestCount(sim);
+            const lowerBound = scenario.lowerBound ?? (set.lowerBound ?? flagLowerBound)(writes);
+            const sourceRequests = set.takeSourceRequests?.();
             rows.push({
               adapter,
-              scenario: 'minimum work + Jira round trips (the same, each body sent to a simulator of its own)',
+              scenario: scenario.name,
               flags: count,
-              cost: referenceSending,
+              unit: set.unit,
+              cost,
+              requests,
+              lowerBound,
+              sourceRequests,
               reference,
+              referenceSending,
+              goal: scenario.goal,
             });
+            // Each row as it is measured: a later failure (or a long run cut short) keeps what was measured.
+            process.stderr.write(
+              `  wall ${(cost.wallMs / 1000).toFixed(2)} s, CPU ${(cost.cpuMs / 1000).toFixed(2)} s, peak RSS ${cost.peakRssMb.toFixed(0)} MB, Jira requests ${requests} (${lowerBound})${sourceRequests === undefined ? '' : `, source requests ${sourceRequests}`}, load ${os.loadavg()[0]!.toFixed(1)}\n`,
+            );
           }
-          sim.clearRequests();
-          process.stderr.write(`${adapter}: ${scenario.name}…\n`);
-          const cost = await measureNode([], [cli, 'run', '--once', '--json', '--log-level', 'error', '--config', set.config]);
-          const writes = checkSummary(cost, `${adapter}: ${scenario.name}`, scenario.writes);
-          const requests = requestCount(sim);
-          const lowerBound = scenario.lowerBound ?? (set.lowerBound ?? flagLowerBound)(writes);
-          const sourceRequests = set.takeSourceRequests?.();
-          rows.push({
-            adapter,
-            scenario: scenario.name,
-            flags: count,
-            unit: set.unit,
-            cost,
-            requests,
-            lowerBound,
-            sourceRequests,
-            reference,
-            referenceSending,
-            goal: scenario.goal,
-          });
-          // Each row as it is measured: a later failure (or a long run cut short) keeps what was measured.
-          process.stderr.write(
-            `  wall ${(cost.wallMs / 1000).toFixed(2)} s, CPU ${(cost.cpuMs / 1000).toFixed(2)} s, peak RSS ${cost.peakRssMb.toFixed(0)} MB, Jira requests ${requests} (${lowerBound})${sourceRequests === undefined ? '' : `, source requests ${sourceRequests}`}, load ${os.loadavg()[0]!.toFixed(1)}\n`,
-          );
+        } finally {
+          await set?.close?.();
+          await rm(dir, { recursive: true, force: true });
         }
-      } finally {
-        await set?.close?.();
-        await rm(dir, { recursive: true, force: true });
       }
+      rows.push(...medianRows(passes));
     }
   } finally {
     await sim.close();
