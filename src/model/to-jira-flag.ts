@@ -33,6 +33,24 @@ export interface UnstampedFlagWithTimes {
 }
 
 /**
+ * A flag held as its JSON parts alone, from the mapping until it is sent: a run that sends 100k flags otherwise keeps
+ * some twenty objects a flag alive through the whole send, which the garbage collector walks again and again. The
+ * flag itself is parsed back from its JSON when something asks for it (a plan showing its values).
+ */
+export class FlagKeptAsJson implements UnstampedFlagWithTimes {
+  constructor(
+    readonly id: string,
+    readonly json: FlagJsonParts,
+    readonly times: FlagTimes,
+  ) {}
+
+  get flag(): UnstampedFlag {
+    const { head, summary, details } = this.json;
+    return JSON.parse(`${head},"summary":${summary},"details":[${details.join(',')}]}`) as UnstampedFlag;
+  }
+}
+
+/**
  * `JSON.stringify` of an UnstampedFlag, cut where stamping adds to it: `head` is everything before its summary (the
  * object not closed), then the summary's JSON and each detail's. Key order is the flag's own (id, key,
  * displayName, associations, summary, details), which stamping keeps and extends.
@@ -307,14 +325,14 @@ export function stampedFlagJson(payload: UnstampedFlagWithTimes, json: FlagJsonP
  * Jira's client needs nothing else of it than its id and its issue keys.
  */
 export class FlagStampedOnSend {
+  readonly id: string;
+
   constructor(
     private readonly payload: UnstampedFlagWithTimes,
     readonly updateSequenceId: number,
     private readonly nowIso: string,
-  ) {}
-
-  get id(): string {
-    return this.payload.flag.id;
+  ) {
+    this.id = payload instanceof FlagKeptAsJson ? payload.id : payload.flag.id;
   }
 
   get associations(): UnstampedFlag['associations'] {

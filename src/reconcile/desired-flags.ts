@@ -1,6 +1,13 @@
 import type { SkippedFlag } from '../kit/contract';
 import type { NormalizedFlag, EnvironmentType } from '../kit/flag';
-import { jiraFlagId, toJiraFlag, type FlagJsonParts, type UnstampedFlag, type UnstampedFlagWithTimes } from '../model/to-jira-flag';
+import {
+  FlagKeptAsJson,
+  jiraFlagId,
+  toJiraFlag,
+  type FlagJsonParts,
+  type UnstampedFlag,
+  type UnstampedFlagWithTimes,
+} from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
 import { contentHash, fieldTextHash, textHash } from './hash';
@@ -168,17 +175,19 @@ export function desiredFlags(
     for (const w of mapping.warnings) warnings.push(`flag ${mapping.id}: ${w}`);
     const jiraFlag = mapping.flag;
     const hashed = hashedFlag(jiraFlag, sentWith);
+    // Kept as its JSON when hashing made it: the flag's objects (some twenty a flag) would live until it is sent.
+    const payload: UnstampedFlagWithTimes =
+      hashed === undefined ? { flag: jiraFlag, times: mapping.times } : new FlagKeptAsJson(mapping.id, hashed.json, mapping.times);
     entities.push({
       kind: 'featureflags',
       id: mapping.id,
       provider: settings.provider,
       // Times are not part of the flag: only real changes change the hash.
       hash: hashed?.hash ?? (sentWith === '' ? contentHash(jiraFlag) : contentHash([sentWith, jiraFlag])),
-      payload:
-        hashed === undefined ? { flag: jiraFlag, times: mapping.times } : { flag: jiraFlag, times: mapping.times, json: hashed.json },
+      payload,
       issueKeys: mapping.issueKeys,
       inputHash,
-      fields: () => flagFields(jiraFlag),
+      fields: () => flagFields(payload.flag),
       ...(hashed !== undefined && { fieldHashes: hashed.fieldHashes }),
     });
   }

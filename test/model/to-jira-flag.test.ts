@@ -326,6 +326,10 @@ describe('a flag as it is sent (FlagStampedOnSend)', () => {
       assert.equal(JSON.stringify(sent), expected, entity.id);
       assert.equal(sent.id, entity.id);
       assert.deepEqual(sent.associations, entity.payload.flag.associations);
+      // Kept as JSON until sent: the flag parsed back is the one the mapping made.
+      const made = toJiraFlag(variants[i]!, { environmentTypes: ctx.environmentTypes, linking: DEFAULT_LINKING });
+      assert.ok(made.kind === 'mapped');
+      assert.deepEqual(entity.payload.flag, JSON.parse(JSON.stringify(made.flag)));
     }
   });
 
