@@ -6,21 +6,9 @@ import { decodeOrThrow } from '../../kit/decode';
 import { emptyState, recordsOf, sourcesOf, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../../reconcile/state-store';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
-import { EntityRecordCodec, KindCodec, SourceRecordCodec } from './state-codecs';
+import { EntityRecordCodec, isStateFile, KindCodec, SourceRecordCodec, StateFileCodec } from './state-codecs';
 import { exists, readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
 
-const StateCodec = t.intersection([
-  t.type({
-    version: t.literal(1),
-    entities: t.partial({
-      featureflags: t.record(t.string, EntityRecordCodec),
-      builds: t.record(t.string, EntityRecordCodec),
-      deployments: t.record(t.string, EntityRecordCodec),
-      devinfo: t.record(t.string, EntityRecordCodec),
-    }),
-  }),
-  t.partial({ sources: t.record(t.string, SourceRecordCodec) }),
-]);
 const JournalLineCodec = t.readonlyArray(
   t.union([
     t.type({ type: t.literal('put'), kind: KindCodec, id: t.string, record: EntityRecordCodec }),
@@ -191,8 +179,8 @@ export class FileStateStore implements StateStore {
       });
     }
     // The common case checks in place; decoding (which copies every record) only runs to name what is wrong.
-    if (StateCodec.is(json)) return { state: json, identity };
-    return { state: decodeOrThrow(StateCodec, json, `state file ${this.file}`), identity };
+    if (isStateFile(json)) return { state: json, identity };
+    return { state: decodeOrThrow(StateFileCodec, json, `state file ${this.file}`), identity };
   }
 
   private async readJournal(): Promise<(readonly RecordChange[])[]> {
