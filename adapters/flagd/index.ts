@@ -133,7 +133,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     // Nothing to compare with: no source is checked (hashing a local file only to read it again), only read.
     if (acceptedSource === undefined) return httpBodies(signal, new Map());
     const checked = await checkAll(signal, knownVersionsIn(acceptedSource));
-    if (acceptedSource !== undefined && fingerprintOf(checked) === acceptedSource) return undefined;
+    if (fingerprintOf(checked) === acceptedSource) return undefined;
     return httpBodies(signal, checked);
   }
 

@@ -42,6 +42,8 @@ export class FlagKeptAsJson implements UnstampedFlagWithTimes {
     readonly id: string,
     readonly json: FlagJsonParts,
     readonly times: FlagTimes,
+    /** The flag's issue links (the client names unknown issue keys from them without parsing the flag). */
+    readonly associations: UnstampedFlag['associations'],
   ) {}
 
   get flag(): UnstampedFlag {
@@ -284,22 +286,22 @@ function later(a: string, b: string): string {
  */
 export function stampFlag(payload: UnstampedFlagWithTimes, updateSequenceId: number, nowIso: string): JiraFeatureFlag {
   const { flag } = payload;
-  const { detailTimes, summaryTime } = stampTimes(payload, nowIso);
+  const { detailTimes, summaryTime } = stampTimes(payload.times, flag.details.length, nowIso);
   const details = flag.details.map((detail, i): Detail => Object.assign({}, detail, { lastUpdated: detailTimes[i]! }));
   const summary: Summary = Object.assign({}, flag.summary, { lastUpdated: summaryTime });
   return Object.assign({}, flag, { updateSequenceId, summary, details });
 }
 
 /** Each detail's time (its own, else the flag's, else the send time) and the summary's (the latest of them). */
-function stampTimes(payload: UnstampedFlagWithTimes, nowIso: string): { detailTimes: string[]; summaryTime: string } {
-  const { flag, times } = payload;
+function stampTimes(times: FlagTimes, details: number, nowIso: string): { detailTimes: string[]; summaryTime: string } {
   const fallback = times.flag ?? nowIso;
   let summaryTime = times.flag;
-  const detailTimes = flag.details.map((_, i) => {
+  const detailTimes = new Array<string>(details);
+  for (let i = 0; i < details; i++) {
     const lastUpdated = times.details[i] ?? fallback;
     summaryTime = summaryTime === undefined ? lastUpdated : later(summaryTime, lastUpdated);
-    return lastUpdated;
-  });
+    detailTimes[i] = lastUpdated;
+  }
   return { detailTimes, summaryTime: summaryTime ?? nowIso };
 }
 
@@ -313,7 +315,8 @@ function withLastUpdated(json: string, lastUpdated: string): string {
  * end of objects whose JSON is already made.
  */
 export function stampedFlagJson(payload: UnstampedFlagWithTimes, json: FlagJsonParts, updateSequenceId: number, nowIso: string): string {
-  const { detailTimes, summaryTime } = stampTimes(payload, nowIso);
+  // Counted from the JSON parts: reading `payload.flag` of a FlagKeptAsJson would parse the whole flag.
+  const { detailTimes, summaryTime } = stampTimes(payload.times, json.details.length, nowIso);
   const details = json.details.map((detail, i) => withLastUpdated(detail, detailTimes[i]!));
   return `${json.head},"summary":${withLastUpdated(json.summary, summaryTime)},"details":[${details.join(',')}],"updateSequenceId":${updateSequenceId}}`;
 }
@@ -336,7 +339,8 @@ export class FlagStampedOnSend {
   }
 
   get associations(): UnstampedFlag['associations'] {
-    return this.payload.flag.associations;
+    const { payload } = this;
+    return payload instanceof FlagKeptAsJson ? payload.associations : payload.flag.associations;
   }
 
   toJSON(): JiraFeatureFlag {

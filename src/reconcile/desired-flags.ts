@@ -177,7 +177,9 @@ export function desiredFlags(
     const hashed = hashedFlag(jiraFlag, sentWith);
     // Kept as its JSON when hashing made it: the flag's objects (some twenty a flag) would live until it is sent.
     const payload: UnstampedFlagWithTimes =
-      hashed === undefined ? { flag: jiraFlag, times: mapping.times } : new FlagKeptAsJson(mapping.id, hashed.json, mapping.times);
+      hashed === undefined
+        ? { flag: jiraFlag, times: mapping.times }
+        : new FlagKeptAsJson(mapping.id, hashed.json, mapping.times, jiraFlag.associations);
     entities.push({
       kind: 'featureflags',
       id: mapping.id,

@@ -58,5 +58,8 @@ export function planEntries(plan: ProviderPlan<unknown>, current: CurrentFlags):
 
 /** Update ids whose current values are worth reading from Jira. */
 export function flagUpdateIds(plan: Plan<unknown>): string[] {
-  return plan.providers.flatMap((p) => p.writes.filter((w) => w.action === 'update' && flagOf(w) !== undefined).map((w) => w.entity.id));
+  // By kind, not flagOf: a flag kept as JSON would be parsed only to be tested.
+  return plan.providers.flatMap((p) =>
+    p.writes.filter((w) => w.action === 'update' && w.entity.kind === 'featureflags').map((w) => w.entity.id),
+  );
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as sinon from 'sinon';
 import type { NormalizedFlag } from '../../src/kit/flag';
 import { DEFAULT_LINKING } from '../../src/model/issue-keys';
 import { defaultEnvironmentType } from '../../src/model/environment-type';
@@ -331,6 +332,21 @@ describe('a flag as it is sent (FlagStampedOnSend)', () => {
       assert.ok(made.kind === 'mapped');
       assert.deepEqual(entity.payload.flag, JSON.parse(JSON.stringify(made.flag)));
     }
+  });
+
+  it('sending a flag kept as JSON parses nothing back (its JSON and its issue links are at hand)', () => {
+    const desired = desiredFlags(variants, { provider: 'demo', linking: DEFAULT_LINKING, environmentTypes: ctx.environmentTypes });
+    const sent = desired.entities.map((entity, i) => new FlagStampedOnSend(entity.payload, 1000 + i, now));
+    const parse = sinon.spy(JSON, 'parse');
+    try {
+      for (const flag of sent) {
+        flag.serialized();
+        assert.ok(flag.associations.length > 0);
+      }
+    } finally {
+      parse.restore();
+    }
+    assert.equal(parse.callCount, 0);
   });
 
   it('without JSON parts it serializes the stamped flag', () => {
