@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { promises as fsPromises } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import * as sinon from 'sinon';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileBackend } from '../../src/store/file/file-backend';
@@ -116,6 +118,31 @@ describe('writer lock: lock file takeover', function () {
     const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
     assert.equal(attempt.acquired, true);
     if (attempt.acquired) await attempt.release();
+  });
+
+  it('the lock appears whole, its holder written (no later run finds an empty lock); nothing else is left beside it', async () => {
+    const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+    assert.ok(attempt.acquired);
+    assert.deepEqual(JSON.parse(await readFile(lockFile, 'utf8')), holder(process.pid));
+    assert.deepEqual(await readdir(dir), ['state.json.lock']);
+    await attempt.release();
+  });
+
+  it('on a volume without hard links (link fails), the lock is created in place and still excludes others', async () => {
+    const link = sinon.stub(fsPromises, 'link').rejects(Object.assign(new Error('operation not permitted'), { code: 'EPERM' }));
+    try {
+      const first = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+      assert.ok(first.acquired);
+      assert.ok(link.called, 'link was tried first');
+      assert.deepEqual(JSON.parse(await readFile(lockFile, 'utf8')), holder(process.pid));
+      const second = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+      assert.equal(second.acquired, false, 'a second run is refused while the first holds it');
+      assert.deepEqual(await readdir(dir), ['state.json.lock'], 'no file of its own left beside the lock');
+      await first.release();
+      assert.deepEqual(await readdir(dir), []);
+    } finally {
+      link.restore();
+    }
   });
 
   it('release removes only its own lock', async () => {

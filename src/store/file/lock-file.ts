@@ -8,6 +8,9 @@ import { describeFsError } from '../../files/durable-write';
 
 const HolderCodec = t.type({ host: t.string, pid: t.number, since: t.string });
 
+/** What `link` fails with where a volume has no hard links. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
 /** Locks this process holds right now (a restarted container may get the pid its previous life recorded). */
 const heldHere = new Set<string>();
 
@@ -88,11 +91,35 @@ export class LockFile implements WriterLock {
       await fs.link(written, this.file);
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // A volume without hard links (some SMB, FAT, FUSE object-store mounts): created exclusively, then written.
+      if (code !== undefined && NO_HARD_LINKS.has(code)) return this.createInPlace(text);
       throw new Error(`cannot create the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
     } finally {
       await fs.unlink(written).catch(() => undefined);
     }
+  }
+
+  /** O_EXCL, then the text: on volumes without links; a lock that could not be written is removed again. */
+  private async createInPlace(text: string): Promise<boolean> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.file, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new Error(`cannot create the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.unlink(this.file).catch(() => undefined);
+      throw new Error(`cannot write the writer lock ${this.file} (${describeFsError(error)})`, { cause: error });
+    }
+    await handle.close();
+    return true;
   }
 
   private isStale(holder: LockHolder, me: LockHolder): boolean {
