@@ -18,3 +18,15 @@ export function pathsOf(value: unknown, at: (string | number)[] = [], into: (str
   else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) pathsOf(item, [...at, key], into);
   return into;
 }
+
+/** A copy of `value` with the value at one path replaced (or, when `remove`, that key deleted from its object). */
+export function withChange(value: unknown, at: readonly (string | number)[], replacement: unknown, remove: boolean): unknown {
+  if (at.length === 0) return replacement;
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const step of at.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+  const last = at[at.length - 1]!;
+  if (remove && !Array.isArray(parent)) delete parent[last];
+  else parent[last] = structuredClone(replacement);
+  return copy;
+}

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { isStateFile, StateFileCodec } from '../../src/store/file/state-codecs';
-import { pathsOf, random } from '../helpers/random-json';
+import { pathsOf, random, withChange } from '../helpers/random-json';
 
 /**
  * The file store checks a loaded snapshot with `isStateFile`, a hand-written `StateFileCodec.is` (io-ts took half
@@ -25,17 +25,6 @@ const valid: unknown[] = [
 
 const REPLACEMENTS: unknown[] = [null, true, 0, 1, -1.5, '', 'x', [], ['x'], {}, { h: 'a', s: 1, p: 'p' }, { f: 'a', m: 'b', n: 1, u: 0 }];
 
-function changed(value: unknown, at: readonly (string | number)[], replacement: unknown, remove: boolean): unknown {
-  if (at.length === 0) return replacement;
-  const copy = structuredClone(value) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const step of at.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
-  const last = at[at.length - 1]!;
-  if (remove && !Array.isArray(parent)) delete parent[last];
-  else parent[last] = structuredClone(replacement);
-  return copy;
-}
-
 describe('state file check (isStateFile agrees with StateFileCodec)', () => {
   it('accepts the valid snapshots, as the codec does', () => {
     for (const value of valid) {
@@ -51,7 +40,7 @@ describe('state file check (isStateFile agrees with StateFileCodec)', () => {
       const value = valid[Math.floor(next() * valid.length)]!;
       const paths = pathsOf(value);
       const at = paths[Math.floor(next() * paths.length)]!;
-      const mutated = changed(value, at, REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)], next() < 0.25);
+      const mutated = withChange(value, at, REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)], next() < 0.25);
       const expected = StateFileCodec.is(mutated);
       if (!expected) refused++;
       assert.equal(isStateFile(mutated), expected, JSON.stringify(mutated));

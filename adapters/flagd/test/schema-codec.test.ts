@@ -8,7 +8,7 @@ import { flagdSchemaErrors, outlineConforms } from '../schema';
 import { FIXTURES } from './helpers';
 import flagsSchema from '../schema/flags.json';
 import targetingSchema from '../schema/targeting.json';
-import { pathsOf, random } from '../../../test/helpers/random-json';
+import { pathsOf, random, withChange } from '../../../test/helpers/random-json';
 
 /**
  * parse.ts takes the flagd schema's word for the typed view (FlagdFile) and runs no io-ts check after it. That holds
@@ -37,18 +37,6 @@ const valid: Record<string, unknown>[] = [
 
 const REPLACEMENTS: unknown[] = [null, true, 0, -1.5, '', 'x', 'ENABLED', [], ['on'], {}, { on: true }, { x: [1] }];
 
-/** A copy of `document` with the value at one path replaced, or that key removed. */
-function mutated(document: unknown, at: readonly (string | number)[], replacement: unknown, remove: boolean): unknown {
-  if (at.length === 0) return replacement;
-  const copy = structuredClone(document) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const step of at.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
-  const last = at[at.length - 1]!;
-  if (remove && !Array.isArray(parent)) delete parent[last];
-  else parent[last] = structuredClone(replacement);
-  return copy;
-}
-
 describe('flagd schema: what it accepts is a FlagdFile (the typed view parse.ts relies on)', () => {
   it('accepts the valid files, and so does the codec', () => {
     for (const document of valid) {
@@ -65,7 +53,7 @@ describe('flagd schema: what it accepts is a FlagdFile (the typed view parse.ts 
       const document = valid[Math.floor(next() * valid.length)]!;
       const paths = pathsOf(document);
       const at = paths[Math.floor(next() * paths.length)]!;
-      const changed = mutated(document, at, REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)], next() < 0.2);
+      const changed = withChange(document, at, REPLACEMENTS[Math.floor(next() * REPLACEMENTS.length)], next() < 0.2);
       if (!outlineConforms(changed)) continue;
       accepted++;
       assert.equal(FlagdFileCodec.is(changed), true, `accepted by the schema, refused by the codec: ${JSON.stringify(changed)}`);
