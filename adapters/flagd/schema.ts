@@ -1,13 +1,11 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import flagsSchema from './schema/flags.json';
-import targetingSchema from './schema/targeting.json';
+import type { ValidateFunction } from 'ajv';
 import type { FlagdFile } from './codecs';
 import type { SchemaError } from './schema-errors';
 
 /**
  * The flag definition schema flagd publishes (flags.json and targeting.json, vendored unchanged in ./schema),
- * compiled once per process with the options flagd-core compiles it with (`strict: false`: the upstream schema uses
- * 1-tuple `items` that strict mode refuses), so files are accepted and refused as flagd's own providers do.
+ * with the options flagd-core compiles it with (schema-code.ts), so files are accepted and refused as flagd's own
+ * providers do.
  *
  * Most of the cost of checking a large file is the targeting rules: the targeting schema tries every JSONLogic
  * operator in turn for each rule and argument (~20 µs a rule). Flag files repeat rules (the same segment check, the
@@ -15,33 +13,37 @@ import type { SchemaError } from './schema-errors';
  * distinct targeting rule (by its JSON text) against targeting.json once per process. A flag's targeting is checked
  * by targeting.json wherever it appears in flags.json, so the two parts accept exactly what the whole schema does;
  * when either part refuses, the whole schema runs on the file for the error list users see.
+ *
+ * The two parts are precompiled (schema-validators.generated.ts): loading Ajv and compiling them took ~70 ms of
+ * every run that parses a file. Ajv itself is loaded only to list a failing file's errors.
  */
 interface Validators {
-  readonly ajv: Ajv;
-  readonly outline: ValidateFunction;
-  readonly targeting: ValidateFunction;
+  readonly outline: (data: unknown) => boolean;
+  readonly targeting: (data: unknown) => boolean;
 }
 
 let validators: Validators | undefined;
-/** The whole schema, compiled only once a file fails the two parts (to list its errors): a third of the compiling. */
 let wholeSchema: ValidateFunction | undefined;
 
-/** flags.json with a flag's `targeting` accepted as anything (checked on its own). */
-function outlineSchema(): Record<string, unknown> {
-  const schema = structuredClone(flagsSchema) as { $id: string; definitions: { baseFlag: { properties: Record<string, unknown> } } };
-  schema.$id = `${schema.$id}#outline`;
-  schema.definitions.baseFlag.properties['targeting'] = true;
-  return schema;
+function compiled(): Validators {
+  // `require`: the generated module is plain JavaScript (no types), and loads with the first file to parse.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  validators ??= require('./schema-validators.generated') as Validators;
+  return validators;
 }
 
-function compiled(): Validators {
-  if (validators === undefined) {
-    // The vendored schemas are checked against their meta-schema by a test (schema-codec.test.ts), not at each start.
-    const ajv = new Ajv({ strict: false, validateSchema: false });
+/** The whole schema, compiled with Ajv only once a file fails the two parts (to list its errors). */
+function whole(): ValidateFunction {
+  if (wholeSchema === undefined) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { default: Ajv } = require('ajv') as typeof import('ajv');
+    const { AJV_OPTIONS, flagsSchema, targetingSchema } = require('./schema-code') as typeof import('./schema-code');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const ajv = new Ajv(AJV_OPTIONS);
     ajv.addSchema(targetingSchema, 'targeting');
-    validators = { ajv, outline: ajv.compile(outlineSchema()), targeting: ajv.getSchema('targeting')! };
+    wholeSchema = ajv.compile(flagsSchema);
   }
-  return validators;
+  return wholeSchema;
 }
 
 /** JSON texts of targeting rules the schema accepted. Bounded: a daemon reading ever-new rules must not grow. */
@@ -79,6 +81,6 @@ function conforms(document: unknown): boolean {
 /** The schema's complaints about a parsed flag file, or undefined when it conforms. */
 export function flagdSchemaErrors(document: unknown): readonly SchemaError[] | undefined {
   if (conforms(document)) return undefined;
-  const whole = (wholeSchema ??= compiled().ajv.compile(flagsSchema));
-  return whole(document) ? undefined : ((whole.errors ?? []) as SchemaError[]);
+  const validate = whole();
+  return validate(document) ? undefined : ((validate.errors ?? []) as SchemaError[]);
 }
