@@ -180,8 +180,9 @@ async function someSourceChanged(
     providers.map(async (provider) => {
       const accepted = acceptedSourceInSummary(summary, kind, provider.name, settingsKeys.get(provider.name)!);
       if (accepted === undefined) return true;
-      const check = provider.source.source.isUnchanged;
-      if (check === undefined) return false;
+      const { isUnchanged: check, snapshotUnlessUnchanged } = provider.source.source;
+      // The contract has the check beside the skip it stands for: an adapter with the one but not the other is read.
+      if (check === undefined || snapshotUnlessUnchanged === undefined) return false;
       let unchanged: boolean;
       try {
         unchanged = await withTimeout((s) => check.call(provider.source.source, s, accepted), provider.timeoutMs, signal);
