@@ -96,7 +96,9 @@ interface SourceExtras extends Product {
    * Optional, with `snapshotUnlessUnchanged`: true while the source still has `acceptedSource` as its fingerprint,
    * answered cheaply (bytes hashed, an ETag asked, refs listed) without reading what it holds. The core asks first
    * when it could end the run without loading state: a source that changed then has state loaded before its
-   * snapshot is parsed, which keeps the run's peak memory lower. A failure counts as "changed".
+   * snapshot is parsed, which keeps the run's peak memory lower. A failure counts as "changed". The answer stands
+   * for the run: a source found unchanged is not read, one found changed is read with `snapshot` (not asked again).
+   * Asked only of an adapter that also has `snapshotUnlessUnchanged`.
    */
   readonly isUnchanged?: (signal: AbortSignal, acceptedSource: string) => Promise<boolean>;
 }
