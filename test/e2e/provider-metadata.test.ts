@@ -8,9 +8,9 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as t from 'io-ts';
 import type { AdapterRegistry } from '../../src/config';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../src/kit/contract';
+import type { AdapterFactory } from '../../src/kit/contract';
+import { flagAdapter, registryWith } from '../helpers/flag-adapters';
 import type { FixtureServer } from '../../src/kit/testing';
 import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
@@ -26,35 +26,23 @@ import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 /** A source that may know what it is: one flag linked to PROJ-7; `product` as the test gives it. */
 function acmeFactory(product: string | undefined): AdapterFactory {
-  return {
-    name: 'acme',
-    version: '1.0.0',
-    contractVersion: ADAPTER_CONTRACT_VERSION,
-    produces: 'flags',
-    optionsCodec: t.type({}) as t.Type<unknown, unknown, unknown>,
-    create: (_options, context) => ({
-      environments: ['production'],
-      ...(product === undefined ? {} : { product }),
-      snapshot: () =>
-        Promise.resolve({
-          flags: [
-            {
-              provider: context.providerName,
-              key: 'PROJ-7-banner',
-              tags: [],
-              issueKeys: [],
-              url: 'https://flags.acme.example/banner',
-              environments: [{ name: 'production', enabled: true }],
-            },
-          ],
-        }),
-    }),
-  };
-}
-
-function registryWith(factories: Readonly<Record<string, AdapterFactory>>): AdapterRegistry {
-  const base = registryWithGit();
-  return { names: () => [...base.names(), ...Object.keys(factories)], get: (name) => factories[name] ?? base.get(name) };
+  return flagAdapter('acme', (context) => ({
+    environments: ['production'],
+    ...(product === undefined ? {} : { product }),
+    snapshot: () =>
+      Promise.resolve({
+        flags: [
+          {
+            provider: context.providerName,
+            key: 'PROJ-7-banner',
+            tags: [],
+            issueKeys: [],
+            url: 'https://flags.acme.example/banner',
+            environments: [{ name: 'production', enabled: true }],
+          },
+        ],
+      }),
+  }));
 }
 
 const packageVersion = async () =>

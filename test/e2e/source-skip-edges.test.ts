@@ -2,10 +2,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as t from 'io-ts';
 import { builtInRegistry } from '../../src/adapter-host/registry';
-import type { AdapterRegistry } from '../../src/config';
-import { ADAPTER_CONTRACT_VERSION, type AdapterFactory } from '../../src/kit/contract';
+import { flagAdapter, registryWith } from '../helpers/flag-adapters';
 import { syncOnce } from '../../src/cli/commands/sync';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
@@ -219,37 +217,26 @@ describe('unchanged source skip: edges', function () {
   });
   it('an adapter with isUnchanged but no snapshotUnlessUnchanged (against the contract) is read, not taken at its word', async () => {
     let enabled = true;
-    const factory: AdapterFactory = {
-      name: 'checks-only',
-      version: '1.0.0',
-      contractVersion: ADAPTER_CONTRACT_VERSION,
-      produces: 'flags',
-      optionsCodec: t.type({}) as t.Type<unknown, unknown, unknown>,
-      create: (_options, context) => ({
-        environments: ['production'],
-        // Always "unchanged": a check with no skip of its own to stand for.
-        isUnchanged: () => Promise.resolve(true),
-        snapshot: () =>
-          Promise.resolve({
-            sourceFingerprint: `v-${enabled}`,
-            flags: [
-              {
-                provider: context.providerName,
-                key: 'PROJ-7-banner',
-                tags: [],
-                issueKeys: [],
-                url: 'https://flags.example/banner',
-                environments: [{ name: 'production', enabled }],
-              },
-            ],
-          }),
-      }),
-    };
-    const base = builtInRegistry();
-    const registry: AdapterRegistry = {
-      names: () => [...base.names(), 'checks-only'],
-      get: (name) => (name === 'checks-only' ? factory : base.get(name)),
-    };
+    const factory = flagAdapter('checks-only', (context) => ({
+      environments: ['production'],
+      // Always "unchanged": a check with no skip of its own to stand for.
+      isUnchanged: () => Promise.resolve(true),
+      snapshot: () =>
+        Promise.resolve({
+          sourceFingerprint: `v-${enabled}`,
+          flags: [
+            {
+              provider: context.providerName,
+              key: 'PROJ-7-banner',
+              tags: [],
+              issueKeys: [],
+              url: 'https://flags.example/banner',
+              environments: [{ name: 'production', enabled }],
+            },
+          ],
+        }),
+    }));
+    const registry = registryWith({ 'checks-only': factory });
     configFile = await writeSyncConfig(dir, sim, [{ name: 'own', adapter: 'checks-only', environments: [{ name: 'production' }] }]);
     const run = async () => syncOnce(await loadConfig(configFile, registry), silentLogger, { dryRun: false, allowMassDelete: false });
     await run();
