@@ -6,7 +6,7 @@ import { decodeFlagEntries } from '../flag-entries';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
 import { fetchFlagMetadata } from '../rest-api';
-import { startFakeRelay, type EnvironmentData, type FakeRelay } from './fake-relay';
+import { relayOptions, startFakeRelay, type EnvironmentData, type FakeRelay } from './fake-relay';
 import { startFakeRestApi, type FakeRestApi } from './fake-rest-api';
 import page2 from './fixtures/rest-flags-page2.json';
 import production from './fixtures/production.json';
@@ -24,18 +24,7 @@ const banner = production.flags['PROJ-5-banner'];
 const GOOD_KEYS = ['PROJ-5-banner', 'checkout-v2', 'new-pricing', 'rate-limits', 'search-ranking'];
 
 function options(baseUri: string, overrides: Partial<LaunchDarklyOptions> = {}): LaunchDarklyOptions {
-  return {
-    name: 'ld',
-    adapter: 'launchdarkly',
-    baseUri,
-    stream: false,
-    initTimeoutSeconds: 2,
-    environments: [
-      { name: 'production', sdkKey: PROD_KEY },
-      { name: 'staging', sdkKey: STAGING_KEY },
-    ],
-    ...overrides,
-  };
+  return relayOptions(baseUri, { production: PROD_KEY, staging: STAGING_KEY }, { ...overrides });
 }
 
 function withFlag(data: EnvironmentData, key: string, flag: unknown): EnvironmentData {

@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LaunchDarklyOptions } from '../options';
 
 /**
  * A stand-in for the LaunchDarkly Relay Proxy on loopback, speaking the server-side SDK endpoints:
@@ -77,4 +78,24 @@ export async function unusedPortUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/** A provider reading this relay by polling: production and staging, one SDK key each (as the relay was given them). */
+export function relayOptions(
+  baseUri: string,
+  sdkKeys: { readonly production: string; readonly staging: string },
+  overrides: Partial<LaunchDarklyOptions> = {},
+): LaunchDarklyOptions {
+  return {
+    name: 'ld',
+    adapter: 'launchdarkly',
+    baseUri,
+    stream: false,
+    initTimeoutSeconds: 2,
+    environments: [
+      { name: 'production', sdkKey: sdkKeys.production },
+      { name: 'staging', sdkKey: sdkKeys.staging },
+    ],
+    ...overrides,
+  };
 }

@@ -3,7 +3,7 @@ import type { NormalizedFlag } from '../../../src/kit/flag';
 import { createSourceHttp, silentLogger, SourceError, type AdapterContext } from '../../../src/kit';
 import { adapter as launchdarklyAdapter, createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
-import { startFakeRelay, unusedPortUrl, type FakeRelay } from './fake-relay';
+import { relayOptions, startFakeRelay, unusedPortUrl, type FakeRelay } from './fake-relay';
 import production from './fixtures/production.json';
 import staging from './fixtures/staging.json';
 
@@ -12,19 +12,7 @@ const STAGING_KEY = 'sdk-91d0e5b2-stg-8c4a';
 const context: AdapterContext = { providerName: 'ld', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
 
 function options(baseUri: string, overrides: Partial<LaunchDarklyOptions> = {}): LaunchDarklyOptions {
-  return {
-    name: 'ld',
-    adapter: 'launchdarkly',
-    baseUri,
-    stream: false,
-    projectKey: 'default',
-    initTimeoutSeconds: 2,
-    environments: [
-      { name: 'production', sdkKey: PROD_KEY },
-      { name: 'staging', sdkKey: STAGING_KEY },
-    ],
-    ...overrides,
-  };
+  return relayOptions(baseUri, { production: PROD_KEY, staging: STAGING_KEY }, { projectKey: 'default', ...overrides });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {

@@ -5,7 +5,7 @@ import type { FlagSnapshot, UnchangedSource } from '../../../src/kit';
 import { createSourceHttp, type AdapterContext } from '../../../src/kit';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
-import { startFakeRelay, type EnvironmentData, type FakeRelay } from './fake-relay';
+import { relayOptions, startFakeRelay, type EnvironmentData, type FakeRelay } from './fake-relay';
 import { startFakeRestApi, type FakeRestApi } from './fake-rest-api';
 import production from './fixtures/production.json';
 import staging from './fixtures/staging.json';
@@ -20,18 +20,7 @@ const STAGING_KEY = 'sdk-c07a3b58-stg-skip';
 const TOKEN = 'api-skip-0000';
 
 function options(baseUri: string, overrides: Partial<LaunchDarklyOptions> = {}): LaunchDarklyOptions {
-  return {
-    name: 'ld',
-    adapter: 'launchdarkly',
-    baseUri,
-    stream: false,
-    initTimeoutSeconds: 2,
-    environments: [
-      { name: 'production', sdkKey: PROD_KEY },
-      { name: 'staging', sdkKey: STAGING_KEY },
-    ],
-    ...overrides,
-  };
+  return relayOptions(baseUri, { production: PROD_KEY, staging: STAGING_KEY }, { ...overrides });
 }
 
 /** A change made in LaunchDarkly: the flag's configuration in that environment, with its next version. */
