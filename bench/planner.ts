@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { NormalizedFlag } from '../src/kit/flag';
 import { DEFAULT_LINKING } from '../src/model/issue-keys';
 import { desiredFlags } from '../src/reconcile/desired-flags';
-import { fieldHashes } from '../src/reconcile/hash';
+import { fieldHashesOf } from '../src/reconcile/field-hashes';
 import { planRun } from '../src/reconcile/plan';
 import { emptyState, recordsOf, type SyncState } from '../src/reconcile/state';
 
@@ -52,7 +52,7 @@ export function measurePlanner(count: number): PlannerFigures {
   const state: SyncState = emptyState();
   const records = recordsOf(state, 'featureflags');
   for (const e of desiredFlags(flags, settings).entities)
-    records[e.id] = { h: e.hash, s: 1, p: e.provider, f: fieldHashes(e.fields()), ...(e.inputHash ? { i: e.inputHash } : {}) };
+    records[e.id] = { h: e.hash, s: 1, p: e.provider, f: fieldHashesOf(e.fields()), ...(e.inputHash ? { i: e.inputHash } : {}) };
   global.gc?.();
   const cpu = process.cpuUsage();
   const started = performance.now();

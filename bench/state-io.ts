@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileStateStore } from '../src/store/file/file-state-store';
+import { packFieldHashes } from '../src/reconcile/field-hashes';
 import { emptyState, recordsOf } from '../src/reconcile/state';
 
 /**
@@ -16,9 +17,13 @@ export async function measureStateIo(count: number): Promise<{ loadMs: number; s
     const state = emptyState();
     const records = recordsOf(state, 'featureflags');
     const h = (i: number, n: number) => `${i.toString(36).padStart(n, 'x')}`.slice(0, n);
+    const environments = ['production', 'staging', 'qa', 'development'];
+    const names = ['key', 'displayName', 'issueKeys', 'summary', ...environments.map((env) => `env:${env}`)];
     for (let i = 0; i < count; i++) {
-      const f: Record<string, string> = { displayName: h(i, 10), issueKeys: h(i + 1, 10), key: h(i + 2, 10), summary: h(i + 3, 10) };
-      for (const env of ['production', 'staging', 'qa', 'development']) f[`env:${env}`] = h(i + env.length, 10);
+      const f = packFieldHashes(
+        names,
+        names.map((_, n) => h(i + n, 10)),
+      );
       records[`bench:bench-flag-${i}`] = { h: h(i, 22), s: 1_764_000_000_000 + i, p: 'bench', f, i: h(i * 7, 22) };
     }
     await store.save(state);

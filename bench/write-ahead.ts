@@ -1,8 +1,9 @@
 /**
  * `npx tsx bench/write-ahead.ts [--entities N]`: what write-ahead state costs through the real file store. A state
  * of N flag records (default 100,000) is saved whole once; then every batch of 100 is marked in flight (one fsynced
- * journal append, which also carries the previous batch's outcomes) and recorded as accepted; then the final save
- * folds the journal into the snapshot. Prints one JSON line; no goal is asserted (disks differ).
+ * journal append of its marks) and recorded as accepted (written by the final save, as in a run shorter than the
+ * file store's save interval); then the final save folds the journal into the snapshot. Prints one JSON line; no
+ * goal is asserted (disks differ).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
         h: 'h'.repeat(16),
         s: 1,
         p: 'bench',
-        f: { name: 'n'.repeat(8), details: 'd'.repeat(8) },
+        f: `${'n'.repeat(10)}${'d'.repeat(10)}["name","details"]`,
         i: 'i'.repeat(16),
       };
     }

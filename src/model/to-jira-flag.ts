@@ -28,8 +28,8 @@ export interface FlagTimes {
 export interface UnstampedFlagWithTimes {
   readonly flag: UnstampedFlag;
   readonly times: FlagTimes;
-  /** The flag's JSON in parts, when hashing it made them: sending it then serializes nothing again. */
-  readonly json?: FlagJsonParts;
+  /** The flag's JSON, when hashing made it: sending it then serializes nothing again. */
+  readonly json?: FlagJson;
 }
 
 /**
@@ -40,27 +40,30 @@ export interface UnstampedFlagWithTimes {
 export class FlagKeptAsJson implements UnstampedFlagWithTimes {
   constructor(
     readonly id: string,
-    readonly json: FlagJsonParts,
+    readonly json: FlagJson,
     readonly times: FlagTimes,
-    /** The flag's issue links (the client names unknown issue keys from them without parsing the flag). */
-    readonly associations: UnstampedFlag['associations'],
   ) {}
 
   get flag(): UnstampedFlag {
-    const { head, summary, details } = this.json;
-    return JSON.parse(`${head},"summary":${summary},"details":[${details.join(',')}]}`) as UnstampedFlag;
+    return JSON.parse(this.json.text) as UnstampedFlag;
+  }
+
+  /** The flag's issue links, read from its JSON alone (the client names unknown issue keys from them). */
+  get associations(): UnstampedFlag['associations'] {
+    const { text, at } = this.json;
+    return JSON.parse(text.slice(at[0], at[1])) as UnstampedFlag['associations'];
   }
 }
 
 /**
- * `JSON.stringify` of an UnstampedFlag, cut where stamping adds to it: `head` is everything before its summary (the
- * object not closed), then the summary's JSON and each detail's. Key order is the flag's own (id, key,
- * displayName, associations, summary, details), which stamping keeps and extends.
+ * `JSON.stringify` of an UnstampedFlag (key order id, key, displayName, associations, summary, details, which
+ * stamping keeps and extends) as one string, and where stamping adds to it: `at` holds the offsets where its
+ * associations' JSON starts and ends, then that of its summary's closing brace and of each detail's. One string and
+ * one short array a flag, held from the mapping until the flag is sent.
  */
-export interface FlagJsonParts {
-  readonly head: string;
-  readonly summary: string;
-  readonly details: readonly string[];
+export interface FlagJson {
+  readonly text: string;
+  readonly at: readonly number[];
 }
 
 export interface MappingContext {
@@ -305,20 +308,25 @@ function stampTimes(times: FlagTimes, details: number, nowIso: string): { detail
   return { detailTimes, summaryTime: summaryTime ?? nowIso };
 }
 
-/** An object's JSON with `"lastUpdated"` added as its last key. */
-function withLastUpdated(json: string, lastUpdated: string): string {
-  return `${json.slice(0, -1)}${json === '{}' ? '' : ','}"lastUpdated":${JSON.stringify(lastUpdated)}}`;
-}
+const OPEN_BRACE = 0x7b;
 
 /**
- * `JSON.stringify(stampFlag(…))`, byte for byte, made from the flag's JSON parts: stamping only adds keys at the
- * end of objects whose JSON is already made.
+ * `JSON.stringify(stampFlag(…))`, byte for byte, made from the flag's JSON: stamping only adds keys at the end of
+ * objects whose JSON is already made (`lastUpdated` to the summary and each detail, `updateSequenceId` to the flag).
  */
-export function stampedFlagJson(payload: UnstampedFlagWithTimes, json: FlagJsonParts, updateSequenceId: number, nowIso: string): string {
-  // Counted from the JSON parts: reading `payload.flag` of a FlagKeptAsJson would parse the whole flag.
-  const { detailTimes, summaryTime } = stampTimes(payload.times, json.details.length, nowIso);
-  const details = json.details.map((detail, i) => withLastUpdated(detail, detailTimes[i]!));
-  return `${json.head},"summary":${withLastUpdated(json.summary, summaryTime)},"details":[${details.join(',')}],"updateSequenceId":${updateSequenceId}}`;
+export function stampedFlagJson(payload: UnstampedFlagWithTimes, json: FlagJson, updateSequenceId: number, nowIso: string): string {
+  const { text, at } = json;
+  // Counted from the offsets: reading `payload.flag` of a FlagKeptAsJson would parse the whole flag.
+  const { detailTimes, summaryTime } = stampTimes(payload.times, at.length - 3, nowIso);
+  let out = '';
+  let from = 0;
+  for (let i = 2; i < at.length; i++) {
+    const end = at[i]!;
+    const lastUpdated = i === 2 ? summaryTime : detailTimes[i - 3]!;
+    out += `${text.slice(from, end)}${text.charCodeAt(end - 1) === OPEN_BRACE ? '' : ','}"lastUpdated":${JSON.stringify(lastUpdated)}`;
+    from = end;
+  }
+  return `${out}${text.slice(from, -1)},"updateSequenceId":${updateSequenceId}}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { DeleteOutcome, EntityOutcome, FailureCause, JiraClient, KindName }
 import { ABORTED } from '../jira/failure';
 import { IN_SUMMARY, type Logger } from '../log';
 import { PROVIDER_PROPERTY } from '../model/properties';
-import { fieldHashes } from './hash';
+import { fieldHashesOf } from './field-hashes';
 import type { Packet, ReconcileKind, StampedWrite } from './kind';
 import { nextSequence, type Plan, type ProviderPlan } from './plan';
 import type { EntityRecord } from './state';
@@ -63,7 +63,7 @@ function recordOutcome<P, M>(
 ): void {
   const { write, sequence } = member;
   if (outcome.status === 'accepted') {
-    const f = write.fieldHashes ?? write.entity.fieldHashes ?? fieldHashes(write.entity.fields());
+    const f = write.fieldHashes ?? write.entity.fieldHashes ?? fieldHashesOf(write.entity.fields());
     const i = write.entity.inputHash;
     ledger.put(
       kind,

@@ -4,13 +4,14 @@ import {
   FlagKeptAsJson,
   jiraFlagId,
   toJiraFlag,
-  type FlagJsonParts,
+  type FlagJson,
   type UnstampedFlag,
   type UnstampedFlagWithTimes,
 } from '../model/to-jira-flag';
 import type { LinkingOptions } from '../model/issue-keys';
 import type { DesiredEntity, ProviderDesired } from './desired';
-import { contentHash, fieldTextHash, textHash } from './hash';
+import { fieldTextHash, packFieldHashes, type FieldHashes } from './field-hashes';
+import { contentHash, textHash } from './hash';
 
 export interface FlagMappingSettings {
   readonly provider: string;
@@ -88,13 +89,10 @@ const FLAG_KEYS = 'id,key,displayName,associations,summary,details';
 
 /**
  * A Jira flag's content hash and its fields' fingerprints (flagFields) from one serialization of each part: the
- * same values as contentHash and fieldHashes, which would serialize every part twice. Undefined when the flag is not
+ * same values as contentHash and fieldHashesOf, which would serialize every part twice. Undefined when the flag is not
  * of the shape assembled here (then those run).
  */
-function hashedFlag(
-  flag: UnstampedFlag,
-  sentWith: string,
-): { hash: string; fieldHashes: Record<string, string>; json: FlagJsonParts } | undefined {
+function hashedFlag(flag: UnstampedFlag, sentWith: string): { hash: string; fieldHashes: FieldHashes; json: FlagJson } | undefined {
   if (Object.keys(flag).join(',') !== FLAG_KEYS) return undefined;
   const id = JSON.stringify(flag.id) as string | undefined;
   const key = JSON.stringify(flag.key) as string | undefined;
@@ -103,24 +101,25 @@ function hashedFlag(
   const summary = JSON.stringify(flag.summary) as string | undefined;
   if (id === undefined || key === undefined || displayName === undefined || associations === undefined || summary === undefined)
     return undefined;
-  const fieldHashes: Record<string, string> = {
-    key: fieldTextHash(key),
-    displayName: fieldTextHash(displayName),
-    issueKeys: fieldTextHash(associations),
-    summary: fieldTextHash(summary),
-  };
-  const details: string[] = [];
-  for (const detail of flag.details) {
+  const names = ['key', 'displayName', 'issueKeys', 'summary'];
+  const hashes = [fieldTextHash(key), fieldTextHash(displayName), fieldTextHash(associations), fieldTextHash(summary)];
+  let text = `{"id":${id},"key":${key},"displayName":${displayName},"associations":`;
+  const at = [text.length, text.length + associations.length];
+  text += `${associations},"summary":${summary}`;
+  at.push(text.length - 1);
+  text += ',"details":[';
+  for (const [i, detail] of flag.details.entries()) {
     const json = JSON.stringify(detail);
-    details.push(json);
-    fieldHashes[`env:${detail.environment.name}`] = fieldTextHash(json);
+    text += i === 0 ? json : `,${json}`;
+    at.push(text.length - 1);
+    names.push(`env:${detail.environment.name}`);
+    hashes.push(fieldTextHash(json));
   }
-  const head = `{"id":${id},"key":${key},"displayName":${displayName},"associations":${associations}`;
-  const json = `${head},"summary":${summary},"details":[${details.join(',')}]}`;
+  text += ']}';
   return {
-    hash: textHash(sentWith === '' ? json : `[${JSON.stringify(sentWith)},${json}]`),
-    fieldHashes,
-    json: { head, summary, details },
+    hash: textHash(sentWith === '' ? text : `[${JSON.stringify(sentWith)},${text}]`),
+    fieldHashes: packFieldHashes(names, hashes),
+    json: { text, at },
   };
 }
 
@@ -177,9 +176,7 @@ export function desiredFlags(
     const hashed = hashedFlag(jiraFlag, sentWith);
     // Kept as its JSON when hashing made it: the flag's objects (some twenty a flag) would live until it is sent.
     const payload: UnstampedFlagWithTimes =
-      hashed === undefined
-        ? { flag: jiraFlag, times: mapping.times }
-        : new FlagKeptAsJson(mapping.id, hashed.json, mapping.times, jiraFlag.associations);
+      hashed === undefined ? { flag: jiraFlag, times: mapping.times } : new FlagKeptAsJson(mapping.id, hashed.json, mapping.times);
     entities.push({
       kind: 'featureflags',
       id: mapping.id,

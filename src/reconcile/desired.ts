@@ -1,4 +1,5 @@
 import type { KindName } from '../jira/types';
+import type { FieldHashes } from './field-hashes';
 
 /**
  * One entity a provider wants Jira to hold, before it is stamped with a sequence id. `hash` covers the payload
@@ -15,8 +16,8 @@ export interface DesiredEntity<P> {
   readonly inputHash?: string;
   /** Called only for entities that changed (it is the costly part). */
   readonly fields: () => Readonly<Record<string, unknown>>;
-  /** fieldHashes(fields()), when it came cheaply with `hash` (the same serialization). */
-  readonly fieldHashes?: Readonly<Record<string, string>>;
+  /** fieldHashesOf(fields()), when it came cheaply with `hash` (the same serialization). */
+  readonly fieldHashes?: FieldHashes;
 }
 
 /** A provider's contribution to one run. A failed provider contributes nothing and deletes nothing. */

@@ -1,5 +1,5 @@
-import { emptyState, recordsOf, sourcesOf, type SyncState } from './state';
-import type { RecordChange, StateStore } from './state-store';
+import { emptyState, type SyncState } from './state';
+import { applyRecordChange, type RecordChange, type StateStore } from './state-store';
 
 /**
  * A state store in memory, for tests and embedding. It keeps its own copy and applies only the changes it is given
@@ -39,16 +39,7 @@ export class MemoryStateStore implements StateStore {
 
   private apply(changes: readonly RecordChange[]): void {
     const next = structuredClone(this.held);
-    for (const change of changes) {
-      if (change.type === 'source') {
-        if (change.record === undefined) delete sourcesOf(next)[change.provider];
-        else sourcesOf(next)[change.provider] = { ...change.record };
-        continue;
-      }
-      const records = recordsOf(next, change.kind);
-      if (change.type === 'put') records[change.id] = { ...change.record };
-      else delete records[change.id];
-    }
+    for (const change of changes) applyRecordChange(next, structuredClone(change));
     this.held = next;
   }
 

@@ -1,6 +1,6 @@
 import type { KindName } from '../jira/types';
 import type { DesiredEntity, ProviderDesired } from './desired';
-import { fieldHashes } from './hash';
+import { changedFieldNames, fieldHashesOf, type FieldHashes } from './field-hashes';
 import { recordsOf, type SyncState } from './state';
 
 export interface PlannedWrite<P> {
@@ -9,7 +9,7 @@ export interface PlannedWrite<P> {
   /** For updates: names of the fields that differ from what Jira last accepted (when known). */
   readonly changedFields: readonly string[];
   /** Per-field fingerprints for state; computed here for updates (to name changed fields), on acceptance for creates. */
-  readonly fieldHashes?: Readonly<Record<string, string>>;
+  readonly fieldHashes?: FieldHashes;
   /** Sequence id Jira last accepted (0 when none is known). */
   readonly previousSequence: number;
 }
@@ -69,12 +69,6 @@ function tooManyDeletes(vanished: readonly string[], known: readonly string[], o
   return base > 0 && going > (options.massDeleteMinimum ?? 0) && going / base > options.massDeleteThreshold;
 }
 
-function changedFieldNames(before: Readonly<Record<string, string>> | undefined, after: Readonly<Record<string, string>>): string[] {
-  if (before === undefined) return [];
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((n) => before[n] !== after[n]).sort();
-}
-
 /**
  * The diff between what providers want and what Jira last accepted. Pure and linear: one hash comparison per
  * entity, field fingerprints only for entities that changed.
@@ -125,11 +119,11 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
         writes.push({ entity, action: 'create', changedFields: [], previousSequence: 0 });
         continue;
       }
-      const hashes = entity.fieldHashes ?? fieldHashes(entity.fields());
+      const hashes = entity.fieldHashes ?? fieldHashesOf(entity.fields());
       writes.push({
         entity,
         action: 'update',
-        changedFields: changedFieldNames(record.f, hashes),
+        changedFields: changedFieldNames(record.f, hashes, entity.fields),
         fieldHashes: hashes,
         previousSequence: record.s,
       });

@@ -1,5 +1,5 @@
 import type { KindName } from '../jira/types';
-import { recordsOf, sourcesOf, type EntityRecord, type SourceRecord, type SyncState } from './state';
+import { inFlight, recordsOf, sourcesOf, type EntityRecord, type SourceRecord, type SyncState } from './state';
 import type { RecordChange, StateStore } from './state-store';
 
 export interface LedgerOptions {
@@ -21,11 +21,15 @@ export interface InFlight {
  * only what changed. Writes never overlap: each waits for the one before.
  *
  * Write-ahead: `markInFlight` makes "this entity is being sent" durable before its request leaves, so a crash, a
- * lost answer or an unreadable one leaves the entity dirty and the next run sends it again. When the store cannot be
- * written, `signal` aborts with the cause and the run stops sending.
+ * lost answer or an unreadable one leaves the entity dirty and the next run sends it again. It writes only the marks:
+ * what landed waits for the next checkpoint (or the save), so a batch's append stays small; a crash before then
+ * leaves those entities marked, and they are sent again. When the store cannot be written, `signal` aborts with the
+ * cause and the run stops sending.
  */
 export class StateLedger {
-  private pending = new Map<KindName, Map<string, EntityRecord | undefined>>();
+  private pending = new Map<KindName, Map<string, RecordChange>>();
+  /** Entities marked in flight whose marks are queued, not yet written. */
+  private unwrittenMarks = new Map<KindName, Set<string>>();
   private pendingSources = new Map<string, SourceRecord | undefined>();
   private saving: Promise<void> = Promise.resolve();
   private lastSave: number;
@@ -47,12 +51,12 @@ export class StateLedger {
 
   put(kind: KindName, id: string, record: EntityRecord): void {
     recordsOf(this.state, kind)[id] = record;
-    this.queue(kind).set(id, record);
+    this.queue(kind).set(id, { type: 'put', kind, id, record });
   }
 
   remove(kind: KindName, id: string): void {
     delete recordsOf(this.state, kind)[id];
-    this.queue(kind).set(id, undefined);
+    this.queue(kind).set(id, { type: 'delete', kind, id });
   }
 
   /** Sets (or, with undefined, drops) a flag provider's source record. */
@@ -89,24 +93,34 @@ export class StateLedger {
 
   /**
    * Marks entities in flight (an empty hash: Jira may hold the new content or none) and makes that durable before
-   * returning. Throws, sending nothing, when the store cannot be written.
+   * returning. Throws, sending nothing, when the store cannot be written. Marks made while an earlier write is under
+   * way are written together by the next one (batches sent concurrently share an fsync).
    */
   async markInFlight(kind: KindName, entities: readonly InFlight[]): Promise<void> {
     if (entities.length === 0) return;
     const records = recordsOf(this.state, kind);
     const queue = this.queue(kind);
+    let ids = this.unwrittenMarks.get(kind);
+    if (ids === undefined) this.unwrittenMarks.set(kind, (ids = new Set()));
     for (const { id, sequence, provider } of entities) {
       const known = records[id];
       // The sequence id only grows; field fingerprints stay so a plan can still name what changed.
       const s = known === undefined ? sequence : Math.max(known.s, sequence);
-      const record: EntityRecord = known?.f === undefined ? { h: '', s, p: provider } : { h: '', s, p: provider, f: known.f };
+      const record = inFlight(known, s, provider);
       records[id] = record;
-      queue.set(id, record);
+      // A change to it still waiting for its write is something the store lacks: then the mark says all (a put).
+      queue.set(id, queue.has(id) ? { type: 'put', kind, id, record } : { type: 'inflight', kind, id, s, p: provider });
+      ids.add(id);
     }
-    await this.flush();
+    await this.write(async (changes) => {
+      await this.store.append(changes);
+      this.appended = true;
+    }, 'marks');
+    // An earlier write that carried these marks failed (so this one found nothing left to write): not durable.
+    if (this.failure.signal.aborted) throw this.failure.signal.reason;
   }
 
-  /** Appends what landed when the interval has passed since the last write (a long run keeps what landed). */
+  /** Appends what landed when the interval has passed since the last write of everything (a long run keeps what landed). */
   async checkpoint(): Promise<void> {
     if (this.options.now() - this.lastSave < this.options.saveIntervalMs) return;
     await this.flush();
@@ -129,9 +143,10 @@ export class StateLedger {
     });
   }
 
-  private async write(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
-    this.lastSave = this.options.now();
-    const run = this.saving.then(() => this.take(to));
+  /** Writes the queued changes through `to`: all of them, or only the marks in flight. */
+  private async write(to: (changes: readonly RecordChange[]) => Promise<void>, what: 'all' | 'marks' = 'all'): Promise<void> {
+    if (what === 'all') this.lastSave = this.options.now();
+    const run = this.saving.then(() => (what === 'all' ? this.take(to) : this.takeMarks(to)));
     // A failed write fails its caller (and stops the run); the next write still runs (and retries the changes).
     this.saving = run.catch(() => undefined);
     try {
@@ -142,7 +157,7 @@ export class StateLedger {
     }
   }
 
-  private queue(kind: KindName): Map<string, EntityRecord | undefined> {
+  private queue(kind: KindName): Map<string, RecordChange> {
     let queue = this.pending.get(kind);
     if (queue === undefined) this.pending.set(kind, (queue = new Map()));
     return queue;
@@ -153,22 +168,62 @@ export class StateLedger {
     const takenSources = this.pendingSources;
     this.pending = new Map();
     this.pendingSources = new Map();
+    this.unwrittenMarks = new Map();
     const changes: RecordChange[] = [];
     for (const [provider, record] of takenSources)
       changes.push(record === undefined ? { type: 'source', provider } : { type: 'source', provider, record });
-    for (const [kind, queue] of taken)
-      for (const [id, record] of queue)
-        changes.push(record === undefined ? { type: 'delete', kind, id } : { type: 'put', kind, id, record });
+    for (const queue of taken.values()) for (const change of queue.values()) changes.push(change);
     try {
       await to(changes);
     } catch (error) {
-      // Not saved: queue the changes again, unless a newer change to the same entity came meanwhile.
-      for (const [kind, queue] of taken) {
-        const now = this.queue(kind);
-        for (const [id, record] of queue) if (!now.has(id)) now.set(id, record);
-      }
+      for (const [kind, queue] of taken) this.requeue(kind, queue);
       for (const [provider, record] of takenSources) if (!this.pendingSources.has(provider)) this.pendingSources.set(provider, record);
       throw error;
+    }
+  }
+
+  private async takeMarks(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
+    const marked = this.unwrittenMarks;
+    this.unwrittenMarks = new Map();
+    const taken = new Map<KindName, Map<string, RecordChange>>();
+    const changes: RecordChange[] = [];
+    for (const [kind, ids] of marked) {
+      const queue = this.queue(kind);
+      const mine = new Map<string, RecordChange>();
+      for (const id of ids) {
+        const change = queue.get(id);
+        if (change === undefined) continue;
+        mine.set(id, change);
+        changes.push(change);
+        queue.delete(id);
+      }
+      taken.set(kind, mine);
+    }
+    if (changes.length === 0) return; // written by an earlier write
+    try {
+      await to(changes);
+    } catch (error) {
+      for (const [kind, mine] of taken) {
+        this.requeue(kind, mine);
+        const ids = this.unwrittenMarks.get(kind) ?? new Set<string>();
+        for (const id of mine.keys()) ids.add(id);
+        this.unwrittenMarks.set(kind, ids);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Not written: queue the changes again, unless a newer change to the same entity came meanwhile. A newer mark in
+   * flight was made over a record the store now lacks, so it goes as the whole record it made.
+   */
+  private requeue(kind: KindName, taken: ReadonlyMap<string, RecordChange>): void {
+    const now = this.queue(kind);
+    const records = recordsOf(this.state, kind);
+    for (const [id, change] of taken) {
+      const newer = now.get(id);
+      if (newer === undefined) now.set(id, change);
+      else if (newer.type === 'inflight' && records[id] !== undefined) now.set(id, { type: 'put', kind, id, record: records[id] });
     }
   }
 }

@@ -1,12 +1,18 @@
 import type { KindName } from '../jira/types';
-import type { EntityRecord, SourceRecord, StateSummary, SyncState } from './state';
+import { inFlight, recordsOf, sourcesOf, type EntityRecord, type SourceRecord, type StateSummary, type SyncState } from './state';
 
 /**
  * One entity's record changed. A store that keeps rows (a database) writes exactly these; `put` replaces the whole
- * record. A write-ahead "in flight" mark is a `put` of a record with an empty hash (see EntityRecord.h).
+ * record.
  */
 export type RecordChange =
   | { readonly type: 'put'; readonly kind: KindName; readonly id: string; readonly record: EntityRecord }
+  /**
+   * Write-ahead (StateLedger.markInFlight): the entity is being sent or deleted, so its record becomes
+   * `inFlight(record, s, p)` (an empty hash, this sequence id and provider, the field fingerprints it had). Apart from
+   * `put` so a journal line of a batch's marks need not repeat every record's fingerprints.
+   */
+  | { readonly type: 'inflight'; readonly kind: KindName; readonly id: string; readonly s: number; readonly p: string }
   /** Jira deleted it, or it was forgotten (a commit that left the window): the record goes. */
   | { readonly type: 'delete'; readonly kind: KindName; readonly id: string }
   /** A flag provider's source record was set (after a fully accepted run) or dropped (`record` undefined). */
@@ -44,4 +50,17 @@ export interface StateStore {
   readonly append: (changes: readonly RecordChange[]) => Promise<void>;
   /** Rejects, naming the cause, when the store cannot be written now; checked before anything is sent. */
   readonly checkWritable: () => Promise<void>;
+}
+
+/** Applies one change to a loaded state, as a store replaying its changes does. */
+export function applyRecordChange(state: SyncState, change: RecordChange): void {
+  if (change.type === 'source') {
+    if (change.record === undefined) delete sourcesOf(state)[change.provider];
+    else sourcesOf(state)[change.provider] = change.record;
+    return;
+  }
+  const records = recordsOf(state, change.kind);
+  if (change.type === 'put') records[change.id] = change.record;
+  else if (change.type === 'inflight') records[change.id] = inFlight(records[change.id], change.s, change.p);
+  else delete records[change.id];
 }

@@ -1,4 +1,5 @@
 import type { KindName } from '../jira/types';
+import type { StoredFieldHashes } from './field-hashes';
 
 /** What Jira last accepted for one entity. Short keys: the file holds one record per entity (100k+). */
 export interface EntityRecord {
@@ -11,8 +12,8 @@ export interface EntityRecord {
   readonly s: number;
   /** Provider name (deletes are decided per provider). */
   readonly p: string;
-  /** Per-field fingerprints, to name changed fields in plans. */
-  readonly f?: Readonly<Record<string, string>>;
+  /** Per-field fingerprints, to name changed fields in plans (packed; records written before hold the legacy object). */
+  readonly f?: StoredFieldHashes;
   /** Fingerprint of the source data (and mapping settings) the accepted payload was made from. */
   readonly i?: string;
 }
@@ -36,6 +37,11 @@ export interface SyncState {
   readonly entities: Partial<Record<KindName, Record<string, EntityRecord>>>;
   /** Per flag provider; absent when no run of it was fully accepted since its source last changed. */
   readonly sources?: Record<string, SourceRecord>;
+}
+
+/** The record of an entity being sent or deleted (see EntityRecord.h); its field fingerprints stay, to name changes. */
+export function inFlight(known: EntityRecord | undefined, s: number, p: string): EntityRecord {
+  return known?.f === undefined ? { h: '', s, p } : { h: '', s, p, f: known.f };
 }
 
 export function emptyState(): SyncState {

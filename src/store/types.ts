@@ -67,8 +67,10 @@ export interface StateBackend {
   readonly lock: WriterLock;
   readonly runs: RunLog;
   /**
-   * Minimum time between saves during a run. A file is rewritten whole, so it is saved every few seconds; a
-   * database writes only the changed rows, so it saves as each batch lands.
+   * Minimum time between intermediate writes of what landed during a run (the write-ahead marks go before every
+   * batch regardless). The file store appends them to its journal every 30 s (an entity landed but not yet written
+   * is still marked in flight, so a crash only costs sending it again); a database writes the changed rows as each
+   * batch lands.
    */
   readonly saveIntervalMs: number;
   /** Where it lives, for messages (never with credentials). */

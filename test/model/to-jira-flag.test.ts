@@ -334,19 +334,24 @@ describe('a flag as it is sent (FlagStampedOnSend)', () => {
     }
   });
 
-  it('sending a flag kept as JSON parses nothing back (its JSON and its issue links are at hand)', () => {
+  it('sending a flag kept as JSON parses nothing back; its issue links are read from their own slice of it', () => {
     const desired = desiredFlags(variants, { provider: 'demo', linking: DEFAULT_LINKING, environmentTypes: ctx.environmentTypes });
     const sent = desired.entities.map((entity, i) => new FlagStampedOnSend(entity.payload, 1000 + i, now));
     const parse = sinon.spy(JSON, 'parse');
     try {
-      for (const flag of sent) {
-        flag.serialized();
-        assert.ok(flag.associations.length > 0);
+      for (const flag of sent) flag.serialized();
+      assert.equal(parse.callCount, 0);
+      for (const [i, flag] of sent.entries()) {
+        parse.resetHistory();
+        const expected = JSON.parse(JSON.stringify(desired.entities[i]!.payload.flag.associations)) as unknown;
+        parse.resetHistory();
+        assert.deepEqual(flag.associations, expected);
+        assert.equal(parse.callCount, 1);
+        assert.ok((parse.firstCall.args[0] as string).startsWith('[{"associationType"'), parse.firstCall.args[0] as string);
       }
     } finally {
       parse.restore();
     }
-    assert.equal(parse.callCount, 0);
   });
 
   it('without JSON parts it serializes the stamped flag', () => {

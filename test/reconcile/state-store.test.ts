@@ -69,6 +69,22 @@ describe('FileStateStore', () => {
       });
     });
 
+    it('replays a mark in flight over the record before it: hash emptied, sequence and provider set, fingerprints kept', async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      const state = emptyState();
+      recordsOf(state, 'featureflags')['demo:a'] = { h: 'old', s: 1, p: 'demo', f: 'AAAAAAAAAA["key"]', i: 'input' };
+      await store.save(state);
+      await store.append([
+        { type: 'inflight', kind: 'featureflags', id: 'demo:a', s: 7, p: 'renamed' },
+        { type: 'inflight', kind: 'featureflags', id: 'demo:new', s: 7, p: 'demo' },
+      ]);
+      assert.deepEqual(recordsOf(await new FileStateStore(file).load(), 'featureflags'), {
+        'demo:a': { h: '', s: 7, p: 'renamed', f: 'AAAAAAAAAA["key"]' },
+        'demo:new': { h: '', s: 7, p: 'demo' },
+      });
+    });
+
     it('a torn last line (a crash during an append) ends the replay; the lines before it count', async () => {
       const file = path.join(dir, 'state.json');
       const store = new FileStateStore(file);
@@ -216,6 +232,113 @@ describe('StateLedger', () => {
       'demo:new': { h: '', s: 9, p: 'demo' },
     });
     assert.equal(store.saves.length, 0, 'an append, not a whole save');
+  });
+
+  it('markInFlight appends only the marks, without fingerprints; what landed waits for the checkpoint or the save', async () => {
+    let now = 0;
+    const initial = emptyState();
+    recordsOf(initial, 'featureflags')['demo:a'] = { h: 'old', s: 3, p: 'demo', f: 'AAAAAAAAAA["key"]' };
+    const store = new MemoryStateStore(initial);
+    const ledger = new StateLedger(store, await store.load(), { now: () => now, saveIntervalMs: 1000 });
+    await ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 9, provider: 'demo' }]);
+    ledger.put('featureflags', 'demo:a', { h: 'new', s: 9, p: 'demo', f: 'BBBBBBBBBB["key"]' });
+    await ledger.markInFlight('featureflags', [{ id: 'demo:b', sequence: 9, provider: 'demo' }]);
+    assert.deepEqual(store.appends, [
+      [{ type: 'inflight', kind: 'featureflags', id: 'demo:a', s: 9, p: 'demo' }],
+      [{ type: 'inflight', kind: 'featureflags', id: 'demo:b', s: 9, p: 'demo' }],
+    ]);
+    assert.equal(recordsOf(store.snapshot(), 'featureflags')['demo:a']!.h, '', 'landed, not yet written: still in flight');
+    now = 1000;
+    await ledger.checkpoint();
+    assert.deepEqual(store.appends[2], [
+      { type: 'put', kind: 'featureflags', id: 'demo:a', record: { h: 'new', s: 9, p: 'demo', f: 'BBBBBBBBBB["key"]' } },
+    ]);
+  });
+
+  it('marks made while a write is under way go together in the next write; each call returns once its marks are held', async () => {
+    const memory = new MemoryStateStore();
+    const appended: string[][] = [];
+    let release: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const store: StateStore = {
+      load: memory.load,
+      save: memory.save,
+      checkWritable: memory.checkWritable,
+      append: async (changes) => {
+        if (appended.length === 0) await firstHeld; // the first write is slow: the others queue behind it
+        appended.push(changes.map((c) => (c.type === 'source' ? c.provider : c.id)));
+        await memory.append(changes);
+      },
+    };
+    const ledger = new StateLedger(store, await memory.load(), options);
+    const mark = (id: string) => ledger.markInFlight('featureflags', [{ id, sequence: 1, provider: 'demo' }]);
+    const returned: string[] = [];
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const all = [mark('a').then(() => returned.push('a'))];
+    await tick(); // a's write is under way, held
+    all.push(...['b', 'c'].map((id) => mark(id).then(() => returned.push(id))));
+    await tick();
+    assert.deepEqual(returned, [], 'nothing returns before its marks are written');
+    release();
+    await Promise.all(all);
+    assert.deepEqual(appended, [['a'], ['b', 'c']]);
+    assert.deepEqual(Object.keys(recordsOf(memory.snapshot(), 'featureflags')).sort(), ['a', 'b', 'c']);
+  });
+
+  it('a shared write that fails fails every call whose marks it carried', async () => {
+    const memory = new MemoryStateStore();
+    let release: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    let writes = 0;
+    const store: StateStore = {
+      load: memory.load,
+      save: memory.save,
+      checkWritable: memory.checkWritable,
+      append: async (changes) => {
+        writes++;
+        if (writes === 1) return firstHeld.then(() => memory.append(changes));
+        throw new Error('ENOSPC: no space left on device');
+      },
+    };
+    const ledger = new StateLedger(store, await memory.load(), options);
+    const mark = (id: string) => ledger.markInFlight('featureflags', [{ id, sequence: 1, provider: 'demo' }]);
+    const outcome = (id: string) =>
+      mark(id).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
+    const results = [outcome('a')];
+    await new Promise((resolve) => setImmediate(resolve)); // a's write is under way, held
+    results.push(outcome('b'), outcome('c'));
+    release();
+    assert.deepEqual(await Promise.all(results), ['ok', 'ENOSPC: no space left on device', 'ENOSPC: no space left on device']);
+    assert.equal(ledger.signal.aborted, true);
+  });
+
+  it('a mark over a change not yet written goes whole: the store never replays it over an older record', async () => {
+    const store = new MemoryStateStore();
+    const ledger = new StateLedger(store, await store.load(), options);
+    ledger.put('featureflags', 'demo:a', { h: 'restored', s: 4, p: 'demo', f: 'CCCCCCCCCC["key"]' });
+    await ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 9, provider: 'demo' }]);
+    assert.deepEqual(store.appends, [
+      [{ type: 'put', kind: 'featureflags', id: 'demo:a', record: { h: '', s: 9, p: 'demo', f: 'CCCCCCCCCC["key"]' } }],
+    ]);
+  });
+
+  it('marks that could not be written are written with the next write, whole when a newer mark came meanwhile', async () => {
+    const initial = emptyState();
+    recordsOf(initial, 'featureflags')['demo:a'] = { h: 'old', s: 3, p: 'demo', f: 'AAAAAAAAAA["key"]' };
+    const store = new MemoryStateStore(initial);
+    const ledger = new StateLedger(store, await store.load(), options);
+    store.failWrites = new Error('EIO');
+    await assert.rejects(ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 9, provider: 'demo' }]), /EIO/);
+    store.failWrites = undefined;
+    ledger.put('featureflags', 'demo:b', { h: 'b', s: 1, p: 'demo' });
+    await ledger.save();
+    assert.deepEqual(recordsOf(store.snapshot(), 'featureflags'), {
+      'demo:a': { h: '', s: 9, p: 'demo', f: 'AAAAAAAAAA["key"]' },
+      'demo:b': { h: 'b', s: 1, p: 'demo' },
+    });
   });
 
   it('a store that cannot be written: markInFlight rejects and the ledger signal stops the run with the cause', async () => {

@@ -91,17 +91,20 @@ describe('PostgreSQL state store', function () {
 
   it('keeps one row per entity record and loads back what was saved', async () => {
     const bare: EntityRecord = { h: '', s: 7, p: 'git' };
+    // Field fingerprints packed into one string (as records are written now) and of the legacy object form.
+    const packed: EntityRecord = { h: 'c', s: 8, p: 'files', f: 'AAAAAAAAAABBBBBBBBBB["key","env:production"]' };
     await backend.state.save({ version: 1, entities: {} }, [
       put('files:a', record('a')),
       put('files:b', record('b')),
+      put('files:c', packed),
       put('repo/1', bare, 'devinfo'),
     ]);
     assert.deepEqual(await backend.state.load(), {
       version: 1,
-      entities: { featureflags: { 'files:a': record('a'), 'files:b': record('b') }, devinfo: { 'repo/1': bare } },
+      entities: { featureflags: { 'files:a': record('a'), 'files:b': record('b'), 'files:c': packed }, devinfo: { 'repo/1': bare } },
     });
     const rows = await queryDatabase<{ n: string }>(db.url, 'SELECT count(*)::text AS n FROM flagsync_records');
-    assert.equal(rows[0]!.n, '3');
+    assert.equal(rows[0]!.n, '4');
   });
 
   it("keeps a provider's source record (the unchanged-source skip) and drops it when told", async () => {
@@ -149,6 +152,22 @@ describe('PostgreSQL state store', function () {
       put('files:b', record('b3')),
     ]);
     assert.deepEqual((await backend.state.load()).entities.featureflags, { 'files:b': record('b3') });
+  });
+
+  it('a mark in flight empties the hash and the source fingerprint and keeps the field fingerprints, as the file store replays it', async () => {
+    await backend.state.save({ version: 1, entities: {} }, [put('files:a', record('a'))]);
+    await backend.state.append([
+      { type: 'inflight', kind: 'featureflags', id: 'files:a', s: 1_800_000_000_200, p: 'renamed' },
+      { type: 'inflight', kind: 'featureflags', id: 'files:new', s: 1_800_000_000_200, p: 'files' },
+      // After a put in the same write, the mark is of what that put wrote.
+      put('files:b', record('b')),
+      { type: 'inflight', kind: 'featureflags', id: 'files:b', s: 1_800_000_000_300, p: 'files' },
+    ]);
+    assert.deepEqual((await backend.state.load()).entities.featureflags, {
+      'files:a': { h: '', s: 1_800_000_000_200, p: 'renamed', f: { summary: 'sum-a' } },
+      'files:new': { h: '', s: 1_800_000_000_200, p: 'files' },
+      'files:b': { h: '', s: 1_800_000_000_300, p: 'files', f: { summary: 'sum-b' } },
+    });
   });
 
   it('a save is all or nothing', async () => {

@@ -14,6 +14,7 @@ const valid: unknown[] = [
       featureflags: {
         'demo:a': { h: 'abc', s: 5, p: 'demo', f: { key: 'k1', 'env:production': 'e1' }, i: 'in' },
         'demo:b': { h: '', s: 6, p: 'demo' },
+        'demo:c': { h: 'def', s: 7, p: 'demo', f: 'AAAAAAAAAABBBBBBBBBB["key","env:production"]', i: 'in' },
       },
       builds: { 'ci:1': { h: 'x', s: 1, p: 'ci', f: {} } },
       deployments: {},

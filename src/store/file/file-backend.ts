@@ -13,7 +13,8 @@ export function fileBackend(statePath: string): StateBackend {
     state: new FileStateStore(statePath),
     lock: new LockFile(`${statePath}.lock`),
     runs: new RunLogFile(runLogPathOf(statePath)),
-    saveIntervalMs: 5000,
+    // What landed is only worth appending for a long run: a crash before then costs sending it again, nothing else.
+    saveIntervalMs: 30_000,
     where: `state file ${statePath}`,
     close: async () => undefined,
   };

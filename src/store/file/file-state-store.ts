@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import { decodeOrThrow } from '../../kit/decode';
-import { emptyState, recordsOf, sourcesOf, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
-import type { RecordChange, StateStore } from '../../reconcile/state-store';
+import { emptyState, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
+import { applyRecordChange, type RecordChange, type StateStore } from '../../reconcile/state-store';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
 import { EntityRecordCodec, isStateFile, KindCodec, SourceRecordCodec, StateFileCodec } from './state-codecs';
 import { exists, readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
@@ -12,6 +12,7 @@ import { exists, readSummary, snapshotIdentity, writeSummary } from './state-sum
 const JournalLineCodec = t.readonlyArray(
   t.union([
     t.type({ type: t.literal('put'), kind: KindCodec, id: t.string, record: EntityRecordCodec }),
+    t.type({ type: t.literal('inflight'), kind: KindCodec, id: t.string, s: t.number, p: t.string }),
     t.type({ type: t.literal('delete'), kind: KindCodec, id: t.string }),
     t.intersection([t.type({ type: t.literal('source'), provider: t.string }), t.partial({ record: SourceRecordCodec })]),
   ]),
@@ -65,15 +66,7 @@ export class FileStateStore implements StateStore {
     const { state, identity } = await this.loadSnapshot();
     const journal = await this.readJournal();
     this.loadedSnapshot = identity !== undefined && journal.length === 0 ? identity : undefined;
-    for (const changes of journal) {
-      for (const change of changes) {
-        if (change.type === 'source') {
-          if (change.record === undefined) delete sourcesOf(state)[change.provider];
-          else sourcesOf(state)[change.provider] = change.record;
-        } else if (change.type === 'put') recordsOf(state, change.kind)[change.id] = change.record;
-        else delete recordsOf(state, change.kind)[change.id];
-      }
-    }
+    for (const changes of journal) for (const change of changes) applyRecordChange(state, change);
     return state;
   };
 

@@ -4,7 +4,7 @@ import * as t from 'io-ts';
 export const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
 export const EntityRecordCodec = t.intersection([
   t.type({ h: t.string, s: t.number, p: t.string }),
-  t.partial({ f: t.record(t.string, t.string), i: t.string }),
+  t.partial({ f: t.union([t.string, t.record(t.string, t.string)]), i: t.string }),
 ]);
 export const SourceRecordCodec = t.type({ f: t.string, m: t.string, n: t.number, u: t.number });
 
@@ -30,7 +30,7 @@ function isEntityRecord(value: unknown): boolean {
   const { h, s, p, f, i } = value;
   if (typeof h !== 'string' || typeof s !== 'number' || typeof p !== 'string') return false;
   if (i !== undefined && typeof i !== 'string') return false;
-  if (f === undefined) return true;
+  if (f === undefined || typeof f === 'string') return true;
   if (!isPlainObject(f)) return false;
   for (const key in f) if (typeof f[key] !== 'string') return false;
   return true;

@@ -4,6 +4,7 @@ import { decodeOrThrow } from '../../kit/decode';
 import type { KindName } from '../../jira/types';
 import {
   emptyState,
+  inFlight,
   recordsOf,
   sourcesOf,
   type EntityRecord,
@@ -23,7 +24,7 @@ const RowCodec = t.type({
   hash: t.string,
   // bigint arrives as text from node-postgres
   sequence: t.string,
-  fields: t.union([t.null, t.record(t.string, t.string)]),
+  fields: t.union([t.null, t.string, t.record(t.string, t.string)]),
   input: t.union([t.null, t.string]),
 });
 const RowsCodec = t.array(RowCodec);
@@ -35,6 +36,7 @@ const HoldingRowsCodec = t.array(t.type({ kind: KindCodec, provider: t.string, n
 
 type EntityChange = Exclude<RecordChange, { type: 'source' }>;
 type SourceChange = Extract<RecordChange, { type: 'source' }>;
+type InFlightChange = Extract<RecordChange, { type: 'inflight' }>;
 
 /** Rows per statement: unnest() arrays keep one round trip per chunk, however many entities changed. */
 const CHUNK = 2000;
@@ -48,13 +50,22 @@ function toRecord(row: t.TypeOf<typeof RowCodec>): EntityRecord {
   };
 }
 
-/** The last change per entity (or source) wins: a record put and then deleted in one save is only deleted. */
+/**
+ * The last change per entity (or source) wins: a record put and then deleted in one save is only deleted. A mark in
+ * flight after a put of the same entity marks what that put wrote, so it becomes a put of the marked record.
+ */
 function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
   const last = new Map<string, RecordChange>();
   for (const change of changes) {
     const key = change.type === 'source' ? `source\u0000${change.provider}` : `${change.kind}\u0000${change.id}`;
+    const before = last.get(key);
     last.delete(key);
-    last.set(key, change);
+    last.set(
+      key,
+      change.type === 'inflight' && before?.type === 'put'
+        ? { type: 'put', kind: change.kind, id: change.id, record: inFlight(before.record, change.s, change.p) }
+        : change,
+    );
   }
   return [...last.values()];
 }
@@ -128,8 +139,10 @@ export class PgStateStore implements StateStore {
       await client.query('BEGIN');
       const last = lastPerEntity(changes);
       const puts = last.filter((c): c is Extract<RecordChange, { type: 'put' }> => c.type === 'put');
+      const marks = last.filter((c): c is InFlightChange => c.type === 'inflight');
       const deletes = last.filter((c): c is Extract<RecordChange, { type: 'delete' }> => c.type === 'delete');
       for (let at = 0; at < puts.length; at += CHUNK) await upsert(client, puts.slice(at, at + CHUNK));
+      for (let at = 0; at < marks.length; at += CHUNK) await markInFlight(client, marks.slice(at, at + CHUNK));
       for (let at = 0; at < deletes.length; at += CHUNK) await remove(client, deletes.slice(at, at + CHUNK));
       for (const change of last.filter((c): c is SourceChange => c.type === 'source')) await writeSource(client, change);
       await client.query('COMMIT');
@@ -164,6 +177,18 @@ async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, {
       puts.map((c) => (c.record.f === undefined ? null : JSON.stringify(c.record.f))),
       puts.map((c) => c.record.i ?? null),
     ],
+  );
+}
+
+/** `inFlight` in SQL: the row's hash emptied and its source fingerprint dropped, its field fingerprints kept. */
+async function markInFlight(client: PoolClient, marks: readonly InFlightChange[]): Promise<void> {
+  await client.query(
+    `INSERT INTO flagsync_records (kind, id, provider, hash, sequence, fields, input)
+     SELECT kind, id, provider, '', sequence, NULL, NULL FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+       AS m(kind, id, provider, sequence)
+     ON CONFLICT (kind, id) DO UPDATE SET provider = EXCLUDED.provider, hash = '', sequence = EXCLUDED.sequence, input = NULL,
+       updated_at = now()`,
+    [marks.map((c) => c.kind), marks.map((c) => c.id), marks.map((c) => c.p), marks.map((c) => String(c.s))],
   );
 }
 
