@@ -1,22 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as t from 'io-ts';
-import { isRight } from 'fp-ts/Either';
 import { decodeOrThrow } from '../../kit/decode';
 import { emptyState, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
 import { applyRecordChange, type RecordChange, type StateStore } from '../../reconcile/state-store';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
-import { EntityRecordCodec, isStateFile, KindCodec, SourceRecordCodec, StateFileCodec } from './state-codecs';
+import { changesOfLine, journalLine } from './journal-line';
+import { isStateFile, StateFileCodec } from './state-codecs';
 import { exists, readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
-
-const JournalLineCodec = t.readonlyArray(
-  t.union([
-    t.type({ type: t.literal('put'), kind: KindCodec, id: t.string, record: EntityRecordCodec }),
-    t.type({ type: t.literal('inflight'), kind: KindCodec, id: t.string, s: t.number, p: t.string }),
-    t.type({ type: t.literal('delete'), kind: KindCodec, id: t.string }),
-    t.intersection([t.type({ type: t.literal('source'), provider: t.string }), t.partial({ record: SourceRecordCodec })]),
-  ]),
-);
 
 /** Room the probe write asks for: a full disk fails here, before anything is sent. */
 const PROBE_BYTES = 16 * 1024;
@@ -74,7 +64,7 @@ export class FileStateStore implements StateStore {
     if (changes.length === 0) return;
     try {
       const handle = this.journalHandle ?? (await this.startJournal());
-      await handle.appendFile(`${JSON.stringify(changes)}\n`);
+      await handle.appendFile(`${journalLine(changes)}\n`);
       await handle.sync();
     } catch (error) {
       await this.closeJournal();
@@ -187,14 +177,9 @@ export class FileStateStore implements StateStore {
     const entries: (readonly RecordChange[])[] = [];
     for (const line of text.split('\n')) {
       if (line === '') continue;
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        continue; // a torn line: the append it belonged to never returned, so nothing it describes was sent
-      }
-      const decoded = JournalLineCodec.decode(json);
-      if (isRight(decoded)) entries.push(decoded.right);
+      // Not a journal line: a torn one, whose append never returned, so nothing it describes was sent.
+      const changes = changesOfLine(line);
+      if (changes !== undefined) entries.push(changes);
     }
     return entries;
   }
