@@ -120,10 +120,15 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
         continue;
       }
       const hashes = entity.fieldHashes ?? fieldHashesOf(entity.fields());
+      const before = record.f;
+      let changedFields: readonly string[] | undefined;
       writes.push({
         entity,
         action: 'update',
-        changedFields: changedFieldNames(record.f, hashes, entity.fields),
+        // Named only when a plan is shown: a run that sends 100k updates never reads them.
+        get changedFields() {
+          return (changedFields ??= changedFieldNames(before, hashes, entity.fields));
+        },
         fieldHashes: hashes,
         previousSequence: record.s,
       });

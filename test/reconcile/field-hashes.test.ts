@@ -84,4 +84,30 @@ describe('field fingerprints (packed into one string per state record)', () => {
       assert.equal(write!.fieldHashes, fieldHashesOf(after), 'state takes the packed form');
     }
   });
+
+  it('a plan names the changed fields only when they are read (a run never reads them), and once', () => {
+    let calls = 0;
+    const entity: DesiredEntity<unknown> = {
+      kind: 'featureflags',
+      id: 'x',
+      provider: 'p',
+      hash: contentHash(after),
+      payload: after,
+      issueKeys: ['PROJ-1'],
+      fields: () => {
+        calls++;
+        return after;
+      },
+      fieldHashes: fieldHashesOf(after),
+    };
+    const state = emptyState();
+    // A legacy record: comparing with it hashes the entity's fields the old way, so each comparison calls fields().
+    recordsOf(state, 'featureflags')['x'] = { h: contentHash(before), s: 1, p: 'p', f: legacy(before) };
+    const desired = [{ provider: 'p', ok: true as const, entities: [entity], keep: new Set<string>(), seen: 1, unlinked: 0, warnings: [] }];
+    const [write] = planRun('featureflags', desired, state, { massDeleteThreshold: 1, allowMassDelete: false }).providers[0]!.writes;
+    assert.equal(calls, 0);
+    assert.deepEqual(write!.changedFields, ['env:production', 'summary']);
+    assert.deepEqual(write!.changedFields, ['env:production', 'summary']);
+    assert.equal(calls, 1);
+  });
 });
