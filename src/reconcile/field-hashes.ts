@@ -45,6 +45,8 @@ function namesIn(json: string): readonly string[] | undefined {
 
 /** Packs hashes (each from fieldTextHash) with their field names, in the same order. */
 export function packFieldHashes(names: readonly string[], hashes: readonly string[]): FieldHashes {
+  // Names holding the separator would make two lists one key: those are serialized each time.
+  if (names.some((name) => name.includes('\u0000'))) return hashes.join('') + JSON.stringify(names);
   const key = names.join('\u0000');
   let json = namesJson.get(key);
   if (json === undefined) {

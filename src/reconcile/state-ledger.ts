@@ -166,6 +166,7 @@ export class StateLedger {
   private async take(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
     const taken = this.pending;
     const takenSources = this.pendingSources;
+    const takenMarks = this.unwrittenMarks;
     this.pending = new Map();
     this.pendingSources = new Map();
     this.unwrittenMarks = new Map();
@@ -178,8 +179,16 @@ export class StateLedger {
     } catch (error) {
       for (const [kind, queue] of taken) this.requeue(kind, queue);
       for (const [provider, record] of takenSources) if (!this.pendingSources.has(provider)) this.pendingSources.set(provider, record);
+      for (const [kind, ids] of takenMarks) this.stillUnwritten(kind, ids);
       throw error;
     }
+  }
+
+  /** Marks whose write failed: the next write of marks takes them again. */
+  private stillUnwritten(kind: KindName, ids: Iterable<string>): void {
+    const unwritten = this.unwrittenMarks.get(kind) ?? new Set<string>();
+    for (const id of ids) unwritten.add(id);
+    this.unwrittenMarks.set(kind, unwritten);
   }
 
   private async takeMarks(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
@@ -205,9 +214,7 @@ export class StateLedger {
     } catch (error) {
       for (const [kind, mine] of taken) {
         this.requeue(kind, mine);
-        const ids = this.unwrittenMarks.get(kind) ?? new Set<string>();
-        for (const id of mine.keys()) ids.add(id);
-        this.unwrittenMarks.set(kind, ids);
+        this.stillUnwritten(kind, mine.keys());
       }
       throw error;
     }

@@ -26,6 +26,13 @@ describe('field fingerprints (packed into one string per state record)', () => {
     assert.equal(packFieldHashes([...fields.keys()], [...fields.values()]), packed);
   });
 
+  it('keep names apart whatever they hold (a name with the separator of the names cache among them)', () => {
+    const two = packFieldHashes(['a', 'b'], ['AAAAAAAAAA', 'BBBBBBBBBB']);
+    const one = packFieldHashes(['a\u0000b'], ['AAAAAAAAAA']);
+    assert.deepEqual([...unpackFieldHashes(two)!.keys()], ['a', 'b']);
+    assert.deepEqual([...unpackFieldHashes(one)!.keys()], ['a\u0000b']);
+  });
+
   it('name the fields that changed, were added or went away', () => {
     const { summary: _, ...withoutSummary } = after;
     assert.deepEqual(

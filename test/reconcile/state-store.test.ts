@@ -85,6 +85,18 @@ describe('FileStateStore', () => {
       });
     });
 
+    it('a line of a shape this version does not write (a newer version) fails the load, naming the journal and line', async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      await store.append([put('demo:a', '', 5)]);
+      const { appendFile } = await import('node:fs/promises');
+      await appendFile(store.journal, '[{"type":"moved","kind":"featureflags","id":"demo:a","to":"x"}]\n');
+      await assert.rejects(
+        new FileStateStore(file).load(),
+        /state journal .*state\.json\.journal, line 2: not a change this flagsync writes/,
+      );
+    });
+
     it('a torn last line (a crash during an append) ends the replay; the lines before it count', async () => {
       const file = path.join(dir, 'state.json');
       const store = new FileStateStore(file);
@@ -325,7 +337,7 @@ describe('StateLedger', () => {
     ]);
   });
 
-  it('marks that could not be written are written with the next write, whole when a newer mark came meanwhile', async () => {
+  it('marks that could not be written are written with the next write', async () => {
     const initial = emptyState();
     recordsOf(initial, 'featureflags')['demo:a'] = { h: 'old', s: 3, p: 'demo', f: 'AAAAAAAAAA["key"]' };
     const store = new MemoryStateStore(initial);
@@ -339,6 +351,72 @@ describe('StateLedger', () => {
       'demo:a': { h: '', s: 9, p: 'demo', f: 'AAAAAAAAAA["key"]' },
       'demo:b': { h: 'b', s: 1, p: 'demo' },
     });
+  });
+
+  it('a newer mark of an entity whose failed write carried a change the store lacks is written whole', async () => {
+    const initial = emptyState();
+    recordsOf(initial, 'featureflags')['demo:a'] = { h: 'old', s: 3, p: 'demo', f: 'AAAAAAAAAA["key"]' };
+    const memory = new MemoryStateStore(initial);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let fail = true;
+    const store: StateStore = {
+      load: memory.load,
+      save: memory.save,
+      checkWritable: memory.checkWritable,
+      append: async (changes) => {
+        if (fail) {
+          await held;
+          throw new Error('EIO');
+        }
+        await memory.append(changes);
+      },
+    };
+    const ledger = new StateLedger(store, await memory.load(), options);
+    // Not yet written, so the first mark goes whole (fingerprints B), in a write that will fail.
+    ledger.put('featureflags', 'demo:a', { h: 'restored', s: 4, p: 'demo', f: 'BBBBBBBBBB["key"]' });
+    const first = ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 9, provider: 'demo' }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Meanwhile a newer mark: the queue is empty (the first was taken), so it is queued as a bare mark.
+    const second = ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 10, provider: 'demo' }]);
+    release();
+    await assert.rejects(first, /EIO/);
+    await assert.rejects(second, /EIO/);
+    fail = false;
+    await ledger.save();
+    // Replayed as a bare mark over the store's record, it would keep fingerprints A, which no longer describe it.
+    assert.deepEqual(recordsOf(memory.snapshot(), 'featureflags')['demo:a'], { h: '', s: 10, p: 'demo', f: 'BBBBBBBBBB["key"]' });
+  });
+
+  it('marks carried by a failed write of everything (a checkpoint) fail their call: nothing is sent unmarked', async () => {
+    let now = 0;
+    const memory = new MemoryStateStore();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let writes = 0;
+    const store: StateStore = {
+      load: memory.load,
+      save: memory.save,
+      checkWritable: memory.checkWritable,
+      append: async (changes) => {
+        writes++;
+        if (writes === 1) return held.then(() => memory.append(changes));
+        if (writes === 2) throw new Error('EIO');
+        await memory.append(changes);
+      },
+    };
+    const ledger = new StateLedger(store, await memory.load(), { now: () => now, saveIntervalMs: 1000 });
+    const first = ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 1, provider: 'demo' }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    ledger.put('featureflags', 'demo:landed', { h: 'x', s: 1, p: 'demo' });
+    now = 1000;
+    const checkpoint = ledger.checkpoint(); // a write of everything, queued behind the held one
+    const second = ledger.markInFlight('featureflags', [{ id: 'demo:b', sequence: 1, provider: 'demo' }]);
+    release();
+    await first;
+    await assert.rejects(checkpoint, /EIO/); // the run ignores this (apply.ts) and stops on ledger.signal
+    await assert.rejects(second, /EIO/);
+    assert.equal(ledger.signal.aborted, true);
   });
 
   it('a store that cannot be written: markInFlight rejects and the ledger signal stops the run with the cause', async () => {

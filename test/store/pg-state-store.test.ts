@@ -155,16 +155,20 @@ describe('PostgreSQL state store', function () {
   });
 
   it('a mark in flight empties the hash and the source fingerprint and keeps the field fingerprints, as the file store replays it', async () => {
-    await backend.state.save({ version: 1, entities: {} }, [put('files:a', record('a'))]);
+    await backend.state.save({ version: 1, entities: {} }, [put('files:a', record('a')), put('files:d', record('d'))]);
     await backend.state.append([
       { type: 'inflight', kind: 'featureflags', id: 'files:a', s: 1_800_000_000_200, p: 'renamed' },
       { type: 'inflight', kind: 'featureflags', id: 'files:new', s: 1_800_000_000_200, p: 'files' },
       // After a put in the same write, the mark is of what that put wrote.
       put('files:b', record('b')),
       { type: 'inflight', kind: 'featureflags', id: 'files:b', s: 1_800_000_000_300, p: 'files' },
+      // After a delete in the same write, of no record: no fingerprints kept from the row before.
+      { type: 'delete', kind: 'featureflags', id: 'files:d' },
+      { type: 'inflight', kind: 'featureflags', id: 'files:d', s: 1_800_000_000_400, p: 'files' },
     ]);
     assert.deepEqual((await backend.state.load()).entities.featureflags, {
       'files:a': { h: '', s: 1_800_000_000_200, p: 'renamed', f: { summary: 'sum-a' } },
+      'files:d': { h: '', s: 1_800_000_000_400, p: 'files' },
       'files:new': { h: '', s: 1_800_000_000_200, p: 'files' },
       'files:b': { h: '', s: 1_800_000_000_300, p: 'files', f: { summary: 'sum-b' } },
     });

@@ -4,7 +4,7 @@ import { decodeOrThrow } from '../../kit/decode';
 import { emptyState, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
 import { applyRecordChange, type RecordChange, type StateStore } from '../../reconcile/state-store';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
-import { changesOfLine, journalLine } from './journal-line';
+import { journalLine, readJournalLine } from './journal-line';
 import { isStateFile, StateFileCodec } from './state-codecs';
 import { exists, readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
 
@@ -175,11 +175,16 @@ export class FileStateStore implements StateStore {
       throw new Error(`cannot read the state journal ${this.journal}: ${(error as Error).message}`, { cause: error });
     }
     const entries: (readonly RecordChange[])[] = [];
-    for (const line of text.split('\n')) {
+    for (const [i, line] of text.split('\n').entries()) {
       if (line === '') continue;
-      // Not a journal line: a torn one, whose append never returned, so nothing it describes was sent.
-      const changes = changesOfLine(line);
-      if (changes !== undefined) entries.push(changes);
+      const read = readJournalLine(line);
+      if ('changes' in read) entries.push(read.changes);
+      else if (read.problem === 'unknown') {
+        throw new Error(
+          `state journal ${this.journal}, line ${i + 1}: not a change this flagsync writes (a newer version's?); ` +
+            'run the version that wrote it until a run completes (its save folds the journal in), then change versions',
+        );
+      }
     }
     return entries;
   }

@@ -37,20 +37,24 @@ export function journalLine(changes: readonly RecordChange[]): string {
   return JSON.stringify(entries);
 }
 
-/** The changes a journal line holds, in order; undefined when it is not one (a torn line, another program's text). */
-export function changesOfLine(line: string): RecordChange[] | undefined {
+/**
+ * The changes a journal line holds, in order. A line that is not JSON is `torn` (an append cut short by a crash: the
+ * append never returned, so nothing it describes was sent). JSON of another shape is `unknown`: a line this version
+ * does not write (a newer flagsync's), which must not be skipped as if torn, since it may mark entities in flight.
+ */
+export function readJournalLine(line: string): { readonly changes: RecordChange[] } | { readonly problem: 'torn' | 'unknown' } {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch {
-    return undefined;
+    return { problem: 'torn' };
   }
   const decoded = JournalLineCodec.decode(json);
-  if (!isRight(decoded)) return undefined;
+  if (!isRight(decoded)) return { problem: 'unknown' };
   const changes: RecordChange[] = [];
   for (const entry of decoded.right) {
     if (entry.type !== 'inflight') changes.push(entry);
     else for (const id of (entry as MarksEntry).ids) changes.push({ type: 'inflight', kind: entry.kind, id, s: entry.s, p: entry.p });
   }
-  return changes;
+  return { changes };
 }

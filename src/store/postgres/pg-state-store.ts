@@ -52,7 +52,7 @@ function toRecord(row: t.TypeOf<typeof RowCodec>): EntityRecord {
 
 /**
  * The last change per entity (or source) wins: a record put and then deleted in one save is only deleted. A mark in
- * flight after a put of the same entity marks what that put wrote, so it becomes a put of the marked record.
+ * flight after a put or a delete of the same entity marks what that left, so it becomes a put of the marked record.
  */
 function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
   const last = new Map<string, RecordChange>();
@@ -62,8 +62,13 @@ function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
     last.delete(key);
     last.set(
       key,
-      change.type === 'inflight' && before?.type === 'put'
-        ? { type: 'put', kind: change.kind, id: change.id, record: inFlight(before.record, change.s, change.p) }
+      change.type === 'inflight' && (before?.type === 'put' || before?.type === 'delete')
+        ? {
+            type: 'put',
+            kind: change.kind,
+            id: change.id,
+            record: inFlight(before.type === 'put' ? before.record : undefined, change.s, change.p),
+          }
         : change,
     );
   }
