@@ -13,6 +13,24 @@ function legacy(fields: Record<string, unknown>): Record<string, string> {
   );
 }
 
+/** What a plan names between a stored form and the fields now. */
+const changed = (stored: Parameters<typeof changedFieldNames>[0], now: Record<string, unknown>) =>
+  changedFieldNames(stored, fieldHashesOf(now), () => now);
+
+/** A desired flag entity `x` of provider `p` holding `value` (its fields, unless `fields` says otherwise). */
+function entityWith(value: Record<string, unknown>, fields = () => value, fieldHashes?: string): DesiredEntity<unknown> {
+  return {
+    kind: 'featureflags',
+    id: 'x',
+    provider: 'p',
+    hash: contentHash(value),
+    payload: value,
+    issueKeys: ['PROJ-1'],
+    fields,
+    ...(fieldHashes !== undefined && { fieldHashes }),
+  };
+}
+
 describe('field fingerprints (packed into one string per state record)', () => {
   const before = { key: 'a', summary: 'old', 'env:production': { enabled: true }, 'env:odd "[name]"': 1 };
   const after = { key: 'a', summary: 'new', 'env:production': { enabled: false }, 'env:odd "[name]"': 1 };
@@ -35,50 +53,23 @@ describe('field fingerprints (packed into one string per state record)', () => {
 
   it('name the fields that changed, were added or went away', () => {
     const { summary: _, ...withoutSummary } = after;
-    assert.deepEqual(
-      changedFieldNames(fieldHashesOf(before), fieldHashesOf(after), () => after),
-      ['env:production', 'summary'],
-    );
-    assert.deepEqual(
-      changedFieldNames(fieldHashesOf(before), fieldHashesOf(withoutSummary), () => withoutSummary),
-      ['env:production', 'summary'],
-    );
-    assert.deepEqual(
-      changedFieldNames(fieldHashesOf(before), fieldHashesOf(before), () => before),
-      [],
-    );
+    assert.deepEqual(changed(fieldHashesOf(before), after), ['env:production', 'summary']);
+    assert.deepEqual(changed(fieldHashesOf(before), withoutSummary), ['env:production', 'summary']);
+    assert.deepEqual(changed(fieldHashesOf(before), before), []);
   });
 
   it('compare a record of the legacy form (md5 by name) with the entity hashed the same way', () => {
-    assert.deepEqual(
-      changedFieldNames(legacy(before), fieldHashesOf(after), () => after),
-      ['env:production', 'summary'],
-    );
-    assert.deepEqual(
-      changedFieldNames(legacy(before), fieldHashesOf(before), () => before),
-      [],
-    );
+    assert.deepEqual(changed(legacy(before), after), ['env:production', 'summary']);
+    assert.deepEqual(changed(legacy(before), before), []);
   });
 
   it('name nothing for an unknown or unreadable record, rather than every field or an error', () => {
     for (const stored of [undefined, '', 'not packed', 'AAAAAAAAAA["a","b"]', 'AAAAAAAAAA[1]', 'AAAAAAAAAA["a"'])
-      assert.deepEqual(
-        changedFieldNames(stored, fieldHashesOf(after), () => after),
-        [],
-        String(stored),
-      );
+      assert.deepEqual(changed(stored, after), [], String(stored));
   });
 
   it('let a plan name the changed fields against records of either form', () => {
-    const entity: DesiredEntity<unknown> = {
-      kind: 'featureflags',
-      id: 'x',
-      provider: 'p',
-      hash: contentHash(after),
-      payload: after,
-      issueKeys: ['PROJ-1'],
-      fields: () => after,
-    };
+    const entity = entityWith(after);
     for (const f of [fieldHashesOf(before), legacy(before)]) {
       const state = emptyState();
       recordsOf(state, 'featureflags')['x'] = { h: contentHash(before), s: 1, p: 'p', f };
@@ -94,19 +85,14 @@ describe('field fingerprints (packed into one string per state record)', () => {
 
   it('a plan names the changed fields only when they are read (a run never reads them), and once', () => {
     let calls = 0;
-    const entity: DesiredEntity<unknown> = {
-      kind: 'featureflags',
-      id: 'x',
-      provider: 'p',
-      hash: contentHash(after),
-      payload: after,
-      issueKeys: ['PROJ-1'],
-      fields: () => {
+    const entity = entityWith(
+      after,
+      () => {
         calls++;
         return after;
       },
-      fieldHashes: fieldHashesOf(after),
-    };
+      fieldHashesOf(after),
+    );
     const state = emptyState();
     // A legacy record: comparing with it hashes the entity's fields the old way, so each comparison calls fields().
     recordsOf(state, 'featureflags')['x'] = { h: contentHash(before), s: 1, p: 'p', f: legacy(before) };

@@ -6,7 +6,7 @@ import { FileStateStore } from '../../src/store/file/file-state-store';
 import { MemoryStateStore } from '../../src/reconcile/memory-state-store';
 import { emptyState, recordsOf } from '../../src/reconcile/state';
 import { StateLedger } from '../../src/reconcile/state-ledger';
-import type { StateStore } from '../../src/reconcile/state-store';
+import type { RecordChange, StateStore } from '../../src/reconcile/state-store';
 
 describe('FileStateStore', () => {
   let dir: string;
@@ -195,6 +195,35 @@ describe('MemoryStateStore', () => {
   });
 });
 
+/**
+ * A store over `memory` whose appends go by a script, by their number (1, 2, …): `hold` waits for `release()`, then
+ * writes; `hold-fail` waits, then fails; `fail` fails at once; the others write. `seen` gets what each write holds.
+ */
+function scriptedAppends(
+  memory: MemoryStateStore,
+  script: Readonly<Record<number, 'hold' | 'hold-fail' | 'fail'>>,
+  seen: (changes: readonly RecordChange[]) => void = () => undefined,
+): { store: StateStore; release: () => void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let writes = 0;
+  const store: StateStore = {
+    load: memory.load,
+    save: memory.save,
+    checkWritable: memory.checkWritable,
+    append: async (changes) => {
+      const step = script[++writes];
+      if (step === 'hold' || step === 'hold-fail') await held;
+      if (step === 'fail' || step === 'hold-fail') throw new Error('EIO');
+      seen(changes);
+      await memory.append(changes);
+    },
+  };
+  return { store, release: () => release() };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('StateLedger', () => {
   const options = { now: () => 0, saveIntervalMs: 1000 };
 
@@ -270,22 +299,13 @@ describe('StateLedger', () => {
   it('marks made while a write is under way go together in the next write; each call returns once its marks are held', async () => {
     const memory = new MemoryStateStore();
     const appended: string[][] = [];
-    let release: () => void = () => undefined;
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
-    const store: StateStore = {
-      load: memory.load,
-      save: memory.save,
-      checkWritable: memory.checkWritable,
-      append: async (changes) => {
-        if (appended.length === 0) await firstHeld; // the first write is slow: the others queue behind it
-        appended.push(changes.map((c) => (c.type === 'source' ? c.provider : c.id)));
-        await memory.append(changes);
-      },
-    };
+    // The first write is slow: the others queue behind it.
+    const { store, release } = scriptedAppends(memory, { 1: 'hold' }, (changes) =>
+      appended.push(changes.map((c) => (c.type === 'source' ? c.provider : c.id))),
+    );
     const ledger = new StateLedger(store, await memory.load(), options);
     const mark = (id: string) => ledger.markInFlight('featureflags', [{ id, sequence: 1, provider: 'demo' }]);
     const returned: string[] = [];
-    const tick = () => new Promise((resolve) => setImmediate(resolve));
     const all = [mark('a').then(() => returned.push('a'))];
     await tick(); // a's write is under way, held
     all.push(...['b', 'c'].map((id) => mark(id).then(() => returned.push(id))));
@@ -299,19 +319,7 @@ describe('StateLedger', () => {
 
   it('a shared write that fails fails every call whose marks it carried', async () => {
     const memory = new MemoryStateStore();
-    let release: () => void = () => undefined;
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
-    let writes = 0;
-    const store: StateStore = {
-      load: memory.load,
-      save: memory.save,
-      checkWritable: memory.checkWritable,
-      append: async (changes) => {
-        writes++;
-        if (writes === 1) return firstHeld.then(() => memory.append(changes));
-        throw new Error('ENOSPC: no space left on device');
-      },
-    };
+    const { store, release } = scriptedAppends(memory, { 1: 'hold', 2: 'fail' });
     const ledger = new StateLedger(store, await memory.load(), options);
     const mark = (id: string) => ledger.markInFlight('featureflags', [{ id, sequence: 1, provider: 'demo' }]);
     const outcome = (id: string) =>
@@ -320,10 +328,10 @@ describe('StateLedger', () => {
         (e: Error) => e.message,
       );
     const results = [outcome('a')];
-    await new Promise((resolve) => setImmediate(resolve)); // a's write is under way, held
+    await tick(); // a's write is under way, held
     results.push(outcome('b'), outcome('c'));
     release();
-    assert.deepEqual(await Promise.all(results), ['ok', 'ENOSPC: no space left on device', 'ENOSPC: no space left on device']);
+    assert.deepEqual(await Promise.all(results), ['ok', 'EIO', 'EIO']);
     assert.equal(ledger.signal.aborted, true);
   });
 
@@ -357,32 +365,17 @@ describe('StateLedger', () => {
     const initial = emptyState();
     recordsOf(initial, 'featureflags')['demo:a'] = { h: 'old', s: 3, p: 'demo', f: 'AAAAAAAAAA["key"]' };
     const memory = new MemoryStateStore(initial);
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let fail = true;
-    const store: StateStore = {
-      load: memory.load,
-      save: memory.save,
-      checkWritable: memory.checkWritable,
-      append: async (changes) => {
-        if (fail) {
-          await held;
-          throw new Error('EIO');
-        }
-        await memory.append(changes);
-      },
-    };
+    const { store, release } = scriptedAppends(memory, { 1: 'hold-fail', 2: 'fail' });
     const ledger = new StateLedger(store, await memory.load(), options);
     // Not yet written, so the first mark goes whole (fingerprints B), in a write that will fail.
     ledger.put('featureflags', 'demo:a', { h: 'restored', s: 4, p: 'demo', f: 'BBBBBBBBBB["key"]' });
     const first = ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 9, provider: 'demo' }]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
     // Meanwhile a newer mark: the queue is empty (the first was taken), so it is queued as a bare mark.
     const second = ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 10, provider: 'demo' }]);
     release();
     await assert.rejects(first, /EIO/);
     await assert.rejects(second, /EIO/);
-    fail = false;
     await ledger.save();
     // Replayed as a bare mark over the store's record, it would keep fingerprints A, which no longer describe it.
     assert.deepEqual(recordsOf(memory.snapshot(), 'featureflags')['demo:a'], { h: '', s: 10, p: 'demo', f: 'BBBBBBBBBB["key"]' });
@@ -391,23 +384,10 @@ describe('StateLedger', () => {
   it('marks carried by a failed write of everything (a checkpoint) fail their call: nothing is sent unmarked', async () => {
     let now = 0;
     const memory = new MemoryStateStore();
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let writes = 0;
-    const store: StateStore = {
-      load: memory.load,
-      save: memory.save,
-      checkWritable: memory.checkWritable,
-      append: async (changes) => {
-        writes++;
-        if (writes === 1) return held.then(() => memory.append(changes));
-        if (writes === 2) throw new Error('EIO');
-        await memory.append(changes);
-      },
-    };
+    const { store, release } = scriptedAppends(memory, { 1: 'hold', 2: 'fail' });
     const ledger = new StateLedger(store, await memory.load(), { now: () => now, saveIntervalMs: 1000 });
     const first = ledger.markInFlight('featureflags', [{ id: 'demo:a', sequence: 1, provider: 'demo' }]);
-    await new Promise((resolve) => setImmediate(resolve));
+    await tick();
     ledger.put('featureflags', 'demo:landed', { h: 'x', s: 1, p: 'demo' });
     now = 1000;
     const checkpoint = ledger.checkpoint(); // a write of everything, queued behind the held one
