@@ -4,6 +4,7 @@ import type { FixtureAnswer, FixtureRequest, FixtureServer } from '../../../src/
 import { adapterFrom, rejectionOf } from './adapter-under-test';
 import {
   featureIn,
+  NEWEST_EVENT_PATH as NEWEST_EVENT,
   recordEventIn,
   STAND_IN_ADMIN_TOKEN,
   STAND_IN_CLIENT_TOKENS,
@@ -13,7 +14,6 @@ import {
 } from './stand-in-api';
 
 const live = (): AbortSignal => new AbortController().signal;
-const NEWEST_EVENT = '/api/admin/search/events?limit=1&offset=0';
 
 /**
  * `isUnchanged` alone, against the Unleash stand-in on loopback: it answers what the read's fingerprint would (the

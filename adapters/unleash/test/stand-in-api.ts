@@ -8,6 +8,9 @@ import { startFixtureServer, type FixtureAnswer, type FixtureRequest, type Fixtu
  * are `<project>:<environment>.<secret>`; the client API answers that environment's view of every feature.
  */
 export const STAND_IN_ADMIN_TOKEN = '*:*.stand-in-admin-7d21c4';
+
+/** The path the adapter asks for the instance's newest event (its unchanged-instance check). */
+export const NEWEST_EVENT_PATH = '/api/admin/search/events?limit=1&offset=0';
 export const STAND_IN_CLIENT_TOKENS = {
   production: 'default:production.stand-in-prod-91ab',
   development: 'default:development.stand-in-dev-52ef',

@@ -13,6 +13,7 @@ import { fileStoreObservingLoad } from '../../../test/helpers/load-observer';
 import { writeSyncConfig } from '../../../test/helpers/sync-config';
 import {
   featureIn,
+  NEWEST_EVENT_PATH as NEWEST_EVENT,
   recordEventIn,
   STAND_IN_ADMIN_TOKEN,
   STAND_IN_CLIENT_TOKENS,
@@ -20,8 +21,6 @@ import {
   startUnleashStandIn,
   type StandInData,
 } from './stand-in-api';
-
-const NEWEST_EVENT = '/api/admin/search/events?limit=1&offset=0';
 
 /** The stand-in Unleash and the Jira simulator on loopback, with one provider whose entry `entry` completes. */
 function skipWorld(entry: (apiUrl: string) => Record<string, unknown>) {
