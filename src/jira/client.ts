@@ -27,6 +27,11 @@ export class JiraRequestError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    /**
+     * Jira answered with an error and no earlier attempt can have been acted on: the request did nothing. False when
+     * no answer came (Jira may have acted) or an earlier attempt's answer was lost.
+     */
+    readonly nothingDone = false,
   ) {
     super(message);
     this.name = 'JiraRequestError';
@@ -147,10 +152,11 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
           };
           if (isSuccess(result)) return record({ id, ok: true });
           const cause = failureCause(result);
-          if (cause.reason === 'forbidden') forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
+          const refusedAs403 = result.type === 'answer' && result.status === 403;
+          if (refusedAs403) forbidden ??= forbiddenMessage(kind, `DELETE ${url}`);
           // 404 to a delete: the URL is wrong (cloud id, apiBaseUrl), and every other request will hit it too.
           if (cause.httpStatus === 404) deps.breaker?.failure(describeDeleteFailure(result, url));
-          const error = cause.reason === 'forbidden' && forbidden !== undefined ? forbidden : describeDeleteFailure(result, url);
+          const error = refusedAs403 && forbidden !== undefined ? forbidden : describeDeleteFailure(result, url);
           await record({ id, ok: false, error, ...cause });
         },
         () => options?.signal?.aborted === true,
@@ -165,8 +171,9 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
       const result = await http.send({ method: 'DELETE', url, params: properties, auth: true });
       if (isSuccess(result)) return;
       const status = result.type === 'answer' ? result.status : undefined;
-      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind, `DELETE ${url}`), status);
-      throw new JiraRequestError(describeFailure(result, `DELETE ${url}`), status);
+      const nothingDone = result.type === 'answer' && result.afterLostAnswer !== true;
+      if (status === 403) throw new JiraRequestError(forbiddenMessage(kind, `DELETE ${url}`), status, nothingDone);
+      throw new JiraRequestError(describeFailure(result, `DELETE ${url}`), status, nothingDone);
     },
 
     async connect() {

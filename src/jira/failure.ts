@@ -9,6 +9,8 @@ export function failureCause(result: JiraResult): FailureCause {
       ? { reason: 'gave-up', retryable: true }
       : { reason: 'gave-up', httpStatus: result.status, retryable: true };
   }
+  // After an attempt whose answer was lost, the refusal of a later one does not say Jira stored nothing.
+  if (result.afterLostAnswer === true) return { reason: 'gave-up', httpStatus: result.status, retryable: true };
   return { reason: result.status === 403 ? 'forbidden' : 'refused', httpStatus: result.status, retryable: false };
 }
 

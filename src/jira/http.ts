@@ -37,7 +37,19 @@ export interface JiraRequest {
 }
 
 export type JiraResult =
-  | { readonly type: 'answer'; readonly status: number; readonly body: unknown; readonly attempts: number; readonly requests: number }
+  | {
+      readonly type: 'answer';
+      readonly status: number;
+      readonly body: unknown;
+      readonly attempts: number;
+      readonly requests: number;
+      /**
+       * An earlier attempt reached Jira (or may have) and its answer never came: the connection broke, it timed out,
+       * or a 5xx came back (a gateway may answer so after Jira acted). An error status now says nothing about what
+       * that attempt did, so it must not be taken for "Jira stored nothing".
+       */
+      readonly afterLostAnswer?: true;
+    }
   | {
       readonly type: 'gave-up';
       readonly reason: string;
@@ -77,6 +89,7 @@ export class JiraHttp {
     let attempts = 0;
     // Attempts count toward maxAttempts; the one retry after a 401 does not, but it is a request Jira received.
     let requests = 0;
+    let lostAnswer = false;
     let refreshed = false;
     const aborted = (): JiraResult => ({ type: 'gave-up', reason: 'aborted', attempts, requests, aborted: true });
     const gaveUp = (reason: string, status: number | undefined, tokenFailure?: string): JiraResult => {
@@ -120,8 +133,11 @@ export class JiraHttp {
       if (response !== undefined && !isRetryableStatus(response.status)) {
         if (response.status >= 200 && response.status < 300) this.deps.breaker?.success();
         else if (response.status === 401) this.deps.breaker?.failure(`${where}: HTTP 401 even with a freshly issued token`);
-        return { type: 'answer', status: response.status, body: response.data, attempts, requests };
+        const answer = { type: 'answer', status: response.status, body: response.data, attempts, requests } as const;
+        return lostAnswer ? { ...answer, afterLostAnswer: true } : answer;
       }
+      // Without a token the request never left; a 429 is Jira declining to act.
+      if (!tokenFailure && (response === undefined || response.status >= 500)) lostAnswer = true;
       if (attempts >= policy.maxAttempts)
         return gaveUp(`${where}: ${failure} after ${attempts} attempt(s)`, response?.status, tokenFailure ? failure : undefined);
       const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());

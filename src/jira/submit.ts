@@ -91,7 +91,7 @@ export async function submitEntities<E>(
     }
     if (status === 403) {
       forbidden ??= forbiddenMessage(kind, where);
-      return failedAll(kind, batch, forbidden, forbiddenCause);
+      return failedAll(kind, batch, forbidden, failureCause(result));
     }
     const messages = errorMessagesOf(body);
     const detail = messages.length === 0 ? '' : `: ${messages.join('; ')}`;

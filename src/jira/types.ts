@@ -34,7 +34,13 @@ export type EntityOutcome =
 export interface RejectedParts {
   /** Messages about the entity as a whole (then every nested entity of it counts as refused). */
   readonly whole: readonly string[];
-  readonly nested: ReadonlyArray<{ readonly type: NestedType; readonly id: string; readonly messages: readonly string[] }>;
+  readonly nested: ReadonlyArray<{
+    readonly type: NestedType;
+    readonly id: string;
+    readonly messages: readonly string[];
+    /** Jira named it neither as accepted nor as failed: it may be stored, so it is not counted as refused. */
+    readonly unlisted?: true;
+  }>;
 }
 
 export type NestedType = 'commit' | 'branch' | 'pull request';

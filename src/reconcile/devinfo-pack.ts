@@ -66,7 +66,7 @@ export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number): 
 
 /**
  * A repository's outcome → one per member. Jira's answer names the nested entities it refused (`parts`); those are
- * rejected and the others were stored. Messages about the repository as a whole (or a rejection without parts)
+ * rejected, those it left out fail as unlisted (they stay in flight: Jira may hold them), and the others were stored. Messages about the repository as a whole (or a rejection without parts)
  * concern every member of the chunk.
  */
 export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): EntityOutcome[] {
@@ -79,13 +79,20 @@ export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): E
   const { parts } = outcome;
   const whole = parts === undefined || parts.whole.length > 0;
   const named = new Map<string, string[]>();
+  const unlisted = new Set<string>();
   for (const part of parts?.nested ?? []) {
     const key = `${part.type}\0${part.id}`;
-    named.set(key, [...(named.get(key) ?? []), ...part.messages.map((m) => `${part.type} ${part.id}: ${m}`)]);
+    if (part.unlisted === true) unlisted.add(key);
+    else named.set(key, [...(named.get(key) ?? []), ...part.messages.map((m) => `${part.type} ${part.id}: ${m}`)]);
   }
   return members.map((m): EntityOutcome => {
     const { type, jiraId } = m.write.entity.payload;
-    const messages = whole ? outcome.messages : named.get(`${type}\0${jiraId}`);
+    const key = `${type}\0${jiraId}`;
+    if (!whole && unlisted.has(key)) {
+      const error = `${type} ${jiraId}: Jira's answer lists it neither as accepted nor as failed`;
+      return { id: id(m), status: 'failed', error, reason: 'unlisted', retryable: false };
+    }
+    const messages = whole ? outcome.messages : named.get(key);
     return messages === undefined
       ? { id: id(m), status: 'accepted', unknownIssueKeys: unknownFor(m) }
       : { id: id(m), status: 'rejected', messages, unknownIssueKeys: unknownFor(m) };

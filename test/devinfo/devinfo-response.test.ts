@@ -72,7 +72,7 @@ describe('devinfo store answer, entity by entity', () => {
       status: 'rejected',
       messages: ['commit c2: not listed as accepted by Jira'],
       unknownIssueKeys: [],
-      parts: { whole: [], nested: [{ type: 'commit', id: 'c2', messages: ['not listed as accepted by Jira'] }] },
+      parts: { whole: [], nested: [{ type: 'commit', id: 'c2', messages: ['not listed as accepted by Jira'], unlisted: true }] },
     });
   });
 
@@ -101,15 +101,33 @@ describe('devinfo store answer, entity by entity', () => {
     assert.equal(outcome?.status, 'failed');
   });
 
-  it('makes only the unlisted member rejected when the reconciler splits the outcome per entity', () => {
+  it('fails only the unlisted member, as unlisted (kept in flight), when the reconciler splits the outcome per entity', () => {
     const [outcome] = devinfoKind.parseResponse({ acceptedDevinfoEntities: { web: { commits: ['c1'], branches: ['PROJ-1-x'] } } }, [web]);
     const packet = webPacket();
     assert.deepEqual(
-      memberOutcomes(outcome!, packet).map((o) => [o.id, o.status]),
+      memberOutcomes(outcome!, packet).map((o) => [o.id, o.status, o.status === 'failed' ? o.reason : undefined]),
+      [
+        ['web/commit/c1', 'accepted', undefined],
+        ['web/commit/c2', 'failed', 'unlisted'],
+        ['web/branch/PROJ-1-x', 'accepted', undefined],
+      ],
+    );
+  });
+
+  it('keeps a refused member rejected beside an unlisted one', () => {
+    const [outcome] = devinfoKind.parseResponse(
+      {
+        acceptedDevinfoEntities: { web: { commits: ['c1'] } },
+        failedDevinfoEntities: { web: { branches: [{ id: 'PROJ-1-x', errorMessages: [{ message: 'name too long' }] }] } },
+      },
+      [web],
+    );
+    assert.deepEqual(
+      memberOutcomes(outcome!, webPacket()).map((o) => [o.id, o.status]),
       [
         ['web/commit/c1', 'accepted'],
-        ['web/commit/c2', 'rejected'],
-        ['web/branch/PROJ-1-x', 'accepted'],
+        ['web/commit/c2', 'failed'],
+        ['web/branch/PROJ-1-x', 'rejected'],
       ],
     );
   });

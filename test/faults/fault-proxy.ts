@@ -1,7 +1,7 @@
 /**
  * A fault proxy in front of the Jira simulator: every request is forwarded whole, and a matching rule decides what
  * the client gets back. The simulator has always acted on the request by then, which is the point: these are the
- * faults where Jira stored something and flagsync may not know it.
+ * faults where Jira stored something and flagsync may not know it. (A 'refuse' rule alone answers in Jira's place.)
  */
 import type { ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
@@ -17,7 +17,9 @@ export type FaultAction =
   /** flagsync is killed (SIGKILL) after Jira acted, before the answer reaches it. */
   | 'kill'
   /** The answer is passed on after `hook` ran (e.g. the disk fills up). */
-  | 'pass';
+  | 'pass'
+  /** Jira never sees the request: the proxy answers `status` itself (a credential revoked, a site moved). */
+  | 'refuse';
 
 export interface FaultRule {
   readonly method?: string;
@@ -28,6 +30,8 @@ export interface FaultRule {
   /** Matching requests to let through untouched before the rule applies. */
   skip?: number;
   readonly action: FaultAction;
+  /** The status a 'refuse' rule answers. */
+  readonly status?: number;
   readonly hook?: () => void | Promise<void>;
 }
 
@@ -101,8 +105,16 @@ export class FaultProxy {
     if (typeof auth === 'string' && auth.startsWith('Bearer ')) this.tokens.add(auth.slice('Bearer '.length));
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0]!;
-    const answer = await forward(upstream, req, body);
     const rule = this.take(method, path);
+    if (rule?.action === 'refuse') {
+      const status = rule.status ?? 403;
+      this.requests.push({ method, path, status, action: rule.action });
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify([{ message: `refused by the fault proxy: HTTP ${status}` }]));
+      return;
+    }
+    const answer = await forward(upstream, req, body);
     this.requests.push({ method, path, status: answer.status, ...(rule !== undefined && { action: rule.action }) });
     await rule?.hook?.();
     switch (rule?.action) {

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { startCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { changed, expectConverged, faultFlags, runFlagsync, setFlags, startWorld, stopWorld, type World } from './harness';
 
@@ -95,6 +96,45 @@ for (const store of ['file', 'postgres'] as const satisfies readonly Store[]) {
 
     it('delete answers lost (every attempt), the flags come back unchanged: the next run sends them again', async () => {
       await deleteUnderFault('lose-answer', 30, 'all back');
+    });
+
+    for (const status of [403, 401, 400]) {
+      it(`answer lost after Jira stored the update, the retry refused (${status}), source reverts: the next run sends it again`, async () => {
+        const original = faultFlags(20);
+        world = await start(original);
+        assert.equal((await runFlagsync(world)).code, 0);
+        await setFlags(world, changed(original));
+        // maxAttempts is 2: the first attempt is stored and its answer lost, the second never reaches Jira.
+        world.proxy.add({ method: 'POST', path: '/bulk', action: 'lose-answer', times: 1 });
+        world.proxy.add({ method: 'POST', path: '/bulk', action: 'refuse', status, times: status === 401 ? 2 : 1 });
+        const faulted = await runFlagsync(world);
+        assert.equal(faulted.code, 1, faulted.stderr);
+        assert.ok(
+          world.proxy.requests.some((r) => r.action === 'refuse'),
+          'the retry was refused',
+        );
+        world.proxy.clear();
+        await setFlags(world, original);
+        const clean = await runFlagsync(world);
+        assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+        await expectConverged(world);
+      });
+    }
+
+    it('purge whose delete answers are lost (Jira deleted): the next run sends every flag again', async () => {
+      world = await start(faultFlags(30));
+      assert.equal((await runFlagsync(world)).code, 0);
+      world.proxy.add({ method: 'DELETE', path: '/featureflags/', action: 'lose-answer' });
+      const { done } = startCli(['purge', '--provider', 'files', '--yes', '--config', world.config]);
+      const purged = await done;
+      world.outputs.push(purged.stdout, purged.stderr);
+      assert.equal(purged.code, 1, purged.stdout + purged.stderr);
+      assert.match(purged.stdout, /featureflags: FAILED, Jira may have deleted some or all of it/);
+      assert.equal(world.sim.stored('featureflags').length, 0, 'Jira deleted them before the answer was lost');
+      world.proxy.clear();
+      const clean = await runFlagsync(world);
+      assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+      await expectConverged(world);
     });
   });
 }

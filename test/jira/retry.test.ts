@@ -88,6 +88,29 @@ describe('jira retries', () => {
     assert.equal(report.outcomes[0]?.status, 'accepted');
   });
 
+  describe('a refusal after an attempt whose answer was lost', () => {
+    const causeOf = (outcome: EntityOutcome | undefined) =>
+      outcome?.status === 'failed' ? [outcome.reason, outcome.httpStatus, outcome.retryable] : outcome?.status;
+
+    for (const [first, label] of [
+      ['drop', 'the connection dropped'],
+      [{ status: 502 }, 'a 502'],
+    ] as const) {
+      it(`is not "Jira stored nothing" after ${label}: the entity stays unknown (gave-up, retryable)`, async () => {
+        fake = await startFakeJira({ api: script(first, { status: 403 }) });
+        const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
+        assert.equal(fake.apiRequests().length, 2);
+        assert.deepEqual(causeOf(report.outcomes[0]), ['gave-up', 403, true]);
+      });
+    }
+
+    it('is still a refusal after a 429 (Jira declined to act on that attempt)', async () => {
+      fake = await startFakeJira({ api: script({ status: 429 }, { status: 400, body: [{ message: 'bad' }] }) });
+      const report = await createJiraClient(fake.settings(), fastDeps().deps).submit(featureFlagsKind, [flag('a')]);
+      assert.deepEqual(causeOf(report.outcomes[0]), ['refused', 400, false]);
+    });
+  });
+
   it('retries a request that timed out', async () => {
     let calls = 0;
     fake = await startFakeJira({

@@ -128,6 +128,33 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
     );
   });
 
+  it('a 202 that leaves a branch unlisted keeps it in flight: moved back to the recorded tip, it is sent again', async () => {
+    const store = new MemoryStateStore();
+    assert.equal((await run(store)).ok, true);
+    const recordedTip = repo.head();
+    const repositoryId = (devinfoPosts(sim)[0]!.body as { repositories: JiraRepository[] }).repositories[0]!.id;
+    repo.commit('PROJ-1 second');
+    // Jira may have stored the branch and left it out of its answer: only the commit is named.
+    const body = { acceptedDevinfoEntities: { [repositoryId]: { commits: [repo.head()] } }, failedDevinfoEntities: {} };
+    sim.injectFault({ type: 'status', status: 202, body, method: 'POST', path: '/devinfo/' });
+    const partly = await run(store);
+    assert.deepEqual(
+      partly.results[0]!.failed.map((f) => [f.id, f.reason]),
+      [['web/branch/main', 'unlisted']],
+    );
+    const records = recordsOf(store.snapshot(), 'devinfo');
+    assert.equal(records['web/branch/main']?.h, '', 'Jira may hold the new tip');
+    assert.notEqual(records[`web/commit/${repo.head()}`]?.h, '', 'the commit Jira named is recorded');
+
+    repo.git('reset', '--quiet', '--hard', recordedTip);
+    sim.clearRequests();
+    assert.equal((await run(store)).ok, true);
+    assert.deepEqual(
+      sentBranches(sim).map((b) => [b.name, b.lastCommit.id]),
+      [['main', recordedTip]],
+    );
+  });
+
   it('saves state as batches land during a long run, and the store holds exactly what a later run needs', async () => {
     addBulkCommits(path.join(dir, 'web'));
     const memory = new MemoryStateStore();

@@ -21,7 +21,8 @@ const kinds: Record<string, KindAddress> = { featureflags: featureFlagsKind, dev
 
 const SHOWN = 20;
 
-type KindOutcome = { kind: KindName; status: 'deleted' | 'not-permitted' | 'failed'; forgotten: number; error?: string };
+/** `unknown`: no answer came (or an earlier attempt's was lost), so Jira may have deleted some or all of it. */
+type KindOutcome = { kind: KindName; status: 'deleted' | 'not-permitted' | 'failed' | 'unknown'; forgotten: number; error?: string };
 
 function previewLines(preview: PurgePreview, configured: boolean): string[] {
   const lines = [
@@ -85,9 +86,16 @@ export async function purgeWith(options: PurgeOptions, provider: string, config:
       if (!(error instanceof JiraRequestError)) throw error;
       // Without the permission for a kind, this credential cannot have sent any of it (unless it was revoked since).
       const recorded = preview.recorded.find((r) => r.kind === kind)?.ids.length ?? 0;
-      const status = error.status === 403 && recorded === 0 ? 'not-permitted' : 'failed';
+      const status = !error.nothingDone ? 'unknown' : error.status === 403 && recorded === 0 ? 'not-permitted' : 'failed';
       // Jira answered and deleted nothing: the records are true again (a store of rows keeps the marks otherwise).
-      changes.push(...inFlightMarks(state, provider, kind).map((mark) => ({ ...mark, record: recordsOf(state, kind)[mark.id]! })));
+      // Without such an answer Jira may have deleted it all: the marks stay, and the next run sends everything again.
+      for (const mark of inFlightMarks(state, provider, kind)) {
+        if (error.nothingDone) changes.push({ ...mark, record: recordsOf(state, kind)[mark.id]! });
+        else {
+          recordsOf(state, kind)[mark.id] = mark.record;
+          changes.push(mark);
+        }
+      }
       outcomes.push({ kind, status, forgotten: 0, error: error.message });
     }
   }
@@ -96,7 +104,7 @@ export async function purgeWith(options: PurgeOptions, provider: string, config:
   delete sourcesOf(state)[provider];
   changes.push({ type: 'source', provider });
   await store.save(state, changes);
-  const ok = outcomes.every((o) => o.status !== 'failed');
+  const ok = outcomes.every((o) => o.status === 'deleted' || o.status === 'not-permitted');
   if (options.json === true) {
     printOut(JSON.stringify({ ok, provider, deleted: true, recorded: jsonRecorded(preview), kinds: outcomes }));
   } else {
@@ -104,6 +112,8 @@ export async function purgeWith(options: PurgeOptions, provider: string, config:
     for (const o of outcomes) {
       if (o.status === 'deleted') lines.push(`${o.kind}: deleted in Jira; ${o.forgotten} state records removed`);
       else if (o.status === 'not-permitted') lines.push(`${o.kind}: skipped: the credential may not send ${o.kind}, so it sent none`);
+      else if (o.status === 'unknown')
+        lines.push(`${o.kind}: FAILED, Jira may have deleted some or all of it: ${o.error ?? 'unknown error'}; run purge again`);
       else lines.push(`${o.kind}: FAILED, nothing of it deleted: ${o.error ?? 'unknown error'}`);
     }
     printOut(lines.join('\n'));

@@ -34,8 +34,8 @@ function failedParts(errors: RepositoryErrors): { whole: string[]; nested: Neste
 type RepositoryAccepted = NonNullable<DevinfoResponse['acceptedDevinfoEntities']>[string];
 
 /**
- * A nested entity Jira lists neither as accepted nor as failed is not known to be stored: it is refused too, so the
- * reconciler keeps it dirty and sends it again instead of recording it as in Jira.
+ * A nested entity Jira lists neither as accepted nor as failed is not known to be stored, nor known not to be: it is
+ * marked `unlisted`, so the reconciler keeps it in flight and sends it again (as for a flag the answer leaves out).
  */
 function unlisted(repo: JiraRepository, accepted: RepositoryAccepted, errors: RepositoryErrors | undefined): NestedRejection[] {
   const lists = [
@@ -47,7 +47,7 @@ function unlisted(repo: JiraRepository, accepted: RepositoryAccepted, errors: Re
   for (const [type, sent, acceptedIds, failed] of lists) {
     const listed = new Set([...(acceptedIds ?? []), ...(failed ?? []).map((f) => f.id)]);
     for (const entity of sent ?? [])
-      if (!listed.has(entity.id)) found.push({ type, id: entity.id, messages: ['not listed as accepted by Jira'] });
+      if (!listed.has(entity.id)) found.push({ type, id: entity.id, messages: ['not listed as accepted by Jira'], unlisted: true });
   }
   return found;
 }
