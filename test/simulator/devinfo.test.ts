@@ -38,6 +38,37 @@ describe('simulator: devinfo API', () => {
     );
   });
 
+  for (const [label, broken] of [
+    ['an association without values', { associations: [{ associationType: 'issueKeys' }] }],
+    ['associations that are no array', { associations: {} }],
+  ] as const) {
+    it(`lists a commit with ${label} as failed in a 202 (not a 500) and stores the rest`, async () => {
+      const response = await submit({
+        repositories: [repository('repo-1', { commits: [commit('abc', ['WEB-1'], broken), commit('def')] })],
+      });
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedDevinfoEntities['repo-1'].commits, ['def']);
+      assert.ok(failedMessages(response.data.failedDevinfoEntities['repo-1'].commits, 'abc').length > 0);
+    });
+  }
+
+  it('lists a branch whose lastCommit is null as failed in a 202 (not a 500) and stores the rest', async () => {
+    const branch = (id: string, lastCommit: unknown) => ({
+      id,
+      name: id,
+      url: 'https://git.example.com/b',
+      updateSequenceId: 1,
+      lastCommit,
+      issueKeys: ['WEB-4'],
+    });
+    const response = await submit({
+      repositories: [repository('r', { commits: [], branches: [branch('bad', null), branch('main', commit('tip'))] })],
+    });
+    assert.equal(response.status, 202);
+    assert.deepEqual(response.data.acceptedDevinfoEntities['r'].branches, ['main']);
+    assert.match(failedMessages(response.data.failedDevinfoEntities['r'].branches, 'bad')[0] ?? '', /branches\[0\]\.lastCommit/);
+  });
+
   it('answers 400 with the object error body for an entity it cannot name (no id)', async () => {
     const { id: _, ...unnamed } = commit('abc');
     const response = await submit({ repositories: [repository('repo-1', { commits: [unnamed] })] });

@@ -136,6 +136,18 @@ describe('simulator: feature flags API', () => {
       assert.notEqual(h.sim.storedFlag('ff-2'), undefined);
     });
 
+    it('lists a flag whose association has no values in failedFeatureFlags of a 202 (not a 500), and stores the rest', async () => {
+      const bad = flag('ff-1', { associations: [{ associationType: 'issueIdOrKeys' }] });
+      const response = await submit({ flags: [bad, flag('ff-2')] });
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
+      const failed = (response.data.failedFeatureFlags['ff-1'] as { message: string }[]).map((m) => m.message);
+      assert.ok(
+        failed.some((m) => m.startsWith('flags[0].associations[0]')),
+        failed.join('\n'),
+      );
+    });
+
     it('answers 400 for a flag it cannot name (id not a string): the request is malformed', async () => {
       const response = await submit({ flags: [flag('ff-1', { id: 7 }), flag('ff-2')] });
       assert.equal(response.status, 400);

@@ -65,8 +65,10 @@ export function submitBulk<E extends LinkedEntity, K>(
   const collector = new UnknownIssueCollector();
   const outcome: BulkOutcome<K> = { accepted: [], rejected: [], unknown: { unknownIssueKeys: [] } };
   entities.forEach((entity, index) => {
-    // An entity breaking an entity-level rule is refused on its own; the rest of the request still counts.
-    const problems = [...(split.byEntity.get(index) ?? []), ...associationCountProblems(entity, `${spec.arrayField}[${index}]`)];
+    // An entity breaking an entity-level rule is refused on its own; the rest of the request still counts. The prose
+    // rules read fields the schema vouches for, so they apply only to an entity the schema accepted.
+    const schemaProblems = split.byEntity.get(index) ?? [];
+    const problems = schemaProblems.length > 0 ? schemaProblems : associationCountProblems(entity, `${spec.arrayField}[${index}]`);
     if (problems.length > 0) {
       outcome.rejected.push({ key: spec.responseKey(entity), messages: capProblems(problems) });
       return;

@@ -119,7 +119,9 @@ export function submitDevinfo(
   const failed: Record<string, RepositoryFailures> = {};
   request.repositories.forEach((repository, r) => {
     const path = `repositories[${r}]`;
-    const repositoryProblems = [...(placed.repositories.get(r) ?? []), ...idProblems(repository.id, `${path}.id`)];
+    // The prose rules read fields the schema vouches for: they apply to what the schema accepted.
+    const schemaProblems = placed.repositories.get(r) ?? [];
+    const repositoryProblems = schemaProblems.length > 0 ? schemaProblems : idProblems(repository.id, `${path}.id`);
     if (repositoryProblems.length > 0) {
       // A repository Jira cannot take is not stored, and nothing in it is.
       failed[repository.id] = { errorMessages: asMessages(repositoryProblems) };
@@ -132,7 +134,8 @@ export function submitDevinfo(
       ((failed[repository.id] ??= {})[type] ??= []).push({ id, errorMessages: asMessages(messages) });
     for (const type of ENTITY_TYPES) {
       (repository[type] ?? []).forEach((entity, e) => {
-        const problems = [...(placed.entities.get(entityKey(r, type, e)) ?? []), ...devinfoEntityProblems(entity, `${path}.${type}[${e}]`)];
+        const entitySchemaProblems = placed.entities.get(entityKey(r, type, e)) ?? [];
+        const problems = entitySchemaProblems.length > 0 ? entitySchemaProblems : devinfoEntityProblems(entity, `${path}.${type}[${e}]`);
         if (problems.length > 0) return fail(type, entity.id, problems);
         const resolution = resolveIssues(entity, projects);
         collector.add(resolution);
