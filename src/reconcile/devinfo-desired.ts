@@ -1,6 +1,6 @@
 import type { IssueAssociation, JiraBranch, JiraCommit } from '../jira/payloads';
 import type { LinkedBranch as DevBranch, LinkedCommit as DevCommit, LinkedRepository as DevRepository } from '../model/devinfo-links';
-import { devinfoIdOf } from '../model/devinfo-id';
+import { DEVINFO_ID_PATTERN, devinfoIdOf } from '../model/devinfo-id';
 import { toRfc3339Utc } from '../model/date-time';
 import { MAX_ISSUE_KEYS } from '../model/issue-keys';
 import { cleanText, cutText } from '../model/text';
@@ -49,13 +49,33 @@ const association = (keys: readonly string[]): IssueAssociation[] => [
 /** Jira's cap on every URL field (schema). */
 export const MAX_URL = 2000;
 
+/** Jira's `format: url` on devinfo links: an absolute URL (any scheme; hosts without dots and private addresses too). */
+function isAbsoluteUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value) && URL.canParse(value);
+}
+
+/** Why Jira could not take a link as it is (`URL …`), or undefined. */
+function urlProblem(url: string): string | undefined {
+  if (url.length > MAX_URL) return `URL longer than ${MAX_URL} characters`;
+  if (!isAbsoluteUrl(url)) return `URL ${JSON.stringify(url.slice(0, 80))} is no absolute URL`;
+  return undefined;
+}
+
+/** Jira's `fileCount`: an int32 of at least 0. */
+const MAX_FILE_COUNT = 2 ** 31 - 1;
+
 /**
- * Why Jira could not take a commit as it is, or undefined: its URL over 2000 characters, or an author time that is
- * no date-time. Both fields are required, so such a commit is not sent (it is kept in Jira as it is).
+ * Why Jira could not take a commit as it is, or undefined: an id outside Jira's characters, a URL that is no
+ * absolute URL (or over 2000 characters), an author time that is no date-time, a file count that is no count. All
+ * are required fields, so such a commit is not sent (it is kept in Jira as it is).
  */
 function commitProblem(commit: DevCommit): string | undefined {
-  if (commit.url.length > MAX_URL) return `commit URL longer than ${MAX_URL} characters`;
+  if (!DEVINFO_ID_PATTERN.test(commit.sha)) return `commit id ${JSON.stringify(commit.sha.slice(0, 80))} is not 1-1024 of [A-Za-z0-9~.-_]`;
+  const url = urlProblem(commit.url);
+  if (url !== undefined) return `commit ${url}`;
   if (toRfc3339Utc(commit.timestamp) === undefined) return `author time ${JSON.stringify(commit.timestamp.slice(0, 40))} is no date-time`;
+  if (!Number.isInteger(commit.filesChanged) || commit.filesChanged < 0 || commit.filesChanged > MAX_FILE_COUNT)
+    return `file count ${commit.filesChanged} is no whole number from 0 to ${MAX_FILE_COUNT}`;
   return undefined;
 }
 
@@ -112,8 +132,9 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
   const keep = new Set<string>();
   let count = 0;
   for (const repo of repositories) {
-    if (repo.url.length > MAX_URL) {
-      warnings.push(`repository ${repo.id}: URL longer than ${MAX_URL} characters; its branches and commits are not sent`);
+    const repositoryUrl = urlProblem(repo.url);
+    if (repositoryUrl !== undefined) {
+      warnings.push(`repository ${repo.id}: ${repositoryUrl}; its branches and commits are not sent`);
       for (const c of repo.commits) keep.add(devinfoEntityId(repo.id, 'commit', c.sha));
       for (const b of repo.branches) keep.add(devinfoEntityId(repo.id, 'branch', b.name));
       count += repo.commits.length + repo.branches.length;
@@ -152,7 +173,8 @@ export function desiredDevinfo(repositories: readonly DevRepository[], provider:
         continue;
       }
       seen.add(id);
-      const problem = branch.url.length > MAX_URL ? `branch URL longer than ${MAX_URL} characters` : commitProblem(branch.lastCommit);
+      const branchUrl = urlProblem(branch.url);
+      const problem = branchUrl !== undefined ? `branch ${branchUrl}` : commitProblem(branch.lastCommit);
       if (problem !== undefined) {
         warnings.push(`${clip(id, 120)}: ${problem}, not sent`);
         keep.add(id);

@@ -108,6 +108,56 @@ describe('devinfo within Jira limits: URLs and times', () => {
     assert.equal(result.warnings.filter((w) => w.includes('longer than 2000')).length, 2);
   });
 
+  for (const [label, change, warning] of [
+    ["an id outside Jira's characters", { sha: 'not/a-sha' }, /commit id "not\/a-sha" is not 1-1024 of/],
+    [
+      'a URL that is no absolute URL',
+      { url: 'git@git.example:acme/web.git' },
+      /commit URL "git@git\.example:acme\/web\.git" is no absolute URL/,
+    ],
+    ['a file count below zero', { filesChanged: -1 }, /file count -1 is no whole number/],
+    ['a file count that is no whole number', { filesChanged: 1.5 }, /file count 1\.5 is no whole number/],
+  ] as const) {
+    it(`does not send a commit with ${label}, keeps it in Jira, and warns naming it`, () => {
+      const bad: typeof tip = Object.assign({ ...tip, sha: 'd'.repeat(40) }, change);
+      const result = desiredDevinfo([withCommits(tip, bad)], 'code');
+      assert.deepEqual(
+        result.entities.map((e) => e.id),
+        [`web/commit/${tip.sha}`],
+      );
+      assert.ok(result.keep.has(`web/commit/${bad.sha}`));
+      assert.ok(
+        result.warnings.some((w) => w.startsWith(`web/commit/${bad.sha}: `) && warning.test(w)),
+        result.warnings.join('\n'),
+      );
+    });
+  }
+
+  it('does not send a branch whose URL or tip Jira would refuse, and keeps it', () => {
+    const result = desiredDevinfo(
+      [
+        {
+          ...repo('PROJ-1-a', 'PROJ-1-b'),
+          branches: [
+            { ...branch('PROJ-1-a'), url: 'not a url' },
+            { ...branch('PROJ-1-b'), lastCommit: { ...tip, filesChanged: -3 } },
+          ],
+        },
+      ],
+      'code',
+    );
+    assert.deepEqual(result.entities, []);
+    assert.deepEqual([...result.keep].sort(), ['web/branch/PROJ-1-a', 'web/branch/PROJ-1-b']);
+    assert.match(result.warnings.join('\n'), /PROJ-1-a: branch URL "not a url" is no absolute URL/);
+  });
+
+  it('sends nothing of a repository whose URL is no absolute URL (a scp-style remote), keeping what Jira has', () => {
+    const result = desiredDevinfo([{ ...repo('PROJ-1-a'), url: 'git@git.example:acme/web.git' }], 'code');
+    assert.deepEqual(result.entities, []);
+    assert.ok(result.keep.has('web/branch/PROJ-1-a'));
+    assert.match(result.warnings[0] ?? '', /^repository web: URL "git@git\.example:acme\/web\.git" is no absolute URL/);
+  });
+
   it('sends nothing of a repository whose URL passes 2000 characters, keeping what Jira has', () => {
     const result = desiredDevinfo([{ ...repo('PROJ-1-a'), url: `https://git.example/${'x'.repeat(2000)}` }], 'code');
     assert.deepEqual(result.entities, []);
