@@ -278,6 +278,16 @@ describe('simulator: devinfo API', () => {
     assert.equal(response.status, 400);
   });
 
+  it('ignores _updateSequenceId on bulkByProperties ("no longer supported"): newer data goes too', async () => {
+    await submit({ repositories: [repository('r', { updateSequenceId: 10 })], properties: { installationId: '42' } });
+    const response = await h.http.delete(`${h.base('devinfo')}/bulkByProperties`, {
+      headers,
+      params: { installationId: '42', _updateSequenceId: 1 },
+    });
+    assert.equal(response.status, 202);
+    assert.deepEqual(h.sim.stored('devinfo'), []);
+  });
+
   it('answers 400 for a non-numeric _updateSequenceId', async () => {
     const response = await h.http.delete(`${h.base('devinfo')}/bulkByProperties`, { headers, params: { a: '1', _updateSequenceId: 'x' } });
     assert.equal(response.status, 400);

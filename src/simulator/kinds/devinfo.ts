@@ -48,7 +48,8 @@ export function createDevinfoKind(projects: ReadonlySet<string>, transitions: Si
       const query = propertiesFromQuery(request.query, true);
       if (!query.ok) return jiraError('object', 400, query.problems);
       if (first === 'existsByProperties') return { status: 200, body: { hasDataMatchingProperties: store.anyMatching(query.properties) } };
-      return deletion(request, (max) => store.deleteMatching(query.properties, max));
+      // `_updateSequenceId` "is no longer supported" here (swagger): still 400 when not numeric, otherwise ignored.
+      return deletion(request, () => store.deleteMatching(query.properties));
     }
     return jiraError('object', 404, [`No devinfo operation for ${method} ${segments.join('/')}`]);
   }
