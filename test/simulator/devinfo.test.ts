@@ -52,6 +52,34 @@ describe('simulator: devinfo API', () => {
     });
   }
 
+  for (const time of ['yesterday', '2026-13-45T00:00:00Z', '2026-01-02 03:04:05']) {
+    it(`lists a commit whose authorTimestamp is "${time}" (no ISO 8601 date-time) as failed and stores the rest`, async () => {
+      const response = await submit({
+        repositories: [repository('r', { commits: [commit('abc', ['WEB-1'], { authorTimestamp: time }), commit('def')] })],
+      });
+      assert.equal(response.status, 202);
+      assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['def']);
+      assert.match(
+        failedMessages(response.data.failedDevinfoEntities['r'].commits, 'abc')[0] ?? '',
+        /commits\[0\]\.authorTimestamp: .* is not an ISO 8601 date-time/,
+      );
+    });
+  }
+
+  it('accepts an authorTimestamp with an offset or fractional seconds', async () => {
+    const response = await submit({
+      repositories: [
+        repository('r', {
+          commits: [
+            commit('a', ['WEB-1'], { authorTimestamp: '2026-01-02T05:04:05+02:00' }),
+            commit('b', ['WEB-1'], { authorTimestamp: '2026-01-02T03:04:05.123Z' }),
+          ],
+        }),
+      ],
+    });
+    assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['a', 'b']);
+  });
+
   it('lists a branch whose lastCommit is null as failed in a 202 (not a 500) and stores the rest', async () => {
     const branch = (id: string, lastCommit: unknown) => ({
       id,
@@ -103,6 +131,28 @@ describe('simulator: devinfo API', () => {
       assert.deepEqual(Object.keys(response.data.acceptedDevinfoEntities), ['ok']);
       assert.match(response.data.failedDevinfoEntities['org/repo'].errorMessages[0].message, /repositories\[0\]\.id: must only contain/);
       assert.equal((await h.http.get(repoPath('org/repo'), { headers })).status, 404);
+    });
+
+    const pullRequest = (id: string, lastUpdate: string) => ({
+      id,
+      issueKeys: ['WEB-1'],
+      updateSequenceId: 1,
+      status: 'OPEN',
+      title: 'WEB-1 x',
+      author: { email: 'a@example.com' },
+      commentCount: 0,
+      sourceBranch: 'x',
+      lastUpdate,
+      url: 'https://git.example.com/pr/1',
+      displayId: '#1',
+    });
+
+    it('lists a pull request whose lastUpdate is no ISO 8601 date-time as failed, and stores the other', async () => {
+      const response = await submit({
+        repositories: [repository('r', { pullRequests: [pullRequest('1', 'last week'), pullRequest('2', '2024-05-01T10:00:00Z')] })],
+      });
+      assert.deepEqual(response.data.acceptedDevinfoEntities['r'].pullRequests, ['2']);
+      assert.match(failedMessages(response.data.failedDevinfoEntities['r'].pullRequests, '1')[0] ?? '', /pullRequests\[0\]\.lastUpdate/);
     });
 
     it('lists a pull request with a bad id as failed', async () => {

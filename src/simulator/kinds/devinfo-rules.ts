@@ -24,24 +24,40 @@ function issueKeyProblems(keys: unknown, path: string): string[] {
   );
 }
 
+/** "A UTC ISO 8601 date time" (commit authorTimestamp, pull request lastUpdate): the schema says only `string`. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function dateTimeProblems(value: unknown, path: string): string[] {
+  if (typeof value !== 'string') return [];
+  return ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? [] : [`${path}: '${value}' is not an ISO 8601 date-time`];
+}
+
 interface DevinfoEntityLike {
   readonly id: string;
   readonly issueKeys?: unknown;
   readonly associations?: readonly { readonly values: readonly unknown[] }[];
-  readonly lastCommit?: { readonly id?: unknown; readonly issueKeys?: unknown };
+  readonly authorTimestamp?: unknown;
+  readonly lastUpdate?: unknown;
+  readonly lastCommit?: { readonly id?: unknown; readonly issueKeys?: unknown; readonly authorTimestamp?: unknown };
 }
 
-/** A commit, branch or pull request: its id, its issue keys (and a branch's lastCommit's), its association total. */
+/**
+ * A commit, branch or pull request: its id, its issue keys (and a branch's lastCommit's), its association total, its
+ * times (a commit's authorTimestamp, a pull request's lastUpdate).
+ */
 export function devinfoEntityProblems(entity: DevinfoEntityLike, path: string): string[] {
   const problems = [
     ...idProblems(entity.id, `${path}.id`),
     ...issueKeyProblems(entity.issueKeys, `${path}.issueKeys`),
     ...associationCountProblems(entity, path),
+    ...dateTimeProblems(entity.authorTimestamp, `${path}.authorTimestamp`),
+    ...dateTimeProblems(entity.lastUpdate, `${path}.lastUpdate`),
   ];
   const tip = entity.lastCommit;
   if (tip !== undefined) {
     if (typeof tip.id === 'string') problems.push(...idProblems(tip.id, `${path}.lastCommit.id`));
     problems.push(...issueKeyProblems(tip.issueKeys, `${path}.lastCommit.issueKeys`));
+    problems.push(...dateTimeProblems(tip.authorTimestamp, `${path}.lastCommit.authorTimestamp`));
   }
   return problems;
 }
