@@ -1,6 +1,6 @@
 import { type FlagEnvironment, linkFromSource } from '../../src/kit';
 import type { FlagdFile, FlagdFlag, FlagdMetadata, FlagdVariantValue } from './codecs';
-import { describeRollout } from './rollout';
+import { defaultVariantOf, describeRollout } from './rollout';
 
 /**
  * One environment's flagd definitions → the parts of a NormalizedFlag (join.ts joins the environments). Pure:
@@ -196,7 +196,7 @@ export function mapFlagEnvironment(
   settings: FlagdMapSettings,
   linkOf?: (key: string) => string | undefined,
 ): FlagEnvironment {
-  const defaultVariant = flag.defaultVariant ?? undefined;
+  const defaultVariant = defaultVariantOf(flag);
   const defaultRaw = defaultVariant === undefined ? undefined : flag.variants[defaultVariant];
   const enabled = flag.state === 'ENABLED';
   const rollout = enabled ? describeRollout(key, flag, settings.onVariants) : undefined;

@@ -198,10 +198,15 @@ function percentageRollout(percentage: number): Rollout {
   return rollout;
 }
 
+/** The flag's default variant; an empty name counts as unset, as in flagd (the application's default is served). */
+export function defaultVariantOf(flag: FlagdFlag): string | undefined {
+  return flag.defaultVariant === null || flag.defaultVariant === '' ? undefined : flag.defaultVariant;
+}
+
 /** Rollout of an ENABLED flag (DISABLED flags have none). */
 export function describeRollout(flagKey: string, flag: FlagdFlag, onVariants?: readonly string[]): Rollout | undefined {
   const rule = onRuleOf(flag, onVariants);
-  const defaultVariant = flag.defaultVariant ?? undefined;
+  const defaultVariant = defaultVariantOf(flag);
   if (!hasTargeting(flag)) {
     if (defaultVariant === undefined) return { text: 'everyone gets the application default' };
     return rule.by !== 'none' ? percentageRollout(isOn(rule, defaultVariant) ? 100 : 0) : { text: clip(`everyone gets ${defaultVariant}`) };

@@ -190,7 +190,7 @@ const LinkingCodec = section(
   {
     tagTypes: describe(
       t.array(NonEmptyString, 'a list of tag types'),
-      'When set, only tags of these types ("type:value") count; default: jira/issue/issues/ticket tags in any case, others only as upper-case keys',
+      'When set, only tags of these types ("type:value", the type in any case) count, their values in any case; default: jira/issue/issues/ticket tags in any case, others only as upper-case keys',
     ),
     ignoreCase: describe(Bool, 'Also accept a lower-case issue key at the start of the flag key (proj-12-checkout → PROJ-12)'),
   },

@@ -49,6 +49,15 @@ export interface LinkSource {
   readonly issueKeys: readonly string[];
 }
 
+// Tag types match in any case (`tagTypes: [Jira]` takes `jira:PROJ-1` and `JIRA:PROJ-1`); each configured list is
+// lower-cased once.
+const lowerCasedTypes = new WeakMap<readonly string[], readonly string[]>();
+function lowerCased(types: readonly string[]): readonly string[] {
+  let lower = lowerCasedTypes.get(types);
+  if (lower === undefined) lowerCasedTypes.set(types, (lower = types.map((t) => t.toLowerCase())));
+  return lower;
+}
+
 /**
  * Keys from one tag: "PROJ-1", "jira:proj-1", "jira:PROJ-1,PROJ-2". Values of issue-typed tags (`tagTypes`, else
  * jira/issue/issues/ticket) count in any case; any other tag only when written as a key in upper case, so
@@ -56,10 +65,11 @@ export interface LinkSource {
  */
 function keysFromTag(tag: string, tagTypes: readonly string[] | undefined, out: string[]): void {
   const colon = tag.indexOf(':');
-  const type = colon > 0 ? tag.slice(0, colon) : undefined;
+  const type = colon > 0 ? tag.slice(0, colon).toLowerCase() : undefined;
   const value = colon > 0 ? tag.slice(colon + 1) : tag;
-  if (tagTypes !== undefined && (type === undefined || !tagTypes.includes(type))) return;
-  const anyCase = type !== undefined && (tagTypes ?? ISSUE_TAG_TYPES).includes(type.toLowerCase());
+  const types = tagTypes === undefined ? undefined : lowerCased(tagTypes);
+  if (types !== undefined && (type === undefined || !types.includes(type))) return;
+  const anyCase = type !== undefined && (types ?? ISSUE_TAG_TYPES).includes(type);
   for (const part of value.split(/[,\s]+/)) {
     const candidate = anyCase ? part.trim().toUpperCase() : part.trim();
     if (isIssueKey(candidate)) out.push(candidate);

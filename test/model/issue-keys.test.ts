@@ -51,6 +51,12 @@ describe('issue-key linking', () => {
     assert.deepEqual(linkIssueKeys(source, { ...DEFAULT_LINKING, key: false, tagTypes: ['jira'] }).keys, ['PROJ-1']);
   });
 
+  it('matches tag types in any case, on both sides, and takes their values in any case', () => {
+    const source = { ...base, tags: ['Jira:proj-7', 'JIRA:PROJ-8', 'other:PROJ-9'] };
+    for (const tagTypes of [['Jira'], ['jira'], ['JIRA']])
+      assert.deepEqual(linkIssueKeys(source, { ...DEFAULT_LINKING, key: false, tagTypes }).keys, ['PROJ-7', 'PROJ-8'], tagTypes[0]);
+  });
+
   it('reports explicit keys that are not Jira keys', () => {
     const result = linkIssueKeys({ ...base, issueKeys: ['PROJ-1', 'nonsense'] });
     assert.deepEqual(result.keys, ['PROJ-1']);

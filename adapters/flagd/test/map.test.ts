@@ -202,6 +202,11 @@ describe('flagd map: state and targeting → environment status', () => {
       expect: { defaultValue: undefined, rollout: { text: 'everyone gets the application default' } },
     },
     {
+      name: 'empty default variant: unset, as in flagd (even beside a variant named "")',
+      flag: { state: 'ENABLED', variants: { ...BOOL, '': false }, defaultVariant: '' },
+      expect: { defaultValue: undefined, rollout: { text: 'everyone gets the application default' } },
+    },
+    {
       name: 'if with two conditions and a fallback → 2 rules, fallback named',
       flag: {
         state: 'ENABLED',
