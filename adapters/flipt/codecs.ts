@@ -45,3 +45,42 @@ export const FliptInfoCodec = t.partial({ version: t.unknown }, 'Flipt build inf
 
 export type FliptFlag = t.TypeOf<typeof FliptFlagCodec>;
 export type FliptFlagList = t.TypeOf<typeof FliptFlagListCodec>;
+
+/**
+ * The evaluation snapshot of a namespace (`GET /internal/v1/evaluation/snapshot/namespace/{key}`, Flipt 1.32+, what
+ * client-side SDKs evaluate from): each flag with its rules (variant flags) and rollouts (boolean flags). Only what
+ * the mapping reads; protobuf JSON leaves out fields at their zero value (`false`, `0`, empty lists), so every field
+ * is optional and absent means zero.
+ */
+const FliptSnapshotSegmentCodec = t.partial({ key: optional(t.string) });
+
+const FliptDistributionCodec = t.partial({ variantKey: optional(t.string), rollout: optional(t.number) });
+
+export const FliptRuleCodec = t.partial({
+  rank: optional(t.number),
+  segments: optional(t.array(FliptSnapshotSegmentCodec)),
+  distributions: optional(t.array(FliptDistributionCodec)),
+});
+
+export const FliptRolloutCodec = t.partial({
+  /** SEGMENT_ROLLOUT_TYPE or THRESHOLD_ROLLOUT_TYPE. */
+  type: optional(t.string),
+  rank: optional(t.number),
+  segment: optional(t.partial({ value: optional(t.boolean), segments: optional(t.array(FliptSnapshotSegmentCodec)) })),
+  threshold: optional(t.partial({ percentage: optional(t.number), value: optional(t.boolean) })),
+});
+
+export const FliptSnapshotFlagCodec = t.intersection([
+  t.type({ key: t.string }),
+  t.partial({ rules: optional(t.array(FliptRuleCodec)), rollouts: optional(t.array(FliptRolloutCodec)) }),
+]);
+
+export const FliptNamespaceSnapshotCodec = t.type({ flags: t.array(FliptSnapshotFlagCodec) }, 'a Flipt evaluation snapshot');
+
+export type FliptRule = t.TypeOf<typeof FliptRuleCodec>;
+export type FliptRollout = t.TypeOf<typeof FliptRolloutCodec>;
+/** A flag's targeting from the snapshot: its rules and rollouts, in rank order. */
+export interface FliptTargeting {
+  readonly rules: readonly FliptRule[];
+  readonly rollouts: readonly FliptRollout[];
+}

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * Bump when the same Flipt data would map to other normalized flags (map.ts, codecs.ts, read.ts): namespaces whose
  * evaluation snapshots did not move are otherwise not read again (see `snapshotUnlessUnchanged`).
  */
-const MAPPING_REVISION = 1;
+const MAPPING_REVISION = 2;
 
 /**
  * What besides Flipt's data decides the snapshot. The token is left out: it decides whether a namespace can be read,

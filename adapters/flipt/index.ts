@@ -12,6 +12,7 @@ import { fliptFingerprints } from './fingerprint';
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions, type FliptOwnOptions } from './options';
 import { readNamespaceFlags } from './read';
+import { readNamespaceTargeting } from './targeting';
 import { namespaceSnapshots } from './snapshot-version';
 import { fliptProduct } from './version';
 import { watchFlipt } from './watch';
@@ -78,18 +79,26 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
       options.environments,
       async (env, inner): Promise<NamespaceFlags> => {
         const namespace = namespaceOf(env);
+        const request = {
+          baseUrl,
+          namespace,
+          pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+          ...(options.token !== undefined && { token: options.token }),
+        };
         try {
-          const { flags, skipped } = await readNamespaceFlags(
-            {
-              baseUrl,
-              namespace,
-              pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
-              ...(options.token !== undefined && { token: options.token }),
-            },
-            context.http,
-            inner,
-          );
-          return { environment: env.name, namespace, flags, skipped };
+          const [{ flags, skipped }, targeting] = await Promise.all([
+            readNamespaceFlags(request, context.http, inner),
+            readNamespaceTargeting(request, context.http, inner),
+          ]);
+          if (targeting === undefined)
+            context.logger.debug({ provider, namespace }, 'flipt: no evaluation snapshot (before 1.32): rules not read');
+          return {
+            environment: env.name,
+            namespace,
+            flags,
+            skipped: [...skipped, ...(targeting?.skipped ?? [])],
+            ...(targeting !== undefined && { targeting: targeting.byKey }),
+          };
         } catch (error) {
           throw new SourceError(provider, `environment "${env.name}" (namespace "${namespace}"): ${(error as Error).message}`, error);
         }

@@ -1,5 +1,6 @@
 import type { FlagEnvironment, NormalizedFlag, SkippedFlag } from '../../src/kit';
-import type { FliptFlag } from './codecs';
+import type { FliptFlag, FliptTargeting } from './codecs';
+import { fliptStatus } from './rollout';
 
 /** Pure: Flipt flags per namespace → flagsync's NormalizedFlag, one per flag key with one entry per environment. */
 export interface NamespaceFlags {
@@ -9,7 +10,14 @@ export interface NamespaceFlags {
   readonly flags: readonly FliptFlag[];
   /** Flags of this namespace whose data could not be used. */
   readonly skipped?: readonly { readonly key: string; readonly reason: string }[];
+  /**
+   * Each flag's rules and rollouts (from the namespace's evaluation snapshot); undefined when Flipt cannot say (no
+   * snapshot endpoint before 1.32). A flag missing from it has none.
+   */
+  readonly targeting?: ReadonlyMap<string, FliptTargeting>;
 }
+
+const NO_TARGETING: FliptTargeting = { rules: [], rollouts: [] };
 
 export interface FliptMapSettings {
   readonly provider: string;
@@ -34,13 +42,10 @@ export function metadataTags(metadata: Readonly<Record<string, unknown>> | null 
 }
 
 function environmentOf(flag: FliptFlag, ns: NamespaceFlags, settings: FliptMapSettings): FlagEnvironment {
-  const isVariant = flag.type === 'VARIANT_FLAG_TYPE';
+  const status = fliptStatus(flag, ns.targeting === undefined ? undefined : (ns.targeting.get(flag.key) ?? NO_TARGETING));
   return {
     name: ns.environment,
-    enabled: flag.enabled,
-    ...(isVariant && present(flag.defaultVariant?.key) ? { defaultValue: flag.defaultVariant.key } : {}),
-    // Jira's defaultValue is what is served while the flag is off: a boolean flag that is off serves false.
-    ...(!isVariant ? { defaultValue: 'false' } : {}),
+    ...status,
     url: fliptFlagUrl(settings.uiUrl, ns.namespace, flag.key),
     ...(present(flag.updatedAt) ? { lastUpdated: flag.updatedAt } : {}),
   };

@@ -23,12 +23,24 @@ describe('flipt mapping', () => {
     );
   });
 
-  it('uses the default variant of a variant flag as its default value', () => {
+  it('names what a variant flag serves when no rule matches, and gives it no default value (off, Flipt serves none)', () => {
+    const variant = (extra: Partial<FliptFlag>) => flag({ type: 'VARIANT_FLAG_TYPE', defaultVariant: { key: 'bm25' }, ...extra });
     const [out] = normalizeFliptFlags(
-      [{ environment: 'production', namespace: 'prod', flags: [flag({ type: 'VARIANT_FLAG_TYPE', defaultVariant: { key: 'bm25' } })] }],
+      [
+        { environment: 'production', namespace: 'prod', flags: [variant({})], targeting: new Map() },
+        { environment: 'staging', namespace: 'stage', flags: [variant({ enabled: false })], targeting: new Map() },
+        { environment: 'qa', namespace: 'qa', flags: [variant({})] },
+      ],
       settings,
     );
-    assert.equal(out!.environments[0]!.defaultValue, 'bm25');
+    assert.deepEqual(
+      out!.environments.map((e) => [e.enabled, e.defaultValue, e.rollout]),
+      [
+        [true, undefined, { text: 'everyone gets bm25' }],
+        [false, undefined, undefined],
+        [true, undefined, { text: 'rules not read; else bm25' }],
+      ],
+    );
   });
 
   it('gives a boolean flag the default value it serves while off (false), whether it is on or off', () => {

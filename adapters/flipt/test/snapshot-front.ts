@@ -7,11 +7,12 @@ import type { AddressInfo } from 'node:net';
  * evaluation snapshot without an ETag), serving that endpoint as a given Flipt does:
  * - `etag`: Flipt 1.54+, an ETag (unquoted hex, as Flipt sends it) and 304 to a matching If-None-Match;
  * - `body`: Flipt 1.32–1.53, the body alone (passed through);
- * - `missing`: Flipt before 1.32, no such endpoint (404).
+ * - `missing`: Flipt before 1.32, no such endpoint (404);
+ * - `failing`: the endpoint answers 503.
  * Every other request passes through. `afterFlagPage` runs after each flag page is answered, to change Flipt's data
  * while a read is under way.
  */
-export type SnapshotEndpoint = 'etag' | 'body' | 'missing';
+export type SnapshotEndpoint = 'etag' | 'body' | 'missing' | 'failing';
 
 export interface FrontRequest {
   readonly path: string;
@@ -45,6 +46,7 @@ export async function startFliptFront(apiUrl: string, endpoint: SnapshotEndpoint
     front.requests.push({ path, ...(ifNoneMatch !== undefined && { ifNoneMatch }) });
     const snapshot = SNAPSHOT_PATH.test(path);
     if (snapshot && endpoint === 'missing') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    if (snapshot && endpoint === 'failing') return void res.writeHead(503, { 'content-type': 'text/plain' }).end('Unavailable');
     const upstream = await fetch(`${apiUrl}${req.url ?? '/'}`, {
       headers: req.headers.authorization === undefined ? {} : { authorization: req.headers.authorization },
     });

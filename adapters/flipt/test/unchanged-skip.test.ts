@@ -129,7 +129,8 @@ describe('Flipt: unchanged namespaces skip (evaluation snapshot ETags)', functio
     const report = await sync({ store: observedStore(seen) });
     assert.equal(report.results[0]!.updated, 1);
     assert.deepEqual(seen.atLoad, { snapshots: 2, flagReads: 0 }, 'each namespace asked, nothing read yet');
-    assert.equal(world.front.requests.length - flagReads().length, 2, "the read used the check's versions: no second ask");
+    // Per namespace: the check's version (the read uses it), and the read of its rules.
+    assert.equal(world.front.requests.length - flagReads().length, 4, "the read used the check's versions: no second version ask");
   });
 
   it('a check that Flipt fails counts as "changed": state first, then the read, which asks again (no skip)', async () => {
@@ -145,7 +146,11 @@ describe('Flipt: unchanged namespaces skip (evaluation snapshot ETags)', functio
     assert.equal(report.ok, true);
     assert.equal(report.results[0]!.updated, 1);
     assert.deepEqual(seen.atLoad, { snapshots: 2, flagReads: 0 }, 'the failed check, and nothing read yet');
-    assert.equal(world.front.requests.length - flagReads().length, 4, 'the failed check is not reused: the read asks again');
+    assert.equal(
+      world.front.requests.length - flagReads().length,
+      6,
+      'the failed check is not reused: the read asks again (and reads the rules)',
+    );
   });
 
   it("reads again when the adapter's own options change (links to another UI), though Flipt did not", async () => {

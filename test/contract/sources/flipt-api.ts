@@ -4,7 +4,8 @@ import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../
 
 /**
  * A stand-in for Flipt's v1 REST API on loopback: GET /api/v1/namespaces/{ns}/flags with `limit` and `pageToken`
- * paging (`nextPageToken`, `totalCount`), bearer-token auth, serving the documented JSON from fixtures/flipt.
+ * paging (`nextPageToken`, `totalCount`), bearer-token auth, serving the documented JSON from fixtures/flipt; and each
+ * namespace's evaluation snapshot, where a flag's `rules` and `rollouts` (kept beside it in the data) appear.
  */
 export const FLIPT_TOKEN = 'flipt-contract-token-5b1e9c';
 
@@ -20,6 +21,12 @@ export const fliptNamespaces: Readonly<Record<string, FlagList>> = {
 /** What `GET /meta/info` answers (Flipt's build information); without it, 404 as on a server that lacks the route. */
 export interface FliptApiOptions {
   readonly info?: { readonly status?: number; readonly body: unknown };
+}
+
+function withoutTargeting(flag: unknown): unknown {
+  if (typeof flag !== 'object' || flag === null) return flag;
+  const { rules: _rules, rollouts: _rollouts, ...listed } = flag as Record<string, unknown>;
+  return listed;
 }
 
 function answer(namespaces: Readonly<Record<string, FlagList>>, request: FixtureRequest, options: FliptApiOptions) {
@@ -38,7 +45,9 @@ function answer(namespaces: Readonly<Record<string, FlagList>>, request: Fixture
   const limit = Number(request.query.get('limit') ?? '25');
   // Flipt's page token is opaque; an offset in base64 plays the part.
   const offset = Number(Buffer.from(request.query.get('pageToken') ?? '', 'base64').toString() || '0');
-  const flags = list.flags.slice(offset, offset + limit);
+  // Rules and rollouts are not part of a flag in the v1 flag list (the evaluation snapshot carries them).
+  const page = list.flags.slice(offset, offset + limit);
+  const flags = Array.isArray(page) ? page.map(withoutTargeting) : page;
   const next = offset + limit < list.flags.length ? Buffer.from(String(offset + limit)).toString('base64') : '';
   return { body: { flags, nextPageToken: next, totalCount: list.flags.length } };
 }

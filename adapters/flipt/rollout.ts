@@ -1,0 +1,100 @@
+import type { Rollout } from '../../src/kit';
+import type { FliptFlag, FliptRollout, FliptRule, FliptTargeting } from './codecs';
+
+/** What one environment of a Flipt flag shows in Jira: on or off, the value served while off, how far it reaches. */
+export interface FliptStatus {
+  readonly enabled: boolean;
+  readonly defaultValue?: string;
+  readonly rollout?: Rollout;
+}
+
+/** Jira's cap on rollout text. */
+const MAX_TEXT = 255;
+
+const clip = (text: string): string => (text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`);
+
+const byRank = <T extends { readonly rank?: number | null }>(items: readonly T[]): T[] =>
+  [...items].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+
+/** Shares are floats in Flipt (`30.5`): kept to two decimals, within 0–100. */
+const share = (n: number): number => Math.min(100, Math.max(0, Math.round(n * 100) / 100));
+
+const segmentsOf = (segments: readonly { readonly key?: string | null }[] | null | undefined): string => {
+  const keys = (segments ?? []).map((s) => s.key).filter((k): k is string => typeof k === 'string' && k !== '');
+  return keys.length === 0 ? 'a segment' : `segment ${keys.join(', ')}`;
+};
+
+/**
+ * A boolean flag. Flipt evaluates its rollouts in rank order (a threshold rollout takes the entities whose bucket,
+ * 0–99 from the entity id and flag key, is below its percentage; a segment rollout those matching its segments) and
+ * serves the flag's `enabled` value to everyone no rollout took. So the flag is on in Jira when anyone gets `true`,
+ * and off serves `false`. Thresholds alone give the exact share that gets `true`; a segment makes it a rule count.
+ */
+function booleanStatus(flag: FliptFlag, rollouts: readonly FliptRollout[]): FliptStatus {
+  const fallback = flag.enabled;
+  if (rollouts.length === 0) return { enabled: fallback, defaultValue: 'false' };
+  const ranked = byRank(rollouts);
+  const servesTrue =
+    fallback ||
+    ranked.some((r) => (r.threshold != null ? r.threshold.value === true && (r.threshold.percentage ?? 0) > 0 : r.segment?.value === true));
+  if (ranked.every((r) => r.threshold != null)) {
+    // The same bucket is compared with each threshold in turn: the first above it decides.
+    let covered = 0;
+    let toTrue = 0;
+    for (const { threshold } of ranked) {
+      const percentage = Math.min(100, Math.max(0, threshold?.percentage ?? 0));
+      if (percentage > covered) {
+        if (threshold?.value === true) toTrue += percentage - covered;
+        covered = percentage;
+      }
+    }
+    if (fallback) toTrue += 100 - covered;
+    return { enabled: servesTrue, defaultValue: 'false', ...(servesTrue && { rollout: { percentage: share(toTrue) } }) };
+  }
+  const steps = ranked.map((r) =>
+    r.threshold != null
+      ? `${share(r.threshold.percentage ?? 0)}% → ${r.threshold.value === true}`
+      : `${segmentsOf(r.segment?.segments)} → ${r.segment?.value === true}`,
+  );
+  const text = clip(`${steps.join('; ')}; else ${fallback}`);
+  return { enabled: servesTrue, defaultValue: 'false', ...(servesTrue && { rollout: { rules: ranked.length, text } }) };
+}
+
+/** What an enabled variant flag serves when no rule matches: its default variant, or none. */
+function otherwiseOf(flag: FliptFlag): string {
+  const key = flag.defaultVariant?.key;
+  return typeof key === 'string' && key !== '' ? key : 'no variant (the application default)';
+}
+
+/** One rule's variants and shares, e.g. "learned 10%, bm25 90%". */
+function distributionOf(rule: FliptRule): string {
+  const parts = (rule.distributions ?? [])
+    .filter((d) => (d.rollout ?? 0) > 0)
+    .map((d) => `${d.variantKey ?? '?'} ${share(d.rollout ?? 0)}%`);
+  return parts.length === 0 ? 'no variant' : parts.join(', ');
+}
+
+/**
+ * A variant flag. Disabled, Flipt serves no variant at all (the application's own default), so Jira gets no default
+ * value. Enabled, its rules (in rank order, each for its segments, with a split of variants) decide; whoever no rule
+ * matches gets the default variant, or no variant.
+ */
+function variantStatus(flag: FliptFlag, rules: readonly FliptRule[]): FliptStatus {
+  if (!flag.enabled) return { enabled: false };
+  const otherwise = otherwiseOf(flag);
+  if (rules.length === 0) return { enabled: true, rollout: { text: clip(`everyone gets ${otherwise}`) } };
+  const steps = byRank(rules).map((rule) => `${segmentsOf(rule.segments)}: ${distributionOf(rule)}`);
+  return { enabled: true, rollout: { rules: rules.length, text: clip(`${steps.join('; ')}; else ${otherwise}`) } };
+}
+
+/**
+ * A flag's status in one namespace. Without its targeting (a Flipt before 1.32 has no evaluation snapshot) only the
+ * flag's own fields are known: `enabled`, and what a variant flag serves when no rule matches.
+ */
+export function fliptStatus(flag: FliptFlag, targeting: FliptTargeting | undefined): FliptStatus {
+  const isVariant = flag.type === 'VARIANT_FLAG_TYPE';
+  if (targeting !== undefined) return isVariant ? variantStatus(flag, targeting.rules) : booleanStatus(flag, targeting.rollouts);
+  if (!isVariant) return { enabled: flag.enabled, defaultValue: 'false' };
+  if (!flag.enabled) return { enabled: false };
+  return { enabled: true, rollout: { text: clip(`rules not read; else ${otherwiseOf(flag)}`) } };
+}
