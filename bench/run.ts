@@ -15,9 +15,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { measureNode, type ProcessCost } from './measure';
-import { measurePlanner } from './planner';
+import type { PlannerFigures } from './planner';
 import { medianRows, renderTable, writeReadme, type Row } from './report';
-import { measureStateIo } from './state-io';
 import { flagdScenarios } from './scenarios/flagd';
 import { fliptScenarios } from './scenarios/flipt';
 import { gitScenarios } from './scenarios/git';
@@ -62,6 +61,16 @@ function checkSummary(cost: ProcessCost, scenario: string, expectedWrites: numbe
     throw new Error(`${scenario}: expected ${expectedWrites} writes, got ${writes} (exit ${cost.exitCode}) ${errors.join('; ')}`);
   }
   return writes;
+}
+
+/** One of the in-memory rows (core-rows.ts), measured in a process of its own. */
+function coreRow<T>(which: 'planner' | 'state-io', count: number): T {
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=2048', '--require', 'tsx/cjs', path.join(__dirname, 'core-rows.ts'), which, String(count)],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 async function measureReference(args: readonly string[]): Promise<ProcessCost> {
@@ -158,7 +167,7 @@ async function main(): Promise<void> {
     await sim.close();
     await referenceJira.close();
   }
-  const planner = measurePlanner(count);
+  const planner = coreRow<PlannerFigures>('planner', count);
   rows.push({
     adapter: '(core)',
     scenario: 'in-memory planner: desiredFlags + planRun, nothing changed (no I/O, no parsing)',
@@ -167,7 +176,7 @@ async function main(): Promise<void> {
     heapOnly: true,
   });
 
-  const stateIo = await measureStateIo(count);
+  const stateIo = coreRow<{ loadMs: number; saveMs: number; cpuMs: number; bytes: number; heapMb: number }>('state-io', count);
   rows.push({
     adapter: '(core)',
     scenario: `state load + save through the file store (${(stateIo.bytes / 2 ** 20).toFixed(0)} MB; load ${(stateIo.loadMs / 1000).toFixed(2)} s, save ${(stateIo.saveMs / 1000).toFixed(2)} s)`,
@@ -175,7 +184,7 @@ async function main(): Promise<void> {
     cost: {
       wallMs: stateIo.loadMs + stateIo.saveMs,
       cpuMs: stateIo.cpuMs,
-      peakRssMb: process.memoryUsage().heapUsed / 2 ** 20,
+      peakRssMb: stateIo.heapMb,
       exitCode: 0,
       stdout: '',
       stderr: '',

@@ -10,7 +10,9 @@ import { emptyState, recordsOf } from '../src/reconcile/state';
  * State load + save of `count` flag records through the file store (what every run that changes something pays),
  * measured in the bench process. Records look like those a run leaves: hash, sequence, provider, field hashes, input.
  */
-export async function measureStateIo(count: number): Promise<{ loadMs: number; saveMs: number; cpuMs: number; bytes: number }> {
+export async function measureStateIo(
+  count: number,
+): Promise<{ loadMs: number; saveMs: number; cpuMs: number; bytes: number; heapMb: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'flagsync-bench-state-'));
   try {
     const store = new FileStateStore(path.join(dir, 'state.json'));
@@ -37,7 +39,7 @@ export async function measureStateIo(count: number): Promise<{ loadMs: number; s
     const saveMs = performance.now() - saveStart;
     const used = process.cpuUsage(cpu);
     const bytes = JSON.stringify(loaded).length;
-    return { loadMs, saveMs, cpuMs: (used.user + used.system) / 1000, bytes };
+    return { loadMs, saveMs, cpuMs: (used.user + used.system) / 1000, bytes, heapMb: process.memoryUsage().heapUsed / 2 ** 20 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
