@@ -80,9 +80,13 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * Runs `body` holding the writer lock, recorded in the run log (start, end, outcome) so every replica's /readyz
  * and `flagsync status` see it. State must be loaded inside `body`, after the lock is taken, so a run that waited
- * sees what the previous holder recorded and sends nothing twice.
+ * sees what the previous holder recorded and sends nothing twice. `body` gets a signal that aborts if the lock is
+ * lost meanwhile (its PostgreSQL session ended): it must stop sending, as for SIGTERM.
  */
-export async function runExclusively(options: ExclusiveRunOptions, body: () => Promise<RunReport<unknown>>): Promise<ExclusiveRunResult> {
+export async function runExclusively(
+  options: ExclusiveRunOptions,
+  body: (lockLost: AbortSignal) => Promise<RunReport<unknown>>,
+): Promise<ExclusiveRunResult> {
   const { backend, logger } = options;
   const now = options.now ?? (() => new Date());
   const deadline = Date.now() + (options.waitMs ?? 0);
@@ -124,9 +128,12 @@ export async function runExclusively(options: ExclusiveRunOptions, body: () => P
       if (isUnwritable(error)) return unwritable(error);
       throw error;
     }
+    const lockLost = attempt.lost ?? new AbortController().signal;
+    const sayLost = (): void => logger.error({ reason: String(lockLost.reason) }, 'writer lock lost: the run stops sending');
+    lockLost.addEventListener('abort', sayLost, { once: true });
     let report: RunReport<unknown>;
     try {
-      report = await body();
+      report = await body(lockLost);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       await backend.runs

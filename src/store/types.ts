@@ -11,7 +11,13 @@ export interface LockHolder {
 }
 
 export type LockAttempt =
-  | { readonly acquired: true; readonly release: () => Promise<void>; readonly tookOverFrom?: LockHolder }
+  | {
+      readonly acquired: true;
+      readonly release: () => Promise<void>;
+      readonly tookOverFrom?: LockHolder;
+      /** Aborts (with the reason) when the lock can no longer be vouched for: the run must stop. Absent: never lost. */
+      readonly lost?: AbortSignal;
+    }
   /** `holder` is undefined when the lock is held but the holder could not be read. */
   | { readonly acquired: false; readonly holder?: LockHolder };
 

@@ -26,6 +26,34 @@ describe('runExclusively', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
+  it("hands the body the lock's lost signal: a lock lost mid-run aborts what the body runs under", async () => {
+    const lost = new AbortController();
+    const fileLock = backend.lock;
+    const withLoss: StateBackend = {
+      ...backend,
+      lock: {
+        tryAcquire: async (me) => {
+          const attempt = await fileLock.tryAcquire(me);
+          return attempt.acquired ? { ...attempt, lost: lost.signal } : attempt;
+        },
+      },
+    };
+    const result = await runExclusively({ backend: withLoss, logger: silentLogger }, async (lockLost) => {
+      assert.equal(lockLost.aborted, false);
+      lost.abort(new Error('session ended'));
+      assert.equal(lockLost.aborted, true);
+      return okReport;
+    });
+    assert.equal(result.status, 'ran');
+  });
+
+  it('gives the body a signal that never aborts when the lock cannot be lost (the lock file)', async () => {
+    await runExclusively({ backend, logger: silentLogger }, async (lockLost) => {
+      assert.equal(lockLost.aborted, false);
+      return okReport;
+    });
+  });
+
   it('records the run (start, end, outcome, per-provider counts) in the run log', async () => {
     const result = await runExclusively({ backend, logger: silentLogger }, async () => failedReport);
     assert.equal(result.status, 'ran');

@@ -181,3 +181,62 @@ describe('writer lock: advisory lock of a dead holder', function () {
     }
   });
 });
+
+describe('writer lock: a holder whose PostgreSQL session ends', function () {
+  this.timeout(30_000);
+  it('learns it (lost aborts), and its state writes are refused while the new holder writes', async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    const b = postgresBackend(db.url);
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      assert.ok(first.acquired && first.lost !== undefined);
+      const mark = { type: 'put', kind: 'featureflags', id: 'p:f', record: { h: '', s: 1, p: 'p' } } as const;
+      await a.state.append([mark]); // held: written
+      const lost = new Promise<unknown>((resolve) =>
+        first.lost!.addEventListener('abort', () => resolve(first.lost!.reason), { once: true }),
+      );
+      // A PostgreSQL restart, pg_terminate_backend or an idle timeout ends the session: the lock is released.
+      await queryDatabase(
+        db.url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
+      );
+      assert.match(String(await lost), /writer lock's PostgreSQL session ended/);
+      const second = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
+      assert.equal(second.acquired, true, 'another replica takes it');
+      await assert.rejects(a.state.append([{ ...mark, record: { h: 'stale', s: 2, p: 'p' } }]), /writer lock is gone/);
+      await assert.rejects(
+        a.state.save({ version: 1, entities: {} }, [{ ...mark, record: { h: 'stale', s: 2, p: 'p' } }]),
+        /writer lock is gone/,
+      );
+      await b.state.append([{ ...mark, record: { h: 'new', s: 3, p: 'p' } }]);
+      const rows = await queryDatabase<{ hash: string }>(db.url, "SELECT hash FROM flagsync_records WHERE id = 'p:f'");
+      assert.deepEqual(
+        rows.map((r) => r.hash),
+        ['new'],
+        'only the holder wrote',
+      );
+      if (second.acquired) await second.release();
+      await first.release();
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('a lock released normally reports nothing lost and fences nothing afterwards', async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      assert.ok(first.acquired);
+      await first.release();
+      assert.equal(first.lost?.aborted, false);
+      await a.state.append([{ type: 'put', kind: 'featureflags', id: 'p:f', record: { h: 'x', s: 1, p: 'p' } }]);
+    } finally {
+      await a.close();
+      await db.drop();
+    }
+  });
+});

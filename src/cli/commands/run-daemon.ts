@@ -44,7 +44,7 @@ export async function runDaemon(
     try {
       result = await runExclusively(
         { backend, logger, signal, ...lockWait, ...(trigger.kind === 'schedule' && { slot: trigger.slot }) },
-        () => sync(signal, trigger.kind === 'watch' ? trigger.provider : undefined),
+        (lockLost) => sync(AbortSignal.any([signal, lockLost]), trigger.kind === 'watch' ? trigger.provider : undefined),
       );
     } catch (error) {
       metrics.recordRun(undefined, seconds(), Date.now());

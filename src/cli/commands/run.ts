@@ -53,7 +53,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
         progress,
       });
     if (options.once === true) {
-      const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal }, () => sync(controller.signal));
+      const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal }, (lockLost) =>
+        sync(AbortSignal.any([controller.signal, lockLost])),
+      );
       if (result.status === 'unwritable') {
         // As a run that stopped for the same cause midway: the summary (and --json) says why, exit 1.
         const report = stoppedBeforeStart(result.message);

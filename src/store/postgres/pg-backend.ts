@@ -4,6 +4,7 @@ import { createPool, describeDatabase } from './connect';
 import { migrate } from './migrations';
 import { PgRunLog } from './pg-run-log';
 import { PgStateStore } from './pg-state-store';
+import { WriterFence } from './writer-fence';
 
 export interface PgBackend extends StateBackend {
   readonly state: PgStateStore;
@@ -27,9 +28,10 @@ export function postgresBackend(url: string): PgBackend {
     );
     return migrated;
   };
+  const fence = new WriterFence();
   return {
-    state: new PgStateStore(pool, ready),
-    lock: new AdvisoryLock(url, ready),
+    state: new PgStateStore(pool, ready, fence),
+    lock: new AdvisoryLock(url, ready, fence),
     runs: new PgRunLog(pool, ready),
     saveIntervalMs: 0,
     where,

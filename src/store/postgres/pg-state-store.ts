@@ -14,6 +14,7 @@ import {
   type SyncState,
 } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../types';
+import { WriterFence } from './writer-fence';
 
 const KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
 const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
@@ -83,6 +84,7 @@ export class PgStateStore implements StateStore {
   constructor(
     private readonly pool: Pool,
     private readonly ready: () => Promise<void>,
+    private readonly fence: WriterFence = new WriterFence(),
   ) {}
 
   readonly load = async (): Promise<SyncState> => {
@@ -142,6 +144,7 @@ export class PgStateStore implements StateStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      await this.fence.check(client);
       const last = lastPerEntity(changes);
       const puts = last.filter((c): c is Extract<RecordChange, { type: 'put' }> => c.type === 'put');
       const marks = last.filter((c): c is InFlightChange => c.type === 'inflight');
