@@ -27,13 +27,23 @@ export const HttpUrl = leaf('a URL', (u): u is string => isString(u) && isHttpUr
 });
 
 /** postgres:// or postgresql:// with a host; credentials, database and query (sslmode…) as node-postgres reads them. */
+/** Percent-decoded, or undefined when the text holds a `%` that starts no escape (the driver could not read it). */
+export function percentDecoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export const PostgresUrl = leaf(
-  'a PostgreSQL URL (postgres://user:password@host:5432/database)',
+  'a PostgreSQL URL (postgres://user:password@host:5432/database; in the user, password and database, % as %25, # as %23, @ as %40)',
   (u): u is string => {
     if (!isString(u)) return false;
     try {
       const url = new URL(u);
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname.length > 0;
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return false;
+      return url.hostname.length > 0 && [url.username, url.password, url.pathname].every((part) => percentDecoded(part) !== undefined);
     } catch {
       return false;
     }

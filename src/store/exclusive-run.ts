@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import { redact, type Logger } from '../log';
 import { resultOk } from '../reconcile/apply';
 import type { RunReport } from '../reconcile/run';
 import { describeHolder, replicaName, thisProcess } from './holder';
@@ -135,7 +135,8 @@ export async function runExclusively(
     try {
       report = await body(lockLost);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      // The run log is served by /readyz and read by `status` in other processes, which know none of this one's secrets.
+      const reason = redact(error instanceof Error ? error.message : String(error));
       await backend.runs
         .finish(id, { endedAt: now().toISOString(), outcome: 'error', reason })
         .catch((e: unknown) => logger.error({ err: e }, 'run log: cannot record the end of the run'));
@@ -145,8 +146,8 @@ export async function runExclusively(
     const end: RunEnd = {
       endedAt: now().toISOString(),
       outcome: report.ok ? 'ok' : 'failed',
-      ...(reason === undefined ? {} : { reason }),
-      providers: summarizeProviders(report),
+      ...(reason === undefined ? {} : { reason: redact(reason) }),
+      providers: summarizeProviders(report).map((p) => (p.error === undefined ? p : { ...p, error: redact(p.error) })),
     };
     // The report says how the run went (a state that could not be written included); a run log that cannot record
     // it is told in the log, not made the run's failure.

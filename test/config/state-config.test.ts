@@ -47,7 +47,29 @@ describe('config: state store, readiness and the environment', () => {
     assert.deepEqual([...problems].sort(), [
       'metrics.readyPeriods: expected an integer from 1 to 10000, got 0',
       'state.store: expected one of file, postgres, got "mysql"',
-      'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database)',
+      'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database; in the user, password and database, % as %25, # as %23, @ as %40)',
     ]);
+  });
+
+  for (const [label, url] of [
+    ['a raw % in the password', `postgres://flagsync:50%off-${DB_PASSWORD}@db/flagsync`],
+    ['a raw # in the password', `postgres://app:pa#ss-${DB_PASSWORD}@db/x`],
+    ['a bad port', `postgres://app:${DB_PASSWORD}@db:54x2/x`],
+  ]) {
+    it(`a url written in the file with ${label} is one problem at state.url, exit 2, the password never shown`, async () => {
+      const problems = await problemsOf(`${VALID}state:\n  store: postgres\n  url: "${url}"\n`, baseEnv, [DB_PASSWORD]);
+      assert.deepEqual(problems, [
+        'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database; in the user, password and database, % as %25, # as %23, @ as %40)',
+      ]);
+    });
+  }
+
+  it('a provider URL with a password or a token in its query is not echoed in its problem', async () => {
+    const problems = await problemsOf(
+      VALID.replace(/adapter: flagd[\s\S]*$/, `adapter: unleash\n    url: "htps://admin:${DB_PASSWORD}@unleash.example/api?x=1"\n    token: t\n    environments: [production]\n`),
+      baseEnv,
+      [DB_PASSWORD],
+    );
+    assert.ok(problems.length > 0 && problems.every((p) => !p.includes(DB_PASSWORD)), problems.join('\n'));
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { silentLogger } from '../../src/log';
+import { registerSecret, silentLogger } from '../../src/log';
 import type { RunReport } from '../../src/reconcile/run';
 import { runExclusively } from '../../src/store/exclusive-run';
 import { fileBackend } from '../../src/store/file/file-backend';
@@ -25,6 +25,25 @@ describe('runExclusively', () => {
     backend = fileBackend(path.join(dir, 'state.json'));
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps secrets out of the run log (served by /readyz, read by status in processes that know none of them)', async () => {
+    const secret = 'proxy-pa55-run-log-7f3a';
+    registerSecret(secret);
+    const leaking: RunReport<unknown> = {
+      ...failedReport,
+      results: [providerResult('flags', { ok: false, error: `no answer from https://flagsync:${secret}@unleash.example/api`, seen: 0 })],
+    };
+    await runExclusively({ backend, logger: silentLogger }, async () => leaking);
+    await assert.rejects(
+      runExclusively({ backend, logger: silentLogger }, async () => {
+        throw new Error(`cannot reach https://flagsync:${secret}@unleash.example/api`);
+      }),
+    );
+    const runs = await backend.runs.recent(5);
+    const text = JSON.stringify(runs);
+    assert.ok(!text.includes(secret), text);
+    assert.equal(runs.filter((r) => (r.reason ?? '').includes('[REDACTED]')).length, 2);
+  });
 
   it("hands the body the lock's lost signal: a lock lost mid-run aborts what the body runs under", async () => {
     const lost = new AbortController();

@@ -1,7 +1,7 @@
 import { FileStateStore } from '../../store/file/file-state-store';
 import type { RecordChange } from '../../reconcile/state-store';
 import { registerSecret } from '../../log';
-import { PostgresUrl } from '../../config/scalars';
+import { PostgresUrl, percentDecoded } from '../../config/scalars';
 import { runLogPathOf } from '../../store/file/file-backend';
 import { RunLogFile } from '../../store/file/run-log-file';
 import { thisProcess, describeHolder } from '../../store/holder';
@@ -29,7 +29,7 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
       'flagsync: state migrate: --to: expected a PostgreSQL URL (postgres://user:password@host:5432/database)',
     ]);
   const password = new URL(url).password;
-  if (password !== '') registerSecret(decodeURIComponent(password));
+  if (password !== '') registerSecret(percentDecoded(password) ?? password);
 
   const state = await new FileStateStore(options.from).load();
   const changes: RecordChange[] = [];

@@ -1,10 +1,11 @@
 import { Pool } from 'pg';
+import { percentDecoded } from '../../config/scalars';
 
 /** Where a database is, for messages: host, port and database, never the user's password. */
 export function describeDatabase(url: string): string {
   const u = new URL(url);
   const database = u.pathname.replace(/^\//, '') || '(default database)';
-  return `postgres ${u.hostname}:${u.port || '5432'}/${decodeURIComponent(database)}`;
+  return `postgres ${u.hostname}:${u.port || '5432'}/${percentDecoded(database) ?? database}`;
 }
 
 /**
