@@ -66,7 +66,10 @@ describe('config: state store, readiness and the environment', () => {
 
   it('a provider URL with a password or a token in its query is not echoed in its problem', async () => {
     const problems = await problemsOf(
-      VALID.replace(/adapter: flagd[\s\S]*$/, `adapter: unleash\n    url: "htps://admin:${DB_PASSWORD}@unleash.example/api?x=1"\n    token: t\n    environments: [production]\n`),
+      VALID.replace(
+        /adapter: flagd[\s\S]*$/,
+        `adapter: unleash\n    url: "htps://admin:${DB_PASSWORD}@unleash.example/api?x=1"\n    token: t\n    environments: [production]\n`,
+      ),
       baseEnv,
       [DB_PASSWORD],
     );
