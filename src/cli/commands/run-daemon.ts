@@ -78,8 +78,9 @@ export async function runDaemon(
           runTriggered(signal, { kind: 'watch', provider, noticedAt }),
         );
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-  await watching?.stop();
-  await daemon.stop();
+  // Both stop at once: waiting for a watch run's batch first would let a tick (or a scheduled run waiting for the
+  // lock) start a fresh run after SIGTERM, which the shutdown grace then cuts off mid-batch.
+  await Promise.all([watching?.stop(), daemon.stop()]);
   await server?.close();
   logger.info('daemon stopped; state saved');
   return EXIT_OK;
