@@ -32,11 +32,13 @@ export interface NamespaceFlagsRead {
 /** Flipt pages with an opaque token; a server that keeps handing out tokens must not loop forever. */
 const MAX_PAGES = 10_000;
 
-const HINTS = {
+/** What Flipt's refusals of a namespace read mean, for errors. */
+export const AUTH_HINTS = {
   401: 'the token is missing, wrong or expired',
   403: 'the token may not read this namespace',
-  404: 'no such namespace',
 };
+
+const HINTS = { ...AUTH_HINTS, 404: 'no such namespace' };
 
 /** The Authorization header for a Flipt token (none without one). */
 export const fliptHeaders = (token: string | undefined): Record<string, string> =>

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { decodeItem, itemKeyOf, type SourceHttp } from '../../src/kit';
 import { FliptSnapshotFlagCodec, type FliptTargeting } from './codecs';
-import { fliptHeaders, type NamespaceRead } from './read';
+import { AUTH_HINTS, fliptHeaders, type NamespaceRead } from './read';
 
 /** Each flag's rules and rollouts in one namespace; flags whose targeting does not decode, by key. */
 export interface NamespaceTargeting {
@@ -10,11 +10,6 @@ export interface NamespaceTargeting {
 }
 
 const SnapshotPageCodec = t.type({ flags: t.array(t.unknown) }, 'a Flipt evaluation snapshot');
-
-const HINTS = {
-  401: 'the token is missing, wrong or expired',
-  403: 'the token may not read this namespace',
-};
 
 /**
  * The namespace's rules and rollouts, from its evaluation snapshot (one request, what Flipt's client-side SDKs
@@ -33,7 +28,7 @@ export async function readNamespaceTargeting(
     signal,
     headers: fliptHeaders(read.token),
     what: `Flipt GET ${shown} response`,
-    hints: HINTS,
+    hints: AUTH_HINTS,
   });
   if (body === undefined) return undefined;
   const byKey = new Map<string, FliptTargeting>();

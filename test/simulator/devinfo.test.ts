@@ -156,19 +156,7 @@ describe('simulator: devinfo API', () => {
     });
 
     it('lists a pull request with a bad id as failed', async () => {
-      const pr = {
-        id: 'pr/1',
-        issueKeys: ['WEB-1'],
-        updateSequenceId: 1,
-        status: 'OPEN',
-        title: 'WEB-1 x',
-        author: { email: 'a@example.com' },
-        commentCount: 0,
-        sourceBranch: 'x',
-        lastUpdate: '2024-05-01T10:00:00Z',
-        url: 'https://git.example.com/pr/1',
-        displayId: '#1',
-      };
+      const pr = pullRequest('pr/1', '2024-05-01T10:00:00Z');
       const response = await submit({ repositories: [repository('r', { pullRequests: [pr] })] });
       assert.equal(failedMessages(response.data.failedDevinfoEntities['r'].pullRequests, 'pr/1').length, 1);
     });
