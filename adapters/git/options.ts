@@ -1,5 +1,14 @@
 import * as t from 'io-ts';
-import { checkedString, crossChecked, isHttpUrl, NonEmptyString, REPOSITORY_ID_PATTERN, type ProviderOptions } from '../../src/kit';
+import {
+  checkedString,
+  crossChecked,
+  isHttpUrl,
+  NonEmptyString,
+  REPOSITORY_ID_PATTERN,
+  type CrossCheck,
+  type CrossProblem,
+  type ProviderOptions,
+} from '../../src/kit';
 
 const BrowseUrl = checkedString('an http(s) URL', isHttpUrl);
 const RepositoryId = checkedString('an id of letters, digits and ~ . - _ (Jira repository id)', (s) => REPOSITORY_ID_PATTERN.test(s));
@@ -46,24 +55,26 @@ const GitOptionsShape = t.intersection([
 ]);
 type Shape = t.TypeOf<typeof GitOptionsShape>;
 
-function crossFieldProblem(options: Shape): string | undefined {
+/** Every problem at its own path, so one config check names them all. */
+function crossFieldProblems(options: Shape): CrossCheck {
   if (options.repositories.length === 0) return 'at least one repository';
+  const problems: CrossProblem[] = [];
   if (options.maxCommits !== undefined && !(Number.isInteger(options.maxCommits) && options.maxCommits >= 1))
-    return 'maxCommits to be a whole number ≥ 1';
-  const ids: string[] = [];
+    problems.push({ at: ['maxCommits'], expected: 'a whole number ≥ 1' });
+  const ids = new Set<string>();
   for (const [i, repo] of options.repositories.entries()) {
     if ((repo.path === undefined) === (repo.remote === undefined))
-      return `repositories[${i}] to have either path or remote (one of the two)`;
+      problems.push({ at: ['repositories', i], expected: 'either path or remote (one of the two)' });
     const id = repo.id ?? repo.name;
     if (!REPOSITORY_ID_PATTERN.test(id))
-      return `repositories[${i}] to have an id (letters, digits, ~ . - _) since its name "${repo.name}" is not one`;
-    if (ids.includes(id)) return `repository ids to be unique ("${id}" appears twice)`;
-    ids.push(id);
+      problems.push({ at: ['repositories', i], expected: `an id (letters, digits, ~ . - _) since its name "${repo.name}" is not one` });
+    else if (ids.has(id)) problems.push({ at: ['repositories', i], expected: `a repository id of its own ("${id}" appears twice)` });
+    ids.add(id);
   }
-  return undefined;
+  return problems;
 }
 
-export const GitOptionsCodec = crossChecked(GitOptionsShape, 'git provider options', crossFieldProblem);
+export const GitOptionsCodec = crossChecked(GitOptionsShape, 'git provider options', crossFieldProblems);
 export type GitOwnOptions = t.TypeOf<typeof GitOptionsCodec>;
 /** The options as `create` gets them: these keys, with the shared provider fields merged in by the core. */
 export type GitOptions = ProviderOptions<GitOwnOptions>;

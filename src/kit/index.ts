@@ -37,7 +37,7 @@ export { decodeItem, itemKeyOf, SKIP_REASON_PROBLEMS, skipReason } from './decod
 export type { ItemDecodeOptions, ItemDecoded } from './decode-each';
 export { allOrAbort } from './all-or-abort';
 export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './option-codecs';
-export { crossChecked } from './cross-checked';
+export { crossChecked, type CrossCheck, type CrossProblem } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
 export { productName } from './product';
 export { conditionalGetVersion, pollForChanges, type PolledVersion, type PollForChangesOptions } from './watch-poll';
