@@ -18,8 +18,16 @@ export interface ExclusiveRunOptions {
    * is skipped: replicas sharing a store sync once per tick, however fast the first one was.
    */
   readonly slot?: Date;
+  /**
+   * The one provider this run syncs (`--provider`, a watch sync). A scoped run stands for a slot's sync only to
+   * runs of the same scope: a watch sync of one provider does not make a full tick skip the others.
+   */
+  readonly scope?: string;
   readonly now?: () => Date;
 }
+
+/** How many of the newest runs a slot check looks through for one that stands for the slot. */
+const SLOT_LOOKBACK = 20;
 
 export type ExclusiveRunResult =
   | { readonly status: 'ran'; readonly report: RunReport<unknown> }
@@ -114,16 +122,17 @@ export async function runExclusively(
   try {
     if (options.slot !== undefined) {
       const slot = options.slot.getTime();
-      const [last] = await backend.runs.recent(1);
-      if (last !== undefined && Date.parse(last.startedAt) >= slot) {
-        const message = `this schedule slot (${options.slot.toISOString()}) was already synced by ${last.replica} at ${last.startedAt}`;
-        return { status: 'done-this-slot', by: last, message };
+      const recent = await backend.runs.recent(SLOT_LOOKBACK);
+      const by = recent.find((r) => Date.parse(r.startedAt) >= slot && (r.scope === undefined || r.scope === options.scope));
+      if (by !== undefined) {
+        const message = `this schedule slot (${options.slot.toISOString()}) was already synced by ${by.replica} at ${by.startedAt}`;
+        return { status: 'done-this-slot', by, message };
       }
     }
     const me = replicaName(thisProcess());
     let id: string;
     try {
-      id = await backend.runs.start(me, now().toISOString());
+      id = await backend.runs.start(me, now().toISOString(), options.scope);
     } catch (error) {
       if (isUnwritable(error)) return unwritable(error);
       throw error;

@@ -46,6 +46,8 @@ export interface RunRecord {
   /** host:pid of the replica that ran it. */
   readonly replica: string;
   readonly startedAt: string;
+  /** The one provider a scoped run synced (`--provider`, a watch sync); absent for a run of every provider. */
+  readonly scope?: string;
   readonly endedAt?: string;
   readonly outcome: RunOutcome;
   /** Why the run failed, in one line. */
@@ -62,7 +64,7 @@ export interface RunEnd {
 
 /** The runs of every replica sharing this state, newest first. */
 export interface RunLog {
-  start(replica: string, startedAt: string): Promise<string>;
+  start(replica: string, startedAt: string, scope?: string): Promise<string>;
   finish(id: string, end: RunEnd): Promise<void>;
   recent(limit: number): Promise<readonly RunRecord[]>;
 }

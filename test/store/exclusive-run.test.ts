@@ -147,4 +147,22 @@ describe('runExclusively', () => {
     await new Promise((r) => setTimeout(r, 5));
     assert.equal((await runExclusively({ backend, logger: silentLogger, slot: next }, async () => okReport)).status, 'ran');
   });
+
+  it("a scoped run (a watch sync, --provider) in the slot does not stand for the slot's full sync, only for its own scope", async () => {
+    const slot = new Date(Date.now() - 1000);
+    const run = (scope?: string) =>
+      runExclusively({ backend, logger: silentLogger, slot, ...(scope === undefined ? {} : { scope }) }, async () => okReport);
+    // A watch sync of one provider after the slot began: the full tick still runs.
+    assert.equal((await runExclusively({ backend, logger: silentLogger, scope: 'flags' }, async () => okReport)).status, 'ran');
+    assert.equal((await run()).status, 'ran');
+    // The full run stands for every scope's tick in that slot; a scoped tick stands for its own scope only.
+    assert.equal((await run('flags')).status, 'done-this-slot');
+    const [last] = await backend.runs.recent(1);
+    assert.equal(last?.scope, undefined);
+    const runs = await backend.runs.recent(5);
+    assert.deepEqual(
+      runs.map((r) => r.scope ?? '(all)'),
+      ['(all)', 'flags'],
+    );
+  });
 });

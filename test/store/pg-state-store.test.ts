@@ -46,6 +46,18 @@ describe('PostgreSQL state store', function () {
     );
   });
 
+  it("keeps a run's scope in the run log (a watch sync, --provider), and none for a run of every provider", async () => {
+    await backend.runs.start('pod-a:1', '2026-11-30T06:00:00.000Z');
+    await backend.runs.start('pod-a:1', '2026-11-30T06:00:01.000Z', 'flags');
+    assert.deepEqual(
+      (await backend.runs.recent(5)).map((r) => [r.startedAt, r.scope]),
+      [
+        ['2026-11-30T06:00:01.000Z', 'flags'],
+        ['2026-11-30T06:00:00.000Z', undefined],
+      ],
+    );
+  });
+
   it('replicas starting together migrate once, and a second migrate changes nothing', async () => {
     const pools = [createPool(db.url), createPool(db.url), createPool(db.url)];
     try {

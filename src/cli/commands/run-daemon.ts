@@ -21,6 +21,8 @@ export async function runDaemon(
   stop: AbortSignal,
   sync: (signal: AbortSignal, provider?: string) => Promise<RunReport<unknown>>,
   watch?: { readonly only: string | undefined },
+  /** The one provider this daemon syncs (`--provider`); undefined: every provider. */
+  only?: string,
 ): Promise<number> {
   logger.info(
     { schedule: config.schedule, watch: watch !== undefined, providers: config.providers.map((p) => p.name), state: backend.where },
@@ -42,8 +44,16 @@ export async function runDaemon(
     metrics.recordTrigger(trigger.kind);
     let result;
     try {
+      const scope = trigger.kind === 'watch' ? trigger.provider : only;
       result = await runExclusively(
-        { backend, logger, signal, ...lockWait, ...(trigger.kind === 'schedule' && { slot: trigger.slot }) },
+        {
+          backend,
+          logger,
+          signal,
+          ...lockWait,
+          ...(scope !== undefined && { scope }),
+          ...(trigger.kind === 'schedule' && { slot: trigger.slot }),
+        },
         (lockLost) => sync(AbortSignal.any([signal, lockLost]), trigger.kind === 'watch' ? trigger.provider : undefined),
       );
     } catch (error) {

@@ -53,7 +53,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         progress,
       });
     if (options.once === true) {
-      const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal }, (lockLost) =>
+      const scope = only === undefined ? {} : { scope: only };
+      const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal, ...scope }, (lockLost) =>
         sync(AbortSignal.any([controller.signal, lockLost])),
       );
       if (result.status === 'unwritable') {
@@ -81,7 +82,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     // CommonJS hook has no `import()` of extensionless paths.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runDaemon } = require('./run-daemon') as typeof import('./run-daemon');
-    return await runDaemon(config, backend, logger, controller.signal, sync, watch ? { only } : undefined);
+    return await runDaemon(config, backend, logger, controller.signal, sync, watch ? { only } : undefined, only);
   } finally {
     release();
     await backend.close();

@@ -56,7 +56,7 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
       await target.state.save(state, changes);
       const runs = await new RunLogFile(runLogPathOf(options.from)).recent(50);
       for (const run of [...runs].reverse()) {
-        const id = await target.runs.start(run.replica, run.startedAt);
+        const id = await target.runs.start(run.replica, run.startedAt, run.scope);
         if (run.endedAt !== undefined && run.outcome !== 'running') {
           await target.runs.finish(id, {
             endedAt: run.endedAt,

@@ -13,7 +13,7 @@ const RunRecordCodec = t.intersection([
     startedAt: t.string,
     outcome: t.keyof({ running: null, ok: null, failed: null, error: null }),
   }),
-  t.partial({ endedAt: t.string, reason: t.string, providers: t.array(ProviderSummaryCodec) }),
+  t.partial({ scope: t.string, endedAt: t.string, reason: t.string, providers: t.array(ProviderSummaryCodec) }),
 ]);
 const RunLogCodec = t.type({ version: t.literal(1), runs: t.array(RunRecordCodec) });
 
@@ -52,9 +52,10 @@ export class RunLogFile implements RunLog {
     }
   }
 
-  async start(replica: string, startedAt: string): Promise<string> {
+  async start(replica: string, startedAt: string, scope?: string): Promise<string> {
     const id = randomUUID();
-    await this.write([{ id, replica, startedAt, outcome: 'running' }, ...(await this.read())]);
+    const run: RunRecord = { id, replica, startedAt, ...(scope === undefined ? {} : { scope }), outcome: 'running' };
+    await this.write([run, ...(await this.read())]);
     return id;
   }
 

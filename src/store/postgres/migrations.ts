@@ -64,6 +64,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'run scope',
+    sql: `
+      -- The one provider a scoped run synced (--provider, a watch sync): it does not stand for a schedule slot's sync.
+      ALTER TABLE flagsync_runs ADD COLUMN scope text;
+    `,
+  },
 ];
 
 /** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */

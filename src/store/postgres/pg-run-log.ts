@@ -9,6 +9,7 @@ const RowCodec = t.type({
   id: t.string,
   replica: t.string,
   started_at: t.string,
+  scope: t.union([t.null, t.string]),
   ended_at: t.union([t.null, t.string]),
   outcome: t.keyof({ running: null, ok: null, failed: null, error: null }),
   reason: t.union([t.null, t.string]),
@@ -25,13 +26,14 @@ export class PgRunLog implements RunLog {
     private readonly ready: () => Promise<void>,
   ) {}
 
-  async start(replica: string, startedAt: string): Promise<string> {
+  async start(replica: string, startedAt: string, scope?: string): Promise<string> {
     await this.ready();
     const id = randomUUID();
-    await this.pool.query(`INSERT INTO flagsync_runs (id, replica, started_at, outcome) VALUES ($1, $2, $3, 'running')`, [
+    await this.pool.query(`INSERT INTO flagsync_runs (id, replica, started_at, scope, outcome) VALUES ($1, $2, $3, $4, 'running')`, [
       id,
       replica,
       startedAt,
+      scope ?? null,
     ]);
     return id;
   }
@@ -52,7 +54,7 @@ export class PgRunLog implements RunLog {
   async recent(limit: number): Promise<readonly RunRecord[]> {
     await this.ready();
     const { rows } = await this.pool.query(
-      `SELECT id, replica, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at,
+      `SELECT id, replica, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at, scope,
               to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ended_at, outcome, reason, providers
        FROM flagsync_runs ORDER BY started_at DESC LIMIT $1`,
       [limit],
@@ -61,6 +63,7 @@ export class PgRunLog implements RunLog {
       id: row.id,
       replica: row.replica,
       startedAt: row.started_at,
+      ...(row.scope === null ? {} : { scope: row.scope }),
       outcome: row.outcome,
       ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
       ...(row.reason === null ? {} : { reason: row.reason }),
