@@ -80,6 +80,17 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
     }
   }
 
+  /** The branch moved back to the tip its record names: a record left in flight makes the next run send it again. */
+  async function expectResentAfterReset(store: StateStore, recordedTip: string): Promise<void> {
+    repo.git('reset', '--quiet', '--hard', recordedTip);
+    sim.clearRequests();
+    assert.equal((await run(store)).ok, true);
+    assert.deepEqual(
+      sentBranches(sim).map((b) => [b.name, b.lastCommit.id]),
+      [['main', recordedTip]],
+    );
+  }
+
   it('a send without a final answer leaves its record dirty: a branch moved back to the recorded tip is sent again', async () => {
     const store = new MemoryStateStore();
     assert.equal((await run(store)).ok, true);
@@ -96,14 +107,7 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
     );
     assert.equal(recordsOf(store.snapshot(), 'devinfo')['web/branch/main']?.h, '', 'Jira may hold the new tip');
 
-    repo.git('reset', '--quiet', '--hard', recordedTip); // back to what the record said Jira holds
-    sim.clearRequests();
-    const again = await run(store);
-    assert.equal(again.ok, true);
-    assert.deepEqual(
-      sentBranches(sim).map((b) => [b.name, b.lastCommit.id]),
-      [['main', recordedTip]],
-    );
+    await expectResentAfterReset(store, recordedTip);
   });
 
   it('write-ahead: a 202 that cannot be read leaves every member in flight, and the next run sends the branch again', async () => {
@@ -119,13 +123,7 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
       ['', ''],
       'marked in flight before the request left, and left so',
     );
-    repo.git('reset', '--quiet', '--hard', recordedTip);
-    sim.clearRequests();
-    assert.equal((await run(store)).ok, true);
-    assert.deepEqual(
-      sentBranches(sim).map((b) => [b.name, b.lastCommit.id]),
-      [['main', recordedTip]],
-    );
+    await expectResentAfterReset(store, recordedTip);
   });
 
   it('a 202 that leaves a branch unlisted keeps it in flight: moved back to the recorded tip, it is sent again', async () => {
@@ -146,13 +144,7 @@ describe('one reconcile pipeline: devinfo records outcomes as flags do', functio
     assert.equal(records['web/branch/main']?.h, '', 'Jira may hold the new tip');
     assert.notEqual(records[`web/commit/${repo.head()}`]?.h, '', 'the commit Jira named is recorded');
 
-    repo.git('reset', '--quiet', '--hard', recordedTip);
-    sim.clearRequests();
-    assert.equal((await run(store)).ok, true);
-    assert.deepEqual(
-      sentBranches(sim).map((b) => [b.name, b.lastCommit.id]),
-      [['main', recordedTip]],
-    );
+    await expectResentAfterReset(store, recordedTip);
   });
 
   it('saves state as batches land during a long run, and the store holds exactly what a later run needs', async () => {
