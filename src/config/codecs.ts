@@ -25,7 +25,8 @@ import {
  */
 export const DEFAULT_TOKEN_URL = 'https://api.atlassian.com/oauth/token';
 export const DEFAULT_API_BASE_URL = 'https://api.atlassian.com';
-export const DEFAULT_SCHEDULE = '*/5 * * * *';
+import { DEFAULT_SCHEDULE } from './scalars';
+export { DEFAULT_SCHEDULE };
 export const DEFAULT_STATE_PATH = './.flagsync/state.json';
 
 const MAPPING = 'a mapping';

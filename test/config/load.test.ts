@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
+import { validate as validateCron } from 'node-cron';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config';
+import { DEFAULT_SCHEDULE } from '../../src/config/scalars';
 import { redact } from '../../src/log';
 import { SECRET, VALID, baseEnv, parse, testRegistry, withTempDir, writeFileIn } from './helpers';
 
@@ -25,6 +27,10 @@ providers:
 `;
 
 describe('config loading', () => {
+  it('has a default schedule node-cron accepts (the config check takes it without loading node-cron)', () => {
+    assert.equal(validateCron(DEFAULT_SCHEDULE), true);
+  });
+
   it("parses the issue's example config", async () => {
     const config = await parse(ISSUE_EXAMPLE);
     assert.equal(config.jira.cloudId, '11111111-2222-3333-4444-555555555555');
