@@ -10,8 +10,13 @@ export interface ExclusiveRunOptions {
   readonly logger: Logger;
   /** How long to wait for the writer lock (0: give up at once). */
   readonly waitMs?: number;
-  /** How often to try again while waiting. */
+  /** How long to wait before trying again, the first time. */
   readonly pollMs?: number;
+  /**
+   * Each later wait doubles, up to this (default: pollMs, no backoff). Every try of the postgres store's lock opens
+   * a connection, which is a server process: a watch sync trying every 100 ms behind a long run made ten a second.
+   */
+  readonly maxPollMs?: number;
   readonly signal?: AbortSignal;
   /**
    * The schedule slot this run is for (a daemon's tick). When any replica's run started at or after it, this one
@@ -108,8 +113,11 @@ export async function runExclusively(
   if (!attempt.acquired && Date.now() < deadline) {
     logger.info({ holder: attempt.holder }, `waiting for the writer lock (${backend.where}), held by ${describeHolder(attempt.holder)}`);
   }
+  let pollMs = options.pollMs ?? 1000;
+  const maxPollMs = Math.max(pollMs, options.maxPollMs ?? pollMs);
   while (!attempt.acquired && Date.now() < deadline && options.signal?.aborted !== true) {
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), options.signal);
+    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), options.signal);
+    pollMs = Math.min(pollMs * 2, maxPollMs);
     attempt = await backend.lock.tryAcquire(thisProcess(now()));
   }
   if (!attempt.acquired) {

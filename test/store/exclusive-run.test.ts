@@ -132,6 +132,29 @@ describe('runExclusively', () => {
     assert.equal(ran, true);
   });
 
+  it('waits for the lock with tries further and further apart (maxPollMs), so a long wait opens few connections', async () => {
+    let finish: () => void = () => undefined;
+    const first = runExclusively(
+      { backend, logger: silentLogger },
+      () => new Promise<RunReport<unknown>>((resolve) => (finish = () => resolve(okReport))),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const tries: number[] = [];
+    const counting: StateBackend = {
+      ...backend,
+      lock: { tryAcquire: (me) => (tries.push(Date.now()), backend.lock.tryAcquire(me)) },
+    };
+    const waiting = runExclusively({ backend: counting, logger: silentLogger, waitMs: 10_000, pollMs: 10, maxPollMs: 160 }, async () => okReport);
+    await new Promise((r) => setTimeout(r, 1000));
+    finish();
+    await first;
+    assert.equal((await waiting).status, 'ran');
+    // 10, 20, 40, 80, 160, 160, ... ms apart: about 10 tries in a second, where 10 ms apart made about 100.
+    assert.ok(tries.length >= 6 && tries.length <= 14, `${tries.length} tries`);
+    const gaps = tries.slice(1).map((t, i) => t - tries[i]!);
+    assert.ok(gaps.slice(-3).every((gap) => gap >= 150), `the last gaps ${gaps.slice(-3).join(', ')} ms`);
+  });
+
   it('skips a schedule slot another replica already synced, however fast that run was', async () => {
     const slot = new Date(Date.now() - 1000);
     assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'ran');

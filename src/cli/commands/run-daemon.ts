@@ -35,8 +35,9 @@ export async function runDaemon(
       ? undefined
       : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, { readiness });
   if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
-  // In watch mode a run waits for the lock (up to a run's longest time), so neither kind of sync is lost.
-  const lockWait = watch === undefined ? {} : { waitMs: config.sync.runTimeoutSeconds * 1000, pollMs: 100 };
+  // In watch mode a run waits for the lock (up to a run's longest time), so neither kind of sync is lost: soon after
+  // a short run, at most 2 s after a long one.
+  const lockWait = watch === undefined ? {} : { waitMs: config.sync.runTimeoutSeconds * 1000, pollMs: 100, maxPollMs: 2000 };
   const runTriggered = async (signal: AbortSignal, trigger: RunTrigger): Promise<void> => {
     const started = Date.now();
     const seconds = (): number => (Date.now() - started) / 1000;
