@@ -19,7 +19,8 @@ export function createSource<Options>(factory: AnyAdapterFactory<Options>, optio
     return { produces: 'flags', source: factory.create(options as never, full) };
   }
   const { http: _http, ...v1Context } = full;
-  const adapter = factory.create(options as Options, v1Context);
+  const adapter = factory.create(options as Options, v1Context) as ReturnType<typeof factory.create> | undefined | null;
+  if (typeof adapter !== 'object' || adapter === null) throw new Error(`create() returned ${String(adapter)}, not an adapter`);
   if (adapter.produces !== 'devinfo') return { produces: 'flags', source: adapter };
   const read = adapter.snapshotDevinfo;
   const { watch, close } = adapter;
