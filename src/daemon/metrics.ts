@@ -40,7 +40,7 @@ export class SyncMetrics {
 
   private readonly syncs = new Counter({
     name: 'flagsync_syncs_total',
-    help: 'Syncs started by trigger: schedule (cron, all providers) or watch (one provider, after a change)',
+    help: 'Syncs this replica ran, by trigger: schedule (cron, all providers) or watch (one provider, after a change); skipped ticks not counted',
     labelNames: ['trigger'] as const,
     registers: [this.registry],
   });

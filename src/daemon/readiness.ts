@@ -12,6 +12,11 @@ export interface ReadinessRule {
   readonly schedule: string;
   /** Ready while the last finished run succeeded and ended within this many schedule periods. */
   readonly periods: number;
+  /**
+   * The daemon's own scope (`--provider`), undefined for every provider. Only runs of that scope count: a watch
+   * sync of one healthy provider says nothing of a provider that is down, so it must not turn a failed full sync ready.
+   */
+  readonly scope?: string;
   readonly now?: () => Date;
 }
 
@@ -26,7 +31,7 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
   const now = (rule.now ?? (() => new Date()))();
   let runs;
   try {
-    runs = await rule.runs.recent(LOOK_BACK);
+    runs = (await rule.runs.recent(LOOK_BACK)).filter((run) => run.scope === rule.scope);
   } catch (error) {
     return { ready: false, reason: `cannot read the run log: ${error instanceof Error ? error.message : String(error)}` };
   }

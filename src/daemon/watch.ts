@@ -25,6 +25,13 @@ export interface WatchOptions {
    */
   readonly sync: (provider: string, noticedAt: number, signal: AbortSignal) => Promise<void>;
   readonly now?: () => number;
+  /**
+   * How long a provider's `watch` may take to start (its first poll, a stream's first data) before that provider is
+   * left to the schedule; default 30 s.
+   */
+  readonly startTimeoutMs?: number;
+  /** The daemon stopping: watches still starting give up at once, so SIGTERM is not held up behind them. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Watching {
@@ -86,24 +93,60 @@ class ProviderTrigger {
   }
 }
 
-/** Starts every provider's watch; one that cannot start is logged and left to the schedule. */
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+/** `start()` settled, or a rejection once `ms` passed or `own` aborted (the daemon stopping), whichever is first. */
+async function startedWithin(start: () => Promise<void>, own: AbortController, ms: number, name: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const cut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the watch of ${name} did not start within ${ms} ms`)), ms);
+    onAbort = () => reject(own.signal.reason instanceof Error ? own.signal.reason : new Error('stopping'));
+    own.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const starting = start();
+  // Cut off, it may still reject later: that is not an unhandled rejection.
+  starting.catch(() => undefined);
+  try {
+    await Promise.race([starting, cut]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) own.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Starts every provider's watch; one that cannot start (or not in time) is logged and left to the schedule. */
 export async function startWatching(options: WatchOptions): Promise<Watching> {
   const controller = new AbortController();
   const triggers: ProviderTrigger[] = [];
   const started: string[] = [];
+  const stopping = options.signal;
+  const onStop = (): void => controller.abort(new Error('stopping'));
+  stopping?.addEventListener('abort', onStop, { once: true });
+  if (stopping?.aborted === true) onStop();
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   await Promise.all(
     options.providers.map(async ({ name, adapter }) => {
-      if (adapter.watch === undefined) return;
-      const trigger = new ProviderTrigger(name, options, controller.signal);
+      const watch = adapter.watch;
+      if (watch === undefined) return;
+      // Its own signal: a watch that does not start in time is stopped alone.
+      const own = new AbortController();
+      const onAbort = (): void => own.abort(controller.signal.reason);
+      controller.signal.addEventListener('abort', onAbort, { once: true });
+      const trigger = new ProviderTrigger(name, options, own.signal);
       triggers.push(trigger);
       try {
-        await adapter.watch(trigger.notice, controller.signal, options.pollIntervalMs);
+        await startedWithin(() => watch.call(adapter, trigger.notice, own.signal, options.pollIntervalMs), own, startTimeoutMs, name);
         started.push(name);
       } catch (error) {
+        own.abort(error);
+        controller.signal.removeEventListener('abort', onAbort);
+        if (controller.signal.aborted) return;
         options.logger.error({ provider: name, err: error }, 'watch: cannot watch this provider; it is synced on the schedule only');
       }
     }),
   );
+  stopping?.removeEventListener('abort', onStop);
   const unwatched = options.providers.filter((p) => !started.includes(p.name)).map((p) => p.name);
   options.logger.info({ watching: started, scheduleOnly: unwatched }, 'watch mode started');
   return {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withTimeout } from './deadline';
 import type { Logger } from './logger';
 
 /**
@@ -18,7 +19,14 @@ export interface PollForChangesOptions {
   readonly what: string;
   /** One poll; `previous` is the last version seen (e.g. for If-None-Match), undefined on the first. */
   poll(signal: AbortSignal, previous: string | undefined): Promise<PolledVersion>;
+  /**
+   * How long one poll may take (default: the interval, at least 30 s). One that takes longer is aborted and counts as
+   * failed: the next poll is scheduled only after the last settles, so one that hung would end the watch silently.
+   */
+  readonly pollTimeoutMs?: number;
 }
+
+const DEFAULT_POLL_TIMEOUT_MS = 30_000;
 
 /** At most this many intervals between polls while the source keeps failing (as the Unleash client backs off). */
 const MAX_BACKOFF = 10;
@@ -35,10 +43,11 @@ export async function pollForChanges(options: PollForChangesOptions): Promise<vo
   let pollsFailedBefore = false;
   let timer: NodeJS.Timeout | undefined;
   signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  const pollTimeoutMs = options.pollTimeoutMs ?? Math.max(DEFAULT_POLL_TIMEOUT_MS, options.intervalMs);
 
   const pollOnce = async (): Promise<void> => {
     try {
-      const result = await options.poll(signal, version);
+      const result = await withTimeout((pollSignal) => options.poll(pollSignal, version), pollTimeoutMs, signal);
       failures = 0;
       if ('version' in result && result.version !== version) {
         const announce = version !== undefined || pollsFailedBefore;

@@ -34,6 +34,9 @@ export interface ExclusiveRunOptions {
 /** How many of the newest runs a slot check looks through for one that stands for the slot. */
 const SLOT_LOOKBACK = 20;
 
+/** A function, so a check after an await is not narrowed away by one made before it. */
+const stopping = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+
 export type ExclusiveRunResult =
   | { readonly status: 'ran'; readonly report: RunReport<unknown> }
   | { readonly status: 'locked'; readonly holder?: LockHolder; readonly message: string }
@@ -117,6 +120,8 @@ export async function runExclusively(
   const maxPollMs = Math.max(pollMs, options.maxPollMs ?? pollMs);
   while (!attempt.acquired && Date.now() < deadline && options.signal?.aborted !== true) {
     await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), options.signal);
+    // Woken by the stop: a lock free just now must not start a run that would only record itself failed.
+    if (stopping(options.signal)) break;
     pollMs = Math.min(pollMs * 2, maxPollMs);
     attempt = await backend.lock.tryAcquire(thisProcess(now()));
   }

@@ -37,6 +37,18 @@ describe('readiness from the run log', () => {
     assert.match((await check()).reason, /no run has finished yet \(pod-a:1 started one at 2026-11-29T12:00:00.000Z\)/);
   });
 
+  it("counts only runs of the daemon's own scope: a later watch sync of one provider does not hide a failed full sync", async () => {
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:05.000Z', 'failed', 'unleash: 503');
+    const watchSync = await runs.start('pod-a:1', '2026-11-29T12:01:00.000Z', 'files');
+    await runs.finish(watchSync, { endedAt: '2026-11-29T12:01:01.000Z', outcome: 'ok' });
+    const r = await check();
+    assert.equal(r.ready, false);
+    assert.match(r.reason, /failed: unleash: 503/);
+    // A daemon of that one provider (--provider files) goes by its own runs.
+    const scoped = await checkReadiness({ runs, schedule: EVERY_5_MIN, periods: 3, scope: 'files', now: () => NOW });
+    assert.equal(scoped.ready, true);
+  });
+
   it('is ready when the last run succeeded within N schedule periods', async () => {
     await run('2026-11-29T11:50:00.000Z', '2026-11-29T11:50:02.000Z', 'ok');
     assert.equal((await check()).ready, true);

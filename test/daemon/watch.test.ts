@@ -177,4 +177,65 @@ describe('watch mode triggers', () => {
     await clock.tickAsync(1000);
     assert.equal(syncs, 1);
   });
+  /** An adapter whose watch never finishes starting (a first poll that hangs), until its signal aborts. */
+  const hangingStart = (): { adapter: FlagSource; signal: () => AbortSignal | undefined } => {
+    let watchSignal: AbortSignal | undefined;
+    return {
+      adapter: {
+        environments: ['production'],
+        snapshot: () => Promise.reject(new Error('unused')),
+        watch: (_announce, signal) => {
+          watchSignal = signal;
+          return new Promise<void>(() => undefined);
+        },
+      },
+      signal: () => watchSignal,
+    };
+  };
+
+  it('a watch that does not start within startTimeoutMs is stopped and left to the schedule; the others watch', async () => {
+    const hangs = hangingStart();
+    const fine = drivenAdapter();
+    const starting = startWatching({
+      providers: [
+        { name: 'hangs', adapter: hangs.adapter },
+        { name: 'fine', adapter: fine.adapter },
+      ],
+      debounceMs: 100,
+      pollIntervalMs: 5000,
+      startTimeoutMs: 30_000,
+      logger: silentLogger,
+      sync: () => Promise.resolve(),
+    });
+    await clock.tickAsync(30_000);
+    watching = await starting;
+    assert.deepEqual(watching.providers, ['fine']);
+    assert.equal(hangs.signal()?.aborted, true);
+    assert.equal(fine.signal()?.aborted, false);
+  });
+
+  it('the daemon stopping while a watch starts ends the start at once (SIGTERM is not held up)', async () => {
+    const hangs = hangingStart();
+    const stop = new AbortController();
+    let done = false;
+    const starting = startWatching({
+      providers: [{ name: 'hangs', adapter: hangs.adapter }],
+      debounceMs: 100,
+      pollIntervalMs: 5000,
+      logger: silentLogger,
+      sync: () => Promise.resolve(),
+      signal: stop.signal,
+    }).then((w) => {
+      done = true;
+      return w;
+    });
+    await clock.tickAsync(1000);
+    assert.equal(done, false);
+    stop.abort(new Error('SIGTERM'));
+    await clock.tickAsync(0);
+    assert.equal(done, true);
+    watching = await starting;
+    assert.deepEqual(watching.providers, []);
+    assert.equal(hangs.signal()?.aborted, true);
+  });
 });

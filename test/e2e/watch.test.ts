@@ -128,7 +128,12 @@ describe('flagsync run --watch', function () {
       flagdFile([{ ...linkedFlags(2, 100)[0]!, enabled: false }, linkedFlags(2, 100)[1]!]),
     );
     await waitFor(() => enabledIn(sim, 'other:PROJ-100-flag', 'staging') === false, 30_000, 'the other provider to sync');
-    const { data } = await axios.get<string>(metricsUrl);
+    // A sync is counted once it has run to its end, a moment after Jira holds what it sent.
+    let data = '';
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      data = (await axios.get<string>(metricsUrl)).data;
+      if (/flagsync_syncs_total\{trigger="watch"\} [1-9]/.test(data)) break;
+    }
     assert.match(data, /flagsync_syncs_total\{trigger="watch"\} 1\b/, 'one watch sync: the touched provider triggered none');
     const flagPosts = jiraRequests(sim).filter((r) => r.path.includes('/featureflags/'));
     const sentIds = flagPosts.flatMap((r) => ((r.body as { flags?: Array<{ id: string }> }).flags ?? []).map((f) => f.id));

@@ -155,6 +155,28 @@ describe('runExclusively', () => {
     assert.ok(gaps.slice(-3).every((gap) => gap >= 150), `the last gaps ${gaps.slice(-3).join(', ')} ms`);
   });
 
+  it('a stop while waiting for the lock does not start the run, even when the lock has just come free', async () => {
+    let finish: () => void = () => undefined;
+    const first = runExclusively(
+      { backend, logger: silentLogger },
+      () => new Promise<RunReport<unknown>>((resolve) => (finish = () => resolve(okReport))),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const stop = new AbortController();
+    let ran = false;
+    const waiting = runExclusively({ backend, logger: silentLogger, waitMs: 10_000, pollMs: 1000, signal: stop.signal }, async () => {
+      ran = true;
+      return okReport;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    finish();
+    await first;
+    stop.abort(new Error('SIGTERM'));
+    assert.equal((await waiting).status, 'locked');
+    assert.equal(ran, false);
+    assert.equal((await backend.runs.recent(5)).length, 1);
+  });
+
   it('skips a schedule slot another replica already synced, however fast that run was', async () => {
     const slot = new Date(Date.now() - 1000);
     assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'ran');

@@ -29,7 +29,13 @@ export async function runDaemon(
     'daemon started',
   );
   const metrics = new SyncMetrics();
-  const readiness = () => checkReadiness({ runs: backend.runs, schedule: config.schedule, periods: config.metrics.readyPeriods });
+  const readiness = () =>
+    checkReadiness({
+      runs: backend.runs,
+      schedule: config.schedule,
+      periods: config.metrics.readyPeriods,
+      ...(only !== undefined && { scope: only }),
+    });
   const server =
     config.metrics.port === undefined
       ? undefined
@@ -42,7 +48,6 @@ export async function runDaemon(
     const started = Date.now();
     const seconds = (): number => (Date.now() - started) / 1000;
     const where = trigger.kind === 'schedule' ? { slot: trigger.slot.toISOString() } : { provider: trigger.provider, trigger: 'watch' };
-    metrics.recordTrigger(trigger.kind);
     let result;
     try {
       const scope = trigger.kind === 'watch' ? trigger.provider : only;
@@ -58,6 +63,7 @@ export async function runDaemon(
         (lockLost) => sync(AbortSignal.any([signal, lockLost]), trigger.kind === 'watch' ? trigger.provider : undefined),
       );
     } catch (error) {
+      metrics.recordTrigger(trigger.kind);
       metrics.recordRun(undefined, seconds(), Date.now());
       throw error; // the daemon (or the watch) logs it at error level
     }
@@ -70,6 +76,8 @@ export async function runDaemon(
       logger.info(where, `${trigger.kind === 'schedule' ? 'tick' : 'watch sync'} skipped: ${result.message}`);
       return;
     }
+    // Counted once it ran: every replica sees every tick, and one skipped behind the lock or the slot synced nothing.
+    metrics.recordTrigger(trigger.kind);
     metrics.recordRun(result.report, seconds(), Date.now());
     // Only a sync that sent something measures a change reaching Jira (a touch of a file, a rule Jira does not show: nothing).
     const sent = result.report.results.some((r) => r.created + r.updated + r.deleted > 0);
@@ -85,8 +93,12 @@ export async function runDaemon(
   const watching =
     watch === undefined
       ? undefined
-      : await startWatchMode(config, logger, watch.only, (provider, noticedAt, signal) =>
-          runTriggered(signal, { kind: 'watch', provider, noticedAt }),
+      : await startWatchMode(
+          config,
+          logger,
+          watch.only,
+          (provider, noticedAt, signal) => runTriggered(signal, { kind: 'watch', provider, noticedAt }),
+          stop,
         );
   if (!stop.aborted) await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
   // Both stop at once: waiting for a watch run's batch first would let a tick (or a scheduled run waiting for the

@@ -20,6 +20,7 @@ export async function startWatchMode(
   logger: Logger,
   only: string | undefined,
   syncProvider: (provider: string, noticedAt: number, signal: AbortSignal) => Promise<void>,
+  stop?: AbortSignal,
 ): Promise<WatchMode> {
   const providers = createProviders(config, logger.child({ component: 'watch' }), only);
   const watching = await startWatching({
@@ -28,6 +29,7 @@ export async function startWatchMode(
     pollIntervalMs: config.sync.watchPollSeconds * 1000,
     logger,
     sync: syncProvider,
+    ...(stop !== undefined && { signal: stop }),
   });
   return {
     async stop() {
