@@ -8,6 +8,7 @@ import {
   NewestEventPageCodec,
   SearchFeatureCodec,
   SearchPageCodec,
+  ProjectsCodec,
   SegmentsCodec,
   type SearchFeature,
 } from './codecs';
@@ -39,6 +40,19 @@ async function checkEnvironments(http: AdminHttp, wanted: readonly string[]): Pr
   const missing = wanted.filter((name) => !known.has(name));
   if (missing.length > 0) {
     throw new Error(`environment(s) ${missing.join(', ')} not found in Unleash (it has: ${[...known].join(', ') || 'none'})`);
+  }
+}
+
+/**
+ * A configured project must exist: the feature search answers an unknown one (a typo, a renamed project) with no
+ * features at all, which would delete every flag of the provider in Jira.
+ */
+async function checkProject(http: AdminHttp, project: string | undefined): Promise<void> {
+  if (project === undefined) return;
+  const { projects } = (await http.get('admin/projects', {}, ProjectsCodec))!;
+  if (!projects.some((p) => p.id === project)) {
+    const known = projects.map((p) => p.id).join(', ');
+    throw new Error(`project ${JSON.stringify(project)} not found in Unleash (it has: ${known || 'none'}); nothing is read or deleted`);
   }
 }
 
@@ -191,6 +205,7 @@ async function readFeature(
 export async function readAdminFeatures(options: AdminReadOptions, sourceHttp: SourceHttp, signal: AbortSignal): Promise<UnleashRead> {
   const http = createAdminHttp(options.apiRoot, options.token, sourceHttp, signal);
   await checkEnvironments(http, options.environments);
+  await checkProject(http, options.project);
   const segments = await segmentNames(http);
   const { listed, newestEventId: eventId } = await listFeatures(http, options.project, options.pageSize);
   const times = await lastChangeTimes(

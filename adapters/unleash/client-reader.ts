@@ -40,11 +40,37 @@ function decodeFeatures(environment: string, definitions: unknown): ClientEnviro
 // The SDK polls on this interval; the client is destroyed long before a second fetch.
 const REFRESH_INTERVAL_MS = 60_000;
 
+/**
+ * What is wrong with a client token for the configured environment and project, read from its own prefix
+ * (`<project>:<environment>.<secret>`). Unleash serves the environment and projects the token was made for, whatever
+ * the client asks: a token of another environment would show that environment's states under this one's name, and one
+ * of another project answers with no features, which would delete the provider's flags. A token of another form (a
+ * legacy one) cannot tell, and is taken as it is. Only the prefix is ever quoted, never the secret.
+ */
+export function clientTokenProblem(token: string, environment: string, project: string | undefined): string | undefined {
+  const match = /^([^:.]+):([^.]+)\./.exec(token);
+  if (match === null) return undefined;
+  const [, tokenProject, tokenEnvironment] = match as unknown as [string, string, string];
+  if (tokenEnvironment !== environment) {
+    return `the client token of environment ${JSON.stringify(environment)} is for Unleash environment ${JSON.stringify(tokenEnvironment)}`;
+  }
+  // `*` is every project, `[]` a list the prefix does not name.
+  if (project !== undefined && tokenProject !== '*' && tokenProject !== '[]' && tokenProject !== project) {
+    return `the client token of environment ${JSON.stringify(environment)} is for project ${JSON.stringify(tokenProject)}, not the configured ${JSON.stringify(project)}`;
+  }
+  return undefined;
+}
+
 export function readClientFeatures(options: ClientReadOptions, signal: AbortSignal): Promise<ClientEnvironmentRead> {
   const where = `${options.apiRoot} (environment ${options.environment})`;
   return new Promise<ClientEnvironmentRead>((resolve, reject) => {
     if (signal.aborted) {
       reject(new Error(`reading ${where} aborted`));
+      return;
+    }
+    const tokenProblem = clientTokenProblem(options.token, options.environment, options.project);
+    if (tokenProblem !== undefined) {
+      reject(new Error(`${tokenProblem}; nothing is read or deleted`));
       return;
     }
     const client = new Unleash({

@@ -94,6 +94,7 @@ export const FeatureEventsPageCodec = t.type(
 export const NewestEventPageCodec = t.type({ events: t.array(t.type({ id: t.number })) }, 'an Unleash event search page');
 
 /** GET /api/admin/segments */
+export const ProjectsCodec = t.type({ projects: t.array(t.type({ id: t.string })) }, 'an Unleash project list');
 export const SegmentsCodec = t.type({ segments: t.array(t.type({ id: t.number, name: t.string })) }, 'an Unleash segment list');
 
 /** GET /api/admin/environments */

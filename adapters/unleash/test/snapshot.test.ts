@@ -141,9 +141,13 @@ describe('Unleash adapter against a real Unleash server', function () {
       assert.ok(times.size > 1, 'the flags were changed at different times, so a mix-up would show');
     });
 
-    it('limits the read to the configured project', async function () {
-      const snapshot = await snapshotOf(adapterFrom(adminEntry(server, { project: 'no-such-project' })));
-      assert.deepEqual(snapshot.flags, []);
+    it('reads the configured project, and rejects one Unleash does not have rather than read it as empty', async function () {
+      const inProject = await snapshotOf(adapterFrom(adminEntry(server, { project: 'default' })));
+      assert.deepEqual(inProject.flags.map((f) => f.key).sort(), activeKeys());
+      // The feature search answers an unknown project with no features: read as such, every flag would be deleted.
+      const err = await rejectionOf(snapshotOf(adapterFrom(adminEntry(server, { project: 'no-such-project' }))));
+      assert.ok(err instanceof SourceError);
+      assert.match(err.message, /^unleash: .*project "no-such-project" not found in Unleash \(it has: default\)/);
     });
 
     it('links to the configured uiUrl', async function () {
@@ -213,6 +217,26 @@ describe('Unleash adapter against a real Unleash server', function () {
       assert.ok(err instanceof SourceError);
       assert.match(err.message, /^unleash: .*401.*environment production/);
       assert.ok(!err.message.includes('fedcba9876543210'));
+    });
+
+    it("rejects a token of another environment or project by the token's own prefix, quoting no secret", async function () {
+      const entry = clientEntry(server);
+      const [production, development] = entry.environments as Array<Record<string, unknown>>;
+      // The development token under production: Unleash would serve development's states as production's.
+      const swapped = [{ ...production, clientToken: server.clientTokens.development }, development];
+      const wrongEnvironment = await rejectionOf(snapshotOf(adapterFrom({ ...entry, environments: swapped })));
+      assert.ok(wrongEnvironment instanceof SourceError);
+      assert.match(
+        wrongEnvironment.message,
+        /the client token of environment "production" is for Unleash environment "development"; nothing is read or deleted/,
+      );
+      // Tokens of project default asked for another project: Unleash would answer with no features.
+      const wrongProject = await rejectionOf(snapshotOf(adapterFrom({ ...entry, project: 'payments' })));
+      assert.match(wrongProject.message, /is for project "default", not the configured "payments"/);
+      for (const err of [wrongEnvironment, wrongProject]) {
+        const secret = server.clientTokens.development.split('.')[1]!;
+        assert.ok(!err.message.includes(secret), 'the secret part of a token is never quoted');
+      }
     });
 
     it('leaves no polling client behind', async function () {

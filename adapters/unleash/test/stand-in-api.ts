@@ -61,6 +61,10 @@ function adminAnswer(data: StandInData, request: FixtureRequest) {
   const p = request.path;
   if (p === '/api/admin/environments') return { body: { version: 1, environments: data.environments } };
   if (p === '/api/admin/segments') return { body: { segments: data.segments } };
+  if (p === '/api/admin/projects') {
+    const ids = [...new Set(['default', ...data.features.map((f) => f.feature.project)])];
+    return { body: { version: 1, projects: ids.map((id) => ({ id, name: id })) } };
+  }
   if (p === '/api/admin/search/features') {
     const offset = Number(request.query.get('offset') ?? '0');
     const limit = Number(request.query.get('limit') ?? '50');
