@@ -72,6 +72,7 @@ export class FlagJoin {
       reasons[position] = `environment "${env.name}": ${reason}`;
       this.unreadable.set(key, reasons);
     }
+    const unmet = unmetPrerequisites(env.flags, env.skipped ?? []);
     for (const flag of env.flags) {
       if (flag.deleted === true) continue;
       let entry = this.joined.get(flag.key);
@@ -83,7 +84,7 @@ export class FlagJoin {
         entry.ownFrom = position;
       }
       try {
-        entry.environments[position] = normalizeFlagEnvironment(flag, env, this.settings, this.metadata?.get(flag.key));
+        entry.environments[position] = normalizeFlagEnvironment(flag, env, this.settings, this.metadata?.get(flag.key), unmet(flag));
         entry.details++;
       } catch (error) {
         if (entry.failure === undefined || position < entry.failure.from) entry.failure = { message: messageOf(error), from: position };
@@ -135,6 +136,31 @@ export class FlagJoin {
       environments,
     };
   }
+}
+
+/**
+ * For a flag of one environment, the first prerequisite that cannot be met there, whoever evaluates: a flag that is
+ * off, deleted or absent, or one whose own prerequisites cannot be met. The SDK then serves the off variation to
+ * everyone, exactly as if the flag were off. A prerequisite that is on but serves the variation only to some contexts
+ * may be met: its rollout text says "requires …". A flag listed but unreadable (`unreadable`) may be on.
+ */
+function unmetPrerequisites(flags: readonly LdFlag[], unreadable: readonly SkippedFlag[]): (flag: LdFlag) => string | undefined {
+  if (!flags.some((f) => (f.prerequisites?.length ?? 0) > 0)) return () => undefined;
+  const byKey = new Map<string, LdFlag>();
+  for (const f of flags) if (f.deleted !== true) byKey.set(f.key, f);
+  // Listed but unreadable: its state is unknown, so what depends on it is not called off.
+  const neverOn = new Map<string, boolean>(unreadable.map(({ key }) => [key, false]));
+  const isNeverOn = (key: string, path: ReadonlySet<string>): boolean => {
+    const known = neverOn.get(key);
+    if (known !== undefined) return known;
+    const f = byKey.get(key);
+    // A cycle (LaunchDarkly refuses to save one) is taken as unmet, as the SDK's evaluation would find it.
+    const result =
+      f === undefined || f.on !== true || path.has(key) || (f.prerequisites ?? []).some((p) => isNeverOn(p.key, new Set([...path, key])));
+    neverOn.set(key, result);
+    return result;
+  };
+  return (flag) => (flag.prerequisites ?? []).find((p) => isNeverOn(p.key, new Set([flag.key])))?.key;
 }
 
 /** Every environment at once, in position order (see FlagJoin). */

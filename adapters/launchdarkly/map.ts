@@ -79,16 +79,20 @@ function isoFromMillis(ms: number | null | undefined): string | undefined {
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** One environment's state of one flag. Off → disabled; on → a rollout; defaultValue is always the off value. */
+/**
+ * One environment's state of one flag. Off → disabled; on → a rollout; defaultValue is always the off value. A flag
+ * whose prerequisite cannot be met there (`unmetPrerequisite`, see join.ts) serves its off value to everyone: off.
+ */
 export function normalizeFlagEnvironment(
   flag: LdFlag,
   env: Omit<EnvironmentFlags, 'flags'>,
   settings: MapSettings,
   meta?: RestFlag,
+  unmetPrerequisite?: string,
 ): FlagEnvironment {
   const offIndex = flag.offVariation;
   const defaultValue = typeof offIndex === 'number' ? valueText((flag.variations ?? [])[offIndex]) : undefined;
-  const enabled = flag.on === true;
+  const enabled = flag.on === true && unmetPrerequisite === undefined;
   const lastUpdated = isoFromMillis(meta?.environments?.[env.key]?.lastModified);
   // Keys added one by one in this order: spreading into a literal gave each detail a hidden class of its own.
   const detail: Writable<FlagEnvironment> = { name: env.name, enabled, url: environmentUrl(flag.key, env.key, settings) };

@@ -14,7 +14,7 @@ import { createAdminHttp } from './admin-http';
 import { newestEventId, readAdminFeatures } from './admin-reader';
 import { readClientFeatures } from './client-reader';
 import { addSkip, attempt } from './entity';
-import { normalizeUnleashFeature } from './map';
+import { normalizeUnleashFeature, unmetParents } from './map';
 import type { UnleashRead } from './model';
 import { UnleashOptionsCodec, type UnleashOptions, type UnleashOwnOptions } from './options';
 import { clientFeatureViews } from './views';
@@ -28,7 +28,7 @@ export { normalizeUnleashFeature } from './map';
  * Bump when the same Unleash data would map to other normalized flags (map.ts, rollout.ts, views.ts): an instance
  * whose newest event did not move is otherwise not read again (see `snapshotUnlessUnchanged`).
  */
-const MAPPING_REVISION = 1;
+const MAPPING_REVISION = 2;
 
 const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 8;
@@ -139,8 +139,9 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
         adminToken === undefined ? 'Unleash' : await unleashProduct(trimSlash(options.url), adminToken, ctx.http, signal, ctx.logger);
       const skips = new Map(read.skipped.map((s) => [s.key, [s.reason]]));
       const flags: NormalizedFlag[] = [];
+      const unmetParent = unmetParents(read.views, new Set(read.skipped.map((s) => s.key)));
       for (const view of read.views) {
-        const flag = attempt(() => normalizeUnleashFeature(view, { provider: ctx.providerName, uiUrl }));
+        const flag = attempt(() => normalizeUnleashFeature(view, { provider: ctx.providerName, uiUrl, unmetParent }));
         if (flag.ok) flags.push(flag.value);
         else addSkip(skips, view.name, flag.reason);
       }

@@ -1,5 +1,5 @@
 import type { FlagEnvironment, NormalizedFlag } from '../../src/kit';
-import type { UnleashFeatureView } from './model';
+import type { UnleashDependencyView, UnleashFeatureView } from './model';
 import { rolloutOf } from './rollout';
 
 /** Unleash feature view → NormalizedFlag. Pure: no I/O, no clock. */
@@ -7,6 +7,8 @@ export interface MapContext {
   readonly provider: string;
   /** Base of the Unleash UI (no trailing slash); links point at /projects/{project}/features/{name}. */
   readonly uiUrl?: string;
+  /** The parent, if any, that keeps a flag off in an environment whoever asks (see unmetParents). */
+  readonly unmetParent?: (environment: string, dependencies: readonly UnleashDependencyView[]) => string | undefined;
 }
 
 /** Unleash serves `false` (and the `disabled` variant) when a flag is off or no strategy matches. */
@@ -17,13 +19,38 @@ export function featureUrl(uiUrl: string | undefined, project: string | undefine
   return `${uiUrl}/projects/${encodeURIComponent(project)}/features/${encodeURIComponent(name)}`;
 }
 
+/**
+ * For the features read, the parent that keeps a child off in an environment however it is asked, as the SDK decides
+ * (`isParentDependencySatisfied`): a parent that is absent, one that has parents itself (Unleash allows one level),
+ * or one that is off where the child requires it on. A parent that is on may or may not be on for a given user, and
+ * one required off may be off: those children keep their rollout ("requires …"). A parent whose data could not be
+ * read (`unreadable`) may be anything.
+ */
+export function unmetParents(
+  views: readonly UnleashFeatureView[],
+  unreadable: ReadonlySet<string>,
+): (environment: string, dependencies: readonly UnleashDependencyView[]) => string | undefined {
+  const byName = new Map(views.map((v) => [v.name, v]));
+  return (environment, dependencies) => {
+    for (const dependency of dependencies) {
+      if (unreadable.has(dependency.feature)) continue;
+      const parent = byName.get(dependency.feature);
+      const state = parent?.environments.find((e) => e.name === environment);
+      if (parent === undefined || (state?.dependencies?.length ?? 0) > 0) return dependency.feature;
+      if (dependency.enabled && state !== undefined && !state.enabled) return dependency.feature;
+    }
+    return undefined;
+  };
+}
+
 export function normalizeUnleashFeature(feature: UnleashFeatureView, ctx: MapContext): NormalizedFlag {
   const url = featureUrl(ctx.uiUrl, feature.project, feature.name);
   const environments: FlagEnvironment[] = feature.environments.map((env) => {
-    const rollout = rolloutOf(env);
+    const blocked = env.enabled && env.dependencies !== undefined && ctx.unmetParent?.(env.name, env.dependencies) !== undefined;
+    const rollout = blocked ? undefined : rolloutOf(env);
     return {
       name: env.name,
-      enabled: env.enabled,
+      enabled: env.enabled && !blocked,
       defaultValue: UNLEASH_OFF_VALUE,
       ...(rollout !== undefined ? { rollout } : {}),
       ...(url !== undefined ? { url } : {}),

@@ -245,3 +245,32 @@ describe('LaunchDarkly mapping: all environments', () => {
     );
   });
 });
+
+describe('LaunchDarkly mapping: prerequisites that cannot be met', () => {
+  const child = bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 0 }] });
+  const enabledOf = (flags: LdFlag[], skipped: { key: string; reason: string }[] = []) =>
+    normalizeLaunchDarklyFlags([{ ...prod, flags, skipped }], undefined, settings)
+      .flags.find((f) => f.key === 'child')!
+      .environments[0]!.enabled;
+
+  it('a prerequisite that is on may be met: the child stays on, its rollout says what it requires', () => {
+    assert.equal(enabledOf([child, bool({ key: 'parent' })]), true);
+  });
+
+  it('a prerequisite that is off, deleted or absent: the child is off (everyone gets its off variation)', () => {
+    assert.equal(enabledOf([child, bool({ key: 'parent', on: false })]), false);
+    assert.equal(enabledOf([child, bool({ key: 'parent', deleted: true })]), false);
+    assert.equal(enabledOf([child]), false);
+  });
+
+  it("a prerequisite whose own prerequisite cannot be met is never on either; a cycle is never met", () => {
+    const parent = bool({ key: 'parent', prerequisites: [{ key: 'grandparent', variation: 0 }] });
+    assert.equal(enabledOf([child, parent, bool({ key: 'grandparent', on: false })]), false);
+    assert.equal(enabledOf([child, parent, bool({ key: 'grandparent' })]), true);
+    assert.equal(enabledOf([child, bool({ key: 'parent', prerequisites: [{ key: 'child', variation: 0 }] })]), false);
+  });
+
+  it('a prerequisite listed but unreadable may be on: the child is not called off', () => {
+    assert.equal(enabledOf([child], [{ key: 'parent', reason: 'malformed rules' }]), true);
+  });
+});

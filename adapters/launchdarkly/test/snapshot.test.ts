@@ -76,6 +76,25 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
     );
   });
 
+  it('shows a flag whose prerequisite is off in an environment as off there: the SDK serves its off variation to everyone', async () => {
+    await relay.close();
+    const parentOff = { ...staging, flags: { ...staging.flags, 'checkout-v2': { ...staging.flags['checkout-v2'], on: false } } };
+    relay = await startFakeRelay({ [PROD_KEY]: production, [STAGING_KEY]: parentOff });
+    const { flags } = await createLaunchDarklySource(options(relay.url), context).snapshot(new AbortController().signal);
+    assert.deepEqual(
+      [detail(flags, 'search-ranking', 'production')?.enabled, detail(flags, 'search-ranking', 'staging')],
+      [
+        true,
+        {
+          name: 'staging',
+          enabled: false,
+          defaultValue: 'false',
+          url: 'https://app.launchdarkly.com/projects/default/flags/search-ranking/targeting?env=staging',
+        },
+      ],
+    );
+  });
+
   it('reports multivariate rollouts by the configured on values', async () => {
     const source = createLaunchDarklySource(options(relay.url, { onValues: { 'new-pricing': ['treatment-a', 'treatment-b'] } }), context);
     const { flags } = await source.snapshot(new AbortController().signal);
