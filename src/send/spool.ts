@@ -72,7 +72,13 @@ async function moveToRejected(file: string, reason: string): Promise<string | un
   return target;
 }
 
-async function readEvent(file: string): Promise<SendEvent | string> {
+/** A spooled event and when it was spooled; or why the file cannot be used. */
+interface Spooled {
+  readonly event: SendEvent;
+  readonly spooledAt: number;
+}
+
+async function readEvent(file: string): Promise<Spooled | string> {
   let json: unknown;
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8'));
@@ -82,21 +88,29 @@ async function readEvent(file: string): Promise<SendEvent | string> {
   }
   const decoded = SpooledEventCodec.decode(json);
   if (isLeft(decoded)) return 'not a flagsync spool file (version 1)';
-  return (json as { event: SendEvent }).event;
+  const spooledAt = Date.parse(decoded.right.spooledAt);
+  return { event: (json as { event: SendEvent }).event, spooledAt: Number.isNaN(spooledAt) ? 0 : spooledAt };
 }
 
 /**
+ * How long an event Jira's answers keep leaving unlisted stays in the spool (tried on every drain) before it moves to
+ * `rejected/`: an answer that names neither outcome says nothing final, but one that never does must not stay forever.
+ */
+export const UNLISTED_KEPT_MS = 7 * 24 * 3600_000;
+
+/**
  * Submits every spooled event, oldest first, removing each only once Jira accepted it. Stops at the first event Jira
- * cannot be reached for (the rest would fail the same way); an event Jira refuses moves to `rejected/`.
+ * cannot be reached for (the rest would fail the same way); an event Jira refuses moves to `rejected/`; one Jira's
+ * answer does not list stays for the next drain (for UNLISTED_KEPT_MS) without holding up the rest.
  * Two drains may run at once (the daemon and `send drain`): a file the other one already removed is skipped, and an
  * event both sent arrives twice with the same updateSequenceNumber, which Jira ignores.
  */
 /**
  * A 400 or 413 is Jira's answer about this event's request (malformed, too large): it will never be accepted, so it
- * moves aside. Anything else (refused credentials, a missing permission, an unreadable answer) concerns every event
- * alike, and an admin can fix it: the events wait.
+ * moves aside. Anything else (refused credentials, a missing permission, an unreadable answer, an answer that does
+ * not list it) may go once an admin fixed something or Jira answers in full: the event waits in the spool.
  */
-function refusesTheEvent(failure: Extract<Delivery, { status: 'failed' }>): boolean {
+export function refusesTheEvent(failure: Extract<Delivery, { status: 'failed' }>): boolean {
   return failure.reason === 'refused' && (failure.httpStatus === 400 || failure.httpStatus === 413);
 }
 
@@ -105,26 +119,30 @@ export async function drainSpool(
   client: JiraClient,
   logger: Logger,
   properties?: Readonly<Record<string, string>>,
+  now: () => number = Date.now,
 ): Promise<DrainReport> {
   const files = await spooledFiles(dir);
   let delivered = 0;
+  // Events whose answer did not list them: they stay, and the events after them go on.
+  let kept = 0;
   const rejected: { file: string; reason: string }[] = [];
   const reject = async (file: string, reason: string) => {
     const target = await moveToRejected(file, reason);
     if (target !== undefined) rejected.push({ file: target, reason });
   };
   for (const [index, file] of files.entries()) {
-    let event: SendEvent | string;
+    let spooled: Spooled | string;
     try {
-      event = await readEvent(file);
+      spooled = await readEvent(file);
     } catch (error) {
       if (goneAlready(error)) continue;
       throw error;
     }
-    if (typeof event === 'string') {
-      await reject(file, event);
+    if (typeof spooled === 'string') {
+      await reject(file, spooled);
       continue;
     }
+    const { event } = spooled;
     const result = await deliver(client, event, properties);
     if (result.status === 'accepted') {
       try {
@@ -136,14 +154,23 @@ export async function drainSpool(
       delivered++;
       logger.info({ file: path.basename(file), id: result.id }, `spool: ${describeEvent(event)} delivered`);
     } else if (result.status === 'unreachable') {
-      logger.warn({ remaining: files.length - index, error: result.error }, 'spool: Jira unreachable; events stay spooled');
-      return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };
-    } else if (result.status === 'failed' && !refusesTheEvent(result)) {
+      logger.warn({ remaining: kept + files.length - index, error: result.error }, 'spool: Jira unreachable; events stay spooled');
+      return { delivered, rejected, remaining: kept + files.length - index, stoppedBy: result.error };
+    } else if (result.status === 'failed' && result.reason === 'unlisted' && now() - spooled.spooledAt < UNLISTED_KEPT_MS) {
+      // About this event alone, and nothing final: it is tried again next drain; the ones after it go now.
+      kept++;
+      logger.warn({ file: path.basename(file), id: result.id, error: result.error }, `spool: ${describeEvent(event)} stays spooled`);
+    } else if (result.status === 'failed' && result.reason !== 'unlisted' && !refusesTheEvent(result)) {
       // Refused credentials or a missing permission: an admin can fix that, so the events wait for them.
       logger.error({ error: result.error }, 'spool: Jira refused the request; events stay spooled');
-      return { delivered, rejected, remaining: files.length - index, stoppedBy: result.error };
+      return { delivered, rejected, remaining: kept + files.length - index, stoppedBy: result.error };
     } else {
-      const reason = result.status === 'rejected' ? `rejected by Jira: ${result.messages.join('; ')}` : result.error;
+      const reason =
+        result.status === 'rejected'
+          ? `rejected by Jira: ${result.messages.join('; ')}`
+          : result.reason === 'unlisted'
+            ? `${result.error}, on every drain for ${Math.round(UNLISTED_KEPT_MS / 86_400_000)} days`
+            : result.error;
       await reject(file, reason);
       logger.error(
         { file: path.basename(file), id: result.id, reason },
@@ -151,5 +178,5 @@ export async function drainSpool(
       );
     }
   }
-  return { delivered, rejected, remaining: 0 };
+  return { delivered, rejected, remaining: kept };
 }

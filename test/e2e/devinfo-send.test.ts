@@ -133,6 +133,23 @@ describe('flagsync send (CLI as a process)', function () {
     assert.equal(sim.requests.length, 0);
   });
 
+  it('--spool also keeps a build Jira refused for every event alike (a missing permission), not for itself', async () => {
+    const spool = path.join(dir, 'spool');
+    sim.injectFault({ type: 'status', status: 403, path: '/builds/', times: 4, body: [{ message: 'missing the Builds permission' }] });
+    const spooled = await runCli([...BUILD(c), '--spool', spool], noCi);
+    assert.equal(spooled.code, 0, spooled.stderr);
+    assert.match(spooled.stdout, /Jira did not take it: .*403.*; spooled to/);
+    sim.clearFaults();
+    const drained = await runCli(['send', 'drain', '--config', c, '--spool', spool], noCi);
+    assert.equal(drained.code, 0, drained.stderr);
+    assert.deepEqual((sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber), [7]);
+    // A 400 for the build's own request never goes: not spooled, exit 1.
+    sim.injectFault({ type: 'status', status: 400, path: '/builds/', times: 1, body: [{ message: 'malformed' }] });
+    const refused = await runCli([...BUILD(c), '--spool', spool], noCi);
+    assert.equal(refused.code, 1);
+    assert.equal((await readdir(spool)).filter((f) => f.endsWith('.event.json')).length, 0);
+  });
+
   it('--spool keeps the build while Jira is down; send drain delivers it once Jira is back', async () => {
     const port = Number(new URL(sim.url).port);
     await sim.close();

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { createJiraClient } from '../../src/jira';
 import type { JiraBuild } from '../../src/jira/payloads';
 import { silentLogger } from '../../src/log';
-import { deliver, drainSpool, prepareBuild, spooledFiles, spoolEvent, type SendEvent } from '../../src/send';
+import { deliver, drainSpool, prepareBuild, spooledFiles, spoolEvent, UNLISTED_KEPT_MS, type SendEvent } from '../../src/send';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { tempDir } from '../helpers/flagd-fixtures';
 
@@ -109,6 +109,22 @@ describe('spool: nothing lost while Jira is unreachable', () => {
     sim.injectFault({ type: 'status', status: 400, path: '/builds/', body: [{ message: 'malformed' }] });
     const refused = await drainSpool(dir, clientFor(sim), silentLogger);
     assert.deepEqual([refused.rejected.length, refused.remaining], [1, 0]);
+  });
+
+  it("an event Jira's answer leaves unlisted stays spooled without holding up the events after it; after 7 days it moves aside", async () => {
+    // The first answer lists neither outcome: nothing final is known of event 21, but event 22 is a request of its own.
+    sim.injectFault({ type: 'status', status: 202, path: '/builds/', times: 1, body: { acceptedBuilds: [], rejectedBuilds: [] } });
+    const spooledAt = Date.now();
+    await spoolEvent(dir, await buildEvent(21), spooledAt);
+    await spoolEvent(dir, await buildEvent(22), spooledAt + 1);
+    const first = await drainSpool(dir, clientFor(sim), silentLogger);
+    assert.deepEqual([first.delivered, first.rejected.length, first.remaining, first.stoppedBy], [1, 0, 1, undefined]);
+    assert.deepEqual((sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber), [22]);
+    // Still unlisted a week later: it moves to rejected/ with the reason, never tried again.
+    sim.injectFault({ type: 'status', status: 202, path: '/builds/', times: 1, body: { acceptedBuilds: [], rejectedBuilds: [] } });
+    const later = await drainSpool(dir, clientFor(sim), silentLogger, undefined, () => spooledAt + UNLISTED_KEPT_MS + 1);
+    assert.deepEqual([later.delivered, later.rejected.length, later.remaining], [0, 1, 0]);
+    assert.match(later.rejected[0]!.reason, /neither as accepted nor as rejected, on every drain for 7 days/);
   });
 
   it('two drains at once both finish; every event is stored and the spool ends empty', async () => {

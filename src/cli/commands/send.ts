@@ -7,6 +7,7 @@ import {
   drainSpool,
   prepareBuild,
   prepareDeployment,
+  refusesTheEvent,
   spoolDirOf,
   spoolEvent,
   UsageError,
@@ -75,22 +76,31 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
       err(`${what}: rejected by Jira: ${result.messages.join('; ')}${unknownNote}`);
       return EXIT_FAILED;
     case 'failed':
+      // With --spool, kept as a drain would keep it: refused credentials, a missing permission or an answer that
+      // does not list it may go later. A 400 or 413 for the event itself never will.
+      if (spoolWanted(flags) && !refusesTheEvent(result)) return spool(`Jira did not take it: ${result.error}`);
       err(`${what}: not sent: ${result.error}`);
       return EXIT_FAILED;
     case 'unreachable': {
-      if (flags.spool === undefined || flags.spool === false) {
+      if (!spoolWanted(flags)) {
         err(`${what}: Jira cannot be reached: ${result.error} (use --spool to keep it for later)`);
         return EXIT_FAILED;
       }
-      const dir = typeof flags.spool === 'string' ? flags.spool : spoolDirOf(config);
-      const file = await spoolEvent(dir, event, Date.now());
-      const line = `${what}: Jira cannot be reached (${result.error}); spooled to ${file}; \`flagsync run\` or \`flagsync send drain\` delivers it`;
-      if (flags.json === true) err(line);
-      else out(line);
-      return EXIT_OK;
+      return spool(`Jira cannot be reached: ${result.error}`);
     }
   }
+
+  async function spool(why: string): Promise<number> {
+    const dir = typeof flags.spool === 'string' ? flags.spool : spoolDirOf(config);
+    const file = await spoolEvent(dir, event, Date.now());
+    const line = `${what}: ${why}; spooled to ${file}; \`flagsync run\` or \`flagsync send drain\` delivers it`;
+    if (flags.json === true) err(line);
+    else out(line);
+    return EXIT_OK;
+  }
 }
+
+const spoolWanted = (flags: SendFlags): boolean => flags.spool !== undefined && flags.spool !== false;
 
 async function runSend(flags: SendFlags, prepare: (ctx: SendContext) => Promise<PreparedEvent>): Promise<number> {
   const config = await loadConfigOrExit(flags.config);
