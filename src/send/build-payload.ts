@@ -1,6 +1,7 @@
 import type { JiraBuild, JiraBuildReference } from '../jira/payloads';
 import type { CiDefaults } from './ci-env';
 import type { PreparedEvent } from './event';
+import { linkFromSource } from '../kit/link-url';
 import { branchWebUrl } from './branch-url';
 import { findIssueKeys } from './issue-keys';
 import { countJunitFiles, JunitError, type TestCounts } from './junit';
@@ -71,11 +72,13 @@ async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCou
 
 /**
  * `https://ci:TOKEN@git/x.git` → `https://git/x.git`: CI variables such as Jenkins' GIT_URL often carry credentials,
- * which must reach neither Jira nor --dry-run output. The whole user part goes (a bare token is often the user).
+ * which must reach neither Jira nor --dry-run output. The whole user part goes (a bare token is often the user), and
+ * an http(s) remote's query too (`?private_token=…`), as for every URL flagsync read from (linkFromSource).
  * scp-like remotes (`git@host:org/x.git`) carry no credentials and stay as they are.
  */
 export function withoutCredentials(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  const withoutUser = uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  return /^https?:\/\//i.test(withoutUser) ? (linkFromSource(withoutUser) ?? withoutUser.replace(/[?#].*$/, '')) : withoutUser;
 }
 
 /** Jira's cap on a build reference's URIs. */

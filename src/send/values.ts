@@ -1,4 +1,5 @@
 import { toRfc3339Utc } from '../model/date-time';
+import { linkForPeople } from '../kit/link-url';
 import { UsageError } from './usage-error';
 import { cleanText, cutText } from '../model/text';
 
@@ -21,17 +22,16 @@ export function oneOf<T extends string>(value: string, option: string, allowed: 
   return v as T;
 }
 
-/** An http(s) URL of at most `max` characters (Jira's 2000 by default). */
+/**
+ * An http(s) URL of at most `max` characters (Jira's 2000 by default), as a link for people: without a
+ * `user:password@` (CI variables carry them), and in the URL parser's form when the text is not one already (a space
+ * in a job name becomes %20: Jira takes only URIs). The error never repeats the value, which may hold a secret.
+ */
 export function httpUrl(value: string, option: string, max = 2000): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${option}: expected an http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${option}: expected an http(s) URL, got "${value}"`);
-  if (value.length > max) throw new UsageError(`${option}: at most ${max} characters (Jira's limit)`);
-  return value;
+  const link = linkForPeople(value.trim());
+  if (link === undefined) throw new UsageError(`${option}: expected an http(s) URL`);
+  if (link.length > max) throw new UsageError(`${option}: at most ${max} characters (Jira's limit)`);
+  return link;
 }
 
 /** Jira caps names and descriptions at 255 characters; cut with an ellipsis rather than be rejected. */

@@ -187,6 +187,24 @@ describe('send payloads', () => {
       assert.equal(b.references?.[0]?.commit?.repositoryUri, 'https://git.example/acme/web.git');
     });
 
+    it("drops an http(s) remote's query, where tokens travel (GitLab's ?private_token=)", () => {
+      assert.equal(withoutCredentials('https://gitlab.example/acme/web.git?private_token=glpat-123'), 'https://gitlab.example/acme/web.git');
+      assert.equal(withoutCredentials('https://ci:pw@gitlab.example/acme/web.git?x=1'), 'https://gitlab.example/acme/web.git');
+    });
+
+    it('sends links as URIs without credentials: a space becomes %20, user:password@ goes, a bad one names the option only', async () => {
+      const b = await build({ url: 'http://ci.example/job/Web Build/7' });
+      assert.equal(b.url, 'http://ci.example/job/Web%20Build/7');
+      const d = await deployment({ url: 'https://deployer:s3cret@ci.example/deploy/12', pipelineUrl: 'https://ci.example/p/web pipeline' });
+      assert.equal(d.url, 'https://ci.example/deploy/12');
+      assert.equal(d.pipeline.url, 'https://ci.example/p/web%20pipeline');
+      await assert.rejects(build({ url: 'ftp://user:s3cret@ci.example/7' }), (e: Error) => {
+        assert.ok(e instanceof UsageError);
+        assert.equal(e.message, '--url: expected an http(s) URL');
+        return true;
+      });
+    });
+
     it('keeps an scp-like remote as it is', () => {
       assert.equal(withoutCredentials('git@git.example:acme/web.git'), 'git@git.example:acme/web.git');
     });
