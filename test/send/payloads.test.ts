@@ -298,6 +298,25 @@ describe('send payloads', () => {
       );
     });
 
+    it("in GitLab takes the job id as sequence: a rollback re-running an older pipeline's deploy job is the newest deployment", async () => {
+      const gitlab = (pipeline: string, job: string) =>
+        ciDefaults({
+          GITLAB_CI: 'true',
+          CI_PROJECT_PATH: 'acme/web',
+          CI_PIPELINE_IID: pipeline,
+          CI_JOB_ID: job,
+          CI_PIPELINE_URL: `https://gitlab.example/p/${pipeline}`,
+          CI_ENVIRONMENT_NAME: 'production',
+        })!;
+      const args = { state: 'successful', branch: 'PROJ-5-x' };
+      const deployed = (await prepareDeployment(args, { ...ctx, ci: gitlab('12', '90012') })).event.entity as JiraDeployment;
+      const rolledBack = (await prepareDeployment(args, { ...ctx, ci: gitlab('10', '90040') })).event.entity as JiraDeployment;
+      assert.ok(rolledBack.deploymentSequenceNumber > deployed.deploymentSequenceNumber);
+      // --sequence still wins.
+      const given = (await prepareDeployment({ ...args, sequence: '5' }, { ...ctx, ci: gitlab('10', '90040') })).event.entity as JiraDeployment;
+      assert.equal(given.deploymentSequenceNumber, 5);
+    });
+
     it('guesses the environment type from its name when not given', async () => {
       assert.equal((await deployment({ environment: 'stg-eu' })).environment.type, 'staging');
     });
