@@ -7,7 +7,8 @@ import { DEFAULT_INIT_TIMEOUT_SECONDS, type LaunchDarklyOptions, type LdEnvironm
  * Proxy when `baseUri`/`streamUri` point at it, else LaunchDarkly), announcing each `update` event the SDK emits
  * when a flag (or a segment it uses) changes. Listening starts once the client has its first data set, so the data
  * it starts from is no change. A client that cannot connect at start keeps retrying; when it gets data at last, that
- * is announced once (anything may have changed meanwhile).
+ * is announced once (anything may have changed meanwhile). A client the SDK gave up on (a refused SDK key) fails the
+ * watch at start, so the host says the provider is synced on the schedule only; later, it is logged as an error.
  */
 export function watchLaunchDarkly(
   options: LaunchDarklyOptions,
@@ -35,10 +36,21 @@ export function watchLaunchDarkly(
         });
         clients.push(client);
         const listen = () => client.on('update', () => onChange());
+        // The SDK gives up for good on an error it cannot retry (401: a wrong or revoked SDK key) and says so once.
+        let gaveUp: Error | undefined;
+        let started = false;
+        client.once('failed', (error: unknown) => {
+          gaveUp = error instanceof Error ? error : new Error(String(error));
+          // At start the watch's rejection says it; later only this line does.
+          if (started && !signal.aborted)
+            log.error({ err: gaveUp }, 'watch: the SDK stopped streaming for good; this environment is synced on the schedule only');
+        });
         try {
           await client.waitForInitialization({ timeout: initTimeoutSeconds });
+          started = true;
           listen();
-        } catch {
+        } catch (error) {
+          if (gaveUp !== undefined) throw new Error(`environment ${env.name}: ${gaveUp.message}`, { cause: error });
           log.warn(`watch: no flag data within ${initTimeoutSeconds} s; the SDK keeps trying, and its first data counts as a change`);
           client.once('ready', () => {
             listen();

@@ -89,4 +89,18 @@ describe('LaunchDarkly watch', () => {
     await pause(50);
     assert.equal(seen.count(), 1);
   });
+  it('fails at start when the SDK gives up for good (a refused SDK key), instead of waiting for data that never comes', async () => {
+    relay = await startFakeRelay({ [PROD_KEY]: production });
+    const options: LaunchDarklyOptions = {
+      name: 'ld',
+      adapter: 'launchdarkly',
+      baseUri: relay.url,
+      initTimeoutSeconds: 5,
+      environments: [{ name: 'production', sdkKey: 'sdk-revoked-key' }],
+    };
+    const adapter: FlagSource = createLaunchDarklySource(options, context);
+    const started = Date.now();
+    await assert.rejects(adapter.watch!(() => undefined, controller.signal, 1000), /environment production: Authentication failed/);
+    assert.ok(Date.now() - started < 4000, 'not after the init timeout');
+  });
 });
