@@ -65,9 +65,12 @@ function createdOrFailing(factory: AnyAdapterFactory<unknown>, create: () => Pro
   let source: ProviderSource;
   try {
     source = create();
-    if (typeof source.source !== 'object' || source.source === null) throw new Error(`create() returned ${String(source.source)}, not a source`);
+    if (typeof source.source !== 'object' || source.source === null)
+      throw new Error(`create() returned ${String(source.source)}, not a source`);
   } catch (error) {
-    const failure = new Error(`the adapter could not be set up: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    const failure = new Error(`the adapter could not be set up: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
     const snapshot = (): Promise<never> => Promise.reject(failure);
     // A version 1 factory says what it produces only on what create returns: such a provider is counted with the flags.
     return factory.contractVersion === 2 && factory.produces === 'devinfo'
@@ -99,7 +102,8 @@ export async function closeProviders(
       try {
         await withTimeout(async () => close.call(p.source.source), timeoutMs);
       } catch (error) {
-        const message = error instanceof TimeoutError ? `adapter close did not finish within ${timeoutMs} ms; going on` : 'adapter close failed';
+        const message =
+          error instanceof TimeoutError ? `adapter close did not finish within ${timeoutMs} ms; going on` : 'adapter close failed';
         logger.warn({ provider: p.name, err: error }, message);
       }
     }),

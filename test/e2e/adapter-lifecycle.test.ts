@@ -65,7 +65,9 @@ describe("an external adapter's create and close cannot take the other providers
 
   it('a close that never settles does not keep the run (or its writer lock) forever', async () => {
     const config = await withCustom(
-      externalAdapter(`return { environments: ['production'], snapshot: async () => ({ flags: [] }), close: () => new Promise(() => {}) };`),
+      externalAdapter(
+        `return { environments: ['production'], snapshot: async () => ({ flags: [] }), close: () => new Promise(() => {}) };`,
+      ),
     );
     const started = Date.now();
     const run = await runCli(['run', '--once', '--config', config]);

@@ -142,7 +142,10 @@ describe('flagsync send (CLI as a process)', function () {
     sim.clearFaults();
     const drained = await runCli(['send', 'drain', '--config', c, '--spool', spool], noCi);
     assert.equal(drained.code, 0, drained.stderr);
-    assert.deepEqual((sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber), [7]);
+    assert.deepEqual(
+      (sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber),
+      [7],
+    );
     // A 400 for the build's own request never goes: not spooled, exit 1.
     sim.injectFault({ type: 'status', status: 400, path: '/builds/', times: 1, body: [{ message: 'malformed' }] });
     const refused = await runCli([...BUILD(c), '--spool', spool], noCi);

@@ -188,7 +188,10 @@ describe('send payloads', () => {
     });
 
     it("drops an http(s) remote's query, where tokens travel (GitLab's ?private_token=)", () => {
-      assert.equal(withoutCredentials('https://gitlab.example/acme/web.git?private_token=glpat-123'), 'https://gitlab.example/acme/web.git');
+      assert.equal(
+        withoutCredentials('https://gitlab.example/acme/web.git?private_token=glpat-123'),
+        'https://gitlab.example/acme/web.git',
+      );
       assert.equal(withoutCredentials('https://ci:pw@gitlab.example/acme/web.git?x=1'), 'https://gitlab.example/acme/web.git');
     });
 
@@ -313,7 +316,8 @@ describe('send payloads', () => {
       const rolledBack = (await prepareDeployment(args, { ...ctx, ci: gitlab('10', '90040') })).event.entity as JiraDeployment;
       assert.ok(rolledBack.deploymentSequenceNumber > deployed.deploymentSequenceNumber);
       // --sequence still wins.
-      const given = (await prepareDeployment({ ...args, sequence: '5' }, { ...ctx, ci: gitlab('10', '90040') })).event.entity as JiraDeployment;
+      const given = (await prepareDeployment({ ...args, sequence: '5' }, { ...ctx, ci: gitlab('10', '90040') })).event
+        .entity as JiraDeployment;
       assert.equal(given.deploymentSequenceNumber, 5);
     });
 

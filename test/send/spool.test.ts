@@ -119,7 +119,10 @@ describe('spool: nothing lost while Jira is unreachable', () => {
     await spoolEvent(dir, await buildEvent(22), spooledAt + 1);
     const first = await drainSpool(dir, clientFor(sim), silentLogger);
     assert.deepEqual([first.delivered, first.rejected.length, first.remaining, first.stoppedBy], [1, 0, 1, undefined]);
-    assert.deepEqual((sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber), [22]);
+    assert.deepEqual(
+      (sim.stored('builds') as JiraBuild[]).map((b) => b.buildNumber),
+      [22],
+    );
     // Still unlisted a week later: it moves to rejected/ with the reason, never tried again.
     sim.injectFault({ type: 'status', status: 202, path: '/builds/', times: 1, body: { acceptedBuilds: [], rejectedBuilds: [] } });
     const later = await drainSpool(dir, clientFor(sim), silentLogger, undefined, () => spooledAt + UNLISTED_KEPT_MS + 1);

@@ -144,7 +144,10 @@ describe('runExclusively', () => {
       ...backend,
       lock: { tryAcquire: (me) => (tries.push(Date.now()), backend.lock.tryAcquire(me)) },
     };
-    const waiting = runExclusively({ backend: counting, logger: silentLogger, waitMs: 10_000, pollMs: 10, maxPollMs: 160 }, async () => okReport);
+    const waiting = runExclusively(
+      { backend: counting, logger: silentLogger, waitMs: 10_000, pollMs: 10, maxPollMs: 160 },
+      async () => okReport,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     finish();
     await first;
@@ -152,7 +155,10 @@ describe('runExclusively', () => {
     // 10, 20, 40, 80, 160, 160, ... ms apart: about 10 tries in a second, where 10 ms apart made about 100.
     assert.ok(tries.length >= 6 && tries.length <= 14, `${tries.length} tries`);
     const gaps = tries.slice(1).map((t, i) => t - tries[i]!);
-    assert.ok(gaps.slice(-3).every((gap) => gap >= 150), `the last gaps ${gaps.slice(-3).join(', ')} ms`);
+    assert.ok(
+      gaps.slice(-3).every((gap) => gap >= 150),
+      `the last gaps ${gaps.slice(-3).join(', ')} ms`,
+    );
   });
 
   it('a stop while waiting for the lock does not start the run, even when the lock has just come free', async () => {

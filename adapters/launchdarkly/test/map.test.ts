@@ -249,9 +249,8 @@ describe('LaunchDarkly mapping: all environments', () => {
 describe('LaunchDarkly mapping: prerequisites that cannot be met', () => {
   const child = bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 0 }] });
   const enabledOf = (flags: LdFlag[], skipped: { key: string; reason: string }[] = []) =>
-    normalizeLaunchDarklyFlags([{ ...prod, flags, skipped }], undefined, settings)
-      .flags.find((f) => f.key === 'child')!
-      .environments[0]!.enabled;
+    normalizeLaunchDarklyFlags([{ ...prod, flags, skipped }], undefined, settings).flags.find((f) => f.key === 'child')!.environments[0]!
+      .enabled;
 
   it('a prerequisite that is on may be met: the child stays on, its rollout says what it requires', () => {
     assert.equal(enabledOf([child, bool({ key: 'parent' })]), true);
@@ -263,7 +262,7 @@ describe('LaunchDarkly mapping: prerequisites that cannot be met', () => {
     assert.equal(enabledOf([child]), false);
   });
 
-  it("a prerequisite whose own prerequisite cannot be met is never on either; a cycle is never met", () => {
+  it('a prerequisite whose own prerequisite cannot be met is never on either; a cycle is never met', () => {
     const parent = bool({ key: 'parent', prerequisites: [{ key: 'grandparent', variation: 0 }] });
     assert.equal(enabledOf([child, parent, bool({ key: 'grandparent', on: false })]), false);
     assert.equal(enabledOf([child, parent, bool({ key: 'grandparent' })]), true);

@@ -100,7 +100,10 @@ describe('LaunchDarkly watch', () => {
     };
     const adapter: FlagSource = createLaunchDarklySource(options, context);
     const started = Date.now();
-    await assert.rejects(adapter.watch!(() => undefined, controller.signal, 1000), /environment production: Authentication failed/);
+    await assert.rejects(
+      adapter.watch!(() => undefined, controller.signal, 1000),
+      /environment production: Authentication failed/,
+    );
     assert.ok(Date.now() - started < 4000, 'not after the init timeout');
   });
 });

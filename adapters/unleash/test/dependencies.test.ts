@@ -85,10 +85,7 @@ describe('Unleash mapping: parents that keep a child off', () => {
 
   it('an absent parent, a parent with parents of its own, or a parent off where it is required on', () => {
     const unmet = unmetParents(
-      [
-        view('parent', env('production', false), env('staging', true)),
-        view('middle', env('production', true, [on('parent')])),
-      ],
+      [view('parent', env('production', false), env('staging', true)), view('middle', env('production', true, [on('parent')]))],
       new Set(['unreadable']),
     );
     assert.equal(unmet('production', [on('parent')]), 'parent');
