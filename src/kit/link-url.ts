@@ -42,15 +42,50 @@ function plainLink(raw: string): boolean | undefined {
 export function linkForPeople(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const plain = plainLink(raw);
-  if (plain !== undefined) return plain ? raw : undefined;
+  // Unchanged when it is a URI already, so links already in Jira keep their exact text (and hash).
+  if (plain !== undefined) return plain ? (isUriText(raw) ? raw : uriOf(parse(raw)!)) : undefined;
   const url = parse(raw);
   if (url === undefined || !isHttp(url)) return undefined;
-  // Unchanged when there is nothing to remove, so links already in Jira keep their exact text (and hash).
-  if (url.username === '' && url.password === '' && !/\s/.test(raw)) return raw;
+  if (url.username === '' && url.password === '' && isUriText(raw)) return raw;
   url.username = '';
   url.password = '';
-  return url.href;
+  return uriOf(url);
 }
+
+/**
+ * Characters of an RFC 3986 URI after `scheme://host[:port]` (every field Jira takes a link in is a `uri`): the
+ * unreserved and reserved ones but the brackets (for IP literals only), with one `#` at most, and `%` only before two
+ * hex digits. The URL parser lets others through (`|`, `^`, `[`, a second `#`, a stray `%`) and encodes non-ASCII only
+ * in its own output (`href`), not in the text it was given.
+ */
+const URI_REST = /^[A-Za-z0-9\-._~:/?@!$&'()*+,;=%]*(?:#[A-Za-z0-9\-._~:/?@!$&'()*+,;=%]*)?$/;
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
+/** `http(s)://host[:port]` as URI text (scheme in any case, a port possibly empty), before a path, query or fragment. */
+const URI_ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{0,5})?(?=[/?#]|$)/i;
+
+/** The text (of an http(s) URL the parser took) is a URI as it is. */
+function isUriText(raw: string): boolean {
+  const origin = URI_ORIGIN.exec(raw)?.[0];
+  if (origin === undefined) return false;
+  const rest = raw.slice(origin.length);
+  return URI_REST.test(rest) && !(rest.includes('%') && STRAY_PERCENT.test(rest));
+}
+
+/** The parsed URL as a URI: its href, with what the URL parser leaves in place percent-encoded. */
+function uriOf(url: URL): string {
+  const { origin, href } = url;
+  const rest = href.slice(origin.length);
+  const hash = rest.indexOf('#');
+  const encode = (part: string, more: RegExp): string => part.replace(STRAY_PERCENT_ALL, '%25').replace(more, encodeURIComponent);
+  const before = hash < 0 ? rest : rest.slice(0, hash);
+  const after = hash < 0 ? undefined : rest.slice(hash + 1);
+  return `${origin}${encode(before, NOT_URI_CHAR)}${after === undefined ? '' : `#${encode(after, NOT_URI_CHAR_OR_HASH)}`}`;
+}
+
+const NOT_URI_CHAR = /[^A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]/g;
+const NOT_URI_CHAR_OR_HASH = /[^A-Za-z0-9\-._~:/?@!$&'()*+,;=%]/g;
+const STRAY_PERCENT_ALL = /%(?![0-9A-Fa-f]{2})/g;
 
 /**
  * A URL flagsync READ from (a flag file served over http, a git remote) used as a link for want of a better one:
@@ -61,5 +96,5 @@ export function linkFromSource(raw: string | undefined): string | undefined {
   if (link === undefined || !link.includes('?')) return link;
   const url = new URL(link);
   url.search = '';
-  return url.href;
+  return uriOf(url);
 }

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { linkForPeople, linkFromSource } from '../../src/kit/link-url';
+
+/** ajv-formats' `uri` (RFC 3986), as the Jira simulator checks every link field. */
+const isUri = (text: string): boolean => (fullFormats.uri as (s: string) => boolean)(text);
 
 describe('links for people (src/model/link-url.ts)', () => {
   describe('linkForPeople', () => {
@@ -31,7 +35,11 @@ describe('links for people (src/model/link-url.ts)', () => {
   });
 
   describe('linkForPeople on links of the common shape (judged by their origin, each origin parsed once)', () => {
-    /** The rule written out with a full parse of every link: what the shortcut must agree with. */
+    /**
+     * The rule written out with a full parse of every link, what the shortcut must agree with: no link unless the URL
+     * parser takes it as http(s); the text itself when it is a URI (the `uri` format Jira's schema and the simulator
+     * check) without credentials; else the parser's form, made a URI.
+     */
     function fullParse(raw: string): string | undefined {
       let url: URL;
       try {
@@ -40,10 +48,10 @@ describe('links for people (src/model/link-url.ts)', () => {
         return undefined;
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-      if (url.username === '' && url.password === '' && !/\s/.test(raw)) return raw;
-      url.username = '';
-      url.password = '';
-      return url.href;
+      if (url.username === '' && url.password === '' && isUri(raw)) return raw;
+      const result = linkForPeople(raw);
+      assert.ok(result !== undefined && isUri(result), `${JSON.stringify(raw)} → ${JSON.stringify(result)} is a URI`);
+      return result;
     }
 
     const origins = [
@@ -63,7 +71,26 @@ describe('links for people (src/model/link-url.ts)', () => {
       'HTTPS://flags.example',
       'http://flags.example:',
     ];
-    const rests = ['', '/', '/ui/a?env=prod#x', '?q=1', '#frag', '/a@b/c', '/a b', '/\u0001x', '\\x', '/%zz', ' '];
+    const rests = [
+      '',
+      '/',
+      '/ui/a?env=prod#x',
+      '?q=1',
+      '#frag',
+      '/a@b/c',
+      '/a b',
+      '/\u0001x',
+      '\\x',
+      '/%zz',
+      ' ',
+      '/café',
+      '/a|b^c',
+      '/[x]{y}`z"',
+      '/50%off',
+      '/a#b#c',
+      '/ok%20done',
+      '/a<b>',
+    ];
     for (const origin of origins) {
       it(`agrees with a full parse for every path after ${origin}`, () => {
         for (const rest of rests) {
@@ -73,6 +100,27 @@ describe('links for people (src/model/link-url.ts)', () => {
         }
       });
     }
+  });
+
+  describe('links Jira takes as URIs (its schema says `format: uri`)', () => {
+    for (const [raw, uri] of [
+      ['https://flags.example/projects/café/x', 'https://flags.example/projects/caf%C3%A9/x'],
+      ['https://flags.example/a|b^c', 'https://flags.example/a%7Cb%5Ec'],
+      ['https://flags.example/sale/50%off', 'https://flags.example/sale/50%25off'],
+      ['https://flags.example/a#b#c', 'https://flags.example/a#b%23c'],
+      ['https://café.example/x', 'https://xn--caf-dma.example/x'],
+      ['http://[::1]:8080/x|y', 'http://[::1]:8080/x%7Cy'],
+    ]) {
+      it(`${raw} → ${uri}`, () => {
+        assert.equal(linkForPeople(raw), uri);
+        assert.ok(isUri(uri!));
+      });
+    }
+
+    it('keeps a link that is a URI already exactly as it is (its hash in state does not change)', () => {
+      const raw = "https://flags.example/ui/a-b_c.d~e/f:g@h!$&'()*+,;=?env=prod&x=%20#/flags/x";
+      assert.equal(linkForPeople(raw), raw);
+    });
   });
 
   describe('linkFromSource', () => {
