@@ -15,7 +15,10 @@ export interface FixtureRequest {
 
 export interface FixtureAnswer {
   readonly status?: number;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as it is instead of `body` (text/plain unless `headers` say otherwise), e.g. a server-sent event stream. */
+  readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -62,6 +65,10 @@ export async function startFixtureServer(handler: FixtureHandler): Promise<Fixtu
     }
     if (answer === undefined) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
+      return;
+    }
+    if (answer.text !== undefined) {
+      res.writeHead(answer.status ?? 200, { 'content-type': 'text/plain', ...answer.headers }).end(answer.text);
       return;
     }
     res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body ?? null));

@@ -4,7 +4,8 @@ import { startFixtureServer, type FixtureServer } from '../../../src/kit/testing
 
 /**
  * A stand-in for the LaunchDarkly Relay Proxy's polling endpoint (GET /sdk/latest-all, `{flags, segments}` per SDK
- * key, 401 for an unknown key), serving server-side SDK flag data from fixtures/launchdarkly.
+ * key, 401 for an unknown key) and its streaming one (GET /all), serving server-side SDK flag data from
+ * fixtures/launchdarkly.
  */
 export const LD_SDK_KEYS = { production: 'sdk-contract-prod-7d1e0a', staging: 'sdk-contract-stg-42b9c1' } as const;
 
@@ -25,7 +26,14 @@ export async function startLdRelay(): Promise<LdRelay> {
   const server = await startFixtureServer((request) => {
     const data = byKey.get(request.headers.authorization ?? '');
     if (data === undefined) return { status: 401, body: { message: 'invalid SDK key' } };
-    return request.path === '/sdk/latest-all' ? { body: data } : undefined;
+    if (request.path === '/sdk/latest-all') return { body: data };
+    // The streaming endpoint (watch mode): the data set as one `put` event; the SDK reconnects when it ends, and the
+    // same versions again announce nothing.
+    if (request.path === '/all') {
+      const put = JSON.stringify({ path: '/', data: { flags: data.flags, segments: {} } });
+      return { headers: { 'content-type': 'text/event-stream' }, text: `event: put\ndata: ${put}\n\n` };
+    }
+    return undefined;
   });
   return {
     ...server,
