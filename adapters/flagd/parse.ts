@@ -9,9 +9,16 @@ export type FlagdFormat = 'json' | 'yaml';
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
+/**
+ * YAML as flagd reads it (Go's yaml.v3): `<<` merge keys apply (a shared block of targeting or metadata), and an
+ * anchor may be used as often as flags need it. The alias limit still stops exponential expansion (nested aliases
+ * multiply the count): the default of 100 failed a file reusing one `variants` anchor on 101 flags.
+ */
+const YAML_OPTIONS = { merge: true, maxAliasCount: 1_000_000 } as const;
+
 function parseDocument(text: string, format: FlagdFormat): unknown {
   try {
-    return format === 'yaml' ? parseYaml(text) : JSON.parse(text);
+    return format === 'yaml' ? parseYaml(text, YAML_OPTIONS) : JSON.parse(text);
   } catch (err) {
     throw new FlagdFileError([`not valid ${format.toUpperCase()}: ${(err as Error).message}`]);
   }

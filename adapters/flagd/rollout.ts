@@ -81,8 +81,8 @@ function bucketAt(flagKey: string, flag: FlagdFlag, args: readonly unknown[], i:
       `flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`,
     ]);
   }
-  // flagd clamps negative weights to 0 and defaults a missing weight to 1.
-  return { variant: name, weight: typeof weight === 'number' ? Math.max(0, weight) : undefined };
+  // flagd counts whole weights (12.5 is 12) and defaults a missing weight to 1; a negative weight counts as 0 here.
+  return { variant: name, weight: typeof weight === 'number' ? Math.max(0, Math.trunc(weight)) : undefined };
 }
 
 /**
@@ -207,13 +207,17 @@ export function defaultVariantOf(flag: FlagdFlag): string | undefined {
 export function describeRollout(flagKey: string, flag: FlagdFlag, onVariants?: readonly string[]): Rollout | undefined {
   const rule = onRuleOf(flag, onVariants);
   const defaultVariant = defaultVariantOf(flag);
-  if (!hasTargeting(flag)) {
+  const everyoneGetsDefault = (): Rollout => {
     if (defaultVariant === undefined) return { text: 'everyone gets the application default' };
     return rule.by !== 'none' ? percentageRollout(isOn(rule, defaultVariant) ? 100 : 0) : { text: clip(`everyone gets ${defaultVariant}`) };
-  }
+  };
+  if (!hasTargeting(flag)) return everyoneGetsDefault();
   const name = operatorOf(flag.targeting);
   if (name === 'fractional') {
     const args = (flag.targeting as Record<string, unknown>)[name];
+    // flagd evaluates a `fractional` of fewer than two arguments (a bucketing key counts) to nothing, which serves
+    // the default variant: `{"fractional": [["on", 100]]}` is nobody "on" when the default is "off".
+    if (!Array.isArray(args) || args.length < 2) return everyoneGetsDefault();
     const percentage = fractionalOnPercentage(flagKey, flag, args, rule);
     if (percentage !== undefined) return percentageRollout(percentage);
     return { rules: 1, text: clip(describeFractional(flagKey, flag, args, rule)) };

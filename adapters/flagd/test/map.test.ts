@@ -56,6 +56,26 @@ describe('flagd map: state and targeting → environment status', () => {
       expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
     },
     {
+      name: 'a fractional of one argument evaluates to nothing in flagd: everyone gets the default variant',
+      flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 100]] } },
+      expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 0 } },
+    },
+    {
+      name: 'fractional weights count whole, as flagd counts them (12.5 is 12)',
+      flag: {
+        state: 'ENABLED',
+        variants: BOOL,
+        defaultVariant: 'off',
+        targeting: {
+          fractional: [
+            ['on', 12.5],
+            ['off', 87.5],
+          ],
+        },
+      },
+      expect: { rollout: { percentage: 12.12 } },
+    },
+    {
       name: 'fractional weights are relative, not percentages',
       flag: {
         state: 'ENABLED',

@@ -75,6 +75,29 @@ describe('flagd parse: valid files', () => {
     assert.equal(parsed.flags['a']!.state, 'DISABLED');
   });
 
+  it('reads YAML as flagd does: merge keys apply, and an anchor may be reused on many flags', () => {
+    const shared = 'x: &split {targeting: {fractional: [[on, 25], [off, 75]]}, metadata: {jira: PROJ-1}}\n';
+    const merged = parseFlagdFile(
+      `${shared}flags:\n  a: {<<: *split, state: ENABLED, variants: {on: true, off: false}, defaultVariant: off}\n`,
+      'yaml',
+    ).flags['a']!;
+    assert.deepEqual(
+      [merged.targeting, merged.metadata],
+      [
+        {
+          fractional: [
+            ['on', 25],
+            ['off', 75],
+          ],
+        },
+        { jira: 'PROJ-1' },
+      ],
+    );
+    const many = Array.from({ length: 150 }, (_, i) => `  f${i}: {state: ENABLED, variants: *bool, defaultVariant: on}`).join('\n');
+    const file = parseFlagdFile(`b: &bool {on: true, off: false}\nflags:\n${many}\n`, 'yaml');
+    assert.equal(Object.keys(file.flags).length, 150);
+  });
+
   it('accepts a null defaultVariant (flagd 0.11+)', () => {
     assert.equal(parseFlagdFile(file({ a: { state: 'ENABLED', variants: BOOL, defaultVariant: null } })).flags['a']!.defaultVariant, null);
   });
