@@ -62,6 +62,7 @@ function crossFieldProblems(options: Shape): CrossCheck {
   if (options.maxCommits !== undefined && !(Number.isInteger(options.maxCommits) && options.maxCommits >= 1))
     problems.push({ at: ['maxCommits'], expected: 'a whole number ≥ 1' });
   const ids = new Set<string>();
+  const mirrors = new Set<string>();
   for (const [i, repo] of options.repositories.entries()) {
     if ((repo.path === undefined) === (repo.remote === undefined))
       problems.push({ at: ['repositories', i], expected: 'either path or remote (one of the two)' });
@@ -70,6 +71,12 @@ function crossFieldProblems(options: Shape): CrossCheck {
       problems.push({ at: ['repositories', i], expected: `an id (letters, digits, ~ . - _) since its name "${repo.name}" is not one` });
     else if (ids.has(id)) problems.push({ at: ['repositories', i], expected: `a repository id of its own ("${id}" appears twice)` });
     ids.add(id);
+    // Two repositories in one mirror folder would fetch each other's remote and read each other's branches.
+    if (repo.mirror !== undefined) {
+      if (mirrors.has(repo.mirror))
+        problems.push({ at: ['repositories', i, 'mirror'], expected: `a mirror folder of its own ("${repo.mirror}" appears twice)` });
+      mirrors.add(repo.mirror);
+    }
   }
   return problems;
 }

@@ -271,6 +271,31 @@ describe('git devinfo adapter', () => {
       }
     });
 
+    it("follows a changed remote: the mirror is pointed at it and reads its branches, not the old repository's", async () => {
+      const oldDir = await tempDir('flagsync-remote-old-');
+      const newDir = await tempDir('flagsync-remote-new-');
+      try {
+        const old = new TestRepo(oldDir);
+        old.commit('PROJ-2 start');
+        old.checkout('PROJ-4-old-only', true);
+        old.commit('old work');
+        const moved = new TestRepo(newDir);
+        moved.commit('PROJ-5 start');
+        moved.checkout('PROJ-6-new-only', true);
+        moved.commit('new work');
+        const entry = (remote: string) => ({
+          repositories: [{ name: 'svc', remote, mirror: 'mirrors/svc.git', url: 'https://git.example/acme/svc' }],
+        });
+        const before = await linked(source(entry(oldDir), dir).snapshot(signal()));
+        assert.ok(before.repositories[0]!.branches.some((b) => b.name === 'PROJ-4-old-only'));
+        const after = await linked(source(entry(newDir), dir).snapshot(signal()));
+        assert.deepEqual(after.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-6-new-only', 'main']);
+      } finally {
+        await rm(oldDir, { recursive: true, force: true });
+        await rm(newDir, { recursive: true, force: true });
+      }
+    });
+
     it('names the repository when a remote cannot be reached', async () => {
       const broken = source(
         {
@@ -297,6 +322,16 @@ describe('git devinfo adapter', () => {
 
     it('accepts the issue example (path, name, url)', () => {
       assert.ok(isRight(decode([{ path: '/srv/git/web.git', name: 'web', url: 'https://git.example/acme/web' }])));
+    });
+
+    it('refuses two repositories in one mirror folder', () => {
+      const repo = (name: string) => ({
+        remote: `https://x/${name}.git`,
+        mirror: 'mirrors/shared.git',
+        name,
+        url: `https://git.example/${name}`,
+      });
+      assert.ok(isLeft(decode([repo('web'), repo('api')])));
     });
 
     it('refuses a repository with both path and remote', () => {
