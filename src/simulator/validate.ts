@@ -33,7 +33,8 @@ export function isAbsoluteUrl(value: string): boolean {
 
 export function createAjv(): Ajv2020 {
   // strict: false because the derived schemas keep OpenAPI leftovers (e.g. `required` beside untyped objects).
-  const instance = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+  // unicode: false counts lengths in UTF-16 units, as Jira's Java does (an emoji is 2 of a displayName's 255).
+  const instance = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, unicode: false });
   addFormats(instance);
   // The builds schema uses the spec's non-standard `URL` format; Atlassian means an absolute URL. ajv-formats' own
   // `url` refuses hosts without a dot and private addresses (`http://gitlab/...`, `https://10.0.0.5/...`), which

@@ -136,6 +136,18 @@ describe('simulator: feature flags API', () => {
       assert.notEqual(h.sim.storedFlag('ff-2'), undefined);
     });
 
+    it('counts lengths in UTF-16 units, as Jira (Java) does: 200 emoji are 400, over the 255 of a displayName', async () => {
+      const response = await submit({
+        flags: [flag('ff-1', { displayName: '😀'.repeat(200) }), flag('ff-2', { displayName: '😀'.repeat(127) })],
+      });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
+      const failed = (response.data.failedFeatureFlags['ff-1'] as { message: string }[]).map((m) => m.message);
+      assert.ok(
+        failed.some((m) => m.startsWith('flags[0].displayName: must NOT have more than 255 characters')),
+        failed.join('\n'),
+      );
+    });
+
     it('lists a flag whose association has no values in failedFeatureFlags of a 202 (not a 500), and stores the rest', async () => {
       const bad = flag('ff-1', { associations: [{ associationType: 'issueIdOrKeys' }] });
       const response = await submit({ flags: [bad, flag('ff-2')] });
