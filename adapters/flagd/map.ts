@@ -106,12 +106,14 @@ export class GatheredMetadata {
 
 /**
  * Adds one environment's metadata to `into`; `fallback` (the flag-set metadata) stands under `metadata`, as if merged
- * with `{ ...fallback, ...metadata }`, without building that merged copy for every flag.
+ * with `{ ...fallback, ...metadata }`, without building that merged copy for every flag. Only for what a set can say of
+ * all its flags (tags, issue keys): a set's `name`, `description` or `url` describes the set, and would give every
+ * flag in the file the same display name, summary or link in Jira.
  */
 export function gatherMetadata(into: GatheredMetadata, metadata: FlagdMetadata, fallback: FlagdMetadata | undefined): void {
-  into.name ??= metadataText(metadata, fallback, 'name');
-  into.description ??= metadataText(metadata, fallback, 'description');
-  into.url ??= metadataText(metadata, fallback, 'url');
+  into.name ??= metadataText(metadata, undefined, 'name');
+  into.description ??= metadataText(metadata, undefined, 'description');
+  into.url ??= metadataText(metadata, undefined, 'url');
   const tags = metadataText(metadata, fallback, 'tags');
   if (tags !== undefined && tags !== into.tagsText) {
     into.tags = union(into.tags, partsOf(tags, ',', true));

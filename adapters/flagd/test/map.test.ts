@@ -388,6 +388,26 @@ describe('flagd map: environments → normalized flags', () => {
     assert.deepEqual(flags.find((f) => f.key === 'b')!.tags, ['team:shop']);
   });
 
+  it("inherits a set's tags and issue keys, not its name, description or link (they describe the set)", () => {
+    const set: FlagdFile = {
+      metadata: { name: 'Checkout flags', description: 'all of checkout', url: 'https://git.example/checkout', jira: 'SHOP-1' },
+      flags: {
+        c: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' },
+        d: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' },
+      },
+    };
+    const mapped = mapFlagdDefinitions([defs('production', set, T1)], {
+      ...settings,
+      urlTemplate: 'https://git.example/flags#{key}',
+    }).flags;
+    for (const flag of mapped) {
+      assert.deepEqual(
+        [flag.name, flag.description, flag.url, flag.issueKeys],
+        [undefined, undefined, `https://git.example/flags#${flag.key}`, ['SHOP-1']],
+      );
+    }
+  });
+
   it("uses the latest environment time as the flag's lastUpdated", () => {
     assert.equal(a.lastUpdated, T2);
     assert.deepEqual(
