@@ -175,7 +175,24 @@ function keyTemplate(template: string, environment: string, provider: string): (
   parts.push(rest + template.slice(last));
   if (parts.length === 1) return () => parts[0]!;
   // join builds one flat string; `+=` would keep each URL as a rope of its pieces, larger in memory.
-  return (key) => parts.join(encodeURIComponent(key));
+  return (key) => parts.join(encodedKey(key));
+}
+
+/** encodeURIComponent, but a key with a lone surrogate gets U+FFFD in its place instead of failing the provider. */
+function encodedKey(key: string): string {
+  try {
+    return encodeURIComponent(key);
+  } catch {
+    return encodeURIComponent(wellFormed(key));
+  }
+}
+
+/**
+ * The key with any lone surrogate (valid in JSON, `"\ud800x"`) replaced by U+FFFD: encodeURIComponent throws on one,
+ * which would fail the whole provider over one odd key. (String.prototype.toWellFormed is ES2024, above our lib.)
+ */
+function wellFormed(key: string): string {
+  return key.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /**

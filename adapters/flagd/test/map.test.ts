@@ -464,6 +464,12 @@ describe('flagd map: environments → normalized flags', () => {
     );
   });
 
+  it('links a key holding a lone surrogate (valid JSON) with U+FFFD in its place, instead of failing the provider', () => {
+    const odd: FlagdFile = { flags: { 'a\ud800b': { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' } } };
+    const mapped = mapFlagdDefinitions([defs('production', odd, T1)], { ...settings, urlTemplate: 'https://git.example/f#{key}' });
+    assert.equal(mapped.flags[0]!.environments[0]!.url, 'https://git.example/f#a%EF%BF%BDb');
+  });
+
   it('a flag missing from one environment lists only the others', () => {
     assert.deepEqual(
       flags.find((f) => f.key === 'b')!.environments.map((e) => e.name),
