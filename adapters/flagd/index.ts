@@ -15,6 +15,7 @@ import { FlagdOptionsCodec, type FlagdOptions, type FlagdOwnOptions } from './op
 import type { ParsedFlagdFile } from './parse';
 import {
   checkSource,
+  formatOfContent,
   locateSource,
   readSource,
   SourceReadError,
@@ -147,7 +148,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
       ...(lastModified !== undefined && { lastModified }),
       ...(etag !== undefined && { etag }),
     };
-    return { text: textOf(content), version };
+    const text = textOf(content);
+    return { text, version, format: formatOfContent(location, content, text) };
   }
 
   /** One source read and parsed (a helper, so its bytes and text are let go once it returns). */
@@ -157,10 +159,10 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     signal: AbortSignal,
     versions: Map<string, SourceVersion>,
   ): Promise<ParsedFlagdFile> {
-    const { text, version } = await takeText(bodies, location, signal);
+    const { text, version, format } = await takeText(bodies, location, signal);
     versions.set(location.url, version);
     try {
-      return parser().readFlagdFile(text, location.format);
+      return parser().readFlagdFile(text, format);
     } catch (err) {
       throw sourceFailure(location, err);
     }

@@ -7,8 +7,8 @@ import type { FlagdFormat } from './parse';
 
 /** Where one flag definition file lives. `label` is safe to print (no credentials, no query string). */
 export type SourceLocation =
-  | { readonly kind: 'file'; readonly path: string; readonly url: string; readonly label: string; readonly format: FlagdFormat }
-  | { readonly kind: 'http'; readonly url: string; readonly label: string; readonly format: FlagdFormat };
+  | { readonly kind: 'file'; readonly path: string; readonly url: string; readonly label: string; readonly format?: FlagdFormat }
+  | { readonly kind: 'http'; readonly url: string; readonly label: string; readonly format?: FlagdFormat };
 
 /** What identifies the bytes of a source as read: equal digests, equal bytes (what a skip of an unchanged source relies on). */
 export interface SourceVersion {
@@ -23,6 +23,8 @@ export interface SourceVersion {
 export interface SourceContent extends SourceVersion {
   /** As read: bytes from a file (decoded only when the source has to be parsed), text from HTTP. */
   readonly body: Buffer | string;
+  /** The format the server named in Content-Type (HTTP). */
+  readonly format?: FlagdFormat;
 }
 
 /**
@@ -50,7 +52,23 @@ export class SourceReadError extends Error {
 
 const digestOf = (data: string | Buffer) => createHash('sha256').update(data).digest('base64url');
 
-const formatOf = (p: string): FlagdFormat => (/\.ya?ml$/i.test(p) ? 'yaml' : 'json');
+/** The format a path's extension names; undefined without one (an API URL ending in `/raw`): see formatOfContent. */
+const formatOf = (p: string): FlagdFormat | undefined => (/\.ya?ml$/i.test(p) ? 'yaml' : /\.json$/i.test(p) ? 'json' : undefined);
+
+/** The format a Content-Type names (`application/yaml`, `text/x-yaml`, `application/json`), if any. */
+function formatOfMediaType(contentType: unknown): FlagdFormat | undefined {
+  if (typeof contentType !== 'string') return undefined;
+  return /\byaml\b/i.test(contentType) ? 'yaml' : /\bjson\b/i.test(contentType) ? 'json' : undefined;
+}
+
+/**
+ * A source's format: its extension, else the media type it was served with, else its text: a flagd JSON document is
+ * an object, so text that does not start with `{` (past blanks) is YAML. A GitLab or GitHub API URL ending in `/raw`
+ * served as text/plain was read as JSON before, and failed.
+ */
+export function formatOfContent(location: SourceLocation, content: Pick<SourceContent, 'format'>, text: string): FlagdFormat {
+  return location.format ?? content.format ?? (/^\s*\{/.test(text) ? 'json' : 'yaml');
+}
 
 /** URL for messages: credentials and query string could carry secrets, so both are left out. */
 export function safeUrlLabel(url: URL): string {
@@ -164,9 +182,11 @@ async function readOverHttp(
   const lastModifiedHeader: unknown = response.headers['last-modified'];
   const lastModified = typeof lastModifiedHeader === 'string' ? new Date(lastModifiedHeader) : undefined;
   const etag: unknown = response.headers['etag'];
+  const format = formatOfMediaType(response.headers['content-type']);
   return {
     body: response.data,
     digest: digestOf(response.data),
+    ...(format !== undefined && { format }),
     ...(lastModified !== undefined && !Number.isNaN(lastModified.getTime()) && { lastModified }),
     ...(typeof etag === 'string' && etag !== '' && { etag }),
   };

@@ -21,6 +21,16 @@ describe('flagd snapshot over HTTP', () => {
       '/flags/broken.json': { status: 500, body: 'internal error' },
       '/flags/private.json': { status: 401 },
       '/flags/slow.json': { hang: true },
+      // As GitLab's and GitHub's file APIs serve any file: no extension, text/plain.
+      '/api/v4/projects/7/repository/files/shared.yaml/raw': {
+        body: fixture('shared.flagd.yaml'),
+        headers: { 'content-type': 'text/plain' },
+      },
+      '/api/v4/projects/7/repository/files/production.json/raw': {
+        body: fixture('production.flagd.json'),
+        headers: { 'content-type': 'text/plain' },
+      },
+      '/flags/latest': { body: fixture('shared.flagd.yaml'), headers: { 'content-type': 'application/x-yaml; charset=utf-8' } },
     });
   });
   afterEach(async () => {
@@ -45,6 +55,17 @@ describe('flagd snapshot over HTTP', () => {
         ['staging', false, undefined],
       ],
     );
+  });
+
+  it("reads a source without an extension by the media type it is served with, else by its text (a file API's /raw)", async () => {
+    for (const source of [
+      `${server.url}/flags/latest`,
+      `${server.url}/api/v4/projects/7/repository/files/shared.yaml/raw`,
+      `${server.url}/api/v4/projects/7/repository/files/production.json/raw`,
+    ]) {
+      const { flags } = await flagdSource({ environments: [{ name: 'production', source }] }).snapshot(liveSignal());
+      assert.ok(flags.length > 0, source);
+    }
   });
 
   it('links each environment to its http URL', async () => {
