@@ -15,9 +15,18 @@ export function literalSecretWarnings(tree: unknown, referencedPaths: ReadonlySe
       for (const [key, child] of Object.entries(value)) walk(child, path === '' ? key : `${path}.${key}`);
       return;
     }
-    if (typeof value !== 'string' || value === '' || referencedPaths.has(path) || !looksSecret(path)) return;
-    warnings.push(`${path}: a secret written in the config file itself; keep it out of the file with \${env:NAME} or \${file:PATH}`);
+    if (typeof value !== 'string' || value === '' || referencedPaths.has(path)) return;
+    if (looksSecret(path)) {
+      warnings.push(`${path}: a secret written in the config file itself; keep it out of the file with \${env:NAME} or \${file:PATH}`);
+    } else if (hasUrlCredentials(value)) {
+      warnings.push(`${path}: a URL with credentials written in the config file itself; keep them out of the file with \${env:NAME}`);
+    }
   };
   walk(tree, '');
   return warnings;
+}
+
+/** `scheme://user[:password]@…` (never the value itself in a warning). */
+function hasUrlCredentials(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+@/i.test(value);
 }

@@ -5,8 +5,9 @@ import { registerSecret } from '../log';
 /**
  * Resolves `${env:NAME}` and `${file:PATH}` references in every string of the parsed YAML tree. A reference may be
  * the whole value or part of it (`https://${env:HOST}/api`); `$${` writes a literal `${`. Every resolved value but
- * the OAuth client id (an identifier errors must name) is registered with the logger's redaction, and the paths that
- * held a reference are recorded so problem lines never print them.
+ * the OAuth client id (an identifier errors must name) and names (NAME_KEYS) is registered with the logger's
+ * redaction, as are credentials written into any URL, and the paths that held a reference are recorded so problem
+ * lines never print them.
  */
 export interface ResolveContext {
   /** Folder of the config file: relative `file:` paths resolve against it. */
@@ -27,6 +28,61 @@ export interface Resolved {
 
 /** Paths whose referenced values are identifiers, not secrets: never registered for redaction. */
 const IDENTIFIER_PATHS: ReadonlySet<string> = new Set(['jira.clientId']);
+
+/**
+ * Keys whose values name things the output is about (an environment, a project, the schedule): a reference there is
+ * configuration, not a secret. Registered, `environments[0].name: ${env:PROD_ENV}` turned every plan line into
+ * "[REDACTED]: on", and a short value such as `prod` was masked inside other words ("[REDACTED]uction").
+ */
+const NAME_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'type',
+  'environment',
+  'environmentName',
+  'site',
+  'cloudId',
+  'project',
+  'projectKey',
+  'namespace',
+  'schedule',
+  'id',
+  'preset',
+  'adapter',
+  'logLevel',
+]);
+
+/** Whether a referenced value at `at` is a secret to redact: anything but an identifier or a name. */
+function isSecretPath(at: string): boolean {
+  if (IDENTIFIER_PATHS.has(at)) return false;
+  const key = /([A-Za-z0-9_$-]+)$/.exec(at)?.[1];
+  return key === undefined || !NAME_KEYS.has(key);
+}
+
+/**
+ * Credentials written into a URL in the config itself (`https://user:pass@host`, `https://TOKEN@host`): redacted
+ * wherever the URL is quoted (a token request's error names its URL). A user alone is redacted too: a bare token is
+ * often given as the user.
+ */
+export function registerUrlCredentials(text: string): void {
+  const at = text.indexOf('@');
+  if (at < 0 || !text.includes('://')) return;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return;
+  }
+  for (const part of [url.password, url.password === '' ? url.username : '']) {
+    if (part === '') continue;
+    registerSecret(part);
+    try {
+      const decoded = decodeURIComponent(part);
+      if (decoded !== part) registerSecret(decoded);
+    } catch {
+      // Not percent-encoded text: the raw form is registered.
+    }
+  }
+}
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -93,11 +149,15 @@ export async function resolveReferences(tree: unknown, ctx: ResolveContext): Pro
 
   async function walk(node: unknown, at: string): Promise<unknown> {
     if (typeof node === 'string') {
-      if (!node.includes('${')) return node;
+      if (!node.includes('${')) {
+        registerUrlCredentials(node);
+        return node;
+      }
       const { value, found, problems: own } = await resolveString(node, ctx);
       if (found.length > 0 || own.length > 0) secretPaths.add(at);
-      // The OAuth client id is an identifier that token errors must name; every other reference is redacted.
-      if (!IDENTIFIER_PATHS.has(at)) {
+      registerUrlCredentials(value);
+      // The OAuth client id and names are what output must show; every other reference is redacted.
+      if (isSecretPath(at)) {
         for (const secret of found) {
           registerSecret(secret);
           secretValues.push(secret);

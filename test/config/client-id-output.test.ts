@@ -36,6 +36,34 @@ describe('client id and secret in output', function () {
     assert.deepEqual([redact(id), redact(secret)], [id, '[REDACTED]']);
   });
 
+  it('does not register names taken from the environment (an environment, a project), which plans must show', async () => {
+    const environment = `production-${process.hrtime.bigint()}`;
+    const project = `shop-${process.hrtime.bigint()}`;
+    const token = `token-${process.hrtime.bigint()}`;
+    await resolveReferences(
+      { providers: [{ name: 'u', project: '${env:PROJECT}', adminToken: '${env:TOKEN}', environments: [{ name: '${env:ENV}' }] }] },
+      { dir: '/nowhere', env: { ENV: environment, PROJECT: project, TOKEN: token } },
+    );
+    assert.deepEqual([redact(environment), redact(project), redact(token)], [environment, project, '[REDACTED]']);
+  });
+
+  it('registers credentials written into any URL, referenced or not (token errors quote the token URL)', async () => {
+    const password = `pw-${process.hrtime.bigint()}`;
+    const bareToken = `glpat-${process.hrtime.bigint()}`;
+    await resolveReferences(
+      {
+        jira: { tokenUrl: `http://tokuser:${password}@127.0.0.1:9/oauth/token` },
+        providers: [{ name: 'git', repositories: [{ remote: `https://${bareToken}@git.example/x.git` }] }],
+      },
+      { dir: '/nowhere', env: {} },
+    );
+    assert.equal(
+      redact(`token request to http://tokuser:${password}@127.0.0.1:9/oauth/token failed`),
+      'token request to http://tokuser:[REDACTED]@127.0.0.1:9/oauth/token failed',
+    );
+    assert.equal(redact(`fetch https://${bareToken}@git.example/x.git`), 'fetch https://[REDACTED]@git.example/x.git');
+  });
+
   describe('as a process', () => {
     let sim: Simulator;
     let dir: string;

@@ -70,6 +70,16 @@ describe('CLI: config checks users expect', function () {
     assert.doesNotMatch(result.stdout, new RegExp(sim.clientSecret));
   });
 
+  it('a URL with credentials written in the file gets a warning, and no error quotes its password', async () => {
+    const withPassword = sim.url.replace('http://', 'http://tokuser:TokUrlPw77@');
+    const literal = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], {
+      jira: { clientSecret: '${env:TEST_JIRA_SECRET}', tokenUrl: `${withPassword.replace(/:\d+$/, ':9')}/oauth/token` },
+    });
+    const result = await runCli(['validate', '--connect', '--config', literal], env());
+    assert.match(result.stdout, /^warning: jira\.tokenUrl: a URL with credentials written in the config file itself/m);
+    assert.doesNotMatch(result.stdout + result.stderr, /TokUrlPw77/);
+  });
+
   it('site and cloudId together: an error unless they agree', async () => {
     const disagree = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], {
       jira: { site: sim.url, cloudId: '99999999-8888-7777-6666-555555555555' },
