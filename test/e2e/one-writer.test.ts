@@ -88,6 +88,23 @@ for (const store of stores) {
       assertEachSentOnce(sim);
     });
 
+    it('--json says so on stdout too; purge --yes meanwhile deletes nothing and exits 1 (it writes state as a run does)', async () => {
+      const first = startCli(['run', '--once', '--config', config]);
+      await holding();
+      const second = await runCli(['run', '--once', '--json', '--config', config]);
+      const purge = await runCli(['purge', '--provider', 'files', '--yes', '--config', config]);
+      source.open();
+      assert.equal(second.code, 1);
+      const fatal = JSON.parse(second.stdout) as { ok: boolean; exitCode: number; error: { message: string } };
+      assert.deepEqual([fatal.ok, fatal.exitCode], [false, 1]);
+      assert.match(fatal.error.message, /another run holds the writer lock/);
+      assert.equal(purge.code, 1, purge.stderr);
+      assert.match(purge.stderr, /flagsync purge: another run holds the writer lock .*; nothing was deleted/);
+      assert.equal((await first.done).code, 0);
+      assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
+      assertEachSentOnce(sim);
+    });
+
     it('with --wait-lock the second run waits, then finds nothing left to send', async () => {
       const first = startCli(['run', '--once', '--config', config]);
       await holding();

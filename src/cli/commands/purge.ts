@@ -9,6 +9,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import type { FlagsyncConfig } from '../../config';
 import type { StateStore } from '../../reconcile/state-store';
 import { openStateBackend } from '../../store';
+import { describeHolder, thisProcess } from '../../store/holder';
 import { createClient } from '../wiring';
 import { printOut } from '../output';
 
@@ -50,7 +51,20 @@ export async function purgeCommand(options: PurgeOptions): Promise<number> {
   const config = await loadConfigOrExit(options.config);
   const backend = openStateBackend(config.state);
   try {
-    return await purgeWith(options, provider, config, backend.state);
+    if (options.yes !== true) return await purgeWith(options, provider, config, backend.state);
+    // Deleting writes state as a run does, under the same writer lock: beside a run, one of the two saves would put
+    // back what the other wrote (the purged records, or marks of batches already on the wire).
+    const lock = await backend.lock.tryAcquire(thisProcess());
+    if (!lock.acquired) {
+      throw new ExitError(EXIT_FAILED, [
+        `flagsync purge: another run holds the writer lock (${backend.where}): ${describeHolder(lock.holder)}; nothing was deleted. Stop the daemon (or let the run end) and purge again`,
+      ]);
+    }
+    try {
+      return await purgeWith(options, provider, config, backend.state);
+    } finally {
+      await lock.release();
+    }
   } finally {
     await backend.close();
   }

@@ -7,7 +7,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { parseDuration } from '../duration';
 import { logRunEnd } from './run-end';
 import { syncOnce } from './sync';
-import { printOut, printErr } from '../output';
+import { printOut } from '../output';
 
 export interface RunOptions extends GlobalOptions {
   readonly once?: boolean;
@@ -68,8 +68,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         const hint =
           waitMs > 0 ? `; gave up after --wait-lock ${options.waitLock}` : '; try again later, or wait for it with --wait-lock <duration>';
         logger.error({ holder: result.status === 'locked' ? result.holder : undefined }, result.message);
-        printErr(`flagsync: ${result.message}${hint}`);
-        return EXIT_FAILED;
+        // Thrown, so --json also prints the fatal-error object on stdout (a script reading it is never left with nothing).
+        throw new ExitError(EXIT_FAILED, [`flagsync: ${result.message}${hint}`]);
       }
       const { report } = result;
       logRunEnd(logger, report, process.stderr.isTTY !== true);
