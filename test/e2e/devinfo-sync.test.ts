@@ -11,8 +11,8 @@ import { prepareBuild, spoolDirOf, spoolEvent, spooledFiles } from '../../src/se
 import * as sinon from 'sinon';
 import { FileStateStore } from '../../src/store/file/file-state-store';
 import { registryWithGit, TestRepo } from '../helpers/git-repo';
-import { tempDir } from '../helpers/flagd-fixtures';
-import { writeSyncConfig } from '../helpers/sync-config';
+import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
+import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 const devinfoPosts = (sim: Simulator) =>
   sim.requests.filter((r) => r.method === 'POST' && r.path.includes('/devinfo/') && r.path.endsWith('/bulk'));
@@ -119,6 +119,25 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
         .branches?.map((b) => b.name)
         .sort(),
       ['feature/PROJ-9-login', 'main'],
+    );
+  });
+
+  it('the last git provider removed from the config: its branches are deleted from Jira (its commits stay: history)', async () => {
+    await sync();
+    assert.equal(stored(sim, 'web')!.branches?.length, 3);
+    // Only a flag provider left: the devinfo kind still runs, for the provider the config no longer has.
+    await writeEnvironments(dir, linkedFlags(2));
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('flags', dir)]);
+    const report = await sync(true);
+    assert.equal(report.ok, true, JSON.stringify(report.results));
+    const web = stored(sim, 'web');
+    assert.deepEqual(web?.branches ?? [], []);
+    assert.equal(web?.commits?.length, 4, 'commits are forgotten, never deleted, as when they leave the maxCommits window');
+    // Nothing of it is left in state: the next run plans no devinfo at all.
+    const again = await sync();
+    assert.deepEqual(
+      again.results.map((r) => r.provider),
+      ['flags'],
     );
   });
 

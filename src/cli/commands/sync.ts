@@ -39,6 +39,12 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
   }
 }
 
+/** Whether state may hold devinfo records: the summary says (cheap), or there is none to ask (then maybe). */
+async function mayHoldDevinfo(store: StateStore): Promise<boolean> {
+  const summary = await store.loadSummary?.();
+  return summary === undefined || Object.keys(summary.holdings.devinfo ?? {}).length > 0;
+}
+
 /**
  * One full sync (or plan) of every configured provider: flag sources through the flag reconciler, devinfo sources
  * (`produces: 'devinfo'`) through the devinfo kind of the same pipeline, one after the other on the same state file and
@@ -99,7 +105,9 @@ async function syncWith(
       providers: providers.filter((p) => p.source.produces === 'flags'),
       kind: flagReconcileKind,
     });
-    if (devinfo.length === 0) {
+    // Without devinfo providers the devinfo kind still runs while state holds devinfo of a provider removed from the
+    // config: that run is what deletes it from Jira.
+    if (devinfo.length === 0 && (options.only !== undefined || !(await mayHoldDevinfo(store)))) {
       if (!options.dryRun) await drainSpooledEvents(config, client, logger, signal);
       return flags;
     }
