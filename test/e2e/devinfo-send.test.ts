@@ -133,6 +133,15 @@ describe('flagsync send (CLI as a process)', function () {
     assert.equal(sim.requests.length, 0);
   });
 
+  it('--json with no issue key to link: one JSON object on stdout saying it was skipped (exit 0), the line on stderr', async () => {
+    const args = BUILD(c).map((a) => (a === 'feature/PROJ-9-login' ? 'chore/cleanup' : a));
+    const result = await runCli([...args, '--json'], noCi);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { status: 'skipped', id: 'web/7', reason: 'no issue keys found' });
+    assert.match(result.stderr, /skipped, no issue keys found/);
+    assert.equal(sim.requests.length, 0);
+  });
+
   it('--spool also keeps a build Jira refused for every event alike (a missing permission), not for itself', async () => {
     const spool = path.join(dir, 'spool');
     sim.injectFault({ type: 'status', status: 403, path: '/builds/', times: 4, body: [{ message: 'missing the Builds permission' }] });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Command } from 'commander';
+import { runCli } from '../helpers/cli';
 import { buildProgram } from '../../src/cli/program';
 
 /** The options the commands share are declared once: the same flag, help and choices wherever a command takes it. */
@@ -42,5 +43,21 @@ describe('shared CLI options', () => {
   it('status takes the config and --json; demo only the log level', () => {
     assert.deepEqual(flagsOf('status'), ['--config', '--json']);
     assert.deepEqual(flagsOf('demo'), ['--log-level']);
+  });
+});
+
+describe('option values outside the config are checked too', function () {
+  this.timeout(30_000);
+
+  it('status --runs that is no whole number ≥ 1: exit 2, naming the option', async () => {
+    const result = await runCli(['status', '--runs', 'abc']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--runs: expected a whole number ≥ 1, got "abc"/);
+  });
+
+  it('simulate-jira --port that is no port: exit 2, naming the option (not a stack of Node internals)', async () => {
+    const result = await runCli(['simulate-jira', '--port', 'abc']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^flagsync simulate-jira: --port: expected a whole number from 0 to 65535, got "abc"$/m);
   });
 });

@@ -4,6 +4,7 @@ import {
   ciDefaults,
   deliver,
   describeEvent,
+  eventId,
   drainSpool,
   prepareBuild,
   prepareDeployment,
@@ -61,7 +62,11 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
   }
   if (!hasAssociations(prepared)) {
     // As the Jenkins plugin does: nothing to link is not a pipeline failure.
-    out(`${what}: skipped, no issue keys found in --issue-keys, the branch name or the commit messages; nothing sent`);
+    const line = `${what}: skipped, no issue keys found in --issue-keys, the branch name or the commit messages; nothing sent`;
+    if (flags.json === true) {
+      out(JSON.stringify({ status: 'skipped', id: eventId(event), reason: 'no issue keys found' }));
+      err(line);
+    } else out(line);
     return EXIT_OK;
   }
   const result = await deliver(createClient(config, logger), event, properties);

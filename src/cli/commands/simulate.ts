@@ -1,7 +1,7 @@
 import { startSimulator } from '../../simulator';
 import type { KindName } from '../../jira/types';
 import { createLogger } from '../../log';
-import { EXIT_OK } from '../exit';
+import { EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 
 export interface SimulateOptions {
   readonly port: string;
@@ -15,15 +15,27 @@ export interface SimulateOptions {
 }
 
 /** `flagsync simulate-jira`: the spec-validating Jira stand-in, in the foreground until SIGINT/SIGTERM. */
+/** A whole number within [min, max] from a command-line option, else a usage error naming it. */
+function wholeOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    throw new ExitError(EXIT_USAGE, [`flagsync simulate-jira: ${option}: expected a whole number from ${min} to ${max}, got "${value}"`]);
+  }
+  return n;
+}
+
 export async function simulateCommand(options: SimulateOptions): Promise<number> {
+  const port = wholeOption(options.port, '--port', 0, 65535);
+  const tokenTtlSeconds = wholeOption(options.tokenTtl, '--token-ttl', 1, 86_400 * 365);
   const logger = createLogger('info');
   const sim = await startSimulator({
     host: options.host,
-    port: Number(options.port),
+    port,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     cloudId: options.cloudId,
-    tokenTtlSeconds: options.tokenTtl === undefined ? undefined : Number(options.tokenTtl),
+    tokenTtlSeconds,
     projects: options.projects
       ?.split(',')
       .map((p) => p.trim())

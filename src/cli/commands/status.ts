@@ -3,7 +3,7 @@ import { openStateBackend } from '../../store';
 import { statusReport, type StatusReport } from '../../store/status-report';
 import { loadConfigOrExit } from '../context';
 import type { GlobalOptions } from '../options';
-import { EXIT_OK } from '../exit';
+import { EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printOut } from '../output';
 
 export interface StatusOptions extends GlobalOptions {
@@ -37,8 +37,11 @@ function renderStatus(report: StatusReport): string {
 
 /** `flagsync status`: what the state store knows: recent runs, and per provider what Jira holds and what is pending. */
 export async function statusCommand(options: StatusOptions): Promise<number> {
+  const runsOption = options.runs ?? '10';
+  if (!/^[1-9][0-9]{0,5}$/.test(runsOption))
+    throw new ExitError(EXIT_USAGE, [`flagsync status: --runs: expected a whole number ≥ 1, got "${runsOption}"`]);
   const config = await loadConfigOrExit(options.config);
-  const limit = Math.max(1, Number.parseInt(options.runs ?? '10', 10) || 10);
+  const limit = Number(runsOption);
   const backend = openStateBackend(config.state);
   try {
     const [state, runs] = await Promise.all([backend.state.load(), backend.runs.recent(limit)]);
