@@ -58,6 +58,17 @@ describe('PostgreSQL state store', function () {
     );
   });
 
+  it('gives up on a statement that gets no answer (a half-open connection waits hours otherwise)', async () => {
+    const pool = createPool(db.url, 300);
+    try {
+      const started = Date.now();
+      await assert.rejects(pool.query('SELECT pg_sleep(5)'), /timeout/i);
+      assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('replicas starting together migrate once, and a second migrate changes nothing', async () => {
     const pools = [createPool(db.url), createPool(db.url), createPool(db.url)];
     try {

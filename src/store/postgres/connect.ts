@@ -12,7 +12,15 @@ export function describeDatabase(url: string): string {
  * A small pool: a run uses one connection for its saves and reads, the writer lock holds one more for the run's
  * whole duration, and /readyz reads the run log now and then.
  */
-export function createPool(url: string): Pool {
+/**
+ * How long one statement may take before the client gives up on it. A connection left half-open (a node or network
+ * gone without a reset) answers nothing, and the kernel's keepalive takes hours to notice; without a limit every
+ * state write of the run waits that long, and SIGTERM or the run timeout cannot end it. A save of 100k records takes
+ * seconds.
+ */
+export const QUERY_TIMEOUT_MS = 120_000;
+
+export function createPool(url: string, queryTimeoutMs: number = QUERY_TIMEOUT_MS): Pool {
   const pool = new Pool({
     connectionString: url,
     max: 4,
@@ -20,6 +28,7 @@ export function createPool(url: string): Pool {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
+    query_timeout: queryTimeoutMs,
   });
   // An idle connection dropped by the server must not end the process; the next query reconnects.
   pool.on('error', () => undefined);
