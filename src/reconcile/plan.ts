@@ -157,8 +157,29 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
   // A provider that is no longer in the config left its entities in Jira: they vanish as from an empty snapshot,
   // so the mass-delete guard holds them back unless the removal is confirmed with --allow-mass-delete.
   const configured = new Set(desired.map((d) => d.provider));
-  for (const [provider, ids] of byProvider) {
+  // An id a configured provider sends too is not the removed provider's to delete: devinfo ids carry no provider, so
+  // a repository moved to a renamed provider is written by the new one in this very run (deleting it after would
+  // empty it in Jira). While a configured provider cannot be read, what it wants is unknown: those deletes wait.
+  let wantedNow: Set<string> | undefined;
+  const wantedElsewhere = (): Set<string> | undefined => {
+    if (desired.some((d) => !d.ok)) return undefined;
+    if (wantedNow === undefined) {
+      wantedNow = new Set<string>();
+      for (const d of desired) {
+        if (!d.ok) continue;
+        for (const entity of d.entities) wantedNow.add(entity.id);
+        for (const id of d.unchanged ?? []) wantedNow.add(id);
+        for (const id of d.keep) wantedNow.add(id);
+      }
+    }
+    return wantedNow;
+  };
+  for (const [provider, recorded] of byProvider) {
     if (configured.has(provider) || options.scoped === true) continue;
+    const elsewhere = wantedElsewhere();
+    if (elsewhere === undefined) continue;
+    const ids = recorded.filter((id) => !elsewhere.has(id));
+    if (ids.length === 0) continue;
     const refuse = tooManyDeletes(ids, ids, options) && !options.allowMassDelete;
     providers.push({
       provider,

@@ -122,6 +122,26 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     );
   });
 
+  it('a git provider renamed (same repository): the new name takes the branches over, the old name deletes none of them', async () => {
+    await sync();
+    configFile = await writeSyncConfig(dir, sim, [{ ...provider(path.join(dir, 'web')), name: 'code-renamed' }], {
+      sync: { massDeleteThreshold: 0.5 },
+    });
+    const report = await sync(true);
+    assert.equal(report.ok, true, JSON.stringify(report.results));
+    assert.deepEqual(
+      stored(sim, 'web')!
+        .branches?.map((b) => b.name)
+        .sort(),
+      ['PROJ-4-cleanup', 'feature/PROJ-9-login', 'main'],
+    );
+    assert.equal(sim.requests.filter((r) => r.method === 'DELETE').length, 0);
+    // Converged: the next run has nothing to send or delete.
+    sim.clearRequests();
+    await sync(true);
+    assert.equal(sim.requests.filter((r) => r.method === 'DELETE' || (r.method === 'POST' && r.path.includes('devinfo'))).length, 0);
+  });
+
   it('the last git provider removed from the config: its branches are deleted from Jira (its commits stay: history)', async () => {
     await sync();
     assert.equal(stored(sim, 'web')!.branches?.length, 3);
