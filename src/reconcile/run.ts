@@ -132,6 +132,12 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     sources.flatMap((source) => (source.ok && skipping ? [[source.provider.name, skipping.report(source.data)]] : [])),
   );
   for (const [provider, report] of reports) if (!report.unchanged) ledger.setSource(provider, undefined);
+  // Skipping that does not apply to this set of providers (devinfo with several) cannot tell a changed source either:
+  // a record an earlier run left would vouch for data it no longer describes once skipping applies again.
+  if (skipping === undefined && kind.sourceSkipping !== undefined) {
+    for (const source of sources)
+      if (ledger.state.sources?.[source.provider.name] !== undefined) ledger.setSource(source.provider.name, undefined);
+  }
   for (const provider of Object.keys(ledger.state.sources ?? {}))
     if (configured !== undefined && !configured.includes(provider)) ledger.setSource(provider, undefined);
   // Entities held back for problems of their own (kept, not sent) are read and named again next run: no source record.

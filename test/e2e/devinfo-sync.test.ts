@@ -161,6 +161,29 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     );
   });
 
+  it("a second git provider added: the first one's source record goes (skipping does not apply to several, and it could go stale)", async () => {
+    await sync();
+    const sourcesAfter = async () => (await new FileStateStore(path.join(dir, 'state.json')).load()).sources ?? {};
+    assert.ok((await sourcesAfter())['code'] !== undefined, 'one git provider: its branch tips are recorded');
+    const other = new TestRepo(path.join(dir, 'api'));
+    other.commit('PROJ-7 api start');
+    configFile = await writeSyncConfig(
+      dir,
+      sim,
+      [
+        provider(path.join(dir, 'web')),
+        {
+          name: 'code-api',
+          adapter: 'git',
+          repositories: [{ path: path.join(dir, 'api'), name: 'api', url: 'https://git.example/acme/api' }],
+        },
+      ],
+      { sync: { massDeleteThreshold: 0.5 } },
+    );
+    assert.equal((await sync()).ok, true);
+    assert.deepEqual(Object.keys(await sourcesAfter()), []);
+  });
+
   it('sends and deletes a branch whose name Jira refuses as an id ("/") under one id of its characters', async () => {
     await sync();
     const sent = sentRepositories(sim).flatMap((r) => r.branches ?? []);
