@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { KindName } from '../../src/jira/types';
 import { summarize, type EntityRecord } from '../../src/reconcile/state';
+import { Client } from 'pg';
 import { createPool } from '../../src/store/postgres/connect';
+import { PgStateStore } from '../../src/store/postgres/pg-state-store';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations';
 import { postgresBackend, type PgBackend } from '../../src/store/postgres/pg-backend';
 import type { RecordChange } from '../../src/store/types';
@@ -65,6 +67,33 @@ describe('PostgreSQL state store', function () {
       await assert.rejects(pool.query('SELECT pg_sleep(5)'), /timeout/i);
       assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
     } finally {
+      await pool.end();
+    }
+  });
+
+  it('a save whose statement timed out fails and drops its connection (no ROLLBACK waiting on it); the next save works', async () => {
+    const pool = createPool(db.url, 500);
+    const store = new PgStateStore(pool, () => migrate(pool).then(() => undefined));
+    const put = (id: string): RecordChange => ({ type: 'put', kind: 'featureflags', id, record: { h: 'h', s: 1, p: 'p' } });
+    const blocker = new Client({ connectionString: db.url });
+    try {
+      await store.append([put('p:a')]);
+      await blocker.connect();
+      // Another session holds the table: the next save's statement waits, as on a connection that answers nothing.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE flagsync_records IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      await assert.rejects(store.append([put('p:b')]), /cannot save state to PostgreSQL: Query read timeout/);
+      assert.ok(Date.now() - started < 2500, `${Date.now() - started} ms: one timeout, no second wait for a ROLLBACK`);
+      await blocker.query('ROLLBACK');
+      await store.append([put('p:c')]);
+      const ids = await queryDatabase<{ id: string }>(db.url, 'SELECT id FROM flagsync_records ORDER BY id');
+      assert.deepEqual(
+        ids.map((r) => r.id),
+        ['p:a', 'p:c'],
+      );
+    } finally {
+      await blocker.end().catch(() => undefined);
       await pool.end();
     }
   });

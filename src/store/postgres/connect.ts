@@ -9,10 +9,6 @@ export function describeDatabase(url: string): string {
 }
 
 /**
- * A small pool: a run uses one connection for its saves and reads, the writer lock holds one more for the run's
- * whole duration, and /readyz reads the run log now and then.
- */
-/**
  * How long one statement may take before the client gives up on it. A connection left half-open (a node or network
  * gone without a reset) answers nothing, and the kernel's keepalive takes hours to notice; without a limit every
  * state write of the run waits that long, and SIGTERM or the run timeout cannot end it. A save of 100k records takes
@@ -20,6 +16,10 @@ export function describeDatabase(url: string): string {
  */
 export const QUERY_TIMEOUT_MS = 120_000;
 
+/**
+ * A small pool: a run uses one connection for its saves and reads, the writer lock holds one more for the run's
+ * whole duration, and /readyz reads the run log now and then.
+ */
 export function createPool(url: string, queryTimeoutMs: number = QUERY_TIMEOUT_MS): Pool {
   const pool = new Pool({
     connectionString: url,

@@ -142,6 +142,7 @@ export class PgStateStore implements StateStore {
     if (changes.length === 0) return;
     await this.ready();
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       await this.fence.check(client);
@@ -155,10 +156,14 @@ export class PgStateStore implements StateStore {
       for (const change of last.filter((c): c is SourceChange => c.type === 'source')) await writeSource(client, change);
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // A statement that timed out left the connection busy (maybe half-open): no ROLLBACK on it, which would wait as
+      // long again; the connection is destroyed instead, and the server rolls back when it goes.
+      if (isQueryTimeout(error)) broken = error as Error;
+      else await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
       throw new Error(`cannot save state to PostgreSQL: ${(error as Error).message}`, { cause: error });
     } finally {
-      client.release();
+      // With an error the pool destroys the client rather than hand it to the next save.
+      client.release(broken);
     }
   }
 
@@ -168,6 +173,11 @@ export class PgStateStore implements StateStore {
     const { rows } = await this.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM flagsync_records');
     return Number(rows[0]?.n ?? 0);
   }
+}
+
+/** node-postgres's client-side `query_timeout` (see connect.ts). */
+function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && /query read timeout/i.test(error.message);
 }
 
 async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, { type: 'put' }>[]): Promise<void> {
