@@ -51,6 +51,8 @@ export function watchLaunchDarkly(
           listen();
         } catch (error) {
           if (gaveUp !== undefined) throw new Error(`environment ${env.name}: ${gaveUp.message}`, { cause: error });
+          // Still retrying: a give-up from now on is this watch's end, and only the 'failed' line says so.
+          started = true;
           log.warn(`watch: no flag data within ${initTimeoutSeconds} s; the SDK keeps trying, and its first data counts as a change`);
           client.once('ready', () => {
             listen();

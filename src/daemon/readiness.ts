@@ -31,7 +31,10 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
   const now = (rule.now ?? (() => new Date()))();
   let runs;
   try {
-    runs = (await rule.runs.recent(LOOK_BACK)).filter((run) => run.scope === rule.scope);
+    const recent = await rule.runs.recent(LOOK_BACK);
+    const own = recent.filter((run) => run.scope === rule.scope);
+    // A long streak of watch syncs can push the last full sync out of the look-back: then every run counts.
+    runs = own.some((run) => run.endedAt !== undefined) ? own : recent;
   } catch (error) {
     return { ready: false, reason: `cannot read the run log: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -27,7 +27,7 @@ export interface WatchOptions {
   readonly now?: () => number;
   /**
    * How long a provider's `watch` may take to start (its first poll, a stream's first data) before that provider is
-   * left to the schedule; default 30 s.
+   * left to the schedule; default 60 s.
    */
   readonly startTimeoutMs?: number;
   /** The daemon stopping: watches still starting give up at once, so SIGTERM is not held up behind them. */
@@ -93,7 +93,11 @@ class ProviderTrigger {
   }
 }
 
-const DEFAULT_START_TIMEOUT_MS = 30_000;
+/**
+ * Longer than a poll may take (watch-poll.ts: 30 s, or the interval): a first poll that hangs is cut off there and
+ * counted as failed, and polling goes on; this limit is for a watch that never starts at all.
+ */
+const DEFAULT_START_TIMEOUT_MS = 60_000;
 
 /** `start()` settled, or a rejection once `ms` passed or `own` aborted (the daemon stopping), whichever is first. */
 async function startedWithin(start: () => Promise<void>, own: AbortController, ms: number, name: string): Promise<void> {
@@ -133,6 +137,8 @@ export async function startWatching(options: WatchOptions): Promise<Watching> {
       const own = new AbortController();
       const onAbort = (): void => own.abort(controller.signal.reason);
       controller.signal.addEventListener('abort', onAbort, { once: true });
+      // Stopped before this start (the daemon stopping as it began): a listener added now would never hear it.
+      if (controller.signal.aborted) return;
       const trigger = new ProviderTrigger(name, options, own.signal);
       triggers.push(trigger);
       try {

@@ -49,6 +49,14 @@ describe('readiness from the run log', () => {
     assert.equal(scoped.ready, true);
   });
 
+  it('with only watch syncs in the look-back (a long streak), goes by them rather than say no run has finished', async () => {
+    for (let i = 0; i < 25; i++) {
+      const id = await runs.start('pod-a:1', `2026-11-29T12:01:${String(i).padStart(2, '0')}.000Z`, 'files');
+      await runs.finish(id, { endedAt: `2026-11-29T12:01:${String(i).padStart(2, '0')}.500Z`, outcome: 'ok' });
+    }
+    assert.equal((await check()).ready, true);
+  });
+
   it('is ready when the last run succeeded within N schedule periods', async () => {
     await run('2026-11-29T11:50:00.000Z', '2026-11-29T11:50:02.000Z', 'ok');
     assert.equal((await check()).ready, true);

@@ -214,6 +214,22 @@ describe('watch mode triggers', () => {
     assert.equal(fine.signal()?.aborted, false);
   });
 
+  it('a daemon already stopping starts no watch at all, and returns at once', async () => {
+    const hangs = hangingStart();
+    const stop = new AbortController();
+    stop.abort(new Error('SIGTERM'));
+    watching = await startWatching({
+      providers: [{ name: 'hangs', adapter: hangs.adapter }],
+      debounceMs: 100,
+      pollIntervalMs: 5000,
+      logger: silentLogger,
+      sync: () => Promise.resolve(),
+      signal: stop.signal,
+    });
+    assert.deepEqual(watching.providers, []);
+    assert.equal(hangs.signal(), undefined, 'its watch was never started');
+  });
+
   it('the daemon stopping while a watch starts ends the start at once (SIGTERM is not held up)', async () => {
     const hangs = hangingStart();
     const stop = new AbortController();
