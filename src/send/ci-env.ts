@@ -10,12 +10,6 @@ export interface CiDefaults {
   readonly pipelineName?: string;
   readonly pipelineUrl?: string;
   readonly buildNumber?: string;
-  /**
-   * A deployment's sequence number when it is not the build number: GitLab's job id, new for every run of a deploy
-   * job (a retry, an environment's rollback re-running an older pipeline's job), so a rollback shows as the newest
-   * deployment. Both sends of one job (in progress, then successful) share it.
-   */
-  readonly deploymentSequence?: string;
   readonly displayName?: string;
   readonly url?: string;
   readonly branch?: string;
@@ -74,7 +68,6 @@ function gitlab(env: Env): CiDefaults {
     pipelineName: project,
     pipelineUrl: get(env, 'CI_PROJECT_URL') === undefined ? undefined : `${get(env, 'CI_PROJECT_URL')}/-/pipelines`,
     buildNumber: number,
-    deploymentSequence: get(env, 'CI_JOB_ID'),
     displayName: project && number ? `${project} #${number}` : undefined,
     url: get(env, 'CI_PIPELINE_URL'),
     branch: first(get(env, 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME'), get(env, 'CI_COMMIT_BRANCH'), get(env, 'CI_COMMIT_REF_NAME')),

@@ -32,12 +32,8 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
   const ci = ctx.ci;
   const pipelineId = maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ctx)), '--pipeline-id');
   const environmentId = maxLength(required(options.environment ?? ci?.environment, '--environment', ciHint(ctx)), '--environment');
-  // In CI the build number is the natural deployment sequence, unique and increasing within a pipeline; GitLab's job
-  // id goes further (see CiDefaults.deploymentSequence). A re-run of an older run elsewhere needs --sequence.
-  const sequence = wholeNumber(
-    required(options.sequence ?? ci?.deploymentSequence ?? ci?.buildNumber, '--sequence', ciHint(ctx)),
-    '--sequence',
-  );
+  // In CI the build number is the natural deployment sequence: unique and increasing within a pipeline.
+  const sequence = wholeNumber(required(options.sequence ?? ci?.buildNumber, '--sequence', ciHint(ctx)), '--sequence');
   const state = oneOf(required(options.state, '--state', ` (one of ${DEPLOYMENT_STATES.join(', ')})`), '--state', DEPLOYMENT_STATES);
   const url = httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ctx)), '--url');
   const pipelineUrl = httpUrl(options.pipelineUrl ?? ci?.pipelineUrl ?? url, '--pipeline-url');

@@ -31,7 +31,6 @@ const matrix = [
       CI_PROJECT_PATH: 'acme/web',
       CI_PIPELINE_IID: '42',
       CI_PIPELINE_ID: '9001',
-      CI_JOB_ID: '77001',
       CI_PIPELINE_URL: 'https://gitlab.example/acme/web/-/pipelines/9001',
       CI_COMMIT_REF_NAME: 'feature/PROJ-9-login',
       CI_COMMIT_SHA: 'def456',
@@ -42,7 +41,6 @@ const matrix = [
     expected: {
       pipelineId: 'acme/web',
       buildNumber: '42',
-      deploymentSequence: '77001',
       url: 'https://gitlab.example/acme/web/-/pipelines/9001',
       branch: 'feature/PROJ-9-login',
       commit: 'def456',

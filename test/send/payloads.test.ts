@@ -301,6 +301,7 @@ describe('send payloads', () => {
       );
     });
 
+<<<<<<< HEAD
     it("in GitLab takes the job id as sequence: a rollback re-running an older pipeline's deploy job is the newest deployment", async () => {
       const gitlab = (pipeline: string, job: string) =>
         ciDefaults({
@@ -321,6 +322,8 @@ describe('send payloads', () => {
       assert.equal(given.deploymentSequenceNumber, 5);
     });
 
+=======
+>>>>>>> parent of b288d0f (send deployment in GitLab: the sequence defaults to CI_JOB_ID, new for every run of a deploy job, so an environment rollback (an older pipeline's job re-run) shows as the newest deployment instead of being taken for an older one; docs say to pass --sequence for re-runs elsewhere)
     it('guesses the environment type from its name when not given', async () => {
       assert.equal((await deployment({ environment: 'stg-eu' })).environment.type, 'staging');
     });
