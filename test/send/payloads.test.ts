@@ -301,29 +301,6 @@ describe('send payloads', () => {
       );
     });
 
-<<<<<<< HEAD
-    it("in GitLab takes the job id as sequence: a rollback re-running an older pipeline's deploy job is the newest deployment", async () => {
-      const gitlab = (pipeline: string, job: string) =>
-        ciDefaults({
-          GITLAB_CI: 'true',
-          CI_PROJECT_PATH: 'acme/web',
-          CI_PIPELINE_IID: pipeline,
-          CI_JOB_ID: job,
-          CI_PIPELINE_URL: `https://gitlab.example/p/${pipeline}`,
-          CI_ENVIRONMENT_NAME: 'production',
-        })!;
-      const args = { state: 'successful', branch: 'PROJ-5-x' };
-      const deployed = (await prepareDeployment(args, { ...ctx, ci: gitlab('12', '90012') })).event.entity as JiraDeployment;
-      const rolledBack = (await prepareDeployment(args, { ...ctx, ci: gitlab('10', '90040') })).event.entity as JiraDeployment;
-      assert.ok(rolledBack.deploymentSequenceNumber > deployed.deploymentSequenceNumber);
-      // --sequence still wins.
-      const given = (await prepareDeployment({ ...args, sequence: '5' }, { ...ctx, ci: gitlab('10', '90040') })).event
-        .entity as JiraDeployment;
-      assert.equal(given.deploymentSequenceNumber, 5);
-    });
-
-=======
->>>>>>> parent of b288d0f (send deployment in GitLab: the sequence defaults to CI_JOB_ID, new for every run of a deploy job, so an environment rollback (an older pipeline's job re-run) shows as the newest deployment instead of being taken for an older one; docs say to pass --sequence for re-runs elsewhere)
     it('guesses the environment type from its name when not given', async () => {
       assert.equal((await deployment({ environment: 'stg-eu' })).environment.type, 'staging');
     });
