@@ -93,8 +93,9 @@ export const FeatureEventsPageCodec = t.type(
 /** GET /api/admin/search/events?limit=1 without filters: the instance's newest event, whose id grows with every change. */
 export const NewestEventPageCodec = t.type({ events: t.array(t.type({ id: t.number })) }, 'an Unleash event search page');
 
-/** GET /api/admin/segments */
+/** GET /api/admin/projects */
 export const ProjectsCodec = t.type({ projects: t.array(t.type({ id: t.string })) }, 'an Unleash project list');
+/** GET /api/admin/segments */
 export const SegmentsCodec = t.type({ segments: t.array(t.type({ id: t.number, name: t.string })) }, 'an Unleash segment list');
 
 /** GET /api/admin/environments */

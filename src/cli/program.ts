@@ -171,7 +171,10 @@ function withCommon(command: Command): Command {
     .option('--last-updated <time>', 'ISO-8601 time of the last change (default: now)')
     .option('--no-ci', 'ignore CI environment variables')
     .option('--dry-run', 'print the JSON that would be sent; send nothing')
-    .option('--spool [dir]', 'when Jira cannot be reached, keep the event in this folder for the daemon (default: beside the state file)');
+    .option(
+      '--spool [dir]',
+      'when Jira cannot be reached or does not take it for now (credentials, permission), keep the event in this folder for the daemon (default: beside the state file)',
+    );
 }
 
 /** `flagsync send build|deployment|drain`: for CI pipelines (exit 0 accepted or spooled, 1 refused, 2 bad arguments). */

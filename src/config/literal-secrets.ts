@@ -26,7 +26,10 @@ export function literalSecretWarnings(tree: unknown, referencedPaths: ReadonlySe
   return warnings;
 }
 
-/** `scheme://user[:password]@…` (never the value itself in a warning). */
+/**
+ * A password in a URL (`scheme://user:password@…`), or over http(s) a user alone (a token given as the user). An ssh
+ * remote's `git@` names an account, not a secret. Never the value itself in a warning.
+ */
 function hasUrlCredentials(value: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+@/i.test(value);
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s:]*:[^/?#@\s]+@/i.test(value) || /^https?:\/\/[^/?#@\s]+@/i.test(value);
 }

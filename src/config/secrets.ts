@@ -72,7 +72,9 @@ export function registerUrlCredentials(text: string): void {
   } catch {
     return;
   }
-  for (const part of [url.password, url.password === '' ? url.username : '']) {
+  // A user alone is a token only over http(s): `ssh://git@host` names an account, which output may show.
+  const http = url.protocol === 'http:' || url.protocol === 'https:';
+  for (const part of [url.password, url.password === '' && http ? url.username : '']) {
     if (part === '') continue;
     registerSecret(part);
     try {

@@ -93,8 +93,9 @@ async function readEvent(file: string): Promise<Spooled | string> {
 }
 
 /**
- * How long an event Jira's answers keep leaving unlisted stays in the spool (tried on every drain) before it moves to
- * `rejected/`: an answer that names neither outcome says nothing final, but one that never does must not stay forever.
+ * How long after it was spooled an event Jira's answers leave unlisted may stay (tried on every drain); past that, its
+ * next unlisted answer moves it to `rejected/`: an answer naming neither outcome says nothing final, but one that never
+ * does must not keep it forever.
  */
 export const UNLISTED_KEPT_MS = 7 * 24 * 3600_000;
 
@@ -169,7 +170,7 @@ export async function drainSpool(
         result.status === 'rejected'
           ? `rejected by Jira: ${result.messages.join('; ')}`
           : result.reason === 'unlisted'
-            ? `${result.error}, on every drain for ${Math.round(UNLISTED_KEPT_MS / 86_400_000)} days`
+            ? `${result.error}, and it was spooled more than ${Math.round(UNLISTED_KEPT_MS / 86_400_000)} days ago`
             : result.error;
       await reject(file, reason);
       logger.error(

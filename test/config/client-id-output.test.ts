@@ -4,6 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
+import { literalSecretWarnings } from '../../src/config/literal-secrets';
 import { resolveReferences } from '../../src/config/secrets';
 import { redact } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -62,6 +63,17 @@ describe('client id and secret in output', function () {
       'token request to http://tokuser:[REDACTED]@127.0.0.1:9/oauth/token failed',
     );
     assert.equal(redact(`fetch https://${bareToken}@git.example/x.git`), 'fetch https://[REDACTED]@git.example/x.git');
+  });
+
+  it('leaves the account of an ssh remote alone (ssh://deploy@host names a user, not a secret)', async () => {
+    const account = `deploy${process.hrtime.bigint()}`;
+    await resolveReferences(
+      { providers: [{ name: 'git', repositories: [{ remote: `ssh://${account}@git.example/x.git` }] }] },
+      { dir: '/nowhere', env: {} },
+    );
+    assert.equal(redact(`${account}ments`), `${account}ments`);
+    assert.deepEqual(literalSecretWarnings({ remote: `ssh://${account}@git.example/x.git` }, new Set()), []);
+    assert.equal(literalSecretWarnings({ remote: 'https://ghp_token@git.example/x.git' }, new Set()).length, 1);
   });
 
   describe('as a process', () => {

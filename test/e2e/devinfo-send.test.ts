@@ -145,9 +145,12 @@ describe('flagsync send (CLI as a process)', function () {
   it('--spool also keeps a build Jira refused for every event alike (a missing permission), not for itself', async () => {
     const spool = path.join(dir, 'spool');
     sim.injectFault({ type: 'status', status: 403, path: '/builds/', times: 4, body: [{ message: 'missing the Builds permission' }] });
-    const spooled = await runCli([...BUILD(c), '--spool', spool], noCi);
+    const spooled = await runCli([...BUILD(c), '--spool', spool, '--json'], noCi);
     assert.equal(spooled.code, 0, spooled.stderr);
-    assert.match(spooled.stdout, /Jira did not take it: .*403.*; spooled to/);
+    const answer = JSON.parse(spooled.stdout) as { status: string; reason: string; file: string };
+    assert.equal(answer.status, 'spooled');
+    assert.match(answer.reason, /Jira did not take it: .*403/);
+    assert.match(spooled.stderr, /Jira did not take it: .*403.*; spooled to/);
     sim.clearFaults();
     const drained = await runCli(['send', 'drain', '--config', c, '--spool', spool], noCi);
     assert.equal(drained.code, 0, drained.stderr);

@@ -70,7 +70,9 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
     return EXIT_OK;
   }
   const result = await deliver(createClient(config, logger), event, properties);
-  if (flags.json === true) out(JSON.stringify(result));
+  const spooling = spoolWanted(flags) && (result.status === 'unreachable' || (result.status === 'failed' && !refusesTheEvent(result)));
+  // A spooled event's JSON says so (spool() prints it); every other outcome is Jira's answer as it is.
+  if (flags.json === true && !spooling) out(JSON.stringify(result));
   const unknown = result.status === 'accepted' || result.status === 'rejected' ? result.unknownIssueKeys : [];
   const unknownNote = unknown.length > 0 ? ` (issue keys unknown to Jira: ${unknown.join(', ')})` : '';
   switch (result.status) {
@@ -99,8 +101,10 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
     const dir = typeof flags.spool === 'string' ? flags.spool : spoolDirOf(config);
     const file = await spoolEvent(dir, event, Date.now());
     const line = `${what}: ${why}; spooled to ${file}; \`flagsync run\` or \`flagsync send drain\` delivers it`;
-    if (flags.json === true) err(line);
-    else out(line);
+    if (flags.json === true) {
+      out(JSON.stringify({ status: 'spooled', id: result.id, file, reason: why }));
+      err(line);
+    } else out(line);
     return EXIT_OK;
   }
 }

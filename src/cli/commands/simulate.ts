@@ -14,7 +14,6 @@ export interface SimulateOptions {
   readonly permissions?: string;
 }
 
-/** `flagsync simulate-jira`: the spec-validating Jira stand-in, in the foreground until SIGINT/SIGTERM. */
 /** A whole number within [min, max] from a command-line option, else a usage error naming it. */
 function wholeOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -25,6 +24,7 @@ function wholeOption(value: string | undefined, option: string, min: number, max
   return n;
 }
 
+/** `flagsync simulate-jira`: the spec-validating Jira stand-in, in the foreground until SIGINT/SIGTERM. */
 export async function simulateCommand(options: SimulateOptions): Promise<number> {
   const port = wholeOption(options.port, '--port', 0, 65535);
   const tokenTtlSeconds = wholeOption(options.tokenTtl, '--token-ttl', 1, 86_400 * 365);
