@@ -49,9 +49,22 @@ describe('links for people (src/model/link-url.ts)', () => {
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
       if (url.username === '' && url.password === '' && isUri(raw)) return raw;
-      const result = linkForPeople(raw);
-      assert.ok(result !== undefined && isUri(result), `${JSON.stringify(raw)} → ${JSON.stringify(result)} is a URI`);
-      return result;
+      url.username = '';
+      url.password = '';
+      // Written out apart from the product's: what follows the origin, character by character, made URI characters.
+      const rest = url.href.slice(url.origin.length);
+      let out = '';
+      let hashes = 0;
+      for (let i = 0; i < rest.length; i++) {
+        const c = rest[i]!;
+        if (c === '#') out += hashes++ === 0 ? '#' : '%23';
+        else if (c === '%') out += /^[0-9A-Fa-f]{2}$/.test(rest.slice(i + 1, i + 3)) ? '%' : '%25';
+        else if (/[A-Za-z0-9\-._~:/?@!$&'()*+,;=]/.test(c)) out += c;
+        else out += encodeURIComponent(c);
+      }
+      const expected = url.origin + out;
+      assert.ok(isUri(expected), `${JSON.stringify(raw)} → ${JSON.stringify(expected)} is a URI`);
+      return expected;
     }
 
     const origins = [
