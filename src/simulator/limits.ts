@@ -47,3 +47,13 @@ export function duplicateProblems(keys: readonly string[], path: string, label: 
   });
   return problems;
 }
+
+/** Jira's limit on the ids in a path (featureFlagId, pipelineId, environmentId): 255 characters. */
+export const MAX_PATH_ID_LENGTH = 255;
+
+/** The 400 Jira answers for a path id over its limit (`name` as the spec names the parameter), or undefined. */
+export function pathIdProblems(ids: Readonly<Record<string, string>>): string[] {
+  return Object.entries(ids)
+    .filter(([, value]) => value.length > MAX_PATH_ID_LENGTH)
+    .map(([name, value]) => `${name}: must NOT have more than ${MAX_PATH_ID_LENGTH} characters, got ${value.length}`);
+}

@@ -25,6 +25,18 @@ describe('simulator: builds and deployments APIs', () => {
       assert.deepEqual(got.data, sent);
     });
 
+    it('answers 400 for a pipeline id in the path over 255 characters', async () => {
+      const response = await h.http.get(buildPath('p'.repeat(256), 1), { headers, validateStatus: () => true });
+      assert.equal(response.status, 400);
+      assert.match(JSON.stringify(response.data), /pipelineId: must NOT have more than 255 characters/);
+      const deployment = await h.http.delete(`${h.base('deployments')}/pipelines/pipe/environments/${'e'.repeat(256)}/deployments/1`, {
+        headers,
+        validateStatus: () => true,
+      });
+      assert.equal(deployment.status, 400);
+      assert.match(JSON.stringify(deployment.data), /environmentId: must NOT have more than 255 characters/);
+    });
+
     it("rejects a build whose issue keys are all unknown with Jira's observed message", async () => {
       // The observed answer (Jenkins plugin fixture) is to the deprecated issueKeys field.
       const { associations: _, ...bare } = build('p', 1);

@@ -48,6 +48,17 @@ describe('simulator: feature flags API', () => {
       assert.equal(got.data.id, 'team/a b');
     });
 
+    it('answers 400 for a flag id in the path over 255 characters (GET and DELETE), as for any path id of Jira', async () => {
+      const long = encodeURIComponent('x'.repeat(256));
+      for (const method of ['get', 'delete'] as const) {
+        const response = await h.http[method](`${h.base('featureflags')}/flag/${long}`, { headers, validateStatus: () => true });
+        assert.equal(response.status, 400, method);
+        assert.match(JSON.stringify(response.data), /featureFlagId: must NOT have more than 255 characters, got 256/);
+      }
+      const fits = await h.http.get(`${h.base('featureflags')}/flag/${'x'.repeat(255)}`, { headers, validateStatus: () => true });
+      assert.equal(fits.status, 404);
+    });
+
     it('answers 404 for a flag it does not hold', async () => {
       assert.equal((await h.http.get(`${h.base('featureflags')}/flag/nope`, { headers })).status, 404);
     });

@@ -1,6 +1,7 @@
 /** Builds API (`/jira/builds/0.1/cloud/{cloudId}/...`), keyed by pipelineId + buildNumber. */
 import { isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
+import { pathIdProblems } from '../limits';
 import type { LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
 import type { KindHandler, KindRequest, SimResponse } from '../types';
@@ -40,6 +41,8 @@ export function createBuildsKind(projects: ReadonlySet<string>): KindHandler {
   const store = new EntityStore<BuildEntity>();
 
   function byKey(method: string, pipelineId: string, rawNumber: string): SimResponse | undefined {
+    const tooLong = pathIdProblems({ pipelineId });
+    if (tooLong.length > 0) return jiraError('array', 400, tooLong);
     if (!/^-?\d+$/.test(rawNumber)) return jiraError('array', 400, [`buildNumber: must be an integer, got '${rawNumber}'`]);
     const key = storageKey({ pipelineId, buildNumber: Number(rawNumber) });
     if (method === 'GET') {

@@ -1,6 +1,7 @@
 /** Deployments API (`/jira/deployments/0.1/cloud/{cloudId}/...`), keyed by pipeline + environment + sequence number. */
 import { isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
+import { pathIdProblems } from '../limits';
 import { issueExists, type LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
 import type { KindHandler, KindRequest, SimResponse } from '../types';
@@ -79,6 +80,8 @@ export function createDeploymentsKind(projects: ReadonlySet<string>): KindHandle
     rawNumber: string,
     gating: boolean,
   ): SimResponse | undefined {
+    const tooLong = pathIdProblems({ pipelineId: key.pipelineId, environmentId: key.environmentId });
+    if (tooLong.length > 0) return jiraError('array', 400, tooLong);
     if (!/^-?\d+$/.test(rawNumber)) return jiraError('array', 400, [`deploymentSequenceNumber: must be an integer, got '${rawNumber}'`]);
     const storeKey = storageKey({ ...key, deploymentSequenceNumber: Number(rawNumber) });
     if (method === 'GET') {

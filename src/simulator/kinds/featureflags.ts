@@ -1,6 +1,7 @@
 /** Feature flags API (`/jira/featureflags/0.1/cloud/{cloudId}/...`). */
 import { isRecord } from '../entity-violations';
 import { jiraError } from '../errors';
+import { pathIdProblems } from '../limits';
 import type { LinkedEntity } from '../issues';
 import { EntityStore } from '../store';
 import type { KindHandler, KindRequest, SimResponse } from '../types';
@@ -37,6 +38,8 @@ export function createFeatureFlagsKind(projects: ReadonlySet<string>): KindHandl
     const [first, second, ...rest] = segments;
     if (method === 'POST' && first === 'bulk' && second === undefined) return submitBulk(spec, store, projects, request.body);
     if (first === 'flag' && second !== undefined && rest.length === 0) {
+      const tooLong = pathIdProblems({ featureFlagId: second });
+      if (tooLong.length > 0) return jiraError('array', 400, tooLong);
       if (method === 'GET') {
         const flag = store.get(second);
         return flag === undefined ? jiraError('array', 404, [`Feature flag '${second}' not found`]) : { status: 200, body: flag };
