@@ -28,7 +28,8 @@ function applyProgramDefaults(program: Command, action: Command): void {
     else if (fromEnv !== undefined && fromEnv !== '') {
       if (!(LOG_LEVELS as readonly string[]).includes(fromEnv))
         throw new ExitError(EXIT_USAGE, [`flagsync: FLAGSYNC_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${fromEnv}"`]);
-      action.setOptionValue('logLevel', fromEnv);
+      // --quiet on the command line says more than the environment: it keeps the log to warnings (loggerFor).
+      if (action.getOptionValue('quiet') !== true) action.setOptionValue('logLevel', fromEnv);
     }
   }
 }

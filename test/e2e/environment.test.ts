@@ -56,6 +56,13 @@ describe('configuration from the environment and --config before the command', f
     const quiet = await runCli(['--log-level', 'error', 'plan', '--config', config], { FLAGSYNC_LOG_LEVEL: 'debug' });
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.deepEqual(logLines(quiet.stderr), []);
+    // --quiet on the command line also wins over the environment: warnings and errors only.
+    const hushed = await runCli(['plan', '--quiet', '--config', config], { FLAGSYNC_LOG_LEVEL: 'debug' });
+    assert.equal(hushed.code, 0, hushed.stderr);
+    assert.deepEqual(
+      logLines(hushed.stderr).filter((l) => l.level < 40),
+      [],
+    );
   });
 
   it('a FLAGSYNC_LOG_LEVEL that is no level is a usage error', async () => {
