@@ -177,10 +177,11 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
   for (const [provider, recorded] of byProvider) {
     if (configured.has(provider) || options.scoped === true) continue;
     const elsewhere = wantedElsewhere();
-    if (elsewhere === undefined) continue;
-    const ids = recorded.filter((id) => !elsewhere.has(id));
+    const ids = elsewhere === undefined ? recorded : recorded.filter((id) => !elsewhere.has(id));
     if (ids.length === 0) continue;
-    const refuse = tooManyDeletes(ids, ids, options) && !options.allowMassDelete;
+    const waiting = elsewhere === undefined;
+    const refuse = !waiting && tooManyDeletes(ids, ids, options) && !options.allowMassDelete;
+    const held = waiting ? '; they are deleted once every configured provider can be read again' : '';
     providers.push({
       provider,
       ok: true,
@@ -188,9 +189,9 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
       unlinked: 0,
       unlinkedIds: [],
       removedFromConfig: true,
-      warnings: [`provider "${provider}" is no longer in the config; Jira still holds ${ids.length} of its entities`],
+      warnings: [`provider "${provider}" is no longer in the config; Jira still holds ${ids.length} of its entities${held}`],
       writes: [],
-      deletes: refuse ? [] : ids,
+      deletes: refuse || waiting ? [] : ids,
       forget: [],
       refusedDeletes: refuse ? ids : [],
       unchanged: 0,

@@ -241,6 +241,17 @@ describe('providers removed from the config', () => {
     )!;
     assert.deepEqual(allowed.deletes, ['gone:1', 'gone:2']);
   });
+
+  it('wait, saying so, while a configured provider cannot be read (it may send the same ids: devinfo ids name no provider)', () => {
+    const state = stateWith([...ten, ['gone', 'gone:1', { v: 1 }]]);
+    const plan = planRun('featureflags', [{ provider: 'a', ok: false, error: 'down' }], state, { ...options, allowMassDelete: true });
+    const gone = plan.providers.find((p) => p.provider === 'gone')!;
+    assert.deepEqual([gone.deletes, gone.refusedDeletes], [[], []]);
+    assert.match(
+      gone.warnings[0]!,
+      /no longer in the config; Jira still holds 1 of its entities; they are deleted once every configured provider can be read again/,
+    );
+  });
 });
 
 describe('mass-delete guard over part of the entities', () => {
