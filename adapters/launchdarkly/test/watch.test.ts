@@ -41,16 +41,18 @@ describe('LaunchDarkly watch', () => {
   });
 
   const context = { providerName: 'ld', configDir: '/tmp', logger: silentLogger, http: createSourceHttp() };
+  /** One production environment read from the Relay stand-in at `baseUri` with `sdkKey`. */
+  const streamingFrom = (baseUri: string, sdkKey: string): LaunchDarklyOptions => ({
+    name: 'ld',
+    adapter: 'launchdarkly',
+    baseUri,
+    initTimeoutSeconds: 5,
+    environments: [{ name: 'production', sdkKey }],
+  });
 
   it("announces a flag update streamed by the Relay Proxy, and nothing for the stream's first data set", async () => {
     relay = await startFakeRelay({ [PROD_KEY]: production });
-    const options: LaunchDarklyOptions = {
-      name: 'ld',
-      adapter: 'launchdarkly',
-      baseUri: relay.url,
-      initTimeoutSeconds: 5,
-      environments: [{ name: 'production', sdkKey: PROD_KEY }],
-    };
+    const options = streamingFrom(relay.url, PROD_KEY);
     const adapter: FlagSource = createLaunchDarklySource(options, context);
     const seen = counter();
     await adapter.watch!(seen.onChange, controller.signal, 1000);
@@ -91,13 +93,7 @@ describe('LaunchDarkly watch', () => {
   });
   it('fails at start when the SDK gives up for good (a refused SDK key), instead of waiting for data that never comes', async () => {
     relay = await startFakeRelay({ [PROD_KEY]: production });
-    const options: LaunchDarklyOptions = {
-      name: 'ld',
-      adapter: 'launchdarkly',
-      baseUri: relay.url,
-      initTimeoutSeconds: 5,
-      environments: [{ name: 'production', sdkKey: 'sdk-revoked-key' }],
-    };
+    const options = streamingFrom(relay.url, 'sdk-revoked-key');
     const adapter: FlagSource = createLaunchDarklySource(options, context);
     const started = Date.now();
     await assert.rejects(
