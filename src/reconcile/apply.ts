@@ -157,7 +157,7 @@ async function sendWrites<S, P, M, E>(
   // Decided before anything is sent, so an entity accepted early in the run does not change how the rest goes.
   // Only confirmed records count: an entity merely in flight (a first sync that crashed) was never confirmed, so its
   // repository is still new to Jira as far as anyone knows.
-  const kindFieldsOf = kind.requestFieldsFor?.(confirmed(records));
+  const kindFieldsOf = kind.requestFieldsFor?.(confirmed(records), ledger.state);
   const product = deps.productOf?.(plan.provider);
   const common = product === undefined ? {} : { providerMetadata: { product } };
   const rounds = kind.pack(stamped, nowMs);

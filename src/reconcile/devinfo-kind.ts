@@ -9,7 +9,7 @@ import { linkRepository, type LinkedRepository as DevRepository } from '../model
 import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
 import { devinfoRounds, memberOutcomes, stampDevinfo, type DevinfoPacket, type StampedDevinfo } from './devinfo-pack';
-import { DEVINFO_REQUEST_FIELDS, repositoriesInState, sendModeOf } from './devinfo-send-mode';
+import { DEVINFO_REQUEST_FIELDS, firstSyncDone, recordFirstSyncs, repositoriesInState, sendModeOf } from './devinfo-send-mode';
 import type { CollectedSource, DesireContext, ReconcileKind } from './kind';
 import type { ProviderRuntime } from './provider';
 import { mappingKey, unchangedSourceDesired } from './source-skip';
@@ -128,14 +128,15 @@ export function devinfoDeleteParams(
   return { _updateSequenceId: String(ids.reduce((max, id) => Math.max(max, records[id]?.s ?? 0), nowMs)) };
 }
 
-/** Backfill, quiet or normal per repository (devinfo-send-mode.ts), from the records before the run sends anything. */
+/** Backfill, quiet or normal per repository (devinfo-send-mode.ts), from state before the run sends anything. */
 export function devinfoRequestFieldsFor(
   records: Readonly<Record<string, EntityRecord>>,
+  state: SyncState,
 ): (packet: DevinfoPacket) => Readonly<Record<string, unknown>> {
-  const inState = repositoriesInState(Object.keys(records));
+  const done = firstSyncDone(Object.keys(records), state);
   return (packet) => {
     const header = packet.members[0]?.write.entity.payload.repository;
-    return DEVINFO_REQUEST_FIELDS[sendModeOf(packet.entity.id, inState, header?.transitions !== false)];
+    return DEVINFO_REQUEST_FIELDS[sendModeOf(packet.entity.id, done, header?.transitions !== false)];
   };
 }
 
@@ -166,5 +167,9 @@ export const devinfoReconcileKind: ReconcileKind<DevinfoRead, DevinfoPayload, St
   unpack: memberOutcomes,
   isHistory: isCommitEntityId,
   requestFieldsFor: devinfoRequestFieldsFor,
+  firstSyncs: {
+    listed: (data) => (data.unchanged === true ? undefined : data.repositories.map((r) => r.id)),
+    record: recordFirstSyncs,
+  },
   deleteParams: devinfoDeleteParams,
 };

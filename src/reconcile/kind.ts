@@ -1,8 +1,10 @@
 import type { EntityOutcome, KindDescription, KindName } from '../jira/types';
+import type { ProviderResult } from './apply';
 import type { ProviderDesired } from './desired';
 import type { PlannedWrite } from './plan';
 import type { ProviderRuntime } from './provider';
 import type { EntityRecord, SyncState } from './state';
+import type { StateLedger } from './state-ledger';
 
 /** What one provider gave this run: its checked data, or why it contributes nothing. */
 export type CollectedSource<S> =
@@ -37,6 +39,25 @@ export interface SourceSkipping<S> {
   readonly appliesTo?: (providers: readonly ProviderRuntime[]) => boolean;
   /** What a read of a source still at `fingerprint` gives, for a source whose `isUnchanged` already said so. */
   readonly unchangedData: (fingerprint: string) => S;
+}
+
+/** How a run that sent (not a dry run) went, for what a kind keeps in state besides its entity records. */
+export interface RunOutcome {
+  /** Per provider whose source was read in full (not skipped as unchanged): what the kind's `listed` gave. */
+  readonly listed: ReadonlyMap<string, readonly string[]>;
+  /** Per provider, the ids held back for problems of their own (not sent, kept in Jira as they are). */
+  readonly kept: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly results: readonly ProviderResult[];
+  /** Every provider in the config; undefined when the run was scoped to some (the others are left alone). */
+  readonly configured?: readonly string[];
+}
+
+/** Devinfo: which repositories had their first sync, the one sent as a backfill (devinfo-send-mode.ts). */
+export interface FirstSyncs<S> {
+  /** The repository ids a source read in full lists (every one, linked or not); undefined for one not read. */
+  readonly listed: (data: S) => readonly string[] | undefined;
+  /** After the sends: records the repositories whose first sync is done, drops those no longer configured. */
+  readonly record: (ledger: StateLedger, outcome: RunOutcome) => void;
 }
 
 /** A planned write with its sequence id and its stamped, Jira-ready part. */
@@ -88,13 +109,16 @@ export interface ReconcileKind<S, P, M, E> {
    */
   readonly isHistory?: (id: string) => boolean;
   /**
-   * Given the kind's records before this run sends anything (read them at once: they change as answers land): the
-   * top-level request fields of each packet (devinfo: a repository new to state goes as a backfill). Packets asking
-   * for different fields go in different requests.
+   * Given the kind's confirmed records and the state before this run sends anything (read them at once: they change
+   * as answers land): the top-level request fields of each packet (devinfo: a repository whose first sync is not
+   * done goes as a backfill). Packets asking for different fields go in different requests.
    */
   readonly requestFieldsFor?: (
     records: Readonly<Record<string, EntityRecord>>,
+    state: SyncState,
   ) => (packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>;
+  /** Present when the kind records first syncs (devinfo); not called for dry runs. */
+  readonly firstSyncs?: FirstSyncs<S>;
   /** Query parameters of this run's deletes, given the kind's records (devinfo: `_updateSequenceId`). */
   readonly deleteParams?: (
     ids: readonly string[],

@@ -1,5 +1,14 @@
 import type { KindName } from '../jira/types';
-import { inFlight, recordsOf, sourcesOf, type EntityRecord, type SourceRecord, type SyncState } from './state';
+import {
+  inFlight,
+  recordsOf,
+  repositoryRecordsOf,
+  sourcesOf,
+  type EntityRecord,
+  type RepositoryRecord,
+  type SourceRecord,
+  type SyncState,
+} from './state';
 import type { RecordChange, StateStore } from './state-store';
 
 export interface LedgerOptions {
@@ -31,6 +40,7 @@ export class StateLedger {
   /** Entities marked in flight whose marks are queued, not yet written. */
   private unwrittenMarks = new Map<KindName, Set<string>>();
   private pendingSources = new Map<string, SourceRecord | undefined>();
+  private pendingRepositories = new Map<string, RepositoryRecord | undefined>();
   private saving: Promise<void> = Promise.resolve();
   private lastSave: number;
   private readonly failure = new AbortController();
@@ -69,9 +79,19 @@ export class StateLedger {
     this.pendingSources.set(provider, record);
   }
 
+  /** Sets (or, with undefined, drops) the record of a devinfo repository whose first sync is done. */
+  setRepository(id: string, record: RepositoryRecord | undefined): void {
+    const repositories = repositoryRecordsOf(this.state);
+    if (record === undefined) {
+      if (!(id in repositories)) return;
+      delete repositories[id];
+    } else repositories[id] = record;
+    this.pendingRepositories.set(id, record);
+  }
+
   /** True while changes wait for a save: queued, or appended since the last save (a journal to fold in). */
   get hasChanges(): boolean {
-    if (this.appended || this.pendingSources.size > 0) return true;
+    if (this.appended || this.pendingSources.size > 0 || this.pendingRepositories.size > 0) return true;
     for (const queue of this.pending.values()) if (queue.size > 0) return true;
     return false;
   }
@@ -166,19 +186,24 @@ export class StateLedger {
   private async take(to: (changes: readonly RecordChange[]) => Promise<void>): Promise<void> {
     const taken = this.pending;
     const takenSources = this.pendingSources;
+    const takenRepositories = this.pendingRepositories;
     const takenMarks = this.unwrittenMarks;
     this.pending = new Map();
     this.pendingSources = new Map();
+    this.pendingRepositories = new Map();
     this.unwrittenMarks = new Map();
     const changes: RecordChange[] = [];
     for (const [provider, record] of takenSources)
       changes.push(record === undefined ? { type: 'source', provider } : { type: 'source', provider, record });
+    for (const [id, record] of takenRepositories)
+      changes.push(record === undefined ? { type: 'repository', id } : { type: 'repository', id, record });
     for (const queue of taken.values()) for (const change of queue.values()) changes.push(change);
     try {
       await to(changes);
     } catch (error) {
       for (const [kind, queue] of taken) this.requeue(kind, queue);
       for (const [provider, record] of takenSources) if (!this.pendingSources.has(provider)) this.pendingSources.set(provider, record);
+      for (const [id, record] of takenRepositories) if (!this.pendingRepositories.has(id)) this.pendingRepositories.set(id, record);
       for (const [kind, ids] of takenMarks) this.stillUnwritten(kind, ids);
       throw error;
     }

@@ -1,5 +1,15 @@
 import type { KindName } from '../jira/types';
-import { inFlight, recordsOf, sourcesOf, type EntityRecord, type SourceRecord, type StateSummary, type SyncState } from './state';
+import {
+  inFlight,
+  recordsOf,
+  repositoryRecordsOf,
+  sourcesOf,
+  type EntityRecord,
+  type RepositoryRecord,
+  type SourceRecord,
+  type StateSummary,
+  type SyncState,
+} from './state';
 
 /**
  * One entity's record changed. A store that keeps rows (a database) writes exactly these; `put` replaces the whole
@@ -16,7 +26,9 @@ export type RecordChange =
   /** Jira deleted it, or it was forgotten (a commit that left the window): the record goes. */
   | { readonly type: 'delete'; readonly kind: KindName; readonly id: string }
   /** A flag provider's source record was set (after a fully accepted run) or dropped (`record` undefined). */
-  | { readonly type: 'source'; readonly provider: string; readonly record?: SourceRecord };
+  | { readonly type: 'source'; readonly provider: string; readonly record?: SourceRecord }
+  /** A devinfo repository's first sync was done (devinfo-send-mode.ts), or its record dropped (`record` undefined). */
+  | { readonly type: 'repository'; readonly id: string; readonly record?: RepositoryRecord };
 
 /**
  * Where the record of what Jira accepted lives between runs. The reconciler depends on this interface only; the
@@ -57,6 +69,11 @@ export function applyRecordChange(state: SyncState, change: RecordChange): void 
   if (change.type === 'source') {
     if (change.record === undefined) delete sourcesOf(state)[change.provider];
     else sourcesOf(state)[change.provider] = change.record;
+    return;
+  }
+  if (change.type === 'repository') {
+    if (change.record === undefined) delete repositoryRecordsOf(state)[change.id];
+    else repositoryRecordsOf(state)[change.id] = change.record;
     return;
   }
   const records = recordsOf(state, change.kind);

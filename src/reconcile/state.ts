@@ -32,11 +32,23 @@ export interface SourceRecord {
   readonly u: number;
 }
 
+/**
+ * A devinfo repository whose first sync is done (devinfo-send-mode.ts): a run read it and Jira accepted everything it
+ * sent of it, or there was nothing to send (no branch or commit linked yet). Later runs send what they find as new
+ * work, so its smart commits act. Kept apart from the entity records because a repository that links nothing has none.
+ */
+export interface RepositoryRecord {
+  /** The provider that read it: the record goes when the provider leaves the config or stops listing the repository. */
+  readonly p: string;
+}
+
 export interface SyncState {
   readonly version: 1;
   readonly entities: Partial<Record<KindName, Record<string, EntityRecord>>>;
   /** Per flag provider; absent when no run of it was fully accepted since its source last changed. */
   readonly sources?: Record<string, SourceRecord>;
+  /** Per Jira repository id, the devinfo repositories whose first sync is done; absent in states written before. */
+  readonly repositories?: Record<string, RepositoryRecord>;
 }
 
 /** The record of an entity being sent or deleted (see EntityRecord.h); its field fingerprints stay, to name changes. */
@@ -57,6 +69,11 @@ export function sourcesOf(state: SyncState): Record<string, SourceRecord> {
   return (mutable.sources ??= {});
 }
 
+export function repositoryRecordsOf(state: SyncState): Record<string, RepositoryRecord> {
+  const mutable = state as { repositories?: Record<string, RepositoryRecord> };
+  return (mutable.repositories ??= {});
+}
+
 /** How many records one provider has in one kind, and whether any of them is in flight (`h` empty). */
 export interface ProviderHolding {
   readonly n: number;
@@ -66,7 +83,9 @@ export interface ProviderHolding {
 /**
  * What deciding "nothing changed" needs from state, without its records: the source records, and per kind and
  * provider how many records there are and whether one is in flight. A store may keep it beside the records so a run
- * whose sources are all unchanged never loads them (source-skip.ts).
+ * whose sources are all unchanged never loads them (source-skip.ts). A devinfo provider holding only repository
+ * records (repositories read, nothing linked yet) is listed with `n` 0: once it leaves the config, a run must load
+ * state to drop them, or a repository added back later would not get its backfill.
  */
 export interface StateSummary {
   readonly sources: Readonly<Record<string, SourceRecord>>;
@@ -86,5 +105,7 @@ export function summarize(state: SyncState): StateSummary {
     }
     holdings[kind] = counts;
   }
+  const repositories = state.repositories ?? {};
+  for (const id in repositories) (holdings.devinfo ??= {})[repositories[id]!.p] ??= { n: 0, dirty: false };
   return { sources: { ...state.sources }, holdings };
 }

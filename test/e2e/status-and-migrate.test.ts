@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { StatusReport } from '../../src/store/status-report';
 import { runCli } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
 describe('flagsync status and state migrate', function () {
@@ -62,6 +62,26 @@ describe('flagsync status and state migrate', function () {
     assert.match(text.stdout, /last runs \(newest first\)/);
     assert.match(text.stdout, /deletes held back/);
     assert.match(text.stdout, /│ files +│ featureflags │ 20 +│ 0 +│ 0 +│ 0 +│ 15 +│ failed/);
+  });
+
+  it('state migrate copies the devinfo repositories whose first sync is done, so none is backfilled again', async () => {
+    const from = path.join(dir, 'state.json');
+    const state = {
+      version: 1,
+      entities: { devinfo: { 'web/commit/abc': { h: 'x', s: 1, p: 'code' } } },
+      repositories: { web: { p: 'code' }, empty: { p: 'code' } },
+    };
+    await writeFile(from, JSON.stringify(state));
+    const migrated = await runCli(['state', 'migrate', '--from', from, '--to', db.url]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    const rows = await queryDatabase<{ id: string; provider: string }>(
+      db.url,
+      'SELECT id, provider FROM flagsync_repositories ORDER BY id',
+    );
+    assert.deepEqual(rows, [
+      { id: 'empty', provider: 'code' },
+      { id: 'web', provider: 'code' },
+    ]);
   });
 
   it('state migrate copies a file state into PostgreSQL; the next run there sends nothing again', async () => {

@@ -149,6 +149,25 @@ describe('FileStateStore', () => {
       assert.deepEqual(recordsOf(await store.load(), 'featureflags'), { 'demo:a': { h: 'accepted', s: 5, p: 'demo' } });
     });
 
+    it('keeps the devinfo repositories whose first sync is done: replayed from the journal, then in the snapshot', async () => {
+      const file = path.join(dir, 'state.json');
+      const store = new FileStateStore(file);
+      // A state file written before repository records existed loads as it is.
+      const before = { version: 1, entities: { devinfo: { 'web/commit/1': { h: 'x', s: 1, p: 'code' } } } };
+      await writeFile(file, JSON.stringify(before));
+      assert.deepEqual(await store.load(), before);
+      await store.append([
+        { type: 'repository', id: 'web', record: { p: 'code' } },
+        { type: 'repository', id: 'api', record: { p: 'code' } },
+      ]);
+      await store.append([{ type: 'repository', id: 'api' }]);
+      const replayed = await new FileStateStore(file).load();
+      assert.deepEqual(replayed.repositories, { web: { p: 'code' } });
+      await store.save(replayed);
+      assert.deepEqual(await readdir(dir), ['state.json', 'state.json.summary']);
+      assert.deepEqual(await new FileStateStore(file).load(), { ...before, repositories: { web: { p: 'code' } } });
+    });
+
     it('checkWritable leaves nothing behind and rejects, naming the folder, when it cannot write', async () => {
       const store = new FileStateStore(path.join(dir, 'sub', 'state.json'));
       await store.checkWritable();
@@ -244,6 +263,35 @@ describe('StateLedger', () => {
     ]);
     await ledger.save();
     assert.deepEqual(store.saves[1], [], 'a second save has nothing left to write');
+  });
+
+  it("hands the store a repository's record (set or dropped) once, the last, and keeps it for the next save if one fails", async () => {
+    const store = new MemoryStateStore({ version: 1, entities: {}, repositories: { old: { p: 'code' } } });
+    let fail = true;
+    const flaky: StateStore = {
+      ...store,
+      save: async (state, changes) => {
+        if (fail) throw new Error('disk full');
+        await store.save(state, changes);
+      },
+    };
+    const ledger = new StateLedger(flaky, await store.load(), options);
+    ledger.setRepository('web', { p: 'code' });
+    ledger.setRepository('web', { p: 'renamed' });
+    ledger.setRepository('old', undefined);
+    ledger.setRepository('never', undefined);
+    assert.deepEqual(ledger.state.repositories, { web: { p: 'renamed' } });
+    assert.equal(ledger.hasChanges, true);
+    await assert.rejects(ledger.save(), /disk full/);
+    fail = false;
+    await ledger.save();
+    assert.deepEqual(store.saves, [
+      [
+        { type: 'repository', id: 'web', record: { p: 'renamed' } },
+        { type: 'repository', id: 'old' },
+      ],
+    ]);
+    assert.deepEqual(store.snapshot().repositories, { web: { p: 'renamed' } });
   });
 
   it('checkpoint appends what landed only once the interval has passed since the last write', async () => {

@@ -20,7 +20,7 @@ describe('state journal lines', () => {
     for (let n = 0; n < 500; n++) {
       const changes: RecordChange[] = Array.from({ length: Math.floor(next() * 12) }, (): RecordChange => {
         const id = pick(['a', 'b', 'c']);
-        switch (pick(['inflight', 'inflight', 'put', 'delete', 'source'] as const)) {
+        switch (pick(['inflight', 'inflight', 'put', 'delete', 'source', 'repository'] as const)) {
           case 'inflight':
             return mark(id, pick([1, 2]), pick(['demo', 'other']));
           case 'put':
@@ -32,6 +32,8 @@ describe('state journal lines', () => {
             };
           case 'delete':
             return { type: 'delete', kind: 'featureflags', id };
+          case 'repository':
+            return next() < 0.5 ? { type: 'repository', id } : { type: 'repository', id, record: { p: pick(['git', 'code']) } };
           default:
             return next() < 0.5
               ? { type: 'source', provider: id }

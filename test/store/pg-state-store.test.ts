@@ -44,7 +44,7 @@ describe('PostgreSQL state store', function () {
     );
     assert.deepEqual(
       tables.map((t) => t.table_name),
-      ['flagsync_records', 'flagsync_runs', 'flagsync_schema_migrations', 'flagsync_sources', 'flagsync_writer'],
+      ['flagsync_records', 'flagsync_repositories', 'flagsync_runs', 'flagsync_schema_migrations', 'flagsync_sources', 'flagsync_writer'],
     );
   });
 
@@ -172,6 +172,29 @@ describe('PostgreSQL state store', function () {
     assert.deepEqual((await backend.state.load()).sources, { other: source });
   });
 
+  it('keeps the devinfo repositories whose first sync is done, for a new connection too, and drops them when told', async () => {
+    await backend.state.save({ version: 1, entities: {} }, [
+      { type: 'repository', id: 'web', record: { p: 'code' } },
+      { type: 'repository', id: 'api', record: { p: 'code' } },
+    ]);
+    await backend.state.append([
+      { type: 'repository', id: 'api' },
+      { type: 'repository', id: 'docs', record: { p: 'docs-git' } },
+      // The last change per repository wins within one write.
+      { type: 'repository', id: 'web', record: { p: 'renamed' } },
+    ]);
+    const other = postgresBackend(db.url);
+    try {
+      assert.deepEqual(await other.state.load(), {
+        version: 1,
+        entities: {},
+        repositories: { web: { p: 'renamed' }, docs: { p: 'docs-git' } },
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a save writes only the rows that changed', async () => {
     await backend.state.save({ version: 1, entities: {} }, [
       put('files:a', record('a')),
@@ -288,13 +311,16 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
       put('other:c', { ...record('c'), p: 'other' }),
       put('repo', { h: 'r', s: 1, p: 'git' }, 'devinfo'),
       { type: 'source', provider: 'files', record: { f: 'bytes', m: 'mapping', n: 2, u: 1 } },
+      // A repository record of a provider with records, and one of a provider without any (it linked nothing yet).
+      { type: 'repository', id: 'repo', record: { p: 'git' } },
+      { type: 'repository', id: 'empty', record: { p: 'new-git' } },
     ]);
     const summary = await backend.state.loadSummary!();
     assert.deepEqual(summary, {
       sources: { files: { f: 'bytes', m: 'mapping', n: 2, u: 1 } },
       holdings: {
         featureflags: { files: { n: 2, dirty: true }, other: { n: 1, dirty: false } },
-        devinfo: { git: { n: 1, dirty: false } },
+        devinfo: { git: { n: 1, dirty: false }, 'new-git': { n: 0, dirty: false } },
       },
     });
     assert.deepEqual(summary, summarize(await backend.state.load()));

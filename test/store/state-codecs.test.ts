@@ -21,10 +21,25 @@ const valid: unknown[] = [
       devinfo: { 'git:r/commit/1': { h: 'y', s: 2, p: 'git', i: 'z' } },
     },
     sources: { demo: { f: 'fp', m: 'map', n: 2, u: 0 } },
+    repositories: { r: { p: 'git' }, empty: { p: 'git' } },
   },
 ];
 
-const REPLACEMENTS: unknown[] = [null, true, 0, 1, -1.5, '', 'x', [], ['x'], {}, { h: 'a', s: 1, p: 'p' }, { f: 'a', m: 'b', n: 1, u: 0 }];
+const REPLACEMENTS: unknown[] = [
+  null,
+  true,
+  0,
+  1,
+  -1.5,
+  '',
+  'x',
+  [],
+  ['x'],
+  {},
+  { h: 'a', s: 1, p: 'p' },
+  { f: 'a', m: 'b', n: 1, u: 0 },
+  { p: 'git' },
+];
 
 describe('state file check (isStateFile agrees with StateFileCodec)', () => {
   it('accepts the valid snapshots, as the codec does', () => {

@@ -2,7 +2,7 @@ import { devinfoKind, featureFlagsKind, JiraRequestError, type KindAddress, type
 import { PROVIDER_PROPERTY } from '../../model/properties';
 import type { RecordChange } from '../../reconcile/state-store';
 import { forgetProvider, PURGEABLE_KINDS, purgePreview, type PurgePreview } from '../../reconcile/purge';
-import { recordsOf, sourcesOf, type SyncState } from '../../reconcile/state';
+import { recordsOf, repositoryRecordsOf, sourcesOf, type SyncState } from '../../reconcile/state';
 import { loadConfigOrExit, loggerFor } from '../context';
 import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
@@ -87,7 +87,14 @@ export async function purgeWith(options: PurgeOptions, provider: string, config:
   // Write-ahead, as for every send: a crash after Jira deleted and before the save below must leave neither records
   // claiming Jira holds the provider's entities nor a source fingerprint vouching for them. Marked in flight, they
   // are sent again by the next run that reads the provider; the save below writes what really happened.
-  await store.append([{ type: 'source', provider }, ...inFlightMarks(state, provider)]);
+  // Its devinfo repositories' records go too: everything they sent is deleted, so the next run's resend of their
+  // history must be a backfill again (devinfo-send-mode.ts), not new work whose smart commits act.
+  const repositories = Object.entries(state.repositories ?? {}).filter(([, record]) => record.p === provider);
+  await store.append([
+    { type: 'source', provider },
+    ...inFlightMarks(state, provider),
+    ...repositories.map(([id]): RecordChange => ({ type: 'repository', id })),
+  ]);
   const outcomes: KindOutcome[] = [];
   const changes: RecordChange[] = [];
   for (const kind of PURGEABLE_KINDS) {
@@ -117,6 +124,15 @@ export async function purgeWith(options: PurgeOptions, provider: string, config:
   // what that run accepted, so the next run must read and send everything again.
   delete sourcesOf(state)[provider];
   changes.push({ type: 'source', provider });
+  // Jira answered and deleted no devinfo: its repositories' first syncs still stand (a store of rows dropped them).
+  const devinfoKept = outcomes.some((o) => o.kind === 'devinfo' && (o.status === 'failed' || o.status === 'not-permitted'));
+  for (const [id, record] of repositories) {
+    if (devinfoKept) changes.push({ type: 'repository', id, record });
+    else {
+      delete repositoryRecordsOf(state)[id];
+      changes.push({ type: 'repository', id });
+    }
+  }
   await store.save(state, changes);
   const ok = outcomes.every((o) => o.status === 'deleted' || o.status === 'not-permitted');
   if (options.json === true) {

@@ -53,6 +53,8 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
         process.stderr.write(`flagsync: state migrate: ${target.where} already holds ${held} records; nothing copied\n`);
         return EXIT_FAILED;
       }
+      // The devinfo repositories whose first sync is done, so the next run does not backfill them again.
+      for (const [id, record] of Object.entries(state.repositories ?? {})) changes.push({ type: 'repository', id, record });
       await target.state.save(state, changes);
       const runs = await new RunLogFile(runLogPathOf(options.from)).recent(50);
       for (const run of [...runs].reverse()) {

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import type { RecordChange } from '../../reconcile/state-store';
-import { EntityRecordCodec, KindCodec, SourceRecordCodec } from './state-codecs';
+import { EntityRecordCodec, KindCodec, RepositoryRecordCodec, SourceRecordCodec } from './state-codecs';
 
 type InFlightChange = Extract<RecordChange, { type: 'inflight' }>;
 
@@ -15,6 +15,7 @@ const JournalEntryCodec = t.union([
   t.type({ type: t.literal('inflight'), kind: KindCodec, ids: t.readonlyArray(t.string), s: t.number, p: t.string }),
   t.type({ type: t.literal('delete'), kind: KindCodec, id: t.string }),
   t.intersection([t.type({ type: t.literal('source'), provider: t.string }), t.partial({ record: SourceRecordCodec })]),
+  t.intersection([t.type({ type: t.literal('repository'), id: t.string }), t.partial({ record: RepositoryRecordCodec })]),
 ]);
 const JournalLineCodec = t.readonlyArray(JournalEntryCodec);
 

@@ -7,8 +7,9 @@ export const EntityRecordCodec = t.intersection([
   t.partial({ f: t.union([t.string, t.record(t.string, t.string)]), i: t.string }),
 ]);
 export const SourceRecordCodec = t.type({ f: t.string, m: t.string, n: t.number, u: t.number });
+export const RepositoryRecordCodec = t.type({ p: t.string });
 
-/** The snapshot file (`state.json`): the records of every kind, and the source records. */
+/** The snapshot file (`state.json`): the records of every kind, the source and the repository records (both optional). */
 export const StateFileCodec = t.intersection([
   t.type({
     version: t.literal(1),
@@ -19,7 +20,7 @@ export const StateFileCodec = t.intersection([
       devinfo: t.record(t.string, EntityRecordCodec),
     }),
   }),
-  t.partial({ sources: t.record(t.string, SourceRecordCodec) }),
+  t.partial({ sources: t.record(t.string, SourceRecordCodec), repositories: t.record(t.string, RepositoryRecordCodec) }),
 ]);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -43,6 +44,7 @@ function isRecordOf(value: unknown, item: (v: unknown) => boolean): boolean {
 }
 
 const isSourceRecord = (value: unknown): boolean => SourceRecordCodec.is(value);
+const isRepositoryRecord = (value: unknown): boolean => RepositoryRecordCodec.is(value);
 
 const KINDS = ['featureflags', 'builds', 'deployments', 'devinfo'] as const;
 
@@ -53,8 +55,9 @@ const KINDS = ['featureflags', 'builds', 'deployments', 'devinfo'] as const;
  */
 export function isStateFile(value: unknown): value is t.TypeOf<typeof StateFileCodec> {
   if (!isPlainObject(value) || value['version'] !== 1) return false;
-  const { entities, sources } = value;
+  const { entities, sources, repositories } = value;
   if (!isPlainObject(entities)) return false;
   for (const kind of KINDS) if (entities[kind] !== undefined && !isRecordOf(entities[kind], isEntityRecord)) return false;
+  if (repositories !== undefined && !isRecordOf(repositories, isRepositoryRecord)) return false;
   return sources === undefined || isRecordOf(sources, isSourceRecord);
 }

@@ -72,6 +72,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE flagsync_runs ADD COLUMN scope text;
     `,
   },
+  {
+    version: 4,
+    name: 'repositories whose first sync is done',
+    sql: `
+      -- Devinfo repositories a run read and whose first sync (the backfill) Jira accepted, even those that linked
+      -- nothing yet: what later runs find goes as new work. Its provider, so the row goes when the provider does.
+      CREATE TABLE flagsync_repositories (
+        id text PRIMARY KEY,
+        provider text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */

@@ -6,9 +6,11 @@ import {
   emptyState,
   inFlight,
   recordsOf,
+  repositoryRecordsOf,
   sourcesOf,
   type EntityRecord,
   type ProviderHolding,
+  type RepositoryRecord,
   type SourceRecord,
   type StateSummary,
   type SyncState,
@@ -33,10 +35,14 @@ const SourceRowsCodec = t.array(
   t.type({ provider: t.string, fingerprint: t.string, mapping: t.string, flags: t.number, unlinked: t.number }),
 );
 
+const RepositoryRowsCodec = t.array(t.type({ id: t.string, provider: t.string }));
+const RepositoryProvidersCodec = t.array(t.type({ provider: t.string }));
+
 const HoldingRowsCodec = t.array(t.type({ kind: KindCodec, provider: t.string, n: t.number, dirty: t.boolean }));
 
-type EntityChange = Exclude<RecordChange, { type: 'source' }>;
+type EntityChange = Exclude<RecordChange, { type: 'source' | 'repository' }>;
 type SourceChange = Extract<RecordChange, { type: 'source' }>;
+type RepositoryChange = Extract<RecordChange, { type: 'repository' }>;
 type InFlightChange = Extract<RecordChange, { type: 'inflight' }>;
 
 /** Rows per statement: unnest() arrays keep one round trip per chunk, however many entities changed. */
@@ -58,7 +64,12 @@ function toRecord(row: t.TypeOf<typeof RowCodec>): EntityRecord {
 function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
   const last = new Map<string, RecordChange>();
   for (const change of changes) {
-    const key = change.type === 'source' ? `source\u0000${change.provider}` : `${change.kind}\u0000${change.id}`;
+    const key =
+      change.type === 'source'
+        ? `source\u0000${change.provider}`
+        : change.type === 'repository'
+          ? `repository\u0000${change.id}`
+          : `${change.kind}\u0000${change.id}`;
     const before = last.get(key);
     last.delete(key);
     last.set(
@@ -96,8 +107,16 @@ export class PgStateStore implements StateStore {
     const state = emptyState();
     for (const row of decodeOrThrow(RowsCodec, rows, 'state rows in PostgreSQL')) recordsOf(state, row.kind)[row.id] = toRecord(row);
     for (const [provider, source] of Object.entries(await this.loadSources())) sourcesOf(state)[provider] = source;
+    for (const [id, repository] of Object.entries(await this.loadRepositories())) repositoryRecordsOf(state)[id] = repository;
     return state;
   };
+
+  private async loadRepositories(): Promise<Record<string, RepositoryRecord>> {
+    const { rows } = await this.pool.query('SELECT id, provider FROM flagsync_repositories');
+    const repositories: Record<string, RepositoryRecord> = {};
+    for (const row of decodeOrThrow(RepositoryRowsCodec, rows, 'repository rows in PostgreSQL')) repositories[row.id] = { p: row.provider };
+    return repositories;
+  }
 
   private async loadSources(): Promise<Record<string, SourceRecord>> {
     const { rows } = await this.pool.query('SELECT provider, fingerprint, mapping, flags, unlinked FROM flagsync_sources');
@@ -108,7 +127,10 @@ export class PgStateStore implements StateStore {
     return sources;
   }
 
-  /** Counted by the database (the provider index), so an unchanged run never transfers the rows. */
+  /**
+   * Counted by the database (the provider index), so an unchanged run never transfers the rows. A provider with
+   * repository records only is listed with no records, as `summarize` lists it.
+   */
   readonly loadSummary = async (): Promise<StateSummary> => {
     await this.ready();
     const { rows } = await this.pool.query(
@@ -119,6 +141,9 @@ export class PgStateStore implements StateStore {
     for (const row of decodeOrThrow(HoldingRowsCodec, rows, 'state counts in PostgreSQL')) {
       (holdings[row.kind] ??= {})[row.provider] = { n: row.n, dirty: row.dirty };
     }
+    const repositories = await this.pool.query('SELECT DISTINCT provider FROM flagsync_repositories');
+    for (const row of decodeOrThrow(RepositoryProvidersCodec, repositories.rows, 'repository rows in PostgreSQL'))
+      (holdings.devinfo ??= {})[row.provider] ??= { n: 0, dirty: false };
     return { sources: await this.loadSources(), holdings };
   };
 
@@ -154,6 +179,8 @@ export class PgStateStore implements StateStore {
       for (let at = 0; at < marks.length; at += CHUNK) await markInFlight(client, marks.slice(at, at + CHUNK));
       for (let at = 0; at < deletes.length; at += CHUNK) await remove(client, deletes.slice(at, at + CHUNK));
       for (const change of last.filter((c): c is SourceChange => c.type === 'source')) await writeSource(client, change);
+      const repositories = last.filter((c): c is RepositoryChange => c.type === 'repository');
+      if (repositories.length > 0) await writeRepositories(client, repositories);
       await client.query('COMMIT');
     } catch (error) {
       // A statement that timed out left the connection busy (maybe half-open): no ROLLBACK on it, which would wait as
@@ -215,6 +242,19 @@ async function remove(client: PoolClient, deletes: readonly EntityChange[]): Pro
     deletes.map((c) => c.kind),
     deletes.map((c) => c.id),
   ]);
+}
+
+/** Repository records set and dropped (a run's first syncs: a few rows, one statement each way). */
+async function writeRepositories(client: PoolClient, changes: readonly RepositoryChange[]): Promise<void> {
+  const sets = changes.flatMap((c) => (c.record === undefined ? [] : [{ id: c.id, provider: c.record.p }]));
+  const drops = changes.flatMap((c) => (c.record === undefined ? [c.id] : []));
+  if (drops.length > 0) await client.query('DELETE FROM flagsync_repositories WHERE id = ANY($1::text[])', [drops]);
+  if (sets.length === 0) return;
+  await client.query(
+    `INSERT INTO flagsync_repositories (id, provider) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (id) DO UPDATE SET provider = EXCLUDED.provider, updated_at = now()`,
+    [sets.map((r) => r.id), sets.map((r) => r.provider)],
+  );
 }
 
 async function writeSource(client: PoolClient, change: SourceChange): Promise<void> {
