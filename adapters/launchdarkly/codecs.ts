@@ -91,6 +91,38 @@ export const LdFlagCodec = t.intersection(
 );
 
 export type LdFlag = t.TypeOf<typeof LdFlagCodec>;
+
+const SegmentMatchClauseCodec = t.type({ values: t.array(t.unknown, 'a list of segment keys') }, 'a segmentMatch clause');
+
+/** A clause object; one with op `segmentMatch` needs its values as a list (they are the segment keys walked). */
+const TrackedClauseCodec = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
+  'a clause',
+  (u): u is Record<string, unknown> => t.UnknownRecord.is(u) && (u['op'] !== 'segmentMatch' || SegmentMatchClauseCodec.is(u)),
+  (u, context) => {
+    if (!t.UnknownRecord.is(u)) return t.failure(u, context);
+    if (u['op'] !== 'segmentMatch') return t.success(u);
+    const checked = SegmentMatchClauseCodec.validate(u, t.appendContext(context, '', SegmentMatchClauseCodec, u));
+    return checked._tag === 'Left' ? checked : t.success(u);
+  },
+  t.identity,
+);
+
+/**
+ * What the SDK's change tracking walks in every flag or segment it is handed: prerequisites (flags) and the rules'
+ * clauses (flags and segments, for the segments they match). It does so after the store took the item, in a promise
+ * nobody awaits, so a throw there (a `null` prerequisite or clause, a list that is not one) is an unhandled rejection
+ * and ends the process. An item must pass this before the SDK sees it; whether it is a usable flag is LdFlagCodec's
+ * to say, later.
+ */
+export const SdkTrackedItemCodec = t.partial(
+  {
+    prerequisites: nullable(t.array(t.record(t.string, t.unknown, 'a prerequisite'), 'a list of prerequisites')),
+    rules: nullable(
+      t.array(t.partial({ clauses: nullable(t.array(TrackedClauseCodec, 'a list of clauses')) }, 'a rule'), 'a list of rules'),
+    ),
+  },
+  'a flag or segment object',
+);
 export type LdRollout = t.TypeOf<typeof RolloutCodec>;
 export type LdVariationOrRollout = t.TypeOf<typeof VariationOrRolloutCodec>;
 

@@ -1,6 +1,7 @@
 import { init, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
 import type { Logger } from '../../src/kit';
 import { CapturingFeatureStore } from './store';
+import { guardedStreamSource } from './stream-source';
 
 export interface SdkSourceSettings {
   /** Polling base URI (Relay Proxy or LaunchDarkly); the SDK's default when undefined. */
@@ -68,6 +69,16 @@ export async function readEnvironmentItems(
   const store = new CapturingFeatureStore();
   const lastProblem: { message?: string } = {};
   const source = (settings.stream ? (settings.streamUri ?? settings.baseUri) : settings.baseUri) ?? 'LaunchDarkly';
+  // Streaming goes through guardedStreamSource: the SDK's own stream handler ends the process on some malformed flags.
+  // A patch kept from the SDK changes nothing read here (the store is read right after the first data set).
+  const updateProcessor =
+    settings.updateProcessor ??
+    (settings.stream
+      ? guardedStreamSource(({ event, key, reason }) => {
+          lastProblem.message = `stream ${event} event${key !== undefined ? ` for "${key}"` : ''} not read: ${reason}`;
+          logger.debug({ sdk: 'stream' }, lastProblem.message);
+        })
+      : undefined);
   const client = init(sdkKey, {
     ...(settings.baseUri !== undefined ? { baseUri: settings.baseUri } : {}),
     ...(settings.streamUri !== undefined ? { streamUri: settings.streamUri } : {}),
@@ -77,7 +88,7 @@ export async function readEnvironmentItems(
     timeout: requestTimeoutSeconds(settings.initTimeoutSeconds),
     featureStore: store,
     logger: sdkLogger(logger, lastProblem),
-    ...(settings.updateProcessor !== undefined ? { updateProcessor: settings.updateProcessor } : {}),
+    ...(updateProcessor !== undefined ? { updateProcessor } : {}),
   });
   const initialized = client.waitForInitialization({ timeout: settings.initTimeoutSeconds });
   // The SDK's poller schedules its next poll when a response lands, even after close(); closing only once

@@ -4,8 +4,8 @@ import type { LaunchDarklyOptions } from '../options';
 
 /**
  * A stand-in for the LaunchDarkly Relay Proxy on loopback, speaking the server-side SDK endpoints:
- * GET /sdk/latest-all (polling) and GET /all (streaming, one `put` event). Each SDK key maps to one environment's
- * data set `{flags, segments}`; any other Authorization header gets 401, as the Relay does.
+ * GET /sdk/latest-all (polling) and GET /all (streaming, one `put` event, then whatever a test sends). Each SDK key maps
+ * to one environment's data set `{flags, segments}`; any other Authorization header gets 401, as the Relay does.
  */
 export interface EnvironmentData {
   readonly flags: Record<string, unknown>;
@@ -19,6 +19,8 @@ export interface FakeRelay {
   failWith(sdkKey: string, status: number): void;
   /** Sends a `patch` event (one flag, as LaunchDarkly streams a change) to the open streams of this SDK key. */
   patchFlag(sdkKey: string, key: string, flag: Readonly<Record<string, unknown>>): void;
+  /** Sends one event as is (`data` is serialized as JSON) to the open streams of this SDK key. */
+  send(sdkKey: string, event: 'put' | 'patch' | 'delete', data: unknown): void;
   close(): Promise<void>;
 }
 
@@ -54,15 +56,15 @@ export async function startFakeRelay(environments: Record<string, EnvironmentDat
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const send: FakeRelay['send'] = (sdkKey, event, data) => {
+    for (const [res, key] of streams) if (key === sdkKey) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     failWith: (sdkKey, status) => failures.set(sdkKey, status),
-    patchFlag: (sdkKey, key, flag) => {
-      for (const [res, key_] of streams) {
-        if (key_ === sdkKey) res.write(`event: patch\ndata: ${JSON.stringify({ path: `/flags/${key}`, data: flag })}\n\n`);
-      }
-    },
+    patchFlag: (sdkKey, key, flag) => send(sdkKey, 'patch', { path: `/flags/${key}`, data: flag }),
+    send,
     close: async () => {
       for (const res of streams.keys()) res.destroy();
       server.closeAllConnections();
