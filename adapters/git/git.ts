@@ -88,12 +88,26 @@ export async function assertRepository(dir: string, signal?: AbortSignal): Promi
 }
 
 /** "Git <version>" of the git CLI that reads the repositories (`git --version`), else "Git". Never rejects. */
-export async function gitProduct(signal?: AbortSignal): Promise<string> {
+/** git's version ("2.43.0"), or undefined when git cannot say. */
+export async function gitVersion(signal?: AbortSignal): Promise<string | undefined> {
   try {
     const out = await runGit(['--version'], { signal });
     // "git version 2.43.0", "git version 2.39.3 (Apple Git-145)"
-    return productName('Git', /^git version (\S+)/.exec(out.trim())?.[1]);
+    return /^git version (\S+)/.exec(out.trim())?.[1];
   } catch {
-    return 'Git';
+    return undefined;
   }
+}
+
+/** "Git 2.43.0": the product Jira shows for what this git read. */
+export const gitProductOf = (version: string | undefined): string => productName('Git', version);
+
+/**
+ * Whether `git log` can diff a merge commit against its first parent (`--diff-merges`, git 2.31). Without it a merge
+ * shows no stat, and its files-changed count would read 0.
+ */
+export function diffsMerges(version: string | undefined): boolean {
+  const [major, minor] = (version ?? '').split('.').map((part) => Number.parseInt(part, 10));
+  if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) return false;
+  return major > 2 || (major === 2 && minor >= 31);
 }

@@ -9,7 +9,7 @@ import {
   type DevinfoSource,
   type UnchangedSource,
 } from '../../src/kit';
-import { GitError, gitProduct, hideCredentials } from './git';
+import { diffsMerges, GitError, gitProductOf, gitVersion, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type GitOwnOptions, type RepositoryOptions } from './options';
 import { branchTips, historySettings, readRepository, type BranchTip } from './read';
@@ -64,7 +64,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
       const id = repo.id ?? repo.name;
       const result = await readRepository(
         gitDir(repo),
-        { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits },
+        { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits, mergeStats: diffsMerges(version) },
         signal,
         tips,
       );
@@ -77,7 +77,8 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
 
   /** Every repository brought up to date, its tips and history settings, and their fingerprint. */
   async function current(signal: AbortSignal) {
-    product = await gitProduct(signal);
+    version = await gitVersion(signal);
+    product = gitProductOf(version);
     // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
     const states: { tips: BranchTip[]; history: string }[] = [];
     for (const repo of options.repositories) states.push(await tipsOf(repo, signal));
@@ -92,7 +93,8 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     return { repositories, sourceFingerprint };
   }
 
-  let product = 'Git';
+  let version: string | undefined;
+  let product = gitProductOf(undefined);
   return {
     watch: watchGitRefs(options.repositories, gitDir, context.logger),
     get product() {
@@ -115,7 +117,8 @@ function fingerprintOf(
   gitVersion: string,
   states: readonly { readonly tips: readonly BranchTip[]; readonly history: string }[],
 ): string {
-  const hash = createHash('sha256').update(JSON.stringify(['git', 2, maxCommits, gitVersion]));
+  // 3: merge commits count their files against the first parent (a git that can, see diffsMerges).
+  const hash = createHash('sha256').update(JSON.stringify(['git', 3, maxCommits, gitVersion]));
   for (const [i, repo] of repositories.entries()) {
     hash.update(JSON.stringify(repo));
     hash.update(states[i]!.history);

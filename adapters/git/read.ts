@@ -5,8 +5,14 @@ import { assertRepository, runGit } from './git';
 import type { UrlBuilder } from './urls';
 
 const FIELDS = ['%H', '%an', '%ae', '%at', '%P', '%B'].join('%x00');
-// %x1e starts each record; --shortstat follows the fields ("N files changed, ..."); merges show no stat.
+// %x1e starts each record; --shortstat follows the fields ("N files changed, ...").
 const LOG_FORMAT = `--format=%x1e${FIELDS}%x00`;
+
+/**
+ * The stat of each commit. A merge commit counts the files it changed against its first parent (the branch merged
+ * into), as the forges show a merge; a git older than 2.31 shows merges no stat, and they count 0.
+ */
+const statArgs = (mergeStats: boolean) => (mergeStats ? ['--shortstat', '--diff-merges=first-parent'] : ['--shortstat']);
 
 export interface CommitInfo {
   readonly sha: string;
@@ -73,12 +79,17 @@ export async function branchTips(gitDir: string, signal: AbortSignal): Promise<B
     });
 }
 
-async function commitsBySha(gitDir: string, shas: readonly string[], signal: AbortSignal): Promise<Map<string, CommitInfo>> {
+async function commitsBySha(
+  gitDir: string,
+  shas: readonly string[],
+  mergeStats: boolean,
+  signal: AbortSignal,
+): Promise<Map<string, CommitInfo>> {
   const found = new Map<string, CommitInfo>();
   // Chunks keep the argument list far below the OS limit for repositories with thousands of branches.
   for (let i = 0; i < shas.length; i += 500) {
     const chunk = shas.slice(i, i + 500);
-    const out = await runGit(['log', '--no-walk=unsorted', '--shortstat', LOG_FORMAT, ...chunk, '--'], { cwd: gitDir, signal });
+    const out = await runGit(['log', '--no-walk=unsorted', ...statArgs(mergeStats), LOG_FORMAT, ...chunk, '--'], { cwd: gitDir, signal });
     for (const commit of parseLog(out)) found.set(commit.sha, commit);
   }
   return found;
@@ -103,6 +114,8 @@ export interface ReadSettings {
   readonly url: string;
   readonly urls: UrlBuilder;
   readonly maxCommits: number;
+  /** The git can count a merge commit's files (diffsMerges). */
+  readonly mergeStats: boolean;
 }
 
 /**
@@ -120,12 +133,12 @@ export async function readRepository(
     tips.length === 0
       ? []
       : parseLog(
-          await runGit(['log', '--branches', '--date-order', `--max-count=${settings.maxCommits}`, '--shortstat', LOG_FORMAT, '--'], {
-            cwd: gitDir,
-            signal,
-          }),
+          await runGit(
+            ['log', '--branches', '--date-order', `--max-count=${settings.maxCommits}`, ...statArgs(settings.mergeStats), LOG_FORMAT, '--'],
+            { cwd: gitDir, signal },
+          ),
         );
-  const tipInfo = await commitsBySha(gitDir, [...new Set(tips.map((t) => t.sha))], signal);
+  const tipInfo = await commitsBySha(gitDir, [...new Set(tips.map((t) => t.sha))], settings.mergeStats, signal);
   const branches: DevBranch[] = [];
   for (const tip of tips) {
     const info = tipInfo.get(tip.sha);

@@ -8,7 +8,7 @@ import { devinfoSourceFromEntry, linkedDevinfo, sourceFromEntry } from '../../..
 import { tempDir } from '../../../test/helpers/flagd-fixtures';
 import { TestRepo } from '../../../test/helpers/git-repo';
 import { adapter as gitAdapter, type GitOptions } from '..';
-import { GitError, gitEnvironment } from '../git';
+import { diffsMerges, GitError, gitEnvironment } from '../git';
 
 function source(options: Partial<GitOptions> & Pick<GitOptions, 'repositories'>, configDir: string) {
   return devinfoSourceFromEntry(gitAdapter, { name: 'code', ...options }, { configDir, logger: silentLogger });
@@ -113,6 +113,21 @@ describe('git devinfo adapter', () => {
 
   it('flags merge commits', async () => {
     assert.equal((await read()).commits.find((c) => c.sha === sha.merge)?.merge, true);
+  });
+
+  it("counts a merge commit's files against the branch it was merged into", async () => {
+    // The merge brought in the feature branch's one file; a plain `git log --shortstat` shows merges no stat at all.
+    const web = await read();
+    assert.equal(web.commits.find((c) => c.sha === sha.merge)?.filesChanged, 1);
+    // A branch tip that is a merge is read on its own (`--no-walk`): the same count.
+    assert.equal(web.branches.find((b) => b.name === 'main')?.lastCommit.filesChanged, 1);
+  });
+
+  it('tells a git that can count merge files (2.31 and later) from one that cannot', () => {
+    assert.deepEqual(
+      ['2.30.9', '2.31.0', '2.39.3', '2.43.0.windows.1', '3.0.0', '1.9.5', undefined, 'unknown'].map(diffsMerges),
+      [false, true, true, true, true, false, false, false],
+    );
   });
 
   it('builds commit and branch URLs from the Gitea preset by default', async () => {
