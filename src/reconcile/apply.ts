@@ -155,9 +155,7 @@ async function sendWrites<S, P, M, E>(
   const before = new Map<string, EntityRecord | undefined>();
   const properties = { ...deps.properties, [PROVIDER_PROPERTY]: plan.provider };
   // Decided before anything is sent, so an entity accepted early in the run does not change how the rest goes.
-  // Only confirmed records count: an entity merely in flight (a first sync that crashed) was never confirmed, so its
-  // repository is still new to Jira as far as anyone knows.
-  const kindFieldsOf = kind.requestFieldsFor?.(confirmed(records), ledger.state);
+  const kindFieldsOf = kind.requestFieldsFor?.(ledger.state, plan.provider);
   const product = deps.productOf?.(plan.provider);
   const common = product === undefined ? {} : { providerMetadata: { product } };
   const rounds = kind.pack(stamped, nowMs);
@@ -235,10 +233,6 @@ async function sendDeletes<S, P, M, E>(
     }
   }
   await ledger.checkpoint().catch(() => undefined);
-}
-
-function confirmed(records: Readonly<Record<string, EntityRecord>>): Readonly<Record<string, EntityRecord>> {
-  return Object.fromEntries(Object.entries(records).filter(([, record]) => record.h !== ''));
 }
 
 /**

@@ -128,12 +128,13 @@ export function devinfoDeleteParams(
   return { _updateSequenceId: String(ids.reduce((max, id) => Math.max(max, records[id]?.s ?? 0), nowMs)) };
 }
 
-/** Backfill, quiet or normal per repository (devinfo-send-mode.ts), from state before the run sends anything. */
-export function devinfoRequestFieldsFor(
-  records: Readonly<Record<string, EntityRecord>>,
-  state: SyncState,
-): (packet: DevinfoPacket) => Readonly<Record<string, unknown>> {
-  const done = firstSyncDone(Object.keys(records), state);
+/**
+ * Backfill, quiet or normal per repository (devinfo-send-mode.ts), from state before the run sends anything: the
+ * repositories whose first sync by this provider is done. One whose records name another provider (moved to this
+ * one) is new to this provider: what it finds there is history.
+ */
+export function devinfoRequestFieldsFor(state: SyncState, provider: string): (packet: DevinfoPacket) => Readonly<Record<string, unknown>> {
+  const done = firstSyncDone(state, provider);
   return (packet) => {
     const header = packet.members[0]?.write.entity.payload.repository;
     return DEVINFO_REQUEST_FIELDS[sendModeOf(packet.entity.id, done, header?.transitions !== false)];

@@ -1,5 +1,5 @@
 import type { RunOutcome } from './kind';
-import type { SyncState } from './state';
+import { repositoryRecordsOf, type EntityRecord, type SyncState } from './state';
 import type { StateLedger } from './state-ledger';
 
 /**
@@ -9,12 +9,14 @@ import type { StateLedger } from './state-ledger';
  * and goes as NORMAL, so smart commits keep working. A repository configured with `transitions: false` never fires
  * them.
  *
- * A repository's first sync is done once a run read it and Jira accepted everything sent of it, or there was nothing
- * to send: a new repository whose commits link no issue yet sends nothing, and the first keyed commit a later run
- * finds is new work. State keeps that as a repository record (SyncState.repositories), since such a repository
- * leaves no entity record; a repository with an accepted branch or commit in state counts as done too (states
- * written before repository records existed, and a first sync cut short after part of it landed). Without either
- * (never read, a dry run, a first sync Jira refused or never answered, state lost) the next sync is a backfill.
+ * A repository's first sync is done once a run of its provider read it and Jira answered everything sent of it, or
+ * there was nothing to send: a new repository whose commits link no issue yet sends nothing, and the first keyed
+ * commit a later run finds is new work. State keeps that as a repository record (SyncState.repositories) naming the
+ * provider, and that record alone decides: a first sync cut short (a stop between rounds, the run timeout, Jira
+ * unreachable) sends the rest of its history as a backfill too, and a repository moved to another provider is that
+ * provider's first sync. Without a record of the provider (never read, a dry run, a first sync Jira refused or never
+ * answered in part or in full, state lost) the next sync is a backfill. States written before repository records
+ * existed get one per repository with an accepted branch or commit, once (seedFirstSyncs; PostgreSQL: migration 5).
  */
 
 export type DevinfoSendMode = 'backfill' | 'quiet' | 'normal';
@@ -36,11 +38,35 @@ export function repositoriesInState(recordIds: Iterable<string>): Set<string> {
   return ids;
 }
 
-/** Repositories whose first sync is done: with a repository record, or with an accepted entity (`confirmedIds`). */
-export function firstSyncDone(confirmedIds: Iterable<string>, state: SyncState): Set<string> {
-  const done = repositoriesInState(confirmedIds);
-  for (const id in state.repositories ?? {}) done.add(id);
+/** The repositories whose first sync by `provider` is done: those it holds a repository record of. */
+export function firstSyncDone(state: SyncState, provider: string): Set<string> {
+  const done = new Set<string>();
+  const repositories = state.repositories ?? {};
+  for (const id in repositories) if (repositories[id]!.p === provider) done.add(id);
   return done;
+}
+
+/**
+ * For a state written before repository records existed (`repositories` absent): a repository with a branch or commit
+ * Jira accepted had its first sync then (the rule of those versions), so it gets its record, under the provider of
+ * its latest accepted record. Without this, an upgrade would backfill every synced repository again. The file store
+ * seeds a snapshot without `repositories` as it loads it (it writes the key from then on); PostgreSQL's migration 5
+ * does the same in SQL.
+ */
+export function seedFirstSyncs(state: SyncState): void {
+  const latest = new Map<string, EntityRecord>();
+  const records = state.entities.devinfo ?? {};
+  for (const id in records) {
+    const record = records[id]!;
+    const slash = id.indexOf('/');
+    if (record.h === '' || slash <= 0) continue;
+    const repository = id.slice(0, slash);
+    const before = latest.get(repository);
+    if (before === undefined || record.s > before.s) latest.set(repository, record);
+  }
+  if (latest.size === 0) return;
+  const repositories = repositoryRecordsOf(state);
+  for (const [id, record] of latest) repositories[id] ??= { p: record.p };
 }
 
 export function sendModeOf(repositoryId: string, done: ReadonlySet<string>, transitions: boolean): DevinfoSendMode {
@@ -53,13 +79,16 @@ export function sendModeOf(repositoryId: string, done: ReadonlySet<string>, tran
  * records of repositories no longer configured.
  *
  * Done: listed by a provider read in full (not skipped as unchanged, nor failed), with none of its branches and
- * commits rejected, failed or unanswered (a stopped run), or held back for bad data (sent later, they would be
- * history going as new work).
+ * commits left without Jira's answer (failed, unanswered, never sent: a run stopped between rounds) or held back for
+ * bad data (sent later, they would be history going as new work). One Jira rejected (a commit whose only issue key
+ * is unknown to it) had its answer: it is sent again every run and most likely rejected again, and waiting for it
+ * would keep every later commit of the repository a backfill.
  *
- * Dropped: the provider left the config (an unscoped run only), or it was read in full and no longer lists the
- * repository. A repository added back later is synced as a first sync again, a backfill: meanwhile flagsync deleted
- * its branches from Jira and forgot its commits, and whatever it finds when added back (perhaps months of commits)
- * is history to Jira's users, not work done now; replaying its smart commits would move issues long since moved on.
+ * Dropped: the provider is no longer among this kind's providers in the config (an unscoped run only), or it was read
+ * in full and no longer lists the repository. A repository added back later is synced as a first sync again, a
+ * backfill: meanwhile flagsync deleted its branches from Jira and forgot its commits, and whatever it finds when added
+ * back (perhaps months of commits) is history to Jira's users, not work done now; replaying its smart commits would
+ * move issues long since moved on.
  */
 export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void {
   const read = new Map<string, ReadonlySet<string>>();
@@ -68,17 +97,13 @@ export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void
     if (result.ok && listed !== undefined) read.set(result.provider, new Set(listed));
   }
   for (const [id, record] of Object.entries(ledger.state.repositories ?? {})) {
-    const unconfigured = outcome.configured !== undefined && !outcome.configured.includes(record.p);
+    const unconfigured = outcome.providers !== undefined && !outcome.providers.includes(record.p);
     if (unconfigured || read.get(record.p)?.has(id) === false) ledger.setRepository(id, undefined);
   }
   for (const result of outcome.results) {
     const listed = read.get(result.provider);
     if (listed === undefined) continue;
-    const unsettled = repositoriesInState([
-      ...result.rejected.map((r) => r.id),
-      ...result.failed.map((f) => f.id),
-      ...(outcome.kept.get(result.provider) ?? []),
-    ]);
+    const unsettled = repositoriesInState([...result.failed.map((f) => f.id), ...(outcome.kept.get(result.provider) ?? [])]);
     for (const id of listed) {
       if (!unsettled.has(id) && ledger.state.repositories?.[id]?.p !== result.provider) ledger.setRepository(id, { p: result.provider });
     }

@@ -48,8 +48,11 @@ export interface RunOutcome {
   /** Per provider, the ids held back for problems of their own (not sent, kept in Jira as they are). */
   readonly kept: ReadonlyMap<string, ReadonlySet<string>>;
   readonly results: readonly ProviderResult[];
-  /** Every provider in the config; undefined when the run was scoped to some (the others are left alone). */
-  readonly configured?: readonly string[];
+  /**
+   * This kind's providers in the config (the run's); undefined when the run was scoped to some (the others are left
+   * alone). A provider of another kind with the same name holds none of this kind's records.
+   */
+  readonly providers?: readonly string[];
 }
 
 /** Devinfo: which repositories had their first sync, the one sent as a backfill (devinfo-send-mode.ts). */
@@ -109,14 +112,11 @@ export interface ReconcileKind<S, P, M, E> {
    */
   readonly isHistory?: (id: string) => boolean;
   /**
-   * Given the kind's confirmed records and the state before this run sends anything (read them at once: they change
-   * as answers land): the top-level request fields of each packet (devinfo: a repository whose first sync is not
-   * done goes as a backfill). Packets asking for different fields go in different requests.
+   * Given the state before this run sends anything (read it at once) and the provider whose writes these are: the
+   * top-level request fields of each packet (devinfo: a repository whose first sync by this provider is not done goes
+   * as a backfill). Packets asking for different fields go in different requests.
    */
-  readonly requestFieldsFor?: (
-    records: Readonly<Record<string, EntityRecord>>,
-    state: SyncState,
-  ) => (packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>;
+  readonly requestFieldsFor?: (state: SyncState, provider: string) => (packet: Packet<P, M, E>) => Readonly<Record<string, unknown>>;
   /** Present when the kind records first syncs (devinfo); not called for dry runs. */
   readonly firstSyncs?: FirstSyncs<S>;
   /** Query parameters of this run's deletes, given the kind's records (devinfo: `_updateSequenceId`). */

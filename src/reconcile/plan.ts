@@ -82,6 +82,23 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
     ids.push(id);
   }
 
+  // An id another provider sends is not this one's to delete (or forget): devinfo ids carry no provider, so a
+  // repository moved to another provider, or to a renamed one, is written by the new one in this very run; deleting
+  // it before would have it sent as new, and after would empty it in Jira. Built only when some provider lost ids.
+  let wantedNow: Set<string> | undefined;
+  const wantedByAny = (): ReadonlySet<string> => {
+    if (wantedNow === undefined) {
+      wantedNow = new Set<string>();
+      for (const d of desired) {
+        if (!d.ok) continue;
+        for (const entity of d.entities) wantedNow.add(entity.id);
+        for (const id of d.unchanged ?? []) wantedNow.add(id);
+        for (const id of d.keep) wantedNow.add(id);
+      }
+    }
+    return wantedNow;
+  };
+
   const providers = desired.map((source): ProviderPlan<P> => {
     const knownIds = byProvider.get(source.provider) ?? [];
     if (!source.ok) {
@@ -133,7 +150,11 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
         previousSequence: record.s,
       });
     }
-    const gone = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
+    let gone = knownIds.filter((id) => !wanted.has(id) && !source.keep.has(id));
+    if (gone.length > 0 && desired.length > 1) {
+      const elsewhere = wantedByAny();
+      gone = gone.filter((id) => !elsewhere.has(id));
+    }
     const isHistory = options.isHistory ?? ((): boolean => false);
     const forget = gone.filter(isHistory);
     const vanished = forget.length === 0 ? gone : gone.filter((id) => !isHistory(id));
@@ -157,23 +178,8 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
   // A provider that is no longer in the config left its entities in Jira: they vanish as from an empty snapshot,
   // so the mass-delete guard holds them back unless the removal is confirmed with --allow-mass-delete.
   const configured = new Set(desired.map((d) => d.provider));
-  // An id a configured provider sends too is not the removed provider's to delete: devinfo ids carry no provider, so
-  // a repository moved to a renamed provider is written by the new one in this very run (deleting it after would
-  // empty it in Jira). While a configured provider cannot be read, what it wants is unknown: those deletes wait.
-  let wantedNow: Set<string> | undefined;
-  const wantedElsewhere = (): Set<string> | undefined => {
-    if (desired.some((d) => !d.ok)) return undefined;
-    if (wantedNow === undefined) {
-      wantedNow = new Set<string>();
-      for (const d of desired) {
-        if (!d.ok) continue;
-        for (const entity of d.entities) wantedNow.add(entity.id);
-        for (const id of d.unchanged ?? []) wantedNow.add(id);
-        for (const id of d.keep) wantedNow.add(id);
-      }
-    }
-    return wantedNow;
-  };
+  // While a configured provider cannot be read, what it wants is unknown: a removed provider's deletes wait.
+  const wantedElsewhere = (): ReadonlySet<string> | undefined => (desired.some((d) => !d.ok) ? undefined : wantedByAny());
   for (const [provider, recorded] of byProvider) {
     if (configured.has(provider) || options.scoped === true) continue;
     const elsewhere = wantedElsewhere();

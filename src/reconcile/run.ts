@@ -143,16 +143,18 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     if (configured !== undefined && !configured.includes(provider)) ledger.setSource(provider, undefined);
   // Entities held back for problems of their own (kept, not sent) are read and named again next run: no source record.
   const heldBack = new Set(desired.flatMap((d) => (d.ok && d.keep.size > 0 ? [d.provider] : [])));
-  // What recording first syncs needs of the sources and of what they want, taken before both are let go.
+  // What recording first syncs needs of the sources and of what they want, taken before both are let go (only for a
+  // kind that records them: a flag run keeps no `keep` set alive through its send).
   const firstSyncs = kind.firstSyncs;
   const listed = new Map<string, readonly string[]>();
+  const kept = new Map<string, ReadonlySet<string>>();
   if (firstSyncs !== undefined) {
     for (const source of sources) {
       const ids = source.ok ? firstSyncs.listed(source.data) : undefined;
       if (ids !== undefined) listed.set(source.provider.name, ids);
     }
+    for (const d of desired) if (d.ok && d.keep.size > 0) kept.set(d.provider, d.keep);
   }
-  const kept = new Map(desired.flatMap((d) => (d.ok && d.keep.size > 0 ? [[d.provider, d.keep] as const] : [])));
   // What the sources gave and what they want beyond the plan's writes are not needed to send: let them go, so the
   // collections during a long send do not walk them (at 100k flags, the normalized flags alone are ~70 MB).
   // eslint-disable-next-line no-useless-assignment -- released for the garbage collector, not read again
@@ -177,7 +179,9 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     const record = sourceRecordAfter(report, result, settingsKeys.get(result.provider)!);
     if (record !== undefined) ledger.setSource(result.provider, record);
   }
-  firstSyncs?.record(ledger, { listed, kept, results, configured });
+  // Records of this kind's providers only: a provider of another kind may carry the name of one removed from here.
+  const providers = input.scoped === true ? undefined : input.providers.map((p) => p.name);
+  firstSyncs?.record(ledger, { listed, kept, results, providers });
   if (summary === undefined && !ledger.hasChanges) await input.store.keepSummary?.(ledger.state);
   return finishRun(ledger, logger, { ok: results.every(resultOk), dryRun: false, plan, results });
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
@@ -22,6 +23,17 @@ const devinfoBodies = (sim: Simulator) =>
     .map((r) => r.body as { preventTransitions?: boolean; operationType?: string; repositories: { id: string }[] });
 const modes = (sim: Simulator) =>
   devinfoBodies(sim).map((b) => [b.repositories.map((r) => r.id).join(), b.preventTransitions, b.operationType]);
+const sent = (sim: Simulator) => {
+  const repositories = devinfoBodies(sim).flatMap((b) => b.repositories as { commits?: { id: string }[]; branches?: { name: string }[] }[]);
+  return {
+    commits: repositories.flatMap((r) => (r.commits ?? []).map((c) => c.id)),
+    branches: repositories.flatMap((r) => (r.branches ?? []).map((b) => b.name)),
+  };
+};
+const storedBranches = (sim: Simulator, id: string) =>
+  ((sim.stored('devinfo') as { id: string; branches?: { name: string }[] }[]).find((r) => r.id === id)?.branches ?? [])
+    .map((b) => b.name)
+    .sort();
 const BACKFILL = [true, 'BACKFILL'] as const;
 const NORMAL = [undefined, undefined] as const;
 
@@ -33,7 +45,7 @@ interface StoreCase {
   readonly name: string;
   readonly setUp: (dir: string) => Promise<void>;
   readonly open: () => StateStore;
-  /** Leaves state as the previous flagsync version wrote it: entity records, no repository records. */
+  /** Leaves state as flagsync wrote it before repository records existed: entity records only (PostgreSQL: schema 3). */
   readonly asWrittenBefore: () => Promise<void>;
   readonly tearDown: () => Promise<void>;
 }
@@ -66,7 +78,10 @@ function postgresStore(): StoreCase {
       opened.push(backend);
       return backend.state;
     },
-    asWrittenBefore: async () => void (await queryDatabase(db!.url, 'DELETE FROM flagsync_repositories')),
+    asWrittenBefore: async () => {
+      await queryDatabase(db!.url, 'DROP TABLE flagsync_repositories');
+      await queryDatabase(db!.url, 'DELETE FROM flagsync_schema_migrations WHERE version >= 4');
+    },
     tearDown: async () => {
       await Promise.all(opened.splice(0).map((b) => b.close()));
       await db?.drop();
@@ -82,11 +97,12 @@ for (const store of [fileStore(), postgresStore()]) {
     let web: TestRepo;
     let configFile: string;
 
-    const gitProvider = (...names: string[]) => ({
-      name: 'code',
+    const gitProviderNamed = (provider: string, ...names: string[]) => ({
+      name: provider,
       adapter: 'git',
       repositories: names.map((name) => ({ path: path.join(dir, name), name, url: `https://git.example/acme/${name}` })),
     });
+    const gitProvider = (...names: string[]) => gitProviderNamed('code', ...names);
     const configure = async (providers: readonly Record<string, unknown>[]) => {
       configFile = await writeSyncConfig(dir, sim, providers, { sync: { massDeleteThreshold: 0.5 } });
     };
@@ -171,14 +187,19 @@ for (const store of [fileStore(), postgresStore()]) {
       });
     }
 
-    it('state written by the previous version (no repository records): a repository with accepted records is still done', async () => {
+    it('state written before repository records existed: a repository with accepted records gets its record as state loads, so it is still done', async () => {
       web.commit('PROJ-1 first');
       await sync();
       await store.asWrittenBefore();
+      assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
       sim.clearRequests();
-      web.commit('PROJ-1 #done later');
+      const sha = web.commit('PROJ-1 #done later');
       await sync();
       assert.deepEqual(modes(sim), [['web', ...NORMAL]]);
+      assert.deepEqual(
+        sim.transitions().map((t) => [t.type, t.id]),
+        [['commits', sha]],
+      );
       assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
     });
 
@@ -224,6 +245,113 @@ for (const store of [fileStore(), postgresStore()]) {
       await sync();
       assert.deepEqual(modes(sim), [['web', ...BACKFILL]]);
       assert.deepEqual(sim.transitions(), []);
+    });
+
+    for (const order of ['the provider it leaves', 'the provider it joins'] as const) {
+      it(`a repository moved to another configured git provider (${order} first in the config) is a first sync there: a backfill, and neither provider deletes its branches`, async () => {
+        web.commit('PROJ-1 #done old work');
+        web.checkout('PROJ-3-login', true);
+        web.commit('PROJ-3 #done login form');
+        web.checkout('main');
+        new TestRepo(path.join(dir, 'docs')).commit('PROJ-5 docs start');
+        new TestRepo(path.join(dir, 'api')).commit('PROJ-7 api start');
+        await configure([gitProviderNamed('code', 'web', 'docs'), gitProviderNamed('code-api', 'api')]);
+        assert.equal((await sync()).ok, true);
+        sim.clearRequests();
+        // web moves from "code" to "code-api"; "code" keeps docs.
+        const leaves = gitProviderNamed('code', 'docs');
+        const joins = gitProviderNamed('code-api', 'web', 'api');
+        await configure(order === 'the provider it leaves' ? [leaves, joins] : [joins, leaves]);
+        const moved = await sync();
+        assert.equal(moved.ok, true, JSON.stringify(moved.results));
+        // What code-api finds of web is history to it, as it was to code: no transitions, no smart commits.
+        assert.deepEqual(modes(sim), [['web', ...BACKFILL]]);
+        assert.deepEqual(sim.transitions(), []);
+        assert.deepEqual(
+          sim.requests.filter((r) => r.method === 'DELETE').map((r) => r.path),
+          [],
+        );
+        assert.deepEqual(storedBranches(sim, 'web'), ['PROJ-3-login', 'main']);
+        assert.deepEqual(await repositoryRecords(), { web: { p: 'code-api' }, docs: { p: 'code' }, api: { p: 'code-api' } });
+        // Settled: the next run sends only what is new, as new work.
+        sim.clearRequests();
+        const sha = web.commit('PROJ-1 #done new work');
+        const next = await sync();
+        assert.equal(next.ok, true, JSON.stringify(next.results));
+        assert.deepEqual(modes(sim), [['web', ...NORMAL]]);
+        assert.deepEqual(sent(sim), { commits: [sha], branches: ['main'] });
+        assert.deepEqual(
+          sim.transitions().map((t) => [t.type, t.id]),
+          [['commits', sha]],
+        );
+      });
+    }
+
+    it('its git provider replaced by a flag provider of the same name: the repository records go, and devinfo no longer loads state', async () => {
+      await sync();
+      assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
+      await writeEnvironments(dir, linkedFlags(1));
+      await configure([flagdProvider('code', dir)]);
+      assert.equal((await sync()).ok, true);
+      assert.deepEqual(await repositoryRecords(), {});
+      assert.deepEqual(Object.keys((await store.open().loadSummary!())?.holdings.devinfo ?? {}), []);
+      // Flags unchanged and no devinfo in state: the sync loads no records, for either kind.
+      const opened = store.open();
+      const load = sinon.spy(opened, 'load');
+      const unchanged = await syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, {
+        dryRun: false,
+        allowMassDelete: true,
+        store: opened,
+      });
+      assert.equal(unchanged.ok, true);
+      assert.equal(load.callCount, 0);
+    });
+
+    it('a first sync cut short (Jira unreachable after its first request) is not done: the rest of its history goes as a backfill too', async () => {
+      // 450 keyed commits in one go (fast-import: one git process): two rounds of at most 400 commits.
+      const lines: string[] = [];
+      for (let i = 1; i <= 450; i++) {
+        const message = `PROJ-1 #comment step ${i}`;
+        lines.push('commit refs/heads/main', `committer Ada Dev <ada@example.com> ${1_700_100_000 + i} +0000`);
+        lines.push(`data ${Buffer.byteLength(message)}`, message, 'M 644 inline steps.txt', `data ${String(i).length}`, String(i), '');
+      }
+      execFileSync('git', ['fast-import', '--quiet', '--force'], { cwd: web.dir, input: `${lines.join('\n')}\n` });
+      await configure([{ ...gitProvider('web'), maxCommits: 1000 }]);
+      // The first request is answered, every later one fails.
+      sim.injectFault({ type: 'delay', ms: 0, method: 'POST', path: '/devinfo/', times: 1 });
+      sim.injectFault({ type: 'status', status: 503, method: 'POST', path: '/devinfo/', times: 10 });
+      const cut = await sync();
+      assert.equal(cut.ok, false);
+      assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path.includes('/devinfo/') && r.status === 202).length, 1);
+      assert.deepEqual(await repositoryRecords(), {});
+      sim.clearFaults();
+      sim.clearRequests();
+      const rest = await sync();
+      assert.equal(rest.ok, true, JSON.stringify(rest.results));
+      assert.deepEqual(modes(sim), [['web', ...BACKFILL]]);
+      assert.equal(sent(sim).commits.length, 50);
+      assert.deepEqual(sim.transitions(), []);
+      assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
+    });
+
+    it('a first sync with a commit Jira rejects (its only key unknown) is done: that commit is tried again, later work goes as NORMAL', async () => {
+      const foreign = web.commit('NOPE-5 foreign key');
+      web.commit('PROJ-1 old work');
+      const first = await sync();
+      assert.deepEqual(
+        first.results[0]!.rejected.map((r) => r.id),
+        [`web/commit/${foreign}`],
+      );
+      assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
+      sim.clearRequests();
+      const sha = web.commit('PROJ-1 #done new work');
+      await sync();
+      assert.deepEqual(modes(sim), [['web', ...NORMAL]]);
+      assert.deepEqual(sent(sim).commits.sort(), [foreign, sha].sort());
+      assert.deepEqual(
+        sim.transitions().map((t) => [t.type, t.id]),
+        [['commits', sha]],
+      );
     });
   });
 }

@@ -5,6 +5,7 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import type { StatusReport } from '../../src/store/status-report';
 import { runCli } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
+import { postgresBackend } from '../../src/store/postgres/pg-backend';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
@@ -82,6 +83,30 @@ describe('flagsync status and state migrate', function () {
       { id: 'empty', provider: 'code' },
       { id: 'web', provider: 'code' },
     ]);
+  });
+
+  it('state migrate copies a state that holds only repository records (repositories that linked nothing yet)', async () => {
+    const from = path.join(dir, 'state.json');
+    await writeFile(from, JSON.stringify({ version: 1, entities: {}, repositories: { web: { p: 'code' } } }));
+    const migrated = await runCli(['state', 'migrate', '--from', from, '--to', db.url]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /^copied 1 records \(repositories 1\) and 0 runs from /);
+    assert.deepEqual(await queryDatabase(db.url, 'SELECT id, provider FROM flagsync_repositories'), [{ id: 'web', provider: 'code' }]);
+  });
+
+  it('state migrate refuses a database that holds only repository records: mixing two states is refused whatever they hold', async () => {
+    const backend = postgresBackend(db.url);
+    try {
+      await backend.state.save({ version: 1, entities: {} }, [{ type: 'repository', id: 'web', record: { p: 'code' } }]);
+    } finally {
+      await backend.close();
+    }
+    const from = path.join(dir, 'state.json');
+    await writeFile(from, JSON.stringify({ version: 1, entities: { devinfo: { 'api/commit/abc': { h: 'x', s: 1, p: 'code' } } } }));
+    const migrated = await runCli(['state', 'migrate', '--from', from, '--to', db.url]);
+    assert.equal(migrated.code, 1);
+    assert.match(migrated.stderr, /already holds 1 records; nothing copied/);
+    assert.deepEqual(await queryDatabase(db.url, 'SELECT id FROM flagsync_records'), []);
   });
 
   it('state migrate copies a file state into PostgreSQL; the next run there sends nothing again', async () => {

@@ -254,6 +254,40 @@ describe('providers removed from the config', () => {
   });
 });
 
+describe('ids another configured provider sends', () => {
+  it('are neither deleted nor forgotten by the provider that lost them, whichever comes first (a repository moved between providers)', () => {
+    const web: Array<[string, string, Record<string, unknown>]> = [
+      ['code', 'web/branch/main', { b: 1 }],
+      ['code', 'web/commit/c1', { c: 1 }],
+    ];
+    const docs: [string, string, Record<string, unknown>] = ['code', 'docs/branch/main', { d: 1 }];
+    const state = stateWith([...web, docs, ['code', 'old/branch/main', { o: 1 }]]);
+    const leaves = source('code', [entity('code', docs[1], docs[2])]);
+    const joins = source(
+      'code-api',
+      web.map(([, id, c]) => entity('code-api', id, c)),
+    );
+    const isHistory = (id: string) => id.includes('/commit/');
+    for (const order of [
+      [leaves, joins],
+      [joins, leaves],
+    ]) {
+      const plan = planRun('featureflags', order, state, { ...options, allowMassDelete: true, isHistory });
+      const code = plan.providers.find((p) => p.provider === 'code')!;
+      // Only what no provider sends any more goes.
+      assert.deepEqual([code.deletes, code.forget], [['old/branch/main'], []]);
+      const api = plan.providers.find((p) => p.provider === 'code-api')!;
+      assert.deepEqual(
+        api.writes.map((w) => [w.entity.id, w.action]),
+        [
+          ['web/branch/main', 'update'],
+          ['web/commit/c1', 'update'],
+        ],
+      );
+    }
+  });
+});
+
 describe('mass-delete guard over part of the entities', () => {
   it('counts only ids that are not history (devinfo: branches, not commits)', () => {
     const branches: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 10 }, (_, i) => [

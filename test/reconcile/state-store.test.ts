@@ -6,7 +6,7 @@ import { FileStateStore } from '../../src/store/file/file-state-store';
 import { MemoryStateStore } from '../../src/reconcile/memory-state-store';
 import { emptyState, recordsOf } from '../../src/reconcile/state';
 import { StateLedger } from '../../src/reconcile/state-ledger';
-import type { RecordChange, StateStore } from '../../src/reconcile/state-store';
+import { applyRecordChange, type RecordChange, type StateStore } from '../../src/reconcile/state-store';
 
 describe('FileStateStore', () => {
   let dir: string;
@@ -23,7 +23,8 @@ describe('FileStateStore', () => {
     const state = emptyState();
     recordsOf(state, 'featureflags')['demo:a'] = { h: 'abc', s: 5, p: 'demo' };
     await store.save(state);
-    assert.deepEqual(await store.load(), state);
+    // Every snapshot carries `repositories`, empty or not: its absence marks one written before they existed.
+    assert.deepEqual(await store.load(), { ...state, repositories: {} });
     assert.deepEqual(await readdir(path.join(dir, 'sub')), ['state.json', 'state.json.summary']);
   });
 
@@ -152,8 +153,7 @@ describe('FileStateStore', () => {
     it('keeps the devinfo repositories whose first sync is done: replayed from the journal, then in the snapshot', async () => {
       const file = path.join(dir, 'state.json');
       const store = new FileStateStore(file);
-      // A state file written before repository records existed loads as it is.
-      const before = { version: 1, entities: { devinfo: { 'web/commit/1': { h: 'x', s: 1, p: 'code' } } } };
+      const before = { version: 1, entities: { devinfo: { 'web/commit/1': { h: 'x', s: 1, p: 'code' } } }, repositories: {} };
       await writeFile(file, JSON.stringify(before));
       assert.deepEqual(await store.load(), before);
       await store.append([
@@ -166,6 +166,30 @@ describe('FileStateStore', () => {
       await store.save(replayed);
       assert.deepEqual(await readdir(dir), ['state.json', 'state.json.summary']);
       assert.deepEqual(await new FileStateStore(file).load(), { ...before, repositories: { web: { p: 'code' } } });
+    });
+
+    it('a snapshot written before repository records existed: each repository with an accepted record gets one as it loads', async () => {
+      const file = path.join(dir, 'state.json');
+      const devinfo = {
+        'web/commit/1': { h: 'x', s: 1, p: 'code' },
+        // Moved to another provider: the latest accepted record names the provider that holds it now.
+        'web/branch/main': { h: 'y', s: 3, p: 'code-api' },
+        'web/branch/old': { h: 'z', s: 2, p: 'code' },
+        // In flight only: Jira never confirmed anything of it, so its first sync is not done.
+        'api/commit/2': { h: '', s: 4, p: 'code' },
+      };
+      await writeFile(file, JSON.stringify({ version: 1, entities: { featureflags: { 'demo:a': { h: 'f', s: 1, p: 'demo' } }, devinfo } }));
+      // The journal of a run cut short after the upgrade is replayed over the seeded snapshot, never seeded from.
+      await new FileStateStore(file).append([
+        { type: 'put', kind: 'devinfo', id: 'new/commit/3', record: { h: 'n', s: 5, p: 'code' } },
+        { type: 'repository', id: 'api', record: { p: 'code' } },
+      ]);
+      const loaded = await new FileStateStore(file).load();
+      assert.deepEqual(loaded.repositories, { web: { p: 'code-api' }, api: { p: 'code' } });
+      // Once saved, the snapshot says which repositories are done: none is seeded again.
+      applyRecordChange(loaded, { type: 'repository', id: 'web' });
+      await new FileStateStore(file).save(loaded);
+      assert.deepEqual((await new FileStateStore(file).load()).repositories, { api: { p: 'code' } });
     });
 
     it('checkWritable leaves nothing behind and rejects, naming the folder, when it cannot write', async () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { KindName } from '../../src/jira/types';
 import { summarize, type EntityRecord } from '../../src/reconcile/state';
 import { Client } from 'pg';
+import * as sinon from 'sinon';
 import { createPool } from '../../src/store/postgres/connect';
 import { PgStateStore } from '../../src/store/postgres/pg-state-store';
 import { MIGRATIONS, migrate } from '../../src/store/postgres/migrations';
@@ -125,6 +126,27 @@ describe('PostgreSQL state store', function () {
       "SELECT 1 FROM information_schema.columns WHERE table_name = 'flagsync_records' AND column_name = 'note'",
     );
     assert.equal(columns.length, 1);
+  });
+
+  it('a database written before repository records existed: each repository with an accepted record gets one as it migrates', async () => {
+    const pool = createPool(db.url);
+    try {
+      await migrate(pool, MIGRATIONS.slice(0, 3));
+      await pool.query(
+        `INSERT INTO flagsync_records (kind, id, provider, hash, sequence) VALUES
+           ('devinfo', 'web/commit/1', 'code', 'x', 1),
+           -- moved to another provider: the latest accepted record names the provider that holds it now
+           ('devinfo', 'web/branch/main', 'code-api', 'y', 3),
+           ('devinfo', 'web/branch/old', 'code', 'z', 2),
+           -- in flight only: Jira never confirmed anything of it, so its first sync is not done
+           ('devinfo', 'api/commit/2', 'code', '', 4),
+           ('featureflags', 'demo:a', 'demo', 'f', 1)`,
+      );
+      await migrate(pool);
+    } finally {
+      await pool.end();
+    }
+    assert.deepEqual((await backend.state.load()).repositories, { web: { p: 'code-api' } });
   });
 
   it('refuses a database written by a newer flagsync', async () => {
@@ -324,6 +346,25 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
       },
     });
     assert.deepEqual(summary, summarize(await backend.state.load()));
+  });
+
+  it('loadSummary takes two round trips (holdings with repository records, sources): it runs on every sync', async () => {
+    const pool = createPool(db.url);
+    try {
+      await migrate(pool);
+      const store = new PgStateStore(pool, () => Promise.resolve());
+      await store.save({ version: 1, entities: {} }, [
+        put('repo/branch/main', { h: 'r', s: 1, p: 'git' }, 'devinfo'),
+        { type: 'repository', id: 'empty', record: { p: 'new-git' } },
+      ]);
+      const query = sinon.spy(pool, 'query');
+      const summary = await store.loadSummary();
+      assert.deepEqual(summary.holdings, { devinfo: { git: { n: 1, dirty: false }, 'new-git': { n: 0, dirty: false } } });
+      assert.equal(query.callCount, 2);
+    } finally {
+      sinon.restore();
+      await pool.end();
+    }
   });
 
   it('checkWritable passes on a writable database and names a read-only one', async () => {

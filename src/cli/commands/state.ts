@@ -35,6 +35,10 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
   const changes: RecordChange[] = [];
   for (const [kind, records] of Object.entries(state.entities) as [KindName, Record<string, never> | undefined][])
     for (const [id, record] of Object.entries(records ?? {})) changes.push({ type: 'put', kind, id, record });
+  // The devinfo repositories whose first sync is done, so the next run does not backfill them again: a state of
+  // repositories that linked nothing yet holds these only.
+  const repositories = Object.entries(state.repositories ?? {});
+  for (const [id, record] of repositories) changes.push({ type: 'repository', id, record });
   if (changes.length === 0) {
     process.stderr.write(`flagsync: state migrate: ${options.from} holds no records (missing or empty); nothing to copy\n`);
     return EXIT_FAILED;
@@ -53,8 +57,6 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
         process.stderr.write(`flagsync: state migrate: ${target.where} already holds ${held} records; nothing copied\n`);
         return EXIT_FAILED;
       }
-      // The devinfo repositories whose first sync is done, so the next run does not backfill them again.
-      for (const [id, record] of Object.entries(state.repositories ?? {})) changes.push({ type: 'repository', id, record });
       await target.state.save(state, changes);
       const runs = await new RunLogFile(runLogPathOf(options.from)).recent(50);
       for (const run of [...runs].reverse()) {
@@ -69,9 +71,10 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
         }
       }
       const copied = await target.state.count();
-      const perKind = Object.entries(state.entities)
-        .map(([kind, records]) => `${kind} ${Object.keys(records ?? {}).length}`)
-        .join(', ');
+      const perKind = [
+        ...Object.entries(state.entities).map(([kind, records]) => `${kind} ${Object.keys(records ?? {}).length}`),
+        ...(repositories.length === 0 ? [] : [`repositories ${repositories.length}`]),
+      ].join(', ');
       process.stdout.write(`copied ${copied} records (${perKind}) and ${runs.length} runs from ${options.from} to ${target.where}\n`);
       return EXIT_OK;
     } finally {

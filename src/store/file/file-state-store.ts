@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { decodeOrThrow } from '../../kit/decode';
 import { emptyState, summarize, type StateSummary, type SyncState } from '../../reconcile/state';
 import { applyRecordChange, type RecordChange, type StateStore } from '../../reconcile/state-store';
+import { seedFirstSyncs } from '../../reconcile/devinfo-send-mode';
 import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durable-write';
 import { journalLine, readJournalLine } from './journal-line';
 import { isStateFile, StateFileCodec } from './state-codecs';
@@ -108,7 +109,8 @@ export class FileStateStore implements StateStore {
     try {
       // The summary goes first: a crash before the new one is written leaves none, never one of the old snapshot.
       await fs.rm(this.summary, { force: true });
-      await writeFileAtomic(this.file, JSON.stringify(state));
+      // Always with `repositories`, even empty: its absence marks a snapshot written before it existed (see load).
+      await writeFileAtomic(this.file, JSON.stringify(state.repositories === undefined ? { ...state, repositories: {} } : state));
     } catch (error) {
       throw new Error(`cannot save the state file ${this.file} (${describeFsError(error)})`, { cause: error });
     }
@@ -162,8 +164,10 @@ export class FileStateStore implements StateStore {
       });
     }
     // The common case checks in place; decoding (which copies every record) only runs to name what is wrong.
-    if (isStateFile(json)) return { state: json, identity };
-    return { state: decodeOrThrow(StateFileCodec, json, `state file ${this.file}`), identity };
+    const state: SyncState = isStateFile(json) ? json : decodeOrThrow(StateFileCodec, json, `state file ${this.file}`);
+    // A snapshot written before repository records existed (every one since has the key): seeded, before the journal.
+    if (state.repositories === undefined) seedFirstSyncs(state);
+    return { state, identity };
   }
 
   private async readJournal(): Promise<(readonly RecordChange[])[]> {

@@ -85,6 +85,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'repositories synced before repository records',
+    sql: `
+      -- The repository record alone now says a first sync is done. Before, a repository with a branch or commit Jira
+      -- accepted counted as done: each such repository gets its record (the provider of its latest accepted record),
+      -- so an upgrade backfills none of them again. Devinfo record ids are <repository id>/branch|commit/<name>.
+      INSERT INTO flagsync_repositories (id, provider)
+      SELECT DISTINCT ON (repository) repository, provider
+      FROM (
+        SELECT split_part(id, '/', 1) AS repository, provider, sequence
+        FROM flagsync_records
+        WHERE kind = 'devinfo' AND hash <> ''
+      ) AS accepted
+      WHERE repository <> ''
+      ORDER BY repository, sequence DESC
+      ON CONFLICT (id) DO NOTHING;
+    `,
+  },
 ];
 
 /** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */

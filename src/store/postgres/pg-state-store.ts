@@ -36,7 +36,6 @@ const SourceRowsCodec = t.array(
 );
 
 const RepositoryRowsCodec = t.array(t.type({ id: t.string, provider: t.string }));
-const RepositoryProvidersCodec = t.array(t.type({ provider: t.string }));
 
 const HoldingRowsCodec = t.array(t.type({ kind: KindCodec, provider: t.string, n: t.number, dirty: t.boolean }));
 
@@ -129,21 +128,22 @@ export class PgStateStore implements StateStore {
 
   /**
    * Counted by the database (the provider index), so an unchanged run never transfers the rows. A provider with
-   * repository records only is listed with no records, as `summarize` lists it.
+   * repository records only is listed with no records (n 0), as `summarize` lists it: in the same query, so a summary
+   * costs two round trips (holdings, sources).
    */
   readonly loadSummary = async (): Promise<StateSummary> => {
     await this.ready();
     const { rows } = await this.pool.query(
-      "SELECT kind, provider, count(*)::int AS n, bool_or(hash = '') AS dirty FROM flagsync_records WHERE kind = ANY($1) GROUP BY kind, provider",
+      `SELECT kind, provider, count(*)::int AS n, bool_or(hash = '') AS dirty FROM flagsync_records WHERE kind = ANY($1) GROUP BY kind, provider
+       UNION ALL SELECT DISTINCT 'devinfo', provider, 0, false FROM flagsync_repositories`,
       [KINDS],
     );
     const holdings: Partial<Record<KindName, Record<string, ProviderHolding>>> = {};
     for (const row of decodeOrThrow(HoldingRowsCodec, rows, 'state counts in PostgreSQL')) {
-      (holdings[row.kind] ??= {})[row.provider] = { n: row.n, dirty: row.dirty };
+      const held = (holdings[row.kind] ??= {});
+      // A provider's repository row (n 0) never hides its records' counts, whichever row comes first.
+      if (row.n > 0 || held[row.provider] === undefined) held[row.provider] = { n: row.n, dirty: row.dirty };
     }
-    const repositories = await this.pool.query('SELECT DISTINCT provider FROM flagsync_repositories');
-    for (const row of decodeOrThrow(RepositoryProvidersCodec, repositories.rows, 'repository rows in PostgreSQL'))
-      (holdings.devinfo ??= {})[row.provider] ??= { n: 0, dirty: false };
     return { sources: await this.loadSources(), holdings };
   };
 
@@ -194,10 +194,12 @@ export class PgStateStore implements StateStore {
     }
   }
 
-  /** How many records the store holds (for `state migrate`, which refuses to mix two states). */
+  /** How many records the store holds, repository records included (for `state migrate`, which refuses to mix two states). */
   async count(): Promise<number> {
     await this.ready();
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM flagsync_records');
+    const { rows } = await this.pool.query<{ n: string }>(
+      'SELECT ((SELECT count(*) FROM flagsync_records) + (SELECT count(*) FROM flagsync_repositories))::text AS n',
+    );
     return Number(rows[0]?.n ?? 0);
   }
 }
