@@ -92,7 +92,48 @@ export const LdFlagCodec = t.intersection(
 
 export type LdFlag = t.TypeOf<typeof LdFlagCodec>;
 
-const SegmentMatchClauseCodec = t.type({ values: t.array(t.unknown, 'a list of segment keys') }, 'a segmentMatch clause');
+/**
+ * Whether the SDK's change tracking would find `key` on every object: it keeps flag and segment keys as properties of
+ * plain objects, so a key such as `constructor`, `toString` or `__proto__` reads the inherited property there and
+ * throws (in a promise nobody awaits). Any JSON value is taken as the property key it becomes (`["valueOf"]` too).
+ */
+export function isObjectPrototypeName(key: unknown): boolean {
+  if (typeof key === 'string') return key in Object.prototype;
+  if (typeof key === 'object' && key !== null && !Array.isArray(key)) return false; // "[object Object]"
+  try {
+    return String(key) in Object.prototype;
+  } catch {
+    return true; // not a JSON value; nothing the SDK could track either
+  }
+}
+
+/** A flag or segment key the SDK's change tracking can hold (anything else it reads is its own business). */
+const trackableKey = (what: string) =>
+  new t.Type<unknown>(
+    `${what} the LaunchDarkly SDK can track (not a property name every JavaScript object has)`,
+    (u): u is unknown => !isObjectPrototypeName(u),
+    (u, context) => (isObjectPrototypeName(u) ? t.failure(u, context) : t.success(u)),
+    t.identity,
+  );
+
+const PrerequisiteKeyCodec = t.partial({ key: trackableKey('a flag key') }, 'a prerequisite');
+
+/** A prerequisite object whose key (if any) the SDK can track; `is` is the fast path every flag takes. */
+const TrackedPrerequisiteCodec = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
+  'a prerequisite',
+  (u): u is Record<string, unknown> => t.UnknownRecord.is(u) && !isObjectPrototypeName(u['key']),
+  (u, context) => {
+    if (!t.UnknownRecord.is(u)) return t.failure(u, context);
+    const checked = PrerequisiteKeyCodec.validate(u, t.appendContext(context, '', PrerequisiteKeyCodec, u));
+    return checked._tag === 'Left' ? checked : t.success(u);
+  },
+  t.identity,
+);
+
+const SegmentMatchClauseCodec = t.type(
+  { values: t.array(trackableKey('a segment key'), 'a list of segment keys') },
+  'a segmentMatch clause',
+);
 
 /** A clause object; one with op `segmentMatch` needs its values as a list (they are the segment keys walked). */
 const TrackedClauseCodec = new t.Type<Record<string, unknown>, Record<string, unknown>, unknown>(
@@ -110,19 +151,24 @@ const TrackedClauseCodec = new t.Type<Record<string, unknown>, Record<string, un
 /**
  * What the SDK's change tracking walks in every flag or segment it is handed: prerequisites (flags) and the rules'
  * clauses (flags and segments, for the segments they match). It does so after the store took the item, in a promise
- * nobody awaits, so a throw there (a `null` prerequisite or clause, a list that is not one) is an unhandled rejection
- * and ends the process. An item must pass this before the SDK sees it; whether it is a usable flag is LdFlagCodec's
- * to say, later.
+ * nobody awaits, so a throw there (a `null` prerequisite or clause, a list that is not one, a prerequisite or segment
+ * key named like a property every object has: see isObjectPrototypeName) is an unhandled rejection and ends the
+ * process. An item must pass this, and its own key must pass isObjectPrototypeName, before the SDK sees it; whether
+ * it is a usable flag is LdFlagCodec's to say, later.
  */
 export const SdkTrackedItemCodec = t.partial(
   {
-    prerequisites: nullable(t.array(t.record(t.string, t.unknown, 'a prerequisite'), 'a list of prerequisites')),
+    prerequisites: nullable(t.array(TrackedPrerequisiteCodec, 'a list of prerequisites')),
     rules: nullable(
       t.array(t.partial({ clauses: nullable(t.array(TrackedClauseCodec, 'a list of clauses')) }, 'a rule'), 'a list of rules'),
     ),
   },
   'a flag or segment object',
 );
+
+/** Why the SDK cannot hold an item listed (or streamed) under a key like `constructor`. */
+export const PROTOTYPE_KEY_REASON = 'key: expected a key the LaunchDarkly SDK can track (not a property name every JavaScript object has)';
+
 export type LdRollout = t.TypeOf<typeof RolloutCodec>;
 export type LdVariationOrRollout = t.TypeOf<typeof VariationOrRolloutCodec>;
 

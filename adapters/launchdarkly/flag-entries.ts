@@ -17,9 +17,11 @@ function isTombstone(item: unknown): boolean {
 /**
  * The flag configurations of one SDK data set, each decoded on its own. The key a flag is listed under is the one
  * the SDK evaluates by, so it names a skipped flag even when the configuration inside is unreadable. Deleted flags
- * (tombstones) are left out; values are never quoted in a reason.
+ * (tombstones) are left out; values are never quoted in a reason. A flag in `kept` (key → reason: the SDK was not
+ * handed it, e.g. keyed `constructor`) is skipped with that reason even when it decodes: never mapped from data the
+ * SDK did not hold, and never left out as if deleted.
  */
-export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>): DecodedFlags {
+export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>, kept: ReadonlyMap<string, string> = new Map()): DecodedFlags {
   const flags: LdFlag[] = [];
   const skipped: SkippedFlag[] = [];
   for (const [key, item] of Object.entries(entries)) {
@@ -29,8 +31,11 @@ export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>): D
     const decoded: ItemDecoded<LdFlag> = LdFlagCodec.is(item)
       ? { ok: true, value: item }
       : decodeItem(LdFlagCodec, item, { maxProblems: ALL_PROBLEMS });
+    const keptReason = kept.get(key);
     if (!decoded.ok) {
       skipped.push({ key, reason: decoded.reason });
+    } else if (keptReason !== undefined) {
+      skipped.push({ key, reason: keptReason });
     } else if (decoded.value.key !== key) {
       skipped.push({ key, reason: 'key: differs from the key the flag is listed under' });
     } else if (decoded.value.deleted !== true) {

@@ -42,7 +42,8 @@ function isBooleanFlag(flag: LdFlag): boolean {
 export function onVariation(flag: LdFlag, onValues: MapSettings['onValues']): OnVariation {
   const variations = flag.variations ?? [];
   const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < variations.length;
-  const configured = onValues[flag.key];
+  // Own keys only: a flag keyed `constructor` must not find the function every object inherits.
+  const configured = Object.prototype.hasOwnProperty.call(onValues, flag.key) ? onValues[flag.key] : undefined;
   if (configured !== undefined) {
     const wanted = new Set(configured.map((v) => JSON.stringify(v)));
     return (i) => inRange(i) && wanted.has(JSON.stringify(variations[i]));

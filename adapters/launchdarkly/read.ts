@@ -4,13 +4,14 @@ import { versionsDigest } from './fingerprint';
 import { decodeFlagEntries } from './flag-entries';
 import { FlagJoin } from './join';
 import type { MapSettings } from './map';
+import type { EnvironmentItems } from './sdk-source';
 
 /** One configured environment and how to read its SDK data (key → item, as the SDK stored it). */
 export interface EnvironmentSource {
   readonly name: string;
   /** The environment's key in LaunchDarkly. */
   readonly key: string;
-  readonly read: (signal: AbortSignal) => Promise<Readonly<Record<string, unknown>>>;
+  readonly read: (signal: AbortSignal) => Promise<EnvironmentItems>;
 }
 
 /** Everything a read needs; `metadata` reads the REST API, when configured. */
@@ -87,13 +88,14 @@ export async function readEnvironments(plan: ReadPlan, signal: AbortSignal, acce
   /** Reads environment `position`, keeps its digest and, unless `onlyIfChanged` and the digest matches, maps it. */
   const readOne = async (position: number, onlyIfChanged: boolean): Promise<'matched' | 'mapped'> => {
     const env = plan.environments[position]!;
-    let items: Readonly<Record<string, unknown>>;
+    let read: EnvironmentItems;
     try {
-      items = await env.read(inner.signal);
+      read = await env.read(inner.signal);
     } catch (error) {
       fail(`environment "${env.name}"`, error);
       return failed();
     }
+    const { items, kept } = read;
     const digest = plan.fingerprinted ? versionsDigest(items) : undefined;
     digests[position] = digest;
     if (onlyIfChanged && digest !== undefined && digest === accepted?.[position]) return 'matched';
@@ -102,7 +104,7 @@ export async function readEnvironments(plan: ReadPlan, signal: AbortSignal, acce
       if (failures.length > 0 || signal.aborted) return failed();
       join = new FlagJoin(plan.settings, metadata, unusableMetadata);
     }
-    const { flags, skipped } = decodeFlagEntries(items);
+    const { flags, skipped } = decodeFlagEntries(items, kept);
     join.add(position, { name: env.name, key: env.key, flags, skipped });
     return 'mapped';
   };

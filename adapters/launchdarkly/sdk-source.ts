@@ -1,7 +1,7 @@
 import { init, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
 import type { Logger } from '../../src/kit';
 import { CapturingFeatureStore } from './store';
-import { guardedStreamSource } from './stream-source';
+import { guardedStreamSource, SDK_VERSION } from './stream-source';
 
 export interface SdkSourceSettings {
   /** Polling base URI (Relay Proxy or LaunchDarkly); the SDK's default when undefined. */
@@ -11,6 +11,17 @@ export interface SdkSourceSettings {
   readonly initTimeoutSeconds: number;
   /** Replaces the polling/streaming data source, e.g. with the SDK's TestData (`td.getFactory()`). */
   readonly updateProcessor?: LDOptions['updateProcessor'];
+}
+
+/** One environment's flag data as the SDK's store received it. */
+export interface EnvironmentItems {
+  /** Flag key → flag configuration as the SDK stored it (tombstones included, undecoded). */
+  readonly items: Readonly<Record<string, unknown>>;
+  /**
+   * Flags among `items` the SDK was not handed (CapturingFeatureStore.init), key → reason, in key order: a snapshot
+   * skips them by key (Jira keeps its copy), for the SDK never held them.
+   */
+  readonly kept: ReadonlyMap<string, string>;
 }
 
 /** One environment failed to deliver flag data; the message names the cause but never the SDK key. */
@@ -55,8 +66,8 @@ function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: 
 
 /**
  * Starts an SDK client for one SDK key, waits (bounded) until it has the environment's full data set, returns the
- * flag configurations as the SDK stored them (key → item, tombstones included, undecoded) and always closes the
- * client: a one-shot run never hangs on it. The store is read right after initialization, before the (background)
+ * flag configurations as the SDK stored them (key → item, tombstones included, undecoded, with those kept from the
+ * SDK named) and always closes the client: a one-shot run never hangs on it. The store is read right after initialization, before the (background)
  * close. A data set whose `flags` is not a key → flag map rejects: it must never read as "no flags".
  */
 export async function readEnvironmentItems(
@@ -64,7 +75,7 @@ export async function readEnvironmentItems(
   settings: SdkSourceSettings,
   signal: AbortSignal,
   logger: Logger,
-): Promise<Readonly<Record<string, unknown>>> {
+): Promise<EnvironmentItems> {
   if (signal.aborted) throw new EnvironmentReadError('aborted');
   const store = new CapturingFeatureStore();
   const lastProblem: { message?: string } = {};
@@ -74,9 +85,20 @@ export async function readEnvironmentItems(
   const updateProcessor =
     settings.updateProcessor ??
     (settings.stream
-      ? guardedStreamSource(({ event, key, reason }) => {
-          lastProblem.message = `stream ${event} event${key !== undefined ? ` for "${key}"` : ''} not read: ${reason}`;
-          logger.debug({ sdk: 'stream' }, lastProblem.message);
+      ? guardedStreamSource({
+          onProblem: ({ event, key, reason }) => {
+            lastProblem.message = `stream ${event} event${key !== undefined ? ` for "${key}"` : ''} not read: ${reason}`;
+            logger.debug({ sdk: 'stream' }, lastProblem.message);
+          },
+          onUnexpected: (event, error) => {
+            const message = error instanceof Error ? error.message : String(error);
+            lastProblem.message = scrub(
+              `handling a stream ${event} event failed unexpectedly (${message}): the LaunchDarkly SDK's internals may ` +
+                `have changed (the adapter is built against @launchdarkly/node-server-sdk ${SDK_VERSION})`,
+              sdkKey,
+            );
+            logger.error(lastProblem.message);
+          },
         })
       : undefined);
   const client = init(sdkKey, {
@@ -106,9 +128,10 @@ export async function readEnvironmentItems(
   } finally {
     aborted.dispose();
   }
+  const kept = store.kept('features');
   const items = store.take('features');
   if (items === undefined) throw new EnvironmentReadError(`flag data from ${source}: flags: expected a map of flag key to flag, got none`);
-  return items;
+  return { items, kept };
 }
 
 /** Each SDK request ends before the init timeout does, so a poll is never in flight when the client closes. */

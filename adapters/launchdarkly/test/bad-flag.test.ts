@@ -157,6 +157,19 @@ describe('LaunchDarkly flag entries decoded one by one', () => {
     const { flags, skipped } = decodeFlagEntries({ gone: { key: 'gone', version: 'x', deleted: true } });
     assert.deepEqual([flags, skipped], [[], []]);
   });
+
+  it('skips a flag the SDK was not handed by key with the reason, even when it decodes; a deleted one is left out', () => {
+    const flag = (key: string, deleted = false) => ({ key, version: 1, on: true, variations: [true, false], deleted });
+    const reason = 'key: expected a key the LaunchDarkly SDK can track (not a property name every JavaScript object has)';
+    const { flags, skipped } = decodeFlagEntries(
+      { constructor: flag('constructor'), toString: flag('toString', true), ok: flag('ok') },
+      new Map([
+        ['constructor', reason],
+        ['toString', reason],
+      ]),
+    );
+    assert.deepEqual([flags.map((f) => f.key), skipped], [['ok'], [{ key: 'constructor', reason }]]);
+  });
 });
 
 describe("LaunchDarkly REST API: one flag's metadata malformed", () => {

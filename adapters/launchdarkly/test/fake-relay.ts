@@ -14,13 +14,17 @@ export interface EnvironmentData {
 
 export interface FakeRelay {
   readonly url: string;
-  readonly requests: { path: string; authorization: string | undefined }[];
+  readonly requests: { path: string; authorization: string | undefined; headers: http.IncomingHttpHeaders }[];
   /** Answers every request for this SDK key with this status instead of data. */
   failWith(sdkKey: string, status: number): void;
   /** Sends a `patch` event (one flag, as LaunchDarkly streams a change) to the open streams of this SDK key. */
   patchFlag(sdkKey: string, key: string, flag: Readonly<Record<string, unknown>>): void;
   /** Sends one event as is (`data` is serialized as JSON) to the open streams of this SDK key. */
   send(sdkKey: string, event: 'put' | 'patch' | 'delete', data: unknown): void;
+  /** Sends one event whose data line is `raw`, unchecked (need not be JSON), to the open streams of this SDK key. */
+  sendRaw(sdkKey: string, event: 'put' | 'patch' | 'delete', raw: string): void;
+  /** The next streams opened for this SDK key start with a `put` whose data line is these, one each, in turn. */
+  firstPutsRaw(sdkKey: string, ...raw: string[]): void;
   close(): Promise<void>;
 }
 
@@ -28,10 +32,11 @@ export async function startFakeRelay(environments: Record<string, EnvironmentDat
   const requests: FakeRelay['requests'] = [];
   const failures = new Map<string, number>();
   const streams = new Map<http.ServerResponse, string>();
+  const rawPuts = new Map<string, string[]>();
   const server = http.createServer((req, res) => {
     const authorization = req.headers.authorization;
     const path = new URL(req.url ?? '/', 'http://relay').pathname;
-    requests.push({ path, authorization });
+    requests.push({ path, authorization, headers: req.headers });
     const data = authorization === undefined ? undefined : environments[authorization];
     if (data === undefined) {
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"invalid SDK key"}');
@@ -47,7 +52,8 @@ export async function startFakeRelay(environments: Record<string, EnvironmentDat
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     } else if (req.method === 'GET' && path === '/all') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.write(`event: put\ndata: ${JSON.stringify({ path: '/', data: JSON.parse(body) })}\n\n`);
+      const raw = rawPuts.get(authorization!)?.shift();
+      res.write(`event: put\ndata: ${raw ?? JSON.stringify({ path: '/', data: JSON.parse(body) })}\n\n`);
       streams.set(res, authorization!);
       res.on('close', () => streams.delete(res));
     } else {
@@ -65,6 +71,10 @@ export async function startFakeRelay(environments: Record<string, EnvironmentDat
     failWith: (sdkKey, status) => failures.set(sdkKey, status),
     patchFlag: (sdkKey, key, flag) => send(sdkKey, 'patch', { path: `/flags/${key}`, data: flag }),
     send,
+    sendRaw: (sdkKey, event, raw) => {
+      for (const [res, key] of streams) if (key === sdkKey) res.write(`event: ${event}\ndata: ${raw}\n\n`);
+    },
+    firstPutsRaw: (sdkKey, ...raw) => rawPuts.set(sdkKey, [...(rawPuts.get(sdkKey) ?? []), ...raw]),
     close: async () => {
       for (const res of streams.keys()) res.destroy();
       server.closeAllConnections();

@@ -19,12 +19,18 @@ export interface ChildPlan {
   readonly stream?: boolean;
   /** Flags added to the stream's (or poll's) first data set. */
   readonly flags?: Readonly<Record<string, unknown>>;
+  /** Segments added to that data set. */
+  readonly segments?: Readonly<Record<string, unknown>>;
+  /** That data set as served, instead of `production` and the above (its `flags` or `segments` need not be maps). */
+  readonly data?: { readonly flags?: unknown; readonly segments?: unknown };
   /** Events sent to the watch's stream once the watch started. */
   readonly events?: readonly { readonly event: 'put' | 'patch' | 'delete'; readonly data: unknown }[];
 }
 
 export interface ChildResult {
   readonly changes?: number;
+  /** The keys of a snapshot's flags and skipped flags. */
+  readonly flags?: readonly string[];
   readonly skipped?: readonly string[];
   readonly error?: string;
 }
@@ -34,7 +40,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const deadline = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 async function main(plan: ChildPlan): Promise<ChildResult> {
-  const data: EnvironmentData = { ...production, flags: { ...production.flags, ...plan.flags } };
+  // Spread, not assigned: a key such as `__proto__` (an own property, as JSON.parse made it) stays a flag.
+  const data = (plan.data ?? {
+    flags: { ...production.flags, ...plan.flags },
+    segments: { ...production.segments, ...plan.segments },
+  }) as EnvironmentData;
   const relay = await startFakeRelay({ [CHILD_SDK_KEY]: data });
   const options: LaunchDarklyOptions = {
     name: 'ld',
@@ -49,9 +59,9 @@ async function main(plan: ChildPlan): Promise<ChildResult> {
   const controller = new AbortController();
   try {
     if (plan.mode === 'snapshot') {
-      const { skipped } = await source.snapshot(controller.signal);
+      const { flags, skipped } = await source.snapshot(controller.signal);
       await pause(300);
-      return { skipped: (skipped ?? []).map((s) => s.key) };
+      return { flags: flags.map((f) => f.key), skipped: (skipped ?? []).map((s) => s.key) };
     }
     let changes = 0;
     let changed = () => {};

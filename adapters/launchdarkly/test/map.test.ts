@@ -116,6 +116,13 @@ describe('LaunchDarkly mapping: one environment', () => {
     );
     assert.equal(env.url, 'https://app.eu.launchdarkly.com/projects/default/flags/f/targeting?env=prd');
   });
+  it('reads configured on-values by own key only: a flag keyed "constructor" or "toString" maps as any other', () => {
+    const multivariate = (key: string) => bool({ key, variations: ['a', 'b', 'c'], offVariation: 2, fallthrough: { variation: 1 } });
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      const env = normalizeFlagEnvironment(multivariate(key), prod, settings);
+      assert.deepEqual([env.enabled, env.defaultValue, env.rollout?.percentage], [true, 'c', 100], key);
+    }
+  });
 });
 
 describe('LaunchDarkly mapping: rollout helpers', () => {
