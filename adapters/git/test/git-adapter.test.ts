@@ -124,10 +124,16 @@ describe('git devinfo adapter', () => {
   });
 
   it('tells a git that can count merge files (2.31 and later) from one that cannot', () => {
-    assert.deepEqual(
-      ['2.30.9', '2.31.0', '2.39.3', '2.43.0.windows.1', '3.0.0', '1.9.5', undefined, 'unknown'].map(diffsMerges),
-      [false, true, true, true, true, false, false, false],
-    );
+    assert.deepEqual(['2.30.9', '2.31.0', '2.39.3', '2.43.0.windows.1', '3.0.0', '1.9.5', undefined, 'unknown'].map(diffsMerges), [
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('builds commit and branch URLs from the Gitea preset by default', async () => {
