@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ADAPTER_CONTRACT_VERSION,
@@ -21,9 +22,22 @@ export { URL_PRESETS } from './urls';
 
 const DEFAULT_MAX_COMMITS = 200;
 
-function gitDirOf(repo: RepositoryOptions, id: string, configDir: string): string {
-  if (repo.path !== undefined) return path.resolve(configDir, repo.path);
-  return path.resolve(configDir, repo.mirror ?? path.join('.flagsync', 'mirrors', `${id}.git`));
+/** A mirror exists once it has a HEAD (as `updateMirror` decides between clone and fetch). */
+const isMirror = (dir: string): boolean => existsSync(path.join(dir, 'HEAD'));
+
+/**
+ * Where a repository is read: its `path`, its `mirror`, or the default mirror folder, `mirrors/<id>.git` in the
+ * host's data folder (the state file's: writable where the config's folder often is not, a read-only mount or a
+ * ConfigMap). A mirror at the old default, `.flagsync/mirrors/<id>.git` beside the config, is kept while the new
+ * folder has none, so an upgrade clones no big repository again. A host without `dataDir` gets the old default.
+ */
+function gitDirOf(repo: RepositoryOptions, id: string, context: AdapterContext): { dir: string; newDefault?: string } {
+  if (repo.path !== undefined) return { dir: path.resolve(context.configDir, repo.path) };
+  if (repo.mirror !== undefined) return { dir: path.resolve(context.configDir, repo.mirror) };
+  const old = path.resolve(context.configDir, '.flagsync', 'mirrors', `${id}.git`);
+  if (context.dataDir === undefined) return { dir: old };
+  const dir = path.resolve(context.dataDir, 'mirrors', `${id}.git`);
+  return dir !== old && !isMirror(dir) && isMirror(old) ? { dir: old, newDefault: dir } : { dir };
 }
 
 /**
@@ -34,7 +48,23 @@ function gitDirOf(repo: RepositoryOptions, id: string, configDir: string): strin
 export function createGitSource(options: GitOptions, context: AdapterContext): DevinfoSource {
   const provider = context.providerName;
   const maxCommits = options.maxCommits ?? DEFAULT_MAX_COMMITS;
-  const gitDir = (repo: RepositoryOptions): string => gitDirOf(repo, repo.id ?? repo.name, context.configDir);
+  // Decided on first use and then kept: a mirror does not move while the source lives.
+  const gitDirs = new Map<RepositoryOptions, string>();
+  const gitDir = (repo: RepositoryOptions): string => {
+    let dir = gitDirs.get(repo);
+    if (dir === undefined) {
+      const found = gitDirOf(repo, repo.id ?? repo.name, context);
+      if (found.newDefault !== undefined) {
+        context.logger.info(
+          { provider, repository: repo.name, mirror: found.dir, newDefault: found.newDefault },
+          'git: keeping the mirror at the old default folder beside the config (move it to newDefault to use the new one)',
+        );
+      }
+      dir = found.dir;
+      gitDirs.set(repo, dir);
+    }
+    return dir;
+  };
 
   /** Runs one repository's git work, failing the snapshot with the repository named and credentials hidden. */
   async function inRepository<T>(repo: RepositoryOptions, signal: AbortSignal, work: () => Promise<T>): Promise<T> {

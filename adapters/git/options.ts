@@ -31,7 +31,10 @@ const RepositoryShape = t.intersection([
     path: NonEmptyString,
     /** Or a remote to keep a bare mirror of (`git clone --mirror`, then `git fetch --prune` on every run). */
     remote: NonEmptyString,
-    /** Folder of the mirror (default: .flagsync/mirrors/<id>.git beside the config file). */
+    /**
+     * Folder of the mirror, relative to the config file (default: mirrors/<id>.git in the state file's folder; a
+     * mirror already at the old default, .flagsync/mirrors/<id>.git beside the config file, is kept).
+     */
     mirror: NonEmptyString,
     /** Jira repository id (default: the name, which must then be a valid id). Must stay stable. */
     id: RepositoryId,

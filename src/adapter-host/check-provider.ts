@@ -38,12 +38,13 @@ export function checkPassed(report: ProviderCheckReport): boolean {
 
 export async function checkProvider(
   provider: ProviderConfig,
-  settings: { readonly configDir: string; readonly timeoutMs: number; readonly logger: Logger },
+  settings: { readonly configDir: string; readonly dataDir?: string; readonly timeoutMs: number; readonly logger: Logger },
 ): Promise<ProviderCheckReport> {
   const { factory } = provider;
   const created = createSource(factory, provider.options, {
     providerName: provider.name,
     configDir: settings.configDir,
+    ...(settings.dataDir !== undefined && { dataDir: settings.dataDir }),
     logger: settings.logger.child({ provider: provider.name }),
   });
   const environmentTypes = new Map<string, EnvironmentType | undefined>();

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { FlagsyncConfig } from '../config';
 import { createJiraClient } from '../jira';
 import type { JiraClient } from '../jira';
@@ -42,6 +43,7 @@ export function createProviders(config: FlagsyncConfig, logger: Logger, only?: s
         createSource(provider.factory, provider.options, {
           providerName: provider.name,
           configDir: config.dir,
+          dataDir: path.dirname(config.state.path),
           logger: logger.child({ provider: provider.name }),
         }),
       );

@@ -33,6 +33,14 @@ export interface AdapterContext {
   readonly providerName: string;
   /** Directory of the config file, to resolve relative paths in options. */
   readonly configDir: string;
+  /**
+   * The folder flagsync keeps its data in, the state file's (by default `.flagsync` beside the config; in the
+   * container image `$FLAGSYNC_STATE_PATH`'s, a volume): where an adapter may keep caches, such as clones of remote
+   * repositories, in a subfolder of its own. Writable where the config's folder often is not (a read-only mount, a ConfigMap); it may
+   * not exist yet (create it). Absent with hosts that predate it (and in tests that leave it out): fall back to a
+   * folder under `configDir` then.
+   */
+  readonly dataDir?: string;
   readonly logger: Logger;
   /**
    * HTTP GETs for reading the source: JSON decoded with a codec, one error type naming URL and status, abort and

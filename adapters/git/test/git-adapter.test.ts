@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLeft, isRight } from 'fp-ts/Either';
@@ -315,6 +316,86 @@ describe('git devinfo adapter', () => {
         await rm(oldDir, { recursive: true, force: true });
         await rm(newDir, { recursive: true, force: true });
       }
+    });
+
+    describe('the default mirror folder', () => {
+      let remoteDir: string;
+      let remote: TestRepo;
+      let otherDir: string;
+      let base: string;
+      before(async () => {
+        remoteDir = await tempDir('flagsync-remote-');
+        remote = new TestRepo(remoteDir);
+        remote.commit('PROJ-2 start');
+        otherDir = await tempDir('flagsync-remote-other-');
+        new TestRepo(otherDir).commit('PROJ-7 start');
+      });
+      after(async () => {
+        await rm(remoteDir, { recursive: true, force: true });
+        await rm(otherDir, { recursive: true, force: true });
+      });
+      beforeEach(async () => {
+        base = await tempDir('flagsync-mirror-home-');
+        mkdirSync(path.join(base, 'config'));
+      });
+      afterEach(() => rm(base, { recursive: true, force: true }));
+
+      const repository = (name: string, remote: string) => ({ name, remote, url: `https://git.example/acme/${name}` });
+      const isMirror = (...at: string[]) => existsSync(path.join(base, ...at, 'HEAD'));
+
+      it("is mirrors/<id>.git in the host's data folder (the state's), not beside the config", async () => {
+        const mirrored = devinfoSourceFromEntry(
+          gitAdapter,
+          { name: 'code', repositories: [repository('svc', remoteDir)] },
+          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
+        );
+        const read = await linked(mirrored.snapshot(signal()));
+        assert.deepEqual(
+          read.repositories[0]!.branches.map((b) => b.name),
+          ['main'],
+        );
+        assert.ok(isMirror('state', 'mirrors', 'svc.git'), 'mirror beside the state');
+        assert.ok(!existsSync(path.join(base, 'config', '.flagsync')), 'nothing written beside the config');
+      });
+
+      it('keeps a mirror at the old default beside the config (no clone again after an upgrade); new ones go beside the state', async () => {
+        const old = path.join(base, 'config', '.flagsync', 'mirrors', 'svc.git');
+        execFileSync('git', ['clone', '--mirror', '--quiet', '--', remoteDir, old]);
+        // A branch pushed after the old mirror was made: read only if the old mirror is fetched.
+        remote.checkout('PROJ-8-later', true);
+        remote.commit('later');
+        remote.checkout('main');
+        const infos: unknown[] = [];
+        const logger = { ...silentLogger, info: (fields: unknown) => infos.push(fields), child: () => logger };
+        try {
+          const mirrored = devinfoSourceFromEntry(
+            gitAdapter,
+            { name: 'code', repositories: [repository('svc', remoteDir), repository('other', otherDir)] },
+            { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger },
+          );
+          const read = await linked(mirrored.snapshot(signal()));
+          assert.deepEqual(read.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-8-later', 'main']);
+          assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'svc.git')), 'svc is not cloned again');
+          assert.ok(isMirror('state', 'mirrors', 'other.git'), 'a repository without an old mirror is mirrored beside the state');
+          assert.ok(!existsSync(path.join(base, 'config', '.flagsync', 'mirrors', 'other.git')));
+          await mirrored.snapshot(signal());
+          assert.deepEqual(infos, [
+            { provider: 'code', repository: 'svc', mirror: old, newDefault: path.join(base, 'state', 'mirrors', 'svc.git') },
+          ]);
+        } finally {
+          remote.deleteBranch('PROJ-8-later');
+        }
+      });
+
+      it('is the old one beside the config for a host that passes no data folder', async () => {
+        const mirrored = devinfoSourceFromEntry(
+          gitAdapter,
+          { name: 'code', repositories: [repository('svc', remoteDir)] },
+          { configDir: path.join(base, 'config'), logger: silentLogger },
+        );
+        await mirrored.snapshot(signal());
+        assert.ok(isMirror('config', '.flagsync', 'mirrors', 'svc.git'));
+      });
     });
 
     it('names the repository when a remote cannot be reached', async () => {

@@ -64,6 +64,7 @@ export async function adapterCheckCommand(options: GlobalOptions & { provider?: 
   const { jsonCheck, renderCheck } = lazy<typeof import('../../adapter-host/check-report')>('../../adapter-host/check-report');
   const report = await checkProvider(provider, {
     configDir: config.dir,
+    dataDir: path.dirname(config.state.path),
     timeoutMs: (provider.timeoutSeconds ?? config.sync.providerTimeoutSeconds) * 1000,
     logger,
   });

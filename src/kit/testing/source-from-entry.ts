@@ -21,6 +21,8 @@ export interface TestSourceSettings {
   readonly providerName?: string;
   /** Default: the process's cwd. */
   readonly configDir?: string;
+  /** Default: none (the context has no `dataDir`, as with hosts that predate it). */
+  readonly dataDir?: string;
   readonly logger?: Logger;
   /** Default: the core's own (createSourceHttp()); pass one with a fake clock to test rate limits. */
   readonly http?: SourceHttp;
@@ -37,6 +39,7 @@ export function sourceFromEntry<Options>(
   return createSource(factory, decoded.options, {
     providerName,
     configDir: settings.configDir ?? process.cwd(),
+    ...(settings.dataDir !== undefined && { dataDir: settings.dataDir }),
     logger: settings.logger ?? silentLogger,
     ...(settings.http !== undefined && { http: settings.http }),
   });
