@@ -1,7 +1,8 @@
 /**
  * The adapter kit: everything an adapter may build on, and nothing of the host that runs it. Built-in adapters
  * import this entry and no other flagsync module (test/structure/import-rules.test.ts checks it); the package's
- * public entry re-exports it. The contract test kit is the second entry, `./testing`.
+ * public entry re-exports it. The contract test kit is in `./testing`; the public entry (src/index.ts) re-exports that
+ * too, so `flagsync` is the package's only entry for adapters (package.json "exports" has no `./testing`).
  */
 export { ADAPTER_CONTRACT_VERSION, SourceError, SUPPORTED_CONTRACT_VERSIONS } from './contract';
 export type {

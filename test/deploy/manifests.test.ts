@@ -7,6 +7,7 @@ import { parseConfig, type FlagsyncConfig } from '../../src/config';
 import { builtInRegistry } from '../../src/adapter-host/registry';
 import { HEALTH_PATHS, startMetricsServer } from '../../src/daemon/health-server';
 import { SyncMetrics } from '../../src/daemon/metrics';
+import { readDockerfile } from '../image/dockerfile';
 
 const root = path.resolve(__dirname, '..', '..');
 const k8sDir = path.join(root, 'deploy', 'kubernetes');
@@ -41,6 +42,7 @@ const byKind = (kind: string): Doc => {
 interface Container {
   name: string;
   args?: string[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   ports?: Array<{ name?: string; containerPort: number }>;
   livenessProbe?: { httpGet: { path: string; port: string | number } };
   readinessProbe?: { httpGet: { path: string; port: string | number } };
@@ -65,7 +67,7 @@ async function configMapConfig(): Promise<FlagsyncConfig> {
     DATABASE_URL: 'postgres://flagsync:pw@db:5432/flagsync',
     UNLEASH_ADMIN_TOKEN: '*:*.token',
   };
-  return parseConfig(text, { path: '/etc/flagsync/flagsync.yaml', registry: builtInRegistry(), env });
+  return parseConfig(text, { path: CONFIG_PATH, registry: builtInRegistry(), env });
 }
 
 /** Resolves a probe's port (a name or a number) against the container's ports. */
@@ -76,7 +78,22 @@ function portNumber(container: Container, port: string | number): number {
   return named.containerPort;
 }
 
-const CONFIG_PATH = '/etc/flagsync/flagsync.yaml';
+/** Where both workloads and compose put the config: the image's default, in a folder of its own. */
+const CONFIG_PATH = '/etc/flagsync/config/flagsync.yaml';
+
+/** A Kubernetes quantity of memory in bytes (Mi, Gi, or plain bytes). */
+function bytes(quantity: string): number {
+  const m = /^(\d+)(Mi|Gi)?$/.exec(quantity);
+  assert.ok(m !== null, `a memory quantity: ${quantity}`);
+  return Number(m[1]) * (m[2] === 'Gi' ? 2 ** 30 : m[2] === 'Mi' ? 2 ** 20 : 1);
+}
+
+/** A CLI duration as the manifests write them (60s, 5m). */
+function seconds(duration: string): number {
+  const m = /^(\d+)(s|m)$/.exec(duration);
+  assert.ok(m !== null, `a duration: ${duration}`);
+  return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+}
 
 describe('deploy/kubernetes', () => {
   it('every manifest parses and names its apiVersion, kind and metadata.name', () => {
@@ -84,7 +101,11 @@ describe('deploy/kubernetes', () => {
     for (const { file, doc } of manifests) {
       for (const field of ['apiVersion', 'kind', 'metadata.name']) assert.ok(at(doc, field), `${file}: ${field}`);
     }
-    assert.deepEqual(manifests.map((m) => m.doc['kind']).sort(), ['ConfigMap', 'CronJob', 'Deployment', 'Secret']);
+    assert.deepEqual(manifests.map((m) => m.doc['kind']).sort(), ['ConfigMap', 'CronJob', 'Deployment', 'NetworkPolicy', 'Secret']);
+  });
+
+  it("--config is the image's FLAGSYNC_CONFIG", () => {
+    assert.equal(readDockerfile().env['FLAGSYNC_CONFIG'], CONFIG_PATH);
   });
 
   it('the ConfigMap holds a config flagsync accepts: state in PostgreSQL, secrets by reference, metrics on', async () => {
@@ -101,6 +122,8 @@ describe('deploy/kubernetes', () => {
   it('Deployment: 2 replicas, probes on the paths and port the daemon serves, scrape annotations, non-root, read-only root', async () => {
     const deployment = byKind('Deployment');
     assert.equal(at(deployment, 'spec.replicas'), 2);
+    // /readyz reports sync health: a rolling update would wait for a ready new pod while a sync fails.
+    assert.equal(at(deployment, 'spec.strategy.type'), 'Recreate');
     const pod = podOf(deployment, 'spec.template.spec');
     const container = containerOf(pod);
     const config = await configMapConfig();
@@ -147,7 +170,7 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('CronJob: never two at once, a deadline, run --once, the same Secret, config and security as the daemon', () => {
+  it('CronJob: never two at once, a deadline the run timeout stays under, run --once, the same Secret, config and security as the daemon', async () => {
     const cron = byKind('CronJob');
     assert.equal(at(cron, 'spec.concurrencyPolicy'), 'Forbid');
     assert.ok(Number(at(cron, 'spec.startingDeadlineSeconds')) > 0);
@@ -156,11 +179,49 @@ describe('deploy/kubernetes', () => {
     const pod = podOf(cron, 'spec.jobTemplate.spec.template.spec');
     assert.equal(at(pod, 'restartPolicy'), 'Never');
     const container = containerOf(pod);
+    const config = await configMapConfig();
+    const waitLock = container.args?.[container.args.indexOf('--wait-lock') + 1];
+    assert.ok(waitLock !== undefined && container.args?.includes('--wait-lock'));
+    const budget = seconds(waitLock) + config.sync.runTimeoutSeconds + config.jira.requestTimeoutSeconds;
+    assert.ok(
+      budget < active,
+      `lock wait + run timeout + the batch in flight (${budget} s) end before activeDeadlineSeconds (${active} s)`,
+    );
     assert.deepEqual(container.args?.slice(0, 2), ['run', '--once']);
     assert.ok(container.args?.includes('--config') && container.args.includes(CONFIG_PATH));
     assert.deepEqual(container.envFrom, [{ secretRef: { name: 'flagsync' } }]);
     assert.equal(at(pod, 'securityContext.runAsNonRoot'), true);
     assert.equal(container.securityContext?.['readOnlyRootFilesystem'], true);
+  });
+
+  it('both workloads size memory for 100k flags (bench/README.md: up to 1.75 GB but LaunchDarkly) and request CPU', () => {
+    for (const pod of [
+      podOf(byKind('Deployment'), 'spec.template.spec'),
+      podOf(byKind('CronJob'), 'spec.jobTemplate.spec.template.spec'),
+    ]) {
+      const { resources } = containerOf(pod);
+      assert.ok(bytes(resources?.limits?.['memory'] ?? '0') >= 2 * 2 ** 30, 'memory limit of at least 2Gi');
+      assert.ok(bytes(resources?.requests?.['memory'] ?? '0') >= 256 * 2 ** 20, 'memory request');
+      assert.ok(resources?.requests?.['cpu'] !== undefined, 'a CPU request');
+      assert.equal(resources?.limits?.['cpu'], undefined, 'no CPU limit (a throttled run only takes longer)');
+    }
+  });
+
+  it('the example NetworkPolicy covers both workloads and allows DNS, PostgreSQL and HTTPS out', () => {
+    const policy = byKind('NetworkPolicy');
+    const selector = at(policy, 'spec.podSelector.matchLabels') as Record<string, string>;
+    for (const labels of [
+      at(byKind('Deployment'), 'spec.template.metadata.labels'),
+      at(byKind('CronJob'), 'spec.jobTemplate.spec.template.metadata.labels'),
+    ] as Array<Record<string, string>>) {
+      for (const [key, value] of Object.entries(selector)) assert.equal(labels[key], value, `selects the pods by ${key}`);
+    }
+    assert.deepEqual(at(policy, 'spec.policyTypes'), ['Egress']);
+    const ports = (at(policy, 'spec.egress') as Array<{ ports: Array<{ protocol: string; port: number }> }>).flatMap((rule) =>
+      rule.ports.map((p) => `${p.protocol}/${p.port}`),
+    );
+    const database = new URL((at(byKind('Secret'), 'stringData') as Record<string, string>)['DATABASE_URL']!);
+    for (const needed of ['UDP/53', 'TCP/53', `TCP/${database.port}`, 'TCP/443']) assert.ok(ports.includes(needed), needed);
   });
 
   it('both workloads mount the ConfigMap read-only where --config points, and a writable state folder', () => {

@@ -184,14 +184,16 @@ module.exports = { name: 'plain', version: require.extensions['.ts'] ? 'ts-loade
     assert.match(checked.stdout, /\(adapter acme-flags 0\.1\.0, contract v2\)/);
   });
 
-  it('3. container image path: an adapter folder without node_modules, mounted beside the config, gets the running flagsync', async () => {
-    // The image runs `node /app/bin/flagsync.js` from the compiled package; the adapter folder is mounted as it is.
+  it('3. container image path: an adapter folder without node_modules, apart from the config and named by absolute path, gets the running flagsync', async () => {
+    // The image runs `node /app/bin/flagsync.js` from the compiled package, with the config in /etc/flagsync/config/
+    // and the adapter folder, as it is, in /opt/flagsync/adapters/ (docs/adapters.md, "In the container image").
     const etc = await tempDir('flagsync-etc-');
-    await cp(adapterDir, path.join(etc, 'adapters', 'acme-flags'), {
+    const adapterCopy = path.join(await tempDir('flagsync-opt-'), 'adapters', 'acme-flags');
+    await cp(adapterDir, adapterCopy, {
       recursive: true,
       filter: (source) => !source.endsWith('node_modules'),
     });
-    const config = await writeConfig(etc, './adapters/acme-flags');
+    const config = await writeConfig(etc, adapterCopy);
     const checked = await flagsync(['adapter', 'check', '--config', config, '--provider', 'acme'], '/', { NODE_ENV: 'production' });
     assert.equal(checked.code, 0, checked.stdout + checked.stderr);
     assert.match(checked.stdout, /acme:PROJ-1-new-checkout → PROJ-1/);

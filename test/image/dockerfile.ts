@@ -6,6 +6,7 @@ export interface FinalStage {
   /** The FROM of the final stage, with build args filled in from their defaults. */
   readonly from: string;
   readonly env: Readonly<Record<string, string>>;
+  /** Its labels, build args filled in from their defaults. */
   readonly labels: Readonly<Record<string, string>>;
   readonly user?: string;
   readonly entrypoint: readonly string[];
@@ -48,7 +49,7 @@ export function readDockerfile(file = path.resolve(__dirname, '..', '..', 'Docke
       stage = { from: fill(rest.split(/\s+/)[0]!), env: {}, labels: {}, entrypoint: [], cmd: [], healthcheck: [] };
     } else if (stage !== undefined) {
       if (op === 'ENV') stage = { ...stage, env: { ...stage.env, ...pairs(rest) } };
-      else if (op === 'LABEL') stage = { ...stage, labels: { ...stage.labels, ...pairs(rest) } };
+      else if (op === 'LABEL') stage = { ...stage, labels: { ...stage.labels, ...pairs(fill(rest)) } };
       else if (op === 'USER') stage = { ...stage, user: rest };
       else if (op === 'ENTRYPOINT') stage = { ...stage, entrypoint: execForm(rest) };
       else if (op === 'CMD') stage = { ...stage, cmd: execForm(rest) };

@@ -1,30 +1,46 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { flagdFile, linkedFlags } from '../helpers/flagd-fixtures';
-import { installPackedFlagsync, run, tempDir } from '../helpers/packed';
+import { checkoutVersion, mustRun, packFlagsync, run, tempDir } from '../helpers/packed';
 import { freePort } from '../helpers/ports';
 import { readDockerfile } from './dockerfile';
 
 const image = readDockerfile();
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * The package as the Dockerfile's build stage installs it: the packed tarball unpacked as the app folder, this
+ * checkout's package-lock.json beside its package.json, and `npm ci` of the production dependencies.
+ */
+async function installLikeTheImage(): Promise<string> {
+  const tarball = await packFlagsync();
+  const app = await tempDir('flagsync-image-app-');
+  await mustRun('tar', ['-xzf', tarball, '-C', app, '--strip-components=1'], app);
+  await copyFile(path.join(repoRoot, 'package-lock.json'), path.join(app, 'package-lock.json'));
+  await mustRun('npm', ['ci', '--prefer-offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], app);
+  return app;
+}
 
 describe('the container image (Dockerfile)', () => {
   it('is based on one Node minor release, not a moving major tag', () => {
     assert.match(image.from, /^node:20\.\d+(\.\d+)?-bookworm-slim$/);
   });
 
-  it('carries OCI labels', () => {
+  it("carries OCI labels, the version being package.json's", async () => {
     for (const key of ['title', 'description', 'version', 'licenses'])
       assert.ok(image.labels[`org.opencontainers.image.${key}`], `org.opencontainers.image.${key}`);
+    assert.equal(image.labels['org.opencontainers.image.version'], await checkoutVersion());
   });
 
-  it('runs as node, with the default config and state paths in the environment', () => {
+  it('runs as node, with the default config (in a folder of its own) and state paths in the environment', () => {
     assert.equal(image.user, 'node');
-    assert.equal(image.env['FLAGSYNC_CONFIG'], '/etc/flagsync/flagsync.yaml');
+    // The folder the Kubernetes manifests mount their ConfigMap on, so other mounts under /etc/flagsync stay visible.
+    assert.equal(image.env['FLAGSYNC_CONFIG'], '/etc/flagsync/config/flagsync.yaml');
     assert.equal(image.env['FLAGSYNC_STATE_PATH'], '/var/lib/flagsync/state.json');
     assert.deepEqual(image.cmd, ['run', '--config', image.env['FLAGSYNC_CONFIG']]);
   });
@@ -35,9 +51,10 @@ describe('the container image (Dockerfile)', () => {
 });
 
 /**
- * Does what the image does, without a container engine: the packed package installed production-only (as the
- * Dockerfile installs it), its command run with the image's environment, and its HEALTHCHECK command run against
- * it. The image's folders map to a temporary root: /app → the install, /etc/flagsync and /var/lib/flagsync → here.
+ * Does what the image does, without a container engine: the packed package installed production-only from the lock
+ * file (as the Dockerfile installs it), its command run with the image's environment, and its HEALTHCHECK command
+ * run against it. The image's folders map to a temporary root: /app → the install, /etc/flagsync and
+ * /var/lib/flagsync → here.
  */
 describe('the image, run without a container engine', function () {
   this.timeout(300_000);
@@ -47,15 +64,26 @@ describe('the image, run without a container engine', function () {
   });
   after(() => sim.close());
 
-  it('installs production-only, syncs with the default state path, passes its health check, and stops on SIGTERM', async () => {
-    const app = await installPackedFlagsync();
+  it('installs production-only from the lock file, syncs with the default state path, passes its health check, and stops on SIGTERM', async () => {
+    const app = await installLikeTheImage();
     assert.ok(!existsSync(path.join(app, 'node_modules', 'mocha')), 'no dev dependencies installed');
+    const lock = JSON.parse(await readFile(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const manifest = JSON.parse(await readFile(path.join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const dependency of Object.keys(manifest.dependencies)) {
+      const installed = JSON.parse(await readFile(path.join(app, 'node_modules', dependency, 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      assert.equal(installed.version, lock.packages[`node_modules/${dependency}`]?.version, `${dependency}: the lock file's version`);
+    }
     const root = await tempDir('flagsync-image-root-');
     const inImage = (p: string): string => (p.startsWith('/app/') ? path.join(app, p.slice('/app/'.length)) : path.join(root, p));
     await mkdir(inImage('/var/lib/flagsync'), { recursive: true });
-    await mkdir(inImage('/etc/flagsync'), { recursive: true });
+    const configDir = path.posix.dirname(image.env['FLAGSYNC_CONFIG']!);
+    await mkdir(inImage(configDir), { recursive: true });
     const port = await freePort();
-    await writeFile(inImage('/etc/flagsync/production.flagd.json'), flagdFile(linkedFlags(5)));
+    await writeFile(inImage(`${configDir}/production.flagd.json`), flagdFile(linkedFlags(5)));
     await writeFile(
       inImage(image.env['FLAGSYNC_CONFIG']!),
       stringify({
@@ -95,12 +123,13 @@ describe('the image, run without a container engine', function () {
     const exited = new Promise<number | null>((resolve) => daemon.on('close', (code) => resolve(code)));
     const [healthNode, ...healthArgs] = image.healthcheck;
     assert.equal(healthNode, 'node');
+    // As in the image: the health check finds the port in the config FLAGSYNC_CONFIG names.
     const healthcheck = () =>
       run(
         process.execPath,
         healthArgs.map((a) => (a.startsWith('/') ? inImage(a) : a)),
         root,
-        { ...env, FLAGSYNC_HEALTH_URL: `http://127.0.0.1:${port}/healthz` },
+        env,
       );
     try {
       const statePath = inImage(image.env['FLAGSYNC_STATE_PATH']!);
