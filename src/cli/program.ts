@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { StatusOptions } from './commands/status';
-import type { StateMigrateOptions, StateUnlockOptions } from './commands/state';
+import type { StateMigrateOptions } from './commands/state';
 import type { SendFlags } from './commands/send';
 import type { BuildSendOptions } from '../send/build-payload';
 import type { DeploymentSendOptions } from '../send/deployment-payload';
@@ -144,19 +144,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--runs <n>', 'how many recent runs to list', '10')
     .action(async (opts: StatusOptions) => setExit(await command.status().statusCommand(opts)));
 
-  const state = program.command('state').description('manage the state store');
-  state
+  program
+    .command('state')
+    .description('manage the state store')
     .command('migrate')
     .description('copy a state file (and its run log) into an empty PostgreSQL database for state.store: postgres')
     .requiredOption('--from <file>', 'the state file (state.path of the file store)')
     .option('--to <url>', 'PostgreSQL URL (default: $DATABASE_URL, which keeps the password out of `ps`)')
     .action(async (opts: StateMigrateOptions) => setExit(await command.state().stateMigrateCommand(opts)));
-  withGlobalOptions(state.command('unlock'), ['config'])
-    .description(
-      "show who holds the writer lock and when it was last refreshed; remove it when stale (its holder was killed: a lock left in a volume by a container is stale 60 s after its last refresh); PostgreSQL's lock ends with its holder's session",
-    )
-    .option('--force', 'remove the lock even while its holder refreshes it (a holder still running stops writing state when it notices)')
-    .action(async (opts: StateUnlockOptions) => setExit(await command.state().stateUnlockCommand(opts)));
 
   return program;
 }

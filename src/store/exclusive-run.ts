@@ -97,8 +97,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * Runs `body` holding the writer lock, recorded in the run log (start, end, outcome) so every replica's /readyz
  * and `flagsync status` see it. State must be loaded inside `body`, after the lock is taken, so a run that waited
  * sees what the previous holder recorded and sends nothing twice. `body` gets a signal that aborts if the lock is
- * lost meanwhile (its PostgreSQL session ended; the lock file, its lease run out, was taken over or removed): it must
- * stop sending, as for SIGTERM.
+ * lost meanwhile (its PostgreSQL session ended): it must stop sending, as for SIGTERM.
  */
 export async function runExclusively(
   options: ExclusiveRunOptions,

@@ -66,7 +66,7 @@ describe('runExclusively', () => {
     assert.equal(result.status, 'ran');
   });
 
-  it('gives the body a signal that does not abort while the lock is held (the lock file, kept fresh)', async () => {
+  it('gives the body a signal that never aborts when the lock cannot be lost (the lock file)', async () => {
     await runExclusively({ backend, logger: silentLogger }, async (lockLost) => {
       assert.equal(lockLost.aborted, false);
       return okReport;

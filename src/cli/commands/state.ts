@@ -2,16 +2,10 @@ import { FileStateStore } from '../../store/file/file-state-store';
 import type { RecordChange } from '../../reconcile/state-store';
 import { registerSecret } from '../../log';
 import { PostgresUrl, percentDecoded } from '../../config/scalars';
-import { lockPathOf, runLogPathOf } from '../../store/file/file-backend';
-import { LockFile, type LockState } from '../../store/file/lock-file';
+import { runLogPathOf } from '../../store/file/file-backend';
 import { RunLogFile } from '../../store/file/run-log-file';
 import { thisProcess, describeHolder } from '../../store/holder';
-import { writerSession } from '../../store/postgres/advisory-lock';
-import { describeDatabase } from '../../store/postgres/connect';
 import { postgresBackend } from '../../store/postgres/pg-backend';
-import { loadConfigOrExit } from '../context';
-import type { GlobalOptions } from '../options';
-import { printErr, printOut } from '../output';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import type { KindName } from '../../jira/types';
 
@@ -89,90 +83,4 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
   } finally {
     await target.close();
   }
-}
-
-export interface StateUnlockOptions extends Pick<GlobalOptions, 'config'> {
-  /** Remove the lock even while its holder keeps it fresh. */
-  readonly force?: boolean;
-}
-
-const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
-
-/** "last refreshed <time> (<n> s ago)", or how far in the future its stamp is by this host's clock. */
-function refreshedLine(lock: LockFile, state: LockState): string {
-  const age = lock.ageMs(state);
-  const when = new Date(state.refreshedMs).toISOString();
-  if (age >= -1000) return `last refreshed ${when} (${seconds(Math.max(0, age))} ago)`;
-  return `last refreshed ${when}, ${seconds(-age)} in the future by this host's clock (the clocks of the hosts sharing the volume disagree)`;
-}
-
-/**
- * `flagsync state unlock [--force]`: shows who holds the writer lock, and since when it was last refreshed; removes a
- * stale one (its holder's process gone from this host, or not refreshed for a lease period), which the next run would
- * also take over; refuses a live one unless --force. A PostgreSQL store's lock is an advisory lock that ends with its
- * session: there is nothing to remove, only who holds it to show.
- */
-export async function stateUnlockCommand(options: StateUnlockOptions): Promise<number> {
-  const config = await loadConfigOrExit(options.config);
-  if (config.state.store === 'postgres') return unlockPostgres(config.state.url);
-  const lock = new LockFile(lockPathOf(config.state.path));
-  const current = await lock.read();
-  if (current === undefined) {
-    printOut(`no writer lock at ${lock.file}: nothing to unlock`);
-    return EXIT_OK;
-  }
-  const who =
-    current.holder === undefined
-      ? `holds no holder flagsync can read (${JSON.stringify(current.text.slice(0, 200))})`
-      : `held by ${describeHolder(current.holder)}`;
-  printOut(`writer lock ${lock.file}: ${who}; ${refreshedLine(lock, current)}`);
-  const verdict = lock.judge(current);
-  const lease = `a running flagsync refreshes it every ${seconds(lock.heartbeatMs)}; one not refreshed for ${seconds(lock.leaseMs)} is stale`;
-  const stale =
-    verdict === 'dead'
-      ? `its process (pid ${current.holder?.pid}) is gone from this host`
-      : verdict === 'expired'
-        ? `not refreshed for ${seconds(lock.ageMs(current))} (${lease})`
-        : undefined;
-  if (stale === undefined && options.force !== true) {
-    printErr(
-      `flagsync: state unlock: the lock is live: refreshed within its lease (${lease}). Stop its holder, or wait: once the ` +
-        `holder is gone, the next run takes the lock over ${seconds(lock.leaseMs)} after its last refresh. --force removes it ` +
-        `anyway; a holder still running then stops writing state when it notices (within ${seconds(lock.heartbeatMs)})`,
-    );
-    return EXIT_FAILED;
-  }
-  if (!(await lock.removeIfStill(current))) {
-    printErr(
-      'flagsync: state unlock: the lock changed while it was being removed (refreshed by its holder, or taken by another run); nothing removed: look again',
-    );
-    return EXIT_FAILED;
-  }
-  printOut(
-    stale === undefined
-      ? `removed the live writer lock (--force): a holder still running stops writing state when it notices (within ${seconds(lock.heartbeatMs)})`
-      : `removed the stale writer lock: ${stale}`,
-  );
-  return EXIT_OK;
-}
-
-async function unlockPostgres(url: string): Promise<number> {
-  const where = describeDatabase(url);
-  const about = `the writer lock of ${where} is a PostgreSQL advisory lock, which ends with its holder's session (a killed run's connection drops, and the lock with it): there is nothing to remove`;
-  const session = await writerSession(url);
-  if (session === undefined) {
-    printOut(`${about}. No session holds it now.`);
-    return EXIT_OK;
-  }
-  const details = [
-    session.application === undefined ? undefined : `application "${session.application}"`,
-    session.clientAddress === undefined ? undefined : `from ${session.clientAddress}`,
-    session.connectedSince === undefined ? undefined : `connected since ${session.connectedSince}`,
-  ].filter((d) => d !== undefined);
-  const holder = session.holder === undefined ? '' : ` (${describeHolder(session.holder)})`;
-  printErr(
-    `flagsync: state unlock: ${about}. It is held now by session ${session.backendPid}${holder}${details.length > 0 ? `, ${details.join(', ')}` : ''}. ` +
-      `Stop that run, or end its session (SELECT pg_terminate_backend(${session.backendPid})): it then stops writing state.`,
-  );
-  return EXIT_FAILED;
 }

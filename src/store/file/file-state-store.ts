@@ -8,7 +8,6 @@ import { describeFsError, syncFolder, writeFileAtomic } from '../../files/durabl
 import { journalLine, readJournalLine } from './journal-line';
 import { isStateFile, StateFileCodec } from './state-codecs';
 import { exists, readSummary, snapshotIdentity, writeSummary } from './state-summary-file';
-import type { LockFence } from './lock-file';
 
 /** Room the probe write asks for: a full disk fails here, before anything is sent. */
 const PROBE_BYTES = 16 * 1024;
@@ -20,8 +19,7 @@ const PROBE_BYTES = 16 * 1024;
  * fsync, rename, fsync of the folder) and then drops the journal. `load` replays the journal over the snapshot; a
  * torn line (a crash during an append) is skipped, and since a batch is sent only after its append returned,
  * nothing sent is lost. A missing file is an empty state: Jira may already hold things, and resending them
- * is harmless because sequence ids only grow. With a `fence` (the backend's writer lock), every write first checks
- * the lock is still this run's, and is refused once it is not (a lease lost, see lock-file.ts).
+ * is harmless because sequence ids only grow.
  */
 export class FileStateStore implements StateStore {
   readonly journal: string;
@@ -31,10 +29,7 @@ export class FileStateStore implements StateStore {
   private journalHandle: fs.FileHandle | undefined;
   /** Identity of the snapshot the last `load` read, when no journal was replayed over it. */
   private loadedSnapshot: string | undefined;
-  constructor(
-    readonly file: string,
-    private readonly fence?: LockFence,
-  ) {
+  constructor(readonly file: string) {
     this.journal = `${file}.journal`;
     this.summary = `${file}.summary`;
   }
@@ -50,7 +45,6 @@ export class FileStateStore implements StateStore {
     const identity = this.loadedSnapshot;
     if (identity === undefined || (await exists(this.journal))) return;
     try {
-      await this.fence?.check();
       if ((await snapshotIdentity(this.file)) !== identity) return;
     } catch {
       return;
@@ -69,7 +63,6 @@ export class FileStateStore implements StateStore {
 
   readonly append = async (changes: readonly RecordChange[]): Promise<void> => {
     if (changes.length === 0) return;
-    await this.fence?.check();
     try {
       const handle = this.journalHandle ?? (await this.startJournal());
       await handle.appendFile(`${journalLine(changes)}\n`);
@@ -113,7 +106,6 @@ export class FileStateStore implements StateStore {
 
   readonly save = async (state: SyncState): Promise<void> => {
     await this.closeJournal();
-    await this.fence?.check();
     try {
       // The summary goes first: a crash before the new one is written leaves none, never one of the old snapshot.
       await fs.rm(this.summary, { force: true });

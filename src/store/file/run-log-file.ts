@@ -5,7 +5,6 @@ import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunRecord } from '../types';
 import { describeFsError, writeFileAtomic } from '../../files/durable-write';
 import { ProviderSummaryCodec } from '../run-summary-codec';
-import type { LockFence } from './lock-file';
 
 const RunRecordCodec = t.intersection([
   t.type({
@@ -23,14 +22,10 @@ export const KEPT_RUNS = 50;
 
 /**
  * The file store's run log: a JSON file beside the state file, rewritten atomically. Runs write it while holding
- * the writer lock, so there is one writer; readers (/readyz, status) may read at any time. With a `fence` (the
- * backend's writer lock), a run that lost the lock writes no more (its rewrite could drop its successor's runs).
+ * the writer lock, so there is one writer; readers (/readyz, status) may read at any time.
  */
 export class RunLogFile implements RunLog {
-  constructor(
-    readonly file: string,
-    private readonly fence?: LockFence,
-  ) {}
+  constructor(readonly file: string) {}
 
   private async read(): Promise<RunRecord[]> {
     let text: string;
@@ -50,7 +45,6 @@ export class RunLogFile implements RunLog {
   }
 
   private async write(runs: readonly RunRecord[]): Promise<void> {
-    await this.fence?.check();
     try {
       await writeFileAtomic(this.file, JSON.stringify({ version: 1, runs: runs.slice(0, KEPT_RUNS) }));
     } catch (error) {

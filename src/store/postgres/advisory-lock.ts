@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
 import { lockKey } from './migrations';
-import { WRITER_LOCK_ROW, type WriterFence } from './writer-fence';
+import type { WriterFence } from './writer-fence';
 
 /** How often a held lock's session is asked whether it is still there (a half-open connection says nothing). */
 const LIVENESS_MS = 10_000;
@@ -83,58 +83,5 @@ export class AdvisoryLock implements WriterLock {
         await client.end().catch(() => undefined);
       },
     };
-  }
-}
-
-/** The session holding the writer lock, as PostgreSQL shows it (`flagsync state unlock`). */
-export interface WriterSession {
-  /** The holder's backend pid: `SELECT pg_terminate_backend(pid)` ends its session, and with it the lock. */
-  readonly backendPid: number;
-  readonly application?: string;
-  readonly clientAddress?: string;
-  readonly connectedSince?: string;
-  /** What the holder recorded in flagsync_writer when it took the lock (absent while it has not yet). */
-  readonly holder?: LockHolder;
-}
-
-/** Who holds the writer lock now (pg_locks); undefined when no session does. Reads only: creates no tables. */
-export async function writerSession(url: string): Promise<WriterSession | undefined> {
-  const client = new Client({
-    connectionString: url,
-    application_name: 'flagsync state unlock',
-    connectionTimeoutMillis: 10_000,
-    query_timeout: 10_000,
-  });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{
-      pid: number;
-      application_name: string | null;
-      client_addr: string | null;
-      backend_start: Date | null;
-    }>(
-      `SELECT l.pid, a.application_name, a.client_addr::text AS client_addr, a.backend_start
-       FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE ${WRITER_LOCK_ROW}`,
-    );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    let holder: LockHolder | undefined;
-    try {
-      const writer = await client.query<{ host: string; pid: number; since: Date }>('SELECT host, pid, since FROM flagsync_writer');
-      const w = writer.rows[0];
-      if (w !== undefined) holder = { host: w.host, pid: w.pid, since: w.since.toISOString() };
-    } catch (error) {
-      // 42P01: no flagsync tables (the lock's holder is then not a flagsync run of this schema's).
-      if ((error as { code?: string }).code !== '42P01') throw error;
-    }
-    return {
-      backendPid: row.pid,
-      ...(row.application_name === null || row.application_name === '' ? {} : { application: row.application_name }),
-      ...(row.client_addr === null ? {} : { clientAddress: row.client_addr }),
-      ...(row.backend_start === null ? {} : { connectedSince: row.backend_start.toISOString() }),
-      ...(holder === undefined ? {} : { holder }),
-    };
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }

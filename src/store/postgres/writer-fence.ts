@@ -2,13 +2,6 @@ import type { PoolClient } from 'pg';
 import { lockKey } from './migrations';
 
 /**
- * A row of pg_locks (aliased `l`) that is the writer lock, granted. A bigint advisory lock shows there as its high
- * word (classid) and low word (objid), objsubid 1.
- */
-export const WRITER_LOCK_ROW = `l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-  AND l.classid::bigint = (${lockKey('writer')} >> 32) & 4294967295 AND l.objid::bigint = ${lockKey('writer')} & 4294967295`;
-
-/**
  * What the writer lock's holder shares with the state store of the same process: the lock's session (its backend
  * pid) while the lock is held. Every state write checks, inside its transaction, that this session still holds the
  * lock: a session that was ended (a PostgreSQL restart, `pg_terminate_backend`, an idle timeout) has released it, and
@@ -30,8 +23,13 @@ export class WriterFence {
   async check(client: PoolClient): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return;
+    // A bigint advisory lock shows in pg_locks as its high word (classid) and low word (objid), objsubid 1.
     const { rows } = await client.query<{ held: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = $1 AND ${WRITER_LOCK_ROW}) AS held`,
+      `SELECT EXISTS (
+         SELECT 1 FROM pg_locks l, (SELECT ${lockKey('writer')} AS k) w
+         WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $1 AND l.objsubid = 1
+           AND l.classid::bigint = (w.k >> 32) & 4294967295 AND l.objid::bigint = w.k & 4294967295
+       ) AS held`,
       [pid],
     );
     if (rows[0]?.held !== true) {
