@@ -93,6 +93,14 @@ describe('flagsync CLI as a process', function () {
     assert.equal(sim.requests.length, 0);
   });
 
+  it('demo (npm start) syncs into its own simulator and names the next step as a checkout runs it', async () => {
+    const result = await runCli(['demo']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Second run with nothing changed: 0 write requests sent/);
+    // No `flagsync` command is on the PATH of a checkout: the hint is the command the README gives.
+    assert.match(result.stdout, /Next: `npx tsx src\/cli\/main\.ts init --adapter /);
+  });
+
   it('unknown option: exit 2', async () => {
     assert.equal((await runCli(['run', '--bogus'])).code, 2);
   });

@@ -67,12 +67,21 @@ export async function demoCommand(options: { logLevel?: string }): Promise<numbe
     const second = await syncOnce(config, logger, { dryRun: false, allowMassDelete: false });
     const writesAfter = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bulk')).length;
     out(`\nSecond run with nothing changed: ${writesAfter - writesBefore} write requests sent.`);
+    const cli = commandName();
     out(
-      '\nNext: `flagsync init --adapter <flagd|unleash|launchdarkly|flipt|git>` writes a starter flagsync.yaml (config/example.yaml explains every key); then `flagsync validate --connect` and `flagsync plan`.',
+      `\nNext: \`${cli} init --adapter <flagd|unleash|launchdarkly|flipt|git>\` writes a starter flagsync.yaml (config/example.yaml explains every key); then \`${cli} validate --connect\` and \`${cli} plan\`.`,
     );
     return first.ok && second.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
     await sim.close();
     await rm(stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * How to run flagsync where this demo ran: from a checkout's TypeScript sources (`npm start`) no `flagsync` command is
+ * on the PATH (and `npx flagsync` would not run this checkout).
+ */
+function commandName(): string {
+  return __filename.endsWith('.ts') ? 'npx tsx src/cli/main.ts' : 'flagsync';
 }
