@@ -28,6 +28,11 @@ export interface ExclusiveRunOptions {
    * runs of the same scope: a watch sync of one provider does not make a full tick skip the others.
    */
   readonly scope?: string;
+  /**
+   * No run lasts longer (the run timeout plus the shutdown's grace): a lock held for longer was likely left behind by
+   * a holder that is gone, and the message says how to clear it (WriterLock.leftBehindHint).
+   */
+  readonly longestRunMs?: number;
   readonly now?: () => Date;
 }
 
@@ -39,7 +44,13 @@ const stopping = (signal: AbortSignal | undefined): boolean => signal?.aborted =
 
 export type ExclusiveRunResult =
   | { readonly status: 'ran'; readonly report: RunReport<unknown> }
-  | { readonly status: 'locked'; readonly holder?: LockHolder; readonly message: string }
+  | {
+      readonly status: 'locked';
+      readonly holder?: LockHolder;
+      readonly message: string;
+      /** Held for longer than any run lasts: its holder is likely gone (the message says what to do). */
+      readonly leftBehind?: boolean;
+    }
   | { readonly status: 'done-this-slot'; readonly by: RunRecord; readonly message: string }
   /** The store cannot be written (a full disk, a read-only folder): nothing was sent. */
   | { readonly status: 'unwritable'; readonly message: string };
@@ -74,6 +85,20 @@ export function failureReason(report: RunReport<unknown>): string | undefined {
     });
   const all = report.stopped === undefined ? parts : [`stopped early: ${report.stopped}`, ...parts];
   return all.length > 0 ? all.join('; ') : 'the run did not finish';
+}
+
+/** The hint for a lock held longer than any run lasts, when its store can say what to do about it. */
+function leftBehindHint(
+  backend: StateBackend,
+  holder: LockHolder | undefined,
+  now: Date,
+  longestRunMs: number | undefined,
+): string | undefined {
+  if (holder === undefined || longestRunMs === undefined || backend.lock.leftBehindHint === undefined) return undefined;
+  const heldMs = now.getTime() - Date.parse(holder.since);
+  if (!(heldMs > longestRunMs)) return undefined;
+  const minutes = Math.round(heldMs / 60_000);
+  return `it has been held for ${minutes} min, longer than a run can last; ${backend.lock.leftBehindHint(holder)}`;
 }
 
 function unwritable(error: unknown): ExclusiveRunResult {
@@ -127,7 +152,9 @@ export async function runExclusively(
   }
   if (!attempt.acquired) {
     const message = `another run holds the writer lock (${backend.where}): ${describeHolder(attempt.holder)}`;
-    return { status: 'locked', ...(attempt.holder === undefined ? {} : { holder: attempt.holder }), message };
+    const hint = leftBehindHint(backend, attempt.holder, now(), options.longestRunMs);
+    if (hint === undefined) return { status: 'locked', ...(attempt.holder === undefined ? {} : { holder: attempt.holder }), message };
+    return { status: 'locked', holder: attempt.holder!, message: `${message}; ${hint}`, leftBehind: true };
   }
   if (attempt.tookOverFrom !== undefined) {
     logger.warn({ holder: attempt.tookOverFrom }, `took over a stale writer lock: ${describeHolder(attempt.tookOverFrom)} is gone`);

@@ -24,6 +24,11 @@ export type LockAttempt =
 /** One writer at a time per state: a run holds this for its whole duration. */
 export interface WriterLock {
   tryAcquire(me: LockHolder): Promise<LockAttempt>;
+  /**
+   * What to do about a lock its holder may have left behind (a container killed mid-run on another host, which this
+   * lock cannot check). Absent where the lock cannot outlive its holder (PostgreSQL's ends with the session).
+   */
+  leftBehindHint?(holder: LockHolder): string;
 }
 
 export type RunOutcome = 'running' | 'ok' | 'failed' | 'error';

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { registerSecret, silentLogger } from '../../src/log';
 import type { RunReport } from '../../src/reconcile/run';
@@ -104,6 +105,34 @@ describe('runExclusively', () => {
     assert.equal(run?.outcome, 'error');
     assert.equal(run?.reason, 'state file is not valid JSON');
     assert.equal((await runExclusively({ backend, logger: silentLogger }, async () => okReport)).status, 'ran');
+  });
+
+  it('says how to clear a lock from another host held for longer than any run lasts, and only then', async () => {
+    const lockFile = path.join(dir, 'state.json.lock');
+    const hour = 3_600_000;
+    const now = new Date('2026-11-30T12:00:00Z');
+    const lockedBy = async (since: Date) => {
+      // Another container's lock: its host is not this one, so its process cannot be checked from here.
+      await writeFile(lockFile, JSON.stringify({ host: 'flagsync-7d9f-killed', pid: 7, since: since.toISOString() }));
+      return runExclusively({ backend, logger: silentLogger, longestRunMs: hour, now: () => now }, async () => okReport);
+    };
+    const old = await lockedBy(new Date(now.getTime() - 3 * hour));
+    assert.equal(old.status, 'locked');
+    assert.equal(old.status === 'locked' && old.leftBehind, true);
+    assert.match(
+      old.status === 'locked' ? old.message : '',
+      new RegExp(
+        `pid 7 on host flagsync-7d9f-killed since 2026-11-30T09:00:00.000Z; it has been held for 180 min, longer than a run ` +
+          `can last; if nothing of flagsync runs on host flagsync-7d9f-killed any more \\(a container killed mid-run\\), ` +
+          `remove ${lockFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+      ),
+    );
+    // A run that may still be going: no hint, the lock stands.
+    const recent = await lockedBy(new Date(now.getTime() - hour / 2));
+    assert.equal(recent.status, 'locked');
+    assert.equal(recent.status === 'locked' && recent.leftBehind, undefined);
+    assert.doesNotMatch(recent.status === 'locked' ? recent.message : '', /remove/);
+    assert.ok(existsSync(lockFile), 'the lock is never removed by a run');
   });
 
   it('refuses while another holds the lock, and waits for it with waitMs', async () => {

@@ -9,6 +9,7 @@ import { runExclusively, type StateBackend } from '../../store';
 import { EXIT_OK } from '../exit';
 import { logRunEnd } from './run-end';
 import { startWatchMode, type RunTrigger } from './run-watch';
+import { longestRunMs } from './sync';
 
 /**
  * The daemon: full syncs on the schedule, and with watch mode one provider's sync shortly after its source changed.
@@ -56,6 +57,7 @@ export async function runDaemon(
           backend,
           logger,
           signal,
+          longestRunMs: longestRunMs(config),
           ...lockWait,
           ...(scope !== undefined && { scope }),
           ...(trigger.kind === 'schedule' && { slot: trigger.slot }),
@@ -73,7 +75,9 @@ export async function runDaemon(
       return;
     }
     if (result.status !== 'ran') {
-      logger.info(where, `${trigger.kind === 'schedule' ? 'tick' : 'watch sync'} skipped: ${result.message}`);
+      // A lock left behind by a holder that is gone stops every sync until someone removes it: that is a warning.
+      const level = result.status === 'locked' && result.leftBehind === true ? 'warn' : 'info';
+      logger[level](where, `${trigger.kind === 'schedule' ? 'tick' : 'watch sync'} skipped: ${result.message}`);
       return;
     }
     // Counted once it ran: every replica sees every tick, and one skipped behind the lock or the slot synced nothing.

@@ -6,7 +6,7 @@ import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { parseDuration } from '../duration';
 import { logRunEnd } from './run-end';
-import { syncOnce } from './sync';
+import { longestRunMs, syncOnce } from './sync';
 import { printOut } from '../output';
 
 export interface RunOptions extends GlobalOptions {
@@ -54,8 +54,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
       });
     if (options.once === true) {
       const scope = only === undefined ? {} : { scope: only };
-      const result = await runExclusively({ backend, logger, waitMs, signal: controller.signal, ...scope }, (lockLost) =>
-        sync(AbortSignal.any([controller.signal, lockLost])),
+      const result = await runExclusively(
+        { backend, logger, waitMs, signal: controller.signal, longestRunMs: longestRunMs(config), ...scope },
+        (lockLost) => sync(AbortSignal.any([controller.signal, lockLost])),
       );
       if (result.status === 'unwritable') {
         // As a run that stopped for the same cause midway: the summary (and --json) says why, exit 1.

@@ -50,6 +50,13 @@ async function mayHoldDevinfo(store: StateStore): Promise<boolean> {
  * (`produces: 'devinfo'`) through the devinfo kind of the same pipeline, one after the other on the same state file and
  * client; then the spool. The report lists both kinds of providers.
  */
+/**
+ * The longest a run lasts: its timeout, then the batch in flight (a request's timeout) and the save. A writer lock held
+ * for longer was most likely left behind by a holder that is gone.
+ */
+export const longestRunMs = (config: FlagsyncConfig): number =>
+  (config.sync.runTimeoutSeconds + config.jira.requestTimeoutSeconds) * 1000 + 10_000;
+
 export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: SyncOptions): Promise<RunReport<unknown>> {
   // A run ends early, the way SIGTERM ends it (batch in flight finishes, state saved), on a signal, at the run
   // timeout, or when the circuit breaker opens; the report says which.

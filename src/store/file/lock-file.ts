@@ -48,6 +48,10 @@ async function readHolder(file: string): Promise<{ text: string; holder?: LockHo
 export class LockFile implements WriterLock {
   constructor(readonly file: string) {}
 
+  leftBehindHint(holder: LockHolder): string {
+    return `if nothing of flagsync runs on host ${holder.host} any more (a container killed mid-run), remove ${this.file}`;
+  }
+
   async tryAcquire(me: LockHolder): Promise<LockAttempt> {
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const text = JSON.stringify(me);
