@@ -1,16 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
 import { pollForChanges, type PolledVersion } from '../../src/kit/watch-poll';
-import { silentLogger, type LogMethod, type Logger } from '../../src/kit/logger';
-
-function recordingLogger(): { logger: Logger; warnings: string[] } {
-  const warnings: string[] = [];
-  const warn: LogMethod = (fields: unknown, message?: string): void => {
-    warnings.push(typeof fields === 'string' ? fields : (message ?? ''));
-  };
-  const logger: Logger = { ...silentLogger, warn, child: () => logger };
-  return { logger, warnings };
-}
+import { recordingLogger } from '../helpers/recording-logger';
 
 describe('pollForChanges', () => {
   let clock: sinon.SinonFakeTimers;

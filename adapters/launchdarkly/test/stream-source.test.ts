@@ -3,13 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as sdk from '@launchdarkly/node-server-sdk';
 import { init, type LDClientContext, type LDFeatureStore, type LDLogger, type LDOptions } from '@launchdarkly/node-server-sdk';
-import { createSourceHttp, silentLogger, type LogMethod, type Logger } from '../../../src/kit';
+import { createSourceHttp, silentLogger, type Logger } from '../../../src/kit';
 import { createLaunchDarklySource } from '../index';
 import type { LaunchDarklyOptions } from '../options';
 import { CapturingFeatureStore } from '../store';
 import { guardedStreamSource, missingSdkHelpers, SDK_VERSION, SdkMismatchError, type StreamProblem } from '../stream-source';
 import { startFakeRelay, type FakeRelay } from './fake-relay';
 import production from './fixtures/production.json';
+import { recordingLogger } from '../../../test/helpers/recording-logger';
 
 /**
  * The adapter's streaming data source (stream-source.ts) against the SDK's own: the same request, a stream that
@@ -34,15 +35,6 @@ const reports = () => {
     },
   };
 };
-
-function recordingLogger(): { logger: Logger; warnings: string[] } {
-  const warnings: string[] = [];
-  const warn: LogMethod = (fields: unknown, message?: string): void => {
-    warnings.push(typeof fields === 'string' ? fields : (message ?? ''));
-  };
-  const logger: Logger = { ...silentLogger, warn, child: () => logger };
-  return { logger, warnings };
-}
 
 describe('LaunchDarkly streaming data source (stream-source.ts)', function () {
   this.timeout(20000);
