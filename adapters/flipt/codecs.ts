@@ -40,6 +40,12 @@ export const FliptFlagListCodec = t.intersection([
   }),
 ]);
 
+/**
+ * `GET /api/v1/namespaces/{key}` (Flipt's `Namespace`): only its `key` is read, as proof that Flipt holds the
+ * namespace (a missing one is a 404).
+ */
+export const FliptNamespaceCodec = t.type({ key: t.string }, 'a Flipt namespace');
+
 /** `GET /meta/info`: build information; only `version` is read (productName checks it reads as a version). */
 export const FliptInfoCodec = t.partial({ version: t.unknown }, 'Flipt build information');
 

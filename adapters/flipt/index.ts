@@ -11,7 +11,7 @@ import {
 import { fliptFingerprints } from './fingerprint';
 import { mapFliptFlags, type NamespaceFlags } from './map';
 import { FliptOptionsCodec, type FliptOptions, type FliptOwnOptions } from './options';
-import { readNamespaceFlags } from './read';
+import { confirmNamespace, readNamespaceFlags } from './read';
 import { readNamespaceTargeting } from './targeting';
 import { namespaceSnapshots } from './snapshot-version';
 import { fliptProduct } from './version';
@@ -90,6 +90,8 @@ export function createFliptSource(options: FliptOptions, context: AdapterContext
             readNamespaceFlags(request, context.http, inner),
             readNamespaceTargeting(request, context.http, inner),
           ]);
+          // An unknown namespace lists no flags (Flipt with SQL storage): only its existence says that is true.
+          await confirmNamespace(request, context.http, inner);
           if (targeting === undefined)
             context.logger.debug({ provider, namespace }, 'flipt: no evaluation snapshot (before 1.32): rules not read');
           return {

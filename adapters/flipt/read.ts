@@ -1,5 +1,5 @@
 import type { SourceHttp } from '../../src/kit';
-import { FliptFlagListCodec, type FliptFlag } from './codecs';
+import { FliptFlagListCodec, FliptNamespaceCodec, type FliptFlag } from './codecs';
 import { decodeFliptFlag, type FlagDecode } from './entity';
 
 /**
@@ -82,4 +82,28 @@ export async function readNamespaceFlags(read: NamespaceRead, http: SourceHttp, 
     else skipped.push({ key: decoded.key, reason: decoded.reason });
   }
   return { flags, skipped };
+}
+
+/**
+ * Fails unless Flipt holds the namespace (`GET /api/v1/namespaces/{key}`: 200 with it, 404 without). Its flag list
+ * cannot tell: Flipt with SQL storage answers an unknown namespace's list (and its evaluation snapshot) with no flags,
+ * which would read as "every flag left this environment". Asked after the list is read, so a namespace removed
+ * while it was read fails the read too.
+ */
+export async function confirmNamespace(read: NamespaceRead, http: SourceHttp, signal: AbortSignal): Promise<void> {
+  const base = read.baseUrl.replace(/\/+$/, '');
+  const url = new URL(`${base}/api/v1/namespaces/${encodeURIComponent(read.namespace)}`);
+  const shown = `${url.origin}${url.pathname}`;
+  const found = await http.getJsonIfFound(url, FliptNamespaceCodec, {
+    signal,
+    headers: fliptHeaders(read.token),
+    what: `Flipt GET ${shown} response`,
+    hints: AUTH_HINTS,
+  });
+  if (found === undefined) {
+    throw new FliptReadError(
+      `namespace "${read.namespace}" does not exist in Flipt (GET ${shown} answered 404); check the environment's namespace (it defaults to the environment's name)`,
+      404,
+    );
+  }
 }

@@ -4,8 +4,11 @@ import { startFixtureServer, type FixtureRequest, type FixtureServer } from '../
 
 /**
  * A stand-in for Flipt's v1 REST API on loopback: GET /api/v1/namespaces/{ns}/flags with `limit` and `pageToken`
- * paging (`nextPageToken`, `totalCount`), bearer-token auth, serving the documented JSON from fixtures/flipt; and each
- * namespace's evaluation snapshot, where a flag's `rules` and `rollouts` (kept beside it in the data) appear.
+ * paging (`nextPageToken`, `totalCount`), bearer-token auth, serving the documented JSON from fixtures/flipt; each
+ * namespace's evaluation snapshot, where a flag's `rules` and `rollouts` (kept beside it in the data) appear; and
+ * GET /api/v1/namespaces/{ns} (the namespace, or a 404). Like Flipt with SQL storage, a namespace it does not hold
+ * still has a flag list and a snapshot, both empty (they only filter by namespace key); only the namespace itself
+ * is a 404.
  */
 export const FLIPT_TOKEN = 'flipt-contract-token-5b1e9c';
 
@@ -23,6 +26,8 @@ export interface FliptApiOptions {
   readonly info?: { readonly status?: number; readonly body: unknown };
 }
 
+const CREATED = '2026-01-05T10:00:00Z';
+
 function withoutTargeting(flag: unknown): unknown {
   if (typeof flag !== 'object' || flag === null) return flag;
   const { rules: _rules, rollouts: _rollouts, ...listed } = flag as Record<string, unknown>;
@@ -37,11 +42,17 @@ function answer(namespaces: Readonly<Record<string, FlagList>>, request: Fixture
   const snapshot = /^\/internal\/v1\/evaluation\/snapshot\/namespace\/([^/]+)$/.exec(request.path);
   if (snapshot !== null) {
     const key = decodeURIComponent(snapshot[1]!);
-    return namespaces[key] === undefined ? undefined : { body: { namespace: { key }, flags: namespaces[key].flags } };
+    return { body: { namespace: { key }, flags: namespaces[key]?.flags ?? [] } };
+  }
+  const namespace = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(request.path);
+  if (namespace !== null) {
+    const key = decodeURIComponent(namespace[1]!);
+    if (namespaces[key] === undefined) return { status: 404, body: { code: 5, message: `namespace "${key}" not found`, details: [] } };
+    return { body: { key, name: key, description: '', protected: key === 'default', createdAt: CREATED, updatedAt: CREATED } };
   }
   const match = /^\/api\/v1\/namespaces\/([^/]+)\/flags$/.exec(request.path);
-  const list = match === null ? undefined : namespaces[decodeURIComponent(match[1]!)];
-  if (list === undefined) return undefined;
+  if (match === null) return undefined;
+  const list = namespaces[decodeURIComponent(match[1]!)] ?? { flags: [] };
   const limit = Number(request.query.get('limit') ?? '25');
   // Flipt's page token is opaque; an offset in base64 plays the part.
   const offset = Number(Buffer.from(request.query.get('pageToken') ?? '', 'base64').toString() || '0');
