@@ -99,6 +99,8 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
     return wantedNow;
   };
 
+  // Some provider of this kind could not be read: see the deletes below.
+  const othersUnread = desired.some((d) => !d.ok);
   const providers = desired.map((source): ProviderPlan<P> => {
     const knownIds = byProvider.get(source.provider) ?? [];
     if (!source.ok) {
@@ -155,6 +157,22 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
       const elsewhere = wantedByAny();
       gone = gone.filter((id) => !elsewhere.has(id));
     }
+    // The same for a provider that cannot be read: what it sends now is unknown, so an id this one no longer lists
+    // waits, unless it names this provider (flag ids do; devinfo ids name none, and a repository moved to a provider
+    // that is down would otherwise lose its branches in Jira until it is back). A run scoped to some providers (a
+    // watch sync) still deletes: holding every devinfo delete until the next full run would keep deleted branches.
+    const warnings = [...source.warnings];
+    if (gone.length > 0 && othersUnread) {
+      const own = `${source.provider}:`;
+      const mine = gone.filter((id) => id.startsWith(own));
+      const waiting = gone.length - mine.length;
+      if (waiting > 0) {
+        gone = mine;
+        warnings.push(
+          `${waiting} of its entities it no longer lists are kept, neither deleted nor forgotten: another provider cannot be read, and it may send them now`,
+        );
+      }
+    }
     const isHistory = options.isHistory ?? ((): boolean => false);
     const forget = gone.filter(isHistory);
     const vanished = forget.length === 0 ? gone : gone.filter((id) => !isHistory(id));
@@ -165,7 +183,7 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
       seen: source.seen,
       unlinked: source.unlinked,
       unlinkedIds: source.unlinkedIds ?? [],
-      warnings: source.warnings,
+      warnings,
       writes,
       deletes: refuse ? [] : vanished,
       forget,

@@ -288,6 +288,35 @@ describe('ids another configured provider sends', () => {
   });
 });
 
+describe('ids no longer listed while another provider cannot be read', () => {
+  // Provider `code` stopped listing repository `web`: it moved to `code-api`, which cannot be read this run. Devinfo
+  // ids name no provider, so `web`'s branches may be code-api's now.
+  const web: Array<[string, string, Record<string, unknown>]> = [
+    ['code', 'web/branch/main', { b: 1 }],
+    ['code', 'web/branch/PROJ-1-x', { b: 2 }],
+    ['code', 'web/commit/c1', { c: 1 }],
+  ];
+  const docs: [string, string, Record<string, unknown>] = ['code', 'docs/branch/main', { d: 1 }];
+  const state = stateWith([...web, docs]);
+  const isHistory = (id: string) => id.includes('/commit/');
+  const leaves = source('code', [entity('code', docs[1], docs[2])]);
+
+  it('are neither deleted nor forgotten while the provider that may send them cannot be read, saying so', () => {
+    const plan = planRun('featureflags', [leaves, { provider: 'code-api', ok: false, error: 'timeout' }], state, {
+      ...options,
+      allowMassDelete: true,
+      isHistory,
+    });
+    const code = plan.providers.find((p) => p.provider === 'code')!;
+    assert.deepEqual([code.deletes, code.forget, code.refusedDeletes], [[], [], []]);
+    assert.match(code.warnings.join('\n'), /3 of its entities it no longer lists are kept, .*another provider cannot be read/);
+    // Once the other provider is read and does not send them, they go.
+    const later = planRun('featureflags', [leaves, source('code-api', [])], state, { ...options, allowMassDelete: true, isHistory });
+    const after = later.providers.find((p) => p.provider === 'code')!;
+    assert.deepEqual([after.deletes, after.forget], [['web/branch/main', 'web/branch/PROJ-1-x'], ['web/commit/c1']]);
+  });
+});
+
 describe('mass-delete guard over part of the entities', () => {
   it('counts only ids that are not history (devinfo: branches, not commits)', () => {
     const branches: Array<[string, string, Record<string, unknown>]> = Array.from({ length: 10 }, (_, i) => [
