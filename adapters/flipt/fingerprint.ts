@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Bump when the same Flipt data would map to other normalized flags (map.ts, codecs.ts, read.ts): namespaces whose
- * evaluation snapshots did not move are otherwise not read again (see `snapshotUnlessUnchanged`).
+ * Bump when the same Flipt data would map to other normalized flags (map.ts, rollout.ts, codecs.ts, read.ts):
+ * namespaces whose evaluation snapshots did not move are otherwise not read again (see `snapshotUnlessUnchanged`).
+ * 3: a boolean flag whose rollouts leave nobody a `true` is off (it read as on for 0%), and every read confirms its
+ * namespaces exist (one accepted with a namespace that does not is read again, and fails).
  */
-const MAPPING_REVISION = 2;
+const MAPPING_REVISION = 3;
 
 /**
  * What besides Flipt's data decides the snapshot. The token is left out: it decides whether a namespace can be read,

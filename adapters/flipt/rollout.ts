@@ -29,35 +29,45 @@ const segmentsOf = (segments: readonly { readonly key?: string | null }[] | null
  * 0–99 from the entity id and flag key, is below its percentage; a segment rollout those matching its segments) and
  * serves the flag's `enabled` value to everyone no rollout took. So the flag is on in Jira when anyone gets `true`,
  * and off serves `false`. Thresholds alone give the exact share that gets `true`; a segment makes it a rule count.
+ *
+ * All thresholds compare the same bucket, so together they cover a growing share: a threshold takes only what is
+ * above every earlier one (none when its percentage is not), and once they reach 100% nobody reaches a later rollout
+ * or `enabled`. Such rollouts serve nobody: they neither make the flag on nor appear in its rules. A segment matches
+ * only some entities as far as flagsync knows (it does not read the constraints), so it never makes a later rollout
+ * unreachable.
  */
 function booleanStatus(flag: FliptFlag, rollouts: readonly FliptRollout[]): FliptStatus {
   const fallback = flag.enabled;
   if (rollouts.length === 0) return { enabled: fallback, defaultValue: 'false' };
   const ranked = byRank(rollouts);
-  const servesTrue =
-    fallback ||
-    ranked.some((r) => (r.threshold != null ? r.threshold.value === true && (r.threshold.percentage ?? 0) > 0 : r.segment?.value === true));
-  if (ranked.every((r) => r.threshold != null)) {
-    // The same bucket is compared with each threshold in turn: the first above it decides.
-    let covered = 0;
-    let toTrue = 0;
-    for (const { threshold } of ranked) {
-      const percentage = Math.min(100, Math.max(0, threshold?.percentage ?? 0));
-      if (percentage > covered) {
-        if (threshold?.value === true) toTrue += percentage - covered;
-        covered = percentage;
-      }
-    }
-    if (fallback) toTrue += 100 - covered;
-    return { enabled: servesTrue, defaultValue: 'false', ...(servesTrue && { rollout: { percentage: share(toTrue) } }) };
+  // The same bucket is compared with each threshold in turn: the first above it decides.
+  let covered = 0;
+  let toTrue = 0;
+  let segmentToTrue = false;
+  const reached: FliptRollout[] = [];
+  for (const rollout of ranked) {
+    if (covered >= 100) break;
+    const { threshold } = rollout;
+    if (threshold != null) {
+      const percentage = Math.min(100, Math.max(0, threshold.percentage ?? 0));
+      if (percentage <= covered) continue;
+      if (threshold.value === true) toTrue += percentage - covered;
+      covered = percentage;
+    } else if (rollout.segment?.value === true) segmentToTrue = true;
+    reached.push(rollout);
   }
-  const steps = ranked.map((r) =>
+  const fallbackReached = covered < 100;
+  if (fallback && fallbackReached) toTrue += 100 - covered;
+  const servesTrue = toTrue > 0 || segmentToTrue;
+  if (!servesTrue) return { enabled: false, defaultValue: 'false' };
+  if (reached.every((r) => r.threshold != null)) return { enabled: true, defaultValue: 'false', rollout: { percentage: share(toTrue) } };
+  const steps = reached.map((r) =>
     r.threshold != null
       ? `${share(r.threshold.percentage ?? 0)}% → ${r.threshold.value === true}`
       : `${segmentsOf(r.segment?.segments)} → ${r.segment?.value === true}`,
   );
-  const text = clip(`${steps.join('; ')}; else ${fallback}`);
-  return { enabled: servesTrue, defaultValue: 'false', ...(servesTrue && { rollout: { rules: ranked.length, text } }) };
+  const text = clip([...steps, ...(fallbackReached ? [`else ${fallback}`] : [])].join('; '));
+  return { enabled: true, defaultValue: 'false', rollout: { rules: reached.length, text } };
 }
 
 /** What an enabled variant flag serves when no rule matches: its default variant, or none. */

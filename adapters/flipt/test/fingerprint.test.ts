@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { fliptFingerprints, type FliptFingerprintSettings } from '../fingerprint';
 
 /** The source fingerprint: namespace versions under a hash of the settings that decide the mapping. */
@@ -27,6 +28,12 @@ describe('flipt source fingerprint', () => {
     ]) {
       assert.equal(fliptFingerprints(other).versionsIn(made), undefined);
     }
+  });
+
+  it('reads no versions from a fingerprint of mapping revision 2 (a boolean flag nobody gets `true` from was on for 0%)', () => {
+    const key = JSON.stringify([2, settings.provider, settings.baseUrl, settings.uiUrl, settings.namespaces]);
+    const revision2 = `${createHash('sha256').update(key).digest('base64url')}:snapshot:${JSON.stringify(['etag:abc', 'etag:def'])}`;
+    assert.equal(fliptFingerprints(settings).versionsIn(revision2), undefined);
   });
 
   it('reads nothing from a fingerprint it did not write', () => {

@@ -47,6 +47,37 @@ describe("flipt status: boolean flags (rollouts in rank order, else the flag's `
     assert.deepEqual(booleanWith(false, threshold(60, false)), { enabled: false, defaultValue: 'false' });
   });
 
+  it('`enabled: true` with a 100% threshold to false is off: nobody is left to get `enabled`', () => {
+    assert.deepEqual(booleanWith(true, threshold(100, false)), { enabled: false, defaultValue: 'false' });
+  });
+
+  it('a threshold to true below an earlier one to false takes nobody: 50% → false, 30% → true, else false is off', () => {
+    assert.deepEqual(booleanWith(false, threshold(50, false, 1), threshold(30, true, 2)), { enabled: false, defaultValue: 'false' });
+  });
+
+  it('a segment to true after thresholds reaching 100% is reached by nobody: off', () => {
+    assert.deepEqual(booleanWith(true, threshold(40, false, 1), threshold(100, false, 2), segment(['beta'], true, 3)), {
+      enabled: false,
+      defaultValue: 'false',
+    });
+  });
+
+  it('a segment never makes later rollouts unreachable, thresholds reaching 100% do: those after, and `enabled`, are not named', () => {
+    const rollouts = [segment(['internal'], false, 1), threshold(40, true, 2), threshold(100, false, 3), segment(['beta'], true, 4)];
+    assert.deepEqual(booleanWith(true, ...rollouts), {
+      enabled: true,
+      defaultValue: 'false',
+      rollout: { rules: 3, text: 'segment internal → false; 40% → true; 100% → false' },
+    });
+  });
+
+  it('a threshold that takes nobody is not named among the rules', () => {
+    assert.deepEqual(booleanWith(false, segment(['beta'], true, 1), threshold(50, false, 2), threshold(30, true, 3)).rollout, {
+      rules: 2,
+      text: 'segment beta → true; 50% → false; else false',
+    });
+  });
+
   it('a segment rollout makes it rules, named in rank order, with what everyone else gets', () => {
     assert.deepEqual(booleanWith(false, threshold(5, true, 2), segment(['internal', 'beta'], true, 1)), {
       enabled: true,

@@ -66,6 +66,21 @@ describe('flipt end to end: rules and rollouts from the evaluation snapshot', ()
     );
   });
 
+  it('a boolean flag whose thresholds leave nobody a `true` is off: 50% → false, then 30% → true', async () => {
+    Object.assign(
+      data['prod']!.flags.find((f) => f['key'] === 'new-checkout')!,
+      {
+        enabled: false,
+        rollouts: [
+          { type: 'THRESHOLD_ROLLOUT_TYPE', rank: 1, threshold: { percentage: 50, value: false } },
+          { type: 'THRESHOLD_ROLLOUT_TYPE', rank: 2, threshold: { percentage: 30, value: true } },
+        ],
+      },
+    );
+    const env = await production(api.url, 'new-checkout');
+    assert.deepEqual([env.enabled, env.defaultValue, env.rollout], [false, 'false', undefined]);
+  });
+
   it('a boolean flag without rollouts is as `enabled` says', async () => {
     const env = await production(api.url, 'new-checkout');
     assert.deepEqual([env.enabled, env.defaultValue, env.rollout], [true, 'false', undefined]);
