@@ -138,29 +138,81 @@ export class FlagJoin {
   }
 }
 
+/** One of the flag's variations: serving anything else is an error, which the SDK hands on instead of an off value. */
+function isVariation(flag: LdFlag, index: number): boolean {
+  return Number.isInteger(index) && index >= 0 && index < (flag.variations?.length ?? 0);
+}
+
 /**
- * For a flag of one environment, the first prerequisite that cannot be met there, whoever evaluates: a flag that is
- * off, deleted or absent, or one whose own prerequisites cannot be met. The SDK then serves the off variation to
- * everyone, exactly as if the flag were off. A prerequisite that is on but serves the variation only to some contexts
- * may be met: its rollout text says "requires …". A flag listed but unreadable (`unreadable`) may be on.
+ * Whether serving `index` may meet a prerequisite on `variation`: it is that variation, or it is none of the flag's
+ * (the SDK then reports an error for the whole evaluation rather than serving the child's off variation).
+ */
+function mayMeet(flag: LdFlag, index: number, variation: number): boolean {
+  return index === variation || !isVariation(flag, index);
+}
+
+/**
+ * Whether the default rule of a flag that is on may serve `variation` to some context. A fixed variation serves only
+ * itself; a rollout serves each variation with a weight above 0, and the last listed one to contexts bucketed past the
+ * summed weights (as the SDK's bucketing does). Anything else (no default rule, a null variation) is not certain.
+ */
+function mayFallThroughTo(flag: LdFlag, variation: number): boolean {
+  const served = flag.fallthrough;
+  if (typeof served?.variation === 'number') return mayMeet(flag, served.variation, variation);
+  const weighted = served?.variation === undefined ? served?.rollout?.variations : undefined;
+  if (weighted === undefined || weighted === null || weighted.length === 0) return true;
+  return weighted.some((w, i) => (w.weight > 0 || i === weighted.length - 1) && mayMeet(flag, w.variation, variation));
+}
+
+/**
+ * For a flag of one environment, the first prerequisite that cannot be met there, whoever evaluates. LaunchDarkly
+ * meets a prerequisite when the prerequisite flag is on and serves the required variation to the context, so it is
+ * never met when that flag is off, deleted or absent, or is on but serves the required variation to no one: no
+ * individual targets, no rules, and a default rule that is another fixed variation or a rollout giving it no weight
+ * (a flag whose own prerequisite is never met serves its off variation to everyone, which meets only a prerequisite on
+ * exactly that variation). The SDK then serves the off variation to everyone, exactly as if the flag were off. A
+ * prerequisite whose flag may serve the variation to some contexts may be met: its rollout text says "requires …".
+ * A flag listed but unreadable (`unreadable`) may serve anything.
  */
 function unmetPrerequisites(flags: readonly LdFlag[], unreadable: readonly SkippedFlag[]): (flag: LdFlag) => string | undefined {
   if (!flags.some((f) => (f.prerequisites?.length ?? 0) > 0)) return () => undefined;
   const byKey = new Map<string, LdFlag>();
   for (const f of flags) if (f.deleted !== true) byKey.set(f.key, f);
   // Listed but unreadable: its state is unknown, so what depends on it is not called off.
-  const neverOn = new Map<string, boolean>(unreadable.map(({ key }) => [key, false]));
-  const isNeverOn = (key: string, path: ReadonlySet<string>): boolean => {
-    const known = neverOn.get(key);
-    if (known !== undefined) return known;
+  const unknown = new Set(unreadable.map(({ key }) => key));
+  /** By variation, then prerequisite flag key: whether the prerequisite may be met for some context. */
+  const known = new Map<number, Map<string, boolean>>();
+  const mayBeMet = (key: string, variation: number, path: ReadonlySet<string>): boolean => {
+    if (unknown.has(key)) return true;
+    let byVariation = known.get(variation);
+    const memo = byVariation?.get(key);
+    if (memo !== undefined) return memo;
     const f = byKey.get(key);
+    let result: boolean;
     // A cycle (LaunchDarkly refuses to save one) is taken as unmet, as the SDK's evaluation would find it.
-    const result =
-      f === undefined || f.on !== true || path.has(key) || (f.prerequisites ?? []).some((p) => isNeverOn(p.key, new Set([...path, key])));
-    neverOn.set(key, result);
+    if (f === undefined || f.on !== true || path.has(key)) {
+      result = false;
+    } else {
+      const own = f.prerequisites ?? [];
+      const inner = own.length > 0 ? new Set([...path, key]) : path;
+      // Its own prerequisite never met: the flag, still on, serves its off variation to everyone.
+      const servesOffToAll = own.some((p) => !mayBeMet(p.key, p.variation, inner));
+      const off = f.offVariation;
+      const mayServeOff = typeof off === 'number' && mayMeet(f, off, variation);
+      result = servesOffToAll
+        ? mayServeOff
+        : // An own prerequisite that may fail for some contexts gives them the off variation too.
+          (own.length > 0 && mayServeOff) ||
+          (f.targets?.length ?? 0) > 0 ||
+          (f.contextTargets?.length ?? 0) > 0 ||
+          (f.rules?.length ?? 0) > 0 ||
+          mayFallThroughTo(f, variation);
+    }
+    if (byVariation === undefined) known.set(variation, (byVariation = new Map()));
+    byVariation.set(key, result);
     return result;
   };
-  return (flag) => (flag.prerequisites ?? []).find((p) => isNeverOn(p.key, new Set([flag.key])))?.key;
+  return (flag) => (flag.prerequisites ?? []).find((p) => !mayBeMet(p.key, p.variation, new Set([flag.key])))?.key;
 }
 
 /** Every environment at once, in position order (see FlagJoin). */

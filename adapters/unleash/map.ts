@@ -1,6 +1,6 @@
 import type { FlagEnvironment, NormalizedFlag } from '../../src/kit';
-import type { UnleashDependencyView, UnleashFeatureView } from './model';
-import { rolloutOf } from './rollout';
+import type { UnleashDependencyView, UnleashEnvironmentView, UnleashFeatureView } from './model';
+import { rolloutOf, servesNobody } from './rollout';
 
 /** Unleash feature view → NormalizedFlag. Pure: no I/O, no clock. */
 export interface MapContext {
@@ -19,12 +19,18 @@ export function featureUrl(uiUrl: string | undefined, project: string | undefine
   return `${uiUrl}/projects/${encodeURIComponent(project)}/features/${encodeURIComponent(name)}`;
 }
 
+/** Off, or on with strategies that all serve nobody (an enabled flag without strategies is on for everyone). */
+function isNeverOn(state: UnleashEnvironmentView): boolean {
+  return !state.enabled || (state.strategies.length > 0 && state.strategies.every(servesNobody));
+}
+
 /**
  * For the features read, the parent that keeps a child off in an environment however it is asked, as the SDK decides
  * (`isParentDependencySatisfied`): a parent that is absent, one that has parents itself (Unleash allows one level),
- * or one that is off where the child requires it on. A parent that is on may or may not be on for a given user, and
- * one required off may be off: those children keep their rollout ("requires …"). A parent whose data could not be
- * read (`unreadable`) may be anything.
+ * or one that is never on for anyone where the child requires it on: off there, or on with only strategies that
+ * serve nobody (a 0% rollout; see servesNobody). A parent that is on may or may not be on for a given user, and one
+ * required off may be off: those children keep their rollout ("requires …"). A parent whose data could not be read
+ * (`unreadable`) may be anything.
  */
 export function unmetParents(
   views: readonly UnleashFeatureView[],
@@ -37,7 +43,7 @@ export function unmetParents(
       const parent = byName.get(dependency.feature);
       const state = parent?.environments.find((e) => e.name === environment);
       if (parent === undefined || (state?.dependencies?.length ?? 0) > 0) return dependency.feature;
-      if (dependency.enabled && state !== undefined && !state.enabled) return dependency.feature;
+      if (dependency.enabled && state !== undefined && isNeverOn(state)) return dependency.feature;
     }
     return undefined;
   };

@@ -69,6 +69,15 @@ function singlePercentage(s: UnleashStrategyView): number | undefined {
   return pct === undefined ? undefined : parsePercentage(s.parameters[pct.param]);
 }
 
+/**
+ * Whether a strategy is on for no one, whoever evaluates: a percentage strategy whose share is 0 (or below). Every SDK
+ * requires a share above 0, or a random draw of 1–100 at most the share; constraints and segments only narrow it.
+ */
+export function servesNobody(s: UnleashStrategyView): boolean {
+  if (!Object.prototype.hasOwnProperty.call(PERCENTAGE_STRATEGIES, s.name)) return false;
+  return parsePercentage(s.parameters[PERCENTAGE_STRATEGIES[s.name]!.param]) === 0;
+}
+
 function describeDependency(d: UnleashDependencyView): string {
   if (!d.enabled) return `${d.feature} off`;
   return d.variants.length > 0 ? `${d.feature} (${d.variants.length === 1 ? 'variant' : 'variants'} ${d.variants.join(', ')})` : d.feature;

@@ -279,4 +279,57 @@ describe('LaunchDarkly mapping: prerequisites that cannot be met', () => {
   it('a prerequisite listed but unreadable may be on: the child is not called off', () => {
     assert.equal(enabledOf([child], [{ key: 'parent', reason: 'malformed rules' }]), true);
   });
+
+  it('a prerequisite that is on but serves the required variation to no one: the child is off, with its off value', () => {
+    const newApi = bool({ key: 'new-api', fallthrough: { variation: 1 }, rules: [], targets: [] });
+    const newUi = bool({ key: 'PROJ-7-new-ui', prerequisites: [{ key: 'new-api', variation: 0 }] });
+    const { flags } = normalizeLaunchDarklyFlags([{ ...prod, flags: [newApi, newUi] }], undefined, settings);
+    assert.deepEqual(flags.find((f) => f.key === 'PROJ-7-new-ui')!.environments[0], {
+      name: 'production',
+      enabled: false,
+      defaultValue: 'false',
+      url: 'https://app.launchdarkly.com/projects/default/flags/PROJ-7-new-ui/targeting?env=production',
+    });
+    // A multivariate parent serving another fixed variation to everyone.
+    const plan = { key: 'parent', variations: ['basic', 'pro', 'enterprise'], offVariation: 0, fallthrough: { variation: 2 } };
+    assert.equal(enabledOf([bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 1 }] }), bool(plan)]), false);
+    assert.equal(enabledOf([bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 2 }] }), bool(plan)]), true);
+  });
+
+  it('a default rollout giving the required variation no weight never meets it; any weight, or being listed last, may', () => {
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: rollout([0, 0], [1, 100_000]) })]), false);
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: rollout([1, 100_000]) })]), false);
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: rollout([0, 1], [1, 99_999]) })]), true);
+    // The SDK gives the last listed variation to contexts bucketed past the summed weights.
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: rollout([1, 100_000], [0, 0]) })]), true);
+  });
+
+  it('individual targets, context targets or rules on the prerequisite may serve the required variation: not called off', () => {
+    const never = { key: 'parent', fallthrough: { variation: 1 } };
+    assert.equal(enabledOf([child, bool(never)]), false);
+    assert.equal(enabledOf([child, bool({ ...never, targets: [{ values: ['u1'], variation: 0 }] })]), true);
+    assert.equal(enabledOf([child, bool({ ...never, contextTargets: [{ contextKind: 'org', values: ['o1'], variation: 0 }] })]), true);
+    assert.equal(
+      enabledOf([
+        child,
+        bool({ ...never, rules: [{ variation: 0, clauses: [{ attribute: 'email', op: 'endsWith', values: ['@x.io'] }] }] }),
+      ]),
+      true,
+    );
+  });
+
+  it('a default rule the SDK cannot serve (no variation, out of range) is an error, not the off variation: not called off', () => {
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: { variation: 1 } })]), false);
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: { variation: 5 } })]), true);
+    assert.equal(enabledOf([child, bool({ key: 'parent', fallthrough: {} })]), true);
+  });
+
+  it('a prerequisite whose own prerequisite is never met serves its off variation to everyone, which meets only that variation', () => {
+    const parent = bool({ key: 'parent', prerequisites: [{ key: 'grandparent', variation: 0 }] });
+    // Grandparent on but serving false to everyone: parent never serves true, so the child is off.
+    assert.equal(enabledOf([child, parent, bool({ key: 'grandparent', fallthrough: { variation: 1 } })]), false);
+    // The child requires the parent's off variation (false): every context gets it, so the child is on.
+    const wantsOff = bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 1 }] });
+    assert.equal(enabledOf([wantsOff, parent, bool({ key: 'grandparent', on: false })]), true);
+  });
 });

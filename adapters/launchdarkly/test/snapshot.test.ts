@@ -95,6 +95,31 @@ describe('LaunchDarkly adapter against a polling Relay Proxy on loopback', () =>
     );
   });
 
+  it('shows a flag whose prerequisite is on but serves the required variation to no one as off there', async () => {
+    await relay.close();
+    const checkout = staging.flags['checkout-v2'];
+    const servesFalse = { ...staging, flags: { ...staging.flags, 'checkout-v2': { ...checkout, fallthrough: { variation: 1 } } } };
+    relay = await startFakeRelay({ [PROD_KEY]: production, [STAGING_KEY]: servesFalse });
+    const { flags } = await createLaunchDarklySource(options(relay.url), context).snapshot(new AbortController().signal);
+    assert.deepEqual(
+      [
+        detail(flags, 'checkout-v2', 'staging')?.enabled,
+        detail(flags, 'search-ranking', 'production')?.enabled,
+        detail(flags, 'search-ranking', 'staging'),
+      ],
+      [
+        true,
+        true,
+        {
+          name: 'staging',
+          enabled: false,
+          defaultValue: 'false',
+          url: 'https://app.launchdarkly.com/projects/default/flags/search-ranking/targeting?env=staging',
+        },
+      ],
+    );
+  });
+
   it('reports multivariate rollouts by the configured on values', async () => {
     const source = createLaunchDarklySource(options(relay.url, { onValues: { 'new-pricing': ['treatment-a', 'treatment-b'] } }), context);
     const { flags } = await source.snapshot(new AbortController().signal);

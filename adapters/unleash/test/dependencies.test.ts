@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { NormalizedFlag } from '../../../src/kit';
-import { unmetParents } from '../map';
+import { normalizeUnleashFeature, unmetParents } from '../map';
 import type { UnleashDependencyView, UnleashFeatureView } from '../model';
+import { adminFeatureView, clientFeatureViews } from '../views';
 import { adapterFrom, adminEntry, clientEntry, snapshotOf } from './adapter-under-test';
 import { startUnleash, type UnleashServer } from './harness';
 import { UnleashSeeder } from './seed';
@@ -96,5 +97,72 @@ describe('Unleash mapping: parents that keep a child off', () => {
     assert.equal(unmet('production', [off('gone')]), 'gone');
     assert.equal(unmet('production', [on('middle')]), 'middle', 'Unleash evaluates one level of parents only');
     assert.equal(unmet('production', [on('unreadable')]), undefined);
+  });
+
+  describe('a parent on whose only strategies serve nobody (0%) is never on: a child requiring it on is off', () => {
+    const flexible = (rollout: string | number) => ({
+      name: 'flexibleRollout',
+      parameters: { rollout, stickiness: 'default', groupId: 'p' },
+    });
+    const legacy = (name: string, percentage: string) => ({ name, parameters: { percentage, groupId: 'p' } });
+    type Dependency = { feature: string; enabled?: boolean; variants?: string[] };
+    const child = (dependencies: Dependency[]) => ({
+      name: 'child',
+      enabled: true,
+      strategies: [{ name: 'default', parameters: {} }],
+      dependencies,
+    });
+    // The same features as both readers see them: the Admin API's feature documents, and the client API (the SDK's).
+    const admin = (features: { name: string; enabled: boolean; strategies: object[]; dependencies?: object[] }[]) =>
+      features.map((f) =>
+        adminFeatureView(
+          { name: f.name, project: 'default' },
+          {
+            name: f.name,
+            project: 'default',
+            environments: [{ name: 'production', enabled: f.enabled, strategies: f.strategies as never }],
+            ...(f.dependencies ? { dependencies: f.dependencies as never } : {}),
+          },
+          ['production'],
+          new Map(),
+        ),
+      );
+    const client = (features: { name: string; enabled: boolean; strategies: object[]; dependencies?: object[] }[]) =>
+      clientFeatureViews([{ environment: 'production', features: features as never, skipped: [] }]).views;
+    const childDetail = (views: readonly UnleashFeatureView[]) =>
+      normalizeUnleashFeature(
+        views.find((v) => v.name === 'child')!,
+        { provider: 'un', unmetParent: unmetParents(views, new Set()) },
+      ).environments[0]!;
+
+    for (const [mode, viewsOf] of [
+      ['Admin API mode', admin],
+      ['client-token mode', client],
+    ] as const) {
+      it(mode, () => {
+        const withParent = (strategies: object[], dependencies: Dependency[] = [{ feature: 'parent' }]) =>
+          childDetail(viewsOf([child(dependencies), { name: 'parent', enabled: true, strategies }]));
+        assert.deepEqual(withParent([flexible('0')]), { name: 'production', enabled: false, defaultValue: 'false' });
+        assert.equal(withParent([flexible(0)]).enabled, false, 'older data holds numbers');
+        assert.equal(withParent([flexible('0'), legacy('gradualRolloutUserId', '0'), legacy('gradualRolloutRandom', '0')]).enabled, false);
+        assert.equal(
+          withParent([{ ...flexible('0'), constraints: [{ contextName: 'region', operator: 'IN', values: ['eu'] }] }]).enabled,
+          false,
+        );
+        assert.equal(withParent([flexible('0')], [{ feature: 'parent', variants: ['blue'] }]).enabled, false);
+        // Any share above 0, another strategy beside it, no strategy at all, a custom strategy: may be on for someone.
+        assert.deepEqual(withParent([flexible('1')]).rollout, { rules: 1, text: 'requires parent; everyone' });
+        assert.equal(withParent([flexible('0'), { name: 'default', parameters: {} }]).enabled, true);
+        assert.equal(withParent([]).enabled, true);
+        assert.equal(withParent([{ name: 'myCustom', parameters: { rollout: '0' } }]).enabled, true);
+        assert.equal(
+          withParent([{ ...flexible('100'), disabled: true }, flexible('0')]).enabled,
+          false,
+          'switched-off strategies do not count',
+        );
+        // Required off: a parent on for nobody is off for everyone, so the child may be on.
+        assert.equal(withParent([flexible('0')], [{ feature: 'parent', enabled: false }]).enabled, true);
+      });
+    }
   });
 });
