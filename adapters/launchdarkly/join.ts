@@ -164,6 +164,8 @@ function mayFallThroughTo(flag: LdFlag, variation: number): boolean {
   return weighted.some((w, i) => (w.weight > 0 || i === weighted.length - 1) && mayMeet(flag, w.variation, variation));
 }
 
+type PrerequisiteState = 'never' | 'may' | 'cycle';
+
 /**
  * For a flag of one environment, the first prerequisite that cannot be met there, whoever evaluates. LaunchDarkly
  * meets a prerequisite when the prerequisite flag is on and serves the required variation to the context, so it is
@@ -172,7 +174,8 @@ function mayFallThroughTo(flag: LdFlag, variation: number): boolean {
  * (a flag whose own prerequisite is never met serves its off variation to everyone, which meets only a prerequisite on
  * exactly that variation). The SDK then serves the off variation to everyone, exactly as if the flag were off. A
  * prerequisite whose flag may serve the variation to some contexts may be met: its rollout text says "requires …".
- * A flag listed but unreadable (`unreadable`) may serve anything.
+ * So may one whose flag has prerequisites of its own that may be met (they may also fail, or end the evaluation in an
+ * error the SDK hands on). A flag listed but unreadable (`unreadable`) may serve anything. A cycle is taken as unmet.
  */
 function unmetPrerequisites(flags: readonly LdFlag[], unreadable: readonly SkippedFlag[]): (flag: LdFlag) => string | undefined {
   if (!flags.some((f) => (f.prerequisites?.length ?? 0) > 0)) return () => undefined;
@@ -180,39 +183,48 @@ function unmetPrerequisites(flags: readonly LdFlag[], unreadable: readonly Skipp
   for (const f of flags) if (f.deleted !== true) byKey.set(f.key, f);
   // Listed but unreadable: its state is unknown, so what depends on it is not called off.
   const unknown = new Set(unreadable.map(({ key }) => key));
-  /** By variation, then prerequisite flag key: whether the prerequisite may be met for some context. */
-  const known = new Map<number, Map<string, boolean>>();
-  const mayBeMet = (key: string, variation: number, path: ReadonlySet<string>): boolean => {
-    if (unknown.has(key)) return true;
+  /**
+   * By variation, then prerequisite flag key: whether the prerequisite is never met ('never'), may be met for some
+   * context or may end the evaluation in an error ('may'), or sits on a cycle ('cycle': the SDK's evaluation fails as
+   * malformed; LaunchDarkly refuses to save one, and it is taken as unmet, as before).
+   */
+  const known = new Map<number, Map<string, PrerequisiteState>>();
+  const stateOf = (key: string, variation: number, path: ReadonlySet<string>): PrerequisiteState => {
+    if (unknown.has(key)) return 'may';
+    if (path.has(key)) return 'cycle';
     let byVariation = known.get(variation);
     const memo = byVariation?.get(key);
     if (memo !== undefined) return memo;
     const f = byKey.get(key);
-    let result: boolean;
-    // A cycle (LaunchDarkly refuses to save one) is taken as unmet, as the SDK's evaluation would find it.
-    if (f === undefined || f.on !== true || path.has(key)) {
-      result = false;
+    let result: PrerequisiteState;
+    if (f === undefined || f.on !== true) {
+      result = 'never';
     } else {
       const own = f.prerequisites ?? [];
       const inner = own.length > 0 ? new Set([...path, key]) : path;
-      // Its own prerequisite never met: the flag, still on, serves its off variation to everyone.
-      const servesOffToAll = own.some((p) => !mayBeMet(p.key, p.variation, inner));
+      const states = own.map((p) => stateOf(p.key, p.variation, inner));
       const off = f.offVariation;
       const mayServeOff = typeof off === 'number' && mayMeet(f, off, variation);
-      result = servesOffToAll
-        ? mayServeOff
-        : // An own prerequisite that may fail for some contexts gives them the off variation too.
-          (own.length > 0 && mayServeOff) ||
+      if (states.includes('cycle')) result = 'cycle';
+      // Its own prerequisite never met: the flag, still on, serves its off variation to everyone.
+      else if (states.includes('never')) result = mayServeOff ? 'may' : 'never';
+      // One that may be met may also fail (the off variation) or end in an error, which the SDK hands on to the
+      // child instead of its off variation: not certain either way.
+      else if (own.length > 0) result = 'may';
+      else {
+        const mayServe =
           (f.targets?.length ?? 0) > 0 ||
           (f.contextTargets?.length ?? 0) > 0 ||
           (f.rules?.length ?? 0) > 0 ||
           mayFallThroughTo(f, variation);
+        result = mayServe ? 'may' : 'never';
+      }
     }
     if (byVariation === undefined) known.set(variation, (byVariation = new Map()));
     byVariation.set(key, result);
     return result;
   };
-  return (flag) => (flag.prerequisites ?? []).find((p) => !mayBeMet(p.key, p.variation, new Set([flag.key])))?.key;
+  return (flag) => (flag.prerequisites ?? []).find((p) => stateOf(p.key, p.variation, new Set([flag.key])) !== 'may')?.key;
 }
 
 /** Every environment at once, in position order (see FlagJoin). */

@@ -332,4 +332,19 @@ describe('LaunchDarkly mapping: prerequisites that cannot be met', () => {
     const wantsOff = bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 1 }] });
     assert.equal(enabledOf([wantsOff, parent, bool({ key: 'grandparent', on: false })]), true);
   });
+
+  it('a prerequisite whose own prerequisite may be met is not certain: it may also fail or end in an error (not called off)', () => {
+    // Grandparent on with a default rule the SDK cannot serve: every evaluation through it is an error, which the
+    // SDK hands on to the child (the application's default), not the child's off variation.
+    const parent = bool({ key: 'parent', prerequisites: [{ key: 'grandparent', variation: 0 }], fallthrough: { variation: 1 } });
+    assert.equal(enabledOf([child, parent, bool({ key: 'grandparent', fallthrough: {} })]), true);
+    // The same with a grandparent listed but unreadable.
+    assert.equal(enabledOf([child, parent], [{ key: 'grandparent', reason: 'malformed rules' }]), true);
+  });
+
+  it('a prerequisite on a cycle is taken as unmet, all the way up (the SDK fails the evaluation as malformed)', () => {
+    const wantsOff = bool({ key: 'child', prerequisites: [{ key: 'parent', variation: 1 }] });
+    const parent = bool({ key: 'parent', prerequisites: [{ key: 'child', variation: 0 }] });
+    assert.equal(enabledOf([wantsOff, parent]), false);
+  });
 });
