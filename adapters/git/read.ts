@@ -24,6 +24,16 @@ export interface CommitInfo {
   readonly filesChanged: number;
 }
 
+/**
+ * An author time (seconds since the epoch) as ISO 8601. git takes dates a JavaScript Date cannot hold (past the year
+ * 275760): such a time is passed on as git wrote it, and the core leaves that one commit out with a warning rather
+ * than the whole read failing on it.
+ */
+function isoTime(seconds: string | undefined): string {
+  const date = new Date(Number(seconds) * 1000);
+  return Number.isNaN(date.getTime()) ? `@${seconds ?? ''}` : date.toISOString();
+}
+
 /** Parses `git log` output written with LOG_FORMAT and --shortstat. */
 export function parseLog(stdout: string): CommitInfo[] {
   const commits: CommitInfo[] = [];
@@ -36,7 +46,7 @@ export function parseLog(stdout: string): CommitInfo[] {
       sha,
       authorName: authorName ?? '',
       authorEmail: authorEmail ?? '',
-      timestamp: new Date(Number(time) * 1000).toISOString(),
+      timestamp: isoTime(time),
       parents: (parents ?? '').split(' ').filter((p) => p !== '').length,
       message: message.trim(),
       filesChanged: files === null ? 0 : Number(files[1]),

@@ -112,6 +112,29 @@ describe('git devinfo adapter', () => {
     assert.equal(commit.timestamp, new Date((1_700_000_000 + 120) * 1000).toISOString());
   });
 
+  it('passes on an author time past what a date can hold as git wrote it (the core leaves that commit out), not failing the read', async () => {
+    const far = new TestRepo(path.join(dir, 'far'));
+    far.commit('PROJ-2 fine');
+    const date = '@99999999999999 +0000';
+    execFileSync('git', ['commit', '--quiet', '--allow-empty', '-m', 'PROJ-3 from the far future'], {
+      cwd: far.dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+        GIT_AUTHOR_NAME: 'A',
+        GIT_AUTHOR_EMAIL: 'a@x',
+        GIT_COMMITTER_NAME: 'A',
+        GIT_COMMITTER_EMAIL: 'a@x',
+      },
+    });
+    const snapshot = await linked(
+      source({ repositories: [{ name: 'far', path: 'far', url: 'https://git.example/acme/far' }] }, dir).snapshot(signal()),
+    );
+    const times = snapshot.repositories[0]!.commits.map((c) => c.timestamp).sort();
+    assert.deepEqual(times, ['@99999999999999', new Date((1_700_000_000 + 60) * 1000).toISOString()].sort());
+  });
+
   it('flags merge commits', async () => {
     assert.equal((await read()).commits.find((c) => c.sha === sha.merge)?.merge, true);
   });
