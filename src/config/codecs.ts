@@ -112,8 +112,14 @@ const StateCodec = refine(
     },
     'Where flagsync records what Jira accepted, its runs, and the lock that keeps one writer at a time',
   ),
-  (u) =>
-    isRecord(u) && u['store'] === 'postgres' && u['url'] === undefined ? [{ expected: 'url (a PostgreSQL URL) with store: postgres' }] : [],
+  (u) => {
+    if (!isRecord(u)) return [];
+    if (u['store'] === 'postgres' && u['url'] === undefined) return [{ expected: 'url (a PostgreSQL URL) with store: postgres' }];
+    // A URL without `store: postgres` would leave state in a file: each replica its own, on a volume that may not last.
+    if ((u['store'] === undefined || u['store'] === 'file') && u['url'] !== undefined)
+      return [{ expected: 'no url unless store: postgres (add store: postgres to keep state in PostgreSQL)' }];
+    return [];
+  },
   { if: { properties: { store: { const: 'postgres' } }, required: ['store'] }, then: { required: ['url'] } },
 );
 

@@ -70,11 +70,27 @@ export const DEFAULT_SCHEDULE = '*/5 * * * *';
 function isValidCron(expression: string): boolean {
   if (expression === DEFAULT_SCHEDULE) return true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('node-cron') as typeof import('node-cron')).validate(expression);
+  if (!(require('node-cron') as typeof import('node-cron')).validate(expression)) return false;
+  // The daemon works out its slots (which run stands for which tick, /readyz's window) with cron-parser, which takes
+  // less than node-cron ("sunday", "monday-friday", a wrapping range "22-2"): a schedule only one reads stopped the
+  // daemon at its first tick. Both must read it.
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('cron-parser') as typeof import('cron-parser')).CronExpressionParser.parse(expression);
+  } catch {
+    return false;
+  }
+  // Day of month AND day of week restricted: node-cron fires when both match, cron-parser (like Vixie cron) when either
+  // does, so the daemon's slots would not be its ticks.
+  const fields = expression.trim().split(/\s+/);
+  const [dayOfMonth, , dayOfWeek] = fields.length === 6 ? fields.slice(3) : fields.slice(2);
+  return !(dayOfMonth !== undefined && dayOfWeek !== undefined && isRestricted(dayOfMonth) && isRestricted(dayOfWeek));
 }
 
+const isRestricted = (field: string): boolean => field !== '*' && field !== '?';
+
 export const CronExpression = leaf(
-  'a cron expression (node-cron syntax, e.g. "*/5 * * * *")',
+  'a cron expression, e.g. "*/5 * * * *" (day and month names of 3 letters, ranges that do not wrap, a day of month or a day of week but not both)',
   (u): u is string => isString(u) && isValidCron(u),
   { type: 'string', minLength: 1 },
 );
@@ -111,10 +127,13 @@ export function numberRange(min: number, max: number): t.Type<number, number, un
   });
 }
 
+/** The longest delay a Node.js timer holds (2^31-1 ms): a longer one fires at once, so every run would time out. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 export const PositiveSeconds = leaf(
-  'a number of seconds greater than 0',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0,
-  { type: 'number', exclusiveMinimum: 0 },
+  `a number of seconds greater than 0 and at most ${MAX_TIMER_SECONDS} (24 days)`,
+  (u): u is number => typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= MAX_TIMER_SECONDS,
+  { type: 'number', exclusiveMinimum: 0, maximum: MAX_TIMER_SECONDS },
 );
 
 export const LogLevelCodec = t.keyof(

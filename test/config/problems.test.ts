@@ -76,7 +76,34 @@ describe('config problems', () => {
 
   it('reports a bad cron expression', async () => {
     const problems = await problemsOf(`${VALID}schedule: "61 * * * *"\n`);
-    assert.deepEqual(problems, ['schedule: expected a cron expression (node-cron syntax, e.g. "*/5 * * * *"), got "61 * * * *"']);
+    assert.deepEqual(problems, [
+      'schedule: expected a cron expression, e.g. "*/5 * * * *" (day and month names of 3 letters, ranges that do not wrap, a day of month or a day of week but not both), got "61 * * * *"',
+    ]);
+  });
+
+  it('reports a schedule the daemon could not work out its slots from (it stopped at its first tick), and takes the rest', async () => {
+    // node-cron alone takes all of these: full day names, a range wrapping past midnight, day of month AND day of week
+    // (node-cron needs both to match, the slot arithmetic either).
+    for (const schedule of ['0 9 * * sunday', '0 9 * * monday-friday', '0 22-2 * * *', '0 9 1 * MON', '0 0 15W * *']) {
+      const problems = await problemsOf(`${VALID}schedule: "${schedule}"\n`);
+      assert.equal(problems.length, 1, schedule);
+      assert.match(problems[0]!, /^schedule: expected a cron expression/, schedule);
+    }
+    for (const schedule of ['0 9 * * SUN', '0 9 * * MON-FRI', '0 22,23,0,1 * * *', '0 9 1 * *', '*/10 * * * * *', '0 9 * JAN *'])
+      assert.equal((await parse(`${VALID}schedule: "${schedule}"\n`)).schedule, schedule);
+  });
+
+  it('reports a timeout longer than a timer holds (it would fire at once: every run timed out)', async () => {
+    const problems = await problemsOf(`${VALID}sync:\n  runTimeoutSeconds: 3000000\n`);
+    assert.deepEqual(problems, [
+      'sync.runTimeoutSeconds: expected a number of seconds greater than 0 and at most 2147483 (24 days), got 3000000',
+    ]);
+    assert.equal((await parse(`${VALID}sync:\n  runTimeoutSeconds: 2147483\n`)).sync.runTimeoutSeconds, 2147483);
+  });
+
+  it('reports a state url without store: postgres (state would stay in a file, each replica its own)', async () => {
+    const problems = await problemsOf(`${VALID}state:\n  url: postgres://u:p@db.example:5432/flagsync\n`);
+    assert.deepEqual(problems, ['state: expected no url unless store: postgres (add store: postgres to keep state in PostgreSQL)']);
   });
 
   it("reports a bad URL in an adapter's options with the provider's path", async () => {
@@ -153,7 +180,7 @@ describe('config problems', () => {
     const problems = await problemsOf(text, { JIRA_CLIENT_ID: 'x' });
     assert.deepEqual(problems, [
       'jira.clientSecret: environment variable JIRA_CLIENT_SECRET is not set',
-      'schedule: expected a cron expression (node-cron syntax, e.g. "*/5 * * * *"), got "nope"',
+      'schedule: expected a cron expression, e.g. "*/5 * * * *" (day and month names of 3 letters, ranges that do not wrap, a day of month or a day of week but not both), got "nope"',
       'sync.massDeleteThreshold: expected a number from 0 to 1, got -1',
       'providers[0].adapter: unknown adapter "nope"; expected one of flagd, unleash',
     ]);
