@@ -42,6 +42,19 @@ const SLOT_LOOKBACK = 20;
 /** A function, so a check after an await is not narrowed away by one made before it. */
 const stopping = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
+/** How the run log's reason starts for a run its process stopped (a signal, the daemon stopping). */
+const INTERRUPTED = 'interrupted: the process was stopping; ';
+
+/**
+ * Whether a run in a slot means the slot was synced: not one its process stopped part-way (its reason says so), nor one
+ * still "running" now that this process holds the writer lock (its process died). A run that failed on its own counts:
+ * another replica retrying it in the same slot would only double the load on what failed.
+ */
+function standsForItsSlot(run: RunRecord): boolean {
+  if (run.outcome === 'running') return false;
+  return !(run.outcome === 'failed' && run.reason?.startsWith(INTERRUPTED) === true);
+}
+
 export type ExclusiveRunResult =
   | { readonly status: 'ran'; readonly report: RunReport<unknown> }
   | {
@@ -163,7 +176,9 @@ export async function runExclusively(
     if (options.slot !== undefined) {
       const slot = options.slot.getTime();
       const recent = await backend.runs.recent(SLOT_LOOKBACK);
-      const by = recent.find((r) => Date.parse(r.startedAt) >= slot && (r.scope === undefined || r.scope === options.scope));
+      const by = recent.find(
+        (r) => Date.parse(r.startedAt) >= slot && (r.scope === undefined || r.scope === options.scope) && standsForItsSlot(r),
+      );
       if (by !== undefined) {
         const message = `this schedule slot (${options.slot.toISOString()}) was already synced by ${by.replica} at ${by.startedAt}`;
         return { status: 'done-this-slot', by, message };
@@ -191,7 +206,9 @@ export async function runExclusively(
         .catch((e: unknown) => logger.error({ err: e }, 'run log: cannot record the end of the run'));
       throw error;
     }
-    const reason = failureReason(report);
+    // Stopped because this process is going away (a rollout, a drain): the replica that runs next syncs the slot again.
+    const failure = failureReason(report);
+    const reason = stopping(options.signal) && failure !== undefined ? `${INTERRUPTED}${failure}` : failure;
     const end: RunEnd = {
       endedAt: now().toISOString(),
       outcome: report.ok ? 'ok' : 'failed',

@@ -228,6 +228,31 @@ describe('runExclusively', () => {
     assert.equal((await runExclusively({ backend, logger: silentLogger, slot: next }, async () => okReport)).status, 'ran');
   });
 
+  it('a run its process stopped part-way (a rollout, a drain), or one whose process died, does not stand for the slot', async () => {
+    const slot = new Date(Date.now() - 1000);
+    const stop = new AbortController();
+    const stopped = await runExclusively({ backend, logger: silentLogger, slot, signal: stop.signal }, async () => {
+      stop.abort(new Error('stopping'));
+      return { ...failedReport, stopped: 'stopping' };
+    });
+    assert.equal(stopped.status, 'ran');
+    const [interrupted] = await backend.runs.recent(1);
+    assert.match(interrupted?.reason ?? '', /^interrupted: the process was stopping; stopped early: stopping/);
+    // The replica that starts next syncs the slot.
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'ran');
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'done-this-slot');
+    // A run recorded as started but never ended (its process was killed): not the slot's sync either.
+    const later = new Date(Date.now() + 1);
+    await new Promise((r) => setTimeout(r, 5));
+    await backend.runs.start('gone-host:1', new Date().toISOString());
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot: later }, async () => okReport)).status, 'ran');
+    // A run that failed on its own still stands for its slot: another replica would only fail again.
+    const third = new Date(Date.now() + 1);
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot: third }, async () => failedReport)).status, 'ran');
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot: third }, async () => okReport)).status, 'done-this-slot');
+  });
+
   it("a scoped run (a watch sync, --provider) in the slot does not stand for the slot's full sync, only for its own scope", async () => {
     const slot = new Date(Date.now() - 1000);
     const run = (scope?: string) =>
