@@ -158,7 +158,7 @@ async function sendWrites<S, P, M, E>(
   const kindFieldsOf = kind.requestFieldsFor?.(ledger.state, plan.provider);
   const product = deps.productOf?.(plan.provider);
   const common = product === undefined ? {} : { providerMetadata: { product } };
-  const rounds = kind.pack(stamped, nowMs);
+  const rounds = kind.pack(stamped, nowMs, { state: ledger.state, provider: plan.provider });
   for (const [r, round] of rounds.entries()) {
     if (deps.signal?.aborted === true) {
       // Rounds never started: every member counts as not sent (the run stopped), so the summary says so and no

@@ -8,8 +8,15 @@ import { DevinfoSnapshotCodec, type DevinfoSnapshotData } from '../kit/devinfo';
 import { linkRepository, type LinkedRepository as DevRepository } from '../model/devinfo-links';
 import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
-import { devinfoRounds, memberOutcomes, stampDevinfo, type DevinfoPacket, type StampedDevinfo } from './devinfo-pack';
-import { DEVINFO_REQUEST_FIELDS, firstSyncDone, recordFirstSyncs, repositoriesInState, sendModeOf } from './devinfo-send-mode';
+import { devinfoRounds, isHistoryMember, memberOutcomes, stampDevinfo, type DevinfoPacket, type StampedDevinfo } from './devinfo-pack';
+import {
+  DEVINFO_REQUEST_FIELDS,
+  firstSyncDone,
+  historyCutoffs,
+  recordFirstSyncs,
+  repositoriesInState,
+  sendModeOf,
+} from './devinfo-send-mode';
 import type { CollectedSource, DesireContext, ReconcileKind } from './kind';
 import type { ProviderRuntime } from './provider';
 import { mappingKey, unchangedSourceDesired } from './source-skip';
@@ -131,13 +138,17 @@ export function devinfoDeleteParams(
 /**
  * Backfill, quiet or normal per repository (devinfo-send-mode.ts), from state before the run sends anything: the
  * repositories whose first sync by this provider is done. One whose records name another provider (moved to this
- * one) is new to this provider: what it finds there is history.
+ * one) is new to this provider: what it finds there is history. So is a chunk of commits authored before the first
+ * sync (the packer keeps them apart): a backfill too.
  */
 export function devinfoRequestFieldsFor(state: SyncState, provider: string): (packet: DevinfoPacket) => Readonly<Record<string, unknown>> {
   const done = firstSyncDone(state, provider);
+  const cutoffs = historyCutoffs(state, provider);
   return (packet) => {
     const header = packet.members[0]?.write.entity.payload.repository;
-    return DEVINFO_REQUEST_FIELDS[sendModeOf(packet.entity.id, done, header?.transitions !== false)];
+    const mode = sendModeOf(packet.entity.id, done, header?.transitions !== false);
+    const history = mode === 'normal' && packet.members.length > 0 && packet.members.every((m) => isHistoryMember(m, cutoffs));
+    return DEVINFO_REQUEST_FIELDS[history ? 'backfill' : mode];
   };
 }
 

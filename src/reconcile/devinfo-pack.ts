@@ -1,7 +1,8 @@
 import type { JiraBranch, JiraCommit, JiraRepository } from '../jira/payloads';
 import type { EntityOutcome } from '../jira/types';
 import type { DevinfoPayload, RepositoryHeader } from './devinfo-desired';
-import type { Packet, StampedWrite } from './kind';
+import { historyCutoffs, isHistoryCommit } from './devinfo-send-mode';
+import type { PackContext, Packet, StampedWrite } from './kind';
 
 /** Jira's cap per entity type in one repository of one request. */
 export const MAX_PER_TYPE_PER_REPOSITORY = 400;
@@ -27,39 +28,54 @@ const commitsOf = (members: readonly DevinfoMember[]): JiraCommit[] =>
 const branchesOf = (members: readonly DevinfoMember[]): JiraBranch[] =>
   members.flatMap((m) => (m.stamped.type === 'branch' ? [m.stamped.entity] : []));
 
+/** A commit member authored before its repository's first sync (devinfo-send-mode.ts, historyCutoffs). */
+export function isHistoryMember(member: DevinfoMember, cutoffs: ReadonlyMap<string, number>): boolean {
+  const { payload } = member.write.entity;
+  return payload.type === 'commit' && isHistoryCommit(payload.entity.authorTimestamp, cutoffs.get(payload.repository.id));
+}
+
 /**
  * Devinfo's packer: groups writes per repository and cuts each repository into chunks of ≤400 commits and ≤400
  * branches. Round k holds every repository's k-th chunk, so no request names a repository twice; the client then
  * splits a round at 100 repositories and 1000 nested entities per request. Every chunk is a fresh object (never one
- * shared payload).
+ * shared payload). Commits authored before their repository's first sync (history: one back in the commit window, one
+ * Jira refused then) go in chunks of their own, after the others, so their requests can prevent smart commits.
  */
-export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number): DevinfoPacket[][] {
-  const byRepo = new Map<string, { header: RepositoryHeader; commits: DevinfoMember[]; branches: DevinfoMember[] }>();
+export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number, context?: PackContext): DevinfoPacket[][] {
+  const cutoffs = context === undefined ? new Map<string, number>() : historyCutoffs(context.state, context.provider);
+  const byRepo = new Map<
+    string,
+    { header: RepositoryHeader; commits: DevinfoMember[]; history: DevinfoMember[]; branches: DevinfoMember[] }
+  >();
   for (const w of writes) {
     const header = w.write.entity.payload.repository;
     let group = byRepo.get(header.id);
-    if (group === undefined) byRepo.set(header.id, (group = { header, commits: [], branches: [] }));
-    (w.stamped.type === 'commit' ? group.commits : group.branches).push(w);
+    if (group === undefined) byRepo.set(header.id, (group = { header, commits: [], history: [], branches: [] }));
+    if (w.stamped.type === 'branch') group.branches.push(w);
+    else (isHistoryMember(w, cutoffs) ? group.history : group.commits).push(w);
   }
   const rounds: DevinfoPacket[][] = [];
-  for (const { header, commits, branches } of byRepo.values()) {
-    const count = Math.max(
-      Math.ceil(commits.length / MAX_PER_TYPE_PER_REPOSITORY),
-      Math.ceil(branches.length / MAX_PER_TYPE_PER_REPOSITORY),
-    );
-    for (let k = 0; k < count; k++) {
-      const c = commits.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
-      const b = branches.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
-      // `transitions` steers the request (devinfo-send-mode.ts); it is no repository field.
-      const { transitions: _, ...fields } = header;
-      const repository: JiraRepository = {
+  const chunk = (members: readonly DevinfoMember[], k: number) =>
+    members.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
+  for (const { header, commits, history, branches } of byRepo.values()) {
+    // `transitions` steers the request (devinfo-send-mode.ts); it is no repository field.
+    const { transitions: _, ...fields } = header;
+    const packet = (c: readonly DevinfoMember[], b: readonly DevinfoMember[]): DevinfoPacket => ({
+      entity: {
         ...fields,
         updateSequenceId: nowMs,
         ...(c.length > 0 && { commits: commitsOf(c) }),
         ...(b.length > 0 && { branches: branchesOf(b) }),
-      };
-      (rounds[k] ??= []).push({ entity: repository, members: [...c, ...b] });
-    }
+      },
+      members: [...c, ...b],
+    });
+    const count = Math.max(
+      Math.ceil(commits.length / MAX_PER_TYPE_PER_REPOSITORY),
+      Math.ceil(branches.length / MAX_PER_TYPE_PER_REPOSITORY),
+    );
+    for (let k = 0; k < count; k++) (rounds[k] ??= []).push(packet(chunk(commits, k), chunk(branches, k)));
+    const old = Math.ceil(history.length / MAX_PER_TYPE_PER_REPOSITORY);
+    for (let k = 0; k < old; k++) (rounds[count + k] ??= []).push(packet(chunk(history, k), []));
   }
   return rounds;
 }

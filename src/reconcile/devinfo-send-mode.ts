@@ -105,7 +105,35 @@ export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void
     if (listed === undefined) continue;
     const unsettled = repositoriesInState([...result.failed.map((f) => f.id), ...(outcome.kept.get(result.provider) ?? [])]);
     for (const id of listed) {
-      if (!unsettled.has(id) && ledger.state.repositories?.[id]?.p !== result.provider) ledger.setRepository(id, { p: result.provider });
+      const known = ledger.state.repositories?.[id];
+      if (known?.p === result.provider) {
+        // Recorded before first sync times existed: from now on, what was authored before this run is history.
+        if (known.t === undefined) ledger.setRepository(id, { p: known.p, t: outcome.now });
+      } else if (!unsettled.has(id)) ledger.setRepository(id, { p: result.provider, t: outcome.now });
     }
   }
+}
+
+/**
+ * For a provider, per repository whose first sync it did: the time before which a commit is history (epoch ms). A
+ * record without a time (written before times existed) gets one from the run that reads it; until then nothing counts
+ * as history, as before, so the run of an upgrade sends new work as new work.
+ */
+export function historyCutoffs(state: SyncState, provider: string): Map<string, number> {
+  const cutoffs = new Map<string, number>();
+  const repositories = state.repositories ?? {};
+  for (const id in repositories) {
+    const record = repositories[id]!;
+    if (record.p !== provider) continue;
+    const at = record.t === undefined ? Number.NaN : Date.parse(record.t);
+    if (!Number.isNaN(at)) cutoffs.set(id, at);
+  }
+  return cutoffs;
+}
+
+/** A commit of a repository whose first sync is done, authored before that sync: history, sent with no smart commits. */
+export function isHistoryCommit(authorTimestamp: string, cutoff: number | undefined): boolean {
+  if (cutoff === undefined) return false;
+  const at = Date.parse(authorTimestamp);
+  return Number.isNaN(at) || at < cutoff;
 }

@@ -42,6 +42,12 @@ export interface SourceSkipping<S> {
 }
 
 /** How a run that sent (not a dry run) went, for what a kind keeps in state besides its entity records. */
+/** What a packer may consult besides the writes: state as the run found it, and whose writes they are. */
+export interface PackContext {
+  readonly state: SyncState;
+  readonly provider: string;
+}
+
 export interface RunOutcome {
   /** Per provider whose source was read in full (not skipped as unchanged): what the kind's `listed` gave. */
   readonly listed: ReadonlyMap<string, readonly string[]>;
@@ -53,6 +59,8 @@ export interface RunOutcome {
    * alone). A provider of another kind with the same name holds none of this kind's records.
    */
   readonly providers?: readonly string[];
+  /** When the run recorded it (ISO 8601): the time a first sync done now is recorded with. */
+  readonly now: string;
 }
 
 /** Devinfo: which repositories had their first sync, the one sent as a backfill (devinfo-send-mode.ts). */
@@ -103,7 +111,7 @@ export interface ReconcileKind<S, P, M, E> {
   readonly desire: (sources: readonly CollectedSource<S>[], context: DesireContext) => ProviderDesired<P>[];
   readonly stamp: (payload: P, sequence: number, nowIso: string) => M;
   /** Stamped writes → rounds of request entities; each round is submitted after the one before has finished. */
-  readonly pack: (writes: readonly StampedWrite<P, M>[], nowMs: number) => Packet<P, M, E>[][];
+  readonly pack: (writes: readonly StampedWrite<P, M>[], nowMs: number, context?: PackContext) => Packet<P, M, E>[][];
   /** Jira's outcome for a request entity → one outcome per member, in the members' order. */
   readonly unpack: (outcome: EntityOutcome, packet: Packet<P, M, E>) => EntityOutcome[];
   /**

@@ -181,7 +181,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   }
   // Records of this kind's providers only: a provider of another kind may carry the name of one removed from here.
   const providers = input.scoped === true ? undefined : input.providers.map((p) => p.name);
-  firstSyncs?.record(ledger, { listed, kept, results, providers });
+  firstSyncs?.record(ledger, { listed, kept, results, providers, now: new Date(now()).toISOString() });
   if (summary === undefined && !ledger.hasChanges) await input.store.keepSummary?.(ledger.state);
   return finishRun(ledger, logger, { ok: results.every(resultOk), dryRun: false, plan, results });
 }

@@ -40,6 +40,12 @@ export interface SourceRecord {
 export interface RepositoryRecord {
   /** The provider that read it: the record goes when the provider leaves the config or stops listing the repository. */
   readonly p: string;
+  /**
+   * When the first sync was recorded (ISO 8601). A commit authored before it is history whenever it is sent (one that
+   * comes back into the commit window, one Jira rejected then): its smart commits must not act. Absent in records
+   * written before it existed: the next run that reads the repository sets it (until then nothing is history).
+   */
+  readonly t?: string;
 }
 
 export interface SyncState {

@@ -12,7 +12,7 @@ import type { StateStore } from '../../src/reconcile/state-store';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { FileStateStore } from '../../src/store/file/file-state-store';
 import { postgresBackend, type PgBackend } from '../../src/store/postgres/pg-backend';
-import { registryWithGit, TestRepo } from '../helpers/git-repo';
+import { registryWithGit, TEST_REPO_CLOCK, TestRepo } from '../helpers/git-repo';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
@@ -108,7 +108,12 @@ for (const store of [fileStore(), postgresStore()]) {
     };
     const sync = async (dryRun = false) =>
       syncOnce(await loadConfig(configFile, registryWithGit()), silentLogger, { dryRun, allowMassDelete: true, store: store.open() });
-    const repositoryRecords = async (): Promise<Record<string, RepositoryRecord>> => (await store.open().load()).repositories ?? {};
+    /** The repository records, by provider only; each first sync time they carry is checked to be an ISO time. */
+    const repositoryRecords = async (): Promise<Record<string, RepositoryRecord>> => {
+      const records = (await store.open().load()).repositories ?? {};
+      for (const record of Object.values(records)) if (record.t !== undefined) assert.ok(!Number.isNaN(Date.parse(record.t)), record.t);
+      return Object.fromEntries(Object.entries(records).map(([id, record]) => [id, { p: record.p }]));
+    };
 
     beforeEach(async () => {
       sim = await startSimulator({});
@@ -332,6 +337,58 @@ for (const store of [fileStore(), postgresStore()]) {
       assert.equal(sent(sim).commits.length, 50);
       assert.deepEqual(sim.transitions(), []);
       assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
+    });
+
+    it('a commit authored before the first sync is history whenever it comes: back in the commit window, it goes as a backfill (no smart commit)', async () => {
+      // Authored before this run's first sync (the fixture's clock otherwise dates commits after any run).
+      web.at(1_700_000_000);
+      const old = web.commit('PROJ-1 #done #comment old fix');
+      web.commit('cleanup');
+      web.checkout('topic', true);
+      for (const n of [1, 2, 3]) web.commit(`wip ${n}`);
+      web.checkout('main');
+      await configure([{ ...gitProvider('web'), maxCommits: 3 }]);
+      await sync(); // the three newest commits are the topic's: nothing links an issue yet
+      assert.deepEqual(await repositoryRecords(), { web: { p: 'code' } });
+      web.deleteBranch('topic');
+      sim.clearRequests();
+      await sync();
+      assert.deepEqual(modes(sim), [['web', ...BACKFILL]]);
+      assert.deepEqual(sent(sim).commits, [old]);
+      assert.deepEqual(sim.transitions(), []);
+      // Work authored after the first sync is new work: NORMAL, its smart commit acts.
+      web.at(TEST_REPO_CLOCK + 3600);
+      const sha = web.commit('PROJ-1 #done new work');
+      sim.clearRequests();
+      await sync();
+      assert.deepEqual(modes(sim), [['web', ...NORMAL]]);
+      assert.deepEqual(
+        sim
+          .transitions()
+          .filter((t) => t.type === 'commits')
+          .map((t) => t.id),
+        [sha],
+      );
+    });
+
+    it('a commit Jira rejected in the first sync is tried again as history, apart from new work (once Jira knows its key, its smart commit must not act)', async () => {
+      web.at(1_700_000_000);
+      const foreign = web.commit('NOPE-5 #done foreign key');
+      web.commit('PROJ-1 old work');
+      await sync();
+      web.at(TEST_REPO_CLOCK + 3600);
+      const sha = web.commit('PROJ-1 #done new work');
+      sim.clearRequests();
+      await sync();
+      const requests = devinfoBodies(sim).map((b) => [
+        b.preventTransitions,
+        b.operationType,
+        (b.repositories as { commits?: { id: string }[] }[]).flatMap((r) => (r.commits ?? []).map((c) => c.id)),
+      ]);
+      assert.deepEqual(requests, [
+        [...NORMAL, [sha]],
+        [...BACKFILL, [foreign]],
+      ]);
     });
 
     it('a first sync with a commit Jira rejects (its only key unknown) is done: that commit is tried again, later work goes as NORMAL', async () => {

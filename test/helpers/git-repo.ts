@@ -6,9 +6,17 @@ import type { AdapterFactory } from '../../src/kit/contract';
 import { builtInRegistry } from '../../src/adapter-host/registry';
 import { adapter as gitAdapter } from '../../adapters/git';
 
+/**
+ * Where a TestRepo's clock starts (seconds since the epoch, 2033): fixed, so hashes and timestamps are predictable,
+ * and later than any run of the tests, so a commit made after a first sync is authored after it too, as real work is
+ * (a commit authored before its repository's first sync is history: devinfo-send-mode.ts). A test that needs history
+ * sets the clock back (`at`).
+ */
+export const TEST_REPO_CLOCK = 2_000_000_000;
+
 /** A real git repository for tests, with a fixed author and clock so hashes and timestamps are predictable. */
 export class TestRepo {
-  private clock = 1_700_000_000;
+  private clock = TEST_REPO_CLOCK;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -32,6 +40,12 @@ export class TestRepo {
         HOME: this.dir,
       },
     });
+  }
+
+  /** Sets the clock the next commits are authored by (seconds since the epoch; each commit adds a minute). */
+  at(seconds: number): this {
+    this.clock = seconds;
+    return this;
   }
 
   /** Writes `files` (name → content), commits them with `message`, returns the new commit's hash. */

@@ -7,7 +7,7 @@ import { isLeft, isRight } from 'fp-ts/Either';
 import { type DevinfoSnapshot, silentLogger } from '../../../src/kit';
 import { devinfoSourceFromEntry, linkedDevinfo, sourceFromEntry } from '../../../src/kit/testing';
 import { tempDir } from '../../../test/helpers/flagd-fixtures';
-import { TestRepo } from '../../../test/helpers/git-repo';
+import { TEST_REPO_CLOCK, TestRepo } from '../../../test/helpers/git-repo';
 import { adapter as gitAdapter, type GitOptions } from '..';
 import { diffsMerges, GitError, gitEnvironment } from '../git';
 
@@ -108,8 +108,8 @@ describe('git devinfo adapter', () => {
       { name: commit.authorName, email: commit.authorEmail, files: commit.filesChanged, merge: commit.merge },
       { name: 'Ada Dev', email: 'ada@example.com', files: 3, merge: false },
     );
-    // The fixture's clock: 1_700_000_000 s plus one minute per commit; this is the second commit.
-    assert.equal(commit.timestamp, new Date((1_700_000_000 + 120) * 1000).toISOString());
+    // The fixture's clock: TEST_REPO_CLOCK plus one minute per commit; this is the second commit.
+    assert.equal(commit.timestamp, new Date((TEST_REPO_CLOCK + 120) * 1000).toISOString());
   });
 
   it('passes on an author time past what a date can hold as git wrote it (the core leaves that commit out), not failing the read', async () => {
@@ -132,7 +132,7 @@ describe('git devinfo adapter', () => {
       source({ repositories: [{ name: 'far', path: 'far', url: 'https://git.example/acme/far' }] }, dir).snapshot(signal()),
     );
     const times = snapshot.repositories[0]!.commits.map((c) => c.timestamp).sort();
-    assert.deepEqual(times, ['@99999999999999', new Date((1_700_000_000 + 60) * 1000).toISOString()].sort());
+    assert.deepEqual(times, ['@99999999999999', new Date((TEST_REPO_CLOCK + 60) * 1000).toISOString()].sort());
   });
 
   it('flags merge commits', async () => {

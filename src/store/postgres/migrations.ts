@@ -104,6 +104,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ON CONFLICT (id) DO NOTHING;
     `,
   },
+  {
+    version: 6,
+    name: 'when a repository was first synced',
+    sql: `
+      -- Commits authored before a repository's first sync are history whenever they are sent (no smart commits). Null
+      -- for repositories recorded before: the next run that reads one sets it.
+      ALTER TABLE flagsync_repositories ADD COLUMN first_synced text;
+    `,
+  },
 ];
 
 /** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */
