@@ -147,7 +147,7 @@ export function devinfoRequestFieldsFor(state: SyncState, provider: string): (pa
   return (packet) => {
     const header = packet.members[0]?.write.entity.payload.repository;
     const mode = sendModeOf(packet.entity.id, done, header?.transitions !== false);
-    const history = mode === 'normal' && packet.members.length > 0 && packet.members.every((m) => isHistoryMember(m, cutoffs));
+    const history = mode !== 'backfill' && packet.members.length > 0 && packet.members.every((m) => isHistoryMember(m, cutoffs));
     return DEVINFO_REQUEST_FIELDS[history ? 'backfill' : mode];
   };
 }

@@ -105,11 +105,13 @@ export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void
     if (listed === undefined) continue;
     const unsettled = repositoriesInState([...result.failed.map((f) => f.id), ...(outcome.kept.get(result.provider) ?? [])]);
     for (const id of listed) {
+      if (unsettled.has(id)) continue;
       const known = ledger.state.repositories?.[id];
+      // Recorded before first sync times existed: from this run on, what was authored before it began is history.
+      // Only once all it sent of the repository had an answer, like a first sync: a commit left to retry is new work.
       if (known?.p === result.provider) {
-        // Recorded before first sync times existed: from now on, what was authored before this run is history.
         if (known.t === undefined) ledger.setRepository(id, { p: known.p, t: outcome.now });
-      } else if (!unsettled.has(id)) ledger.setRepository(id, { p: result.provider, t: outcome.now });
+      } else ledger.setRepository(id, { p: result.provider, t: outcome.now });
     }
   }
 }

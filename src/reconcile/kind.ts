@@ -41,13 +41,13 @@ export interface SourceSkipping<S> {
   readonly unchangedData: (fingerprint: string) => S;
 }
 
-/** How a run that sent (not a dry run) went, for what a kind keeps in state besides its entity records. */
 /** What a packer may consult besides the writes: state as the run found it, and whose writes they are. */
 export interface PackContext {
   readonly state: SyncState;
   readonly provider: string;
 }
 
+/** How a run that sent (not a dry run) went, for what a kind keeps in state besides its entity records. */
 export interface RunOutcome {
   /** Per provider whose source was read in full (not skipped as unchanged): what the kind's `listed` gave. */
   readonly listed: ReadonlyMap<string, readonly string[]>;
@@ -59,7 +59,7 @@ export interface RunOutcome {
    * alone). A provider of another kind with the same name holds none of this kind's records.
    */
   readonly providers?: readonly string[];
-  /** When the run recorded it (ISO 8601): the time a first sync done now is recorded with. */
+  /** When the run began (ISO 8601), before it read any source: the time a first sync done now is recorded with. */
   readonly now: string;
 }
 

@@ -60,6 +60,8 @@ function holdsSomething(state: SyncState): boolean {
  */
 export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<RunReport<P>> {
   const now = input.now ?? Date.now;
+  // Before any source is read: a commit authored after a first sync began is work that sync did not see.
+  const startedAt = new Date(now()).toISOString();
   const { logger, kind } = input;
   const skipping = kind.sourceSkipping?.appliesTo?.(input.providers) === false ? undefined : kind.sourceSkipping;
   const configured = input.scoped === true ? undefined : input.configuredProviders;
@@ -181,7 +183,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   }
   // Records of this kind's providers only: a provider of another kind may carry the name of one removed from here.
   const providers = input.scoped === true ? undefined : input.providers.map((p) => p.name);
-  firstSyncs?.record(ledger, { listed, kept, results, providers, now: new Date(now()).toISOString() });
+  firstSyncs?.record(ledger, { listed, kept, results, providers, now: startedAt });
   if (summary === undefined && !ledger.hasChanges) await input.store.keepSummary?.(ledger.state);
   return finishRun(ledger, logger, { ok: results.every(resultOk), dryRun: false, plan, results });
 }
