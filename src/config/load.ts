@@ -12,7 +12,7 @@ import { ConfigError, type FlagsyncConfig, type ProviderConfig, type StateConfig
 import { literalSecretWarnings } from './literal-secrets';
 import { unknownKeys } from './unknown-keys';
 import { parseYaml } from './yaml';
-import { percentDecoded } from './scalars';
+import { postgresPassword } from './scalars';
 
 export interface ParseContext {
   /** Where the text came from; relative paths in the file resolve against its folder. */
@@ -56,8 +56,8 @@ function stateOf(dir: string, decoded: ConfigFile, raw: unknown, env: NodeJS.Pro
 
 /** A password written into the URL itself (not by reference) is still kept out of every log line. */
 function registerPasswordOf(url: string): void {
-  const password = new URL(url).password;
-  if (password !== '') registerSecret(percentDecoded(password) ?? password);
+  const password = postgresPassword(url);
+  if (password !== undefined) registerSecret(password);
 }
 
 function build(

@@ -35,18 +35,39 @@ export function percentDecoded(text: string): string | undefined {
   }
 }
 
+/** A Unix socket's form: no host, the socket's folder in the query (`postgres://user:password@/db?host=/run/postgresql`). */
+const SOCKET_URL = /^(postgres(?:ql)?:\/\/[^/?#]*@)(\/.*)?$/i;
+
+/**
+ * A PostgreSQL connection URL as a URL, with the socket folder when it names one (`?host=/path`, no host in the
+ * authority: the WHATWG parser refuses credentials without a host, node-postgres takes them); undefined when it is
+ * none.
+ */
+export function postgresUrl(text: string): { readonly url: URL; readonly socket?: string } | undefined {
+  let url: URL;
+  try {
+    const socketForm = SOCKET_URL.exec(text);
+    url = new URL(socketForm === null ? text : `${socketForm[1]}socket${socketForm[2] ?? ''}`);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return undefined;
+  if (![url.username, url.password, url.pathname].every((part) => percentDecoded(part) !== undefined)) return undefined;
+  const folder = url.searchParams.get('host') ?? '';
+  const socket = SOCKET_URL.test(text) || url.hostname === '' ? folder : undefined;
+  if (socket !== undefined) return socket.startsWith('/') ? { url, socket } : undefined;
+  return url.hostname.length > 0 ? { url } : undefined;
+}
+
+/** The password a PostgreSQL URL carries, decoded (to keep it out of every log line); undefined when it has none. */
+export function postgresPassword(text: string): string | undefined {
+  const password = postgresUrl(text)?.url.password ?? '';
+  return password === '' ? undefined : (percentDecoded(password) ?? password);
+}
+
 export const PostgresUrl = leaf(
-  'a PostgreSQL URL (postgres://user:password@host:5432/database; in the user, password and database, % as %25, # as %23, @ as %40)',
-  (u): u is string => {
-    if (!isString(u)) return false;
-    try {
-      const url = new URL(u);
-      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return false;
-      return url.hostname.length > 0 && [url.username, url.password, url.pathname].every((part) => percentDecoded(part) !== undefined);
-    } catch {
-      return false;
-    }
-  },
+  'a PostgreSQL URL (postgres://user:password@host:5432/database, or postgres://user:password@/database?host=/socket/folder; in the user, password and database, % as %25, # as %23, @ as %40)',
+  (u): u is string => isString(u) && postgresUrl(u) !== undefined,
   { type: 'string', pattern: '^postgres(ql)?://' },
 );
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { describeDatabase } from '../../src/store/postgres/connect';
 import { VALID, baseEnv, parse, problemsOf } from './helpers';
 
 const DB_PASSWORD = 'db-pa55word-0xf00d';
@@ -32,6 +33,28 @@ describe('config: state store, readiness and the environment', () => {
     assert.equal(config.metrics.readyPeriods, 5);
   });
 
+  it('reads a URL to a Unix socket (no host, the folder in ?host=), as node-postgres and a Cloud SQL proxy use it', async () => {
+    for (const url of [
+      `postgresql://flagsync:${DB_PASSWORD}@/flagsync?host=/cloudsql/acme:eu:db&port=5432`,
+      'postgresql:///flagsync?host=/var/run/postgresql',
+    ]) {
+      const config = await parse(`${VALID}state:\n  store: postgres\n  url: \${env:DATABASE_URL}\n`, { ...baseEnv, DATABASE_URL: url });
+      assert.equal(config.state.store === 'postgres' ? config.state.url : undefined, url);
+    }
+    assert.equal(
+      describeDatabase(`postgresql://flagsync:${DB_PASSWORD}@/flagsync?host=/cloudsql/acme:eu:db&port=5433`),
+      'postgres /cloudsql/acme:eu:db:5433/flagsync',
+    );
+    // No host and no socket folder (or a relative one) is no place to connect to.
+    for (const url of [`postgres://flagsync:${DB_PASSWORD}@/flagsync`, 'postgres://u:p@/db?host=relative'])
+      assert.deepEqual(
+        await problemsOf(`${VALID}state:\n  store: postgres\n  url: \${env:DATABASE_URL}\n`, { ...baseEnv, DATABASE_URL: url }),
+        [
+          'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database, or postgres://user:password@/database?host=/socket/folder; in the user, password and database, % as %25, # as %23, @ as %40)',
+        ],
+      );
+  });
+
   it('store: postgres without a url is one problem naming the url', async () => {
     assert.deepEqual(await problemsOf(`${VALID}state:\n  store: postgres\n`), [
       'state: expected url (a PostgreSQL URL) with store: postgres',
@@ -47,7 +70,7 @@ describe('config: state store, readiness and the environment', () => {
     assert.deepEqual([...problems].sort(), [
       'metrics.readyPeriods: expected an integer from 1 to 10000, got 0',
       'state.store: expected one of file, postgres, got "mysql"',
-      'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database; in the user, password and database, % as %25, # as %23, @ as %40)',
+      'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database, or postgres://user:password@/database?host=/socket/folder; in the user, password and database, % as %25, # as %23, @ as %40)',
     ]);
   });
 
@@ -59,7 +82,7 @@ describe('config: state store, readiness and the environment', () => {
     it(`a url written in the file with ${label} is one problem at state.url, exit 2, the password never shown`, async () => {
       const problems = await problemsOf(`${VALID}state:\n  store: postgres\n  url: "${url}"\n`, baseEnv, [DB_PASSWORD]);
       assert.deepEqual(problems, [
-        'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database; in the user, password and database, % as %25, # as %23, @ as %40)',
+        'state.url: expected a PostgreSQL URL (postgres://user:password@host:5432/database, or postgres://user:password@/database?host=/socket/folder; in the user, password and database, % as %25, # as %23, @ as %40)',
       ]);
     });
   }

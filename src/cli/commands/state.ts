@@ -1,7 +1,7 @@
 import { FileStateStore } from '../../store/file/file-state-store';
 import type { RecordChange } from '../../reconcile/state-store';
 import { registerSecret } from '../../log';
-import { PostgresUrl, percentDecoded } from '../../config/scalars';
+import { PostgresUrl, postgresPassword } from '../../config/scalars';
 import { runLogPathOf } from '../../store/file/file-backend';
 import { RunLogFile } from '../../store/file/run-log-file';
 import { thisProcess, describeHolder } from '../../store/holder';
@@ -28,8 +28,8 @@ export async function stateMigrateCommand(options: StateMigrateOptions): Promise
     throw new ExitError(EXIT_USAGE, [
       'flagsync: state migrate: --to: expected a PostgreSQL URL (postgres://user:password@host:5432/database)',
     ]);
-  const password = new URL(url).password;
-  if (password !== '') registerSecret(percentDecoded(password) ?? password);
+  const password = postgresPassword(url);
+  if (password !== undefined) registerSecret(password);
 
   const state = await new FileStateStore(options.from).load();
   const changes: RecordChange[] = [];

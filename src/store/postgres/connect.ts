@@ -1,11 +1,14 @@
 import { Pool } from 'pg';
-import { percentDecoded } from '../../config/scalars';
+import { percentDecoded, postgresUrl } from '../../config/scalars';
 
-/** Where a database is, for messages: host, port and database, never the user's password. */
+/** Where a database is, for messages: host (or socket folder), port and database, never the user's password. */
 export function describeDatabase(url: string): string {
-  const u = new URL(url);
+  const parsed = postgresUrl(url);
+  if (parsed === undefined) return 'postgres (an unreadable URL)';
+  const { url: u, socket } = parsed;
   const database = u.pathname.replace(/^\//, '') || '(default database)';
-  return `postgres ${u.hostname}:${u.port || '5432'}/${percentDecoded(database) ?? database}`;
+  const port = u.searchParams.get('port') ?? (u.port || '5432');
+  return `postgres ${socket ?? u.hostname}:${socket === undefined ? u.port || '5432' : port}/${percentDecoded(database) ?? database}`;
 }
 
 /**
