@@ -26,18 +26,22 @@ const DEFAULT_MAX_COMMITS = 200;
 const isMirror = (dir: string): boolean => existsSync(path.join(dir, 'HEAD'));
 
 /**
- * Where a repository is read: its `path`, its `mirror`, or the default mirror folder, `mirrors/<id>.git` in the
- * host's data folder (the state file's: writable where the config's folder often is not, a read-only mount or a
- * ConfigMap). A mirror at the old default, `.flagsync/mirrors/<id>.git` beside the config, is kept while the new
- * folder has none, so an upgrade clones no big repository again. A host without `dataDir` gets the old default.
+ * Where a repository is read: its `path`, its `mirror`, or the default mirror folder, `mirrors/<provider>/<id>.git` in
+ * the host's data folder (the state file's: writable where the config's folder often is not, a read-only mount or a
+ * ConfigMap). Per provider: two providers with a repository of the same name (on two servers) would otherwise fetch
+ * into one folder at once, each pointing it at its own remote. A mirror an earlier version made, at
+ * `mirrors/<id>.git` there or at `.flagsync/mirrors/<id>.git` beside the config, is kept while the new folder has
+ * none, so an upgrade clones no big repository again. A host without `dataDir` gets the folder beside the config.
  */
 function gitDirOf(repo: RepositoryOptions, id: string, context: AdapterContext): { dir: string; newDefault?: string } {
   if (repo.path !== undefined) return { dir: path.resolve(context.configDir, repo.path) };
   if (repo.mirror !== undefined) return { dir: path.resolve(context.configDir, repo.mirror) };
-  const old = path.resolve(context.configDir, '.flagsync', 'mirrors', `${id}.git`);
-  if (context.dataDir === undefined) return { dir: old };
-  const dir = path.resolve(context.dataDir, 'mirrors', `${id}.git`);
-  return dir !== old && !isMirror(dir) && isMirror(old) ? { dir: old, newDefault: dir } : { dir };
+  const beside = path.resolve(context.configDir, '.flagsync', 'mirrors', `${id}.git`);
+  if (context.dataDir === undefined) return { dir: beside };
+  const dir = path.resolve(context.dataDir, 'mirrors', context.providerName, `${id}.git`);
+  if (isMirror(dir)) return { dir };
+  const earlier = [path.resolve(context.dataDir, 'mirrors', `${id}.git`), beside].find(isMirror);
+  return earlier === undefined ? { dir } : { dir: earlier, newDefault: dir };
 }
 
 /**
@@ -57,7 +61,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
       if (found.newDefault !== undefined) {
         context.logger.info(
           { provider, repository: repo.name, mirror: found.dir, newDefault: found.newDefault },
-          'git: keeping the mirror at the old default folder beside the config (move it to newDefault to use the new one)',
+          "git: keeping the mirror an earlier version made at its default folder (move it to newDefault to use this version's)",
         );
       }
       dir = found.dir;

@@ -32,8 +32,9 @@ const RepositoryShape = t.intersection([
     /** Or a remote to keep a bare mirror of (`git clone --mirror`, then `git fetch --prune` on every run). */
     remote: NonEmptyString,
     /**
-     * Folder of the mirror, relative to the config file (default: mirrors/<id>.git in the state file's folder; a
-     * mirror already at the old default, .flagsync/mirrors/<id>.git beside the config file, is kept).
+     * Folder of the mirror, relative to the config file (default: mirrors/<provider>/<id>.git in the state file's
+     * folder; a mirror an earlier version made at mirrors/<id>.git there or .flagsync/mirrors/<id>.git beside the
+     * config file is kept).
      */
     mirror: NonEmptyString,
     /** Jira repository id (default: the name, which must then be a valid id). Must stay stable. */

@@ -366,7 +366,7 @@ describe('git devinfo adapter', () => {
       const repository = (name: string, remote: string) => ({ name, remote, url: `https://git.example/acme/${name}` });
       const isMirror = (...at: string[]) => existsSync(path.join(base, ...at, 'HEAD'));
 
-      it("is mirrors/<id>.git in the host's data folder (the state's), not beside the config", async () => {
+      it("is mirrors/<provider>/<id>.git in the host's data folder (the state's), not beside the config", async () => {
         const mirrored = devinfoSourceFromEntry(
           gitAdapter,
           { name: 'code', repositories: [repository('svc', remoteDir)] },
@@ -377,7 +377,7 @@ describe('git devinfo adapter', () => {
           read.repositories[0]!.branches.map((b) => b.name),
           ['main'],
         );
-        assert.ok(isMirror('state', 'mirrors', 'svc.git'), 'mirror beside the state');
+        assert.ok(isMirror('state', 'mirrors', 'code', 'svc.git'), "mirror beside the state, in the provider's folder");
         assert.ok(!existsSync(path.join(base, 'config', '.flagsync')), 'nothing written beside the config');
       });
 
@@ -398,16 +398,45 @@ describe('git devinfo adapter', () => {
           );
           const read = await linked(mirrored.snapshot(signal()));
           assert.deepEqual(read.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-8-later', 'main']);
-          assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'svc.git')), 'svc is not cloned again');
-          assert.ok(isMirror('state', 'mirrors', 'other.git'), 'a repository without an old mirror is mirrored beside the state');
+          assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'code', 'svc.git')), 'svc is not cloned again');
+          assert.ok(isMirror('state', 'mirrors', 'code', 'other.git'), 'a repository without an old mirror is mirrored beside the state');
           assert.ok(!existsSync(path.join(base, 'config', '.flagsync', 'mirrors', 'other.git')));
           await mirrored.snapshot(signal());
           assert.deepEqual(infos, [
-            { provider: 'code', repository: 'svc', mirror: old, newDefault: path.join(base, 'state', 'mirrors', 'svc.git') },
+            { provider: 'code', repository: 'svc', mirror: old, newDefault: path.join(base, 'state', 'mirrors', 'code', 'svc.git') },
           ]);
         } finally {
           remote.deleteBranch('PROJ-8-later');
         }
+      });
+
+      it('keeps a mirror at the previous default beside the state, mirrors/<id>.git (no clone again after an upgrade)', async () => {
+        const previous = path.join(base, 'state', 'mirrors', 'svc.git');
+        execFileSync('git', ['clone', '--mirror', '--quiet', '--', remoteDir, previous]);
+        const mirrored = devinfoSourceFromEntry(
+          gitAdapter,
+          { name: 'code', repositories: [repository('svc', remoteDir)] },
+          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
+        );
+        await mirrored.snapshot(signal());
+        assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'code')), 'not cloned again');
+      });
+
+      it('is one per provider: two providers with a repository of the same name on two servers read each its own', async () => {
+        const source = (provider: string, remote: string) =>
+          devinfoSourceFromEntry(
+            gitAdapter,
+            { name: provider, repositories: [repository('svc', remote)] },
+            { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
+          );
+        // Read at once, as a run reads its providers.
+        const [a, b] = await Promise.all([
+          linked(source('team-a', remoteDir).snapshot(signal())),
+          linked(source('team-b', otherDir).snapshot(signal())),
+        ]);
+        const keys = (read: typeof a) => read.repositories[0]!.commits.flatMap((c) => c.issueKeys);
+        assert.deepEqual([keys(a), keys(b)], [['PROJ-2'], ['PROJ-7']]);
+        assert.ok(isMirror('state', 'mirrors', 'team-a', 'svc.git') && isMirror('state', 'mirrors', 'team-b', 'svc.git'));
       });
 
       it('is the old one beside the config for a host that passes no data folder', async () => {
