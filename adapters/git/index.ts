@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ADAPTER_CONTRACT_VERSION,
@@ -40,8 +40,32 @@ function gitDirOf(repo: RepositoryOptions, id: string, context: AdapterContext):
   if (context.dataDir === undefined) return { dir: beside };
   const dir = path.resolve(context.dataDir, 'mirrors', context.providerName, `${id}.git`);
   if (isMirror(dir)) return { dir };
-  const earlier = [path.resolve(context.dataDir, 'mirrors', `${id}.git`), beside].find(isMirror);
+  // Only a mirror of this very remote: at an earlier default, a repository of the same name another provider reads
+  // from another server may have made it.
+  const earlier = [path.resolve(context.dataDir, 'mirrors', `${id}.git`), beside].find(
+    (folder) => isMirror(folder) && repo.remote !== undefined && originOf(folder) === repo.remote,
+  );
   return earlier === undefined ? { dir } : { dir: earlier, newDefault: dir };
+}
+
+/** The `origin` URL a bare mirror's config names (git writes it as `url = …` under `[remote "origin"]`). */
+function originOf(mirror: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(mirror, 'config'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let inOrigin = false;
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('[')) inOrigin = /^\[remote\s+"origin"\]$/.test(trimmed);
+    else if (inOrigin) {
+      const url = /^url\s*=\s*(.*)$/.exec(trimmed);
+      if (url !== null) return url[1];
+    }
+  }
+  return undefined;
 }
 
 /**

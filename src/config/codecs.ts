@@ -120,7 +120,12 @@ const StateCodec = refine(
       return [{ expected: 'no url unless store: postgres (add store: postgres to keep state in PostgreSQL)' }];
     return [];
   },
-  { if: { properties: { store: { const: 'postgres' } }, required: ['store'] }, then: { required: ['url'] } },
+  {
+    allOf: [
+      { if: { properties: { store: { const: 'postgres' } }, required: ['store'] }, then: { required: ['url'] } },
+      { if: { not: { properties: { store: { const: 'postgres' } }, required: ['store'] } }, then: { not: { required: ['url'] } } },
+    ],
+  },
 );
 
 const SpoolCodec = section(

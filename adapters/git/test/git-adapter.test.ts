@@ -422,6 +422,24 @@ describe('git devinfo adapter', () => {
         assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'code')), 'not cloned again');
       });
 
+      it("takes over no earlier-default mirror of another remote (another provider's repository of the same name)", async () => {
+        const previous = path.join(base, 'state', 'mirrors', 'svc.git');
+        execFileSync('git', ['clone', '--mirror', '--quiet', '--', otherDir, previous]);
+        const mirrored = devinfoSourceFromEntry(
+          gitAdapter,
+          { name: 'code', repositories: [repository('svc', remoteDir)] },
+          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
+        );
+        const read = await linked(mirrored.snapshot(signal()));
+        assert.deepEqual(
+          read.repositories[0]!.commits.flatMap((c) => c.issueKeys),
+          ['PROJ-2'],
+        );
+        assert.ok(isMirror('state', 'mirrors', 'code', 'svc.git'), 'a mirror of its own');
+        const origin = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: previous, encoding: 'utf8' }).trim();
+        assert.equal(origin, otherDir, 'the other mirror is left as it was');
+      });
+
       it('is one per provider: two providers with a repository of the same name on two servers read each its own', async () => {
         const source = (provider: string, remote: string) =>
           devinfoSourceFromEntry(
