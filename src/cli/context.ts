@@ -3,6 +3,7 @@ import { loadConfig, ConfigError, type FlagsyncConfig } from '../config';
 import { AdapterLoadError } from '../adapter-host/factory-shape';
 import { createAdapterRegistry } from '../adapter-host/registry';
 import { colorWanted, createLogger, type Logger } from '../log';
+import { MAX_TIMER_MS } from '../kit/deadline';
 import { TerminalProgress } from './progress';
 import { EXIT_USAGE, ExitError } from './exit';
 import type { GlobalOptions } from './options';
@@ -71,10 +72,13 @@ export function abortOnSignals(controller: AbortController, logger: Logger, grac
     signalled = true;
     logger.info({ signal }, 'stopping: finishing the batch in flight and saving state');
     controller.abort(new Error(`received ${signal}`));
-    setTimeout(() => {
-      logger.error({ graceMs }, 'shutdown took too long: exiting');
-      process.exit(1);
-    }, graceMs).unref();
+    setTimeout(
+      () => {
+        logger.error({ graceMs }, 'shutdown took too long: exiting');
+        process.exit(1);
+      },
+      Math.min(graceMs, MAX_TIMER_MS),
+    ).unref();
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);

@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { leaf } from './annotations';
+import { MAX_TIMER_MS } from '../kit/deadline';
 import { isHttpUrl } from '../kit/option-codecs';
 
 /** Leaf codecs of the config file. Their names complete "expected …" in problem lines, so they read as English. */
@@ -148,8 +149,8 @@ export function numberRange(min: number, max: number): t.Type<number, number, un
   });
 }
 
-/** The longest delay a Node.js timer holds (2^31-1 ms): a longer one fires at once, so every run would time out. */
-const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** What a Node.js timer holds: a longer timeout would fire at once, so every run would time out. */
+const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 export const PositiveSeconds = leaf(
   `a number of seconds greater than 0 and at most ${MAX_TIMER_SECONDS} (24 days)`,

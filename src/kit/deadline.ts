@@ -3,6 +3,9 @@
  * rejects at the limit even if the work ignores its signal. One helper for every reader with a deadline (a
  * provider's snapshot in a run, `flagsync adapter check`, an adapter's own sub-reads).
  */
+/** The longest delay a Node.js timer holds (2^31-1 ms); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }

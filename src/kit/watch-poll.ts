@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { withTimeout } from './deadline';
+import { MAX_TIMER_MS, withTimeout } from './deadline';
 import type { Logger } from './logger';
 
 /**
@@ -63,7 +63,11 @@ export async function pollForChanges(options: PollForChangesOptions): Promise<vo
   };
   const schedule = (): void => {
     if (signal.aborted) return;
-    timer = setTimeout(() => void pollOnce().then(schedule), options.intervalMs * Math.min(1 + failures, MAX_BACKOFF));
+    // At most what a timer holds: a longer delay would fire at once, polling a failing source back to back.
+    timer = setTimeout(
+      () => void pollOnce().then(schedule),
+      Math.min(options.intervalMs * Math.min(1 + failures, MAX_BACKOFF), MAX_TIMER_MS),
+    );
     timer.unref();
   };
   await pollOnce();

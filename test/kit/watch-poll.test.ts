@@ -41,4 +41,31 @@ describe('pollForChanges', () => {
     assert.equal(changes, 1);
     stop.abort();
   });
+
+  it('backs off a failing source no further than a timer holds (a longer delay would fire at once: polls back to back)', async () => {
+    const stop = new AbortController();
+    const { logger } = recordingLogger();
+    let polls = 0;
+    const interval = 2_000_000_000; // 23 days: one failure doubles it past what a timer holds
+    await pollForChanges({
+      intervalMs: interval,
+      pollTimeoutMs: 5000,
+      signal: stop.signal,
+      onChange: () => undefined,
+      logger,
+      what: 'test source',
+      poll: async () => {
+        polls++;
+        if (polls > 1) throw new Error('source down');
+        return { version: 'a' };
+      },
+    });
+    await clock.tickAsync(interval);
+    assert.equal(polls, 2, 'the first failure');
+    await clock.tickAsync(1000);
+    assert.equal(polls, 2, 'not polled again at once');
+    await clock.tickAsync(2 ** 31 - 1);
+    assert.equal(polls, 3);
+    stop.abort();
+  });
 });
