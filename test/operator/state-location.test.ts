@@ -82,7 +82,11 @@ describe('CLI: where a starter config keeps state', function () {
       const result = await runCli(['run', '--once', '--config', config], env);
       assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
       assert.ok(existsSync(path.join(data, 'state.json')), 'state in the FLAGSYNC_STATE_PATH folder');
-      assert.ok(existsSync(path.join(data, 'mirrors', 'web.git', 'HEAD')), 'the mirror beside the state');
+      const provider = /\n {2}- name: (\S+)/.exec(text)?.[1] ?? '';
+      assert.ok(
+        existsSync(path.join(data, 'mirrors', provider, 'web.git', 'HEAD')),
+        "the mirror beside the state, in its provider's folder",
+      );
       assert.ok(!existsSync(path.join(etc, '.flagsync')), 'nothing written beside the config');
       assert.deepEqual(
         (sim.stored('devinfo') as unknown as { id: string }[]).map((r) => r.id),
