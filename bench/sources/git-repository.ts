@@ -11,7 +11,9 @@ export const BRANCH_EVERY = 100;
 function commitText(i: number, parent: string | undefined): string {
   const message = isLinkedCommit(i) ? `PROJ-${(i % 5000) + 1}: change number ${i}\n` : `chore: tidy up ${i}\n`;
   const content = `line ${i}\n`;
-  const when = 1_767_225_600 + i * 60;
+  // Dated after any run (2033): commits appended after the first sync are new work, as pushed commits are; dated
+  // before it they would be history and go in a request of their own (devinfo-send-mode.ts).
+  const when = 2_000_000_000 + i * 60;
   return [
     'commit refs/heads/main',
     `mark :${i + 1}`,
