@@ -365,13 +365,20 @@ describe('git devinfo adapter', () => {
 
       const repository = (name: string, remote: string) => ({ name, remote, url: `https://git.example/acme/${name}` });
       const isMirror = (...at: string[]) => existsSync(path.join(base, ...at, 'HEAD'));
+      /** A git source of `provider` whose host keeps its data beside the state (`base/state`), its config in `base/config`. */
+      const besideState = (
+        repositories: readonly Record<string, unknown>[],
+        provider = 'code',
+        logger: typeof silentLogger = silentLogger,
+      ) =>
+        devinfoSourceFromEntry(
+          gitAdapter,
+          { name: provider, repositories },
+          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger },
+        );
 
       it("is mirrors/<provider>/<id>.git in the host's data folder (the state's), not beside the config", async () => {
-        const mirrored = devinfoSourceFromEntry(
-          gitAdapter,
-          { name: 'code', repositories: [repository('svc', remoteDir)] },
-          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
-        );
+        const mirrored = besideState([repository('svc', remoteDir)]);
         const read = await linked(mirrored.snapshot(signal()));
         assert.deepEqual(
           read.repositories[0]!.branches.map((b) => b.name),
@@ -391,11 +398,7 @@ describe('git devinfo adapter', () => {
         const infos: unknown[] = [];
         const logger = { ...silentLogger, info: (fields: unknown) => infos.push(fields), child: () => logger };
         try {
-          const mirrored = devinfoSourceFromEntry(
-            gitAdapter,
-            { name: 'code', repositories: [repository('svc', remoteDir), repository('other', otherDir)] },
-            { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger },
-          );
+          const mirrored = besideState([repository('svc', remoteDir), repository('other', otherDir)], 'code', logger);
           const read = await linked(mirrored.snapshot(signal()));
           assert.deepEqual(read.repositories[0]!.branches.map((b) => b.name).sort(), ['PROJ-8-later', 'main']);
           assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'code', 'svc.git')), 'svc is not cloned again');
@@ -413,11 +416,7 @@ describe('git devinfo adapter', () => {
       it('keeps a mirror at the previous default beside the state, mirrors/<id>.git (no clone again after an upgrade)', async () => {
         const previous = path.join(base, 'state', 'mirrors', 'svc.git');
         execFileSync('git', ['clone', '--mirror', '--quiet', '--', remoteDir, previous]);
-        const mirrored = devinfoSourceFromEntry(
-          gitAdapter,
-          { name: 'code', repositories: [repository('svc', remoteDir)] },
-          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
-        );
+        const mirrored = besideState([repository('svc', remoteDir)]);
         await mirrored.snapshot(signal());
         assert.ok(!existsSync(path.join(base, 'state', 'mirrors', 'code')), 'not cloned again');
       });
@@ -425,11 +424,7 @@ describe('git devinfo adapter', () => {
       it("takes over no earlier-default mirror of another remote (another provider's repository of the same name)", async () => {
         const previous = path.join(base, 'state', 'mirrors', 'svc.git');
         execFileSync('git', ['clone', '--mirror', '--quiet', '--', otherDir, previous]);
-        const mirrored = devinfoSourceFromEntry(
-          gitAdapter,
-          { name: 'code', repositories: [repository('svc', remoteDir)] },
-          { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
-        );
+        const mirrored = besideState([repository('svc', remoteDir)]);
         const read = await linked(mirrored.snapshot(signal()));
         assert.deepEqual(
           read.repositories[0]!.commits.flatMap((c) => c.issueKeys),
@@ -441,12 +436,7 @@ describe('git devinfo adapter', () => {
       });
 
       it('is one per provider: two providers with a repository of the same name on two servers read each its own', async () => {
-        const source = (provider: string, remote: string) =>
-          devinfoSourceFromEntry(
-            gitAdapter,
-            { name: provider, repositories: [repository('svc', remote)] },
-            { configDir: path.join(base, 'config'), dataDir: path.join(base, 'state'), logger: silentLogger },
-          );
+        const source = (provider: string, remote: string) => besideState([repository('svc', remote)], provider);
         // Read at once, as a run reads its providers.
         const [a, b] = await Promise.all([
           linked(source('team-a', remoteDir).snapshot(signal())),
