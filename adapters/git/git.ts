@@ -31,10 +31,13 @@ export function gitEnvironment(cwd: string | undefined, inherited: NodeJS.Proces
   return env;
 }
 
-/** Runs git without a shell; resolves with stdout. Never prompts for credentials (a daemon has no terminal). */
-export function runGit(args: readonly string[], options: { cwd?: string; signal?: AbortSignal } = {}): Promise<string> {
+/**
+ * Runs git without a shell; resolves with stdout. Never prompts for credentials (a daemon has no terminal). `input`
+ * is written to git's standard input (`--stdin` arguments).
+ */
+export function runGit(args: readonly string[], options: { cwd?: string; signal?: AbortSignal; input?: string } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       [...args],
       { cwd: options.cwd, signal: options.signal, maxBuffer: 256 * 1024 * 1024, env: gitEnvironment(options.cwd) },
@@ -50,6 +53,9 @@ export function runGit(args: readonly string[], options: { cwd?: string; signal?
         reject(new GitError(`git ${args[0] ?? ''}${where} failed: ${detail}`));
       },
     );
+    // git may exit before reading it all (a bad argument): that shows as its own error, not as this pipe's.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input ?? '');
   });
 }
 

@@ -6,6 +6,7 @@ import {
   SourceError,
   type AdapterContext,
   type DevinfoAdapterFactory,
+  type DevinfoReadContext,
   type DevinfoSnapshot,
   type DevinfoSource,
   type UnchangedSource,
@@ -13,7 +14,7 @@ import {
 import { diffsMerges, GitError, gitProductOf, gitVersion, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type GitOwnOptions, type RepositoryOptions } from './options';
-import { branchTips, historySettings, readRepository, type BranchTip } from './read';
+import { branchTips, historySettings, readRepository, tipsOfCursor, type BranchTip } from './read';
 import { urlBuilder } from './urls';
 import { watchGitRefs } from './watch';
 
@@ -117,12 +118,20 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
       return { tips, history: await historySettings(gitDir(repo), signal) };
     });
 
-  const readOne = (repo: RepositoryOptions, tips: readonly BranchTip[], signal: AbortSignal) =>
+  const readOne = (repo: RepositoryOptions, tips: readonly BranchTip[], signal: AbortSignal, cursor: string | undefined) =>
     inRepository(repo, signal, async () => {
       const id = repo.id ?? repo.name;
       const result = await readRepository(
         gitDir(repo),
-        { id, name: repo.name, url: repo.url, urls: urlBuilder(repo), maxCommits, mergeStats: diffsMerges(version) },
+        {
+          id,
+          name: repo.name,
+          url: repo.url,
+          urls: urlBuilder(repo),
+          maxCommits,
+          mergeStats: diffsMerges(version),
+          ...(cursor !== undefined && { since: tipsOfCursor(cursor) }),
+        },
         signal,
         tips,
       );
@@ -143,11 +152,18 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     return { states, sourceFingerprint: fingerprintOf(options.repositories, maxCommits, product, states) };
   }
 
-  async function read(signal: AbortSignal, acceptedSource?: string): Promise<DevinfoSnapshot | UnchangedSource> {
+  async function read(
+    signal: AbortSignal,
+    acceptedSource?: string,
+    context?: DevinfoReadContext,
+  ): Promise<DevinfoSnapshot | UnchangedSource> {
     const { states, sourceFingerprint } = await current(signal);
     if (sourceFingerprint === acceptedSource) return { unchanged: true, sourceFingerprint };
     const repositories = [];
-    for (const [i, repo] of options.repositories.entries()) repositories.push(await readOne(repo, states[i]!.tips, signal));
+    for (const [i, repo] of options.repositories.entries()) {
+      const cursor = context?.cursors.get(repo.id ?? repo.name);
+      repositories.push(await readOne(repo, states[i]!.tips, signal, cursor));
+    }
     return { repositories, sourceFingerprint };
   }
 
@@ -158,7 +174,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     get product() {
       return product;
     },
-    snapshot: (signal) => read(signal) as Promise<DevinfoSnapshot>,
+    snapshot: (signal, context) => read(signal, undefined, context) as Promise<DevinfoSnapshot>,
     snapshotUnlessUnchanged: read,
     isUnchanged: async (signal, acceptedSource) => (await current(signal)).sourceFingerprint === acceptedSource,
   };

@@ -118,6 +118,35 @@ function toDevCommit(info: CommitInfo, urls: UrlBuilder): DevCommit {
   };
 }
 
+/**
+ * A read's cursor: the distinct branch tips, sorted, comma-separated. The next read adds the commits none of them
+ * reaches (pushed since), whatever their dates.
+ */
+export const cursorOf = (tips: readonly BranchTip[]): string => [...new Set(tips.map((t) => t.sha))].sort().join(',');
+
+const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/** The tips a cursor names; anything else in it (a hand-edited state) is passed over. */
+export const tipsOfCursor = (cursor: string): string[] => cursor.split(',').filter((sha) => OBJECT_ID.test(sha));
+
+/**
+ * How many commits pushed since the last answered read are read, as a multiple of `maxCommits`: all of them but
+ * after a long outage or an import (the newest by date then).
+ */
+const PUSHED_SINCE_FACTOR = 10;
+
+/**
+ * The commits of any branch that none of `since` reaches (what was pushed after the read that left them), newest
+ * first, at most `max`. A tip git no longer has (collected after a force-push) is passed over (`--ignore-missing`).
+ */
+async function commitsSince(gitDir: string, since: readonly string[], max: number, mergeStats: boolean, signal: AbortSignal) {
+  const out = await runGit(
+    ['log', '--branches', '--ignore-missing', '--stdin', '--date-order', `--max-count=${max}`, ...statArgs(mergeStats), LOG_FORMAT, '--'],
+    { cwd: gitDir, signal, input: since.map((sha) => `^${sha}\n`).join('') },
+  );
+  return parseLog(out);
+}
+
 export interface ReadSettings {
   readonly id: string;
   readonly name: string;
@@ -126,11 +155,15 @@ export interface ReadSettings {
   readonly maxCommits: number;
   /** The git can count a merge commit's files (diffsMerges). */
   readonly mergeStats: boolean;
+  /** The tips of the last read Jira answered in full (its cursor), if any. */
+  readonly since?: readonly string[];
 }
 
 /**
- * One repository's devinfo: every branch with its tip, and the `maxCommits` most recent commits (on any branch).
- * The core links them to issues and keeps only the linked ones.
+ * One repository's devinfo: every branch with its tip, the `maxCommits` most recent commits (on any branch) and, given
+ * the tips of an earlier read, the commits pushed since then (up to PUSHED_SINCE_FACTOR × `maxCommits`), however old
+ * their dates (a branch pushed days after its commits were made, in a repository busier than the window). The core
+ * links them to issues and keeps only the linked ones.
  */
 export async function readRepository(
   gitDir: string,
@@ -155,6 +188,13 @@ export async function readRepository(
     if (info === undefined) continue;
     branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit: toDevCommit(info, settings.urls) });
   }
-  const commits = recent.map((info) => toDevCommit(info, settings.urls));
-  return { id: settings.id, name: settings.name, url: settings.url, branches, commits };
+  const inWindow = new Set(recent.map((c) => c.sha));
+  const since =
+    settings.since === undefined || tips.length === 0
+      ? []
+      : (await commitsSince(gitDir, settings.since, PUSHED_SINCE_FACTOR * settings.maxCommits, settings.mergeStats, signal)).filter(
+          (c) => !inWindow.has(c.sha),
+        );
+  const commits = [...recent, ...since].map((info) => toDevCommit(info, settings.urls));
+  return { id: settings.id, name: settings.name, url: settings.url, branches, commits, cursor: cursorOf(tips) };
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { MultiBar, SingleBar } from 'cli-progress';
 import type { DevinfoSource, FlagSource, ProviderSource } from '../kit/contract';
+import type { DevinfoReadContext } from '../kit/devinfo';
 import type { JiraClient } from '../jira';
 import type { ProviderRuntime } from '../reconcile/run';
 
@@ -101,10 +102,13 @@ function observedSource(name: string, created: ProviderSource, progress: SyncPro
     const unlessUnchanged = source.snapshotUnlessUnchanged;
     const repositoryCount = (s: unknown): number | undefined => lengthOf((s as { repositories?: unknown } | undefined)?.repositories);
     const observed: DevinfoSource = Object.create(source, {
-      snapshot: { value: (signal: AbortSignal) => timed(() => source.snapshot(signal), repositoryCount) },
+      snapshot: {
+        value: (signal: AbortSignal, read?: DevinfoReadContext) => timed(() => source.snapshot(signal, read), repositoryCount),
+      },
       ...(unlessUnchanged !== undefined && {
         snapshotUnlessUnchanged: {
-          value: (signal: AbortSignal, accepted: string) => timed(() => unlessUnchanged.call(source, signal, accepted), repositoryCount),
+          value: (signal: AbortSignal, accepted: string, read?: DevinfoReadContext) =>
+            timed(() => unlessUnchanged.call(source, signal, accepted, read), repositoryCount),
         },
       }),
     }) as DevinfoSource;

@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import type { DevinfoSnapshotData } from './devinfo';
+import type { DevinfoReadContext, DevinfoSnapshotData } from './devinfo';
 import type { EnvironmentType, NormalizedFlag } from './flag';
 import type { Logger } from './logger';
 import type { SourceHttp } from './source-http';
@@ -129,10 +129,17 @@ export interface FlagSource extends SourceExtras {
 
 /** A source of development information: repositories with their branches and recent commits. */
 export interface DevinfoSource extends SourceExtras {
-  /** Reads every repository, complete or rejected, like a flag snapshot. */
-  readonly snapshot: (signal: AbortSignal) => Promise<DevinfoSnapshot>;
+  /**
+   * Reads every repository, complete or rejected, like a flag snapshot. `read` (absent from older hosts) gives each
+   * repository's cursor from its last read Jira answered in full (DevRepository.cursor).
+   */
+  readonly snapshot: (signal: AbortSignal, read?: DevinfoReadContext) => Promise<DevinfoSnapshot>;
   /** As FlagSource.snapshotUnlessUnchanged: `{ unchanged: true, sourceFingerprint }` while nothing changed. */
-  readonly snapshotUnlessUnchanged?: (signal: AbortSignal, acceptedSource: string) => Promise<DevinfoSnapshot | UnchangedSource>;
+  readonly snapshotUnlessUnchanged?: (
+    signal: AbortSignal,
+    acceptedSource: string,
+    read?: DevinfoReadContext,
+  ) => Promise<DevinfoSnapshot | UnchangedSource>;
 }
 
 /**

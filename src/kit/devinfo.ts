@@ -43,7 +43,23 @@ export interface DevRepository {
   readonly commits: readonly DevCommit[];
   /** false: Jira never runs smart commits or transitions for this repository (default true, after the first sync). */
   readonly transitions?: boolean;
+  /**
+   * Optional: where this read of the repository stands (git: its branch tips), opaque to the core. Once Jira has
+   * answered everything sent of the repository from this read, the core keeps it and hands it back to the next read
+   * (DevinfoReadContext), so the adapter can add what arrived since, however old it is (commits pushed late, with
+   * author and committer dates older than the window of most recent commits). At most MAX_CURSOR_LENGTH characters.
+   */
+  readonly cursor?: string;
 }
+
+/** What the core hands a devinfo read besides the abort signal. */
+export interface DevinfoReadContext {
+  /** Repository id → the cursor of its last read that Jira answered in full (DevRepository.cursor). */
+  readonly cursors: ReadonlyMap<string, string>;
+}
+
+/** A cursor this long holds the tips of some 40,000 branches; longer ones are refused with the snapshot. */
+export const MAX_CURSOR_LENGTH = 2_000_000;
 
 export interface DevinfoSnapshotData {
   readonly repositories: readonly DevRepository[];
@@ -91,7 +107,15 @@ export const DevinfoSnapshotCodec = t.intersection([
           branches: t.readonlyArray(DevBranchCodec),
           commits: t.readonlyArray(DevCommitCodec),
         }),
-        t.partial({ transitions: t.boolean }),
+        t.partial({
+          transitions: t.boolean,
+          cursor: new t.Type<string, string, unknown>(
+            `a string of at most ${MAX_CURSOR_LENGTH} characters`,
+            (u): u is string => typeof u === 'string' && u.length <= MAX_CURSOR_LENGTH,
+            (u, c) => (typeof u === 'string' && u.length <= MAX_CURSOR_LENGTH ? t.success(u) : t.failure(u, c)),
+            t.identity,
+          ),
+        }),
       ]),
     ),
   }),

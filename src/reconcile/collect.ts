@@ -1,6 +1,7 @@
 import type { CollectedSource, ReconcileKind } from './kind';
 import { withTimeout } from '../kit/deadline';
 import type { ProviderRuntime } from './provider';
+import type { SyncState } from './state';
 
 export { withTimeout } from '../kit/deadline';
 
@@ -24,7 +25,8 @@ export interface CheckedSource {
  * Reads every provider in parallel, each with its own timeout, through the kind's read step. Never throws.
  * `acceptedSource` gives the fingerprint a provider's unchanged source may be recognised by (source-skip.ts).
  * `checked`: providers whose `isUnchanged` answered for that fingerprint this run; one still unchanged is not read,
- * one that changed is read in full (not asked again whether it changed).
+ * one that changed is read in full (not asked again whether it changed). `state`: as the run loaded it, if it did
+ * before reading (the kind's read may consult it).
  */
 export async function collectSources<S, P, M, E>(
   kind: ReconcileKind<S, P, M, E>,
@@ -32,6 +34,7 @@ export async function collectSources<S, P, M, E>(
   signal?: AbortSignal,
   acceptedSource: (provider: ProviderRuntime) => string | undefined = () => undefined,
   checked: ReadonlyMap<string, CheckedSource> = new Map(),
+  state?: SyncState,
 ): Promise<CollectedSource<S>[]> {
   return Promise.all(
     providers.map(async (provider): Promise<CollectedSource<S>> => {
@@ -44,7 +47,7 @@ export async function collectSources<S, P, M, E>(
         if (answered && check.unchanged && kind.sourceSkipping !== undefined)
           return { provider, ok: true, data: kind.sourceSkipping.unchangedData(accepted), ms: Date.now() - started };
         const askAbout = answered ? undefined : accepted;
-        const data = await withTimeout((s) => kind.read(provider, s, askAbout), provider.timeoutMs, signal);
+        const data = await withTimeout((s) => kind.read(provider, s, askAbout, state), provider.timeoutMs, signal);
         return { provider, ok: true, data, ms: Date.now() - started };
       } catch (error) {
         return { provider, ok: false, error: failureText(error, provider.name), ms: Date.now() - started };

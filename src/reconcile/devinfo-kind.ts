@@ -60,13 +60,30 @@ export function checkDevinfoSnapshot(value: unknown): DevinfoRead {
 const isUnchanged = (value: DevinfoSnapshotData | UnchangedSource): value is UnchangedSource =>
   (value as Partial<UnchangedSource>).unchanged === true;
 
-async function readDevinfo(provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string): Promise<DevinfoRead> {
+/** The cursors of the repositories `provider` read last (RepositoryRecord.c), for its next read. */
+function cursorsOf(state: SyncState | undefined, provider: string): Map<string, string> {
+  const cursors = new Map<string, string>();
+  const repositories = state?.repositories ?? {};
+  for (const id in repositories) {
+    const record = repositories[id]!;
+    if (record.p === provider && record.c !== undefined) cursors.set(id, record.c);
+  }
+  return cursors;
+}
+
+async function readDevinfo(
+  provider: ProviderRuntime,
+  signal: AbortSignal,
+  acceptedSource?: string,
+  state?: SyncState,
+): Promise<DevinfoRead> {
   if (provider.source.produces !== 'devinfo') throw new Error(`the provider produces ${provider.source.produces}, not devinfo`);
   const adapter = provider.source.source;
+  const context = { cursors: cursorsOf(state, provider.name) };
   const answer =
     acceptedSource !== undefined && adapter.snapshotUnlessUnchanged !== undefined
-      ? await adapter.snapshotUnlessUnchanged(signal, acceptedSource)
-      : await adapter.snapshot(signal);
+      ? await adapter.snapshotUnlessUnchanged(signal, acceptedSource, context)
+      : await adapter.snapshot(signal, context);
   if (typeof answer === 'object' && answer !== null && isUnchanged(answer)) {
     if (acceptedSource === undefined || answer.sourceFingerprint !== acceptedSource)
       throw new Error('adapter answered "unchanged" for a source fingerprint the core did not ask about');
@@ -180,7 +197,7 @@ export const devinfoReconcileKind: ReconcileKind<DevinfoRead, DevinfoPayload, St
   isHistory: isCommitEntityId,
   requestFieldsFor: devinfoRequestFieldsFor,
   firstSyncs: {
-    listed: (data) => (data.unchanged === true ? undefined : data.repositories.map((r) => r.id)),
+    listed: (data) => (data.unchanged === true ? undefined : new Map(data.repositories.map((r) => [r.id, r.cursor]))),
     record: recordFirstSyncs,
   },
   deleteParams: devinfoDeleteParams,

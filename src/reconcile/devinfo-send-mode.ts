@@ -84,6 +84,9 @@ export function sendModeOf(repositoryId: string, done: ReadonlySet<string>, tran
  * is unknown to it) had its answer: it is sent again every run and most likely rejected again, and waiting for it
  * would keep every later commit of the repository a backfill.
  *
+ * The same rule keeps each read's cursor (DevRepository.cursor) for the next read: a read with something left
+ * without an answer is read from the earlier cursor again, so what arrived since that one is read again too.
+ *
  * Dropped: the provider is no longer among this kind's providers in the config (an unscoped run only), or it was read
  * in full and no longer lists the repository. A repository added back later is synced as a first sync again, a
  * backfill: meanwhile flagsync deleted its branches from Jira and forgot its commits, and whatever it finds when added
@@ -91,10 +94,10 @@ export function sendModeOf(repositoryId: string, done: ReadonlySet<string>, tran
  * move issues long since moved on.
  */
 export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void {
-  const read = new Map<string, ReadonlySet<string>>();
+  const read = new Map<string, ReadonlyMap<string, string | undefined>>();
   for (const result of outcome.results) {
     const listed = outcome.listed.get(result.provider);
-    if (result.ok && listed !== undefined) read.set(result.provider, new Set(listed));
+    if (result.ok && listed !== undefined) read.set(result.provider, listed);
   }
   for (const [id, record] of Object.entries(ledger.state.repositories ?? {})) {
     const unconfigured = outcome.providers !== undefined && !outcome.providers.includes(record.p);
@@ -104,14 +107,15 @@ export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void
     const listed = read.get(result.provider);
     if (listed === undefined) continue;
     const unsettled = repositoriesInState([...result.failed.map((f) => f.id), ...(outcome.kept.get(result.provider) ?? [])]);
-    for (const id of listed) {
+    for (const [id, cursor] of listed) {
       if (unsettled.has(id)) continue;
       const known = ledger.state.repositories?.[id];
       // Recorded before first sync times existed: from this run on, what was authored before it began is history.
       // Only once all it sent of the repository had an answer, like a first sync: a commit left to retry is new work.
-      if (known?.p === result.provider) {
-        if (known.t === undefined) ledger.setRepository(id, { p: known.p, t: outcome.now });
-      } else ledger.setRepository(id, { p: result.provider, t: outcome.now });
+      // The cursor moves on under the same rule: a read with something left to retry is read from the old one again.
+      const t = known?.p === result.provider ? (known.t ?? outcome.now) : outcome.now;
+      if (known?.p === result.provider && known.t === t && known.c === cursor) continue;
+      ledger.setRepository(id, { p: result.provider, t, ...(cursor !== undefined && { c: cursor }) });
     }
   }
 }

@@ -50,7 +50,7 @@ export interface PackContext {
 /** How a run that sent (not a dry run) went, for what a kind keeps in state besides its entity records. */
 export interface RunOutcome {
   /** Per provider whose source was read in full (not skipped as unchanged): what the kind's `listed` gave. */
-  readonly listed: ReadonlyMap<string, readonly string[]>;
+  readonly listed: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
   /** Per provider, the ids held back for problems of their own (not sent, kept in Jira as they are). */
   readonly kept: ReadonlyMap<string, ReadonlySet<string>>;
   readonly results: readonly ProviderResult[];
@@ -65,8 +65,11 @@ export interface RunOutcome {
 
 /** Devinfo: which repositories had their first sync, the one sent as a backfill (devinfo-send-mode.ts). */
 export interface FirstSyncs<S> {
-  /** The repository ids a source read in full lists (every one, linked or not); undefined for one not read. */
-  readonly listed: (data: S) => readonly string[] | undefined;
+  /**
+   * The repositories a source read in full lists (every one, linked or not), each with the adapter's cursor of this
+   * read (if it gave one); undefined for a source not read.
+   */
+  readonly listed: (data: S) => ReadonlyMap<string, string | undefined> | undefined;
   /** After the sends: records the repositories whose first sync is done, drops those no longer configured. */
   readonly record: (ledger: StateLedger, outcome: RunOutcome) => void;
 }
@@ -103,8 +106,9 @@ export interface ReconcileKind<S, P, M, E> {
   /**
    * Reads one provider and checks what it returned; throws when the provider cannot be used this run.
    * `acceptedSource`: the source fingerprint of the last fully accepted run, for kinds with `sourceSkipping`.
+   * `state`: state as the run loaded it before reading, when it did (devinfo hands each repository's cursor back).
    */
-  readonly read: (provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string) => Promise<S>;
+  readonly read: (provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string, state?: SyncState) => Promise<S>;
   /** Present when an unchanged source need not be read again (source-skip.ts). */
   readonly sourceSkipping?: SourceSkipping<S>;
   /** Every provider's read → what each wants Jira to hold (may fail a provider, e.g. one claiming another's ids). */

@@ -88,6 +88,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
         : acceptedSourceInSummary(summary, kind.name, provider.name, mapping);
     },
     checked,
+    loaded,
   );
   if (summary !== undefined && sources.every((s) => s.ok && skipping!.report(s.data).unchanged)) {
     const plan = unchangedPlanFromSummary<P>(
@@ -148,7 +149,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   // What recording first syncs needs of the sources and of what they want, taken before both are let go (only for a
   // kind that records them: a flag run keeps no `keep` set alive through its send).
   const firstSyncs = kind.firstSyncs;
-  const listed = new Map<string, readonly string[]>();
+  const listed = new Map<string, ReadonlyMap<string, string | undefined>>();
   const kept = new Map<string, ReadonlySet<string>>();
   if (firstSyncs !== undefined) {
     for (const source of sources) {

@@ -46,6 +46,11 @@ export interface RepositoryRecord {
    * written before it existed: the next run that reads the repository sets it (until then nothing is history).
    */
   readonly t?: string;
+  /**
+   * The adapter's cursor from the last read of the repository that Jira answered in full (DevRepository.cursor), handed
+   * back to the next read: git adds the commits pushed since, however old their dates.
+   */
+  readonly c?: string;
 }
 
 export interface SyncState {

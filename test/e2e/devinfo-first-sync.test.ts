@@ -34,6 +34,8 @@ const storedBranches = (sim: Simulator, id: string) =>
   ((sim.stored('devinfo') as { id: string; branches?: { name: string }[] }[]).find((r) => r.id === id)?.branches ?? [])
     .map((b) => b.name)
     .sort();
+const storedCommits = (sim: Simulator, id: string) =>
+  ((sim.stored('devinfo') as { id: string; commits?: { id: string }[] }[]).find((r) => r.id === id)?.commits ?? []).map((c) => c.id);
 const BACKFILL = [true, 'BACKFILL'] as const;
 const NORMAL = [undefined, undefined] as const;
 
@@ -389,6 +391,53 @@ for (const store of [fileStore(), postgresStore()]) {
         [...NORMAL, [sha]],
         [...BACKFILL, [foreign]],
       ]);
+    });
+
+    describe('a branch pushed late, its commits older than every commit in the window', () => {
+      const day = 86_400;
+      let late = '';
+      /** First sync of main (2 commits in the window), then a branch made days ago pushed, and main moving on. */
+      const pushLate = async () => {
+        web.commit('PROJ-1 start');
+        const base = web.head();
+        web.commit('PROJ-2 main work');
+        await configure([{ ...gitProvider('web'), maxCommits: 2 }]);
+        const first = await sync();
+        assert.equal(first.ok, true, JSON.stringify(first.results));
+        web.git('branch', 'topic', base);
+        web.checkout('topic');
+        web.at(TEST_REPO_CLOCK - 10 * day);
+        late = web.commit('PROJ-7 #done made days ago, pushed now');
+        web.checkout('main');
+        web.at(TEST_REPO_CLOCK + day);
+        web.commit('PROJ-3 newer main work');
+        web.commit('PROJ-4 newest main work');
+      };
+
+      it('reaches Jira: the read adds what its last answered read did not reach, however old, as new work', async () => {
+        await pushLate();
+        sim.clearRequests();
+        console.log('STATE', JSON.stringify((await store.open().load()).repositories));
+        const second = await sync();
+        console.log('SENT', JSON.stringify(sent(sim)), 'LATE', late, JSON.stringify(sim.stored('devinfo')).slice(0, 600));
+        assert.equal(second.ok, true, JSON.stringify(second.results));
+        assert.ok(storedCommits(sim, 'web').includes(late), 'Jira holds the late commit');
+        assert.deepEqual(modes(sim), [['web', ...NORMAL]]);
+        assert.ok(sim.transitions().some((t) => t.type === 'commits' && t.id === late));
+      });
+
+      it('is read again from the earlier cursor when Jira did not answer the run that found it, even after more pushes', async () => {
+        await pushLate();
+        sim.injectFault({ type: 'status', status: 503, method: 'POST', path: '/devinfo/', times: 20 });
+        const failed = await sync();
+        assert.equal(failed.ok, false);
+        sim.clearFaults();
+        web.commit('PROJ-5 more main work');
+        web.commit('PROJ-6 more main work');
+        const third = await sync();
+        assert.equal(third.ok, true, JSON.stringify(third.results));
+        assert.ok(storedCommits(sim, 'web').includes(late), 'Jira holds the late commit');
+      });
     });
 
     it('a first sync with a commit Jira rejects (its only key unknown) is done: that commit is tried again, later work goes as NORMAL', async () => {

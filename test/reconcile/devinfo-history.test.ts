@@ -84,7 +84,7 @@ describe('devinfo history: commits authored before their repository first sync',
     const now = '2026-11-30T10:00:00.000Z';
     const ledgerOf = (s: SyncState) => new StateLedger(new MemoryStateStore(), s, { now: Date.now, saveIntervalMs: 5000 });
     const outcome = (failed: string[] = []) => ({
-      listed: new Map([['code', ['web']]]),
+      listed: new Map([['code', new Map([['web', undefined]])]]),
       kept: new Map<string, ReadonlySet<string>>(),
       results: [
         providerResult('code', {

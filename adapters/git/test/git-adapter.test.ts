@@ -196,6 +196,63 @@ describe('git devinfo adapter', () => {
     );
   });
 
+  describe('commits pushed after the last read (its cursor)', () => {
+    const day = 86_400;
+    let late: TestRepo;
+    let lateSha: string;
+    let cursor: string;
+    let mainAtFirstRead: string;
+    const lateSource = () =>
+      source({ maxCommits: 2, repositories: [{ name: 'late', path: 'late', url: 'https://git.example/acme/late' }] }, dir);
+    const shasOf = async (cursors?: Map<string, string>) => {
+      const snapshot = await linked(lateSource().snapshot(signal(), cursors === undefined ? undefined : { cursors }));
+      return snapshot.repositories[0]!.commits.map((c) => c.sha);
+    };
+
+    before(async () => {
+      late = new TestRepo(path.join(dir, 'late'));
+      late.commit('PROJ-1 start');
+      const base = late.head();
+      late.commit('PROJ-2 main work');
+      late.commit('PROJ-3 more main work');
+      mainAtFirstRead = late.head();
+      cursor = (await lateSource().snapshot(signal())).repositories[0]!.cursor!;
+      // Work done days ago on a branch from an old commit, pushed only now: older than every commit in the window.
+      late.git('branch', 'topic', base);
+      late.checkout('topic');
+      late.at(TEST_REPO_CLOCK - 10 * day);
+      lateSha = late.commit('PROJ-7 done long ago, pushed late');
+      late.checkout('main');
+      late.at(TEST_REPO_CLOCK + day);
+      late.commit('PROJ-4 newest');
+    });
+
+    it('gives the branch tips it read as its cursor', () => {
+      assert.equal(cursor, mainAtFirstRead);
+    });
+
+    it('reads only the most recent commits without a cursor, so a late push is not among them', async () => {
+      assert.equal((await shasOf()).includes(lateSha), false);
+    });
+
+    it('adds the commits no tip of the cursor reaches, however old their dates', async () => {
+      const shas = await shasOf(new Map([['late', cursor]]));
+      assert.ok(shas.includes(lateSha), 'the late commit is read');
+      assert.ok(shas.includes(late.head()), 'the window is read too');
+      assert.equal(new Set(shas).size, shas.length, 'each commit once');
+    });
+
+    it('passes over what a cursor names that the repository does not have, or that is no object id', async () => {
+      const gone = 'f'.repeat(40);
+      const shas = await shasOf(new Map([['late', `${gone},--all,${cursor}`]]));
+      assert.ok(shas.includes(lateSha));
+    });
+
+    it("reads no cursor of another repository's id", async () => {
+      assert.equal((await shasOf(new Map([['other', cursor]]))).includes(lateSha), false);
+    });
+  });
+
   it('rejects, naming the repository, when the repository is missing', async () => {
     const missing = source({ repositories: [{ name: 'gone', path: 'nowhere', url: 'https://git.example/acme/gone' }] }, dir);
     await assert.rejects(missing.snapshot(signal()), /code: repository "gone": .*nowhere is not a git repository/);

@@ -7,7 +7,7 @@ export const EntityRecordCodec = t.intersection([
   t.partial({ f: t.union([t.string, t.record(t.string, t.string)]), i: t.string }),
 ]);
 export const SourceRecordCodec = t.type({ f: t.string, m: t.string, n: t.number, u: t.number });
-export const RepositoryRecordCodec = t.intersection([t.type({ p: t.string }), t.partial({ t: t.string })]);
+export const RepositoryRecordCodec = t.intersection([t.type({ p: t.string }), t.partial({ t: t.string, c: t.string })]);
 
 /** The snapshot file (`state.json`): the records of every kind, the source and the repository records (both optional). */
 export const StateFileCodec = t.intersection([

@@ -113,6 +113,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE flagsync_repositories ADD COLUMN first_synced text;
     `,
   },
+  {
+    version: 7,
+    name: 'where the last fully answered read of a repository stood',
+    sql: `
+      -- The adapter's cursor (git: the branch tips) of the repository's last read Jira answered in full: the next read
+      -- adds what was pushed since, however old its dates. Null until such a read.
+      ALTER TABLE flagsync_repositories ADD COLUMN read_cursor text;
+    `,
+  },
 ];
 
 /** Advisory lock key space: one key per purpose and schema, so two flagsync deployments in one database do not meet. */

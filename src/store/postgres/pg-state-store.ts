@@ -35,7 +35,9 @@ const SourceRowsCodec = t.array(
   t.type({ provider: t.string, fingerprint: t.string, mapping: t.string, flags: t.number, unlinked: t.number }),
 );
 
-const RepositoryRowsCodec = t.array(t.type({ id: t.string, provider: t.string, first_synced: t.union([t.string, t.null]) }));
+const RepositoryRowsCodec = t.array(
+  t.type({ id: t.string, provider: t.string, first_synced: t.union([t.string, t.null]), read_cursor: t.union([t.string, t.null]) }),
+);
 
 const HoldingRowsCodec = t.array(t.type({ kind: KindCodec, provider: t.string, n: t.number, dirty: t.boolean }));
 
@@ -111,10 +113,15 @@ export class PgStateStore implements StateStore {
   };
 
   private async loadRepositories(): Promise<Record<string, RepositoryRecord>> {
-    const { rows } = await this.pool.query('SELECT id, provider, first_synced FROM flagsync_repositories');
+    const { rows } = await this.pool.query('SELECT id, provider, first_synced, read_cursor FROM flagsync_repositories');
     const repositories: Record<string, RepositoryRecord> = {};
-    for (const row of decodeOrThrow(RepositoryRowsCodec, rows, 'repository rows in PostgreSQL'))
-      repositories[row.id] = row.first_synced === null ? { p: row.provider } : { p: row.provider, t: row.first_synced };
+    for (const row of decodeOrThrow(RepositoryRowsCodec, rows, 'repository rows in PostgreSQL')) {
+      repositories[row.id] = {
+        p: row.provider,
+        ...(row.first_synced !== null && { t: row.first_synced }),
+        ...(row.read_cursor !== null && { c: row.read_cursor }),
+      };
+    }
     return repositories;
   }
 
@@ -249,14 +256,18 @@ async function remove(client: PoolClient, deletes: readonly EntityChange[]): Pro
 
 /** Repository records set and dropped (a run's first syncs: a few rows, one statement each way). */
 async function writeRepositories(client: PoolClient, changes: readonly RepositoryChange[]): Promise<void> {
-  const sets = changes.flatMap((c) => (c.record === undefined ? [] : [{ id: c.id, provider: c.record.p, t: c.record.t ?? null }]));
+  const sets = changes.flatMap((c) =>
+    c.record === undefined ? [] : [{ id: c.id, provider: c.record.p, t: c.record.t ?? null, c: c.record.c ?? null }],
+  );
   const drops = changes.flatMap((c) => (c.record === undefined ? [c.id] : []));
   if (drops.length > 0) await client.query('DELETE FROM flagsync_repositories WHERE id = ANY($1::text[])', [drops]);
   if (sets.length === 0) return;
   await client.query(
-    `INSERT INTO flagsync_repositories (id, provider, first_synced) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-     ON CONFLICT (id) DO UPDATE SET provider = EXCLUDED.provider, first_synced = EXCLUDED.first_synced, updated_at = now()`,
-    [sets.map((r) => r.id), sets.map((r) => r.provider), sets.map((r) => r.t)],
+    `INSERT INTO flagsync_repositories (id, provider, first_synced, read_cursor)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+     ON CONFLICT (id) DO UPDATE SET provider = EXCLUDED.provider, first_synced = EXCLUDED.first_synced,
+       read_cursor = EXCLUDED.read_cursor, updated_at = now()`,
+    [sets.map((r) => r.id), sets.map((r) => r.provider), sets.map((r) => r.t), sets.map((r) => r.c)],
   );
 }
 
