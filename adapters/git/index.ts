@@ -14,7 +14,7 @@ import {
 import { diffsMerges, GitError, gitProductOf, gitVersion, hideCredentials } from './git';
 import { updateMirror } from './mirror';
 import { GitOptionsCodec, type GitOptions, type GitOwnOptions, type RepositoryOptions } from './options';
-import { branchTips, historySettings, readRepository, tipsOfCursor, type BranchTip } from './read';
+import { branchTips, historySettings, readRepository, tipsOfCursor, type BranchTip, type HistorySettings } from './read';
 import { urlBuilder } from './urls';
 import { watchGitRefs } from './watch';
 
@@ -111,14 +111,19 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
    * The repository brought up to date (a mirror fetched), its branch tips, and the settings of its history: together
    * they decide everything read from it.
    */
-  const tipsOf = (repo: RepositoryOptions, signal: AbortSignal): Promise<{ tips: BranchTip[]; history: string }> =>
+  const tipsOf = (repo: RepositoryOptions, signal: AbortSignal): Promise<{ tips: BranchTip[]; history: HistorySettings }> =>
     inRepository(repo, signal, async () => {
       if (repo.remote !== undefined) await updateMirror(repo.remote, gitDir(repo), signal);
       const tips = await branchTips(gitDir(repo), signal);
       return { tips, history: await historySettings(gitDir(repo), signal) };
     });
 
-  const readOne = (repo: RepositoryOptions, tips: readonly BranchTip[], signal: AbortSignal, cursor: string | undefined) =>
+  const readOne = (
+    repo: RepositoryOptions,
+    state: { tips: readonly BranchTip[]; history: HistorySettings },
+    signal: AbortSignal,
+    cursor: string | undefined,
+  ) =>
     inRepository(repo, signal, async () => {
       const id = repo.id ?? repo.name;
       const result = await readRepository(
@@ -130,10 +135,11 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
           urls: urlBuilder(repo),
           maxCommits,
           mergeStats: diffsMerges(version),
+          shallow: state.history.shallow,
           ...(cursor !== undefined && { since: tipsOfCursor(cursor) }),
         },
         signal,
-        tips,
+        state.tips,
       );
       context.logger.debug(
         { provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length },
@@ -147,7 +153,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     version = await gitVersion(signal);
     product = gitProductOf(version);
     // One at a time: git is I/O heavy, and a fetch storm against one server helps nobody.
-    const states: { tips: BranchTip[]; history: string }[] = [];
+    const states: { tips: BranchTip[]; history: HistorySettings }[] = [];
     for (const repo of options.repositories) states.push(await tipsOf(repo, signal));
     return { states, sourceFingerprint: fingerprintOf(options.repositories, maxCommits, product, states) };
   }
@@ -162,7 +168,7 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
     const repositories = [];
     for (const [i, repo] of options.repositories.entries()) {
       const cursor = context?.cursors.get(repo.id ?? repo.name);
-      repositories.push(await readOne(repo, states[i]!.tips, signal, cursor));
+      repositories.push(await readOne(repo, states[i]!, signal, cursor));
     }
     return { repositories, sourceFingerprint };
   }
@@ -189,13 +195,14 @@ function fingerprintOf(
   repositories: readonly RepositoryOptions[],
   maxCommits: number,
   gitVersion: string,
-  states: readonly { readonly tips: readonly BranchTip[]; readonly history: string }[],
+  states: readonly { readonly tips: readonly BranchTip[]; readonly history: HistorySettings }[],
 ): string {
-  // 3: merge commits count their files against the first parent (a git that can, see diffsMerges).
-  const hash = createHash('sha256').update(JSON.stringify(['git', 3, maxCommits, gitVersion]));
+  // 3: merge commits count their files against the first parent (a git that can, see diffsMerges). 4: a shallow
+  // clone's boundary commits count 0 files, not their whole tree.
+  const hash = createHash('sha256').update(JSON.stringify(['git', 4, maxCommits, gitVersion]));
   for (const [i, repo] of repositories.entries()) {
     hash.update(JSON.stringify(repo));
-    hash.update(states[i]!.history);
+    hash.update(states[i]!.history.text);
     for (const tip of states[i]!.tips) hash.update(`\n${tip.name}\u0000${tip.sha}`);
     hash.update('\n\u0001');
   }

@@ -64,9 +64,15 @@ export interface BranchTip {
 
 /**
  * What besides the branch tips changes what `git log` shows: replace refs, the shallow boundary (a shallow clone
- * deepened) and the repository's configuration (rename detection changes file counts). Hashed into the fingerprint.
+ * deepened) and the repository's configuration (rename detection changes file counts), as `text` (hashed into the
+ * fingerprint); and the commits at a shallow clone's boundary, whose parents the clone lacks.
  */
-export async function historySettings(gitDir: string, signal: AbortSignal): Promise<string> {
+export interface HistorySettings {
+  readonly text: string;
+  readonly shallow: ReadonlySet<string>;
+}
+
+export async function historySettings(gitDir: string, signal: AbortSignal): Promise<HistorySettings> {
   const [replaced, shallowPath, config] = await Promise.all([
     runGit(['for-each-ref', '--format=%(refname)%00%(objectname)', 'refs/replace'], { cwd: gitDir, signal }),
     runGit(['rev-parse', '--git-path', 'shallow'], { cwd: gitDir, signal }),
@@ -74,7 +80,8 @@ export async function historySettings(gitDir: string, signal: AbortSignal): Prom
   ]);
   // Relative to the folder git ran in.
   const shallow = await readFile(path.resolve(gitDir, shallowPath.trim()), 'utf8').catch(() => '');
-  return JSON.stringify([replaced, shallow, config]);
+  const boundary = shallow.split('\n').filter((line) => line !== '');
+  return { text: JSON.stringify([replaced, shallow, config]), shallow: new Set(boundary) };
 }
 
 export async function branchTips(gitDir: string, signal: AbortSignal): Promise<BranchTip[]> {
@@ -105,14 +112,18 @@ async function commitsBySha(
   return found;
 }
 
-function toDevCommit(info: CommitInfo, urls: UrlBuilder): DevCommit {
+/**
+ * A commit at a shallow clone's boundary shows every file of its tree as added (git diffs it against nothing, its
+ * parents being absent): what it changed is not known there, and it counts 0 rather than the whole tree.
+ */
+function toDevCommit(info: CommitInfo, urls: UrlBuilder, shallow: ReadonlySet<string>): DevCommit {
   return {
     sha: info.sha,
     message: info.message,
     authorName: info.authorName,
     authorEmail: info.authorEmail,
     timestamp: info.timestamp,
-    filesChanged: info.filesChanged,
+    filesChanged: shallow.has(info.sha) ? 0 : info.filesChanged,
     url: urls.commit(info.sha),
     merge: info.parents > 1,
   };
@@ -157,6 +168,8 @@ export interface ReadSettings {
   readonly mergeStats: boolean;
   /** The tips of the last read Jira answered in full (its cursor), if any. */
   readonly since?: readonly string[];
+  /** The commits at a shallow clone's boundary (HistorySettings.shallow). */
+  readonly shallow?: ReadonlySet<string>;
 }
 
 /**
@@ -172,6 +185,7 @@ export async function readRepository(
   tips?: readonly BranchTip[],
 ): Promise<DevRepository> {
   tips ??= await branchTips(gitDir, signal);
+  const shallow = settings.shallow ?? new Set<string>();
   const recent =
     tips.length === 0
       ? []
@@ -186,7 +200,7 @@ export async function readRepository(
   for (const tip of tips) {
     const info = tipInfo.get(tip.sha);
     if (info === undefined) continue;
-    branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit: toDevCommit(info, settings.urls) });
+    branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit: toDevCommit(info, settings.urls, shallow) });
   }
   const inWindow = new Set(recent.map((c) => c.sha));
   const since =
@@ -195,6 +209,6 @@ export async function readRepository(
       : (await commitsSince(gitDir, settings.since, PUSHED_SINCE_FACTOR * settings.maxCommits, settings.mergeStats, signal)).filter(
           (c) => !inWindow.has(c.sha),
         );
-  const commits = [...recent, ...since].map((info) => toDevCommit(info, settings.urls));
+  const commits = [...recent, ...since].map((info) => toDevCommit(info, settings.urls, shallow));
   return { id: settings.id, name: settings.name, url: settings.url, branches, commits, cursor: cursorOf(tips) };
 }

@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/kit';
 import { TestRepo } from '../../../test/helpers/git-repo';
 
 describe('git adapter fingerprint: history beyond the branch tips', () => {
-  it('a shallow clone deepened (same tips, more history) changes the fingerprint, so it is read again', async () => {
+  it('a shallow clone deepened (same tips, more history) changes the fingerprint, so it is read again; its boundary commit counts 0 files until then', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'shallow-'));
     try {
       const origin = new TestRepo(path.join(dir, 'origin'));
@@ -31,6 +31,11 @@ describe('git adapter fingerprint: history beyond the branch tips', () => {
       assert.notDeepEqual(before.repositories, after.repositories);
       assert.notEqual(before.sourceFingerprint, after.sourceFingerprint);
       assert.ok('repositories' in answer, 'read again, not answered "unchanged"');
+      // At the boundary git shows the whole tree as added (a.txt and b.txt): what it changed is not known, so 0.
+      const third = (snapshot: typeof before) => snapshot.repositories[0]!.commits.find((c) => c.message === 'PROJ-3 third')!;
+      assert.equal(third(before).filesChanged, 0);
+      assert.equal(before.repositories[0]!.branches[0]!.lastCommit.filesChanged, 0);
+      assert.equal(third(after).filesChanged, 1, 'with its parent fetched, what it changed: b.txt');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
