@@ -3,12 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ADAPTER_CONTRACT_VERSION,
+  MAX_CURSOR_LENGTH,
   SourceError,
   type AdapterContext,
   type DevinfoAdapterFactory,
   type DevinfoReadContext,
   type DevinfoSnapshot,
   type DevinfoSource,
+  type DevRepository,
   type UnchangedSource,
 } from '../../src/kit';
 import { diffsMerges, GitError, gitProductOf, gitVersion, hideCredentials } from './git';
@@ -145,7 +147,17 @@ export function createGitSource(options: GitOptions, context: AdapterContext): D
         { provider, repository: repo.name, branches: result.branches.length, commits: result.commits.length },
         'read git repository',
       );
-      return repo.transitions === false ? { ...result, transitions: false } : result;
+      let read: DevRepository = result;
+      if (result.cursor !== undefined && result.cursor.length > MAX_CURSOR_LENGTH) {
+        // Tens of thousands of branches: the next read goes by the commit window alone, as before cursors.
+        context.logger.warn(
+          { provider, repository: repo.name, branches: state.tips.length },
+          'git: too many branch tips to remember; commits pushed late with old dates may be missed',
+        );
+        const { cursor: _tooLong, ...rest } = result;
+        read = rest;
+      }
+      return repo.transitions === false ? { ...read, transitions: false } : read;
     });
 
   /** Every repository brought up to date, its tips and history settings, and their fingerprint. */

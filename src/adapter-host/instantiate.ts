@@ -27,8 +27,8 @@ export function createSource<Options>(factory: AnyAdapterFactory<Options>, optio
   return {
     produces: 'devinfo',
     source: {
-      snapshot: (signal) =>
-        read === undefined ? Promise.reject(new Error('adapter does not implement snapshotDevinfo')) : read.call(adapter, signal),
+      snapshot: (signal, context) =>
+        read === undefined ? Promise.reject(new Error('adapter does not implement snapshotDevinfo')) : read.call(adapter, signal, context),
       // Read live: a version 1 adapter's `product` may be a getter that a snapshot updates.
       get product() {
         return adapter.product;

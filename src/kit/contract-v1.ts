@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
 import type { AdapterContext, AdapterFactory, DevinfoSnapshot, FlagSnapshot, UnchangedSource } from './contract';
+import type { DevinfoReadContext } from './devinfo';
 
 /**
  * The adapter contract, version 1, as adapters written for it still load (see docs/adapters.md, "Moving to v2").
@@ -12,7 +13,8 @@ export interface SourceAdapter {
   readonly product?: string;
   snapshot(signal: AbortSignal): Promise<FlagSnapshot>;
   snapshotUnlessUnchanged?(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource>;
-  snapshotDevinfo?(signal: AbortSignal): Promise<DevinfoSnapshot>;
+  /** `read`: each repository's cursor, as for a version 2 DevinfoSource (passed to version 1 adapters too). */
+  snapshotDevinfo?(signal: AbortSignal, read?: DevinfoReadContext): Promise<DevinfoSnapshot>;
   watch?(onChange: () => void, signal: AbortSignal, pollIntervalMs: number): Promise<void>;
   close?(): Promise<void>;
 }

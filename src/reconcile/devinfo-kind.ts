@@ -175,6 +175,7 @@ export const devinfoReconcileKind: ReconcileKind<DevinfoRead, DevinfoPayload, St
   submitAs: devinfoKind,
   deleteAs: devinfoEntityKind,
   read: readDevinfo,
+  readsState: true,
   sourceSkipping: {
     settingsKey: devinfoSettingsKey,
     /**

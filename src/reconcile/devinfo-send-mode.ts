@@ -1,5 +1,5 @@
 import type { RunOutcome } from './kind';
-import { repositoryRecordsOf, type EntityRecord, type SyncState } from './state';
+import { repositoryRecordsOf, type EntityRecord, type RepositoryRecord, type SyncState } from './state';
 import type { StateLedger } from './state-ledger';
 
 /**
@@ -84,8 +84,9 @@ export function sendModeOf(repositoryId: string, done: ReadonlySet<string>, tran
  * is unknown to it) had its answer: it is sent again every run and most likely rejected again, and waiting for it
  * would keep every later commit of the repository a backfill.
  *
- * The same rule keeps each read's cursor (DevRepository.cursor) for the next read: a read with something left
- * without an answer is read from the earlier cursor again, so what arrived since that one is read again too.
+ * Each read's cursor (DevRepository.cursor) is kept for the next read once nothing of the repository is left without
+ * an answer: a read with something unanswered is followed by one from the earlier cursor, so what arrived since that
+ * one is read again too. Data held back for problems of its own does not hold the cursor (a commit never changes).
  *
  * Dropped: the provider is no longer among this kind's providers in the config (an unscoped run only), or it was read
  * in full and no longer lists the repository. A repository added back later is synced as a first sync again, a
@@ -93,6 +94,11 @@ export function sendModeOf(repositoryId: string, done: ReadonlySet<string>, tran
  * back (perhaps months of commits) is history to Jira's users, not work done now; replaying its smart commits would
  * move issues long since moved on.
  */
+function withCursor(record: RepositoryRecord, cursor: string | undefined): RepositoryRecord {
+  const { c: _before, ...rest } = record;
+  return cursor === undefined ? rest : { ...rest, c: cursor };
+}
+
 export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void {
   const read = new Map<string, ReadonlyMap<string, string | undefined>>();
   for (const result of outcome.results) {
@@ -106,16 +112,23 @@ export function recordFirstSyncs(ledger: StateLedger, outcome: RunOutcome): void
   for (const result of outcome.results) {
     const listed = read.get(result.provider);
     if (listed === undefined) continue;
-    const unsettled = repositoriesInState([...result.failed.map((f) => f.id), ...(outcome.kept.get(result.provider) ?? [])]);
+    const unanswered = repositoriesInState(result.failed.map((f) => f.id));
+    const heldBack = repositoriesInState(outcome.kept.get(result.provider) ?? []);
     for (const [id, cursor] of listed) {
-      if (unsettled.has(id)) continue;
+      if (unanswered.has(id)) continue;
       const known = ledger.state.repositories?.[id];
+      if (heldBack.has(id)) {
+        // Held back for bad data of its own: a commit never changes under its sha, so waiting for it would hold the
+        // cursor for good. The first sync (or its time) still waits: sent later, it would be history going as new work.
+        if (known?.p === result.provider && known.c !== cursor) ledger.setRepository(id, withCursor(known, cursor));
+        continue;
+      }
       // Recorded before first sync times existed: from this run on, what was authored before it began is history.
       // Only once all it sent of the repository had an answer, like a first sync: a commit left to retry is new work.
       // The cursor moves on under the same rule: a read with something left to retry is read from the old one again.
       const t = known?.p === result.provider ? (known.t ?? outcome.now) : outcome.now;
       if (known?.p === result.provider && known.t === t && known.c === cursor) continue;
-      ledger.setRepository(id, { p: result.provider, t, ...(cursor !== undefined && { c: cursor }) });
+      ledger.setRepository(id, withCursor({ p: result.provider, t }, cursor));
     }
   }
 }

@@ -109,6 +109,11 @@ export interface ReconcileKind<S, P, M, E> {
    * `state`: state as the run loaded it before reading, when it did (devinfo hands each repository's cursor back).
    */
   readonly read: (provider: ProviderRuntime, signal: AbortSignal, acceptedSource?: string, state?: SyncState) => Promise<S>;
+  /**
+   * The read needs `state` (devinfo: each repository's cursor). The run then loads state before any source is read in
+   * full; only sources that said cheaply they are unchanged (`isUnchanged`) may be skipped without it.
+   */
+  readonly readsState?: true;
   /** Present when an unchanged source need not be read again (source-skip.ts). */
   readonly sourceSkipping?: SourceSkipping<S>;
   /** Every provider's read → what each wants Jira to hold (may fail a provider, e.g. one claiming another's ids). */

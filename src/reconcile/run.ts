@@ -72,7 +72,10 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
   // Except when a source says cheaply that it changed (isUnchanged): the run needs state then, and loaded before that
   // source is parsed, state is not added on top of the parse's garbage at the run's peak.
   const checked = new Map<string, CheckedSource>();
-  if (summary !== undefined && (await someSourceChanged(kind.name, input.providers, summary, settingsKeys, input.signal, checked))) {
+  if (
+    summary !== undefined &&
+    (await someSourceChanged(kind.name, input.providers, summary, settingsKeys, input.signal, checked, kind.readsState === true))
+  ) {
     summary = undefined;
   }
   const loaded = summary === undefined ? await input.store.load() : undefined;
@@ -200,6 +203,7 @@ async function someSourceChanged(
   settingsKeys: ReadonlyMap<string, string>,
   signal: AbortSignal | undefined,
   checked: Map<string, CheckedSource>,
+  readsState: boolean,
 ): Promise<boolean> {
   const answers = await Promise.all(
     providers.map(async (provider) => {
@@ -207,7 +211,8 @@ async function someSourceChanged(
       if (accepted === undefined) return true;
       const { isUnchanged: check, snapshotUnlessUnchanged } = provider.source.source;
       // The contract has the check beside the skip it stands for: an adapter with the one but not the other is read.
-      if (check === undefined || snapshotUnlessUnchanged === undefined) return false;
+      // Read without state, unless its read needs state: then the run loads it first ("changed").
+      if (check === undefined || snapshotUnlessUnchanged === undefined) return readsState;
       let unchanged: boolean;
       try {
         unchanged = await withTimeout((s) => check.call(provider.source.source, s, accepted), provider.timeoutMs, signal);

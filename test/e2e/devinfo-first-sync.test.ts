@@ -417,9 +417,7 @@ for (const store of [fileStore(), postgresStore()]) {
       it('reaches Jira: the read adds what its last answered read did not reach, however old, as new work', async () => {
         await pushLate();
         sim.clearRequests();
-        console.log('STATE', JSON.stringify((await store.open().load()).repositories));
         const second = await sync();
-        console.log('SENT', JSON.stringify(sent(sim)), 'LATE', late, JSON.stringify(sim.stored('devinfo')).slice(0, 600));
         assert.equal(second.ok, true, JSON.stringify(second.results));
         assert.ok(storedCommits(sim, 'web').includes(late), 'Jira holds the late commit');
         assert.deepEqual(modes(sim), [['web', ...NORMAL]]);
