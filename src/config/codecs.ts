@@ -7,6 +7,7 @@ import {
   CronExpression,
   EnvironmentTypeCodec,
   HttpUrl,
+  ListenHost,
   integerRange,
   JiraPropertyKey,
   JiraPropertyValue,
@@ -141,7 +142,7 @@ const SpoolCodec = section(
 
 const MetricsCodec = section(
   {
-    host: withDefault(NonEmptyString, '0.0.0.0', 'Address the metrics server listens on'),
+    host: withDefault(ListenHost, '0.0.0.0', 'Address the metrics server listens on'),
     readyPeriods: withDefault(
       integerRange(1, 10000),
       3,

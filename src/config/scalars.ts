@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as t from 'io-ts';
 import { leaf } from './annotations';
 import { MAX_TIMER_MS } from '../kit/deadline';
@@ -76,6 +77,15 @@ export const SiteHost = leaf('a host name (acme.atlassian.net) or URL', (u): u i
   type: 'string',
   minLength: 1,
 });
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An address to listen on: an IP address (0.0.0.0, ::, 127.0.0.1) or a host name this machine resolves. */
+export const ListenHost = leaf(
+  'an IP address (0.0.0.0, ::, 127.0.0.1) or a host name (localhost), without port or brackets',
+  (u): u is string => isString(u) && (isIP(u) !== 0 || HOST_NAME.test(u)),
+  { type: 'string', minLength: 1 },
+);
 
 export const CloudId = leaf('a UUID', (u): u is string => isString(u) && UUID.test(u), {
   type: 'string',

@@ -70,7 +70,14 @@ export async function startMetricsServer(
     text(res, 404, 'not found');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: Error) => {
+      clearInterval(heartbeat);
+      reject(
+        new Error(`the metrics server cannot listen on ${host} port ${port} (metrics.host, metrics.port): ${error.message}`, {
+          cause: error,
+        }),
+      );
+    });
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;

@@ -74,6 +74,17 @@ describe('config: state store, readiness and the environment', () => {
     ]);
   });
 
+  it('metrics.host: an IP address or a host name; a URL, a port or brackets are named', async () => {
+    for (const host of ['0.0.0.0', '::', '127.0.0.1', 'localhost', 'metrics.internal']) {
+      assert.equal((await parse(`${VALID}metrics:\n  port: 9464\n  host: "${host}"\n`)).metrics.host, host);
+    }
+    for (const host of ['http://0.0.0.0', '0.0.0.0:9464', '[::1]', 'bad host']) {
+      assert.deepEqual(await problemsOf(`${VALID}metrics:\n  port: 9464\n  host: "${host}"\n`), [
+        `metrics.host: expected an IP address (0.0.0.0, ::, 127.0.0.1) or a host name (localhost), without port or brackets, got ${JSON.stringify(host)}`,
+      ]);
+    }
+  });
+
   for (const [label, url] of [
     ['a raw % in the password', `postgres://flagsync:50%off-${DB_PASSWORD}@db/flagsync`],
     ['a raw # in the password', `postgres://app:pa#ss-${DB_PASSWORD}@db/x`],

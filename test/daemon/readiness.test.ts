@@ -123,3 +123,23 @@ describe('liveness', () => {
     }
   });
 });
+
+describe('the metrics server cannot listen', () => {
+  it('says where it tried and which settings name it', async () => {
+    const taken = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1');
+    try {
+      const port = Number(new URL(taken.url).port);
+      await assert.rejects(startMetricsServer(new SyncMetrics(), port, '127.0.0.1'), (error: Error) => {
+        assert.match(
+          error.message,
+          new RegExp(
+            `^the metrics server cannot listen on 127\\.0\\.0\\.1 port ${port} \\(metrics\\.host, metrics\\.port\\): .*EADDRINUSE`,
+          ),
+        );
+        return true;
+      });
+    } finally {
+      await taken.close();
+    }
+  });
+});
