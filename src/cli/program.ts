@@ -76,6 +76,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       '--wait-lock <duration>',
       'with --once: wait this long (30s, 5m, 1h) for another run holding the writer lock, instead of exiting 1',
     )
+    .option('--run-timeout <duration>', 'stop a run that takes longer (2m, 1h), as on SIGTERM: overrides sync.runTimeoutSeconds')
     .action(async (opts) => setExit(await command.run().runCommand(opts)));
 
   withGlobalOptions(program.command('plan'))

@@ -182,7 +182,10 @@ describe('deploy/kubernetes', () => {
     const config = await configMapConfig();
     const waitLock = container.args?.[container.args.indexOf('--wait-lock') + 1];
     assert.ok(waitLock !== undefined && container.args?.includes('--wait-lock'));
-    const budget = seconds(waitLock) + config.sync.runTimeoutSeconds + config.jira.requestTimeoutSeconds;
+    const runTimeout = container.args?.[container.args.indexOf('--run-timeout') + 1];
+    assert.ok(runTimeout !== undefined && container.args?.includes('--run-timeout'), 'the job sets its own run timeout');
+    assert.equal(config.sync.runTimeoutSeconds, 3600, "the shared config keeps the daemon's default");
+    const budget = seconds(waitLock) + seconds(runTimeout) + config.jira.requestTimeoutSeconds;
     assert.ok(
       budget < active,
       `lock wait + run timeout + the batch in flight (${budget} s) end before activeDeadlineSeconds (${active} s)`,

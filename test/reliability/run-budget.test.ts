@@ -59,6 +59,21 @@ describe('run budget: a run that cannot finish stops with one reason', function 
     assert.equal(sim.stored('featureflags').length, 1000);
   });
 
+  it("--run-timeout overrides sync.runTimeoutSeconds (a CronJob sharing the daemon's config) and is named as the reason", async () => {
+    sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 1000 });
+    const config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
+    const result = await runCli(['run', '--once', '--json', '--run-timeout', '3s', '--config', config]);
+    assert.equal(result.code, 1, result.stderr);
+    const summary = JSON.parse(result.stdout) as { stopped: string; providers: Array<{ created: number; notSent: number }> };
+    assert.equal(summary.stopped, 'the run took longer than --run-timeout (3 s)');
+    assert.ok(summary.providers[0]!.notSent > 0);
+    for (const bad of ['0s', 'soon', '30d']) {
+      const refused = await runCli(['run', '--once', '--run-timeout', bad, '--config', config]);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`--run-timeout: expected a duration from 1s to 24 days \\(30s, 5m, 1h\\), got "${bad}"`));
+    }
+  });
+
   it('SIGTERM on a large run prints one line for what was not sent, not one per flag', async () => {
     sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 3 });
     const config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);

@@ -1,3 +1,5 @@
+import type { FlagsyncConfig } from '../../config';
+import { MAX_TIMER_MS } from '../../kit/deadline';
 import type { RunReport } from '../../reconcile/run';
 import { jsonRunSummary, renderRunSummary } from '../../report/run-summary';
 import { openStateBackend, runExclusively } from '../../store';
@@ -14,6 +16,8 @@ export interface RunOptions extends GlobalOptions {
   readonly allowMassDelete?: boolean;
   /** `run --once`: how long to wait for another run's writer lock ("30s", "5m"); default: fail at once. */
   readonly waitLock?: string;
+  /** Overrides `sync.runTimeoutSeconds` ("2m"): a CronJob's deadline, with a config file the daemon shares. */
+  readonly runTimeout?: string;
   readonly provider?: string;
   /** Daemon: also sync a provider alone shortly after its source changes (config `watch: true` does the same). */
   readonly watch?: boolean;
@@ -24,12 +28,24 @@ function stoppedBeforeStart(stopped: string): RunReport<unknown> {
   return { ok: false, dryRun: false, stopped, plan: { kind: 'featureflags', providers: [] }, results: [] };
 }
 
+/** The config with `--run-timeout` in place of `sync.runTimeoutSeconds`; exit 2 for a duration that is none. */
+function withRunTimeout(config: FlagsyncConfig, runTimeout: string | undefined): FlagsyncConfig {
+  if (runTimeout === undefined) return config;
+  const ms = parseDuration(runTimeout);
+  if (ms === undefined || ms < 1000 || ms > MAX_TIMER_MS) {
+    throw new ExitError(EXIT_USAGE, [
+      `flagsync: --run-timeout: expected a duration from 1s to ${Math.floor(MAX_TIMER_MS / 86_400_000)} days (30s, 5m, 1h), got "${runTimeout}"`,
+    ]);
+  }
+  return { ...config, sync: { ...config.sync, runTimeoutSeconds: ms / 1000 } };
+}
+
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
 export async function runCommand(options: RunOptions): Promise<number> {
   if (options.once === true && options.watch === true) {
     throw new ExitError(EXIT_USAGE, ['flagsync: --watch is for the daemon (flagsync run --watch); run --once syncs once and exits']);
   }
-  const config = requireProviders(await loadConfigOrExit(options.config), 'run');
+  const config = withRunTimeout(requireProviders(await loadConfigOrExit(options.config), 'run'), options.runTimeout);
   const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
   if (waitMs === undefined) {
     throw new ExitError(EXIT_USAGE, [`flagsync: --wait-lock: expected a duration such as 30s, 5m or 1h, got "${options.waitLock}"`]);
@@ -51,6 +67,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         saveIntervalMs: backend.saveIntervalMs,
         only: provider,
         progress,
+        ...(options.runTimeout !== undefined && { runTimeoutNamed: '--run-timeout' }),
       });
     if (options.once === true) {
       const scope = only === undefined ? {} : { scope: only };

@@ -23,6 +23,8 @@ export interface SyncOptions {
   readonly only?: string;
   /** Progress on a terminal (reads, then batches sent). */
   readonly progress?: SyncProgress;
+  /** What set `config.sync.runTimeoutSeconds`, for the reason a timed-out run gives (default the config key). */
+  readonly runTimeoutNamed?: string;
 }
 
 /** Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run. */
@@ -67,7 +69,7 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
   const report = await syncWith(config, logger, options, breaker, signal);
   if (!signal.aborted || report.stopped !== undefined) return report;
   const stopped = timeout.aborted
-    ? `the run took longer than sync.runTimeoutSeconds (${config.sync.runTimeoutSeconds} s)`
+    ? `the run took longer than ${options.runTimeoutNamed ?? 'sync.runTimeoutSeconds'} (${config.sync.runTimeoutSeconds} s)`
     : (breaker.reason ?? reasonOf(options.signal));
   logger.error({ reason: stopped }, 'run stopped early: what was not sent goes next run');
   return { ...report, ok: false, stopped };
