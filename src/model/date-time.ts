@@ -38,5 +38,9 @@ function parseRfc3339Utc(value: string): string | undefined {
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}`;
   const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}.${(fraction + '000').slice(0, 3)}${offset}`);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  if (Number.isNaN(ms)) return undefined;
+  // An offset can carry a time past year 9999 or before year 0 in UTC, which ISO writes with a sign and six digits
+  // (+010000-01-01…): no RFC 3339 date-time.
+  const utc = new Date(ms).toISOString();
+  return /^\d{4}-/.test(utc) ? utc : undefined;
 }

@@ -20,9 +20,14 @@ export interface DeploymentSendOptions extends CommonSendOptions {
 
 const ciHint = (ctx: SendContext) => (ctx.ci === undefined ? '' : ` (not set by ${ctx.ci.ci} either)`);
 
-/** GitLab's tiers and the usual names map onto Jira's types; anything else is `unmapped`, never guessed wrong. */
+/**
+ * GitLab's tiers and the usual names map onto Jira's types; anything else is `unmapped`, never guessed wrong. The CI's
+ * tier is that of the CI's environment: an environment named on the command line is typed by its name (or
+ * --environment-type), never by the tier of another.
+ */
 function environmentType(options: DeploymentSendOptions, ctx: SendContext, name: string): DeploymentEnvironmentType {
-  const given = options.environmentType ?? ctx.ci?.environmentType;
+  const ciEnvironment = options.environment === undefined && options.environmentName === undefined;
+  const given = options.environmentType ?? (ciEnvironment ? ctx.ci?.environmentType : undefined);
   if (given === undefined) return defaultEnvironmentType(name) ?? 'unmapped';
   if (options.environmentType === undefined && given === 'other') return 'unmapped';
   return oneOf(given, '--environment-type', DEPLOYMENT_ENVIRONMENT_TYPES);
@@ -45,19 +50,20 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
     commits: options.commits,
     cwd: options.repo ?? ctx.cwd,
   });
-  const services = list(options.serviceKeys).map((s) => maxLength(s, '--service-keys'));
+  const services = [...new Set(list(options.serviceKeys).map((s) => maxLength(s, '--service-keys')))];
   const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId);
   const displayName = clip(options.displayName ?? `${pipelineName} #${sequence} to ${environmentName}`);
-  const warnings =
-    keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
   // Jira caps the values of all association types of one deployment TOGETHER at 500: the services given
   // explicitly stay, the issue keys fill the rest.
   const serviceValues = services.slice(0, MAX_ASSOCIATION_VALUES);
   const issueValues = keys.keys.slice(0, MAX_ASSOCIATION_VALUES - serviceValues.length);
-  const dropped = keys.keys.length + services.length - issueValues.length - serviceValues.length;
-  if (dropped > 0)
+  const dropped = keys.found + services.length - issueValues.length - serviceValues.length;
+  const warnings: string[] = [];
+  if (dropped > 0 && services.length === 0)
+    warnings.push(`${keys.found} issue keys found, only the first ${issueValues.length} sent (Jira's limit)`);
+  else if (dropped > 0)
     warnings.push(
-      `deployment "${displayName}": ${keys.keys.length} issue keys and ${services.length} services exceed Jira's ${MAX_ASSOCIATION_VALUES} association values; ${dropped} left out`,
+      `deployment "${displayName}": ${keys.found} issue keys and ${services.length} services exceed Jira's ${MAX_ASSOCIATION_VALUES} association values; ${dropped} left out (${issueValues.length} issue keys and ${serviceValues.length} services sent)`,
     );
   const associations: DeploymentAssociation[] = [];
   if (issueValues.length > 0) associations.push({ associationType: 'issueIdOrKeys', values: issueValues });

@@ -267,7 +267,7 @@ describe('send payloads', () => {
       assert.equal((await build({ lastUpdated: '2026-01-02T05:04:05+02:00' })).lastUpdated, '2026-01-02T03:04:05.000Z');
     });
 
-    for (const value of ['yesterday', 'May 1 2026', '1/2/2026']) {
+    for (const value of ['yesterday', 'May 1 2026', '1/2/2026', '9999-12-31T23:30:00-01:00', '0000-01-01T00:30:00+01:00']) {
       it(`refuses ${JSON.stringify(value)} naming the option`, async () => {
         await assert.rejects(
           build({ lastUpdated: value }),
@@ -286,6 +286,38 @@ describe('send payloads', () => {
       assert.equal(total, 500);
       assert.deepEqual(d.associations?.[1], { associationType: 'serviceIdOrKeys', values: ['svc-a', 'svc-b'] });
       assert.ok(prepared.warnings.some((w) => w.startsWith(`deployment "${d.displayName}"`) && w.includes('2 left out')));
+    });
+
+    it('counts what it leaves out of all the issue keys found, and sends each service once', async () => {
+      const keys = Array.from({ length: 600 }, (_, i) => `OPS-${i + 1}`).join(',');
+      const prepared = await prepareDeployment(
+        { ...deployArgs, branch: undefined, issueKeys: keys, serviceKeys: 'svc-a,svc-a svc-b' },
+        ctx,
+      );
+      const d = prepared.event.entity as JiraDeployment;
+      assert.deepEqual(d.associations?.[1], { associationType: 'serviceIdOrKeys', values: ['svc-a', 'svc-b'] });
+      assert.equal(d.associations?.[0]?.values.length, 498);
+      assert.deepEqual(prepared.warnings, [
+        `deployment "${d.displayName}": 600 issue keys and 2 services exceed Jira's 500 association values; 102 left out (498 issue keys and 2 services sent)`,
+      ]);
+      const keysOnly = await prepareDeployment({ ...deployArgs, branch: undefined, issueKeys: keys }, ctx);
+      assert.deepEqual(keysOnly.warnings, ["600 issue keys found, only the first 500 sent (Jira's limit)"]);
+    });
+
+    describe("a CI's environment tier types the CI's environment only", () => {
+      const gitlab: SendContext = {
+        ...ctx,
+        ci: { ...ciDefaults({ GITLAB_CI: 'true', CI_ENVIRONMENT_NAME: 'production', CI_ENVIRONMENT_TIER: 'production' })! },
+      };
+      it('the CI names the environment: its tier is the type', async () => {
+        const d = await deployment({ environment: undefined }, gitlab);
+        assert.deepEqual(d.environment, { id: 'production', displayName: 'production', type: 'production' });
+      });
+      it('an environment named on the command line is typed by its name, not by the tier of the CI one', async () => {
+        assert.equal((await deployment({ environment: 'staging' }, gitlab)).environment.type, 'staging');
+        assert.equal((await deployment({ environment: 'blue' }, gitlab)).environment.type, 'unmapped');
+        assert.equal((await deployment({ environment: 'blue', environmentType: 'testing' }, gitlab)).environment.type, 'testing');
+      });
     });
 
     it('builds pipeline, environment and a default description', async () => {
