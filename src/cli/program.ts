@@ -106,6 +106,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--cloud-id <uuid>', 'cloud id')
     .option('--token-ttl <seconds>', 'access token lifetime (default 900)')
     .option('--projects <keys>', 'comma-separated project keys whose issues exist', 'PROJ,DEMO,WEB,OPS')
+    .option('--services <ids>', 'comma-separated service ids deployments may link to (default: none)')
     .option('--permissions <kinds>', 'comma-separated data types the credential may send')
     .action(async (opts) => setExit(await command.simulate().simulateCommand(opts)));
 

@@ -91,6 +91,16 @@ export function unknownKeysOf(answer: t.TypeOf<typeof UnknownKeys>): string[] {
   return [...keys];
 }
 
+/** The service ids an answer lists as unknown (`unknownAssociations` of type serviceIdOrKeys: deployments). */
+export function unknownServicesOf(answer: t.TypeOf<typeof UnknownKeys>): string[] {
+  const services = new Set<string>();
+  for (const association of answer.unknownAssociations ?? []) {
+    if (association.associationType !== 'serviceIdOrKeys') continue;
+    for (const value of association.values) if (typeof value === 'string') services.add(value);
+  }
+  return [...services];
+}
+
 export const FeatureFlagsResponseCodec = t.intersection([
   t.partial({
     acceptedFeatureFlags: t.readonlyArray(t.string),

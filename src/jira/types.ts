@@ -6,7 +6,13 @@ export type KindName = 'featureflags' | 'builds' | 'deployments' | 'devinfo';
 
 /** Jira's answer for one entity of a bulk submit, or what happened to it on the way. */
 export type EntityOutcome =
-  | { readonly id: string; readonly status: 'accepted'; readonly unknownIssueKeys: readonly string[] }
+  | {
+      readonly id: string;
+      readonly status: 'accepted';
+      readonly unknownIssueKeys: readonly string[];
+      /** Service ids (deployments) Jira does not know; absent when none. */
+      readonly unknownServices?: readonly string[];
+    }
   /** Jira looked at the entity and refused it (messages from Jira). */
   | {
       readonly id: string;
@@ -14,6 +20,7 @@ export type EntityOutcome =
       /** For people: every message, nested ones prefixed with what they belong to ("commit <id>: …"). */
       readonly messages: readonly string[];
       readonly unknownIssueKeys: readonly string[];
+      readonly unknownServices?: readonly string[];
       /** For an entity with nested ones (a devinfo repository): which of them Jira refused, as data. */
       readonly parts?: RejectedParts;
     }
@@ -113,6 +120,8 @@ export interface KindDescription<E> {
   readonly idOf: (entity: E) => string;
   /** Issue keys the entity is associated with (to attribute the response's unknownIssueKeys). */
   readonly issueKeysOf: (entity: E) => readonly string[];
+  /** Service ids the entity links to (deployments), to attribute the response's unknown services. */
+  readonly servicesOf?: (entity: E) => readonly string[];
   /** Turns a 202 body into per-entity outcomes for the entities that were sent. Throws on a malformed body. */
   readonly parseResponse: (body: unknown, sent: readonly E[]) => readonly EntityOutcome[];
   /** Path (after `/jira/{kind}/{version}/cloud/{cloudId}`) to GET or DELETE one entity by its id. */

@@ -3,8 +3,19 @@ import { JiraAuthError, type EntityOutcome, type FailureReason, type JiraClient 
 import type { SendEvent } from './event';
 
 export type Delivery =
-  | { readonly status: 'accepted'; readonly id: string; readonly unknownIssueKeys: readonly string[] }
-  | { readonly status: 'rejected'; readonly id: string; readonly messages: readonly string[]; readonly unknownIssueKeys: readonly string[] }
+  | {
+      readonly status: 'accepted';
+      readonly id: string;
+      readonly unknownIssueKeys: readonly string[];
+      readonly unknownServices?: readonly string[];
+    }
+  | {
+      readonly status: 'rejected';
+      readonly id: string;
+      readonly messages: readonly string[];
+      readonly unknownIssueKeys: readonly string[];
+      readonly unknownServices?: readonly string[];
+    }
   /** Jira answered, but not with a verdict on the entity (400, 401, 403, 413, malformed answer): sending again won't help. */
   | {
       readonly status: 'failed';
@@ -19,10 +30,14 @@ export type Delivery =
 
 function fromOutcome(outcome: EntityOutcome): Delivery {
   switch (outcome.status) {
-    case 'accepted':
-      return { status: 'accepted', id: outcome.id, unknownIssueKeys: outcome.unknownIssueKeys };
-    case 'rejected':
-      return { status: 'rejected', id: outcome.id, messages: outcome.messages, unknownIssueKeys: outcome.unknownIssueKeys };
+    case 'accepted': {
+      const { id, unknownIssueKeys, unknownServices } = outcome;
+      return { status: 'accepted', id, unknownIssueKeys, ...(unknownServices !== undefined && { unknownServices }) };
+    }
+    case 'rejected': {
+      const { id, messages, unknownIssueKeys, unknownServices } = outcome;
+      return { status: 'rejected', id, messages, unknownIssueKeys, ...(unknownServices !== undefined && { unknownServices }) };
+    }
     default: {
       const { id, error, reason, httpStatus } = outcome;
       if (outcome.retryable) return { status: 'unreachable', id, error };

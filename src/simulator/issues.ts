@@ -22,6 +22,7 @@ export interface IssueResolution {
 }
 
 const ISSUE_ASSOCIATION_TYPES = new Set(['issueKeys', 'issueIdOrKeys']);
+export const SERVICE_ASSOCIATION = 'serviceIdOrKeys';
 
 export function issueExists(value: string, projects: ReadonlySet<string>): boolean {
   if (/^\d+$/.test(value)) return true;
@@ -30,7 +31,11 @@ export function issueExists(value: string, projects: ReadonlySet<string>): boole
   return projects.has(value.slice(0, dash).toUpperCase());
 }
 
-export function resolveIssues(entity: LinkedEntity, projects: ReadonlySet<string>): IssueResolution {
+/**
+ * `services`: the service ids the site knows, for `serviceIdOrKeys` associations (deployments); undefined where the
+ * kind has none to check. Other associations (commits, repositories) link as they are.
+ */
+export function resolveIssues(entity: LinkedEntity, projects: ReadonlySet<string>, services?: ReadonlySet<string>): IssueResolution {
   let linked = false;
   const unknownKeys = new Set<string>();
   const unknownAssociations: { associationType: string; values: string[] }[] = [];
@@ -39,6 +44,14 @@ export function resolveIssues(entity: LinkedEntity, projects: ReadonlySet<string
     else unknownKeys.add(key);
   }
   for (const association of entity.associations ?? []) {
+    if (association.associationType === SERVICE_ASSOCIATION && services !== undefined) {
+      // "Associations (e.g. Issue Keys or Service IDs) that are not known … If a deployment was only associated with
+      // the associations in this array, it won't be persisted" (deployments' bulk 202).
+      const unknownServices = association.values.filter((v): v is string => typeof v === 'string' && !services.has(v));
+      if (association.values.some((v) => typeof v === 'string' && services.has(v))) linked = true;
+      if (unknownServices.length > 0) unknownAssociations.push({ associationType: SERVICE_ASSOCIATION, values: unknownServices });
+      continue;
+    }
     if (!ISSUE_ASSOCIATION_TYPES.has(association.associationType)) {
       linked = true;
       continue;

@@ -30,6 +30,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     cloudId: options.cloudId ?? '11111111-2222-3333-4444-555555555555',
     tokenTtlSeconds: options.tokenTtlSeconds ?? 900,
     projects: new Set((options.projects ?? ['PROJ', 'DEMO', 'WEB', 'OPS']).map((p) => p.toUpperCase())),
+    services: new Set(options.services ?? []),
     permissions: new Set(options.permissions ?? ALL_KINDS),
     maxBodyBytes: options.maxBodyBytes ?? 1_048_576,
     // Read Date.now at call time, so fake timers installed after start still drive expiry.
@@ -44,7 +45,7 @@ export function createState(options: ResolvedOptions): SimulatorState {
   const kinds = new Map<KindName, KindHandler>([
     ['featureflags', createFeatureFlagsKind(options.projects)],
     ['builds', createBuildsKind(options.projects)],
-    ['deployments', createDeploymentsKind(options.projects)],
+    ['deployments', createDeploymentsKind(options.projects, options.services)],
     ['devinfo', createDevinfoKind(options.projects, transitions)],
   ]);
   const requests: RecordedRequest[] = [];

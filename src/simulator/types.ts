@@ -21,6 +21,11 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number;
   /** An issue key "exists" iff its project part is listed; default ['PROJ','DEMO','WEB','OPS']. */
   projects?: string[];
+  /**
+   * Service ids (a deployment's `serviceIdOrKeys`) the site knows; default none, as a site without a service registry.
+   * An unknown one is listed in `unknownAssociations`, and a deployment linked through nothing known is rejected.
+   */
+  services?: string[];
   /** Data types the credential may write/read; default all four; others answer 403. */
   permissions?: KindName[];
   /** Request body cap, default 1_048_576; over it → 413 with Jira's error body. */
@@ -83,6 +88,7 @@ export interface ResolvedOptions {
   readonly cloudId: string;
   readonly tokenTtlSeconds: number;
   readonly projects: ReadonlySet<string>;
+  readonly services: ReadonlySet<string>;
   readonly permissions: ReadonlySet<KindName>;
   readonly maxBodyBytes: number;
   readonly now: () => number;

@@ -74,6 +74,30 @@ describe('flagsync send (CLI as a process)', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
+  describe('services a deployment links to', () => {
+    beforeEach(async () => {
+      await sim.close();
+      sim = await startSimulator({ services: ['checkout'] });
+      await copyFile(await writeSyncConfig(dir, sim, [flagdProvider('demo', dir)]), c);
+    });
+
+    it('one Jira does not know is named; the deployment goes on through what it knows', async () => {
+      const result = await runCli([...DEPLOYMENT(c), '--service-keys', 'checkout,chekout'], noCi);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /accepted by Jira, linked to PROJ-9, services checkout \(unknown to Jira: services chekout\)$/m);
+    });
+
+    it('linked through unknown services alone, it is rejected, naming them', async () => {
+      const args = DEPLOYMENT(c).filter((a, i, all) => a !== '--branch' && all[i - 1] !== '--branch');
+      const result = await runCli([...args, '--service-keys', 'chekout'], noCi);
+      assert.equal(result.code, 1, result.stdout);
+      assert.match(
+        result.stderr,
+        /rejected by Jira: No valid issues or services found for deployment \(unknown to Jira: services chekout\)/,
+      );
+    });
+  });
+
   it("the issue's build command line sends one build linked to PROJ-9 and exits 0", async () => {
     const result = await runCli(BUILD(c), noCi);
     assert.equal(result.code, 0, result.stderr);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { build, deployment, type Harness, useHarness } from './helpers';
+import { build, deployment, type Harness, startHarness, useHarness } from './helpers';
 
 describe('simulator: builds and deployments APIs', () => {
   let h: Harness;
@@ -133,9 +133,24 @@ describe('simulator: builds and deployments APIs', () => {
       assert.deepEqual(got.data, sent);
     });
 
-    it('accepts a deployment linked only through a service association', async () => {
+    it('rejects a deployment linked only through services the site does not know, listing them as unknown', async () => {
       const response = await submit([deployment(7, { associations: [{ associationType: 'serviceIdOrKeys', values: ['svc-1'] }] })]);
+      assert.deepEqual(response.data.acceptedDeployments, []);
+      assert.equal(response.data.rejectedDeployments[0].errors[0].message, 'No valid issues or services found for deployment');
+      assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'serviceIdOrKeys', values: ['svc-1'] }]);
+    });
+
+    it('keeps a deployment with a known issue beside an unknown service, naming the service', async () => {
+      const response = await submit([
+        deployment(7, {
+          associations: [
+            { associationType: 'issueIdOrKeys', values: ['PROJ-1'] },
+            { associationType: 'serviceIdOrKeys', values: ['svc-typo'] },
+          ],
+        }),
+      ]);
       assert.equal(response.data.acceptedDeployments.length, 1);
+      assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'serviceIdOrKeys', values: ['svc-typo'] }]);
     });
 
     it('rejects a deployment whose issue keys are all unknown', async () => {
@@ -190,5 +205,25 @@ describe('simulator: builds and deployments APIs', () => {
       assert.equal((await h.http.delete(deploymentPath(7), { headers })).status, 202);
       assert.equal((await h.http.get(deploymentPath(7), { headers })).status, 404);
     });
+  });
+});
+
+describe('simulator: a site that knows some services (--services)', () => {
+  let h: Harness;
+  let headers: { Authorization: string };
+  before(async () => {
+    h = await startHarness({ services: ['svc-1'] });
+    headers = await h.auth();
+  });
+  after(() => h.sim.close());
+
+  it('accepts a deployment linked only through a known service; an unknown one beside it is listed', async () => {
+    const response = await h.http.post(
+      `${h.base('deployments')}/bulk`,
+      { deployments: [deployment(7, { associations: [{ associationType: 'serviceIdOrKeys', values: ['svc-1', 'svc-2'] }] })] },
+      { headers },
+    );
+    assert.equal(response.data.acceptedDeployments.length, 1);
+    assert.deepEqual(response.data.unknownAssociations, [{ associationType: 'serviceIdOrKeys', values: ['svc-2'] }]);
   });
 });

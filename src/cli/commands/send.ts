@@ -22,6 +22,7 @@ import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printErr, printOut } from '../output';
 import { createClient } from '../wiring';
+import { servicesFrom } from '../../jira/kinds/outcomes';
 
 export interface SendFlags extends GlobalOptions {
   readonly dryRun?: boolean;
@@ -50,6 +51,25 @@ function hasAssociations(prepared: PreparedEvent): boolean {
   return (entity.associations?.length ?? 0) > 0;
 }
 
+/** What the event links to, as sent: its issue keys, then its services (those Jira did not know left out). */
+function linkedText(prepared: PreparedEvent, unknownServices: readonly string[] = []): string {
+  const services = servicesFrom(
+    prepared.event.entity as { associations?: readonly { associationType: string; values: readonly unknown[] }[] },
+  );
+  const known = services.filter((s) => !unknownServices.includes(s));
+  const parts = [...prepared.issueKeys, ...(known.length > 0 ? [`services ${known.join(', ')}`] : [])];
+  return parts.length > 0 ? parts.join(', ') : 'nothing Jira knows';
+}
+
+/** " (unknown to Jira: issue keys A-1; services svc-x)", or '' when Jira knew everything. */
+function unknownText(result: { readonly unknownIssueKeys: readonly string[]; readonly unknownServices?: readonly string[] }): string {
+  const parts = [
+    ...(result.unknownIssueKeys.length > 0 ? [`issue keys ${result.unknownIssueKeys.join(', ')}`] : []),
+    ...((result.unknownServices?.length ?? 0) > 0 ? [`services ${result.unknownServices!.join(', ')}`] : []),
+  ];
+  return parts.length === 0 ? '' : ` (unknown to Jira: ${parts.join('; ')})`;
+}
+
 async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: FlagsyncConfig, logger: Logger): Promise<number> {
   const { event } = prepared;
   const what = describeEvent(event);
@@ -73,11 +93,10 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
   const spooling = spoolWanted(flags) && (result.status === 'unreachable' || (result.status === 'failed' && !refusesTheEvent(result)));
   // A spooled event's JSON says so (spool() prints it); every other outcome is Jira's answer as it is.
   if (flags.json === true && !spooling) out(JSON.stringify(result));
-  const unknown = result.status === 'accepted' || result.status === 'rejected' ? result.unknownIssueKeys : [];
-  const unknownNote = unknown.length > 0 ? ` (issue keys unknown to Jira: ${unknown.join(', ')})` : '';
+  const unknownNote = result.status === 'accepted' || result.status === 'rejected' ? unknownText(result) : '';
   switch (result.status) {
     case 'accepted':
-      if (flags.json !== true) out(`${what}: accepted by Jira, linked to ${prepared.issueKeys.join(', ')}${unknownNote}`);
+      if (flags.json !== true) out(`${what}: accepted by Jira, linked to ${linkedText(prepared, result.unknownServices)}${unknownNote}`);
       return EXIT_OK;
     case 'rejected':
       err(`${what}: rejected by Jira: ${result.messages.join('; ')}${unknownNote}`);

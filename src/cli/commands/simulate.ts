@@ -11,6 +11,7 @@ export interface SimulateOptions {
   readonly cloudId?: string;
   readonly tokenTtl?: string;
   readonly projects?: string;
+  readonly services?: string;
   readonly permissions?: string;
 }
 
@@ -41,6 +42,10 @@ export async function simulateCommand(options: SimulateOptions): Promise<number>
       .map((p) => p.trim())
       .filter((p) => p !== ''),
     permissions: options.permissions?.split(',').map((p) => p.trim() as KindName),
+    services: options.services
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
   });
   // The client id and secret are the simulator's own test credentials, printed so a local config can use them.
   process.stdout.write(

@@ -1,8 +1,8 @@
 import { decodeOrThrow } from '../../kit/decode';
-import { DeploymentsResponseCodec, unknownKeysOf } from '../codecs';
+import { DeploymentsResponseCodec, unknownKeysOf, unknownServicesOf } from '../codecs';
 import type { JiraDeployment } from '../payloads';
 import type { KindDescription } from '../types';
-import { issueKeysFrom, outcomesFor, pathSegment } from './outcomes';
+import { issueKeysFrom, outcomesFor, pathSegment, servicesFrom } from './outcomes';
 
 /**
  * A deployment's id is `<enc(pipelineId)>/<enc(environmentId)>/<deploymentSequenceNumber>` with enc =
@@ -28,6 +28,7 @@ export const deploymentsKind: KindDescription<JiraDeployment> = {
   permission: 'Deployments',
   idOf: (d) => deploymentId(d.pipeline.id, d.environment.id, d.deploymentSequenceNumber),
   issueKeysOf: (d) => issueKeysFrom(d),
+  servicesOf: (d) => servicesFrom(d),
   parseResponse(body, sent) {
     const answer = decodeOrThrow(DeploymentsResponseCodec, body, 'deployments submit response');
     const idOfKey = (k: { pipelineId: string; environmentId: string; deploymentSequenceNumber: number }) =>
@@ -36,6 +37,7 @@ export const deploymentsKind: KindDescription<JiraDeployment> = {
       accepted: new Set((answer.acceptedDeployments ?? []).map(idOfKey)),
       rejected: new Map((answer.rejectedDeployments ?? []).map((r) => [idOfKey(r.key), r.errors.map((e) => e.message)])),
       unknownIssueKeys: unknownKeysOf(answer),
+      unknownServices: unknownServicesOf(answer),
     });
   },
   entityPath(id) {

@@ -7,11 +7,15 @@ export interface ParsedAnswer {
   /** For entities with nested ones: what of them was refused (see RejectedParts). */
   readonly rejectedParts?: ReadonlyMap<string, RejectedParts>;
   readonly unknownIssueKeys: readonly string[];
+  /** Service ids the answer lists as unknown (deployments). */
+  readonly unknownServices?: readonly string[];
 }
 
 export interface OutcomeIdentity<E> {
   idOf(entity: E): string;
   issueKeysOf(entity: E): readonly string[];
+  /** The service ids an entity links to (deployments). */
+  servicesOf?(entity: E): readonly string[];
 }
 
 /**
@@ -20,17 +24,21 @@ export interface OutcomeIdentity<E> {
  */
 export function outcomesFor<E>(kind: OutcomeIdentity<E>, sent: readonly E[], answer: ParsedAnswer): EntityOutcome[] {
   const unknown = new Set(answer.unknownIssueKeys.map((k) => k.toUpperCase()));
+  const unknownServiceIds = new Set(answer.unknownServices ?? []);
   return sent.map((entity): EntityOutcome => {
     const id = kind.idOf(entity);
     const unknownIssueKeys = unknown.size === 0 ? [] : [...new Set(kind.issueKeysOf(entity))].filter((k) => unknown.has(k.toUpperCase()));
+    const services =
+      unknownServiceIds.size === 0 ? [] : [...new Set(kind.servicesOf?.(entity) ?? [])].filter((s) => unknownServiceIds.has(s));
+    const unknownServices = services.length === 0 ? {} : { unknownServices: services };
     const messages = answer.rejected.get(id);
     if (messages !== undefined) {
       const parts = answer.rejectedParts?.get(id);
       return parts === undefined
-        ? { id, status: 'rejected', messages, unknownIssueKeys }
-        : { id, status: 'rejected', messages, unknownIssueKeys, parts };
+        ? { id, status: 'rejected', messages, unknownIssueKeys, ...unknownServices }
+        : { id, status: 'rejected', messages, unknownIssueKeys, ...unknownServices, parts };
     }
-    if (answer.accepted.has(id)) return { id, status: 'accepted', unknownIssueKeys };
+    if (answer.accepted.has(id)) return { id, status: 'accepted', unknownIssueKeys, ...unknownServices };
     const error = "Jira's answer lists this entity neither as accepted nor as rejected";
     return { id, status: 'failed', error, reason: 'unlisted', retryable: false };
   });
@@ -52,6 +60,16 @@ export function issueKeysFrom(entity: {
     for (const v of a.values) if (typeof v === 'string') keys.push(v);
   }
   return keys;
+}
+
+/** Service ids from a deployment's `serviceIdOrKeys` associations. */
+export function servicesFrom(entity: { readonly associations?: readonly AssociationLike[] }): string[] {
+  const services: string[] = [];
+  for (const a of entity.associations ?? []) {
+    if (a.associationType !== 'serviceIdOrKeys') continue;
+    for (const v of a.values) if (typeof v === 'string') services.push(v);
+  }
+  return services;
 }
 
 /** URL-encodes one path segment; ids that arrive already encoded are normalised first so they are not encoded twice. */

@@ -5,7 +5,7 @@
  */
 import type { KindName } from '../../jira/types';
 import { jiraError } from '../errors';
-import { resolveIssues, UnknownIssueCollector, type LinkedEntity } from '../issues';
+import { resolveIssues, SERVICE_ASSOCIATION, UnknownIssueCollector, type LinkedEntity } from '../issues';
 import { associationCountProblems, duplicateProblems, propertyProblems } from '../limits';
 import type { EntityStore, Properties } from '../store';
 import type { SimResponse } from '../types';
@@ -44,6 +44,7 @@ export function submitBulk<E extends LinkedEntity, K>(
   store: EntityStore<E>,
   projects: ReadonlySet<string>,
   body: unknown,
+  services?: ReadonlySet<string>,
 ): SimResponse {
   const listed = isRecord(body) && Array.isArray(body[spec.arrayField]) ? (body[spec.arrayField] as readonly unknown[]) : [];
   const split = splitByElement(schemaViolations(body, spec.schemaFiles), `/${spec.arrayField}`, (i) => spec.identifiable(listed[i]));
@@ -73,10 +74,11 @@ export function submitBulk<E extends LinkedEntity, K>(
       outcome.rejected.push({ key: spec.responseKey(entity), messages: capProblems(problems) });
       return;
     }
-    const resolution = resolveIssues(entity, projects);
+    const resolution = resolveIssues(entity, projects, services);
     collector.add(resolution);
     if (!resolution.linked) {
-      outcome.rejected.push({ key: spec.responseKey(entity), messages: [`No valid issues found for ${spec.label}`] });
+      const what = resolution.unknownAssociations.some((a) => a.associationType === SERVICE_ASSOCIATION) ? 'issues or services' : 'issues';
+      outcome.rejected.push({ key: spec.responseKey(entity), messages: [`No valid ${what} found for ${spec.label}`] });
       return;
     }
     // Out-of-order updates are dropped silently and still reported as accepted, as Jira does.

@@ -71,7 +71,7 @@ function gatingStatus(deployment: DeploymentEntity, projects: ReadonlySet<string
   };
 }
 
-export function createDeploymentsKind(projects: ReadonlySet<string>): KindHandler {
+export function createDeploymentsKind(projects: ReadonlySet<string>, services: ReadonlySet<string> = new Set()): KindHandler {
   const store = new EntityStore<DeploymentEntity>();
 
   function byKey(
@@ -102,7 +102,7 @@ export function createDeploymentsKind(projects: ReadonlySet<string>): KindHandle
   function handle(request: KindRequest): SimResponse {
     const { method, segments } = request;
     const [first, pipelineId, envLiteral, environmentId, depLiteral, number, gating, ...rest] = segments;
-    if (method === 'POST' && first === 'bulk' && segments.length === 1) return submitBulk(spec, store, projects, request.body);
+    if (method === 'POST' && first === 'bulk' && segments.length === 1) return submitBulk(spec, store, projects, request.body, services);
     if (
       first === 'pipelines' &&
       pipelineId !== undefined &&
