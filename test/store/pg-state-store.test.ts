@@ -128,6 +128,37 @@ describe('PostgreSQL state store', function () {
     assert.equal(columns.length, 1);
   });
 
+  it('a step whose table another session holds gives up after its lock timeout, naming the step; readers are not queued behind it; the next try works', async () => {
+    const pool = createPool(db.url);
+    const reader = new Client({ connectionString: db.url });
+    try {
+      await migrate(pool);
+      const version = MIGRATIONS.length + 1;
+      const next = { version, name: 'test step', sql: 'ALTER TABLE flagsync_runs ADD COLUMN note text' };
+      await reader.connect();
+      await reader.query('BEGIN');
+      await reader.query('SELECT count(*) FROM flagsync_runs'); // a long reader, as pg_dump holds its tables
+      await assert.rejects(
+        migrate(pool, [...MIGRATIONS, next], 300),
+        new RegExp(
+          `^Error: cannot upgrade the flagsync schema to version ${version} \\(test step\\): another session held a table it changes for 0\\.3 s`,
+        ),
+      );
+      // Nothing of the step waits on in the server's lock queue, so another reader of the table is answered.
+      const waiting = await queryDatabase(
+        db.url,
+        "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%ADD COLUMN note%' AND pid <> pg_backend_pid()",
+      );
+      assert.deepEqual(waiting, []);
+      assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1, 'the pool still answers');
+      await reader.query('COMMIT');
+      assert.equal(await migrate(pool, [...MIGRATIONS, next], 300), version);
+    } finally {
+      await reader.end().catch(() => undefined);
+      await pool.end();
+    }
+  });
+
   it('a database written before repository records existed: each repository with an accepted record gets one as it migrates', async () => {
     const pool = createPool(db.url);
     try {

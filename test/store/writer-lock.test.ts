@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import { Client } from 'pg';
 import { promises as fsPromises } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as sinon from 'sinon';
@@ -219,6 +220,56 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
       if (second.acquired) await second.release();
       await first.release();
     } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('a write that passed its check before the session ended commits before the new holder gets the lock, never after its writes', async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    const b = postgresBackend(db.url);
+    const rowHolder = new Client({ connectionString: db.url });
+    const put = (id: string, h: string, s: number) => ({ type: 'put', kind: 'featureflags', id, record: { h, s, p: 'p' } }) as const;
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      assert.ok(first.acquired);
+      await a.state.append([put('p:y', 'y0', 1), put('p:x', 'x0', 1)]);
+      // Row y is held elsewhere for a while (autovacuum, a slow disk): A's next write passes its check, then waits on it.
+      await rowHolder.connect();
+      await rowHolder.query('BEGIN');
+      await rowHolder.query("SELECT 1 FROM flagsync_records WHERE id = 'p:y' FOR UPDATE");
+      const aWrite = a.state.append([put('p:y', 'A', 10), put('p:x', 'A', 10)]).then(
+        () => 'committed',
+        (error: Error) => `refused: ${error.message}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await queryDatabase(
+        db.url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
+      );
+      let acquiredAt = 0;
+      const takeOver = b.lock.tryAcquire(holder(process.pid, 'replica-b')).then((attempt) => ((acquiredAt = Date.now()), attempt));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(acquiredAt, 0, "B waits for A's write in flight");
+      await rowHolder.query('COMMIT');
+      const second = await takeOver;
+      assert.equal(second.acquired, true);
+      assert.equal(await aWrite, 'committed', 'it had passed its check while A held the lock');
+      await b.state.append([put('p:x', 'B', 20)]);
+      const rows = await queryDatabase<{ id: string; hash: string }>(db.url, 'SELECT id, hash FROM flagsync_records ORDER BY id');
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.hash]),
+        [
+          ['p:x', 'B'],
+          ['p:y', 'A'],
+        ],
+      );
+      if (second.acquired) await second.release();
+      await first.release();
+    } finally {
+      await rowHolder.end().catch(() => undefined);
       await a.close();
       await b.close();
       await db.drop();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
 import { lockKey } from './migrations';
-import type { WriterFence } from './writer-fence';
+import { drainEarlierWriters, type WriterFence } from './writer-fence';
 
 /** How often a held lock's session is asked whether it is still there (a half-open connection says nothing). */
 const LIVENESS_MS = 10_000;
@@ -53,6 +53,8 @@ export class AdvisoryLock implements WriterLock {
           ...(row === undefined ? {} : { holder: { host: row.host, pid: row.pid, since: row.since.toISOString() } }),
         };
       }
+      // A write of the holder before (its session gone) may still be on its way to COMMIT: it ends first.
+      await drainEarlierWriters(client);
       await client.query(
         `INSERT INTO flagsync_writer (singleton, host, pid, since) VALUES (true, $1, $2, $3)
          ON CONFLICT (singleton) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, since = EXCLUDED.since`,

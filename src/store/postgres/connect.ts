@@ -37,3 +37,11 @@ export function createPool(url: string, queryTimeoutMs: number = QUERY_TIMEOUT_M
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * node-postgres's client-side `query_timeout` fired: the statement may still run on the server, and the connection is
+ * busy (maybe half-open). Such a connection is destroyed (`release(error)`), never used for a ROLLBACK.
+ */
+export function isQueryTimeout(error: unknown): boolean {
+  return error instanceof Error && /query read timeout/i.test(error.message);
+}

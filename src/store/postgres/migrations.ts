@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { isQueryTimeout } from './connect';
 
 export interface Migration {
   readonly version: number;
@@ -132,7 +133,18 @@ export const lockKey = (purpose: string): string => `hashtextextended('flagsync-
  * each step runs once. A database from a newer flagsync (a version this one does not know) is refused rather than
  * written in a shape this version does not understand.
  */
-export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+/**
+ * How long a step's DDL waits for its table (a long reader such as pg_dump, an open transaction). Without a limit it
+ * would wait past the client's query timeout in the server's lock queue, holding the migration lock, and every
+ * replica's reads of that table (/readyz, the run log) would queue behind it. The next run tries again.
+ */
+export const MIGRATION_LOCK_TIMEOUT_MS = 15_000;
+
+export async function migrate(
+  pool: Pool,
+  migrations: readonly Migration[] = MIGRATIONS,
+  lockTimeoutMs: number = MIGRATION_LOCK_TIMEOUT_MS,
+): Promise<number> {
   const known = Math.max(0, ...migrations.map((m) => m.version));
   // Up to date already: no DDL and no lock, so readers (status, /readyz) also work on a read-only standby.
   const applied = await appliedVersions(pool);
@@ -142,9 +154,13 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
     if (migrations.every((m) => applied.has(m.version))) return known;
   }
   const client = await pool.connect();
+  let broken: Error | undefined;
+  let step: Migration | undefined;
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(${lockKey('migrate')})`);
+    // After the migration lock, which waits for another replica's upgrade as long as that takes.
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(lockTimeoutMs))}`);
     await client.query(`
       CREATE TABLE IF NOT EXISTS flagsync_schema_migrations (
         version integer PRIMARY KEY,
@@ -155,20 +171,33 @@ export async function migrate(pool: Pool, migrations: readonly Migration[] = MIG
     const done = new Set(rows.map((r) => r.version));
     const newest = Math.max(0, ...done);
     if (newest > known) throw newerSchema(newest, known);
-    for (const step of migrations) {
-      if (done.has(step.version)) continue;
-      await client.query(step.sql);
-      await client.query('INSERT INTO flagsync_schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
+    for (const next of migrations) {
+      if (done.has(next.version)) continue;
+      step = next;
+      await client.query(next.sql);
+      await client.query('INSERT INTO flagsync_schema_migrations (version, name) VALUES ($1, $2)', [next.version, next.name]);
     }
+    step = undefined;
     await client.query('COMMIT');
     return known;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A statement that timed out client-side left the connection busy: destroyed, not rolled back (see pg-state-store).
+    if (isQueryTimeout(error)) broken = error as Error;
+    else await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE && step !== undefined) {
+      throw new Error(
+        `cannot upgrade the flagsync schema to version ${step.version} (${step.name}): another session held a table it changes for ${lockTimeoutMs / 1000} s (a long transaction, pg_dump); nothing changed, the next run tries again`,
+        { cause: error },
+      );
+    }
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
+
+/** PostgreSQL's lock_not_available (lock_timeout expired). */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 function newerSchema(newest: number, known: number): Error {
   return new Error(`the database's flagsync schema is version ${newest}, newer than this flagsync knows (${known}); upgrade flagsync`);

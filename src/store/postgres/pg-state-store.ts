@@ -17,6 +17,7 @@ import {
 } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../types';
 import { WriterFence } from './writer-fence';
+import { isQueryTimeout } from './connect';
 
 const KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
 const KindCodec = t.keyof({ featureflags: null, builds: null, deployments: null, devinfo: null });
@@ -212,10 +213,6 @@ export class PgStateStore implements StateStore {
   }
 }
 
-/** node-postgres's client-side `query_timeout` (see connect.ts). */
-function isQueryTimeout(error: unknown): boolean {
-  return error instanceof Error && /query read timeout/i.test(error.message);
-}
 
 async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, { type: 'put' }>[]): Promise<void> {
   await client.query(

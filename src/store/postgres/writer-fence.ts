@@ -7,6 +7,11 @@ import { lockKey } from './migrations';
  * lock: a session that was ended (a PostgreSQL restart, `pg_terminate_backend`, an idle timeout) has released it, and
  * another replica may be writing by then. The write is refused rather than made beside that replica's; the run's
  * entities stay in flight, so the replica holding the lock sends them again.
+ *
+ * A write that passed the check may still be on its way to COMMIT when its session ends (a long save, a row lock).
+ * So each fenced write also holds the drain lock shared until it ends, and a new holder of the writer lock takes the
+ * drain lock exclusively once (`drain`) before it does anything: it waits for such writes to end, and any later
+ * write of the old holder finds its session gone.
  */
 export class WriterFence {
   private pid: number | undefined;
@@ -23,6 +28,8 @@ export class WriterFence {
   async check(client: PoolClient): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return;
+    // Held to the transaction's end: a new holder's drain waits for it.
+    await client.query(`SELECT pg_advisory_xact_lock_shared(${lockKey('writer-drain')})`);
     // A bigint advisory lock shows in pg_locks as its high word (classid) and low word (objid), objsubid 1.
     const { rows } = await client.query<{ held: boolean }>(
       `SELECT EXISTS (
@@ -38,4 +45,13 @@ export class WriterFence {
       );
     }
   }
+}
+
+/**
+ * Run by a new holder of the writer lock before anything else: waits until every state write fenced by an earlier
+ * holder's session has ended (committed, or refused by its check).
+ */
+export async function drainEarlierWriters(client: { query(text: string): Promise<unknown> }): Promise<void> {
+  await client.query(`SELECT pg_advisory_lock(${lockKey('writer-drain')})`);
+  await client.query(`SELECT pg_advisory_unlock(${lockKey('writer-drain')})`);
 }
