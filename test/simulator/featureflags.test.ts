@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { flag, startHarness, type Harness } from './helpers';
+import * as sinon from 'sinon';
+import { createAjv } from '../../src/simulator/validate';
 
 describe('simulator: feature flags API', () => {
   let h: Harness;
@@ -145,6 +147,16 @@ describe('simulator: feature flags API', () => {
       assert.ok(failed.includes("flags[0].summary.status: must have required property 'enabled'"), failed.join('\n'));
       assert.equal(h.sim.storedFlag('ff-1'), undefined);
       assert.notEqual(h.sim.storedFlag('ff-2'), undefined);
+    });
+
+    it("prints nothing of ajv's notice that the UTF-16 option is deprecated (the demo's first line otherwise)", () => {
+      const warn = sinon.stub(console, 'warn');
+      try {
+        createAjv();
+        assert.deepEqual(warn.args, []);
+      } finally {
+        warn.restore();
+      }
     });
 
     it('counts lengths in UTF-16 units, as Jira (Java) does: 200 emoji are 400, over the 255 of a displayName', async () => {
