@@ -104,6 +104,10 @@ describe('CLI: working on one provider (run/plan --provider, purge)', function (
     const deletes = sim.requests.filter((r) => r.method === 'DELETE');
     assert.ok(deletes.every((r) => r.path.endsWith('/bulkByProperties')));
     assert.match(result.stdout, /featureflags: deleted in Jira; 3 state records removed/);
+    assert.match(
+      result.stdout,
+      /^note: Jira deletes asynchronously; wait a few minutes before the next sync of alpha \(still in the config\)/m,
+    );
     // alpha is still configured: the state no longer claims its flags, so the next run sends them again.
     sim.clearRequests();
     const again = await runCli(['run', '--once', '--json', '--config', config]);

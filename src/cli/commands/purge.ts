@@ -146,6 +146,12 @@ export async function purgeWith(options: PurgeOptions, provider: string, config:
         lines.push(`${o.kind}: FAILED, Jira may have deleted some or all of it: ${o.error ?? 'unknown error'}; run purge again`);
       else lines.push(`${o.kind}: FAILED, nothing of it deleted: ${o.error ?? 'unknown error'}`);
     }
+    if (configured && outcomes.some((o) => o.status === 'deleted')) {
+      // Jira deletes by property asynchronously, and says nothing of data sent while the deletion is pending.
+      lines.push(
+        `note: Jira deletes asynchronously; wait a few minutes before the next sync of ${provider} (still in the config), or what it sends meanwhile may be deleted with the rest`,
+      );
+    }
     printOut(lines.join('\n'));
   }
   return ok ? EXIT_OK : EXIT_FAILED;
