@@ -2,7 +2,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Logger } from '../log';
 import type { CircuitBreaker } from './breaker';
 import { describeNetworkError, isAxiosError } from './network-error';
-import { backoffDelay, parseRetryAfter } from './retry-after';
+import { backoffDelay, parseRateLimitReset, parseRetryAfter } from './retry-after';
 import { TokenProvider, TokenUnavailableError } from './token';
 
 /**
@@ -140,7 +140,12 @@ export class JiraHttp {
       if (!tokenFailure && (response === undefined || response.status >= 500)) lostAnswer = true;
       if (attempts >= policy.maxAttempts)
         return gaveUp(`${where}: ${failure} after ${attempts} attempt(s)`, response?.status, tokenFailure ? failure : undefined);
-      const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
+      // A 429 without Retry-After may still say when its window resets.
+      const retryAfter =
+        response === undefined
+          ? undefined
+          : (parseRetryAfter(response.headers['retry-after'], this.deps.now()) ??
+            (response.status === 429 ? parseRateLimitReset(response.headers['x-ratelimit-reset'], this.deps.now()) : undefined));
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
         return gaveUp(
           `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,

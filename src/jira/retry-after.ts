@@ -14,6 +14,16 @@ export function parseRetryAfter(value: unknown, now: number): number | undefined
   return Math.max(0, at - now);
 }
 
+/**
+ * X-RateLimit-Reset as milliseconds to wait: the ISO-8601 time the rate-limit window resets (devinfo documents it on
+ * 429s, Atlassian's guidance names it beside Retry-After). Only a date: a bare number could be seconds or an epoch.
+ */
+export function parseRateLimitReset(value: unknown, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (typeof text !== 'string' || !/[a-z]/i.test(text)) return undefined;
+  return parseRetryAfter(text, now);
+}
+
 /** Full-jitter exponential backoff: uniform in [0, min(cap, base * 2^(retry-1))]. */
 export function backoffDelay(retry: number, baseMs: number, capMs: number, random: () => number): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));

@@ -12,7 +12,10 @@ const HttpStatus = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 100
 export const FaultCodec: t.Type<Fault, unknown, unknown> = t.intersection([
   t.partial({ method: t.string, path: t.string, times: PositiveInt }),
   t.union([
-    t.intersection([t.type({ type: t.literal('status'), status: HttpStatus }), t.partial({ retryAfter: NonNegative, body: t.unknown })]),
+    t.intersection([
+      t.type({ type: t.literal('status'), status: HttpStatus }),
+      t.partial({ retryAfter: NonNegative, rateLimitReset: NonNegative, body: t.unknown }),
+    ]),
     t.type({ type: t.literal('delay'), ms: NonNegative }),
     t.type({ type: t.literal('drop') }),
   ]),
@@ -55,7 +58,10 @@ export class FaultQueue {
 
 /** The answer of a 'status' fault: the given body, or the error shape the faulted endpoint normally uses. */
 export function statusFaultResponse(fault: Extract<Fault, { type: 'status' }>, path: string): SimResponse {
-  const headers = fault.retryAfter === undefined ? undefined : { 'Retry-After': String(fault.retryAfter) };
+  const headers = {
+    ...(fault.retryAfter !== undefined && { 'Retry-After': String(fault.retryAfter) }),
+    ...(fault.rateLimitReset !== undefined && { 'X-RateLimit-Reset': new Date(Date.now() + fault.rateLimitReset * 1000).toISOString() }),
+  };
   const message = fault.status === 429 ? 'Rate limit exceeded' : `Simulated fault: HTTP ${fault.status}`;
   let body = fault.body;
   if (body === undefined) {
@@ -63,5 +69,5 @@ export function statusFaultResponse(fault: Extract<Fault, { type: 'status' }>, p
     else if (path.startsWith('/jira/')) body = jiraErrorBody(path.startsWith('/jira/devinfo/') ? 'object' : 'array', [message]);
     else body = { code: fault.status, message };
   }
-  return { status: fault.status, body, ...(headers === undefined ? {} : { headers }) };
+  return { status: fault.status, body, ...(Object.keys(headers).length > 0 && { headers }) };
 }

@@ -44,7 +44,14 @@ export interface RecordedRequest {
 }
 
 export type Fault = { method?: string; path?: string /* substring of the path */; times?: number /* default 1 */ } & (
-  | { type: 'status'; status: number; retryAfter?: number /* seconds → Retry-After header */; body?: unknown }
+  | {
+      type: 'status';
+      status: number;
+      retryAfter?: number /* seconds → Retry-After header */;
+      /** Seconds from now → X-RateLimit-Reset (an ISO-8601 time, as devinfo documents its 429s). */
+      rateLimitReset?: number;
+      body?: unknown;
+    }
   | { type: 'delay'; ms: number }
   | { type: 'drop' }
 );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backoffDelay, parseRetryAfter } from '../../src/jira/retry-after';
+import { backoffDelay, parseRateLimitReset, parseRetryAfter } from '../../src/jira/retry-after';
 
 describe('Retry-After and backoff', () => {
   const now = Date.parse('2026-03-01T10:00:00Z');
@@ -26,6 +26,13 @@ describe('Retry-After and backoff', () => {
       [1, 2, 3, 4, 5].map((r) => backoffDelay(r, 100, 500, half)),
       [50, 100, 200, 250, 250],
     );
+  });
+
+  it('reads X-RateLimit-Reset as the ISO time the window resets; a bare number (seconds or an epoch?) is not read', () => {
+    assert.equal(parseRateLimitReset('2026-03-01T10:00:30Z', now), 30_000);
+    assert.equal(parseRateLimitReset('2026-03-01T09:59:00Z', now), 0);
+    assert.equal(parseRateLimitReset('1772359230', now), undefined);
+    assert.equal(parseRateLimitReset(undefined, now), undefined);
   });
 
   it('can draw any delay down to zero (full jitter)', () => {

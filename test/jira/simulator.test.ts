@@ -111,6 +111,16 @@ describe('jira client against the simulator', () => {
     assert.equal(report.outcomes[0]?.status, 'accepted');
   });
 
+  it('waits for X-RateLimit-Reset on a 429 that has no Retry-After', async () => {
+    sim = await startSimulator();
+    sim.injectFault({ type: 'status', status: 429, rateLimitReset: 5, path: '/bulk' });
+    const { deps, sleeps } = fastDeps();
+    const report = await createJiraClient(settingsFor(sim), deps).submit(featureFlagsKind, [flag('a')]);
+    assert.equal(sleeps.length, 1);
+    assert.ok(sleeps[0]! > 4000 && sleeps[0]! <= 5000, `waited ${sleeps[0]} ms`);
+    assert.equal(report.outcomes[0]?.status, 'accepted');
+  });
+
   it('fails clearly after a 503 storm, storing nothing', async () => {
     sim = await startSimulator();
     sim.injectFault({ type: 'status', status: 503, path: '/bulk', times: 100 });
