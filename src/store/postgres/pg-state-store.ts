@@ -213,7 +213,6 @@ export class PgStateStore implements StateStore {
   }
 }
 
-
 async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, { type: 'put' }>[]): Promise<void> {
   await client.query(
     `INSERT INTO flagsync_records (kind, id, provider, hash, sequence, fields, input)
