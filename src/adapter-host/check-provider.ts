@@ -2,8 +2,8 @@ import type { ProviderConfig } from '../config';
 import type { Logger } from '../log';
 import type { EnvironmentType, NormalizedFlag } from '../kit/flag';
 import { jiraFlagId } from '../model/to-jira-flag';
-import type { SkippedFlag } from '../kit/contract';
-import { withTimeout } from '../kit/deadline';
+import type { FlagSource, SkippedFlag } from '../kit/contract';
+import { TimeoutError, withTimeout } from '../kit/deadline';
 import { createSource } from './instantiate';
 import { previewSnapshot, type SnapshotPreview } from './preview';
 import { snapshotProblems } from '../kit/snapshot-check';
@@ -36,55 +36,93 @@ export function checkPassed(report: ProviderCheckReport): boolean {
   return report.error === undefined && report.problems.length === 0;
 }
 
+/** How long the check waits for the adapter's `close` (a run waits as long: src/cli/wiring.ts). */
+export const CHECK_CLOSE_TIMEOUT_MS = 10_000;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Closes the source within a time limit; what went wrong is a problem of the check, never a crash of it. */
+async function closeProblems(source: { close?: () => Promise<void> }, timeoutMs: number): Promise<string[]> {
+  const { close } = source;
+  if (typeof close !== 'function') return [];
+  try {
+    await withTimeout(async () => close.call(source), timeoutMs);
+    return [];
+  } catch (error) {
+    return error instanceof TimeoutError
+      ? [`close(): did not settle within ${timeoutMs} ms (a run waits that long, then goes on without it)`]
+      : [`close(): failed: ${messageOf(error)}`];
+  }
+}
+
 export async function checkProvider(
   provider: ProviderConfig,
-  settings: { readonly configDir: string; readonly dataDir?: string; readonly timeoutMs: number; readonly logger: Logger },
+  settings: {
+    readonly configDir: string;
+    readonly dataDir?: string;
+    readonly timeoutMs: number;
+    readonly logger: Logger;
+    readonly closeTimeoutMs?: number;
+  },
 ): Promise<ProviderCheckReport> {
   const { factory } = provider;
-  const created = createSource(factory, provider.options, {
-    providerName: provider.name,
-    configDir: settings.configDir,
-    ...(settings.dataDir !== undefined && { dataDir: settings.dataDir }),
-    logger: settings.logger.child({ provider: provider.name }),
-  });
-  const environmentTypes = new Map<string, EnvironmentType | undefined>();
-  for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
-  const base = {
-    provider: provider.name,
-    adapter: { name: factory.name, version: factory.version, contractVersion: factory.contractVersion },
-    environments: created.produces === 'flags' ? created.source.environments : [],
-  };
+  const adapterInfo = { name: factory.name, version: factory.version, contractVersion: factory.contractVersion };
   const empty: SnapshotPreview = { entities: [], unlinked: [], skipped: [] };
   const nothing = { flags: [], preview: empty, skipped: [], warnings: [] };
+  const closeTimeoutMs = settings.closeTimeoutMs ?? CHECK_CLOSE_TIMEOUT_MS;
+  let created: ReturnType<typeof createSource>;
+  try {
+    created = createSource(factory, provider.options, {
+      providerName: provider.name,
+      configDir: settings.configDir,
+      ...(settings.dataDir !== undefined && { dataDir: settings.dataDir }),
+      logger: settings.logger.child({ provider: provider.name }),
+    });
+    if (typeof created.source !== 'object' || created.source === null)
+      throw new Error(`create() returned ${String(created.source)}, not a source`);
+  } catch (error) {
+    const failure = `the adapter could not be set up: ${messageOf(error)}`;
+    return { provider: provider.name, adapter: adapterInfo, environments: [], ms: 0, error: failure, problems: [], ...nothing };
+  }
+  const environmentTypes = new Map<string, EnvironmentType | undefined>();
+  for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
+  const listed: unknown = created.produces === 'flags' ? created.source.environments : [];
+  const environments = Array.isArray(listed) ? listed.filter((e): e is string => typeof e === 'string') : [];
+  const base = { provider: provider.name, adapter: adapterInfo, environments };
   const started = Date.now();
   if (created.produces === 'devinfo') {
-    await created.source.close?.();
+    await closeProblems(created.source, closeTimeoutMs);
     const error = `the ${factory.name} adapter produces development information, not feature flags`;
     return { ...base, ms: 0, error, problems: [], ...nothing };
   }
   const adapter = created.source;
-  try {
+  const report = await checkFlagSource(adapter, Array.isArray(listed) ? environments : undefined);
+  // Closed within a time limit, as a run closes it; a close that fails or hangs is a problem of the adapter.
+  const problems = await closeProblems(adapter, closeTimeoutMs);
+  return problems.length === 0 ? report : { ...report, problems: [...report.problems, ...problems] };
+
+  async function checkFlagSource(adapter: FlagSource, listedEnvironments: readonly string[] | undefined): Promise<ProviderCheckReport> {
     let snapshot: unknown;
     try {
       snapshot = await withTimeout((signal) => adapter.snapshot(signal), settings.timeoutMs);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return { ...base, ms: Date.now() - started, error: message, problems: [], ...nothing };
+      return { ...base, ms: Date.now() - started, error: messageOf(error), problems: [], ...nothing };
     }
     const ms = Date.now() - started;
     const problems = [
-      ...environmentProblems(adapter.environments, provider.environments),
-      ...snapshotProblems(snapshot, { provider: provider.name, environments: adapter.environments, strict: true }),
+      ...(listedEnvironments === undefined
+        ? ['environments: expected the list of environment names the adapter reads (FlagSource.environments)']
+        : environmentProblems(listedEnvironments, provider.environments)),
+      ...snapshotProblems(snapshot, { provider: provider.name, environments: listedEnvironments ?? [], strict: true }),
     ];
-    if (problems.length > 0 && !Array.isArray((snapshot as { flags?: unknown } | null)?.flags)) {
-      return { ...base, ms, problems, ...nothing };
-    }
-    const flags = (snapshot as { flags: NormalizedFlag[] }).flags;
-    // A field-level problem already counts; the preview maps only what the codecs accept.
+    // A field-level problem already counts; the preview maps only what the codecs accept, and the report shows the
+    // flags only when they have the shape a run reads.
     const valid = snapshotProblems(snapshot, { provider: provider.name }).length === 0;
-    const sourceSkipped: readonly SkippedFlag[] = valid ? ((snapshot as { skipped?: readonly SkippedFlag[] }).skipped ?? []) : [];
+    if (!valid) return { ...base, ms, problems, ...nothing };
+    const flags = (snapshot as { flags: NormalizedFlag[] }).flags;
+    const sourceSkipped: readonly SkippedFlag[] = (snapshot as { skipped?: readonly SkippedFlag[] }).skipped ?? [];
     problems.push(...skippedProblems(flags, sourceSkipped));
-    const preview = previewSnapshot(valid ? flags : [], { environmentTypes, linking: provider.linking });
+    const preview = previewSnapshot(flags, { environmentTypes, linking: provider.linking });
     // Worded as a run words them (src/reconcile/desired-flags.ts), so the check shows what the logs will say.
     const fromSource = sourceSkipped.map((s) => ({
       id: jiraFlagId(provider.name, s.key),
@@ -104,8 +142,6 @@ export async function checkProvider(
         ...preview.skipped.map((s) => `flag ${s.id}: skipped: ${s.reason}`),
       ],
     };
-  } finally {
-    await adapter.close?.();
   }
 }
 

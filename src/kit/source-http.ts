@@ -154,6 +154,20 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
     }
   }
 
+  /**
+   * A response's body is read after fetchOnce returns: its abort and time limit stay on until `release` (the body read
+   * or cancelled), or a server that sends headers and then stalls would hold the read past both.
+   */
+  const inFlight = new WeakMap<Response, { readonly release: () => void; readonly timedOut: () => boolean; readonly timeoutMs: number }>();
+  const release = (response: Response): void => inFlight.get(response)?.release();
+  async function cancel(response: Response): Promise<void> {
+    try {
+      await response.body?.cancel();
+    } finally {
+      release(response);
+    }
+  }
+
   async function fetchOnce(url: URL, options: HttpGetOptions, accept: string): Promise<Response> {
     const shown = safeUrl(url);
     const timeoutMs = options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -166,6 +180,13 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
       timedOut = true;
       controller.abort(new Error('timed out'));
     }, timeoutMs);
+    // Never what keeps a process alive: an unread body is released when its response goes.
+    timer.unref();
+    const done = (): void => {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', onAbort);
+    };
+    let handedOver = false;
     try {
       // Redirects are followed here, not by fetch: configured headers (a token, an API key) are meant for the
       // configured origin only, so a redirect to another origin goes on without them (fetch drops only
@@ -175,7 +196,11 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
       for (let hop = 0; ; hop++) {
         const response = await fetch(target, { headers, signal: controller.signal, redirect: 'manual' });
         const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
-        if (location === null) return response;
+        if (location === null) {
+          inFlight.set(response, { release: done, timedOut: () => timedOut, timeoutMs });
+          handedOver = true;
+          return response;
+        }
         await response.body?.cancel();
         if (hop >= MAX_REDIRECTS) throw new SourceHttpError(shown, 'network', `GET ${shown}: more than ${MAX_REDIRECTS} redirects`);
         const next = new URL(location, target);
@@ -189,8 +214,7 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
       const where = options.sourceName !== undefined ? `${options.sourceName} at ${shown}` : shown;
       throw new SourceHttpError(shown, 'network', `cannot reach ${where}: ${networkReason(error)}`, undefined, error);
     } finally {
-      clearTimeout(timer);
-      options.signal.removeEventListener('abort', onAbort);
+      if (!handedOver) done();
     }
   }
 
@@ -205,7 +229,7 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
     }
     let response = await fetchOnce(url, options, accept);
     if (response.status === 429) {
-      await response.body?.cancel();
+      await cancel(response);
       // Waiting out an announced limit is not a retry of a failure; a second 429 for the same request fails it.
       await waitFor(
         rateLimitWaitMs(headerOf(response.headers), clock.now()) ?? UNSAID_RATE_LIMIT_WAIT_MS,
@@ -217,7 +241,7 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
       response = await fetchOnce(url, options, accept);
     }
     if (!response.ok && !found(response.status)) {
-      await response.body?.cancel();
+      await cancel(response);
       const hint = options.hints?.[response.status] ?? DEFAULT_HINTS[response.status];
       const text = `GET ${shown} answered ${response.status}${hint !== undefined ? ` (${hint})` : ''}`;
       throw new SourceHttpError(shown, 'status', text, response.status);
@@ -231,10 +255,13 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
   }
 
   async function bodyText(response: Response, url: URL, options: HttpGetOptions): Promise<string> {
+    const limits = inFlight.get(response);
     try {
       return await response.text();
     } catch (error) {
       const shown = safeUrl(url);
+      if (limits?.timedOut() === true)
+        throw new SourceHttpError(shown, 'timeout', `GET ${shown} timed out after ${limits.timeoutMs} ms`, response.status, error);
       if (options.signal.aborted) throw new SourceHttpError(shown, 'aborted', `GET ${shown} aborted`, undefined, error);
       throw new SourceHttpError(
         shown,
@@ -243,6 +270,8 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
         response.status,
         error,
       );
+    } finally {
+      release(response);
     }
   }
 
@@ -274,7 +303,7 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
       const u = new URL(url);
       const response = await get(u, options, JSON_ACCEPT, (status) => status === 404);
       if (response.status === 404) {
-        await response.body?.cancel();
+        await cancel(response);
         return undefined;
       }
       return json(response, u, codec, options);

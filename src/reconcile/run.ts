@@ -176,7 +176,7 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     now,
     signal,
     properties: input.properties,
-    productOf: (name) => input.providers.find((p) => p.name === name)?.source.source.product,
+    productOf: (name) => productOf(input.providers.find((p) => p.name === name), logger),
   });
   // After a stop, what was never sent is counted as not sent, but remember no source for a stopped run anyway.
   for (const result of signal.aborted ? [] : results) {
@@ -196,6 +196,23 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
  * Whether the run certainly needs state: some provider has no source the summary vouches for, or says (cheaply,
  * through `isUnchanged`) that its source moved. A provider that cannot say is not counted as changed.
  */
+/**
+ * The source product an adapter reports (`product`, often a getter), for `providerMetadata.product`: a string of 1 to
+ * 255 characters, else undefined (the client's own). A getter that throws costs the name, never the run: it is
+ * logged, naming the provider.
+ */
+function productOf(provider: ProviderRuntime | undefined, logger: Logger): string | undefined {
+  if (provider === undefined) return undefined;
+  let product: unknown;
+  try {
+    product = provider.source.source.product;
+  } catch (error) {
+    logger.warn({ provider: provider.name, err: error }, "the adapter's product could not be read; requests name flagsync instead");
+    return undefined;
+  }
+  return typeof product === 'string' && product.trim() !== '' && product.length <= 255 ? product : undefined;
+}
+
 async function someSourceChanged(
   kind: KindName,
   providers: readonly ProviderRuntime[],

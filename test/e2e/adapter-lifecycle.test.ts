@@ -63,6 +63,31 @@ describe("an external adapter's create and close cannot take the other providers
     assert.equal(sim.stored('featureflags').length, 10);
   });
 
+  it('a product getter that throws costs its name on the requests, not the run; one that is no string is not sent', async () => {
+    const config = await withCustom(
+      externalAdapter(`return { environments: ['production'], snapshot: async () => ({ flags: [{ provider: 'custom', key: 'PROJ-7-x',
+        name: 'x', tags: [], issueKeys: [], url: 'https://flags.example/x', lastUpdated: '2026-01-01T00:00:00Z',
+        environments: [{ name: 'production', enabled: true, url: 'https://flags.example/x' }] }] }),
+        get product() { throw new Error('product boom'); } };`),
+    );
+    const { code, summary } = await runOnceJson<Summary>(config);
+    assert.equal(code, 0, JSON.stringify(summary));
+    assert.deepEqual(
+      summary.providers.map((p) => [p.name, p.ok, p.created]),
+      [
+        ['files', true, 10],
+        ['custom', true, 1],
+      ],
+    );
+    const products = sim.requests
+      .filter((r) => r.path.endsWith('/bulk'))
+      .map((r) => (r.body as { providerMetadata?: { product?: string } }).providerMetadata?.product);
+    assert.ok(
+      products.every((p) => typeof p === 'string' && p.length > 0),
+      JSON.stringify(products),
+    );
+  });
+
   it('a close that never settles does not keep the run (or its writer lock) forever', async () => {
     const config = await withCustom(
       externalAdapter(

@@ -110,6 +110,58 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCod
       assert.deepEqual(report.problems, ['flags[0].environments[0].enabled: expected boolean']);
     });
 
+    describe('an adapter that breaks the contract in the way the check exists to catch: a report, never a crash', () => {
+      const adapterFile = (create: string) => `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
+module.exports = { name: 'bad', version: '0.0.1', contractVersion: 2, produces: 'flags', optionsCodec: identity, create: (o, ctx) => { ${create} } };`;
+      const goodFlag = `{ provider: ctx.providerName, key: 'PROJ-1-x', tags: [], issueKeys: [], environments: [{ name: 'production', enabled: true, url: 'https://flags.example/x' }] }`;
+      const check = async (create: string, ...args: string[]) => {
+        await writeFile(path.join(dir, 'bad.js'), adapterFile(create));
+        const config = await writeConfig(dir, [{ name: 'inhouse', adapter: './bad.js', environments: [{ name: 'production' }] }]);
+        return runCli(['adapter', 'check', '--config', config, ...args]);
+      };
+
+      it('flags without tags, issue keys or environments: the problems by field', async () => {
+        const result = await check(
+          `return { environments: ['production'], snapshot: async () => ({ flags: [{ provider: ctx.providerName, key: 'k' }] }) };`,
+        );
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stdout, /Problems:\n {2}flags\[0\]\.tags: expected/);
+        assert.match(result.stdout, /check FAILED/);
+      });
+
+      it('create() that returns nothing, or throws: named as the failure', async () => {
+        const none = await check('return undefined;');
+        assert.equal(none.code, 1, none.stderr);
+        assert.match(
+          none.stdout,
+          /snapshot FAILED after 0 ms: the adapter could not be set up: create\(\) returned undefined, not a source/,
+        );
+        const thrown = await check(`throw new Error('no vault token');`);
+        assert.match(thrown.stdout, /the adapter could not be set up: no vault token/);
+      });
+
+      it('a source without environments: named', async () => {
+        const result = await check(`return { snapshot: async () => ({ flags: [${goodFlag}] }) };`);
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stdout, /environments: expected the list of environment names the adapter reads/);
+      });
+
+      it('a close that throws or never settles: a problem after the report, not a lost report or a silent pass', async () => {
+        const thrown = await check(
+          `return { environments: ['production'], snapshot: async () => ({ flags: [${goodFlag}] }), close: async () => { throw new Error('close boom'); } };`,
+        );
+        assert.equal(thrown.code, 1, thrown.stderr);
+        assert.match(thrown.stdout, /Jira feature flags \(not sent\):\n {2}inhouse:PROJ-1-x/);
+        assert.match(thrown.stdout, /close\(\): failed: close boom/);
+        const hung = await check(
+          `return { environments: ['production'], snapshot: async () => ({ flags: [${goodFlag}] }), close: () => new Promise(() => {}) };`,
+          '--json',
+        );
+        assert.equal(hung.code, 1, hung.stderr);
+        assert.match((JSON.parse(hung.stdout) as { problems: string[] }).problems.join('\n'), /close\(\): did not settle within 10000 ms/);
+      });
+    });
+
     // A JavaScript adapter serving a fixed snapshot, so each test controls exactly what the check sees.
     async function snapshotAdapter(file: string, snapshot: string): Promise<void> {
       await writeFile(

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as http from 'node:http';
 import * as t from 'io-ts';
 import { createSourceHttp, SourceHttpError, type Clock } from '../../src/kit';
 import { startFixtureServer, type FixtureHandler, type FixtureServer } from '../../src/kit/testing';
@@ -140,6 +141,31 @@ describe('kit: source HTTP (context.http)', () => {
     const pending = createSourceHttp().getJson(`${server.url}/slow`, Flags, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     assert.equal((await failure(pending)).reason, 'aborted');
+  });
+
+  it('keeps the time limit and the abort on while the body comes: a source that stalls after its headers', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const stalling = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"flags":['); // and nothing more
+    });
+    stalling.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(stalling.address() as import('node:net').AddressInfo).port}/flags`;
+    try {
+      const started = Date.now();
+      const timedOut = await failure(createSourceHttp().getJson(url, Flags, { signal: signal(), timeoutMs: 200 }));
+      assert.equal(timedOut.reason, 'timeout');
+      assert.match(timedOut.message, /timed out after 200 ms/);
+      assert.ok(Date.now() - started < 2000);
+      const controller = new AbortController();
+      const pending = createSourceHttp().getText(url, { signal: controller.signal, timeoutMs: 60_000 });
+      setTimeout(() => controller.abort(), 100);
+      assert.equal((await failure(pending)).reason, 'aborted');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
   });
 
   it('says when the source cannot be reached', async () => {
