@@ -176,7 +176,11 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
     now,
     signal,
     properties: input.properties,
-    productOf: (name) => productOf(input.providers.find((p) => p.name === name), logger),
+    productOf: (name) =>
+      productOf(
+        input.providers.find((p) => p.name === name),
+        logger,
+      ),
   });
   // After a stop, what was never sent is counted as not sent, but remember no source for a stopped run anyway.
   for (const result of signal.aborted ? [] : results) {
