@@ -108,9 +108,11 @@ async function startedWithin(start: () => Promise<void>, own: AbortController, m
     onAbort = () => reject(own.signal.reason instanceof Error ? own.signal.reason : new Error('stopping'));
     own.signal.addEventListener('abort', onAbort, { once: true });
   });
-  const starting = start();
-  // Cut off, it may still reject later: that is not an unhandled rejection.
+  // A watch that throws at once, or returns no promise (plain JavaScript), fails here like one that rejects.
+  const starting = Promise.resolve().then(start);
+  // Cut off, either may still reject later: that is not an unhandled rejection.
   starting.catch(() => undefined);
+  cut.catch(() => undefined);
   try {
     await Promise.race([starting, cut]);
   } finally {

@@ -81,6 +81,28 @@ export interface ConditionalGetOptions {
 
 const ETAG = 'etag:';
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/**
+ * GET, following redirects as the source's reads do (http → https, a trailing slash, a raw-file host): with the
+ * configured headers on the same origin, without them on another (a token is meant for the configured origin).
+ */
+async function fetchFollowing(url: string, configured: Record<string, string>, signal: AbortSignal): Promise<Response> {
+  let target = new URL(url);
+  let headers = configured;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(target, { headers, signal, redirect: 'manual' });
+    const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+    if (location === null) return response;
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, target);
+    if (next.origin !== target.origin) headers = {};
+    target = next;
+  }
+}
+
 /**
  * One conditional GET for `pollForChanges`: sends If-None-Match with the last ETag; a 304 is `unchanged`. The version
  * is the answer's ETag, or the SHA-256 of its body when the server sends none. A status other than 2xx/304 rejects,
@@ -97,13 +119,16 @@ export async function conditionalGetVersion(
   if (previous?.startsWith(ETAG) === true) headers['If-None-Match'] = previous.slice(ETAG.length);
   let response: Response;
   try {
-    response = await fetch(url, {
-      headers,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 30_000)]),
-      redirect: 'error',
-    });
+    response = await fetchFollowing(url, headers, AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs ?? 30_000)]));
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.name) : String(error);
+    const cause =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.name === 'Error'
+            ? error.message
+            : error.name
+        : String(error);
     throw new Error(`GET ${label} failed (${cause})`, { cause: error });
   }
   if (response.status === 304) {

@@ -152,6 +152,39 @@ describe('watch mode triggers', () => {
     assert.deepEqual(watching.providers, ['a']);
   });
 
+  it('a watch that throws at once, or returns no promise (plain JavaScript), is left to the schedule; nothing rejects unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const a = drivenAdapter();
+      const throwing: FlagSource = {
+        ...unwatchable,
+        watch: () => {
+          throw new Error('cannot watch');
+        },
+      };
+      const voidWatch = { ...unwatchable, watch: () => undefined } as unknown as FlagSource;
+      watching = await startWatching({
+        providers: [
+          { name: 'a', adapter: a.adapter },
+          { name: 'throwing', adapter: throwing },
+          { name: 'void', adapter: voidWatch },
+        ],
+        debounceMs: 100,
+        pollIntervalMs: 5000,
+        logger: silentLogger,
+        sync: () => Promise.resolve(),
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(unhandled, []);
+      assert.ok(watching.providers.includes('a') && !watching.providers.includes('throwing'));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('stop aborts the watch, drops a pending change and waits for the sync in flight', async () => {
     const a = drivenAdapter();
     let syncs = 0;

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as sinon from 'sinon';
-import { pollForChanges, type PolledVersion } from '../../src/kit/watch-poll';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { conditionalGetVersion, pollForChanges, type PolledVersion } from '../../src/kit/watch-poll';
 import { recordingLogger } from '../helpers/recording-logger';
 
 describe('pollForChanges', () => {
@@ -67,5 +69,59 @@ describe('pollForChanges', () => {
     await clock.tickAsync(2 ** 31 - 1);
     assert.equal(polls, 3);
     stop.abort();
+  });
+});
+
+describe('conditionalGetVersion', () => {
+  let server: http.Server;
+  let base: string;
+  const seen: { path: string; auth: string | undefined; ifNoneMatch: string | undefined }[] = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      seen.push({ path: req.url ?? '', auth: req.headers.authorization, ifNoneMatch: req.headers['if-none-match'] });
+      if (req.url === '/flags') return void res.writeHead(301, { location: '/flags/' }).end();
+      if (req.url === '/away')
+        return void res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/flags/` }).end();
+      if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304).end();
+      res.writeHead(200, { etag: '"v1"' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => void seen.splice(0));
+
+  it('follows a redirect as the reads do, with the configured headers on the same origin', async () => {
+    const signal = new AbortController().signal;
+    const first = await conditionalGetVersion(`${base}/flags`, 'flags', undefined, signal, { headers: { Authorization: 'Bearer t' } });
+    assert.deepEqual(first, { version: 'etag:"v1"' });
+    assert.deepEqual(
+      await conditionalGetVersion(`${base}/flags`, 'flags', 'etag:"v1"', signal, { headers: { Authorization: 'Bearer t' } }),
+      {
+        unchanged: true,
+      },
+    );
+    assert.deepEqual(
+      seen.map((s) => [s.path, s.auth]),
+      [
+        ['/flags', 'Bearer t'],
+        ['/flags/', 'Bearer t'],
+        ['/flags', 'Bearer t'],
+        ['/flags/', 'Bearer t'],
+      ],
+    );
+  });
+
+  it('drops the configured headers when the redirect leaves the origin', async () => {
+    await conditionalGetVersion(`${base}/away`, 'flags', undefined, new AbortController().signal, {
+      headers: { Authorization: 'Bearer t' },
+    });
+    assert.deepEqual(
+      seen.map((s) => [s.path, s.auth]),
+      [
+        ['/away', 'Bearer t'],
+        ['/flags/', undefined],
+      ],
+    );
   });
 });

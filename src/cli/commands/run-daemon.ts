@@ -1,6 +1,7 @@
 import type { FlagsyncConfig } from '../../config';
 import { startMetricsServer } from '../../daemon/health-server';
 import { startDaemon } from '../../daemon/daemon';
+import { takingTurns } from '../../daemon/turns';
 import { SyncMetrics } from '../../daemon/metrics';
 import { checkReadiness } from '../../daemon/readiness';
 import type { Logger } from '../../log';
@@ -42,10 +43,14 @@ export async function runDaemon(
       ? undefined
       : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, { readiness });
   if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
-  // In watch mode a run waits for the lock (up to a run's longest time), so neither kind of sync is lost: soon after
-  // a short run, at most 2 s after a long one.
-  const lockWait = watch === undefined ? {} : { waitMs: config.sync.runTimeoutSeconds * 1000, pollMs: 100, maxPollMs: 2000 };
-  const runTriggered = async (signal: AbortSignal, trigger: RunTrigger): Promise<void> => {
+  // This process's runs (ticks and watch syncs) take turns in the order they were asked for (turns.ts), so the writer
+  // lock settles only between replicas; in watch mode a run waits for another replica's run (up to the longest a run
+  // lasts) instead of being skipped.
+  const inTurn = takingTurns();
+  const lockWait = watch === undefined ? {} : { waitMs: longestRunMs(config), pollMs: 100, maxPollMs: 2000 };
+  const runTriggered = (signal: AbortSignal, trigger: RunTrigger): Promise<void> => inTurn(() => runNow(signal, trigger));
+  const runNow = async (signal: AbortSignal, trigger: RunTrigger): Promise<void> => {
+    if (signal.aborted) return;
     const started = Date.now();
     const seconds = (): number => (Date.now() - started) / 1000;
     const where = trigger.kind === 'schedule' ? { slot: trigger.slot.toISOString() } : { provider: trigger.provider, trigger: 'watch' };
