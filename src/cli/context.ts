@@ -12,10 +12,10 @@ import type { GlobalOptions } from './options';
  * Loads the config or ends with exit code 2 and one line per problem. External adapters resolve from the config
  * file's folder (local paths are relative to it), then from the current directory (npm packages).
  */
-export async function loadConfigOrExit(file: string): Promise<FlagsyncConfig> {
+export async function loadConfigOrExit(file: string, options: { readonly jiraOptional?: boolean } = {}): Promise<FlagsyncConfig> {
   const registry = createAdapterRegistry({ baseDirs: [path.dirname(path.resolve(file)), process.cwd()] });
   try {
-    return await loadConfig(file, registry);
+    return await loadConfig(file, registry, undefined, options);
   } catch (error) {
     if (error instanceof ConfigError) {
       const header = error.problems.length > 1 ? [`flagsync: ${error.problems.length} problems in ${error.file}; nothing was sent`] : [];

@@ -20,7 +20,15 @@ export interface ParseContext {
   readonly registry: AdapterRegistry;
   /** Environment for `${env:NAME}` (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * A file without `jira` is accepted (`adapter check`, which never talks to Jira): a platform team checking its
+   * adapter may have no OAuth credentials. A `jira` that is there is checked as always.
+   */
+  readonly jiraOptional?: boolean;
 }
+
+/** Stands in for a missing `jira` when it is optional: never used to reach Jira. */
+const UNUSED_JIRA = { cloudId: '00000000-0000-4000-8000-000000000000', clientId: 'unused', clientSecret: 'unused' };
 
 /** A problem about a path whose secret reference failed only repeats that failure ("expected a URL" for ""). */
 function about(line: string, paths: ReadonlySet<string>): boolean {
@@ -100,24 +108,34 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
   }
   const resolved = await resolveReferences(parsed.value, { dir: path.dirname(file), env: ctx.env ?? process.env });
   const policy = valuePolicy(resolved.secretPaths, resolved.secretValues);
-  const decoded = ConfigFileCodec.decode(resolved.value);
-  const root = resolved.value as { providers?: unknown } | null;
+  const given = resolved.value as Record<string, unknown> | null;
+  const value =
+    ctx.jiraOptional === true && typeof given === 'object' && given !== null && !Array.isArray(given) && given['jira'] === undefined
+      ? { ...given, jira: UNUSED_JIRA }
+      : resolved.value;
+  const decoded = ConfigFileCodec.decode(value);
+  const root = value as { providers?: unknown } | null;
   const providers = checkProviders(typeof root === 'object' && root !== null ? root.providers : undefined, ctx.registry, policy);
   const found = [
-    ...unknownKeys([ConfigFileCodec], resolved.value),
+    ...unknownKeys([ConfigFileCodec], value),
     ...(isLeft(decoded) ? describeErrors(decoded.left, { showValue: policy }) : []),
     ...providers.problems,
   ].filter((line) => !about(line, resolved.failedPaths));
   const problems = [...resolved.problems, ...firstPerPath(found)];
   if (problems.length > 0 || isLeft(decoded)) throw new ConfigError(file, problems);
   return {
-    ...build(file, decoded.right, providers.adapters, resolved.value, ctx.env ?? process.env),
+    ...build(file, decoded.right, providers.adapters, value, ctx.env ?? process.env),
     warnings: literalSecretWarnings(resolved.value, resolved.secretPaths),
   };
 }
 
 /** Reads and parses the config file at `file` (the CLI's `--config`, default ./flagsync.yaml). */
-export async function loadConfig(file: string, registry: AdapterRegistry, env?: NodeJS.ProcessEnv): Promise<FlagsyncConfig> {
+export async function loadConfig(
+  file: string,
+  registry: AdapterRegistry,
+  env?: NodeJS.ProcessEnv,
+  options: { readonly jiraOptional?: boolean } = {},
+): Promise<FlagsyncConfig> {
   const absolute = path.resolve(file);
   let text: string;
   try {
@@ -127,5 +145,5 @@ export async function loadConfig(file: string, registry: AdapterRegistry, env?: 
     const hint = code === 'ENOENT' ? ': start from config/example.yaml, or try `flagsync demo`' : '';
     throw new ConfigError(absolute, [`cannot read the config file ${absolute} (${code})${hint}`]);
   }
-  return parseConfig(text, env === undefined ? { path: absolute, registry } : { path: absolute, registry, env });
+  return parseConfig(text, { path: absolute, registry, ...(env !== undefined && { env }), ...options });
 }

@@ -110,6 +110,24 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 1, optionsCod
       assert.deepEqual(report.problems, ['flags[0].environments[0].enabled: expected boolean']);
     });
 
+    it('needs no jira section (it never talks to Jira); a run of the same file still does', async () => {
+      await writeFile(
+        path.join(dir, 'plain.js'),
+        `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
+module.exports = { name: 'plain', version: '0.0.1', contractVersion: 2, produces: 'flags', optionsCodec: identity,
+  create: (o, ctx) => ({ environments: ['production'], snapshot: async () => ({ flags: [{ provider: ctx.providerName, key: 'PROJ-1-x',
+    tags: [], issueKeys: [], environments: [{ name: 'production', enabled: true, url: 'https://flags.example/x' }] }] }) }) };`,
+      );
+      const config = path.join(dir, 'providers-only.yaml');
+      await writeFile(config, stringify({ providers: [{ name: 'acme', adapter: './plain.js', environments: [{ name: 'production' }] }] }));
+      const checked = await runCli(['adapter', 'check', '--config', config]);
+      assert.equal(checked.code, 0, checked.stderr);
+      assert.match(checked.stdout, /acme:PROJ-1-x → PROJ-1/);
+      const run = await runCli(['run', '--once', '--config', config]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /config error: jira: /);
+    });
+
     describe('an adapter that breaks the contract in the way the check exists to catch: a report, never a crash', () => {
       const adapterFile = (create: string) => `const identity = { decode: (u) => ({ _tag: 'Right', right: u }) };
 module.exports = { name: 'bad', version: '0.0.1', contractVersion: 2, produces: 'flags', optionsCodec: identity, create: (o, ctx) => { ${create} } };`;

@@ -32,7 +32,7 @@ export async function adapterNewCommand(name: string, options: { dir?: string })
       '',
       'next:',
       `  cd ${folder} && npm install && npm test     # type check, then flagsync's contract kit against a local server`,
-      '  add a provider to flagsync.yaml (paths are relative to that file):',
+      '  add a provider to a flagsync.yaml (paths are relative to it; `adapter check` needs no jira section):',
       '    providers:',
       `      - name: ${name}`,
       `        adapter: ${reference}`,
@@ -46,7 +46,8 @@ export async function adapterNewCommand(name: string, options: { dir?: string })
 }
 
 export async function adapterCheckCommand(options: GlobalOptions & { provider?: string }): Promise<number> {
-  const config = requireProviders(await loadConfigOrExit(options.config), 'adapter check');
+  // Nothing goes to Jira: a config with providers alone will do.
+  const config = requireProviders(await loadConfigOrExit(options.config, { jiraOptional: true }), 'adapter check');
   const names = config.providers.map((p) => p.name);
   const provider =
     options.provider !== undefined

@@ -1,6 +1,7 @@
 /** The adapter contract test kit: run `runAdapterContract(factory, fixtures)` from a mocha test file. */
 export { runAdapterContract } from './run-adapter-contract';
 export type { AdapterContractFixtures, ContractSource } from './fixtures';
+export type { LinkingOptions } from '../../model/issue-keys';
 export { startFixtureServer } from './fixture-server';
 export type { FixtureAnswer, FixtureHandler, FixtureRequest, FixtureServer } from './fixture-server';
 export { linkedDevinfo } from './devinfo';
