@@ -86,7 +86,12 @@ export async function checkProvider(
   }
   const environmentTypes = new Map<string, EnvironmentType | undefined>();
   for (const env of provider.environments) if (env.type !== undefined) environmentTypes.set(env.name, env.type);
-  const listed: unknown = created.produces === 'flags' ? created.source.environments : [];
+  let listed: unknown;
+  try {
+    listed = created.produces === 'flags' ? created.source.environments : [];
+  } catch {
+    listed = undefined; // a getter that throws: reported as no list of environments
+  }
   const environments = Array.isArray(listed) ? listed.filter((e): e is string => typeof e === 'string') : [];
   const base = { provider: provider.name, adapter: adapterInfo, environments };
   const started = Date.now();

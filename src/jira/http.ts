@@ -140,20 +140,24 @@ export class JiraHttp {
       if (!tokenFailure && (response === undefined || response.status >= 500)) lostAnswer = true;
       if (attempts >= policy.maxAttempts)
         return gaveUp(`${where}: ${failure} after ${attempts} attempt(s)`, response?.status, tokenFailure ? failure : undefined);
-      // A 429 without Retry-After may still say when its window resets.
-      const retryAfter =
-        response === undefined
-          ? undefined
-          : (parseRetryAfter(response.headers['retry-after'], this.deps.now()) ??
-            (response.status === 429 ? parseRateLimitReset(response.headers['x-ratelimit-reset'], this.deps.now()) : undefined));
-      if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) {
+      const backoff = backoffDelay(attempts, policy.backoffBaseMs, policy.backoffCapMs, this.deps.random);
+      const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
+      // A 429 without Retry-After may still say when its window resets; a reset already past (clocks differ) is no
+      // reason to retry back to back, so the backoff stands as the least wait.
+      const reset =
+        retryAfter === undefined && response?.status === 429
+          ? parseRateLimitReset(response.headers['x-ratelimit-reset'], this.deps.now())
+          : undefined;
+      const asked = retryAfter ?? reset;
+      if (asked !== undefined && asked > policy.maxRetryAfterMs) {
+        const header = retryAfter !== undefined ? 'Retry-After' : 'X-RateLimit-Reset';
         return gaveUp(
-          `${where}: ${failure}; Jira asked to wait ${Math.ceil(retryAfter / 1000)} s (Retry-After), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
+          `${where}: ${failure}; Jira asked to wait ${Math.ceil(asked / 1000)} s (${header}), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
           response?.status,
         );
       }
       if (isAborted(request.signal)) return aborted();
-      const delay = retryAfter ?? backoffDelay(attempts, policy.backoffBaseMs, policy.backoffCapMs, this.deps.random);
+      const delay = retryAfter ?? (reset === undefined ? backoff : Math.max(reset, backoff));
       logger.warn({ method: request.method, url: request.url, attempt: attempts, result: failure, delayMs: delay }, 'jira: retrying');
       await this.deps.sleep(delay, request.signal);
     }

@@ -82,6 +82,11 @@ export interface ConditionalGetOptions {
 const ETAG = 'etag:';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function ifNoneMatchOf(headers: Record<string, string>): Record<string, string> {
+  const value = headers['If-None-Match'];
+  return value === undefined ? {} : { 'If-None-Match': value };
+}
 const MAX_REDIRECTS = 5;
 
 /**
@@ -98,7 +103,8 @@ async function fetchFollowing(url: string, configured: Record<string, string>, s
     await response.body?.cancel();
     if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
     const next = new URL(location, target);
-    if (next.origin !== target.origin) headers = {};
+    // The conditional header is no credential: it goes on, so an unchanged source still answers 304.
+    if (next.origin !== target.origin) headers = ifNoneMatchOf(headers);
     target = next;
   }
 }

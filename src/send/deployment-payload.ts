@@ -26,7 +26,8 @@ const ciHint = (ctx: SendContext) => (ctx.ci === undefined ? '' : ` (not set by 
  * --environment-type), never by the tier of another.
  */
 function environmentType(options: DeploymentSendOptions, ctx: SendContext, name: string): DeploymentEnvironmentType {
-  const ciEnvironment = options.environment === undefined && options.environmentName === undefined;
+  // --environment-name only names the CI's environment for people: it stays the CI's, with its tier.
+  const ciEnvironment = options.environment === undefined;
   const given = options.environmentType ?? (ciEnvironment ? ctx.ci?.environmentType : undefined);
   if (given === undefined) return defaultEnvironmentType(name) ?? 'unmapped';
   if (options.environmentType === undefined && given === 'other') return 'unmapped';

@@ -121,6 +121,16 @@ describe('jira client against the simulator', () => {
     assert.equal(report.outcomes[0]?.status, 'accepted');
   });
 
+  it('a reset time already past (clocks differ) is no reason to retry back to back: the backoff stands', async () => {
+    sim = await startSimulator();
+    sim.injectFault({ type: 'status', status: 429, rateLimitReset: 0, path: '/bulk' });
+    const { deps, sleeps } = fastDeps();
+    const report = await createJiraClient(settingsFor(sim), deps).submit(featureFlagsKind, [flag('a')]);
+    assert.equal(sleeps.length, 1);
+    assert.ok(sleeps[0]! > 0, `waited ${sleeps[0]} ms`);
+    assert.equal(report.outcomes[0]?.status, 'accepted');
+  });
+
   it('fails clearly after a 503 storm, storing nothing', async () => {
     sim = await startSimulator();
     sim.injectFault({ type: 'status', status: 503, path: '/bulk', times: 100 });

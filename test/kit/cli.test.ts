@@ -158,10 +158,15 @@ module.exports = { name: 'bad', version: '0.0.1', contractVersion: 2, produces: 
         assert.match(thrown.stdout, /the adapter could not be set up: no vault token/);
       });
 
-      it('a source without environments: named', async () => {
+      it('a source without environments, or whose environments getter throws: named', async () => {
         const result = await check(`return { snapshot: async () => ({ flags: [${goodFlag}] }) };`);
         assert.equal(result.code, 1, result.stderr);
         assert.match(result.stdout, /environments: expected the list of environment names the adapter reads/);
+        const thrown = await check(
+          `return { get environments() { throw new Error('env boom'); }, snapshot: async () => ({ flags: [${goodFlag}] }) };`,
+        );
+        assert.equal(thrown.code, 1, thrown.stderr);
+        assert.match(thrown.stdout, /environments: expected the list of environment names the adapter reads/);
       });
 
       it('a close that throws or never settles: a problem after the report, not a lost report or a silent pass', async () => {

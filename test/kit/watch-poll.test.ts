@@ -112,15 +112,18 @@ describe('conditionalGetVersion', () => {
     );
   });
 
-  it('drops the configured headers when the redirect leaves the origin', async () => {
-    await conditionalGetVersion(`${base}/away`, 'flags', undefined, new AbortController().signal, {
-      headers: { Authorization: 'Bearer t' },
-    });
+  it('drops the configured headers when the redirect leaves the origin, but not the ETag it asks about', async () => {
+    const signal = new AbortController().signal;
+    const headers = { Authorization: 'Bearer t' };
+    await conditionalGetVersion(`${base}/away`, 'flags', undefined, signal, { headers });
+    assert.deepEqual(await conditionalGetVersion(`${base}/away`, 'flags', 'etag:"v1"', signal, { headers }), { unchanged: true });
     assert.deepEqual(
-      seen.map((s) => [s.path, s.auth]),
+      seen.map((s) => [s.path, s.auth, s.ifNoneMatch]),
       [
-        ['/away', 'Bearer t'],
-        ['/flags/', undefined],
+        ['/away', 'Bearer t', undefined],
+        ['/flags/', undefined, undefined],
+        ['/away', 'Bearer t', '"v1"'],
+        ['/flags/', undefined, '"v1"'],
       ],
     );
   });

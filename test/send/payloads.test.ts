@@ -318,6 +318,10 @@ describe('send payloads', () => {
         assert.equal((await deployment({ environment: 'blue' }, gitlab)).environment.type, 'unmapped');
         assert.equal((await deployment({ environment: 'blue', environmentType: 'testing' }, gitlab)).environment.type, 'testing');
       });
+      it("a display name for the CI's environment keeps its tier", async () => {
+        const d = await deployment({ environment: undefined, environmentName: 'Europe (Frankfurt)' }, gitlab);
+        assert.deepEqual(d.environment, { id: 'production', displayName: 'Europe (Frankfurt)', type: 'production' });
+      });
     });
 
     it('builds pipeline, environment and a default description', async () => {

@@ -276,6 +276,54 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
     }
   });
 
+  it("an earlier holder's write that stays stuck leaves the lock to a later attempt: refused cleanly, no session left waiting", async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    const b = postgresBackend(db.url, { drainTimeoutMs: 300 });
+    const rowHolder = new Client({ connectionString: db.url });
+    const put = (id: string, h: string, s: number) => ({ type: 'put', kind: 'featureflags', id, record: { h, s, p: 'p' } }) as const;
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      assert.ok(first.acquired);
+      await a.state.append([put('p:y', 'y0', 1)]);
+      await rowHolder.connect();
+      await rowHolder.query('BEGIN');
+      await rowHolder.query("SELECT 1 FROM flagsync_records WHERE id = 'p:y' FOR UPDATE");
+      const aWrite = a.state.append([put('p:y', 'A', 10)]).then(
+        () => 'committed',
+        (error: Error) => `refused: ${error.message}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await queryDatabase(
+        db.url,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
+      );
+      const started = Date.now();
+      const refused = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
+      assert.equal(refused.acquired, false);
+      assert.ok(Date.now() - started < 5000, `answered after ${Date.now() - started} ms`);
+      // Its session is ended at once (the server may take a moment to see the connection go).
+      let left: unknown[] = [];
+      for (let i = 0; i < 20; i++) {
+        left = await queryDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-b:%'");
+        if (left.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.deepEqual(left, [], 'no session of the refused attempt is left waiting');
+      await rowHolder.query('COMMIT');
+      assert.equal(await aWrite, 'committed');
+      const later = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
+      assert.equal(later.acquired, true);
+      if (later.acquired) await later.release();
+      await first.release();
+    } finally {
+      await rowHolder.end().catch(() => undefined);
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
   it('a lock released normally reports nothing lost and fences nothing afterwards', async () => {
     const db = await createTestDatabase();
     const a = postgresBackend(db.url);

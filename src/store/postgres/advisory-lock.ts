@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
 import { lockKey } from './migrations';
-import { drainEarlierWriters, type WriterFence } from './writer-fence';
+import { DRAIN_TIMEOUT_MS, drainEarlierWriters, type WriterFence } from './writer-fence';
 
 /** How often a held lock's session is asked whether it is still there (a half-open connection says nothing). */
 const LIVENESS_MS = 10_000;
@@ -22,6 +22,7 @@ export class AdvisoryLock implements WriterLock {
     private readonly url: string,
     private readonly ready: () => Promise<void>,
     private readonly fence?: WriterFence,
+    private readonly drainTimeoutMs: number = DRAIN_TIMEOUT_MS,
   ) {}
 
   async tryAcquire(me: LockHolder): Promise<LockAttempt> {
@@ -53,8 +54,18 @@ export class AdvisoryLock implements WriterLock {
           ...(row === undefined ? {} : { holder: { host: row.host, pid: row.pid, since: row.since.toISOString() } }),
         };
       }
-      // A write of the holder before (its session gone) may still be on its way to COMMIT: it ends first.
-      await drainEarlierWriters(client);
+      // A write of the holder before (its session gone) may still be on its way to COMMIT: it ends first. One that
+      // does not end in time leaves the lock to a later attempt, as if still held.
+      if (!(await drainEarlierWriters(client, this.drainTimeoutMs))) {
+        const holder = await client.query<{ host: string; pid: number; since: Date }>('SELECT host, pid, since FROM flagsync_writer');
+        released = true;
+        await client.end();
+        const row = holder.rows[0];
+        return {
+          acquired: false,
+          ...(row === undefined ? {} : { holder: { host: row.host, pid: row.pid, since: row.since.toISOString() } }),
+        };
+      }
       await client.query(
         `INSERT INTO flagsync_writer (singleton, host, pid, since) VALUES (true, $1, $2, $3)
          ON CONFLICT (singleton) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, since = EXCLUDED.since`,

@@ -14,7 +14,8 @@ export interface PgBackend extends StateBackend {
  * State, run log and writer lock in one PostgreSQL database. The schema is created or migrated on first use
  * (once per process), so there is no manual step before the first run.
  */
-export function postgresBackend(url: string): PgBackend {
+/** `drainTimeoutMs`: how long a new writer-lock holder waits for an earlier holder's writes (writer-fence.ts). */
+export function postgresBackend(url: string, options: { readonly drainTimeoutMs?: number } = {}): PgBackend {
   const pool = createPool(url);
   const where = describeDatabase(url);
   let migrated: Promise<void> | undefined;
@@ -31,7 +32,7 @@ export function postgresBackend(url: string): PgBackend {
   const fence = new WriterFence();
   return {
     state: new PgStateStore(pool, ready, fence),
-    lock: new AdvisoryLock(url, ready, fence),
+    lock: new AdvisoryLock(url, ready, fence, options.drainTimeoutMs),
     runs: new PgRunLog(pool, ready),
     saveIntervalMs: 0,
     where,

@@ -47,11 +47,25 @@ export class WriterFence {
   }
 }
 
+/** How long a new holder waits for an earlier holder's writes: under the lock client's 10 s statement limit. */
+export const DRAIN_TIMEOUT_MS = 8_000;
+
 /**
  * Run by a new holder of the writer lock before anything else: waits until every state write fenced by an earlier
- * holder's session has ended (committed, or refused by its check).
+ * holder's session has ended (committed, or refused by its check). Gives up after `timeoutMs` on the server's side
+ * (lock_timeout), so a write that stays stuck (a row lock held elsewhere) fails this attempt cleanly rather than
+ * leave the session waiting after its client went: false then.
  */
-export async function drainEarlierWriters(client: { query(text: string): Promise<unknown> }): Promise<void> {
-  await client.query(`SELECT pg_advisory_lock(${lockKey('writer-drain')})`);
+export async function drainEarlierWriters(client: { query(text: string): Promise<unknown> }, timeoutMs: number): Promise<boolean> {
+  await client.query(`SET lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+  try {
+    await client.query(`SELECT pg_advisory_lock(${lockKey('writer-drain')})`);
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') return false;
+    throw error;
+  } finally {
+    await client.query('SET lock_timeout = 0').catch(() => undefined);
+  }
   await client.query(`SELECT pg_advisory_unlock(${lockKey('writer-drain')})`);
+  return true;
 }
