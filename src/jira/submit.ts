@@ -4,7 +4,7 @@ import { BatchCursor, bodyOf, envelopeOf, halveBatch, type Batch } from './batch
 import { errorMessagesOf } from './codecs';
 import type { JiraHttp } from './http';
 import { drainPool } from './pool';
-import { ABORTED, failureCause } from './failure';
+import { failureCause, NOT_SENT } from './failure';
 import type { EntityOutcome, FailureCause, KindAddress, KindDescription, SubmitOptions, SubmitReport } from './types';
 
 export interface SubmitContext {
@@ -70,7 +70,7 @@ export async function submitEntities<E>(
     const batch = taken.entities;
     if (forbidden !== undefined) return failedAll(kind, batch, forbidden, forbiddenCause);
     // The pool starts no batch after an abort; this also stops the halves of a 413 split.
-    if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', ABORTED);
+    if (options.signal?.aborted === true) return failedAll(kind, batch, 'aborted', NOT_SENT);
     const result = await ctx.http.send({ method: 'POST', url, data: bodyOf(envelope, taken), auth: true, signal: options.signal });
     requests += result.requests;
     if (result.type === 'gave-up') return failedAll(kind, batch, result.reason, failureCause(result));
@@ -123,7 +123,7 @@ export async function submitEntities<E>(
         // The batch could not be marked in flight (state cannot be written): it must not leave.
         refused = `not sent: ${error instanceof Error ? error.message : String(error)}`;
       }
-      const outcomes = refused === undefined ? await send(batch) : failedAll(kind, batch.entities, refused, ABORTED);
+      const outcomes = refused === undefined ? await send(batch) : failedAll(kind, batch.entities, refused, NOT_SENT);
       results[i] = outcomes;
       await options.onBatch?.(outcomes);
     },
@@ -131,7 +131,7 @@ export async function submitEntities<E>(
   );
   const batches = results.length;
   const unstarted = cursor.rest();
-  if (unstarted.length > 0) results.push(failedAll(kind, unstarted, 'aborted', ABORTED));
+  if (unstarted.length > 0) results.push(failedAll(kind, unstarted, 'aborted', NOT_SENT));
   const outcomes = results.flat();
   ctx.logger.debug({ kind: kind.kind, entities: entities.length, batches, requests, aborted: unstarted.length }, 'jira: submit finished');
   return { outcomes, requests };

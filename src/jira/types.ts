@@ -35,6 +35,11 @@ export type EntityOutcome =
       readonly httpStatus?: number;
       /** True when no final answer came (network, timeouts, 429/5xx after every retry, aborted): worth trying later. */
       readonly retryable: boolean;
+      /**
+       * The request carrying it never left (no token could be had, flagsync was stopping before sending, its state could
+       * not be written first): Jira holds nothing of it.
+       */
+      readonly unsent?: true;
     };
 
 /** What Jira refused inside an entity with nested ones. */
@@ -72,7 +77,7 @@ export type FailureReason =
   | 'auth';
 
 /** What a failed outcome says about its cause, as data. */
-export type FailureCause = Pick<Extract<EntityOutcome, { status: 'failed' }>, 'reason' | 'httpStatus' | 'retryable'>;
+export type FailureCause = Pick<Extract<EntityOutcome, { status: 'failed' }>, 'reason' | 'httpStatus' | 'retryable' | 'unsent'>;
 
 export interface SubmitReport {
   readonly outcomes: readonly EntityOutcome[];

@@ -245,7 +245,11 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
     seen.push(env.name);
     const url = linkOf(env.url, () => `${where()}: url`, warnings) ?? flagUrl;
     if (url === undefined)
-      return { kind: 'skipped', id, reason: `${where()} has no link for people (an http(s) URL, which Jira requires): configure one` };
+      return {
+        kind: 'skipped',
+        id,
+        reason: `${where()} has no link for people (an http(s) URL, which Jira requires): configure one (flagd: urlTemplate; see the adapter's README)`,
+      };
     const environment = environmentOf(env.name, typeOf(env, ctx), where, warnings);
     detailTimes.push(timeOf(env.lastUpdated, () => `${where()}: lastUpdated`, warnings));
     details.push({ url, environment, status: mapStatus(env, where, warnings) });

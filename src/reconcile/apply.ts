@@ -48,7 +48,8 @@ export interface ApplyDeps<S, P, M, E> {
  * What Jira's answer to a write means for state: the one place outcomes are recorded, for every kind. Every entity
  * was marked in flight (write-ahead) before its request left, so:
  * - accepted: the record becomes what was sent;
- * - rejected, or the whole request refused (400, 403, 404, 413…): Jira stored nothing, the record before is true;
+ * - rejected, the whole request refused (400, 403, 404, 413…), or the request never left (no token, a stop before
+ *   it): Jira stored nothing, the record before is true;
  * - anything else (no answer, an unreadable one, one that does not list the entity, a stop): it stays in flight.
  *   Jira may hold the new content, so the next run sends it again (with a higher sequence id) even if the source
  *   went back to what the old record says.
@@ -70,7 +71,7 @@ function recordOutcome<P, M>(
       write.entity.id,
       i === undefined ? { h: write.entity.hash, s: sequence, p: provider, f } : { h: write.entity.hash, s: sequence, p: provider, f, i },
     );
-  } else if (outcome.status === 'rejected' || outcome.reason === 'refused' || outcome.reason === 'forbidden') {
+  } else if (outcome.status === 'rejected' || outcome.reason === 'refused' || outcome.reason === 'forbidden' || outcome.unsent === true) {
     if (before === undefined) ledger.remove(kind, write.entity.id);
     else ledger.put(kind, write.entity.id, { ...before, s: Math.max(before.s, sequence) });
   }

@@ -59,6 +59,28 @@ describe('CLI: first steps', function () {
     assert.equal((sim.stored('featureflags') as unknown[]).length, 3);
   });
 
+  it("the README's smallest config that works sends the demo's linked flags (Jira pointed at the simulator)", async () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = readme.split('This is the smallest config that works:')[1]!.split('```yaml\n')[1]!.split('```')[0]!;
+    const config = parse(block) as { jira: Record<string, unknown>; state: { path: string } };
+    config.jira = { ...config.jira, cloudId: sim.cloudId, tokenUrl: `${sim.url}/oauth/token`, apiBaseUrl: sim.url };
+    config.state.path = path.join(dir, 'state.json');
+    // Its paths are relative to the repository, where the README's reader keeps it.
+    const file = path.join(root, `.readme-config-${process.pid}.yaml`);
+    await writeFile(file, JSON.stringify(config));
+    try {
+      const result = await runCli(['run', '--once', '--json', '--config', file], {
+        JIRA_CLIENT_ID: sim.clientId,
+        JIRA_CLIENT_SECRET: sim.clientSecret,
+      });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const summary = JSON.parse(result.stdout) as { providers: Array<{ created: number }> };
+      assert.equal(summary.providers[0]!.created, 7, result.stdout);
+    } finally {
+      await rm(file, { force: true });
+    }
+  });
+
   it('init writes a starter config with the JSON Schema reference on line 1, for every adapter, that loads', async () => {
     for (const adapter of ['flagd', 'unleash', 'launchdarkly', 'flipt', 'git']) {
       const file = path.join(dir, `${adapter}.yaml`);

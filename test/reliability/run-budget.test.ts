@@ -39,6 +39,25 @@ describe('run budget: a run that cannot finish stops with one reason', function 
     assert.deepEqual([json.providers[0]!.notSent, json.providers[0]!.failures.length], [1000, 0]);
   });
 
+  it('a run that could get no token sent nothing, and state says so: the next run creates (not updates), nothing shows as pending', async () => {
+    sim.injectFault({ type: 'status', status: 503, path: '/oauth/token', times: 1000 });
+    const config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { jira: { concurrency: 4 } });
+    const failed = await runCli(['run', '--once', '--config', config]);
+    assert.equal(failed.code, 1, failed.stderr);
+    const status = JSON.parse((await runCli(['status', '--json', '--config', config])).stdout) as {
+      providers: Array<{ provider: string; inJira: number; pendingRetry: number }>;
+    };
+    assert.deepEqual(
+      status.providers.map((p) => [p.provider, p.inJira, p.pendingRetry]),
+      [['files', 0, 0]],
+    );
+    sim.clearFaults();
+    const rerun = await runCli(['run', '--once', '--json', '--config', config]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const summary = JSON.parse(rerun.stdout) as { providers: Array<{ created: number; updated: number }> };
+    assert.deepEqual([summary.providers[0]!.created, summary.providers[0]!.updated], [1000, 0]);
+  });
+
   it('sync.runTimeoutSeconds stops a slow run like SIGTERM: the batch in flight lands and is recorded, the next run sends the rest', async () => {
     sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 1000 });
     const config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { sync: { runTimeoutSeconds: 3 } });
