@@ -21,14 +21,25 @@ export interface ParseContext {
   /** Environment for `${env:NAME}` (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * A file without `jira` is accepted (`adapter check`, which never talks to Jira): a platform team checking its
-   * adapter may have no OAuth credentials. A `jira` that is there is checked as always.
+   * The command never talks to Jira (`adapter check`, `status`, `send --dry-run`): a file without `jira` is accepted,
+   * and the OAuth credentials are not resolved, so a platform team or an operator without them can still use it. The
+   * rest of `jira` (site, properties) is read as always.
    */
-  readonly jiraOptional?: boolean;
+  readonly jiraUnused?: boolean;
 }
 
-/** Stands in for a missing `jira` when it is optional: never used to reach Jira. */
+/** Stands in for a missing `jira`, or its credentials, when the command never talks to Jira. */
 const UNUSED_JIRA = { cloudId: '00000000-0000-4000-8000-000000000000', clientId: 'unused', clientSecret: 'unused' };
+
+/** The parsed file with its Jira credentials (or a whole missing `jira`) set aside, for a command that never uses them. */
+function withoutJiraCredentials(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const root = value as Record<string, unknown>;
+  const jira = root['jira'];
+  if (jira === undefined) return { ...root, jira: UNUSED_JIRA };
+  if (typeof jira !== 'object' || jira === null || Array.isArray(jira)) return value;
+  return { ...root, jira: { ...jira, clientId: UNUSED_JIRA.clientId, clientSecret: UNUSED_JIRA.clientSecret } };
+}
 
 /** A problem about a path whose secret reference failed only repeats that failure ("expected a URL" for ""). */
 function about(line: string, paths: ReadonlySet<string>): boolean {
@@ -106,13 +117,13 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
   if (parsed.value === null || parsed.value === undefined) {
     throw new ConfigError(file, ['(root): the file is empty; expected a mapping with jira and providers']);
   }
-  const resolved = await resolveReferences(parsed.value, { dir: path.dirname(file), env: ctx.env ?? process.env });
+  const unused = ctx.jiraUnused === true;
+  const resolved = await resolveReferences(unused ? withoutJiraCredentials(parsed.value) : parsed.value, {
+    dir: path.dirname(file),
+    env: ctx.env ?? process.env,
+  });
   const policy = valuePolicy(resolved.secretPaths, resolved.secretValues);
-  const given = resolved.value as Record<string, unknown> | null;
-  const value =
-    ctx.jiraOptional === true && typeof given === 'object' && given !== null && !Array.isArray(given) && given['jira'] === undefined
-      ? { ...given, jira: UNUSED_JIRA }
-      : resolved.value;
+  const value = resolved.value;
   const decoded = ConfigFileCodec.decode(value);
   const root = value as { providers?: unknown } | null;
   const providers = checkProviders(typeof root === 'object' && root !== null ? root.providers : undefined, ctx.registry, policy);
@@ -125,7 +136,8 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
   if (problems.length > 0 || isLeft(decoded)) throw new ConfigError(file, problems);
   return {
     ...build(file, decoded.right, providers.adapters, value, ctx.env ?? process.env),
-    warnings: literalSecretWarnings(resolved.value, resolved.secretPaths),
+    // The stand-in credentials are no literal secrets of the file's.
+    warnings: literalSecretWarnings(resolved.value, resolved.secretPaths).filter((w) => !unused || !w.startsWith('jira.')),
   };
 }
 
@@ -134,7 +146,7 @@ export async function loadConfig(
   file: string,
   registry: AdapterRegistry,
   env?: NodeJS.ProcessEnv,
-  options: { readonly jiraOptional?: boolean } = {},
+  options: { readonly jiraUnused?: boolean } = {},
 ): Promise<FlagsyncConfig> {
   const absolute = path.resolve(file);
   let text: string;

@@ -29,6 +29,40 @@ describe('flagsync status and state migrate', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('status and send --dry-run need no Jira credentials (they never talk to Jira); a run still does', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = (await readFile(fileConfig, 'utf8'))
+      .replace(/clientId: .*/, 'clientId: ${env:NO_SUCH_JIRA_CLIENT_ID}')
+      .replace(/clientSecret: .*/, 'clientSecret: ${env:NO_SUCH_JIRA_CLIENT_SECRET}');
+    const config = path.join(dir, 'no-credentials.yaml');
+    await writeFile(config, text);
+    const status = await runCli(['status', '--config', config]);
+    assert.equal(status.code, 0, status.stderr);
+    const dry = await runCli([
+      'send',
+      'build',
+      '--dry-run',
+      '--config',
+      config,
+      '--pipeline-id',
+      'web',
+      '--build-number',
+      '7',
+      '--state',
+      'successful',
+      '--url',
+      'http://ci.example/web/7',
+      '--issue-keys',
+      'PROJ-1',
+      '--no-ci',
+    ]);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /"pipelineId": "web"/);
+    const run = await runCli(['run', '--once', '--config', config]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /jira\.clientId: environment variable NO_SUCH_JIRA_CLIENT_ID is not set/);
+  });
+
   it('status lists the last runs and per provider what Jira holds and the deletes the guard held back', async () => {
     // 15 of 20 gone: over both the guard's share and its minimum count, so the deletes are held back.
     await writeEnvironments(dir, linkedFlags(20));

@@ -142,6 +142,12 @@ describe('flagsync run --watch', function () {
 });
 
 describe('flagsync run --once --watch', () => {
+  it('--wait-lock without --once is a usage error (exit 2), not a daemon started with the option ignored', async () => {
+    const result = await runCli(['run', '--wait-lock', '5m', '--config', '/nonexistent/flagsync.yaml']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--wait-lock is for run --once/);
+  });
+
   it('is a usage error (exit 2): watching is for the daemon', async () => {
     const result = await runCli(['run', '--once', '--watch', '--config', '/nonexistent/flagsync.yaml']);
     assert.equal(result.code, 2, result.stderr);

@@ -81,6 +81,17 @@ describe('CLI: first steps', function () {
     }
   });
 
+  it("init's next steps name the source's credentials the file reads, not only Jira's", async () => {
+    for (const [adapter, secret] of [
+      ['unleash', 'UNLEASH_ADMIN_TOKEN'],
+      ['launchdarkly', 'LD_SDK_KEY_PRODUCTION'],
+    ] as const) {
+      const made = await runCli(['init', '--adapter', adapter, '--output', path.join(dir, `${adapter}.yaml`)]);
+      assert.equal(made.code, 0, made.stderr);
+      assert.match(made.stdout, new RegExp(`^ {2}export ${secret}=\\.\\.\\. `, 'm'));
+    }
+  });
+
   it('init writes a starter config with the JSON Schema reference on line 1, for every adapter, that loads', async () => {
     for (const adapter of ['flagd', 'unleash', 'launchdarkly', 'flipt', 'git']) {
       const file = path.join(dir, `${adapter}.yaml`);

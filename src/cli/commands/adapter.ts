@@ -47,7 +47,7 @@ export async function adapterNewCommand(name: string, options: { dir?: string })
 
 export async function adapterCheckCommand(options: GlobalOptions & { provider?: string }): Promise<number> {
   // Nothing goes to Jira: a config with providers alone will do.
-  const config = requireProviders(await loadConfigOrExit(options.config, { jiraOptional: true }), 'adapter check');
+  const config = requireProviders(await loadConfigOrExit(options.config, { jiraUnused: true }), 'adapter check');
   const names = config.providers.map((p) => p.name);
   const provider =
     options.provider !== undefined

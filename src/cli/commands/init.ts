@@ -68,11 +68,16 @@ export async function initCommand(options: InitOptions): Promise<number> {
     }
     throw error;
   }
+  // Every ${env:NAME} the file reads besides Jira's: a run fails naming the first one unset.
+  const settingsLines = text.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+  const referenced = settingsLines.flatMap((line) => [...line.matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!));
+  const sourceSecrets = [...new Set(referenced)].filter((n) => !n.startsWith('JIRA_'));
   process.stdout.write(
     [
       `wrote ${file} (provider "${settings.name}", adapter ${settings.adapter})`,
       'next:',
       '  export JIRA_CLIENT_ID=... JIRA_CLIENT_SECRET=...   # the Jira OAuth credential (README: "Jira admin")',
+      ...(sourceSecrets.length > 0 ? [`  export ${sourceSecrets.map((n) => `${n}=...`).join(' ')}   # the source's credentials`] : []),
       `  flagsync validate --connect --config ${options.output}`,
       `  flagsync plan --config ${options.output}`,
       `  flagsync run --once --config ${options.output}`,

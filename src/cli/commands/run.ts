@@ -42,6 +42,11 @@ function withRunTimeout(config: FlagsyncConfig, runTimeout: string | undefined):
 
 /** `flagsync run --once` (one sync, exit 0/1) and `flagsync run` (daemon on the configured cron schedule). */
 export async function runCommand(options: RunOptions): Promise<number> {
+  if (options.once !== true && options.waitLock !== undefined) {
+    throw new ExitError(EXIT_USAGE, [
+      'flagsync: --wait-lock is for run --once (a daemon whose tick finds the lock held syncs at the next tick)',
+    ]);
+  }
   if (options.once === true && options.watch === true) {
     throw new ExitError(EXIT_USAGE, ['flagsync: --watch is for the daemon (flagsync run --watch); run --once syncs once and exits']);
   }

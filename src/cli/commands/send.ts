@@ -131,7 +131,8 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
 const spoolWanted = (flags: SendFlags): boolean => flags.spool !== undefined && flags.spool !== false;
 
 async function runSend(flags: SendFlags, prepare: (ctx: SendContext) => Promise<PreparedEvent>): Promise<number> {
-  const config = await loadConfigOrExit(flags.config);
+  // A dry run prints the body and sends nothing: no Jira credentials needed.
+  const config = await loadConfigOrExit(flags.config, { jiraUnused: flags.dryRun === true });
   const logger = loggerFor(flags, config);
   const prepared = await prepareOrExit(() => prepare(context(flags)));
   return sendPrepared(prepared, flags, config, logger);

@@ -40,7 +40,8 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   const runsOption = options.runs ?? '10';
   if (!/^[1-9][0-9]{0,5}$/.test(runsOption))
     throw new ExitError(EXIT_USAGE, [`flagsync status: --runs: expected a whole number ≥ 1, got "${runsOption}"`]);
-  const config = await loadConfigOrExit(options.config);
+  // Reads the state store only: no Jira credentials needed.
+  const config = await loadConfigOrExit(options.config, { jiraUnused: true });
   const limit = Number(runsOption);
   const backend = openStateBackend(config.state);
   try {
