@@ -226,29 +226,41 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
     }
   });
 
+  const put = (id: string, h: string, s: number) => ({ type: 'put', kind: 'featureflags', id, record: { h, s, p: 'p' } }) as const;
+
+  /**
+   * Replica A holds the writer lock and has a write on its way to COMMIT, waiting on row y, which another session
+   * holds (autovacuum, a slow disk); then A's lock session ends. `aWrite` says how A's write ended; COMMIT on
+   * `rowHolder` lets it go on.
+   */
+  async function stuckWriteOfEndedHolder(db: TestDatabase, a: ReturnType<typeof postgresBackend>) {
+    const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+    assert.ok(first.acquired);
+    await a.state.append([put('p:y', 'y0', 1), put('p:x', 'x0', 1)]);
+    const rowHolder = new Client({ connectionString: db.url });
+    await rowHolder.connect();
+    await rowHolder.query('BEGIN');
+    await rowHolder.query("SELECT 1 FROM flagsync_records WHERE id = 'p:y' FOR UPDATE");
+    const aWrite = a.state.append([put('p:y', 'A', 10), put('p:x', 'A', 10)]).then(
+      () => 'committed',
+      (error: Error) => `refused: ${error.message}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await queryDatabase(
+      db.url,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
+    );
+    return { first, aWrite, rowHolder };
+  }
+
   it('a write that passed its check before the session ended commits before the new holder gets the lock, never after its writes', async () => {
     const db = await createTestDatabase();
     const a = postgresBackend(db.url);
     const b = postgresBackend(db.url);
-    const rowHolder = new Client({ connectionString: db.url });
-    const put = (id: string, h: string, s: number) => ({ type: 'put', kind: 'featureflags', id, record: { h, s, p: 'p' } }) as const;
+    let rowHolder: Client | undefined;
     try {
-      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
-      assert.ok(first.acquired);
-      await a.state.append([put('p:y', 'y0', 1), put('p:x', 'x0', 1)]);
-      // Row y is held elsewhere for a while (autovacuum, a slow disk): A's next write passes its check, then waits on it.
-      await rowHolder.connect();
-      await rowHolder.query('BEGIN');
-      await rowHolder.query("SELECT 1 FROM flagsync_records WHERE id = 'p:y' FOR UPDATE");
-      const aWrite = a.state.append([put('p:y', 'A', 10), put('p:x', 'A', 10)]).then(
-        () => 'committed',
-        (error: Error) => `refused: ${error.message}`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await queryDatabase(
-        db.url,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
-      );
+      const stuck = await stuckWriteOfEndedHolder(db, a);
+      rowHolder = stuck.rowHolder;
       let acquiredAt = 0;
       const takeOver = b.lock.tryAcquire(holder(process.pid, 'replica-b')).then((attempt) => ((acquiredAt = Date.now()), attempt));
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -256,7 +268,7 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
       await rowHolder.query('COMMIT');
       const second = await takeOver;
       assert.equal(second.acquired, true);
-      assert.equal(await aWrite, 'committed', 'it had passed its check while A held the lock');
+      assert.equal(await stuck.aWrite, 'committed', 'it had passed its check while A held the lock');
       await b.state.append([put('p:x', 'B', 20)]);
       const rows = await queryDatabase<{ id: string; hash: string }>(db.url, 'SELECT id, hash FROM flagsync_records ORDER BY id');
       assert.deepEqual(
@@ -267,9 +279,9 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
         ],
       );
       if (second.acquired) await second.release();
-      await first.release();
+      await stuck.first.release();
     } finally {
-      await rowHolder.end().catch(() => undefined);
+      await rowHolder?.end().catch(() => undefined);
       await a.close();
       await b.close();
       await db.drop();
@@ -280,24 +292,10 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
     const db = await createTestDatabase();
     const a = postgresBackend(db.url);
     const b = postgresBackend(db.url, { drainTimeoutMs: 300 });
-    const rowHolder = new Client({ connectionString: db.url });
-    const put = (id: string, h: string, s: number) => ({ type: 'put', kind: 'featureflags', id, record: { h, s, p: 'p' } }) as const;
+    let rowHolder: Client | undefined;
     try {
-      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
-      assert.ok(first.acquired);
-      await a.state.append([put('p:y', 'y0', 1)]);
-      await rowHolder.connect();
-      await rowHolder.query('BEGIN');
-      await rowHolder.query("SELECT 1 FROM flagsync_records WHERE id = 'p:y' FOR UPDATE");
-      const aWrite = a.state.append([put('p:y', 'A', 10)]).then(
-        () => 'committed',
-        (error: Error) => `refused: ${error.message}`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await queryDatabase(
-        db.url,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",
-      );
+      const stuck = await stuckWriteOfEndedHolder(db, a);
+      rowHolder = stuck.rowHolder;
       const started = Date.now();
       const refused = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
       assert.equal(refused.acquired, false);
@@ -311,13 +309,13 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
       }
       assert.deepEqual(left, [], 'no session of the refused attempt is left waiting');
       await rowHolder.query('COMMIT');
-      assert.equal(await aWrite, 'committed');
+      assert.equal(await stuck.aWrite, 'committed');
       const later = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
       assert.equal(later.acquired, true);
       if (later.acquired) await later.release();
-      await first.release();
+      await stuck.first.release();
     } finally {
-      await rowHolder.end().catch(() => undefined);
+      await rowHolder?.end().catch(() => undefined);
       await a.close();
       await b.close();
       await db.drop();
