@@ -180,7 +180,7 @@ export function createSourceHttp(settings: SourceHttpSettings = {}): SourceHttp 
       timedOut = true;
       controller.abort(new Error('timed out'));
     }, timeoutMs);
-    // Never what keeps a process alive: an unread body is released when its response goes.
+    // Never what keeps a process alive; a response whose body is never read still ends at its time limit.
     timer.unref();
     const done = (): void => {
       clearTimeout(timer);

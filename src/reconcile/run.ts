@@ -197,10 +197,6 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
 }
 
 /**
- * Whether the run certainly needs state: some provider has no source the summary vouches for, or says (cheaply,
- * through `isUnchanged`) that its source moved. A provider that cannot say is not counted as changed.
- */
-/**
  * The source product an adapter reports (`product`, often a getter), for `providerMetadata.product`: a string of 1 to
  * 255 characters, else undefined (the client's own). A getter that throws costs the name, never the run: it is
  * logged, naming the provider.
@@ -217,6 +213,11 @@ function productOf(provider: ProviderRuntime | undefined, logger: Logger): strin
   return typeof product === 'string' && product.trim() !== '' && product.length <= 255 ? product : undefined;
 }
 
+/**
+ * Whether the run certainly needs state: some provider has no source the summary vouches for, or says (cheaply,
+ * through `isUnchanged`) that its source moved. A provider that cannot say is not counted as changed, unless the
+ * kind's read needs state (`readsState`: devinfo's cursors), which is then loaded before it is read.
+ */
 async function someSourceChanged(
   kind: KindName,
   providers: readonly ProviderRuntime[],
