@@ -1,3 +1,4 @@
+import { INIT_PLACEHOLDER_SITE } from '../config';
 /** The starter configs `flagsync init` writes, one per built-in adapter. Pure text; validated by a test. */
 export const STARTER_ADAPTERS = ['flagd', 'unleash', 'launchdarkly', 'flipt', 'git'] as const;
 export type StarterAdapter = (typeof STARTER_ADAPTERS)[number];
@@ -70,7 +71,7 @@ export function starterConfig(settings: StarterSettings): string {
   const where =
     settings.cloudId !== undefined
       ? [`  cloudId: ${settings.cloudId}`]
-      : [`  site: ${settings.site ?? 'your-site.atlassian.net'} # or cloudId: <uuid> (not both, unless they agree)`];
+      : [`  site: ${settings.site ?? INIT_PLACEHOLDER_SITE} # or cloudId: <uuid> (not both, unless they agree)`];
   return [
     `# yaml-language-server: $schema=${settings.schemaRef}`,
     '#',

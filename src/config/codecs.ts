@@ -29,6 +29,7 @@ export const DEFAULT_API_BASE_URL = 'https://api.atlassian.com';
 import { DEFAULT_SCHEDULE } from './scalars';
 export { DEFAULT_SCHEDULE };
 export const DEFAULT_STATE_PATH = './.flagsync/state.json';
+export { INIT_PLACEHOLDER_SITE } from './scalars';
 
 const MAPPING = 'a mapping';
 

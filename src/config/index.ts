@@ -4,6 +4,7 @@ export type { AdapterRegistry, FlagsyncConfig, JiraConfig, LinkingConfig, Provid
 export { loadConfig, parseConfig } from './load';
 export type { ParseContext } from './load';
 export { configJsonSchema } from './json-schema';
+export { INIT_PLACEHOLDER_SITE } from './codecs';
 
 /** The CLI's `--config` default, relative to the current directory. */
 export const DEFAULT_CONFIG_PATH = './flagsync.yaml';

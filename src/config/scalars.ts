@@ -73,10 +73,18 @@ export const PostgresUrl = leaf(
   { type: 'string', pattern: '^postgres(ql)?://' },
 );
 
-export const SiteHost = leaf('a host name (acme.atlassian.net) or URL', (u): u is string => isString(u) && (HOST.test(u) || isHttpUrl(u)), {
-  type: 'string',
-  minLength: 1,
-});
+/** The site `flagsync init` writes when it is not told one. */
+export const INIT_PLACEHOLDER_SITE = 'your-site.atlassian.net';
+
+/**
+ * Left as `flagsync init` wrote it, the placeholder would pass for a host and fail every run on DNS after its retries:
+ * it is refused here, where `validate` names it.
+ */
+export const SiteHost = leaf(
+  "your Jira site's host name (acme.atlassian.net) or URL",
+  (u): u is string => isString(u) && u !== INIT_PLACEHOLDER_SITE && (HOST.test(u) || isHttpUrl(u)),
+  { type: 'string', minLength: 1, not: { const: INIT_PLACEHOLDER_SITE } },
+);
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 

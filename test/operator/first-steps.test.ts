@@ -47,7 +47,7 @@ describe('CLI: first steps', function () {
     await mkdir(path.join(dir, 'flags'));
     await writeEnvironments(path.join(dir, 'flags'), linkedFlags(3));
     const text = (await readFile(config, 'utf8')).replace(
-      /site: your-site\.atlassian\.net/,
+      /site: acme\.atlassian\.net/,
       `site: ${sim.url}\n  tokenUrl: ${sim.url}/oauth/token\n  apiBaseUrl: ${sim.url}`,
     );
     await writeFile(config, text);
@@ -79,6 +79,18 @@ describe('CLI: first steps', function () {
     } finally {
       await rm(file, { force: true });
     }
+  });
+
+  it("a config left with init's placeholder site fails validate (exit 2) naming jira.site, instead of every run failing on DNS", async () => {
+    const file = path.join(dir, 'placeholder.yaml');
+    const made = await runCli(['init', '--adapter', 'flagd', '--output', file]);
+    assert.equal(made.code, 0, made.stderr);
+    const validated = await runCli(['validate', '--config', file], { JIRA_CLIENT_ID: 'id', JIRA_CLIENT_SECRET: 'secret' });
+    assert.equal(validated.code, 2, validated.stdout);
+    assert.match(
+      validated.stderr,
+      /config error: jira\.site: expected your Jira site's host name \(acme\.atlassian\.net\) or URL, got "your-site\.atlassian\.net"/,
+    );
   });
 
   it("init's next steps name the source's credentials the file reads, not only Jira's", async () => {

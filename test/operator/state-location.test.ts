@@ -36,7 +36,8 @@ describe('CLI: where a starter config keeps state', function () {
     const made = await runCli(['init', '--adapter', 'flagd', '--cloud-id', '11111111-2222-3333-4444-555555555555', '--output', written]);
     assert.equal(made.code, 0, made.stderr);
     const texts = new Map([['init', await readFile(written, 'utf8')]]);
-    for (const adapter of STARTER_ADAPTERS) texts.set(adapter, starterConfig({ adapter, name: adapter, schemaRef: './x.json' }));
+    for (const adapter of STARTER_ADAPTERS)
+      texts.set(adapter, starterConfig({ adapter, name: adapter, schemaRef: './x.json', site: 'acme.atlassian.net' }));
     for (const [which, text] of texts) {
       const file = path.join(dir, `${which}.yaml`);
       await writeFile(file, text);

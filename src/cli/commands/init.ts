@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
+import { INIT_PLACEHOLDER_SITE } from '../../config';
 import { packageRoot } from '../package-root';
 import { STARTER_ADAPTERS, starterConfig, type StarterAdapter } from '../starter-config';
 
@@ -39,7 +40,7 @@ async function settle(options: InitOptions): Promise<{ adapter: StarterAdapter; 
   }
   let site = options.site;
   if (site === undefined && options.cloudId === undefined && prompts !== undefined) {
-    site = await prompts.input({ message: 'Your Jira site', default: 'your-site.atlassian.net' });
+    site = await prompts.input({ message: 'Your Jira site', default: INIT_PLACEHOLDER_SITE });
   }
   const name = options.name ?? adapter;
   if (!NAME.test(name)) throw new ExitError(EXIT_USAGE, [`flagsync init: --name: letters, digits, '_' or '-', at most 64 characters`]);
