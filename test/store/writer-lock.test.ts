@@ -253,19 +253,39 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
     return { first, aWrite, rowHolder };
   }
 
-  it('a write that passed its check before the session ended commits before the new holder gets the lock, never after its writes', async () => {
+  /** Replica A's stuck write of `stuckWriteOfEndedHolder` in a database of its own, and replica B to take over. */
+  async function withStuckHolder(
+    bOptions: Parameters<typeof postgresBackend>[1],
+    body: (setting: {
+      db: TestDatabase;
+      b: ReturnType<typeof postgresBackend>;
+      stuck: Awaited<ReturnType<typeof stuckWriteOfEndedHolder>>;
+    }) => Promise<void>,
+  ): Promise<void> {
     const db = await createTestDatabase();
     const a = postgresBackend(db.url);
-    const b = postgresBackend(db.url);
+    const b = postgresBackend(db.url, bOptions);
     let rowHolder: Client | undefined;
     try {
       const stuck = await stuckWriteOfEndedHolder(db, a);
       rowHolder = stuck.rowHolder;
+      await body({ db, b, stuck });
+      await stuck.first.release();
+    } finally {
+      await rowHolder?.end().catch(() => undefined);
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  }
+
+  it('a write that passed its check before the session ended commits before the new holder gets the lock, never after its writes', async () => {
+    await withStuckHolder({}, async ({ db, b, stuck }) => {
       let acquiredAt = 0;
       const takeOver = b.lock.tryAcquire(holder(process.pid, 'replica-b')).then((attempt) => ((acquiredAt = Date.now()), attempt));
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(acquiredAt, 0, "B waits for A's write in flight");
-      await rowHolder.query('COMMIT');
+      await stuck.rowHolder.query('COMMIT');
       const second = await takeOver;
       assert.equal(second.acquired, true);
       assert.equal(await stuck.aWrite, 'committed', 'it had passed its check while A held the lock');
@@ -279,23 +299,11 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
         ],
       );
       if (second.acquired) await second.release();
-      await stuck.first.release();
-    } finally {
-      await rowHolder?.end().catch(() => undefined);
-      await a.close();
-      await b.close();
-      await db.drop();
-    }
+    });
   });
 
   it("an earlier holder's write that stays stuck leaves the lock to a later attempt: refused cleanly, no session left waiting", async () => {
-    const db = await createTestDatabase();
-    const a = postgresBackend(db.url);
-    const b = postgresBackend(db.url, { drainTimeoutMs: 300 });
-    let rowHolder: Client | undefined;
-    try {
-      const stuck = await stuckWriteOfEndedHolder(db, a);
-      rowHolder = stuck.rowHolder;
+    await withStuckHolder({ drainTimeoutMs: 300 }, async ({ db, b, stuck }) => {
       const started = Date.now();
       const refused = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
       assert.equal(refused.acquired, false);
@@ -308,18 +316,12 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       assert.deepEqual(left, [], 'no session of the refused attempt is left waiting');
-      await rowHolder.query('COMMIT');
+      await stuck.rowHolder.query('COMMIT');
       assert.equal(await stuck.aWrite, 'committed');
       const later = await b.lock.tryAcquire(holder(process.pid, 'replica-b'));
       assert.equal(later.acquired, true);
       if (later.acquired) await later.release();
-      await stuck.first.release();
-    } finally {
-      await rowHolder?.end().catch(() => undefined);
-      await a.close();
-      await b.close();
-      await db.drop();
-    }
+    });
   });
 
   it('a lock released normally reports nothing lost and fences nothing afterwards', async () => {
