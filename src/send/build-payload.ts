@@ -5,7 +5,7 @@ import { linkFromSource } from '../kit/link-url';
 import { branchWebUrl } from './branch-url';
 import { findIssueKeys } from './issue-keys';
 import { countJunitFiles, JunitError, type TestCounts } from './junit';
-import { UsageError } from './usage-error';
+import { UsageError, UsageProblems } from './usage-error';
 import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
 import { BUILD_STATES } from './states';
 
@@ -59,15 +59,18 @@ async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCou
     }
   }
   if (flags.every((f) => f === undefined)) return undefined;
-  const total = wholeNumber(
-    required(options.testsTotal, '--tests-total', ' with --tests-passed/--tests-failed/--tests-skipped'),
-    '--tests-total',
+  const problems = new UsageProblems();
+  const total = problems.take(() =>
+    wholeNumber(required(options.testsTotal, '--tests-total', ' with --tests-passed/--tests-failed/--tests-skipped'), '--tests-total'),
   );
-  const failed = options.testsFailed === undefined ? 0 : wholeNumber(options.testsFailed, '--tests-failed');
-  const skipped = options.testsSkipped === undefined ? 0 : wholeNumber(options.testsSkipped, '--tests-skipped');
-  const passed = options.testsPassed === undefined ? total - failed - skipped : wholeNumber(options.testsPassed, '--tests-passed');
-  if (passed < 0 || passed + failed + skipped > total) throw new UsageError('--tests-*: passed + failed + skipped exceed --tests-total');
-  return { totalNumber: total, numberPassed: passed, numberFailed: failed, numberSkipped: skipped };
+  const failed = options.testsFailed === undefined ? 0 : problems.take(() => wholeNumber(options.testsFailed!, '--tests-failed'));
+  const skipped = options.testsSkipped === undefined ? 0 : problems.take(() => wholeNumber(options.testsSkipped!, '--tests-skipped'));
+  const givenPassed =
+    options.testsPassed === undefined ? undefined : problems.take(() => wholeNumber(options.testsPassed!, '--tests-passed'));
+  problems.done();
+  const passed = givenPassed ?? total! - failed! - skipped!;
+  if (passed < 0 || passed + failed! + skipped! > total!) throw new UsageError('--tests-*: passed + failed + skipped exceed --tests-total');
+  return { totalNumber: total!, numberPassed: passed, numberFailed: failed!, numberSkipped: skipped! };
 }
 
 /**
@@ -117,40 +120,55 @@ export function references(
 
 export async function prepareBuild(options: BuildSendOptions, ctx: SendContext): Promise<PreparedEvent> {
   const ci = ctx.ci;
-  const pipelineId = maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ci)), '--pipeline-id');
-  const buildNumber = wholeNumber(required(options.buildNumber ?? ci?.buildNumber, '--build-number', ciHint(ci)), '--build-number');
-  const state = oneOf(required(options.state, '--state', ` (one of ${BUILD_STATES.join(', ')})`), '--state', BUILD_STATES);
-  const url = httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ci)), '--url');
+  const problems = new UsageProblems();
+  const pipelineId = problems.take(() =>
+    maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ci)), '--pipeline-id'),
+  );
+  const buildNumber = problems.take(() =>
+    wholeNumber(required(options.buildNumber ?? ci?.buildNumber, '--build-number', ciHint(ci)), '--build-number'),
+  );
+  const state = problems.take(() =>
+    oneOf(required(options.state, '--state', ` (one of ${BUILD_STATES.join(', ')})`), '--state', BUILD_STATES),
+  );
+  const url = problems.take(() => httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ci)), '--url'));
   const branch = options.branch ?? ci?.branch;
   const commit = options.commit ?? ci?.commit;
+  if (commit !== undefined) problems.take(() => maxLength(commit, '--commit'));
   const givenUri = options.repositoryUri ?? ci?.repositoryUri;
   const repositoryUri = givenUri === undefined ? undefined : withoutCredentials(givenUri);
-  const tests = await testInfo(options, ctx.cwd);
-  const keys = await findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd });
-  const warnings =
-    keys.found > keys.keys.length ? [`${keys.found} issue keys found, only the first ${keys.keys.length} sent (Jira's limit)`] : [];
+  const lastUpdated =
+    options.lastUpdated === undefined
+      ? new Date(ctx.now).toISOString()
+      : problems.take(() => isoTime(options.lastUpdated!, '--last-updated'));
   // --branch-url, else the branch's page on a forge known by its host or by the CI running on it.
   const branchUrl =
     options.branchUrl !== undefined
-      ? httpUrl(options.branchUrl, '--branch-url', Infinity)
+      ? problems.take(() => httpUrl(options.branchUrl!, '--branch-url', Infinity))
       : branch !== undefined && repositoryUri !== undefined
         ? branchWebUrl(repositoryUri, branch, ci?.ci)
         : undefined;
+  const tests = await problems.takeAsync(() => testInfo(options, ctx.cwd));
+  const keys = await problems.takeAsync(() =>
+    findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd }),
+  );
+  problems.done();
+  const warnings =
+    keys!.found > keys!.keys.length ? [`${keys!.found} issue keys found, only the first ${keys!.keys.length} sent (Jira's limit)`] : [];
   const refs = references(branch, commit, repositoryUri, branchUrl, warnings);
   const build: JiraBuild = {
     schemaVersion: '1.0',
-    pipelineId,
-    buildNumber,
+    pipelineId: pipelineId!,
+    buildNumber: buildNumber!,
     updateSequenceNumber: ctx.now,
     displayName: clip(options.displayName ?? ci?.displayName ?? `${pipelineId} #${buildNumber}`),
     ...(options.description !== undefined && { description: clip(options.description) }),
     ...((options.label ?? ci?.label) !== undefined && { label: clip((options.label ?? ci?.label)!) }),
-    url,
-    state,
-    lastUpdated: options.lastUpdated === undefined ? new Date(ctx.now).toISOString() : isoTime(options.lastUpdated, '--last-updated'),
-    ...(keys.keys.length > 0 && { associations: [{ associationType: 'issueIdOrKeys', values: keys.keys }] }),
+    url: url!,
+    state: state!,
+    lastUpdated: lastUpdated!,
+    ...(keys!.keys.length > 0 && { associations: [{ associationType: 'issueIdOrKeys', values: keys!.keys }] }),
     ...(tests !== undefined && { testInfo: tests }),
     ...(refs !== undefined && { references: refs }),
   };
-  return { event: { kind: 'builds', entity: build }, issueKeys: keys.keys, warnings };
+  return { event: { kind: 'builds', entity: build }, issueKeys: keys!.keys, warnings };
 }

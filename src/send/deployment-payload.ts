@@ -4,6 +4,7 @@ import type { CommonSendOptions, SendContext } from './build-payload';
 import type { PreparedEvent } from './event';
 import { MAX_ISSUE_KEYS as MAX_ASSOCIATION_VALUES } from '../model/issue-keys';
 import { findIssueKeys } from './issue-keys';
+import { UsageProblems } from './usage-error';
 import { clip, httpUrl, isoTime, list, maxLength, oneOf, required, wholeNumber } from './values';
 import { DEPLOYMENT_ENVIRONMENT_TYPES, DEPLOYMENT_STATES } from './states';
 
@@ -36,35 +37,51 @@ function environmentType(options: DeploymentSendOptions, ctx: SendContext, name:
 
 export async function prepareDeployment(options: DeploymentSendOptions, ctx: SendContext): Promise<PreparedEvent> {
   const ci = ctx.ci;
-  const pipelineId = maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ctx)), '--pipeline-id');
-  const environmentId = maxLength(required(options.environment ?? ci?.environment, '--environment', ciHint(ctx)), '--environment');
+  const problems = new UsageProblems();
+  const pipelineId = problems.take(() =>
+    maxLength(required(options.pipelineId ?? ci?.pipelineId, '--pipeline-id', ciHint(ctx)), '--pipeline-id'),
+  );
+  const environmentId = problems.take(() =>
+    maxLength(required(options.environment ?? ci?.environment, '--environment', ciHint(ctx)), '--environment'),
+  );
   // In CI the build number is the natural deployment sequence: unique and increasing within a pipeline.
-  const sequence = wholeNumber(required(options.sequence ?? ci?.buildNumber, '--sequence', ciHint(ctx)), '--sequence');
-  const state = oneOf(required(options.state, '--state', ` (one of ${DEPLOYMENT_STATES.join(', ')})`), '--state', DEPLOYMENT_STATES);
-  const url = httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ctx)), '--url');
-  const pipelineUrl = httpUrl(options.pipelineUrl ?? ci?.pipelineUrl ?? url, '--pipeline-url');
-  const environmentName = clip(options.environmentName ?? environmentId);
-  const type = environmentType(options, ctx, environmentName);
-  const keys = await findIssueKeys({
-    explicit: list(options.issueKeys),
-    branch: options.branch ?? ci?.branch,
-    commits: options.commits,
-    cwd: options.repo ?? ctx.cwd,
-  });
-  const services = [...new Set(list(options.serviceKeys).map((s) => maxLength(s, '--service-keys')))];
-  const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId);
+  const sequence = problems.take(() => wholeNumber(required(options.sequence ?? ci?.buildNumber, '--sequence', ciHint(ctx)), '--sequence'));
+  const state = problems.take(() =>
+    oneOf(required(options.state, '--state', ` (one of ${DEPLOYMENT_STATES.join(', ')})`), '--state', DEPLOYMENT_STATES),
+  );
+  const url = problems.take(() => httpUrl(required(options.url ?? ci?.url, '--url', ciHint(ctx)), '--url'));
+  const givenPipelineUrl = options.pipelineUrl ?? ci?.pipelineUrl;
+  const pipelineUrl = givenPipelineUrl === undefined ? url : problems.take(() => httpUrl(givenPipelineUrl, '--pipeline-url'));
+  const environmentName = clip(options.environmentName ?? environmentId ?? '');
+  const type = problems.take(() => environmentType(options, ctx, environmentName));
+  const services = problems.take(() => [...new Set(list(options.serviceKeys).map((s) => maxLength(s, '--service-keys')))]);
+  const duration = options.duration === undefined ? undefined : problems.take(() => wholeNumber(options.duration!, '--duration'));
+  const lastUpdated =
+    options.lastUpdated === undefined
+      ? new Date(ctx.now).toISOString()
+      : problems.take(() => isoTime(options.lastUpdated!, '--last-updated'));
+  const keys = await problems.takeAsync(() =>
+    findIssueKeys({
+      explicit: list(options.issueKeys),
+      branch: options.branch ?? ci?.branch,
+      commits: options.commits,
+      cwd: options.repo ?? ctx.cwd,
+    }),
+  );
+  problems.done();
+  const pipelineName = clip(options.pipelineName ?? ci?.pipelineName ?? pipelineId!);
   const displayName = clip(options.displayName ?? `${pipelineName} #${sequence} to ${environmentName}`);
   // Jira caps the values of all association types of one deployment TOGETHER at 500: the services given
   // explicitly stay, the issue keys fill the rest.
-  const serviceValues = services.slice(0, MAX_ASSOCIATION_VALUES);
-  const issueValues = keys.keys.slice(0, MAX_ASSOCIATION_VALUES - serviceValues.length);
-  const dropped = keys.found + services.length - issueValues.length - serviceValues.length;
+  const serviceValues = services!.slice(0, MAX_ASSOCIATION_VALUES);
+  const issueValues = keys!.keys.slice(0, MAX_ASSOCIATION_VALUES - serviceValues.length);
+  const dropped = keys!.found + services!.length - issueValues.length - serviceValues.length;
   const warnings: string[] = [];
-  if (dropped > 0 && services.length === 0)
-    warnings.push(`${keys.found} issue keys found, only the first ${issueValues.length} sent (Jira's limit)`);
+  if (dropped > 0 && services!.length === 0)
+    warnings.push(`${keys!.found} issue keys found, only the first ${issueValues.length} sent (Jira's limit)`);
   else if (dropped > 0)
     warnings.push(
-      `deployment "${displayName}": ${keys.found} issue keys and ${services.length} services exceed Jira's ${MAX_ASSOCIATION_VALUES} association values; ${dropped} left out (${issueValues.length} issue keys and ${serviceValues.length} services sent)`,
+      `deployment "${displayName}": ${keys!.found} issue keys and ${services!.length} services exceed Jira's ${MAX_ASSOCIATION_VALUES} association values; ${dropped} left out (${issueValues.length} issue keys and ${serviceValues.length} services sent)`,
     );
   const associations: DeploymentAssociation[] = [];
   if (issueValues.length > 0) associations.push({ associationType: 'issueIdOrKeys', values: issueValues });
@@ -72,17 +89,17 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
   const label = options.label ?? ci?.label;
   const deployment: JiraDeployment = {
     schemaVersion: '1.0',
-    deploymentSequenceNumber: sequence,
+    deploymentSequenceNumber: sequence!,
     updateSequenceNumber: ctx.now,
     displayName,
-    url,
+    url: url!,
     description: clip(options.description ?? `Deployment ${sequence} of ${pipelineName} to ${environmentName}`),
     ...(label !== undefined && { label: clip(label) }),
-    ...(options.duration !== undefined && { duration: wholeNumber(options.duration, '--duration') }),
-    lastUpdated: options.lastUpdated === undefined ? new Date(ctx.now).toISOString() : isoTime(options.lastUpdated, '--last-updated'),
-    state,
-    pipeline: { id: pipelineId, displayName: pipelineName, url: pipelineUrl },
-    environment: { id: environmentId, displayName: environmentName, type },
+    ...(duration !== undefined && { duration }),
+    lastUpdated: lastUpdated!,
+    state: state!,
+    pipeline: { id: pipelineId!, displayName: pipelineName, url: pipelineUrl! },
+    environment: { id: environmentId!, displayName: environmentName, type: type! },
     ...(associations.length > 0 && { associations }),
   };
   return { event: { kind: 'deployments', entity: deployment }, issueKeys: issueValues, warnings };

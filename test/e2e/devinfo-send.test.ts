@@ -108,6 +108,24 @@ describe('flagsync send (CLI as a process)', function () {
     );
   });
 
+  it('bad options: one line per problem, each naming its option, exit 2, nothing sent', async () => {
+    const args = BUILD(c).map((a, i, all) => (all[i - 1] === '--build-number' ? 'seven' : all[i - 1] === '--url' ? 'ci.example/7' : a));
+    const result = await runCli([...args, '--last-updated', 'yesterday'], noCi);
+    assert.equal(result.code, 2, result.stderr);
+    assert.deepEqual(
+      result.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.startsWith('flagsync send:')),
+      [
+        'flagsync send: --build-number: expected a whole number ≥ 0, got "seven"',
+        'flagsync send: --url: expected an http(s) URL',
+        'flagsync send: --last-updated: expected an ISO-8601 date-time, got "yesterday"',
+      ],
+    );
+    assert.equal(sim.requests.length, 0);
+  });
+
   it("the issue's deployment command line sends one deployment linked to PROJ-9 and exits 0", async () => {
     const result = await runCli(DEPLOYMENT(c), noCi);
     assert.equal(result.code, 0, result.stderr);

@@ -69,6 +69,32 @@ describe('send payloads', () => {
       );
     });
 
+    it('names every bad option at once, in the order of the options, each on its own', async () => {
+      await assert.rejects(
+        build({
+          buildNumber: 'seven',
+          state: 'green',
+          url: undefined,
+          lastUpdated: 'yesterday',
+          issueKeys: 'ok-1 nope',
+          testsFailed: 'x',
+          testsTotal: '3',
+        }),
+        (e: Error) => {
+          assert.ok(e instanceof UsageError);
+          assert.deepEqual(e.problems, [
+            '--build-number: expected a whole number ≥ 0, got "seven"',
+            '--state: expected one of pending, in_progress, successful, failed, cancelled, unknown, got "green"',
+            '--url is required',
+            '--last-updated: expected an ISO-8601 date-time, got "yesterday"',
+            '--tests-failed: expected a whole number ≥ 0, got "x"',
+            '--issue-keys: "nope" is not a Jira issue key (like PROJ-123)',
+          ]);
+          return true;
+        },
+      );
+    });
+
     it('refuses a missing --url, naming it', async () => {
       await assert.rejects(build({ url: undefined }), /^UsageError: --url is required/);
     });
@@ -278,6 +304,23 @@ describe('send payloads', () => {
   });
 
   describe('deployment', () => {
+    it('names every bad option at once', async () => {
+      await assert.rejects(
+        deployment({ environment: undefined, sequence: '-1', pipelineUrl: 'nope', environmentType: 'moon', duration: '1.5' }),
+        (e: Error) => {
+          assert.ok(e instanceof UsageError);
+          assert.deepEqual(e.problems, [
+            '--environment is required',
+            '--sequence: expected a whole number ≥ 0, got "-1"',
+            '--pipeline-url: expected an http(s) URL',
+            '--environment-type: expected one of production, staging, testing, development, unmapped, got "moon"',
+            '--duration: expected a whole number ≥ 0, got "1.5"',
+          ]);
+          return true;
+        },
+      );
+    });
+
     it('caps issue keys and services TOGETHER at 500 association values, keeping the services, and warns naming it', async () => {
       const keys = Array.from({ length: 500 }, (_, i) => `OPS-${i + 1}`).join(',');
       const prepared = await prepareDeployment({ ...deployArgs, branch: undefined, issueKeys: keys, serviceKeys: 'svc-a,svc-b' }, ctx);

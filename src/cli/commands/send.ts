@@ -36,7 +36,11 @@ const err = printErr;
 
 function prepareOrExit(prepare: () => Promise<PreparedEvent>): Promise<PreparedEvent> {
   return prepare().catch((error: unknown) => {
-    if (error instanceof UsageError) throw new ExitError(EXIT_USAGE, [`flagsync send: ${error.message}`]);
+    if (error instanceof UsageError)
+      throw new ExitError(
+        EXIT_USAGE,
+        error.problems.map((problem) => `flagsync send: ${problem}`),
+      );
     throw error;
   });
 }
