@@ -19,7 +19,7 @@ export async function loadConfigOrExit(file: string, options: { readonly jiraUnu
   } catch (error) {
     if (error instanceof ConfigError) {
       const header = error.problems.length > 1 ? [`flagsync: ${error.problems.length} problems in ${error.file}; nothing was sent`] : [];
-      throw new ExitError(EXIT_USAGE, [...header, ...error.problems.map((p) => `config error: ${p}`)]);
+      throw new ExitError(EXIT_USAGE, [...header, ...error.lines.map((p) => `config error: ${p}`)]);
     }
     if (error instanceof AdapterLoadError) throw new ExitError(EXIT_USAGE, [`config error: ${error.message}`]);
     throw error;

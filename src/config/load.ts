@@ -11,7 +11,7 @@ import { registerSecret } from '../log';
 import { ConfigError, type FlagsyncConfig, type ProviderConfig, type StateConfig } from './types';
 import { literalSecretWarnings } from './literal-secrets';
 import { unknownKeys } from './unknown-keys';
-import { parseYaml } from './yaml';
+import { parseYaml, type Locate } from './yaml';
 import { postgresPassword } from './scalars';
 
 export interface ParseContext {
@@ -59,6 +59,17 @@ function firstPerPath(lines: readonly string[]): string[] {
     seen.add(at);
     return true;
   });
+}
+
+/** The problems in the order the file has them (those it cannot place last, as found), each with its position. */
+function inFileOrder(file: string, problems: readonly string[], locate: Locate): ConfigError {
+  const placed = problems.map((problem, i) => ({ problem, i, at: locate(problem.slice(0, Math.max(0, problem.indexOf(': ')))) }));
+  placed.sort((a, b) => (a.at?.offset ?? Infinity) - (b.at?.offset ?? Infinity) || a.i - b.i);
+  return new ConfigError(
+    file,
+    placed.map((p) => p.problem),
+    placed.map((p) => p.at),
+  );
 }
 
 /** The file's state section, or the environment's defaults for what it leaves out (the image sets FLAGSYNC_STATE_PATH). */
@@ -133,7 +144,7 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
     ...providers.problems,
   ].filter((line) => !about(line, resolved.failedPaths));
   const problems = [...resolved.problems, ...firstPerPath(found)];
-  if (problems.length > 0 || isLeft(decoded)) throw new ConfigError(file, problems);
+  if (problems.length > 0 || isLeft(decoded)) throw inFileOrder(file, problems, parsed.locate);
   return {
     ...build(file, decoded.right, providers.adapters, value, ctx.env ?? process.env),
     // The stand-in credentials are no literal secrets of the file's.

@@ -76,13 +76,22 @@ export interface FlagsyncConfig {
 
 /** The config cannot be used. `problems` holds one readable line per problem (`path: what is wrong`), never a secret. */
 export class ConfigError extends Error {
+  /** Each problem as printed: `file:line:column: problem` where the file says where, else the problem alone. */
+  readonly lines: readonly string[];
+
   constructor(
     readonly file: string,
     readonly problems: readonly string[],
+    positions: readonly ({ readonly line: number; readonly col: number } | undefined)[] = [],
   ) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    super(`${file}: ${count}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    const lines = problems.map((p, i) => {
+      const at = positions[i];
+      return at === undefined ? p : `${file}:${at.line}:${at.col}: ${p}`;
+    });
+    super(`${file}: ${count}:\n${lines.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+    this.lines = lines;
   }
 }
 

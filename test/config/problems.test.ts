@@ -28,6 +28,36 @@ describe('config problems', () => {
     assert.deepEqual(problems, ['/srv/flagsync/flagsync.yaml:3:1: YAML syntax: Missing closing "quote']);
   });
 
+  it('places each problem at its line and column (file:line:column, as editors read it), a missing key at its mapping', async () => {
+    const text = `${VALID.replace('adapter: flagd', 'adapter: nope').replace('  clientId: ${env:JIRA_CLIENT_ID}\n', '')}sync: { massDeleteThreshold: -1 }\n`;
+    const error = await parse(text).then(
+      () => assert.fail('expected the config to be rejected'),
+      (e: unknown) => e as ConfigError,
+    );
+    assert.ok(error instanceof ConfigError);
+    const file = '/srv/flagsync/flagsync.yaml';
+    assert.deepEqual(error.lines, [
+      `${file}:1:1: jira.clientId: expected a non-empty string, but it is missing`,
+      `${file}:6:5: providers[0].adapter: unknown adapter "nope"; expected one of flagd, unleash`,
+      `${file}:11:9: sync.massDeleteThreshold: expected a number from 0 to 1, got -1`,
+    ]);
+  });
+
+  it('places a path through a key that holds a dot, and one through a sequence item', async () => {
+    const text = VALID.replace('jira:\n', 'jira:\n  properties: { "team.name": 7 }\n').replace(
+      'source: ./production.flagd.json',
+      'source: 3',
+    );
+    const error = await parse(text).then(
+      () => assert.fail('expected the config to be rejected'),
+      (e: unknown) => e as ConfigError,
+    );
+    assert.deepEqual(
+      error.lines.map((line) => line.replace(/: .*/, '')),
+      ['/srv/flagsync/flagsync.yaml:2:17', '/srv/flagsync/flagsync.yaml:12:9'],
+    );
+  });
+
   it('reports an empty file', async () => {
     assert.deepEqual(await problemsOf('# nothing yet\n'), ['(root): the file is empty; expected a mapping with jira and providers']);
   });
@@ -39,8 +69,8 @@ describe('config problems', () => {
   it('reports a misspelt jira key and the required key it left missing', async () => {
     const problems = await problemsOf(VALID.replace('clientSecret:', 'clientSecert:'));
     assert.deepEqual(problems, [
-      'jira.clientSecert: unknown key (did you mean "clientSecret"?)',
       'jira.clientSecret: expected a non-empty string, but it is missing',
+      'jira.clientSecert: unknown key (did you mean "clientSecret"?)',
     ]);
   });
 
@@ -160,29 +190,29 @@ describe('config problems', () => {
     const properties = '  properties: { _hidden: a, "a:b": b, c: c, flagsyncProvider: d, e: e }\n';
     const problems = await problemsOf(VALID.replace('jira:\n', `jira:\n${properties}`));
     assert.deepEqual(problems, [
+      'jira.properties: expected at most 4 properties (Jira takes 5; flagsync adds flagsyncProvider)',
       `jira.properties._hidden: expected a property key without ':' that does not start with '_', got "_hidden"`,
       `jira.properties.a:b: expected a property key without ':' that does not start with '_', got "a:b"`,
       'jira.properties.flagsyncProvider: expected another key (flagsync sets this one itself), got "flagsyncProvider"',
-      'jira.properties: expected at most 4 properties (Jira takes 5; flagsync adds flagsyncProvider)',
     ]);
   });
 
   it('reports a bad provider name and a misspelt linking key', async () => {
     const problems = await problemsOf(VALID.replace('name: demo', 'name: my demo\n    linking: { tag: false }'));
     assert.deepEqual(problems, [
-      'providers[0].linking.tag: unknown key (did you mean "tags"?)',
       `providers[0].name: expected a name of 1 to 64 letters, digits, '_' or '-', got "my demo"`,
+      'providers[0].linking.tag: unknown key (did you mean "tags"?)',
     ]);
   });
 
-  it('reports every problem of the file at once', async () => {
+  it('reports every problem of the file at once, in the order the file has them', async () => {
     const text = `${VALID.replace('adapter: flagd', 'adapter: nope')}schedule: nope\nsync: { massDeleteThreshold: -1 }\n`;
     const problems = await problemsOf(text, { JIRA_CLIENT_ID: 'x' });
     assert.deepEqual(problems, [
       'jira.clientSecret: environment variable JIRA_CLIENT_SECRET is not set',
+      'providers[0].adapter: unknown adapter "nope"; expected one of flagd, unleash',
       'schedule: expected a cron expression, e.g. "*/5 * * * *" (day and month names of 3 letters, ranges that do not wrap, a day of month or a day of week but not both), got "nope"',
       'sync.massDeleteThreshold: expected a number from 0 to 1, got -1',
-      'providers[0].adapter: unknown adapter "nope"; expected one of flagd, unleash',
     ]);
   });
 });

@@ -125,7 +125,7 @@ module.exports = { name: 'plain', version: '0.0.1', contractVersion: 2, produces
       assert.match(checked.stdout, /acme:PROJ-1-x → PROJ-1/);
       const run = await runCli(['run', '--once', '--config', config]);
       assert.equal(run.code, 2);
-      assert.match(run.stderr, /config error: jira: /);
+      assert.match(run.stderr, /config error: \S+:1:1: jira: /);
     });
 
     describe('an adapter that breaks the contract in the way the check exists to catch: a report, never a crash', () => {
@@ -273,9 +273,9 @@ module.exports = { name: 'acme', version: '0.3.0', contractVersion: 1, optionsCo
       // Every provider's problem is listed, each with its path.
       assert.match(
         result.stderr,
-        /config error: providers\[0\]\.adapter: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/,
+        /config error: \S+:9:5: providers\[0\]\.adapter: adapter \.\/adapters\/foo: module does not export an AdapterFactory \(missing optionsCodec\)/,
       );
-      assert.match(result.stderr, /config error: providers\[1\]\.adapter: .*\.\/adapters\/missing/);
+      assert.match(result.stderr, /config error: \S+:13:5: providers\[1\]\.adapter: .*\.\/adapters\/missing/);
     });
 
     it('loads a scaffolded TypeScript adapter by path relative to the config file', async () => {

@@ -35,6 +35,15 @@ describe('CLI: --json answers on stdout even when the command cannot run', funct
     assert.deepEqual([out.ok, out.exitCode, out.error.kind], [false, 2, 'config']);
     assert.match([out.error.message, ...(out.error.details ?? [])].join('\n'), /jira\.cloudId: expected a UUID/);
     assert.doesNotMatch(result.stdout, /hunter22/);
+    // Without --json: one line per problem, each where the file has it (file:line:column), in the file's order.
+    await writeFile(config, 'providers: 3\njira:\n  cloudId: nope\n  clientId: x\n  clientSecret: hunter22\n  concurrency: 0\n');
+    const plain = await runCli(['run', '--once', '--config', config]);
+    assert.equal(plain.code, 2);
+    const lines = plain.stderr.split('\n').filter((line) => line.startsWith('config error: '));
+    assert.deepEqual(
+      lines.map((line) => line.replace(/^config error: .*?:(\d+):(\d+): ([^:]+):.*$/, '$1:$2 $3')),
+      ['1:1 providers', '3:3 jira.cloudId', '6:3 jira.concurrency'],
+    );
   });
 
   it('credentials refused: a JSON object of kind auth, exit 1, no secret', async () => {

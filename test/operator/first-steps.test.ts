@@ -89,7 +89,7 @@ describe('CLI: first steps', function () {
     assert.equal(validated.code, 2, validated.stdout);
     assert.match(
       validated.stderr,
-      /config error: jira\.site: expected your Jira site's host name \(acme\.atlassian\.net\) or URL, got "your-site\.atlassian\.net"/,
+      /config error: \S+:7:3: jira\.site: expected your Jira site's host name \(acme\.atlassian\.net\) or URL, got "your-site\.atlassian\.net"/,
     );
   });
 

@@ -43,7 +43,7 @@ async function demoConfig(sim: Simulator, stateDir: string): Promise<FlagsyncCon
     if (error instanceof ConfigError)
       throw new ExitError(
         EXIT_USAGE,
-        error.problems.map((p) => `demo config error: ${p}`),
+        error.lines.map((p) => `demo config error: ${p}`),
       );
     throw error;
   }
