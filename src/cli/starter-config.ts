@@ -68,10 +68,11 @@ const PROVIDERS: Record<StarterAdapter, (name: string) => string[]> = {
 
 /** A config that loads as written once the environment variables it names are set (the adapter's URLs are examples). */
 export function starterConfig(settings: StarterSettings): string {
+  // Both when both were given: flagsync checks at start that they name the same site.
   const where =
-    settings.cloudId !== undefined
-      ? [`  cloudId: ${settings.cloudId}`]
-      : [`  site: ${settings.site ?? INIT_PLACEHOLDER_SITE} # or cloudId: <uuid> (not both, unless they agree)`];
+    settings.cloudId === undefined
+      ? [`  site: ${settings.site ?? INIT_PLACEHOLDER_SITE} # or cloudId: <uuid> (not both, unless they agree)`]
+      : [...(settings.site === undefined ? [] : [`  site: ${settings.site}`]), `  cloudId: ${settings.cloudId}`];
   return [
     `# yaml-language-server: $schema=${settings.schemaRef}`,
     '#',

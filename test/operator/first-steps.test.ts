@@ -120,6 +120,24 @@ describe('CLI: first steps', function () {
     }
   });
 
+  it('init keeps both --site and --cloud-id when given both (flagsync checks that they agree)', async () => {
+    const file = path.join(dir, 'both.yaml');
+    const result = await runCli([
+      'init',
+      '--adapter',
+      'flagd',
+      '--site',
+      'acme.atlassian.net',
+      '--cloud-id',
+      sim.cloudId,
+      '--output',
+      file,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const { jira } = parse(await readFile(file, 'utf8')) as { jira: Record<string, unknown> };
+    assert.deepEqual([jira['site'], jira['cloudId']], ['acme.atlassian.net', sim.cloudId]);
+  });
+
   it('init never overwrites a file without --force, and wants --adapter when it cannot ask', async () => {
     const file = path.join(dir, 'flagsync.yaml');
     await writeFile(file, 'mine\n');
