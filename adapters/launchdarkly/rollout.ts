@@ -1,4 +1,5 @@
 import type { Rollout } from '../../src/kit';
+import { cutText } from '../../src/model/text';
 import type { LdFlag, LdVariationOrRollout } from './codecs';
 
 /** Rollout weights are in thousandths of a percent: 100000 = 100%. */
@@ -62,5 +63,5 @@ export function describeRollout(flag: LdFlag, isOn: OnVariation, onLabel: string
   if (rules > 0) parts.push(plural(rules, 'rule'));
   parts.push(share === undefined ? 'default rule: not set' : `default rule: ${share}% ${onLabel}`);
   const text = parts.join('; ');
-  return { rules, text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text };
+  return { rules, text: cutText(text, MAX_TEXT, '…') };
 }

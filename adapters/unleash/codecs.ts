@@ -70,7 +70,15 @@ export const SearchFeatureCodec = t.intersection(
     t.type({ name: t.string, project: t.string }),
     t.partial({
       tags: nullable(t.array(TagCodec)),
-      environments: nullable(t.array(t.type({ name: t.string, enabled: t.boolean }))),
+      environments: nullable(
+        t.array(
+          t.intersection([
+            t.type({ name: t.string, enabled: t.boolean }),
+            // Whether active strategies exist, the release plan's milestone among them (Unleash 6.x and later).
+            t.partial({ hasEnabledStrategies: nullable(t.boolean), milestoneName: nullable(t.string) }),
+          ]),
+        ),
+      ),
       description: nullable(t.string),
       type: nullable(t.string),
       stale: nullable(t.boolean),

@@ -1,6 +1,6 @@
 import type { FlagEnvironment, NormalizedFlag } from '../../src/kit';
 import type { UnleashDependencyView, UnleashEnvironmentView, UnleashFeatureView } from './model';
-import { rolloutOf, servesNobody } from './rollout';
+import { rolloutOf, servesEveryone, servesNobody } from './rollout';
 
 /** Unleash feature view → NormalizedFlag. Pure: no I/O, no clock. */
 export interface MapContext {
@@ -21,15 +21,25 @@ export function featureUrl(uiUrl: string | undefined, project: string | undefine
 
 /** Off, or on with strategies that all serve nobody (an enabled flag without strategies is on for everyone). */
 function isNeverOn(state: UnleashEnvironmentView): boolean {
+  if (state.enabled && state.unlistedStrategies !== undefined) return false;
   return !state.enabled || (state.strategies.length > 0 && state.strategies.every(servesNobody));
+}
+
+/**
+ * On for everyone, whoever asks: on, without parents of its own or strategies it cannot see, and with no strategy or
+ * one that serves everyone (see servesEveryone).
+ */
+function isAlwaysOn(state: UnleashEnvironmentView): boolean {
+  if (!state.enabled || (state.dependencies?.length ?? 0) > 0 || state.unlistedStrategies !== undefined) return false;
+  return state.strategies.length === 0 || state.strategies.some(servesEveryone);
 }
 
 /**
  * For the features read, the parent that keeps a child off in an environment however it is asked, as the SDK decides
  * (`isParentDependencySatisfied`): a parent that is absent, one that has parents itself (Unleash allows one level),
- * or one that is never on for anyone where the child requires it on: off there, or on with only strategies that
- * serve nobody (a 0% rollout; see servesNobody). A parent that is on may or may not be on for a given user, and one
- * required off may be off: those children keep their rollout ("requires …"). A parent whose data could not be read
+ * one that is never on for anyone where the child requires it on (off there, or on with only strategies that serve
+ * nobody: a 0% rollout, see servesNobody), or one on for everyone where the child requires it off. Any other parent
+ * may or may not be on for a given user: those children keep their rollout ("requires …"). A parent whose data could not be read
  * (`unreadable`) may be anything.
  */
 export function unmetParents(
@@ -44,6 +54,7 @@ export function unmetParents(
       const state = parent?.environments.find((e) => e.name === environment);
       if (parent === undefined || (state?.dependencies?.length ?? 0) > 0) return dependency.feature;
       if (dependency.enabled && state !== undefined && isNeverOn(state)) return dependency.feature;
+      if (!dependency.enabled && state !== undefined && isAlwaysOn(state)) return dependency.feature;
     }
     return undefined;
   };

@@ -28,6 +28,11 @@ export interface UnleashEnvironmentView {
   readonly strategies: readonly UnleashStrategyView[];
   /** Parent flags. Unleash keeps them per feature; each environment carries them because the SDK checks them there. */
   readonly dependencies?: readonly UnleashDependencyView[];
+  /**
+   * Admin API only: active strategies the feature document leaves out (a release plan's milestone, Unleash
+   * Enterprise), known from the search row. The client API serves them with the others, so it never sets this.
+   */
+  readonly unlistedStrategies?: { readonly milestone?: string };
 }
 
 export interface UnleashFeatureView {

@@ -1,9 +1,10 @@
 import type { Rollout } from '../../src/kit';
+import { cutText } from '../../src/model/text';
 import type { UnleashDependencyView, UnleashEnvironmentView, UnleashStrategyView } from './model';
 
 /**
- * Turns an enabled environment's active strategies into a Jira rollout: one percentage when a single unconstrained
- * strategy describes it, else a rule count plus short readable text. Pure.
+ * Turns an enabled environment's active strategies into a Jira rollout: one percentage when the unconstrained shares
+ * decide it (a single one, one of 100%, or all 0%), else a rule count plus short readable text. Pure.
  */
 const MAX_TEXT = 255;
 
@@ -57,9 +58,8 @@ export function describeStrategy(s: UnleashStrategyView): string {
   return parts.join('; ');
 }
 
-function clip(text: string): string {
-  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
-}
+/** Whole characters only: a cut through an emoji would send half of it. */
+const clip = (text: string): string => cutText(text, MAX_TEXT, '…');
 
 /** The single percentage a lone, unconstrained strategy gives, if it gives one. */
 function singlePercentage(s: UnleashStrategyView): number | undefined {
@@ -67,6 +67,20 @@ function singlePercentage(s: UnleashStrategyView): number | undefined {
   if (s.name === 'default') return 100;
   const pct = PERCENTAGE_STRATEGIES[s.name];
   return pct === undefined ? undefined : parsePercentage(s.parameters[pct.param]);
+}
+
+/**
+ * Whether a strategy is on for everyone, whoever evaluates: no constraints or segments, and `default`, or a 100% share
+ * drawn on something every context has (`random`, or `default` stickiness, which falls back to a random draw). A
+ * share sticky on userId or sessionId is off for a context without one.
+ */
+export function servesEveryone(s: UnleashStrategyView): boolean {
+  if (s.constraints > 0 || s.segments.length > 0) return false;
+  if (s.name === 'default') return true;
+  const pct = PERCENTAGE_STRATEGIES[s.name];
+  if (pct === undefined || parsePercentage(s.parameters[pct.param]) !== 100) return false;
+  const stickiness = pct.stickiness ?? s.parameters.stickiness ?? 'default';
+  return stickiness === 'default' || stickiness === 'random';
 }
 
 /**
@@ -102,11 +116,20 @@ export function rolloutOf(env: UnleashEnvironmentView): Rollout | undefined {
       text: clip(`requires ${dependencies.map(describeDependency).join(', ')}; ${describeStrategies(strategies)}`),
     };
   }
+  const unlisted = env.unlistedStrategies;
+  if (unlisted !== undefined) {
+    // Admin API: the active milestone's strategies are not in the feature document; what they serve is unknown.
+    const plan = unlisted.milestone === undefined ? 'strategies of a release plan' : `release plan milestone ${unlisted.milestone}`;
+    const listed = strategies.length === 0 ? '' : ` | ${describeStrategies(strategies)}`;
+    return { rules: strategies.length + 1, text: clip(`${plan}${listed}`) };
+  }
   // Unleash serves an enabled flag without strategies to everyone.
   if (strategies.length === 0) return { percentage: 100 };
-  if (strategies.length === 1) {
-    const percentage = singlePercentage(strategies[0]!);
-    if (percentage !== undefined) return { percentage };
-  }
+  // Strategies are OR-ed: one unconstrained 100% share (or `default`) serves everyone whatever the others say, and
+  // shares of 0 alone serve nobody.
+  const shares = strategies.map(singlePercentage);
+  if (shares.some((share) => share === 100)) return { percentage: 100 };
+  if (shares.every((share) => share === 0)) return { percentage: 0 };
+  if (strategies.length === 1 && shares[0] !== undefined) return { percentage: shares[0] };
   return { rules: strategies.length, text: clip(describeStrategies(strategies)) };
 }

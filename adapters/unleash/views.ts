@@ -61,18 +61,20 @@ export function adminFeatureView(
   for (const name of environments) {
     const env = source.find((e) => e.name === name);
     if (env === undefined) continue;
+    const strategies = (env.strategies ?? [])
+      .filter((s) => s.disabled !== true)
+      .map((s) =>
+        strategyView(
+          s,
+          (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)),
+        ),
+      );
     envViews.push({
       name,
       enabled: env.enabled,
-      strategies: (env.strategies ?? [])
-        .filter((s) => s.disabled !== true)
-        .map((s) =>
-          strategyView(
-            s,
-            (s.segments ?? []).map((id) => segmentLabel(id, segmentNames)),
-          ),
-        ),
+      strategies,
       ...dependencyViews(feature?.dependencies),
+      ...(feature !== undefined && unlistedStrategies(row, name, strategies.length)),
     });
   }
   const doc = feature ?? row;
@@ -87,6 +89,17 @@ export function adminFeatureView(
     tags: (row.tags ?? []).map((tag) => ({ type: tag.type, value: tag.value })),
     environments: envViews,
   };
+}
+
+/**
+ * What the search row knows that the feature document leaves out: the active strategies of a release plan's milestone.
+ * A row with a milestone, or with active strategies where the document lists none, has them.
+ */
+function unlistedStrategies(row: SearchFeature, environment: string, listed: number): Pick<UnleashEnvironmentView, 'unlistedStrategies'> {
+  const env = row.environments?.find((e) => e.name === environment);
+  const milestone = env?.milestoneName ?? undefined;
+  if (milestone !== undefined && milestone !== '') return { unlistedStrategies: { milestone } };
+  return env?.hasEnabledStrategies === true && listed === 0 ? { unlistedStrategies: {} } : {};
 }
 
 /** Strategies matter only where a configured environment is on: a disabled one maps to "off" whatever it holds. */

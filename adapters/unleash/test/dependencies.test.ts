@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { NormalizedFlag } from '../../../src/kit';
 import { normalizeUnleashFeature, unmetParents } from '../map';
 import type { UnleashDependencyView, UnleashFeatureView } from '../model';
+import type { AdminFeature, SearchFeature } from '../codecs';
 import { adminFeatureView, clientFeatureViews } from '../views';
 import { adapterFrom, adminEntry, clientEntry, snapshotOf } from './adapter-under-test';
 import { startUnleash, type UnleashServer } from './harness';
@@ -18,7 +19,8 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
     this.timeout(180_000);
     server = await startUnleash();
     const seed = new UnleashSeeder(server);
-    for (const name of ['checkout-v2', 'legacy-ui', 'checkout-upsell', 'new-ui-hints', 'legacy-tooltips']) await seed.createFlag(name);
+    for (const name of ['checkout-v2', 'legacy-ui', 'checkout-upsell', 'new-ui-hints', 'legacy-tooltips', 'classic-footer'])
+      await seed.createFlag(name);
     await seed.setEnabled('checkout-v2', 'production', true);
     await seed.addStrategy('checkout-upsell', 'production', {
       name: 'flexibleRollout',
@@ -31,6 +33,9 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
     // On in production, but its parent legacy-ui is off there: the SDK answers false for everyone.
     await seed.setEnabled('legacy-tooltips', 'production', true);
     await seed.call('POST', 'admin/projects/default/features/legacy-tooltips/dependencies', { feature: 'legacy-ui' });
+    // On in production, but it requires checkout-v2 off, and checkout-v2 is on for everyone there: nobody gets it.
+    await seed.setEnabled('classic-footer', 'production', true);
+    await seed.call('POST', 'admin/projects/default/features/classic-footer/dependencies', { feature: 'checkout-v2', enabled: false });
   });
 
   after(async function () {
@@ -66,11 +71,58 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
         assert.equal(tooltips.rollout, undefined);
       });
 
+      it('shows a child that requires off a parent on for everyone as off: nobody gets it', function () {
+        assert.deepEqual(production(flags, 'classic-footer'), {
+          name: 'production',
+          enabled: false,
+          defaultValue: 'false',
+          ...(production(flags, 'classic-footer').url !== undefined && { url: production(flags, 'classic-footer').url }),
+        });
+      });
+
       it('keeps the bare percentage of a flag without parents', function () {
         assert.deepEqual(production(flags, 'checkout-v2').rollout, { percentage: 100 });
       });
     });
   }
+});
+
+describe("Unleash Admin API: a release plan's strategies, left out of the feature document", () => {
+  const row = (environment: Partial<NonNullable<SearchFeature['environments']>[number]>): SearchFeature => ({
+    name: 'checkout',
+    project: 'default',
+    environments: [{ name: 'production', enabled: true, ...environment }],
+  });
+  const document = (strategies: object[]): AdminFeature =>
+    ({ name: 'checkout', project: 'default', environments: [{ name: 'production', enabled: true, strategies }] }) as AdminFeature;
+  const production = (view: UnleashFeatureView) => normalizeUnleashFeature(view, { provider: 'un' }).environments[0]!;
+
+  it('a milestone the search row names is shown by name, never as on for everyone', () => {
+    const view = adminFeatureView(row({ hasEnabledStrategies: true, milestoneName: 'Canary 5%' }), document([]), ['production'], new Map());
+    assert.deepEqual(production(view).rollout, { rules: 1, text: 'release plan milestone Canary 5%' });
+  });
+
+  it('active strategies the row counts but the document does not list are not taken for none', () => {
+    const view = adminFeatureView(row({ hasEnabledStrategies: true }), document([]), ['production'], new Map());
+    assert.deepEqual(production(view).rollout, { rules: 1, text: 'strategies of a release plan' });
+  });
+
+  it('a row without strategies and a document without any: on for everyone, as before', () => {
+    const view = adminFeatureView(row({ hasEnabledStrategies: false }), document([]), ['production'], new Map());
+    assert.deepEqual(production(view).rollout, { percentage: 100 });
+  });
+
+  it('a parent on a release plan is neither never on nor always on: its children keep their rollout', () => {
+    const parent = adminFeatureView(
+      { ...row({ hasEnabledStrategies: true, milestoneName: 'Beta' }), name: 'parent' },
+      { ...document([{ name: 'flexibleRollout', parameters: { rollout: '0' } }]), name: 'parent' },
+      ['production'],
+      new Map(),
+    );
+    const unmet = unmetParents([parent], new Set());
+    assert.equal(unmet('production', [{ feature: 'parent', enabled: true, variants: [] }]), undefined);
+    assert.equal(unmet('production', [{ feature: 'parent', enabled: false, variants: [] }]), undefined);
+  });
 });
 
 describe('Unleash mapping: parents that keep a child off', () => {
@@ -92,7 +144,7 @@ describe('Unleash mapping: parents that keep a child off', () => {
     assert.equal(unmet('production', [on('parent')]), 'parent');
     assert.equal(unmet('staging', [on('parent')]), undefined, 'on may be on for a user');
     assert.equal(unmet('production', [off('parent')]), undefined, 'required off, and off');
-    assert.equal(unmet('staging', [off('parent')]), undefined, 'required off, on: may be off for a user');
+    assert.equal(unmet('staging', [off('parent')]), 'parent', 'required off, on without strategies: on for everyone');
     assert.equal(unmet('production', [on('gone')]), 'gone');
     assert.equal(unmet('production', [off('gone')]), 'gone');
     assert.equal(unmet('production', [on('middle')]), 'middle', 'Unleash evaluates one level of parents only');
@@ -162,6 +214,23 @@ describe('Unleash mapping: parents that keep a child off', () => {
         );
         // Required off: a parent on for nobody is off for everyone, so the child may be on.
         assert.equal(withParent([flexible('0')], [{ feature: 'parent', enabled: false }]).enabled, true);
+        // Required off, a parent on for everyone (no strategy, `default`, or 100% of every context): nobody.
+        const requiredOff = [{ feature: 'parent', enabled: false }];
+        assert.deepEqual(withParent([], requiredOff), { name: 'production', enabled: false, defaultValue: 'false' });
+        assert.equal(withParent([{ name: 'default', parameters: {} }, flexible('5')], requiredOff).enabled, false);
+        assert.equal(withParent([flexible('100')], requiredOff).enabled, false);
+        assert.equal(
+          withParent([{ ...flexible('100'), parameters: { rollout: '100', stickiness: 'random' } }], requiredOff).enabled,
+          false,
+        );
+        // A 100% share sticky on userId is off for a context without one, and a constrained one for the others.
+        assert.equal(withParent([{ ...flexible('100'), parameters: { rollout: '100', stickiness: 'userId' } }], requiredOff).enabled, true);
+        assert.equal(withParent([legacy('gradualRolloutUserId', '100')], requiredOff).enabled, true);
+        assert.equal(
+          withParent([{ ...flexible('100'), constraints: [{ contextName: 'region', operator: 'IN', values: ['eu'] }] }], requiredOff)
+            .enabled,
+          true,
+        );
       });
     }
   });

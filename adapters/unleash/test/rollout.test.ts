@@ -69,6 +69,42 @@ describe('Unleash rollout mapping', function () {
       enabled(strategy('flexibleRollout', { parameters: { rollout: '10' } }), strategy('userWithId', { parameters: { userIds: 'x' } })),
       { rules: 2, text: '2 strategies: 10% of users (default) | 1 targeted user' },
     ],
+    [
+      'several strategies, one of them 100% unconstrained → 100%: strategies are OR-ed',
+      enabled(strategy('flexibleRollout', { parameters: { rollout: '100' } }), strategy('userWithId', { parameters: { userIds: 'a,b' } })),
+      { percentage: 100 },
+    ],
+    [
+      'several strategies, default among constrained ones → 100%',
+      enabled(strategy('default'), strategy('flexibleRollout', { parameters: { rollout: '20' }, constraints: 1 })),
+      { percentage: 100 },
+    ],
+    [
+      'several strategies, all 0% → 0%',
+      enabled(
+        strategy('flexibleRollout', { parameters: { rollout: '0' } }),
+        strategy('gradualRolloutRandom', { parameters: { percentage: '0' } }),
+      ),
+      { percentage: 0 },
+    ],
+    [
+      'a 100% share with constraints beside a 10% one → the rules, not 100%',
+      enabled(
+        strategy('flexibleRollout', { parameters: { rollout: '100' }, constraints: 1 }),
+        strategy('flexibleRollout', { parameters: { rollout: '10' } }),
+      ),
+      { rules: 2, text: '2 strategies: 100% of users (default); 1 constraint | 10% of users (default)' },
+    ],
+    [
+      "a release plan's milestone (Admin API: its strategies are not in the document) → named, no percentage",
+      { ...enabled(), unlistedStrategies: { milestone: 'Canary 5%' } },
+      { rules: 1, text: 'release plan milestone Canary 5%' },
+    ],
+    [
+      'active strategies the document does not list, and one it does → both, no percentage',
+      { ...enabled(strategy('default')), unlistedStrategies: {} },
+      { rules: 2, text: 'strategies of a release plan | everyone' },
+    ],
     ['out-of-range rollout is clamped', enabled(strategy('flexibleRollout', { parameters: { rollout: '140' } })), { percentage: 100 }],
     [
       'a parent flag → requires it, not a bare percentage',
@@ -109,6 +145,12 @@ describe('Unleash rollout mapping', function () {
       assert.deepEqual(rolloutOf(env), expected);
     });
   }
+
+  it('cuts the text between whole characters: never half of an emoji', function () {
+    const rollout = rolloutOf(enabled(strategy('region', { title: `${'x'.repeat(253)}🚀` })))!;
+    assert.ok(rollout.text!.length <= 255);
+    assert.ok(rollout.text!.endsWith('x…'), rollout.text!.slice(-4));
+  });
 
   it('cuts the text at 255 characters', function () {
     const many = Array.from({ length: 30 }, (_, i) => strategy(`custom-strategy-number-${i}`));
