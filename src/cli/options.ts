@@ -7,6 +7,10 @@ import type { LogLevel } from '../log';
 export const DEFAULT_CONFIG_PATH = './flagsync.yaml';
 const CONFIG_HELP = `config file (default: $FLAGSYNC_CONFIG, else ${DEFAULT_CONFIG_PATH}); also accepted before the command`;
 
+/** The config file as the user named it, for commands printed to run next; undefined for the default one. */
+export const configArgOf = (options: { readonly config: string }): string | undefined =>
+  options.config === DEFAULT_CONFIG_PATH ? undefined : options.config;
+
 export interface GlobalOptions {
   readonly config: string;
   readonly logLevel?: LogLevel;

@@ -24,11 +24,19 @@ function entryLine(entry: PlanEntry): string {
   }
 }
 
-export function heldBackLine(provider: string, count: number, known: number): string {
-  return `${count} of ${known} would be deleted: held back by the mass-delete guard (more than sync.massDeleteThreshold and sync.massDeleteMinimum); if intended, confirm with: flagsync run --once --allow-mass-delete --provider ${provider}`;
+/** A config path as a shell word: as it is when it holds nothing a shell reads, else single-quoted. */
+const shellWord = (text: string): string => (/^[\w./@%+:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The mass-delete guard's line, with the command that confirms it, naming `config` (the config file as the command
+ * was given it, when not the default one) so that, copied, it runs against the same file.
+ */
+export function heldBackLine(provider: string, count: number, known: number, config?: string): string {
+  const configArg = config === undefined ? '' : ` --config ${shellWord(config)}`;
+  return `${count} of ${known} would be deleted: held back by the mass-delete guard (more than sync.massDeleteThreshold and sync.massDeleteMinimum); if intended, confirm with: flagsync run --once --allow-mass-delete --provider ${shellWord(provider)}${configArg}`;
 }
 
-function providerLines(p: ProviderPlan<unknown>, current: CurrentFlags): string[] {
+function providerLines(p: ProviderPlan<unknown>, current: CurrentFlags, config?: string): string[] {
   if (!p.ok) return [`${p.provider}: FAILED (${p.error ?? 'unknown error'}): nothing would be sent or deleted`];
   const creates = p.writes.filter((w) => w.action === 'create').length;
   const updates = p.writes.length - creates;
@@ -38,7 +46,7 @@ function providerLines(p: ProviderPlan<unknown>, current: CurrentFlags): string[
   const entries = planEntries(p, current);
   for (const entry of entries) if (entry.action !== 'held back') lines.push(entryLine(entry));
   if (p.refusedDeletes.length > 0) {
-    lines.push(`  ! ${heldBackLine(p.provider, p.refusedDeletes.length, p.known)}`);
+    lines.push(`  ! ${heldBackLine(p.provider, p.refusedDeletes.length, p.known, config)}`);
     for (const entry of entries) if (entry.action === 'held back') lines.push(entryLine(entry));
   }
   if (p.unlinkedIds.length > 0) lines.push(`  ${unlinkedLine(p.unlinkedIds)}`);
@@ -47,6 +55,6 @@ function providerLines(p: ProviderPlan<unknown>, current: CurrentFlags): string[
 }
 
 /** `flagsync plan` as text: per provider a count line, then `+` creates with values, `~` updates with before → after, `-` deletes with the reason. */
-export function renderPlan(plan: Plan<unknown>, current: CurrentFlags = new Map(), notes: readonly string[] = []): string {
-  return [...plan.providers.flatMap((p) => providerLines(p, current)), ...notes.map((n) => `note: ${n}`)].join('\n');
+export function renderPlan(plan: Plan<unknown>, current: CurrentFlags = new Map(), notes: readonly string[] = [], config?: string): string {
+  return [...plan.providers.flatMap((p) => providerLines(p, current, config)), ...notes.map((n) => `note: ${n}`)].join('\n');
 }

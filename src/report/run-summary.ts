@@ -107,7 +107,8 @@ function groupLines(provider: string, group: FailureGroup): string[] {
  * The table `run --once` ends with, then the reasons for anything that went wrong, identical causes once with their
  * count. "seen" counts flags for flag providers and branches + commits for devinfo providers.
  */
-export function renderRunSummary(report: RunReport<unknown>): string {
+/** `config`: the config file as the command was given it, when not the default (for the commands it prints). */
+export function renderRunSummary(report: RunReport<unknown>, config?: string): string {
   // cli-table3 loads for the text summary only (`--json` and the daemon's log lines do without it). `require`: tsx's
   // CommonJS hook has no `import()` of packages here.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -135,7 +136,7 @@ export function renderRunSummary(report: RunReport<unknown>): string {
     if (plan !== undefined && plan.unlinkedIds.length > 0) lines.push(`${r.provider}: ${unlinkedLine(plan.unlinkedIds)}`);
     for (const w of r.warnings) lines.push(`${r.provider}: warning: ${w}`);
     if (r.deletesRefused > 0) {
-      lines.push(`${r.provider}: ${heldBackLine(r.provider, r.deletesRefused, plan?.known ?? r.deletesRefused)}`);
+      lines.push(`${r.provider}: ${heldBackLine(r.provider, r.deletesRefused, plan?.known ?? r.deletesRefused, config)}`);
       for (const id of (plan?.refusedDeletes ?? []).slice(0, IDS_SHOWN)) lines.push(`  - ${id}`);
     }
   }

@@ -42,7 +42,12 @@ function lastSummaries(runs: readonly RunRecord[]): Map<string, { endedAt: strin
  * `flagsync status`: recent runs (newest first) and per provider and kind the records in state. Providers in the
  * config with nothing recorded yet are listed too (with zeros), so a new provider does not look missing.
  */
-export function statusReport(store: string, state: SyncState, runs: readonly RunRecord[], configured: readonly string[]): StatusReport {
+export function statusReport(
+  store: string,
+  state: SyncState,
+  runs: readonly RunRecord[],
+  configured: readonly { readonly name: string; readonly kind: KindName }[],
+): StatusReport {
   const rows = new Map<string, { provider: string; kind: KindName; inJira: number; pendingRetry: number }>();
   for (const [kind, records] of Object.entries(state.entities) as [KindName, SyncState['entities'][KindName]][]) {
     for (const record of Object.values(records ?? {})) {
@@ -54,9 +59,8 @@ export function statusReport(store: string, state: SyncState, runs: readonly Run
       rows.set(key, row);
     }
   }
-  for (const provider of configured) {
-    if (![...rows.values()].some((r) => r.provider === provider))
-      rows.set(provider, { provider, kind: 'featureflags', inJira: 0, pendingRetry: 0 });
+  for (const { name, kind } of configured) {
+    if (![...rows.values()].some((r) => r.provider === name)) rows.set(name, { provider: name, kind, inJira: 0, pendingRetry: 0 });
   }
   const last = lastSummaries(runs);
   const providers = [...rows.values()]

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { statusReport } from '../../src/store/status-report';
 
 describe('status report', () => {
-  it('counts records per provider and kind, a forgotten hash as pending retry, and lists configured providers with nothing yet', () => {
+  it('counts records per provider and kind, a forgotten hash as pending retry, and lists configured providers with nothing yet, of their kind', () => {
     const report = statusReport(
       'state file x',
       {
@@ -13,7 +13,13 @@ describe('status report', () => {
         },
       },
       [],
-      ['a', 'b', 'git', 'new'],
+      [
+        { name: 'a', kind: 'featureflags' },
+        { name: 'b', kind: 'featureflags' },
+        { name: 'git', kind: 'devinfo' },
+        { name: 'new', kind: 'featureflags' },
+        { name: 'new-git', kind: 'devinfo' },
+      ],
     );
     assert.deepEqual(
       report.providers.map((p) => [p.provider, p.kind, p.inJira, p.pendingRetry]),
@@ -22,6 +28,7 @@ describe('status report', () => {
         ['b', 'featureflags', 1, 0],
         ['git', 'devinfo', 1, 0],
         ['new', 'featureflags', 0, 0],
+        ['new-git', 'devinfo', 0, 0],
       ],
     );
   });
@@ -59,7 +66,10 @@ describe('status report', () => {
           providers: [summary('a', 0), summary('b', 0)],
         },
       ],
-      ['a', 'b'],
+      [
+        { name: 'a', kind: 'featureflags' },
+        { name: 'b', kind: 'featureflags' },
+      ],
     );
     assert.equal(report.providers[0]?.lastRun?.deletesHeldBack, 4);
     assert.equal(report.providers[0]?.lastRun?.endedAt, '2026-01-02T00:00:01.000Z');

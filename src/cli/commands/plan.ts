@@ -1,7 +1,7 @@
 import { flagUpdateIds, jsonPlan, readCurrentFlags, renderPlan } from '../../report';
 import { openStateBackend } from '../../store';
 import { loadConfigOrExit, loggerFor, progressFor, requireProvider, requireProviders } from '../context';
-import type { GlobalOptions } from '../options';
+import { configArgOf, type GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK } from '../exit';
 import { createClient } from '../wiring';
 import { syncOnce } from './sync';
@@ -34,6 +34,10 @@ export async function planCommand(options: GlobalOptions & { allowMassDelete?: b
     updates.length === 0
       ? { current: new Map(), notes: [] }
       : await readCurrentFlags(createClient(config, logger), updates, config.jira.concurrency);
-  printOut(options.json === true ? JSON.stringify(jsonPlan(report.plan, current, notes)) : renderPlan(report.plan, current, notes));
+  printOut(
+    options.json === true
+      ? JSON.stringify(jsonPlan(report.plan, current, notes))
+      : renderPlan(report.plan, current, notes, configArgOf(options)),
+  );
   return report.ok ? EXIT_OK : EXIT_FAILED;
 }

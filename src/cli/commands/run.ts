@@ -4,7 +4,7 @@ import type { RunReport } from '../../reconcile/run';
 import { jsonRunSummary, renderRunSummary } from '../../report/run-summary';
 import { openStateBackend, runExclusively } from '../../store';
 import { abortOnSignals, loadConfigOrExit, loggerFor, progressFor, requireProvider, requireProviders } from '../context';
-import type { GlobalOptions } from '../options';
+import { configArgOf, type GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { parseDuration } from '../duration';
 import { logRunEnd } from './run-end';
@@ -84,7 +84,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         // As a run that stopped for the same cause midway: the summary (and --json) says why, exit 1.
         const report = stoppedBeforeStart(result.message);
         logRunEnd(logger, report, process.stderr.isTTY !== true);
-        printOut(options.json === true ? JSON.stringify(jsonRunSummary(report)) : renderRunSummary(report));
+        printOut(options.json === true ? JSON.stringify(jsonRunSummary(report)) : renderRunSummary(report, configArgOf(options)));
         return EXIT_FAILED;
       }
       if (result.status !== 'ran') {
@@ -96,7 +96,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       }
       const { report } = result;
       logRunEnd(logger, report, process.stderr.isTTY !== true);
-      printOut(options.json === true ? JSON.stringify(jsonRunSummary(report)) : renderRunSummary(report));
+      printOut(options.json === true ? JSON.stringify(jsonRunSummary(report)) : renderRunSummary(report, configArgOf(options)));
       if (controller.signal.aborted) logger.info('stopped by signal; state saved');
       return report.ok ? EXIT_OK : EXIT_FAILED;
     }

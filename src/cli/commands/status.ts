@@ -50,7 +50,11 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
       backend.where,
       state,
       runs,
-      config.providers.map((p) => p.name),
+      // What a provider with nothing recorded yet will hold: devinfo for an adapter that says so (contract v2).
+      config.providers.map((p) => ({
+        name: p.name,
+        kind: 'produces' in p.factory && p.factory.produces === 'devinfo' ? 'devinfo' : 'featureflags',
+      })),
     );
     printOut(options.json === true ? JSON.stringify(report) : renderStatus(report));
     return EXIT_OK;
