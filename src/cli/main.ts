@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { JiraAuthError } from '../jira/types';
+import { JiraAuthError, JiraSettingsConflict } from '../jira/types';
 import { redact } from '../log/redact';
 import { EXIT_FAILED, EXIT_USAGE, ExitError } from './exit';
 import { printErr } from './output';
@@ -36,6 +36,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.code;
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof JiraSettingsConflict) {
+      // Settings that contradict each other are a config error, found late: exit 2 like any other.
+      process.stderr.write(`config error: ${redact(message)}\n`);
+      if (json) process.stdout.write(fatalJson('config', EXIT_USAGE, [message]));
+      return EXIT_USAGE;
+    }
     process.stderr.write(`flagsync: ${redact(message)}\n`);
     if (json) process.stdout.write(fatalJson(error instanceof JiraAuthError ? 'auth' : 'error', EXIT_FAILED, [message]));
     return EXIT_FAILED;

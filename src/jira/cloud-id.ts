@@ -1,7 +1,7 @@
 import { isRight } from 'fp-ts/Either';
 import { TenantInfoCodec } from './codecs';
 import type { JiraHttp } from './http';
-import { JiraAuthError } from './types';
+import { JiraAuthError, JiraSettingsConflict } from './types';
 
 /** `acme.atlassian.net` → `https://acme.atlassian.net`; a full base URL (e.g. a simulator) is kept as given. */
 export function siteBaseUrl(site: string): string {
@@ -38,7 +38,7 @@ export class CloudIdResolver {
   private agreeing(found: string): string {
     const { cloudId, site } = this.source;
     if (cloudId === undefined || cloudId === '' || cloudId === found) return found;
-    throw new JiraAuthError(
+    throw new JiraSettingsConflict(
       `jira.site ${String(site)} has cloud id ${found}, but jira.cloudId is ${cloudId}: set only one of the two, or make them agree`,
     );
   }

@@ -168,6 +168,17 @@ export class JiraAuthError extends Error {
   }
 }
 
+/**
+ * The config's Jira settings contradict each other, as only Jira can tell (jira.site's cloud id is not jira.cloudId):
+ * a config error found at the first request. An auth error for everything that stops a run on it.
+ */
+export class JiraSettingsConflict extends JiraAuthError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JiraSettingsConflict';
+  }
+}
+
 export interface JiraClientSettings {
   readonly clientId: string;
   readonly clientSecret: string;

@@ -41,7 +41,13 @@ describe('CLI: config checks users expect', function () {
     const online = await runCli(['validate', '--connect', '--config', config], env());
     assert.equal(online.code, 0, online.stdout + online.stderr);
     assert.match(online.stdout, /^ok: provider shop: 4 flags read in \d+\.\d s$/m);
-    assert.match(online.stdout, new RegExp(`^ok: jira: token obtained from \\S+; cloud id ${sim.cloudId}$`, 'm'));
+    assert.match(
+      online.stdout,
+      new RegExp(
+        `^ok: jira: token obtained from \\S+; cloud id ${sim.cloudId} \\(as configured: set jira\\.site too to have it checked\\)$`,
+        'm',
+      ),
+    );
     assert.ok(sim.requests.some((r) => r.path === '/oauth/token'));
   });
 
@@ -80,13 +86,21 @@ describe('CLI: config checks users expect', function () {
     assert.doesNotMatch(result.stdout + result.stderr, /TokUrlPw77/);
   });
 
-  it('site and cloudId together: an error unless they agree', async () => {
+  it('site and cloudId together: a config error (exit 2) unless they agree', async () => {
     const disagree = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], {
       jira: { site: sim.url, cloudId: '99999999-8888-7777-6666-555555555555' },
     });
     const result = await runCli(['run', '--once', '--config', disagree]);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /jira\.site \S+ has cloud id \S+, but jira\.cloudId is 99999999-8888-7777-6666-555555555555/);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /^config error: jira\.site \S+ has cloud id \S+, but jira\.cloudId is 99999999-8888-7777-6666-555555555555/m,
+    );
+    const json = JSON.parse((await runCli(['run', '--once', '--json', '--config', disagree])).stdout) as {
+      exitCode: number;
+      error: { kind: string };
+    };
+    assert.deepEqual([json.exitCode, json.error.kind], [2, 'config']);
     assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bulk')).length, 0);
     const agree = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], { jira: { site: sim.url, cloudId: sim.cloudId } });
     assert.equal((await runCli(['run', '--once', '--config', agree])).code, 0);

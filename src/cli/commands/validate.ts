@@ -56,7 +56,8 @@ async function providerChecks(config: FlagsyncConfig, logger: Logger): Promise<C
 async function jiraCheck(config: FlagsyncConfig, logger: Logger): Promise<Check> {
   try {
     const { cloudId } = await createClient(config, logger).connect();
-    const from = config.jira.site !== undefined ? ` (site ${config.jira.site})` : '';
+    // A cloud id set alone is taken as written: nothing short of sending data tells whether it is the site's.
+    const from = config.jira.site !== undefined ? ` (site ${config.jira.site})` : ' (as configured: set jira.site too to have it checked)';
     return { check: 'jira', ok: true, detail: `token obtained from ${config.jira.tokenUrl}; cloud id ${cloudId}${from}` };
   } catch (error) {
     return { check: 'jira', ok: false, detail: message(error) };
