@@ -80,9 +80,12 @@ export const INIT_PLACEHOLDER_SITE = 'your-site.atlassian.net';
  * Left as `flagsync init` wrote it, the placeholder would pass for a host and fail every run on DNS after its retries:
  * it is refused here, where `validate` names it.
  */
+/** A host name with a domain: a Jira Cloud site always has one, and `acme` alone is `acme.atlassian.net` mistyped. */
+const SITE_HOST = new RegExp(HOST.source.replace(')*(?::', ')+(?::'));
+
 export const SiteHost = leaf(
   "your Jira site's host name (acme.atlassian.net) or URL",
-  (u): u is string => isString(u) && u !== INIT_PLACEHOLDER_SITE && (HOST.test(u) || isHttpUrl(u)),
+  (u): u is string => isString(u) && u !== INIT_PLACEHOLDER_SITE && (SITE_HOST.test(u) || isHttpUrl(u)),
   { type: 'string', minLength: 1, not: { const: INIT_PLACEHOLDER_SITE } },
 );
 

@@ -58,6 +58,15 @@ describe('config problems', () => {
     );
   });
 
+  it('refuses a site without a domain (acme for acme.atlassian.net); a URL may name any host', async () => {
+    const site = (value: string) => VALID.replace('  cloudId: 11111111-2222-3333-4444-555555555555\n', `  site: ${value}\n`);
+    assert.deepEqual(await problemsOf(site('acme')), [
+      `jira.site: expected your Jira site's host name (acme.atlassian.net) or URL, got "acme"`,
+    ]);
+    await parse(site('acme.atlassian.net'));
+    await parse(site('http://localhost:8080'));
+  });
+
   it('reports an empty file', async () => {
     assert.deepEqual(await problemsOf('# nothing yet\n'), ['(root): the file is empty; expected a mapping with jira and providers']);
   });

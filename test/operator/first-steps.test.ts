@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { runCli } from '../helpers/cli';
+import { typeOnTerminal } from '../helpers/terminal';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -136,6 +137,45 @@ describe('CLI: first steps', function () {
     assert.equal(result.code, 0, result.stderr);
     const { jira } = parse(await readFile(file, 'utf8')) as { jira: Record<string, unknown> };
     assert.deepEqual([jira['site'], jira['cloudId']], ['acme.atlassian.net', sim.cloudId]);
+  });
+
+  it('init refuses a site or cloud id config load would refuse, and says to set the site when none was given', async () => {
+    const bare = await runCli(['init', '--adapter', 'flagd', '--site', 'acme', '--output', path.join(dir, 'bare.yaml')]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /--site: expected your Jira site's host name \(acme\.atlassian\.net\) or URL, got "acme"/);
+    const placeholder = await runCli([
+      'init',
+      '--adapter',
+      'flagd',
+      '--site',
+      'your-site.atlassian.net',
+      '--output',
+      path.join(dir, 'p.yaml'),
+    ]);
+    assert.equal(placeholder.code, 2);
+    const cloudId = await runCli(['init', '--adapter', 'flagd', '--cloud-id', 'nope', '--output', path.join(dir, 'c.yaml')]);
+    assert.equal(cloudId.code, 2);
+    assert.match(cloudId.stderr, /--cloud-id: expected a UUID, got "nope"/);
+    assert.ok(!existsSync(path.join(dir, 'bare.yaml')) && !existsSync(path.join(dir, 'c.yaml')), 'nothing written');
+    const none = await runCli(['init', '--adapter', 'flagd', '--output', path.join(dir, 'none.yaml')]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(
+      none.stdout,
+      /^ {2}set jira\.site in \S+none\.yaml \(it holds the placeholder your-site\.atlassian\.net; or run init with --site\)$/m,
+    );
+    const site = await runCli(['init', '--adapter', 'flagd', '--site', 'acme.atlassian.net', '--output', path.join(dir, 'site.yaml')]);
+    assert.doesNotMatch(site.stdout, /set jira\.site/);
+  });
+
+  it('init on a terminal asks for the site, and asks again for one config load would refuse', async () => {
+    const file = path.join(dir, 'asked.yaml');
+    const session = typeOnTerminal(['init', '--adapter', 'flagd', '--output', file]);
+    await session.answer(/Your Jira site/, 'acme');
+    // Refused; the answer stays, to be completed.
+    await session.answer(/a host name such as acme\.atlassian\.net/, '.atlassian.net');
+    const { code, output } = await session.done;
+    assert.equal(code, 0, output);
+    assert.equal((parse(await readFile(file, 'utf8')) as { jira: { site: string } }).jira.site, 'acme.atlassian.net');
   });
 
   it('init never overwrites a file without --force, and wants --adapter when it cannot ask', async () => {

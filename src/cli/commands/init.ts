@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { INIT_PLACEHOLDER_SITE } from '../../config';
+import { CloudId, SiteHost } from '../../config/scalars';
 import { packageRoot } from '../package-root';
 import { STARTER_ADAPTERS, starterConfig, type StarterAdapter } from '../starter-config';
 
@@ -38,13 +39,26 @@ async function settle(options: InitOptions): Promise<{ adapter: StarterAdapter; 
   if (!isStarterAdapter(adapter)) {
     throw new ExitError(EXIT_USAGE, [`flagsync init: --adapter: expected one of ${STARTER_ADAPTERS.join(', ')}, got "${adapter}"`]);
   }
-  let site = options.site;
+  // What config load would refuse is refused here, before a file is written that every next step fails on.
+  if (options.site !== undefined && !SiteHost.is(options.site.trim()))
+    throw new ExitError(EXIT_USAGE, [
+      `flagsync init: --site: expected your Jira site's host name (acme.atlassian.net) or URL, got "${options.site}"`,
+    ]);
+  if (options.cloudId !== undefined && !CloudId.is(options.cloudId.trim()))
+    throw new ExitError(EXIT_USAGE, [`flagsync init: --cloud-id: expected a UUID, got "${options.cloudId}"`]);
+  let site = options.site?.trim();
   if (site === undefined && options.cloudId === undefined && prompts !== undefined) {
-    site = await prompts.input({ message: 'Your Jira site', default: INIT_PLACEHOLDER_SITE });
+    site = (
+      await prompts.input({
+        message: `Your Jira site (like acme.atlassian.net)`,
+        validate: (value) => SiteHost.is(value.trim()) || "a host name such as acme.atlassian.net, or the site's URL",
+      })
+    ).trim();
   }
   const name = options.name ?? adapter;
   if (!NAME.test(name)) throw new ExitError(EXIT_USAGE, [`flagsync init: --name: letters, digits, '_' or '-', at most 64 characters`]);
-  return { adapter, name, ...(site === undefined ? {} : { site }), ...(options.cloudId === undefined ? {} : { cloudId: options.cloudId }) };
+  const cloudId = options.cloudId?.trim();
+  return { adapter, name, ...(site === undefined ? {} : { site }), ...(cloudId === undefined ? {} : { cloudId }) };
 }
 
 /** `flagsync init`: writes a starter config (the JSON Schema reference on line 1); never overwrites without --force. */
@@ -77,6 +91,9 @@ export async function initCommand(options: InitOptions): Promise<number> {
     [
       `wrote ${file} (provider "${settings.name}", adapter ${settings.adapter})`,
       'next:',
+      ...(settings.site === undefined && settings.cloudId === undefined
+        ? [`  set jira.site in ${options.output} (it holds the placeholder ${INIT_PLACEHOLDER_SITE}; or run init with --site)`]
+        : []),
       '  export JIRA_CLIENT_ID=... JIRA_CLIENT_SECRET=...   # the Jira OAuth credential (README: "Jira admin")',
       ...(sourceSecrets.length > 0 ? [`  export ${sourceSecrets.map((n) => `${n}=...`).join(' ')}   # the source's credentials`] : []),
       `  flagsync validate --connect --config ${options.output}`,
