@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { safeUrl, type SourceHttp } from '../../src/kit';
+import { safeUrl, SourceHttpError, type SourceHttp } from '../../src/kit';
 
 /**
  * GETs JSON from the Unleash Admin API through the core's HTTP and decodes it. Errors name the URL and status and
@@ -33,7 +33,19 @@ export function createAdminHttp(apiRoot: string, token: string, http: SourceHttp
         what: `Unleash GET ${safeUrl(url)} response`,
         hints: HINTS,
       };
-      return options.allow404 === true ? http.getJsonIfFound(url, codec, request) : http.getJson(url, codec, request);
+      const answer = options.allow404 === true ? http.getJsonIfFound(url, codec, request) : http.getJson(url, codec, request);
+      return answer.catch((error: unknown) => {
+        // Unleash's web UI answers every other path with its HTML page: a url without /api reads as "not JSON".
+        if (error instanceof SourceHttpError && error.reason === 'body' && !/\/api\/?$/.test(apiRoot))
+          throw new SourceHttpError(
+            error.url,
+            error.reason,
+            `${error.message} (is url the API root, ending in /api, e.g. https://unleash.example.com/api?)`,
+            error.status,
+            error.cause,
+          );
+        throw error;
+      });
     },
   };
 }

@@ -107,7 +107,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--token-ttl <seconds>', 'access token lifetime (default 900)')
     .option('--projects <keys>', 'comma-separated project keys whose issues exist', 'PROJ,DEMO,WEB,OPS')
     .option('--services <ids>', 'comma-separated service ids deployments may link to (default: none)')
-    .option('--permissions <kinds>', 'comma-separated data types the credential may send')
+    .option(
+      '--permissions <kinds>',
+      'comma-separated data types the credential may send: featureflags, builds, deployments, devinfo (default: all)',
+    )
     .action(async (opts) => setExit(await command.simulate().simulateCommand(opts)));
 
   program
@@ -166,8 +169,6 @@ function withCommon(command: Command): Command {
     .option('--description <text>', 'description')
     .option('--label <text>', 'label (e.g. a version)')
     .option('--branch <name>', 'branch; issue keys in its name are linked')
-    .option('--commit <sha>', 'commit the run is for')
-    .option('--repository-uri <uri>', 'repository the commit and branch belong to')
     .option('--issue-keys <keys>', 'issue keys, comma separated')
     .option('--commits <range>', "FROM..TO: issue keys in these commits' messages (read with git)")
     .option('--repo <dir>', 'git working copy for --commits (default: the current folder)')
@@ -187,6 +188,8 @@ function registerSendCommands(program: Command, setExit: (code: number) => void)
   withCommon(send.command('build'))
     .description('send one build (state, tests, references, issue keys from options, branch, commits and CI variables)')
     .option('--build-number <n>', 'build number')
+    .option('--commit <sha>', 'commit the build is for')
+    .option('--repository-uri <uri>', 'repository the commit and branch belong to')
     .option(
       '--branch-url <url>',
       "the branch's page in the forge's UI (default: derived for GitHub, GitLab, Bitbucket Cloud, Gitea, Forgejo)",

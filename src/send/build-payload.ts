@@ -18,8 +18,6 @@ export interface CommonSendOptions {
   readonly description?: string;
   readonly label?: string;
   readonly branch?: string;
-  readonly commit?: string;
-  readonly repositoryUri?: string;
   readonly issueKeys?: string;
   readonly commits?: string;
   readonly repo?: string;
@@ -28,6 +26,8 @@ export interface CommonSendOptions {
 
 export interface BuildSendOptions extends CommonSendOptions {
   readonly buildNumber?: string;
+  readonly commit?: string;
+  readonly repositoryUri?: string;
   /** The branch's page in the forge's UI, when flagsync cannot derive it (`ref.uri` of the build reference). */
   readonly branchUrl?: string;
   readonly junit?: readonly string[];

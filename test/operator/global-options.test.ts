@@ -55,6 +55,18 @@ describe('option values outside the config are checked too', function () {
     assert.match(result.stderr, /--runs: expected a whole number ≥ 1, got "abc"/);
   });
 
+  it('simulate-jira refuses a data type it does not know and a cloud id no config could name (exit 2)', async () => {
+    const permissions = await runCli(['simulate-jira', '--port', '0', '--permissions', 'featureflags,deploymnets']);
+    assert.equal(permissions.code, 2);
+    assert.match(
+      permissions.stderr,
+      /^flagsync simulate-jira: --permissions: expected data types among featureflags, builds, deployments, devinfo, got "deploymnets"$/m,
+    );
+    const cloudId = await runCli(['simulate-jira', '--port', '0', '--cloud-id', 'my-site']);
+    assert.equal(cloudId.code, 2);
+    assert.match(cloudId.stderr, /^flagsync simulate-jira: --cloud-id: expected a UUID, got "my-site"$/m);
+  });
+
   it('simulate-jira --port that is no port: exit 2, naming the option (not a stack of Node internals)', async () => {
     const result = await runCli(['simulate-jira', '--port', 'abc']);
     assert.equal(result.code, 2);

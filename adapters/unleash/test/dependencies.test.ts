@@ -43,6 +43,13 @@ describe('Unleash adapter: flags that depend on parent flags', function () {
     await server?.stop();
   });
 
+  it('a url without /api (the web UI, which answers HTML) fails the read saying so', async function () {
+    await assert.rejects(
+      snapshotOf(adapterFrom(adminEntry(server, { url: `http://127.0.0.1:${server.port}` }))),
+      /answered 200 with a body that is not JSON \(is url the API root, ending in \/api, e\.g\. https:\/\/unleash\.example\.com\/api\?\)/,
+    );
+  });
+
   const production = (flags: readonly NormalizedFlag[], key: string) =>
     flags.find((f) => f.key === key)!.environments.find((e) => e.name === 'production')!;
 

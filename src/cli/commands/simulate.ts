@@ -1,5 +1,7 @@
 import { startSimulator } from '../../simulator';
+import { ALL_KINDS } from '../../simulator/state';
 import type { KindName } from '../../jira/types';
+import { CloudId } from '../../config/scalars';
 import { createLogger } from '../../log';
 import { EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 
@@ -25,9 +27,28 @@ function wholeOption(value: string | undefined, option: string, min: number, max
   return n;
 }
 
+/** --permissions: data types only, each named right (a typo would make every request of that type a 403). */
+function permissionsOption(value: string | undefined): KindName[] | undefined {
+  if (value === undefined) return undefined;
+  const kinds = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const unknown = kinds.filter((k) => !(ALL_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0)
+    throw new ExitError(EXIT_USAGE, [
+      `flagsync simulate-jira: --permissions: expected data types among ${ALL_KINDS.join(', ')}, got "${unknown.join('", "')}"`,
+    ]);
+  return kinds as KindName[];
+}
+
 /** `flagsync simulate-jira`: the spec-validating Jira stand-in, in the foreground until SIGINT/SIGTERM. */
 export async function simulateCommand(options: SimulateOptions): Promise<number> {
   const port = wholeOption(options.port, '--port', 0, 65535);
+  // flagsync's config takes only a UUID: another cloud id could never be configured against this simulator.
+  if (options.cloudId !== undefined && !CloudId.is(options.cloudId))
+    throw new ExitError(EXIT_USAGE, [`flagsync simulate-jira: --cloud-id: expected a UUID, got "${options.cloudId}"`]);
+  const permissions = permissionsOption(options.permissions);
   const tokenTtlSeconds = wholeOption(options.tokenTtl, '--token-ttl', 1, 86_400 * 365);
   const logger = createLogger('info');
   const sim = await startSimulator({
@@ -41,7 +62,7 @@ export async function simulateCommand(options: SimulateOptions): Promise<number>
       ?.split(',')
       .map((p) => p.trim())
       .filter((p) => p !== ''),
-    permissions: options.permissions?.split(',').map((p) => p.trim() as KindName),
+    permissions,
     services: options.services
       ?.split(',')
       .map((s) => s.trim())
