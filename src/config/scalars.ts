@@ -180,8 +180,8 @@ export const PositiveSeconds = leaf(
 );
 
 export const LogLevelCodec = t.keyof(
-  { trace: null, debug: null, info: null, warn: null, error: null, silent: null },
-  'one of trace, debug, info, warn, error, silent',
+  { trace: null, debug: null, info: null, warn: null, error: null, fatal: null, silent: null },
+  'one of trace, debug, info, warn, error, fatal, silent',
 );
 
 export const EnvironmentTypeCodec = t.keyof(

@@ -14,7 +14,7 @@ const HINTS: ReadonlyArray<readonly [RegExp, string]> = [
     'check jira.apiBaseUrl and that Jira is reachable from here; they are sent again next run',
   ],
   [/HTTP (429|5\d\d)/, 'Jira was unavailable or busy; they are sent again next run'],
-  [/No valid issues found/, 'none of the issue keys exist in Jira: check the keys in the flag (or the linking settings)'],
+  [/No valid issues found/, 'none of the issue keys exist in Jira: check the keys in the flag, commit or branch (or the linking settings)'],
 ];
 
 /** The cause of every entity a run did not get to because it stopped early (the stop reason is printed once above). */

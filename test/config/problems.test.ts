@@ -67,6 +67,10 @@ describe('config problems', () => {
     await parse(site('http://localhost:8080'));
   });
 
+  it('takes every log level the command line takes, fatal included', async () => {
+    assert.equal((await parse(`${VALID}log: { level: fatal }\n`)).log.level, 'fatal');
+  });
+
   it('reports an empty file', async () => {
     assert.deepEqual(await problemsOf('# nothing yet\n'), ['(root): the file is empty; expected a mapping with jira and providers']);
   });
@@ -191,7 +195,7 @@ describe('config problems', () => {
     const problems = await problemsOf(`${VALID.replace('jira:\n', 'jira:\n  concurrency: 17\n')}log:\n  level: verbose\n`);
     assert.deepEqual(problems, [
       'jira.concurrency: expected an integer from 1 to 16, got 17',
-      'log.level: expected one of trace, debug, info, warn, error, silent, got "verbose"',
+      'log.level: expected one of trace, debug, info, warn, error, fatal, silent, got "verbose"',
     ]);
   });
 
