@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import type { SourceHttp } from '../../src/kit';
+import type { EnvironmentType, SourceHttp } from '../../src/kit';
 import { createAdminHttp, type AdminHttp } from './admin-http';
 import {
   AdminFeatureCodec,
@@ -34,13 +34,28 @@ export interface AdminReadOptions {
   readonly concurrency: number;
 }
 
-async function checkEnvironments(http: AdminHttp, wanted: readonly string[]): Promise<void> {
+/** Unleash's environment types as Jira's; a type of its own (an Enterprise custom one) is left to the name. */
+const JIRA_TYPES: Readonly<Record<string, EnvironmentType>> = {
+  production: 'production',
+  preproduction: 'staging',
+  test: 'testing',
+  development: 'development',
+};
+
+/** Checks the configured environments exist, and returns the Jira type of each whose Unleash type maps onto one. */
+async function checkEnvironments(http: AdminHttp, wanted: readonly string[]): Promise<Map<string, EnvironmentType>> {
   const { environments } = (await http.get('admin/environments', {}, EnvironmentsCodec))!;
   const known = new Set(environments.map((e) => e.name));
   const missing = wanted.filter((name) => !known.has(name));
   if (missing.length > 0) {
     throw new Error(`environment(s) ${missing.join(', ')} not found in Unleash (it has: ${[...known].join(', ') || 'none'})`);
   }
+  const types = new Map<string, EnvironmentType>();
+  for (const env of environments) {
+    const type = env.type === null || env.type === undefined ? undefined : JIRA_TYPES[env.type];
+    if (type !== undefined && wanted.includes(env.name)) types.set(env.name, type);
+  }
+  return types;
 }
 
 /**
@@ -204,7 +219,7 @@ async function readFeature(
 
 export async function readAdminFeatures(options: AdminReadOptions, sourceHttp: SourceHttp, signal: AbortSignal): Promise<UnleashRead> {
   const http = createAdminHttp(options.apiRoot, options.token, sourceHttp, signal);
-  await checkEnvironments(http, options.environments);
+  const environmentTypes = await checkEnvironments(http, options.environments);
   await checkProject(http, options.project);
   const segments = await segmentNames(http);
   const { listed, newestEventId: eventId } = await listFeatures(http, options.project, options.pageSize);
@@ -222,5 +237,5 @@ export async function readAdminFeatures(options: AdminReadOptions, sourceHttp: S
     if (outcome.kind === 'view') views.push(outcome.view);
     else if (outcome.kind === 'skipped') addSkip(skips, outcome.name, outcome.reason);
   }
-  return { views, skipped: skippedList(skips), newestEventId: eventId };
+  return { views, skipped: skippedList(skips), newestEventId: eventId, environmentTypes };
 }

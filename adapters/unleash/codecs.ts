@@ -108,7 +108,7 @@ export const SegmentsCodec = t.type({ segments: t.array(t.type({ id: t.number, n
 
 /** GET /api/admin/environments */
 export const EnvironmentsCodec = t.type(
-  { environments: t.array(t.intersection([t.type({ name: t.string }), t.partial({ enabled: t.boolean })])) },
+  { environments: t.array(t.intersection([t.type({ name: t.string }), t.partial({ enabled: t.boolean, type: nullable(t.string) })])) },
   'an Unleash environment list',
 );
 

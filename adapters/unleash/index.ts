@@ -25,10 +25,10 @@ export { UnleashOptionsCodec, type UnleashOptions } from './options';
 export { normalizeUnleashFeature } from './map';
 
 /**
- * Bump when the same Unleash data would map to other normalized flags (map.ts, rollout.ts, views.ts): an instance
+ * Bump when the same Unleash data would map to other normalized flags (map.ts, rollout.ts, views.ts, the environment types admin-reader.ts reads): an instance
  * whose newest event did not move is otherwise not read again (see `snapshotUnlessUnchanged`).
  */
-const MAPPING_REVISION = 3;
+const MAPPING_REVISION = 4;
 
 const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 8;
@@ -141,7 +141,14 @@ export const adapter: FlagAdapterFactory<UnleashOwnOptions> = {
       const flags: NormalizedFlag[] = [];
       const unmetParent = unmetParents(read.views, new Set(read.skipped.map((s) => s.key)));
       for (const view of read.views) {
-        const flag = attempt(() => normalizeUnleashFeature(view, { provider: ctx.providerName, uiUrl, unmetParent }));
+        const flag = attempt(() =>
+          normalizeUnleashFeature(view, {
+            provider: ctx.providerName,
+            uiUrl,
+            unmetParent,
+            ...(read.environmentTypes !== undefined && { environmentTypes: read.environmentTypes }),
+          }),
+        );
         if (flag.ok) flags.push(flag.value);
         else addSkip(skips, view.name, flag.reason);
       }

@@ -1,4 +1,4 @@
-import type { FlagEnvironment, NormalizedFlag } from '../../src/kit';
+import type { EnvironmentType, FlagEnvironment, NormalizedFlag } from '../../src/kit';
 import type { UnleashDependencyView, UnleashEnvironmentView, UnleashFeatureView } from './model';
 import { rolloutOf, servesEveryone, servesNobody } from './rollout';
 
@@ -7,6 +7,8 @@ export interface MapContext {
   readonly provider: string;
   /** Base of the Unleash UI (no trailing slash); links point at /projects/{project}/features/{name}. */
   readonly uiUrl?: string;
+  /** Jira types from Unleash's own environment types (Admin API); the config's `type` still wins in the core. */
+  readonly environmentTypes?: ReadonlyMap<string, EnvironmentType>;
   /** The parent, if any, that keeps a flag off in an environment whoever asks (see unmetParents). */
   readonly unmetParent?: (environment: string, dependencies: readonly UnleashDependencyView[]) => string | undefined;
 }
@@ -65,12 +67,14 @@ export function normalizeUnleashFeature(feature: UnleashFeatureView, ctx: MapCon
   const environments: FlagEnvironment[] = feature.environments.map((env) => {
     const blocked = env.enabled && env.dependencies !== undefined && ctx.unmetParent?.(env.name, env.dependencies) !== undefined;
     const rollout = blocked ? undefined : rolloutOf(env);
+    const type = ctx.environmentTypes?.get(env.name);
     return {
       name: env.name,
       enabled: env.enabled && !blocked,
       defaultValue: UNLEASH_OFF_VALUE,
       ...(rollout !== undefined ? { rollout } : {}),
       ...(url !== undefined ? { url } : {}),
+      ...(type !== undefined ? { type } : {}),
     };
   });
   return {

@@ -1,4 +1,4 @@
-import type { SkippedFlag } from '../../src/kit';
+import type { EnvironmentType, SkippedFlag } from '../../src/kit';
 
 /**
  * What flagsync keeps of an Unleash feature, whichever way it was read (Admin API or client SDK). Both readers
@@ -57,4 +57,6 @@ export interface UnleashRead {
    * every change made through Unleash writes an event, so the same id later means nothing changed. Null: no events.
    */
   readonly newestEventId?: number | null;
+  /** Admin API: the Jira type of each configured environment whose Unleash type maps onto one. */
+  readonly environmentTypes?: ReadonlyMap<string, EnvironmentType>;
 }

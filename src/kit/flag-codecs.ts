@@ -9,6 +9,10 @@ export const RolloutCodec = t.partial({
   text: t.string,
 });
 
+const ENVIRONMENT_TYPES = { production: null, staging: null, testing: null, development: null } as const;
+
+export const EnvironmentTypeHintCodec = t.keyof(ENVIRONMENT_TYPES, 'one of production, staging, testing, development');
+
 export const FlagEnvironmentCodec = t.intersection([
   t.type({ name: t.string, enabled: t.boolean }),
   t.partial({
@@ -16,6 +20,7 @@ export const FlagEnvironmentCodec = t.intersection([
     rollout: optional(RolloutCodec),
     url: optional(t.string),
     lastUpdated: optional(t.string),
+    type: optional(EnvironmentTypeHintCodec),
   }),
 ]);
 
@@ -62,7 +67,8 @@ function isEnvironment(u: unknown): boolean {
     isOptionalString(u['defaultValue']) &&
     (u['rollout'] === undefined || isRollout(u['rollout'])) &&
     isOptionalString(u['url']) &&
-    isOptionalString(u['lastUpdated'])
+    isOptionalString(u['lastUpdated']) &&
+    (u['type'] === undefined || (typeof u['type'] === 'string' && Object.prototype.hasOwnProperty.call(ENVIRONMENT_TYPES, u['type'])))
   );
 }
 

@@ -24,6 +24,11 @@ export interface FlagEnvironment {
   readonly url?: string;
   /** ISO-8601 time of the last change in this environment, when the provider knows it. */
   readonly lastUpdated?: string;
+  /**
+   * The environment's type as the provider itself records it (Unleash does), when it maps onto Jira's. The config's
+   * `type` for the environment wins; without either, the core guesses from the name (`prod` → production).
+   */
+  readonly type?: EnvironmentType;
 }
 
 export interface NormalizedFlag {

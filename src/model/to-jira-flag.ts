@@ -149,8 +149,10 @@ function mapStatus(env: FlagEnvironment, where: () => string, warnings: string[]
 // Environment names repeat across every flag of a provider; their default types are worked out once.
 const defaultTypes = new Map<string, EnvironmentType | undefined>();
 
+/** The config's type for the environment, else the provider's own, else a guess from its name. */
 function typeOf(env: FlagEnvironment, ctx: MappingContext): EnvironmentType | undefined {
   if (ctx.environmentTypes.has(env.name)) return ctx.environmentTypes.get(env.name);
+  if (env.type !== undefined) return env.type;
   if (!defaultTypes.has(env.name)) {
     if (defaultTypes.size > 1000) defaultTypes.clear();
     defaultTypes.set(env.name, defaultEnvironmentType(env.name));

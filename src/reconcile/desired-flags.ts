@@ -62,13 +62,17 @@ function inputFingerprint(seedKey: string, flag: NormalizedFlag): string {
   values[6] = flag.url;
   values[7] = flag.issueKeys;
   let at = 8;
+  let typed = false;
   for (const env of environments) {
     values[at++] = env.name;
     values[at++] = env.enabled;
     values[at++] = env.defaultValue;
     values[at++] = env.rollout;
     values[at++] = env.url;
+    typed ||= env.type !== undefined;
   }
+  // Only where an adapter gives types: every other flag keeps the fingerprint it has in state.
+  if (typed) values.push(environments.map((env) => env.type ?? null));
   return textHash(JSON.stringify(values));
 }
 

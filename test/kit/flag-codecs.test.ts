@@ -28,7 +28,7 @@ const flags: Record<string, unknown>[] = [
         url: 'https://flags.example/p/dark-mode',
         lastUpdated: '2026-01-02T03:04:05.000Z',
       },
-      { name: 'staging', enabled: false, rollout: { rules: 2, text: '2 rules; else off' } },
+      { name: 'staging', enabled: false, rollout: { rules: 2, text: '2 rules; else off' }, type: 'staging' },
       { name: 'qa', enabled: true, defaultValue: undefined, rollout: undefined, url: undefined, lastUpdated: undefined },
     ],
   },
@@ -49,6 +49,9 @@ const REPLACEMENTS: unknown[] = [
   [1],
   {},
   { name: 'e', enabled: true },
+  'production',
+  'prod',
+  'constructor',
 ];
 
 /** A copy with the value at `at` replaced, removed, or (in an array) left as a hole. */

@@ -54,6 +54,33 @@ describe('normalized flag → Jira feature flag', () => {
     assert.equal(m.flag.summary.url, 'https://flags.example/alpha');
   });
 
+  it("an environment's type from the source is used where the config names none; the config's wins", () => {
+    const m = mapped(
+      flag({
+        environments: [
+          { name: 'default', enabled: false, type: 'production' },
+          { name: 'development', enabled: true, rollout: { percentage: 100 } },
+          { name: 'live-eu', enabled: true, type: 'staging' },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      m.flag.details.map((d) => d.environment),
+      [
+        { name: 'default', type: 'production' },
+        { name: 'development', type: 'development' },
+        { name: 'live-eu', type: 'production' },
+      ],
+    );
+  });
+
+  it('a type from the source changes the input fingerprint (the flag is mapped again)', () => {
+    const [plain] = desiredFlags([flag()], { provider: 'demo', linking: DEFAULT_LINKING, environmentTypes: new Map() }).entities;
+    const typed = flag({ environments: flag().environments.map((e) => ({ ...e, type: 'production' as const })) });
+    const [withType] = desiredFlags([typed], { provider: 'demo', linking: DEFAULT_LINKING, environmentTypes: new Map() }).entities;
+    assert.notEqual(plain!.inputHash, withType!.inputHash);
+  });
+
   it('summary follows staging when there is no production env', () => {
     const m = mapped(
       flag({
