@@ -84,7 +84,12 @@ export interface ListedFeature {
 
 /** Id of the newest event in the instance (null when it has none); every archive, revive, create or move writes one. */
 export async function newestEventId(http: AdminHttp): Promise<number | null> {
-  const page = (await http.get('admin/search/events', { limit: '1', offset: '0' }, NewestEventPageCodec))!;
+  const page = await http.get('admin/search/events', { limit: '1', offset: '0' }, NewestEventPageCodec, { allow404: true });
+  // The event search came with Unleash 6.1: without it no read can tell a list taken whole from one cut by a change.
+  if (page === undefined)
+    throw new Error(
+      'GET /api/admin/search/events answered 404: the Admin API mode needs Unleash 6.1 or later; with an older Unleash, give each environment a clientToken instead of adminToken',
+    );
   return page.events[0]?.id ?? null;
 }
 

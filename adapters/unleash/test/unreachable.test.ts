@@ -38,6 +38,32 @@ describe('Unleash adapter when Unleash is down or broken', function () {
     assert.ok(!err.message.includes(secretsOf(adminToken)));
   });
 
+  it('Admin API mode on an Unleash older than 6.1 (no event search): says which version it needs and what works instead', async function () {
+    const old = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      const body =
+        path === '/api/admin/environments'
+          ? { version: 1, environments: [{ name: 'production', type: 'production', enabled: true }] }
+          : path === '/api/admin/segments'
+            ? { segments: [] }
+            : undefined;
+      if (body === undefined) res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"Not found"}');
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => old.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(old.address() as AddressInfo).port}/api`;
+      const err = await rejectionOf(snapshotOf(adapterFrom({ name: 'unleash', url, adminToken, environments: [{ name: 'production' }] })));
+      assert.ok(err instanceof SourceError);
+      assert.match(
+        err.message,
+        /the Admin API mode needs Unleash 6\.1 or later; with an older Unleash, give each environment a clientToken/,
+      );
+    } finally {
+      await new Promise<void>((resolve) => old.close(() => resolve()));
+    }
+  });
+
   it('client-token mode: connection refused is a SourceError naming the provider and the environment', async function () {
     const err = await rejectionOf(
       snapshotOf(adapterFrom({ name: 'unleash-eu', url: downUrl, environments: [{ name: 'production', clientToken }] })),
