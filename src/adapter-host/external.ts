@@ -44,7 +44,7 @@ function whatWasTried(reference: string, lookup: ExternalLookup): string {
     const target = path.resolve(lookup.baseDirs[0] ?? '.', reference);
     return `tried ${target} as a file (also with .js, .ts) and as a folder (package.json "main", index.js, index.ts)`;
   }
-  const folders = lookup.baseDirs.map((dir) => path.join(dir, 'node_modules', reference));
+  const folders = [...new Set(lookup.baseDirs.map((dir) => path.join(path.resolve(dir), 'node_modules', reference)))];
   return `package not installed: tried ${folders.join(' and ')} and the node_modules folders above them; run npm install ${reference}`;
 }
 

@@ -105,6 +105,12 @@ export default adapter;
     );
   });
 
+  it('names each folder it looked in once, when the config folder is the current one', () => {
+    const error = loadError(() => createAdapterRegistry({ baseDirs: [dir, `${dir}/.`] }).get('flagsync-adapter-nope'));
+    const tried = /tried (.*) and the node_modules folders above them/.exec(error.message)?.[1];
+    assert.equal(tried, path.join(dir, 'node_modules', 'flagsync-adapter-nope'));
+  });
+
   it('answers undefined for an unknown plain name, so config lists the built-ins', () => {
     assert.equal(createAdapterRegistry({ baseDirs: [dir] }).get('flagdd'), undefined);
   });

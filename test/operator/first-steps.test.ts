@@ -102,6 +102,8 @@ describe('CLI: first steps', function () {
       const made = await runCli(['init', '--adapter', adapter, '--output', path.join(dir, `${adapter}.yaml`)]);
       assert.equal(made.code, 0, made.stderr);
       assert.match(made.stdout, new RegExp(`^ {2}export ${secret}=\\.\\.\\. `, 'm'));
+      // Run from this checkout's sources, where no `flagsync` is on the PATH: the steps say how to run it here.
+      assert.match(made.stdout, /^ {2}npx tsx src\/cli\/main\.ts validate --connect --config \S+$/m);
     }
   });
 

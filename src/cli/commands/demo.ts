@@ -11,6 +11,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printOut } from '../output';
 import { packageRoot } from '../package-root';
 import { syncOnce } from './sync';
+import { commandName } from '../command-name';
 
 function describeStoredFlag(flag: JiraFeatureFlag): string {
   const keys = flag.associations.flatMap((a) => a.values).join(', ');
@@ -76,12 +77,4 @@ export async function demoCommand(options: { logLevel?: string }): Promise<numbe
     await sim.close();
     await rm(stateDir, { recursive: true, force: true });
   }
-}
-
-/**
- * How to run flagsync where this demo ran: from a checkout's TypeScript sources (`npm start`) no `flagsync` command is
- * on the PATH (and `npx flagsync` would not run this checkout).
- */
-function commandName(): string {
-  return __filename.endsWith('.ts') ? 'npx tsx src/cli/main.ts' : 'flagsync';
 }

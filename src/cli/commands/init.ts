@@ -4,6 +4,7 @@ import { EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { INIT_PLACEHOLDER_SITE } from '../../config';
 import { CloudId, SiteHost } from '../../config/scalars';
 import { packageRoot } from '../package-root';
+import { commandName } from '../command-name';
 import { STARTER_ADAPTERS, starterConfig, type StarterAdapter } from '../starter-config';
 
 export interface InitOptions {
@@ -87,6 +88,7 @@ export async function initCommand(options: InitOptions): Promise<number> {
   const settingsLines = text.split('\n').filter((line) => !line.trimStart().startsWith('#'));
   const referenced = settingsLines.flatMap((line) => [...line.matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!));
   const sourceSecrets = [...new Set(referenced)].filter((n) => !n.startsWith('JIRA_'));
+  const cli = commandName();
   process.stdout.write(
     [
       `wrote ${file} (provider "${settings.name}", adapter ${settings.adapter})`,
@@ -96,9 +98,9 @@ export async function initCommand(options: InitOptions): Promise<number> {
         : []),
       '  export JIRA_CLIENT_ID=... JIRA_CLIENT_SECRET=...   # the Jira OAuth credential (README: "Jira admin")',
       ...(sourceSecrets.length > 0 ? [`  export ${sourceSecrets.map((n) => `${n}=...`).join(' ')}   # the source's credentials`] : []),
-      `  flagsync validate --connect --config ${options.output}`,
-      `  flagsync plan --config ${options.output}`,
-      `  flagsync run --once --config ${options.output}`,
+      `  ${cli} validate --connect --config ${options.output}`,
+      `  ${cli} plan --config ${options.output}`,
+      `  ${cli} run --once --config ${options.output}`,
       '',
     ].join('\n'),
   );
