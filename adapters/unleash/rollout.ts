@@ -1,5 +1,4 @@
-import type { Rollout } from '../../src/kit';
-import { cutText } from '../../src/model/text';
+import { cutText, type Rollout } from '../../src/kit';
 import type { UnleashDependencyView, UnleashEnvironmentView, UnleashStrategyView } from './model';
 
 /**

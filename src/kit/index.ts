@@ -38,6 +38,8 @@ export { decodeItem, itemKeyOf, SKIP_REASON_PROBLEMS, skipReason } from './decod
 export type { ItemDecodeOptions, ItemDecoded } from './decode-each';
 export { allOrAbort } from './all-or-abort';
 export { checkedString, EnvironmentTypeCodec, HttpUrl, integerBetween, isHttpUrl, NonEmptyString } from './option-codecs';
+// Cutting a rollout text or a name to Jira's limits between whole characters (no half emoji).
+export { cutText } from './text';
 export { crossChecked, type CrossCheck, type CrossProblem } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
 export { productName } from './product';

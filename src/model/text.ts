@@ -9,10 +9,6 @@ const UNWANTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u2
 const LINE_BREAKS = /[\t\n\r]+/g;
 const ANY_UNWANTED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-// Made at the first cut: making one loads ICU's break rules (~6 ms), which a run that cuts no text never needs.
-let graphemes: Intl.Segmenter | undefined;
-const segmenter = (): Intl.Segmenter => (graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
-
 /** Whether `cleanText` would change the value (cheap; most text has nothing to clean). */
 export function needsCleaning(value: string): boolean {
   return ANY_UNWANTED.test(value);
@@ -28,18 +24,4 @@ export function cleanText(value: string, multiline = false): string {
   return lines.replace(UNWANTED, '');
 }
 
-/**
- * The longest prefix of at most `max` UTF-16 units (Jira's and JavaScript's length) that ends on a grapheme
- * boundary: no lone surrogate, no emoji cut from its modifier, no letter cut from its accent. `ellipsis` takes the
- * last unit when text was cut.
- */
-export function cutText(value: string, max: number, ellipsis = ''): string {
-  if (value.length <= max) return value;
-  const room = max - ellipsis.length;
-  let end = 0;
-  for (const { index, segment } of segmenter().segment(value.slice(0, room + 16))) {
-    if (index + segment.length > room) break;
-    end = index + segment.length;
-  }
-  return `${value.slice(0, end)}${ellipsis}`;
-}
+export { cutText } from '../kit/text';
