@@ -103,6 +103,18 @@ function describeStrategies(strategies: readonly UnleashStrategyView[]): string 
   return `${strategies.length} strategies: ${strategies.map(describeStrategy).join(' | ')}`;
 }
 
+/**
+ * The rules and text of the environment's strategies, a release plan's among them (Admin API: the active milestone's
+ * strategies are not in the feature document, so what they serve is unknown and only the milestone is named).
+ */
+function strategiesPart(env: UnleashEnvironmentView): { rules: number; text: string } {
+  const { strategies, unlistedStrategies: unlisted } = env;
+  if (unlisted === undefined) return { rules: strategies.length, text: describeStrategies(strategies) };
+  const plan = unlisted.milestone === undefined ? 'strategies of a release plan' : `release plan milestone ${unlisted.milestone}`;
+  const listed = strategies.length === 0 ? '' : ` | ${describeStrategies(strategies)}`;
+  return { rules: strategies.length + 1, text: `${plan}${listed}` };
+}
+
 /** Undefined for a disabled environment: Jira shows it as off, a rollout would say nothing more. */
 export function rolloutOf(env: UnleashEnvironmentView): Rollout | undefined {
   if (!env.enabled) return undefined;
@@ -110,17 +122,12 @@ export function rolloutOf(env: UnleashEnvironmentView): Rollout | undefined {
   const dependencies = env.dependencies ?? [];
   // The SDK answers false whenever a parent is not satisfied, so no percentage holds for a child flag.
   if (dependencies.length > 0) {
-    return {
-      rules: strategies.length,
-      text: clip(`requires ${dependencies.map(describeDependency).join(', ')}; ${describeStrategies(strategies)}`),
-    };
+    const part = strategiesPart(env);
+    return { rules: part.rules, text: clip(`requires ${dependencies.map(describeDependency).join(', ')}; ${part.text}`) };
   }
-  const unlisted = env.unlistedStrategies;
-  if (unlisted !== undefined) {
-    // Admin API: the active milestone's strategies are not in the feature document; what they serve is unknown.
-    const plan = unlisted.milestone === undefined ? 'strategies of a release plan' : `release plan milestone ${unlisted.milestone}`;
-    const listed = strategies.length === 0 ? '' : ` | ${describeStrategies(strategies)}`;
-    return { rules: strategies.length + 1, text: clip(`${plan}${listed}`) };
+  if (env.unlistedStrategies !== undefined) {
+    const part = strategiesPart(env);
+    return { rules: part.rules, text: clip(part.text) };
   }
   // Unleash serves an enabled flag without strategies to everyone.
   if (strategies.length === 0) return { percentage: 100 };

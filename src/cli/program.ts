@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { StatusOptions } from './commands/status';
 import type { StateMigrateOptions } from './commands/state';
 import type { SendFlags } from './commands/send';
@@ -213,6 +213,10 @@ function registerSendCommands(program: Command, setExit: (code: number) => void)
     .option('--state <state>', `one of ${DEPLOYMENT_STATES.join(', ')}`)
     .option('--duration <seconds>', 'how long the deployment took')
     .option('--service-keys <ids>', 'Jira service ids or keys, comma separated')
+    // Build options once listed here too and ignored: still taken, with a warning, so shared pipeline arguments
+    // keep working for now.
+    .addOption(new Option('--commit <sha>').hideHelp())
+    .addOption(new Option('--repository-uri <uri>').hideHelp())
     .action(async (opts: DeploymentSendOptions & SendFlags) => setExit(await command.send().sendDeploymentCommand(opts)));
 
   withGlobalOptions(send.command('drain'))

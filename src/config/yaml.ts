@@ -38,13 +38,22 @@ function locator(doc: Document, lines: LineCounter): Locate {
     let node: unknown = doc.contents;
     let rest = path === '(root)' ? '' : path;
     let found = position((node as { range?: readonly number[] } | null)?.range);
+    // Past an alias (`*base`), the path runs through the anchor's text, which other paths share: the alias is where.
+    let aliased = false;
+    const at = (range: readonly number[] | null | undefined): void => {
+      if (!aliased) found = position(range) ?? found;
+    };
     while (rest !== '') {
-      if (isAlias(node)) node = node.resolve(doc);
+      if (isAlias(node)) {
+        at(node.range);
+        aliased = true;
+        node = node.resolve(doc);
+      }
       const index = /^\[(\d+)\]\.?/.exec(rest);
       if (index !== null) {
         const item: unknown = isSeq(node) ? node.items[Number(index[1])] : undefined;
         if (item === undefined) break;
-        found = position((item as { range?: readonly number[] }).range) ?? found;
+        at((item as { range?: readonly number[] }).range);
         node = item;
         rest = rest.slice(index[0].length);
         continue;
@@ -63,7 +72,7 @@ function locator(doc: Document, lines: LineCounter): Locate {
         }
       }
       if (best === undefined) break;
-      found = position((best.key as { range?: readonly number[] }).range) ?? found;
+      at((best.key as { range?: readonly number[] }).range);
       node = best.value;
       rest = rest.slice(bestKey.length).replace(/^\./, '');
     }

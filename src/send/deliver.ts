@@ -1,5 +1,5 @@
 import { buildsKind, deploymentsKind } from '../jira';
-import { JiraAuthError, type EntityOutcome, type FailureReason, type JiraClient } from '../jira/types';
+import { JiraAuthError, JiraSettingsConflict, type EntityOutcome, type FailureReason, type JiraClient } from '../jira/types';
 import type { SendEvent } from './event';
 
 export type Delivery =
@@ -24,6 +24,8 @@ export type Delivery =
       readonly reason: FailureReason;
       /** The status of Jira's answer, when one came. */
       readonly httpStatus?: number;
+      /** jira.site and jira.cloudId name different sites: the config must change before anything can go. */
+      readonly configConflict?: true;
     }
   /** Jira could not be reached (network, 5xx/429 after every retry): worth spooling and trying later. */
   | { readonly status: 'unreachable'; readonly id: string; readonly error: string };
@@ -67,6 +69,7 @@ export async function deliver(client: JiraClient, event: SendEvent, properties?:
     // (an outage like any other).
     const message = error instanceof Error ? error.message : String(error);
     if (!(error instanceof JiraAuthError)) throw error;
+    if (error instanceof JiraSettingsConflict) return { status: 'failed', id, error: message, reason: 'auth', configConflict: true };
     return error.retryable ? { status: 'unreachable', id, error: message } : { status: 'failed', id, error: message, reason: 'auth' };
   }
 }

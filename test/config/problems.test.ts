@@ -71,6 +71,27 @@ describe('config problems', () => {
     assert.equal((await parse(`${VALID}log: { level: fatal }\n`)).log.level, 'fatal');
   });
 
+  it('places a problem reached through an alias at the alias, not at the anchor it shares with another path', async () => {
+    const text = `${VALID.split('providers:')[0]}providers:
+  - name: a
+    adapter: flagd
+    environments: &envs
+      - name: production
+        source: 3
+  - name: b
+    adapter: flagd
+    environments: *envs
+`;
+    const error = await parse(text).then(
+      () => assert.fail('expected the config to be rejected'),
+      (e: unknown) => e as ConfigError,
+    );
+    assert.deepEqual(
+      error.lines.map((line) => /^\S+:(\d+:\d+): (\S+):/.exec(line)?.slice(1).join(' ')),
+      ['10:9 providers[0].environments[0].source', '13:19 providers[1].environments[0].source'],
+    );
+  });
+
   it('reports an empty file', async () => {
     assert.deepEqual(await problemsOf('# nothing yet\n'), ['(root): the file is empty; expected a mapping with jira and providers']);
   });

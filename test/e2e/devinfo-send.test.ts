@@ -126,11 +126,12 @@ describe('flagsync send (CLI as a process)', function () {
     assert.equal(sim.requests.length, 0);
   });
 
-  it('a deployment has no build references: --commit and --repository-uri are build options only (exit 2)', async () => {
-    const result = await runCli([...DEPLOYMENT(c), '--commit', 'abc123'], noCi);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /unknown option '--commit'/);
-    assert.equal(sim.requests.length, 0);
+  it('a deployment has no build references: --commit and --repository-uri are ignored with a warning, and hidden', async () => {
+    const result = await runCli([...DEPLOYMENT(c), '--commit', 'abc123', '--repository-uri', 'https://git.example/web.git'], noCi);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^warning: --commit and --repository-uri: build options, ignored for a deployment/m);
+    const help = await runCli(['send', 'deployment', '--help']);
+    assert.doesNotMatch(help.stdout, /--commit |--repository-uri/);
   });
 
   it("the issue's deployment command line sends one deployment linked to PROJ-9 and exits 0", async () => {

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { runCli } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
@@ -101,6 +103,33 @@ describe('CLI: config checks users expect', function () {
       error: { kind: string };
     };
     assert.deepEqual([json.exitCode, json.error.kind], [2, 'config']);
+    // The same from validate --connect and send, which never spools what no later try could deliver.
+    const validated = await runCli(['validate', '--connect', '--config', disagree]);
+    assert.equal(validated.code, 2);
+    assert.match(validated.stdout, /^config error: jira: jira\.site \S+ has cloud id/m);
+    const spool = path.join(dir, 'spool');
+    const sent = await runCli([
+      'send',
+      'build',
+      '--config',
+      disagree,
+      '--pipeline-id',
+      'web',
+      '--build-number',
+      '7',
+      '--state',
+      'successful',
+      '--url',
+      'http://ci.example/web/7',
+      '--issue-keys',
+      'PROJ-1',
+      '--spool',
+      spool,
+      '--no-ci',
+    ]);
+    assert.equal(sent.code, 2, sent.stdout + sent.stderr);
+    assert.match(sent.stderr, /^config error: jira\.site \S+ has cloud id/m);
+    assert.ok(!existsSync(spool) || readdirSync(spool).filter((f) => f.endsWith('.event.json')).length === 0, 'nothing spooled');
     assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bulk')).length, 0);
     const agree = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], { jira: { site: sim.url, cloudId: sim.cloudId } });
     assert.equal((await runCli(['run', '--once', '--config', agree])).code, 0);

@@ -105,6 +105,15 @@ describe('Unleash rollout mapping', function () {
       { ...enabled(strategy('default')), unlistedStrategies: {} },
       { rules: 2, text: 'strategies of a release plan | everyone' },
     ],
+    [
+      'a child flag on a release plan → requires its parent, then the milestone, never "everyone"',
+      {
+        ...enabled(),
+        dependencies: [{ feature: 'parent', enabled: true, variants: [] }],
+        unlistedStrategies: { milestone: 'Beta 10%' },
+      },
+      { rules: 1, text: 'requires parent; release plan milestone Beta 10%' },
+    ],
     ['out-of-range rollout is clamped', enabled(strategy('flexibleRollout', { parameters: { rollout: '140' } })), { percentage: 100 }],
     [
       'a parent flag → requires it, not a bare percentage',

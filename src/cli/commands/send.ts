@@ -94,6 +94,8 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
     return EXIT_OK;
   }
   const result = await deliver(createClient(config, logger), event, properties);
+  // Never spooled: no later try can go before the config changes, and a pipeline must not pass on it.
+  if (result.status === 'failed' && result.configConflict === true) throw new ExitError(EXIT_USAGE, [`config error: ${result.error}`]);
   const spooling = spoolWanted(flags) && (result.status === 'unreachable' || (result.status === 'failed' && !refusesTheEvent(result)));
   // A spooled event's JSON says so (spool() prints it); every other outcome is Jira's answer as it is.
   if (flags.json === true && !spooling) out(JSON.stringify(result));
@@ -163,6 +165,13 @@ export function sendBuildCommand(opts: BuildSendOptions & SendFlags): Promise<nu
 }
 
 /** `flagsync send deployment`: as `send build`, for one deployment. */
-export function sendDeploymentCommand(opts: DeploymentSendOptions & SendFlags): Promise<number> {
+export function sendDeploymentCommand(
+  opts: DeploymentSendOptions & SendFlags & { readonly commit?: string; readonly repositoryUri?: string },
+): Promise<number> {
+  const ignored = [opts.commit === undefined ? [] : ['--commit'], opts.repositoryUri === undefined ? [] : ['--repository-uri']].flat();
+  if (ignored.length > 0)
+    err(
+      `warning: ${ignored.join(' and ')}: build options, ignored for a deployment (Jira's deployments have no commit); a later version refuses them`,
+    );
   return runSend(opts, (ctx) => prepareDeployment(opts, ctx));
 }

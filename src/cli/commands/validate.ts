@@ -5,9 +5,10 @@ import type { FlagsyncConfig } from '../../config';
 import { redact, type Logger } from '../../log';
 import { loadConfigOrExit, loggerFor } from '../context';
 import type { GlobalOptions } from '../options';
-import { EXIT_FAILED, EXIT_OK } from '../exit';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
 import { closeProviders, createClient, createProviders } from '../wiring';
 import { printOut } from '../output';
+import { JiraSettingsConflict } from '../../jira/types';
 
 export interface ValidateOptions extends GlobalOptions {
   /** Also read every source and obtain a Jira token and the cloud id. */
@@ -18,6 +19,8 @@ interface Check {
   readonly check: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** The config contradicts itself in a way only Jira could tell (site and cloudId of different sites): exit 2. */
+  readonly configError?: true;
 }
 
 const message = (error: unknown): string => redact(error instanceof Error ? error.message : String(error));
@@ -60,7 +63,12 @@ async function jiraCheck(config: FlagsyncConfig, logger: Logger): Promise<Check>
     const from = config.jira.site !== undefined ? ` (site ${config.jira.site})` : ' (as configured: set jira.site too to have it checked)';
     return { check: 'jira', ok: true, detail: `token obtained from ${config.jira.tokenUrl}; cloud id ${cloudId}${from}` };
   } catch (error) {
-    return { check: 'jira', ok: false, detail: message(error) };
+    return {
+      check: 'jira',
+      ok: false,
+      detail: message(error),
+      ...(error instanceof JiraSettingsConflict && { configError: true as const }),
+    };
   }
 }
 
@@ -78,15 +86,20 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
     checks.push(...(await providerChecks(config, logger)), await jiraCheck(config, logger));
   }
   const ok = checks.every((c) => c.ok);
+  const code = ok ? EXIT_OK : checks.some((c) => c.configError === true) ? EXIT_USAGE : EXIT_FAILED;
   if (options.json === true) {
     printOut(JSON.stringify({ ok, providers: config.providers.map((p) => p.name), warnings, checks }));
-    return ok ? EXIT_OK : EXIT_FAILED;
+    return code;
   }
   const line =
     config.providers.length === 0
       ? `config OK: ${config.path}: no providers (enough for \`flagsync send\`; run and plan need at least one)`
       : `config OK: ${config.path}: ${config.providers.length} provider(s): ${names}; schedule "${config.schedule}"`;
-  const lines = [line, ...warnings.map((w) => `warning: ${w}`), ...checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.check}: ${c.detail}`)];
+  const lines = [
+    line,
+    ...warnings.map((w) => `warning: ${w}`),
+    ...checks.map((c) => `${c.ok ? 'ok' : c.configError === true ? 'config error' : 'FAILED'}: ${c.check}: ${c.detail}`),
+  ];
   printOut(lines.join('\n'));
-  return ok ? EXIT_OK : EXIT_FAILED;
+  return code;
 }
