@@ -4,7 +4,7 @@ import { devinfoKind } from '../jira';
 import type { JiraRepository } from '../jira/payloads';
 import type { KindDescription } from '../jira/types';
 import type { UnchangedSource } from '../kit/contract';
-import { DevinfoSnapshotCodec, type DevinfoSnapshotData } from '../kit/devinfo';
+import { DevinfoSnapshotCodec, MAX_CURSOR_LENGTH, type DevinfoSnapshotData } from '../kit/devinfo';
 import { linkRepository, type LinkedRepository as DevRepository } from '../model/devinfo-links';
 import type { ProviderDesired } from './desired';
 import { branchJiraId, desiredDevinfo, type DevinfoPayload } from './devinfo-desired';
@@ -46,15 +46,42 @@ export interface DevinfoRead {
   readonly repositories: readonly DevRepository[];
   readonly sourceFingerprint?: string;
   readonly unchanged?: true;
+  /** What was trimmed from the adapter's answer (a cursor too long to keep), for the run's warnings. */
+  readonly warnings?: readonly string[];
+}
+
+/**
+ * A cursor over MAX_CURSOR_LENGTH is dropped, with a warning naming the repository, instead of failing the whole
+ * snapshot: the next read goes by its commit window alone, as before cursors.
+ */
+function withoutLongCursors(value: unknown, warnings: string[]): unknown {
+  const repositories = (value as { repositories?: unknown } | null)?.repositories;
+  if (!Array.isArray(repositories)) return value;
+  let trimmed: unknown[] | undefined;
+  repositories.forEach((repo: unknown, i) => {
+    const cursor = (repo as { cursor?: unknown } | null)?.cursor;
+    if (typeof cursor !== 'string' || cursor.length <= MAX_CURSOR_LENGTH) return;
+    const { cursor: _tooLong, ...rest } = repo as Record<string, unknown>;
+    (trimmed ??= [...repositories])[i] = rest;
+    warnings.push(
+      `repository ${String(rest['id'])}: its cursor (${cursor.length} characters) is over ${MAX_CURSOR_LENGTH}, not kept: the next read goes by its commit window alone`,
+    );
+  });
+  return trimmed === undefined ? value : { ...(value as object), repositories: trimmed };
 }
 
 /** Validates what an adapter returned, as validateSnapshot does for flags, and links it to issues. */
 export function checkDevinfoSnapshot(value: unknown): DevinfoRead {
-  const decoded = DevinfoSnapshotCodec.decode(value);
+  const warnings: string[] = [];
+  const decoded = DevinfoSnapshotCodec.decode(withoutLongCursors(value, warnings));
   if (isLeft(decoded))
     throw new Error(`adapter returned an invalid devinfo snapshot: ${describeErrors(decoded.left).slice(0, 5).join('; ')}`);
   const { repositories, sourceFingerprint } = decoded.right;
-  return { repositories: repositories.map(linkRepository), ...(sourceFingerprint !== undefined && { sourceFingerprint }) };
+  return {
+    repositories: repositories.map(linkRepository),
+    ...(sourceFingerprint !== undefined && { sourceFingerprint }),
+    ...(warnings.length > 0 && { warnings }),
+  };
 }
 
 const isUnchanged = (value: DevinfoSnapshotData | UnchangedSource): value is UnchangedSource =>
@@ -124,7 +151,9 @@ export function desireDevinfo(
     }
     for (const id of ids) owner.set(id, provider);
     if (source.data.unchanged === true) return unchangedSourceDesired(context.state, 'devinfo', provider);
-    return desiredDevinfo(source.data.repositories, provider);
+    const desired = desiredDevinfo(source.data.repositories, provider);
+    const trimmed = source.data.warnings ?? [];
+    return trimmed.length === 0 ? desired : { ...desired, warnings: [...trimmed, ...desired.warnings] };
   });
 }
 

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createClient } from '../../src/cli/wiring';
 import { loadConfig } from '../../src/config';
-import type { DevCommit, DevinfoReadContext, DevinfoSnapshot } from '../../src/kit';
+import { MAX_CURSOR_LENGTH, type DevCommit, type DevinfoReadContext, type DevinfoSnapshot } from '../../src/kit';
 import { silentLogger } from '../../src/log';
 import { devinfoReconcileKind } from '../../src/reconcile/devinfo-kind';
 import { runOnce, type ProviderRuntime } from '../../src/reconcile/run';
@@ -113,6 +113,18 @@ describe('devinfo: the cursor of a repository read, handed back to the next read
     scripted.reads([commit(4)], 'cursor-3');
     await run();
     assert.deepEqual(scripted.received, [undefined, 'cursor-1', 'cursor-2']);
+  });
+
+  it("an adapter's cursor over the limit is dropped with a warning naming the repository; the read still goes", async () => {
+    scripted.reads([commit(1)], 'x'.repeat(MAX_CURSOR_LENGTH + 1));
+    const report = await run();
+    assert.equal(report.ok, true, JSON.stringify(report.results));
+    assert.ok(
+      report.results[0]!.warnings.some((w) => /^repository web: its cursor \(2000001 characters\) is over 2000000, not kept/.test(w)),
+      JSON.stringify(report.results[0]!.warnings),
+    );
+    assert.equal((await store.load()).repositories?.['web']?.c, undefined);
+    assert.equal(sim.stored('devinfo').length > 0, true, 'its commits reached Jira');
   });
 
   it('stays where it was while Jira has not answered what was read since', async () => {
