@@ -222,7 +222,8 @@ export function mapFlagEnvironment(
   const url = (linkOf ?? environmentLink(defs, settings))(key);
   const name = defs.environment;
   const { lastUpdated } = defs;
-  const defaultValue = defaultRaw === undefined ? undefined : flagValueToText(defaultRaw);
+  // Jira's default value is what is served while off: for a DISABLED flag flagd serves no variant (the code default).
+  const defaultValue = !enabled || defaultRaw === undefined ? undefined : flagValueToText(defaultRaw);
   // Keys in the order they always had, the optional ones only when set. The usual shapes are written out whole, so
   // each object holds its fields itself rather than in a second, grown array of properties.
   if (defaultValue !== undefined && url !== undefined) {

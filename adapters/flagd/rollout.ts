@@ -28,6 +28,8 @@ interface Bucket {
 const COMPUTED_SPLIT = 'fractional split (computed weights)';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A variant the flag defines itself: `in` would also find `constructor` and the like on every object. */
+const hasVariant = (flag: FlagdFlag, name: string): boolean => Object.prototype.hasOwnProperty.call(flag.variants, name);
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -43,7 +45,7 @@ function onRuleOf(flag: FlagdFlag, onVariants: readonly string[] | undefined): O
     }
   }
   if (any && allBoolean) return { by: 'value', variants: flag.variants };
-  if (onVariants !== undefined && onVariants.some((name) => name in flag.variants)) return { by: 'name', names: onVariants };
+  if (onVariants !== undefined && onVariants.some((name) => hasVariant(flag, name))) return { by: 'name', names: onVariants };
   return NO_ON_RULE;
 }
 
@@ -76,7 +78,7 @@ function bucketAt(flagKey: string, flag: FlagdFlag, args: readonly unknown[], i:
   const weight: unknown = entry[1] === undefined ? 1 : entry[1];
   if (typeof variant !== 'string' && typeof variant !== 'number' && typeof variant !== 'boolean') return undefined;
   const name = String(variant);
-  if (!(name in flag.variants)) {
+  if (!hasVariant(flag, name)) {
     throw new FlagdFileError([
       `flags.${flagKey}.targeting: fractional bucket names ${JSON.stringify(name)}, which is not a variant of the flag`,
     ]);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * 3: a boolean flag whose rollouts leave nobody a `true` is off (it read as on for 0%), and every read confirms its
  * namespaces exist (one accepted with a namespace that does not is read again, and fails).
  */
-const MAPPING_REVISION = 3;
+const MAPPING_REVISION = 4;
 
 /**
  * What besides Flipt's data decides the snapshot. The token is left out: it decides whether a namespace can be read,

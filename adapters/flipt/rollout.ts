@@ -1,4 +1,4 @@
-import type { Rollout } from '../../src/kit';
+import { cutText, type Rollout } from '../../src/kit';
 import type { FliptFlag, FliptRollout, FliptRule, FliptTargeting } from './codecs';
 
 /** What one environment of a Flipt flag shows in Jira: on or off, the value served while off, how far it reaches. */
@@ -11,7 +11,8 @@ export interface FliptStatus {
 /** Jira's cap on rollout text. */
 const MAX_TEXT = 255;
 
-const clip = (text: string): string => (text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`);
+/** Whole characters only: a cut through an emoji would send half of it. */
+const clip = (text: string): string => cutText(text, MAX_TEXT, '…');
 
 const byRank = <T extends { readonly rank?: number | null }>(items: readonly T[]): T[] =>
   [...items].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
@@ -49,7 +50,8 @@ function booleanStatus(flag: FliptFlag, rollouts: readonly FliptRollout[]): Flip
     if (covered >= 100) break;
     const { threshold } = rollout;
     if (threshold != null) {
-      const percentage = Math.min(100, Math.max(0, threshold.percentage ?? 0));
+      // Buckets are whole (0–99) and taken below the percentage: 30.5% takes buckets 0–30, 31 of them.
+      const percentage = Math.ceil(Math.min(100, Math.max(0, threshold.percentage ?? 0)));
       if (percentage <= covered) continue;
       if (threshold.value === true) toTrue += percentage - covered;
       covered = percentage;
@@ -63,38 +65,49 @@ function booleanStatus(flag: FliptFlag, rollouts: readonly FliptRollout[]): Flip
   if (reached.every((r) => r.threshold != null)) return { enabled: true, defaultValue: 'false', rollout: { percentage: share(toTrue) } };
   const steps = reached.map((r) =>
     r.threshold != null
-      ? `${share(r.threshold.percentage ?? 0)}% → ${r.threshold.value === true}`
+      ? `${Math.ceil(share(r.threshold.percentage ?? 0))}% → ${r.threshold.value === true}`
       : `${segmentsOf(r.segment?.segments)} → ${r.segment?.value === true}`,
   );
   const text = clip([...steps, ...(fallbackReached ? [`else ${fallback}`] : [])].join('; '));
   return { enabled: true, defaultValue: 'false', rollout: { rules: reached.length, text } };
 }
 
-/** What an enabled variant flag serves when no rule matches: its default variant, or none. */
-function otherwiseOf(flag: FliptFlag): string {
+/** A variant flag's default variant, if it has one. */
+function defaultVariantOf(flag: FliptFlag): string | undefined {
   const key = flag.defaultVariant?.key;
-  return typeof key === 'string' && key !== '' ? key : 'no variant (the application default)';
+  return typeof key === 'string' && key !== '' ? key : undefined;
 }
 
-/** One rule's variants and shares, e.g. "learned 10%, bm25 90%". */
-function distributionOf(rule: FliptRule): string {
-  const parts = (rule.distributions ?? [])
-    .filter((d) => (d.rollout ?? 0) > 0)
-    .map((d) => `${d.variantKey ?? '?'} ${share(d.rollout ?? 0)}%`);
-  return parts.length === 0 ? 'no variant' : parts.join(', ');
+/** What a variant flag serves where nothing else decides: its default variant, or none. */
+function otherwiseOf(flag: FliptFlag): string {
+  return defaultVariantOf(flag) ?? 'no variant (the application default)';
 }
 
 /**
- * A variant flag. Disabled, Flipt serves no variant at all (the application's own default), so Jira gets no default
- * value. Enabled, its rules (in rank order, each for its segments, with a split of variants) decide; whoever no rule
- * matches gets the default variant, or no variant.
+ * One matched rule's variants and shares, e.g. "learned 10%, bm25 90%". Flipt gives what the distributions leave
+ * (all of it, without any) the default variant, not the next rule.
+ */
+function distributionOf(rule: FliptRule, otherwise: string): string {
+  const given = (rule.distributions ?? []).filter((d) => (d.rollout ?? 0) > 0);
+  const rest = 100 - given.reduce((sum, d) => sum + (d.rollout ?? 0), 0);
+  const parts = given.map((d) => `${d.variantKey ?? '?'} ${share(d.rollout ?? 0)}%`);
+  if (parts.length === 0) return otherwise;
+  return rest >= 0.005 ? [...parts, `${otherwise} ${share(rest)}%`].join(', ') : parts.join(', ');
+}
+
+/**
+ * A variant flag. Flipt serves its default variant while it is disabled (since 1.47; before, no variant), so that is
+ * Jira's default value. Enabled, its rules (in rank order, each for its segments, with a split of variants) decide;
+ * whoever no rule matches gets the default variant, or no variant.
  */
 function variantStatus(flag: FliptFlag, rules: readonly FliptRule[]): FliptStatus {
-  if (!flag.enabled) return { enabled: false };
+  const defaultVariant = defaultVariantOf(flag);
+  const served = defaultVariant === undefined ? {} : { defaultValue: defaultVariant };
+  if (!flag.enabled) return { enabled: false, ...served };
   const otherwise = otherwiseOf(flag);
-  if (rules.length === 0) return { enabled: true, rollout: { text: clip(`everyone gets ${otherwise}`) } };
-  const steps = byRank(rules).map((rule) => `${segmentsOf(rule.segments)}: ${distributionOf(rule)}`);
-  return { enabled: true, rollout: { rules: rules.length, text: clip(`${steps.join('; ')}; else ${otherwise}`) } };
+  if (rules.length === 0) return { enabled: true, ...served, rollout: { text: clip(`everyone gets ${otherwise}`) } };
+  const steps = byRank(rules).map((rule) => `${segmentsOf(rule.segments)}: ${distributionOf(rule, otherwise)}`);
+  return { enabled: true, ...served, rollout: { rules: rules.length, text: clip(`${steps.join('; ')}; else ${otherwise}`) } };
 }
 
 /**
@@ -105,6 +118,8 @@ export function fliptStatus(flag: FliptFlag, targeting: FliptTargeting | undefin
   const isVariant = flag.type === 'VARIANT_FLAG_TYPE';
   if (targeting !== undefined) return isVariant ? variantStatus(flag, targeting.rules) : booleanStatus(flag, targeting.rollouts);
   if (!isVariant) return { enabled: flag.enabled, defaultValue: 'false' };
-  if (!flag.enabled) return { enabled: false };
-  return { enabled: true, rollout: { text: clip(`rules not read; else ${otherwiseOf(flag)}`) } };
+  const defaultVariant = defaultVariantOf(flag);
+  const served = defaultVariant === undefined ? {} : { defaultValue: defaultVariant };
+  if (!flag.enabled) return { enabled: false, ...served };
+  return { enabled: true, ...served, rollout: { text: clip(`rules not read; else ${otherwiseOf(flag)}`) } };
 }

@@ -21,9 +21,9 @@ function env(flag: FlagdFlag, extra: Partial<FlagdMapSettings> = {}): FlagEnviro
 describe('flagd map: state and targeting → environment status', () => {
   const rows: { name: string; flag: FlagdFlag; onVariants?: string[]; expect: Partial<FlagEnvironment> }[] = [
     {
-      name: 'DISABLED → enabled false, default value of the default variant, no rollout',
+      name: 'DISABLED → enabled false, no default value (flagd serves no variant: the code default), no rollout',
       flag: { state: 'DISABLED', variants: BOOL, defaultVariant: 'on' },
-      expect: { enabled: false, defaultValue: 'true', rollout: undefined },
+      expect: { enabled: false, defaultValue: undefined, rollout: undefined },
     },
     {
       name: 'ENABLED boolean without targeting serving true → 100%',
@@ -213,8 +213,8 @@ describe('flagd map: state and targeting → environment status', () => {
     },
     {
       name: 'object flag: default value is JSON',
-      flag: { state: 'DISABLED', variants: { v1: { color: 'red', size: 2 } }, defaultVariant: 'v1' },
-      expect: { enabled: false, defaultValue: '{"color":"red","size":2}' },
+      flag: { state: 'ENABLED', variants: { v1: { color: 'red', size: 2 } }, defaultVariant: 'v1' },
+      expect: { enabled: true, defaultValue: '{"color":"red","size":2}' },
     },
     {
       name: 'null default variant: no default value, everyone gets the application default',
@@ -530,6 +530,24 @@ describe('flagd map: a flag the mapping cannot use → skipped', () => {
       ['typo'],
     );
     assert.match(skipped[0]!.reason, /^environment "production": flags\.typo\.targeting: .*"yes"/);
+  });
+
+  it('a bucket naming what every object has (constructor, toString) is no variant of the flag either', () => {
+    const inherited: FlagdFlag = {
+      ...typo,
+      targeting: {
+        fractional: [
+          ['constructor', 50],
+          ['off', 50],
+        ],
+      },
+    };
+    const { skipped } = mapFlagdDefinitions([defs('production', { flags: { inherited, good } })], settings);
+    assert.deepEqual(
+      skipped.map((s) => s.key),
+      ['inherited'],
+    );
+    assert.match(skipped[0]!.reason, /flags\.inherited\.targeting: .*"constructor"/);
   });
 
   it('names the source in the reason when a label is given', () => {

@@ -39,7 +39,7 @@ describe('flagd snapshot from local files', () => {
       alpha.environments.map((e) => ({ name: e.name, enabled: e.enabled, defaultValue: e.defaultValue, rollout: e.rollout })),
       [
         { name: 'production', enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
-        { name: 'staging', enabled: false, defaultValue: 'false', rollout: undefined },
+        { name: 'staging', enabled: false, defaultValue: undefined, rollout: undefined },
       ],
     );
   });

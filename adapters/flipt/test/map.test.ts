@@ -23,7 +23,7 @@ describe('flipt mapping', () => {
     );
   });
 
-  it('names what a variant flag serves when no rule matches, and gives it no default value (off, Flipt serves none)', () => {
+  it('names what a variant flag serves when no rule matches; its default value is the default variant, on or off', () => {
     const variant = (extra: Partial<FliptFlag>) => flag({ type: 'VARIANT_FLAG_TYPE', defaultVariant: { key: 'bm25' }, ...extra });
     const [out] = normalizeFliptFlags(
       [
@@ -36,9 +36,9 @@ describe('flipt mapping', () => {
     assert.deepEqual(
       out!.environments.map((e) => [e.enabled, e.defaultValue, e.rollout]),
       [
-        [true, undefined, { text: 'everyone gets bm25' }],
-        [false, undefined, undefined],
-        [true, undefined, { text: 'rules not read; else bm25' }],
+        [true, 'bm25', { text: 'everyone gets bm25' }],
+        [false, 'bm25', undefined],
+        [true, 'bm25', { text: 'rules not read; else bm25' }],
       ],
     );
   });

@@ -39,6 +39,12 @@ describe("flipt status: boolean flags (rollouts in rank order, else the flag's `
     assert.deepEqual(booleanWith(true, threshold(40, false, 2), threshold(10, true, 1)).rollout, { percentage: 70 });
   });
 
+  it('a fractional threshold takes whole buckets (0–99 below it): 30.5% is 31%, and 30.2% then 30.5% leaves the second nobody', () => {
+    assert.deepEqual(booleanWith(false, threshold(30.5, true)).rollout, { percentage: 31 });
+    assert.deepEqual(booleanWith(false, threshold(0.5, true)).rollout, { percentage: 1 });
+    assert.deepEqual(booleanWith(false, threshold(30.2, true, 1), threshold(30.5, true, 2)).rollout, { percentage: 31 });
+  });
+
   it('a later threshold below an earlier one takes nobody', () => {
     assert.deepEqual(booleanWith(false, threshold(50, true, 1), threshold(20, false, 2)).rollout, { percentage: 50 });
   });
@@ -102,13 +108,18 @@ describe('flipt status: variant flags (rules in rank order, else the default var
     distributions: Object.entries(split).map(([variantKey, rollout]) => ({ variantKey, rollout })),
   });
 
-  it('off serves no variant at all: no default value, no rollout', () => {
-    assert.deepEqual(fliptStatus(variant(false, 'bm25'), { rules: [rule(['beta'], { learned: 100 })], rollouts: [] }), { enabled: false });
+  it('off serves its default variant (Flipt 1.47 and later), or nothing without one; no rollout', () => {
+    assert.deepEqual(fliptStatus(variant(false, 'bm25'), { rules: [rule(['beta'], { learned: 100 })], rollouts: [] }), {
+      enabled: false,
+      defaultValue: 'bm25',
+    });
+    assert.deepEqual(fliptStatus(variant(false), { rules: [], rollouts: [] }), { enabled: false });
   });
 
   it('on without rules: everyone gets the default variant (or none)', () => {
     assert.deepEqual(fliptStatus(variant(true, 'bm25'), { rules: [], rollouts: [] }), {
       enabled: true,
+      defaultValue: 'bm25',
       rollout: { text: 'everyone gets bm25' },
     });
     assert.deepEqual(fliptStatus(variant(true), { rules: [], rollouts: [] }).rollout, {
@@ -121,6 +132,14 @@ describe('flipt status: variant flags (rules in rank order, else the default var
     assert.deepEqual(fliptStatus(variant(true, 'bm25'), { rules, rollouts: [] }).rollout, {
       rules: 2,
       text: 'segment beta: learned 10%, bm25 90%; segment everyone: bm25 100%; else bm25',
+    });
+  });
+
+  it('a matched rule gives what its split leaves (all of it, without one) to the default variant, not the next rule', () => {
+    const rules = [rule(['beta'], { learned: 30 }, 1), rule(['staff'], {}, 2)];
+    assert.deepEqual(fliptStatus(variant(true, 'bm25'), { rules, rollouts: [] }).rollout, {
+      rules: 2,
+      text: 'segment beta: learned 30%, bm25 70%; segment staff: bm25; else bm25',
     });
   });
 

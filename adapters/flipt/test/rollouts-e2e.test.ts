@@ -62,7 +62,7 @@ describe('flipt end to end: rules and rollouts from the evaluation snapshot', ()
     const env = await production(api.url, 'search-ranking');
     assert.deepEqual(
       [env.enabled, env.defaultValue, env.rollout],
-      [true, undefined, { rules: 1, text: 'segment beta-testers: learned 20%, bm25 80%; else bm25' }],
+      [true, 'bm25', { rules: 1, text: 'segment beta-testers: learned 20%, bm25 80%; else bm25' }],
     );
   });
 
