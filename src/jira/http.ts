@@ -110,6 +110,7 @@ export class JiraHttp {
       let response: AxiosResponse | undefined;
       let failure: string;
       let tokenFailure = false;
+      let tokenWaitMs: number | undefined;
       try {
         token = request.auth ? await tokens.getToken() : undefined;
         requests++;
@@ -119,6 +120,7 @@ export class JiraHttp {
         // validateStatus accepts every status, so an axios error here means no HTTP answer arrived.
         if (!(error instanceof TokenUnavailableError) && !isAxiosError(error)) throw error;
         tokenFailure = error instanceof TokenUnavailableError;
+        if (error instanceof TokenUnavailableError) tokenWaitMs = error.retryAfterMs;
         failure = error instanceof TokenUnavailableError ? error.message : describeNetworkError(error);
       }
       logger.debug({ method: request.method, url: request.url, attempt: attempts, result: failure }, 'jira: request');
@@ -141,7 +143,7 @@ export class JiraHttp {
       if (attempts >= policy.maxAttempts)
         return gaveUp(`${where}: ${failure} after ${attempts} attempt(s)`, response?.status, tokenFailure ? failure : undefined);
       const backoff = backoffDelay(attempts, policy.backoffBaseMs, policy.backoffCapMs, this.deps.random);
-      const retryAfter = response === undefined ? undefined : parseRetryAfter(response.headers['retry-after'], this.deps.now());
+      const retryAfter = response === undefined ? tokenWaitMs : parseRetryAfter(response.headers['retry-after'], this.deps.now());
       // A 429 without Retry-After may still say when its window resets; a reset already past (clocks differ) is no
       // reason to retry back to back, so the backoff stands as the least wait.
       const reset =
@@ -150,7 +152,8 @@ export class JiraHttp {
           : undefined;
       const asked = retryAfter ?? reset;
       if (asked !== undefined && asked > policy.maxRetryAfterMs) {
-        const header = retryAfter !== undefined ? 'Retry-After' : 'X-RateLimit-Reset';
+        const header =
+          tokenWaitMs !== undefined ? "the token endpoint's Retry-After" : retryAfter !== undefined ? 'Retry-After' : 'X-RateLimit-Reset';
         return gaveUp(
           `${where}: ${failure}; Jira asked to wait ${Math.ceil(asked / 1000)} s (${header}), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
           response?.status,

@@ -3,6 +3,7 @@ import { isRight } from 'fp-ts/Either';
 import { registerShortLivedSecret, type Logger } from '../log';
 import { AccessTokenCodec, expiresInOf, oauthErrorText } from './codecs';
 import { describeNetworkError } from './network-error';
+import { parseRateLimitReset, parseRetryAfter } from './retry-after';
 import { JiraAuthError } from './types';
 
 /** The token endpoint could not give a token this time (network, 5xx, 408, 429, malformed body): worth retrying. */
@@ -10,9 +11,13 @@ import { JiraAuthError } from './types';
 const DEFAULT_TOKEN_URL_TEXT = 'https://api.atlassian.com/oauth/token';
 
 export class TokenUnavailableError extends Error {
-  constructor(message: string) {
+  /** How long the token endpoint asked to wait (Retry-After, or a 429's X-RateLimit-Reset), when it said. */
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'TokenUnavailableError';
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -74,8 +79,8 @@ export class TokenProvider {
     } catch (error) {
       throw new TokenUnavailableError(`token request to ${tokenUrl} failed: ${describeNetworkError(error)}`);
     }
-    const { status, data } = response;
-    if (status < 200 || status >= 300) throw this.failure(status, data);
+    const { status, data, headers } = response;
+    if (status < 200 || status >= 300) throw this.failure(status, data, headers as Readonly<Record<string, unknown>>);
     const decoded = AccessTokenCodec.decode(data);
     if (!isRight(decoded)) throw new TokenUnavailableError(`token response from ${tokenUrl} has no access_token string`);
     const expiresIn = expiresInOf(data);
@@ -96,14 +101,19 @@ export class TokenProvider {
    * Only 408, 429 and 5xx are outages worth retrying; any other refusal (401/403 bad credentials, 400
    * invalid_client, 404 wrong tokenUrl) stays the same on every retry, so it is fatal and says why.
    */
-  private failure(status: number, data: unknown): Error {
+  private failure(status: number, data: unknown, headers: Readonly<Record<string, unknown>> = {}): Error {
     const { tokenUrl, clientId, clientSecret } = this.options;
     // An endpoint may echo the request back; the secret must not ride along in the message.
     const raw = oauthErrorText(data);
     const text = clientSecret === '' ? raw : raw.split(clientSecret).join('[REDACTED]');
     const detail = text === '' ? '' : `: ${text}`;
     if (status < 400 || status >= 500 || status === 408 || status === 429) {
-      return new TokenUnavailableError(`token request to ${tokenUrl} answered HTTP ${status}${detail}`);
+      // Asking again sooner than told earns an equal or longer wait: the retry honours it, as for Jira's own 429s.
+      const now = this.options.now();
+      const wait =
+        parseRetryAfter(headers['retry-after'], now) ??
+        (status === 429 ? parseRateLimitReset(headers['x-ratelimit-reset'], now) : undefined);
+      return new TokenUnavailableError(`token request to ${tokenUrl} answered HTTP ${status}${detail}`, wait);
     }
     if (status === 404) {
       // Nothing at that URL: the credentials were never looked at, so do not blame the client id.

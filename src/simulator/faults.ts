@@ -57,10 +57,11 @@ export class FaultQueue {
 }
 
 /** The answer of a 'status' fault: the given body, or the error shape the faulted endpoint normally uses. */
-export function statusFaultResponse(fault: Extract<Fault, { type: 'status' }>, path: string): SimResponse {
+export function statusFaultResponse(fault: Extract<Fault, { type: 'status' }>, path: string, now: number = Date.now()): SimResponse {
+  // `now` is the simulator's clock (tests may set one), the same token expiry goes by.
   const headers = {
     ...(fault.retryAfter !== undefined && { 'Retry-After': String(fault.retryAfter) }),
-    ...(fault.rateLimitReset !== undefined && { 'X-RateLimit-Reset': new Date(Date.now() + fault.rateLimitReset * 1000).toISOString() }),
+    ...(fault.rateLimitReset !== undefined && { 'X-RateLimit-Reset': new Date(now + fault.rateLimitReset * 1000).toISOString() }),
   };
   const message = fault.status === 429 ? 'Rate limit exceeded' : `Simulated fault: HTTP ${fault.status}`;
   let body = fault.body;

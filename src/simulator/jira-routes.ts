@@ -14,6 +14,8 @@ export interface JiraCall {
   readonly url: URL;
   readonly authorization: string | undefined;
   readonly body: RequestBody;
+  /** The request's Content-Type header, if any. */
+  readonly contentType?: string;
 }
 
 function decodeSegments(pathname: string): string[] | undefined {
@@ -51,6 +53,12 @@ export function routeJira(state: SimulatorState, call: JiraCall): SimResponse {
     ]);
   }
   let body: unknown;
+  // Every body Jira takes is JSON, declared so (FACTS: `Content-Type: application/json` on every request).
+  if (call.body.text.trim() !== '' && !/^application\/json\s*(;|$)/i.test(call.contentType ?? '')) {
+    return jiraError(handler.errorStyle, 415, [
+      `Unsupported Media Type: expected Content-Type application/json, got ${call.contentType ?? 'none'}`,
+    ]);
+  }
   if (call.body.text.trim() !== '') {
     try {
       body = JSON.parse(call.body.text);

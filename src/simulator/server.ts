@@ -40,7 +40,7 @@ function route(state: SimulatorState, req: http.IncomingMessage, url: URL, body:
   }
   if (url.pathname === '/_edge/tenant_info' && method === 'GET') return { status: 200, body: { cloudId: state.options.cloudId } };
   if (url.pathname.startsWith('/jira/')) {
-    return routeJira(state, { method, url, authorization: req.headers.authorization, body });
+    return routeJira(state, { method, url, authorization: req.headers.authorization, body, contentType: req.headers['content-type'] });
   }
   return proxyError(404, 'Not Found');
 }
@@ -78,7 +78,8 @@ export function createSimulatorServer(state: SimulatorState): SimulatorServer {
       return;
     }
     if (fault?.type === 'delay') await wait(fault.ms);
-    const response = fault?.type === 'status' ? statusFaultResponse(fault, url.pathname) : route(state, req, url, body);
+    const response =
+      fault?.type === 'status' ? statusFaultResponse(fault, url.pathname, state.options.now()) : route(state, req, url, body);
     record.status = response.status;
     sendResponse(res, response);
   }

@@ -111,6 +111,25 @@ describe('jira client against the simulator', () => {
     assert.equal(report.outcomes[0]?.status, 'accepted');
   });
 
+  it("honours the token endpoint's Retry-After (a 429 or 503 for the token), as Jira's own", async () => {
+    sim = await startSimulator();
+    sim.injectFault({ type: 'status', status: 429, retryAfter: 30, path: '/oauth/token', times: 2 });
+    const { deps, sleeps } = fastDeps();
+    const report = await createJiraClient(settingsFor(sim), deps).submit(featureFlagsKind, [flag('a')]);
+    assert.deepEqual(sleeps, [30_000, 30_000]);
+    assert.equal(report.outcomes[0]?.status, 'accepted');
+  });
+
+  it('gives up on a token endpoint asking to wait past maxRetryAfterMs, naming it', async () => {
+    sim = await startSimulator();
+    sim.injectFault({ type: 'status', status: 503, retryAfter: 3600, path: '/oauth/token', times: 1 });
+    const { deps, sleeps } = fastDeps();
+    const report = await createJiraClient(settingsFor(sim, { maxRetryAfterMs: 60_000 }), deps).submit(featureFlagsKind, [flag('a')]);
+    assert.deepEqual(sleeps, []);
+    const outcome = report.outcomes[0];
+    assert.ok(outcome?.status === 'failed' && /the token endpoint's Retry-After/.test(outcome.error), JSON.stringify(outcome));
+  });
+
   it('waits for X-RateLimit-Reset on a 429 that has no Retry-After', async () => {
     sim = await startSimulator();
     sim.injectFault({ type: 'status', status: 429, rateLimitReset: 5, path: '/bulk' });

@@ -290,6 +290,17 @@ describe('simulator: feature flags API', () => {
       assert.ok(messages(response.data)[0]!.startsWith('Malformed JSON'));
     });
 
+    it('answers 415 for a body not declared as JSON (Jira takes application/json only), charset allowed', async () => {
+      const body = JSON.stringify({ flags: [flag('ff-1')] });
+      const plain = await h.http.post(`${h.base('featureflags')}/bulk`, body, { headers: { ...headers, 'Content-Type': 'text/plain' } });
+      assert.equal(plain.status, 415);
+      assert.match(messages(plain.data)[0]!, /expected Content-Type application\/json, got text\/plain/);
+      const charset = await h.http.post(`${h.base('featureflags')}/bulk`, body, {
+        headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' },
+      });
+      assert.equal(charset.status, 202);
+    });
+
     it('answers 413 with the array body for a body over maxBodyBytes', async () => {
       const response = await submit({ flags: [flag('ff-1', { displayName: 'x'.repeat(70 * 1024) })] });
       assert.equal(response.status, 413);
