@@ -1,5 +1,5 @@
 import type { SourceHttp } from '../../src/kit';
-import { FliptFlagListCodec, FliptNamespaceCodec, type FliptFlag } from './codecs';
+import { FliptFlagListCodec, FliptInfoCodec, FliptNamespaceCodec, type FliptFlag } from './codecs';
 import { decodeFliptFlag, type FlagDecode } from './entity';
 
 /**
@@ -101,9 +101,32 @@ export async function confirmNamespace(read: NamespaceRead, http: SourceHttp, si
     hints: AUTH_HINTS,
   });
   if (found === undefined) {
+    // Flipt v2 keeps only the flag list under /api/v1: every namespace reads as missing there.
+    const major = await majorVersion(base, read.token, http, signal);
+    if (major !== undefined && major >= 2) {
+      throw new FliptReadError(
+        `Flipt ${major} answers no namespace through /api/v1 (GET ${shown} answered 404): this adapter reads Flipt 1.x's API; Flipt 2 is not supported yet`,
+        404,
+      );
+    }
     throw new FliptReadError(
       `namespace "${read.namespace}" does not exist in Flipt (GET ${shown} answered 404); check the environment's namespace (it defaults to the environment's name)`,
       404,
     );
+  }
+}
+
+/** Flipt's major version from `GET /meta/info` (`"v2.1.0"` or `"1.58.0"`), or undefined when it cannot be told. */
+async function majorVersion(base: string, token: string | undefined, http: SourceHttp, signal: AbortSignal): Promise<number | undefined> {
+  try {
+    const info = await http.getJson(new URL(`${base}/meta/info`), FliptInfoCodec, {
+      signal,
+      headers: fliptHeaders(token),
+      timeoutMs: 5_000,
+    });
+    const match = typeof info.version === 'string' ? /^v?(\d+)\./.exec(info.version) : null;
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
   }
 }

@@ -68,6 +68,22 @@ describe('Flipt: a namespace that does not exist', function () {
     assert.deepEqual([list.status, await list.json()], [200, { flags: [], nextPageToken: '', totalCount: 0 }]);
   });
 
+  it('a Flipt 2 server (no namespaces under /api/v1) is named as not supported, not as a missing namespace', async () => {
+    const v2 = await startFliptApi(data, { info: { body: { version: 'v2.0.1' } } });
+    try {
+      const flipt = flagSourceFromEntry(adapter, {
+        name: 'flipt',
+        url: v2.url,
+        token: FLIPT_TOKEN,
+        environments: [{ name: 'production', namespace: 'prodd', type: 'production' }],
+      });
+      const error = await rejectionOf(flipt.snapshot(live()));
+      assert.match(error.message, /Flipt 2 answers no namespace through \/api\/v1 .*Flipt 2 is not supported yet/);
+    } finally {
+      await v2.close();
+    }
+  });
+
   it('the namespace an environment defaults to (its name) is checked too', async () => {
     const error = await rejectionOf(source([{ name: 'production', type: 'production' }]).snapshot(live()));
     assert.match(error.message, /namespace "production" does not exist in Flipt/);
