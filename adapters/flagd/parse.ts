@@ -175,8 +175,31 @@ function checkedInFull(parsed: unknown): FlagdFile {
  * flagd's own (its published schema on the file with `$ref`s resolved, then the default variant), without building
  * the evaluators a flagd provider would: a sync reads definitions, it never evaluates them.
  */
+/**
+ * The flagd daemon also takes `flags` as an array of flags, each with its `key` (flagd's flagdConfig schema): as the
+ * map of flags by key that the rest reads. A key twice (flag sets may share one) is refused, naming both: flagsync
+ * keys Jira's flags by provider and key, so the two would be one flag in Jira.
+ */
+function flagsAsMap(parsed: unknown): unknown {
+  if (!isRecord(parsed) || !Array.isArray(parsed['flags'])) return parsed;
+  const flags: Record<string, unknown> = {};
+  const at = new Map<string, number>();
+  (parsed['flags'] as unknown[]).forEach((item, i) => {
+    const key = isRecord(item) ? item['key'] : undefined;
+    if (typeof key !== 'string' || key === '')
+      throw new FlagdFileError([`flags[${i}]: expected a flag with a "key" of at least one character (flags given as an array)`]);
+    const first = at.get(key);
+    if (first !== undefined)
+      throw new FlagdFileError([`flags[${i}].key: ${JSON.stringify(key)} is also the key of flags[${first}]; flagsync keys flags by key`]);
+    at.set(key, i);
+    const { key: _key, ...flag } = item as Record<string, unknown>;
+    flags[key] = flag;
+  });
+  return { ...parsed, flags };
+}
+
 export function readFlagdFile(text: string, format: FlagdFormat = 'json'): ParsedFlagdFile {
-  const parsed = parseDocument(text, format);
+  const parsed = flagsAsMap(parseDocument(text, format));
   const checked = checkedQuickly(parsed);
   if (checked !== undefined) return checked;
   const file = checkedInFull(parsed);

@@ -192,3 +192,45 @@ describe('flagd parse: targeting checked rule by rule', () => {
     assert.deepEqual(parsed.flags['f7']!.targeting, split(2));
   });
 });
+
+describe('flagd parse: flags given as an array (the flagd daemon takes both forms)', () => {
+  const flag = { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' };
+
+  it('reads each flag under its key, as the map form', () => {
+    const asArray = parseFlagdFile(
+      JSON.stringify({
+        flags: [
+          { key: 'a', ...flag },
+          { key: 'b', ...flag, state: 'DISABLED' },
+        ],
+      }),
+    );
+    const asMap = parseFlagdFile(file({ a: flag, b: { ...flag, state: 'DISABLED' } }));
+    assert.deepEqual(asArray, asMap);
+  });
+
+  it('in YAML too, with the schema checking each flag', () => {
+    const yaml = 'flags:\n  - key: a\n    state: ENABLED\n    variants: { on: true, off: false }\n    defaultVariant: on\n';
+    assert.deepEqual(Object.keys(parseFlagdFile(yaml, 'yaml').flags), ['a']);
+    assert.match(
+      problemsOf(JSON.stringify({ flags: [{ key: 'a', ...flag, state: 'ON' }] })),
+      /flags\.a\.state: must be one of "ENABLED", "DISABLED"/,
+    );
+  });
+
+  it('refuses a flag without a key, and a key twice, naming them', () => {
+    assert.match(problemsOf(JSON.stringify({ flags: [flag] })), /^flags\[0\]: expected a flag with a "key"/);
+    assert.match(
+      problemsOf(
+        JSON.stringify({
+          flags: [
+            { key: 'a', ...flag },
+            { key: 'b', ...flag },
+            { key: 'a', ...flag },
+          ],
+        }),
+      ),
+      /flags\[2\]\.key: "a" is also the key of flags\[0\]/,
+    );
+  });
+});
