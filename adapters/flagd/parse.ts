@@ -193,7 +193,8 @@ function flagsAsMap(parsed: unknown): unknown {
       throw new FlagdFileError([`flags[${i}].key: ${JSON.stringify(key)} is also the key of flags[${first}]; flagsync keys flags by key`]);
     at.set(key, i);
     const { key: _key, ...flag } = item as Record<string, unknown>;
-    flags[key] = flag;
+    // Defined, not assigned: a flag keyed `__proto__` is a flag like any other (as in the map form JSON.parse gives).
+    Object.defineProperty(flags, key, { value: flag, enumerable: true, writable: true, configurable: true });
   });
   return { ...parsed, flags };
 }

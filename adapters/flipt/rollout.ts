@@ -20,6 +20,9 @@ const byRank = <T extends { readonly rank?: number | null }>(items: readonly T[]
 /** Shares are floats in Flipt (`30.5`): kept to two decimals, within 0–100. */
 const share = (n: number): number => Math.min(100, Math.max(0, Math.round(n * 100) / 100));
 
+/** The share a threshold takes: buckets are whole (0–99) and taken below it, so 30.5% takes buckets 0–30, 31 of them. */
+const wholeBuckets = (percentage: number | null | undefined): number => Math.ceil(Math.min(100, Math.max(0, percentage ?? 0)));
+
 const segmentsOf = (segments: readonly { readonly key?: string | null }[] | null | undefined): string => {
   const keys = (segments ?? []).map((s) => s.key).filter((k): k is string => typeof k === 'string' && k !== '');
   return keys.length === 0 ? 'a segment' : `segment ${keys.join(', ')}`;
@@ -50,8 +53,7 @@ function booleanStatus(flag: FliptFlag, rollouts: readonly FliptRollout[]): Flip
     if (covered >= 100) break;
     const { threshold } = rollout;
     if (threshold != null) {
-      // Buckets are whole (0–99) and taken below the percentage: 30.5% takes buckets 0–30, 31 of them.
-      const percentage = Math.ceil(Math.min(100, Math.max(0, threshold.percentage ?? 0)));
+      const percentage = wholeBuckets(threshold.percentage);
       if (percentage <= covered) continue;
       if (threshold.value === true) toTrue += percentage - covered;
       covered = percentage;
@@ -65,7 +67,7 @@ function booleanStatus(flag: FliptFlag, rollouts: readonly FliptRollout[]): Flip
   if (reached.every((r) => r.threshold != null)) return { enabled: true, defaultValue: 'false', rollout: { percentage: share(toTrue) } };
   const steps = reached.map((r) =>
     r.threshold != null
-      ? `${Math.ceil(share(r.threshold.percentage ?? 0))}% → ${r.threshold.value === true}`
+      ? `${wholeBuckets(r.threshold.percentage)}% → ${r.threshold.value === true}`
       : `${segmentsOf(r.segment?.segments)} → ${r.segment?.value === true}`,
   );
   const text = clip([...steps, ...(fallbackReached ? [`else ${fallback}`] : [])].join('; '));

@@ -28,7 +28,7 @@ export { normalizeUnleashFeature } from './map';
  * Bump when the same Unleash data would map to other normalized flags (map.ts, rollout.ts, views.ts, the environment types admin-reader.ts reads): an instance
  * whose newest event did not move is otherwise not read again (see `snapshotUnlessUnchanged`).
  */
-const MAPPING_REVISION = 4;
+const MAPPING_REVISION = 5;
 
 const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_CONCURRENCY = 8;

@@ -154,9 +154,11 @@ export class JiraHttp {
       if (asked !== undefined && asked > policy.maxRetryAfterMs) {
         const header =
           tokenWaitMs !== undefined ? "the token endpoint's Retry-After" : retryAfter !== undefined ? 'Retry-After' : 'X-RateLimit-Reset';
+        const who = tokenWaitMs !== undefined ? 'the token endpoint' : 'Jira';
         return gaveUp(
-          `${where}: ${failure}; Jira asked to wait ${Math.ceil(asked / 1000)} s (${header}), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
+          `${where}: ${failure}; ${who} asked to wait ${Math.ceil(asked / 1000)} s (${header}), over the ${Math.ceil(policy.maxRetryAfterMs / 1000)} s cap`,
           response?.status,
+          tokenFailure ? failure : undefined,
         );
       }
       if (isAborted(request.signal)) return aborted();

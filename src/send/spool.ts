@@ -52,6 +52,8 @@ export interface DrainReport {
   /** Still in the spool: Jira was unreachable (draining stops at the first such event) or not tried yet. */
   readonly remaining: number;
   readonly stoppedBy?: string;
+  /** Stopped by jira.site and jira.cloudId naming different sites: the config must change first. */
+  readonly configConflict?: true;
 }
 
 /** Resolves with the new place, or undefined when another drain already moved the file. */
@@ -164,7 +166,13 @@ export async function drainSpool(
     } else if (result.status === 'failed' && result.reason !== 'unlisted' && !refusesTheEvent(result)) {
       // Refused credentials or a missing permission: an admin can fix that, so the events wait for them.
       logger.error({ error: result.error }, 'spool: Jira refused the request; events stay spooled');
-      return { delivered, rejected, remaining: kept + files.length - index, stoppedBy: result.error };
+      return {
+        delivered,
+        rejected,
+        remaining: kept + files.length - index,
+        stoppedBy: result.error,
+        ...(result.configConflict === true && { configConflict: true as const }),
+      };
     } else {
       const reason =
         result.status === 'rejected'

@@ -132,6 +132,19 @@ describe('CLI: config checks users expect', function () {
     assert.ok(!existsSync(spool) || readdirSync(spool).filter((f) => f.endsWith('.event.json')).length === 0, 'nothing spooled');
     assert.equal(sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/bulk')).length, 0);
     const agree = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], { jira: { site: sim.url, cloudId: sim.cloudId } });
+    // An event spooled while Jira was down is not drained under the contradiction either: exit 2, it stays.
+    sim.injectFault({ type: 'status', status: 503, path: '/builds/', times: 20 });
+    const args = ['--pipeline-id', 'web', '--build-number', '8', '--state', 'successful', '--url', 'http://ci.example/web/8'];
+    const spooled = await runCli(['send', 'build', '--config', agree, ...args, '--issue-keys', 'PROJ-1', '--spool', spool, '--no-ci']);
+    assert.equal(spooled.code, 0, spooled.stdout + spooled.stderr);
+    sim.clearFaults();
+    // writeSyncConfig wrote `agree` over the same file: the contradiction again, in a file of its own.
+    const conflict = path.join(dir, 'conflict.yaml');
+    await writeFile(conflict, (await readFile(agree, 'utf8')).replace(sim.cloudId, '99999999-8888-7777-6666-555555555555'));
+    const drained = await runCli(['send', 'drain', '--config', conflict, '--spool', spool]);
+    assert.equal(drained.code, 2, drained.stdout + drained.stderr);
+    assert.match(drained.stderr, /^config error: jira\.site \S+ has cloud id/m);
+    assert.equal(readdirSync(spool).filter((f) => f.endsWith('.event.json')).length, 1, 'still spooled');
     assert.equal((await runCli(['run', '--once', '--config', agree])).code, 0);
   });
 });

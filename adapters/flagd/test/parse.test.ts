@@ -218,6 +218,16 @@ describe('flagd parse: flags given as an array (the flagd daemon takes both form
     );
   });
 
+  it('a flag keyed __proto__ is a flag like any other, as in the map form', () => {
+    const text = JSON.stringify({
+      flags: [
+        { key: '__proto__', ...flag },
+        { key: 'b', ...flag },
+      ],
+    });
+    assert.deepEqual(Object.keys(parseFlagdFile(text).flags), ['__proto__', 'b']);
+  });
+
   it('refuses a flag without a key, and a key twice, naming them', () => {
     assert.match(problemsOf(JSON.stringify({ flags: [flag] })), /^flags\[0\]: expected a flag with a "key"/);
     assert.match(

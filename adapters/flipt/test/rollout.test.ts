@@ -43,6 +43,11 @@ describe("flipt status: boolean flags (rollouts in rank order, else the flag's `
     assert.deepEqual(booleanWith(false, threshold(30.5, true)).rollout, { percentage: 31 });
     assert.deepEqual(booleanWith(false, threshold(0.5, true)).rollout, { percentage: 1 });
     assert.deepEqual(booleanWith(false, threshold(30.2, true, 1), threshold(30.5, true, 2)).rollout, { percentage: 31 });
+    // The text names the same whole share the state is worked out from.
+    assert.deepEqual(booleanWith(false, threshold(0.001, true, 1), segment(['beta'], false, 2)).rollout, {
+      rules: 2,
+      text: '1% → true; segment beta → false; else false',
+    });
   });
 
   it('a later threshold below an earlier one takes nobody', () => {

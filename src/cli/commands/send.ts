@@ -150,6 +150,9 @@ export async function sendDrainCommand(flags: GlobalOptions & { spool?: string }
   const logger = loggerFor(flags, config);
   const dir = flags.spool ?? spoolDirOf(config);
   const report = await drainSpool(dir, createClient(config, logger), logger, config.jira.properties);
+  // The events stay spooled; nothing goes until the config changes, as `send` says with exit 2 too.
+  if (report.configConflict === true)
+    throw new ExitError(EXIT_USAGE, [`config error: ${report.stoppedBy ?? 'jira.site and jira.cloudId disagree'}`]);
   if (flags.json === true) out(JSON.stringify({ dir, ...report }));
   else {
     out(`spool ${dir}: ${report.delivered} delivered, ${report.rejected.length} refused, ${report.remaining} still spooled`);
