@@ -31,6 +31,14 @@ describe('circuit breaker: a run against a dead endpoint stops early with one re
     assert.ok(stopped(report.outcomes) >= 2000 - 4 * 100);
   });
 
+  it('a token endpoint asking to wait past the cap stops the run as a token failure, at once', async () => {
+    fake = await startFakeJira({ token: () => ({ status: 503, headers: { 'Retry-After': '3600' } }) });
+    const { breaker, client } = clientWith({ maxAttempts: 4, concurrency: 1, maxRetryAfterMs: 60_000 }, 5);
+    await client.submit(featureFlagsKind, flags(1000), { signal: breaker.signal });
+    assert.match(breaker.reason ?? '', /^the token endpoint cannot issue a token: token request to .* answered HTTP 503/);
+    assert.equal(fake.tokenRequests().length, 1);
+  });
+
   it('stops after N requests in a row gave up (a 503 storm), leaving the rest unsent', async () => {
     fake = await startFakeJira({ api: () => ({ status: 503 }) });
     const { breaker, client } = clientWith({ maxAttempts: 2, concurrency: 1 });
