@@ -80,6 +80,26 @@ describe('simulator: devinfo API', () => {
     assert.deepEqual(response.data.acceptedDevinfoEntities['r'].commits, ['a', 'b']);
   });
 
+  it('cuts a commit message over 1024 characters, as Jira does (the spec: longer is truncated), instead of refusing it', async () => {
+    const long = 'x'.repeat(2000);
+    const branch = {
+      id: 'main',
+      name: 'main',
+      url: 'https://git.example.com/b',
+      updateSequenceId: 1,
+      lastCommit: commit('tip', ['WEB-4'], { message: long }),
+      issueKeys: ['WEB-4'],
+    };
+    const response = await submit({
+      repositories: [repository('r', { commits: [commit('abc', ['WEB-1'], { message: long })], branches: [branch] })],
+    });
+    assert.equal(response.status, 202);
+    assert.deepEqual(response.data.acceptedDevinfoEntities['r'], { commits: ['abc'], branches: ['main'], pullRequests: [] });
+    const got = await h.http.get(repoPath('r'), { headers });
+    assert.equal(got.data.commits[0].message.length, 1024);
+    assert.equal(got.data.branches[0].lastCommit.message.length, 1024);
+  });
+
   it('lists a branch whose lastCommit is null as failed in a 202 (not a 500) and stores the rest', async () => {
     const branch = (id: string, lastCommit: unknown) => ({
       id,

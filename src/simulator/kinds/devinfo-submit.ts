@@ -101,13 +101,33 @@ type FailedEntity = { id: string; errorMessages: { message: string }[] };
 type RepositoryFailures = { errorMessages?: { message: string }[] } & Partial<Record<EntityType, FailedEntity[]>>;
 const asMessages = (messages: readonly string[]) => capProblems(messages).map((message) => ({ message }));
 
+/** Commit messages Jira cuts to their 1024 characters (the spec: "longer is truncated") rather than refuse. */
+const TRUNCATED = /^\/repositories\/\d+\/(commits\/\d+\/message|branches\/\d+\/lastCommit\/message)$/;
+const MAX_MESSAGE = 1024;
+
+function withMessagesCut<E>(entity: E): E {
+  const record = entity as Record<string, unknown>;
+  const cut = (message: unknown) => (typeof message === 'string' && message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) : message);
+  if (typeof record['message'] === 'string' && record['message'].length > MAX_MESSAGE)
+    return { ...record, message: cut(record['message']) } as E;
+  const last = record['lastCommit'] as Record<string, unknown> | undefined;
+  if (isRecord(last) && typeof last['message'] === 'string' && last['message'].length > MAX_MESSAGE)
+    return { ...record, lastCommit: { ...last, message: cut(last['message']) } } as E;
+  return entity;
+}
+
 export function submitDevinfo(
   store: DevinfoStore,
   projects: ReadonlySet<string>,
   body: unknown,
   transitions: SimTransition[] = [],
 ): SimResponse {
-  const placed = placeViolations(body, schemaViolations(body, ['devinfo.store.request.schema.json']));
+  const placed = placeViolations(
+    body,
+    schemaViolations(body, ['devinfo.store.request.schema.json']).filter(
+      (v) => !(v.keyword === 'maxLength' && TRUNCATED.test(v.instancePath)),
+    ),
+  );
   if (placed.request.length > 0) return jiraError('object', 400, capProblems(placed.request));
   const request = body as DevinfoBody;
   const limitProblems = requestProblems(request);
@@ -140,7 +160,7 @@ export function submitDevinfo(
         const resolution = resolveIssues(entity, projects);
         collector.add(resolution);
         if (!resolution.linked) return fail(type, entity.id, [`No valid issues found for ${LABELS[type]}`]);
-        const isNew = store.putEntity(repository.id, type, entity, properties);
+        const isNew = store.putEntity(repository.id, type, withMessagesCut(entity), properties);
         // preventTransitions defaults to false: Jira runs smart commits and transitions for what it receives.
         if (isNew && request.preventTransitions !== true) {
           const keys = [...(entity.issueKeys ?? []), ...issueValues(entity)].filter((k) => issueExists(k, projects));
