@@ -8,7 +8,7 @@ import { literalSecretWarnings } from '../../src/config/literal-secrets';
 import { resolveReferences } from '../../src/config/secrets';
 import { redact } from '../../src/log';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { runCli } from '../helpers/cli';
+import { runCli, sendBuildArgs } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
@@ -107,47 +107,14 @@ describe('client id and secret in output', function () {
     });
 
     it('send build with a refused secret names the client id and never prints the secret', async () => {
-      const args = [
-        'send',
-        'build',
-        '--config',
-        config,
-        '--pipeline-id',
-        'web',
-        '--build-number',
-        '7',
-        '--state',
-        'successful',
-        '--url',
-        'http://ci.example/web/7',
-        '--issue-keys',
-        'PROJ-1',
-      ];
-      const result = await runCli(args, env());
+      const result = await runCli(sendBuildArgs(config), env());
       assert.notEqual(result.code, 0);
       assert.ok((result.stdout + result.stderr).includes(`"${sim.clientId}"`), result.stdout + result.stderr);
       assert.doesNotMatch(result.stdout + result.stderr, new RegExp(REFUSED_SECRET));
     });
 
     it('send --dry-run prints a referenced value as [REDACTED], like the rest of the CLI', async () => {
-      const args = [
-        'send',
-        'build',
-        '--config',
-        config,
-        '--pipeline-id',
-        'web',
-        '--build-number',
-        '7',
-        '--state',
-        'successful',
-        '--url',
-        'http://ci.example/web/7',
-        '--issue-keys',
-        'PROJ-1',
-        '--dry-run',
-      ];
-      const result = await runCli(args, env());
+      const result = await runCli([...sendBuildArgs(config), '--dry-run'], env());
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual((JSON.parse(result.stdout) as { properties: unknown }).properties, { team: '[REDACTED]' });
     });

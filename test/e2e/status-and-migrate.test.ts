@@ -3,7 +3,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import type { StatusReport } from '../../src/store/status-report';
-import { runCli } from '../helpers/cli';
+import { runCli, sendBuildArgs } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { postgresBackend } from '../../src/store/postgres/pg-backend';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
@@ -38,24 +38,7 @@ describe('flagsync status and state migrate', function () {
     await writeFile(config, text);
     const status = await runCli(['status', '--config', config]);
     assert.equal(status.code, 0, status.stderr);
-    const dry = await runCli([
-      'send',
-      'build',
-      '--dry-run',
-      '--config',
-      config,
-      '--pipeline-id',
-      'web',
-      '--build-number',
-      '7',
-      '--state',
-      'successful',
-      '--url',
-      'http://ci.example/web/7',
-      '--issue-keys',
-      'PROJ-1',
-      '--no-ci',
-    ]);
+    const dry = await runCli([...sendBuildArgs(config), '--dry-run', '--no-ci']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /"pipelineId": "web"/);
     const run = await runCli(['run', '--once', '--config', config]);

@@ -54,3 +54,23 @@ export async function waitFor(check: () => boolean, ms = 10_000, what = 'conditi
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** `flagsync send build` of build `number` of pipeline "web", linked to PROJ-1; add options after it (order is free). */
+export function sendBuildArgs(config: string, number = '7'): string[] {
+  return [
+    'send',
+    'build',
+    '--config',
+    config,
+    '--pipeline-id',
+    'web',
+    '--build-number',
+    number,
+    '--state',
+    'successful',
+    '--url',
+    `http://ci.example/web/${number}`,
+    '--issue-keys',
+    'PROJ-1',
+  ];
+}

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { runCli } from '../helpers/cli';
+import { runCli, sendBuildArgs } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
@@ -108,25 +108,7 @@ describe('CLI: config checks users expect', function () {
     assert.equal(validated.code, 2);
     assert.match(validated.stdout, /^config error: jira: jira\.site \S+ has cloud id/m);
     const spool = path.join(dir, 'spool');
-    const sent = await runCli([
-      'send',
-      'build',
-      '--config',
-      disagree,
-      '--pipeline-id',
-      'web',
-      '--build-number',
-      '7',
-      '--state',
-      'successful',
-      '--url',
-      'http://ci.example/web/7',
-      '--issue-keys',
-      'PROJ-1',
-      '--spool',
-      spool,
-      '--no-ci',
-    ]);
+    const sent = await runCli([...sendBuildArgs(disagree), '--spool', spool, '--no-ci']);
     assert.equal(sent.code, 2, sent.stdout + sent.stderr);
     assert.match(sent.stderr, /^config error: jira\.site \S+ has cloud id/m);
     assert.ok(!existsSync(spool) || readdirSync(spool).filter((f) => f.endsWith('.event.json')).length === 0, 'nothing spooled');
@@ -134,8 +116,7 @@ describe('CLI: config checks users expect', function () {
     const agree = await writeSyncConfig(dir, sim, [flagdProvider('shop', dir)], { jira: { site: sim.url, cloudId: sim.cloudId } });
     // An event spooled while Jira was down is not drained under the contradiction either: exit 2, it stays.
     sim.injectFault({ type: 'status', status: 503, path: '/builds/', times: 20 });
-    const args = ['--pipeline-id', 'web', '--build-number', '8', '--state', 'successful', '--url', 'http://ci.example/web/8'];
-    const spooled = await runCli(['send', 'build', '--config', agree, ...args, '--issue-keys', 'PROJ-1', '--spool', spool, '--no-ci']);
+    const spooled = await runCli([...sendBuildArgs(agree, '8'), '--spool', spool, '--no-ci']);
     assert.equal(spooled.code, 0, spooled.stdout + spooled.stderr);
     sim.clearFaults();
     // writeSyncConfig wrote `agree` over the same file: the contradiction again, in a file of its own.
