@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DevBranch, DevCommit, DevRepository } from '../../src/kit';
-import { assertRepository, runGit } from './git';
+import { assertRepository, GitError, runGit } from './git';
 import type { UrlBuilder } from './urls';
 
 const FIELDS = ['%H', '%an', '%ae', '%at', '%P', '%B'].join('%x00');
@@ -34,10 +34,16 @@ function isoTime(seconds: string | undefined): string {
   return Number.isNaN(date.getTime()) ? `@${seconds ?? ''}` : date.toISOString();
 }
 
+/**
+ * Where a record of LOG_FORMAT starts: its separator, then an object id (SHA-1 or SHA-256) and the NUL after it. git
+ * output never holds a NUL inside a field, but an author name or a message may hold the separator itself.
+ */
+const RECORD_START = /\x1e(?=(?:[0-9a-f]{40}|[0-9a-f]{64})\x00)/;
+
 /** Parses `git log` output written with LOG_FORMAT and --shortstat. */
 export function parseLog(stdout: string): CommitInfo[] {
   const commits: CommitInfo[] = [];
-  for (const record of stdout.split('\x1e')) {
+  for (const record of stdout.split(RECORD_START)) {
     if (record.trim() === '') continue;
     const [sha, authorName, authorEmail, time, parents, message, stat] = record.split('\x00');
     if (sha === undefined || message === undefined) continue;
@@ -199,7 +205,8 @@ export async function readRepository(
   const branches: DevBranch[] = [];
   for (const tip of tips) {
     const info = tipInfo.get(tip.sha);
-    if (info === undefined) continue;
+    // Left out, the branch would be deleted from Jira: a read that lost a tip fails instead.
+    if (info === undefined) throw new GitError(`${gitDir}: git log did not show commit ${tip.sha}, the tip of branch ${tip.name}`);
     branches.push({ name: tip.name, url: settings.urls.branch(tip.name), lastCommit: toDevCommit(info, settings.urls, shallow) });
   }
   const inWindow = new Set(recent.map((c) => c.sha));

@@ -5,7 +5,7 @@ import type { LaunchDarklyOptions } from './options';
  * Bump when the same SDK data would map to other normalized flags (map.ts, rollout.ts, join.ts, flag-entries.ts):
  * data whose versions did not move is otherwise not mapped again.
  */
-const MAPPING_REVISION = 3;
+const MAPPING_REVISION = 4;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 

@@ -1,5 +1,6 @@
 import { decodeItem, type ItemDecoded, type SkippedFlag } from '../../src/kit';
 import { LdFlagCodec, type LdFlag } from './codecs';
+import { variationProblems } from './variation-indices';
 
 /** One environment's usable flags and the ones whose configuration could not be read. */
 export interface DecodedFlags {
@@ -39,7 +40,9 @@ export function decodeFlagEntries(entries: Readonly<Record<string, unknown>>, ke
     } else if (decoded.value.key !== key) {
       skipped.push({ key, reason: 'key: differs from the key the flag is listed under' });
     } else if (decoded.value.deleted !== true) {
-      flags.push(decoded.value);
+      const problems = variationProblems(decoded.value);
+      if (problems.length > 0) skipped.push({ key, reason: problems.join('; ') });
+      else flags.push(decoded.value);
     }
   }
   return { flags, skipped };

@@ -42,14 +42,28 @@ function isBooleanFlag(flag: LdFlag): boolean {
 export function onVariation(flag: LdFlag, onValues: MapSettings['onValues']): OnVariation {
   const variations = flag.variations ?? [];
   const inRange = (i: number) => Number.isInteger(i) && i >= 0 && i < variations.length;
-  // Own keys only: a flag keyed `constructor` must not find the function every object inherits.
-  const configured = Object.prototype.hasOwnProperty.call(onValues, flag.key) ? onValues[flag.key] : undefined;
+  const configured = configuredOnValues(flag, onValues);
   if (configured !== undefined) {
     const wanted = new Set(configured.map((v) => JSON.stringify(v)));
     return (i) => inRange(i) && wanted.has(JSON.stringify(variations[i]));
   }
   if (isBooleanFlag(flag)) return (i) => variations[i] === true;
   return (i) => inRange(i) && i !== flag.offVariation;
+}
+
+// Own keys only: a flag keyed `constructor` must not find the function every object inherits.
+function configuredOnValues(flag: LdFlag, onValues: MapSettings['onValues']): readonly unknown[] | undefined {
+  return Object.prototype.hasOwnProperty.call(onValues, flag.key) ? onValues[flag.key] : undefined;
+}
+
+/**
+ * What a rollout's percentage counts, as its text names it: the one value configured as "on" (`false` for a kill
+ * switch, `treatment`), `true` for a boolean flag, otherwise "on".
+ */
+function onLabel(flag: LdFlag, onValues: MapSettings['onValues']): string {
+  const configured = configuredOnValues(flag, onValues);
+  if (configured !== undefined) return configured.length === 1 ? (valueText(configured[0]) ?? 'on') : 'on';
+  return isBooleanFlag(flag) ? 'true' : 'on';
 }
 
 /** `{uiBaseUrl}/projects/{projectKey}/flags/`, worked out once per settings rather than once per link. */
@@ -99,7 +113,7 @@ export function normalizeFlagEnvironment(
   const detail: Writable<FlagEnvironment> = { name: env.name, enabled, url: environmentUrl(flag.key, env.key, settings) };
   if (defaultValue !== undefined) detail.defaultValue = defaultValue;
   if (lastUpdated !== undefined) detail.lastUpdated = lastUpdated;
-  if (enabled) detail.rollout = describeRollout(flag, onVariation(flag, settings.onValues), isBooleanFlag(flag) ? 'true' : 'on');
+  if (enabled) detail.rollout = describeRollout(flag, onVariation(flag, settings.onValues), onLabel(flag, settings.onValues));
   return detail;
 }
 

@@ -17,17 +17,22 @@ export function onShare(served: LdVariationOrRollout | null | undefined, isOn: O
   if (typeof served?.variation === 'number') return isOn(served.variation) ? 100 : 0;
   const rollout = served?.rollout;
   if (rollout && rollout.variations.length > 0) {
-    let on = 0;
+    // The SDK's bucketing: a context's bucket (0 to 100%) gets the first variation whose running sum of weights
+    // passes it, so a variation gets only what its weight adds past the highest sum before it (nothing past 100%,
+    // nothing for a weight that takes the sum back), and the last listed one gets what no sum reached.
     let sum = 0;
+    let reached = 0;
+    let on = 0;
     for (const weighted of rollout.variations) {
-      const weight = Math.max(0, weighted.weight);
-      sum += weight;
-      if (isOn(weighted.variation)) on += weight;
+      sum += weighted.weight;
+      const top = Math.min(sum, FULL_WEIGHT);
+      if (top <= reached) continue;
+      if (isOn(weighted.variation)) on += top - reached;
+      reached = top;
     }
-    // The SDK serves the last listed variation to contexts bucketed past the sum of the weights.
     const last = rollout.variations[rollout.variations.length - 1]!;
-    if (sum < FULL_WEIGHT && isOn(last.variation)) on += FULL_WEIGHT - sum;
-    return Math.round(Math.min(on, FULL_WEIGHT)) / 1000;
+    if (reached < FULL_WEIGHT && isOn(last.variation)) on += FULL_WEIGHT - reached;
+    return Math.round(on) / 1000;
   }
   return undefined;
 }

@@ -142,7 +142,8 @@ function requestTimeoutSeconds(initTimeoutSeconds: number): number {
 function explain(error: unknown, source: string, settings: SdkSourceSettings, lastProblem: string | undefined): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof EnvironmentReadError) return message;
-  if (/authentication failed|invalid sdk key|\b401\b/i.test(`${message} ${lastProblem ?? ''}`)) {
+  // The SDK's words for a 401 ("error 401 (invalid SDK key)"), not any 401: an address may hold one (a port, an IP).
+  if (/authentication failed|invalid sdk key|\berror 401\b/i.test(`${message} ${lastProblem ?? ''}`)) {
     return `SDK key rejected (401) by ${source}`;
   }
   if (/timed out/i.test(message)) {

@@ -7,6 +7,14 @@ import type { PackContext, Packet, StampedWrite } from './kind';
 /** Jira's cap per entity type in one repository of one request. */
 export const MAX_PER_TYPE_PER_REPOSITORY = 400;
 
+/**
+ * JSON bytes of one entity type in one chunk: under half the client's 1 MiB request cap, so a chunk's commits and
+ * branches with its repository fit one request. The client splits requests only between repositories: 400 commits
+ * with long messages in a script of three bytes a character (1024 characters each) would otherwise be one chunk too
+ * large for any request, refused with a 413 at every run.
+ */
+export const MAX_BYTES_PER_TYPE_PER_CHUNK = 500 * 1024;
+
 /** A branch or commit with its sequence id, as it goes inside its repository. */
 export type StampedDevinfo =
   { readonly type: 'commit'; readonly entity: JiraCommit } | { readonly type: 'branch'; readonly entity: JiraBranch };
@@ -55,8 +63,6 @@ export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number, c
     else (isHistoryMember(w, cutoffs) ? group.history : group.commits).push(w);
   }
   const rounds: DevinfoPacket[][] = [];
-  const chunk = (members: readonly DevinfoMember[], k: number) =>
-    members.slice(k * MAX_PER_TYPE_PER_REPOSITORY, (k + 1) * MAX_PER_TYPE_PER_REPOSITORY);
   for (const { header, commits, history, branches } of byRepo.values()) {
     // `transitions` steers the request (devinfo-send-mode.ts); it is no repository field.
     const { transitions: _, ...fields } = header;
@@ -69,15 +75,32 @@ export function devinfoRounds(writes: readonly DevinfoMember[], nowMs: number, c
       },
       members: [...c, ...b],
     });
-    const count = Math.max(
-      Math.ceil(commits.length / MAX_PER_TYPE_PER_REPOSITORY),
-      Math.ceil(branches.length / MAX_PER_TYPE_PER_REPOSITORY),
-    );
-    for (let k = 0; k < count; k++) (rounds[k] ??= []).push(packet(chunk(commits, k), chunk(branches, k)));
-    const old = Math.ceil(history.length / MAX_PER_TYPE_PER_REPOSITORY);
-    for (let k = 0; k < old; k++) (rounds[count + k] ??= []).push(packet(chunk(history, k), []));
+    const commitChunks = chunksOf(commits);
+    const branchChunks = chunksOf(branches);
+    const count = Math.max(commitChunks.length, branchChunks.length);
+    for (let k = 0; k < count; k++) (rounds[k] ??= []).push(packet(commitChunks[k] ?? [], branchChunks[k] ?? []));
+    for (const [k, old] of chunksOf(history).entries()) (rounds[count + k] ??= []).push(packet(old, []));
   }
   return rounds;
+}
+
+/** Members in order, cut at MAX_PER_TYPE_PER_REPOSITORY and at MAX_BYTES_PER_TYPE_PER_CHUNK of their JSON. */
+function chunksOf(members: readonly DevinfoMember[]): DevinfoMember[][] {
+  const chunks: DevinfoMember[][] = [];
+  let current: DevinfoMember[] = [];
+  let bytes = 0;
+  for (const member of members) {
+    const size = Buffer.byteLength(JSON.stringify(member.stamped.entity));
+    if (current.length === MAX_PER_TYPE_PER_REPOSITORY || (current.length > 0 && bytes + size > MAX_BYTES_PER_TYPE_PER_CHUNK)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(member);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /**

@@ -380,6 +380,22 @@ describe('devinfo end to end (real git repository → reconciler → simulator)'
     );
   });
 
+  it('cuts a repository too large for one request into several: 400 commits of long messages, every one stored', async () => {
+    // 1024 characters of three UTF-8 bytes each: 400 such commits are more than 1 MiB, the request cap.
+    repo.commitMany(Array.from({ length: 400 }, (_, i) => `PROJ-${i + 1} ${'変更'.repeat(520)}`));
+    configFile = await writeSyncConfig(dir, sim, [{ ...provider(path.join(dir, 'web')), maxCommits: 1000 }], {
+      sync: { massDeleteThreshold: 0.5 },
+    });
+    const report = await sync();
+    assert.equal(report.ok, true, `${report.results[0]!.failed.length} failed, e.g. ${report.results[0]!.failed[0]?.error}`);
+    const posts = devinfoPosts(sim);
+    assert.ok(posts.length >= 2, `requests: ${posts.length}`);
+    assert.deepEqual(new Set(posts.map((r) => r.status)), new Set([202]));
+    // 404 commits (4 from before) and 3 branches, each accepted by Jira.
+    assert.equal(report.results[0]!.created, 407);
+    assert.deepEqual([report.results[0]!.rejected, report.results[0]!.failed], [[], []]);
+  });
+
   it('each run also delivers builds spooled beside the state file, removing them once accepted', async () => {
     const config = await loadConfig(configFile, registryWithGit());
     const prepared = await prepareBuild(

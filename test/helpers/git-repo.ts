@@ -57,6 +57,33 @@ export class TestRepo {
     return this.head();
   }
 
+  /**
+   * One commit per message on the current branch, written with `git fast-import` (hundreds in a fraction of a second,
+   * where `commit` runs git twice each); the work tree is then reset to the new head. Returns the new head.
+   */
+  commitMany(messages: readonly string[]): string {
+    const ref = this.git('symbolic-ref', 'HEAD').trim();
+    const stream = messages.flatMap((message, i) => {
+      this.clock += 60;
+      const who = `Ada Dev <ada@example.com> ${this.clock} +0000`;
+      const content = `${this.clock}\n`;
+      return [
+        `commit ${ref}`,
+        `author ${who}`,
+        `committer ${who}`,
+        `data ${Buffer.byteLength(message)}`,
+        message,
+        ...(i === 0 ? [`from ${ref}^0`] : []),
+        `M 100644 inline f${this.clock}.txt`,
+        `data ${Buffer.byteLength(content)}`,
+        content,
+      ];
+    });
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: this.dir, input: `${stream.join('\n')}\n` });
+    this.git('reset', '--quiet', '--hard');
+    return this.head();
+  }
+
   head(): string {
     return this.git('rev-parse', 'HEAD').trim();
   }

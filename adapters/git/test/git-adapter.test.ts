@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isLeft, isRight } from 'fp-ts/Either';
@@ -110,6 +110,25 @@ describe('git devinfo adapter', () => {
     );
     // The fixture's clock: TEST_REPO_CLOCK plus one minute per commit; this is the second commit.
     assert.equal(commit.timestamp, new Date((TEST_REPO_CLOCK + 120) * 1000).toISOString());
+  });
+
+  it("reads a commit whole when its author or message holds git log's record separator (\\x1e), keeping its branch", async () => {
+    const odd = new TestRepo(path.join(dir, 'odd'));
+    odd.commit('Initial import');
+    odd.checkout('feature/PROJ-2-x', true);
+    writeFileSync(path.join(odd.dir, 'x.txt'), 'x');
+    odd.git('add', '--all');
+    odd.git('commit', '--quiet', '--author', 'Bob\x1eSmith <bob@example.com>', '-m', 'PROJ-2 first part\x1e second part PROJ-3');
+    const snapshot = await linked(
+      source({ repositories: [{ name: 'odd', path: 'odd', url: 'https://git.example/acme/odd' }] }, dir).snapshot(signal()),
+    );
+    const tip = odd.head();
+    const commit = snapshot.repositories[0]!.commits.find((c) => c.sha === tip);
+    assert.deepEqual(
+      [commit?.authorName, commit?.message, commit?.filesChanged, commit?.issueKeys],
+      ['Bob\x1eSmith', 'PROJ-2 first part\x1e second part PROJ-3', 1, ['PROJ-2', 'PROJ-3']],
+    );
+    assert.equal(snapshot.repositories[0]!.branches.find((b) => b.name === 'feature/PROJ-2-x')?.lastCommit.sha, tip);
   });
 
   it('passes on an author time past what a date can hold as git wrote it (the core leaves that commit out), not failing the read', async () => {

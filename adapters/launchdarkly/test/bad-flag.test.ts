@@ -92,6 +92,28 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
       reason: /^environment "production": key: expected string, but it is missing$/,
     },
     {
+      name: 'a rollout serving a variation the flag does not have (the SDK answers those contexts with an error)',
+      flag: {
+        ...banner,
+        key: 'bad',
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 50000 },
+              { variation: 7, weight: 50000 },
+            ],
+          },
+        },
+      },
+      reason: /^environment "production": fallthrough\.rollout\.variations\[1\]\.variation: 7 is not one of the flag's 2 variations$/,
+    },
+    {
+      name: 'an off variation the flag does not have, and a rule serving one',
+      flag: { ...banner, key: 'bad', offVariation: 4, rules: [{ variation: -1, clauses: [] }] },
+      reason:
+        /^environment "production": offVariation: 4 is not one of the flag's 2 variations; rules\[0\]\.variation: -1 is not one of the flag's 2 variations$/,
+    },
+    {
       name: 'a flag whose key differs from the one it is listed under',
       flag: { ...banner, key: 'other' },
       reason: /key: differs from the key the flag is listed under/,
@@ -169,6 +191,14 @@ describe('LaunchDarkly flag entries decoded one by one', () => {
       ]),
     );
     assert.deepEqual([flags.map((f) => f.key), skipped], [['ok'], [{ key: 'constructor', reason }]]);
+  });
+
+  it("takes an off flag's default rule and targets as they are (the SDK reads only its off variation)", () => {
+    const off = { key: 'off', version: 1, on: false, variations: [true, false], offVariation: 1, fallthrough: { variation: 9 } };
+    const { flags, skipped } = decodeFlagEntries({ off, target: { ...off, key: 'target', targets: [{ values: ['u'], variation: 3 }] } });
+    assert.deepEqual([flags.map((f) => f.key), skipped], [['off', 'target'], []]);
+    const on = decodeFlagEntries({ on: { ...off, key: 'on', on: true } });
+    assert.deepEqual(on.skipped, [{ key: 'on', reason: "fallthrough.variation: 9 is not one of the flag's 2 variations" }]);
   });
 });
 

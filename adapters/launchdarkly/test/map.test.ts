@@ -89,6 +89,31 @@ describe('LaunchDarkly mapping: one environment', () => {
       expected: { rollout: { rules: 1, text: '3 targeted contexts; 1 rule; default rule: 40% true' } },
     },
     {
+      name: 'a boolean kill switch configured "on" when false: the text names false, the share of false',
+      flag: bool({
+        key: 'kill',
+        offVariation: 0,
+        fallthrough: rollout([0, 60000], [1, 40000]),
+        targets: [{ values: ['u1'], variation: 0 }],
+      }),
+      settings: { onValues: { kill: [false] } },
+      expected: { rollout: { rules: 0, text: '1 targeted context; default rule: 40% false' } },
+    },
+    {
+      name: 'multivariate with one configured on value: the text names it',
+      flag: {
+        key: 'm',
+        version: 1,
+        on: true,
+        variations: ['control', 'treatment'],
+        offVariation: 0,
+        fallthrough: rollout([0, 70000], [1, 30000]),
+        rules: [{ variation: 1, clauses: [] }],
+      },
+      settings: { onValues: { m: ['treatment'] } },
+      expected: { rollout: { rules: 1, text: '1 rule; default rule: 30% treatment' } },
+    },
+    {
       name: 'a prerequisite alone makes the percentage conditional',
       flag: bool({ prerequisites: [{ key: 'checkout-v2', variation: 0 }] }),
       expected: { rollout: { rules: 0, text: 'requires checkout-v2; default rule: 100% true' } },
@@ -134,7 +159,17 @@ describe('LaunchDarkly mapping: rollout helpers', () => {
       expected: 50,
     },
     { name: 'nothing served (malformed) → unknown', served: {}, expected: undefined },
-    { name: 'negative weights count as zero', served: rollout([0, -5], [1, 100000]), expected: 0 },
+    { name: 'a negative weight serves nothing', served: rollout([0, -5], [1, 100000]), expected: 0 },
+    {
+      name: 'weights past 100% serve nothing past it, as the SDK buckets them in order (40%, not 60%)',
+      served: rollout([1, 60000], [0, 60000]),
+      expected: 40,
+    },
+    {
+      name: 'a negative weight takes the running sum back: the next variation gets only what passes the highest sum',
+      served: rollout([1, 50000], [0, -20000], [0, 60000]),
+      expected: 50,
+    },
     {
       name: 'a fixed variation wins over a rollout given beside it, as the SDK serves it',
       served: { variation: 1, ...rollout([0, 100000]) },

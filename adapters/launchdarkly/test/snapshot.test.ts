@@ -201,6 +201,16 @@ describe('LaunchDarkly adapter with the Relay Proxy down', () => {
     );
   });
 
+  it('does not take a 401 in the address (port 401) for a rejected SDK key', async () => {
+    // Nothing listens on port 401 here: the connection is refused, as at any unused port.
+    const error = await rejection(
+      createLaunchDarklySource(options('http://127.0.0.1:401', { initTimeoutSeconds: 0.5 }), context).snapshot(
+        new AbortController().signal,
+      ),
+    );
+    assert.match(error.message, /no flag data from http:\/\/127\.0\.0\.1:401 within 0\.5 s \(last problem: Received I\/O error/);
+  });
+
   it('keeps the SDK keys out of the error', async () => {
     const url = await unusedPortUrl();
     const error = await rejection(
