@@ -82,6 +82,47 @@ describe('flagsync status and state migrate', function () {
     assert.match(text.stdout, /│ files +│ featureflags │ 20 +│ 0 +│ 0 +│ 0 +│ 15 +│ failed/);
   });
 
+  describe('status and plan against PostgreSQL only read: they never create or upgrade the schema', () => {
+    const tables = async () =>
+      (
+        await queryDatabase<{ t: string }>(
+          db.url,
+          "SELECT table_name AS t FROM information_schema.tables WHERE table_name LIKE 'flagsync_%'",
+        )
+      ).length;
+    const pgConfig = () => writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { state: { store: 'postgres', url: db.url } });
+
+    it('a database no run has used reads as holding nothing, and stays without tables', async () => {
+      const config = await pgConfig();
+      const status = await runCli(['status', '--json', '--config', config]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.deepEqual((JSON.parse(status.stdout) as StatusReport).runs, []);
+      const plan = await runCli(['plan', '--json', '--config', config]);
+      assert.equal(plan.code, 0, plan.stderr);
+      assert.match(plan.stdout, /"create"/);
+      assert.equal(await tables(), 0);
+    });
+
+    it('an older schema (replicas of an older flagsync) is refused, naming what to do, and stays as it was; a run upgrades it', async () => {
+      const config = await pgConfig();
+      assert.equal((await runCli(['run', '--once', '--config', config])).code, 0);
+      // As an older flagsync left it: its last step not applied yet.
+      await queryDatabase(db.url, 'ALTER TABLE flagsync_repositories DROP COLUMN read_cursor');
+      await queryDatabase(db.url, 'DELETE FROM flagsync_schema_migrations WHERE version = 7');
+      for (const command of ['status', 'plan']) {
+        const result = await runCli([command, '--config', config]);
+        assert.equal(result.code, 1, result.stderr);
+        assert.match(result.stderr, /flagsync schema is version 6, older than this flagsync's \(7\), and this command does not upgrade it/);
+      }
+      const versions = async () =>
+        (await queryDatabase<{ v: number }>(db.url, 'SELECT max(version) AS v FROM flagsync_schema_migrations'))[0]!.v;
+      assert.equal(await versions(), 6);
+      assert.equal((await runCli(['run', '--once', '--config', config])).code, 0);
+      assert.equal(await versions(), 7);
+      assert.equal((await runCli(['status', '--config', config])).code, 0);
+    });
+  });
+
   it('state migrate copies the devinfo repositories whose first sync is done, so none is backfilled again', async () => {
     const from = path.join(dir, 'state.json');
     const state = {

@@ -74,7 +74,7 @@ describe('PostgreSQL state store', function () {
 
   it('a save whose statement timed out fails and drops its connection (no ROLLBACK waiting on it); the next save works', async () => {
     const pool = createPool(db.url, 500);
-    const store = new PgStateStore(pool, () => migrate(pool).then(() => undefined));
+    const store = new PgStateStore(pool, () => migrate(pool).then(() => true));
     const put = (id: string): RecordChange => ({ type: 'put', kind: 'featureflags', id, record: { h: 'h', s: 1, p: 'p' } });
     const blocker = new Client({ connectionString: db.url });
     try {
@@ -383,7 +383,7 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
     const pool = createPool(db.url);
     try {
       await migrate(pool);
-      const store = new PgStateStore(pool, () => Promise.resolve());
+      const store = new PgStateStore(pool, () => Promise.resolve(true));
       await store.save({ version: 1, entities: {} }, [
         put('repo/branch/main', { h: 'r', s: 1, p: 'git' }, 'devinfo'),
         { type: 'repository', id: 'empty', record: { p: 'new-git' } },

@@ -16,7 +16,7 @@ export async function planCommand(options: GlobalOptions & { allowMassDelete?: b
   const only = requireProvider(config, options.provider);
   const progress = progressFor(options);
   const logger = loggerFor(options, config, progress?.sink);
-  const backend = openStateBackend(config.state);
+  const backend = openStateBackend(config.state, { readOnly: true });
   let report;
   try {
     report = await syncOnce(config, logger, {

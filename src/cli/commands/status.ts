@@ -43,7 +43,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   // Reads the state store only: no Jira credentials needed.
   const config = await loadConfigOrExit(options.config, { jiraUnused: true });
   const limit = Number(runsOption);
-  const backend = openStateBackend(config.state);
+  const backend = openStateBackend(config.state, { readOnly: true });
   try {
     const [state, runs] = await Promise.all([backend.state.load(), backend.runs.recent(limit)]);
     const report = statusReport(

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
-import { lockKey } from './migrations';
+import { lockKey, tablesForWriting } from './migrations';
 import { DRAIN_TIMEOUT_MS, drainEarlierWriters, type WriterFence } from './writer-fence';
 
 /** How often a held lock's session is asked whether it is still there (a half-open connection says nothing). */
@@ -20,13 +20,13 @@ const LIVENESS_MS = 10_000;
 export class AdvisoryLock implements WriterLock {
   constructor(
     private readonly url: string,
-    private readonly ready: () => Promise<void>,
+    private readonly ready: () => Promise<boolean>,
     private readonly fence?: WriterFence,
     private readonly drainTimeoutMs: number = DRAIN_TIMEOUT_MS,
   ) {}
 
   async tryAcquire(me: LockHolder): Promise<LockAttempt> {
-    await this.ready();
+    await tablesForWriting(this.ready);
     const client = new Client({
       connectionString: this.url,
       application_name: `flagsync writer ${me.host}:${me.pid}`,

@@ -196,6 +196,29 @@ export async function migrate(
   }
 }
 
+/**
+ * For a reader that must not change the schema (`status`, `plan`): whether the flagsync tables exist (false: no run has
+ * used this database yet, so nothing is recorded). A schema of another version is refused, naming what to do: upgraded
+ * from here, it would stop every replica still running the version that uses it.
+ */
+export async function schemaReadable(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<boolean> {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const applied = await appliedVersions(pool);
+  if (applied === undefined) return false;
+  const newest = Math.max(0, ...applied);
+  if (newest > known) throw newerSchema(newest, known);
+  if (!migrations.every((m) => applied.has(m.version)))
+    throw new Error(
+      `the database's flagsync schema is version ${newest}, older than this flagsync's (${known}), and this command does not upgrade it (the replicas using it may run the older version): run it with the flagsync version the replicas run, or let a sync of this version upgrade the schema`,
+    );
+  return true;
+}
+
+/** The tables for a write: a read-only backend on a database without them refuses (it never creates them). */
+export async function tablesForWriting(ready: () => Promise<boolean>): Promise<void> {
+  if (!(await ready())) throw new Error('no flagsync tables in the database, and this command does not create them');
+}
+
 /** PostgreSQL's lock_not_available (lock_timeout expired). */
 const LOCK_NOT_AVAILABLE = '55P03';
 

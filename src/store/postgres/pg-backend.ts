@@ -1,7 +1,7 @@
 import type { StateBackend } from '../types';
 import { AdvisoryLock } from './advisory-lock';
 import { createPool, describeDatabase } from './connect';
-import { migrate } from './migrations';
+import { migrate, schemaReadable } from './migrations';
 import { PgRunLog } from './pg-run-log';
 import { PgStateStore } from './pg-state-store';
 import { WriterFence } from './writer-fence';
@@ -10,24 +10,32 @@ export interface PgBackend extends StateBackend {
   readonly state: PgStateStore;
 }
 
+export interface PgBackendOptions {
+  /** How long a new writer-lock holder waits for an earlier holder's writes (writer-fence.ts). */
+  readonly drainTimeoutMs?: number;
+  /**
+   * For commands that only read (`status`, `plan`): the schema is never created or upgraded, a database without the
+   * tables reads as holding nothing, and one of another version is refused (schemaReadable).
+   */
+  readonly readOnly?: boolean;
+}
+
 /**
  * State, run log and writer lock in one PostgreSQL database. The schema is created or migrated on first use
  * (once per process), so there is no manual step before the first run.
  */
-/** `drainTimeoutMs`: how long a new writer-lock holder waits for an earlier holder's writes (writer-fence.ts). */
-export function postgresBackend(url: string, options: { readonly drainTimeoutMs?: number } = {}): PgBackend {
+export function postgresBackend(url: string, options: PgBackendOptions = {}): PgBackend {
   const pool = createPool(url);
   const where = describeDatabase(url);
-  let migrated: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    migrated ??= migrate(pool).then(
-      () => undefined,
-      (error: unknown) => {
-        migrated = undefined; // try again next time: the database may just have been down
-        throw new Error(`${where}: cannot prepare the flagsync tables: ${(error as Error).message}`, { cause: error });
-      },
-    );
-    return migrated;
+  let checked: Promise<boolean> | undefined;
+  /** Resolves with whether the tables exist (always, once migrated). */
+  const ready = (): Promise<boolean> => {
+    checked ??= (options.readOnly === true ? schemaReadable(pool) : migrate(pool).then(() => true)).catch((error: unknown) => {
+      checked = undefined; // try again next time: the database may just have been down
+      const what = options.readOnly === true ? 'cannot read the flagsync tables' : 'cannot prepare the flagsync tables';
+      throw new Error(`${where}: ${what}: ${(error as Error).message}`, { cause: error });
+    });
+    return checked;
   };
   const fence = new WriterFence();
   return {

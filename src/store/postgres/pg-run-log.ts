@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { decodeOrThrow } from '../../kit/decode';
 import type { RunEnd, RunLog, RunProviderSummary, RunRecord } from '../types';
 import { ProviderSummaryCodec } from '../run-summary-codec';
+import { tablesForWriting } from './migrations';
 
 const RowCodec = t.type({
   id: t.string,
@@ -23,11 +24,11 @@ export const KEPT_RUNS = 1000;
 export class PgRunLog implements RunLog {
   constructor(
     private readonly pool: Pool,
-    private readonly ready: () => Promise<void>,
+    private readonly ready: () => Promise<boolean>,
   ) {}
 
   async start(replica: string, startedAt: string, scope?: string): Promise<string> {
-    await this.ready();
+    await tablesForWriting(this.ready);
     const id = randomUUID();
     await this.pool.query(`INSERT INTO flagsync_runs (id, replica, started_at, scope, outcome) VALUES ($1, $2, $3, $4, 'running')`, [
       id,
@@ -39,7 +40,7 @@ export class PgRunLog implements RunLog {
   }
 
   async finish(id: string, end: RunEnd): Promise<void> {
-    await this.ready();
+    await tablesForWriting(this.ready);
     const updated = await this.pool.query(
       'UPDATE flagsync_runs SET ended_at = $2, outcome = $3, reason = $4, providers = $5 WHERE id = $1',
       [id, end.endedAt, end.outcome, end.reason ?? null, end.providers === undefined ? null : JSON.stringify(end.providers)],
@@ -52,7 +53,7 @@ export class PgRunLog implements RunLog {
   }
 
   async recent(limit: number): Promise<readonly RunRecord[]> {
-    await this.ready();
+    if (!(await this.ready())) return [];
     const { rows } = await this.pool.query(
       `SELECT id, replica, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at, scope,
               to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ended_at, outcome, reason, providers

@@ -17,6 +17,7 @@ import {
 } from '../../reconcile/state';
 import type { RecordChange, StateStore } from '../types';
 import { WriterFence } from './writer-fence';
+import { tablesForWriting } from './migrations';
 import { isQueryTimeout } from './connect';
 
 const KINDS: readonly KindName[] = ['featureflags', 'builds', 'deployments', 'devinfo'];
@@ -96,12 +97,12 @@ function lastPerEntity(changes: readonly RecordChange[]): RecordChange[] {
 export class PgStateStore implements StateStore {
   constructor(
     private readonly pool: Pool,
-    private readonly ready: () => Promise<void>,
+    private readonly ready: () => Promise<boolean>,
     private readonly fence: WriterFence = new WriterFence(),
   ) {}
 
   readonly load = async (): Promise<SyncState> => {
-    await this.ready();
+    if (!(await this.ready())) return emptyState();
     const { rows } = await this.pool.query(
       'SELECT kind, id, provider, hash, sequence::text AS sequence, fields, input FROM flagsync_records WHERE kind = ANY($1)',
       [KINDS],
@@ -141,7 +142,7 @@ export class PgStateStore implements StateStore {
    * costs two round trips (holdings, sources).
    */
   readonly loadSummary = async (): Promise<StateSummary> => {
-    await this.ready();
+    if (!(await this.ready())) return { sources: {}, holdings: {} };
     const { rows } = await this.pool.query(
       `SELECT kind, provider, count(*)::int AS n, bool_or(hash = '') AS dirty FROM flagsync_records WHERE kind = ANY($1) GROUP BY kind, provider
        UNION ALL SELECT DISTINCT 'devinfo', provider, 0, false FROM flagsync_repositories`,
@@ -166,7 +167,7 @@ export class PgStateStore implements StateStore {
 
   /** Rejects, naming the cause, when nothing could be saved: the database is unreachable or read-only (a standby). */
   readonly checkWritable = async (): Promise<void> => {
-    await this.ready();
+    await tablesForWriting(this.ready);
     const { rows } = await this.pool.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro");
     if (rows[0]?.ro === 'on')
       throw new Error('cannot save state to PostgreSQL: the database is read-only (a standby, or default_transaction_read_only)');
@@ -174,7 +175,7 @@ export class PgStateStore implements StateStore {
 
   private async write(changes: readonly RecordChange[]): Promise<void> {
     if (changes.length === 0) return;
-    await this.ready();
+    await tablesForWriting(this.ready);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -205,7 +206,7 @@ export class PgStateStore implements StateStore {
 
   /** How many records the store holds, repository records included (for `state migrate`, which refuses to mix two states). */
   async count(): Promise<number> {
-    await this.ready();
+    if (!(await this.ready())) return 0;
     const { rows } = await this.pool.query<{ n: string }>(
       'SELECT ((SELECT count(*) FROM flagsync_records) + (SELECT count(*) FROM flagsync_repositories))::text AS n',
     );
