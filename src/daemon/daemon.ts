@@ -23,6 +23,18 @@ export interface Daemon {
   readonly running: boolean;
 }
 
+/** node-cron's messages (a missed tick while the event loop was busy, an error) as log lines like every other. */
+function cronLogger(logger: Logger): cron.Logger {
+  const fields = { component: 'node-cron' };
+  const textOf = (message: string | Error) => (message instanceof Error ? message.message : message);
+  return {
+    info: (message) => logger.info(fields, message),
+    warn: (message) => logger.warn(fields, message),
+    error: (message, err) => logger.error({ ...fields, err: err ?? message }, textOf(message)),
+    debug: (message) => logger.debug(fields, textOf(message)),
+  };
+}
+
 /** Runs the sync on a cron schedule, never two at once. */
 export function startDaemon(options: DaemonOptions): Daemon {
   const { logger } = options;
@@ -47,7 +59,9 @@ export function startDaemon(options: DaemonOptions): Daemon {
     await inFlight;
   };
 
-  const task = cron.schedule(options.schedule, (context) => tick(context.date), { name: 'flagsync', noOverlap: true });
+  // No noOverlap: tick() skips a tick while a run is in flight and says so in the log; node-cron's own overlap check
+  // would skip it first and write its warning as coloured text to stderr, where every other line is JSON.
+  const task = cron.schedule(options.schedule, (context) => tick(context.date), { name: 'flagsync', logger: cronLogger(logger) });
   if (options.runAtStart !== false) void tick();
 
   return {

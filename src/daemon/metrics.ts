@@ -22,7 +22,7 @@ export class SyncMetrics {
   });
   private readonly lastSuccess = new Gauge({
     name: 'flagsync_last_success_timestamp_seconds',
-    help: 'When a run last finished with everything accepted (Unix time)',
+    help: 'When a scheduled sync (of every provider the daemon syncs) last finished with everything accepted (Unix time); a watch sync of one provider does not count',
     registers: [this.registry],
   });
   private readonly providerUp = new Gauge({
@@ -58,14 +58,18 @@ export class SyncMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  recordRun(report: RunReport<unknown> | undefined, seconds: number, nowMs: number): void {
+  /**
+   * `watch`: a sync of the one provider whose change was noticed. It says nothing of the others (one may be down), so it
+   * never moves the last-success time the alerts go by.
+   */
+  recordRun(report: RunReport<unknown> | undefined, seconds: number, nowMs: number, watch = false): void {
     this.duration.observe(seconds);
     if (report === undefined) {
       this.runs.inc({ result: 'error' });
       return;
     }
     this.runs.inc({ result: report.ok ? 'ok' : 'failed' });
-    if (report.ok) this.lastSuccess.set(nowMs / 1000);
+    if (report.ok && !watch) this.lastSuccess.set(nowMs / 1000);
     for (const r of report.results) {
       this.providerUp.set({ provider: r.provider }, r.ok ? 1 : 0);
       const counts: Record<string, number> = {

@@ -20,7 +20,7 @@ export interface ReadinessRule {
   readonly now?: () => Date;
 }
 
-/** How many recent runs to look through for the last finished one (runs in progress come first). */
+/** How many recent runs of the daemon's scope to look through for the last finished one (runs in progress come first). */
 const LOOK_BACK = 20;
 
 /**
@@ -31,10 +31,8 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
   const now = (rule.now ?? (() => new Date()))();
   let runs;
   try {
-    const recent = await rule.runs.recent(LOOK_BACK);
-    const own = recent.filter((run) => run.scope === rule.scope);
-    // A long streak of watch syncs can push the last full sync out of the look-back: then every run counts.
-    runs = own.some((run) => run.endedAt !== undefined) ? own : recent;
+    // The daemon's own runs only, found past any streak of watch syncs since.
+    runs = await rule.runs.recent(LOOK_BACK, { scope: rule.scope });
   } catch (error) {
     return { ready: false, reason: `cannot read the run log: ${error instanceof Error ? error.message : String(error)}` };
   }

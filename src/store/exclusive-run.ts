@@ -42,17 +42,19 @@ const SLOT_LOOKBACK = 20;
 /** A function, so a check after an await is not narrowed away by one made before it. */
 const stopping = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
 
-/** How the run log's reason starts for a run its process stopped (a signal, the daemon stopping). */
-const INTERRUPTED = 'interrupted: the process was stopping; ';
+/** How the run log's reason starts for a run that did not get to its end: its process stopped it, or died. */
+const INTERRUPTED_PREFIX = 'interrupted: ';
+/** A run its process stopped (a signal, the daemon stopping). */
+const INTERRUPTED = `${INTERRUPTED_PREFIX}the process was stopping; `;
 
 /**
- * Whether a run in a slot means the slot was synced: not one its process stopped part-way (its reason says so), nor one
- * still "running" now that this process holds the writer lock (its process died). A run that failed on its own counts:
- * another replica retrying it in the same slot would only double the load on what failed.
+ * Whether a run in a slot means the slot was synced: not one that was interrupted (its process stopped it part-way,
+ * or died: its reason says so), nor one still "running" now that this process holds the writer lock. A run that failed
+ * on its own counts: another replica retrying it in the same slot would only double the load on what failed.
  */
 function standsForItsSlot(run: RunRecord): boolean {
   if (run.outcome === 'running') return false;
-  return !(run.outcome === 'failed' && run.reason?.startsWith(INTERRUPTED) === true);
+  return !(run.outcome !== 'ok' && run.reason?.startsWith(INTERRUPTED_PREFIX) === true);
 }
 
 export type ExclusiveRunResult =
@@ -173,12 +175,23 @@ export async function runExclusively(
     logger.warn({ holder: attempt.tookOverFrom }, `took over a stale writer lock: ${describeHolder(attempt.tookOverFrom)} is gone`);
   }
   try {
+    // Holding the lock, no other run is going on: one still recorded as running lost its process before its end, and
+    // would read as running in `flagsync status` for ever.
+    const abandonedReason = `${INTERRUPTED_PREFIX}its process ended before the run did (killed, out of memory); found by ${replicaName(thisProcess(now()))}`;
+    await backend.runs
+      .endAbandoned(now().toISOString(), abandonedReason)
+      .then(
+        (ended) => ended > 0 && logger.warn({ runs: ended }, 'run log: a run whose process ended before it did is recorded as interrupted'),
+      )
+      .catch((error: unknown) => logger.warn({ err: error }, 'run log: cannot end the runs whose process died'));
     if (options.slot !== undefined) {
       const slot = options.slot.getTime();
-      const recent = await backend.runs.recent(SLOT_LOOKBACK);
-      const by = recent.find(
-        (r) => Date.parse(r.startedAt) >= slot && (r.scope === undefined || r.scope === options.scope) && standsForItsSlot(r),
-      );
+      // Runs of every provider, and of this run's own scope: each found past any streak of other scopes' watch syncs.
+      const recent = [
+        ...(await backend.runs.recent(SLOT_LOOKBACK, { scope: undefined })),
+        ...(options.scope === undefined ? [] : await backend.runs.recent(SLOT_LOOKBACK, { scope: options.scope })),
+      ];
+      const by = recent.find((r) => Date.parse(r.startedAt) >= slot && standsForItsSlot(r));
       if (by !== undefined) {
         const message = `this schedule slot (${options.slot.toISOString()}) was already synced by ${by.replica} at ${by.startedAt}`;
         return { status: 'done-this-slot', by, message };

@@ -71,7 +71,20 @@ export interface RunEnd {
 export interface RunLog {
   start(replica: string, startedAt: string, scope?: string): Promise<string>;
   finish(id: string, end: RunEnd): Promise<void>;
-  recent(limit: number): Promise<readonly RunRecord[]>;
+  /**
+   * The newest runs first. `only`: just the runs of that scope (`{ scope: undefined }`: runs of every provider), however
+   * many runs of other scopes came since (a streak of watch syncs).
+   */
+  recent(limit: number, only?: RunScopeFilter): Promise<readonly RunRecord[]>;
+  /**
+   * Ends, as `error` with `reason`, every run still recorded as running: called by the writer lock's new holder, so
+   * those are runs whose process died (killed, out of memory) before recording its end. Resolves with how many.
+   */
+  endAbandoned(endedAt: string, reason: string): Promise<number>;
+}
+
+export interface RunScopeFilter {
+  readonly scope: string | undefined;
 }
 
 /** Everything a run keeps between runs, in one place: the file folder or one PostgreSQL database. */

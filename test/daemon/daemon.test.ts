@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { startDaemon } from '../../src/daemon/daemon';
+import * as sinon from 'sinon';
 import { silentLogger } from '../../src/log';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 
 const never = '0 0 1 1 *'; // once a year: ticks in these tests are triggered by hand
 
@@ -29,6 +32,45 @@ describe('daemon', () => {
     await third;
     assert.equal(runs, 2);
     await daemon.stop();
+  });
+
+  it('a scheduled tick during a run is skipped with a log line of ours, nothing written to the console by node-cron', async function () {
+    this.timeout(10_000);
+    const console_ = ['log', 'info', 'warn', 'error', 'debug'].map((method) => sinon.spy(console, method as 'log'));
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    let runs = 0;
+    try {
+      // Every second, a run of 2.5 s: the ticks during it are skipped.
+      const daemon = startDaemon({
+        schedule: '* * * * * *',
+        runAtStart: false,
+        logger,
+        run: () => {
+          runs++;
+          return new Promise<void>((resolve) => setTimeout(resolve, 2500));
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 3200));
+      await daemon.stop();
+    } finally {
+      sinon.restore();
+    }
+    assert.ok(runs >= 1 && runs <= 2, `runs: ${runs}`);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    assert.ok(messages.includes('previous run still in progress; this tick is skipped'), JSON.stringify(messages));
+    assert.deepEqual(
+      console_.flatMap((spy) => spy.getCalls().map((call) => String(call.args[0]))),
+      [],
+    );
   });
 
   it('stop aborts the run in flight and waits for it to finish', async () => {

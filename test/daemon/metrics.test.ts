@@ -29,11 +29,13 @@ describe('daemon metrics', () => {
       1_800_000_060_000,
     );
     metrics.recordRun(undefined, 0.1, 1_800_000_120_000);
+    // A watch sync of one provider, all accepted: no news about the others, so not a success to alert by.
+    metrics.recordRun(report(true, [result('files', { updated: 1 })]), 0.1, 1_800_000_180_000, true);
     const { status, data, headers } = await axios.get<string>(`${server.url}/metrics`);
     assert.equal(status, 200);
     assert.match(String(headers['content-type']), /text\/plain/);
     for (const line of [
-      'flagsync_runs_total{result="ok"} 1',
+      'flagsync_runs_total{result="ok"} 2',
       'flagsync_runs_total{result="failed"} 1',
       'flagsync_runs_total{result="error"} 1',
       'flagsync_last_success_timestamp_seconds 1800000000',
@@ -41,7 +43,7 @@ describe('daemon metrics', () => {
       'flagsync_provider_up{provider="ld"} 0',
       'flagsync_entities_total{provider="files",outcome="created"} 5',
       'flagsync_entities_total{provider="files",outcome="rejected"} 1',
-      'flagsync_run_duration_seconds_count 3',
+      'flagsync_run_duration_seconds_count 4',
     ]) {
       assert.ok(data.split('\n').includes(line), `missing: ${line}`);
     }

@@ -49,12 +49,16 @@ describe('readiness from the run log', () => {
     assert.equal(scoped.ready, true);
   });
 
-  it('with only watch syncs in the look-back (a long streak), goes by them rather than say no run has finished', async () => {
+  it('finds the last full sync past a long streak of watch syncs: 25 good ones do not hide that it failed', async () => {
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:05.000Z', 'failed', 'unleash: 503');
     for (let i = 0; i < 25; i++) {
       const id = await runs.start('pod-a:1', `2026-11-29T12:01:${String(i).padStart(2, '0')}.000Z`, 'files');
       await runs.finish(id, { endedAt: `2026-11-29T12:01:${String(i).padStart(2, '0')}.500Z`, outcome: 'ok' });
     }
-    assert.equal((await check()).ready, true);
+    assert.deepEqual(await check(), {
+      ready: false,
+      reason: 'the last run (pod-a:1, ended 2026-11-29T12:00:05.000Z) failed: unleash: 503',
+    });
   });
 
   it('is ready when the last run succeeded within N schedule periods', async () => {

@@ -228,6 +228,26 @@ describe('runExclusively', () => {
     assert.equal((await runExclusively({ backend, logger: silentLogger, slot: next }, async () => okReport)).status, 'ran');
   });
 
+  it('ends a run whose process died before recording its end (it read as running for ever) once the next run holds the lock', async () => {
+    const gone = await backend.runs.start('gone-host:1', '2026-11-30T06:00:00.000Z');
+    assert.equal((await runExclusively({ backend, logger: silentLogger }, async () => okReport)).status, 'ran');
+    const [latest, dead] = await backend.runs.recent(2);
+    assert.equal(latest?.outcome, 'ok');
+    assert.deepEqual([dead?.id, dead?.outcome], [gone, 'error']);
+    assert.match(dead?.reason ?? '', /^interrupted: its process ended before the run did \(killed, out of memory\); found by \S+:\d+$/);
+    assert.ok(dead?.endedAt !== undefined);
+  });
+
+  it("finds the slot's full sync past a streak of watch syncs (more than a look-back's worth), so it is not synced twice", async () => {
+    const slot = new Date(Date.now() - 1000);
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'ran');
+    for (let i = 0; i < 25; i++) {
+      const id = await backend.runs.start('pod-a:1', new Date().toISOString(), 'files');
+      await backend.runs.finish(id, { endedAt: new Date().toISOString(), outcome: 'ok' });
+    }
+    assert.equal((await runExclusively({ backend, logger: silentLogger, slot }, async () => okReport)).status, 'done-this-slot');
+  });
+
   it('a run its process stopped part-way (a rollout, a drain), or one whose process died, does not stand for the slot', async () => {
     const slot = new Date(Date.now() - 1000);
     const stop = new AbortController();

@@ -59,6 +59,24 @@ describe('PostgreSQL state store', function () {
         ['2026-11-30T06:00:00.000Z', undefined],
       ],
     );
+    // By scope: the runs of every provider, or of one, whatever came since.
+    assert.deepEqual(
+      [
+        (await backend.runs.recent(5, { scope: undefined })).map((r) => r.startedAt),
+        (await backend.runs.recent(5, { scope: 'flags' })).map((r) => r.startedAt),
+      ],
+      [['2026-11-30T06:00:00.000Z'], ['2026-11-30T06:00:01.000Z']],
+    );
+    // Neither ended: both are ended as interrupted by the next holder of the lock.
+    assert.equal(await backend.runs.endAbandoned('2026-11-30T07:00:00.000Z', 'interrupted: gone'), 2);
+    assert.deepEqual(
+      (await backend.runs.recent(5)).map((r) => [r.outcome, r.endedAt, r.reason]),
+      [
+        ['error', '2026-11-30T07:00:00.000Z', 'interrupted: gone'],
+        ['error', '2026-11-30T07:00:00.000Z', 'interrupted: gone'],
+      ],
+    );
+    assert.equal(await backend.runs.endAbandoned('2026-11-30T07:00:01.000Z', 'interrupted: gone'), 0);
   });
 
   it('gives up on a statement that gets no answer (a half-open connection waits hours otherwise)', async () => {

@@ -7,6 +7,7 @@ import * as sinon from 'sinon';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileBackend } from '../../src/store/file/file-backend';
+import { lockKey } from '../../src/store/postgres/migrations';
 import { postgresBackend } from '../../src/store/postgres/pg-backend';
 import type { LockHolder, StateBackend } from '../../src/store/types';
 import { tempDir } from '../helpers/flagd-fixtures';
@@ -156,6 +157,34 @@ describe('writer lock: lock file takeover', function () {
   });
 });
 
+describe('writer lock: who holds the advisory lock', function () {
+  this.timeout(30_000);
+  it('is read from PostgreSQL, not from the last holder row: a holder that has not written its row yet is named', async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    const c = postgresBackend(db.url);
+    const b = new Client({ connectionString: db.url, application_name: 'flagsync writer replica-b:4242' });
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      if (first.acquired) await first.release();
+      // replica-b has the lock and is still draining: the row still names replica-a.
+      await b.connect();
+      const { rows } = await b.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${lockKey('writer')}) AS locked`);
+      assert.equal(rows[0]?.locked, true);
+      const refused = await c.lock.tryAcquire(holder(process.pid, 'replica-c'));
+      assert.equal(refused.acquired, false);
+      const named = refused.acquired ? undefined : refused.holder;
+      assert.deepEqual([named?.host, named?.pid], ['replica-b', 4242]);
+      assert.ok(Date.now() - Date.parse(named?.since ?? '') < 60_000, named?.since);
+    } finally {
+      await b.end();
+      await a.close();
+      await c.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('writer lock: advisory lock of a dead holder', function () {
   this.timeout(30_000);
   it('is free as soon as the holder’s connection is gone', async () => {
@@ -245,7 +274,17 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
       () => 'committed',
       (error: Error) => `refused: ${error.message}`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A's write has passed its check and waits on row y: only then does its lock session end (a fixed pause was not
+    // always long enough on a loaded machine).
+    for (let waited = 0; ; waited += 20) {
+      const waiting = await queryDatabase(
+        db.url,
+        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'flagsync' AND wait_event_type = 'Lock' AND query LIKE '%flagsync_records%'",
+      );
+      if (waiting.length > 0) break;
+      if (waited > 10_000) throw new Error("A's write never came to wait on row y");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await queryDatabase(
       db.url,
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'",

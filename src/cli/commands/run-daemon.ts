@@ -87,7 +87,7 @@ export async function runDaemon(
     }
     // Counted once it ran: every replica sees every tick, and one skipped behind the lock or the slot synced nothing.
     metrics.recordTrigger(trigger.kind);
-    metrics.recordRun(result.report, seconds(), Date.now());
+    metrics.recordRun(result.report, seconds(), Date.now(), trigger.kind === 'watch');
     // Only a sync that sent something measures a change reaching Jira (a touch of a file, a rule Jira does not show: nothing).
     const sent = result.report.results.some((r) => r.created + r.updated + r.deleted > 0);
     if (trigger.kind === 'watch' && result.report.ok && sent)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as t from 'io-ts';
 import { decodeOrThrow } from '../../kit/decode';
-import type { RunEnd, RunLog, RunRecord } from '../types';
+import type { RunEnd, RunLog, RunRecord, RunScopeFilter } from '../types';
 import { describeFsError, writeFileAtomic } from '../../files/durable-write';
 import { ProviderSummaryCodec } from '../run-summary-codec';
 
@@ -67,7 +67,18 @@ export class RunLogFile implements RunLog {
     await this.write(runs);
   }
 
-  async recent(limit: number): Promise<readonly RunRecord[]> {
-    return (await this.read()).slice(0, limit);
+  async endAbandoned(endedAt: string, reason: string): Promise<number> {
+    const runs = await this.read();
+    let ended = 0;
+    const after = runs.map((run): RunRecord =>
+      run.outcome === 'running' ? (ended++, { ...run, outcome: 'error', endedAt, reason }) : run,
+    );
+    if (ended > 0) await this.write(after);
+    return ended;
+  }
+
+  async recent(limit: number, only?: RunScopeFilter): Promise<readonly RunRecord[]> {
+    const runs = await this.read();
+    return (only === undefined ? runs : runs.filter((r) => r.scope === only.scope)).slice(0, limit);
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import type { Pool } from 'pg';
 import { decodeOrThrow } from '../../kit/decode';
-import type { RunEnd, RunLog, RunProviderSummary, RunRecord } from '../types';
+import type { RunEnd, RunLog, RunProviderSummary, RunRecord, RunScopeFilter } from '../types';
 import { ProviderSummaryCodec } from '../run-summary-codec';
 import { tablesForWriting } from './migrations';
 
@@ -52,13 +52,22 @@ export class PgRunLog implements RunLog {
     );
   }
 
-  async recent(limit: number): Promise<readonly RunRecord[]> {
+  async endAbandoned(endedAt: string, reason: string): Promise<number> {
+    await tablesForWriting(this.ready);
+    const ended = await this.pool.query(
+      "UPDATE flagsync_runs SET outcome = 'error', ended_at = $1, reason = $2 WHERE outcome = 'running'",
+      [endedAt, reason],
+    );
+    return ended.rowCount ?? 0;
+  }
+
+  async recent(limit: number, only?: RunScopeFilter): Promise<readonly RunRecord[]> {
     if (!(await this.ready())) return [];
     const { rows } = await this.pool.query(
       `SELECT id, replica, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS started_at, scope,
               to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ended_at, outcome, reason, providers
-       FROM flagsync_runs ORDER BY started_at DESC LIMIT $1`,
-      [limit],
+       FROM flagsync_runs WHERE $2::boolean IS NOT TRUE OR scope IS NOT DISTINCT FROM $3 ORDER BY started_at DESC LIMIT $1`,
+      [limit, only !== undefined, only?.scope ?? null],
     );
     return decodeOrThrow(t.array(RowCodec), rows, 'run log rows in PostgreSQL').map((row): RunRecord => ({
       id: row.id,
