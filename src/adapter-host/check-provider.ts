@@ -137,7 +137,12 @@ export async function checkProvider(
     return {
       ...base,
       ms,
-      problems: [...problems, ...preview.entities.flatMap((e) => e.problems.map((p) => `Jira flag ${e.id}: ${p}`))],
+      problems: [
+        ...problems,
+        ...preview.entities.flatMap((e) => e.problems.map((p) => `Jira flag ${e.id}: ${p}`)),
+        // Without a link a flag never reaches Jira, run after run: the adapter (or its config) must give one.
+        ...preview.skipped.filter((s) => s.noLink === true).map((s) => `Jira flag ${s.id}: never sent: ${s.reason}`),
+      ],
       flags,
       preview,
       skipped: [...fromSource, ...preview.skipped],

@@ -1,10 +1,18 @@
 import type { ProviderCheckReport } from './check-provider';
 import { checkPassed } from './check-provider';
+import { rolloutText } from '../report/flag-changes';
+import type { FlagStatusLike } from '../report/stored-flag';
+
+/** `on`, `on (25%)`, `off`: a state with its rollout, as Jira would show it. */
+function stateOf(status: FlagStatusLike): string {
+  const rollout = rolloutText(status);
+  return `${status.enabled ? 'on' : 'off'}${rollout === undefined ? '' : ` (${rollout})`}`;
+}
 
 /** Text and JSON renderings of `flagsync adapter check`. */
 function environmentsOf(report: ProviderCheckReport, key: string): string {
   const flag = report.flags.find((f) => f.key === key);
-  return (flag?.environments ?? []).map((e) => `${e.name}=${e.enabled ? 'on' : 'off'}`).join(' ');
+  return (flag?.environments ?? []).map((e) => `${e.name}=${stateOf(e)}`).join(' ');
 }
 
 export function renderCheck(report: ProviderCheckReport): string {
@@ -26,7 +34,7 @@ export function renderCheck(report: ProviderCheckReport): string {
   lines.push('', 'Jira feature flags (not sent):');
   for (const entity of report.preview.entities) {
     const details = entity.flag.details
-      .map((d) => `${d.environment.name}[${d.environment.type ?? 'no type'}]=${d.status.enabled ? 'on' : 'off'}`)
+      .map((d) => `${d.environment.name}[${d.environment.type ?? 'no type'}]=${stateOf(d.status)}`)
       .join(' ');
     lines.push(`  ${entity.id} → ${entity.issueKeys.join(', ')}: ${details}`);
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AnyAdapterFactory } from '../kit/contract-v1';
 import { AdapterLoadError, factoryFromModule } from './factory-shape';
@@ -88,6 +88,30 @@ function loadProblem(resolved: string, error: unknown): string {
   return `failed to load ${resolved}${kind}: ${loadFailureText(error)}`;
 }
 
+/**
+ * Why the resolved file is an ES module, if it is: `.mjs`/`.mts`, or `.js`/`.ts` under a package.json with
+ * `"type": "module"` (the nearest one decides). Node would load one through require(esm), but its `import`s of
+ * `flagsync`, `io-ts` and `fp-ts` resolve past the host's sharing to copies of their own (another contract version,
+ * codecs the host does not know), so it is refused by name rather than half working.
+ */
+function esModuleReason(file: string): string | undefined {
+  if (/\.m[jt]s$/.test(file)) return `${path.basename(file)} is an ES module file`;
+  if (!/\.[jt]s$/.test(file)) return undefined;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      let type: unknown;
+      try {
+        type = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type;
+      } catch {
+        return undefined; // not ours to judge: requiring it says what is wrong
+      }
+      return type === 'module' ? `${manifest} says "type": "module"` : undefined;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
 /** Loads and checks an external adapter; undefined when a plain word names no installed package. */
 export function loadExternalAdapter(reference: string, lookup: ExternalLookup): AnyAdapterFactory | undefined {
   shareHostModules(KIT_ENTRY, __dirname);
@@ -102,6 +126,12 @@ export function loadExternalAdapter(reference: string, lookup: ExternalLookup): 
     if (!isLocalPath(reference) && !looksLikePackage(reference)) return undefined;
     throw new AdapterLoadError(reference, `cannot find the module: ${whatWasTried(reference, lookup)}`);
   }
+  const esm = esModuleReason(resolved);
+  if (esm !== undefined)
+    throw new AdapterLoadError(
+      reference,
+      `${resolved} is an ES module (${esm}); flagsync loads adapters as CommonJS: compile it to CommonJS (tsconfig "module": "commonjs") and leave "type": "module" out of its package.json`,
+    );
   let mod: unknown;
   try {
     mod = require(resolved) as unknown;

@@ -31,7 +31,15 @@ export interface SnapshotPreview {
   /** Flags without any issue key: never sent. */
   readonly unlinked: readonly { readonly id: string; readonly key: string }[];
   /** Flags the core would not send (and would not delete), with the reason. */
-  readonly skipped: readonly { readonly id: string; readonly key: string; readonly reason: string }[];
+  readonly skipped: readonly PreviewSkipped[];
+}
+
+export interface PreviewSkipped {
+  readonly id: string;
+  readonly key: string;
+  readonly reason: string;
+  /** Skipped for want of a link the adapter (or its config) should give. */
+  readonly noLink?: true;
 }
 
 const SCHEMAS = ['featureflags.submit.request.schema.json', 'featureflags.strict.schema.json'];
@@ -41,11 +49,12 @@ export function previewSnapshot(flags: readonly NormalizedFlag[], settings: Prev
   const nowIso = settings.nowIso ?? new Date().toISOString();
   const entities: PreviewEntity[] = [];
   const unlinked: { id: string; key: string }[] = [];
-  const skipped: { id: string; key: string; reason: string }[] = [];
+  const skipped: PreviewSkipped[] = [];
   flags.forEach((normalized, i) => {
     const mapping = toJiraFlag(normalized, ctx);
     if (mapping.kind === 'unlinked') unlinked.push({ id: mapping.id, key: normalized.key });
-    else if (mapping.kind === 'skipped') skipped.push({ id: mapping.id, key: normalized.key, reason: mapping.reason });
+    else if (mapping.kind === 'skipped')
+      skipped.push({ id: mapping.id, key: normalized.key, reason: mapping.reason, ...(mapping.noLink === true && { noLink: true }) });
     else {
       // A sequence id from the send time, as the submitter would stamp it.
       const flag = stampFlag({ flag: mapping.flag, times: mapping.times }, Date.parse(nowIso) + i, nowIso);

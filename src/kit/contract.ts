@@ -148,7 +148,8 @@ export interface DevinfoSource extends SourceExtras {
  */
 export type ProviderEnvironment<Own = unknown> = Own & { readonly name: string; readonly type?: EnvironmentType };
 
-type OwnEnvironment<Options> = Options extends { readonly environments: ReadonlyArray<infer E> } ? E : unknown;
+/** Declared required (`t.type`) or optional (`t.partial`): the core always hands `create` the environments. */
+type OwnEnvironment<Options> = Options extends { readonly environments?: ReadonlyArray<infer E> | undefined } ? E : unknown;
 
 /**
  * What `create` receives: the adapter's own options as its codec decoded them, with the shared provider fields the

@@ -43,5 +43,11 @@ export { cutText } from './text';
 export { crossChecked, type CrossCheck, type CrossProblem } from './cross-checked';
 export { linkForPeople, linkFromSource } from './link-url';
 export { productName } from './product';
-export { conditionalGetVersion, pollForChanges, type PolledVersion, type PollForChangesOptions } from './watch-poll';
+export {
+  conditionalGetVersion,
+  pollForChanges,
+  type ConditionalGetOptions,
+  type PolledVersion,
+  type PollForChangesOptions,
+} from './watch-poll';
 export { TimeoutError, withTimeout } from './deadline';

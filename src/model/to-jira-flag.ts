@@ -82,7 +82,13 @@ export type FlagMapping =
       readonly warnings: readonly string[];
     }
   | { readonly kind: 'unlinked'; readonly id: string }
-  | { readonly kind: 'skipped'; readonly id: string; readonly reason: string };
+  | {
+      readonly kind: 'skipped';
+      readonly id: string;
+      readonly reason: string;
+      /** The adapter (or its config) gave no link: every such flag is skipped until that changes. */
+      readonly noLink?: true;
+    };
 
 const MAX_TEXT = 255;
 const MAX_URL = 2000;
@@ -250,7 +256,8 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
       return {
         kind: 'skipped',
         id,
-        reason: `${where()} has no link for people (an http(s) URL, which Jira requires): configure one (flagd: urlTemplate; see the adapter's README)`,
+        noLink: true,
+        reason: `${where()} has no link for people (an http(s) URL, which Jira requires): the adapter gives the flag's or the environment's url (flagd: configure urlTemplate; see the adapter's README)`,
       };
     const environment = environmentOf(env.name, typeOf(env, ctx), where, warnings);
     detailTimes.push(timeOf(env.lastUpdated, () => `${where()}: lastUpdated`, warnings));

@@ -20,7 +20,8 @@ export interface FlagValues {
   }>;
 }
 
-function rolloutText(status: FlagStatusLike | undefined): string | undefined {
+/** A rollout in a few words: `30%`, `"2 rules; default 40%"`, `3 rules`; undefined without one. */
+export function rolloutText(status: FlagStatusLike | undefined): string | undefined {
   const r = status?.rollout;
   if (r === undefined) return undefined;
   if (r.percentage !== undefined) return `${r.percentage}%`;

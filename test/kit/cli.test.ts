@@ -80,6 +80,11 @@ describe('flagsync adapter commands', function () {
       const result = await runCli(['adapter', 'check', '--config', config]);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /provider "shop" \(adapter flipt 2\.0\.0, contract v2\)/);
+      // Each environment's state with its rollout, as Jira would show it.
+      assert.match(
+        result.stdout,
+        /shop:search-ranking → WEB-7: production\[production\]=on \("everyone gets bm25"\) staging\[staging\]=on/,
+      );
       assert.match(result.stdout, /shop:new-checkout → PROJ-12: production\[production\]=on staging\[staging\]=on/);
       assert.match(result.stdout, /Unlinked \(no issue key, not sent\): dark-mode/);
       assert.match(result.stdout, /check passed/);
@@ -246,6 +251,19 @@ module.exports = { name: 'acme', version: '0.3.0', contractVersion: 1, optionsCo
       assert.deepEqual(report.problems, [
         'environments: the adapter does not list the configured "staging"',
         'skipped[0].key: "PROJ-1-x" is also in flags (a flag is either read or skipped)',
+      ]);
+    });
+
+    it('fails (exit 1) for flags that never reach Jira for want of a link, naming what to give', async () => {
+      await snapshotAdapter(
+        'nolink.js',
+        `{ flags: [{ provider: ctx.providerName, key: 'PROJ-1-x', tags: [], issueKeys: [], environments: [env('production', true, { url: undefined })] }] }`,
+      );
+      const config = await writeConfig(dir, [{ name: 'acme', adapter: './nolink.js', environments: [{ name: 'production' }] }]);
+      const result = await runCli(['adapter', 'check', '--config', config, '--provider', 'acme', '--json']);
+      assert.equal(result.code, 1, result.stderr);
+      assert.deepEqual((JSON.parse(result.stdout) as { problems: string[] }).problems, [
+        "Jira flag acme:PROJ-1-x: never sent: environment production has no link for people (an http(s) URL, which Jira requires): the adapter gives the flag's or the environment's url (flagd: configure urlTemplate; see the adapter's README)",
       ]);
     });
 

@@ -41,7 +41,30 @@ const v2Flags: FlagAdapterFactory<t.TypeOf<typeof OwnKeys>> = {
   },
 };
 
+// Environments declared among the optional keys (t.partial) keep their own keys' types too: `create` reads `stage`.
+const OptionalEnvironments = t.partial({ environments: t.array(t.partial({ stage: t.string })) });
+let stages: (string | undefined)[] = [];
+const v2OptionalEnvironments: FlagAdapterFactory<t.TypeOf<typeof OptionalEnvironments>> = {
+  name: 'staged-flags',
+  version: '2.0.0',
+  contractVersion: ADAPTER_CONTRACT_VERSION,
+  produces: 'flags',
+  optionsCodec: OptionalEnvironments,
+  create: (options) => {
+    stages = options.environments.map((e) => e.stage);
+    return { environments: options.environments.map((e) => e.name), snapshot: () => Promise.resolve({ flags: [] }) };
+  },
+};
+
 describe('adapter contract versions', () => {
+  it("types an environment's own keys whether the codec declares environments required or optional", () => {
+    const entry = { name: 'p', adapter: 'staged-flags', environments: [{ name: 'prod', stage: 'live' }, { name: 'dev' }] };
+    const decoded = decodeAdapterOptions(v2OptionalEnvironments, entry, 'providers[0]');
+    assert.deepEqual(decoded.problems, []);
+    createSource(v2OptionalEnvironments, decoded.options, context);
+    assert.deepEqual(stages, ['live', undefined]);
+  });
+
   it('reads a version 1 devinfo adapter through its snapshotDevinfo, as a devinfo source', async () => {
     const source = createSource(v1Devinfo, {}, context);
     assert.equal(source.produces, 'devinfo');

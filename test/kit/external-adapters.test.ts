@@ -73,6 +73,23 @@ export default adapter;
     assert.equal(factory?.name, 'acme-foo');
   });
 
+  it('refuses an ES module adapter by name, saying how to make it CommonJS (its imports would not share the host kit)', async () => {
+    const pkg = path.join(dir, 'adapters', 'esm');
+    await mkdir(pkg, { recursive: true });
+    await writeFile(path.join(pkg, 'package.json'), JSON.stringify({ name: 'esm-adapter', type: 'module', main: 'index.js' }));
+    await writeFile(path.join(pkg, 'index.js'), `export const adapter = {};\n`);
+    const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./adapters/esm'));
+    assert.equal(
+      error.message,
+      `adapter ./adapters/esm: ${path.join(pkg, 'index.js')} is an ES module (${path.join(pkg, 'package.json')} says "type": "module"); flagsync loads adapters as CommonJS: compile it to CommonJS (tsconfig "module": "commonjs") and leave "type": "module" out of its package.json`,
+    );
+    await writeFile(path.join(dir, 'plain.mjs'), `export const adapter = {};\n`);
+    assert.match(
+      loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./plain.mjs')).message,
+      /plain\.mjs is an ES module file\)/,
+    );
+  });
+
   it('reports a module without an optionsCodec by adapter and missing member', async () => {
     await writeFile(path.join(dir, 'foo.js'), `exports.adapter = { name: 'foo', version: '1', contractVersion: 1, create() {} };`);
     const error = loadError(() => createAdapterRegistry({ baseDirs: [dir] }).get('./foo'));
