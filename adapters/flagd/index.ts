@@ -35,7 +35,7 @@ export type { FlagdOptions } from './options';
  * Bump when the same file would map to other normalized flags (map.ts, rollout.ts, parse.ts): a source whose bytes
  * did not change is otherwise not read again (see `snapshotUnlessUnchanged`).
  */
-const MAPPING_REVISION = 3;
+const MAPPING_REVISION = 4;
 
 /**
  * The parser and its compiled schema (ajv: ~10 ms to load) are required with the first file to parse, not with the

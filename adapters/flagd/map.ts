@@ -1,6 +1,6 @@
 import { type FlagEnvironment, linkFromSource } from '../../src/kit';
-import type { FlagdFile, FlagdFlag, FlagdMetadata, FlagdVariantValue } from './codecs';
-import { defaultVariantOf, describeRollout } from './rollout';
+import type { FlagdFile, FlagdFlag, FlagdMetadata } from './codecs';
+import { describeRollout } from './rollout';
 
 /**
  * One environment's flagd definitions → the parts of a NormalizedFlag (join.ts joins the environments). Pure:
@@ -42,13 +42,6 @@ export interface FlagMetadataFields {
   readonly url?: string;
   readonly tags: readonly string[];
   readonly issueKeys: readonly string[];
-}
-
-export function flagValueToText(value: FlagdVariantValue): string {
-  if (typeof value === 'string') return value;
-  // The texts JSON.stringify gives, without a new string per flag.
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return JSON.stringify(value);
 }
 
 /** A metadata value as text, trimmed; undefined when absent or blank. `fallback` stands under `metadata`. */
@@ -215,27 +208,19 @@ export function mapFlagEnvironment(
   settings: FlagdMapSettings,
   linkOf?: (key: string) => string | undefined,
 ): FlagEnvironment {
-  const defaultVariant = defaultVariantOf(flag);
-  const defaultRaw = defaultVariant === undefined ? undefined : flag.variants[defaultVariant];
   const enabled = flag.state === 'ENABLED';
   const rollout = enabled ? describeRollout(key, flag, settings.onVariants) : undefined;
   const url = (linkOf ?? environmentLink(defs, settings))(key);
   const name = defs.environment;
   const { lastUpdated } = defs;
-  // Jira's default value is what is served while off: for a DISABLED flag flagd serves no variant (the code default).
-  const defaultValue = !enabled || defaultRaw === undefined ? undefined : flagValueToText(defaultRaw);
+  // No default value: Jira's is the value served while the flag is off, and a DISABLED flagd flag serves no variant
+  // (flagd answers with reason DISABLED, applications get their code default, which the file does not know). The
+  // default variant is what an ENABLED flag serves where targeting gives nothing: the rollout text names it.
   // Keys in the order they always had, the optional ones only when set. The usual shapes are written out whole, so
   // each object holds its fields itself rather than in a second, grown array of properties.
-  if (defaultValue !== undefined && url !== undefined) {
-    if (rollout !== undefined) return { name, enabled, defaultValue, rollout, url, lastUpdated };
-    return { name, enabled, defaultValue, url, lastUpdated };
+  if (url !== undefined) {
+    if (rollout !== undefined) return { name, enabled, rollout, url, lastUpdated };
+    return { name, enabled, url, lastUpdated };
   }
-  return {
-    name,
-    enabled,
-    ...(defaultValue !== undefined && { defaultValue }),
-    ...(rollout !== undefined && { rollout }),
-    ...(url !== undefined && { url }),
-    lastUpdated,
-  };
+  return { name, enabled, ...(rollout !== undefined && { rollout }), lastUpdated };
 }

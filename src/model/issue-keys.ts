@@ -1,12 +1,13 @@
 /**
  * Finding Jira issue keys in flag metadata. A key is a project key of at least two characters (a letter, then
  * letters, digits or '_', as the strictest of Jira's issue-key patterns, devinfo's, requires), a dash and an issue
- * number without a leading zero (Jira numbers issues from 1). Text is matched in UPPER CASE only, like the Jenkins
+ * number without a leading zero (Jira numbers issues from 1), each part at most 255 characters (Jira's
+ * `\w{1,255}-\d{1,255}`). Text is matched in UPPER CASE only, like the Jenkins
  * plugin: matched case-insensitively, ordinary names invent keys Jira then rejects ("release-2024-q1" → RELEASE-2024,
  * "onboarding-step-2" → STEP-2, "gpt-4" → GPT-4). Teams whose flag keys carry keys in lower case
  * (`proj-12-checkout`) switch on `linking.ignoreCase`, which accepts a key in any case at the START of the flag key.
  */
-export const ISSUE_KEY_PATTERN = /^[A-Z][A-Z0-9_]+-[1-9][0-9]*$/;
+export const ISSUE_KEY_PATTERN = /^[A-Z][A-Z0-9_]{1,254}-[1-9][0-9]{0,254}$/;
 /** Jira accepts at most 500 association values per entity, counted across all of its associations. */
 export const MAX_ISSUE_KEYS = 500;
 

@@ -147,6 +147,11 @@ function mapRollout(rollout: Rollout | undefined, where: () => string, warnings:
 function mapStatus(env: FlagEnvironment, where: () => string, warnings: string[]): JiraFlagStatus {
   const status: { enabled: boolean; defaultValue?: string; rollout?: JiraFlagStatus['rollout'] } = { enabled: env.enabled };
   if (env.defaultValue !== undefined) status.defaultValue = fit(env.defaultValue, () => `${where()}: defaultValue`, warnings);
+  // Off, a flag reaches no one: a rollout beside it would tell Jira users otherwise.
+  if (!env.enabled && env.rollout !== undefined) {
+    warnings.push(`${where()}: rollout left out, the flag is off there`);
+    return status;
+  }
   const rollout = mapRollout(env.rollout, where, warnings);
   if (rollout !== undefined) status.rollout = rollout;
   return status;
@@ -246,11 +251,15 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
   for (const env of flag.environments) {
     // Warnings name the environment as Jira will show it: a control character would reach logs and terminals too.
     const where = (): string => `environment ${cleanText(env.name)}`;
-    if (seen.includes(env.name)) {
-      warnings.push(`${where()} appears twice, second left out`);
+    const environment = environmentOf(env.name, typeOf(env, ctx), where, warnings);
+    // Names are compared as Jira gets them: two that differ only in what is cleaned or cut would be one there.
+    if (environment.name.trim() === '')
+      return { kind: 'skipped', id, reason: `${where()}: no name left once control characters are removed` };
+    if (seen.includes(environment.name)) {
+      warnings.push(`${where()} appears twice${environment.name === env.name ? '' : ' once cleaned or cut'}, second left out`);
       continue;
     }
-    seen.push(env.name);
+    seen.push(environment.name);
     const url = linkOf(env.url, () => `${where()}: url`, warnings) ?? flagUrl;
     if (url === undefined)
       return {
@@ -259,18 +268,20 @@ export function toJiraFlag(flag: NormalizedFlag, ctx: MappingContext): FlagMappi
         noLink: true,
         reason: `${where()} has no link for people (an http(s) URL, which Jira requires): the adapter gives the flag's or the environment's url (flagd: configure urlTemplate; see the adapter's README)`,
       };
-    const environment = environmentOf(env.name, typeOf(env, ctx), where, warnings);
     detailTimes.push(timeOf(env.lastUpdated, () => `${where()}: lastUpdated`, warnings));
     details.push({ url, environment, status: mapStatus(env, where, warnings) });
   }
 
   const lead = summaryDetail(details);
+  const key = fit(flag.key, () => 'key', warnings);
+  if (key.trim() === '') return { kind: 'skipped', id, reason: 'key: nothing left once control characters are removed' };
+  // Judged once cleaned: a name of control characters alone would show as a blank name.
+  const name = flag.name === undefined ? '' : fit(flag.name, () => 'name', warnings);
   const jiraFlag: UnstampedFlag = {
     id,
-    key: fit(flag.key, () => 'key', warnings),
+    key,
     // Without one Jira shows the id, which is flagsync's internal `<provider>:<key>`.
-    displayName:
-      flag.name !== undefined && flag.name.trim() !== '' ? fit(flag.name, () => 'name', warnings) : fit(flag.key, () => 'key', []),
+    displayName: name.trim() !== '' ? name : key,
     associations: [{ associationType: 'issueIdOrKeys', values: link.keys }],
     summary: { url: flagUrl ?? lead.url, status: lead.status },
     details,

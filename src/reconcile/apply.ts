@@ -84,6 +84,25 @@ interface Tally {
   readonly rejected: { id: string; messages: readonly string[] }[];
   readonly failed: FailedEntity[];
   readonly unknownIssueKeys: Record<string, readonly string[]>;
+  /** Entities Jira holds whose update it refused because none of their issue keys exists any more (see strandedBy). */
+  readonly stranded: string[];
+}
+
+/** A tally's counts as a result reports them. */
+function withoutStranded({ stranded: _, ...counts }: Tally): Omit<Tally, 'stranded'> {
+  return counts;
+}
+
+/**
+ * An update Jira refused because every issue key it now names is unknown there ("No valid issues"): the entity Jira
+ * holds still shows on the issues it named before, which the source no longer links it to. Deleted, as an entity
+ * that lost its keys is: Jira then matches the source (linked to no issue it has).
+ */
+function strandedBy<P, M>(member: StampedWrite<P, M>, outcome: EntityOutcome, before: EntityRecord | undefined): boolean {
+  if (outcome.status !== 'rejected' || before === undefined || before.h === '') return false;
+  const keys = member.write.entity.issueKeys;
+  const unknown = new Set(outcome.unknownIssueKeys);
+  return keys.length > 0 && keys.every((key) => unknown.has(key));
 }
 
 function count<P, M>(tally: Tally, member: StampedWrite<P, M>, outcome: EntityOutcome): void {
@@ -186,7 +205,9 @@ async function sendWrites<S, P, M, E>(
     const onBatch = async (outcomes: readonly EntityOutcome[]): Promise<void> => {
       eachMember(kind, packets, outcomes, (member, outcome) => {
         const { id } = member.write.entity;
-        recordOutcome(ledger, kind.name, plan.provider, member, before.get(id), outcome);
+        const was = before.get(id);
+        recordOutcome(ledger, kind.name, plan.provider, member, was, outcome);
+        if (strandedBy(member, outcome, was)) tally.stranded.push(id);
         before.delete(id);
       });
       await ledger.checkpoint().catch(() => undefined); // a store that cannot be written stops the run (ledger.signal)
@@ -256,8 +277,8 @@ async function markDeletes(ledger: StateLedger, kind: KindName, ids: readonly st
 async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLedger, deps: ApplyDeps<S, P, M, E>): Promise<ProviderResult> {
   const { kind } = deps;
   const base = { provider: plan.provider, seen: plan.seen, unlinked: plan.unlinked, unchanged: plan.unchanged, warnings: plan.warnings };
-  const tally: Tally = { created: 0, updated: 0, deleted: 0, rejected: [], failed: [], unknownIssueKeys: {} };
-  if (!plan.ok) return { ...base, ok: false, error: plan.error, ...tally, deletesRefused: 0 };
+  const tally: Tally = { created: 0, updated: 0, deleted: 0, rejected: [], failed: [], unknownIssueKeys: {}, stranded: [] };
+  if (!plan.ok) return { ...base, ok: false, error: plan.error, ...withoutStranded(tally), deletesRefused: 0 };
   const records = ledger.records(kind.name);
   for (const [id, inputHash] of plan.refresh) {
     const known = records[id];
@@ -265,15 +286,22 @@ async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLed
   }
   for (const id of plan.forget) ledger.remove(kind.name, id);
   if (plan.writes.length > 0) await sendWrites(plan, ledger, deps, tally);
-  if (plan.deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(plan.deletes, ledger, deps, tally);
-  else if (plan.deletes.length > 0) for (const id of plan.deletes) tally.failed.push(notSent(id));
+  if (tally.stranded.length > 0) {
+    deps.logger.warn(
+      { provider: plan.provider, ids: tally.stranded.slice(0, 20), count: tally.stranded.length },
+      'none of the issue keys these entities now name exists in Jira: deleted there, where they still showed on the issues they named before',
+    );
+  }
+  const deletes = [...plan.deletes, ...tally.stranded];
+  if (deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(deletes, ledger, deps, tally);
+  else if (deletes.length > 0) for (const id of deletes) tally.failed.push(notSent(id));
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(
       { provider: plan.provider, refused: plan.refusedDeletes.length, known: plan.known, ...IN_SUMMARY },
       'mass-delete guard: deletes refused; run with --allow-mass-delete if the source really lost these entities',
     );
   }
-  return { ...base, ok: true, ...tally, deletesRefused: plan.refusedDeletes.length };
+  return { ...base, ok: true, ...withoutStranded(tally), deletesRefused: plan.refusedDeletes.length };
 }
 
 /** Sends a plan's writes (then its deletes) provider by provider, recording in `ledger` what Jira accepted. */

@@ -25,7 +25,7 @@ export interface FlagMappingSettings {
  * Bump whenever the normalized-flag → Jira mapping changes what it produces (src/model/to-jira-flag.ts,
  * issue-keys.ts, environment-type.ts): flags whose source did not change are otherwise not mapped again.
  */
-export const MAPPING_VERSION = 2;
+export const MAPPING_VERSION = 3;
 
 /** Everything besides the flag itself that decides what the flag becomes in Jira. */
 export function mappingSeed(settings: FlagMappingSettings): string {

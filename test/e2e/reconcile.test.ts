@@ -56,7 +56,7 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual(flag.associations, [{ associationType: 'issueIdOrKeys', values: ['PROJ-3'] }]);
     const production = flag.details.find((d) => d.environment.name === 'production')!;
     assert.deepEqual(production.environment, { name: 'production', type: 'production' });
-    assert.deepEqual(production.status, { enabled: true, defaultValue: 'false', rollout: { percentage: 14 } });
+    assert.deepEqual(production.status, { enabled: true, rollout: { percentage: 14 } });
     const staging = flag.details.find((d) => d.environment.name === 'staging')!;
     assert.deepEqual(staging.environment, { name: 'staging', type: 'staging' });
     assert.equal(staging.status.enabled, false);
@@ -176,6 +176,33 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
       sentFlags(sim).map((f) => f.id),
       ['files:NOPE-7-only'],
     );
+  });
+
+  it('a flag relinked to issues Jira does not have is deleted there, not left showing on the issue it named before', async () => {
+    const relinked = (description: string): FixtureFlag[] => [...linkedFlags(3), { key: 'checkout', description }];
+    await writeEnvironments(dir, relinked('Implements PROJ-1'));
+    assert.equal((await sync()).ok, true);
+    assert.deepEqual((sim.storedFlag('files:checkout') as JiraFeatureFlag).associations[0]?.values, ['PROJ-1']);
+    // Now linked to a key of no project Jira has: Jira refuses the update, and the flag would stay on PROJ-1.
+    await writeEnvironments(dir, relinked('Implements NOPE-9'));
+    const refused = (await sync()).results[0]!;
+    assert.deepEqual(
+      [refused.rejected.map((r) => r.id), refused.deleted, refused.unknownIssueKeys['files:checkout']],
+      [['files:checkout'], 1, ['NOPE-9']],
+    );
+    assert.equal(sim.storedFlag('files:checkout'), undefined);
+    // Still unknown: refused again as a new flag, with nothing left to delete.
+    sim.clearRequests();
+    const again = (await sync()).results[0]!;
+    assert.deepEqual([again.rejected.map((r) => r.id), again.deleted], [['files:checkout'], 0]);
+    assert.deepEqual(
+      writes(sim).map((r) => r.method),
+      ['POST'],
+    );
+    // Linked to an issue Jira has again: created there.
+    await writeEnvironments(dir, relinked('Implements PROJ-2'));
+    assert.equal((await sync()).ok, true);
+    assert.deepEqual((sim.storedFlag('files:checkout') as JiraFeatureFlag).associations[0]?.values, ['PROJ-2']);
   });
 
   it("the mass-delete guard refuses to delete most of a provider's flags unless allowed", async () => {

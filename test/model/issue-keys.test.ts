@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { issueKeysInText, linkIssueKeys, MAX_ISSUE_KEYS, DEFAULT_LINKING } from '../../src/model/issue-keys';
+import { isIssueKey, issueKeysInText, linkIssueKeys, MAX_ISSUE_KEYS, DEFAULT_LINKING } from '../../src/model/issue-keys';
 
 const base = { key: 'x', tags: [] as string[], issueKeys: [] as string[] };
 
@@ -32,6 +32,12 @@ describe('issue-key linking', () => {
   for (const [name, source, expected] of cases) {
     it(name, () => assert.deepEqual(linkIssueKeys(source).keys, expected));
   }
+
+  it("takes a key of at most 255 characters a part, as Jira's pattern does", () => {
+    assert.equal(isIssueKey(`PROJ-${'1'.repeat(255)}`), true);
+    assert.equal(isIssueKey(`PROJ-${'1'.repeat(256)}`), false);
+    assert.equal(isIssueKey(`${'P'.repeat(256)}-1`), false);
+  });
 
   it('ignoreCase accepts a lower-case key at the start of the flag key only', () => {
     const ignoreCase = { ...DEFAULT_LINKING, ignoreCase: true };

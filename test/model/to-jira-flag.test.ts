@@ -261,6 +261,46 @@ describe('normalized flag → Jira feature flag', () => {
     ]);
   });
 
+  it("leaves out an adapter's rollout for an environment where the flag is off, with a warning (off reaches no one)", () => {
+    const m = mapped(
+      flag({ environments: [{ name: 'production', enabled: false, rollout: { percentage: 50 }, url: 'https://flags.example/alpha' }] }),
+    );
+    assert.deepEqual(m.flag.details[0]!.status, { enabled: false });
+    assert.deepEqual(m.warnings, ['environment production: rollout left out, the flag is off there']);
+  });
+
+  describe('text that is empty, or the same as another, once cleaned', () => {
+    const env = (name: string, enabled = true) => ({ name, enabled, url: 'https://flags.example/alpha' });
+
+    it('a name of control characters alone shows the key, not a blank name', () => {
+      assert.equal(mapped(flag({ name: '\u0007' })).flag.displayName, 'PROJ-1-alpha');
+    });
+
+    it('skips a flag whose key, or an environment whose name, is nothing but control characters', () => {
+      assert.deepEqual(toJiraFlag(flag({ key: '\u0007', issueKeys: ['PROJ-1'] }), ctx), {
+        kind: 'skipped',
+        id: 'demo:\u0007',
+        reason: 'key: nothing left once control characters are removed',
+      });
+      const m = toJiraFlag(flag({ environments: [env('production'), env('\u0001')] }), ctx);
+      assert.deepEqual(m.kind === 'skipped' && m.reason, 'environment : no name left once control characters are removed');
+    });
+
+    it('keeps one detail of two environment names Jira would get as one (only cleaning or cutting tells them apart)', () => {
+      const m = mapped(
+        flag({ environments: [env('prod'), env('prod\u0000', false), env(`${'e'.repeat(255)}1`), env(`${'e'.repeat(255)}2`)] }),
+      );
+      assert.deepEqual(
+        m.flag.details.map((d) => [d.environment.name.length, d.status.enabled]),
+        [
+          [4, true],
+          [255, true],
+        ],
+      );
+      assert.ok(m.warnings.includes('environment prod appears twice once cleaned or cut, second left out'), m.warnings.join('\n'));
+    });
+  });
+
   it('text rollouts and rule counts pass through', () => {
     const m = mapped(
       flag({

@@ -58,8 +58,8 @@ describe('CLI: plan shows values like terraform plan, and names what is left out
     assert.match(out, /^ {2}~ shop:PROJ-1-cart {2}production: rollout 10% → 30%; staging: rollout 10% → 30%$/m);
     assert.match(
       out,
-      // A disabled flagd flag has no default value (flagd serves the code default): switched on, it gains one.
-      /^ {2}~ shop:PROJ-2-search {2}production: enabled false → true; production: rollout \(none\) → 0%; production: default \(none\) → false; staging: enabled/m,
+      // flagd flags have no default value (a disabled one serves the code default): switched on, only state and rollout change.
+      /^ {2}~ shop:PROJ-2-search {2}production: enabled false → true; production: rollout \(none\) → 0%; staging: enabled/m,
     );
     assert.match(out, /^ {2}~ shop:PROJ-4-keys {2}issue keys \+PROJ-6 -PROJ-5$/m);
     assert.match(out, /^ {2}\+ shop:PROJ-7-new {2}\(PROJ-7\) {2}production: on, rollout 50%; staging: on, rollout 50%$/m);

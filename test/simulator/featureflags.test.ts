@@ -92,6 +92,16 @@ describe('simulator: feature flags API', () => {
       await submit({ flags: [flag('ff-1', { updateSequenceId: 11, displayName: 'second' })] });
       assert.equal((h.sim.storedFlag('ff-1') as { displayName: string }).displayName, 'second');
     });
+
+    it('refuses, per flag, a number past int64 (and past 2^53, which it cannot compare exactly) rather than store it', async () => {
+      const response = await submit({
+        flags: [flag('ff-1', { updateSequenceId: 1e30 }), flag('ff-2', { updateSequenceId: 2 ** 60 }), flag('ff-3')],
+      });
+      assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-3']);
+      assert.deepEqual(messages(response.data.failedFeatureFlags['ff-1']), ['flags[0]: the sequence number 1e+30 is not an int64']);
+      assert.match(messages(response.data.failedFeatureFlags['ff-2'])[0]!, /past 2\^53/);
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
   });
 
   describe('issue keys', () => {
@@ -112,6 +122,18 @@ describe('simulator: feature flags API', () => {
       });
       assert.deepEqual(response.data.acceptedFeatureFlags, ['ff-2']);
       assert.deepEqual(response.data.failedFeatureFlags, { 'ff-1': [{ message: 'No valid issues found for feature flag' }] });
+      assert.equal(h.sim.storedFlag('ff-1'), undefined);
+    });
+
+    it("refuses, per flag, an issue key past Jira's 255 characters a part (\\w{1,255}-\\d{1,255})", async () => {
+      const values = (key: string) => [{ associationType: 'issueIdOrKeys', values: [key] }];
+      const response = await submit({
+        flags: [
+          flag('ff-1', { associations: values(`PROJ-${'1'.repeat(256)}`) }),
+          flag('ff-2', { associations: values(`PROJ-${'1'.repeat(255)}`) }),
+        ],
+      });
+      assert.deepEqual(Object.keys(response.data.failedFeatureFlags), ['ff-1']);
       assert.equal(h.sim.storedFlag('ff-1'), undefined);
     });
 

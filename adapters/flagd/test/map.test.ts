@@ -28,12 +28,12 @@ describe('flagd map: state and targeting → environment status', () => {
     {
       name: 'ENABLED boolean without targeting serving true → 100%',
       flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'on' },
-      expect: { enabled: true, defaultValue: 'true', rollout: { percentage: 100 } },
+      expect: { enabled: true, defaultValue: undefined, rollout: { percentage: 100 } },
     },
     {
       name: 'ENABLED boolean without targeting serving false → 0%',
       flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off' },
-      expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 0 } },
+      expect: { enabled: true, defaultValue: undefined, rollout: { percentage: 0 } },
     },
     {
       name: 'empty targeting object counts as no targeting',
@@ -53,12 +53,12 @@ describe('flagd map: state and targeting → environment status', () => {
           ],
         },
       },
-      expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
+      expect: { enabled: true, defaultValue: undefined, rollout: { percentage: 25 } },
     },
     {
       name: 'a fractional of one argument evaluates to nothing in flagd: everyone gets the default variant',
       flag: { state: 'ENABLED', variants: BOOL, defaultVariant: 'off', targeting: { fractional: [['on', 100]] } },
-      expect: { enabled: true, defaultValue: 'false', rollout: { percentage: 0 } },
+      expect: { enabled: true, defaultValue: undefined, rollout: { percentage: 0 } },
     },
     {
       name: 'fractional weights count whole, as flagd counts them (12.5 is 12)',
@@ -176,7 +176,7 @@ describe('flagd map: state and targeting → environment status', () => {
           ],
         },
       },
-      expect: { defaultValue: 'b', rollout: { rules: 1, text: 'fractional blue 60%, green 40%' } },
+      expect: { defaultValue: undefined, rollout: { rules: 1, text: 'fractional blue 60%, green 40%' } },
     },
     {
       name: 'string flag fractional with onVariants → percentage of those variants',
@@ -207,14 +207,9 @@ describe('flagd map: state and targeting → environment status', () => {
       expect: { rollout: { percentage: 100 } },
     },
     {
-      name: 'number flag: default value is the number as text',
+      name: "ENABLED: no default value either (Jira's is what is served while off); the rollout text names the default variant",
       flag: { state: 'ENABLED', variants: { small: 10, large: 100 }, defaultVariant: 'large' },
-      expect: { defaultValue: '100', rollout: { text: 'everyone gets large' } },
-    },
-    {
-      name: 'object flag: default value is JSON',
-      flag: { state: 'ENABLED', variants: { v1: { color: 'red', size: 2 } }, defaultVariant: 'v1' },
-      expect: { enabled: true, defaultValue: '{"color":"red","size":2}' },
+      expect: { enabled: true, defaultValue: undefined, rollout: { text: 'everyone gets large' } },
     },
     {
       name: 'null default variant: no default value, everyone gets the application default',

@@ -38,7 +38,7 @@ describe('flagd snapshot from local files', () => {
     assert.deepEqual(
       alpha.environments.map((e) => ({ name: e.name, enabled: e.enabled, defaultValue: e.defaultValue, rollout: e.rollout })),
       [
-        { name: 'production', enabled: true, defaultValue: 'false', rollout: { percentage: 25 } },
+        { name: 'production', enabled: true, defaultValue: undefined, rollout: { percentage: 25 } },
         { name: 'staging', enabled: false, defaultValue: undefined, rollout: undefined },
       ],
     );

@@ -39,6 +39,19 @@ export interface BulkKindSpec<E extends LinkedEntity, K> {
 
 type BulkBody = Readonly<Record<string, unknown>> & { readonly properties?: Properties };
 
+/**
+ * The sequence number is an int64 in Jira: past its range the entity is refused. Past 2^53 a JSON number is no
+ * longer exact here, so two of them would compare wrongly (a later update dropped as out of order): the simulator
+ * refuses those too, stricter than Jira, which flagsync never comes near (its numbers are epoch milliseconds).
+ */
+function sequenceProblems(sequence: number, where: string): string[] {
+  if (Number.isSafeInteger(sequence)) return [];
+  const int64 = Math.abs(sequence) < 2 ** 63;
+  return [
+    `${where}: the sequence number ${String(sequence)} is ${int64 ? 'past 2^53, which this simulator cannot compare exactly' : 'not an int64'}`,
+  ];
+}
+
 export function submitBulk<E extends LinkedEntity, K>(
   spec: BulkKindSpec<E, K>,
   store: EntityStore<E>,
@@ -69,7 +82,11 @@ export function submitBulk<E extends LinkedEntity, K>(
     // An entity breaking an entity-level rule is refused on its own; the rest of the request still counts. The prose
     // rules read fields the schema vouches for, so they apply only to an entity the schema accepted.
     const schemaProblems = split.byEntity.get(index) ?? [];
-    const problems = schemaProblems.length > 0 ? schemaProblems : associationCountProblems(entity, `${spec.arrayField}[${index}]`);
+    const where = `${spec.arrayField}[${index}]`;
+    const problems =
+      schemaProblems.length > 0
+        ? schemaProblems
+        : [...sequenceProblems(spec.sequenceOf(entity), where), ...associationCountProblems(entity, where)];
     if (problems.length > 0) {
       outcome.rejected.push({ key: spec.responseKey(entity), messages: capProblems(problems) });
       return;
