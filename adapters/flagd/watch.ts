@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { conditionalGetVersion, pollForChanges, type Logger, type SourceAdapter } from '../../src/kit';
 import type { SourceLocation } from './read';
@@ -12,8 +12,9 @@ type FileLocation = Extract<SourceLocation, { kind: 'file' }>;
  * writing a new file and renaming it over the old one, and a Kubernetes ConfigMap update swaps the `..data` symlink
  * the files point through, so a watch on the file would stay on the replaced inode and fall silent. Any event in the
  * folder (or in the folder the file really lives in, through symlinks) re-reads the file, and only new bytes announce
- * a change. A slow re-read every poll interval covers what events miss (network file systems, a folder replaced).
- * An http(s) source is polled with If-None-Match.
+ * a change. A folder deleted and made again is watched anew at the next check (its old watch hears nothing more). A
+ * slow re-read every poll interval covers what events miss (network file systems). An http(s) source is polled with
+ * If-None-Match.
  */
 export function watchFlagdSources(
   plan: readonly { readonly location: SourceLocation }[],
@@ -39,12 +40,25 @@ export function watchFlagdSources(
   };
 }
 
+/** How long new bytes must stay to count as a change (a write in place passes through a short file). */
+const SETTLE_MS = 50;
+
 /** The file's bytes hashed; undefined while it cannot be read (mid-replace, or gone: the schedule sees that). */
 async function digestOf(file: string): Promise<string | undefined> {
   try {
     return createHash('sha256')
       .update(await readFile(file))
       .digest('base64url');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which folder is at `folder` now (device and inode); undefined while there is none. */
+async function identityOf(folder: string): Promise<string | undefined> {
+  try {
+    const { dev, ino } = await stat(folder);
+    return `${dev}:${ino}`;
   } catch {
     return undefined;
   }
@@ -68,7 +82,8 @@ async function watchFile(
   pollIntervalMs: number,
   logger: Logger,
 ): Promise<void> {
-  const watchers = new Map<string, FSWatcher>();
+  /** Each watched folder's watcher, and which folder it is (device and inode): a folder replaced is another one. */
+  const watchers = new Map<string, { readonly watcher: FSWatcher; readonly identity: string }>();
   let digest = await digestOf(location.path);
   let checking: Promise<void> | undefined;
   let again = false;
@@ -83,35 +98,54 @@ async function watchFile(
     checking = (async () => {
       do {
         again = false;
-        const now = await digestOf(location.path);
-        if (now !== undefined && now !== digest) {
-          digest = now;
-          if (!signal.aborted) onChange();
-        }
+        // Folders first, then the bytes: a write after this read is heard by the watches as they now are.
         await watchFolders();
+        const now = await digestOf(location.path);
+        if (now === undefined || now === digest) continue;
+        // A file written in place reads short for a moment (truncated, then written): only bytes that stay are a change.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        if ((await digestOf(location.path)) !== now) {
+          again = true;
+          continue;
+        }
+        digest = now;
+        if (!signal.aborted) onChange();
       } while (again && !signal.aborted);
     })().finally(() => (checking = undefined));
   };
 
-  /** Watches the file's folders as they are now (a symlink may point elsewhere since the last check). */
+  /**
+   * Watches the file's folders as they are now: a symlink may point elsewhere since the last check, and a folder may
+   * have been deleted and made again (a deploy swapping it), whose old watcher hears nothing more and reports no error.
+   */
   async function watchFolders(): Promise<void> {
     const wanted = await foldersOf(location.path);
-    for (const [folder, watcher] of watchers) {
-      if (!wanted.includes(folder)) {
+    const identities = new Map(await Promise.all(wanted.map(async (folder) => [folder, await identityOf(folder)] as const)));
+    for (const [folder, { watcher, identity }] of watchers) {
+      if (!wanted.includes(folder) || identities.get(folder) !== identity) {
         watcher.close();
         watchers.delete(folder);
       }
     }
     for (const folder of wanted) {
-      if (watchers.has(folder) || signal.aborted) continue;
+      const identity = identities.get(folder);
+      if (watchers.has(folder) || identity === undefined || signal.aborted) continue;
       try {
-        const watcher = watchFolder(folder, { persistent: false }, check);
+        const watcher = watchFolder(folder, { persistent: false }, (event, name) => {
+          // The folder itself deleted or moved (Linux names it in a rename): this watch hears nothing more, and a folder
+          // made in its place may even have its inode number, so it is dropped here, to be watched anew by the check.
+          if (event === 'rename' && name === path.basename(folder) && watchers.get(folder)?.watcher === watcher) {
+            watcher.close();
+            watchers.delete(folder);
+          }
+          check();
+        });
         watcher.on('error', (error) => {
           logger.debug({ folder, err: error }, 'watch: folder watch ended; the next check starts it again');
           watcher.close();
-          if (watchers.get(folder) === watcher) watchers.delete(folder);
+          if (watchers.get(folder)?.watcher === watcher) watchers.delete(folder);
         });
-        watchers.set(folder, watcher);
+        watchers.set(folder, { watcher, identity });
       } catch (error) {
         logger.debug({ folder, err: error }, 'watch: cannot watch the folder yet; checking on the interval');
       }
@@ -125,7 +159,7 @@ async function watchFile(
     'abort',
     () => {
       clearInterval(timer);
-      for (const watcher of watchers.values()) watcher.close();
+      for (const { watcher } of watchers.values()) watcher.close();
       watchers.clear();
     },
     { once: true },

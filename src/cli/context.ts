@@ -58,9 +58,11 @@ export function progressFor(options: GlobalOptions): TerminalProgress | undefine
   return process.stderr.isTTY === true && options.quiet !== true ? new TerminalProgress(process.stderr) : undefined;
 }
 
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
 /**
- * Aborts `controller` on SIGTERM/SIGINT so the run finishes the batch in flight and saves state; a second signal,
- * or the grace period running out, ends the process at once.
+ * Aborts `controller` on SIGTERM, SIGINT or SIGHUP so the run finishes the batch in flight and saves state; a second
+ * signal, or the grace period running out, ends the process at once.
  */
 export function abortOnSignals(controller: AbortController, logger: Logger, graceMs = 30_000): () => void {
   let signalled = false;
@@ -80,10 +82,9 @@ export function abortOnSignals(controller: AbortController, logger: Logger, grac
       Math.min(graceMs, MAX_TIMER_MS),
     ).unref();
   };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
+  // SIGHUP too: a terminal that hangs up (an SSH session ending) would otherwise end a run mid-batch, leaving its lock.
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
   return () => {
-    process.off('SIGTERM', handler);
-    process.off('SIGINT', handler);
+    for (const signal of STOP_SIGNALS) process.off(signal, handler);
   };
 }

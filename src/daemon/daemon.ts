@@ -9,7 +9,7 @@ export interface DaemonOptions {
    * schedule time the run is for (the tick's, or the latest one before a run at start or by hand), the same on
    * every replica, so replicas can tell whether this slot was synced already.
    */
-  readonly run: (signal: AbortSignal, slot: Date) => Promise<unknown>;
+  readonly run: (signal: AbortSignal, slot: Date, atStart: boolean) => Promise<unknown>;
   readonly logger: Logger;
   /** Run once right away instead of waiting for the first tick (default true). */
   readonly runAtStart?: boolean;
@@ -42,7 +42,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
   let controller = new AbortController();
   let stopped = false;
 
-  const tick = async (slot: Date = currentSlot(options.schedule, new Date())): Promise<void> => {
+  const tick = async (slot: Date = currentSlot(options.schedule, new Date()), atStart = false): Promise<void> => {
     if (stopped) return;
     if (inFlight !== undefined) {
       logger.warn('previous run still in progress; this tick is skipped');
@@ -50,7 +50,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
     }
     controller = new AbortController();
     inFlight = options
-      .run(controller.signal, slot)
+      .run(controller.signal, slot, atStart)
       .then(() => undefined)
       .catch((error: unknown) => logger.error({ err: error }, 'run failed'))
       .finally(() => {
@@ -62,7 +62,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
   // No noOverlap: tick() skips a tick while a run is in flight and says so in the log; node-cron's own overlap check
   // would skip it first and write its warning as coloured text to stderr, where every other line is JSON.
   const task = cron.schedule(options.schedule, (context) => tick(context.date), { name: 'flagsync', logger: cronLogger(logger) });
-  if (options.runAtStart !== false) void tick();
+  if (options.runAtStart !== false) void tick(undefined, true);
 
   return {
     tick,

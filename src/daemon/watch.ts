@@ -56,8 +56,10 @@ class ProviderTrigger {
   readonly notice = (): void => {
     if (this.signal.aborted) return;
     const now = (this.options.now ?? Date.now)();
+    // The first change of a burst at info (a change must leave a trace), the rest of it at debug.
+    const level = this.firstNoticedAt === undefined ? 'info' : 'debug';
     this.firstNoticedAt ??= now;
-    this.options.logger.debug({ provider: this.name }, 'watch: change noticed');
+    this.options.logger[level]({ provider: this.name }, 'watch: change noticed');
     clearTimeout(this.timer);
     const maxDelay = this.options.maxDelayMs ?? this.options.debounceMs * 10;
     const delay = Math.max(0, Math.min(this.options.debounceMs, this.firstNoticedAt + maxDelay - now));
@@ -86,6 +88,9 @@ class ProviderTrigger {
   };
 
   async stop(): Promise<void> {
+    // Said, so a change that did not get its sync leaves a trace: the next daemon's first run syncs it.
+    if (this.timer !== undefined || this.pendingAfterRun)
+      this.options.logger.info({ provider: this.name }, 'watch: a change noticed before stopping is left to the next start');
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pendingAfterRun = false;

@@ -61,6 +61,16 @@ describe('readiness from the run log', () => {
     });
   });
 
+  it('keeps the last full sync in the run log file past more watch syncs than the file keeps runs (50)', async () => {
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:05.000Z', 'ok');
+    for (let i = 0; i < 60; i++) {
+      const at = `2026-11-29T12:01:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`;
+      const id = await runs.start('pod-a:1', at, 'files');
+      await runs.finish(id, { endedAt: at, outcome: 'ok' });
+    }
+    assert.deepEqual(await check(), { ready: true, reason: 'the last run (pod-a:1, ended 2026-11-29T12:00:05.000Z) succeeded' });
+  });
+
   it('is ready when the last run succeeded within N schedule periods', async () => {
     await run('2026-11-29T11:50:00.000Z', '2026-11-29T11:50:02.000Z', 'ok');
     assert.equal((await check()).ready, true);

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -160,6 +161,21 @@ describe('flagsync CLI as a process', function () {
     sim.clearRequests();
     const rerun = await runCli(['run', '--once', '--json', '--config', config]);
     assert.equal((JSON.parse(rerun.stdout) as { providers: Array<{ created: number }> }).providers[0]!.created, 50);
+  });
+
+  it('SIGHUP (a terminal hanging up) stops a run as SIGTERM does: the batch in flight finishes, state saved, lock released', async () => {
+    sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 3 });
+    const { child, done } = startCli(['run', '--once', '--config', config]);
+    await waitFor(() => acceptedBulks(sim).length >= 1, 20_000, 'first batch accepted');
+    await waitFor(() => sim.requests.filter((r) => r.path.endsWith('/bulk')).length >= 2, 20_000, 'second batch sent');
+    child.kill('SIGHUP');
+    const result = await done;
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /"signal":"SIGHUP".*stopping: finishing the batch in flight and saving state/);
+    assert.equal(acceptedBulks(sim).length, 2, 'the batch in flight finished, no new batch started');
+    const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: object } };
+    assert.equal(Object.keys(state.entities.featureflags).length, 200);
+    assert.equal(existsSync(path.join(dir, 'state.json.lock')), false, 'the writer lock is released');
   });
 
   it('daemon: syncs on the cron schedule, picks up changes, serves metrics, exits 0 on SIGTERM with state saved', async () => {

@@ -79,6 +79,25 @@ describe('PostgreSQL state store', function () {
     assert.equal(await backend.runs.endAbandoned('2026-11-30T07:00:01.000Z', 'interrupted: gone'), 0);
   });
 
+  it("keeps each scope's newest runs when it prunes the run log to its last 1000", async () => {
+    const full = await backend.runs.start('pod-a:1', '2026-11-30T05:00:00.000Z');
+    await backend.runs.finish(full, { endedAt: '2026-11-30T05:00:01.000Z', outcome: 'ok' });
+    // 1000 watch syncs after it, written at once (1000 round trips would only slow the test).
+    await queryDatabase(
+      db.url,
+      `INSERT INTO flagsync_runs (id, replica, started_at, ended_at, outcome, scope)
+       SELECT 'w' || n, 'pod-a:1', timestamptz '2026-11-30T06:00:00Z' + n * interval '1 second',
+              timestamptz '2026-11-30T06:00:00Z' + n * interval '1 second', 'ok', 'files'
+       FROM generate_series(1, 1000) AS n`,
+    );
+    const last = await backend.runs.start('pod-a:1', '2026-11-30T07:00:00.000Z', 'files');
+    await backend.runs.finish(last, { endedAt: '2026-11-30T07:00:01.000Z', outcome: 'ok' });
+    assert.deepEqual(
+      (await backend.runs.recent(1, { scope: undefined })).map((r) => r.id),
+      [full],
+    );
+  });
+
   it('gives up on a statement that gets no answer (a half-open connection waits hours otherwise)', async () => {
     const pool = createPool(db.url, 300);
     try {

@@ -133,6 +133,26 @@ describe('flagd watch', () => {
     assert.equal(seen.count(), 1);
   });
 
+  it('watches a folder deleted and made again anew (its old watch hears nothing more): later writes are events, not polls', async () => {
+    const flags = path.join(dir, 'flags');
+    const file = path.join(flags, 'production.flagd.json');
+    await mkdir(flags);
+    await writeFile(file, flagFile(false));
+    const seen = await watching(file, 1500);
+    const first = seen.next();
+    await rm(flags, { recursive: true, force: true });
+    await mkdir(flags);
+    await writeFile(file, flagFile(true));
+    await first;
+    // Noticed on an event or a poll: either way the check that noticed it watches the new folder. The next write is
+    // noticed at once, long before the next poll.
+    const second = seen.next();
+    const written = Date.now();
+    await writeFile(file, flagFile(false));
+    await second;
+    assert.ok(Date.now() - written < 700, `noticed after ${Date.now() - written} ms: by the poll, not an event`);
+  });
+
   it('announces nothing once its signal aborted', async () => {
     const file = path.join(dir, 'production.flagd.json');
     await writeFile(file, flagFile(false));

@@ -65,7 +65,7 @@ export async function runDaemon(
           longestRunMs: longestRunMs(config),
           ...lockWait,
           ...(scope !== undefined && { scope }),
-          ...(trigger.kind === 'schedule' && { slot: trigger.slot }),
+          ...(trigger.kind === 'schedule' && trigger.anySlot !== true && { slot: trigger.slot }),
         },
         (lockLost) => sync(AbortSignal.any([signal, lockLost]), trigger.kind === 'watch' ? trigger.provider : undefined),
       );
@@ -97,7 +97,11 @@ export async function runDaemon(
   const daemon = startDaemon({
     schedule: config.schedule,
     logger,
-    run: (signal, slot) => runTriggered(signal, { kind: 'schedule', slot }),
+    // In watch mode the first run is never skipped as its slot's: a change made while no daemon watched (or noticed
+    // just before the last one stopped) would otherwise wait for the next slot, where watch mode promises seconds.
+    // Unchanged sources make it cheap (their fingerprints match state).
+    run: (signal, slot, atStart) =>
+      runTriggered(signal, { kind: 'schedule', slot, ...(atStart && watch !== undefined && { anySlot: true }) }),
   });
   const watching =
     watch === undefined

@@ -4,8 +4,13 @@ import type { Logger } from '../../log';
 import { closeProviders, createProviders } from '../wiring';
 
 /** What started a daemon run: a schedule tick (every provider), or a change a provider's watch announced (that one). */
+/**
+ * What starts a run: a schedule tick (for its slot; `anySlot`: run even if the slot was synced already), or a change
+ * a watch noticed.
+ */
 export type RunTrigger =
-  { readonly kind: 'schedule'; readonly slot: Date } | { readonly kind: 'watch'; readonly provider: string; readonly noticedAt: number };
+  | { readonly kind: 'schedule'; readonly slot: Date; readonly anySlot?: boolean }
+  | { readonly kind: 'watch'; readonly provider: string; readonly noticedAt: number };
 
 export interface WatchMode {
   stop(): Promise<void>;

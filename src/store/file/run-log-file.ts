@@ -19,6 +19,21 @@ const RunLogCodec = t.type({ version: t.literal(1), runs: t.array(RunRecordCodec
 
 /** Runs kept in the file: enough for `flagsync status` and /readyz, small enough to rewrite on every run. */
 export const KEPT_RUNS = 50;
+/**
+ * Besides those, each scope's newest runs (every provider's full syncs; each provider's watch syncs): a streak of watch
+ * syncs must not push the last full sync out, which /readyz and the schedule's slot check look for (their look-back).
+ */
+export const KEPT_RUNS_PER_SCOPE = 20;
+
+/** The newest KEPT_RUNS runs, and the newest KEPT_RUNS_PER_SCOPE of each scope, newest first. */
+function kept(runs: readonly RunRecord[]): RunRecord[] {
+  const perScope = new Map<string | undefined, number>();
+  return runs.filter((run, i) => {
+    const n = (perScope.get(run.scope) ?? 0) + 1;
+    perScope.set(run.scope, n);
+    return i < KEPT_RUNS || n <= KEPT_RUNS_PER_SCOPE;
+  });
+}
 
 /**
  * The file store's run log: a JSON file beside the state file, rewritten atomically. Runs write it while holding
@@ -46,7 +61,7 @@ export class RunLogFile implements RunLog {
 
   private async write(runs: readonly RunRecord[]): Promise<void> {
     try {
-      await writeFileAtomic(this.file, JSON.stringify({ version: 1, runs: runs.slice(0, KEPT_RUNS) }));
+      await writeFileAtomic(this.file, JSON.stringify({ version: 1, runs: kept(runs) }));
     } catch (error) {
       throw new Error(`cannot write the run log ${this.file} (${describeFsError(error)})`, { cause: error });
     }

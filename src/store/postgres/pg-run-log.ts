@@ -19,6 +19,8 @@ const RowCodec = t.type({
 
 /** Runs kept in the database; older ones are pruned as runs finish. */
 export const KEPT_RUNS = 1000;
+/** Besides those, each scope's newest runs (as the file store's run log keeps them). */
+export const KEPT_RUNS_PER_SCOPE = 20;
 
 /** Every replica's runs in one table, so /readyz on any replica sees the last run of all of them. */
 export class PgRunLog implements RunLog {
@@ -46,9 +48,14 @@ export class PgRunLog implements RunLog {
       [id, end.endedAt, end.outcome, end.reason ?? null, end.providers === undefined ? null : JSON.stringify(end.providers)],
     );
     if (updated.rowCount !== 1) throw new Error(`run log: run ${id} is not recorded in PostgreSQL`);
+    // Each scope's newest runs stay too: a streak of watch syncs must not push out the last full sync (readiness.ts).
     await this.pool.query(
-      `DELETE FROM flagsync_runs WHERE started_at < (SELECT started_at FROM flagsync_runs ORDER BY started_at DESC OFFSET $1 LIMIT 1)`,
-      [KEPT_RUNS - 1],
+      `DELETE FROM flagsync_runs
+       WHERE started_at < (SELECT started_at FROM flagsync_runs ORDER BY started_at DESC OFFSET $1 LIMIT 1)
+         AND id NOT IN (
+           SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY scope ORDER BY started_at DESC) AS n FROM flagsync_runs) AS ranked
+           WHERE n <= $2)`,
+      [KEPT_RUNS - 1, KEPT_RUNS_PER_SCOPE],
     );
   }
 
