@@ -12,7 +12,10 @@ import type { GlobalOptions } from './options';
  * Loads the config or ends with exit code 2 and one line per problem. External adapters resolve from the config
  * file's folder (local paths are relative to it), then from the current directory (npm packages).
  */
-export async function loadConfigOrExit(file: string, options: { readonly jiraUnused?: boolean } = {}): Promise<FlagsyncConfig> {
+export async function loadConfigOrExit(
+  file: string,
+  options: { readonly jiraUnused?: boolean; readonly sourcesUnused?: boolean } = {},
+): Promise<FlagsyncConfig> {
   const registry = createAdapterRegistry({ baseDirs: [path.dirname(path.resolve(file)), process.cwd()] });
   try {
     return await loadConfig(file, registry, undefined, options);

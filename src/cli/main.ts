@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { JiraAuthError, JiraSettingsConflict } from '../jira/types';
 import { redact } from '../log/redact';
-import { EXIT_FAILED, EXIT_USAGE, ExitError } from './exit';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from './exit';
 import { printErr } from './output';
 import { buildProgram } from './program';
 
@@ -59,6 +59,11 @@ export function runFromProcess(): void {
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
+  // Whoever read the output stopped (`flagsync plan | head`): nothing more to say to them, and no stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    fatal(error);
+  });
   void main(process.argv).then((code) => {
     // Adapters' SDK clients may hold sockets open; the exit code is decided, so leave now (after stdout drains).
     process.stdout.write('', () => process.exit(code));

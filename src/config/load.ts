@@ -26,6 +26,11 @@ export interface ParseContext {
    * rest of `jira` (site, properties) is read as always.
    */
   readonly jiraUnused?: boolean;
+  /**
+   * The command never reads a source (`status`): a provider's secret reference that cannot be resolved (an unset
+   * environment variable, a missing file) is no problem, so an operator can read the state without every source's token.
+   */
+  readonly sourcesUnused?: boolean;
 }
 
 /** Stands in for a missing `jira`, or its credentials, when the command never talks to Jira. */
@@ -39,6 +44,26 @@ function withoutJiraCredentials(value: unknown): unknown {
   if (jira === undefined) return { ...root, jira: UNUSED_JIRA };
   if (typeof jira !== 'object' || jira === null || Array.isArray(jira)) return value;
   return { ...root, jira: { ...jira, clientId: UNUSED_JIRA.clientId, clientSecret: UNUSED_JIRA.clientSecret } };
+}
+
+/**
+ * For a command that never reads a source: each provider value whose reference could not be resolved (a token in an
+ * unset environment variable) stands in as `unused`, so the provider still decodes. A value that must be more than a
+ * word (a URL) still fails, as a config problem.
+ */
+function withUnresolvedSourcesStandingIn(value: unknown, failed: ReadonlySet<string>): unknown {
+  const root = value as { providers?: unknown };
+  if (typeof value !== 'object' || value === null || !Array.isArray(root.providers)) return value;
+  const providers = structuredClone(root.providers) as unknown[];
+  for (const at of failed) {
+    const steps = [...at.matchAll(/\[(\d+)\]|\.?([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+    if (steps[0] !== 'providers' || steps.length < 3) continue;
+    let node: unknown = providers;
+    for (const step of steps.slice(1, -1)) node = (node as Record<string | number, unknown> | undefined)?.[step];
+    const last = steps[steps.length - 1]!;
+    if (typeof node === 'object' && node !== null) (node as Record<string | number, unknown>)[last] = 'unused';
+  }
+  return { ...(value as Record<string, unknown>), providers };
 }
 
 /** A problem about a path whose secret reference failed only repeats that failure ("expected a URL" for ""). */
@@ -134,7 +159,7 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
     env: ctx.env ?? process.env,
   });
   const policy = valuePolicy(resolved.secretPaths, resolved.secretValues);
-  const value = resolved.value;
+  const value = ctx.sourcesUnused === true ? withUnresolvedSourcesStandingIn(resolved.value, resolved.failedPaths) : resolved.value;
   const decoded = ConfigFileCodec.decode(value);
   const root = value as { providers?: unknown } | null;
   const providers = checkProviders(typeof root === 'object' && root !== null ? root.providers : undefined, ctx.registry, policy);
@@ -143,7 +168,9 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
     ...(isLeft(decoded) ? describeErrors(decoded.left, { showValue: policy }) : []),
     ...providers.problems,
   ].filter((line) => !about(line, resolved.failedPaths));
-  const problems = [...resolved.problems, ...firstPerPath(found)];
+  const unresolvedSource = (line: string): boolean =>
+    ctx.sourcesUnused === true && /^providers\[\d+\]/.test(line) && about(line, resolved.failedPaths);
+  const problems = [...resolved.problems.filter((line) => !unresolvedSource(line)), ...firstPerPath(found)];
   if (problems.length > 0 || isLeft(decoded)) throw inFileOrder(file, problems, parsed.locate);
   return {
     ...build(file, decoded.right, providers.adapters, value, ctx.env ?? process.env),
@@ -157,7 +184,7 @@ export async function loadConfig(
   file: string,
   registry: AdapterRegistry,
   env?: NodeJS.ProcessEnv,
-  options: { readonly jiraUnused?: boolean } = {},
+  options: { readonly jiraUnused?: boolean; readonly sourcesUnused?: boolean } = {},
 ): Promise<FlagsyncConfig> {
   const absolute = path.resolve(file);
   let text: string;

@@ -18,6 +18,11 @@ export interface PlanEntry {
   readonly changes?: readonly FieldChange[];
   /** Names of the changed fields (from state's fingerprints) when values are not known. */
   readonly changedFields?: readonly string[];
+  /**
+   * An update of a flag Jira turned out not to hold (read, none there): state recorded a send Jira never took (its
+   * answer lost, or refused). It goes again as it is; `values` shows what it will hold.
+   */
+  readonly notInJira?: true;
   readonly reason?: DeleteReason;
 }
 
@@ -36,6 +41,9 @@ function writeEntry(write: PlannedWrite<unknown>, current: CurrentFlags): PlanEn
   const before = current.get(write.entity.id);
   if (flag !== undefined && before !== undefined && before !== null) {
     return { id: write.entity.id, action: 'update', changes: flagChanges(before, flag) };
+  }
+  if (flag !== undefined && before === null) {
+    return { id: write.entity.id, action: 'update', notInJira: true, issueKeys: write.entity.issueKeys, values: describeFlag(flag) };
   }
   return { id: write.entity.id, action: 'update', changedFields: write.changedFields };
 }

@@ -14,6 +14,8 @@ function entryLine(entry: PlanEntry): string {
     case 'create':
       return `  + ${entry.id}  (${(entry.issueKeys ?? []).join(', ')})${entry.values ? `  ${entry.values}` : ''}`;
     case 'update':
+      if (entry.notInJira === true)
+        return `  ~ ${entry.id}  (${(entry.issueKeys ?? []).join(', ')})  not in Jira now, sent again: ${entry.values ?? ''}`;
       if (entry.changes !== undefined)
         return `  ~ ${entry.id}  ${entry.changes.length > 0 ? entry.changes.map((c) => c.text).join('; ') : 'no visible change (Jira is sent it again)'}`;
       return `  ~ ${entry.id}  changed: ${(entry.changedFields ?? []).length > 0 ? entry.changedFields!.join(', ') : 'content'}`;

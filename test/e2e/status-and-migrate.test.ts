@@ -46,6 +46,25 @@ describe('flagsync status and state migrate', function () {
     assert.match(run.stderr, /jira\.clientId: environment variable NO_SUCH_JIRA_CLIENT_ID is not set/);
   });
 
+  it("status needs no source's secrets either (it never reads a source); a run still does", async () => {
+    const config = path.join(dir, 'unleash-token-unset.yaml');
+    await writeFile(
+      config,
+      [
+        'jira: { cloudId: 11111111-2222-3333-4444-555555555555, clientId: x, clientSecret: "${env:NO_SUCH_JIRA_SECRET}" }',
+        `state: { path: ${JSON.stringify(path.join(dir, 'state.json'))} }`,
+        'providers:',
+        '  - { name: flags, adapter: unleash, url: "https://unleash.example/api", adminToken: "${env:NO_SUCH_UNLEASH_TOKEN}", environments: [{ name: production }] }',
+      ].join('\n'),
+    );
+    const status = await runCli(['status', '--config', config]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /flags/);
+    const run = await runCli(['run', '--once', '--config', config]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /providers\[0\]\.adminToken: environment variable NO_SUCH_UNLEASH_TOKEN is not set/);
+  });
+
   it('status lists the last runs and per provider what Jira holds and the deletes the guard held back', async () => {
     // 15 of 20 gone: over both the guard's share and its minimum count, so the deletes are held back.
     await writeEnvironments(dir, linkedFlags(20));

@@ -46,11 +46,26 @@ describe('CLI: config checks users expect', function () {
     assert.match(
       online.stdout,
       new RegExp(
-        `^ok: jira: token obtained from \\S+; cloud id ${sim.cloudId} \\(as configured: set jira\\.site too to have it checked\\)$`,
+        `^ok: jira: token obtained from \\S+; cloud id ${sim.cloudId} \\(as configured: set jira\\.site too to have it checked\\); may read featureflags$`,
         'm',
       ),
     );
     assert.ok(sim.requests.some((r) => r.path === '/oauth/token'));
+  });
+
+  it('validate --connect fails (exit 1) for a credential without the permission the providers need, naming it', async () => {
+    const narrow = await startSimulator({ permissions: ['builds', 'deployments', 'devinfo'] });
+    try {
+      const limited = await writeSyncConfig(dir, narrow, [flagdProvider('shop', dir)]);
+      const result = await runCli(['validate', '--connect', '--config', limited], env());
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(
+        result.stdout,
+        /^FAILED: jira: Jira answered 403 to GET \S+: the OAuth credential lacks the "Feature flags" permission/m,
+      );
+    } finally {
+      await narrow.close();
+    }
   });
 
   it('validate --connect reports each failed check and exits 1', async () => {

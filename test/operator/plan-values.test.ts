@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import axios from 'axios';
 import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -110,5 +111,39 @@ describe('CLI: plan shows values like terraform plan, and names what is left out
     await writeFile(file, JSON.stringify(flags));
     const result = await runCli(['plan', '--config', config]);
     assert.match(result.stdout, /^ {2}warning: flag shop:PROJ-4-keys: skipped/m);
+  });
+
+  it('an update of a flag Jira does not hold (state recorded a send Jira never took) shows what is sent again', async () => {
+    // Jira lost PROJ-1-cart after the first run recorded it (deleted there, or the send's answer was lost).
+    const http = axios.create({ baseURL: sim.url, validateStatus: () => true, proxy: false });
+    const token = await http.post('/oauth/token', {
+      audience: 'api.atlassian.com',
+      grant_type: 'client_credentials',
+      client_id: sim.clientId,
+      client_secret: sim.clientSecret,
+    });
+    const gone = await http.delete(`/jira/featureflags/0.1/cloud/${sim.cloudId}/flag/${encodeURIComponent('shop:PROJ-1-cart')}`, {
+      headers: { Authorization: `Bearer ${(token.data as { access_token: string }).access_token}` },
+    });
+    assert.equal(gone.status, 202);
+    const text = await runCli(['plan', '--config', config]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /^ {2}~ shop:PROJ-1-cart {2}\(PROJ-1\) {2}not in Jira now, sent again: production: on, rollout 30%; staging: on, rollout 30%$/m,
+    );
+    const json = JSON.parse((await runCli(['plan', '--json', '--config', config])).stdout) as {
+      providers: Array<{ update: Array<{ id: string; notInJira?: boolean; values?: string }> }>;
+    };
+    assert.deepEqual(
+      json.providers[0]!.update.find((u) => u.id === 'shop:PROJ-1-cart'),
+      {
+        id: 'shop:PROJ-1-cart',
+        changedFields: [],
+        changes: null,
+        notInJira: true,
+        values: 'production: on, rollout 30%; staging: on, rollout 30%',
+      },
+    );
   });
 });

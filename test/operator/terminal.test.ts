@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { runCli } from '../helpers/cli';
+import { runCli, startCli } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 import { COLOUR, runOnTerminal } from '../helpers/terminal';
@@ -31,6 +31,9 @@ describe('CLI: terminal manners and progress', function () {
     assert.match(output, /sending featureflags \[.*\] 250\/250 \| \d+\/s/);
     assert.match(output, /\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] (\x1b\[\d+m)?DEBUG/);
     assert.match(output, COLOUR);
+    // The summary table says how the run went: not a second time as a log entry.
+    assert.doesNotMatch(output, /run finished/);
+    assert.match(output, /│ shop +│ ok +│ 251/);
   });
 
   it('not on a terminal: no progress, every stderr line is a JSON log entry', async () => {
@@ -54,6 +57,15 @@ describe('CLI: terminal manners and progress', function () {
     const withFlag = await runOnTerminal(['plan', '--no-color', '--log-level', 'debug', '--config', config]);
     assert.match(withFlag.output, /DEBUG/);
     assert.doesNotMatch(withFlag.output, COLOUR);
+  });
+
+  it('output piped into a reader that stops early (`| head`): no stack trace, exit 0', async () => {
+    const { child, done } = startCli(['demo']);
+    // Reads the first chunk, then closes the pipe, as `head -1` does.
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const result = await done;
+    assert.doesNotMatch(result.stderr, /fatal|EPIPE/);
+    assert.equal(result.code, 0, result.stderr);
   });
 
   it('a failure is printed once on a terminal (in the summary, not again in the log)', async () => {

@@ -41,7 +41,7 @@ export async function statusCommand(options: StatusOptions): Promise<number> {
   if (!/^[1-9][0-9]{0,5}$/.test(runsOption))
     throw new ExitError(EXIT_USAGE, [`flagsync status: --runs: expected a whole number ≥ 1, got "${runsOption}"`]);
   // Reads the state store only: no Jira credentials needed.
-  const config = await loadConfigOrExit(options.config, { jiraUnused: true });
+  const config = await loadConfigOrExit(options.config, { jiraUnused: true, sourcesUnused: true });
   const limit = Number(runsOption);
   const backend = openStateBackend(config.state, { readOnly: true });
   try {

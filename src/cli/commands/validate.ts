@@ -8,6 +8,7 @@ import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../exit';
 import { closeProviders, createClient, createProviders } from '../wiring';
 import { printOut } from '../output';
+import { devinfoKind, featureFlagsKind } from '../../jira';
 import { JiraSettingsConflict } from '../../jira/types';
 
 export interface ValidateOptions extends GlobalOptions {
@@ -56,12 +57,27 @@ async function providerChecks(config: FlagsyncConfig, logger: Logger): Promise<C
   }
 }
 
+/** What a provider sends: devinfo for an adapter that says so (contract v2), else feature flags. */
+const producesOf = (provider: FlagsyncConfig['providers'][number]): 'flags' | 'devinfo' =>
+  'produces' in provider.factory && provider.factory.produces === 'devinfo' ? 'devinfo' : 'flags';
+
+/** Id of no entity, read to learn whether the credential may use a kind's API (403 if not). */
+const PROBE_ID = 'flagsync-validate-probe';
+
 async function jiraCheck(config: FlagsyncConfig, logger: Logger): Promise<Check> {
   try {
-    const { cloudId } = await createClient(config, logger).connect();
+    const client = createClient(config, logger);
+    const { cloudId } = await client.connect();
+    // The APIs this config's providers send to: a credential without a data type's permission is refused there (403),
+    // which a run would otherwise meet only at its first batch.
+    const sends = (what: 'flags' | 'devinfo') => config.providers.some((p) => producesOf(p) === what);
+    const kinds: string[] = [];
+    if (sends('flags')) kinds.push((await client.get(featureFlagsKind, PROBE_ID), featureFlagsKind.kind));
+    if (sends('devinfo')) kinds.push((await client.get(devinfoKind, PROBE_ID), devinfoKind.kind));
     // A cloud id set alone is taken as written: nothing short of sending data tells whether it is the site's.
     const from = config.jira.site !== undefined ? ` (site ${config.jira.site})` : ' (as configured: set jira.site too to have it checked)';
-    return { check: 'jira', ok: true, detail: `token obtained from ${config.jira.tokenUrl}; cloud id ${cloudId}${from}` };
+    const permitted = kinds.length === 0 ? '' : `; may read ${kinds.join(' and ')}`;
+    return { check: 'jira', ok: true, detail: `token obtained from ${config.jira.tokenUrl}; cloud id ${cloudId}${from}${permitted}` };
   } catch (error) {
     return {
       check: 'jira',
