@@ -99,7 +99,9 @@ function withoutStranded({ stranded: _, ...counts }: Tally): Omit<Tally, 'strand
  * that lost its keys is: Jira then matches the source (linked to no issue it has).
  */
 function strandedBy<P, M>(member: StampedWrite<P, M>, outcome: EntityOutcome, before: EntityRecord | undefined): boolean {
-  if (outcome.status !== 'rejected' || before === undefined || before.h === '') return false;
+  // A record in flight too (an earlier send or delete got no answer): Jira may hold the entity, and deleting one it
+  // does not hold is harmless.
+  if (outcome.status !== 'rejected' || before === undefined) return false;
   const keys = member.write.entity.issueKeys;
   const unknown = new Set(outcome.unknownIssueKeys);
   return keys.length > 0 && keys.every((key) => unknown.has(key));
@@ -228,6 +230,12 @@ async function sendWrites<S, P, M, E>(
 
 const notSent = (id: string): FailedEntity => ({ id, error: 'aborted', ...ABORTED });
 
+/**
+ * How long after a send that got no answer the request may still reach Jira: far past any request timeout. Until
+ * then a delete of that entity is repeated by later runs (sendDeletes).
+ */
+export const LATE_SEND_WINDOW_MS = 15 * 60_000;
+
 /** Deletes what vanished from the source (history is only forgotten), recording each delete Jira confirmed. */
 async function sendDeletes<S, P, M, E>(
   ids: readonly string[],
@@ -239,13 +247,19 @@ async function sendDeletes<S, P, M, E>(
   const isHistory = kind.isHistory ?? ((): boolean => false);
   for (const id of ids) if (isHistory(id)) ledger.remove(kind.name, id);
   const deletes = ids.filter((id) => !isHistory(id));
-  const params = deletes.length > 0 ? kind.deleteParams?.(deletes, ledger.records(kind.name), deps.now()) : undefined;
+  const records = ledger.records(kind.name);
+  const nowMs = deps.now();
+  const params = deletes.length > 0 ? kind.deleteParams?.(deletes, records, nowMs) : undefined;
+  // Entities whose last send got no answer, recently: that request may still be on its way to Jira (its process was
+  // killed, its answer lost) and land after the delete, bringing the entity back, since deletes carry no sequence
+  // number Jira compares. Their records stay in flight after the delete, so the runs of the next minutes delete again.
+  const lingering = new Set(deletes.filter((id) => records[id]?.h === '' && nowMs - records[id].s < LATE_SEND_WINDOW_MS));
   if (deletes.length > 0 && (await markDeletes(ledger, kind.name, deletes))) {
     // Each delete is recorded as it lands and made durable at the save interval; one that fails stays in flight. A
     // crash between saves loses nothing: what was deleted but not yet saved is still marked in flight, and deleting
     // again is harmless (Jira answers 202 for an absent entity).
     const onOutcome = async (outcome: DeleteOutcome): Promise<void> => {
-      if (!outcome.ok) return;
+      if (!outcome.ok || lingering.has(outcome.id)) return;
       ledger.remove(kind.name, outcome.id);
       await ledger.checkpoint().catch(() => undefined);
     };

@@ -205,6 +205,21 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual((sim.storedFlag('files:checkout') as JiraFeatureFlag).associations[0]?.values, ['PROJ-2']);
   });
 
+  it('a relinked flag whose delete got no answer is deleted by the next run, though its record is in flight', async () => {
+    const relinked = (description: string): FixtureFlag[] => [...linkedFlags(3), { key: 'checkout', description }];
+    await writeEnvironments(dir, relinked('Implements PROJ-1'));
+    assert.equal((await sync()).ok, true);
+    await writeEnvironments(dir, relinked('Implements NOPE-9'));
+    sim.injectFault({ type: 'status', status: 503, method: 'DELETE', path: '/featureflags/', times: 10 });
+    const failed = (await sync()).results[0]!;
+    assert.deepEqual([failed.deleted, failed.failed.map((f) => f.id)], [0, ['files:checkout']]);
+    assert.ok(sim.storedFlag('files:checkout'), 'still in Jira: the delete failed');
+    sim.clearFaults();
+    const next = (await sync()).results[0]!;
+    assert.deepEqual([next.rejected.map((r) => r.id), next.deleted], [['files:checkout'], 1]);
+    assert.equal(sim.storedFlag('files:checkout'), undefined);
+  });
+
   it("the mass-delete guard refuses to delete most of a provider's flags unless allowed", async () => {
     // 6 of 12 is over the share, and over the minimum only when that is below 6 (default 10).
     configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { sync: { massDeleteMinimum: 5 } });

@@ -19,7 +19,12 @@ export type FaultAction =
   /** The answer is passed on after `hook` ran (e.g. the disk fills up). */
   | 'pass'
   /** Jira never sees the request: the proxy answers `status` itself (a credential revoked, a site moved). */
-  | 'refuse';
+  | 'refuse'
+  /**
+   * flagsync is killed (SIGKILL) while its request is still on the way, and the request reaches Jira only once
+   * `release` resolves: after whatever the next runs did meanwhile (a request held up in a network or in Jira's queue).
+   */
+  | 'kill-deliver-later';
 
 export interface FaultRule {
   readonly method?: string;
@@ -33,6 +38,8 @@ export interface FaultRule {
   /** The status a 'refuse' rule answers. */
   readonly status?: number;
   readonly hook?: () => void | Promise<void>;
+  /** When a 'kill-deliver-later' request goes on to Jira. */
+  readonly release?: Promise<void>;
 }
 
 export interface ProxiedRequest {
@@ -112,6 +119,14 @@ export class FaultProxy {
       res
         .writeHead(status, { 'content-type': 'application/json' })
         .end(JSON.stringify([{ message: `refused by the fault proxy: HTTP ${status}` }]));
+      return;
+    }
+    if (rule?.action === 'kill-deliver-later') {
+      this.target?.kill('SIGKILL');
+      req.socket.destroy();
+      await rule.release;
+      const late = await forward(upstream, req, body);
+      this.requests.push({ method, path, status: late.status, action: rule.action });
       return;
     }
     const answer = await forward(upstream, req, body);

@@ -5,6 +5,13 @@ import { changed, expectConverged, faultFlags, runFlagsync, setFlags, startWorld
 
 type Store = 'file' | 'postgres';
 
+/** Waits until the proxy has passed on a request of the given action (a late delivery happens after its release). */
+async function waitForRequest(world: World, action: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20)))
+    if (world.proxy.requests.some((r) => r.action === action)) return;
+  throw new Error(`no ${action} request reached Jira`);
+}
+
 /**
  * Jira acted, flagsync did not learn it: the answer was lost, unreadable or incomplete, or flagsync was killed
  * before it arrived. Each scenario then moves the source back to what flagsync last recorded, the case where a
@@ -77,6 +84,35 @@ for (const store of ['file', 'postgres'] as const satisfies readonly Store[]) {
 
     it('SIGKILL in the delete phase, the deletes still wanted: the next run finishes them and deletes nothing else', async () => {
       await deleteUnderFault('kill', 25, 'as removed');
+    });
+
+    it('SIGKILL with an update still on its way, delivered after the next run deleted the flag: a later run deletes it again', async () => {
+      const original = faultFlags(20);
+      world = await start(original);
+      assert.equal((await runFlagsync(world)).code, 0);
+      await setFlags(world, changed(original));
+      let release = (): void => undefined;
+      world.proxy.add({
+        method: 'POST',
+        path: '/bulk',
+        action: 'kill-deliver-later',
+        times: 1,
+        release: new Promise<void>((resolve) => (release = resolve)),
+      });
+      assert.equal((await runFlagsync(world)).signal, 'SIGKILL');
+      // The flags leave the source; the next run deletes them in Jira.
+      await setFlags(world, original.slice(0, 10));
+      world.proxy.clear();
+      assert.equal((await runFlagsync(world)).code, 0);
+      assert.equal(world.sim.stored('featureflags').length, 10);
+      // Only now does the killed run's update reach Jira: the deleted flags are back there.
+      release();
+      await waitForRequest(world, 'kill-deliver-later');
+      assert.equal(world.sim.stored('featureflags').length, 20);
+      // Their send never got an answer, a moment ago: the next run deletes them again.
+      const clean = await runFlagsync(world);
+      assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+      await expectConverged(world);
     });
 
     // Lost and unreadable answers do not depend on the store: once is enough.

@@ -157,6 +157,33 @@ describe('writer lock: lock file takeover', function () {
   });
 });
 
+describe('writer lock: what killed runs left beside the state file', function () {
+  this.timeout(30_000);
+  it("is removed by the lock's next holder: temp files, probes and lock staging files of processes gone, nothing else", async () => {
+    const dir = await tempDir();
+    try {
+      const dead = await deadPid();
+      const live = process.ppid;
+      const left = [
+        `state.json.${dead}.1796073238014.tmp`,
+        `state.json.summary.${dead}.1796073238015.tmp`,
+        `state.runs.json.${dead}.1796073238016.tmp`,
+        `state.json.${dead}.probe`,
+        `state.json.lock.${dead}.a1b2c3d4.new`,
+      ];
+      const kept = [`state.json.${live}.1796073238017.tmp`, 'state.json', 'other.json.123.456.tmp', 'notes.txt'];
+      for (const name of [...left, ...kept]) await writeFile(path.join(dir, name), '{}');
+      const attempt = await fileBackend(path.join(dir, 'state.json')).lock.tryAcquire(holder(process.pid));
+      assert.equal(attempt.acquired, true);
+      const after = (await readdir(dir)).filter((n) => n !== 'state.json.lock').sort();
+      assert.deepEqual(after, [...kept].sort());
+      if (attempt.acquired) await attempt.release();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('writer lock: who holds the advisory lock', function () {
   this.timeout(30_000);
   it('is read from PostgreSQL, not from the last holder row: a holder that has not written its row yet is named', async () => {

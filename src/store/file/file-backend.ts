@@ -1,4 +1,6 @@
+import * as path from 'node:path';
 import { FileStateStore } from './file-state-store';
+import { removeLeftovers } from './leftovers';
 import type { StateBackend } from '../types';
 import { LockFile } from './lock-file';
 import { RunLogFile } from './run-log-file';
@@ -9,9 +11,11 @@ export function runLogPathOf(statePath: string): string {
 }
 
 export function fileBackend(statePath: string): StateBackend {
+  const lockPath = `${statePath}.lock`;
+  const written = [statePath, `${statePath}.summary`, runLogPathOf(statePath), lockPath];
   return {
     state: new FileStateStore(statePath),
-    lock: new LockFile(`${statePath}.lock`),
+    lock: new LockFile(lockPath, async () => void (await removeLeftovers(written, path.dirname(statePath)))),
     runs: new RunLogFile(runLogPathOf(statePath)),
     // What landed is only worth appending for a long run: a crash before then costs sending it again, nothing else.
     saveIntervalMs: 30_000,

@@ -5,6 +5,7 @@ import * as t from 'io-ts';
 import { isRight } from 'fp-ts/Either';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
 import { describeFsError } from '../../files/durable-write';
+import { isAlive } from './leftovers';
 
 const HolderCodec = t.type({ host: t.string, pid: t.number, since: t.string });
 
@@ -13,16 +14,6 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDE
 
 /** Locks this process holds right now (a restarted container may get the pid its previous life recorded). */
 const heldHere = new Set<string>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readHolder(file: string): Promise<{ text: string; holder?: LockHolder } | undefined> {
   let text: string;
@@ -46,7 +37,11 @@ async function readHolder(file: string): Promise<{ text: string; holder?: LockHo
  * over (the caller warns). A holder on another host cannot be checked from here, so its lock stands until removed.
  */
 export class LockFile implements WriterLock {
-  constructor(readonly file: string) {}
+  /** `onAcquired`: runs once the lock is this process's (the file store removes what killed runs left behind). */
+  constructor(
+    readonly file: string,
+    private readonly onAcquired?: () => Promise<void>,
+  ) {}
 
   leftBehindHint(holder: LockHolder): string {
     return `if nothing of flagsync runs on host ${holder.host} any more (a container killed mid-run), remove ${this.file}`;
@@ -60,6 +55,7 @@ export class LockFile implements WriterLock {
     for (let round = 0; round < 2; round++) {
       if (await this.create(text)) {
         heldHere.add(this.file);
+        await this.onAcquired?.().catch(() => undefined);
         return { acquired: true, release: () => this.release(text), ...(tookOverFrom === undefined ? {} : { tookOverFrom }) };
       }
       const current = await readHolder(this.file);
