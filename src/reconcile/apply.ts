@@ -242,6 +242,7 @@ async function sendDeletes<S, P, M, E>(
   ledger: StateLedger,
   deps: ApplyDeps<S, P, M, E>,
   tally: Tally,
+  stranded: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const { kind } = deps;
   const isHistory = kind.isHistory ?? ((): boolean => false);
@@ -253,7 +254,10 @@ async function sendDeletes<S, P, M, E>(
   // Entities whose last send got no answer, recently: that request may still be on its way to Jira (its process was
   // killed, its answer lost) and land after the delete, bringing the entity back, since deletes carry no sequence
   // number Jira compares. Their records stay in flight after the delete, so the runs of the next minutes delete again.
-  const lingering = new Set(deletes.filter((id) => records[id]?.h === '' && nowMs - records[id].s < LATE_SEND_WINDOW_MS));
+  // (Not a flag stranded by a rejected update: its record's sequence is that answered send's.)
+  const lingering = new Set(
+    deletes.filter((id) => !stranded.has(id) && records[id]?.h === '' && nowMs - records[id].s < LATE_SEND_WINDOW_MS),
+  );
   if (deletes.length > 0 && (await markDeletes(ledger, kind.name, deletes))) {
     // Each delete is recorded as it lands and made durable at the save interval; one that fails stays in flight. A
     // crash between saves loses nothing: what was deleted but not yet saved is still marked in flight, and deleting
@@ -307,7 +311,7 @@ async function applyProvider<S, P, M, E>(plan: ProviderPlan<P>, ledger: StateLed
     );
   }
   const deletes = [...plan.deletes, ...tally.stranded];
-  if (deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(deletes, ledger, deps, tally);
+  if (deletes.length > 0 && deps.signal?.aborted !== true) await sendDeletes(deletes, ledger, deps, tally, new Set(tally.stranded));
   else if (deletes.length > 0) for (const id of deletes) tally.failed.push(notSent(id));
   if (plan.refusedDeletes.length > 0) {
     deps.logger.warn(

@@ -218,6 +218,14 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     const next = (await sync()).results[0]!;
     assert.deepEqual([next.rejected.map((r) => r.id), next.deleted], [['files:checkout'], 1]);
     assert.equal(sim.storedFlag('files:checkout'), undefined);
+    // Done: later runs send it as a new flag (refused while its keys stay unknown), and delete nothing more.
+    sim.clearRequests();
+    const later = (await sync()).results[0]!;
+    assert.deepEqual([later.rejected.map((r) => r.id), later.deleted], [['files:checkout'], 0]);
+    assert.deepEqual(
+      writes(sim).map((r) => r.method),
+      ['POST'],
+    );
   });
 
   it("the mass-delete guard refuses to delete most of a provider's flags unless allowed", async () => {
