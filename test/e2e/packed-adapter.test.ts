@@ -80,7 +80,8 @@ describe('flagsync from the packed tarball: adapter authoring outside the reposi
     const demo = await flagsync(['demo']);
     assert.equal(demo.code, 0, demo.stderr);
     assert.match(demo.stdout, /Second run with nothing changed: 0 write requests sent/);
-    assert.match(demo.stdout, /Next: `flagsync init --adapter /);
+    // Installed in a project, not on the PATH: the next step is run through npx, from the project.
+    assert.match(demo.stdout, /Next: `npx flagsync init --adapter /);
     // The exports map keeps the host's modules out of reach.
     const internal = await run('node', ['-e', `require('flagsync/dist/src/reconcile/run')`], project);
     assert.match(internal.stderr, /ERR_PACKAGE_PATH_NOT_EXPORTED/);
