@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import axios from 'axios';
 import type { JiraFeatureFlag } from '../../src/jira/payloads';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { runCli, startCli, waitFor } from '../helpers/cli';
+import { runCli, startCli, waitFor, type CliResult } from '../helpers/cli';
 import { linkedFlags, tempDir, writeEnvironments } from '../helpers/flagd-fixtures';
 import { flagdProvider, writeSyncConfig } from '../helpers/sync-config';
 
@@ -145,36 +145,32 @@ describe('flagsync CLI as a process', function () {
     assert.equal(acceptedBulks(sim).length, 0);
   });
 
-  it('SIGTERM during a run finishes the batch in flight and saves state', async () => {
+  /** A run --once stopped by `signal` while its second batch is on the wire: the batch finishes, state is saved. */
+  async function stoppedMidRun(signal: NodeJS.Signals): Promise<CliResult> {
     sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 3 });
     const { child, done } = startCli(['run', '--once', '--config', config]);
     await waitFor(() => acceptedBulks(sim).length >= 1, 20_000, 'first batch accepted');
     // The second batch leaves once it is marked in flight (write-ahead); stop while it is on the wire.
     await waitFor(() => sim.requests.filter((r) => r.path.endsWith('/bulk')).length >= 2, 20_000, 'second batch sent');
-    child.kill('SIGTERM');
+    child.kill(signal);
     const result = await done;
-    assert.equal(result.code, 1, 'a stopped --once run did not send everything');
-    const bulks = acceptedBulks(sim).length;
-    assert.equal(bulks, 2, 'the batch in flight finished, no new batch started');
+    assert.equal(result.code, 1, `a stopped --once run did not send everything: ${result.stderr}`);
+    assert.equal(acceptedBulks(sim).length, 2, 'the batch in flight finished, no new batch started');
     const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: object } };
     assert.equal(Object.keys(state.entities.featureflags).length, 200);
+    return result;
+  }
+
+  it('SIGTERM during a run finishes the batch in flight and saves state', async () => {
+    await stoppedMidRun('SIGTERM');
     sim.clearRequests();
     const rerun = await runCli(['run', '--once', '--json', '--config', config]);
     assert.equal((JSON.parse(rerun.stdout) as { providers: Array<{ created: number }> }).providers[0]!.created, 50);
   });
 
   it('SIGHUP (a terminal hanging up) stops a run as SIGTERM does: the batch in flight finishes, state saved, lock released', async () => {
-    sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 3 });
-    const { child, done } = startCli(['run', '--once', '--config', config]);
-    await waitFor(() => acceptedBulks(sim).length >= 1, 20_000, 'first batch accepted');
-    await waitFor(() => sim.requests.filter((r) => r.path.endsWith('/bulk')).length >= 2, 20_000, 'second batch sent');
-    child.kill('SIGHUP');
-    const result = await done;
-    assert.equal(result.code, 1, result.stderr);
+    const result = await stoppedMidRun('SIGHUP');
     assert.match(result.stderr, /"signal":"SIGHUP".*stopping: finishing the batch in flight and saving state/);
-    assert.equal(acceptedBulks(sim).length, 2, 'the batch in flight finished, no new batch started');
-    const state = JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as { entities: { featureflags: object } };
-    assert.equal(Object.keys(state.entities.featureflags).length, 200);
     assert.equal(existsSync(path.join(dir, 'state.json.lock')), false, 'the writer lock is released');
   });
 
