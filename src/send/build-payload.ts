@@ -46,7 +46,11 @@ export interface SendContext {
 
 const ciHint = (ci: CiDefaults | undefined) => (ci === undefined ? '' : ` (not set by ${ci.ci} either)`);
 
-async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCounts | undefined> {
+/**
+ * The build's test counts. A JUnit report that is missing or unreadable is a warning (`warnings`), and the build goes
+ * without counts: a test step that crashed before writing its reports is the failed build Jira must still show.
+ */
+async function testInfo(options: BuildSendOptions, cwd: string, warnings: string[]): Promise<TestCounts | undefined> {
   const flags = [options.testsTotal, options.testsPassed, options.testsFailed, options.testsSkipped];
   const junit = options.junit ?? [];
   if (junit.length > 0 && flags.some((f) => f !== undefined)) throw new UsageError('--junit and --tests-* cannot be combined');
@@ -54,8 +58,9 @@ async function testInfo(options: BuildSendOptions, cwd: string): Promise<TestCou
     try {
       return await countJunitFiles(junit, cwd);
     } catch (error) {
-      if (error instanceof JunitError) throw new UsageError(error.message);
-      throw error;
+      if (!(error instanceof JunitError)) throw error;
+      warnings.push(`${error.message}: the build is sent without test counts`);
+      return undefined;
     }
   }
   if (flags.every((f) => f === undefined)) return undefined;
@@ -147,13 +152,19 @@ export async function prepareBuild(options: BuildSendOptions, ctx: SendContext):
       : branch !== undefined && repositoryUri !== undefined
         ? branchWebUrl(repositoryUri, branch, ci?.ci)
         : undefined;
-  const tests = await problems.takeAsync(() => testInfo(options, ctx.cwd));
+  const testWarnings: string[] = [];
+  const tests = await problems.takeAsync(() => testInfo(options, ctx.cwd, testWarnings));
   const keys = await problems.takeAsync(() =>
     findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd }),
   );
   problems.done();
-  const warnings =
-    keys!.found > keys!.keys.length ? [`${keys!.found} issue keys found, only the first ${keys!.keys.length} sent (Jira's limit)`] : [];
+  const warnings = [
+    ...testWarnings,
+    ...keys!.warnings,
+    ...(keys!.found > keys!.keys.length
+      ? [`${keys!.found} issue keys found, only the first ${keys!.keys.length} sent (Jira's limit)`]
+      : []),
+  ];
   const refs = references(branch, commit, repositoryUri, branchUrl, warnings);
   const build: JiraBuild = {
     schemaVersion: '1.0',

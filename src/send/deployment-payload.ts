@@ -76,7 +76,7 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
   const serviceValues = services!.slice(0, MAX_ASSOCIATION_VALUES);
   const issueValues = keys!.keys.slice(0, MAX_ASSOCIATION_VALUES - serviceValues.length);
   const dropped = keys!.found + services!.length - issueValues.length - serviceValues.length;
-  const warnings: string[] = [];
+  const warnings: string[] = [...keys!.warnings];
   if (dropped > 0 && services!.length === 0)
     warnings.push(`${keys!.found} issue keys found, only the first ${issueValues.length} sent (Jira's limit)`);
   else if (dropped > 0)

@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** A git range as `--commits` takes it: FROM..TO (FROM may be empty for "everything up to TO"). */
-const RANGE = /^([^\s.-][^\s]*)?\.\.([^\s.-][^\s]*)$/;
+/** A git range as `--commits` takes it: FROM..TO, both given (git reads `..TO` as `TO..TO`: no commit at all). */
+const RANGE = /^([^\s.-][^\s]*)\.\.([^\s.-][^\s]*)$/;
 
 export class GitRangeError extends Error {
   constructor(message: string) {

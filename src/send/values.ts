@@ -40,8 +40,14 @@ export function clip(value: string, max = 255): string {
   return cutText(cleanText(value), max, '…');
 }
 
+/**
+ * An identifier for Jira (pipeline, environment, commit, service): at most `max` characters, and no control character,
+ * which would be part of the id in Jira (unlike a display name, where it is dropped) and be printed raw to the CI log.
+ */
 export function maxLength(value: string, option: string, max = 255): string {
   if (value.length > max) throw new UsageError(`${option}: at most ${max} characters (Jira's limit), got ${value.length}`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError(`${option}: control characters (a tab, an escape…) are not allowed in an id`);
   return value;
 }
 

@@ -280,11 +280,34 @@ describe('send payloads', () => {
       await assert.rejects(prepareBuild({ ...buildArgs, commits: '--all', repo: repo.dir }, ctx), /--commits: expected FROM\.\.TO/);
     });
 
-    it('reports what git says about an unknown revision', async () => {
-      await assert.rejects(
-        prepareBuild({ ...buildArgs, commits: 'nope..HEAD', repo: repo.dir }, ctx),
-        /--commits nope\.\.HEAD: git log failed/,
-      );
+    it('refuses an empty FROM (git reads `..HEAD` as no commit at all)', async () => {
+      await assert.rejects(prepareBuild({ ...buildArgs, commits: '..HEAD', repo: repo.dir }, ctx), /--commits: expected FROM\.\.TO/);
+    });
+
+    it('a revision git does not know (a shallow clone) is a warning saying what git said; the branch keys still go', async () => {
+      const b = await prepareBuild({ ...buildArgs, branch: 'feature/PROJ-9-x', commits: 'nope..HEAD', repo: repo.dir }, ctx);
+      assert.deepEqual(b.issueKeys, ['PROJ-9']);
+      assert.match(b.warnings.join('\n'), /--commits nope\.\.HEAD: git log failed .*; commit messages not read/);
+    });
+
+    it("a branch's first push (FROM all zeros, as GitHub and GitLab give it) is a warning, not a failed step", async () => {
+      const b = await prepareBuild({ ...buildArgs, branch: 'feature/PROJ-9-x', commits: `${'0'.repeat(40)}..HEAD`, repo: repo.dir }, ctx);
+      assert.deepEqual(b.issueKeys, ['PROJ-9']);
+      assert.match(b.warnings.join('\n'), /no earlier commit \(a branch's first push\)/);
+    });
+  });
+
+  it('refuses control characters in an id (pipeline, environment, service, commit): they would be part of it in Jira', async () => {
+    await assert.rejects(prepareBuild({ ...buildArgs, pipelineId: 'we\u001b[31mb\u0007' }, ctx), /--pipeline-id: control characters/);
+    await assert.rejects(prepareBuild({ ...buildArgs, commit: 'abc\tdef' }, ctx), /--commit: control characters/);
+  });
+
+  describe('--junit', () => {
+    it('a report that is not there (the test step crashed first) is a warning: the failed build still goes, without counts', async () => {
+      const b = await prepareBuild({ ...buildArgs, state: 'failed', junit: ['no-such-reports/*.xml'] }, ctx);
+      const build = b.event.entity as JiraBuild;
+      assert.deepEqual([build.state, build.testInfo], ['failed', undefined]);
+      assert.match(b.warnings.join('\n'), /--junit: no file matches "no-such-reports\/\*\.xml" .*: the build is sent without test counts/);
     });
   });
 
