@@ -176,7 +176,12 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
     const isHistory = options.isHistory ?? ((): boolean => false);
     const forget = gone.filter(isHistory);
     const vanished = forget.length === 0 ? gone : gone.filter((id) => !isHistory(id));
-    const refuse = tooManyDeletes(vanished, knownIds, options) && !options.allowMassDelete;
+    // The guard protects what Jira is known to hold. An entity in flight (a send or delete without answer, a delete
+    // repeated for a late request) is not: its delete is neither counted nor held back, or deletes a source asked for
+    // runs ago would add up across runs and hold every later one back.
+    const settled = (id: string): boolean => records[id]?.h !== '';
+    const guarded = vanished.filter(settled);
+    const refuse = tooManyDeletes(guarded, knownIds.filter(settled), options) && !options.allowMassDelete;
     return {
       provider: source.provider,
       ok: true,
@@ -185,9 +190,9 @@ export function planRun<P>(kind: KindName, desired: readonly ProviderDesired<P>[
       unlinkedIds: source.unlinkedIds ?? [],
       warnings,
       writes,
-      deletes: refuse ? [] : vanished,
+      deletes: refuse ? vanished.filter((id) => !settled(id)) : vanished,
       forget,
-      refusedDeletes: refuse ? vanished : [],
+      refusedDeletes: refuse ? guarded : [],
       unchanged,
       refresh,
       known: knownIds.length - forget.length,

@@ -228,6 +228,25 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     );
   });
 
+  it('deletes repeated after a failed delete (records in flight) do not add up in the mass-delete guard across runs', async () => {
+    configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], {
+      sync: { massDeleteThreshold: 0.3, massDeleteMinimum: 10 },
+    });
+    await writeEnvironments(dir, linkedFlags(30));
+    assert.equal((await sync()).ok, true);
+    // 6 leave the source; their deletes get no answer this run, then go the next (their records stay in flight a while).
+    await writeEnvironments(dir, linkedFlags(24, 7));
+    sim.injectFault({ type: 'status', status: 503, method: 'DELETE', path: '/featureflags/', times: 20 });
+    assert.equal((await sync()).ok, false);
+    sim.clearFaults();
+    assert.equal((await sync()).results[0]!.deleted, 6);
+    // 6 more leave: 6 deletes the guard weighs (under its minimum of 10), not 12.
+    await writeEnvironments(dir, linkedFlags(18, 13));
+    const report = await sync();
+    assert.deepEqual([report.ok, report.results[0]!.deletesRefused], [true, 0]);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 18);
+  });
+
   it("the mass-delete guard refuses to delete most of a provider's flags unless allowed", async () => {
     // 6 of 12 is over the share, and over the minimum only when that is below 6 (default 10).
     configFile = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)], { sync: { massDeleteMinimum: 5 } });
