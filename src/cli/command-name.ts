@@ -1,7 +1,5 @@
 import * as path from 'node:path';
-
-/** A path as a shell word: as it is when it holds nothing a shell reads, else single-quoted. */
-const shellWord = (text: string): string => (/^[\w./@%+:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+import { shellWord } from '../report/shell-word';
 
 /**
  * How to run flagsync again from where this process runs (`cwd`), for the next steps commands print:

@@ -1,5 +1,6 @@
 import type { Plan, ProviderPlan } from '../reconcile/plan';
 import { planEntries, type CurrentFlags, type PlanEntry } from './plan-entries';
+import { shellWord } from './shell-word';
 
 /** How many unlinked flags a text report names per provider (--json names them all). */
 export const UNLINKED_SHOWN = 10;
@@ -25,9 +26,6 @@ function entryLine(entry: PlanEntry): string {
       return `  ! - ${entry.id}  (${entry.reason ?? 'gone from the source'})`;
   }
 }
-
-/** A config path as a shell word: as it is when it holds nothing a shell reads, else single-quoted. */
-const shellWord = (text: string): string => (/^[\w./@%+:,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /**
  * The mass-delete guard's line, with the command that confirms it, naming `config` (the config file as the command
