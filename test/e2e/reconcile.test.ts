@@ -178,8 +178,21 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     );
   });
 
+  /** Three linked flags and `checkout`, linked through its description. */
+  const relinked = (description: string): FixtureFlag[] => [...linkedFlags(3), { key: 'checkout', description }];
+
+  /** A later run while checkout's keys stay unknown: sent as a new flag (refused), nothing deleted. */
+  async function refusedAsNewFlag(): Promise<void> {
+    sim.clearRequests();
+    const later = (await sync()).results[0]!;
+    assert.deepEqual([later.rejected.map((r) => r.id), later.deleted], [['files:checkout'], 0]);
+    assert.deepEqual(
+      writes(sim).map((r) => r.method),
+      ['POST'],
+    );
+  }
+
   it('a flag relinked to issues Jira does not have is deleted there, not left showing on the issue it named before', async () => {
-    const relinked = (description: string): FixtureFlag[] => [...linkedFlags(3), { key: 'checkout', description }];
     await writeEnvironments(dir, relinked('Implements PROJ-1'));
     assert.equal((await sync()).ok, true);
     assert.deepEqual((sim.storedFlag('files:checkout') as JiraFeatureFlag).associations[0]?.values, ['PROJ-1']);
@@ -192,13 +205,7 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     );
     assert.equal(sim.storedFlag('files:checkout'), undefined);
     // Still unknown: refused again as a new flag, with nothing left to delete.
-    sim.clearRequests();
-    const again = (await sync()).results[0]!;
-    assert.deepEqual([again.rejected.map((r) => r.id), again.deleted], [['files:checkout'], 0]);
-    assert.deepEqual(
-      writes(sim).map((r) => r.method),
-      ['POST'],
-    );
+    await refusedAsNewFlag();
     // Linked to an issue Jira has again: created there.
     await writeEnvironments(dir, relinked('Implements PROJ-2'));
     assert.equal((await sync()).ok, true);
@@ -206,7 +213,6 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
   });
 
   it('a relinked flag whose delete got no answer is deleted by the next run, though its record is in flight', async () => {
-    const relinked = (description: string): FixtureFlag[] => [...linkedFlags(3), { key: 'checkout', description }];
     await writeEnvironments(dir, relinked('Implements PROJ-1'));
     assert.equal((await sync()).ok, true);
     await writeEnvironments(dir, relinked('Implements NOPE-9'));
@@ -219,13 +225,7 @@ describe('reconciler end to end (flagd files → simulator over loopback)', func
     assert.deepEqual([next.rejected.map((r) => r.id), next.deleted], [['files:checkout'], 1]);
     assert.equal(sim.storedFlag('files:checkout'), undefined);
     // Done: later runs send it as a new flag (refused while its keys stay unknown), and delete nothing more.
-    sim.clearRequests();
-    const later = (await sync()).results[0]!;
-    assert.deepEqual([later.rejected.map((r) => r.id), later.deleted], [['files:checkout'], 0]);
-    assert.deepEqual(
-      writes(sim).map((r) => r.method),
-      ['POST'],
-    );
+    await refusedAsNewFlag();
   });
 
   it('deletes repeated after a failed delete (records in flight) do not add up in the mass-delete guard across runs', async () => {

@@ -52,6 +52,9 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
     return createLaunchDarklySource(options(relay.url, overrides), context).snapshot(new AbortController().signal);
   }
 
+  /** The banner flag, as `bad`, its default rule a rollout over `variations`. */
+  const rolledOut = (variations: unknown[]) => ({ ...banner, key: 'bad', fallthrough: { rollout: { variations } } });
+
   // Shapes the SDK passes on to the feature store unchanged (found by serving them to the real SDK).
   const cases: { name: string; flag: unknown; reason: RegExp }[] = [
     {
@@ -66,18 +69,10 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
     },
     {
       name: 'a rollout weight given as a string',
-      flag: {
-        ...banner,
-        key: 'bad',
-        fallthrough: {
-          rollout: {
-            variations: [
-              { variation: 0, weight: '40000' },
-              { variation: 1, weight: 60000 },
-            ],
-          },
-        },
-      },
+      flag: rolledOut([
+        { variation: 0, weight: '40000' },
+        { variation: 1, weight: 60000 },
+      ]),
       reason: /^environment "production": fallthrough\.rollout\.variations\[0\]\.weight: expected number/,
     },
     {
@@ -93,18 +88,10 @@ describe('LaunchDarkly adapter: a malformed flag from the Relay Proxy', () => {
     },
     {
       name: 'a rollout serving a variation the flag does not have (the SDK answers those contexts with an error)',
-      flag: {
-        ...banner,
-        key: 'bad',
-        fallthrough: {
-          rollout: {
-            variations: [
-              { variation: 0, weight: 50000 },
-              { variation: 7, weight: 50000 },
-            ],
-          },
-        },
-      },
+      flag: rolledOut([
+        { variation: 0, weight: 50000 },
+        { variation: 7, weight: 50000 },
+      ]),
       reason: /^environment "production": fallthrough\.rollout\.variations\[1\]\.variation: 7 is not one of the flag's 2 variations$/,
     },
     {
