@@ -85,22 +85,49 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     readSource(location, signal, options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err)));
 
   /**
-   * Every distinct source's version (a file standing for several environments gives them all the same version). An
-   * HTTP source still at its known version (ETag) is only asked (304), not transferred; a local file is hashed
-   * without keeping its bytes.
+   * Every distinct source's version against the one the accepted fingerprint knows (a file standing for several
+   * environments gives them all the same version). HTTP sources are asked at once, and one still at its known ETag
+   * answers 304 without a body. Local files are read one at a time, in plan order, up to the first whose digest is
+   * not the known one: that file's bytes are kept to be parsed, and the rest are left to be read as they are parsed
+   * (`complete` false), since every source is parsed once one changed. A file whose digest is not known (a
+   * fingerprint of an older form) is hashed without keeping its bytes.
    */
-  async function checkAll(signal: AbortSignal, known: ReadonlyMap<number, KnownVersion>): Promise<Map<string, Checked>> {
-    const checked = await Promise.all(
-      sources.map((location, i) =>
-        checkSource(location, signal, known.get(i), options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err))),
-      ),
-    );
-    return new Map(sources.map((location, i) => [location.url, checked[i]!]));
+  async function checkAll(
+    signal: AbortSignal,
+    known: ReadonlyMap<number, KnownVersion>,
+  ): Promise<{ checked: Map<string, Checked>; complete: boolean }> {
+    const check = (location: SourceLocation, i: number) =>
+      checkSource(location, signal, known.get(i), options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err)));
+    const checked = new Map<string, Checked>();
+    let complete = true;
+    const files = async () => {
+      for (const [i, location] of sources.entries()) {
+        if (location.kind !== 'file') continue;
+        const version = await check(location, i);
+        const expected = known.get(i)?.digest;
+        if (expected !== undefined && version.digest !== expected) {
+          checked.set(location.url, version);
+          complete = false;
+          return;
+        }
+        // Unchanged: its bytes are let go (`body` of a file read whole).
+        const { digest, lastModified } = version as SourceVersion;
+        checked.set(location.url, lastModified === undefined ? { digest } : { digest, lastModified });
+      }
+    };
+    await Promise.all([
+      files(),
+      ...sources.map(async (location, i) => {
+        if (location.kind === 'http') checked.set(location.url, await check(location, i));
+      }),
+    ]);
+    return { checked, complete };
   }
 
   /**
-   * The settings and every source's digest hashed; sources read over HTTP with an ETag also carry that ETag and
-   * digest (by source index, never the URL, which may hold a token), for a conditional GET next time.
+   * The settings and every source's digest hashed, followed by each source's digest, and ETag when it came with one
+   * (by source index, never the URL, which may hold a token): the next run compares source by source, and asks an
+   * HTTP source with a conditional GET.
    */
   function fingerprintOf(versions: ReadonlyMap<string, SourceVersion | NotModified>): string {
     const hash = createHash('sha256').update(settingsKey);
@@ -108,14 +135,15 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
     const known = new Map<number, KnownVersion>();
     sources.forEach((location, i) => {
       const { etag, digest } = versions.get(location.url)!;
-      if (etag !== undefined) known.set(i, { etag, digest });
+      known.set(i, etag === undefined ? { digest } : { etag, digest });
     });
     return withKnownVersions(hash.digest('base64url'), known);
   }
 
   /**
-   * The bodies to parse that come over HTTP, fetched at once: those the check read, the others (304s) now. Local
-   * files are left out: each is read as it is parsed, so no more than one is held at a time.
+   * The bodies read already (by the check: HTTP bodies, the first local file that changed) and those of the other
+   * HTTP sources (304s), fetched now. Other local files are left out: each is read as it is parsed, so no more than
+   * one is read ahead.
    */
   async function httpBodies(signal: AbortSignal, checked: ReadonlyMap<string, Checked>): Promise<Map<string, SourceContent>> {
     const bodies = new Map<string, SourceContent>();
@@ -133,8 +161,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   async function bodiesUnlessUnchanged(signal: AbortSignal, acceptedSource?: string): Promise<Map<string, SourceContent> | undefined> {
     // Nothing to compare with: no source is checked (hashing a local file only to read it again), only read.
     if (acceptedSource === undefined) return httpBodies(signal, new Map());
-    const checked = await checkAll(signal, knownVersionsIn(acceptedSource));
-    if (fingerprintOf(checked) === acceptedSource) return undefined;
+    const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource));
+    if (complete && fingerprintOf(checked) === acceptedSource) return undefined;
     return httpBodies(signal, checked);
   }
 
@@ -210,7 +238,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
 
   /** The check of snapshotUnlessUnchanged alone: local files hashed, HTTP sources asked with their ETag. */
   async function isUnchanged(signal: AbortSignal, acceptedSource: string): Promise<boolean> {
-    return fingerprintOf(await checkAll(signal, knownVersionsIn(acceptedSource))) === acceptedSource;
+    const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource));
+    return complete && fingerprintOf(checked) === acceptedSource;
   }
 
   // flagd files carry no version of anything but their schema.

@@ -37,9 +37,12 @@ export interface NotModified {
   readonly digest: string;
 }
 
-/** What the last accepted read of an HTTP source was: its ETag and the digest of the body that came with it. */
+/**
+ * What the last accepted read of a source was: the digest of its bytes and, for an HTTP source that sent one, the
+ * ETag they came with.
+ */
 export interface KnownVersion {
-  readonly etag: string;
+  readonly etag?: string;
   readonly digest: string;
 }
 
@@ -50,7 +53,11 @@ export class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
 }
 
-const digestOf = (data: string | Buffer) => createHash('sha256').update(data).digest('base64url');
+/**
+ * The digest a source's bytes are compared by. Change detection, not a signature: sha1 hashes twice as fast as sha256
+ * on CPUs without SHA extensions, and a run whose files did not change does nothing else (136 MB at 100k flags).
+ */
+export const digestOf = (data: string | Buffer): string => createHash('sha1').update(data).digest('base64url');
 
 /** The format a path's extension names; undefined without one (an API URL ending in `/raw`): see formatOfContent. */
 const formatOf = (p: string): FlagdFormat | undefined => (/\.ya?ml$/i.test(p) ? 'yaml' : /\.json$/i.test(p) ? 'json' : undefined);
@@ -109,7 +116,7 @@ function readLocalFile(location: FileLocation, signal: AbortSignal): Promise<Sou
 /** A local file's version: its bytes hashed as they stream in, none of them kept (a file of tens of MB). */
 function versionOfLocalFile(location: FileLocation, signal: AbortSignal): Promise<SourceVersion> {
   return readingLocalFile(location, async () => {
-    const hash = createHash('sha256');
+    const hash = createHash('sha1');
     const hashed = (async () => {
       for await (const chunk of createReadStream(location.path, { signal, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
     })();
@@ -161,7 +168,7 @@ async function readOverHttp(
       headers: {
         Accept: 'application/json, application/yaml;q=0.9, */*;q=0.5',
         ...headers,
-        ...(known !== undefined && { 'If-None-Match': known.etag }),
+        ...(known?.etag !== undefined && { 'If-None-Match': known.etag }),
       },
       responseType: 'text',
       // Keep the body as text: the parser reports syntax errors with positions.
@@ -174,7 +181,7 @@ async function readOverHttp(
     const reason = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
     throw new SourceReadError(`GET ${location.label} failed (${reason})`);
   }
-  if (response.status === 304 && known !== undefined) return { notModified: true, etag: known.etag, digest: known.digest };
+  if (response.status === 304 && known?.etag !== undefined) return { notModified: true, etag: known.etag, digest: known.digest };
   if (response.status < 200 || response.status > 299) {
     throw new SourceReadError(`GET ${location.label} answered HTTP ${response.status}`);
   }
@@ -201,10 +208,11 @@ export function readSource(
 }
 
 /**
- * A source's version, to compare with the last accepted one before anything is parsed: a local file is hashed
- * without keeping its bytes (they are read again if it has to be parsed); an HTTP source is read, unless it is still
- * at `known` (a conditional GET answered 304): then nothing is transferred, and the caller takes the body for the one
- * it had.
+ * A source's version, to compare with the last accepted one before anything is parsed. A local file whose accepted
+ * digest is known is read whole: when it changed, those are the bytes parsed, so it is read and hashed once. Without
+ * one (a fingerprint of an older form) it is hashed as it streams, none of its bytes kept. An HTTP source is read,
+ * unless it is still at `known` (a conditional GET answered 304): then nothing is transferred, and the caller takes
+ * the body for the one it had.
  */
 export function checkSource(
   location: SourceLocation,
@@ -212,5 +220,6 @@ export function checkSource(
   known: KnownVersion | undefined,
   headers: Readonly<Record<string, string>> = {},
 ): Promise<SourceContent | NotModified | SourceVersion> {
-  return location.kind === 'file' ? versionOfLocalFile(location, signal) : readOverHttp(location, signal, headers, known);
+  if (location.kind === 'http') return readOverHttp(location, signal, headers, known);
+  return known === undefined ? versionOfLocalFile(location, signal) : readLocalFile(location, signal);
 }

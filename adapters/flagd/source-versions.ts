@@ -1,18 +1,23 @@
 import type { KnownVersion } from './read';
 
 /**
- * The part of a flagd source fingerprint that lets the next run ask an HTTP source "changed since?" (If-None-Match):
- * after the hash, `.` and the base64url JSON of `[source index, ETag, digest]` triples. Sources without an ETag
- * (files, servers that send none) add nothing, so their fingerprint is the hash alone.
+ * The part of a flagd source fingerprint that lets the next run compare each source on its own: after the hash, `.`
+ * and the base64url JSON of `[source index, ETag or null, digest]` triples. An ETag lets an HTTP source be asked
+ * "changed since?" (If-None-Match); a digest lets a run stop checking at the first source that changed, keeping the
+ * bytes it read to parse them, instead of hashing every source only to read them all again.
  */
 export function withKnownVersions(hash: string, versions: ReadonlyMap<number, KnownVersion>): string {
   if (versions.size === 0) return hash;
-  const triples = [...versions].map(([index, { etag, digest }]) => [index, etag, digest]);
+  const triples = [...versions].map(([index, { etag, digest }]) => [index, etag ?? null, digest]);
   return `${hash}.${Buffer.from(JSON.stringify(triples)).toString('base64url')}`;
 }
 
-const isTriple = (value: unknown): value is [number, string, string] =>
-  Array.isArray(value) && value.length === 3 && Number.isInteger(value[0]) && typeof value[1] === 'string' && typeof value[2] === 'string';
+const isTriple = (value: unknown): value is [number, string | null, string] =>
+  Array.isArray(value) &&
+  value.length === 3 &&
+  Number.isInteger(value[0]) &&
+  (typeof value[1] === 'string' || value[1] === null) &&
+  typeof value[2] === 'string';
 
 /** The known versions a fingerprint carries; none when it carries none or is not of this form. */
 export function knownVersionsIn(fingerprint: string): Map<number, KnownVersion> {
@@ -21,7 +26,7 @@ export function knownVersionsIn(fingerprint: string): Map<number, KnownVersion> 
   try {
     const parsed: unknown = JSON.parse(Buffer.from(fingerprint.slice(dot + 1), 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || !parsed.every(isTriple)) return new Map();
-    return new Map(parsed.map(([index, etag, digest]) => [index, { etag, digest }]));
+    return new Map(parsed.map(([index, etag, digest]) => [index, etag === null ? { digest } : { etag, digest }]));
   } catch {
     return new Map();
   }

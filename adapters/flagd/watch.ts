@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { conditionalGetVersion, pollForChanges, type Logger, type SourceAdapter } from '../../src/kit';
-import type { SourceLocation } from './read';
+import { digestOf, type SourceLocation } from './read';
 
 type FileLocation = Extract<SourceLocation, { kind: 'file' }>;
 
@@ -44,11 +43,9 @@ export function watchFlagdSources(
 const SETTLE_MS = 50;
 
 /** The file's bytes hashed; undefined while it cannot be read (mid-replace, or gone: the schedule sees that). */
-async function digestOf(file: string): Promise<string | undefined> {
+async function fileDigest(file: string): Promise<string | undefined> {
   try {
-    return createHash('sha256')
-      .update(await readFile(file))
-      .digest('base64url');
+    return digestOf(await readFile(file));
   } catch {
     return undefined;
   }
@@ -84,7 +81,7 @@ async function watchFile(
 ): Promise<void> {
   /** Each watched folder's watcher, and which folder it is (device and inode): a folder replaced is another one. */
   const watchers = new Map<string, { readonly watcher: FSWatcher; readonly identity: string }>();
-  let digest = await digestOf(location.path);
+  let digest = await fileDigest(location.path);
   let checking: Promise<void> | undefined;
   let again = false;
 
@@ -100,11 +97,11 @@ async function watchFile(
         again = false;
         // Folders first, then the bytes: a write after this read is heard by the watches as they now are.
         await watchFolders();
-        const now = await digestOf(location.path);
+        const now = await fileDigest(location.path);
         if (now === undefined || now === digest) continue;
         // A file written in place reads short for a moment (truncated, then written): only bytes that stay are a change.
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-        if ((await digestOf(location.path)) !== now) {
+        if ((await fileDigest(location.path)) !== now) {
           again = true;
           continue;
         }

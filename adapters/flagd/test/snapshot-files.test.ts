@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import fsPromises from 'node:fs/promises';
 import { copyFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as sinon from 'sinon';
 import { SourceError } from '../../../src/kit/contract';
 import { FIXTURES, flagdSource, liveSignal, rejectionOf } from './helpers';
 
@@ -30,7 +33,10 @@ describe('flagd snapshot from local files', () => {
       await utimes(path.join(dir, name), MTIME, MTIME);
     }
   });
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    sinon.restore();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('reads one file per environment, sources relative to the config folder', async () => {
     const { flags } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
@@ -224,6 +230,36 @@ describe('flagd snapshot from local files', () => {
     assert.notEqual(answer.sourceFingerprint, before);
     assert.equal(answer.sourceFingerprint, plain.sourceFingerprint);
     assert.deepEqual(answer.flags, plain.flags);
+  });
+
+  it('reads each file once when one changed: the check keeps the bytes of the first changed file, later files are read to be parsed', async () => {
+    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    const production = path.join(dir, 'production.flagd.json');
+    await writeFile(production, (await readFile(production, 'utf8')).replace('"ENABLED"', '"DISABLED"'));
+    const reads = sinon.spy(fsPromises, 'readFile');
+    const streams = sinon.spy(fs, 'createReadStream');
+    const answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), before!);
+    assert.ok(!('unchanged' in answer));
+    assert.deepEqual(
+      reads.getCalls().map((call) => path.basename(String(call.args[0]))),
+      ['production.flagd.json', 'staging.flagd.json'],
+    );
+    assert.equal(streams.callCount, 0);
+    sinon.restore();
+    const plain = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    assert.equal(answer.sourceFingerprint, plain.sourceFingerprint);
+    assert.deepEqual(answer.flags, plain.flags);
+  });
+
+  it('compares files against a fingerprint of the older form (no digest per file) by hashing each, and parses them when it differs', async () => {
+    const { sourceFingerprint } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    const older = sourceFingerprint!.split('.')[0]!;
+    const streams = sinon.spy(fs, 'createReadStream');
+    const answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), older);
+    assert.equal(streams.callCount, 2);
+    assert.ok(!('unchanged' in answer));
+    assert.equal(answer.sourceFingerprint, sourceFingerprint);
+    assert.equal(answer.flags.length, 2);
   });
 
   it('rejects when the signal is already aborted', async () => {
