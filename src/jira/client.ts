@@ -1,4 +1,5 @@
 import type { AxiosInstance } from 'axios';
+import { loadAxios } from './load-axios';
 import { silentLogger, type Logger } from '../log';
 import type { CircuitBreaker } from './breaker';
 import { CloudIdResolver } from './cloud-id';
@@ -77,10 +78,9 @@ export function createJiraClient(settings: JiraClientSettings, deps: JiraClientD
   const now = deps.now ?? Date.now;
   const requestTimeoutMs = settings.requestTimeoutMs ?? 30_000;
   // axios (with form-data, proxy agents, http2: ~40 ms of loading) is required at the first request, not at start: a
-  // run whose sources are all unchanged sends nothing. `require`: tsx's CommonJS hook has no `import()` of packages here.
+  // run whose sources are all unchanged sends nothing.
   let instance: AxiosInstance | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const axiosInstance = (): AxiosInstance => (instance ??= (require('axios') as typeof import('axios')).default.create());
+  const axiosInstance = (): AxiosInstance => (instance ??= loadAxios().default.create());
   const tokens = new TokenProvider({
     tokenUrl: settings.tokenUrl || DEFAULT_TOKEN_URL,
     clientId: settings.clientId,
