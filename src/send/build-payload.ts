@@ -155,7 +155,7 @@ export async function prepareBuild(options: BuildSendOptions, ctx: SendContext):
   const testWarnings: string[] = [];
   const tests = await problems.takeAsync(() => testInfo(options, ctx.cwd, testWarnings));
   const keys = await problems.takeAsync(() =>
-    findIssueKeys({ explicit: list(options.issueKeys), branch, commits: options.commits, cwd: options.repo ?? ctx.cwd }),
+    findIssueKeys({ explicit: list(options.issueKeys), branch, title: ci?.title, commits: options.commits, cwd: options.repo ?? ctx.cwd }),
   );
   problems.done();
   const warnings = [

@@ -1,6 +1,9 @@
+import * as t from 'io-ts';
+
 /**
  * Defaults for `flagsync send` from the environment variables common CI servers set, so a pipeline step can be
- * one short line. Pure: the table lives in docs/builds-and-deployments.md and the tests check every row.
+ * one short line. Pure (a file the CI names is read through the function given): the table lives in
+ * docs/builds-and-deployments.md and the tests check every row.
  */
 export type CiName = 'jenkins' | 'gitlab' | 'github' | 'gitea' | 'forgejo' | 'bamboo';
 
@@ -18,6 +21,8 @@ export interface CiDefaults {
   readonly environment?: string;
   readonly environmentType?: string;
   readonly label?: string;
+  /** The pull (merge) request's title, for the issue keys it names. */
+  readonly title?: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -56,6 +61,7 @@ function jenkins(env: Env): CiDefaults {
     branch: first(get(env, 'CHANGE_BRANCH'), get(env, 'BRANCH_NAME'), gitBranch),
     commit: get(env, 'GIT_COMMIT'),
     repositoryUri: get(env, 'GIT_URL'),
+    title: get(env, 'CHANGE_TITLE'),
   };
 }
 
@@ -76,11 +82,30 @@ function gitlab(env: Env): CiDefaults {
     environment: get(env, 'CI_ENVIRONMENT_NAME'),
     environmentType: get(env, 'CI_ENVIRONMENT_TIER'),
     label: get(env, 'CI_COMMIT_TAG'),
+    title: get(env, 'CI_MERGE_REQUEST_TITLE'),
   };
 }
 
+/** Reads a file the CI names; undefined when it cannot be read. */
+export type ReadCiFile = (path: string) => string | undefined;
+
+/** The part of a GitHub (Gitea, Forgejo) event payload read here: a pull_request event's pull request. */
+const PullRequestEvent = t.type({ pull_request: t.type({ title: t.string }) });
+
+/** The title of the pull request an event is about; undefined for other events and for text that is not one. */
+function pullRequestTitle(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return PullRequestEvent.is(event) && event.pull_request.title.trim() !== '' ? event.pull_request.title.trim() : undefined;
+}
+
 /** GitHub Actions, and Gitea/Forgejo Actions which set the same GITHUB_* variables for compatibility. */
-function githubLike(env: Env, ci: 'github' | 'gitea' | 'forgejo'): CiDefaults {
+function githubLike(env: Env, ci: 'github' | 'gitea' | 'forgejo', readFile: ReadCiFile): CiDefaults {
   const server = get(env, 'GITHUB_SERVER_URL')?.replace(/\/+$/, '');
   const repository = get(env, 'GITHUB_REPOSITORY');
   const workflow = get(env, 'GITHUB_WORKFLOW');
@@ -90,6 +115,7 @@ function githubLike(env: Env, ci: 'github' | 'gitea' | 'forgejo'): CiDefaults {
   const runKey = ci === 'github' ? get(env, 'GITHUB_RUN_ID') : number;
   const pipelineId = repository && workflow ? `${repository}/${workflow}` : repository;
   const isTag = get(env, 'GITHUB_REF_TYPE') === 'tag';
+  const eventPath = get(env, 'GITHUB_EVENT_PATH');
   return {
     ci,
     pipelineId,
@@ -102,6 +128,8 @@ function githubLike(env: Env, ci: 'github' | 'gitea' | 'forgejo'): CiDefaults {
     commit: get(env, 'GITHUB_SHA'),
     repositoryUri: repoUrl,
     label: isTag ? get(env, 'GITHUB_REF_NAME') : undefined,
+    // Only the event payload holds it (pull_request and pull_request_target events).
+    title: pullRequestTitle(eventPath === undefined ? undefined : readFile(eventPath)),
   };
 }
 
@@ -134,8 +162,11 @@ export function detectCi(env: Env): CiName | undefined {
   return undefined;
 }
 
-/** What the detected CI says about this build; flags given on the command line take precedence over all of it. */
-export function ciDefaults(env: Env): CiDefaults | undefined {
+/**
+ * What the detected CI says about this build; flags given on the command line take precedence over all of it.
+ * `readFile` reads the event payload GitHub-like CIs name (GITHUB_EVENT_PATH); without it nothing is read.
+ */
+export function ciDefaults(env: Env, readFile: ReadCiFile = () => undefined): CiDefaults | undefined {
   const ci = detectCi(env);
   switch (ci) {
     case undefined:
@@ -147,6 +178,6 @@ export function ciDefaults(env: Env): CiDefaults | undefined {
     case 'bamboo':
       return compact(bamboo(env));
     default:
-      return compact(githubLike(env, ci));
+      return compact(githubLike(env, ci, readFile));
   }
 }

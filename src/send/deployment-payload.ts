@@ -64,6 +64,7 @@ export async function prepareDeployment(options: DeploymentSendOptions, ctx: Sen
     findIssueKeys({
       explicit: list(options.issueKeys),
       branch: options.branch ?? ci?.branch,
+      title: ci?.title,
       commits: options.commits,
       cwd: options.repo ?? ctx.cwd,
     }),

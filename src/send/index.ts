@@ -1,5 +1,5 @@
 /** `flagsync send`: one build or deployment from a pipeline, through the shared Jira client, with a spool for outages. */
-export { ciDefaults, detectCi, type CiDefaults, type CiName } from './ci-env';
+export { ciDefaults, detectCi, type CiDefaults, type CiName, type ReadCiFile } from './ci-env';
 export { prepareBuild, type BuildSendOptions, type CommonSendOptions, type SendContext } from './build-payload';
 export { prepareDeployment, type DeploymentSendOptions } from './deployment-payload';
 export { BUILD_STATES, DEPLOYMENT_ENVIRONMENT_TYPES, DEPLOYMENT_STATES } from './states';

@@ -6,6 +6,8 @@ export interface IssueKeySources {
   /** --issue-keys as given. */
   readonly explicit: readonly string[];
   readonly branch?: string;
+  /** The pull (merge) request's title the CI gives. */
+  readonly title?: string;
   /** --commits FROM..TO, read with git in `cwd`. */
   readonly commits?: string;
   readonly cwd: string;
@@ -23,8 +25,9 @@ export interface FoundIssueKeys {
 const NO_COMMIT = /^0+\.\./;
 
 /**
- * Issue keys the way the Jenkins plugin finds them, for any CI: explicit keys, then the branch name, then the
- * messages of the commits in the range; keys in branch names and messages count only in upper case. De-duplicated in that order and capped at Jira's 500.
+ * Issue keys the way the Jenkins plugin finds them, for any CI: explicit keys, then the branch name, the pull
+ * request's title (as GitHub for Jira reads it), then the messages of the commits in the range; keys in branch
+ * names, titles and messages count only in upper case. De-duplicated in that order and capped at Jira's 500.
  */
 export async function findIssueKeys(sources: IssueKeySources): Promise<FoundIssueKeys> {
   const keys: string[] = [];
@@ -36,6 +39,7 @@ export async function findIssueKeys(sources: IssueKeySources): Promise<FoundIssu
   // Upper case only, in branch names too (as the Jenkins plugin does): "renovate/node-20.x" or
   // "dependabot/npm_and_yarn/axios-1.6.0" would otherwise name NODE-20 or AXIOS-1, and Jira rejects the whole build.
   if (sources.branch !== undefined) keys.push(...issueKeysInText(sources.branch, true));
+  if (sources.title !== undefined) keys.push(...issueKeysInText(sources.title, true));
   const warnings: string[] = [];
   if (sources.commits !== undefined) {
     if (!isGitRange(sources.commits)) throw new UsageError(`--commits: expected FROM..TO, got "${sources.commits}"`);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { copyFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, readdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { JiraBuild, JiraDeployment } from '../../src/jira/payloads';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -181,6 +181,36 @@ describe('flagsync send (CLI as a process)', function () {
     assert.equal(body.deployments[0]?.deploymentSequenceNumber, 12);
     assert.ok(!result.stdout.includes(sim.clientSecret));
     assert.equal(sim.requests.length, 0);
+  });
+
+  it('--dry-run prints the body the send then posts: providerMetadata, the entity and nothing else', async () => {
+    const args = [...BUILD(c), '--last-updated', '2026-11-30T10:00:00Z'];
+    const dry = await runCli([...args, '--dry-run'], noCi);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(sim.requests.length, 0);
+    const sent = await runCli(args, noCi);
+    assert.equal(sent.code, 0, sent.stderr);
+    const posted = sim.requests.find((r) => r.method === 'POST' && r.path.includes('/builds/0.1/') && r.path.endsWith('/bulk'));
+    assert.ok(posted !== undefined, JSON.stringify(sim.requests.map((r) => r.path)));
+    // The one difference: the sequence number is the time of each send.
+    const bodyOf = (text: string) => JSON.parse(text.replace(/"updateSequenceNumber": ?\d+/, '"updateSequenceNumber":0')) as unknown;
+    assert.deepEqual(bodyOf(dry.stdout), bodyOf(JSON.stringify(posted.body)));
+    assert.match((posted.body as { providerMetadata: { product: string } }).providerMetadata.product, /^flagsync \d+\.\d+\.\d+/);
+  });
+
+  it("GitHub Actions: the pull request's title in the event payload names issue keys (upper case only), beside the branch's", async () => {
+    const event = path.join(dir, 'event.json');
+    await writeFile(event, JSON.stringify({ action: 'opened', pull_request: { number: 5, title: 'PROJ-9: login, see also proj-10' } }));
+    const args = BUILD(c).map((a) => (a === 'feature/PROJ-9-login' ? 'chore/cleanup' : a));
+    const env = { ...noCi, GITHUB_ACTIONS: 'true', GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: 'acme/web', GITHUB_RUN_NUMBER: '7' };
+    const result = await runCli([...args, '--dry-run'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const body = JSON.parse(result.stdout) as { builds: JiraBuild[] };
+    assert.deepEqual(body.builds[0]?.associations, [{ associationType: 'issueIdOrKeys', values: ['PROJ-9'] }]);
+    await writeFile(event, JSON.stringify({ ref: 'refs/heads/main', head_commit: { message: 'PROJ-11 pushed' } }));
+    const push = await runCli([...args, '--json'], env);
+    assert.deepEqual(JSON.parse(push.stdout), { status: 'skipped', id: 'web/7', reason: 'no issue keys found' });
+    assert.match(push.stderr, /no issue keys found in --issue-keys, the branch name, the pull request's title or the commit messages/);
   });
 
   it('--json with no issue key to link: one JSON object on stdout saying it was skipped (exit 0), the line on stderr', async () => {

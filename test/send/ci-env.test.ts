@@ -154,6 +154,33 @@ describe('CI environment variables', () => {
     assert.deepEqual([d?.branch, d?.label], [undefined, 'v1.2.0']);
   });
 
+  describe("the pull (merge) request's title", () => {
+    it('Jenkins CHANGE_TITLE, GitLab CI_MERGE_REQUEST_TITLE', () => {
+      assert.equal(ciDefaults({ JENKINS_URL: 'https://j.example/', CHANGE_TITLE: 'PROJ-9 login' })?.title, 'PROJ-9 login');
+      assert.equal(ciDefaults({ GITLAB_CI: 'true', CI_MERGE_REQUEST_TITLE: 'Draft: PROJ-9 login' })?.title, 'Draft: PROJ-9 login');
+    });
+
+    it("GitHub, Gitea and Forgejo: the event payload's pull_request.title, read from GITHUB_EVENT_PATH", () => {
+      const files: Record<string, string> = {
+        '/e/pr.json': JSON.stringify({ action: 'synchronize', pull_request: { title: ' PROJ-9 login ' } }),
+        '/e/push.json': JSON.stringify({ ref: 'refs/heads/main', head_commit: { message: 'PROJ-1' } }),
+        '/e/broken.json': '{"pull_request": {"title": ',
+        '/e/odd.json': JSON.stringify({ pull_request: { title: 42 } }),
+      };
+      const read = (file: string) => files[file];
+      const titleOf = (env: Record<string, string>, file: string) => ciDefaults({ ...env, GITHUB_EVENT_PATH: file }, read)?.title;
+      for (const marker of ['GITHUB_ACTIONS', 'GITEA_ACTIONS', 'FORGEJO_ACTIONS'].map((name) => ({ [name]: 'true' })))
+        assert.equal(titleOf(marker, '/e/pr.json'), 'PROJ-9 login');
+      const github = { GITHUB_ACTIONS: 'true' };
+      assert.deepEqual(
+        ['/e/push.json', '/e/broken.json', '/e/odd.json', '/e/missing.json'].map((file) => titleOf(github, file)),
+        [undefined, undefined, undefined, undefined],
+      );
+      // Without a reader (the default), no file is read.
+      assert.equal(ciDefaults({ ...github, GITHUB_EVENT_PATH: '/e/pr.json' })?.title, undefined);
+    });
+  });
+
   it('empty variables count as unset', () => {
     assert.equal(detectCi({ GITLAB_CI: '', JENKINS_URL: '  ' }), undefined);
   });

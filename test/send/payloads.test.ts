@@ -257,6 +257,14 @@ describe('send payloads', () => {
     });
   });
 
+  it("takes the pull request's title from CI for issue keys, upper case only, after the branch's", async () => {
+    const context: SendContext = { ...ctx, ci: { ci: 'gitlab', title: 'PROJ-12 and OPS-3: fix utf-8, see web-4' } };
+    const b = await prepareBuild({ ...buildArgs, issueKeys: 'WEB-1' }, context);
+    assert.deepEqual(b.issueKeys, ['WEB-1', 'PROJ-9', 'PROJ-12', 'OPS-3']);
+    const d = await prepareDeployment({ ...deployArgs, branch: 'main' }, context);
+    assert.deepEqual(d.issueKeys, ['PROJ-12', 'OPS-3']);
+  });
+
   describe('issue keys from a git range', () => {
     let dir: string;
     let repo: TestRepo;

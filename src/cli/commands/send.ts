@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { FlagsyncConfig } from '../../config';
 import type { Logger } from '../../log';
 import {
@@ -22,6 +23,7 @@ import type { GlobalOptions } from '../options';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitError } from '../exit';
 import { printErr, printOut } from '../output';
 import { createClient } from '../wiring';
+import { packageVersion } from '../package-root';
 import { servicesFrom } from '../../jira/kinds/outcomes';
 
 export interface SendFlags extends GlobalOptions {
@@ -45,8 +47,17 @@ function prepareOrExit(prepare: () => Promise<PreparedEvent>): Promise<PreparedE
   });
 }
 
+/** A file the CI names (GitHub's event payload): its text, or undefined when it cannot be read. */
+function readCiFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 function context(flags: SendFlags): SendContext {
-  const ci = flags.ci === false ? undefined : ciDefaults(process.env);
+  const ci = flags.ci === false ? undefined : ciDefaults(process.env, readCiFile);
   return { now: Date.now(), cwd: process.cwd(), ...(ci !== undefined && { ci }) };
 }
 
@@ -81,12 +92,14 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
   const properties = config.jira.properties;
   if (flags.dryRun === true) {
     const field = event.kind === 'builds' ? 'builds' : 'deployments';
-    out(JSON.stringify({ [field]: [event.entity], ...(properties !== undefined && { properties }) }, null, 2));
+    // The body as the request carries it (the client's envelope: providerMetadata, the entity, properties).
+    const body = { providerMetadata: { product: `flagsync ${packageVersion()}` }, [field]: [event.entity] };
+    out(JSON.stringify({ ...body, ...(properties !== undefined && { properties }) }, null, 2));
     return EXIT_OK;
   }
   if (!hasAssociations(prepared)) {
     // As the Jenkins plugin does: nothing to link is not a pipeline failure.
-    const line = `${what}: skipped, no issue keys found in --issue-keys, the branch name or the commit messages; nothing sent`;
+    const line = `${what}: skipped, no issue keys found in --issue-keys, the branch name, the pull request's title or the commit messages; nothing sent`;
     if (flags.json === true) {
       out(JSON.stringify({ status: 'skipped', id: eventId(event), reason: 'no issue keys found' }));
       err(line);
