@@ -2,7 +2,8 @@ import { watch as watchFolder, type FSWatcher } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { conditionalGetVersion, pollForChanges, type Logger, type SourceAdapter } from '../../src/kit';
-import { digestOf, type SourceLocation } from './read';
+import { digestOf } from './digest';
+import type { SourceLocation } from './read';
 
 type FileLocation = Extract<SourceLocation, { kind: 'file' }>;
 
@@ -45,7 +46,7 @@ const SETTLE_MS = 50;
 /** The file's bytes hashed; undefined while it cannot be read (mid-replace, or gone: the schedule sees that). */
 async function fileDigest(file: string): Promise<string | undefined> {
   try {
-    return digestOf(await readFile(file));
+    return await digestOf(await readFile(file));
   } catch {
     return undefined;
   }

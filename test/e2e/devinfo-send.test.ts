@@ -245,6 +245,20 @@ describe('flagsync send (CLI as a process)', function () {
     assert.equal((await readdir(spool)).filter((f) => f.endsWith('.event.json')).length, 0);
   });
 
+  it('--spool into a folder that cannot be made while Jira is down: says the event is not kept, exit 1', async () => {
+    await sim.close();
+    const notAFolder = path.join(dir, 'plain-file');
+    await writeFile(notAFolder, '');
+    const spool = path.join(notAFolder, 'spool');
+    const result = await runCli([...BUILD(c), '--spool', spool, '--json'], noCi);
+    assert.equal(result.code, 1, result.stderr);
+    const answer = JSON.parse(result.stdout) as { status: string; spoolError: string };
+    assert.equal(answer.status, 'unreachable');
+    assert.match(answer.spoolError, /^cannot spool to .*plain-file\/spool: /);
+    assert.match(result.stderr, /Jira cannot be reached: .*; cannot spool to .*; the event is not kept: run this step again/);
+    sim = await startSimulator({ port: Number(new URL(sim.url).port) });
+  });
+
   it('--spool keeps the build while Jira is down; send drain delivers it once Jira is back', async () => {
     const port = Number(new URL(sim.url).port);
     await sim.close();

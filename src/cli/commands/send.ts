@@ -137,7 +137,16 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
 
   async function spool(why: string): Promise<number> {
     const dir = typeof flags.spool === 'string' ? flags.spool : spoolDirOf(config);
-    const file = await spoolEvent(dir, event, Date.now());
+    let file: string;
+    try {
+      file = await spoolEvent(dir, event, Date.now());
+    } catch (error) {
+      // Neither sent nor kept: the step fails, so the pipeline shows it and a rerun of the step sends it again.
+      const spoolError = `cannot spool to ${dir}: ${(error as Error).message}`;
+      if (flags.json === true) out(JSON.stringify({ ...result, spoolError }));
+      err(`${what}: ${why}; ${spoolError}; the event is not kept: run this step again once Jira or the spool folder works`);
+      return EXIT_FAILED;
+    }
     const line = `${what}: ${why}; spooled to ${file}; \`flagsync run\` or \`flagsync send drain\` delivers it`;
     if (flags.json === true) {
       out(JSON.stringify({ status: 'spooled', id: result.id, file, reason: why }));

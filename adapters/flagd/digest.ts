@@ -1,0 +1,37 @@
+import xxhash, { type XXHashAPI } from 'xxhash-wasm';
+
+/** xxHash's WebAssembly module, compiled at the first digest of the process (~10 ms) and kept. */
+let api: Promise<XXHashAPI> | undefined;
+
+/** Bytes handed to the hasher at a time: its WebAssembly memory grows to the largest piece and never shrinks. */
+const PIECE = 1 << 20;
+
+/** A digest being computed over bytes that arrive in pieces (a file as it streams). */
+export interface SourceDigest {
+  update(bytes: Uint8Array): void;
+  /** 16 hex digits. */
+  digest(): string;
+}
+
+/**
+ * The digest a source's bytes are compared by: are these the bytes the last accepted run parsed? Change detection, not
+ * a signature (whoever can write a flag file can change what Jira shows anyway): xxHash64, which hashes about six
+ * times as fast as sha1 here (2.1 GB/s against 0.36 GB/s on a CPU without SHA extensions), and a run whose sources
+ * did not change does little else (136 MB of files at 100k flags).
+ */
+export async function sourceDigest(): Promise<SourceDigest> {
+  const hash = (await (api ??= xxhash())).create64();
+  return {
+    update(bytes) {
+      for (let at = 0; at < bytes.length; at += PIECE) hash.update(bytes.subarray(at, at + PIECE));
+    },
+    digest: () => hash.digest().toString(16).padStart(16, '0'),
+  };
+}
+
+/** The digest of bytes (or text, as UTF-8) held whole. */
+export async function digestOf(data: string | Uint8Array): Promise<string> {
+  const digest = await sourceDigest();
+  digest.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  return digest.digest();
+}
