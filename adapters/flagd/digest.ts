@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import xxhash, { type XXHashAPI } from 'xxhash-wasm';
 
-/** xxHash's WebAssembly module, compiled at the first digest of the process (~10 ms) and kept. */
-let api: Promise<XXHashAPI> | undefined;
+/**
+ * xxHash's WebAssembly module, compiled at the first digest of the process (~10 ms) and kept; undefined where node
+ * runs without WebAssembly (`--jitless`), and digests are sha1 instead.
+ */
+let api: Promise<XXHashAPI | undefined> | undefined;
+
+const loadApi = (): Promise<XXHashAPI | undefined> =>
+  'WebAssembly' in globalThis ? xxhash().catch(() => undefined) : Promise.resolve(undefined);
 
 /** Bytes handed to the hasher at a time: its WebAssembly memory grows to the largest piece and never shrinks. */
 const PIECE = 1 << 20;
@@ -9,7 +16,7 @@ const PIECE = 1 << 20;
 /** A digest being computed over bytes that arrive in pieces (a file as it streams). */
 export interface SourceDigest {
   update(bytes: Uint8Array): void;
-  /** 16 hex digits. */
+  /** 16 hex digits (xxHash64); 27 base64url characters without WebAssembly (sha1). */
   digest(): string;
 }
 
@@ -20,7 +27,12 @@ export interface SourceDigest {
  * did not change does little else (136 MB of files at 100k flags).
  */
 export async function sourceDigest(): Promise<SourceDigest> {
-  const hash = (await (api ??= xxhash())).create64();
+  const xx = await (api ??= loadApi());
+  if (xx === undefined) {
+    const sha1 = createHash('sha1');
+    return { update: (bytes) => void sha1.update(bytes), digest: () => sha1.digest('base64url') };
+  }
+  const hash = xx.create64();
   return {
     update(bytes) {
       for (let at = 0; at < bytes.length; at += PIECE) hash.update(bytes.subarray(at, at + PIECE));

@@ -25,6 +25,7 @@ import {
   type SourceContent,
   type SourceLocation,
   type SourceVersion,
+  type SpareBuffer,
 } from './read';
 import { knownVersionsIn, withKnownVersions } from './source-versions';
 import { watchFlagdSources } from './watch';
@@ -87,32 +88,35 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   /**
    * Every distinct source's version against the one the accepted fingerprint knows (a file standing for several
    * environments gives them all the same version). HTTP sources are asked at once, and one still at its known ETag
-   * answers 304 without a body. Local files are read one at a time, in plan order, up to the first whose digest is
-   * not the known one: that file's bytes are kept to be parsed, and the rest are left to be read as they are parsed
-   * (`complete` false), since every source is parsed once one changed. A file whose digest is not known (a
-   * fingerprint of an older form) is hashed without keeping its bytes.
+   * answers 304 without a body. Local files are read one at a time, in plan order, into one buffer, up to the first
+   * whose digest is not the known one: that file's bytes are kept to be parsed, and the rest are left to be read as
+   * they are parsed (`complete` false), since every source is parsed once one changed. A file whose digest is not
+   * known (a fingerprint of an older form) is hashed without keeping its bytes.
    */
   async function checkAll(
     signal: AbortSignal,
     known: ReadonlyMap<number, KnownVersion>,
   ): Promise<{ checked: Map<string, Checked>; complete: boolean }> {
+    let failed = false;
+    const spare: SpareBuffer = {};
     const check = (location: SourceLocation, i: number) =>
-      checkSource(location, signal, known.get(i), options.headers).catch((err: unknown) => Promise.reject(sourceFailure(location, err)));
+      checkSource(location, signal, known.get(i), options.headers, spare).catch((err: unknown) => {
+        failed = true;
+        return Promise.reject(sourceFailure(location, err));
+      });
     const checked = new Map<string, Checked>();
     let complete = true;
     const files = async () => {
       for (const [i, location] of sources.entries()) {
+        // Another source's check failed: the whole check fails, so reading on is wasted.
+        if (failed) return;
         if (location.kind !== 'file') continue;
         const version = await check(location, i);
-        const expected = known.get(i)?.digest;
-        if (expected !== undefined && version.digest !== expected) {
-          checked.set(location.url, version);
+        checked.set(location.url, version);
+        if ('body' in version) {
           complete = false;
           return;
         }
-        // Unchanged: its bytes are let go (`body` of a file read whole).
-        const { digest, lastModified } = version as SourceVersion;
-        checked.set(location.url, lastModified === undefined ? { digest } : { digest, lastModified });
       }
     };
     await Promise.all([
@@ -141,9 +145,9 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   }
 
   /**
-   * The bodies read already (by the check: HTTP bodies, the first local file that changed) and those of the other
+   * The bodies read already (by a check: HTTP bodies, the first local file that changed) and those of the other
    * HTTP sources (304s), fetched now. Other local files are left out: each is read as it is parsed, so no more than
-   * one is read ahead.
+   * one file is read ahead of the one being parsed.
    */
   async function httpBodies(signal: AbortSignal, checked: ReadonlyMap<string, Checked>): Promise<Map<string, SourceContent>> {
     const bodies = new Map<string, SourceContent>();
@@ -158,13 +162,19 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   }
 
   /** Every source checked; undefined when the versions are those of `acceptedSource`, else the bodies to parse. */
-  async function bodiesUnlessUnchanged(signal: AbortSignal, acceptedSource?: string): Promise<Map<string, SourceContent> | undefined> {
-    // Nothing to compare with: no source is checked (hashing a local file only to read it again), only read.
-    if (acceptedSource === undefined) return httpBodies(signal, new Map());
+  async function bodiesUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<Map<string, SourceContent> | undefined> {
     const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource));
     if (complete && fingerprintOf(checked) === acceptedSource) return undefined;
     return httpBodies(signal, checked);
   }
+
+  /**
+   * What the last `isUnchanged` that found a change had read (HTTP bodies, the first local file that changed): a
+   * run asks that first and then takes the snapshot, which parses those bytes instead of reading them again. Their
+   * digests are those of the bytes parsed, so the fingerprint stays true to them. Used up by the next snapshot,
+   * dropped by the next check.
+   */
+  let readAhead: Map<string, Checked> | undefined;
 
   /** One source's text, its body taken out of `bodies` (read now when it is not there), and the version parsed. */
   async function takeText(bodies: Map<string, SourceContent>, location: SourceLocation, signal: AbortSignal) {
@@ -199,8 +209,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   /**
    * Reads, parses and maps each source in plan order, the flags of each environment joined as they come. `bodies`
    * is used up. Each parsed file is let go once its last environment is mapped, so no more than one file (tens of MB
-   * at 100k flags) is held as bytes, text or document at a time, beside the flags mapped so far. The fingerprint is
-   * that of the bytes parsed.
+   * at 100k flags) is held as bytes, text or document at a time, beside the flags mapped so far and the bytes of at
+   * most one file the check read ahead. The fingerprint is that of the bytes parsed.
    */
   async function mapAll(signal: AbortSignal, bodies: Map<string, SourceContent>): Promise<FlagSnapshot> {
     const snapshotTime = new Date().toISOString();
@@ -224,7 +234,9 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   }
 
   async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
-    return mapAll(signal, (await bodiesUnlessUnchanged(signal))!);
+    const ahead = readAhead;
+    readAhead = undefined;
+    return mapAll(signal, await httpBodies(signal, ahead ?? new Map()));
   }
 
   /**
@@ -232,14 +244,21 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
    * source that answers 304 to the ETag of that run is not even transferred.
    */
   async function snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource> {
+    readAhead = undefined;
     const bodies = await bodiesUnlessUnchanged(signal, acceptedSource);
     return bodies === undefined ? { unchanged: true, sourceFingerprint: acceptedSource } : mapAll(signal, bodies);
   }
 
-  /** The check of snapshotUnlessUnchanged alone: local files hashed, HTTP sources asked with their ETag. */
+  /**
+   * The check of snapshotUnlessUnchanged alone: local files hashed, HTTP sources asked with their ETag. What it read
+   * of a change is kept for the snapshot that follows (readAhead).
+   */
   async function isUnchanged(signal: AbortSignal, acceptedSource: string): Promise<boolean> {
+    readAhead = undefined;
     const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource));
-    return complete && fingerprintOf(checked) === acceptedSource;
+    if (complete && fingerprintOf(checked) === acceptedSource) return true;
+    readAhead = new Map([...checked].filter(([, content]) => 'body' in content));
+    return false;
   }
 
   // flagd files carry no version of anything but their schema.

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { digestOf, sourceDigest } from './digest';
@@ -100,10 +100,66 @@ async function readingLocalFile<T>(location: FileLocation, read: () => Promise<T
   }
 }
 
+/**
+ * A buffer the check of local files reads each into: a file found unchanged leaves it for the next, so checking
+ * files of tens of MB holds one buffer, not one per file for the collector to find. Let go with the check.
+ */
+export interface SpareBuffer {
+  buffer?: Buffer;
+}
+
+/**
+ * A local file read whole, into `spare`'s buffer when it is large enough (taken from it), else a new one; the size
+ * and mtime are those of the file opened (a rename over the path meanwhile cannot mix two files).
+ */
+async function readWhole(location: FileLocation, signal: AbortSignal, spare: SpareBuffer = {}) {
+  const handle = await open(location.path, 'r');
+  try {
+    const { size, mtime } = await handle.stat();
+    // One byte more than the size, so the read that finds the end needs no larger buffer; a file that grew is read on.
+    let buffer = spare.buffer !== undefined && spare.buffer.length > size ? spare.buffer : Buffer.allocUnsafeSlow(size + 1);
+    spare.buffer = undefined;
+    let length = 0;
+    for (;;) {
+      if (signal.aborted) throw new DOMException('This operation was aborted', 'AbortError');
+      if (length === buffer.length) {
+        const larger = Buffer.allocUnsafeSlow(buffer.length * 2);
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return { buffer, bytes: buffer.subarray(0, length), lastModified: mtime };
+  } finally {
+    await handle.close();
+  }
+}
+
 function readLocalFile(location: FileLocation, signal: AbortSignal): Promise<SourceContent> {
   return readingLocalFile(location, async () => {
-    const [bytes, info] = await Promise.all([readFile(location.path, { signal }), stat(location.path)]);
-    return { body: bytes, digest: await digestOf(bytes), lastModified: info.mtime };
+    const { bytes, lastModified } = await readWhole(location, signal);
+    return { body: bytes, digest: await digestOf(bytes), lastModified };
+  });
+}
+
+/**
+ * A local file compared with the digest the last accepted read had: its version alone when the bytes are those
+ * (the buffer goes back to `spare`), else its content, to be parsed without reading it again.
+ */
+function checkLocalFile(
+  location: FileLocation,
+  signal: AbortSignal,
+  known: KnownVersion,
+  spare: SpareBuffer,
+): Promise<SourceContent | SourceVersion> {
+  return readingLocalFile(location, async () => {
+    const { buffer, bytes, lastModified } = await readWhole(location, signal, spare);
+    const digest = await digestOf(bytes);
+    if (digest !== known.digest) return { body: bytes, digest, lastModified };
+    spare.buffer = buffer;
+    return { digest, lastModified };
   });
 }
 
@@ -203,17 +259,18 @@ export function readSource(
 
 /**
  * A source's version, to compare with the last accepted one before anything is parsed. A local file whose accepted
- * digest is known is read whole: when it changed, those are the bytes parsed, so it is read and hashed once. Without
- * one (a fingerprint of an older form) it is hashed as it streams, none of its bytes kept. An HTTP source is read,
- * unless it is still at `known` (a conditional GET answered 304): then nothing is transferred, and the caller takes
- * the body for the one it had.
+ * digest is known is read whole (into `spare`'s buffer): when it changed, its content is returned, the bytes to parse,
+ * so it is read and hashed once. Without one (a fingerprint of an older form) it is hashed as it streams, none of its
+ * bytes kept. An HTTP source is read, unless it is still at `known` (a conditional GET answered 304): then nothing is
+ * transferred, and the caller takes the body for the one it had.
  */
 export function checkSource(
   location: SourceLocation,
   signal: AbortSignal,
   known: KnownVersion | undefined,
   headers: Readonly<Record<string, string>> = {},
+  spare: SpareBuffer = {},
 ): Promise<SourceContent | NotModified | SourceVersion> {
   if (location.kind === 'http') return readOverHttp(location, signal, headers, known);
-  return known === undefined ? versionOfLocalFile(location, signal) : readLocalFile(location, signal);
+  return known === undefined ? versionOfLocalFile(location, signal) : checkLocalFile(location, signal, known, spare);
 }

@@ -8,6 +8,15 @@ export { describeEvent, type PreparedEvent, type SendEvent } from './event';
 export { countJunitFiles, countJunitXml, JunitError, type TestCounts } from './junit';
 export { commitMessagesInRange, isGitRange, GitRangeError } from './git-range';
 export { findIssueKeys } from './issue-keys';
-export { drainSpool, refusesTheEvent, spoolEvent, spooledFiles, REJECTED_FOLDER, UNLISTED_KEPT_MS, type DrainReport } from './spool';
+export {
+  drainSpool,
+  refusesTheEvent,
+  spoolEvent,
+  spooledFiles,
+  SpoolWriteError,
+  REJECTED_FOLDER,
+  UNLISTED_KEPT_MS,
+  type DrainReport,
+} from './spool';
 export { spoolDirOf } from './spool-dir';
 export { UsageError } from './usage-error';

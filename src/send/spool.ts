@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { isLeft } from 'fp-ts/Either';
 import type { JiraClient } from '../jira/types';
 import type { Logger } from '../log';
-import { makeFolderDurably, syncFolder, writeFileAtomic } from '../files/durable-write';
+import { describeFsError, makeFolderDurably, syncFolder, writeFileAtomic } from '../files/durable-write';
 import { deliver, type Delivery } from './deliver';
 import { describeEvent, SpooledEventCodec, type SendEvent } from './event';
 
@@ -23,12 +23,33 @@ function goneAlready(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
+/** Spooling failed. `kept`: the event's file is in the folder anyway (only the folder's fsync after the rename failed). */
+export class SpoolWriteError extends Error {
+  override readonly name = 'SpoolWriteError';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly kept: boolean,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Writes one event to `dir` (created if needed); resolves with the file once it is on disk. */
 export async function spoolEvent(dir: string, event: SendEvent, now: number): Promise<string> {
-  await makeFolderDurably(dir);
   const name = `${String(now).padStart(15, '0')}-${event.kind}-${randomBytes(4).toString('hex')}${SUFFIX}`;
   const file = path.join(dir, name);
-  await writeFileAtomic(file, JSON.stringify({ version: 1, spooledAt: new Date(now).toISOString(), event }));
+  try {
+    await makeFolderDurably(dir);
+    await writeFileAtomic(file, JSON.stringify({ version: 1, spooledAt: new Date(now).toISOString(), event }));
+  } catch (error) {
+    const kept = await fs.access(file).then(
+      () => true,
+      () => false,
+    );
+    throw new SpoolWriteError(`cannot spool to ${dir} (${describeFsError(error)})`, file, kept, { cause: error });
+  }
   return file;
 }
 

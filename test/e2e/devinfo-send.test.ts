@@ -254,7 +254,7 @@ describe('flagsync send (CLI as a process)', function () {
     assert.equal(result.code, 1, result.stderr);
     const answer = JSON.parse(result.stdout) as { status: string; spoolError: string };
     assert.equal(answer.status, 'unreachable');
-    assert.match(answer.spoolError, /^cannot spool to .*plain-file\/spool: /);
+    assert.match(answer.spoolError, /^cannot spool to .*plain-file\/spool \(ENOTDIR: not a directory\)$/);
     assert.match(result.stderr, /Jira cannot be reached: .*; cannot spool to .*; the event is not kept: run this step again/);
     sim = await startSimulator({ port: Number(new URL(sim.url).port) });
   });

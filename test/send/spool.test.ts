@@ -6,7 +6,16 @@ import * as path from 'node:path';
 import { createJiraClient } from '../../src/jira';
 import type { JiraBuild } from '../../src/jira/payloads';
 import { silentLogger } from '../../src/log';
-import { deliver, drainSpool, prepareBuild, spooledFiles, spoolEvent, UNLISTED_KEPT_MS, type SendEvent } from '../../src/send';
+import {
+  deliver,
+  drainSpool,
+  prepareBuild,
+  spooledFiles,
+  spoolEvent,
+  SpoolWriteError,
+  UNLISTED_KEPT_MS,
+  type SendEvent,
+} from '../../src/send';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { tempDir } from '../helpers/flagd-fixtures';
 
@@ -165,6 +174,42 @@ describe('spool: nothing lost while Jira is unreachable', () => {
       await drainSpool(dir, clientFor(sim), silentLogger);
       const opened = foldersOpened(open);
       assert.ok(opened.includes(dir) && opened.includes(path.join(dir, 'rejected')), `folders fsynced: ${opened.join(', ')}`);
+    });
+  });
+
+  describe('a spool that cannot be written', () => {
+    afterEach(() => sinon.restore());
+
+    it("only the folder's fsync failed: the error says the event file is there (kept)", async () => {
+      const open = fsp.open.bind(fsp);
+      sinon
+        .stub(fsp, 'open')
+        .callsFake((file, flags, mode) =>
+          String(file) === dir && flags === 'r'
+            ? Promise.reject(Object.assign(new Error(`EIO: i/o error, open '${dir}'`), { code: 'EIO' }))
+            : open(file, flags, mode),
+        );
+      const error = await spoolEvent(dir, await buildEvent(9), Date.now()).then(
+        () => assert.fail('spooled'),
+        (e: unknown) => e as SpoolWriteError,
+      );
+      assert.ok(error instanceof SpoolWriteError);
+      assert.equal(error.message, `cannot spool to ${dir} (EIO: i/o error)`);
+      assert.equal(error.kept, true);
+      assert.deepEqual(await spooledFiles(dir), [error.file]);
+    });
+
+    it('the file could not be written: not kept, and no temp file left', async () => {
+      const spool = path.join(dir, 'full');
+      await fsp.mkdir(spool);
+      sinon.stub(fsp, 'open').rejects(Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC' }));
+      const error = await spoolEvent(spool, await buildEvent(10), Date.now()).then(
+        () => assert.fail('spooled'),
+        (e: unknown) => e as SpoolWriteError,
+      );
+      assert.deepEqual([error.kept, error.message], [false, `cannot spool to ${spool} (ENOSPC: no space left on device)`]);
+      sinon.restore();
+      assert.deepEqual(await readdir(spool), []);
     });
   });
 

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { digestOf, sourceDigest } from '../digest';
 
 describe('flagd source digest', () => {
@@ -19,5 +21,12 @@ describe('flagd source digest', () => {
     assert.equal(await digestOf('bänner ✓'), await digestOf(Buffer.from('bänner ✓', 'utf8')));
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     assert.notEqual(await digestOf(bytes), whole);
+  });
+
+  it('is sha1 where node runs without WebAssembly (--jitless), instead of failing every read and watch', () => {
+    const root = path.join(__dirname, '..', '..', '..');
+    const code = "require('./adapters/flagd/digest').digestOf('a').then((d) => console.log(typeof WebAssembly, d))";
+    const out = execFileSync(process.execPath, ['--jitless', '--require', 'tsx/cjs', '--eval', code], { cwd: root, encoding: 'utf8' });
+    assert.equal(out.trim(), 'undefined hvfkN_qlp_zhXR3cuerq6jd2Z7g');
   });
 });

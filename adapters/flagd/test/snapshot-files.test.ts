@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as sinon from 'sinon';
-import { SourceError } from '../../../src/kit/contract';
+import { SourceError, type FlagSnapshot, type FlagSource } from '../../../src/kit/contract';
 import { FIXTURES, flagdSource, liveSignal, rejectionOf } from './helpers';
 
 const twoEnvironments = {
@@ -232,23 +232,69 @@ describe('flagd snapshot from local files', () => {
     assert.deepEqual(answer.flags, plain.flags);
   });
 
-  it('reads each file once when one changed: the check keeps the bytes of the first changed file, later files are read to be parsed', async () => {
-    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    const production = path.join(dir, 'production.flagd.json');
-    await writeFile(production, (await readFile(production, 'utf8')).replace('"ENABLED"', '"DISABLED"'));
-    const reads = sinon.spy(fsPromises, 'readFile');
+  /** The local files opened while `act` runs, by name, in order. */
+  async function filesOpened(act: () => Promise<unknown>): Promise<string[]> {
+    const opens = sinon.spy(fsPromises, 'open');
     const streams = sinon.spy(fs, 'createReadStream');
-    const answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), before!);
-    assert.ok(!('unchanged' in answer));
-    assert.deepEqual(
-      reads.getCalls().map((call) => path.basename(String(call.args[0]))),
-      ['production.flagd.json', 'staging.flagd.json'],
-    );
-    assert.equal(streams.callCount, 0);
-    sinon.restore();
+    try {
+      await act();
+      assert.equal(streams.callCount, 0);
+      return opens.getCalls().map((call) => path.basename(String(call.args[0])));
+    } finally {
+      sinon.restore();
+    }
+  }
+
+  const editFile = async (name: string, from: string, to: string) => {
+    const file = path.join(dir, name);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(from, to));
+  };
+
+  it('reads each file once when the first changed: the check keeps its bytes, later files are read to be parsed', async () => {
+    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    await editFile('production.flagd.json', '"ENABLED"', '"DISABLED"');
+    let answer: Awaited<ReturnType<NonNullable<FlagSource['snapshotUnlessUnchanged']>>> | undefined;
+    const opened = await filesOpened(async () => {
+      answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), before!);
+    });
+    assert.deepEqual(opened, ['production.flagd.json', 'staging.flagd.json']);
+    assert.ok(answer !== undefined && !('unchanged' in answer));
     const plain = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
     assert.equal(answer.sourceFingerprint, plain.sourceFingerprint);
     assert.deepEqual(answer.flags, plain.flags);
+  });
+
+  it('a run asking isUnchanged first: the snapshot after it parses the bytes the check read, not read again', async () => {
+    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    await editFile('staging.flagd.json', '"DISABLED"', '"ENABLED"');
+    const source = flagdSource(twoEnvironments, dir);
+    let unchanged: boolean | undefined;
+    let snap: FlagSnapshot | undefined;
+    const opened = await filesOpened(async () => {
+      unchanged = await source.isUnchanged!(liveSignal(), before!);
+      snap = await source.snapshot(liveSignal());
+    });
+    assert.equal(unchanged, false);
+    // production (unchanged) read by the check and again to be parsed; staging read once, by the check.
+    assert.deepEqual(opened, ['production.flagd.json', 'staging.flagd.json', 'production.flagd.json']);
+    const plain = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    assert.equal(snap!.sourceFingerprint, plain.sourceFingerprint);
+    assert.deepEqual(snap!.flags, plain.flags);
+    // Used up: the next snapshot reads every file.
+    assert.deepEqual(await filesOpened(() => source.snapshot(liveSignal())), ['production.flagd.json', 'staging.flagd.json']);
+  });
+
+  it('a file changed again between the check and the snapshot: the snapshot is of the bytes checked, so the next run sees the later change', async () => {
+    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    await editFile('production.flagd.json', '"ENABLED"', '"DISABLED"');
+    const source = flagdSource(twoEnvironments, dir);
+    assert.equal(await source.isUnchanged!(liveSignal(), before!), false);
+    const checkedBytes = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
+    await editFile('production.flagd.json', '"defaultVariant": "off"', '"defaultVariant": "on"');
+    const snap = await source.snapshot(liveSignal());
+    assert.equal(snap.sourceFingerprint, checkedBytes.sourceFingerprint);
+    assert.deepEqual(snap.flags, checkedBytes.flags);
+    assert.equal(await flagdSource(twoEnvironments, dir).isUnchanged!(liveSignal(), snap.sourceFingerprint!), false);
   });
 
   it('compares files against a fingerprint of the older form (no digest per file) by hashing each, and parses them when it differs', async () => {

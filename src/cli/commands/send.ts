@@ -12,6 +12,7 @@ import {
   refusesTheEvent,
   spoolDirOf,
   spoolEvent,
+  SpoolWriteError,
   UsageError,
   type BuildSendOptions,
   type DeploymentSendOptions,
@@ -141,11 +142,18 @@ async function sendPrepared(prepared: PreparedEvent, flags: SendFlags, config: F
     try {
       file = await spoolEvent(dir, event, Date.now());
     } catch (error) {
-      // Neither sent nor kept: the step fails, so the pipeline shows it and a rerun of the step sends it again.
-      const spoolError = `cannot spool to ${dir}: ${(error as Error).message}`;
-      if (flags.json === true) out(JSON.stringify({ ...result, spoolError }));
-      err(`${what}: ${why}; ${spoolError}; the event is not kept: run this step again once Jira or the spool folder works`);
-      return EXIT_FAILED;
+      if (!(error instanceof SpoolWriteError)) throw error;
+      // In the folder, only its fsync failed: spooled, though a crash of this machine before the folder is written out
+      // could still lose it.
+      if (error.kept) {
+        err(`warning: ${what}: ${error.message}; the event file is there but may not survive a crash of this machine`);
+        file = error.file;
+      } else {
+        // Neither sent nor kept: the step fails, so the pipeline shows it and a rerun of the step sends it again.
+        if (flags.json === true) out(JSON.stringify({ ...result, spoolError: error.message }));
+        err(`${what}: ${why}; ${error.message}; the event is not kept: run this step again once Jira or the spool folder works`);
+        return EXIT_FAILED;
+      }
     }
     const line = `${what}: ${why}; spooled to ${file}; \`flagsync run\` or \`flagsync send drain\` delivers it`;
     if (flags.json === true) {
