@@ -88,17 +88,19 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   /**
    * Every distinct source's version against the one the accepted fingerprint knows (a file standing for several
    * environments gives them all the same version). HTTP sources are asked at once, and one still at its known ETag
-   * answers 304 without a body. Local files are read one at a time, in plan order, into one buffer, up to the first
-   * whose digest is not the known one: that file's bytes are kept to be parsed, and the rest are left to be read as
-   * they are parsed (`complete` false), since every source is parsed once one changed. A file whose digest is not
-   * known (a fingerprint of an older form) is hashed without keeping its bytes.
+   * answers 304 without a body. Local files are checked one at a time, in plan order, up to the first whose digest
+   * is not the known one: the rest are left to be read as they are parsed (`complete` false), since every source is
+   * parsed once one changed. With `keepChanged` (a snapshot follows at once) files are read whole into one buffer and
+   * the first that changed is kept, to be parsed without reading it again; without, each is hashed as it streams and
+   * none of its bytes is kept (a run asks this before loading state, to keep its peak low).
    */
   async function checkAll(
     signal: AbortSignal,
     known: ReadonlyMap<number, KnownVersion>,
+    keepChanged: boolean,
   ): Promise<{ checked: Map<string, Checked>; complete: boolean }> {
     let failed = false;
-    const spare: SpareBuffer = {};
+    const spare: SpareBuffer | undefined = keepChanged ? {} : undefined;
     const check = (location: SourceLocation, i: number) =>
       checkSource(location, signal, known.get(i), options.headers, spare).catch((err: unknown) => {
         failed = true;
@@ -113,7 +115,8 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
         if (location.kind !== 'file') continue;
         const version = await check(location, i);
         checked.set(location.url, version);
-        if ('body' in version) {
+        const expected = known.get(i)?.digest;
+        if ('body' in version || (expected !== undefined && version.digest !== expected)) {
           complete = false;
           return;
         }
@@ -163,18 +166,10 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
 
   /** Every source checked; undefined when the versions are those of `acceptedSource`, else the bodies to parse. */
   async function bodiesUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<Map<string, SourceContent> | undefined> {
-    const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource));
+    const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource), true);
     if (complete && fingerprintOf(checked) === acceptedSource) return undefined;
     return httpBodies(signal, checked);
   }
-
-  /**
-   * What the last `isUnchanged` that found a change had read (HTTP bodies, the first local file that changed): a
-   * run asks that first and then takes the snapshot, which parses those bytes instead of reading them again. Their
-   * digests are those of the bytes parsed, so the fingerprint stays true to them. Used up by the next snapshot,
-   * dropped by the next check.
-   */
-  let readAhead: Map<string, Checked> | undefined;
 
   /** One source's text, its body taken out of `bodies` (read now when it is not there), and the version parsed. */
   async function takeText(bodies: Map<string, SourceContent>, location: SourceLocation, signal: AbortSignal) {
@@ -210,7 +205,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
    * Reads, parses and maps each source in plan order, the flags of each environment joined as they come. `bodies`
    * is used up. Each parsed file is let go once its last environment is mapped, so no more than one file (tens of MB
    * at 100k flags) is held as bytes, text or document at a time, beside the flags mapped so far and the bytes of at
-   * most one file the check read ahead. The fingerprint is that of the bytes parsed.
+   * most one file a check read ahead. The fingerprint is that of the bytes parsed.
    */
   async function mapAll(signal: AbortSignal, bodies: Map<string, SourceContent>): Promise<FlagSnapshot> {
     const snapshotTime = new Date().toISOString();
@@ -234,9 +229,7 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
   }
 
   async function snapshot(signal: AbortSignal): Promise<FlagSnapshot> {
-    const ahead = readAhead;
-    readAhead = undefined;
-    return mapAll(signal, await httpBodies(signal, ahead ?? new Map()));
+    return mapAll(signal, await httpBodies(signal, new Map()));
   }
 
   /**
@@ -244,21 +237,18 @@ export function createFlagdSource(options: FlagdOptions, context: AdapterContext
    * source that answers 304 to the ETag of that run is not even transferred.
    */
   async function snapshotUnlessUnchanged(signal: AbortSignal, acceptedSource: string): Promise<FlagSnapshot | UnchangedSource> {
-    readAhead = undefined;
     const bodies = await bodiesUnlessUnchanged(signal, acceptedSource);
     return bodies === undefined ? { unchanged: true, sourceFingerprint: acceptedSource } : mapAll(signal, bodies);
   }
 
   /**
-   * The check of snapshotUnlessUnchanged alone: local files hashed, HTTP sources asked with their ETag. What it read
-   * of a change is kept for the snapshot that follows (readAhead).
+   * The check of snapshotUnlessUnchanged alone: local files hashed as they stream, up to the first that changed; HTTP
+   * sources asked with their ETag. Nothing it reads is kept: a run asks this before loading state, and reads the
+   * sources after.
    */
   async function isUnchanged(signal: AbortSignal, acceptedSource: string): Promise<boolean> {
-    readAhead = undefined;
-    const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource));
-    if (complete && fingerprintOf(checked) === acceptedSource) return true;
-    readAhead = new Map([...checked].filter(([, content]) => 'body' in content));
-    return false;
+    const { checked, complete } = await checkAll(signal, knownVersionsIn(acceptedSource), false);
+    return complete && fingerprintOf(checked) === acceptedSource;
   }
 
   // flagd files carry no version of anything but their schema.

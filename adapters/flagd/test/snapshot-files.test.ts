@@ -6,7 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as sinon from 'sinon';
-import { SourceError, type FlagSnapshot, type FlagSource } from '../../../src/kit/contract';
+import { SourceError, type FlagSource } from '../../../src/kit/contract';
+import { digestOf } from '../digest';
+import { checkSource, type SpareBuffer } from '../read';
 import { FIXTURES, flagdSource, liveSignal, rejectionOf } from './helpers';
 
 const twoEnvironments = {
@@ -232,14 +234,14 @@ describe('flagd snapshot from local files', () => {
     assert.deepEqual(answer.flags, plain.flags);
   });
 
-  /** The local files opened while `act` runs, by name, in order. */
-  async function filesOpened(act: () => Promise<unknown>): Promise<string[]> {
+  /** The local files opened whole (fs/promises) and as streams while `act` runs, by name, in order. */
+  async function filesRead(act: () => Promise<unknown>): Promise<{ whole: string[]; streamed: string[] }> {
     const opens = sinon.spy(fsPromises, 'open');
     const streams = sinon.spy(fs, 'createReadStream');
     try {
       await act();
-      assert.equal(streams.callCount, 0);
-      return opens.getCalls().map((call) => path.basename(String(call.args[0])));
+      const names = (spy: sinon.SinonSpy) => spy.getCalls().map((call) => path.basename(String(call.args[0])));
+      return { whole: names(opens), streamed: names(streams) };
     } finally {
       sinon.restore();
     }
@@ -254,47 +256,43 @@ describe('flagd snapshot from local files', () => {
     const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
     await editFile('production.flagd.json', '"ENABLED"', '"DISABLED"');
     let answer: Awaited<ReturnType<NonNullable<FlagSource['snapshotUnlessUnchanged']>>> | undefined;
-    const opened = await filesOpened(async () => {
+    const read = await filesRead(async () => {
       answer = await flagdSource(twoEnvironments, dir).snapshotUnlessUnchanged!(liveSignal(), before!);
     });
-    assert.deepEqual(opened, ['production.flagd.json', 'staging.flagd.json']);
+    assert.deepEqual(read, { whole: ['production.flagd.json', 'staging.flagd.json'], streamed: [] });
     assert.ok(answer !== undefined && !('unchanged' in answer));
     const plain = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
     assert.equal(answer.sourceFingerprint, plain.sourceFingerprint);
     assert.deepEqual(answer.flags, plain.flags);
   });
 
-  it('a run asking isUnchanged first: the snapshot after it parses the bytes the check read, not read again', async () => {
+  it('isUnchanged hashes the files as they stream, keeping none, and stops at the first that changed', async () => {
     const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    await editFile('staging.flagd.json', '"DISABLED"', '"ENABLED"');
     const source = flagdSource(twoEnvironments, dir);
-    let unchanged: boolean | undefined;
-    let snap: FlagSnapshot | undefined;
-    const opened = await filesOpened(async () => {
-      unchanged = await source.isUnchanged!(liveSignal(), before!);
-      snap = await source.snapshot(liveSignal());
+    assert.deepEqual(await filesRead(async () => assert.equal(await source.isUnchanged!(liveSignal(), before!), true)), {
+      whole: [],
+      streamed: ['production.flagd.json', 'staging.flagd.json'],
     });
-    assert.equal(unchanged, false);
-    // production (unchanged) read by the check and again to be parsed; staging read once, by the check.
-    assert.deepEqual(opened, ['production.flagd.json', 'staging.flagd.json', 'production.flagd.json']);
-    const plain = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    assert.equal(snap!.sourceFingerprint, plain.sourceFingerprint);
-    assert.deepEqual(snap!.flags, plain.flags);
-    // Used up: the next snapshot reads every file.
-    assert.deepEqual(await filesOpened(() => source.snapshot(liveSignal())), ['production.flagd.json', 'staging.flagd.json']);
+    await editFile('production.flagd.json', '"ENABLED"', '"DISABLED"');
+    assert.deepEqual(await filesRead(async () => assert.equal(await source.isUnchanged!(liveSignal(), before!), false)), {
+      whole: [],
+      streamed: ['production.flagd.json'],
+    });
   });
 
-  it('a file changed again between the check and the snapshot: the snapshot is of the bytes checked, so the next run sees the later change', async () => {
-    const { sourceFingerprint: before } = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    await editFile('production.flagd.json', '"ENABLED"', '"DISABLED"');
-    const source = flagdSource(twoEnvironments, dir);
-    assert.equal(await source.isUnchanged!(liveSignal(), before!), false);
-    const checkedBytes = await flagdSource(twoEnvironments, dir).snapshot(liveSignal());
-    await editFile('production.flagd.json', '"defaultVariant": "off"', '"defaultVariant": "on"');
-    const snap = await source.snapshot(liveSignal());
-    assert.equal(snap.sourceFingerprint, checkedBytes.sourceFingerprint);
-    assert.deepEqual(snap.flags, checkedBytes.flags);
-    assert.equal(await flagdSource(twoEnvironments, dir).isUnchanged!(liveSignal(), snap.sourceFingerprint!), false);
+  it('a changed file checked after a larger unchanged one is not kept in the larger buffer', async () => {
+    const large = path.join(dir, 'large.flagd.json');
+    await writeFile(large, JSON.stringify({ flags: {}, padding: 'x'.repeat(4 << 20) }));
+    const small = path.join(dir, 'small.flagd.json');
+    await writeFile(small, '{"flags":{}}');
+    const location = (file: string) => ({ kind: 'file' as const, path: file, url: pathToFileURL(file).href, label: file });
+    const spare: SpareBuffer = {};
+    const first = await checkSource(location(large), liveSignal(), { digest: await digestOf(await readFile(large)) }, {}, spare);
+    assert.ok(!('body' in first) && spare.buffer !== undefined && spare.buffer.length > 4 << 20);
+    const second = await checkSource(location(small), liveSignal(), { digest: 'another' }, {}, spare);
+    assert.ok('body' in second && typeof second.body !== 'string');
+    assert.equal(second.body.toString('utf8'), '{"flags":{}}');
+    assert.ok(second.body.buffer.byteLength < 1 << 20, `kept ${second.body.buffer.byteLength} bytes`);
   });
 
   it('compares files against a fingerprint of the older form (no digest per file) by hashing each, and parses them when it differs', async () => {
