@@ -3,8 +3,8 @@ import type { KnownVersion } from './read';
 /**
  * The part of a flagd source fingerprint that lets the next run compare each source on its own: after the hash, `.`
  * and the base64url JSON of `[source index, ETag or null, digest]` triples. An ETag lets an HTTP source be asked
- * "changed since?" (If-None-Match); a digest lets a run stop checking at the first source that changed, keeping the
- * bytes it read to parse them, instead of hashing every source only to read them all again.
+ * "changed since?" (If-None-Match); a digest lets a check stop at the first source that changed instead of hashing
+ * every source (and, when a snapshot follows at once, keep the bytes it read of that one to parse them).
  */
 export function withKnownVersions(hash: string, versions: ReadonlyMap<number, KnownVersion>): string {
   if (versions.size === 0) return hash;
