@@ -105,4 +105,27 @@ describe('run budget: a run that cannot finish stops with one reason', function 
     assert.match(result.stdout, /^files: 9\d0 entities not sent: the run stopped early; they are sent next run$/m);
     assert.doesNotMatch(result.stdout, /not sent: aborted/);
   });
+
+  it('SIGTERM while the last batch is in flight: the batch lands, state is saved, and the run did all its work (exit 0)', async () => {
+    await writeEnvironments(dir, linkedFlags(40));
+    sim.injectFault({ type: 'delay', ms: 1500, method: 'POST', path: '/bulk', times: 1 });
+    const config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
+    const { child, done } = startCli(['run', '--once', '--json', '--config', config]);
+    await waitFor(() => sim.requests.some((r) => r.path.endsWith('/bulk')), 20_000, 'the one batch sent');
+    child.kill('SIGTERM');
+    const result = await done;
+    assert.equal(result.code, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as {
+      ok: boolean;
+      stopped: string | null;
+      providers: Array<{ created: number; notSent: number }>;
+    };
+    assert.deepEqual([summary.ok, summary.stopped, summary.providers[0]?.created, summary.providers[0]?.notSent], [true, null, 40, 0]);
+    assert.match(result.stderr, /stopped by signal; state saved/);
+    assert.equal((sim.stored('featureflags') as unknown[]).length, 40);
+    // What Jira accepted is in state: the next run has nothing to send.
+    const again = await runCli(['run', '--once', '--json', '--config', config]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(sim.requests.filter((r) => r.path.endsWith('/bulk')).length, 1);
+  });
 });

@@ -6,7 +6,7 @@ import { devinfoReconcileKind } from '../../reconcile/devinfo-kind';
 import { flagReconcileKind } from '../../reconcile/flag-kind';
 import { runOnce, type RunReport } from '../../reconcile/run';
 import type { StateStore } from '../../reconcile/state-store';
-import { drainSpool } from '../../send/spool';
+import { drainSpool, spooledFiles } from '../../send/spool';
 import { spoolDirOf } from '../../send/spool-dir';
 import { observedClient, observedProviders, type SyncProgress } from '../progress';
 import { closeProviders, createClient, createProviders, createStateStore } from '../wiring';
@@ -27,11 +27,14 @@ export interface SyncOptions {
   readonly runTimeoutNamed?: string;
 }
 
-/** Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run. */
-async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, logger: Logger, signal?: AbortSignal): Promise<void> {
+/**
+ * Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run.
+ * Resolves with whether a stop left spooled events undelivered (the run then counts as stopped early).
+ */
+async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, logger: Logger, signal?: AbortSignal): Promise<boolean> {
   const dir = spoolDirOf(config);
-  if (signal?.aborted === true) return;
   try {
+    if (signal?.aborted === true) return (await spooledFiles(dir)).length > 0;
     const report = await drainSpool(dir, client, logger, config.jira.properties);
     if (report.delivered + report.rejected.length + report.remaining > 0) {
       logger.info({ dir, delivered: report.delivered, refused: report.rejected.length, remaining: report.remaining }, 'spool drained');
@@ -39,6 +42,7 @@ async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, lo
   } catch (error) {
     logger.error({ dir, err: error }, 'spool: cannot be read; events stay where they are');
   }
+  return false;
 }
 
 /** Whether state may hold devinfo records: the summary says (cheap), or there is none to ask (then maybe). */
@@ -66,8 +70,9 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
   const runTimeoutMs = config.sync.runTimeoutSeconds * 1000;
   const timeout = AbortSignal.timeout(runTimeoutMs);
   const signal = AbortSignal.any([...(options.signal === undefined ? [] : [options.signal]), timeout, breaker.signal]);
-  const report = await syncWith(config, logger, options, breaker, signal);
-  if (!signal.aborted || report.stopped !== undefined) return report;
+  const { report, spoolLeft } = await syncWith(config, logger, options, breaker, signal);
+  // A stop that cut nothing (it came after the last answer, while state was saved) leaves a run that did all its work.
+  if (!signal.aborted || report.stopped !== undefined || (report.ok && !spoolLeft)) return report;
   const stopped = timeout.aborted
     ? `the run took longer than ${options.runTimeoutNamed ?? 'sync.runTimeoutSeconds'} (${config.sync.runTimeoutSeconds} s)`
     : (breaker.reason ?? reasonOf(options.signal));
@@ -86,7 +91,7 @@ async function syncWith(
   options: SyncOptions,
   breaker: CircuitBreaker,
   signal: AbortSignal,
-): Promise<RunReport<unknown>> {
+): Promise<{ readonly report: RunReport<unknown>; readonly spoolLeft: boolean }> {
   const { progress } = options;
   const created = createProviders(config, logger, options.only);
   const providers = progress === undefined ? created : observedProviders(created, progress);
@@ -116,19 +121,20 @@ async function syncWith(
     });
     // Without devinfo providers the devinfo kind still runs while state holds devinfo of a provider removed from the
     // config: that run is what deletes it from Jira.
+    const drain = () => (options.dryRun ? Promise.resolve(false) : drainSpooledEvents(config, client, logger, signal));
     if (devinfo.length === 0 && (options.only !== undefined || !(await mayHoldDevinfo(store)))) {
-      if (!options.dryRun) await drainSpooledEvents(config, client, logger, signal);
-      return flags;
+      return { report: flags, spoolLeft: await drain() };
     }
     const dev = await runOnce({ ...common, providers: devinfo, kind: devinfoReconcileKind });
-    if (!options.dryRun) await drainSpooledEvents(config, client, logger, signal);
-    return {
+    const spoolLeft = await drain();
+    const report = {
       ok: flags.ok && dev.ok,
       dryRun: flags.dryRun,
       ...((flags.stopped ?? dev.stopped) !== undefined && { stopped: flags.stopped ?? dev.stopped }),
       plan: { kind: flags.plan.kind, providers: [...flags.plan.providers, ...dev.plan.providers] },
       results: [...flags.results, ...dev.results],
     };
+    return { report, spoolLeft };
   } finally {
     await closeProviders(providers, logger);
   }
