@@ -16,6 +16,15 @@ function stop(message) {
   process.exit(2);
 }
 
+/** Whether `file` changed after `time`; a file gone since it was listed (a checkout, an editor's save) did not. */
+function modifiedAfter(file, time) {
+  try {
+    return statSync(file).mtimeMs > time;
+  } catch {
+    return false;
+  }
+}
+
 /** A TypeScript source of the build (tests aside) under `dirs` changed after `time`, or undefined. */
 function changedAfter(time, dirs) {
   const pending = [...dirs];
@@ -28,10 +37,12 @@ function changedAfter(time, dirs) {
       continue;
     }
     for (const entry of entries) {
+      // Dot entries are editors' and tools' (an Emacs lock `.#main.ts` is a dangling symlink).
+      if (entry.name.startsWith('.')) continue;
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'test' && entry.name !== 'node_modules' && !entry.name.startsWith('.')) pending.push(file);
-      } else if (/(?<!\.test|\.d)\.ts$/.test(entry.name) && statSync(file).mtimeMs > time) {
+        if (entry.name !== 'test' && entry.name !== 'node_modules') pending.push(file);
+      } else if (entry.isFile() && /(?<!\.test|\.d)\.ts$/.test(entry.name) && modifiedAfter(file, time)) {
         return file;
       }
     }

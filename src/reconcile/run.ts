@@ -182,8 +182,9 @@ export async function runOnce<S, P, M, E>(input: RunInput<S, P, M, E>): Promise<
         logger,
       ),
   });
-  // After a stop, what was never sent is counted as not sent, but remember no source for a stopped run anyway.
-  for (const result of signal.aborted ? [] : results) {
+  // Only a provider whose every entity Jira accepted gets its source record (sourceRecordAfter): after a stop too, as
+  // long as the stop cut none of its work (it came after the provider's last answer).
+  for (const result of results) {
     const report = reports.get(result.provider);
     if (report === undefined || heldBack.has(result.provider)) continue;
     const record = sourceRecordAfter(report, result, settingsKeys.get(result.provider)!);

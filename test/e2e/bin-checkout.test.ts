@@ -20,7 +20,7 @@ function runBin(dir: string, args: string[]): Promise<{ code: number; stdout: st
 
 /** The same at a terminal (`script` gives it one), where a person reads stderr; output as the terminal got it. */
 function runBinAtTerminal(dir: string, args: string[]): Promise<{ code: number; output: string }> {
-  const command = [process.execPath, path.join(dir, 'bin', 'flagsync.js'), ...args].map((a) => `'${a}'`).join(' ');
+  const command = [process.execPath, path.join(dir, 'bin', 'flagsync.js'), ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   return new Promise((resolve) => {
     execFile('script', ['-qec', command, '/dev/null'], { cwd: dir }, (error, stdout) =>
       resolve({ code: error === null ? 0 : Number(error.code), output: stdout.replace(/\r\n/g, '\n') }),
@@ -61,6 +61,10 @@ describe('bin/flagsync.js in a checkout without a build', function () {
 
 describe('bin/flagsync.js in a checkout with a build', function () {
   this.timeout(30_000);
+  // `script` (util-linux) gives the command a terminal.
+  before(function () {
+    if (process.platform !== 'linux') this.skip();
+  });
   let dir: string;
   let compiled: string;
 
@@ -94,10 +98,17 @@ describe('bin/flagsync.js in a checkout with a build', function () {
     );
   });
 
-  it('says nothing when the build is newer than every source (tests aside), nor to a script', async () => {
+  it('says nothing when the build is newer than every source (tests, declarations and dot files aside), nor to a script', async () => {
     const built = new Date(Date.now() + 3600_000);
     await at('dist/src/cli/main.js', built);
-    await at('adapters/acme/test/acme.test.ts', new Date(built.getTime() + 60_000));
+    await writeFile(path.join(dir, 'src', 'cli', 'main.test.ts'), 'export {};\n');
+    await writeFile(path.join(dir, 'src', 'cli', 'types.d.ts'), 'export {};\n');
+    await writeFile(path.join(dir, 'src', 'cli', '.main.ts'), 'export {};\n');
+    // An editor's lock file: a dangling symlink.
+    await symlink('nobody@host.1234', path.join(dir, 'src', 'cli', '.#main.ts'));
+    for (const file of ['adapters/acme/test/acme.test.ts', 'src/cli/main.test.ts', 'src/cli/types.d.ts', 'src/cli/.main.ts']) {
+      await at(file, new Date(built.getTime() + 60_000));
+    }
     assert.deepEqual(await runBinAtTerminal(dir, ['--version']), { code: 0, output: 'the build ran\n' });
     await at('dist/src/cli/main.js', new Date(0));
     assert.deepEqual(await runBin(dir, ['--version']), { code: 0, stdout: 'the build ran\n', stderr: '' });

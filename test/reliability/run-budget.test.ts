@@ -112,6 +112,7 @@ describe('run budget: a run that cannot finish stops with one reason', function 
     const config = await writeSyncConfig(dir, sim, [flagdProvider('files', dir)]);
     const { child, done } = startCli(['run', '--once', '--json', '--config', config]);
     await waitFor(() => sim.requests.some((r) => r.path.endsWith('/bulk')), 20_000, 'the one batch sent');
+    assert.equal(sim.requests.find((r) => r.path.endsWith('/bulk'))?.status, 0, 'the batch is still in flight');
     child.kill('SIGTERM');
     const result = await done;
     assert.equal(result.code, 0, result.stderr);

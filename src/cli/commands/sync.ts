@@ -27,6 +27,9 @@ export interface SyncOptions {
   readonly runTimeoutNamed?: string;
 }
 
+// A call, not `signal.aborted`: TypeScript would take it as still false after an `await` that can abort it.
+const aborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+
 /**
  * Builds and deployments spooled by `flagsync send --spool` while Jira was unreachable; delivered on every run.
  * Resolves with whether a stop left spooled events undelivered (the run then counts as stopped early).
@@ -34,11 +37,13 @@ export interface SyncOptions {
 async function drainSpooledEvents(config: FlagsyncConfig, client: JiraClient, logger: Logger, signal?: AbortSignal): Promise<boolean> {
   const dir = spoolDirOf(config);
   try {
-    if (signal?.aborted === true) return (await spooledFiles(dir)).length > 0;
+    if (aborted(signal)) return (await spooledFiles(dir)).length > 0;
     const report = await drainSpool(dir, client, logger, config.jira.properties);
     if (report.delivered + report.rejected.length + report.remaining > 0) {
       logger.info({ dir, delivered: report.delivered, refused: report.rejected.length, remaining: report.remaining }, 'spool drained');
     }
+    // The drain itself can stop the run: the circuit breaker opens on the client it sends with.
+    return aborted(signal) && report.remaining > 0;
   } catch (error) {
     logger.error({ dir, err: error }, 'spool: cannot be read; events stay where they are');
   }
@@ -71,13 +76,22 @@ export async function syncOnce(config: FlagsyncConfig, logger: Logger, options: 
   const timeout = AbortSignal.timeout(runTimeoutMs);
   const signal = AbortSignal.any([...(options.signal === undefined ? [] : [options.signal]), timeout, breaker.signal]);
   const { report, spoolLeft } = await syncWith(config, logger, options, breaker, signal);
-  // A stop that cut nothing (it came after the last answer, while state was saved) leaves a run that did all its work.
-  if (!signal.aborted || report.stopped !== undefined || (report.ok && !spoolLeft)) return report;
+  // A stop that cut nothing (it came after the last answer, while state was saved) leaves a run that did all its work,
+  // ok or failed on its own: a daemon's slot it ran counts as synced.
+  if (!signal.aborted || report.stopped !== undefined || !(spoolLeft || cutShort(report))) return report;
   const stopped = timeout.aborted
     ? `the run took longer than ${options.runTimeoutNamed ?? 'sync.runTimeoutSeconds'} (${config.sync.runTimeoutSeconds} s)`
     : (breaker.reason ?? reasonOf(options.signal));
   logger.error({ reason: stopped }, 'run stopped early: what was not sent goes next run');
   return { ...report, ok: false, stopped };
+}
+
+/**
+ * Whether the run left work undone: a provider not read or planned (a read the stop refused or cut, or one that failed
+ * on its own: a stop cannot tell them apart), or an entity not sent (reason 'aborted').
+ */
+function cutShort(report: RunReport<unknown>): boolean {
+  return report.plan.providers.some((p) => !p.ok) || report.results.some((r) => r.failed.some((f) => f.reason === 'aborted'));
 }
 
 function reasonOf(signal: AbortSignal | undefined): string {
