@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { promises as fsPromises } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as sinon from 'sinon';
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileBackend } from '../../src/store/file/file-backend';
 import { lockKey } from '../../src/store/postgres/migrations';
 import { postgresBackend } from '../../src/store/postgres/pg-backend';
+import { sessionOf, WriterFence, type LockSession } from '../../src/store/postgres/writer-fence';
 import type { LockHolder, StateBackend } from '../../src/store/types';
 import { tempDir } from '../helpers/flagd-fixtures';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../helpers/postgres';
@@ -399,6 +400,61 @@ describe('writer lock: a holder whose PostgreSQL session ends', function () {
       await first.release();
       assert.equal(first.lost?.aborted, false);
       await a.state.append([{ type: 'put', kind: 'featureflags', id: 'p:f', record: { h: 'x', s: 1, p: 'p' } }]);
+    } finally {
+      await a.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('writer lock: the session that holds it', function () {
+  this.timeout(30_000);
+  it('is its pid and its start: a session with the same pid that began at another time does not pass the fence', async () => {
+    const db = await createTestDatabase();
+    const lockSession = new Client({ connectionString: db.url });
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    try {
+      await lockSession.connect();
+      await lockSession.query(`SELECT pg_advisory_lock(${lockKey('writer')})`);
+      const session = await sessionOf(lockSession);
+      const check = async (held: LockSession): Promise<void> => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await new WriterFence().check(client).then(() => undefined); // no lock taken: no check
+          const fence = new WriterFence();
+          fence.hold(held);
+          await fence.check(client);
+        } finally {
+          await client.query('ROLLBACK');
+          client.release();
+        }
+      };
+      await check(session);
+      // As after a PostgreSQL restart: the pid is the holder's, the session is another (a microsecond later).
+      const later = { pid: session.pid, startMicros: String(BigInt(session.startMicros) + 1n) };
+      await assert.rejects(check(later), /writer lock is gone/);
+    } finally {
+      await lockSession.end();
+      await pool.end();
+      await db.drop();
+    }
+  });
+});
+
+describe('writer lock: a schema a newer flagsync migrated while this one runs', function () {
+  this.timeout(30_000);
+  it('is refused at the next lock, naming what to do; nothing is written', async () => {
+    const db = await createTestDatabase();
+    const a = postgresBackend(db.url);
+    try {
+      const first = await a.lock.tryAcquire(holder(process.pid, 'replica-a'));
+      assert.ok(first.acquired);
+      await first.release();
+      await queryDatabase(db.url, "INSERT INTO flagsync_schema_migrations (version, name) VALUES (9999, 'from a newer flagsync')");
+      await assert.rejects(a.lock.tryAcquire(holder(process.pid, 'replica-a')), /schema is version 9999, newer than this flagsync knows/);
+      const left = await queryDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'flagsync writer replica-a:%'");
+      assert.deepEqual(left, [], 'the refused attempt leaves no session');
     } finally {
       await a.close();
       await db.drop();

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { LockAttempt, LockHolder, WriterLock } from '../types';
-import { lockKey, tablesForWriting } from './migrations';
-import { DRAIN_TIMEOUT_MS, drainEarlierWriters, type WriterFence } from './writer-fence';
+import { lockKey, refuseNewerSchema, tablesForWriting } from './migrations';
+import { DRAIN_TIMEOUT_MS, drainEarlierWriters, sessionOf, type WriterFence } from './writer-fence';
 
 /** How often a held lock's session is asked whether it is still there (a half-open connection says nothing). */
 const LIVENESS_MS = 10_000;
@@ -79,6 +79,8 @@ export class AdvisoryLock implements WriterLock {
     client.on('end', () => lose('the connection closed'));
     await client.connect();
     try {
+      // Every time, not once a process: a daemon outlives the version that migrated the schema when it started.
+      await refuseNewerSchema(client);
       const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${lockKey('writer')}) AS locked`);
       if (rows[0]?.locked !== true) {
         const holder = await lockHolder(client);
@@ -98,8 +100,7 @@ export class AdvisoryLock implements WriterLock {
          ON CONFLICT (singleton) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, since = EXCLUDED.since`,
         [me.host, me.pid, me.since],
       );
-      const session = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-      this.fence?.hold(session.rows[0]!.pid);
+      this.fence?.hold(await sessionOf(client));
     } catch (error) {
       released = true;
       await client.end().catch(() => undefined);

@@ -219,6 +219,20 @@ export async function tablesForWriting(ready: () => Promise<boolean>): Promise<v
   if (!(await ready())) throw new Error('no flagsync tables in the database, and this command does not create them');
 }
 
+/**
+ * Throws when a newer flagsync has migrated the schema past what this one knows (a rolling upgrade while this process
+ * runs): asked before each writer lock, so this version stops writing in the older shape.
+ */
+export async function refuseNewerSchema(
+  client: { query<R>(text: string): Promise<{ rows: R[] }> },
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<void> {
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  const { rows } = await client.query<{ newest: number | null }>('SELECT max(version) AS newest FROM flagsync_schema_migrations');
+  const newest = rows[0]?.newest ?? 0;
+  if (newest > known) throw newerSchema(newest, known);
+}
+
 /** PostgreSQL's lock_not_available (lock_timeout expired). */
 const LOCK_NOT_AVAILABLE = '55P03';
 

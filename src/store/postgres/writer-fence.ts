@@ -14,30 +14,32 @@ import { lockKey } from './migrations';
  * write of the old holder finds its session gone.
  */
 export class WriterFence {
-  private pid: number | undefined;
+  private session: LockSession | undefined;
 
-  hold(pid: number): void {
-    this.pid = pid;
+  hold(session: LockSession): void {
+    this.session = session;
   }
 
   release(): void {
-    this.pid = undefined;
+    this.session = undefined;
   }
 
   /** Throws when this process took the lock and its session no longer holds it. Without a lock taken: no check. */
   async check(client: PoolClient): Promise<void> {
-    const pid = this.pid;
-    if (pid === undefined) return;
+    const session = this.session;
+    if (session === undefined) return;
     // Held to the transaction's end: a new holder's drain waits for it.
     await client.query(`SELECT pg_advisory_xact_lock_shared(${lockKey('writer-drain')})`);
-    // A bigint advisory lock shows in pg_locks as its high word (classid) and low word (objid), objsubid 1.
+    // A bigint advisory lock shows in pg_locks as its high word (classid) and low word (objid), objsubid 1. The
+    // session is its pid and its start: after a PostgreSQL restart another replica's session may get the same pid.
     const { rows } = await client.query<{ held: boolean }>(
       `SELECT EXISTS (
-         SELECT 1 FROM pg_locks l, (SELECT ${lockKey('writer')} AS k) w
+         SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid, (SELECT ${lockKey('writer')} AS k) w
          WHERE l.locktype = 'advisory' AND l.granted AND l.pid = $1 AND l.objsubid = 1
            AND l.classid::bigint = (w.k >> 32) & 4294967295 AND l.objid::bigint = w.k & 4294967295
+           AND ${SESSION_START_MICROS('a')} = $2::bigint
        ) AS held`,
-      [pid],
+      [session.pid, session.startMicros],
     );
     if (rows[0]?.held !== true) {
       throw new Error(
@@ -45,6 +47,26 @@ export class WriterFence {
       );
     }
   }
+}
+
+/** A PostgreSQL session, told apart from a later one that reuses its pid by when it began. */
+export interface LockSession {
+  readonly pid: number;
+  /** `backend_start` in microseconds since the epoch, as text (exact, beyond a JavaScript number's precision). */
+  readonly startMicros: string;
+}
+
+/** SQL for a pg_stat_activity row's `backend_start` in whole microseconds (exact, whatever the session's DateStyle). */
+export const SESSION_START_MICROS = (row: string): string => `(extract(epoch FROM ${row}.backend_start) * 1000000)::bigint`;
+
+/** The session of `client`: who holds the writer lock once it took it. */
+export async function sessionOf(client: { query<R>(text: string): Promise<{ rows: R[] }> }): Promise<LockSession> {
+  const { rows } = await client.query<{ pid: number; start: string }>(
+    `SELECT a.pid, ${SESSION_START_MICROS('a')}::text AS start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()`,
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('PostgreSQL does not show this session in pg_stat_activity');
+  return { pid: row.pid, startMicros: row.start };
 }
 
 /** How long a new holder waits for an earlier holder's writes: under the lock client's 10 s statement limit. */
