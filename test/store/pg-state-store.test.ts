@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { KindName } from '../../src/jira/types';
 import { summarize, type EntityRecord } from '../../src/reconcile/state';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
 import * as sinon from 'sinon';
 import { createPool } from '../../src/store/postgres/connect';
 import { PgStateStore } from '../../src/store/postgres/pg-state-store';
@@ -416,7 +416,7 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
     assert.deepEqual(summary, summarize(await backend.state.load()));
   });
 
-  it('loadSummary takes two round trips (holdings with repository records, sources): it runs on every sync', async () => {
+  it('loadSummary takes one round trip (holdings with repository records, sources): it runs on every sync', async () => {
     const pool = createPool(db.url);
     try {
       await migrate(pool);
@@ -428,7 +428,7 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
       const query = sinon.spy(pool, 'query');
       const summary = await store.loadSummary();
       assert.deepEqual(summary.holdings, { devinfo: { git: { n: 1, dirty: false }, 'new-git': { n: 0, dirty: false } } });
-      assert.equal(query.callCount, 2);
+      assert.equal(query.callCount, 1);
     } finally {
       sinon.restore();
       await pool.end();
@@ -443,6 +443,41 @@ describe('PostgreSQL state store: write-ahead and writability', function () {
       await assert.rejects(readOnly.state.checkWritable(), /the database is read-only/);
     } finally {
       await readOnly.close(); // the database is dropped after the test, read-only or not
+    }
+  });
+  it('reads records and source records in one snapshot: what another replica commits between the queries is not half seen', async () => {
+    const pool = createPool(db.url);
+    try {
+      await migrate(pool);
+      // Between this load's first query and the next, another session commits a source record.
+      let committed = false;
+      const between = {
+        query: pool.query.bind(pool),
+        connect: async () => {
+          const client = await pool.connect();
+          const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+          (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = async (...args: unknown[]) => {
+            const result = await query(...args);
+            if (!committed && String(args[0]).includes('FROM flagsync_records')) {
+              committed = true;
+              await queryDatabase(
+                db.url,
+                "INSERT INTO flagsync_sources (provider, fingerprint, mapping, flags, unlinked) VALUES ('late', 'f', 'm', 1, 0)",
+              );
+            }
+            return result;
+          };
+          return client;
+        },
+      };
+      const store = new PgStateStore(between as unknown as Pool, () => Promise.resolve(true));
+      const first = await store.load();
+      assert.equal(committed, true);
+      assert.deepEqual(first.sources ?? {}, {});
+      assert.deepEqual(Object.keys((await store.load()).sources ?? {}), ['late']);
+      assert.deepEqual(Object.keys((await store.loadSummary()).sources), ['late']);
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -103,58 +103,63 @@ export class PgStateStore implements StateStore {
 
   readonly load = async (): Promise<SyncState> => {
     if (!(await this.ready())) return emptyState();
-    const { rows } = await this.pool.query(
-      'SELECT kind, id, provider, hash, sequence::text AS sequence, fields, input FROM flagsync_records WHERE kind = ANY($1)',
-      [KINDS],
-    );
-    const state = emptyState();
-    for (const row of decodeOrThrow(RowsCodec, rows, 'state rows in PostgreSQL')) recordsOf(state, row.kind)[row.id] = toRecord(row);
-    for (const [provider, source] of Object.entries(await this.loadSources())) sourcesOf(state)[provider] = source;
-    for (const [id, repository] of Object.entries(await this.loadRepositories())) repositoryRecordsOf(state)[id] = repository;
-    return state;
+    return this.consistently(async (client) => {
+      const { rows } = await client.query(
+        'SELECT kind, id, provider, hash, sequence::text AS sequence, fields, input FROM flagsync_records WHERE kind = ANY($1)',
+        [KINDS],
+      );
+      const state = emptyState();
+      for (const row of decodeOrThrow(RowsCodec, rows, 'state rows in PostgreSQL')) recordsOf(state, row.kind)[row.id] = toRecord(row);
+      for (const [provider, source] of Object.entries(await loadSources(client))) sourcesOf(state)[provider] = source;
+      for (const [id, repository] of Object.entries(await loadRepositories(client))) repositoryRecordsOf(state)[id] = repository;
+      return state;
+    });
   };
 
-  private async loadRepositories(): Promise<Record<string, RepositoryRecord>> {
-    const { rows } = await this.pool.query('SELECT id, provider, first_synced, read_cursor FROM flagsync_repositories');
-    const repositories: Record<string, RepositoryRecord> = {};
-    for (const row of decodeOrThrow(RepositoryRowsCodec, rows, 'repository rows in PostgreSQL')) {
-      repositories[row.id] = {
-        p: row.provider,
-        ...(row.first_synced !== null && { t: row.first_synced }),
-        ...(row.read_cursor !== null && { c: row.read_cursor }),
-      };
+  /**
+   * Reads in one snapshot: `status` and `plan` read without the writer lock, while a replica's run may commit between
+   * two queries (records of a batch without the source record written after it, say).
+   */
+  private async consistently<T>(read: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await read(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // As in write: a statement that timed out leaves the connection busy; it is destroyed, not rolled back.
+      if (isQueryTimeout(error)) broken = error as Error;
+      else await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
+      throw error;
+    } finally {
+      client.release(broken);
     }
-    return repositories;
-  }
-
-  private async loadSources(): Promise<Record<string, SourceRecord>> {
-    const { rows } = await this.pool.query('SELECT provider, fingerprint, mapping, flags, unlinked FROM flagsync_sources');
-    const sources: Record<string, SourceRecord> = {};
-    for (const row of decodeOrThrow(SourceRowsCodec, rows, 'source rows in PostgreSQL')) {
-      sources[row.provider] = { f: row.fingerprint, m: row.mapping, n: row.flags, u: row.unlinked };
-    }
-    return sources;
   }
 
   /**
    * Counted by the database (the provider index), so an unchanged run never transfers the rows. A provider with
-   * repository records only is listed with no records (n 0), as `summarize` lists it: in the same query, so a summary
-   * costs two round trips (holdings, sources).
+   * repository records only is listed with no records (n 0), as `summarize` lists it. One statement, so one round
+   * trip on every sync and one snapshot: the counts and the source records agree even while another replica commits.
    */
   readonly loadSummary = async (): Promise<StateSummary> => {
     if (!(await this.ready())) return { sources: {}, holdings: {} };
-    const { rows } = await this.pool.query(
-      `SELECT kind, provider, count(*)::int AS n, bool_or(hash = '') AS dirty FROM flagsync_records WHERE kind = ANY($1) GROUP BY kind, provider
-       UNION ALL SELECT DISTINCT 'devinfo', provider, 0, false FROM flagsync_repositories`,
+    const { rows } = await this.pool.query<{ holdings: unknown; sources: unknown }>(
+      `SELECT
+         (SELECT coalesce(json_agg(h), '[]') FROM (
+            SELECT kind, provider, count(*)::int AS n, bool_or(hash = '') AS dirty FROM flagsync_records WHERE kind = ANY($1) GROUP BY kind, provider
+            UNION ALL SELECT DISTINCT 'devinfo', provider, 0, false FROM flagsync_repositories) h) AS holdings,
+         (SELECT coalesce(json_agg(s), '[]') FROM (${SOURCES_QUERY}) s) AS sources`,
       [KINDS],
     );
     const holdings: Partial<Record<KindName, Record<string, ProviderHolding>>> = {};
-    for (const row of decodeOrThrow(HoldingRowsCodec, rows, 'state counts in PostgreSQL')) {
+    for (const row of decodeOrThrow(HoldingRowsCodec, rows[0]?.holdings, 'state counts in PostgreSQL')) {
       const held = (holdings[row.kind] ??= {});
       // A provider's repository row (n 0) never hides its records' counts, whichever row comes first.
       if (row.n > 0 || held[row.provider] === undefined) held[row.provider] = { n: row.n, dirty: row.dirty };
     }
-    return { sources: await this.loadSources(), holdings };
+    return { sources: sourcesFrom(rows[0]?.sources), holdings };
   };
 
   readonly save = async (_state: SyncState, changes: readonly RecordChange[]): Promise<void> => this.write(changes);
@@ -212,6 +217,33 @@ export class PgStateStore implements StateStore {
     );
     return Number(rows[0]?.n ?? 0);
   }
+}
+
+async function loadRepositories(client: PoolClient): Promise<Record<string, RepositoryRecord>> {
+  const { rows } = await client.query('SELECT id, provider, first_synced, read_cursor FROM flagsync_repositories');
+  const repositories: Record<string, RepositoryRecord> = {};
+  for (const row of decodeOrThrow(RepositoryRowsCodec, rows, 'repository rows in PostgreSQL')) {
+    repositories[row.id] = {
+      p: row.provider,
+      ...(row.first_synced !== null && { t: row.first_synced }),
+      ...(row.read_cursor !== null && { c: row.read_cursor }),
+    };
+  }
+  return repositories;
+}
+
+const SOURCES_QUERY = 'SELECT provider, fingerprint, mapping, flags, unlinked FROM flagsync_sources';
+
+async function loadSources(client: PoolClient): Promise<Record<string, SourceRecord>> {
+  return sourcesFrom((await client.query(SOURCES_QUERY)).rows);
+}
+
+function sourcesFrom(rows: unknown): Record<string, SourceRecord> {
+  const sources: Record<string, SourceRecord> = {};
+  for (const row of decodeOrThrow(SourceRowsCodec, rows, 'source rows in PostgreSQL')) {
+    sources[row.provider] = { f: row.fingerprint, m: row.mapping, n: row.flags, u: row.unlinked };
+  }
+  return sources;
 }
 
 async function upsert(client: PoolClient, puts: readonly Extract<RecordChange, { type: 'put' }>[]): Promise<void> {
