@@ -61,10 +61,16 @@ export function postgresUrl(text: string): { readonly url: URL; readonly socket?
   return url.hostname.length > 0 ? { url } : undefined;
 }
 
-/** The password a PostgreSQL URL carries, decoded (to keep it out of every log line); undefined when it has none. */
+/**
+ * The password a PostgreSQL URL carries, decoded (to keep it out of every log line): in its user part, else in its
+ * query (`?password=`, which node-postgres also reads); undefined when it has none.
+ */
 export function postgresPassword(text: string): string | undefined {
-  const password = postgresUrl(text)?.url.password ?? '';
-  return password === '' ? undefined : (percentDecoded(password) ?? password);
+  const url = postgresUrl(text)?.url;
+  const password = url?.password ?? '';
+  if (password !== '') return percentDecoded(password) ?? password;
+  const inQuery = url?.searchParams.get('password') ?? '';
+  return inQuery === '' ? undefined : inQuery;
 }
 
 export const PostgresUrl = leaf(

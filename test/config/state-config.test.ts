@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { redact } from '../../src/log/redact';
 import { describeDatabase } from '../../src/store/postgres/connect';
 import { VALID, baseEnv, parse, problemsOf } from './helpers';
 
@@ -31,6 +32,16 @@ describe('config: state store, readiness and the environment', () => {
     assert.equal(config.state.store, 'postgres');
     assert.equal(config.state.store === 'postgres' ? config.state.url : undefined, url);
     assert.equal(config.metrics.readyPeriods, 5);
+  });
+
+  it('a password written into the URL, in its user part or its query, is redacted from everything flagsync prints', async () => {
+    for (const [url, password] of [
+      ['postgres://flagsync:pa%40ss-in-user-0x1@db.example.com/flagsync', 'pa@ss-in-user-0x1'],
+      ['postgres://flagsync@db.example.com/flagsync?sslmode=require&password=pass-in-query-0x2', 'pass-in-query-0x2'],
+    ]) {
+      await parse(`${VALID}state:\n  store: postgres\n  url: ${url}\n`);
+      assert.equal(redact(`cannot connect as ${password}`), 'cannot connect as [REDACTED]');
+    }
   });
 
   it('reads a URL to a Unix socket (no host, the folder in ?host=), as node-postgres and a Cloud SQL proxy use it', async () => {
