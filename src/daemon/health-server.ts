@@ -13,6 +13,8 @@ export interface HealthOptions {
   readonly readiness?: () => Promise<Readiness>;
   /** /healthz fails for a while after the event loop did not turn for this long (default 10 s). */
   readonly stalledAfterMs?: number;
+  /** An error of the server once it listens (accepting a probe's connection failed: EMFILE, say); the daemon goes on. */
+  readonly onError?: (error: Error) => void;
 }
 
 /** The paths the daemon serves; the Kubernetes manifests' probes and scrape annotations are tested against these. */
@@ -70,15 +72,22 @@ export async function startMetricsServer(
     text(res, 404, 'not found');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: Error) => {
+    const refused = (error: Error): void => {
       clearInterval(heartbeat);
       reject(
         new Error(`the metrics server cannot listen on ${host} port ${port} (metrics.host, metrics.port): ${error.message}`, {
           cause: error,
         }),
       );
+    };
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      // Later errors are the server's, not the start's: they must neither stop the heartbeat nor, unheard, crash the
+      // process mid-batch.
+      server.off('error', refused);
+      server.on('error', (error: Error) => options.onError?.(error));
+      resolve();
     });
-    server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   return {

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import axios from 'axios';
+import http from 'node:http';
+import * as sinon from 'sinon';
 import { startMetricsServer, type MetricsServer } from '../../src/daemon/health-server';
 import { SyncMetrics } from '../../src/daemon/metrics';
 import type { ProviderResult } from '../../src/reconcile/apply';
@@ -17,6 +19,24 @@ describe('daemon metrics', () => {
   afterEach(async () => {
     await server?.close();
     server = undefined;
+  });
+
+  it('an error of the listening server is reported and neither crashes the process nor stops stall detection', async () => {
+    const created = sinon.spy(http, 'createServer');
+    const errors: string[] = [];
+    try {
+      server = await startMetricsServer(new SyncMetrics(), 0, '127.0.0.1', { stalledAfterMs: 200, onError: (e) => errors.push(e.message) });
+      const listening = created.returnValues[0]!;
+      // What accepting a connection with no file descriptors left does (EMFILE), twice.
+      for (let i = 0; i < 2; i++) listening.emit('error', new Error('accept EMFILE'));
+      assert.deepEqual(errors, ['accept EMFILE', 'accept EMFILE']);
+      const blockedUntil = Date.now() + 600;
+      while (Date.now() < blockedUntil); // the event loop stalls
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await axios.get(`${server.url}/healthz`, { validateStatus: () => true })).status, 503);
+    } finally {
+      created.restore();
+    }
   });
 
   it('serves runs, provider health and entity outcomes in Prometheus format', async () => {

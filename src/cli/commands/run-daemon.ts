@@ -41,7 +41,10 @@ export async function runDaemon(
   const server =
     config.metrics.port === undefined
       ? undefined
-      : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, { readiness });
+      : await startMetricsServer(metrics, config.metrics.port, config.metrics.host, {
+          readiness,
+          onError: (error) => logger.warn({ err: error }, 'metrics server: a connection failed; it goes on serving'),
+        });
   if (server !== undefined) logger.info({ url: `${server.url}/metrics` }, 'metrics server listening');
   // This process's runs (ticks and watch syncs) take turns in the order they were asked for (turns.ts), so the writer
   // lock settles only between replicas; in watch mode a run waits for another replica's run (up to the longest a run
