@@ -1,3 +1,4 @@
+import { wasInterrupted } from '../store/exclusive-run';
 import type { RunLog } from '../store/types';
 import { periodMs } from './schedule';
 
@@ -36,7 +37,8 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
   } catch (error) {
     return { ready: false, reason: `cannot read the run log: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const last = runs.find((r) => r.endedAt !== undefined);
+  // A run its process stopped (a replica drained, restarted) neither failed nor succeeded: the one before it counts.
+  const last = runs.find((r) => r.endedAt !== undefined && !wasInterrupted(r));
   if (last === undefined || last.endedAt === undefined) {
     const running = runs.find((r) => r.outcome === 'running');
     return {

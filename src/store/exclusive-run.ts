@@ -53,8 +53,12 @@ const INTERRUPTED = `${INTERRUPTED_PREFIX}the process was stopping; `;
  * on its own counts: another replica retrying it in the same slot would only double the load on what failed.
  */
 function standsForItsSlot(run: RunRecord): boolean {
-  if (run.outcome === 'running') return false;
-  return !(run.outcome !== 'ok' && run.reason?.startsWith(INTERRUPTED_PREFIX) === true);
+  return run.outcome !== 'running' && !wasInterrupted(run);
+}
+
+/** A run that did not get to its end (its process stopped or died): it says nothing of how syncing goes. */
+export function wasInterrupted(run: RunRecord): boolean {
+  return run.outcome !== 'ok' && run.reason?.startsWith(INTERRUPTED_PREFIX) === true;
 }
 
 export type ExclusiveRunResult =

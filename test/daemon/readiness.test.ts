@@ -31,6 +31,20 @@ describe('readiness from the run log', () => {
     await runs.finish(id, { endedAt, outcome, ...(reason === undefined ? {} : { reason }) });
   }
 
+  it('passes over a run its process stopped (a replica drained): the run before it stands', async () => {
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:05.000Z', 'ok');
+    await run(
+      '2026-11-29T12:01:00.000Z',
+      '2026-11-29T12:01:02.000Z',
+      'failed',
+      'interrupted: the process was stopping; stopped early: received SIGTERM',
+    );
+    assert.deepEqual(await check(), { ready: true, reason: 'the last run (pod-a:1, ended 2026-11-29T12:00:05.000Z) succeeded' });
+    // A run that failed on its own still counts.
+    await run('2026-11-29T12:01:10.000Z', '2026-11-29T12:01:12.000Z', 'failed', 'unleash: 503');
+    assert.equal((await check()).ready, false);
+  });
+
   it('is not ready before any run has finished', async () => {
     assert.deepEqual(await check(), { ready: false, reason: 'no run has finished yet' });
     await runs.start('pod-a:1', '2026-11-29T12:00:00.000Z');
