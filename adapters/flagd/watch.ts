@@ -82,6 +82,17 @@ async function watchFile(
 ): Promise<void> {
   /** Each watched folder's watcher, and which folder it is (device and inode): a folder replaced is another one. */
   const watchers = new Map<string, { readonly watcher: FSWatcher; readonly identity: string }>();
+  const poll: { timer?: NodeJS.Timeout } = {};
+  // Listening before the first await: a start cut short (a stop, the start's time limit) must not leave watches open.
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearInterval(poll.timer);
+      for (const { watcher } of watchers.values()) watcher.close();
+      watchers.clear();
+    },
+    { once: true },
+  );
   let digest = await fileDigest(location.path);
   let checking: Promise<void> | undefined;
   let again = false;
@@ -151,15 +162,7 @@ async function watchFile(
   }
 
   await watchFolders();
-  const timer = setInterval(check, pollIntervalMs);
-  timer.unref();
-  signal.addEventListener(
-    'abort',
-    () => {
-      clearInterval(timer);
-      for (const { watcher } of watchers.values()) watcher.close();
-      watchers.clear();
-    },
-    { once: true },
-  );
+  if (signal.aborted) return;
+  poll.timer = setInterval(check, pollIntervalMs);
+  poll.timer.unref();
 }

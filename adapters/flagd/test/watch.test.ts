@@ -3,7 +3,9 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
+import fs from 'node:fs';
 import * as path from 'node:path';
+import * as sinon from 'sinon';
 import { flagdSource } from './helpers';
 
 /**
@@ -151,6 +153,24 @@ describe('flagd watch', () => {
     await writeFile(file, flagFile(false));
     await second;
     assert.ok(Date.now() - written < 700, `noticed after ${Date.now() - written} ms: by the poll, not an event`);
+  });
+
+  it('a start cut short by its signal leaves no folder watch or timer behind', async () => {
+    const file = path.join(dir, 'production.flagd.json');
+    await writeFile(file, flagFile(false));
+    const watches = sinon.spy(fs, 'watch');
+    const intervals = sinon.spy(global, 'setInterval');
+    try {
+      const adapter = flagdSource({ environments: [{ name: 'production', source: file }] }, dir);
+      const started = adapter.watch!(() => undefined, controller.signal, 50);
+      controller.abort(); // while the start reads the file
+      await started;
+      const open = watches.returnValues.filter((w) => (w as unknown as { _handle: unknown })._handle !== null);
+      assert.deepEqual([open.length, intervals.callCount], [0, 0]);
+    } finally {
+      watches.restore();
+      intervals.restore();
+    }
   });
 
   it('announces nothing once its signal aborted', async () => {
