@@ -162,7 +162,9 @@ export class JiraHttp {
         );
       }
       if (isAborted(request.signal)) return aborted();
-      const delay = retryAfter ?? (reset === undefined ? backoff : Math.max(reset, backoff));
+      // What Jira asks is the least wait, never less than the backoff: `Retry-After: 0`, or a date already past (clocks
+      // differ), would otherwise spend every attempt back to back.
+      const delay = Math.max(asked ?? 0, backoff);
       logger.warn({ method: request.method, url: request.url, attempt: attempts, result: failure, delayMs: delay }, 'jira: retrying');
       await this.deps.sleep(delay, request.signal);
     }

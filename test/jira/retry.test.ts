@@ -25,6 +25,18 @@ describe('jira retries', () => {
     assert.equal(report.outcomes[0]?.status, 'accepted');
   });
 
+  it('waits at least the backoff when Retry-After asks for nothing (0, or a date already past)', async () => {
+    for (const asked of ['0', 'Sun, 01 Mar 2026 09:59:00 GMT']) {
+      fake = await startFakeJira({ api: script({ status: 429, headers: { 'Retry-After': asked } }) });
+      const { deps, sleeps } = fastDeps();
+      const settings = fake.settings({ backoffBaseMs: 800 });
+      await createJiraClient(settings, { ...deps, now: () => Date.parse('2026-03-01T10:00:00Z') }).submit(featureFlagsKind, [flag('a')]);
+      assert.deepEqual(sleeps, [400], asked); // the first backoff: half (random 0.5) of the 800 ms base
+      await fake.close();
+      fake = undefined;
+    }
+  });
+
   it('waits until the HTTP date of a Retry-After', async () => {
     const now = Date.parse('2026-03-01T10:00:00Z');
     fake = await startFakeJira({ api: script({ status: 503, headers: { 'Retry-After': 'Sun, 01 Mar 2026 10:00:12 GMT' } }) });
