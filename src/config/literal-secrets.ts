@@ -5,7 +5,23 @@ import { looksSecret } from './reveal';
  * rather than referenced: a config file ends up in repositories, images and support tickets. Never the value.
  */
 export function literalSecretWarnings(tree: unknown, referencedPaths: ReadonlySet<string>): string[] {
-  const warnings: string[] = [];
+  return literalSecrets(tree, referencedPaths).map(({ path, inUrl }) =>
+    inUrl
+      ? `${path}: a URL with credentials written in the config file itself; keep them out of the file with \${env:NAME}`
+      : `${path}: a secret written in the config file itself; keep it out of the file with \${env:NAME} or \${file:PATH}`,
+  );
+}
+
+/**
+ * The secrets written in the file itself, for redaction: warned about, they must still never be printed (a token
+ * endpoint or a source's error that echoes one).
+ */
+export function literalSecretValues(tree: unknown, referencedPaths: ReadonlySet<string>): string[] {
+  return literalSecrets(tree, referencedPaths).flatMap(({ value, inUrl }) => (inUrl ? [] : [value]));
+}
+
+function literalSecrets(tree: unknown, referencedPaths: ReadonlySet<string>): { path: string; value: string; inUrl: boolean }[] {
+  const found: { path: string; value: string; inUrl: boolean }[] = [];
   const walk = (value: unknown, path: string): void => {
     if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, `${path}[${i}]`));
@@ -16,14 +32,11 @@ export function literalSecretWarnings(tree: unknown, referencedPaths: ReadonlySe
       return;
     }
     if (typeof value !== 'string' || value === '' || referencedPaths.has(path)) return;
-    if (looksSecret(path)) {
-      warnings.push(`${path}: a secret written in the config file itself; keep it out of the file with \${env:NAME} or \${file:PATH}`);
-    } else if (hasUrlCredentials(value)) {
-      warnings.push(`${path}: a URL with credentials written in the config file itself; keep them out of the file with \${env:NAME}`);
-    }
+    if (looksSecret(path)) found.push({ path, value, inUrl: false });
+    else if (hasUrlCredentials(value)) found.push({ path, value, inUrl: true });
   };
   walk(tree, '');
-  return warnings;
+  return found;
 }
 
 /**

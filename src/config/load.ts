@@ -9,7 +9,7 @@ import { valuePolicy } from './reveal';
 import { resolveReferences } from './secrets';
 import { registerSecret } from '../log';
 import { ConfigError, type FlagsyncConfig, type ProviderConfig, type StateConfig } from './types';
-import { literalSecretWarnings } from './literal-secrets';
+import { literalSecretValues, literalSecretWarnings } from './literal-secrets';
 import { unknownKeys } from './unknown-keys';
 import { parseYaml, type Locate } from './yaml';
 import { postgresPassword } from './scalars';
@@ -172,6 +172,7 @@ export async function parseConfig(text: string, ctx: ParseContext): Promise<Flag
     ctx.sourcesUnused === true && /^providers\[\d+\]/.test(line) && about(line, resolved.failedPaths);
   const problems = [...resolved.problems.filter((line) => !unresolvedSource(line)), ...firstPerPath(found)];
   if (problems.length > 0 || isLeft(decoded)) throw inFileOrder(file, problems, parsed.locate);
+  for (const secret of literalSecretValues(resolved.value, resolved.secretPaths)) registerSecret(secret);
   return {
     ...build(file, decoded.right, providers.adapters, value, ctx.env ?? process.env),
     // The stand-in credentials are no literal secrets of the file's.

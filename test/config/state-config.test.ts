@@ -34,6 +34,12 @@ describe('config: state store, readiness and the environment', () => {
     assert.equal(config.metrics.readyPeriods, 5);
   });
 
+  it('a secret written in the file itself (warned about) is still redacted from everything flagsync prints', async () => {
+    const config = await parse(VALID.replace('${env:JIRA_CLIENT_SECRET}', 'literal-client-s3cret'));
+    assert.match((config.warnings ?? []).join('\n'), /jira\.clientSecret: a secret written in the config file itself/);
+    assert.equal(redact('invalid_client: literal-client-s3cret'), 'invalid_client: [REDACTED]');
+  });
+
   it('a password written into the URL, in its user part or its query, is redacted from everything flagsync prints', async () => {
     for (const [url, password] of [
       ['postgres://flagsync:pa%40ss-in-user-0x1@db.example.com/flagsync', 'pa@ss-in-user-0x1'],
