@@ -106,7 +106,8 @@ function chunksOf(members: readonly DevinfoMember[]): DevinfoMember[][] {
 /**
  * A repository's outcome → one per member. Jira's answer names the nested entities it refused (`parts`); those are
  * rejected, those it left out fail as unlisted (they stay in flight: Jira may hold them), and the others were stored. Messages about the repository as a whole (or a rejection without parts)
- * concern every member of the chunk.
+ * concern every member of the chunk: those Jira refused or left out are rejected, those it listed as accepted stay in
+ * flight with the messages.
  */
 export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): EntityOutcome[] {
   const { members } = packet;
@@ -129,6 +130,12 @@ export function memberOutcomes(outcome: EntityOutcome, packet: DevinfoPacket): E
     const key = `${type}\0${jiraId}`;
     if (!whole && unlisted.has(key)) {
       const error = `${type} ${jiraId}: Jira's answer lists it neither as accepted nor as failed`;
+      return { id: id(m), status: 'failed', error, reason: 'unlisted', retryable: false };
+    }
+    if (whole && parts !== undefined && !unlisted.has(key) && !named.has(key)) {
+      // Listed as accepted beside errors about its repository as a whole: Jira may hold it, so it stays in flight (sent
+      // again, and deleted should it leave the source), and the errors are reported rather than lost to an "accepted".
+      const error = `${type} ${jiraId}: listed as accepted, beside errors about its repository: ${outcome.messages.join('; ')}`;
       return { id: id(m), status: 'failed', error, reason: 'unlisted', retryable: false };
     }
     const messages = whole ? outcome.messages : named.get(key);

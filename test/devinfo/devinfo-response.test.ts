@@ -141,9 +141,38 @@ describe('devinfo store answer, entity by entity', () => {
       },
       [web],
     );
+    // Each member is listed as accepted: Jira may hold it, so none is rejected (which forgets a new one: never deleted
+    // then); each stays in flight with the repository's message.
+    const members = memberOutcomes(outcome!, webPacket());
     assert.deepEqual(
-      memberOutcomes(outcome!, webPacket()).map((o) => o.status),
-      ['rejected', 'rejected', 'rejected'],
+      members.map((o) => [o.status, o.status === 'failed' ? o.reason : undefined]),
+      [
+        ['failed', 'unlisted'],
+        ['failed', 'unlisted'],
+        ['failed', 'unlisted'],
+      ],
+    );
+    assert.match(
+      members[1]?.status === 'failed' ? members[1].error : '',
+      /^commit c2: listed as accepted, beside errors about its repository: commit c2: and the rest/,
+    );
+  });
+
+  it('rejects the members a repository-wide error leaves out of the accepted list, with its message', () => {
+    const [outcome] = devinfoKind.parseResponse(
+      {
+        acceptedDevinfoEntities: { web: { commits: ['c1'] } },
+        failedDevinfoEntities: { web: { errorMessages: [{ message: 'repository url invalid' }] } },
+      },
+      [web],
+    );
+    assert.deepEqual(
+      memberOutcomes(outcome!, webPacket()).map((o) => [o.id, o.status]),
+      [
+        ['web/commit/c1', 'failed'],
+        ['web/commit/c2', 'rejected'],
+        ['web/branch/PROJ-1-x', 'rejected'],
+      ],
     );
   });
 });
