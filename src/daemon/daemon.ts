@@ -1,6 +1,6 @@
 import * as cron from 'node-cron';
 import type { Logger } from '../log';
-import { currentSlot } from './schedule';
+import { currentSlot, lateTickToleranceMs } from './schedule';
 
 export interface DaemonOptions {
   readonly schedule: string;
@@ -61,7 +61,12 @@ export function startDaemon(options: DaemonOptions): Daemon {
 
   // No noOverlap: tick() skips a tick while a run is in flight and says so in the log; node-cron's own overlap check
   // would skip it first and write its warning as coloured text to stderr, where every other line is JSON.
-  const task = cron.schedule(options.schedule, (context) => tick(context.date), { name: 'flagsync', logger: cronLogger(logger) });
+  const missedExecutionTolerance = lateTickToleranceMs(options.schedule, new Date());
+  const task = cron.schedule(options.schedule, (context) => tick(context.date), {
+    name: 'flagsync',
+    logger: cronLogger(logger),
+    missedExecutionTolerance,
+  });
   if (options.runAtStart !== false) void tick(undefined, true);
 
   return {

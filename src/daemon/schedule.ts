@@ -14,3 +14,12 @@ export function periodMs(schedule: string, now: Date): number {
   const next = CronExpressionParser.parse(schedule, { currentDate: now }).next().toDate();
   return next.getTime() - currentSlot(schedule, now).getTime();
 }
+
+/**
+ * How late a tick may fire and still run for its slot: half a period (at least a second). A busy event loop (a large
+ * source parsed, a long collection) delays node-cron's timer; by default it drops a tick about a second late, and the
+ * slot would wait a whole period.
+ */
+export function lateTickToleranceMs(schedule: string, now: Date): number {
+  return Math.max(1000, Math.floor(periodMs(schedule, now) / 2));
+}

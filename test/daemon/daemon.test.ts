@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { startDaemon } from '../../src/daemon/daemon';
+import { lateTickToleranceMs } from '../../src/daemon/schedule';
 import * as sinon from 'sinon';
 import { silentLogger } from '../../src/log';
 import pino from 'pino';
@@ -8,6 +9,14 @@ import { Writable } from 'node:stream';
 const never = '0 0 1 1 *'; // once a year: ticks in these tests are triggered by hand
 
 describe('daemon', () => {
+  it('runs a tick node-cron fires late (a busy event loop) for its slot: up to half a period late, at least a second', () => {
+    const now = new Date('2026-11-29T12:01:00Z');
+    assert.deepEqual(
+      ['*/5 * * * *', '0 * * * *', '*/2 * * * * *', '* * * * * *'].map((every) => lateTickToleranceMs(every, now)),
+      [150_000, 1_800_000, 1000, 1000],
+    );
+  });
+
   it('never overlaps: a tick while a run is in flight is skipped', async () => {
     let runs = 0;
     let release: () => void = () => undefined;
