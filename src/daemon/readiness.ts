@@ -18,6 +18,11 @@ export interface ReadinessRule {
    * sync of one healthy provider says nothing of a provider that is down, so it must not turn a failed full sync ready.
    */
   readonly scope?: string;
+  /**
+   * The longest a run lasts (its timeout, the batch in flight, the save). A run started while ready keeps the daemon
+   * ready for at most this long, however many periods it takes: a long healthy sync is no reason to take replicas out.
+   */
+  readonly longestRunMs?: number;
   readonly now?: () => Date;
 }
 
@@ -55,6 +60,15 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
   const limitMs = rule.periods * periodMs(rule.schedule, now);
   const ageMs = now.getTime() - Date.parse(last.endedAt);
   if (ageMs > limitMs) {
+    const running = runs.find((r) => r.outcome === 'running');
+    const startedMs = running === undefined ? NaN : Date.parse(running.startedAt);
+    const startedWhileReady = startedMs - Date.parse(last.endedAt) <= limitMs;
+    if (running !== undefined && rule.longestRunMs !== undefined && startedWhileReady && now.getTime() - startedMs <= rule.longestRunMs) {
+      return {
+        ready: true,
+        reason: `the last run (${last.replica}, ended ${last.endedAt}) succeeded; ${running.replica} has been running one since ${running.startedAt}`,
+      };
+    }
     return {
       ready: false,
       reason: `the last successful run ended ${last.endedAt} (${Math.round(ageMs / 1000)} s ago), more than ${rule.periods} schedule periods (${Math.round(limitMs / 1000)} s)`,

@@ -31,6 +31,37 @@ describe('readiness from the run log', () => {
     await runs.finish(id, { endedAt, outcome, ...(reason === undefined ? {} : { reason }) });
   }
 
+  it('stays ready through a long run started while ready, for at most the longest a run lasts', async () => {
+    const at = (iso: string) => () => new Date(iso);
+    const rule = { runs, schedule: EVERY_5_MIN, periods: 3, longestRunMs: 3_600_000 };
+    await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:05.000Z', 'ok');
+    await runs.start('pod-b:2', '2026-11-29T12:05:00.000Z');
+    // 25 minutes after the last run ended: past 3 periods (15 min), but the run going on began while ready.
+    assert.deepEqual(await checkReadiness({ ...rule, now: at('2026-11-29T12:25:00.000Z') }), {
+      ready: true,
+      reason:
+        'the last run (pod-a:1, ended 2026-11-29T12:00:05.000Z) succeeded; pod-b:2 has been running one since 2026-11-29T12:05:00.000Z',
+    });
+    // Longer than any run lasts: that run is stuck, or its replica gone.
+    assert.equal((await checkReadiness({ ...rule, now: at('2026-11-29T13:05:01.000Z') })).ready, false);
+    // Without the bound (a process that cannot say), the periods alone decide, as before.
+    assert.equal((await checkReadiness({ ...rule, longestRunMs: undefined, now: at('2026-11-29T12:25:00.000Z') })).ready, false);
+  });
+
+  it('is not kept ready by a run that began after it was no longer ready', async () => {
+    await run('2026-11-29T11:00:00.000Z', '2026-11-29T11:00:05.000Z', 'ok');
+    await runs.start('pod-b:2', '2026-11-29T11:30:00.000Z');
+    const r = await checkReadiness({
+      runs,
+      schedule: EVERY_5_MIN,
+      periods: 3,
+      longestRunMs: 3_600_000,
+      now: () => new Date('2026-11-29T11:40:00.000Z'),
+    });
+    assert.equal(r.ready, false);
+    assert.match(r.reason, /more than 3 schedule periods/);
+  });
+
   it('passes over a run its process stopped (a replica drained): the run before it stands', async () => {
     await run('2026-11-29T12:00:00.000Z', '2026-11-29T12:00:05.000Z', 'ok');
     await run(

@@ -36,6 +36,7 @@ export async function runDaemon(
       runs: backend.runs,
       schedule: config.schedule,
       periods: config.metrics.readyPeriods,
+      longestRunMs: longestRunMs(config),
       ...(only !== undefined && { scope: only }),
     });
   const server =
