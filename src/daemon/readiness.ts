@@ -61,9 +61,7 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
   const ageMs = now.getTime() - Date.parse(last.endedAt);
   if (ageMs > limitMs) {
     const running = runs.find((r) => r.outcome === 'running');
-    const startedMs = running === undefined ? NaN : Date.parse(running.startedAt);
-    const startedWhileReady = startedMs - Date.parse(last.endedAt) <= limitMs;
-    if (running !== undefined && rule.longestRunMs !== undefined && startedWhileReady && now.getTime() - startedMs <= rule.longestRunMs) {
+    if (running !== undefined && keepsReady(running.startedAt, last.endedAt, limitMs, rule.longestRunMs, now)) {
       return {
         ready: true,
         reason: `the last run (${last.replica}, ended ${last.endedAt}) succeeded; ${running.replica} has been running one since ${running.startedAt}`,
@@ -75,4 +73,10 @@ export async function checkReadiness(rule: ReadinessRule): Promise<Readiness> {
     };
   }
   return { ready: true, reason: `the last run (${last.replica}, ended ${last.endedAt}) succeeded` };
+}
+
+/** A run in progress keeps the daemon ready when it began while ready and has not run longer than any run may. */
+function keepsReady(startedAt: string, lastEndedAt: string, limitMs: number, longestRunMs: number | undefined, now: Date): boolean {
+  const started = Date.parse(startedAt);
+  return longestRunMs !== undefined && started - Date.parse(lastEndedAt) <= limitMs && now.getTime() - started <= longestRunMs;
 }
